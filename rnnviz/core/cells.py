@@ -1,0 +1,345 @@
+"""One recurrent step of every cell: forward, backward and the closed-form state Jacobian.
+
+Symbols (the equations panel of the app uses the same ones). For one layer with hidden size H:
+
+* ``xp = W_ih x_t + b_ih`` (plus ``W_aux a_t`` on layer 0) is the input projection, precomputed for the
+  whole sequence with one GEMM; shape ``(B, G·H)`` with the gate blocks in PyTorch order.
+* ``hp = W_hh h_{t-1} + b_hh`` is the recurrent projection (Cho's GRU applies the n-block to r ⊙ h).
+* φ is the chosen activation (candidate and cell output); gates use σ.
+
+Elman       h_t = φ(xp + hp)
+LSTM        i, f, o = σ(xp_· + hp_·), g = φ(xp_g + hp_g), c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ φ(c_t)
+peephole    i, f get + p_i ⊙ c_{t-1}, p_f ⊙ c_{t-1}; o gets + p_o ⊙ c_t      (Gers & Schmidhuber 2000)
+CIFG        gates i, g, o; f_t = 1 − i_t
+GRU         r, z = σ(xp_· + hp_·), n = φ(xp_n + r ⊙ hp_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
+GRU (Cho)   r, z as above, n = φ(xp_n + W_hn (r ⊙ h_{t-1}) + b_hn), same update
+
+Every function is pure: caches are returned, never stored. Backward functions accept gradients with any
+number of leading dimensions in front of ``(B, H)`` (used to push many loss terms or identity rows
+through one step at once); caches broadcast against them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+# ----------------------------------------------------------------------------------------------
+# Activations
+# ----------------------------------------------------------------------------------------------
+
+def sigmoid(a: np.ndarray) -> np.ndarray:
+    # Split by sign so that exp never overflows (a = -1000 gives 0, not a warning).
+    out = np.empty_like(a)
+    pos = a >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-a[pos]))
+    e = np.exp(a[~pos])
+    out[~pos] = e / (1.0 + e)
+    return out
+
+
+@dataclass(frozen=True)
+class Activation:
+    """φ with its derivative expressed through the pre-activation ``a`` and the output ``y``."""
+
+    name: str
+    leaky_slope: float = 0.01
+
+    def __call__(self, a: np.ndarray) -> np.ndarray:
+        n = self.name
+        if n == "tanh":
+            return np.tanh(a)
+        if n == "sigmoid":
+            return sigmoid(a)
+        if n == "relu":
+            return np.maximum(a, 0)
+        if n == "linear":
+            return a.copy()
+        if n == "leaky-relu":
+            return np.where(a > 0, a, a * a.dtype.type(self.leaky_slope))
+        raise ValueError(f"unknown activation {n!r}")
+
+    def derivative(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        n = self.name
+        if n == "tanh":
+            return 1 - y * y
+        if n == "sigmoid":
+            return y * (1 - y)
+        if n == "relu":
+            return (a > 0).astype(a.dtype)
+        if n == "linear":
+            return np.ones_like(a)
+        if n == "leaky-relu":
+            return np.where(a > 0, 1, self.leaky_slope).astype(a.dtype)
+        raise ValueError(f"unknown activation {n!r}")
+
+    @property
+    def gamma(self) -> float:
+        """sup φ' — the γ of the Pascanu et al. (2013) bound."""
+        return 0.25 if self.name == "sigmoid" else 1.0
+
+
+# ----------------------------------------------------------------------------------------------
+# Per-layer parameters handed to the step functions
+# ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LayerWeights:
+    """Weights of one layer and direction. ``w_hh: (G·H, H)``, ``b_hh: (G·H,)``; peepholes ``(H,)``."""
+
+    w_ih: np.ndarray
+    w_hh: np.ndarray
+    b_hh: np.ndarray
+    peep_i: np.ndarray | None = None
+    peep_f: np.ndarray | None = None
+    peep_o: np.ndarray | None = None
+
+    @property
+    def hidden(self) -> int:
+        return self.w_hh.shape[1]
+
+
+def _split(a: np.ndarray, parts: int) -> list[np.ndarray]:
+    H = a.shape[-1] // parts
+    return [a[..., k * H:(k + 1) * H] for k in range(parts)]
+
+
+# ----------------------------------------------------------------------------------------------
+# Cells. Each has: step(w, act, xp, state) -> (state, cache)
+#                  step_backward(w, act, cache, d_state) -> (d_state_prev, d_xp, d_hp)
+#                  step_jacobian(w, act, cache, b, w_in) -> (ds_t/ds_{t-1}, ds_t/dx_t)
+# ``state`` and ``d_state`` are tuples in the order of NetConfig.state_names.
+# ``d_hp`` is the gradient w.r.t. the recurrent projection (before b_hh is folded in, which is the
+# same thing); recurrent_inputs() says which vector each block of W_hh multiplied.
+# ----------------------------------------------------------------------------------------------
+
+class ElmanCell:
+    gates = ("h",)
+    states = ("h",)
+
+    @staticmethod
+    def step(w: LayerWeights, act: Activation, xp, state):
+        (h_prev,) = state
+        pre = xp + h_prev @ w.w_hh.T + w.b_hh
+        h = act(pre)
+        return (h,), {"pre": pre, "h": h, "h_prev": h_prev}
+
+    @staticmethod
+    def step_backward(w: LayerWeights, act: Activation, cache, d_state):
+        (dh,) = d_state
+        d_pre = dh * act.derivative(cache["pre"], cache["h"])
+        return (d_pre @ w.w_hh,), d_pre, d_pre
+
+    @staticmethod
+    def recurrent_inputs(cache_seq, H):
+        return [(slice(0, H), cache_seq["h_prev"])]
+
+    @staticmethod
+    def step_jacobian(w: LayerWeights, act: Activation, cache, b, w_in):
+        d = act.derivative(cache["pre"][b], cache["h"][b])
+        return d[:, None] * w.w_hh, d[:, None] * w_in
+
+    @staticmethod
+    def gate_values(cache_seq):
+        return {}
+
+
+class LSTMCell:
+    """Standard LSTM, with optional peepholes (``peephole=True``) or coupled gates (``cifg=True``)."""
+
+    def __init__(self, peephole: bool = False, cifg: bool = False):
+        self.peephole = peephole
+        self.cifg = cifg
+        self.gates = ("i", "g", "o") if cifg else ("i", "f", "g", "o")
+        self.states = ("h", "c")
+
+    def step(self, w: LayerWeights, act: Activation, xp, state):
+        h_prev, c_prev = state
+        pre = xp + h_prev @ w.w_hh.T + w.b_hh
+        if self.cifg:
+            pi, pg, po = _split(pre, 3)
+        else:
+            pi, pf, pg, po = _split(pre, 4)
+        if self.peephole:
+            pi = pi + w.peep_i * c_prev
+            pf = pf + w.peep_f * c_prev
+        i = sigmoid(pi)
+        f = 1 - i if self.cifg else sigmoid(pf)
+        g = act(pg)
+        c = f * c_prev + i * g
+        if self.peephole:
+            po = po + w.peep_o * c
+        o = sigmoid(po)
+        phic = act(c)
+        h = o * phic
+        cache = {"i": i, "f": f, "g": g, "o": o, "pg": pg, "c": c, "phic": phic,
+                 "h_prev": h_prev, "c_prev": c_prev}
+        return (h, c), cache
+
+    def step_backward(self, w: LayerWeights, act: Activation, cache, d_state):
+        dh, dc = d_state
+        i, f, g, o = cache["i"], cache["f"], cache["g"], cache["o"]
+        c, c_prev, phic = cache["c"], cache["c_prev"], cache["phic"]
+        d_po = dh * phic * o * (1 - o)
+        dc_total = dc + dh * o * act.derivative(c, phic)
+        if self.peephole:
+            dc_total = dc_total + d_po * w.peep_o
+        d_pg = dc_total * i * act.derivative(cache["pg"], g)
+        if self.cifg:
+            d_pi = dc_total * (g - c_prev) * i * (1 - i)
+            dc_prev = dc_total * f
+            d_pre = np.concatenate([d_pi, d_pg, d_po], axis=-1)
+        else:
+            d_pi = dc_total * g * i * (1 - i)
+            d_pf = dc_total * c_prev * f * (1 - f)
+            dc_prev = dc_total * f
+            if self.peephole:
+                dc_prev = dc_prev + d_pi * w.peep_i + d_pf * w.peep_f
+            d_pre = np.concatenate([d_pi, d_pf, d_pg, d_po], axis=-1)
+        return (d_pre @ w.w_hh, dc_prev), d_pre, d_pre
+
+    @staticmethod
+    def recurrent_inputs(cache_seq, H):
+        return [(slice(0, None), cache_seq["h_prev"])]
+
+    def step_jacobian(self, w: LayerWeights, act: Activation, cache, b, w_in):
+        H = w.hidden
+        i, f, g, o = (cache[k][b] for k in "ifgo")
+        c, c_prev, phic = cache["c"][b], cache["c_prev"][b], cache["phic"][b]
+        si, so = i * (1 - i), o * (1 - o)
+        dg = act.derivative(cache["pg"][b], g)
+        p_o = w.peep_o if self.peephole else 0.0
+        kappa = phic * so * p_o + o * act.derivative(c, phic)      # dh_t/dc_t along all paths
+        a_o = phic * so                                           # dh_t/d pre_o
+        if self.cifg:
+            coef = {"i": (g - c_prev) * si, "g": i * dg}
+            rows = {"i": 0, "g": 1, "o": 2}
+            dc_dc = 1 - i
+        else:
+            sf = f * (1 - f)
+            coef = {"i": g * si, "f": c_prev * sf, "g": i * dg}
+            rows = {"i": 0, "f": 1, "g": 2, "o": 3}
+            dc_dc = f.copy()
+            if self.peephole:
+                dc_dc = dc_dc + coef["i"] * w.peep_i + coef["f"] * w.peep_f
+
+        def through(W):
+            blocks = {k: W[r * H:(r + 1) * H] for k, r in rows.items()}
+            dc = sum(coef[k][:, None] * blocks[k] for k in coef)
+            dh = a_o[:, None] * blocks["o"] + kappa[:, None] * dc
+            return dh, dc
+
+        dh_dh, dc_dh = through(w.w_hh)
+        dh_dx, dc_dx = through(w_in)
+        jac = np.empty((2 * H, 2 * H), dtype=w.w_hh.dtype)
+        jac[:H, :H] = dh_dh
+        jac[:H, H:] = np.diag(kappa * dc_dc)
+        jac[H:, :H] = dc_dh
+        jac[H:, H:] = np.diag(dc_dc)
+        return jac, np.concatenate([dh_dx, dc_dx], axis=0)
+
+    def gate_values(self, cache_seq):
+        return {k: cache_seq[k] for k in ("i", "f", "g", "o")}
+
+
+class GRUCell:
+    """GRU; ``reset_after=True`` is PyTorch/cuDNN's form, ``False`` is Cho et al. (2014)."""
+
+    gates = ("r", "z", "n")
+    states = ("h",)
+
+    def __init__(self, reset_after: bool = True):
+        self.reset_after = reset_after
+
+    def step(self, w: LayerWeights, act: Activation, xp, state):
+        (h_prev,) = state
+        H = w.hidden
+        xr, xz, xn = _split(xp, 3)
+        if self.reset_after:
+            hp = h_prev @ w.w_hh.T + w.b_hh
+            hr, hz, hn = _split(hp, 3)
+            r = sigmoid(xr + hr)
+            z = sigmoid(xz + hz)
+            pn = xn + r * hn
+            rh = None
+        else:
+            hp_rz = h_prev @ w.w_hh[:2 * H].T + w.b_hh[:2 * H]
+            hr, hz = _split(hp_rz, 2)
+            r = sigmoid(xr + hr)
+            z = sigmoid(xz + hz)
+            rh = r * h_prev
+            hn = rh @ w.w_hh[2 * H:].T + w.b_hh[2 * H:]
+            pn = xn + hn
+        n = act(pn)
+        h = (1 - z) * n + z * h_prev
+        cache = {"r": r, "z": z, "n": n, "pn": pn, "hn": hn, "h_prev": h_prev}
+        if rh is not None:
+            cache["rh"] = rh
+        return (h,), cache
+
+    def step_backward(self, w: LayerWeights, act: Activation, cache, d_state):
+        (dh,) = d_state
+        H = w.hidden
+        r, z, n, h_prev = cache["r"], cache["z"], cache["n"], cache["h_prev"]
+        d_pn = dh * (1 - z) * act.derivative(cache["pn"], n)
+        d_pz = dh * (h_prev - n) * z * (1 - z)
+        dh_prev = dh * z
+        if self.reset_after:
+            d_hn = d_pn * r
+            d_pr = d_pn * cache["hn"] * r * (1 - r)
+            d_hp = np.concatenate([d_pr, d_pz, d_hn], axis=-1)
+            dh_prev = dh_prev + d_hp @ w.w_hh
+        else:
+            d_rh = d_pn @ w.w_hh[2 * H:]
+            d_pr = d_rh * h_prev * r * (1 - r)
+            d_hp = np.concatenate([d_pr, d_pz, d_pn], axis=-1)
+            dh_prev = dh_prev + d_rh * r + d_hp[..., :2 * H] @ w.w_hh[:2 * H]
+        d_xp = np.concatenate([d_pr, d_pz, d_pn], axis=-1)
+        return (dh_prev,), d_xp, d_hp
+
+    def recurrent_inputs(self, cache_seq, H):
+        if self.reset_after:
+            return [(slice(0, None), cache_seq["h_prev"])]
+        return [(slice(0, 2 * H), cache_seq["h_prev"]), (slice(2 * H, None), cache_seq["rh"])]
+
+    def step_jacobian(self, w: LayerWeights, act: Activation, cache, b, w_in):
+        H = w.hidden
+        r, z, n, h_prev = cache["r"][b], cache["z"][b], cache["n"][b], cache["h_prev"][b]
+        sr, sz = r * (1 - r), z * (1 - z)
+        dn = act.derivative(cache["pn"][b], n)
+        Wr, Wz, Wn = w.w_hh[:H], w.w_hh[H:2 * H], w.w_hh[2 * H:]
+        Ir, Iz, In = w_in[:H], w_in[H:2 * H], w_in[2 * H:]
+        if self.reset_after:
+            hn = cache["hn"][b]
+            dpn_dh = r[:, None] * Wn + (hn * sr)[:, None] * Wr
+            dpn_dx = In + (hn * sr)[:, None] * Ir
+        else:
+            dpn_dh = Wn * r[None, :] + Wn @ ((h_prev * sr)[:, None] * Wr)
+            dpn_dx = In + Wn @ ((h_prev * sr)[:, None] * Ir)
+        a_n, a_z = (1 - z) * dn, (h_prev - n) * sz
+        jac = a_n[:, None] * dpn_dh + a_z[:, None] * Wz
+        jac[np.diag_indices(H)] += z
+        jx = a_n[:, None] * dpn_dx + a_z[:, None] * Iz
+        return jac, jx
+
+    @staticmethod
+    def gate_values(cache_seq):
+        return {k: cache_seq[k] for k in ("r", "z", "n")}
+
+
+def make_cell(name: str):
+    """The cell object for a NetConfig.cell name."""
+    if name == "rnn":
+        return ElmanCell()
+    if name == "lstm":
+        return LSTMCell()
+    if name == "lstm-peephole":
+        return LSTMCell(peephole=True)
+    if name == "lstm-cifg":
+        return LSTMCell(cifg=True)
+    if name == "gru":
+        return GRUCell(reset_after=True)
+    if name == "gru-cho":
+        return GRUCell(reset_after=False)
+    raise ValueError(f"unknown cell {name!r}")

@@ -1,0 +1,97 @@
+"""State Jacobians ∂s_t/∂s_{t−1} of whole (stacked) networks, the LSTM/GRU highway, gate statistics.
+
+The analysed state s_t of one direction stacks every layer's state: [h¹; c¹; h²; c²; …] (c only for
+LSTM variants). Layer l ≥ 1 reads h^{l−1}_t, so its rows of J_t chain through the layer below:
+∂s^l_t/∂s_{t−1} = ∂s^l_t/∂x^l_t · ∂h^{l−1}_t/∂s_{t−1} + [∂s^l_t/∂s^l_{t−1} on the diagonal block].
+For a bidirectional network the other direction's half of each layer input is held fixed (it does not
+depend on this direction's past), so each direction is a recurrence of its own. For the reverse
+direction J_t = ∂s_t/∂s_{t+1}, in its processing order.
+
+Products, norms in log space and the (t, k) map live in products.py and work on the stack returned
+by :func:`step_jacobians`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .cells import make_cell
+from .config import NetConfig
+from .sequence import Trace
+
+
+def state_blocks(net: NetConfig) -> dict[str, slice]:
+    """Name → slice of the analysed state, e.g. ``{"h_l0": slice(0, H), "c_l0": slice(H, 2H)}``."""
+    H = net.hidden_size
+    out, pos = {}, 0
+    for layer in range(net.num_layers):
+        for name in net.state_names:
+            out[f"{name}_l{layer}"] = slice(pos, pos + H)
+            pos += H
+    return out
+
+
+def step_jacobians(params: dict, net: NetConfig, trace: Trace, batch_index: int = 0,
+                   direction: int = 0) -> np.ndarray:
+    """Closed-form step Jacobians ``J: (T, S, S)`` with ``J[t−1] = ∂s_t/∂s_{t−1}`` (processing order).
+
+    ``S = net.state_size``; batch element ``batch_index``; ``direction`` 1 for the reverse direction.
+    """
+    T = trace.seq_len
+    H, L, D = net.hidden_size, net.num_layers, net.num_directions
+    Sl = net.layer_state_size
+    S = Sl * L
+    cell = make_cell(net.cell)
+    dtype = trace.output.dtype
+    J = np.zeros((T, S, S), dtype=dtype)
+    b = batch_index
+    lts = [trace.layers[layer][direction] for layer in range(L)]
+    # columns of W_ih that read this direction's half of the layer below
+    w_in = [lt.weights.w_ih if layer == 0 else
+            lt.weights.w_ih[:, direction * H:(direction + 1) * H] for layer, lt in enumerate(lts)]
+    times = range(T) if direction == 0 else range(T - 1, -1, -1)
+    for out_index, t in enumerate(times):
+        Jt = J[out_index]
+        for layer, lt in enumerate(lts):
+            cache = {k: v[t] for k, v in lt.cache.items()}
+            jss, jsx = cell.step_jacobian(lt.weights, trace.activation, cache, b, w_in[layer])
+            rows = slice(layer * Sl, (layer + 1) * Sl)
+            Jt[rows, rows] = jss
+            if layer > 0:
+                below_h = slice((layer - 1) * Sl, (layer - 1) * Sl + H)
+                Jt[rows, :layer * Sl] += jsx @ Jt[below_h, :layer * Sl]
+    return J
+
+
+def highway_log10(trace: Trace, t0: int, batch_index: int = 0, layer: int = 0) -> np.ndarray | None:
+    """log10 ‖Π diag(f)‖₂ for k = 1 … T − t0 (CIFG: Π diag(1 − i); GRU: Π diag(z)); None for Elman.
+
+    The direct path c_{t0} → c_{t0+k} of an LSTM (h_{t0} → h_{t0+k} of a GRU) with all other paths cut.
+    """
+    net = trace.net
+    cache = trace.layers[layer][0].cache
+    if net.is_lstm:
+        gate = cache["f"]
+    elif net.is_gru:
+        gate = cache["z"]
+    else:
+        return None
+    g = np.abs(gate[t0:, batch_index].astype(np.float64))
+    with np.errstate(divide="ignore"):
+        logs = np.cumsum(np.log10(g), axis=0)
+    return logs.max(axis=1)
+
+
+def gate_statistics(trace: Trace, layer: int = 0, direction: int = 0, batch_index: int | None = None):
+    """Per gate: mean over units per step ``(T,)`` and saturation fraction ``(T,)``.
+
+    Saturated = a sigmoid gate below 0.1 or above 0.9 (candidate gates g/n are not sigmoid and get no
+    saturation entry). ``batch_index`` None averages over the batch.
+    """
+    gates = trace.gates(layer, direction)
+    means, saturation = {}, {}
+    for name, values in gates.items():
+        v = values if batch_index is None else values[:, batch_index:batch_index + 1]
+        means[name] = v.mean(axis=(1, 2))
+        if name not in ("g", "n"):
+            saturation[name] = ((v < 0.1) | (v > 0.9)).mean(axis=(1, 2))
+    return means, saturation

@@ -1,0 +1,168 @@
+"""Forward pass over a sequence for stacked and bidirectional networks.
+
+Time convention: h_0 is the initial state; inputs x_1 … x_T give h_1 … h_T. Arrays are time-major and
+per-step arrays are indexed by forward time: index t−1 holds step t, for both directions (the reverse
+direction processes t = T … 1 and its initial state sits "after" step T).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .cells import Activation, LayerWeights, make_cell
+from .config import ConfigError, NetConfig
+from .params import suffix, validate_params
+
+
+@dataclass
+class LayerTrace:
+    """Everything one layer and direction computed; plain arrays, indexed by forward time.
+
+    ``inputs: (T, B, In)``; ``outputs[name]: (T, B, H)`` the state after step t; ``initial[name]: (B, H)``;
+    ``cache[key]: (T, B, …)`` per-step gate values and pre-activations (see cells.py).
+    """
+
+    layer: int
+    direction: int
+    inputs: np.ndarray
+    outputs: dict
+    initial: dict
+    cache: dict
+    weights: LayerWeights
+
+    @property
+    def reverse(self) -> bool:
+        return self.direction == 1
+
+    def step_cache(self, t_index: int) -> dict:
+        return {k: v[t_index] for k, v in self.cache.items()}
+
+
+@dataclass
+class Trace:
+    """Result of :func:`forward`. ``layers[l][d]`` is a :class:`LayerTrace`; ``output: (T, B, H·D)``."""
+
+    net: NetConfig
+    x: np.ndarray
+    aux: np.ndarray | None
+    layers: list
+    output: np.ndarray
+    activation: Activation = field(repr=False, default=None)
+
+    @property
+    def seq_len(self) -> int:
+        return self.x.shape[0]
+
+    @property
+    def batch(self) -> int:
+        return self.x.shape[1]
+
+    def gates(self, layer: int = 0, direction: int = 0) -> dict[str, np.ndarray]:
+        """Gate activations of one layer, name → (T, B, H) (empty for the Elman RNN)."""
+        cell = make_cell(self.net.cell)
+        return cell.gate_values(self.layers[layer][direction].cache)
+
+    def states(self, layer: int = 0, direction: int = 0) -> dict[str, np.ndarray]:
+        """State name → (T+1, B, H) in forward time with index 0 = h_0 (forward direction only)."""
+        lt = self.layers[layer][direction]
+        if lt.reverse:
+            return {k: np.concatenate([v, lt.initial[k][None]]) for k, v in lt.outputs.items()}
+        return {k: np.concatenate([lt.initial[k][None], v]) for k, v in lt.outputs.items()}
+
+    @property
+    def final_state(self) -> dict[str, np.ndarray]:
+        """State name → (L·D, B, H) like PyTorch's h_n (c_n): the last state each direction reached."""
+        out = {}
+        for name in self.net.state_names:
+            rows = []
+            for per_dir in self.layers:
+                for lt in per_dir:
+                    rows.append(lt.outputs[name][0 if lt.reverse else -1])
+            out[name] = np.stack(rows)
+        return out
+
+
+def layer_weights(params: dict, net: NetConfig, layer: int, direction: int) -> LayerWeights:
+    s = suffix(layer, direction)
+    peep = {}
+    if net.cell == "lstm-peephole":
+        peep = dict(peep_i=params["weight_ci" + s], peep_f=params["weight_cf" + s],
+                    peep_o=params["weight_co" + s])
+    return LayerWeights(params["weight_ih" + s], params["weight_hh" + s], params["bias_hh" + s], **peep)
+
+
+def check_inputs(net: NetConfig, x: np.ndarray, h0: dict | None, aux: np.ndarray | None,
+                 params: dict) -> None:
+    if x.ndim != 3 or x.shape[2] != net.input_size:
+        raise ConfigError(f"inputs: expected shape (T, batch, {net.input_size}), got {x.shape}")
+    if x.shape[0] < 1 or x.shape[1] < 1:
+        raise ConfigError(f"inputs: need at least one step and one sequence, got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ConfigError("inputs contain NaN or infinite values")
+    T, B = x.shape[:2]
+    LD = net.num_layers * net.num_directions
+    for name in net.state_names:
+        if h0 is not None and name in h0:
+            shape = np.shape(h0[name])
+            if shape != (LD, B, net.hidden_size):
+                raise ConfigError(
+                    f"initial state {name}: expected shape {(LD, B, net.hidden_size)}, got {shape}")
+    if aux is not None:
+        if "weight_aux_l0" not in params:
+            raise ConfigError("auxiliary input given but the parameters have no weight_aux_l0")
+        A = params["weight_aux_l0"].shape[1]
+        if np.shape(aux) != (T, B, A):
+            raise ConfigError(f"auxiliary input: expected shape {(T, B, A)}, got {np.shape(aux)}")
+
+
+def forward(params: dict, net: NetConfig, x: np.ndarray, h0: dict | None = None,
+            aux: np.ndarray | None = None, *, validate: bool = True) -> Trace:
+    """Run the network over ``x: (T, B, input_size)``.
+
+    ``h0``: optional dict ``{"h": (L·D, B, H), "c": …}`` ordered like PyTorch (layer-major, direction
+    minor); missing means zeros. ``aux: (T, B, A)`` adds ``W_aux a_t`` to layer 0's pre-activations.
+    """
+    if validate:
+        net.validate()
+        validate_params(params, net)
+    x = np.asarray(x)
+    check_inputs(net, x, h0, aux, params)
+    dtype = params["weight_hh_l0"].dtype
+    x = x.astype(dtype, copy=False)
+    T, B = x.shape[:2]
+    H = net.hidden_size
+    act = Activation(net.activation, net.leaky_slope)
+    cell = make_cell(net.cell)
+    layers = []
+    layer_in = x
+    for layer in range(net.num_layers):
+        per_dir = []
+        for d in range(net.num_directions):
+            s = suffix(layer, d)
+            w = layer_weights(params, net, layer, d)
+            xp = layer_in @ w.w_ih.T + params["bias_ih" + s]
+            if layer == 0 and aux is not None:
+                xp = xp + aux.astype(dtype, copy=False) @ params["weight_aux" + s].T
+            row = layer * net.num_directions + d
+            state = tuple(
+                np.asarray(h0[name][row], dtype=dtype) if h0 is not None and name in h0
+                else np.zeros((B, H), dtype=dtype)
+                for name in net.state_names)
+            initial = dict(zip(net.state_names, state))
+            outs = {name: np.empty((T, B, H), dtype=dtype) for name in net.state_names}
+            caches = []
+            order = range(T - 1, -1, -1) if d == 1 else range(T)
+            for t in order:
+                state, cache = cell.step(w, act, xp[t], state)
+                for name, value in zip(net.state_names, state):
+                    outs[name][t] = value
+                caches.append(cache)
+            if d == 1:
+                caches.reverse()
+            cache = {k: np.stack([c[k] for c in caches]) for k in caches[0]}
+            per_dir.append(LayerTrace(layer, d, layer_in, outs, initial, cache, w))
+        layers.append(per_dir)
+        layer_in = (per_dir[0].outputs["h"] if len(per_dir) == 1
+                    else np.concatenate([p.outputs["h"] for p in per_dir], axis=-1))
+    return Trace(net, x, aux, layers, layer_in, act)
