@@ -234,6 +234,10 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
             if d_in is not None:
                 d_in_total = d_in if d_in_total is None else d_in_total + d_in
         upstream = d_in_total
+    for name, value in params.items():
+        # tensors that took no part (e.g. auxiliary weights without an auxiliary input)
+        if name not in grads and not name.startswith("readout."):
+            grads[name] = np.zeros_like(value)
     norms = np.sqrt((dh_top.astype(np.float64) ** 2).sum(axis=(1, 2)))
     itemized = None
     if itemize is not False and itemize is not None:
