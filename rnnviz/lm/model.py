@@ -1,0 +1,370 @@
+"""The recurrent language model: embedding -> stacked engine cells -> softmax over the vocabulary.
+
+Shapes (T steps, B parallel streams, V vocabulary, E embedding, H hidden, L layers)::
+
+    tokens (T, B) int  ->  x = E[tokens] (T, B, E)  ->  dropout  ->  layer 1 .. L (engine cells,
+    dropout between layers)  ->  h (T, B, H)  ->  dropout  ->  logits = h W_dec^T + b_dec (T*B, V)
+
+Dropout sits only on the non-recurrent connections (Zaremba et al. 2014): the embedding output, the
+outputs of every layer, never the recurrent state. Masks are inverted (kept units scaled by
+1/(1-p)) so evaluation needs no rescaling.
+
+Parameter names: ``embedding.weight (V, E)``; the engine's PyTorch names for the cells
+(``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``, peepholes);
+``decoder.weight (V, H)`` (absent when tied to the embedding) and ``decoder.bias (V,)``.
+
+The recurrent part runs through the engine: :func:`rnnviz.core.sequence.forward` and
+:func:`rnnviz.core.bptt.backward`, one layer at a time so that dropout can act between layers. The
+softmax head is one GEMM over all T*B rows.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rnnviz.core import bptt
+from rnnviz.core.bptt import backward
+from rnnviz.core.config import ConfigError, NetConfig
+from rnnviz.core.params import expected_shapes, init_params
+from rnnviz.core.sequence import forward
+
+EMBEDDINGS = ("learned", "random-fixed", "pretrained-fixed", "pretrained-init")
+LOSS_REDUCTIONS = ("mean", "sum-time")
+
+_BACKWARD_HAS_INPUT_GRAD = "input_grad" in inspect.signature(backward).parameters
+
+
+def _uniform(rng: np.random.Generator, scale: float, shape) -> np.ndarray:
+    return rng.uniform(-scale, scale, shape)
+
+
+def load_word_vectors(path: str | Path, tokens: tuple[str, ...], dim: int | None,
+                      rng: np.random.Generator, init_scale: float = 0.1) -> np.ndarray:
+    """Embedding matrix ``(V, D)`` from a GloVe or word2vec text file.
+
+    Lines are ``word v_1 ... v_D``; a word2vec header line ``count D`` is skipped. Tokens missing
+    from the file keep a random U(+-init_scale) row. ``dim``: the expected D (None = the file's).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"embedding file not found: {path}")
+    wanted = {tok: i for i, tok in enumerate(tokens)}
+    rows: dict[int, np.ndarray] = {}
+    file_dim = None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line_number, line in enumerate(handle, 1):
+                parts = line.rstrip().split(" ")
+                if line_number == 1 and len(parts) == 2 and all(p.isdigit() for p in parts):
+                    continue  # word2vec header
+                if len(parts) < 2:
+                    continue
+                if file_dim is None:
+                    file_dim = len(parts) - 1
+                    if dim is not None and file_dim != dim:
+                        raise ConfigError(
+                            f"embedding file {path.name} has dimension {file_dim} but the embedding "
+                            f"size is {dim}")
+                if len(parts) - 1 != file_dim:
+                    raise ConfigError(
+                        f"embedding file {path.name}, line {line_number}: expected {file_dim} "
+                        f"numbers, got {len(parts) - 1}")
+                index = wanted.get(parts[0])
+                if index is not None:
+                    try:
+                        rows[index] = np.array(parts[1:], dtype=np.float64)
+                    except ValueError:
+                        raise ConfigError(
+                            f"embedding file {path.name}, line {line_number}: not a number") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"embedding file {path.name} is not UTF-8 text") from None
+    if file_dim is None:
+        raise ConfigError(f"embedding file {path.name} has no vectors")
+    matrix = _uniform(rng, init_scale, (len(tokens), file_dim))
+    for index, row in rows.items():
+        matrix[index] = row
+    return matrix
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Architecture of the language model (everything needed to rebuild it from a checkpoint)."""
+
+    vocab_size: int
+    embed_size: int = 64
+    cell: str = "lstm"
+    activation: str = "tanh"
+    hidden_size: int = 128
+    num_layers: int = 1
+    dropout: float = 0.0
+    tie_weights: bool = False
+    embedding: str = "learned"
+
+    def validate(self) -> "ModelSpec":
+        self.net.validate()
+        if not (isinstance(self.vocab_size, int) and self.vocab_size >= 2):
+            raise ConfigError(f"vocabulary must have at least 2 tokens, got {self.vocab_size}")
+        if not (0.0 <= self.dropout < 1.0):
+            raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
+        if self.embedding not in EMBEDDINGS:
+            raise ConfigError(
+                f"unknown embedding {self.embedding!r}; choose one of {', '.join(EMBEDDINGS)}")
+        if self.tie_weights:
+            if self.embed_size != self.hidden_size:
+                raise ConfigError(
+                    f"weight tying needs embed size == hidden size, got {self.embed_size} "
+                    f"and {self.hidden_size}")
+            if not self.embedding_trainable:
+                raise ConfigError("weight tying needs a trainable embedding")
+        return self
+
+    @property
+    def embedding_trainable(self) -> bool:
+        return self.embedding in ("learned", "pretrained-init")
+
+    @property
+    def net(self) -> NetConfig:
+        """The stacked recurrent part as one engine network (used for gradient-flow snapshots)."""
+        return NetConfig(cell=self.cell, activation=self.activation, input_size=self.embed_size,
+                         hidden_size=self.hidden_size, num_layers=self.num_layers)
+
+    def layer_net(self, layer: int) -> NetConfig:
+        """Layer ``layer`` alone as a one-layer engine network."""
+        return NetConfig(cell=self.cell, activation=self.activation,
+                         input_size=self.embed_size if layer == 0 else self.hidden_size,
+                         hidden_size=self.hidden_size, num_layers=1)
+
+    def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        shapes = {"embedding.weight": (self.vocab_size, self.embed_size)}
+        shapes.update(expected_shapes(self.net))
+        if not self.tie_weights:
+            shapes["decoder.weight"] = (self.vocab_size, self.hidden_size)
+        shapes["decoder.bias"] = (self.vocab_size,)
+        return shapes
+
+
+def init_model_params(spec: ModelSpec, *, seed: int = 0, init_scale: float | None = None,
+                      embedding_matrix: np.ndarray | None = None, dtype=np.float32
+                      ) -> dict[str, np.ndarray]:
+    """Initial parameters.
+
+    ``init_scale`` A: every parameter, biases included, U(+-A) (Zaremba et al.). Otherwise the cells
+    use the engine's PyTorch scheme (U(+-1/sqrt(H))), the embedding and decoder U(+-0.1), the decoder
+    bias zero. ``embedding_matrix (V, E)`` replaces the embedding (pretrained vectors).
+    """
+    spec.validate()
+    rng = np.random.default_rng(seed)
+    shapes = spec.param_shapes()
+    params: dict[str, np.ndarray] = {}
+    if init_scale is not None:
+        if not (np.isfinite(init_scale) and init_scale > 0):
+            raise ConfigError(f"init scale must be a positive number, got {init_scale}")
+        for name, shape in shapes.items():
+            params[name] = _uniform(rng, init_scale, shape)
+    else:
+        cells = init_params(spec.net, "pytorch", seed=seed, dtype=np.float64)
+        params["embedding.weight"] = _uniform(rng, 0.1, shapes["embedding.weight"])
+        params.update(cells)
+        if "decoder.weight" in shapes:
+            params["decoder.weight"] = _uniform(rng, 0.1, shapes["decoder.weight"])
+        params["decoder.bias"] = np.zeros(shapes["decoder.bias"])
+    if embedding_matrix is not None:
+        if embedding_matrix.shape != shapes["embedding.weight"]:
+            raise ConfigError(
+                f"embedding matrix: expected shape {shapes['embedding.weight']}, "
+                f"got {embedding_matrix.shape}")
+        params["embedding.weight"] = np.array(embedding_matrix, dtype=np.float64)
+    return {name: np.ascontiguousarray(value, dtype=dtype) for name, value in params.items()}
+
+
+def validate_model_params(params: dict[str, np.ndarray], spec: ModelSpec) -> None:
+    shapes = spec.param_shapes()
+    missing = [n for n in shapes if n not in params]
+    if missing:
+        raise ConfigError(f"model parameters missing: {', '.join(missing)}")
+    unknown = sorted(set(params) - set(shapes))
+    if unknown:
+        raise ConfigError(f"unknown model parameter(s): {', '.join(unknown)}")
+    for name, shape in shapes.items():
+        if tuple(params[name].shape) != shape:
+            raise ConfigError(f"{name}: expected shape {shape}, got {tuple(params[name].shape)}")
+
+
+def _layer_names(spec: ModelSpec, layer: int) -> dict[str, str]:
+    """Engine name inside the one-layer network -> name in the stacked parameter dict."""
+    return {name: name.replace("_l0", f"_l{layer}") for name in expected_shapes(spec.layer_net(0))}
+
+
+def _dropout_mask(rng: np.random.Generator, p: float, shape, dtype) -> np.ndarray:
+    keep = rng.random(shape, dtype=np.float32 if dtype == np.float32 else np.float64) >= p
+    return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+
+
+def zero_state(spec: ModelSpec, batch: int, dtype) -> dict[str, np.ndarray]:
+    """Initial carried state ``{"h": (L, B, H), "c": ...}`` of zeros."""
+    return {name: np.zeros((spec.num_layers, batch, spec.hidden_size), dtype=dtype)
+            for name in spec.net.state_names}
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+@dataclass
+class ForwardResult:
+    """What :meth:`LanguageModel.forward` computed: logits ``(T*B, V)`` and everything backward needs."""
+
+    logits: np.ndarray
+    final_state: dict
+    tokens: np.ndarray
+    traces: list
+    masks: list  # masks[k]: dropout mask on layer k's input (k = 0 embedding, L = top output) or None
+    top_output: np.ndarray  # (T*B, H) after dropout, the head's input
+
+
+class LanguageModel:
+    """Parameters plus forward / backward of the whole model; no optimiser, no data handling."""
+
+    def __init__(self, spec: ModelSpec, params: dict[str, np.ndarray]):
+        spec.validate()
+        validate_model_params(params, spec)
+        self.spec = spec
+        self.params = params
+        self._layer_maps = [_layer_names(spec, k) for k in range(spec.num_layers)]
+        self._layer_nets = [spec.layer_net(k) for k in range(spec.num_layers)]
+
+    @property
+    def dtype(self):
+        return self.params["decoder.bias"].dtype
+
+    @property
+    def decoder_weight(self) -> np.ndarray:
+        return self.params["embedding.weight" if self.spec.tie_weights else "decoder.weight"]
+
+    def trainable_names(self) -> list[str]:
+        names = list(self.params)
+        if not self.spec.embedding_trainable:
+            names.remove("embedding.weight")
+        return names
+
+    def layer_params(self, layer: int) -> dict[str, np.ndarray]:
+        return {inner: self.params[outer] for inner, outer in self._layer_maps[layer].items()}
+
+    def forward(self, tokens: np.ndarray, state: dict | None = None, *,
+                rng: np.random.Generator | None = None) -> ForwardResult:
+        """Logits for ``tokens (T, B)`` starting from ``state`` (None = zeros).
+
+        ``rng`` given and dropout > 0: training mode with fresh dropout masks; otherwise no dropout.
+        """
+        spec = self.spec
+        T, B = tokens.shape
+        dtype = self.dtype
+        if state is None:
+            state = zero_state(spec, B, dtype)
+        use_dropout = rng is not None and spec.dropout > 0
+        x = self.params["embedding.weight"][tokens]            # (T, B, E)
+        traces, masks = [], []
+        final = {name: np.empty_like(value) for name, value in state.items()}
+        for layer in range(spec.num_layers):
+            mask = None
+            if use_dropout:
+                mask = _dropout_mask(rng, spec.dropout, x.shape, dtype)
+                x = x * mask
+            masks.append(mask)
+            h0 = {name: value[layer:layer + 1] for name, value in state.items()}
+            trace = forward(self.layer_params(layer), self._layer_nets[layer], x, h0=h0,
+                            validate=False)
+            traces.append(trace)
+            for name, value in trace.final_state.items():
+                final[name][layer] = value[0]
+            x = trace.output
+        top = x.reshape(T * B, spec.hidden_size)
+        mask = None
+        if use_dropout:
+            mask = _dropout_mask(rng, spec.dropout, top.shape, dtype)
+            top = top * mask
+        masks.append(mask)
+        logits = top @ self.decoder_weight.T
+        logits += self.params["decoder.bias"]
+        return ForwardResult(logits, final, tokens, traces, masks, top)
+
+    @staticmethod
+    def token_losses(logits: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-token cross-entropy ``(T*B,)`` in nats and the softmax probabilities ``(T*B, V)``."""
+        log_probs = _log_softmax(logits)
+        flat_targets = targets.reshape(-1)
+        losses = -log_probs[np.arange(flat_targets.size), flat_targets]
+        return losses, log_probs
+
+    def loss(self, tokens: np.ndarray, targets: np.ndarray, state: dict | None = None
+             ) -> tuple[float, dict]:
+        """Mean cross-entropy per token (nats, float64) without dropout, and the final state."""
+        result = self.forward(tokens, state)
+        losses, _ = self.token_losses(result.logits, targets)
+        return float(losses.astype(np.float64).mean()), result.final_state
+
+    def loss_and_grads(self, tokens: np.ndarray, targets: np.ndarray, state: dict | None = None, *,
+                       rng: np.random.Generator | None = None, reduction: str = "mean"
+                       ) -> tuple[float, dict[str, np.ndarray], dict]:
+        """Mean per-token loss (nats), gradients of the training objective, final state.
+
+        ``reduction``: ``"mean"`` differentiates the mean over all T*B tokens; ``"sum-time"`` the sum
+        over time of the batch mean (T times larger; the objective of Zaremba et al.'s code).
+        Gradients are returned for the trainable parameters only.
+        """
+        spec = self.spec
+        T, B = tokens.shape
+        result = self.forward(tokens, state, rng=rng)
+        losses, log_probs = self.token_losses(result.logits, targets)
+        loss = float(losses.astype(np.float64).mean())
+        # dL/dlogits = softmax - onehot, scaled by the reduction
+        d_logits = np.exp(log_probs, out=log_probs)
+        flat_targets = targets.reshape(-1)
+        d_logits[np.arange(flat_targets.size), flat_targets] -= 1
+        scale = 1.0 / (T * B) if reduction == "mean" else 1.0 / B
+        if reduction not in LOSS_REDUCTIONS:
+            raise ConfigError(f"unknown loss reduction {reduction!r}")
+        d_logits *= d_logits.dtype.type(scale)
+        grads: dict[str, np.ndarray] = {}
+        d_decoder = d_logits.T @ result.top_output            # (V, H)
+        grads["decoder.bias"] = d_logits.sum(axis=0)
+        d_top = d_logits @ self.decoder_weight                 # (T*B, H)
+        if result.masks[-1] is not None:
+            d_top *= result.masks[-1]
+        d_x = d_top.reshape(T, B, spec.hidden_size)
+        for layer in range(spec.num_layers - 1, -1, -1):
+            layer_grads, d_input = self._layer_backward(layer, result.traces[layer], d_x)
+            for inner, outer in self._layer_maps[layer].items():
+                grads[outer] = layer_grads[inner]
+            if result.masks[layer] is not None:
+                d_input *= result.masks[layer]
+            d_x = d_input
+        if spec.embedding_trainable:
+            d_embedding = np.zeros_like(self.params["embedding.weight"])
+            np.add.at(d_embedding, tokens.reshape(-1), d_x.reshape(T * B, -1))
+            if spec.tie_weights:
+                d_embedding += d_decoder
+            grads["embedding.weight"] = d_embedding
+        if not spec.tie_weights:
+            grads["decoder.weight"] = d_decoder
+        return loss, grads, result.final_state
+
+    def _layer_backward(self, layer: int, trace, d_output: np.ndarray):
+        """Engine BPTT through one layer: (parameter grads in one-layer names, dL/dx (T, B, In))."""
+        net = self._layer_nets[layer]
+        params = self.layer_params(layer)
+        if _BACKWARD_HAS_INPUT_GRAD:
+            grads = backward(params, net, trace, d_output, input_grad=True)
+            return grads.params, grads.d_input
+        # The engine's public backward() does not return dL/dx of its first layer; use its own
+        # per-layer sweep and parameter-gradient helpers, and turn dL/d(xp) into dL/dx with one GEMM.
+        layer_trace = trace.layers[0][0]
+        d_xp, d_hp, _, _, _ = bptt._sweep_layer(layer_trace, net, d_output, None, False, None, False)
+        layer_grads = bptt._layer_param_grads(layer_trace, net, d_xp, d_hp, None)
+        T, B, GH = d_xp.shape
+        d_input = (d_xp.reshape(T * B, GH) @ params["weight_ih_l0"]).reshape(T, B, -1)
+        return layer_grads, d_input

@@ -1,0 +1,124 @@
+"""The whole language model against central finite differences (float64)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnnviz.core.config import CELLS, ConfigError
+from rnnviz.lm.model import LanguageModel, ModelSpec, init_model_params, load_word_vectors, zero_state
+
+
+def _relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
+    return float(np.max(np.abs(analytic - numeric)) / max(1e-12, np.max(np.abs(analytic) + np.abs(numeric))))
+
+
+def _check_all_params(model: LanguageModel, tokens, targets, state, reduction="mean", n_entries=6):
+    rng = np.random.default_rng(1)
+    _, grads, _ = model.loss_and_grads(tokens, targets, state, reduction=reduction)
+    T, B = tokens.shape
+    factor = 1.0 if reduction == "mean" else T
+    assert set(grads) == set(model.trainable_names())
+    for name, grad in grads.items():
+        param = model.params[name]
+        flat = param.reshape(-1)
+        # the embedding rows of tokens that occur have a gradient; pick entries that matter
+        if name == "embedding.weight":
+            rows = np.unique(tokens)
+            candidates = (rows[:, None] * param.shape[1] + np.arange(param.shape[1])).reshape(-1)
+        else:
+            candidates = np.arange(flat.size)
+        picks = rng.choice(candidates, size=min(n_entries, candidates.size), replace=False)
+        numeric, analytic = [], []
+        for index in picks:
+            old = flat[index]
+            eps = 1e-5
+            flat[index] = old + eps
+            plus, _ = model.loss(tokens, targets, state)
+            flat[index] = old - eps
+            minus, _ = model.loss(tokens, targets, state)
+            flat[index] = old
+            numeric.append(factor * (plus - minus) / (2 * eps))
+            analytic.append(grad.reshape(-1)[index])
+        error = _relative_error(np.array(analytic), np.array(numeric))
+        assert error <= 1e-6, f"{name}: relative error {error:.2e}"
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_whole_model_gradient_matches_finite_differences(cell):
+    spec = ModelSpec(vocab_size=7, embed_size=5, cell=cell, hidden_size=4, num_layers=2)
+    params = init_model_params(spec, seed=3, init_scale=0.5, dtype=np.float64)
+    model = LanguageModel(spec, params)
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(0, 7, (5, 3))
+    targets = rng.integers(0, 7, (5, 3))
+    state = {k: rng.normal(0, 0.5, v.shape) for k, v in zero_state(spec, 3, np.float64).items()}
+    _check_all_params(model, tokens, targets, state)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum-time"])
+def test_tied_weights_and_reduction_gradients(reduction):
+    spec = ModelSpec(vocab_size=6, embed_size=4, cell="gru", hidden_size=4, num_layers=1,
+                     tie_weights=True)
+    model = LanguageModel(spec, init_model_params(spec, seed=5, init_scale=0.4, dtype=np.float64))
+    assert "decoder.weight" not in model.params
+    rng = np.random.default_rng(2)
+    tokens, targets = rng.integers(0, 6, (4, 2)), rng.integers(0, 6, (4, 2))
+    _check_all_params(model, tokens, targets, None, reduction=reduction)
+
+
+def test_fixed_embedding_gets_no_gradient():
+    spec = ModelSpec(vocab_size=6, embed_size=3, cell="rnn", hidden_size=4, embedding="random-fixed")
+    model = LanguageModel(spec, init_model_params(spec, seed=0, dtype=np.float64))
+    tokens = np.array([[0, 1], [2, 3]])
+    _, grads, _ = model.loss_and_grads(tokens, tokens, None)
+    assert "embedding.weight" not in grads
+    assert "decoder.weight" in grads
+
+
+def test_dropout_masks_change_the_loss_only_in_training():
+    spec = ModelSpec(vocab_size=6, embed_size=4, cell="lstm", hidden_size=5, num_layers=2, dropout=0.5)
+    model = LanguageModel(spec, init_model_params(spec, seed=0, dtype=np.float64))
+    tokens = np.random.default_rng(0).integers(0, 6, (6, 3))
+    clean, _ = model.loss(tokens, tokens)
+    clean_again, _ = model.loss(tokens, tokens)
+    noisy, _, _ = model.loss_and_grads(tokens, tokens, rng=np.random.default_rng(1))
+    assert clean == clean_again
+    assert noisy != clean
+
+
+def test_final_state_carries_over():
+    spec = ModelSpec(vocab_size=5, embed_size=3, cell="lstm", hidden_size=4, num_layers=2)
+    model = LanguageModel(spec, init_model_params(spec, seed=0, dtype=np.float64))
+    tokens = np.random.default_rng(0).integers(0, 5, (8, 2))
+    whole = model.forward(tokens)
+    first = model.forward(tokens[:5])
+    second = model.forward(tokens[5:], first.final_state)
+    np.testing.assert_allclose(second.logits, whole.logits[5 * 2:], rtol=1e-12, atol=1e-12)
+    for name in whole.final_state:
+        np.testing.assert_allclose(second.final_state[name], whole.final_state[name], atol=1e-12)
+
+
+def test_bad_model_specs_are_rejected():
+    with pytest.raises(ConfigError, match="embed size == hidden size"):
+        ModelSpec(vocab_size=5, embed_size=3, hidden_size=4, tie_weights=True).validate()
+    with pytest.raises(ConfigError, match="dropout"):
+        ModelSpec(vocab_size=5, dropout=1.0).validate()
+    with pytest.raises(ConfigError, match="trainable embedding"):
+        ModelSpec(vocab_size=5, embed_size=4, hidden_size=4, tie_weights=True,
+                  embedding="pretrained-fixed").validate()
+
+
+def test_word_vectors_from_glove_and_word2vec_text(tmp_path):
+    glove = tmp_path / "glove.txt"
+    glove.write_text("the 0.5 -0.25\ncat 1 2\nunused 3 3\n", encoding="utf-8")
+    w2v = tmp_path / "w2v.txt"
+    w2v.write_text("2 2\nthe 0.5 -0.25\ncat 1 2\n", encoding="utf-8")
+    for path in (glove, w2v):
+        matrix = load_word_vectors(path, ("cat", "dog", "the"), 2, np.random.default_rng(0))
+        np.testing.assert_array_equal(matrix[0], [1, 2])
+        np.testing.assert_array_equal(matrix[2], [0.5, -0.25])
+        assert np.all(np.abs(matrix[1]) <= 0.1)
+    with pytest.raises(ConfigError, match="dimension 2 but the embedding size is 3"):
+        load_word_vectors(glove, ("cat",), 3, np.random.default_rng(0))
+    with pytest.raises(ConfigError, match="not found"):
+        load_word_vectors(tmp_path / "nope.txt", ("cat",), 2, np.random.default_rng(0))
