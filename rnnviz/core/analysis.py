@@ -1,0 +1,342 @@
+"""What the explorer, ``rnnviz analyze`` and the sweeps compute for one configuration.
+
+Two stages, so that a user interface can show the cheap results first:
+
+* :func:`run_fast` — forward, loss, BPTT (per-step and itemized gradient norms), step Jacobians, the
+  gradient-decay curve at the anchor, the highway, the Pascanu bound, spectra, gate statistics.
+* :func:`iter_map` — the (t, k) map of log10 ‖∂s_{t+k}/∂s_t‖, yielded progressively.
+
+Big configurations are kept within memory and time budgets: the step Jacobians are stored for a window
+of at most ``JACOBIAN_BYTES`` (starting at the anchor when the whole sequence does not fit) and the map
+is capped at ``MAP_FLOPS`` floating-point operations by limiting k. Results say what they cover.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field, fields, replace
+
+import numpy as np
+
+from .bptt import backward, loss_steps_for, readout_loss
+from .config import ACTIVATIONS, CELLS, INITS, ConfigError, NetConfig, _check_float, _check_int
+from .jacobian import gate_statistics, highway_log10, state_blocks, step_jacobians
+from .params import block_spectra, init_params, validate_params
+from .products import Cancelled, activation_gamma, anchor_curve, iter_norm_map
+from .sequence import forward
+
+INPUT_SIGNALS = ("gaussian", "zeros", "constant", "sine", "onehot", "text")
+LOSS_PLACEMENTS = ("all", "last", "step")
+DTYPES = ("float64", "float32")
+JACOBIAN_BYTES = 1 << 30
+MAP_FLOPS = 1.5e12
+ITEMIZE_ROWS = 256
+
+__all__ = ["ExperimentConfig", "FastResult", "MapResult", "build", "run_fast", "iter_map", "Cancelled",
+           "INPUT_SIGNALS", "LOSS_PLACEMENTS"]
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """Every knob of the explorer. Frozen, so it can be saved beside every result it produced."""
+
+    cell: str = "lstm"
+    activation: str = "tanh"
+    leaky_slope: float = 0.01
+    hidden_size: int = 64
+    input_size: int = 8
+    num_layers: int = 1
+    bidirectional: bool = False
+    init: str = "orthogonal"
+    init_scale: float | None = None
+    radius: float | None = 1.0
+    forget_bias: float = 1.0
+    input_signal: str = "gaussian"
+    input_scale: float = 1.0
+    input_text: str = ""
+    seq_len: int = 100
+    batch: int = 1
+    loss_placement: str = "all"
+    loss_step: int = 1
+    truncate: int | None = None
+    anchor: int = 0
+    seed: int = 0
+    dtype: str = "float64"
+
+    @property
+    def net(self) -> NetConfig:
+        return NetConfig(cell=self.cell, activation=self.activation, input_size=self.input_size,
+                         hidden_size=self.hidden_size, num_layers=self.num_layers,
+                         bidirectional=self.bidirectional, leaky_slope=self.leaky_slope)
+
+    def validate(self) -> "ExperimentConfig":
+        self.net.validate()
+        if self.init not in INITS:
+            raise ConfigError(f"unknown init scheme {self.init!r}; choose one of {', '.join(INITS)}")
+        if self.init_scale is not None:
+            _check_float("init_scale", self.init_scale, 0.0)
+        if self.radius is not None:
+            if isinstance(self.radius, (int, float)) and not isinstance(self.radius, bool) \
+                    and math.isfinite(self.radius) and self.radius < 0:
+                raise ConfigError(f"spectral radius must be >= 0, got {self.radius}")
+            _check_float("spectral radius", self.radius, 0.0)
+        _check_float("forget_bias", self.forget_bias, -1e3, 1e3)
+        if self.input_signal not in INPUT_SIGNALS:
+            raise ConfigError(f"unknown input signal {self.input_signal!r}; "
+                              f"choose one of {', '.join(INPUT_SIGNALS)}")
+        _check_float("input_scale", self.input_scale, -1e6, 1e6)
+        if not isinstance(self.input_text, str):
+            raise ConfigError("input_text must be text")
+        if self.input_signal == "text" and not self.input_text:
+            raise ConfigError("input signal 'text' needs some text")
+        _check_int("seq_len", self.seq_len, 1, 100_000)
+        _check_int("batch", self.batch, 1, 100_000)
+        if self.loss_placement not in LOSS_PLACEMENTS:
+            raise ConfigError(f"unknown loss placement {self.loss_placement!r}; "
+                              f"choose one of {', '.join(LOSS_PLACEMENTS)}")
+        _check_int("loss_step", self.loss_step, 1, self.seq_len)
+        if self.truncate is not None:
+            _check_int("truncation window", self.truncate, 0)
+        _check_int("anchor", self.anchor, 0, self.seq_len - 1)
+        _check_int("seed", self.seed, 0, 2**63 - 1)
+        if self.dtype not in DTYPES:
+            raise ConfigError(f"dtype must be float64 or float32, got {self.dtype!r}")
+        return self
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ExperimentConfig":
+        if not isinstance(data, dict):
+            raise ConfigError("configuration must be a JSON object")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown configuration key(s): {', '.join(unknown)}")
+        try:
+            return cls(**data).validate()
+        except TypeError as exc:
+            raise ConfigError(f"invalid configuration: {exc}") from None
+
+    def replace(self, **changes) -> "ExperimentConfig":
+        return replace(self, **changes)
+
+
+def make_inputs(config: ExperimentConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs ``(T, B, input_size)`` and integer targets ``(T, B)`` for the chosen signal.
+
+    Token signals (``onehot``, ``text``) predict the next token, like a language model; the others
+    get seeded random target classes. Text is mapped to one-hot codes by ``ord(ch) % input_size``.
+    """
+    T, B, n = config.seq_len, config.batch, config.input_size
+    s = config.input_signal
+    tokens = None
+    if s == "gaussian":
+        x = rng.standard_normal((T, B, n))
+    elif s == "zeros":
+        x = np.zeros((T, B, n))
+    elif s == "constant":
+        x = np.ones((T, B, n))
+    elif s == "sine":
+        t = np.arange(1, T + 1)[:, None, None]
+        phase = np.pi * np.arange(n)[None, None, :] / n + rng.uniform(0, 2 * np.pi, (1, B, 1))
+        x = np.sin(2 * np.pi * t / 25.0 + phase)
+    elif s == "onehot":
+        tokens = rng.integers(0, n, (T + 1, B))
+    else:  # text
+        codes = np.array([ord(ch) % n for ch in config.input_text])
+        reps = int(np.ceil((T + 1) / codes.size))
+        tokens = np.tile(np.tile(codes, reps)[:T + 1, None], (1, B))
+    if tokens is not None:
+        x = np.eye(n)[tokens[:T]]
+        targets = tokens[1:]
+    else:
+        targets = rng.integers(0, n, (T, B))
+    return x * config.input_scale, targets
+
+
+def build(config: ExperimentConfig, params: dict | None = None, inputs: np.ndarray | None = None):
+    """``(net, params, x, targets)`` for a configuration, all seeded by ``config.seed``."""
+    config.validate()
+    net = config.net
+    dtype = np.dtype(config.dtype)
+    if params is None:
+        params = init_params(net, config.init, scale=config.init_scale, seed=config.seed,
+                             radius=config.radius, forget_bias=config.forget_bias,
+                             output_size=config.input_size, dtype=dtype)
+    else:
+        params = {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
+        if "readout.weight" not in params:
+            rng = np.random.default_rng(config.seed + 1)
+            a = 1 / np.sqrt(net.output_size)
+            params["readout.weight"] = rng.uniform(-a, a, (config.input_size, net.output_size)).astype(dtype)
+            params["readout.bias"] = np.zeros(config.input_size, dtype)
+        validate_params(params, net)
+    rng = np.random.default_rng([config.seed, 1])
+    x, targets = make_inputs(config, rng)
+    if inputs is not None:
+        x = np.asarray(inputs, dtype=np.float64)
+        if x.ndim == 2:
+            x = x[:, None, :]
+        if x.shape != (config.seq_len, config.batch, config.input_size):
+            raise ConfigError(f"inputs: expected shape ({config.seq_len}, {config.batch}, "
+                              f"{config.input_size}) or ({config.seq_len}, {config.input_size}), "
+                              f"got {np.shape(inputs)}")
+    return net, params, x.astype(dtype), targets
+
+
+@dataclass
+class FastResult:
+    """Cheap results for one configuration (see module docstring). Arrays are plain NumPy."""
+
+    config: ExperimentConfig
+    net: NetConfig
+    params: dict
+    loss: float
+    spectra: list
+    gamma: float
+    curve: dict
+    bound: dict
+    gates: dict
+    gate_mean: dict
+    gate_saturation: dict
+    hidden: np.ndarray
+    cell: np.ndarray | None
+    final_state: dict
+    grad_norm_per_step: np.ndarray
+    itemized: np.ndarray
+    loss_steps: np.ndarray
+    truncate: int | None
+    jacobians: np.ndarray
+    jacobian_start: int
+    state_blocks: dict
+    seconds: float
+    timings: dict = field(default_factory=dict)
+
+
+@dataclass
+class MapResult:
+    """``log10_spectral / log10_frobenius: (T, T)`` indexed [t0, k−1]; NaN where not computed."""
+
+    log10_spectral: np.ndarray
+    log10_frobenius: np.ndarray
+    complete: bool
+    fraction: float
+    max_k: int
+
+
+def _check(should_stop):
+    if should_stop is not None and should_stop():
+        raise Cancelled("analysis cancelled")
+
+
+def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np.ndarray | None = None,
+             should_stop=None) -> FastResult:
+    """Stage one: everything but the (t, k) map. ``should_stop()`` → True raises Cancelled."""
+    start = time.perf_counter()
+    timings = {}
+    net, params, x, targets = build(config, params, inputs)
+    T = config.seq_len
+    placement = "steps" if config.loss_placement == "step" else config.loss_placement
+    steps = loss_steps_for(placement, T, (config.loss_step,))
+    trace = forward(params, net, x)
+    loss, d_output, _ = readout_loss(params, trace.output, targets, steps)
+    timings["forward"] = time.perf_counter() - start
+    _check(should_stop)
+    item_steps = steps if steps.size <= ITEMIZE_ROWS else \
+        steps[np.linspace(0, steps.size - 1, ITEMIZE_ROWS).round().astype(int)]
+    grads = backward(params, net, trace, d_output, truncate=config.truncate, itemize=item_steps)
+    timings["bptt"] = time.perf_counter() - start - sum(timings.values())
+    _check(should_stop)
+
+    S = net.state_size
+    t0 = config.anchor
+    per_step = S * S * np.dtype(config.dtype).itemsize
+    window = max(1, min(T, JACOBIAN_BYTES // per_step))
+    j_start = min(t0, T - window)
+    J = step_jacobians(params, net, trace)[j_start:j_start + window] if window == T else \
+        _jacobian_window(params, net, trace, j_start, window)
+    timings["jacobians"] = time.perf_counter() - start - sum(timings.values())
+    _check(should_stop)
+
+    blocks = state_blocks(net)
+    H = net.hidden_size
+    sub = {"hidden": blocks["h_l0"], "cell": blocks["c_l0"]} if net.is_lstm else None
+    norms = anchor_curve(J, t0 - j_start, blocks=sub)
+    curve = {"k": norms.k, "log10_spectral": norms.log10_spectral,
+             "log10_frobenius": norms.log10_frobenius}
+    if sub:
+        curve["hidden_spectral"] = norms.blocks["hidden"][0]
+        curve["cell_spectral"] = norms.blocks["cell"][0]
+    hw = highway_log10(trace, t0)
+    if hw is not None:
+        curve["highway"] = hw[:norms.k.size]
+    timings["curve"] = time.perf_counter() - start - sum(timings.values())
+
+    spectra = block_spectra(params, net)
+    gamma = activation_gamma(net.activation, net.leaky_slope)
+    layer0 = [s for s in spectra if s.layer == 0 and s.direction == 0]
+    # The bound is a theorem for the Elman RNN; for gated cells the candidate block (g or n) gives
+    # the same reference line, which the plots label as such.
+    main = next(s for s in layer0 if s.gate in ("h", "g", "n"))
+    sigma = main.sigma_max
+    k_all = np.arange(1, T - t0 + 1)
+    with np.errstate(divide="ignore"):
+        bound = {"k": k_all, "log10": k_all * np.log10(gamma * sigma),
+                 "rho_log10": k_all * np.log10(main.spectral_radius), "sigma_max": sigma,
+                 "spectral_radius": main.spectral_radius}
+
+    gate_vals = {k: v[:, 0].astype(np.float64) for k, v in trace.gates().items()}
+    means, sat = gate_statistics(trace, batch_index=0)
+    states = trace.states()
+    result = FastResult(
+        config=config, net=net, params=params, loss=loss, spectra=spectra, gamma=gamma, curve=curve,
+        bound=bound, gates=gate_vals, gate_mean=means, gate_saturation=sat,
+        hidden=states["h"][:, 0].astype(np.float64),
+        cell=states["c"][:, 0].astype(np.float64) if "c" in states else None,
+        final_state=trace.final_state, grad_norm_per_step=grads.grad_norm_per_step,
+        itemized=grads.itemized, loss_steps=steps, truncate=config.truncate, jacobians=J,
+        jacobian_start=j_start, state_blocks=blocks, seconds=0.0, timings=timings)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _jacobian_window(params, net, trace, j_start, window):
+    """Step Jacobians for steps j_start+1 … j_start+window only (the full stack would not fit)."""
+    from .sequence import Trace
+
+    sliced_layers = []
+    for per_dir in trace.layers:
+        row = []
+        for lt in per_dir:
+            row.append(replace(lt, cache={k: v[j_start:j_start + window] for k, v in lt.cache.items()}))
+        sliced_layers.append(row)
+    part = Trace(trace.net, trace.x[j_start:j_start + window], None, sliced_layers,
+                 trace.output[j_start:j_start + window], trace.activation)
+    return step_jacobians(params, net, part)
+
+
+def map_max_k(T: int, S: int, budget: float = MAP_FLOPS) -> int:
+    """Largest k such that the map over T anchors stays within ``budget`` flops (2·S³ per step)."""
+    full = S ** 3 * T * (T + 1)
+    if full <= budget:
+        return T
+    return max(1, int(budget / (2 * S ** 3 * T)))
+
+
+def iter_map(fast: FastResult, *, should_stop=None, interval: float = 0.05):
+    """Yield :class:`MapResult` snapshots of the (t, k) map; the last one has ``complete=True``."""
+    J = fast.jacobians
+    n = J.shape[0]
+    T = fast.config.seq_len
+    max_k = map_max_k(n, fast.net.state_size)
+    off = fast.jacobian_start
+    for snap in iter_norm_map(J, max_k=max_k, should_stop=should_stop, interval=interval):
+        spec = np.full((T, T), np.nan)
+        frob = np.full((T, T), np.nan)
+        rows = off + snap.starts
+        kk = snap.log10_spectral.shape[1]
+        spec[rows, :kk] = snap.log10_spectral
+        frob[rows, :kk] = snap.log10_frobenius
+        yield MapResult(spec, frob, snap.complete, snap.steps_done / max(snap.num_steps, 1), kk)
