@@ -1,0 +1,650 @@
+"""Products of step Jacobians and their norms, kept in log space.
+
+Notation (same as the equations panel): ``J[t-1] = ∂s_t/∂s_{t-1}`` for t = 1..T, so a stack
+``J: (T, S, S)`` holds every step Jacobian of one sequence.  The product of ``k`` consecutive steps
+starting at anchor ``t0`` is
+
+    P(t0, k) = J[t0+k-1] @ ... @ J[t0] = ∂s_{t0+k}/∂s_{t0},      k = 1 .. T - t0.
+
+Its spectral norm ‖P‖₂ and Frobenius norm ‖P‖_F are reported as log10 values in float64.  The
+running products are never allowed to overflow or underflow: every Jacobian is divided by a power
+of two close to its Frobenius norm, and a running product is multiplied by a power of two whenever
+its Frobenius norm leaves [2**-L, 2**L].  Powers of two are exact in binary floating point, so the
+integer exponents that are carried aside make 1e-400 and 1e+400 come out exactly (the product
+itself is only ever rounded by the matrix multiplications).  A product that is exactly zero (dead
+ReLU units, a zero Jacobian) has log10 norm ``-inf``.
+
+Spectral norms come from warm-started subspace iteration on PᵀP with Rayleigh-Ritz (``subspace``
+vectors, 1 = plain power iteration), started from the previous k's leading right singular vectors
+(for growing k they converge to the Oseledets directions, so few iterations per step are needed).
+With ``y`` the top Ritz vector the two estimates ``‖P y‖ <= ‖PᵀP y‖/‖P y‖ = σ̂`` are both lower bounds
+of σ_max, and iteration stops when their relative gap ``g`` is <= ``tol`` (or after ``max_iter``).
+Accuracy (relative error of σ̂, in exact arithmetic; σ̂ never exceeds σ_max): about ``tol`` when
+the top singular value is well separated (measured on LSTM Jacobians: ~tol/2); in the worst case
+of a nearly degenerate top pair it is bounded by ``1.05·sqrt(tol)`` when the iterate carries at
+least half of its weight on the top direction and ``3·sqrt(tol)`` at one tenth (a two-level
+analysis; iterates converge towards that direction, so this holds after the first iterations).
+So ``tol = 1e-10`` gives log10 norms within ~1e-5 in the worst case and ~1e-11 typically.  The
+iterate is restarted from the largest rows of P whenever σ̂ falls below ``‖P‖_F/√S``, a lower
+bound of σ_max (a warm start that a dead unit has turned into a null vector).
+
+The full (t0, k) map (:func:`norm_map`) is the hot path: all running products that end at the same
+step are stored side by side and extended with one large GEMM per step, chunk by chunk so that the
+norms and the power iteration run on data that is still in cache.
+
+Float32 input is computed in float32 (the convergence tolerance is then at least ~6e-6); log
+scales and norms are accumulated in float64.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "Cancelled",
+    "NormMap",
+    "ProductNorms",
+    "activation_gamma",
+    "anchor_curve",
+    "iter_norm_map",
+    "lyapunov_exponents",
+    "norm_map",
+    "pascanu_bound",
+    "rho_line",
+]
+
+LOG10_2 = float(np.log10(2.0))
+
+# A running product is rescaled (by a power of two) when log2 of its Frobenius norm leaves
+# [-L, L].  float64: squares of entries stay far from overflow and entries far from subnormal.
+_RESCALE_LOG2 = {np.dtype(np.float64): 128, np.dtype(np.float32): 20}
+
+# Default chunk size in bytes: a chunk of running products is multiplied, measured and rescaled
+# while it is still in the per-core L2 cache.
+_CHUNK_BYTES = 1 << 20
+
+
+# np.vecdot (NumPy >= 2) runs a BLAS dot per row, ~2.5x faster than einsum for long rows.
+_vecdot = getattr(np, "vecdot", None) or (lambda a, b: np.einsum("...i,...i->...", a, b))
+
+
+class Cancelled(Exception):
+    """Raised inside a long computation when its ``should_stop()`` hook returned True."""
+
+
+@dataclass(frozen=True)
+class ProductNorms:
+    """Norms of the products P(t0, k) of one anchor t0.
+
+    k: (K,) int, 1 .. T - t0.
+    log10_spectral, log10_frobenius: (K,) float64, log10 ‖P(t0, k)‖ (-inf for a zero product).
+    blocks: name -> (log10_spectral, log10_frobenius) of the diagonal sub-block P[sl, sl].
+    """
+
+    t0: int
+    k: np.ndarray
+    log10_spectral: np.ndarray
+    log10_frobenius: np.ndarray
+    blocks: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NormMap:
+    """log10 norms of P(t0, k) for a set of anchors t0 and k = 1 .. max_k.
+
+    starts: (n,) int anchors t0 (all of 0..T-1 by default).
+    log10_spectral, log10_frobenius: (n, max_k) float64, entry [i, k-1] is for P(starts[i], k);
+        NaN where starts[i] + k > T or not computed yet.  With the defaults (every anchor, no cap)
+        the arrays are (T, T) indexed [t0, k-1].
+    blocks: name -> (log10_spectral, log10_frobenius) of the diagonal sub-block P[sl, sl],
+        same shapes.
+    steps_done: how many Jacobians have been applied; every product that ends at a state
+        s_e with e <= steps_done is filled in.  ``steps_done == num_steps`` when complete.
+    num_steps: T.
+    """
+
+    starts: np.ndarray
+    log10_spectral: np.ndarray
+    log10_frobenius: np.ndarray
+    blocks: dict[str, tuple[np.ndarray, np.ndarray]]
+    steps_done: int
+    num_steps: int
+
+    @property
+    def complete(self) -> bool:
+        return self.steps_done >= self.num_steps
+
+    @property
+    def max_k(self) -> int:
+        return self.log10_spectral.shape[1]
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def _as_jacobian_stack(J) -> np.ndarray:
+    J = np.asarray(J)
+    if J.ndim != 3 or J.shape[1] != J.shape[2]:
+        raise ValueError(f"J must have shape (T, S, S), got {J.shape}")
+    if J.shape[0] < 1 or J.shape[1] < 1:
+        raise ValueError(f"J must hold at least one non-empty Jacobian, got shape {J.shape}")
+    if J.dtype not in (np.float32, np.float64):
+        J = J.astype(np.float64)
+    if not np.isfinite(J).all():
+        bad = int(np.argwhere(~np.isfinite(J))[0, 0])
+        raise ValueError(f"J must be finite, found NaN or inf in J[{bad}]")
+    return J
+
+
+def _block_slices(blocks, size: int) -> dict[str, slice]:
+    if blocks is None:
+        return {}
+    if not isinstance(blocks, Mapping):
+        raise ValueError("blocks must be a dict name -> slice, e.g. {'hidden': slice(0, 64)}")
+    out = {}
+    for name, sl in blocks.items():
+        if not isinstance(sl, slice):
+            raise ValueError(f"block {name!r} must be a slice, got {type(sl).__name__}")
+        start, stop, step = sl.indices(size)
+        if step != 1 or stop <= start:
+            raise ValueError(
+                f"block {name!r} must be a non-empty contiguous slice of 0..{size}, got {sl}"
+            )
+        out[str(name)] = slice(start, stop)
+    return out
+
+
+def _resolve_starts(starts, T: int) -> np.ndarray:
+    if starts is None:
+        return np.arange(T)
+    arr = np.unique(np.asarray(starts).reshape(-1))
+    if arr.size == 0:
+        raise ValueError("starts must hold at least one anchor")
+    if not np.issubdtype(arr.dtype, np.integer):
+        if not np.all(arr == np.round(arr)):
+            raise ValueError(f"starts must be integers, got {arr[:5]}")
+        arr = arr.astype(np.int64)
+    if arr[0] < 0 or arr[-1] > T - 1:
+        raise ValueError(f"starts must lie in 0..{T - 1} (T = {T}), got {arr[0]}..{arr[-1]}")
+    return arr.astype(np.int64)
+
+
+# --------------------------------------------------------------------------- power iteration
+
+
+def _sum_squares(a: np.ndarray) -> np.ndarray:
+    """Σ a[..., i]² over the last axis (BLAS dot; the dtype of a)."""
+    return _vecdot(a, a)
+
+
+def _row_norms(u: np.ndarray) -> np.ndarray:
+    """‖u_j‖ in float64 for u: (m, b)."""
+    return np.sqrt(_sum_squares(u).astype(np.float64))
+
+
+def _orthonormal_columns(Y: np.ndarray) -> np.ndarray:
+    """Orthonormal basis of the columns of Y: (m, b, p), column order kept (QR).
+
+    Householder QR always returns orthonormal columns, also for zero or dependent columns, and
+    Q[:, :i] depends only on Y[:, :i], so the leading (top Ritz) direction stays exact.
+    """
+    return np.linalg.qr(Y)[0]
+
+
+def _start_subspace(P_rows: np.ndarray, p: int) -> np.ndarray:
+    """Start vectors (b, p) for a new product P (given as its (b, b) rows): its p largest rows.
+
+    The largest row r gives ‖P r‖/‖r‖ >= ‖r‖ >= ‖P‖_F/√b, the lower bound of σ_max.
+    """
+    row_sq = _sum_squares(P_rows).astype(np.float64)
+    top = np.argsort(row_sq)[::-1][:p]
+    Y = P_rows[top].T.copy()
+    for i in range(p):
+        if row_sq[top[i]] == 0.0:  # zero rows: fill with unit vectors, QR sorts out the rest
+            Y[:, i] = 0.0
+            Y[i, i] = 1.0
+    return _orthonormal_columns(Y[None])[0]
+
+
+def _subspace_iteration(
+    X: np.ndarray, V: np.ndarray, fro_sq: np.ndarray, tol: float, max_iter: int
+) -> np.ndarray:
+    """Spectral norms of P_j = X[j]ᵀ by warm-started subspace iteration on PᵀP.
+
+    X: (m, b, b), X[j] = P_jᵀ (may be a strided view).  V: (m, b, p) orthonormal start vectors,
+    updated in place (the new leading right singular subspace).  fro_sq: (m,) float64 ‖P_j‖_F².
+    Returns sigma: (m,) float64 (0 for a zero product), and the number of product-iterations run.
+
+    One iteration: U = P V, Rayleigh-Ritz on G = UᵀU = VᵀPᵀPV (Ritz values θ, vectors z),
+    W = PᵀU z.  For the top Ritz vector y = V z₁: ‖P y‖ = √θ₁ and ‖PᵀP y‖/‖P y‖ = ‖W₁‖/√θ₁ are
+    both lower bounds of σ_max; their relative gap is the stopping test.  A p-dimensional
+    subspace converges like (σ_{p+1}/σ₁)² per iteration instead of (σ₂/σ₁)², which matters for
+    products of random-like Jacobians whose top singular values are close.
+    """
+    m, b, p = V.shape
+    sigma = np.zeros(m)
+    live = fro_sq > 0.0
+    if not live.any():
+        return sigma, 0
+    lower = np.sqrt(fro_sq / b) * (1.0 - 1e-3)
+    pending = np.flatnonzero(live)
+    lo, hi = int(pending[0]), int(pending[-1]) + 1
+    dtype = V.dtype
+    iterations = 0
+    for _ in range(max_iter):
+        iterations += hi - lo
+        # Iterate on the contiguous range that still holds unconverged items: usually the
+        # newest products (small k) at the end of the chunk.
+        Xs, Vs = X[lo:hi], V[lo:hi]
+        U = np.matmul(Xs.transpose(0, 2, 1), Vs)  # P V: (mm, b, p)
+        G = np.matmul(U.transpose(0, 2, 1), U).astype(np.float64)
+        theta, Z = np.linalg.eigh(G)
+        theta, Z = theta[:, ::-1], Z[:, :, ::-1]  # descending
+        UZ = np.matmul(U, Z.astype(dtype))  # P y_i, orthogonal columns of norm √θ_i
+        W = np.matmul(Xs, UZ)  # Pᵀ P y_i
+        col_norms = np.sqrt(np.einsum("jai,jai->ji", W, W).astype(np.float64))
+        s_lo = np.sqrt(np.maximum(theta[:, 0], 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            est = np.where(s_lo > 0.0, col_norms[:, 0] / s_lo, 0.0)
+            gap = np.where(est > 0.0, (est - s_lo) / est, np.inf)
+            scale = np.where(col_norms > 0.0, 1.0 / col_norms, 1.0)
+        alive = live[lo:hi]
+        bad = alive & (est < lower[lo:hi])
+        Y = W * scale[:, None, :].astype(dtype)
+        for j in np.flatnonzero(bad):
+            # A warm start that lies (numerically) in the null space, e.g. after a dead unit:
+            # restart from the largest rows of P.
+            Y[j] = _start_subspace(Xs[j].T, p)
+        Vs[...] = _orthonormal_columns(Y)
+        sigma[lo:hi] = np.where(alive, est, 0.0)
+        todo = alive & (bad | (gap > tol))
+        if not todo.any():
+            break
+        pending = np.flatnonzero(todo)
+        lo, hi = lo + int(pending[0]), lo + int(pending[-1]) + 1
+    return sigma, iterations
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+class _Chunk:
+    """Running products side by side: X[j] = P_jᵀ for j in lo..count-1 (C-contiguous blocks).
+
+    Storing the transposes makes the extension P <- J P one GEMM over the whole chunk,
+    X <- X Jᵀ with X seen as (count*S, S), and keeps every product contiguous for the norms.
+    """
+
+    __slots__ = ("X", "V", "block_V", "exp2", "rows", "lo", "count")
+
+    def __init__(self, capacity, size, dtype, block_sizes: dict[str, int], subspace: int):
+        self.X = np.empty((capacity, size, size), dtype=dtype)
+        self.V = np.zeros((capacity, size, min(subspace, size)), dtype=dtype)
+        self.block_V = {
+            n: np.zeros((capacity, b, min(subspace, b)), dtype=dtype)
+            for n, b in block_sizes.items()
+        }
+        self.exp2 = np.zeros(capacity, dtype=np.int64)  # P_true = P_stored * 2**exp2
+        self.rows = np.zeros(capacity, dtype=np.int64)  # row of the map (index into starts)
+        self.lo = 0
+        self.count = 0
+
+
+class _ProductEngine:
+    """Extends running products step by step and writes their norms into map arrays."""
+
+    def __init__(self, J, starts, max_k, blocks, tol, max_iter, chunk_blocks, subspace):
+        self.J = J
+        self.T, self.S = J.shape[0], J.shape[1]
+        self.dtype = J.dtype
+        self.starts = starts
+        self.max_k = max_k
+        self.blocks = blocks
+        eps = float(np.finfo(self.dtype).eps)
+        self.tol = max(float(tol), 50.0 * eps)
+        self.max_iter = int(max_iter)
+        self.subspace = int(subspace)
+        self.iterations = 0  # product-iterations done (each costs two passes over one product)
+        self.rescale_log2 = _RESCALE_LOG2[self.dtype]
+        if chunk_blocks is None:
+            chunk_blocks = max(1, int(round(_CHUNK_BYTES / (self.S * self.S * J.itemsize))))
+        self.capacity = int(chunk_blocks)
+        if self.capacity < 1:
+            raise ValueError(f"chunk_blocks must be >= 1, got {chunk_blocks}")
+        self.block_sizes = {n: sl.stop - sl.start for n, sl in blocks.items()}
+        n = len(starts)
+        shape = (n, max_k)
+        self.log10_spectral = np.full(shape, np.nan)
+        self.log10_frobenius = np.full(shape, np.nan)
+        self.block_maps = {nm: (np.full(shape, np.nan), np.full(shape, np.nan)) for nm in blocks}
+        # Each Jacobian is divided by 2**a_t with a_t from its Frobenius norm (exact scaling),
+        # so that products of scaled Jacobians grow or shrink only moderately per step.
+        fro = np.sqrt(_sum_squares(J.reshape(self.T, -1)).astype(np.float64))
+        self.jac_exp2 = np.where(fro > 0.0, np.frexp(fro)[1], 0).astype(np.int64)
+        self.chunks: list[_Chunk] = []
+        self.free: list[_Chunk] = []
+        self.spare = np.empty((self.capacity, self.S, self.S), dtype=self.dtype)
+        self.next_start = 0  # index into starts of the next anchor to open
+        last_end = int(min(self.T, starts[-1] + max_k))
+        self.first_step = int(starts[0])
+        self.last_step = last_end - 1
+        per_row = np.minimum(max_k, self.T - starts)
+        self.total_work = int(per_row.sum())
+        self.work_done = 0
+
+    # -- chain bookkeeping
+    def _open_chain(self, row: int, Js: np.ndarray) -> None:
+        if not self.chunks or self.chunks[-1].count == self.capacity:
+            chunk = self.free.pop() if self.free else _Chunk(
+                self.capacity, self.S, self.dtype, self.block_sizes, self.subspace
+            )
+            chunk.lo = chunk.count = 0
+            self.chunks.append(chunk)
+        chunk = self.chunks[-1]
+        j = chunk.count
+        # Identity now; the step's GEMM turns it into P(t0, 1) = J[t0].
+        chunk.X[j] = 0.0
+        np.fill_diagonal(chunk.X[j], 1.0)
+        chunk.exp2[j] = 0
+        chunk.rows[j] = row
+        chunk.V[j] = _start_subspace(Js, chunk.V.shape[2])
+        for name, sl in self.blocks.items():
+            chunk.block_V[name][j] = _start_subspace(Js[sl, sl], chunk.block_V[name].shape[2])
+        chunk.count += 1
+
+    def step(self, e: int) -> None:
+        """Apply J[e] to every open product (opening P(e, 1) first if e is an anchor)."""
+        a = int(self.jac_exp2[e])
+        Js = self.J[e]
+        if a != 0:
+            Js = np.ldexp(Js, -a)
+        if self.next_start < len(self.starts) and self.starts[self.next_start] == e:
+            self._open_chain(self.next_start, Js)
+            self.next_start += 1
+        JsT = Js.T
+        S = self.S
+        for chunk in self.chunks:
+            lo, hi = chunk.lo, chunk.count
+            if hi <= lo:
+                continue
+            out = self.spare
+            np.matmul(
+                chunk.X[lo:hi].reshape(-1, S), JsT, out=out[lo:hi].reshape(-1, S)
+            )
+            chunk.X, self.spare = out, chunk.X
+            chunk.exp2[lo:hi] += a
+            self._measure(chunk, e)
+            self.work_done += hi - lo
+        self._retire(e)
+
+    def _measure(self, chunk: _Chunk, e: int) -> None:
+        lo, hi = chunk.lo, chunk.count
+        X = chunk.X[lo:hi]
+        m = hi - lo
+        flat = X.reshape(m, -1)
+        fro_sq = _sum_squares(flat).astype(np.float64)
+        sigma, its = _subspace_iteration(X, chunk.V[lo:hi], fro_sq, self.tol, self.max_iter)
+        self.iterations += its
+        rows = chunk.rows[lo:hi]
+        cols = e - self.starts[rows]
+        shift = chunk.exp2[lo:hi] * LOG10_2
+        with np.errstate(divide="ignore"):
+            self.log10_frobenius[rows, cols] = 0.5 * np.log10(fro_sq) + shift
+            self.log10_spectral[rows, cols] = np.log10(sigma) + shift
+            for name, sl in self.blocks.items():
+                Xb = X[:, sl, sl]
+                fb = np.einsum("jab,jab->j", Xb, Xb).astype(np.float64)
+                sb, its = _subspace_iteration(
+                    Xb, chunk.block_V[name][lo:hi], fb, self.tol, self.max_iter
+                )
+                self.iterations += its
+                spec_map, fro_map = self.block_maps[name]
+                fro_map[rows, cols] = 0.5 * np.log10(fb) + shift
+                spec_map[rows, cols] = np.log10(sb) + shift
+        # Keep the stored products in [2**-L, 2**L] (exact power-of-two rescaling).
+        _, ex = np.frexp(fro_sq)
+        ex2 = ex // 2
+        out_of_range = (fro_sq > 0.0) & (np.abs(ex2) > self.rescale_log2)
+        for j in np.flatnonzero(out_of_range):
+            np.ldexp(X[j], -int(ex2[j]), out=X[j])
+            chunk.exp2[lo + j] += int(ex2[j])
+
+    def _retire(self, e: int) -> None:
+        """Close products that reached max_k (always the oldest ones) and drop empty chunks."""
+        while self.chunks:
+            chunk = self.chunks[0]
+            while chunk.lo < chunk.count and e - self.starts[chunk.rows[chunk.lo]] + 1 >= self.max_k:
+                chunk.lo += 1
+            if chunk.lo < chunk.count:
+                break
+            self.free.append(self.chunks.pop(0))
+
+    def snapshot(self, steps_done: int, copy: bool) -> NormMap:
+        cp = (lambda a: a.copy()) if copy else (lambda a: a)
+        return NormMap(
+            starts=self.starts.copy(),
+            log10_spectral=cp(self.log10_spectral),
+            log10_frobenius=cp(self.log10_frobenius),
+            blocks={n: (cp(s), cp(f)) for n, (s, f) in self.block_maps.items()},
+            steps_done=steps_done,
+            num_steps=self.T,
+        )
+
+
+def _make_engine(
+    J, starts, max_k, blocks, tol, max_iter, chunk_blocks, subspace=4
+) -> _ProductEngine:
+    """Validate the arguments (J already through _as_jacobian_stack) and build the engine."""
+    T, S = J.shape[0], J.shape[1]
+    starts = _resolve_starts(starts, T)
+    if max_k is None:
+        max_k = T - int(starts[0])
+    max_k = int(max_k)
+    if max_k < 1:
+        raise ValueError(f"max_k must be >= 1, got {max_k}")
+    max_k = min(max_k, T - int(starts[0]))
+    if not tol > 0.0:
+        raise ValueError(f"tol must be > 0, got {tol}")
+    if int(max_iter) < 1:
+        raise ValueError(f"max_iter must be >= 1, got {max_iter}")
+    if int(subspace) < 1:
+        raise ValueError(f"subspace must be >= 1, got {subspace}")
+    return _ProductEngine(
+        J, starts, max_k, _block_slices(blocks, S), tol, max_iter, chunk_blocks, subspace
+    )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def anchor_curve(
+    J,
+    t0: int,
+    blocks: Mapping[str, slice] | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+    subspace: int = 4,
+) -> ProductNorms:
+    """log10 norms of P(t0, k) = ∂s_{t0+k}/∂s_{t0} for k = 1 .. T - t0.
+
+    J: (T, S, S) step Jacobians, J[t-1] = ∂s_t/∂s_{t-1}; t0 in 0..T-1.
+    blocks: optional name -> slice of the state, e.g. {"hidden": slice(0, H), "cell": slice(H, 2H)}
+        for the h→h and c→c blocks of an LSTM product.
+    tol, max_iter: power-iteration stopping rule (see the module docstring for the accuracy).
+    subspace: number of vectors iterated together (Rayleigh-Ritz); 1 = plain power iteration.
+    """
+    J = _as_jacobian_stack(J)
+    T = J.shape[0]
+    if isinstance(t0, bool) or not isinstance(t0, (int, np.integer)) or not 0 <= t0 <= T - 1:
+        raise ValueError(f"anchor t0 must be an integer in 0..{T - 1} (T = {T}), got {t0!r}")
+    engine = _make_engine(J, [int(t0)], None, blocks, tol, max_iter, 1, subspace)
+    for e in range(engine.first_step, engine.last_step + 1):
+        engine.step(e)
+    return ProductNorms(
+        t0=int(t0),
+        k=np.arange(1, T - int(t0) + 1),
+        log10_spectral=engine.log10_spectral[0],
+        log10_frobenius=engine.log10_frobenius[0],
+        blocks={n: (s[0], f[0]) for n, (s, f) in engine.block_maps.items()},
+    )
+
+
+def iter_norm_map(
+    J,
+    *,
+    max_k: int | None = None,
+    starts: Sequence[int] | np.ndarray | None = None,
+    blocks: Mapping[str, slice] | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+    subspace: int = 4,
+    chunk_blocks: int | None = None,
+    interval: float = 0.05,
+    should_stop: Callable[[], bool] | None = None,
+) -> Iterator[NormMap]:
+    """Compute the (t0, k) map progressively, yielding snapshots.
+
+    Yields a :class:`NormMap` copy about every ``interval`` seconds of work (products that end at
+    the steps reached so far are filled in, the rest is NaN) and always a final complete one.
+    ``should_stop()`` is checked every step; when it returns True, :class:`Cancelled` is raised.
+    Arguments as for :func:`norm_map`.
+    """
+    engine = _make_engine(
+        _as_jacobian_stack(J), starts, max_k, blocks, tol, max_iter, chunk_blocks, subspace
+    )
+    last = time.perf_counter()
+    for e in range(engine.first_step, engine.last_step + 1):
+        if should_stop is not None and should_stop():
+            raise Cancelled("norm map cancelled")
+        engine.step(e)
+        now = time.perf_counter()
+        if now - last >= interval and e < engine.last_step:
+            yield engine.snapshot(e + 1, copy=True)
+            last = time.perf_counter()
+    yield engine.snapshot(engine.T, copy=False)
+
+
+def norm_map(
+    J,
+    *,
+    max_k: int | None = None,
+    starts: Sequence[int] | np.ndarray | None = None,
+    blocks: Mapping[str, slice] | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+    subspace: int = 4,
+    chunk_blocks: int | None = None,
+    progress: Callable[[float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> NormMap:
+    """log10 spectral and Frobenius norms of P(t0, k) for every anchor t0 and k.
+
+    J: (T, S, S) step Jacobians, J[t-1] = ∂s_t/∂s_{t-1}.
+    starts: anchors to analyse (default all 0..T-1); rows of the result follow sorted starts.
+    max_k: largest k (default T - min(starts)).
+    blocks: optional name -> slice, norms of the diagonal sub-blocks P[sl, sl] as well.
+    chunk_blocks: products per cache chunk (default: ~1 MB worth).
+    progress(fraction): called at most ~20 times per second, and with 1.0 at the end.
+    should_stop(): checked every step; True raises :class:`Cancelled`.
+    Returns a NormMap whose arrays are (len(starts), max_k), i.e. (T, T) indexed [t0, k-1] with
+    the defaults, NaN where t0 + k > T.
+
+    Cost: 2·S³ flops per product extension, T(T+1)/2 extensions for the full map, done as one
+    GEMM per step over all products that end at that step.
+    """
+    engine = _make_engine(
+        _as_jacobian_stack(J), starts, max_k, blocks, tol, max_iter, chunk_blocks, subspace
+    )
+    last = time.perf_counter()
+    total = max(engine.total_work, 1)
+    for e in range(engine.first_step, engine.last_step + 1):
+        if should_stop is not None and should_stop():
+            raise Cancelled("norm map cancelled")
+        engine.step(e)
+        if progress is not None:
+            now = time.perf_counter()
+            if now - last >= 0.05:
+                progress(engine.work_done / total)
+                last = now
+    if progress is not None:
+        progress(1.0)
+    return engine.snapshot(engine.T, copy=False)
+
+
+def lyapunov_exponents(J, m: int = 1, discard: int = 0, seed: int = 0) -> np.ndarray:
+    """The m leading Lyapunov exponents of the tangent product, natural log per step.
+
+    QR method: Q <- qr(J[t] Q), exponents = Σ log|diag R| / (T - discard) over t >= discard.
+    J: (T, S, S); 1 <= m <= S; the first ``discard`` steps only align the frame (transient).
+    The start frame is a seeded random orthonormal (S, m) matrix.  Returns (m,) float64,
+    -inf for a direction that a zero Jacobian annihilates.
+    """
+    J = _as_jacobian_stack(J)
+    T, S = J.shape[0], J.shape[1]
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= m <= S:
+        raise ValueError(f"m must be an integer in 1..{S}, got {m!r}")
+    if isinstance(discard, bool) or not isinstance(discard, (int, np.integer)) or not (
+        0 <= discard < T
+    ):
+        raise ValueError(f"discard must be an integer in 0..{T - 1}, got {discard!r}")
+    rng = np.random.default_rng(seed)
+    Q = np.linalg.qr(rng.standard_normal((S, m)))[0].astype(J.dtype)
+    sums = np.zeros(m)
+    for t in range(T):
+        Q, R = np.linalg.qr(J[t] @ Q)
+        if t >= discard:
+            with np.errstate(divide="ignore"):
+                sums += np.log(np.abs(np.diagonal(R)).astype(np.float64))
+    return sums / (T - discard)
+
+
+def activation_gamma(activation: str, leaky_slope: float = 0.01) -> float:
+    """γ = sup |φ'| for the Pascanu bound: 1 tanh, ¼ sigmoid, 1 relu/linear, max(1, α) leaky."""
+    table = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}
+    if activation == "leaky-relu":
+        return max(1.0, abs(float(leaky_slope)))
+    if activation not in table:
+        raise ValueError(
+            f"unknown activation {activation!r}, expected one of "
+            f"{sorted([*table, 'leaky-relu'])}"
+        )
+    return table[activation]
+
+
+def pascanu_bound(sigma_max: float, gamma: float, k) -> np.ndarray:
+    """log10 of the Pascanu et al. 2013 bound (γ·σ_max(W_hh))^k: k · log10(γ σ_max).
+
+    k: scalar or array of step counts.  Returns float64 of k's shape (-inf when γσ = 0).
+    """
+    sigma_max, gamma = float(sigma_max), float(gamma)
+    if not (np.isfinite(sigma_max) and sigma_max >= 0.0):
+        raise ValueError(f"sigma_max must be finite and >= 0, got {sigma_max}")
+    if not (np.isfinite(gamma) and gamma >= 0.0):
+        raise ValueError(f"gamma must be finite and >= 0, got {gamma}")
+    with np.errstate(divide="ignore"):
+        slope = np.log10(gamma) + np.log10(sigma_max)  # no underflow of the product
+    return _log_line(slope, k)
+
+
+def rho_line(rho: float, k) -> np.ndarray:
+    """log10 of ρ^k (the spectral-radius line): k · log10 ρ, float64 of k's shape."""
+    rho = float(rho)
+    if not (np.isfinite(rho) and rho >= 0.0):
+        raise ValueError(f"rho must be finite and >= 0, got {rho}")
+    with np.errstate(divide="ignore"):
+        slope = np.log10(rho)
+    return _log_line(slope, k)
+
+
+def _log_line(slope: float, k) -> np.ndarray:
+    k = np.asarray(k, dtype=np.float64)
+    if np.any(k < 0):
+        raise ValueError("k must be >= 0")
+    with np.errstate(invalid="ignore"):
+        out = k * slope
+    # 0 · log10(0): the empty product is 1.
+    return np.where(k == 0, 0.0, out)

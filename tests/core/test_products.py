@@ -1,0 +1,367 @@
+"""Jacobian products in log space: anchor curves, the (t0, k) map, Lyapunov exponents, bounds."""
+
+import math
+
+import numpy as np
+import pytest
+
+from rnnviz.core.products import (
+    Cancelled,
+    NormMap,
+    activation_gamma,
+    anchor_curve,
+    iter_norm_map,
+    lyapunov_exponents,
+    norm_map,
+    pascanu_bound,
+    rho_line,
+)
+
+LN10 = math.log(10.0)
+
+
+def random_stack(T, S, seed=0, scale=1.0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    return (scale * rng.standard_normal((T, S, S)) / np.sqrt(S)).astype(dtype)
+
+
+def random_orthogonal(rng, S):
+    q, r = np.linalg.qr(rng.standard_normal((S, S)))
+    return q * np.sign(np.diagonal(r))
+
+
+def explicit_norms(J, t0, sl=None):
+    """log10 ‖P(t0, k)‖ (spectral, Frobenius) by explicit products, k = 1..T-t0."""
+    T = J.shape[0]
+    spec, fro = [], []
+    for k in range(1, T - t0 + 1):
+        P = np.linalg.multi_dot([J[t] for t in range(t0 + k - 1, t0 - 1, -1)]) if k > 1 else J[t0]
+        B = P if sl is None else P[sl, sl]
+        with np.errstate(divide="ignore"):
+            spec.append(np.log10(np.linalg.norm(B, 2)))
+            fro.append(np.log10(np.linalg.norm(B)))
+    return np.array(spec), np.array(fro)
+
+
+def spectral_tolerance(tol):
+    """The documented worst-case bound 3·sqrt(tol) on the relative error, in log10, + rounding."""
+    return 3.0 * math.sqrt(tol) / LN10 + 1e-12
+
+
+# --------------------------------------------------------------------------- anchor curve
+
+
+@pytest.mark.parametrize("t0", [0, 7, 29])
+def test_anchor_curve_matches_explicit_products(t0):
+    J = random_stack(30, 10, seed=1, scale=1.1)
+    curve = anchor_curve(J, t0)
+    spec, fro = explicit_norms(J, t0)
+    np.testing.assert_array_equal(curve.k, np.arange(1, 31 - t0))
+    assert curve.log10_frobenius.dtype == np.float64
+    np.testing.assert_allclose(curve.log10_frobenius, fro, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(curve.log10_spectral, spec, rtol=0, atol=spectral_tolerance(1e-10))
+    # Power-iteration estimates are lower bounds of the spectral norm.
+    assert np.all(curve.log10_spectral <= spec + 1e-12)
+
+
+def test_anchor_curve_blocks_are_the_diagonal_sub_blocks():
+    H = 5
+    J = random_stack(20, 2 * H, seed=2)
+    blocks = {"hidden": slice(0, H), "cell": slice(H, 2 * H)}
+    curve = anchor_curve(J, 3, blocks=blocks)
+    for name, sl in blocks.items():
+        spec, fro = explicit_norms(J, 3, sl)
+        got_spec, got_fro = curve.blocks[name]
+        np.testing.assert_allclose(got_fro, fro, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(got_spec, spec, rtol=0, atol=spectral_tolerance(1e-10))
+    # The whole product dominates each of its blocks.
+    assert np.all(curve.blocks["cell"][0] <= curve.log10_spectral + 1e-12)
+
+
+def test_spectral_norm_with_nearly_degenerate_top_singular_values():
+    rng = np.random.default_rng(3)
+    S, T = 12, 6
+    J = np.empty((T, S, S))
+    for t in range(T):
+        s = np.linspace(0.5, 1.0, S)[::-1].copy()
+        s[1] = s[0] * (1.0 - 1e-9)  # top pair degenerate to 1e-9
+        s[2] = s[0] * (1.0 - 1e-6)
+        J[t] = random_orthogonal(rng, S) @ np.diag(s) @ random_orthogonal(rng, S)
+    for subspace in (1, 4):
+        curve = anchor_curve(J, 0, subspace=subspace, max_iter=5000)
+        spec, _ = explicit_norms(J, 0)
+        np.testing.assert_allclose(
+            curve.log10_spectral, spec, rtol=0, atol=spectral_tolerance(1e-10)
+        )
+    # A single step: the known singular values.
+    last = anchor_curve(J, T - 1)
+    assert last.log10_spectral[0] == pytest.approx(0.0, abs=spectral_tolerance(1e-10))
+
+
+def test_plain_power_iteration_with_a_small_gap_meets_the_documented_bound():
+    rng = np.random.default_rng(4)
+    S = 16
+    s = np.geomspace(1.0, 0.3, S)
+    s[1] = 1.0 - 1e-3
+    J = (random_orthogonal(rng, S) @ np.diag(s) @ random_orthogonal(rng, S))[None]
+    for tol in (1e-6, 1e-10):
+        curve = anchor_curve(J, 0, tol=tol, subspace=1, max_iter=100000)
+        err = abs(curve.log10_spectral[0] - 0.0)
+        assert err <= spectral_tolerance(tol)
+
+
+@pytest.mark.parametrize("factor, slope", [(0.01, -2.0), (100.0, 2.0)])
+def test_log_space_extremes_are_exact(factor, slope):
+    S, T = 4, 300
+    J = np.tile(factor * np.eye(S), (T, 1, 1))
+    curve = anchor_curve(J, 0)
+    k = curve.k
+    # 1e-600 and 1e+600 at k = 300: far outside float64, still exact in log space.
+    np.testing.assert_allclose(curve.log10_spectral, slope * k, rtol=0, atol=1e-11)
+    np.testing.assert_allclose(curve.log10_frobenius, slope * k + 0.5 * np.log10(S), atol=1e-11)
+
+
+def test_log_space_extremes_with_rotations():
+    rng = np.random.default_rng(5)
+    S, T = 6, 400
+    J = np.stack([1e-3 * random_orthogonal(rng, S) for _ in range(T)])
+    curve = anchor_curve(J, 0)
+    np.testing.assert_allclose(curve.log10_spectral, -3.0 * curve.k, rtol=0, atol=1e-10)
+    nm = norm_map(J[:50] * 1e6)  # growth 1e+3 per step
+    assert nm.log10_spectral[0, 49] == pytest.approx(150.0, abs=1e-10)
+
+
+def test_zero_products_give_minus_infinity_without_warnings():
+    J = random_stack(12, 6, seed=6)
+    J[5] = 0.0
+    curve = anchor_curve(J, 2)  # warnings are errors in this suite
+    assert np.all(np.isfinite(curve.log10_spectral[:3]))
+    assert np.all(curve.log10_spectral[3:] == -np.inf)
+    assert np.all(curve.log10_frobenius[3:] == -np.inf)
+    nm = norm_map(J, blocks={"a": slice(0, 3)})
+    assert not np.isnan(nm.log10_spectral[np.triu(np.ones((12, 12), bool))[:, ::-1]]).any()
+    assert nm.log10_spectral[5, 0] == -np.inf
+    assert nm.log10_spectral[6, 0] > -np.inf
+
+
+def test_dead_units_turn_the_warm_start_into_a_null_vector():
+    # Relu-like Jacobians whose alive units change: the right singular vector of one product
+    # can lie in the null space of the next one.  The estimate must recover.
+    rng = np.random.default_rng(7)
+    S, T = 8, 10
+    J = np.empty((T, S, S))
+    for t in range(T):
+        mask = np.zeros(S)
+        mask[rng.choice(S, 3, replace=False)] = 1.0
+        J[t] = mask[:, None] * rng.standard_normal((S, S))
+    J[1] = np.diag([1.0] + [0.0] * (S - 1)) @ J[1]
+    J[2] = np.diag([0.0] + [1.0] * (S - 1)) @ J[2]
+    for subspace in (1, 3):
+        curve = anchor_curve(J, 0, subspace=subspace)
+        spec, fro = explicit_norms(J, 0)
+        finite = np.isfinite(spec)
+        np.testing.assert_array_equal(np.isfinite(curve.log10_spectral), finite)
+        np.testing.assert_allclose(
+            curve.log10_spectral[finite], spec[finite], atol=spectral_tolerance(1e-10)
+        )
+
+
+def test_anchor_curve_rejects_bad_input():
+    J = random_stack(5, 3)
+    with pytest.raises(ValueError, match="t0"):
+        anchor_curve(J, 5)
+    with pytest.raises(ValueError, match="t0"):
+        anchor_curve(J, -1)
+    with pytest.raises(ValueError, match=r"\(T, S, S\)"):
+        anchor_curve(J[:, :2], 0)
+    bad = J.copy()
+    bad[3, 1, 1] = np.nan
+    with pytest.raises(ValueError, match=r"J\[3\]"):
+        anchor_curve(bad, 0)
+    with pytest.raises(ValueError, match="block"):
+        anchor_curve(J, 0, blocks={"x": slice(2, 2)})
+
+
+# --------------------------------------------------------------------------- the map
+
+
+def test_norm_map_matches_explicit_products_everywhere():
+    T, S = 14, 7
+    J = random_stack(T, S, seed=8, scale=1.2)
+    blocks = {"top": slice(0, 3), "rest": slice(3, 7)}
+    nm = norm_map(J, blocks=blocks, tol=1e-12)
+    assert nm.log10_spectral.shape == (T, T) and nm.complete
+    np.testing.assert_array_equal(nm.starts, np.arange(T))
+    for t0 in range(T):
+        K = T - t0
+        spec, fro = explicit_norms(J, t0)
+        np.testing.assert_allclose(nm.log10_frobenius[t0, :K], fro, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(nm.log10_spectral[t0, :K], spec, atol=spectral_tolerance(1e-12))
+        assert np.isnan(nm.log10_spectral[t0, K:]).all()
+        assert np.isnan(nm.log10_frobenius[t0, K:]).all()
+        for name, sl in blocks.items():
+            bspec, bfro = explicit_norms(J, t0, sl)
+            np.testing.assert_allclose(nm.blocks[name][1][t0, :K], bfro, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(
+                nm.blocks[name][0][t0, :K], bspec, atol=spectral_tolerance(1e-12)
+            )
+
+
+def test_map_rows_equal_anchor_curves():
+    J = random_stack(20, 9, seed=9)
+    nm = norm_map(J)
+    for t0 in (0, 11, 19):
+        curve = anchor_curve(J, t0)
+        np.testing.assert_allclose(nm.log10_frobenius[t0, : 20 - t0], curve.log10_frobenius,
+                                   rtol=0, atol=1e-12)
+        np.testing.assert_allclose(nm.log10_spectral[t0, : 20 - t0], curve.log10_spectral,
+                                   rtol=0, atol=2 * spectral_tolerance(1e-10))
+
+
+@pytest.mark.parametrize("chunk_blocks", [1, 2, 3, 50])
+def test_chunking_does_not_change_the_result(chunk_blocks):
+    J = random_stack(17, 6, seed=10)
+    reference = norm_map(J, chunk_blocks=4)
+    nm = norm_map(J, chunk_blocks=chunk_blocks, blocks={"a": slice(1, 4)})
+    np.testing.assert_allclose(nm.log10_frobenius, reference.log10_frobenius, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(nm.log10_spectral, reference.log10_spectral, rtol=0,
+                               atol=2 * spectral_tolerance(1e-10))
+    np.testing.assert_array_equal(np.isnan(nm.log10_spectral), np.isnan(reference.log10_spectral))
+
+
+@pytest.mark.parametrize("chunk_blocks", [1, 2, None])
+def test_starts_and_max_k_select_rows_and_columns(chunk_blocks):
+    T = 25
+    J = random_stack(T, 5, seed=11)
+    full = norm_map(J)
+    starts = [20, 3, 7, 8, 3]
+    nm = norm_map(J, starts=starts, max_k=6, chunk_blocks=chunk_blocks)
+    np.testing.assert_array_equal(nm.starts, [3, 7, 8, 20])
+    assert nm.log10_spectral.shape == (4, 6) and nm.max_k == 6
+    for i, t0 in enumerate(nm.starts):
+        K = min(6, T - t0)
+        np.testing.assert_allclose(nm.log10_frobenius[i, :K], full.log10_frobenius[t0, :K],
+                                   rtol=0, atol=1e-12)
+        np.testing.assert_allclose(nm.log10_spectral[i, :K], full.log10_spectral[t0, :K],
+                                   rtol=0, atol=2 * spectral_tolerance(1e-10))
+        assert np.isnan(nm.log10_spectral[i, K:]).all()
+    capped = norm_map(J, max_k=4, chunk_blocks=chunk_blocks)
+    assert capped.log10_spectral.shape == (T, 4)
+    np.testing.assert_allclose(capped.log10_frobenius, full.log10_frobenius[:, :4], atol=1e-12)
+    with pytest.raises(ValueError, match="starts"):
+        norm_map(J, starts=[25])
+    with pytest.raises(ValueError, match="max_k"):
+        norm_map(J, max_k=0)
+
+
+def test_should_stop_cancels_and_progress_is_reported():
+    J = random_stack(30, 6, seed=12)
+    calls = []
+
+    def stop_after_five():
+        calls.append(1)
+        return len(calls) > 5
+
+    with pytest.raises(Cancelled):
+        norm_map(J, should_stop=stop_after_five)
+    assert len(calls) == 6  # checked every step, stopped at the first True
+
+    fractions = []
+    norm_map(J, progress=fractions.append)
+    assert fractions[-1] == 1.0
+    assert all(0.0 <= f <= 1.0 for f in fractions)
+    assert fractions == sorted(fractions)
+
+    with pytest.raises(Cancelled):
+        for _ in iter_norm_map(J, should_stop=lambda: True):
+            pass
+
+
+def test_generator_fills_the_map_progressively_and_ends_with_norm_map():
+    T = 16
+    J = random_stack(T, 5, seed=13)
+    snapshots = list(iter_norm_map(J, interval=0.0))
+    assert all(isinstance(s, NormMap) for s in snapshots)
+    steps = [s.steps_done for s in snapshots]
+    assert steps == list(range(1, T + 1))
+    coverage = [int(np.isfinite(s.log10_frobenius).sum()) for s in snapshots]
+    assert coverage == sorted(coverage) and len(set(coverage)) == len(coverage)
+    # Snapshot after e steps: exactly the products ending at states s_1..s_e.
+    assert coverage[3] == sum(range(1, 5))
+    assert not snapshots[3].complete and snapshots[-1].complete
+    final = norm_map(J)
+    np.testing.assert_array_equal(snapshots[-1].log10_spectral, final.log10_spectral)
+    np.testing.assert_array_equal(snapshots[-1].log10_frobenius, final.log10_frobenius)
+    # Earlier snapshots are copies, not views that keep changing.
+    assert np.isnan(snapshots[0].log10_frobenius[1, 0])
+    # With the default interval a small map yields just the final snapshot.
+    assert len(list(iter_norm_map(J))) == 1
+
+
+def test_float32_input_is_computed_in_float32_with_float64_logs():
+    J64 = random_stack(20, 8, seed=14)
+    J32 = J64.astype(np.float32)
+    nm32 = norm_map(J32, blocks={"a": slice(0, 4)})
+    nm64 = norm_map(J64, blocks={"a": slice(0, 4)})
+    assert nm32.log10_spectral.dtype == np.float64
+    np.testing.assert_allclose(nm32.log10_frobenius, nm64.log10_frobenius, atol=2e-5)
+    np.testing.assert_allclose(nm32.log10_spectral, nm64.log10_spectral, atol=2e-5)
+    np.testing.assert_allclose(nm32.blocks["a"][0], nm64.blocks["a"][0], atol=2e-5)
+    curve = anchor_curve(np.tile(np.float32(0.01) * np.eye(3, dtype=np.float32), (200, 1, 1)), 0)
+    np.testing.assert_allclose(curve.log10_spectral, -2.0 * curve.k, atol=1e-4)
+
+
+# --------------------------------------------------------------------------- Lyapunov exponents
+
+
+@pytest.mark.parametrize("rho", [0.9, 1.0, 1.3])
+def test_lyapunov_exponents_of_a_scaled_orthogonal_map(rho):
+    rng = np.random.default_rng(15)
+    S = 6
+    W = rho * random_orthogonal(rng, S)
+    J = np.tile(W, (40, 1, 1))
+    for m in (1, 3, S):
+        exps = lyapunov_exponents(J, m=m)
+        assert exps.shape == (m,)
+        np.testing.assert_allclose(exps, np.log(rho), rtol=0, atol=1e-12)
+
+
+def test_lyapunov_exponents_of_a_diagonal_map_are_exact():
+    d = np.array([0.5, -2.0, 1.5, 0.1, 0.9])
+    J = np.tile(np.diag(d), (200, 1, 1))
+    expected = np.sort(np.log(np.abs(d)))[::-1]
+    exps = lyapunov_exponents(J, m=3, discard=100)
+    np.testing.assert_allclose(exps, expected[:3], rtol=0, atol=1e-12)
+    # All five: their sum is log|det| every step, exactly, transient or not.
+    assert lyapunov_exponents(J, m=5).sum() == pytest.approx(np.log(np.abs(d)).sum(), abs=1e-12)
+    with pytest.raises(ValueError, match="m must"):
+        lyapunov_exponents(J, m=6)
+    with pytest.raises(ValueError, match="discard"):
+        lyapunov_exponents(J, discard=200)
+
+
+def test_lyapunov_exponent_of_a_zero_map_is_minus_infinity():
+    J = np.zeros((5, 3, 3))
+    assert lyapunov_exponents(J)[0] == -np.inf
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def test_pascanu_bound_and_rho_line():
+    k = np.arange(0, 6)
+    np.testing.assert_allclose(pascanu_bound(2.0, 0.25, k), k * np.log10(0.5))
+    np.testing.assert_allclose(rho_line(10.0, k), k.astype(float))
+    assert pascanu_bound(3.0, 1.0, 4) == pytest.approx(4 * np.log10(3.0))
+    assert rho_line(0.0, np.array([0, 2]))[0] == 0.0
+    assert rho_line(0.0, np.array([0, 2]))[1] == -np.inf
+    assert pascanu_bound(1e-200, 1e-200, 10) == pytest.approx(-4000.0)
+    with pytest.raises(ValueError, match="rho"):
+        rho_line(-1.0, k)
+    with pytest.raises(ValueError, match="gamma"):
+        pascanu_bound(1.0, float("nan"), k)
+    assert activation_gamma("sigmoid") == 0.25
+    assert activation_gamma("tanh") == 1.0
+    assert activation_gamma("leaky-relu", 2.0) == 2.0
+    with pytest.raises(ValueError, match="activation"):
+        activation_gamma("swish")
