@@ -1,0 +1,463 @@
+"""``rnnviz analyze``: the engine's analysis of one network, headless.
+
+Builds (or loads) a network, runs it over a sequence and reports what the
+explorer plots: the spectra of the recurrent blocks, the final state, the
+norms of the Jacobian products ds_(t0+k)/ds_t0 from one anchor t0, the
+LSTM/GRU highway, the per-step gradient norms ||dL/dh_t|| and the Pascanu bound.
+
+Time convention: h_0 is the initial state; x_1 ... x_T give h_1 ... h_T; the
+anchor t0 lies in [0, T-1] and k runs over 1 ... T-t0. s is the whole state
+of the forward direction (h, or [h; c] for LSTM variants, all layers stacked);
+batch element 0 is analysed. The loss is softmax cross-entropy of a seeded
+readout against seeded random classes at every step. Every norm is log10, so
+nothing overflows; an exactly zero norm (log10 = -inf) is null in JSON and an
+empty field in CSV.
+
+--json prints one object with: config; blocks, spectral_radius, sigma_max (one
+per square recurrent block); final_state {h[, c]} as (batch, hidden) lists for
+the top layer's forward direction; state_jacobian {anchor, k,
+log10_spectral_norm, log10_frobenius_norm}; for LSTM variants hidden_jacobian
+and cell_jacobian (layer 0's h->h and c->c blocks, same keys); for LSTM and GRU
+variants highway {k, log10_norm} (the direct path: prod f, prod (1-i) for
+CIFG, prod z for GRU); loss; grad_norm_per_step (T values); bound {k, log10,
+rho_log10, gamma, sigma_max, spectral_radius} for (gamma sigma_max)^k and rho^k.
+--out DIR writes the same tables as CSV files plus run.json (config and
+versions), each file atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rnnviz.core.analysis import ExperimentConfig
+from rnnviz.core.config import ACTIVATIONS, CELLS, INITS, ConfigError, NetConfig
+
+NAME = "analyze"
+
+# The explorer's default case; flags that are not given take these values.
+DEFAULTS = ExperimentConfig()
+
+# Flag name for each NetConfig field, for messages.
+NET_FLAGS = {
+    "cell": "--cell",
+    "activation": "--activation",
+    "hidden_size": "--hidden",
+    "input_size": "--input-size",
+    "num_layers": "--layers",
+    "bidirectional": "--bidirectional",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``analyze`` parser to ``rnnviz``'s subcommands."""
+    parser = subparsers.add_parser(
+        NAME,
+        help="analyse gradient flow through one network (summary, JSON or CSV files)",
+        description=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    net = parser.add_argument_group(
+        "network", "Taken from --weights when the file stores its config; flags given must then agree.")
+    net.add_argument("--cell", choices=CELLS, default=None, help=f"recurrent cell (default {DEFAULTS.cell})")
+    net.add_argument(
+        "--activation", choices=ACTIVATIONS, default=None,
+        help="activation of the Elman cell, or of the candidate and cell output of gated cells "
+        f"(default {DEFAULTS.activation})",
+    )
+    net.add_argument("--hidden", type=int, default=None, metavar="N",
+                     help=f"hidden units per layer (default {DEFAULTS.hidden_size})")
+    net.add_argument("--input-size", type=int, default=None, metavar="N",
+                     help=f"input features (default {DEFAULTS.input_size})")
+    net.add_argument("--layers", type=int, default=None, metavar="N",
+                     help=f"stacked layers (default {DEFAULTS.num_layers})")
+    net.add_argument("--bidirectional", action="store_true", default=None, help="add a reverse direction")
+
+    weights = parser.add_argument_group("weights")
+    weights.add_argument("--init", choices=INITS, default=DEFAULTS.init,
+                         help=f"init scheme (default {DEFAULTS.init}); LSTM forget-gate bias "
+                         f"{DEFAULTS.forget_bias:g}")
+    weights.add_argument(
+        "--radius", type=float, default=None, metavar="R",
+        help="rescale every square recurrent block to spectral radius R >= 0 "
+        "(also applied to --weights; default: no rescaling)",
+    )
+    weights.add_argument("--seed", type=int, default=DEFAULTS.seed, metavar="S",
+                         help=f"seed of weights, inputs and targets (default {DEFAULTS.seed})")
+    weights.add_argument("--weights", type=Path, default=None, metavar="FILE.npz",
+                         help="load weights saved by rnnviz (PyTorch state-dict names)")
+    weights.add_argument("--dtype", choices=("float64", "float32"), default=DEFAULTS.dtype,
+                         help=f"compute precision (default {DEFAULTS.dtype})")
+
+    run_group = parser.add_argument_group("sequence and analysis")
+    run_group.add_argument("--seq-len", type=int, default=None, metavar="T",
+                           help=f"sequence length T >= 1 (default {DEFAULTS.seq_len})")
+    run_group.add_argument("--batch", type=int, default=None, metavar="B",
+                           help=f"sequences in the batch (default {DEFAULTS.batch})")
+    run_group.add_argument(
+        "--inputs", type=Path, default=None, metavar="FILE.npy",
+        help="inputs of shape (T, input_size) or (T, batch, input_size); default seeded N(0, 1)",
+    )
+    run_group.add_argument("--anchor", type=int, default=DEFAULTS.anchor, metavar="T0",
+                           help="anchor t0 in [0, T-1] of the Jacobian products (default 0)")
+    run_group.add_argument("--truncate", type=int, default=None, metavar="K",
+                           help="truncated BPTT: each loss term reaches back at most K steps (default: full)")
+
+    out = parser.add_argument_group("output")
+    out.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    out.add_argument("--out", type=Path, default=None, metavar="DIR",
+                     help="also write the results as CSV files plus run.json into DIR")
+    parser.set_defaults(func=run)
+
+
+# --------------------------------------------------------------------------- request
+
+
+@dataclass(frozen=True)
+class AnalyzeRequest:
+    """Everything ``analyze`` computes from, validated.
+
+    params: None to initialise from ``config``; else loaded (and possibly rescaled) weights.
+    inputs: None for the seeded default; else ``(T, B, input_size)``.
+    """
+
+    config: ExperimentConfig
+    params: dict[str, np.ndarray] | None
+    inputs: np.ndarray | None
+    weights_file: str | None
+    inputs_file: str | None
+
+    def config_dict(self) -> dict[str, Any]:
+        return {**self.config.to_dict(), "weights": self.weights_file, "inputs": self.inputs_file}
+
+
+def _check_int_flag(flag: str, value: int | None, low: int) -> None:
+    if value is not None and value < low:
+        raise ConfigError(f"{flag} must be >= {low}, got {value}")
+
+
+def _net_from_flags(args: argparse.Namespace, stored: NetConfig | None) -> NetConfig:
+    given = {
+        "cell": args.cell,
+        "activation": args.activation,
+        "hidden_size": args.hidden,
+        "input_size": args.input_size,
+        "num_layers": args.layers,
+        "bidirectional": args.bidirectional,
+    }
+    if stored is None:
+        base = DEFAULTS.net
+        return replace(base, **{k: v for k, v in given.items() if v is not None}).validate()
+    for field_name, value in given.items():
+        stored_value = getattr(stored, field_name)
+        if value is not None and value != stored_value:
+            raise ConfigError(
+                f"{NET_FLAGS[field_name]} {value} does not match the weights file, which has "
+                f"{field_name} = {stored_value}"
+            )
+    return stored
+
+
+def _describe(net: NetConfig) -> str:
+    return (
+        f"{net.cell}, hidden {net.hidden_size}, input {net.input_size}, "
+        f"{net.num_layers} layer{'s' if net.num_layers > 1 else ''}"
+        f"{', bidirectional' if net.bidirectional else ''}"
+    )
+
+
+def _np_load(path: Path, what: str, kind: str):
+    """``np.load`` without pickles; any failure becomes one ConfigError line."""
+    try:
+        return np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise ConfigError(f"{what} file not found: {path}") from None
+    except (OSError, ValueError, EOFError) as error:
+        raise ConfigError(f"cannot read {what} file {path}: not a valid {kind} ({error})") from None
+
+
+def _read_npz(path: Path) -> tuple[dict[str, np.ndarray], NetConfig | None]:
+    """Arrays of a weights file and its stored config (None for a plain state dict)."""
+    from rnnviz.core.params import load_npz
+
+    archive = _np_load(path, "weights", ".npz")
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise ConfigError(f"weights file {path} holds a single array, not an .npz of named weights")
+    with archive:
+        if "__config__" not in archive.files:
+            return {name: archive[name] for name in archive.files}, None
+    return load_npz(path)
+
+
+def _load_weights(path: Path, args: argparse.Namespace) -> tuple[dict[str, np.ndarray], NetConfig]:
+    """Recurrent weights from ``path``; flags that were given must agree with a stored config.
+
+    A readout stored in the file is dropped: the analysis uses its own seeded readout, as for
+    initialised weights, so that the numbers do not depend on what the readout was trained for.
+    """
+    from rnnviz.core.params import validate_params
+
+    params, stored = _read_npz(path)
+    net = _net_from_flags(args, stored)
+    params = {name: value for name, value in params.items() if not name.startswith("readout.")}
+    try:
+        validate_params(params, net)
+    except ConfigError as error:
+        raise ConfigError(f"weights file {path} does not fit the network ({_describe(net)}): {error}") from None
+    return params, net
+
+
+def _load_inputs(path: Path, input_size: int, seq_len: int | None, batch: int | None) -> np.ndarray:
+    """``(T, B, input_size)`` float64 from a ``.npy`` file of shape (T, input_size) or (T, B, input_size)."""
+    x = _np_load(path, "inputs", ".npy array")
+    if not isinstance(x, np.ndarray):
+        x.close()
+        raise ConfigError(f"inputs file {path} is an .npz archive; give one array as .npy")
+    if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
+        raise ConfigError(f"inputs file {path}: expected numbers, got dtype {x.dtype}")
+    file_shape = x.shape
+    if x.ndim == 2:
+        x = x[:, None, :]
+    if x.ndim != 3 or x.shape[2] != input_size or x.shape[0] < 1 or x.shape[1] < 1:
+        raise ConfigError(
+            f"inputs file {path}: expected shape (T, {input_size}) or (T, batch, {input_size}) "
+            f"with T, batch >= 1, got {file_shape}"
+        )
+    if seq_len is not None and seq_len != x.shape[0]:
+        raise ConfigError(f"--seq-len {seq_len} does not match the inputs file, which has T = {x.shape[0]}")
+    if batch is not None and batch != x.shape[1]:
+        raise ConfigError(f"--batch {batch} does not match the inputs file, which has batch = {x.shape[1]}")
+    x = x.astype(np.float64)
+    if not np.all(np.isfinite(x)):
+        raise ConfigError(f"inputs file {path} contains NaN or infinite values")
+    return x
+
+
+def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
+    """Validate the flags and load the files.
+
+    Raises ConfigError (one line, naming the flag) for any invalid value; nothing is computed or
+    written before every check has passed.
+    """
+    from rnnviz.core.params import rescale_spectral_radius
+
+    _check_int_flag("--hidden", args.hidden, 1)
+    _check_int_flag("--input-size", args.input_size, 1)
+    _check_int_flag("--layers", args.layers, 1)
+    _check_int_flag("--seq-len", args.seq_len, 1)
+    _check_int_flag("--batch", args.batch, 1)
+    _check_int_flag("--truncate", args.truncate, 1)
+    _check_int_flag("--seed", args.seed, 0)
+    if args.radius is not None and not (math.isfinite(args.radius) and args.radius >= 0):
+        raise ConfigError(f"--radius must be a finite number >= 0, got {args.radius}")
+
+    params = None
+    if args.weights is not None:
+        params, net = _load_weights(args.weights, args)
+        if args.radius is not None:
+            params = rescale_spectral_radius(params, net, args.radius)
+    else:
+        net = _net_from_flags(args, None)
+
+    inputs = None
+    if args.inputs is not None:
+        inputs = _load_inputs(args.inputs, net.input_size, args.seq_len, args.batch)
+        seq_len, batch = inputs.shape[:2]
+    else:
+        seq_len = DEFAULTS.seq_len if args.seq_len is None else args.seq_len
+        batch = DEFAULTS.batch if args.batch is None else args.batch
+    if not 0 <= args.anchor <= seq_len - 1:
+        raise ConfigError(f"--anchor must lie in [0, T-1] = [0, {seq_len - 1}], got {args.anchor}")
+
+    config = replace(
+        DEFAULTS,
+        cell=net.cell, activation=net.activation, leaky_slope=net.leaky_slope,
+        hidden_size=net.hidden_size, input_size=net.input_size, num_layers=net.num_layers,
+        bidirectional=net.bidirectional, init=args.init, radius=args.radius, seq_len=int(seq_len),
+        batch=int(batch), truncate=args.truncate, anchor=args.anchor, seed=args.seed, dtype=args.dtype,
+    ).validate()
+    return AnalyzeRequest(
+        config=config, params=params, inputs=inputs,
+        weights_file=None if args.weights is None else str(args.weights),
+        inputs_file=None if args.inputs is None else str(args.inputs),
+    )
+
+
+def compute(request: AnalyzeRequest) -> dict[str, Any]:
+    """Run the analysis and return the JSON-ready result (see the module docstring for the keys)."""
+    from rnnviz.core.analysis import run_fast
+    from rnnviz.core.products import anchor_curve
+
+    config = request.config
+    fast = run_fast(config, params=request.params, inputs=request.inputs)
+    net = fast.net
+    curve = fast.curve
+    result: dict[str, Any] = {
+        "config": request.config_dict(),
+        "loss": _finite_or_none(fast.loss),
+        "blocks": [spectrum.name for spectrum in fast.spectra],
+        "spectral_radius": [float(spectrum.spectral_radius) for spectrum in fast.spectra],
+        "sigma_max": [float(spectrum.sigma_max) for spectrum in fast.spectra],
+    }
+    # Top layer, forward direction: rows of PyTorch's (layers·directions, batch, hidden) h_n.
+    top_row = (net.num_layers - 1) * net.num_directions
+    result["final_state"] = {name: _float_list(state[top_row]) for name, state in fast.final_state.items()}
+    result["state_jacobian"] = _curve(
+        curve["k"],
+        {"log10_spectral_norm": curve["log10_spectral"], "log10_frobenius_norm": curve["log10_frobenius"]},
+        anchor=config.anchor,
+    )
+    if net.is_lstm:
+        # Layer 0's h→h and c→c blocks of the same products.
+        blocks = {"hidden": fast.state_blocks["h_l0"], "cell": fast.state_blocks["c_l0"]}
+        norms = anchor_curve(fast.jacobians, config.anchor - fast.jacobian_start, blocks=blocks)
+        for name in ("hidden", "cell"):
+            spectral, frobenius = norms.blocks[name]
+            result[f"{name}_jacobian"] = _curve(
+                norms.k,
+                {"log10_spectral_norm": spectral, "log10_frobenius_norm": frobenius},
+                anchor=config.anchor,
+            )
+    if "highway" in curve:
+        result["highway"] = _curve(curve["k"], {"log10_norm": curve["highway"]})
+    result["grad_norm_per_step"] = _float_list(fast.grad_norm_per_step)
+    bound = fast.bound
+    result["bound"] = _curve(
+        bound["k"],
+        {"log10": bound["log10"], "rho_log10": bound["rho_log10"]},
+        gamma=float(fast.gamma),
+        sigma_max=float(bound["sigma_max"]),
+        spectral_radius=float(bound["spectral_radius"]),
+    )
+    return result
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _finite_or_none(value: float) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _float_list(values: np.ndarray) -> list:
+    """Nested lists of floats with non-finite entries (log10 of an exact zero) as None."""
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 0:
+        return _finite_or_none(array)
+    return [_float_list(row) if array.ndim > 1 else _finite_or_none(row) for row in array]
+
+
+def _curve(k: np.ndarray, columns: dict[str, np.ndarray], **extra: Any) -> dict[str, Any]:
+    curve: dict[str, Any] = dict(extra)
+    curve["k"] = [int(v) for v in k]
+    for name, values in columns.items():
+        curve[name] = _float_list(values)
+    return curve
+
+
+def _csv_text(header: list[str], rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return buffer.getvalue()
+
+
+def csv_files(result: dict[str, Any]) -> dict[str, str]:
+    """File name → CSV text for every table in ``result`` (the same numbers as the JSON)."""
+    files = {
+        "spectra.csv": _csv_text(
+            ["block", "spectral_radius", "sigma_max"],
+            zip(result["blocks"], result["spectral_radius"], result["sigma_max"]),
+        ),
+        "grad_norm_per_step.csv": _csv_text(
+            ["t", "grad_norm"], enumerate(result["grad_norm_per_step"], start=1)
+        ),
+    }
+    final_rows = []
+    for state_name, rows in result["final_state"].items():
+        for batch_index, row in enumerate(rows):
+            for unit, value in enumerate(row):
+                final_rows.append((state_name, batch_index, unit, value))
+    files["final_state.csv"] = _csv_text(["state", "batch_index", "unit", "value"], final_rows)
+    for key in ("state_jacobian", "hidden_jacobian", "cell_jacobian", "highway", "bound"):
+        if key not in result:
+            continue
+        curve = result[key]
+        columns = [name for name, values in curve.items() if name != "k" and isinstance(values, list)]
+        files[f"{key}.csv"] = _csv_text(["k", *columns], zip(curve["k"], *(curve[c] for c in columns)))
+    return files
+
+
+def write_outputs(directory: Path, result: dict[str, Any]) -> list[Path]:
+    """Write the CSV files and run.json into ``directory`` (created if needed), each atomically."""
+    from rnnviz.io_utils import atomic_write_json, atomic_write_text, versions
+
+    files = csv_files(result)  # everything is rendered before the first file is touched
+    run_info = {"command": "rnnviz analyze", "config": result["config"], "versions": versions(),
+                "files": sorted(files)}
+    json.dumps(run_info, allow_nan=False)
+    if directory.exists() and not directory.is_dir():
+        raise ConfigError(f"--out {directory} exists and is not a directory")
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in files.items():
+        atomic_write_text(directory / name, text)
+        written.append(directory / name)
+    atomic_write_json(directory / "run.json", run_info)
+    written.append(directory / "run.json")
+    return written
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "zero" if value is None else f"{value:.{digits}f}"
+
+
+def summary_text(result: dict[str, Any]) -> str:
+    """A few human-readable lines about ``result``."""
+    config = result["config"]
+    lines = [
+        f"network: {config['cell']} ({config['activation']}), hidden {config['hidden_size']}, "
+        f"input {config['input_size']}, {config['num_layers']} layer(s)"
+        f"{', bidirectional' if config['bidirectional'] else ''}; "
+        f"T = {config['seq_len']}, batch {config['batch']}, {config['dtype']}"
+    ]
+    for name, rho, sigma in zip(result["blocks"], result["spectral_radius"], result["sigma_max"]):
+        lines.append(f"  {name}: spectral radius {rho:.4f}, sigma_max {sigma:.4f}")
+    curve = result["state_jacobian"]
+    k_last = curve["k"][-1]
+    lines.append(
+        f"log10 ||ds_(t0+k)/ds_t0||_2 from t0 = {curve['anchor']}: "
+        f"k=1: {_fmt(curve['log10_spectral_norm'][0])}, k={k_last}: {_fmt(curve['log10_spectral_norm'][-1])}"
+    )
+    if "highway" in result:
+        lines.append(f"log10 highway norm at k={k_last}: {_fmt(result['highway']['log10_norm'][-1])}")
+    lines.append(f"log10 Pascanu bound at k={k_last}: {_fmt(result['bound']['log10'][-1])}")
+    grads = result["grad_norm_per_step"]
+    lines.append(f"||dL/dh_t||: t=1: {grads[0]:.4g}, t={len(grads)}: {grads[-1]:.4g}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    request = resolve_request(args)
+    result = compute(request)
+    if args.out is not None:
+        written = write_outputs(args.out, result)
+    if args.json:
+        sys.stdout.write(json.dumps(result, allow_nan=False) + "\n")
+    else:
+        print(summary_text(result))
+        if args.out is not None:
+            print(f"wrote {len(written)} files to {args.out}")
+    return 0
