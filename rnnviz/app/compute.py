@@ -1,0 +1,174 @@
+"""Turns AppState configuration changes into engine jobs and feeds the newest results back.
+
+Two stages per configuration: ``run_fast`` (every cheap plot) then ``iter_map`` (the progressive
+(t, k) map). A new configuration supersedes the running job. Results reach AppState on a clock:
+at most one redraw per ``redraw_interval_ms`` (20 Hz), always with the newest result, so dragging
+a slider neither floods the UI thread nor ever shows an older result after a newer one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from rnnviz.app.jobs import JobRunner
+from rnnviz.app.state import AppState
+
+EXPLORE_LANE = "explore"
+GRADCHECK_LANE = "gradcheck"
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The engine functions the explorer calls (``rnnviz.core`` by default)."""
+
+    run_fast: Callable
+    iter_map: Callable
+    check_config: Callable | None = None
+
+    @classmethod
+    def default(cls) -> "Engine":
+        from rnnviz.core import analysis
+
+        try:
+            from rnnviz.core.gradcheck import check_config
+        except ImportError:  # gradient check not available in this build
+            check_config = None
+        return cls(run_fast=analysis.run_fast, iter_map=analysis.iter_map, check_config=check_config)
+
+
+def explore(engine: Engine, config, should_stop: Callable[[], bool]) -> Iterator[tuple[str, object]]:
+    """Plain generator run off the UI thread: ("fast", FastResult) then ("map", MapResult) ..."""
+    fast = engine.run_fast(config, should_stop=should_stop)
+    yield "fast", fast
+    for map_result in engine.iter_map(fast, should_stop=should_stop):
+        yield "map", map_result
+
+
+class ComputeController(QObject):
+    """Runs the explorer's computation for every configuration AppState accepts.
+
+    Signals:
+        fast_shown(int): job id whose FastResult the plots now hold.
+        map_shown(int, bool): job id and completeness of the map the plots now hold.
+        gradcheck_done(object): the GradcheckReport of the newest gradient check.
+    """
+
+    fast_shown = Signal(int)
+    map_shown = Signal(int, bool)
+    gradcheck_done = Signal(object)
+    gradcheck_failed = Signal(str)
+
+    def __init__(self, state: AppState, runner: JobRunner, engine: Engine | None = None,
+                 redraw_interval_ms: int = 50, parent: QObject | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.runner = runner
+        self.engine = engine if engine is not None else Engine.default()
+        self.redraw_interval_ms = redraw_interval_ms
+        self._pending_fast: tuple[int, object] | None = None
+        self._pending_map: tuple[int, object] | None = None
+        self._last_flush = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._flush)
+        self.shown_job_id: int | None = None
+        self.last_compute_seconds: float | None = None
+        self._job_started: dict[int, float] = {}
+        state.config_changed.connect(self.start)
+        runner.job_event.connect(self._on_event)
+        runner.job_finished.connect(self._on_finished)
+        runner.job_failed.connect(self._on_failed)
+        runner.job_cancelled.connect(self._on_cancelled)
+
+    def start(self, config=None) -> int:
+        """Compute for ``config`` (default: the state's); supersedes the running job."""
+        config = self.state.config if config is None else config
+        engine = self.engine
+        # Results queued for an older configuration must not be drawn after this point.
+        self._pending_fast = None
+        self._pending_map = None
+        job_id = self.runner.start(EXPLORE_LANE, lambda should_stop: explore(engine, config, should_stop))
+        self._job_started = {job_id: time.perf_counter()}
+        self.state.set_busy(True)
+        return job_id
+
+    def check_gradients(self) -> int | None:
+        """Run the finite-difference gradient check of the current configuration off-thread."""
+        check = self.engine.check_config
+        if check is None:
+            self.state.message.emit("Gradient check is not available in this build.")
+            return None
+        config = self.state.config
+        return self.runner.start(GRADCHECK_LANE, lambda should_stop: check(config))
+
+    # -- delivery ----------------------------------------------------------------------------
+    def _on_event(self, lane: str, job_id: int, payload) -> None:
+        if lane != EXPLORE_LANE:
+            return
+        kind, result = payload
+        if kind == "fast":
+            started = self._job_started.get(job_id)
+            if started is not None:
+                self.last_compute_seconds = time.perf_counter() - started
+            self._pending_fast = (job_id, result)
+            self._pending_map = None
+        else:
+            self._pending_map = (job_id, result)
+        self._schedule()
+
+    def _schedule(self) -> None:
+        elapsed_ms = (time.perf_counter() - self._last_flush) * 1000.0
+        if elapsed_ms >= self.redraw_interval_ms and not self._timer.isActive():
+            self._flush()
+        elif not self._timer.isActive():
+            self._timer.start(max(1, int(self.redraw_interval_ms - elapsed_ms)))
+
+    def _flush(self) -> None:
+        self._last_flush = time.perf_counter()
+        if self._pending_fast is not None:
+            job_id, fast = self._pending_fast
+            self._pending_fast = None
+            self.shown_job_id = job_id
+            self.state.set_fast_result(fast)
+            self.fast_shown.emit(job_id)
+        if self._pending_map is not None:
+            job_id, map_result = self._pending_map
+            self._pending_map = None
+            if job_id == self.shown_job_id:
+                self.state.set_map_result(map_result)
+                self.map_shown.emit(job_id, bool(map_result.complete))
+        if self.runner.current_job_id(EXPLORE_LANE) is None and self._pending_fast is None:
+            self.state.set_busy(False)
+
+    def _on_finished(self, lane: str, job_id: int, result) -> None:
+        if lane == GRADCHECK_LANE:
+            self.gradcheck_done.emit(result)
+            return
+        if self._pending_fast is None and self._pending_map is None:
+            self.state.set_busy(False)
+        else:
+            self._schedule()
+
+    def _on_failed(self, lane: str, job_id: int, message: str) -> None:
+        if lane == GRADCHECK_LANE:
+            self.gradcheck_failed.emit(message)
+            self.state.message.emit(f"Gradient check failed: {message}")
+            return
+        self.state.set_busy(False)
+        self.state.message.emit(f"Computation failed: {message}")
+
+    def _on_cancelled(self, lane: str, job_id: int) -> None:
+        if lane == EXPLORE_LANE and self.runner.current_job_id(EXPLORE_LANE) is None:
+            self.state.set_busy(False)
+
+    def has_pending(self) -> bool:
+        """Results received but not drawn yet (waiting for the redraw clock)."""
+        return self._pending_fast is not None or self._pending_map is not None
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self.runner.shutdown()

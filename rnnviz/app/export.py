@@ -1,0 +1,101 @@
+"""Export plots (PNG/SVG through pyqtgraph's exporters) and their data (CSV), atomically.
+
+Every CSV starts with comment lines naming the rnnviz version and the exact configuration that
+produced it, so an exported table always says where it came from.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph.exporters as exporters
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+from rnnviz import __version__
+from rnnviz.io_utils import atomic_path, atomic_write_bytes, atomic_write_text
+
+IMAGE_FORMATS = ("png", "svg")
+
+
+def export_image(panel, path, width: int | None = None) -> Path:
+    """Write ``panel``'s plots to ``path`` (.png or .svg, chosen by the suffix)."""
+    path = Path(path)
+    suffix = path.suffix.lower().lstrip(".")
+    item = panel.export_item()
+    if suffix == "png":
+        exporter = exporters.ImageExporter(item)
+        if width is not None:
+            exporter.parameters()["width"] = int(width)
+        image = exporter.export(toBytes=True)
+        if image is None or image.isNull():
+            raise OSError(f"could not render {panel.title} to PNG")
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):
+            raise OSError(f"could not encode {panel.title} as PNG")
+        buffer.close()
+        atomic_write_bytes(path, bytes(data.data()))
+    elif suffix == "svg":
+        exporter = exporters.SVGExporter(item)
+        with atomic_path(path) as temporary:
+            exporter.export(fileName=str(temporary))
+    else:
+        raise ValueError(f"unknown image format {path.suffix!r}; use .png or .svg")
+    return path
+
+
+def csv_text(columns: list[str], rows: np.ndarray, header_lines: list[str]) -> str:
+    """CSV with '# ' comment lines first; numbers written with full float64 precision."""
+    lines = [f"# {line}" for line in header_lines]
+    lines.append(",".join(columns))
+    rows = np.asarray(rows, dtype=np.float64).reshape(-1, len(columns))
+    for row in rows:
+        lines.append(",".join(_format_number(value) for value in row))
+    return "\n".join(lines) + "\n"
+
+
+def _format_number(value: float) -> str:
+    if np.isnan(value):
+        return "nan"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
+def csv_header(panel, config) -> list[str]:
+    return [f"rnnviz {__version__} — {panel.title}",
+            "config: " + json.dumps(config.to_dict(), sort_keys=True),
+            *panel.csv_notes()]
+
+
+def export_csv(panel, path, config) -> list[Path]:
+    """Write the panel's tables: the first to ``path``, others beside it as ``<stem>_<table>.csv``."""
+    path = Path(path)
+    tables = panel.csv_tables()
+    if not tables:
+        raise ValueError(f"{panel.title} has no data to export yet")
+    written = []
+    for index, (name, (columns, rows)) in enumerate(tables.items()):
+        target = path if index == 0 else path.with_name(f"{path.stem}_{name}{path.suffix or '.csv'}")
+        atomic_write_text(target, csv_text(columns, rows, csv_header(panel, config)))
+        written.append(target)
+    return written
+
+
+def export_all(panels, folder, config, session: dict) -> list[Path]:
+    """Every panel as PNG, SVG and CSV plus ``session.json`` into ``folder`` (created if needed)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for panel in panels:
+        for suffix in IMAGE_FORMATS:
+            written.append(export_image(panel, folder / f"{panel.name}.{suffix}"))
+        if panel.csv_tables():
+            written.extend(export_csv(panel, folder / f"{panel.name}.csv", config))
+    session_path = folder / "session.json"
+    atomic_write_text(session_path, json.dumps(session, indent=2) + "\n")
+    written.append(session_path)
+    return written

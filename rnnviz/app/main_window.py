@@ -1,0 +1,445 @@
+"""The gradient-flow explorer window: controls dock, six plots, equations, status bar, menus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
+                               QProgressBar, QPushButton, QSplitter, QTabWidget, QWidget)
+
+from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
+from rnnviz.app.export import export_all, export_csv, export_image
+from rnnviz.app.jobs import JobRunner
+from rnnviz.app.panels.controls import ControlsPanel
+from rnnviz.app.panels.equations import EquationsPanel
+from rnnviz.app.plots import PANEL_CLASSES
+from rnnviz.app.plots.base import configure_pyqtgraph
+from rnnviz.app.presets import Preset, list_presets
+from rnnviz.app.session import parse_session, read_session, session_dict, write_session
+from rnnviz.app.settings import Settings
+from rnnviz.app.state import AppState
+from rnnviz.core.analysis import ExperimentConfig
+from rnnviz.core.config import ConfigError
+
+MINIMUM_SIZE = (1024, 680)
+DEFAULT_SIZE = (1600, 1000)
+SESSION_FILTER = "rnnviz session (*.json)"
+PRESENTATION_FONT_PT = 16
+
+
+class MainWindow(QMainWindow):
+    """The explorer. ``engine`` defaults to rnnviz.core; ``settings`` to the user's QSettings.
+
+    ``restore_session``: start from the configuration saved at the last exit.
+    ``remember``: save geometry and the session on close (off for headless screenshots).
+    """
+
+    error_shown = Signal(str)
+
+    def __init__(self, settings: Settings | None = None, engine: Engine | None = None,
+                 restore_session: bool = True, remember: bool = True, config: ExperimentConfig | None = None):
+        super().__init__()
+        configure_pyqtgraph()
+        self.setWindowTitle("rnnviz — gradient-flow explorer")
+        self.setObjectName("rnnviz_main_window")
+        self.settings = settings if settings is not None else Settings()
+        self.remember = remember
+        self.session_path: Path | None = None
+        self.last_error: str | None = None
+        self._error_box: QMessageBox | None = None
+        self.presentation_mode = False
+        self._normal_font = QApplication.font()
+
+        self.state = AppState(config)
+        self.runner = JobRunner(self)
+        self.compute = ComputeController(self.state, self.runner, engine, parent=self)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("main_tabs")
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.panels = [panel_class() for panel_class in PANEL_CLASSES]
+        self.panel_by_name = {panel.name: panel for panel in self.panels}
+        self.explorer = self._build_explorer_tab()
+        self.add_tab(self.explorer, "Explorer")
+
+        self.controls = ControlsPanel(self.state)
+        self.controls_dock = self._dock("Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.controls_dock.setMinimumWidth(300)
+        self.equations = EquationsPanel(self.state)
+        self.equations_dock = self._dock("Equations", self.equations, Qt.DockWidgetArea.LeftDockWidgetArea)
+        # Tabs beside the controls keep the plots wide; drag the tab out to see both at once.
+        self.tabifyDockWidget(self.controls_dock, self.equations_dock)
+        self.controls_dock.raise_()
+        self.resizeDocks([self.controls_dock], [330], Qt.Orientation.Horizontal)
+
+        self._build_status_bar()
+        self._build_menus()
+        self._connect_state()
+
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.resize(*DEFAULT_SIZE)
+        if remember:
+            self._restore_geometry()
+        started_from_session = False
+        if restore_session and config is None:
+            started_from_session = self._restore_last_session()
+        if not started_from_session:
+            self.compute.start()
+
+    # -- construction ----------------------------------------------------------------------------
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add a top-level tab (the lead's Trainer and Experiments views use this)."""
+        return self.tabs.addTab(widget, title)
+
+    def _build_explorer_tab(self) -> QWidget:
+        rows = QSplitter(Qt.Orientation.Vertical)
+        rows.setObjectName("explorer")
+        rows.setChildrenCollapsible(False)
+        for row_panels in (self.panels[:3], self.panels[3:]):
+            row = QSplitter(Qt.Orientation.Horizontal)
+            row.setChildrenCollapsible(False)
+            for index, panel in enumerate(row_panels):
+                row.addWidget(panel)
+                row.setStretchFactor(index, 1)
+            row.setSizes([1000] * len(row_panels))
+            rows.addWidget(row)
+        return rows
+
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower()}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.compute_label = QLabel("")
+        self.compute_label.setObjectName("compute_time")
+        self.compute_label.setToolTip("Time the engine took for the cheap plots, and for the full (t, k) map")
+        self.map_progress = QProgressBar()
+        self.map_progress.setObjectName("map_progress")
+        self.map_progress.setRange(0, 100)
+        self.map_progress.setMaximumWidth(180)
+        self.map_progress.setFormat("map %p%")
+        self.map_progress.setToolTip("Progress of the (t, k) gradient-flow map")
+        self.gradcheck_label = QLabel("gradient check: not run")
+        self.gradcheck_label.setObjectName("gradcheck_result")
+        self.gradcheck_label.setToolTip("Central finite differences in float64 against the analytic BPTT gradient")
+        self.gradcheck_button = QPushButton("Check gradients")
+        self.gradcheck_button.setObjectName("gradcheck_button")
+        self.gradcheck_button.setToolTip("Run a finite-difference gradient check of the current configuration "
+                                         "(Ctrl+G)")
+        self.gradcheck_button.clicked.connect(self.check_gradients)
+        bar.addPermanentWidget(self.compute_label)
+        bar.addPermanentWidget(self.map_progress)
+        bar.addPermanentWidget(self.gradcheck_label)
+        bar.addPermanentWidget(self.gradcheck_button)
+
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        self.open_action = self._action(file_menu, "&Open session…", self.open_session_dialog,
+                                        QKeySequence.StandardKey.Open, "Open a saved session (JSON)")
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.save_action = self._action(file_menu, "&Save session", self.save_session_dialog,
+                                        QKeySequence.StandardKey.Save, "Save the current configuration")
+        self._action(file_menu, "Save session &as…", lambda: self.save_session_dialog(ask=True),
+                     "Ctrl+Shift+S", "Save the current configuration under a new name")
+        file_menu.addSeparator()
+        self.export_menu = file_menu.addMenu("Export &plot")
+        for panel in self.panels:
+            self._action(self.export_menu, f"{panel.title}…", lambda _=False, p=panel: self.export_plot_dialog(p),
+                         tip=f"Save the {panel.title} plot as PNG or SVG, or its data as CSV")
+        self.export_all_action = self._action(file_menu, "&Export all…", self.export_all_dialog, "Ctrl+E",
+                                              "Every plot as PNG, SVG and CSV plus the session, into a folder")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "Close rnnviz")
+
+        self.presets_menu = menus.addMenu("P&resets")
+        try:
+            presets = list_presets()
+        except (ConfigError, OSError) as error:
+            presets = []
+            self.presets_menu.addAction(f"(presets unavailable: {error})").setEnabled(False)
+        for preset in presets:
+            action = self._action(self.presets_menu, preset.title, lambda _=False, p=preset: self.apply_preset(p),
+                                  tip=preset.description)
+            action.setObjectName(f"preset_{preset.name}")
+        self.presets_menu.setToolTipsVisible(True)
+
+        view_menu = menus.addMenu("&View")
+        self.recompute_action = self._action(view_menu, "&Recompute", self.state.recompute, "F5",
+                                             "Compute everything again for the current configuration")
+        self.presentation_action = self._action(view_menu, "&Presentation mode", self.set_presentation_mode,
+                                                "F11", "Full screen, large fonts and thick lines for lectures",
+                                                checkable=True)
+        view_menu.addSeparator()
+        view_menu.addAction(self.controls_dock.toggleViewAction())
+        view_menu.addAction(self.equations_dock.toggleViewAction())
+
+        tools_menu = menus.addMenu("&Tools")
+        self.gradcheck_action = self._action(tools_menu, "Check &gradients", self.check_gradients, "Ctrl+G",
+                                             "Finite-difference check of the analytic gradients")
+        help_menu = menus.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1", "List the keyboard shortcuts")
+        self._update_recent_menu()
+
+    def _connect_state(self) -> None:
+        state = self.state
+        state.fast_result_changed.connect(self._on_fast)
+        state.map_result_changed.connect(self._on_map)
+        state.map_progress.connect(lambda fraction: self.map_progress.setValue(int(round(100 * fraction))))
+        state.message.connect(self.show_error)
+        state.config_changed.connect(lambda _config: self.map_progress.setValue(0))
+        self.compute.gradcheck_done.connect(self._on_gradcheck)
+        self.compute.gradcheck_failed.connect(
+            lambda message: self.gradcheck_label.setText("gradient check: error"))
+        self.panel_by_name["map"].anchor_clicked.connect(lambda anchor: state.update(anchor=anchor))
+
+    # -- results -------------------------------------------------------------------------------
+    def _on_fast(self, fast) -> None:
+        for panel in self.panels:
+            try:
+                panel.show_fast(fast)
+            except Exception as error:  # noqa: BLE001 - one broken plot must not hide the others
+                self.show_error(f"{panel.title} could not be drawn: {type(error).__name__}: {error}")
+        self.compute_label.setText(f"computed in {fast.seconds * 1000:.0f} ms")
+        self.map_progress.setValue(0)
+
+    def _on_map(self, map_result) -> None:
+        self.panel_by_name["map"].show_map(map_result)
+        if map_result.complete and self.state.fast_result is not None:
+            self.compute_label.setText(f"computed in {self.state.fast_result.seconds * 1000:.0f} ms; map done")
+
+    def check_gradients(self) -> None:
+        self.gradcheck_label.setText("gradient check: running …")
+        if self.compute.check_gradients() is None:
+            self.gradcheck_label.setText("gradient check: unavailable")
+
+    def _on_gradcheck(self, report) -> None:
+        verdict = "passed ✓" if report.passed else "FAILED ✗"
+        self.gradcheck_label.setText(f"gradient check {verdict} (max rel. error {report.max_rel_error:.1e})")
+        self.last_gradcheck = report
+        if not report.passed:
+            self.show_error(report.summary() if hasattr(report, "summary") else "gradient check failed")
+
+    # -- messages ------------------------------------------------------------------------------
+    def show_error(self, text: str) -> None:
+        """Status bar + a non-blocking message box; the last message is kept in ``last_error``."""
+        self.last_error = text
+        self.statusBar().showMessage(text, 10000)
+        if self._error_box is not None:
+            self._error_box.close()
+        box = QMessageBox(QMessageBox.Icon.Warning, "rnnviz", text, QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.open()
+        self._error_box = box
+        self.error_shown.emit(text)
+
+    def show_shortcuts(self) -> None:
+        text = ("Ctrl+O open session · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
+                "F11 presentation mode · Ctrl+G check gradients · F1 this help · Ctrl+Q quit")
+        box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", text, QMessageBox.StandardButton.Ok,
+                          self)
+        box.open()
+
+    # -- presets and sessions ------------------------------------------------------------------
+    def apply_preset(self, preset: Preset) -> bool:
+        accepted = self.state.set_config(preset.config)
+        if accepted:
+            self.statusBar().showMessage(f"Preset: {preset.title}", 5000)
+        return accepted
+
+    def session(self) -> dict:
+        return session_dict(self.state.config, {"presentation": self.presentation_mode})
+
+    def open_session(self, path) -> bool:
+        """Load a session file; a bad or newer file gives one message and changes nothing."""
+        try:
+            config, _view = read_session(path)
+        except ConfigError as error:
+            self.show_error(f"Could not open session: {error}")
+            return False
+        if not self.state.set_config(config):
+            return False
+        self.session_path = Path(path)
+        self._add_recent(str(path))
+        self.statusBar().showMessage(f"Opened {Path(path).name}", 5000)
+        return True
+
+    def save_session(self, path) -> bool:
+        try:
+            write_session(path, self.state.config, {"presentation": self.presentation_mode})
+        except OSError as error:
+            self.show_error(f"Could not save session: {error}")
+            return False
+        self.session_path = Path(path)
+        self._add_recent(str(path))
+        self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
+        return True
+
+    def open_session_dialog(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "Open session", self.settings.last_folder("session"),
+                                                    SESSION_FILTER)
+        if path:
+            self.settings.set_last_folder("session", str(Path(path).parent))
+            self.open_session(path)
+
+    def save_session_dialog(self, ask: bool = False) -> None:
+        path = str(self.session_path) if self.session_path is not None and not ask else ""
+        if not path:
+            start = str(Path(self.settings.last_folder("session") or ".") / "session.json")
+            path, _filter = QFileDialog.getSaveFileName(self, "Save session", start, SESSION_FILTER)
+        if path:
+            if not path.lower().endswith(".json"):
+                path += ".json"
+            self.settings.set_last_folder("session", str(Path(path).parent))
+            self.save_session(path)
+
+    def _add_recent(self, path: str) -> None:
+        self.settings.add_recent_file(str(Path(path).resolve()))
+        self._update_recent_menu()
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self._open_recent(p))
+        self.recent_menu.setEnabled(bool(files))
+
+    def _open_recent(self, path: str) -> None:
+        if not Path(path).is_file():
+            self.settings.remove_recent_file(path)
+            self._update_recent_menu()
+            self.show_error(f"Could not open session: {path} no longer exists")
+            return
+        self.open_session(path)
+
+    def _restore_last_session(self) -> bool:
+        data = self.settings.last_session()
+        if data is None:
+            return False
+        try:
+            config, _view = parse_session(data)
+        except ConfigError:
+            return False  # an unreadable remembered session just means starting from defaults
+        if config == self.state.config:
+            return False
+        return self.state.set_config(config)
+
+    # -- export ----------------------------------------------------------------------------------
+    def export_plot(self, panel, path) -> list[Path]:
+        """PNG/SVG by suffix, or CSV of the plotted data."""
+        path = Path(path)
+        if path.suffix.lower() == ".csv":
+            return export_csv(panel, path, self.state.config)
+        return [export_image(panel, path)]
+
+    def export_plot_dialog(self, panel) -> None:
+        filters = "PNG image (*.png);;SVG image (*.svg);;CSV data (*.csv)"
+        start = str(Path(self.settings.last_folder("export") or ".") / f"{panel.name}.png")
+        path, chosen = QFileDialog.getSaveFileName(self, f"Export {panel.title}", start, filters,
+                                                   self.settings.last_export_filter())
+        if not path:
+            return
+        suffix = {"PNG": ".png", "SVG": ".svg", "CSV": ".csv"}.get(chosen.split(" ")[0], ".png")
+        if Path(path).suffix.lower() not in (".png", ".svg", ".csv"):
+            path += suffix
+        self.settings.set_last_folder("export", str(Path(path).parent))
+        self.settings.set_last_export_filter(chosen)
+        try:
+            written = self.export_plot(panel, path)
+        except (OSError, ValueError) as error:
+            self.show_error(f"Export failed: {error}")
+            return
+        self.statusBar().showMessage(f"Exported {', '.join(p.name for p in written)}", 5000)
+
+    def export_all_to(self, folder) -> list[Path]:
+        return export_all(self.panels, folder, self.state.config, self.session())
+
+    def export_all_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export all plots to folder",
+                                                  self.settings.last_folder("export"))
+        if not folder:
+            return
+        self.settings.set_last_folder("export", folder)
+        try:
+            written = self.export_all_to(folder)
+        except (OSError, ValueError) as error:
+            self.show_error(f"Export failed: {error}")
+            return
+        self.statusBar().showMessage(f"Exported {len(written)} files to {folder}", 8000)
+
+    # -- presentation ----------------------------------------------------------------------------
+    def set_presentation_mode(self, on: bool, full_screen: bool = True) -> None:
+        """Large fonts, thick lines and (optionally) full screen."""
+        self.presentation_mode = bool(on)
+        self.presentation_action.setChecked(self.presentation_mode)
+        font = QApplication.font() if not on else self.font()
+        if on:
+            font.setPointSize(PRESENTATION_FONT_PT)
+        else:
+            font = self._normal_font
+        self.setFont(font)
+        for panel in self.panels:
+            panel.set_presentation(self.presentation_mode)
+        self.equations.set_font_size(PRESENTATION_FONT_PT + 2 if on else 11)
+        if full_screen:
+            if on:
+                self.showFullScreen()
+            else:
+                self.showNormal()
+
+    # -- lifetime --------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.geometry()
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state()
+        if not state.isEmpty():
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        if self.remember:
+            self.settings.set_geometry(self.saveGeometry())
+            self.settings.set_window_state(self.saveState())
+            self.settings.set_last_session(self.session())
+            self.settings.sync()
+        if self._error_box is not None:
+            self._error_box.close()
+        self.compute.shutdown()
+        super().closeEvent(event)
+
+    def wait_for_map(self, timeout_ms: int = 120000) -> bool:
+        """Process events until the current configuration's map is complete (headless screenshots)."""
+        deadline = QDeadlineTimer(timeout_ms)
+        app = QApplication.instance()
+        while not deadline.hasExpired():
+            result = self.state.map_result
+            idle = self.runner.current_job_id(EXPLORE_LANE) is None and not self.compute.has_pending()
+            if idle and result is not None and result.complete:
+                return True
+            if idle and self.last_error is not None:
+                return False
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        return False

@@ -1,0 +1,309 @@
+"""The controls dock: every knob of the experiment, grouped, each with a tooltip.
+
+Widgets write to AppState (``state.update(field=value)``); when the state changes (preset,
+session, clamping) the widgets are set from it with their signals blocked, so there is exactly
+one source of truth and no feedback loop.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLineEdit, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
+
+from rnnviz.app.state import MAX_SEQ_LEN, MIN_SEQ_LEN, AppState
+
+CELL_NAMES = {
+    "rnn": "Elman RNN",
+    "lstm": "LSTM",
+    "lstm-peephole": "Peephole LSTM",
+    "lstm-cifg": "CIFG LSTM",
+    "gru": "GRU (PyTorch/cuDNN)",
+    "gru-cho": "GRU (Cho 2014)",
+}
+ACTIVATION_NAMES = {"tanh": "tanh", "sigmoid": "sigmoid", "relu": "ReLU", "linear": "linear (identity)",
+                    "leaky-relu": "leaky ReLU"}
+INIT_NAMES = {"orthogonal": "orthogonal", "gaussian": "Gaussian", "uniform": "uniform",
+              "identity": "identity (IRNN)", "pytorch": "PyTorch default U(±1/√H)"}
+SIGNAL_NAMES = {"gaussian": "Gaussian noise", "zeros": "zeros", "constant": "constant", "sine": "sine",
+                "onehot": "random one-hot tokens", "text": "text (type below)"}
+LOSS_NAMES = {"all": "every step", "last": "last step", "step": "chosen step"}
+LSTM_CELLS = ("lstm", "lstm-peephole", "lstm-cifg")
+
+#: Spectral radius slider: integer positions 0..RADIUS_SLIDER_STEPS map onto ρ in [0, RADIUS_MAX].
+RADIUS_SLIDER_STEPS = 1000
+RADIUS_MAX = 2.0
+RADIUS_LOG_MIN = 0.01
+
+
+def slider_to_radius(position: int, log_scale: bool) -> float:
+    """ρ for a slider position; log scale spans [0.01, 2] (position 0 is ρ = 0 exactly)."""
+    fraction = position / RADIUS_SLIDER_STEPS
+    if not log_scale:
+        return round(RADIUS_MAX * fraction, 4)
+    if position <= 0:
+        return 0.0
+    low, high = math.log10(RADIUS_LOG_MIN), math.log10(RADIUS_MAX)
+    return round(10.0 ** (low + fraction * (high - low)), 4)
+
+
+def radius_to_slider(radius: float, log_scale: bool) -> int:
+    """Nearest slider position for ρ (ρ beyond 2 pins the slider at its end)."""
+    if not log_scale:
+        position = radius / RADIUS_MAX * RADIUS_SLIDER_STEPS
+    elif radius <= 0:
+        return 0
+    else:
+        low, high = math.log10(RADIUS_LOG_MIN), math.log10(RADIUS_MAX)
+        position = max(1.0, (math.log10(radius) - low) / (high - low) * RADIUS_SLIDER_STEPS)
+    return int(min(RADIUS_SLIDER_STEPS, max(0, round(position))))
+
+
+def _combo(items: dict[str, str], tooltip: str, name: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    for value, text in items.items():
+        combo.addItem(text, value)
+    combo.setToolTip(tooltip)
+    return combo
+
+
+def _spin(low: int, high: int, tooltip: str, name: str, live: bool = True) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(low, high)
+    spin.setToolTip(tooltip)
+    # Typing "128" must not compute for 1 and 12 first: typed values apply on Enter / focus out.
+    spin.setKeyboardTracking(live)
+    return spin
+
+
+def _double(low: float, high: float, step: float, decimals: int, tooltip: str, name: str) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(low, high)
+    spin.setSingleStep(step)
+    spin.setDecimals(decimals)
+    spin.setToolTip(tooltip)
+    spin.setKeyboardTracking(False)
+    return spin
+
+
+class ControlsPanel(QScrollArea):
+    """Left dock content. Attributes are the widgets (tests drive them directly)."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.setObjectName("controls")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(4, 4, 4, 4)
+        self.setWidget(body)
+
+        # -- network ---------------------------------------------------------------------------
+        self.cell_combo = _combo(CELL_NAMES, "Recurrent cell. GRU (PyTorch/cuDNN) applies the reset gate to "
+                                 "(W_hn h + b_hn); GRU (Cho 2014) applies it to h before W_hn.", "cell")
+        self.activation_combo = _combo(ACTIVATION_NAMES, "Nonlinearity φ: the Elman RNN's activation; for gated "
+                                       "cells it replaces tanh in the candidate and the cell output (gates stay "
+                                       "sigmoid).", "activation")
+        self.leaky_slope_spin = _double(0.0, 1.0, 0.01, 3, "Slope of leaky ReLU for negative inputs", "leaky_slope")
+        self.hidden_spin = _spin(1, 1024, "Hidden size H: units per layer and direction", "hidden_size", live=False)
+        self.input_size_spin = _spin(1, 512, "Input size: width of each input vector xₜ", "input_size", live=False)
+        self.layers_spin = _spin(1, 8, "Number of stacked layers; the analysed state s stacks all layers",
+                                 "num_layers")
+        self.bidirectional_check = QCheckBox("bidirectional")
+        self.bidirectional_check.setObjectName("bidirectional")
+        self.bidirectional_check.setToolTip("Add a reverse-direction RNN per layer (the plots show the forward "
+                                            "direction)")
+        network = QFormLayout()
+        network.addRow("Cell", self.cell_combo)
+        network.addRow("Activation φ", self.activation_combo)
+        network.addRow("Leaky slope", self.leaky_slope_spin)
+        network.addRow("Hidden size H", self.hidden_spin)
+        network.addRow("Input size", self.input_size_spin)
+        network.addRow("Layers", self.layers_spin)
+        network.addRow("", self.bidirectional_check)
+        column.addWidget(self._group("Network", network))
+
+        # -- initialisation ------------------------------------------------------------------
+        self.init_combo = _combo(INIT_NAMES, "Initialisation scheme of the weights (before rescaling to ρ)", "init")
+        self.init_scale_spin = _double(0.0, 10.0, 0.05, 3, "Scale of the init scheme: σ for Gaussian, a for "
+                                       "U(−a, a); 'default' = the scheme's own choice", "init_scale")
+        self.init_scale_spin.setSpecialValueText("default")
+        self.radius_check = QCheckBox("rescale to ρ")
+        self.radius_check.setObjectName("radius_enabled")
+        self.radius_check.setToolTip("Rescale every square recurrent block W_hh so its spectral radius is ρ; "
+                                     "off = keep the init scheme's weights")
+        self.radius_slider = QSlider(Qt.Orientation.Horizontal)
+        self.radius_slider.setObjectName("radius_slider")
+        self.radius_slider.setRange(0, RADIUS_SLIDER_STEPS)
+        self.radius_slider.setToolTip("Spectral radius ρ of each recurrent block, 0 to 2 (drag: live update)")
+        self.radius_spin = _double(0.0, 10.0, 0.01, 4, "Exact spectral radius ρ", "radius")
+        self.radius_log_check = QCheckBox("log slider")
+        self.radius_log_check.setObjectName("radius_log")
+        self.radius_log_check.setToolTip("Map the ρ slider logarithmically (0.01 … 2) instead of linearly (0 … 2)")
+        self.forget_bias_spin = _double(-10.0, 10.0, 0.5, 3, "Forget-gate bias b_f added at init (LSTM variants): "
+                                        "1 keeps the cell-state highway open, 0 lets it close", "forget_bias")
+        self.seed_spin = _spin(0, 2**31 - 1, "Random seed of weights and inputs", "seed", live=False)
+        radius_row = QHBoxLayout()
+        radius_row.addWidget(self.radius_slider, 1)
+        radius_row.addWidget(self.radius_spin)
+        init = QFormLayout()
+        init.addRow("Scheme", self.init_combo)
+        init.addRow("Scale", self.init_scale_spin)
+        init.addRow(self.radius_check, self.radius_log_check)
+        init.addRow("ρ", radius_row)
+        init.addRow("Forget bias b_f", self.forget_bias_spin)
+        init.addRow("Seed", self.seed_spin)
+        column.addWidget(self._group("Initialisation", init))
+
+        # -- input -----------------------------------------------------------------------------
+        self.input_combo = _combo(SIGNAL_NAMES, "Input sequence x₁ … x_T fed to the network", "input_signal")
+        self.input_text_edit = QLineEdit()
+        self.input_text_edit.setObjectName("input_text")
+        self.input_text_edit.setPlaceholderText("type text here")
+        self.input_text_edit.setToolTip("Characters hashed to one-hot vectors (input signal 'text'); the text "
+                                        "repeats to fill the sequence length")
+        self.input_scale_spin = _double(0.0, 100.0, 0.1, 3, "Multiplies the input signal", "input_scale")
+        self.seq_len_spin = _spin(MIN_SEQ_LEN, MAX_SEQ_LEN, "Sequence length T (1–2000)", "seq_len", live=False)
+        inputs = QFormLayout()
+        inputs.addRow("Signal", self.input_combo)
+        inputs.addRow("Text", self.input_text_edit)
+        inputs.addRow("Scale", self.input_scale_spin)
+        inputs.addRow("Length T", self.seq_len_spin)
+        column.addWidget(self._group("Input", inputs))
+
+        # -- loss and BPTT ---------------------------------------------------------------------
+        self.loss_combo = _combo(LOSS_NAMES, "Which steps carry a loss term L_τ (cross-entropy of a random "
+                                 "readout against random targets)", "loss_placement")
+        self.loss_step_spin = _spin(1, MAX_SEQ_LEN, "The step τ carrying the loss when 'chosen step' is selected",
+                                    "loss_step")
+        self.truncate_check = QCheckBox("truncate BPTT")
+        self.truncate_check.setObjectName("truncate_enabled")
+        self.truncate_check.setToolTip("Off = full backprop through time; on = each loss term sends gradient back "
+                                       "at most k steps")
+        self.truncate_spin = _spin(1, MAX_SEQ_LEN, "Truncation window k in steps", "truncate")
+        self.anchor_spin = _spin(0, MAX_SEQ_LEN - 1, "Anchor step t₀ of the gradient-decay curve (click the map "
+                                 "to set it)", "anchor")
+        loss = QFormLayout()
+        loss.addRow("Loss at", self.loss_combo)
+        loss.addRow("Loss step τ", self.loss_step_spin)
+        loss.addRow(self.truncate_check, self.truncate_spin)
+        loss.addRow("Anchor t₀", self.anchor_spin)
+        column.addWidget(self._group("Loss and backprop", loss))
+        column.addStretch(1)
+
+        self._connect()
+        self.show_config(state.config)
+        state.config_changed.connect(self.show_config)
+
+    @staticmethod
+    def _group(title: str, layout) -> QGroupBox:
+        box = QGroupBox(title)
+        box.setLayout(layout)
+        return box
+
+    # -- widgets -> state ------------------------------------------------------------------------
+    def _connect(self) -> None:
+        update = self.state.update
+        self.cell_combo.currentIndexChanged.connect(lambda _i: update(cell=self.cell_combo.currentData()))
+        self.activation_combo.currentIndexChanged.connect(
+            lambda _i: update(activation=self.activation_combo.currentData()))
+        self.leaky_slope_spin.valueChanged.connect(lambda value: update(leaky_slope=value))
+        self.hidden_spin.valueChanged.connect(lambda value: update(hidden_size=value))
+        self.input_size_spin.valueChanged.connect(lambda value: update(input_size=value))
+        self.layers_spin.valueChanged.connect(lambda value: update(num_layers=value))
+        self.bidirectional_check.toggled.connect(lambda on: update(bidirectional=on))
+        self.init_combo.currentIndexChanged.connect(lambda _i: update(init=self.init_combo.currentData()))
+        self.init_scale_spin.valueChanged.connect(
+            lambda value: update(init_scale=None if value <= self.init_scale_spin.minimum() else value))
+        self.radius_check.toggled.connect(
+            lambda on: update(radius=self.radius_spin.value() if on else None))
+        self.radius_slider.valueChanged.connect(self._on_radius_slider)
+        self.radius_spin.valueChanged.connect(lambda value: update(radius=value))
+        self.radius_log_check.toggled.connect(self._on_radius_log)
+        self.forget_bias_spin.valueChanged.connect(lambda value: update(forget_bias=value))
+        self.seed_spin.valueChanged.connect(lambda value: update(seed=value))
+        self.input_combo.currentIndexChanged.connect(
+            lambda _i: update(input_signal=self.input_combo.currentData()))
+        self.input_text_edit.textChanged.connect(lambda text: update(input_text=text))
+        self.input_scale_spin.valueChanged.connect(lambda value: update(input_scale=value))
+        self.seq_len_spin.valueChanged.connect(lambda value: update(seq_len=value))
+        self.loss_combo.currentIndexChanged.connect(
+            lambda _i: update(loss_placement=self.loss_combo.currentData()))
+        self.loss_step_spin.valueChanged.connect(lambda value: update(loss_step=value))
+        self.truncate_check.toggled.connect(
+            lambda on: update(truncate=self.truncate_spin.value() if on else None))
+        self.truncate_spin.valueChanged.connect(lambda value: update(truncate=value))
+        self.anchor_spin.valueChanged.connect(lambda value: update(anchor=value))
+
+    def _on_radius_slider(self, position: int) -> None:
+        self.state.update(radius=slider_to_radius(position, self.radius_log_check.isChecked()))
+
+    def _on_radius_log(self, log_scale: bool) -> None:
+        # Only the slider's mapping changes; ρ itself stays.
+        radius = self.state.config.radius
+        with QSignalBlocker(self.radius_slider):
+            self.radius_slider.setValue(radius_to_slider(radius if radius is not None else 1.0, log_scale))
+
+    # -- state -> widgets ------------------------------------------------------------------------
+    def show_config(self, config) -> None:
+        """Set every widget from ``config`` without emitting change signals."""
+        widgets = [self.cell_combo, self.activation_combo, self.leaky_slope_spin, self.hidden_spin,
+                   self.input_size_spin, self.layers_spin, self.bidirectional_check, self.init_combo,
+                   self.init_scale_spin, self.radius_check, self.radius_slider, self.radius_spin,
+                   self.forget_bias_spin, self.seed_spin, self.input_combo, self.input_text_edit,
+                   self.input_scale_spin, self.seq_len_spin, self.loss_combo, self.loss_step_spin,
+                   self.truncate_check, self.truncate_spin, self.anchor_spin]
+        blockers = [QSignalBlocker(widget) for widget in widgets]
+        try:
+            self.cell_combo.setCurrentIndex(self.cell_combo.findData(config.cell))
+            self.activation_combo.setCurrentIndex(self.activation_combo.findData(config.activation))
+            self.leaky_slope_spin.setValue(config.leaky_slope)
+            self.hidden_spin.setValue(config.hidden_size)
+            self.input_size_spin.setValue(config.input_size)
+            self.layers_spin.setValue(config.num_layers)
+            self.bidirectional_check.setChecked(config.bidirectional)
+            self.init_combo.setCurrentIndex(self.init_combo.findData(config.init))
+            self.init_scale_spin.setValue(self.init_scale_spin.minimum() if config.init_scale is None
+                                          else config.init_scale)
+            self.radius_check.setChecked(config.radius is not None)
+            if config.radius is not None:
+                self.radius_spin.setValue(config.radius)
+                if not self.radius_slider.isSliderDown():  # never fight the user's drag
+                    self.radius_slider.setValue(radius_to_slider(config.radius, self.radius_log_check.isChecked()))
+            self.forget_bias_spin.setValue(config.forget_bias)
+            self.seed_spin.setValue(config.seed)
+            self.input_combo.setCurrentIndex(self.input_combo.findData(config.input_signal))
+            if self.input_text_edit.text() != config.input_text:
+                self.input_text_edit.setText(config.input_text)
+            self.input_scale_spin.setValue(config.input_scale)
+            self.seq_len_spin.setValue(config.seq_len)
+            self.loss_combo.setCurrentIndex(self.loss_combo.findData(config.loss_placement))
+            self.loss_step_spin.setMaximum(config.seq_len)
+            self.loss_step_spin.setValue(config.loss_step)
+            self.truncate_check.setChecked(config.truncate is not None)
+            self.truncate_spin.setMaximum(config.seq_len)
+            if config.truncate is not None:
+                self.truncate_spin.setValue(config.truncate)
+            self.anchor_spin.setMaximum(max(0, config.seq_len - 1))
+            self.anchor_spin.setValue(config.anchor)
+        finally:
+            for blocker in blockers:
+                blocker.unblock()
+        self._enable_dependent(config)
+
+    def _enable_dependent(self, config) -> None:
+        self.leaky_slope_spin.setEnabled(config.activation == "leaky-relu")
+        self.radius_slider.setEnabled(config.radius is not None)
+        self.radius_spin.setEnabled(config.radius is not None)
+        self.init_scale_spin.setEnabled(config.init in ("gaussian", "uniform"))
+        self.forget_bias_spin.setEnabled(config.cell in LSTM_CELLS)
+        self.input_text_edit.setEnabled(config.input_signal == "text")
+        self.loss_step_spin.setEnabled(config.loss_placement == "step")
+        self.truncate_spin.setEnabled(config.truncate is not None)

@@ -1,0 +1,99 @@
+"""Equations panel: the selected cell's equations in the symbols the plots use (HTML + Unicode)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTextBrowser
+
+ACTIVATION_SYMBOLS = {"tanh": "tanh", "sigmoid": "σ", "relu": "ReLU", "linear": "id", "leaky-relu": "LeakyReLU"}
+GAMMA = {"tanh": "1", "sigmoid": "¼", "relu": "1", "linear": "1", "leaky-relu": "1"}
+
+
+def _lines(*rows: str) -> str:
+    return "<br>".join(rows)
+
+
+def cell_equations(cell: str, activation: str) -> str:
+    """HTML of the recurrence s_t = F(s_{t−1}, x_t) for ``cell``, with φ the chosen activation."""
+    phi = ACTIVATION_SYMBOLS.get(activation, activation)
+    gate = "σ(W<sub>i{0}</sub> x<sub>t</sub> + b<sub>i{0}</sub> + W<sub>h{0}</sub> h<sub>t−1</sub> + b<sub>h{0}</sub>{1})"
+    if cell == "rnn":
+        body = _lines(f"h<sub>t</sub> = {phi}(W<sub>ih</sub> x<sub>t</sub> + b<sub>ih</sub> + "
+                      "W<sub>hh</sub> h<sub>t−1</sub> + b<sub>hh</sub>)",
+                      "state s<sub>t</sub> = h<sub>t</sub>")
+    elif cell in ("lstm", "lstm-peephole", "lstm-cifg"):
+        peep = cell == "lstm-peephole"
+        i_line = "i<sub>t</sub> = " + gate.format("i", " + w<sub>ci</sub> ⊙ c<sub>t−1</sub>" if peep else "")
+        if cell == "lstm-cifg":
+            f_line = "f<sub>t</sub> = 1 − i<sub>t</sub> &nbsp;(coupled input-forget gate)"
+        else:
+            f_line = "f<sub>t</sub> = " + gate.format("f", " + w<sub>cf</sub> ⊙ c<sub>t−1</sub>" if peep else "")
+        g_line = (f"g<sub>t</sub> = {phi}(W<sub>ig</sub> x<sub>t</sub> + b<sub>ig</sub> + W<sub>hg</sub> "
+                  "h<sub>t−1</sub> + b<sub>hg</sub>)")
+        o_line = "o<sub>t</sub> = " + gate.format("o", " + w<sub>co</sub> ⊙ c<sub>t</sub>" if peep else "")
+        body = _lines(i_line, f_line, g_line, o_line,
+                      "c<sub>t</sub> = f<sub>t</sub> ⊙ c<sub>t−1</sub> + i<sub>t</sub> ⊙ g<sub>t</sub>",
+                      f"h<sub>t</sub> = o<sub>t</sub> ⊙ {phi}(c<sub>t</sub>)",
+                      "state s<sub>t</sub> = [h<sub>t</sub>; c<sub>t</sub>]",
+                      "highway: ∂c<sub>t</sub>/∂c<sub>t−1</sub> ⊇ diag(f<sub>t</sub>), so "
+                      "‖∏ diag(f)‖ is the direct path" + (" (CIFG: ∏ diag(1 − i))" if cell == "lstm-cifg" else ""))
+    elif cell in ("gru", "gru-cho"):
+        r_line = "r<sub>t</sub> = " + gate.format("r", "")
+        z_line = "z<sub>t</sub> = " + gate.format("z", "")
+        if cell == "gru":
+            n_line = (f"n<sub>t</sub> = {phi}(W<sub>in</sub> x<sub>t</sub> + b<sub>in</sub> + r<sub>t</sub> ⊙ "
+                      "(W<sub>hn</sub> h<sub>t−1</sub> + b<sub>hn</sub>)) &nbsp;(PyTorch/cuDNN)")
+        else:
+            n_line = (f"n<sub>t</sub> = {phi}(W<sub>in</sub> x<sub>t</sub> + b<sub>in</sub> + W<sub>hn</sub> "
+                      "(r<sub>t</sub> ⊙ h<sub>t−1</sub>) + b<sub>hn</sub>) &nbsp;(Cho et al. 2014)")
+        body = _lines(r_line, z_line, n_line,
+                      "h<sub>t</sub> = (1 − z<sub>t</sub>) ⊙ n<sub>t</sub> + z<sub>t</sub> ⊙ h<sub>t−1</sub>",
+                      "state s<sub>t</sub> = h<sub>t</sub>; highway: ∏ diag(z)")
+    else:
+        body = f"unknown cell {cell}"
+    return body
+
+
+def analysis_equations(activation: str) -> str:
+    """HTML of what the plots show, in the same symbols."""
+    gamma = GAMMA.get(activation, "1")
+    return _lines(
+        "J<sub>t</sub> = ∂s<sub>t</sub>/∂s<sub>t−1</sub> &nbsp;(step Jacobian)",
+        "<b>Gradient decay</b>: log<sub>10</sub> ‖∂s<sub>t₀+k</sub>/∂s<sub>t₀</sub>‖ = "
+        "log<sub>10</sub> ‖J<sub>t₀+k</sub> ⋯ J<sub>t₀+1</sub>‖ against k",
+        f"<b>Pascanu bound</b> (Elman): ‖∏J‖₂ ≤ (γ·σ<sub>max</sub>(W<sub>hh</sub>))<sup>k</sup>, "
+        f"γ = sup φ′ = {gamma}",
+        "ρ = max |λ(W<sub>hh</sub>)| (spectral radius); linear orthogonal RNN: ‖∏J‖₂ = ρ<sup>k</sup> exactly",
+        "<b>Map</b>: the same log-norm for every anchor t₀ and distance k",
+        "<b>BPTT</b>: ∂L/∂h<sub>t</sub> = Σ<sub>τ ≥ t</sub> ∂L<sub>τ</sub>/∂h<sub>t</sub>; truncation k keeps "
+        "only τ − t ≤ k",
+        "<b>Loss</b>: L = Σ<sub>τ</sub> CE(softmax(W<sub>o</sub> h<sub>τ</sub> + b<sub>o</sub>), y<sub>τ</sub>)",
+    )
+
+
+class EquationsPanel(QTextBrowser):
+    """Shows ``cell_equations`` and ``analysis_equations`` for the current configuration."""
+
+    def __init__(self, state, parent=None):
+        super().__init__(parent)
+        self.setObjectName("equations")
+        self.setOpenLinks(False)
+        self.setToolTip("Equations of the selected cell, in the symbols the plots use")
+        self._font_pt = 11
+        self._config = state.config
+        state.config_changed.connect(self.show_config)
+        self.show_config(state.config)
+
+    def set_font_size(self, points: int) -> None:
+        self._font_pt = points
+        self.show_config(self._config)
+
+    def show_config(self, config) -> None:
+        self._config = config
+        from rnnviz.app.panels.controls import CELL_NAMES
+
+        self.setHtml(
+            f"<div style='font-size:{self._font_pt}pt; font-family: serif'>"
+            f"<h3>{CELL_NAMES.get(config.cell, config.cell)}</h3>"
+            f"<p>{cell_equations(config.cell, config.activation)}</p>"
+            f"<h3>What the plots show</h3><p>{analysis_equations(config.activation)}</p>"
+            "<p style='color:#555'>⊙ element-wise product, σ logistic sigmoid, φ the chosen activation.</p></div>")

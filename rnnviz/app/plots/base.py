@@ -1,0 +1,289 @@
+"""Shared machinery of the explorer's plot panels: styling, hover read-out, heatmaps, CSV tables.
+
+A panel is a QWidget holding one ``pg.GraphicsLayoutWidget`` (everything exported to PNG/SVG) and
+a one-line read-out label under it. Panels listen to AppState through ``show_fast`` / ``show_map``
+(called by the main window) and never compute anything themselves beyond cheap reshaping.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+#: Colour-blind safe palette (Okabe-Ito) used by every panel, in order.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+
+NORMAL_STYLE = {"line_width": 2.0, "font_pt": 9, "title_pt": 11}
+PRESENTATION_STYLE = {"line_width": 5.0, "font_pt": 16, "title_pt": 20}
+
+
+def configure_pyqtgraph() -> None:
+    """Light background (readable on projectors and in print), antialiased lines, row-major images."""
+    pg.setConfigOptions(background="w", foreground="k", antialias=True, imageAxisOrder="row-major")
+
+
+def finite_or_nan(values) -> np.ndarray:
+    """float64 copy with +-inf replaced by NaN (pyqtgraph skips NaN; inf would break autoscale)."""
+    array = np.array(values, dtype=np.float64, copy=True)
+    array[~np.isfinite(array)] = np.nan
+    return array
+
+
+def safe_log10(values) -> np.ndarray:
+    """log10 of non-negative values; zeros become NaN instead of -inf (and no warning)."""
+    array = np.asarray(values, dtype=np.float64)
+    out = np.full(array.shape, np.nan)
+    positive = array > 0
+    out[positive] = np.log10(array[positive])
+    return out
+
+
+def finite_range(values, symmetric: bool = False, default=(0.0, 1.0)) -> tuple[float, float]:
+    """(low, high) over finite entries; ``default`` when there are none; never an empty interval."""
+    array = np.asarray(values, dtype=np.float64)
+    finite = array[np.isfinite(array)]
+    if finite.size == 0:
+        return default
+    low, high = float(finite.min()), float(finite.max())
+    if symmetric:
+        bound = max(abs(low), abs(high), 1e-12)
+        return -bound, bound
+    if high - low < 1e-12:
+        return low - 0.5, high + 0.5
+    return low, high
+
+
+def _relaxed_update_min(label, height: int) -> None:
+    """LabelItem.updateMin without a minimum width (see PlotPanel._set_plot_title)."""
+    width = label.itemRect().width()
+    label.setMinimumWidth(0)
+    label.setMinimumHeight(height)
+    label._sizeHint = {
+        Qt.SizeHint.MinimumSize: (0, height),
+        Qt.SizeHint.PreferredSize: (width, height),
+        Qt.SizeHint.MaximumSize: (-1, -1),
+        Qt.SizeHint.MinimumDescent: (0, 0),
+    }
+    label.updateGeometry()
+
+
+class Heatmap:
+    """An ImageItem placed in data coordinates, with an optional colour bar and hover look-up.
+
+    ``set_data(values, x0, y0)`` shows ``values: (rows, cols)`` with cell (r, c) centred on
+    (x0 + c, y0 + r); NaN cells are transparent (the view's grey background shows through).
+    """
+
+    def __init__(self, plot: pg.PlotItem, colormap: str, label: str | None, levels=None, symmetric=False,
+                 few_ticks: bool = False):
+        self.plot = plot
+        self.few_ticks = few_ticks
+        self.image = pg.ImageItem(axisOrder="row-major")
+        plot.addItem(self.image)
+        plot.getViewBox().setBackgroundColor(QColor("#d9d9d9"))
+        self.fixed_levels = levels
+        self.symmetric = symmetric
+        self.colorbar = pg.ColorBarItem(values=levels or (0.0, 1.0), colorMap=pg.colormap.get(colormap),
+                                        label=label, interactive=False, width=14)
+        self.colorbar.setImageItem(self.image, insert_in=plot)
+        self.values: np.ndarray | None = None
+        self.x0 = 0.0
+        self.y0 = 0.0
+
+    def set_data(self, values: np.ndarray, x0: float = 0.0, y0: float = 0.0) -> None:
+        values = finite_or_nan(values)
+        self.values, self.x0, self.y0 = values, float(x0), float(y0)
+        levels = self.fixed_levels or finite_range(values, symmetric=self.symmetric)
+        rows, cols = values.shape
+        if rows == 0 or cols == 0:
+            self.image.clear()
+            return
+        self.image.setImage(values, autoLevels=False, levels=levels)
+        self.image.setRect(QRectF(x0 - 0.5, y0 - 0.5, cols, rows))
+        self.colorbar.setLevels(values=levels)
+        if self.few_ticks:
+            low, high = levels
+            self.colorbar.axis.setTicks([[(value, f"{value:.2g}") for value in (low, (low + high) / 2, high)]])
+
+    def clear(self) -> None:
+        self.values = None
+        self.image.clear()
+
+    def value_at(self, x: float, y: float) -> float | None:
+        """The shown value at data point (x, y), or None outside the image."""
+        if self.values is None:
+            return None
+        col = int(np.floor(x - self.x0 + 0.5))
+        row = int(np.floor(y - self.y0 + 0.5))
+        rows, cols = self.values.shape
+        if 0 <= row < rows and 0 <= col < cols:
+            return float(self.values[row, col])
+        return None
+
+
+class PlotPanel(QWidget):
+    """Base class of the six explorer plots.
+
+    Subclasses set ``name`` (used by `rnnviz screenshot --plot` and export file names) and
+    ``title``, build their plot items in ``__init__`` and implement ``show_fast`` / ``csv_tables``.
+    """
+
+    name = "plot"
+    title = "Plot"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(f"plot_{self.name}")
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.graphics.setMinimumSize(260, 200)
+        self.readout = QLabel(" ")
+        self.readout.setObjectName(f"readout_{self.name}")
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout.setToolTip("Value under the mouse pointer")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(1)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.readout)
+        self.style = dict(NORMAL_STYLE)
+        self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
+        self._pens: list[tuple[object, str, str, float]] = []
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._hover: list[tuple[pg.PlotItem, callable]] = []
+        self.fast = None
+
+    # -- building blocks ----------------------------------------------------------------------
+    def add_plot(self, row: int, col: int, title: str, x_label: tuple[str, str | None],
+                 y_label: tuple[str, str | None], hover=None, legend: bool = False, left_axis_chars: float = 5.5,
+                 hide_x_values: bool = False, **kwargs) -> pg.PlotItem:
+        """Add a PlotItem with title and axis labels (text, units); ``hover(x, y) -> str`` feeds the read-out.
+
+        ``left_axis_chars``: width of the left axis in units of the font size (room for tick labels).
+        """
+        plot = self.graphics.addPlot(row=row, col=col, **kwargs)
+        plot.showGrid(x=True, y=True, alpha=0.25)
+        plot.left_axis_chars = left_axis_chars
+        plot.hide_x_values = hide_x_values
+        if legend:
+            plot.addLegend(offset=(-8, 8), labelTextSize=f"{self.style['font_pt']}pt",
+                           brush=pg.mkBrush(255, 255, 255, 200), pen=pg.mkPen("#bbbbbb"))
+        self._labelled.append((plot, title, x_label, y_label))
+        self._apply_labels(plot, title, x_label, y_label)
+        if hover is not None:
+            self._hover.append((plot, hover))
+        return plot
+
+    def set_title(self, plot: pg.PlotItem, title: str) -> None:
+        """Change a plot's title (kept across presentation-mode restyling)."""
+        for index, (item, _old, x_label, y_label) in enumerate(self._labelled):
+            if item is plot:
+                self._labelled[index] = (item, title, x_label, y_label)
+        self._set_plot_title(plot, title)
+
+    def pen(self, item, color: str, style: str = "solid", scale: float = 1.0):
+        """Give ``item`` (PlotDataItem/InfiniteLine) a pen that follows presentation mode."""
+        self._pens.append((item, color, style, scale))
+        item.setPen(self._make_pen(color, style, scale))
+        return item
+
+    def _make_pen(self, color: str, style: str, scale: float):
+        qt_style = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine,
+                    "dot": Qt.PenStyle.DotLine}[style]
+        return pg.mkPen(color=color, width=self.style["line_width"] * scale, style=qt_style)
+
+    def _set_plot_title(self, plot, title: str) -> None:
+        title_pt = self.style["title_pt"]
+        if not title:
+            plot.setTitle(None)
+            return
+        plot.setTitle(title, size=f"{title_pt}pt", bold=True)
+        # pyqtgraph makes the title's text width the plot's minimum width (LabelItem.updateMin, run on
+        # every resize), which pushes the layout wider than the widget and clips the right-hand plots.
+        # Let a long title be cut instead.
+        label = plot.titleLabel
+        height = int(title_pt * 2.3)
+        label.setMaximumHeight(height)
+        label.updateMin = lambda label=label, height=height: _relaxed_update_min(label, height)
+        label.updateMin()
+
+    def _apply_labels(self, plot, title, x_label, y_label) -> None:
+        font_pt = self.style["font_pt"]
+        self._set_plot_title(plot, title)
+        label_style = {"font-size": f"{font_pt}pt"}
+        # Units go into the text: pyqtgraph's own unit handling rescales ticks with SI prefixes
+        # ("50000 mstep"), which is wrong for step counts.
+        for side, (text, units) in (("bottom", x_label), ("left", y_label)):
+            if text:
+                plot.setLabel(side, f"{text} ({units})" if units else text, **label_style)
+            else:
+                plot.getAxis(side).showLabel(False)
+        tick_font = QFont()
+        tick_font.setPointSize(font_pt)
+        for axis_name in ("bottom", "left"):
+            axis = plot.getAxis(axis_name)
+            axis.setStyle(tickFont=tick_font)
+            axis.setTextPen(pg.mkPen("k"))
+            axis.enableAutoSIPrefix(False)
+        # Keep large-font tick labels from being clipped.
+        plot.getAxis("left").setWidth(int(font_pt * getattr(plot, "left_axis_chars", 5.5)))
+        plot.getAxis("bottom").setHeight(int(font_pt * (3.6 if x_label[0] else 2.2)))
+        if getattr(plot, "hide_x_values", False):
+            plot.getAxis("bottom").setStyle(showValues=False)
+            plot.getAxis("bottom").setHeight(4)
+        if plot.legend is not None:
+            plot.legend.setLabelTextSize(f"{font_pt}pt")
+            for _sample, label in plot.legend.items:
+                label.setText(label.text, size=f"{font_pt}pt")
+
+    @staticmethod
+    def place_legend(plot: pg.PlotItem, corner: str) -> None:
+        """Move ``plot``'s legend to a corner ("top-right", "bottom-right", "bottom-left", "top-left")."""
+        if plot.legend is None:
+            return
+        vertical, horizontal = corner.split("-")
+        x = 1 if horizontal == "right" else 0
+        y = 1 if vertical == "bottom" else 0
+        plot.legend.anchor(itemPos=(x, y), parentPos=(x, y), offset=(-8 if x else 8, -8 if y else 8))
+
+    def set_presentation(self, on: bool) -> None:
+        """Large fonts and thick lines for lectures."""
+        self.style = dict(PRESENTATION_STYLE if on else NORMAL_STYLE)
+        for plot, title, x_label, y_label in self._labelled:
+            self._apply_labels(plot, title, x_label, y_label)
+        for item, color, style, scale in self._pens:
+            item.setPen(self._make_pen(color, style, scale))
+        font = self.readout.font()
+        font.setPointSize(self.style["font_pt"])
+        self.readout.setFont(font)
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        for plot, hover in self._hover:
+            if plot.sceneBoundingRect().contains(scene_pos) and plot.vb.sceneBoundingRect().contains(scene_pos):
+                point = plot.vb.mapSceneToView(scene_pos)
+                text = hover(point.x(), point.y())
+                self.readout.setText(text or " ")
+                return
+
+    # -- interface used by the main window ------------------------------------------------------
+    def show_fast(self, fast) -> None:
+        """Show the cheap results of one configuration (FastResult)."""
+        raise NotImplementedError
+
+    def show_map(self, map_result) -> None:
+        """Show a (partial) (t, k) map; only the map panel cares."""
+
+    def export_item(self):
+        """The graphics item exported to PNG/SVG (the whole layout of this panel)."""
+        return self.graphics.ci
+
+    def csv_notes(self) -> list[str]:
+        """Extra comment lines for the CSV header (e.g. what an index column refers to)."""
+        return []
+
+    def csv_tables(self) -> dict[str, tuple[list[str], np.ndarray]]:
+        """Data of this plot as tables ``name -> (column names, rows (n, columns))``."""
+        raise NotImplementedError

@@ -1,0 +1,87 @@
+"""Plot 4 — backprop through time: ‖∂L/∂h_t‖ per step and the itemized matrix ‖∂L_τ/∂h_t‖."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, safe_log10
+
+
+class BpttPanel(PlotPanel):
+    name = "bptt"
+    title = "Backprop through time"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.norm_plot = self.add_plot(0, 0, "BPTT: ‖∂L/∂hₜ‖ per step", ("step t", None),
+                                       ("log₁₀ ‖∂L/∂hₜ‖", None), hover=self._hover_norm, legend=True)
+        self.window = pg.LinearRegionItem(movable=False, brush=QColor(230, 159, 0, 60),
+                                          pen=pg.mkPen(QColor(230, 159, 0), width=1))
+        self.window.setZValue(-10)
+        self.norm_plot.addItem(self.window)
+        self.window.hide()
+        self.norm_curve = self.pen(self.norm_plot.plot(name="‖∂L/∂hₜ‖", connect="finite"), PALETTE[0])
+        self.loss_markers = self.norm_plot.plot(name="loss steps", pen=None, symbol="o", symbolSize=7,
+                                                symbolBrush=PALETTE[1], symbolPen=None)
+        self.item_plot = self.add_plot(1, 0, "Itemized ‖∂L_τ/∂hₜ‖",
+                                       ("state step t", None), ("loss step τ", None), hover=self._hover_item)
+        self.itemized = Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L_τ/∂hₜ‖")
+        self.graphics.ci.layout.setRowStretchFactor(0, 2)
+        self.graphics.ci.layout.setRowStretchFactor(1, 3)
+        self.log_norms = np.zeros(0)
+        self.log_itemized = np.zeros((0, 0))
+
+    def show_fast(self, fast) -> None:
+        self.fast = fast
+        norms = np.asarray(fast.grad_norm_per_step, dtype=np.float64)
+        steps = np.arange(1, norms.size + 1, dtype=np.float64)
+        self.log_norms = safe_log10(norms)
+        self.norm_curve.setData(steps, self.log_norms)
+        loss_steps = np.asarray(fast.loss_steps, dtype=np.int64)
+        self.loss_markers.setData(loss_steps.astype(np.float64), self.log_norms[loss_steps - 1])
+        window = self.truncation_window(fast)
+        if window is None:
+            self.window.hide()
+            self.set_title(self.norm_plot, "BPTT: ‖∂L/∂hₜ‖ per step (full)")
+        else:
+            self.window.setRegion(window)
+            self.window.show()
+            self.set_title(self.norm_plot, f"BPTT: ‖∂L/∂hₜ‖ per step (truncated, k = {fast.truncate})")
+        self.log_itemized = safe_log10(fast.itemized)
+        # [τ-1, t-1]: rows = loss step τ, columns = state step t.
+        self.itemized.set_data(self.log_itemized, x0=1.0, y0=1.0)
+
+    @staticmethod
+    def truncation_window(fast) -> tuple[float, float] | None:
+        """Steps reached from the last loss step τ: [τ - k, τ] (None for full BPTT)."""
+        if fast.truncate is None or len(fast.loss_steps) == 0:
+            return None
+        last = float(np.max(fast.loss_steps))
+        return max(0.0, last - fast.truncate), last
+
+    def _hover_norm(self, x: float, y: float) -> str:
+        step = int(round(x))
+        if not 1 <= step <= self.log_norms.size:
+            return ""
+        return f"t = {step}: ‖∂L/∂hₜ‖ = {float(self.fast.grad_norm_per_step[step - 1]):.3e}"
+
+    def _hover_item(self, x: float, y: float) -> str:
+        value = self.itemized.value_at(x, y)
+        if value is None:
+            return ""
+        return f"τ = {int(round(y))}, t = {int(round(x))}: log₁₀‖∂L_τ/∂hₜ‖ = {value:.3g}"
+
+    def csv_tables(self):
+        if self.fast is None:
+            return {}
+        norms = np.asarray(self.fast.grad_norm_per_step, dtype=np.float64)
+        steps = np.arange(1, norms.size + 1)
+        carries_loss = np.isin(steps, np.asarray(self.fast.loss_steps)).astype(np.float64)
+        itemized = np.asarray(self.fast.itemized, dtype=np.float64)
+        tau, t = np.nonzero(itemized)
+        return {
+            "bptt": (["t", "grad_norm", "carries_loss"], np.column_stack([steps, norms, carries_loss])),
+            "bptt_itemized": (["tau", "t", "norm"], np.column_stack([tau + 1, t + 1, itemized[tau, t]])),
+        }

@@ -1,0 +1,91 @@
+"""Plot 2 — gradient-flow map: log10 ‖∂s_{t0+k}/∂s_{t0}‖ for every anchor t0 and distance k."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
+
+from rnnviz.app.plots.base import Heatmap, PlotPanel
+
+
+class FlowMapPanel(PlotPanel):
+    """Heatmap x = anchor t0, y = distance k; a click on a cell asks for that anchor."""
+
+    name = "map"
+    title = "Gradient-flow map"
+    anchor_clicked = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = self.add_plot(0, 0, "Gradient-flow map (click sets t₀)", ("anchor t₀", "step"),
+                                  ("distance k", "steps"), hover=self._hover_text)
+        # Diverging map centred on log10 = 0 (norm 1): blue vanishes, red explodes.
+        self.heatmap = Heatmap(self.plot, "CET-D1", "log₁₀ ‖∏J‖", symmetric=True)
+        self.anchor_line = pg.InfiniteLine(angle=90, movable=False)
+        self.pen(self.anchor_line, "#000000", "dash", 0.6)
+        self.plot.addItem(self.anchor_line)
+        self.quantity = QComboBox()
+        self.quantity.setObjectName("map_quantity")
+        self.quantity.addItem("spectral norm ‖·‖₂", "log10_spectral")
+        self.quantity.addItem("Frobenius norm ‖·‖_F", "log10_frobenius")
+        self.quantity.setToolTip("Which matrix norm of the Jacobian product the map shows")
+        self.quantity.currentIndexChanged.connect(lambda _index: self._redraw())
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Norm:"))
+        row.addWidget(self.quantity)
+        row.addStretch(1)
+        self.layout().insertLayout(0, row)
+        self.map_result = None
+        self.graphics.scene().sigMouseClicked.connect(self._on_click)
+
+    def show_fast(self, fast) -> None:
+        self.fast = fast
+        self.map_result = None
+        self.heatmap.clear()
+        self.anchor_line.setValue(fast.config.anchor)
+        seq_len = fast.config.seq_len
+        self.plot.setLimits(xMin=-1, xMax=seq_len + 1, yMin=0, yMax=seq_len + 1)
+        self.plot.setRange(xRange=(-0.5, seq_len - 0.5), yRange=(0.5, seq_len + 0.5), padding=0.02)
+        self.set_title(self.plot, "Gradient-flow map (computing …)")
+
+    def show_map(self, map_result) -> None:
+        self.map_result = map_result
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if self.map_result is None:
+            return
+        values = getattr(self.map_result, self.quantity.currentData())
+        # Stored [t0, k-1]; drawn with rows = k-1 (y = k) and columns = t0 (x = t0).
+        self.heatmap.set_data(np.asarray(values).T, x0=0.0, y0=1.0)
+        state = "" if self.map_result.complete else f" ({self.map_result.fraction:.0%})"
+        self.set_title(self.plot, f"Gradient-flow map (click sets t₀){state}")
+
+    def _hover_text(self, x: float, y: float) -> str:
+        value = self.heatmap.value_at(x, y)
+        if value is None:
+            return ""
+        t0, k = int(round(x)), int(round(y))
+        return f"t₀ = {t0}, k = {k}: log₁₀‖∂s({t0 + k})/∂s({t0})‖ = {value:.3g}"
+
+    def _on_click(self, event) -> None:
+        if self.fast is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        position = event.scenePos()
+        if not self.plot.vb.sceneBoundingRect().contains(position):
+            return
+        point = self.plot.vb.mapSceneToView(position)
+        anchor = int(round(point.x()))
+        if 0 <= anchor <= self.fast.config.seq_len - 1:
+            self.anchor_clicked.emit(anchor)
+
+    def csv_tables(self):
+        if self.map_result is None:
+            return {}
+        spectral = np.asarray(self.map_result.log10_spectral, dtype=np.float64)
+        frobenius = np.asarray(self.map_result.log10_frobenius, dtype=np.float64)
+        t0, k_index = np.nonzero(np.isfinite(spectral) | np.isfinite(frobenius))
+        rows = np.column_stack([t0, k_index + 1, spectral[t0, k_index], frobenius[t0, k_index]])
+        return {"map": (["t0", "k", "log10_spectral", "log10_frobenius"], rows)}

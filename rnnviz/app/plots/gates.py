@@ -1,0 +1,129 @@
+"""Plot 3 — gates: units × time heatmap per gate, their per-step mean and saturation fraction."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel
+
+GATE_TITLES = {
+    "i": "input gate i", "f": "forget gate f", "g": "candidate g", "o": "output gate o",
+    "r": "reset gate r", "z": "update gate z", "n": "candidate n", "h": "hidden h",
+}
+SIGMOID_GATES = ("i", "f", "o", "r", "z")
+
+
+class GatesPanel(PlotPanel):
+    name = "gates"
+    title = "Gates"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.gate_names: tuple[str, ...] = ()
+        self.heatmaps: dict[str, Heatmap] = {}
+        self.mean_curves = {}
+        self.saturation_curves = {}
+        self.summary = None
+        self._gate_plots = []
+
+    def _rebuild(self, gate_names: tuple[str, ...]) -> None:
+        self.graphics.clear()
+        self._labelled.clear()
+        self._hover.clear()
+        self._pens.clear()
+        self.heatmaps.clear()
+        self.mean_curves.clear()
+        self.saturation_curves.clear()
+        self.gate_names = gate_names
+        self._gate_plots = []
+        # One column: time runs along x in every row, so the rows line up step for step.
+        for index, gate in enumerate(gate_names):
+            title = "Gates: activation per unit and step" if index == 0 else ""
+            plot = self.add_plot(index, 0, title, ("", None), (f"{gate}: unit", None),
+                                 left_axis_chars=4.0, hide_x_values=True,
+                                 hover=lambda x, y, gate=gate: self._hover_heatmap(gate, x, y))
+            if gate in SIGMOID_GATES:
+                self.heatmaps[gate] = Heatmap(plot, "viridis", None, levels=(0.0, 1.0), few_ticks=True)
+            else:
+                self.heatmaps[gate] = Heatmap(plot, "CET-D1", None, symmetric=True, few_ticks=True)
+            if self.heatmap_plots():
+                plot.setXLink(self.heatmap_plots()[0])
+            self._gate_plots.append(plot)
+        self.summary = self.add_plot(len(gate_names), 0, "Gate mean (—) and saturated fraction (- -)",
+                                     ("time t", "step"), ("mean / fraction", None), left_axis_chars=4.0,
+                                     hover=self._hover_summary, legend=True)
+        if self._gate_plots:
+            self.summary.setXLink(self._gate_plots[0])
+        self.summary.setMinimumHeight(120)
+        self.summary.legend.setColumnCount(max(1, len(gate_names)))
+        self.graphics.ci.layout.setRowStretchFactor(len(gate_names), 2)
+        for index in range(len(gate_names)):
+            self.graphics.ci.layout.setRowStretchFactor(index, 1)
+        for index, gate in enumerate(gate_names):
+            color = PALETTE[index % len(PALETTE)]
+            self.mean_curves[gate] = self.pen(self.summary.plot(name=f"{gate} mean"), color)
+            if gate in SIGMOID_GATES:
+                self.saturation_curves[gate] = self.pen(
+                    self.summary.plot(name=f"{gate} sat."), color, "dash", 0.7)
+        self.set_presentation(self.style["line_width"] > 2.0)
+
+    def heatmap_plots(self) -> list:
+        return list(self._gate_plots)
+
+    def show_fast(self, fast) -> None:
+        self.fast = fast
+        gate_names = tuple(fast.gates)
+        if gate_names != self.gate_names:
+            self._rebuild(gate_names)
+        for gate in gate_names:
+            activations = np.asarray(fast.gates[gate])  # (T, H)
+            # Rows = units, columns = steps 1..T.
+            self.heatmaps[gate].set_data(activations.T, x0=1.0, y0=0.0)
+            steps = np.arange(1, activations.shape[0] + 1, dtype=np.float64)
+            self.mean_curves[gate].setData(steps, np.asarray(fast.gate_mean[gate], dtype=np.float64))
+            if gate in self.saturation_curves and gate in fast.gate_saturation:
+                self.saturation_curves[gate].setData(
+                    steps, np.asarray(fast.gate_saturation[gate], dtype=np.float64))
+
+    def _hover_heatmap(self, gate: str, x: float, y: float) -> str:
+        value = self.heatmaps[gate].value_at(x, y)
+        if value is None:
+            return ""
+        return f"{GATE_TITLES.get(gate, gate)}: t = {int(round(x))}, unit {int(round(y))}: {value:.3f}"
+
+    def _hover_summary(self, x: float, y: float) -> str:
+        if self.fast is None or not self.gate_names:
+            return ""
+        step = int(round(x))
+        seq_len = np.asarray(self.fast.gates[self.gate_names[0]]).shape[0]
+        if not 1 <= step <= seq_len:
+            return ""
+        parts = [f"t = {step}"]
+        for gate in self.gate_names:
+            part = f"{gate}: mean {float(self.fast.gate_mean[gate][step - 1]):.3f}"
+            if gate in self.fast.gate_saturation:
+                part += f", saturated {float(self.fast.gate_saturation[gate][step - 1]):.0%}"
+            parts.append(part)
+        return "   ".join(parts)
+
+    def csv_tables(self):
+        if self.fast is None:
+            return {}
+        tables = {}
+        summary_columns, summary = ["t"], []
+        for gate in self.gate_names:
+            activations = np.asarray(self.fast.gates[gate], dtype=np.float64)  # (T, H)
+            steps, units = np.meshgrid(np.arange(1, activations.shape[0] + 1),
+                                       np.arange(activations.shape[1]), indexing="ij")
+            tables[f"gate_{gate}"] = (["t", "unit", gate],
+                                      np.column_stack([steps.ravel(), units.ravel(), activations.ravel()]))
+            summary_columns.append(f"mean_{gate}")
+            summary.append(np.asarray(self.fast.gate_mean[gate], dtype=np.float64))
+            if gate in self.fast.gate_saturation:
+                summary_columns.append(f"saturation_{gate}")
+                summary.append(np.asarray(self.fast.gate_saturation[gate], dtype=np.float64))
+        if summary:
+            steps = np.arange(1, summary[0].size + 1, dtype=np.float64)
+            tables["gates_summary"] = (summary_columns, np.column_stack([steps] + summary))
+        return dict([("gates_summary", tables.pop("gates_summary"))] + list(tables.items())) if summary else tables
+

@@ -1,0 +1,60 @@
+"""Plot 6 — hidden state: units × time heatmap of h (and of the cell state c for LSTM variants)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.app.plots.base import Heatmap, PlotPanel
+
+
+class HiddenPanel(PlotPanel):
+    name = "hidden"
+    title = "Hidden state"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.h_plot = self.add_plot(0, 0, "Hidden state hₜ (layer 1)", ("time t", "step"), ("unit", None), left_axis_chars=4.0,
+                                    hover=lambda x, y: self._hover("h", x, y))
+        self.h_map = Heatmap(self.h_plot, "CET-D1", "hₜ", symmetric=True)
+        self.c_plot = None
+        self.c_map = None
+
+    def _ensure_cell_plot(self, wanted: bool) -> None:
+        if wanted and self.c_plot is None:
+            self.c_plot = self.add_plot(1, 0, "Cell state cₜ (layer 1)", ("time t", "step"), ("unit", None), left_axis_chars=4.0,
+                                        hover=lambda x, y: self._hover("c", x, y))
+            self.c_map = Heatmap(self.c_plot, "CET-D1", "cₜ", symmetric=True)
+            self.set_presentation(self.style["line_width"] > 2.0)
+        elif not wanted and self.c_plot is not None:
+            self._labelled = [entry for entry in self._labelled if entry[0] is not self.c_plot]
+            self._hover = [entry for entry in self._hover if entry[0] is not self.c_plot]
+            self.graphics.ci.removeItem(self.c_plot)
+            self.c_plot, self.c_map = None, None
+
+    def show_fast(self, fast) -> None:
+        self.fast = fast
+        # (T+1, H) with index 0 = initial state: rows = units, columns = t = 0..T.
+        self.h_map.set_data(np.asarray(fast.hidden).T, x0=0.0, y0=0.0)
+        self._ensure_cell_plot(fast.cell is not None)
+        if fast.cell is not None:
+            self.c_map.set_data(np.asarray(fast.cell).T, x0=0.0, y0=0.0)
+
+    def _hover(self, which: str, x: float, y: float) -> str:
+        heatmap = self.h_map if which == "h" else self.c_map
+        value = None if heatmap is None else heatmap.value_at(x, y)
+        if value is None:
+            return ""
+        return f"{which}: t = {int(round(x))}, unit {int(round(y))}: {value:.4g}"
+
+    def csv_tables(self):
+        if self.fast is None:
+            return {}
+        tables = {}
+        for which, states in (("h", self.fast.hidden), ("c", self.fast.cell)):
+            if states is None:
+                continue
+            states = np.asarray(states, dtype=np.float64)
+            steps, units = np.meshgrid(np.arange(states.shape[0]), np.arange(states.shape[1]), indexing="ij")
+            tables[f"hidden_{which}"] = (["t", "unit", which],
+                                         np.column_stack([steps.ravel(), units.ravel(), states.ravel()]))
+        return tables

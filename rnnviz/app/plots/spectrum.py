@@ -1,0 +1,124 @@
+"""Plot 5 — spectrum: eigenvalues of each recurrent block in the complex plane, and singular values."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea
+
+from rnnviz.app.plots.base import PALETTE, PlotPanel
+
+SYMBOLS = ("o", "t", "s", "d", "+", "x", "star", "p")
+
+
+def short_block_name(block) -> str:
+    """"L1 f" for weight_hh_l0[f]; "L2← g" for the reverse direction of layer 2."""
+    arrow = "←" if block.direction else ""
+    gate = "" if block.gate in ("h", None, "") else f" {block.gate}"
+    return f"L{block.layer + 1}{arrow}{gate}"
+
+
+class SpectrumPanel(PlotPanel):
+    name = "spectrum"
+    title = "Spectrum"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.eigen_plot = self.add_plot(0, 0, "Eigenvalues λ (- - unit circle)", ("Re λ", None), ("Im λ", None),
+                                        hover=self._hover_eigen, left_axis_chars=4.0)
+        self.eigen_plot.setAspectLocked(True)
+        angle = np.linspace(0.0, 2.0 * np.pi, 361)
+        self.unit_circle = self.pen(self.eigen_plot.plot(np.cos(angle), np.sin(angle)),
+                                    "#777777", "dash", 0.6)
+        self.singular_plot = self.add_plot(0, 1, "Singular values σ", ("index", None), ("σ", None), left_axis_chars=4.0,
+                                           hover=self._hover_singular, legend=True)
+        # Singular values are sorted descending, so the bottom-left corner stays free.
+        self.place_legend(self.singular_plot, "bottom-left")
+        self.singular_plot.addLine(y=1.0, pen=pg.mkPen("#999999", width=1, style=Qt.PenStyle.DashLine))
+        self.eigen_items: list[pg.PlotDataItem] = []
+        self.singular_items: list[pg.PlotDataItem] = []
+        self.numbers = QLabel()
+        self.numbers.setObjectName("spectrum_numbers")
+        self.numbers.setTextFormat(Qt.TextFormat.RichText)
+        self.numbers.setToolTip("ρ = spectral radius, σ_max = largest singular value, γ = sup φ′ of the activation;"
+                                " γ·σ_max < 1 guarantees vanishing gradients (Pascanu et al. 2013)")
+        numbers_area = QScrollArea()
+        numbers_area.setWidget(self.numbers)
+        numbers_area.setWidgetResizable(True)
+        numbers_area.setMaximumHeight(120)
+        numbers_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.layout().insertWidget(1, numbers_area)
+        self.spectra = []
+
+    def show_fast(self, fast) -> None:
+        self.fast = fast
+        self.spectra = list(fast.spectra)
+        for item in self.eigen_items:
+            self.eigen_plot.removeItem(item)
+        for item in self.singular_items:
+            self.singular_plot.removeItem(item)
+        self.eigen_items, self.singular_items = [], []
+        for index, block in enumerate(self.spectra):
+            color = PALETTE[index % len(PALETTE)]
+            symbol = SYMBOLS[(index // len(PALETTE)) % len(SYMBOLS)]
+            eigenvalues = np.asarray(block.eigenvalues)
+            scatter = self.eigen_plot.plot(eigenvalues.real, eigenvalues.imag, pen=None, symbol=symbol,
+                                           symbolSize=6, symbolBrush=color, symbolPen=None, name=block.name)
+            self.eigen_items.append(scatter)
+            singular = np.sort(np.asarray(block.singular_values, dtype=np.float64))[::-1]
+            curve = self.singular_plot.plot(np.arange(1, singular.size + 1, dtype=np.float64), singular,
+                                            name=short_block_name(block))
+            self.pen(curve, color)
+            self.singular_items.append(curve)
+        self._show_numbers(fast)
+
+    def _show_numbers(self, fast) -> None:
+        gamma = float(fast.gamma)
+        rows = []
+        for index, block in enumerate(self.spectra):
+            color = PALETTE[index % len(PALETTE)]
+            rows.append(f"<tr><td><span style='color:{color}'>■</span> {html.escape(short_block_name(block))}"
+                        f" <span style='color:#777'>{html.escape(block.name)}</span></td><td align='right'>{block.spectral_radius:.4g}</td>"
+                        f"<td align='right'>{block.sigma_max:.4g}</td>"
+                        f"<td align='right'>{gamma * block.sigma_max:.4g}</td></tr>")
+        self.numbers.setText(
+            f"<table cellspacing='0' cellpadding='2'><tr><th align='left'>block</th><th>ρ</th><th>σ_max</th>"
+            f"<th>γ·σ_max (γ = {gamma:g})</th></tr>{''.join(rows)}</table>")
+
+    def _hover_eigen(self, x: float, y: float) -> str:
+        return f"λ ≈ {x:.3f} {'+' if y >= 0 else '−'} {abs(y):.3f}i   |λ| = {np.hypot(x, y):.3f}"
+
+    def _hover_singular(self, x: float, y: float) -> str:
+        index = int(round(x))
+        parts = [f"index {index}"]
+        for block in self.spectra:
+            singular = np.sort(np.asarray(block.singular_values))[::-1]
+            if 1 <= index <= singular.size:
+                parts.append(f"{block.name}: σ = {singular[index - 1]:.4g}")
+        return "   ".join(parts[:5])
+
+    def csv_tables(self):
+        if self.fast is None:
+            return {}
+        eigen_rows, singular_rows = [], []
+        for block_index, block in enumerate(self.spectra):
+            eigenvalues = np.asarray(block.eigenvalues)
+            for value in eigenvalues:
+                eigen_rows.append((block_index, value.real, value.imag))
+            singular = np.sort(np.asarray(block.singular_values, dtype=np.float64))[::-1]
+            for index, value in enumerate(singular, start=1):
+                singular_rows.append((block_index, index, value))
+        summary = np.array([(index, block.spectral_radius, block.sigma_max, self.fast.gamma * block.sigma_max)
+                            for index, block in enumerate(self.spectra)], dtype=np.float64).reshape(-1, 4)
+        return {
+            "spectrum": (["block", "spectral_radius", "sigma_max", "gamma_sigma_max"], summary),
+            "spectrum_eigenvalues": (["block", "real", "imag"], np.array(eigen_rows, dtype=np.float64).reshape(-1, 3)),
+            "spectrum_singular_values": (["block", "index", "sigma"],
+                                         np.array(singular_rows, dtype=np.float64).reshape(-1, 3)),
+        }
+
+    def csv_notes(self) -> list[str]:
+        return [f"block {index} = {block.name}" for index, block in enumerate(self.spectra)]

@@ -1,0 +1,77 @@
+"""Typed access to QSettings: every read states its type, so nothing is parsed back from strings."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT_FILES = 8
+
+
+class Settings:
+    """The explorer's persistent preferences (window geometry, recent files, last session, folders)."""
+
+    def __init__(self, qsettings: QSettings | None = None):
+        self.qsettings = qsettings if qsettings is not None else QSettings()
+
+    def _get(self, key: str, default, kind):
+        value = self.qsettings.value(key, default, type=kind)
+        return default if value is None else value
+
+    # -- window ---------------------------------------------------------------------------------
+    def geometry(self) -> QByteArray:
+        return self._get("window/geometry", QByteArray(), QByteArray)
+
+    def set_geometry(self, geometry: QByteArray) -> None:
+        self.qsettings.setValue("window/geometry", geometry)
+
+    def window_state(self) -> QByteArray:
+        return self._get("window/state", QByteArray(), QByteArray)
+
+    def set_window_state(self, state: QByteArray) -> None:
+        self.qsettings.setValue("window/state", state)
+
+    # -- files ----------------------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = self._get("files/recent", [], list)
+        return [str(item) for item in value if item][:MAX_RECENT_FILES]
+
+    def add_recent_file(self, path: str) -> list[str]:
+        files = [path] + [item for item in self.recent_files() if item != path]
+        files = files[:MAX_RECENT_FILES]
+        self.qsettings.setValue("files/recent", files)
+        return files
+
+    def remove_recent_file(self, path: str) -> None:
+        self.qsettings.setValue("files/recent", [item for item in self.recent_files() if item != path])
+
+    def last_folder(self, purpose: str) -> str:
+        return self._get(f"folders/{purpose}", "", str)
+
+    def set_last_folder(self, purpose: str, folder: str) -> None:
+        self.qsettings.setValue(f"folders/{purpose}", folder)
+
+    def last_export_filter(self) -> str:
+        return self._get("export/filter", "", str)
+
+    def set_last_export_filter(self, name_filter: str) -> None:
+        self.qsettings.setValue("export/filter", name_filter)
+
+    # -- session --------------------------------------------------------------------------------
+    def last_session(self) -> dict | None:
+        """The session dict saved at the last exit, or None (also None if it was unreadable)."""
+        text = self._get("session/last", "", str)
+        if not text:
+            return None
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def set_last_session(self, session: dict) -> None:
+        self.qsettings.setValue("session/last", json.dumps(session))
+
+    def sync(self) -> None:
+        self.qsettings.sync()

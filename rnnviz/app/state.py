@@ -1,0 +1,112 @@
+"""AppState: the one QObject holding the explorer's configuration and results.
+
+Controls write to it (``update(**changes)``), plots listen to it. It knows nothing about widgets
+or threads; ``rnnviz.app.compute`` turns configuration changes into jobs and feeds results back in.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from rnnviz.core.analysis import ExperimentConfig
+from rnnviz.core.config import ConfigError
+
+#: Sequence length limits offered by the controls.
+MIN_SEQ_LEN = 1
+MAX_SEQ_LEN = 2000
+
+
+def clamp_dependent_fields(config: ExperimentConfig) -> ExperimentConfig:
+    """Keep the anchor t0 in [0, T-1], the loss step in [1, T] and k in [1, T] after T changed."""
+    seq_len = config.seq_len
+    changes = {}
+    if config.anchor > seq_len - 1:
+        changes["anchor"] = max(0, seq_len - 1)
+    if config.loss_step > seq_len:
+        changes["loss_step"] = seq_len
+    if config.truncate is not None and config.truncate > seq_len:
+        changes["truncate"] = seq_len
+    return config.replace(**changes) if changes else config
+
+
+class AppState(QObject):
+    """Current ExperimentConfig and the newest results computed for it.
+
+    Signals:
+        config_changed(ExperimentConfig): emitted after every accepted change.
+        fast_result_changed(FastResult): the cheap results (everything but the (t, k) map).
+        map_result_changed(MapResult): a (partial or complete) (t, k) map.
+        map_progress(float): fraction of the map computed, 0..1.
+        busy_changed(bool): a computation is running.
+        message(str): a one-line error or notice for the user.
+    """
+
+    config_changed = Signal(object)
+    fast_result_changed = Signal(object)
+    map_result_changed = Signal(object)
+    map_progress = Signal(float)
+    busy_changed = Signal(bool)
+    message = Signal(str)
+
+    def __init__(self, config: ExperimentConfig | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self._config = config if config is not None else ExperimentConfig()
+        self._config.validate()
+        self.fast_result = None
+        self.map_result = None
+        self._busy = False
+
+    @property
+    def config(self) -> ExperimentConfig:
+        return self._config
+
+    def update(self, **changes) -> bool:
+        """Apply field changes; invalid values give one message and change nothing. True if accepted."""
+        try:
+            new_config = clamp_dependent_fields(self._config.replace(**changes))
+            new_config.validate()
+        except (ConfigError, TypeError, ValueError) as error:
+            self.message.emit(f"Not applied: {error}")
+            return False
+        return self._accept(new_config)
+
+    def set_config(self, config: ExperimentConfig) -> bool:
+        """Replace the whole configuration (presets, sessions); invalid -> message, nothing changes."""
+        try:
+            config = clamp_dependent_fields(config)
+            config.validate()
+        except (ConfigError, TypeError, ValueError) as error:
+            self.message.emit(f"Not applied: {error}")
+            return False
+        return self._accept(config)
+
+    def _accept(self, config: ExperimentConfig) -> bool:
+        if config == self._config:
+            return True
+        self._config = config
+        self.config_changed.emit(config)
+        return True
+
+    def recompute(self) -> None:
+        """Ask listeners to compute again for the same configuration (F5)."""
+        self.config_changed.emit(self._config)
+
+    # -- results (called by the compute controller in the UI thread) -------------------------
+    def set_fast_result(self, fast) -> None:
+        self.fast_result = fast
+        self.map_result = None
+        self.fast_result_changed.emit(fast)
+
+    def set_map_result(self, map_result) -> None:
+        self.map_result = map_result
+        self.map_result_changed.emit(map_result)
+        self.map_progress.emit(float(map_result.fraction))
+
+    def set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
