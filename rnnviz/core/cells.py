@@ -30,13 +30,9 @@ import numpy as np
 # ----------------------------------------------------------------------------------------------
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
-    # Split by sign so that exp never overflows (a = -1000 gives 0, not a warning).
-    out = np.empty_like(a)
-    pos = a >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-a[pos]))
-    e = np.exp(a[~pos])
-    out[~pos] = e / (1.0 + e)
-    return out
+    """σ(a) = e^{min(a,0)} / (1 + e^{−|a|}): no exponent is positive, so nothing overflows, and tiny
+    values keep full relative precision down to the smallest normal float (unlike 1 − σ(−a))."""
+    return np.exp(np.minimum(a, 0)) / (1 + np.exp(-np.abs(a)))
 
 
 @dataclass(frozen=True)
@@ -162,15 +158,18 @@ class LSTMCell:
         else:
             pi, pf, pg, po = _split(pre, 4)
         if self.peephole:
-            pi = pi + w.peep_i * c_prev
-            pf = pf + w.peep_f * c_prev
-        i = sigmoid(pi)
-        f = 1 - i if self.cifg else sigmoid(pf)
+            i = sigmoid(pi + w.peep_i * c_prev)
+            f = sigmoid(pf + w.peep_f * c_prev)
+        else:
+            # one σ over every gate block is cheaper than three calls; the g block is ignored
+            gates = sigmoid(pre)
+            i, o = _split(gates, len(self.gates))[0], _split(gates, len(self.gates))[-1]
+            f = 1 - i if self.cifg else _split(gates, 4)[1]
         g = act(pg)
         c = f * c_prev + i * g
         if self.peephole:
             po = po + w.peep_o * c
-        o = sigmoid(po)
+            o = sigmoid(po)
         phic = act(c)
         h = o * phic
         cache = {"i": i, "f": f, "g": g, "o": o, "pg": pg, "c": c, "phic": phic,
@@ -258,9 +257,9 @@ class GRUCell:
         xr, xz, xn = _split(xp, 3)
         if self.reset_after:
             hp = h_prev @ w.w_hh.T + w.b_hh
-            hr, hz, hn = _split(hp, 3)
-            r = sigmoid(xr + hr)
-            z = sigmoid(xz + hz)
+            hn = hp[..., 2 * H:]
+            rz = sigmoid(xp[..., :2 * H] + hp[..., :2 * H])
+            r, z = rz[..., :H], rz[..., H:]
             pn = xn + r * hn
             rh = None
         else:
