@@ -166,8 +166,9 @@ def run(args: argparse.Namespace) -> int:
                 log_handle.write(json.dumps(event.to_json_dict()) + "\n")
                 log_handle.flush()
             now = time.perf_counter()
-            if not args.quiet and (now - last_draw > 0.2 or event.kind != "step"
-                                   or event.valid_loss is not None):
+            if not args.quiet and event.kind == "step" and (
+                    now - last_draw > 0.2 or event.valid_loss is not None
+                    or event.step == 1 or event.progress >= 1.0):
                 sys.stderr.write("\r" + progress_line(event) + "\x1b[K")
                 sys.stderr.flush()
                 last_draw = now

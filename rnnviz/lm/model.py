@@ -209,9 +209,23 @@ def zero_state(spec: ModelSpec, batch: int, dtype) -> dict[str, np.ndarray]:
             for name in spec.net.state_names}
 
 
-def _log_softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+def softmax_cross_entropy(logits: np.ndarray, targets: np.ndarray, *, overwrite: bool = False
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """Per-token cross-entropy ``(N,)`` (nats) and softmax probabilities ``(N, V)``.
+
+    ``logits: (N, V)``; ``targets``: N ids. One max, one exp and one sum over the big array (the
+    head is the most expensive part of a word-level step); ``overwrite`` reuses ``logits``.
+    """
+    flat_targets = np.asarray(targets).reshape(-1)
+    rows = np.arange(flat_targets.size)
+    shifted = logits if overwrite else logits.copy()
+    shifted -= shifted.max(axis=1, keepdims=True)
+    target_logit = shifted[rows, flat_targets]
+    probs = np.exp(shifted, out=shifted)
+    sums = probs.sum(axis=1, keepdims=True)
+    losses = np.log(sums[:, 0]) - target_logit
+    probs *= (1.0 / sums).astype(probs.dtype)
+    return losses, probs
 
 
 @dataclass
@@ -293,18 +307,15 @@ class LanguageModel:
         return ForwardResult(logits, final, tokens, traces, masks, top)
 
     @staticmethod
-    def token_losses(logits: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per-token cross-entropy ``(T*B,)`` in nats and the softmax probabilities ``(T*B, V)``."""
-        log_probs = _log_softmax(logits)
-        flat_targets = targets.reshape(-1)
-        losses = -log_probs[np.arange(flat_targets.size), flat_targets]
-        return losses, log_probs
+    def token_losses(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """Per-token cross-entropy ``(T*B,)`` in nats."""
+        return softmax_cross_entropy(logits, targets)[0]
 
     def loss(self, tokens: np.ndarray, targets: np.ndarray, state: dict | None = None
              ) -> tuple[float, dict]:
         """Mean cross-entropy per token (nats, float64) without dropout, and the final state."""
         result = self.forward(tokens, state)
-        losses, _ = self.token_losses(result.logits, targets)
+        losses = self.token_losses(result.logits, targets)
         return float(losses.astype(np.float64).mean()), result.final_state
 
     def loss_and_grads(self, tokens: np.ndarray, targets: np.ndarray, state: dict | None = None, *,
@@ -316,18 +327,17 @@ class LanguageModel:
         over time of the batch mean (T times larger; the objective of Zaremba et al.'s code).
         Gradients are returned for the trainable parameters only.
         """
+        if reduction not in LOSS_REDUCTIONS:
+            raise ConfigError(f"unknown loss reduction {reduction!r}")
         spec = self.spec
         T, B = tokens.shape
         result = self.forward(tokens, state, rng=rng)
-        losses, log_probs = self.token_losses(result.logits, targets)
+        losses, d_logits = softmax_cross_entropy(result.logits, targets, overwrite=True)
         loss = float(losses.astype(np.float64).mean())
         # dL/dlogits = softmax - onehot, scaled by the reduction
-        d_logits = np.exp(log_probs, out=log_probs)
         flat_targets = targets.reshape(-1)
         d_logits[np.arange(flat_targets.size), flat_targets] -= 1
         scale = 1.0 / (T * B) if reduction == "mean" else 1.0 / B
-        if reduction not in LOSS_REDUCTIONS:
-            raise ConfigError(f"unknown loss reduction {reduction!r}")
         d_logits *= d_logits.dtype.type(scale)
         grads: dict[str, np.ndarray] = {}
         d_decoder = d_logits.T @ result.top_output            # (V, H)

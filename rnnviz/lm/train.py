@@ -307,7 +307,7 @@ def _evaluate_streams(model, streams, seq_len, should_stop):
             return None
         inputs, targets = get_batch(streams, index, seq_len)
         result = model.forward(inputs, state)
-        losses, _ = model.token_losses(result.logits, targets)
+        losses = model.token_losses(result.logits, targets)
         total += float(losses.astype(np.float64).sum())
         count += losses.size
         state = result.final_state

@@ -1,0 +1,152 @@
+"""Tokens/s of one full language-model training step: rnnviz against PyTorch CPU, same run.
+
+One step = embedding lookup, recurrent forward, softmax head, BPTT, global-norm clipping and an
+Adam update, with the hidden state carried from the previous step. Model: vocabulary 65,
+embedding 128, one layer of 256 hidden units, batch 32, T = 64, float32 -- for LSTM, GRU and the
+Elman RNN (tanh). PyTorch (if importable) runs the same model with ``torch.set_num_threads(2)``.
+
+Prints one line per measurement (median over the repeats) and, last,
+``train_vs_torch lstm=<x> gru=<y> rnn=<z>`` with x = rnnviz tokens/s / PyTorch tokens/s (goal >= 1.2).
+
+    python benchmarks/bench_train.py [--repeats 15] [--blas-threads N] [--profile]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+VOCAB, EMBED, HIDDEN, BATCH, SEQ_LEN = 65, 128, 256, 32, 64
+CELLS = (("lstm", "LSTM"), ("gru", "GRU"), ("rnn", "RNN"))
+
+
+def _median_seconds(step, repeats: int, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def rnnviz_step_factory(cell: str):
+    from rnnviz.lm.model import LanguageModel, ModelSpec, init_model_params
+    from rnnviz.lm.optim import Adam, clip_gradients
+
+    spec = ModelSpec(vocab_size=VOCAB, embed_size=EMBED, cell=cell, hidden_size=HIDDEN, num_layers=1)
+    model = LanguageModel(spec, init_model_params(spec, seed=0, dtype=np.float32))
+    optimizer = Adam()
+    rng = np.random.default_rng(0)
+    data = rng.integers(0, VOCAB, (SEQ_LEN + 1, BATCH))
+    inputs, targets = data[:-1], data[1:]
+    carried = {"state": None}
+
+    def step():
+        _, grads, state = model.loss_and_grads(inputs, targets, carried["state"])
+        clip_gradients(grads, clip_norm=5.0)
+        optimizer.step(model.params, grads, 0.002)
+        carried["state"] = state
+
+    return step
+
+
+def torch_step_factory(cell_class: str):
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(VOCAB, EMBED)
+            self.rnn = getattr(nn, cell_class)(EMBED, HIDDEN, num_layers=1)
+            self.decoder = nn.Linear(HIDDEN, VOCAB)
+
+        def forward(self, tokens, state):
+            output, state = self.rnn(self.embedding(tokens), state)
+            return self.decoder(output).view(-1, VOCAB), state
+
+    model = Model()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
+    loss_fn = nn.CrossEntropyLoss()
+    data = torch.randint(0, VOCAB, (SEQ_LEN + 1, BATCH))
+    inputs, targets = data[:-1], data[1:].reshape(-1)
+    carried = {"state": None}
+
+    def detach(state):
+        if state is None:
+            return None
+        return tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        logits, state = model(inputs, detach(carried["state"]))
+        loss = loss_fn(logits, targets)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        optimizer.step()
+        carried["state"] = state
+
+    return step
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--blas-threads", type=int, default=None,
+                        help="limit NumPy's BLAS threads (threadpoolctl); default: leave as is")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print where rnnviz's LSTM step spends its time (cProfile)")
+    args = parser.parse_args()
+    tokens = SEQ_LEN * BATCH
+    limiter = None
+    if args.blas_threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        limiter = threadpool_limits(limits=args.blas_threads, user_api="blas")
+    try:
+        import torch
+
+        torch.set_num_threads(2)
+    except ImportError:
+        torch = None
+    print(f"model: vocab {VOCAB}, embed {EMBED}, hidden {HIDDEN}, batch {BATCH}, T {SEQ_LEN}, "
+          f"float32; median of {args.repeats} steps"
+          + ("" if torch is None else f"; torch {torch.__version__} with 2 threads"))
+    ratios = {}
+    for cell, torch_class in CELLS:
+        ours = tokens / _median_seconds(rnnviz_step_factory(cell), args.repeats)
+        line = f"{cell:5s} rnnviz {ours:10.0f} tokens/s"
+        if torch is not None:
+            theirs = tokens / _median_seconds(torch_step_factory(torch_class), args.repeats)
+            ratios[cell] = ours / theirs
+            line += f"   torch {theirs:10.0f} tokens/s   ratio {ratios[cell]:.2f}"
+        print(line, flush=True)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        step = rnnviz_step_factory("lstm")
+        step()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(5):
+            step()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+    if limiter is not None:
+        limiter.restore_original_limits()
+    if torch is None:
+        print("train_vs_torch unavailable (torch is not importable)")
+    else:
+        print("train_vs_torch " + " ".join(f"{cell}={ratios[cell]:.2f}" for cell, _ in CELLS))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
