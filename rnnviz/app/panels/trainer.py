@@ -1,0 +1,689 @@
+"""The language-model trainer tab: train a char/word RNN LM live and watch loss, gradients and samples.
+
+Threads: training and sampling run through :class:`rnnviz.app.jobs.JobRunner` (lanes
+``lm-train`` and ``lm-sample``); this widget never blocks. The worker yields
+:class:`rnnviz.lm.train.TrainEvent` objects; the UI thread appends them to plain lists and a
+QTimer redraws at ~10 Hz (redraw on a clock, not per event).
+
+Pause blocks the training generator inside its ``should_stop`` hook (between two steps, so the
+model stays consistent); Stop ends it cleanly (a checkpoint is written if a path is set); Reset
+stops and forgets the model and the plots.
+
+Sampling needs a consistent copy of the weights: while training runs the worker hands one over
+after its next step (``request_params``); while paused or finished the UI copies them directly
+(the worker is not touching them then).
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QProgressBar, QPushButton, QScrollArea, QSlider, QSpinBox,
+                               QSplitter, QVBoxLayout, QWidget)
+
+from rnnviz.app.plots.base import PALETTE
+from rnnviz.core.config import CELLS, ConfigError
+from rnnviz.lm.data import load_corpus
+from rnnviz.lm.model import LanguageModel
+from rnnviz.lm.optim import OPTIMIZERS
+from rnnviz.lm.sample import Sampler
+from rnnviz.lm.train import TrainConfig, TrainEvent, Trainer
+
+TRAIN_LANE = "lm-train"
+SAMPLE_LANE = "lm-sample"
+REDRAW_MS = 100
+SAMPLE_LENGTH = 300
+TOP_TOKENS = 20
+#: Temperature slider: positions 1..300 map to 0.01..3.00.
+TEMPERATURE_STEPS = 300
+
+
+@dataclass
+class ModelCopy:
+    """A consistent copy of the weights with what is needed to sample from them."""
+
+    model: LanguageModel
+    vocab: object
+    level: str
+    step: int
+
+
+@dataclass
+class ExplorerHandoff:
+    """What "Open in explorer" sends: the trained cells and a stretch of real text through them.
+
+    ``params``: engine parameter dict (float64, PyTorch names) of the stacked cells; ``net``: its
+    NetConfig; ``inputs: (T, 1, E)`` the embedded text; ``text``: the text itself.
+    """
+
+    params: dict
+    net: object
+    inputs: np.ndarray
+    text: str
+
+
+def training_work(config: TrainConfig, *, stop_flag: threading.Event, pause_flag: threading.Event,
+                  params_request: threading.Event, train_factory=None, corpus_loader=load_corpus):
+    """The job run off the UI thread: load the corpus, then yield the trainer's events.
+
+    Besides :class:`TrainEvent` it yields ``("trainer", trainer)`` once and a :class:`ModelCopy`
+    whenever ``params_request`` was set. ``train_factory(config, data, should_stop)`` replaces the
+    real trainer (tests pass a fake generator).
+    """
+
+    def work(should_stop):
+        data = corpus_loader(config.corpus, valid=config.valid, test=config.test,
+                             level=config.level, sentence_start=config.sentence_start)
+
+        def hook():
+            # Pause = wait here, between two steps; Stop/supersede = end the generator.
+            while pause_flag.is_set() and not (stop_flag.is_set() or should_stop()):
+                time.sleep(0.02)
+            return stop_flag.is_set() or should_stop()
+
+        if train_factory is not None:
+            yield from train_factory(config, data, hook)
+            return
+        trainer = Trainer(config, data)
+        yield ("trainer", trainer)
+        for event in trainer.run(hook):
+            yield event
+            if params_request.is_set():
+                params_request.clear()
+                yield copy_model(trainer, event.step)
+
+    return work
+
+
+def copy_model(trainer: Trainer, step: int) -> ModelCopy:
+    params = {k: v.copy() for k, v in trainer.model.params.items()}
+    return ModelCopy(LanguageModel(trainer.model.spec, params), trainer.data.vocab, trainer.data.level,
+                     step)
+
+
+def sampling_work(copy: ModelCopy, prime: str, temperature: float, length: int, seed: int):
+    """Job: (text, next-token probabilities after the prime, vocabulary tokens)."""
+
+    def work(should_stop):
+        sampler = Sampler(copy.model, copy.vocab, copy.level)
+        sampler.prime(prime)
+        distribution = sampler.next_distribution(temperature)
+        ids = sampler.generate(length, temperature=temperature, rng=np.random.default_rng(seed),
+                               should_stop=should_stop)
+        return prime + copy.vocab.decode(ids, copy.level), distribution, copy.vocab.tokens
+
+    return work
+
+
+def _token_label(token: str) -> str:
+    return {"\n": "\\n", " ": "␣", "\t": "\\t"}.get(token, token)
+
+
+class TrainerPanel(QWidget):
+    """The trainer tab. ``runner``: the app's JobRunner; ``train_factory`` for tests (fake events)."""
+
+    open_in_explorer = Signal(object)   # ExplorerHandoff
+    status = Signal(str)
+
+    def __init__(self, runner, parent: QWidget | None = None, *, train_factory=None,
+                 corpus_loader=load_corpus):
+        super().__init__(parent)
+        self.setObjectName("trainer_panel")
+        self.runner = runner
+        self.train_factory = train_factory
+        self.corpus_loader = corpus_loader
+        self.job_id: int | None = None
+        self.trainer: Trainer | None = None
+        self.model_copy: ModelCopy | None = None
+        self._stop_flag = threading.Event()
+        self._pause_flag = threading.Event()
+        self._params_request = threading.Event()
+        self._sample_after_copy = False
+        self._dirty = False
+        self._last_sample_time = 0.0
+        self.events: list[TrainEvent] = []
+        self.last_event: TrainEvent | None = None
+        self.last_snapshot = None
+        self.sample_text = ""
+        self.next_token_probs: np.ndarray | None = None
+        self._build()
+        self._connect()
+        self.redraw_timer = QTimer(self)
+        self.redraw_timer.setInterval(REDRAW_MS)
+        self.redraw_timer.timeout.connect(self.redraw)
+        self.redraw_timer.start()
+        self._update_buttons()
+
+    # ------------------------------------------------------------------------------ building
+    def _spin(self, low, high, value, tip, step=1):
+        box = QSpinBox()
+        box.setRange(low, high)
+        box.setSingleStep(step)
+        box.setValue(value)
+        box.setToolTip(tip)
+        return box
+
+    def _dspin(self, low, high, value, decimals, tip, step=None):
+        box = QDoubleSpinBox()
+        box.setDecimals(decimals)
+        box.setRange(low, high)
+        box.setValue(value)
+        box.setSingleStep(step if step is not None else 10 ** -decimals * 10)
+        box.setToolTip(tip)
+        return box
+
+    def _combo(self, items, value, tip):
+        box = QComboBox()
+        box.addItems(list(items))
+        box.setCurrentText(value)
+        box.setToolTip(tip)
+        return box
+
+    def _build(self) -> None:
+        d = TrainConfig()
+        controls = QWidget()
+        column = QVBoxLayout(controls)
+
+        corpus_group = QGroupBox("Corpus")
+        form = QFormLayout(corpus_group)
+        self.corpus_edit = QComboBox()
+        self.corpus_edit.setEditable(True)
+        self.corpus_edit.addItems(["builtin:sample", "builtin:python-stdlib"])
+        self.corpus_edit.setToolTip(
+            "Training text: a built-in corpus, a UTF-8 text file, or a folder with "
+            "ptb.train.txt / ptb.valid.txt / ptb.test.txt (Penn Treebank format).")
+        buttons = QHBoxLayout()
+        self.open_file_button = QPushButton("Open file…")
+        self.open_file_button.setToolTip("Choose a UTF-8 text file to train on.")
+        self.open_folder_button = QPushButton("PTB folder…")
+        self.open_folder_button.setToolTip("Choose a folder with ptb.train.txt, ptb.valid.txt, ptb.test.txt.")
+        buttons.addWidget(self.open_file_button)
+        buttons.addWidget(self.open_folder_button)
+        self.level_combo = self._combo(("char", "word"), d.level,
+                                       "char: every character is a token. word: whitespace-separated "
+                                       "words, one sentence per line, <eos> at each line end.")
+        form.addRow("Corpus", self.corpus_edit)
+        form.addRow(buttons)
+        form.addRow("Level", self.level_combo)
+        column.addWidget(corpus_group)
+
+        model_group = QGroupBox("Model")
+        form = QFormLayout(model_group)
+        self.cell_combo = self._combo(CELLS, d.cell, "Recurrent cell of every layer (the engine's cells).")
+        self.layers_spin = self._spin(1, 8, d.layers, "Stacked recurrent layers.")
+        self.hidden_spin = self._spin(4, 2048, d.hidden, "Hidden units per layer.", 16)
+        self.embed_spin = self._spin(2, 2048, d.embed, "Embedding size (learned token vectors).", 16)
+        self.dropout_spin = self._dspin(0.0, 0.9, d.dropout, 2,
+                                        "Dropout on non-recurrent connections (embedding, between "
+                                        "layers, before the softmax), Zaremba et al. 2014.", 0.05)
+        self.tie_check = QCheckBox("Tie embedding and softmax weights")
+        self.tie_check.setToolTip("Share the embedding matrix with the output layer (needs embed = hidden).")
+        self.dtype_combo = self._combo(("float32", "float64"), d.dtype,
+                                       "float32 is about twice as fast; float64 for exact comparisons.")
+        for label, widget in (("Cell", self.cell_combo), ("Layers", self.layers_spin),
+                              ("Hidden", self.hidden_spin), ("Embedding", self.embed_spin),
+                              ("Dropout", self.dropout_spin), ("Precision", self.dtype_combo)):
+            form.addRow(label, widget)
+        form.addRow(self.tie_check)
+        column.addWidget(model_group)
+
+        train_group = QGroupBox("Training")
+        form = QFormLayout(train_group)
+        self.optimizer_combo = self._combo(OPTIMIZERS, d.optimizer,
+                                           "sgd (optionally with momentum), adagrad, rmsprop or adam.")
+        self.lr_spin = self._dspin(1e-5, 100.0, d.lr, 5, "Learning rate.", 0.001)
+        self.momentum_spin = self._dspin(0.0, 0.99, d.momentum, 2, "SGD momentum (0 = plain SGD).", 0.05)
+        self.decay_spin = self._dspin(0.01, 1.0, d.lr_decay, 3,
+                                      "Multiply the learning rate by this every epoch after "
+                                      "'decay after' (1 = no decay).", 0.05)
+        self.decay_after_spin = self._spin(0, 1000, d.decay_after, "Last epoch at the full learning rate.")
+        self.seq_len_spin = self._spin(2, 1000, d.seq_len,
+                                       "Truncated BPTT window T: gradients flow back at most this "
+                                       "many steps; the hidden state is carried across windows.")
+        self.batch_spin = self._spin(1, 512, d.batch, "Parallel streams B over the corpus.")
+        self.epochs_spin = self._spin(1, 1000, d.epochs, "Passes over the training text.")
+        self.clip_norm_spin = self._dspin(0.0, 1000.0, d.clip_norm or 0.0, 2,
+                                          "Rescale the gradient when its global norm exceeds this "
+                                          "(0 = off).", 0.5)
+        self.clip_value_spin = self._dspin(0.0, 1000.0, 0.0, 3,
+                                           "Clip every gradient entry to ±this (0 = off).", 0.1)
+        self.seed_spin = self._spin(0, 2 ** 31 - 1, d.seed, "Random seed: initialisation and dropout.")
+        self.snapshot_spin = self._spin(0, 100000, d.snapshot_every,
+                                        "Gradient-flow snapshot every N steps (0 = never).", 10)
+        self.threads_spin = self._spin(1, 64, 1,
+                                       "BLAS threads used by training. 1 keeps the explorer "
+                                       "responsive on a 2-core machine.")
+        for label, widget in (("Optimizer", self.optimizer_combo), ("Learning rate", self.lr_spin),
+                              ("Momentum", self.momentum_spin), ("LR decay", self.decay_spin),
+                              ("Decay after epoch", self.decay_after_spin),
+                              ("BPTT length T", self.seq_len_spin), ("Batch B", self.batch_spin),
+                              ("Epochs", self.epochs_spin), ("Clip norm", self.clip_norm_spin),
+                              ("Clip value", self.clip_value_spin), ("Seed", self.seed_spin),
+                              ("Snapshot every", self.snapshot_spin), ("BLAS threads", self.threads_spin)):
+            form.addRow(label, widget)
+        self.checkpoint_edit = QLineEdit()
+        self.checkpoint_edit.setPlaceholderText("(no checkpoint)")
+        self.checkpoint_edit.setToolTip("Write checkpoints (.npz) here at each epoch end and on Stop.")
+        form.addRow("Checkpoint", self.checkpoint_edit)
+        column.addWidget(train_group)
+
+        run_row = QHBoxLayout()
+        self.start_button = QPushButton("Start")
+        self.start_button.setToolTip("Start training from scratch with these settings.")
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setToolTip("Pause between two steps; press again to resume.")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("End training now (writes the checkpoint if one is set).")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Stop and forget the model and the plots.")
+        for button in (self.start_button, self.pause_button, self.stop_button, self.reset_button):
+            run_row.addWidget(button)
+        column.addLayout(run_row)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFormat("idle")
+        self.progress.setTextVisible(True)
+        column.addWidget(self.progress)
+        self.status_label = QLabel("Press Start to train on the chosen corpus.")
+        self.status_label.setWordWrap(True)
+        column.addWidget(self.status_label)
+        self.explorer_button = QPushButton("Open in explorer")
+        self.explorer_button.setToolTip("Send the trained cells and a stretch of real text to the explorer.")
+        column.addWidget(self.explorer_button)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(300)
+
+        # ---- plots
+        self.plots = pg.GraphicsLayoutWidget()
+        self.loss_plot = self.plots.addPlot(row=0, col=0, title="Loss per token (nats)")
+        self.loss_plot.setLabel("bottom", "step")
+        self.loss_plot.addLegend(offset=(-10, 10))
+        self.train_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[0], width=1), name="train (batch)")
+        self.train_avg_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[5], width=2), name="train (epoch mean)")
+        self.valid_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[1], width=2), symbol="o", symbolSize=6,
+                                               symbolBrush=PALETTE[1], name="valid")
+        self.baseline_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#777777", style=Qt.PenStyle.DashLine),
+                                             label="ln V", labelOpts={"position": 0.05})
+        self.baseline_line.setVisible(False)
+        self.loss_plot.addItem(self.baseline_line)
+        self.grad_plot = self.plots.addPlot(row=0, col=1, title="Gradient norm")
+        self.grad_plot.setLabel("bottom", "step")
+        self.grad_plot.setLogMode(y=True)
+        self.grad_plot.addLegend(offset=(-10, 10))
+        self.grad_before_curve = self.grad_plot.plot(pen=pg.mkPen(PALETTE[3], width=1), name="before clipping")
+        self.grad_after_curve = self.grad_plot.plot(pen=pg.mkPen(PALETTE[2], width=2), name="after clipping")
+        self.clip_scatter = self.grad_plot.plot(pen=None, symbol="x", symbolSize=7, symbolPen=PALETTE[1],
+                                                name="clipped")
+        self.flow_plot = self.plots.addPlot(row=1, col=0, title="Gradient flow on real text")
+        self.flow_plot.setLabel("bottom", "distance k (steps back)")
+        self.flow_plot.setLabel("left", "log10 norm")
+        self.flow_plot.addLegend(offset=(-10, 10))
+        self.flow_grad_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[0], width=2), name="‖∂L_τ/∂h_{τ−k}‖")
+        self.flow_jac_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[1], width=2), name="‖∂s_k/∂s_0‖₂")
+        self.bars_plot = self.plots.addPlot(row=1, col=1, title="Next-token distribution")
+        self.bars_plot.setLabel("left", "probability")
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=PALETTE[0])
+        self.bars_plot.addItem(self.bars)
+
+        sample_box = QWidget()
+        sample_layout = QVBoxLayout(sample_box)
+        sample_row = QHBoxLayout()
+        self.prime_edit = QLineEdit("The ")
+        self.prime_edit.setToolTip("Text the sample starts from.")
+        self.temperature_slider = QSlider(Qt.Orientation.Horizontal)
+        self.temperature_slider.setRange(1, TEMPERATURE_STEPS)
+        self.temperature_slider.setValue(80)
+        self.temperature_slider.setToolTip("Softmax temperature: low = safe and repetitive, "
+                                           "high = adventurous and often wrong.")
+        self.temperature_label = QLabel()
+        self.sample_button = QPushButton("Sample")
+        self.sample_button.setToolTip("Generate text from the current weights.")
+        sample_row.addWidget(QLabel("Prime"))
+        sample_row.addWidget(self.prime_edit, 2)
+        sample_row.addWidget(QLabel("Temperature"))
+        sample_row.addWidget(self.temperature_slider, 2)
+        sample_row.addWidget(self.temperature_label)
+        sample_row.addWidget(self.sample_button)
+        self.sample_view = QPlainTextEdit()
+        self.sample_view.setReadOnly(True)
+        self.sample_view.setPlaceholderText("Samples appear here while the model trains.")
+        sample_layout.addLayout(sample_row)
+        sample_layout.addWidget(self.sample_view)
+        self._update_temperature_label()
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.plots)
+        right.addWidget(sample_box)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def _connect(self) -> None:
+        self.start_button.clicked.connect(self.start)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(self.stop)
+        self.reset_button.clicked.connect(self.reset)
+        self.sample_button.clicked.connect(self.request_sample)
+        self.temperature_slider.valueChanged.connect(self._on_temperature_changed)
+        self.prime_edit.editingFinished.connect(self.request_sample)
+        self.open_file_button.clicked.connect(self._choose_file)
+        self.open_folder_button.clicked.connect(self._choose_folder)
+        self.explorer_button.clicked.connect(self.send_to_explorer)
+        self.runner.job_event.connect(self._on_job_event)
+        self.runner.job_finished.connect(self._on_job_finished)
+        self.runner.job_failed.connect(self._on_job_failed)
+        self.runner.job_cancelled.connect(self._on_job_cancelled)
+
+    # ------------------------------------------------------------------------------ config
+    @property
+    def temperature(self) -> float:
+        return self.temperature_slider.value() / 100.0
+
+    def config(self) -> TrainConfig:
+        """The TrainConfig the controls describe (validated; ConfigError otherwise)."""
+        clip_norm = self.clip_norm_spin.value()
+        clip_value = self.clip_value_spin.value()
+        return TrainConfig(
+            corpus=self.corpus_edit.currentText().strip(), level=self.level_combo.currentText(),
+            cell=self.cell_combo.currentText(), layers=self.layers_spin.value(),
+            hidden=self.hidden_spin.value(), embed=self.embed_spin.value(),
+            dropout=round(self.dropout_spin.value(), 4), tie_weights=self.tie_check.isChecked(),
+            dtype=self.dtype_combo.currentText(), optimizer=self.optimizer_combo.currentText(),
+            lr=self.lr_spin.value(), momentum=self.momentum_spin.value(),
+            lr_decay=self.decay_spin.value(), decay_after=self.decay_after_spin.value(),
+            seq_len=self.seq_len_spin.value(), batch=self.batch_spin.value(),
+            epochs=self.epochs_spin.value(), clip_norm=clip_norm if clip_norm > 0 else None,
+            clip_value=clip_value if clip_value > 0 else None, seed=self.seed_spin.value(),
+            snapshot_every=self.snapshot_spin.value(), blas_threads=self.threads_spin.value(),
+            checkpoint=self.checkpoint_edit.text().strip() or None,
+        ).validate()
+
+    def _choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Training text", "", "Text files (*.txt);;All files (*)")
+        if path:
+            self.corpus_edit.setCurrentText(path)
+
+    def _choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Penn Treebank folder")
+        if path:
+            self.corpus_edit.setCurrentText(path)
+            self.level_combo.setCurrentText("word")
+
+    # ------------------------------------------------------------------------------ run control
+    @property
+    def running(self) -> bool:
+        return self.job_id is not None and self.runner.current_job_id(TRAIN_LANE) == self.job_id
+
+    @property
+    def paused(self) -> bool:
+        return self._pause_flag.is_set()
+
+    def start(self) -> bool:
+        """Start training from scratch; False (and a message) if the settings are invalid."""
+        try:
+            config = self.config()
+        except ConfigError as error:
+            self._show_status(f"Cannot start: {error}")
+            return False
+        self._clear_run()
+        self._stop_flag = threading.Event()
+        self._pause_flag = threading.Event()
+        self._params_request = threading.Event()
+        work = training_work(config, stop_flag=self._stop_flag, pause_flag=self._pause_flag,
+                             params_request=self._params_request, train_factory=self.train_factory,
+                             corpus_loader=self.corpus_loader)
+        self.job_id = self.runner.start(TRAIN_LANE, work)
+        self.progress.setFormat("loading corpus…")
+        self._show_status(f"Training {config.cell} on {config.corpus}…")
+        self._update_buttons()
+        return True
+
+    def toggle_pause(self) -> None:
+        if not self.running:
+            return
+        if self.paused:
+            self._pause_flag.clear()
+            self._show_status("Resumed.")
+        else:
+            self._pause_flag.set()
+            self._show_status("Paused (between two steps).")
+        self._update_buttons()
+
+    def stop(self) -> None:
+        if self.running:
+            self._stop_flag.set()
+            self._pause_flag.clear()
+            self._show_status("Stopping…")
+
+    def reset(self) -> None:
+        if self.running:
+            self.runner.cancel(TRAIN_LANE)
+            self._stop_flag.set()
+            self._pause_flag.clear()
+        self.runner.cancel(SAMPLE_LANE)
+        self.job_id = None
+        self._clear_run()
+        self.progress.setValue(0)
+        self.progress.setFormat("idle")
+        self._show_status("Reset.")
+        self._update_buttons()
+
+    def _clear_run(self) -> None:
+        self.events = []
+        self.last_event = None
+        self.last_snapshot = None
+        self.trainer = None
+        self.model_copy = None
+        self.sample_text = ""
+        self.next_token_probs = None
+        self.sample_view.setPlainText("")
+        self._dirty = True
+
+    def _update_buttons(self) -> None:
+        running = self.running
+        self.start_button.setEnabled(not running)
+        self.pause_button.setEnabled(running)
+        self.pause_button.setText("Resume" if running and self.paused else "Pause")
+        self.stop_button.setEnabled(running)
+        has_model = self.trainer is not None or self.model_copy is not None
+        self.sample_button.setEnabled(has_model)
+        self.explorer_button.setEnabled(self.trainer is not None and (not running or self.paused))
+
+    def _show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+        self.status.emit(text)
+
+    # ------------------------------------------------------------------------------ job events
+    def _on_job_event(self, lane: str, job_id: int, payload) -> None:
+        if lane != TRAIN_LANE or job_id != self.job_id:
+            return
+        if isinstance(payload, tuple) and payload and payload[0] == "trainer":
+            self.trainer = payload[1]
+            self._update_buttons()
+            return
+        if isinstance(payload, ModelCopy):
+            self.model_copy = payload
+            if self._sample_after_copy:
+                self._sample_after_copy = False
+                self._start_sampling()
+            return
+        if not isinstance(payload, TrainEvent):
+            return
+        self.events.append(payload)
+        self.last_event = payload
+        if payload.snapshot is not None:
+            self.last_snapshot = payload.snapshot
+        self._dirty = True
+        if payload.kind == "step":
+            end_of_epoch = payload.batch_index == payload.batches_per_epoch
+            if end_of_epoch or time.monotonic() - self._last_sample_time > 10.0:
+                self.request_sample()
+        else:
+            self._show_status(self._final_message(payload))
+
+    def _final_message(self, event: TrainEvent) -> str:
+        if event.kind == "diverged":
+            return f"Training diverged: {event.message}"
+        parts = [f"{event.message.capitalize()} at step {event.step}."]
+        if event.valid_loss is not None:
+            parts.append(f"valid loss {event.valid_loss:.3f} (ppl {event.valid_ppl:.1f})")
+        if event.test_loss is not None:
+            parts.append(f"test loss {event.test_loss:.3f} (ppl {event.test_ppl:.1f})")
+        if event.checkpoint_path:
+            parts.append(f"checkpoint {event.checkpoint_path}")
+        return " ".join(parts)
+
+    def _on_job_finished(self, lane: str, job_id: int, result) -> None:
+        if lane == SAMPLE_LANE:
+            self._show_sample(result)
+            return
+        if lane != TRAIN_LANE or job_id != self.job_id:
+            return
+        self._pause_flag.clear()
+        self._dirty = True
+        self._update_buttons()
+        self.redraw()
+        if self.trainer is not None:
+            self.request_sample()
+
+    def _on_job_failed(self, lane: str, job_id: int, message: str) -> None:
+        if lane == TRAIN_LANE and job_id == self.job_id:
+            self._show_status(f"Training failed: {message}")
+            self.progress.setFormat("failed")
+            self._update_buttons()
+        elif lane == SAMPLE_LANE:
+            self._show_status(f"Sampling failed: {message}")
+
+    def _on_job_cancelled(self, lane: str, job_id: int) -> None:
+        if lane == TRAIN_LANE and job_id == self.job_id:
+            self._update_buttons()
+
+    # ------------------------------------------------------------------------------ sampling
+    def _on_temperature_changed(self, _value: int) -> None:
+        self._update_temperature_label()
+        self.request_sample()
+
+    def _update_temperature_label(self) -> None:
+        self.temperature_label.setText(f"{self.temperature:.2f}")
+
+    def request_sample(self) -> None:
+        """Regenerate the sample from the newest weights (asks the worker for a copy if it runs)."""
+        if self.trainer is None:
+            if self.model_copy is not None:
+                self._start_sampling()
+            return
+        if self.running and not self.paused:
+            self._sample_after_copy = True
+            self._params_request.set()
+            return
+        self.model_copy = copy_model(self.trainer, self.trainer.step)
+        self._start_sampling()
+
+    def _start_sampling(self) -> None:
+        if self.model_copy is None:
+            return
+        self._last_sample_time = time.monotonic()
+        self.runner.start(SAMPLE_LANE, sampling_work(
+            self.model_copy, self.prime_edit.text(), self.temperature, SAMPLE_LENGTH,
+            seed=self.model_copy.step))
+
+    def _show_sample(self, result) -> None:
+        text, distribution, tokens = result
+        self.sample_text = text
+        self.next_token_probs = distribution
+        self.sample_view.setPlainText(text)
+        order = np.argsort(distribution)[::-1][:TOP_TOKENS]
+        self.bars.setOpts(x=np.arange(order.size), height=distribution[order])
+        self.bars_plot.getAxis("bottom").setTicks(
+            [[(i, _token_label(tokens[int(k)])) for i, k in enumerate(order)]])
+        self._update_buttons()
+
+    # ------------------------------------------------------------------------------ explorer
+    def explorer_handoff(self, length: int = 64) -> ExplorerHandoff | None:
+        """Trained cells + the first ``length`` validation tokens embedded, or None without a model."""
+        trainer = self.trainer
+        if trainer is None or (self.running and not self.paused):
+            return None
+        model = trainer.model
+        spec = model.spec
+        names = [n for n in spec.param_shapes() if n not in ("embedding.weight", "decoder.weight",
+                                                             "decoder.bias")]
+        params = {n: model.params[n].astype(np.float64) for n in names}
+        ids = trainer.data.valid[:length]
+        inputs = model.params["embedding.weight"][ids].astype(np.float64)[:, None, :]
+        return ExplorerHandoff(params, spec.net, inputs, trainer.data.vocab.decode(ids, trainer.data.level))
+
+    def send_to_explorer(self) -> None:
+        handoff = self.explorer_handoff()
+        if handoff is None:
+            self._show_status("Pause or stop training first, then open the model in the explorer.")
+            return
+        self.open_in_explorer.emit(handoff)
+
+    # ------------------------------------------------------------------------------ drawing
+    def redraw(self) -> None:
+        """Push the collected events into the plots (called by the 10 Hz timer)."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        steps = [e for e in self.events if e.kind == "step"]
+        if not steps:
+            for curve in (self.train_curve, self.train_avg_curve, self.valid_curve,
+                          self.grad_before_curve, self.grad_after_curve, self.flow_grad_curve,
+                          self.flow_jac_curve):
+                curve.setData([], [])
+            self.clip_scatter.setData([], [])
+            self.baseline_line.setVisible(False)
+            return
+        x = np.array([e.step for e in steps], dtype=float)
+        self.train_curve.setData(x, np.array([e.train_loss for e in steps], dtype=float))
+        self.train_avg_curve.setData(x, np.array([e.train_loss_avg for e in steps], dtype=float))
+        valid = [e for e in self.events if e.valid_loss is not None]
+        self.valid_curve.setData(np.array([e.step for e in valid], dtype=float),
+                                 np.array([e.valid_loss for e in valid], dtype=float))
+        baseline = steps[-1].baseline_loss
+        if math.isfinite(baseline):
+            self.baseline_line.setValue(baseline)
+            self.baseline_line.setVisible(True)
+        before = np.array([e.grad_norm for e in steps], dtype=float)
+        after = np.array([e.grad_norm_clipped for e in steps], dtype=float)
+        positive = (before > 0) & (after > 0)
+        self.grad_before_curve.setData(x[positive], before[positive])
+        self.grad_after_curve.setData(x[positive], after[positive])
+        clipped = np.array([e.clipped for e in steps]) & positive
+        self.clip_scatter.setData(x[clipped], before[clipped])
+        snapshot = self.last_snapshot
+        if snapshot is not None:
+            with np.errstate(divide="ignore"):
+                grad = np.log10(snapshot.grad_by_distance)
+            self.flow_grad_curve.setData(snapshot.distance.astype(float), np.where(np.isfinite(grad), grad, np.nan))
+            jac = np.asarray(snapshot.jacobian_log10, dtype=float)
+            self.flow_jac_curve.setData(snapshot.jacobian_k.astype(float), np.where(np.isfinite(jac), jac, np.nan))
+            self.flow_plot.setTitle(f"Gradient flow on real text (step {snapshot.step})")
+        last = self.last_event
+        if last is not None:
+            self.progress.setValue(int(round(1000 * last.progress)))
+            eta = last.eta_seconds
+            eta_text = "--:--" if eta is None else f"{int(eta) // 60}:{int(eta) % 60:02d}"
+            state = {"step": "", "done": " — done", "stopped": " — stopped",
+                     "diverged": " — diverged"}[last.kind]
+            paused = " — paused" if self.paused and last.kind == "step" else ""
+            self.progress.setFormat(
+                f"{100 * last.progress:.1f}% · epoch {last.epoch}/{last.epochs} · step {last.step}"
+                f" · {last.tokens_per_s:,.0f} tok/s · ETA {eta_text}{state}{paused}")

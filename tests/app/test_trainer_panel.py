@@ -1,0 +1,200 @@
+"""The trainer tab: controls reach the config, fake events reach the plots, real training stays live."""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+from rnnviz.app.jobs import JobRunner
+from rnnviz.app.panels.trainer import TRAIN_LANE, TrainerPanel
+from rnnviz.lm.train import GradientSnapshot, TrainEvent
+
+
+@pytest.fixture
+def make_panel(qtbot):
+    made = []
+
+    def factory(**kwargs):
+        runner = JobRunner(max_threads=2)
+        panel = TrainerPanel(runner, **kwargs)
+        qtbot.addWidget(panel)
+        panel.resize(1200, 800)
+        made.append((panel, runner))
+        return panel
+
+    yield factory
+    for panel, runner in made:
+        panel.stop()
+        panel._pause_flag.clear()
+        runner.shutdown(10000)
+
+
+def _small(panel):
+    panel.hidden_spin.setValue(32)
+    panel.embed_spin.setValue(16)
+    panel.seq_len_spin.setValue(16)
+    panel.batch_spin.setValue(8)
+    panel.snapshot_spin.setValue(5)
+
+
+def _fake_events():
+    snapshot = GradientSnapshot(step=2, distance=np.arange(4), grad_by_distance=np.array([1.0, 0.1, 0.01, 0.001]),
+                                grad_per_step=np.ones(4), jacobian_k=np.arange(1, 5),
+                                jacobian_log10=np.array([-0.5, -1.0, -1.5, -2.0]), text="abcd")
+    common = dict(epochs=2, batches_per_epoch=3, tokens_seen=0, tokens_per_s=1000.0, seconds=1.0,
+                  lr=0.1, vocab_size=50)
+    events = [
+        TrainEvent(kind="step", step=1, epoch=1, batch_index=1, progress=1 / 6, eta_seconds=5.0,
+                   train_loss=3.9, train_loss_avg=3.9, grad_norm=8.0, grad_norm_clipped=5.0, clipped=True, **common),
+        TrainEvent(kind="step", step=2, epoch=1, batch_index=2, progress=2 / 6, eta_seconds=4.0,
+                   train_loss=3.5, train_loss_avg=3.7, grad_norm=2.0, grad_norm_clipped=2.0,
+                   snapshot=snapshot, **common),
+        TrainEvent(kind="step", step=3, epoch=1, batch_index=3, progress=3 / 6, eta_seconds=3.0,
+                   train_loss=3.1, train_loss_avg=3.5, grad_norm=1.0, grad_norm_clipped=1.0,
+                   valid_loss=3.2, **common),
+        TrainEvent(kind="done", step=3, epoch=2, batch_index=0, progress=1.0, eta_seconds=0.0,
+                   valid_loss=3.0, test_loss=3.05, message="finished 2 epochs", **common),
+    ]
+    return events
+
+
+def test_panel_shows_the_events_of_a_fake_generator(make_panel, qtbot):
+    events = _fake_events()
+    seen_configs = []
+
+    def fake_train(config, data, should_stop):
+        seen_configs.append(config)
+        yield from events
+
+    panel = make_panel(train_factory=fake_train, corpus_loader=lambda *a, **k: None)
+    assert panel.start()
+    qtbot.waitUntil(lambda: not panel.running, timeout=5000)
+    panel.redraw()
+    x, y = panel.train_curve.getData()
+    np.testing.assert_array_equal(x, [1, 2, 3])
+    np.testing.assert_array_equal(y, [3.9, 3.5, 3.1])
+    np.testing.assert_array_equal(panel.train_avg_curve.getData()[1], [3.9, 3.7, 3.5])
+    vx, vy = panel.valid_curve.getData()
+    np.testing.assert_array_equal(vx, [3, 3])
+    np.testing.assert_array_equal(vy, [3.2, 3.0])
+    assert panel.baseline_line.isVisible() and panel.baseline_line.value() == pytest.approx(math.log(50))
+    # clipping: the first step was clipped from 8 to 5
+    cx, cy = panel.clip_scatter.getData()
+    np.testing.assert_array_equal(cx, [1])
+    assert panel.grad_before_curve.yData.tolist() == [8.0, 2.0, 1.0]
+    assert panel.grad_after_curve.yData.tolist() == [5.0, 2.0, 1.0]
+    fx, fy = panel.flow_grad_curve.getData()
+    np.testing.assert_allclose(fy, [0, -1, -2, -3])
+    np.testing.assert_allclose(panel.flow_jac_curve.getData()[1], [-0.5, -1.0, -1.5, -2.0])
+    assert panel.progress.value() == 1000 and "done" in panel.progress.format()
+    assert "ppl" in panel.status_label.text() and "test loss 3.050" in panel.status_label.text()
+    assert seen_configs[0].corpus == "builtin:sample"
+
+
+def test_controls_reach_the_config(make_panel):
+    panel = make_panel()
+    panel.corpus_edit.setCurrentText("builtin:python-stdlib")
+    panel.level_combo.setCurrentText("word")
+    panel.cell_combo.setCurrentText("gru")
+    panel.layers_spin.setValue(3)
+    panel.hidden_spin.setValue(96)
+    panel.embed_spin.setValue(96)
+    panel.dropout_spin.setValue(0.25)
+    panel.tie_check.setChecked(True)
+    panel.dtype_combo.setCurrentText("float64")
+    panel.optimizer_combo.setCurrentText("sgd")
+    panel.lr_spin.setValue(0.5)
+    panel.momentum_spin.setValue(0.9)
+    panel.decay_spin.setValue(0.5)
+    panel.decay_after_spin.setValue(4)
+    panel.seq_len_spin.setValue(20)
+    panel.batch_spin.setValue(10)
+    panel.epochs_spin.setValue(7)
+    panel.clip_norm_spin.setValue(0.0)
+    panel.clip_value_spin.setValue(1.5)
+    panel.seed_spin.setValue(42)
+    panel.snapshot_spin.setValue(0)
+    panel.threads_spin.setValue(2)
+    config = panel.config()
+    assert (config.corpus, config.level, config.cell, config.layers, config.hidden, config.embed) == (
+        "builtin:python-stdlib", "word", "gru", 3, 96, 96)
+    assert (config.dropout, config.tie_weights, config.dtype) == (0.25, True, "float64")
+    assert (config.optimizer, config.lr, config.momentum, config.lr_decay, config.decay_after) == (
+        "sgd", 0.5, 0.9, 0.5, 4)
+    assert (config.seq_len, config.batch, config.epochs, config.seed) == (20, 10, 7, 42)
+    assert config.clip_norm is None and config.clip_value == 1.5
+    assert (config.snapshot_every, config.blas_threads) == (0, 2)
+
+
+def test_invalid_settings_give_a_message_and_no_job(make_panel):
+    panel = make_panel()
+    panel.tie_check.setChecked(True)
+    panel.hidden_spin.setValue(64)
+    panel.embed_spin.setValue(32)
+    assert not panel.start()
+    assert "embed size == hidden size" in panel.status_label.text()
+    assert panel.runner.current_job_id(TRAIN_LANE) is None
+
+
+def test_ui_stays_responsive_during_real_training(make_panel, qtbot):
+    panel = make_panel()
+    _small(panel)
+    gaps = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick():
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    assert panel.start()
+    qtbot.waitUntil(lambda: len(panel.events) >= 3, timeout=20000)
+    timer.start()
+    last[0] = clock.elapsed()
+    qtbot.wait(2000)
+    timer.stop()
+    steps_during = len(panel.events)
+    assert steps_during > 10
+    assert max(gaps) < 100, f"UI thread blocked for {max(gaps)} ms"
+    losses = [e.train_loss for e in panel.events if e.kind == "step"]
+    assert np.mean(losses[-3:]) < losses[0]
+    panel.stop()
+    qtbot.waitUntil(lambda: not panel.running, timeout=10000)
+    assert panel.last_event.kind == "stopped"
+
+
+def test_pause_resume_sample_and_stop(make_panel, qtbot):
+    panel = make_panel()
+    _small(panel)
+    panel.start()
+    qtbot.waitUntil(lambda: len(panel.events) >= 2, timeout=20000)
+    panel.toggle_pause()
+    assert panel.pause_button.text() == "Resume"
+    qtbot.wait(200)
+    count = len(panel.events)
+    qtbot.wait(300)
+    assert len(panel.events) == count  # nothing happens while paused
+    panel.prime_edit.setText("The ")
+    panel.request_sample()
+    qtbot.waitUntil(lambda: panel.sample_text.startswith("The ") and len(panel.sample_text) > 50,
+                    timeout=20000)
+    assert panel.next_token_probs.sum() == pytest.approx(1.0)
+    assert len(panel.bars.opts["height"]) == 20
+    handoff = panel.explorer_handoff(length=16)
+    assert handoff.inputs.shape == (16, 1, 16) and len(handoff.text) == 16
+    panel.toggle_pause()
+    qtbot.waitUntil(lambda: len(panel.events) > count + 2, timeout=20000)
+    panel.stop()
+    qtbot.waitUntil(lambda: not panel.running, timeout=10000)
+    assert panel.last_event.kind == "stopped"
+    panel.reset()
+    panel.redraw()
+    assert panel.train_curve.getData()[0] is None or len(panel.train_curve.getData()[0]) == 0
