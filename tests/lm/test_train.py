@@ -157,3 +157,20 @@ def test_float64_training(sample_corpus):
     trainer = Trainer(config, sample_corpus)
     list(trainer.run())
     assert all(v.dtype == np.float64 for v in trainer.model.params.values())
+
+
+@pytest.mark.parametrize("embedding, trainable", [("pretrained-init", True), ("pretrained-fixed", False)])
+def test_pretrained_word_vectors_fixed_or_as_initial_value(tmp_path, embedding, trainable):
+    text = "".join(f"the cat saw {i % 5} dogs\n" for i in range(200))
+    corpus = build_corpus(text, level="word")
+    vectors = tmp_path / "vectors.txt"
+    vectors.write_text("the " + " ".join(["0.5"] * 12) + "\ncat " + " ".join(["-0.5"] * 12) + "\n",
+                       encoding="utf-8")
+    config = TrainConfig(level="word", embedding=embedding, embedding_file=str(vectors), max_steps=4,
+                         **SMALL)
+    trainer = Trainer(config, corpus)
+    the = corpus.vocab.index("the")
+    np.testing.assert_array_equal(trainer.model.params["embedding.weight"][the], np.full(12, 0.5))
+    list(trainer.run())
+    moved = not np.array_equal(trainer.model.params["embedding.weight"][the], np.full(12, 0.5))
+    assert moved == trainable
