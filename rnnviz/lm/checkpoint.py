@@ -69,6 +69,16 @@ def save_checkpoint(path: str | os.PathLike[str], checkpoint: Checkpoint) -> Non
             np.savez(handle, **arrays)
 
 
+def _describe_load_error(error: BaseException) -> str:
+    text = str(error)
+    if isinstance(error, ValueError) and "pickle" in text:
+        return "not an .npz archive"   # np.load's guess for arbitrary bytes
+    if isinstance(error, (zipfile.BadZipFile, EOFError)):
+        return "corrupt or truncated .npz archive"
+    first = text.splitlines()[0] if text else type(error).__name__
+    return first if len(first) <= 100 else first[:97] + "..."
+
+
 def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
     """Read a checkpoint; :class:`ConfigError` with one clear line if it is missing or corrupt."""
     path = Path(path)
@@ -92,8 +102,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
     except ConfigError:
         raise
     except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path} is not a readable checkpoint ({type(error).__name__}: "
-                          f"{str(error).splitlines()[0] if str(error) else 'corrupt'})") from None
+        raise ConfigError(f"{path} is not a readable checkpoint ({_describe_load_error(error)})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ConfigError(f"{path} is not an rnnviz language-model checkpoint")
     if meta.get("version") != VERSION:
