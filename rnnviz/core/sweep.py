@@ -1,0 +1,661 @@
+"""Parameter sweeps: how do gradient reach and Lyapunov exponents change as one or two knobs move?
+
+A :class:`SweepSpec` takes a base :class:`~rnnviz.core.analysis.ExperimentConfig`, one or two swept
+parameters (each over a list of values) and a number of seeds. Every grid point is run for seeds
+``base.seed + 0 … base.seed + seeds − 1``; each run measures, for the anchor t0 = ``base.anchor``
+and the whole state s of the forward direction (batch element 0):
+
+* ``reach`` — the largest k in 1 … T − t0 with ‖∂s_{t0+k}/∂s_{t0}‖₂ ≥ ``threshold`` (0 if none);
+* ``log10_norm`` — log10 ‖∂s_T/∂s_{t0}‖₂, i.e. at k = T − t0;
+* ``lyapunov`` — the largest Lyapunov exponent of the tangent product over all T steps (QR method,
+  natural log per step; ``lyapunov_count`` > 1 adds ``lyapunov_2`` … ``lyapunov_m``);
+* ``saturation`` — fraction of sigmoid-gate units below 0.1 or above 0.9, mean over gates and steps
+  (NaN for the Elman RNN, which has no gates).
+
+Only what the chosen metrics need is computed: a forward pass, the step Jacobians and one anchor
+curve — no loss, no BPTT, no (t, k) map. Points run in a process pool (one BLAS thread per worker,
+so that workers do not fight over cores); results do not depend on the number of workers or on the
+order in which points finish, so the same spec always gives the same numbers.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from .analysis import ExperimentConfig, build
+from .config import ACTIVATIONS, CELLS, INITS, ConfigError
+from .jacobian import gate_statistics, step_jacobians
+from .products import Cancelled, lyapunov_exponents
+from .sequence import forward
+
+__all__ = [
+    "SWEEPABLE", "CATEGORICAL", "METRICS", "SweepAxis", "SweepSpec", "SweepProgress", "SweepResult",
+    "parse_values", "format_values", "measure", "reach_and_final_norm", "iter_sweep", "run_sweep", "Cancelled",
+]
+
+#: Parameters that can be swept and the type of their values.
+SWEEPABLE: dict[str, type] = {
+    "radius": float, "hidden_size": int, "seq_len": int, "forget_bias": float,
+    "activation": str, "cell": str, "init": str, "input_scale": float,
+}
+#: Categorical parameters and their allowed values (plots draw one line per value).
+CATEGORICAL: dict[str, tuple[str, ...]] = {"cell": CELLS, "activation": ACTIVATIONS, "init": INITS}
+METRICS = ("reach", "log10_norm", "lyapunov", "saturation")
+METRIC_LABELS = {
+    "reach": "gradient reach k (steps)",
+    "log10_norm": "log10 ||ds_T/ds_t0||",
+    "lyapunov": "largest Lyapunov exponent (per step)",
+    "saturation": "saturated gate fraction",
+}
+MAX_GRID_POINTS = 100_000
+# Above this the step-Jacobian stack of one run (T·S²·8 bytes) would not fit comfortably in memory.
+MAX_JACOBIAN_BYTES = 2 << 30
+SPEC_FORMAT = "rnnviz-sweep"
+SPEC_VERSION = 1
+LOG10_2 = math.log10(2.0)
+
+
+# --------------------------------------------------------------------------- swept values
+
+
+def _tidy_float(value: float) -> float:
+    # linspace gives 0.6000000000000001; 12 significant digits keep CSVs and labels readable.
+    return float(f"{float(value):.12g}")
+
+
+def parse_values(name: str, text: str) -> tuple:
+    """Values of a swept parameter from ``"start:stop:num"`` (evenly spaced, both ends) or ``"a,b,c"``.
+
+    Integer parameters accept ranges whose points are whole numbers; categorical ones accept lists.
+    Raises ConfigError with one line on anything else.
+    """
+    if name not in SWEEPABLE:
+        raise ConfigError(f"cannot sweep {name!r}; choose one of {', '.join(SWEEPABLE)}")
+    kind = SWEEPABLE[name]
+    text = str(text).strip()
+    if not text:
+        raise ConfigError(f"{name}: no values given")
+    if ":" in text:
+        if kind is str:
+            raise ConfigError(f"{name}: give a comma-separated list, not a range ({text!r})")
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise ConfigError(f"{name}: a range is start:stop:num, got {text!r}")
+        try:
+            start, stop = float(parts[0]), float(parts[1])
+            num = int(parts[2])
+        except ValueError:
+            raise ConfigError(f"{name}: a range is start:stop:num with numbers, got {text!r}") from None
+        if not (math.isfinite(start) and math.isfinite(stop)):
+            raise ConfigError(f"{name}: range ends must be finite, got {text!r}")
+        if not 1 <= num <= MAX_GRID_POINTS:
+            raise ConfigError(f"{name}: number of points must be in [1, {MAX_GRID_POINTS}], got {num}")
+        raw = list(np.linspace(start, stop, num)) if num > 1 else [start]
+    else:
+        raw = [part.strip() for part in text.split(",")]
+        if any(not part for part in raw):
+            raise ConfigError(f"{name}: empty entry in list {text!r}")
+    return _coerce_values(name, raw)
+
+
+def _coerce_values(name: str, raw) -> tuple:
+    kind = SWEEPABLE[name]
+    values = []
+    for item in raw:
+        if kind is str:
+            if not isinstance(item, str) or item not in CATEGORICAL[name]:
+                raise ConfigError(f"{name}: unknown value {item!r}; choose from {', '.join(CATEGORICAL[name])}")
+            values.append(item)
+            continue
+        if isinstance(item, bool):
+            raise ConfigError(f"{name}: expected a number, got {item!r}")
+        try:
+            number = float(item)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}: expected a number, got {item!r}") from None
+        if not math.isfinite(number):
+            raise ConfigError(f"{name}: values must be finite, got {item!r}")
+        if kind is int:
+            if abs(number - round(number)) > 1e-9:
+                raise ConfigError(f"{name}: values must be whole numbers, got {_tidy_float(number)}")
+            values.append(int(round(number)))
+        else:
+            values.append(_tidy_float(number))
+    if not values:
+        raise ConfigError(f"{name}: no values given")
+    if len(set(values)) != len(values):
+        raise ConfigError(f"{name}: values repeat ({', '.join(map(str, values))})")
+    return tuple(values)
+
+
+def format_values(values) -> str:
+    """The shortest text :func:`parse_values` reads back: ``"start:stop:num"`` if evenly spaced."""
+    values = list(values)
+    if len(values) >= 3 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        grid = np.linspace(values[0], values[-1], len(values))
+        if np.allclose(grid, values, rtol=0, atol=1e-9 * max(1.0, abs(values[-1] - values[0]))):
+            return f"{_number_text(values[0])}:{_number_text(values[-1])}:{len(values)}"
+    return ",".join(_number_text(v) if not isinstance(v, str) else v for v in values)
+
+
+def _number_text(value) -> str:
+    return str(value) if isinstance(value, int) else repr(float(value))
+
+
+@dataclass(frozen=True)
+class SweepAxis:
+    """One swept parameter: ``name`` (a key of SWEEPABLE) and its ``values`` in sweep order."""
+
+    name: str
+    values: tuple
+
+    def __post_init__(self):
+        object.__setattr__(self, "values", tuple(self.values))
+
+    @classmethod
+    def parse(cls, name: str, text: str) -> "SweepAxis":
+        return cls(name, parse_values(name, text))
+
+    @property
+    def categorical(self) -> bool:
+        return self.name in CATEGORICAL
+
+    def validate(self) -> None:
+        if self.name not in SWEEPABLE:
+            raise ConfigError(f"cannot sweep {self.name!r}; choose one of {', '.join(SWEEPABLE)}")
+        if tuple(_coerce_values(self.name, self.values)) != self.values:
+            raise ConfigError(f"{self.name}: values of the wrong type: {self.values!r}")
+
+
+# --------------------------------------------------------------------------- the spec
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """What to sweep. Frozen and JSON round-trippable (saved in run.json and in the session file).
+
+    base: every parameter that is not swept (its ``seed`` is the first seed, its ``anchor`` is t0).
+    axes: one or two :class:`SweepAxis`; the grid is their Cartesian product, first axis slowest.
+    seeds: runs per grid point, with seeds base.seed + 0 … base.seed + seeds − 1.
+    metrics: subset of METRICS, in METRICS order.
+    threshold: the norm that counts as "the gradient still reaches" (> 0).
+    lyapunov_count: how many leading Lyapunov exponents (1 … state size).
+    """
+
+    base: ExperimentConfig = field(default_factory=ExperimentConfig)
+    axes: tuple = ()
+    seeds: int = 1
+    metrics: tuple = METRICS
+    threshold: float = 1e-6
+    lyapunov_count: int = 1
+
+    def __post_init__(self):
+        object.__setattr__(self, "axes", tuple(self.axes))
+        object.__setattr__(self, "metrics", tuple(self.metrics))
+
+    # -- validation ---------------------------------------------------------------------------
+    def validate(self) -> "SweepSpec":
+        """Check everything, including every grid point's configuration; ConfigError with one line."""
+        if not isinstance(self.base, ExperimentConfig):
+            raise ConfigError("sweep base must be an ExperimentConfig")
+        if not 1 <= len(self.axes) <= 2:
+            raise ConfigError(f"a sweep varies one or two parameters, got {len(self.axes)}")
+        names = [axis.name for axis in self.axes]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"parameter {names[0]!r} is swept twice")
+        for axis in self.axes:
+            if not isinstance(axis, SweepAxis):
+                raise ConfigError("sweep axes must be SweepAxis objects")
+            axis.validate()
+        if isinstance(self.seeds, bool) or not isinstance(self.seeds, int) or not 1 <= self.seeds <= 10_000:
+            raise ConfigError(f"seeds must be an integer in [1, 10000], got {self.seeds!r}")
+        if not self.metrics:
+            raise ConfigError(f"choose at least one metric from {', '.join(METRICS)}")
+        unknown = [m for m in self.metrics if m not in METRICS]
+        if unknown:
+            raise ConfigError(f"unknown metric {unknown[0]!r}; choose from {', '.join(METRICS)}")
+        if tuple(m for m in METRICS if m in self.metrics) != self.metrics:
+            raise ConfigError(f"metrics must be distinct and in the order {', '.join(METRICS)}")
+        threshold = self.threshold
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
+                or not math.isfinite(threshold) or threshold <= 0:
+            raise ConfigError(f"threshold must be a positive number, got {threshold!r}")
+        m = self.lyapunov_count
+        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+            raise ConfigError(f"lyapunov_count must be an integer >= 1, got {m!r}")
+        if self.num_points * self.seeds > MAX_GRID_POINTS:
+            raise ConfigError(f"the sweep has {self.num_points * self.seeds} runs; at most "
+                              f"{MAX_GRID_POINTS} are allowed")
+        self.base.validate()
+        last_seed = self.base.seed + self.seeds - 1
+        if last_seed > 2**63 - 1:
+            raise ConfigError("base seed + seeds exceeds the largest seed")
+        for config in self.point_configs():
+            try:
+                config.validate()
+            except ConfigError as error:
+                raise ConfigError(f"at {self._describe(config)}: {error}") from None
+            S = config.net.state_size
+            if self.lyapunov_count > S and "lyapunov" in self.metrics:
+                raise ConfigError(f"lyapunov_count {self.lyapunov_count} exceeds the state size {S} "
+                                  f"at {self._describe(config)}")
+            if config.seq_len * S * S * np.dtype(config.dtype).itemsize > MAX_JACOBIAN_BYTES:
+                raise ConfigError(f"at {self._describe(config)} the step Jacobians would need more than "
+                                  f"{MAX_JACOBIAN_BYTES >> 30} GiB; reduce seq_len or hidden_size")
+        return self
+
+    def _describe(self, config: ExperimentConfig) -> str:
+        return ", ".join(f"{axis.name}={getattr(config, axis.name)}" for axis in self.axes)
+
+    # -- the grid -----------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(axis.values) for axis in self.axes)
+
+    @property
+    def num_points(self) -> int:
+        return int(np.prod(self.shape)) if self.axes else 0
+
+    @property
+    def num_runs(self) -> int:
+        return self.num_points * self.seeds
+
+    def point_values(self) -> list[tuple]:
+        """Swept values of every grid point, first axis slowest: [(v1,) or (v1, v2), …]."""
+        grids = [axis.values for axis in self.axes]
+        if len(grids) == 1:
+            return [(v,) for v in grids[0]]
+        return [(a, b) for a in grids[0] for b in grids[1]]
+
+    def point_configs(self, seed_index: int = 0) -> list[ExperimentConfig]:
+        names = [axis.name for axis in self.axes]
+        return [self.base.replace(**dict(zip(names, values)), seed=self.base.seed + seed_index)
+                for values in self.point_values()]
+
+    def config_at(self, point: int, seed_index: int = 0) -> ExperimentConfig:
+        """Configuration of grid point ``point`` (row-major index) for seed ``base.seed + seed_index``."""
+        names = [axis.name for axis in self.axes]
+        values = self.point_values()[point]
+        return self.base.replace(**dict(zip(names, values)), seed=self.base.seed + seed_index)
+
+    def runs(self) -> list[tuple[int, int, ExperimentConfig]]:
+        """Every (point, seed_index, config), point-major: the row order of the results."""
+        return [(p, s, self.config_at(p, s)) for p in range(self.num_points) for s in range(self.seeds)]
+
+    @property
+    def metric_columns(self) -> tuple[str, ...]:
+        columns = []
+        for metric in self.metrics:
+            columns.append(metric)
+            if metric == "lyapunov":
+                columns.extend(f"lyapunov_{i}" for i in range(2, self.lyapunov_count + 1))
+        return tuple(columns)
+
+    # -- JSON -----------------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return {"format": SPEC_FORMAT, "version": SPEC_VERSION, "base": self.base.to_dict(),
+                "axes": [{"name": a.name, "values": list(a.values)} for a in self.axes],
+                "seeds": self.seeds, "metrics": list(self.metrics), "threshold": float(self.threshold),
+                "lyapunov_count": self.lyapunov_count}
+
+    @classmethod
+    def from_dict(cls, data) -> "SweepSpec":
+        """Inverse of :meth:`to_dict`; validates everything (ConfigError with one line)."""
+        if not isinstance(data, dict):
+            raise ConfigError("sweep definition must be a JSON object")
+        if data.get("format", SPEC_FORMAT) != SPEC_FORMAT:
+            raise ConfigError(f"not a sweep definition: format is {data.get('format')!r}")
+        version = data.get("version", SPEC_VERSION)
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= SPEC_VERSION:
+            raise ConfigError(f"unsupported sweep definition version {version!r}")
+        known = {"format", "version", "base", "axes", "seeds", "metrics", "threshold", "lyapunov_count"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown sweep key(s): {', '.join(unknown)}")
+        axes_data = data.get("axes")
+        if not isinstance(axes_data, list):
+            raise ConfigError("sweep 'axes' must be a list")
+        axes = []
+        for entry in axes_data:
+            if not isinstance(entry, dict) or set(entry) != {"name", "values"} \
+                    or not isinstance(entry["values"], list):
+                raise ConfigError("each sweep axis must be {\"name\": ..., \"values\": [...]}")
+            name = entry["name"]
+            if name not in SWEEPABLE:
+                raise ConfigError(f"cannot sweep {name!r}; choose one of {', '.join(SWEEPABLE)}")
+            axes.append(SweepAxis(name, _coerce_values(name, entry["values"])))
+        metrics = data.get("metrics", list(METRICS))
+        if not isinstance(metrics, list):
+            raise ConfigError("sweep 'metrics' must be a list")
+        spec = cls(base=ExperimentConfig.from_dict(data.get("base", {})), axes=tuple(axes),
+                   seeds=data.get("seeds", 1), metrics=tuple(metrics),
+                   threshold=data.get("threshold", 1e-6), lyapunov_count=data.get("lyapunov_count", 1))
+        return spec.validate()
+
+
+# --------------------------------------------------------------------------- one run
+
+
+def measure(config: ExperimentConfig, metrics=METRICS, threshold: float = 1e-6, lyapunov_count: int = 1,
+            should_stop: Callable[[], bool] | None = None) -> dict[str, float]:
+    """The sweep metrics of one configuration (see the module docstring), as ``column -> float``.
+
+    Computes only what the metrics need: forward pass; step Jacobians ``(T, S, S)`` for reach,
+    log10_norm and lyapunov; the anchor curve for reach and log10_norm. ``should_stop()`` is
+    checked between stages (True raises Cancelled).
+    """
+    def check():
+        if should_stop is not None and should_stop():
+            raise Cancelled("sweep cancelled")
+
+    net, params, x, _ = build(config)
+    trace = forward(params, net, x)
+    check()
+    out: dict[str, float] = {}
+    jacobians = None
+    if {"reach", "log10_norm", "lyapunov"} & set(metrics):
+        jacobians = step_jacobians(params, net, trace)
+        check()
+    if "reach" in metrics or "log10_norm" in metrics:
+        reach, final = reach_and_final_norm(jacobians, config.anchor, threshold)
+        if "reach" in metrics:
+            out["reach"] = float(reach)
+        if "log10_norm" in metrics:
+            out["log10_norm"] = final
+        check()
+    if "lyapunov" in metrics:
+        exponents = lyapunov_exponents(jacobians, m=lyapunov_count, seed=config.seed)
+        out["lyapunov"] = float(exponents[0])
+        for i in range(1, lyapunov_count):
+            out[f"lyapunov_{i + 1}"] = float(exponents[i])
+    if "saturation" in metrics:
+        _, saturation = gate_statistics(trace, batch_index=0)
+        out["saturation"] = float(np.mean([v.mean() for v in saturation.values()])) if saturation \
+            else float("nan")
+    return out
+
+
+def _log10_spectral(P: np.ndarray) -> float:
+    """log10 ‖P‖₂ from the largest eigenvalue of PᵀP (relative accuracy ~ machine epsilon)."""
+    top = float(np.linalg.eigvalsh(P.T @ P)[-1])
+    return 0.5 * math.log10(top) if top > 0 else -math.inf
+
+
+def reach_and_final_norm(J: np.ndarray, t0: int, threshold: float) -> tuple[int, float]:
+    """(reach, log10 ‖∂s_T/∂s_{t0}‖₂) from step Jacobians ``J: (T, S, S)``.
+
+    reach = the largest k in 1 … T − t0 with ‖P(t0, k)‖₂ ≥ threshold, 0 if none, where
+    P(t0, k) = J[t0+k−1] ⋯ J[t0]. A sweep needs the curve only where it crosses the threshold, so
+    instead of a spectral norm per k (what the explorer's anchor curve computes) this forms the
+    running products once, brackets ‖P‖₂ by ‖P‖_F/√S ≤ ‖P‖₂ ≤ ‖P‖_F, and computes the spectral
+    norm only for the k whose bracket contains the threshold, scanning down from the largest k.
+    Products are kept near unit norm by exact powers of two, so 1e-400 is no problem.
+    """
+    T, S, _ = J.shape
+    K = T - t0
+    products = np.empty((K, S, S), dtype=J.dtype)
+    log10_scale = np.zeros(K)
+    log10_frobenius = np.full(K, -math.inf)
+    P = np.eye(S, dtype=J.dtype)
+    exponent = 0
+    for k in range(K):
+        P = J[t0 + k] @ P
+        norm = math.sqrt(float(np.vdot(P, P)))
+        if norm == 0.0:
+            products[k:] = 0.0
+            break
+        _, e = math.frexp(norm)
+        P = np.ldexp(P, -e)
+        exponent += e
+        products[k] = P
+        log10_scale[k] = exponent * LOG10_2
+        log10_frobenius[k] = math.log10(norm) + (exponent - e) * LOG10_2
+    final = float(_log10_spectral(products[-1]) + log10_scale[-1]) if log10_frobenius[-1] > -math.inf else -math.inf
+    level = math.log10(threshold)
+    half_log_size = 0.5 * math.log10(S)
+    for k in range(K - 1, -1, -1):
+        if not log10_frobenius[k] >= level:
+            continue
+        if log10_frobenius[k] - half_log_size >= level:
+            return k + 1, final
+        if _log10_spectral(products[k]) + log10_scale[k] >= level:
+            return k + 1, final
+    return 0, final
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class SweepResult:
+    """Metrics of every run plus their mean and spread per grid point.
+
+    values: column -> (num_points, seeds) float64, runs in :meth:`SweepSpec.runs` order.
+    mean, std: column -> grid-shaped arrays ``spec.shape`` (std over seeds, ddof=0; NaN-free inputs
+    give finite results, NaN (e.g. saturation of an Elman RNN) stays NaN).
+    """
+
+    spec: SweepSpec
+    values: dict
+    seconds: float = 0.0
+    workers: int = 1
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.spec.metric_columns
+
+    @property
+    def mean(self) -> dict:
+        with np.errstate(invalid="ignore"):
+            return {c: v.mean(axis=1).reshape(self.spec.shape) for c, v in self.values.items()}
+
+    @property
+    def std(self) -> dict:
+        with np.errstate(invalid="ignore"):
+            return {c: v.std(axis=1).reshape(self.spec.shape) for c, v in self.values.items()}
+
+    def rows_csv(self) -> str:
+        """One row per grid point and seed: point, seed_index, every config field, every metric."""
+        config_fields = [f.name for f in fields(ExperimentConfig)]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["point", "seed_index", *config_fields, *self.columns])
+        for point, seed_index, config in self.spec.runs():
+            writer.writerow([point, seed_index, *(_cell(getattr(config, name)) for name in config_fields),
+                             *(_cell(self.values[c][point, seed_index]) for c in self.columns)])
+        return buffer.getvalue()
+
+    def summary_csv(self) -> str:
+        """One row per grid point: point, the swept values, seeds, <metric>_mean and <metric>_std."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        names = [axis.name for axis in self.spec.axes]
+        header = ["point", *names, "seeds"]
+        for column in self.columns:
+            header += [f"{column}_mean", f"{column}_std"]
+        writer.writerow(header)
+        mean, std = self.mean, self.std
+        for point, values in enumerate(self.spec.point_values()):
+            index = np.unravel_index(point, self.spec.shape)
+            row = [point, *(_cell(v) for v in values), self.spec.seeds]
+            for column in self.columns:
+                row += [_cell(mean[column][index]), _cell(std[column][index])]
+            writer.writerow(row)
+        return buffer.getvalue()
+
+
+def _cell(value) -> str:
+    """CSV text of a value: exact floats (repr), integers without '.0', '' for None."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+@dataclass
+class SweepProgress:
+    """One event of :func:`iter_sweep`: ``done`` of ``total`` runs finished; ``result`` on the last."""
+
+    done: int
+    total: int
+    point: int | None = None
+    seed_index: int | None = None
+    metrics: dict | None = None
+    result: SweepResult | None = None
+
+    @property
+    def fraction(self) -> float:
+        return self.done / max(self.total, 1)
+
+
+# --------------------------------------------------------------------------- the runner
+
+_worker_stop = None
+_worker_limits = None
+
+
+def _limit_blas_threads():
+    # One BLAS thread per process: with N workers on N cores, more threads only contend. Also keeps
+    # the arithmetic identical whatever the worker count (some BLAS split sums by thread count).
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return None
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _init_worker(stop_event) -> None:
+    global _worker_stop, _worker_limits
+    # Ctrl-C goes to the whole process group; the parent cleans up, workers must not print tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_stop = stop_event
+    _worker_limits = _limit_blas_threads()
+
+
+def _worker_run(config: ExperimentConfig, metrics, threshold, lyapunov_count) -> dict[str, float]:
+    stop = _worker_stop
+    return measure(config, metrics, threshold, lyapunov_count,
+                   should_stop=None if stop is None else stop.is_set)
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
+               should_stop: Callable[[], bool] | None = None,
+               poll_seconds: float = 0.1) -> Iterator[SweepProgress]:
+    """Run every grid point and seed; yield a :class:`SweepProgress` per finished run.
+
+    The last event carries the :class:`SweepResult`. ``workers`` processes (default: one per CPU)
+    run the points; 1 runs them here in this process. ``should_stop()`` is polled about every
+    ``poll_seconds``; when it returns True no new run is started, queued runs are cancelled, running
+    ones are told to stop, and Cancelled is raised. Closing the generator early does the same.
+    """
+    import time
+
+    spec.validate()
+    workers = default_workers() if workers is None else workers
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ConfigError(f"workers must be an integer >= 1, got {workers!r}")
+    runs = spec.runs()
+    total = len(runs)
+    workers = min(workers, total)
+    columns = spec.metric_columns
+    values = {c: np.full((spec.num_points, spec.seeds), np.nan) for c in columns}
+    start = time.perf_counter()
+    arguments = (spec.metrics, float(spec.threshold), spec.lyapunov_count)
+
+    def stopped() -> bool:
+        return should_stop is not None and bool(should_stop())
+
+    def store(point, seed_index, metrics):
+        for c in columns:
+            values[c][point, seed_index] = metrics[c]
+
+    done = 0
+    if workers == 1:
+        limits = _limit_blas_threads()
+        try:
+            for point, seed_index, config in runs:
+                if stopped():
+                    raise Cancelled("sweep cancelled")
+                metrics = measure(config, *arguments, should_stop=should_stop)
+                store(point, seed_index, metrics)
+                done += 1
+                yield SweepProgress(done, total, point, seed_index, metrics)
+        finally:
+            if limits is not None:
+                limits.restore_original_limits()
+    else:
+        # spawn, not fork: the GUI calls this from a worker thread of a Qt process, and forking a
+        # multi-threaded process can deadlock the child.
+        context = multiprocessing.get_context("spawn")
+        stop_event = context.Event()
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                                       initargs=(stop_event,))
+        pending: dict[Future, int] = {}
+        clean = False
+        try:
+            next_run = 0
+            while next_run < total or pending:
+                # Keep a short queue so that cancelling leaves little queued work behind.
+                while next_run < total and len(pending) < 2 * workers:
+                    config = runs[next_run][2]
+                    pending[executor.submit(_worker_run, config, *arguments)] = next_run
+                    next_run += 1
+                if stopped():
+                    raise Cancelled("sweep cancelled")
+                finished, _ = wait(list(pending), timeout=poll_seconds, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=pending.__getitem__):
+                    index = pending.pop(future)
+                    metrics = future.result()
+                    point, seed_index, _ = runs[index]
+                    store(point, seed_index, metrics)
+                    done += 1
+                    yield SweepProgress(done, total, point, seed_index, metrics)
+            clean = True
+        finally:
+            if not clean:
+                stop_event.set()
+                for future in pending:
+                    future.cancel()
+            # Wait even when cancelled: running points stop at their next check of stop_event, and
+            # a worker still starting up needs the event (a semaphore) alive to unpickle it.
+            executor.shutdown(wait=True, cancel_futures=not clean)
+    result = SweepResult(spec, values, seconds=time.perf_counter() - start, workers=workers)
+    yield SweepProgress(total, total, result=result)
+
+
+def run_sweep(spec: SweepSpec, *, workers: int | None = None,
+              progress: Callable[[SweepProgress], None] | None = None,
+              should_stop: Callable[[], bool] | None = None) -> SweepResult:
+    """Run the whole sweep and return its :class:`SweepResult` (see :func:`iter_sweep`)."""
+    result = None
+    for event in iter_sweep(spec, workers=workers, should_stop=should_stop):
+        if progress is not None:
+            progress(event)
+        if event.result is not None:
+            result = event.result
+    return result
