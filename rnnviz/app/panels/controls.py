@@ -31,6 +31,7 @@ SIGNAL_NAMES = {"gaussian": "Gaussian noise", "zeros": "zeros", "constant": "con
                 "onehot": "random one-hot tokens", "text": "text (type below)"}
 LOSS_NAMES = {"all": "every step", "last": "last step", "step": "chosen step"}
 LSTM_CELLS = ("lstm", "lstm-peephole", "lstm-cifg")
+DEFAULT_TEXT = "the quick brown fox jumps over the lazy dog"
 
 #: Spectral radius slider: integer positions 0..RADIUS_SLIDER_STEPS map onto ρ in [0, RADIUS_MAX].
 RADIUS_SLIDER_STEPS = 1000
@@ -209,8 +210,26 @@ class ControlsPanel(QScrollArea):
         return box
 
     # -- widgets -> state ------------------------------------------------------------------------
+    def _update(self, **changes) -> None:
+        """Write to the state; a rejected value (one message already shown) puts the widgets back."""
+        if not self.state.update(**changes):
+            self.show_config(self.state.config)
+
+    def _on_input_signal(self) -> None:
+        signal = self.input_combo.currentData()
+        if signal == "text" and not self.state.config.input_text:
+            text = self.input_text_edit.text() or DEFAULT_TEXT
+            self._update(input_signal=signal, input_text=text)
+        else:
+            self._update(input_signal=signal)
+
+    def _on_input_text(self, text: str) -> None:
+        # An empty line while typing is a transient state, not an error worth a message.
+        if text or self.state.config.input_signal != "text":
+            self._update(input_text=text)
+
     def _connect(self) -> None:
-        update = self.state.update
+        update = self._update
         self.cell_combo.currentIndexChanged.connect(lambda _i: update(cell=self.cell_combo.currentData()))
         self.activation_combo.currentIndexChanged.connect(
             lambda _i: update(activation=self.activation_combo.currentData()))
@@ -229,9 +248,8 @@ class ControlsPanel(QScrollArea):
         self.radius_log_check.toggled.connect(self._on_radius_log)
         self.forget_bias_spin.valueChanged.connect(lambda value: update(forget_bias=value))
         self.seed_spin.valueChanged.connect(lambda value: update(seed=value))
-        self.input_combo.currentIndexChanged.connect(
-            lambda _i: update(input_signal=self.input_combo.currentData()))
-        self.input_text_edit.textChanged.connect(lambda text: update(input_text=text))
+        self.input_combo.currentIndexChanged.connect(lambda _i: self._on_input_signal())
+        self.input_text_edit.textChanged.connect(self._on_input_text)
         self.input_scale_spin.valueChanged.connect(lambda value: update(input_scale=value))
         self.seq_len_spin.valueChanged.connect(lambda value: update(seq_len=value))
         self.loss_combo.currentIndexChanged.connect(
@@ -243,7 +261,7 @@ class ControlsPanel(QScrollArea):
         self.anchor_spin.valueChanged.connect(lambda value: update(anchor=value))
 
     def _on_radius_slider(self, position: int) -> None:
-        self.state.update(radius=slider_to_radius(position, self.radius_log_check.isChecked()))
+        self._update(radius=slider_to_radius(position, self.radius_log_check.isChecked()))
 
     def _on_radius_log(self, log_scale: bool) -> None:
         # Only the slider's mapping changes; ρ itself stays.

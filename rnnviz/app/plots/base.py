@@ -152,6 +152,7 @@ class PlotPanel(QWidget):
         self.style = dict(NORMAL_STYLE)
         self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
         self._pens: list[tuple[object, str, str, float]] = []
+        self._external_legends: list[pg.LegendItem] = []
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._hover: list[tuple[pg.PlotItem, callable]] = []
         self.fast = None
@@ -183,6 +184,14 @@ class PlotPanel(QWidget):
             if item is plot:
                 self._labelled[index] = (item, title, x_label, y_label)
         self._set_plot_title(plot, title)
+
+    def add_legend_row(self, row: int, col: int = 0, columns: int = 4, **kwargs) -> pg.LegendItem:
+        """A legend in its own layout cell (below a plot), so it never covers data."""
+        legend = pg.LegendItem(offset=None, colCount=columns, labelTextSize=f"{self.style['font_pt']}pt",
+                               horSpacing=14)
+        self.graphics.addItem(legend, row=row, col=col, **kwargs)
+        self._external_legends.append(legend)
+        return legend
 
     def pen(self, item, color: str, style: str = "solid", scale: float = 1.0):
         """Give ``item`` (PlotDataItem/InfiniteLine) a pen that follows presentation mode."""
@@ -256,6 +265,10 @@ class PlotPanel(QWidget):
             self._apply_labels(plot, title, x_label, y_label)
         for item, color, style, scale in self._pens:
             item.setPen(self._make_pen(color, style, scale))
+        for legend in self._external_legends:
+            legend.setLabelTextSize(f"{self.style['font_pt']}pt")
+            for _sample, label in legend.items:
+                label.setText(label.text, size=f"{self.style['font_pt']}pt")
         font = self.readout.font()
         font.setPointSize(self.style["font_pt"])
         self.readout.setFont(font)

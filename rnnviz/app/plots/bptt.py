@@ -16,20 +16,26 @@ class BpttPanel(PlotPanel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.norm_plot = self.add_plot(0, 0, "BPTT: ‖∂L/∂hₜ‖ per step", ("step t", None),
-                                       ("log₁₀ ‖∂L/∂hₜ‖", None), hover=self._hover_norm, legend=True)
+                                       ("log₁₀ ‖∂L/∂hₜ‖", None), hover=self._hover_norm)
+        self.legend = self.add_legend_row(1, 0, columns=2)
         self.window = pg.LinearRegionItem(movable=False, brush=QColor(230, 159, 0, 60),
                                           pen=pg.mkPen(QColor(230, 159, 0), width=1))
         self.window.setZValue(-10)
         self.norm_plot.addItem(self.window)
         self.window.hide()
-        self.norm_curve = self.pen(self.norm_plot.plot(name="‖∂L/∂hₜ‖", connect="finite"), PALETTE[0])
-        self.loss_markers = self.norm_plot.plot(name="loss steps", pen=None, symbol="o", symbolSize=7,
+        self.norm_curve = self.pen(self.norm_plot.plot(connect="finite"), PALETTE[0])
+        self.loss_markers = self.norm_plot.plot(pen=None, symbol="o", symbolSize=6,
                                                 symbolBrush=PALETTE[1], symbolPen=None)
-        self.item_plot = self.add_plot(1, 0, "Itemized ‖∂L_τ/∂hₜ‖",
+        self.legend.addItem(self.norm_curve, "‖∂L/∂hₜ‖")
+        self.legend.addItem(self.loss_markers, "steps with a loss")
+        # LegendItem cannot draw a sample of a LinearRegionItem; a data-less thick line stands in.
+        self.window_sample = pg.PlotDataItem(pen=pg.mkPen(QColor(230, 159, 0, 120), width=10))
+        self.legend.addItem(self.window_sample, "truncation window")
+        self.item_plot = self.add_plot(2, 0, "Itemized ‖∂L_τ/∂hₜ‖",
                                        ("state step t", None), ("loss step τ", None), hover=self._hover_item)
         self.itemized = Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L_τ/∂hₜ‖")
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
-        self.graphics.ci.layout.setRowStretchFactor(1, 3)
+        self.graphics.ci.layout.setRowStretchFactor(2, 3)
         self.log_norms = np.zeros(0)
         self.log_itemized = np.zeros((0, 0))
 

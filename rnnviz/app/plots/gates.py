@@ -31,6 +31,7 @@ class GatesPanel(PlotPanel):
         self._labelled.clear()
         self._hover.clear()
         self._pens.clear()
+        self._external_legends.clear()
         self.heatmaps.clear()
         self.mean_curves.clear()
         self.saturation_curves.clear()
@@ -51,20 +52,23 @@ class GatesPanel(PlotPanel):
             self._gate_plots.append(plot)
         self.summary = self.add_plot(len(gate_names), 0, "Gate mean (—) and saturated fraction (- -)",
                                      ("time t", "step"), ("mean / fraction", None), left_axis_chars=4.0,
-                                     hover=self._hover_summary, legend=True)
+                                     hover=self._hover_summary)
+        self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0, columns=max(1, len(gate_names)))
         if self._gate_plots:
             self.summary.setXLink(self._gate_plots[0])
-        self.summary.setMinimumHeight(120)
-        self.summary.legend.setColumnCount(max(1, len(gate_names)))
+        self.summary.setMinimumHeight(110)
         self.graphics.ci.layout.setRowStretchFactor(len(gate_names), 2)
         for index in range(len(gate_names)):
             self.graphics.ci.layout.setRowStretchFactor(index, 1)
         for index, gate in enumerate(gate_names):
             color = PALETTE[index % len(PALETTE)]
-            self.mean_curves[gate] = self.pen(self.summary.plot(name=f"{gate} mean"), color)
+            self.mean_curves[gate] = self.pen(self.summary.plot(), color)
+            self.summary_legend.addItem(self.mean_curves[gate], f"{gate} mean")
+        for index, gate in enumerate(gate_names):
             if gate in SIGMOID_GATES:
-                self.saturation_curves[gate] = self.pen(
-                    self.summary.plot(name=f"{gate} sat."), color, "dash", 0.7)
+                color = PALETTE[index % len(PALETTE)]
+                self.saturation_curves[gate] = self.pen(self.summary.plot(), color, "dash", 0.7)
+                self.summary_legend.addItem(self.saturation_curves[gate], f"{gate} saturated")
         self.set_presentation(self.style["line_width"] > 2.0)
 
     def heatmap_plots(self) -> list:
@@ -79,6 +83,10 @@ class GatesPanel(PlotPanel):
             activations = np.asarray(fast.gates[gate])  # (T, H)
             # Rows = units, columns = steps 1..T.
             self.heatmaps[gate].set_data(activations.T, x0=1.0, y0=0.0)
+            units = activations.shape[1]
+            # Short rows: label only the first and last unit so tick labels never overlap.
+            self.heatmaps[gate].plot.getAxis("left").setTicks(
+                [[(0, "0"), (units - 1, str(units - 1))] if units > 1 else [(0, "0")]])
             steps = np.arange(1, activations.shape[0] + 1, dtype=np.float64)
             self.mean_curves[gate].setData(steps, np.asarray(fast.gate_mean[gate], dtype=np.float64))
             if gate in self.saturation_curves and gate in fast.gate_saturation:

@@ -33,7 +33,7 @@ class SpectrumPanel(PlotPanel):
         angle = np.linspace(0.0, 2.0 * np.pi, 361)
         self.unit_circle = self.pen(self.eigen_plot.plot(np.cos(angle), np.sin(angle)),
                                     "#777777", "dash", 0.6)
-        self.singular_plot = self.add_plot(0, 1, "Singular values σ", ("index", None), ("σ", None), left_axis_chars=4.0,
+        self.singular_plot = self.add_plot(0, 1, "Singular values σ", ("index", None), ("σ", None), left_axis_chars=5.0,
                                            hover=self._hover_singular, legend=True)
         # Singular values are sorted descending, so the bottom-left corner stays free.
         self.place_legend(self.singular_plot, "bottom-left")
@@ -74,6 +74,14 @@ class SpectrumPanel(PlotPanel):
             self.pen(curve, color)
             self.singular_items.append(curve)
         self._show_numbers(fast)
+        all_singular = np.concatenate([np.asarray(b.singular_values, dtype=np.float64).ravel()
+                                       for b in self.spectra]) if self.spectra else np.zeros(1)
+        low, high = float(all_singular.min()), float(all_singular.max())
+        # Orthogonal blocks have all σ equal: give the axis a readable span instead of 1e-15.
+        span = max(high - low, 0.1 * abs(high), 1e-3)
+        self.singular_plot.setYRange(low - 0.1 * span, high + 0.1 * span, padding=0)
+        self.singular_plot.setXRange(1, max(2, max(len(b.singular_values) for b in self.spectra)
+                                            if self.spectra else 2), padding=0.02)
 
     def _show_numbers(self, fast) -> None:
         gamma = float(fast.gamma)

@@ -1,0 +1,128 @@
+"""``rnnviz screenshot``: render the explorer offscreen and write a PNG.
+
+The window is built exactly as on screen (same plots, same sizes), the configuration comes from a
+preset or a saved session, and the picture is taken once the (t, k) map is complete. Qt's
+offscreen platform is used unless QT_QPA_PLATFORM says otherwise, so no display is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import tempfile
+from pathlib import Path
+
+NAME = "screenshot"
+PLOT_CHOICES = ("window", "decay", "map", "gates", "bptt", "spectrum", "hidden")
+
+
+def _size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"size must look like 1600x1000, got {text!r}")
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (200 <= width <= 8000 and 150 <= height <= 8000):
+        raise argparse.ArgumentTypeError(f"size must be between 200x150 and 8000x8000, got {width}x{height}")
+    return width, height
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        NAME, help="render the explorer offscreen to a PNG",
+        description="Render the explorer window (or one plot) offscreen and write it as a PNG once the "
+                    "(t, k) map is complete. Example: rnnviz screenshot --preset vanishing-rnn --out shot.png")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--preset", metavar="NAME", help="preset name (file stem in resources/presets, e.g. "
+                        "vanishing-rnn, lstm-forget-bias-1); default: the default configuration")
+    source.add_argument("--session", metavar="FILE", type=Path, help="a saved session JSON file")
+    parser.add_argument("--plot", default="window", choices=PLOT_CHOICES,
+                        help="what to render: the whole window (default) or one plot")
+    parser.add_argument("--out", required=True, type=Path, metavar="FILE.png", help="output PNG file")
+    parser.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH",
+                        help="window size in pixels (default 1600x1000); with --plot, the plot's size")
+    parser.add_argument("--presentation", action="store_true",
+                        help="large fonts and thick lines, as in presentation mode (F11)")
+    parser.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
+                        help="give up when the map is not complete after this long (default 300)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Render and write the PNG; ValueError/OSError (one line for the CLI) on bad input."""
+    out = Path(args.out)
+    if out.suffix.lower() != ".png":
+        raise ValueError(f"--out must end in .png, got {out.name}")
+    if not out.parent.exists():
+        raise FileNotFoundError(f"output folder does not exist: {out.parent}")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    # Resolve the configuration before Qt starts, so bad input fails fast with one line.
+    from rnnviz.core.analysis import ExperimentConfig
+
+    if args.preset:
+        from rnnviz.app.presets import load_preset
+
+        config = load_preset(args.preset).config
+    elif args.session:
+        from rnnviz.app.session import read_session
+
+        config, _view = read_session(args.session)
+    else:
+        config = ExperimentConfig()
+
+    from PySide6.QtCore import QSettings
+
+    from rnnviz.app.main import ensure_application
+
+    app = ensure_application(["rnnviz-screenshot"])
+    from rnnviz.app.main_window import MainWindow
+    from rnnviz.app.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="rnnviz-screenshot-") as scratch:
+        # A throw-away settings file: a screenshot neither reads nor changes the user's preferences.
+        settings = Settings(QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(settings=settings, restore_session=False, remember=False, config=config)
+        try:
+            width, height = args.size
+            window.resize(width, height)
+            window.show()
+            if args.presentation:
+                window.set_presentation_mode(True, full_screen=False)
+            if not window.wait_for_map(int(args.timeout * 1000)):
+                raise ValueError(window.last_error or f"the map was not complete after {args.timeout:g} s")
+            app.processEvents()
+            target = window
+            if args.plot != "window":
+                # The panel keeps its data; shown on its own it takes exactly the requested size.
+                target = window.panel_by_name[args.plot]
+                target.setParent(None)
+                target.resize(width, height)
+                target.show()
+                app.processEvents()
+            image = target.grab()
+            if image.isNull() or not _save_png(image, out):
+                raise OSError(f"could not write {out}")
+        finally:
+            if args.plot != "window":
+                window.panel_by_name[args.plot].close()
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+    print(f"wrote {out} ({image.width()}x{image.height()})")
+    return 0
+
+
+def _save_png(pixmap, path: Path) -> bool:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    from rnnviz.io_utils import atomic_write_bytes
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = pixmap.save(buffer, "PNG")
+    buffer.close()
+    if ok:
+        atomic_write_bytes(path, bytes(data.data()))
+    return ok
