@@ -295,7 +295,6 @@ def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
 def compute(request: AnalyzeRequest) -> dict[str, Any]:
     """Run the analysis and return the JSON-ready result (see the module docstring for the keys)."""
     from rnnviz.core.analysis import run_fast
-    from rnnviz.core.products import anchor_curve
 
     config = request.config
     fast = run_fast(config, params=request.params, inputs=request.inputs)
@@ -318,13 +317,11 @@ def compute(request: AnalyzeRequest) -> dict[str, Any]:
     )
     if net.is_lstm:
         # Layer 0's h→h and c→c blocks of the same products.
-        blocks = {"hidden": fast.state_blocks["h_l0"], "cell": fast.state_blocks["c_l0"]}
-        norms = anchor_curve(fast.jacobians, config.anchor - fast.jacobian_start, blocks=blocks)
         for name in ("hidden", "cell"):
-            spectral, frobenius = norms.blocks[name]
             result[f"{name}_jacobian"] = _curve(
-                norms.k,
-                {"log10_spectral_norm": spectral, "log10_frobenius_norm": frobenius},
+                curve["k"],
+                {"log10_spectral_norm": curve[f"{name}_spectral"],
+                 "log10_frobenius_norm": curve[f"{name}_frobenius"]},
                 anchor=config.anchor,
             )
     if "highway" in curve:

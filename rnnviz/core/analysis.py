@@ -267,8 +267,8 @@ def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np
     curve = {"k": norms.k, "log10_spectral": norms.log10_spectral,
              "log10_frobenius": norms.log10_frobenius}
     if sub:
-        curve["hidden_spectral"] = norms.blocks["hidden"][0]
-        curve["cell_spectral"] = norms.blocks["cell"][0]
+        curve["hidden_spectral"], curve["hidden_frobenius"] = norms.blocks["hidden"]
+        curve["cell_spectral"], curve["cell_frobenius"] = norms.blocks["cell"]
     hw = highway_log10(trace, t0)
     if hw is not None:
         curve["highway"] = hw[:norms.k.size]
