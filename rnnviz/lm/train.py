@@ -87,7 +87,7 @@ class TrainConfig:
     max_seconds: float | None = None
     max_steps: int | None = None
     eval_every: int = 0
-    snapshot_every: int = 50
+    snapshot_every: int = 100
     snapshot_len: int = 32
     checkpoint: str | None = None
     checkpoint_every: int = 0
