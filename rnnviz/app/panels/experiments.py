@@ -1,0 +1,508 @@
+"""The Experiments tab: sweep one or two parameters and see reach / Lyapunov exponents as lines or a heatmap.
+
+:class:`SweepPlot` draws a :class:`~rnnviz.core.sweep.SweepResult` (also used headless by
+``rnnviz sweep --plot``); :class:`ExperimentsPanel` holds the sweep controls, runs the sweep through
+the job runner (lane ``"sweep"``) and emits ``open_config(ExperimentConfig)`` when a point is clicked.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from rnnviz.app.jobs import JobRunner
+from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan
+from rnnviz.core.analysis import ExperimentConfig
+from rnnviz.core.config import ConfigError
+from rnnviz.core.sweep import (CATEGORICAL, METRIC_LABELS, METRICS, SWEEPABLE, SweepAxis, SweepProgress,
+                               SweepResult, SweepSpec, default_workers, format_values, iter_sweep,
+                               parse_values)
+from rnnviz.io_utils import atomic_write_text
+
+SWEEP_LANE = "sweep"
+
+#: axis label (text, units) of each sweepable parameter
+PARAMETER_LABELS = {
+    "radius": ("spectral radius ρ", None), "hidden_size": ("hidden size", "units"),
+    "seq_len": ("sequence length T", "steps"), "forget_bias": ("forget-gate bias", None),
+    "activation": ("activation", None), "cell": ("cell", None), "init": ("init scheme", None),
+    "input_scale": ("input scale", None),
+}
+#: values offered when a parameter is chosen in the controls
+DEFAULT_VALUES = {
+    "radius": "0.5:1.5:21", "hidden_size": "16,32,64,128", "seq_len": "50:200:4", "forget_bias": "-2:4:7",
+    "activation": "tanh,relu,linear", "cell": "rnn,lstm,gru", "init": "orthogonal,gaussian,pytorch",
+    "input_scale": "0.25,0.5,1,2",
+}
+
+
+def _metric_label(metric: str) -> str:
+    if metric.startswith("lyapunov_"):
+        return f"Lyapunov exponent {metric.split('_')[1]} (per step)"
+    return METRIC_LABELS.get(metric, metric)
+
+
+SHORT_METRIC_NAMES = {"reach": "Gradient reach", "log10_norm": "log10 ‖∂s_T/∂s_t0‖",
+                      "lyapunov": "Largest Lyapunov exponent", "saturation": "Saturated gate fraction"}
+
+
+def _short_metric(metric: str) -> str:
+    if metric.startswith("lyapunov_"):
+        return f"Lyapunov exponent {metric.split('_')[1]}"
+    return SHORT_METRIC_NAMES.get(metric, metric)
+
+
+def _value_text(value) -> str:
+    return value if isinstance(value, str) else f"{value:g}"
+
+
+class SweepPlot(PlotPanel):
+    """Lines with ±1 std bands (one numeric parameter, one line per category) or a heatmap of the mean.
+
+    ``point_clicked(int)`` gives the grid point (row-major index into ``spec.point_values()``).
+    After :meth:`show_result`, ``lines`` maps a legend name to its mean curve and ``heatmap`` holds
+    the image of a two-parameter sweep (None otherwise).
+    """
+
+    name = "sweep"
+    title = "Sweep"
+    point_clicked = Signal(int)
+
+    def __init__(self, parent=None):
+        configure_pyqtgraph()
+        super().__init__(parent)
+        self.result: SweepResult | None = None
+        self.metric_name: str | None = None
+        self.lines: dict[str, pg.PlotDataItem] = {}
+        self.heatmap: Heatmap | None = None
+        self._heat_shape: tuple[int, int] | None = None
+        self._build_plot()
+        self.graphics.scene().sigMouseClicked.connect(self._on_scene_click)
+
+    def _build_plot(self, x_label=("", None), y_label=("", None), title="Run a sweep to see its result",
+                    legend: bool = False):
+        self.graphics.clear()
+        self._labelled.clear()
+        self._pens.clear()
+        self._hover.clear()
+        self._external_legends.clear()
+        self.lines = {}
+        self.heatmap = None
+        self._heat_shape = None
+        self.plot = self.add_plot(0, 0, title, x_label, y_label, hover=self._hover_text, left_axis_chars=6.5,
+                                  legend=legend)
+
+    # -- drawing -----------------------------------------------------------------------------------
+    def show_result(self, result: SweepResult, metric: str | None = None) -> None:
+        spec = result.spec
+        metric = metric or spec.metric_columns[0]
+        if metric not in result.values:
+            raise ValueError(f"the sweep did not measure {metric!r}")
+        self.result, self.metric_name = result, metric
+        mean, std = result.mean[metric], result.std[metric]
+        categorical = [axis.categorical for axis in spec.axes]
+        seeds = f"±1 std, {spec.seeds} seeds" if spec.seeds > 1 else "1 seed"
+        y_label = (_metric_label(metric), None)
+        if metric == "reach":
+            y_label = (f"gradient reach k with ‖∂s‖ ≥ {spec.threshold:g}", "steps")
+        if len(spec.axes) == 1 or categorical.count(True) == 1:
+            numeric_axis = next((i for i, cat in enumerate(categorical) if not cat), 0)
+            x_axis = spec.axes[numeric_axis]
+            title = f"{_short_metric(metric)} vs {PARAMETER_LABELS[x_axis.name][0]} ({seeds})"
+            self._build_plot(PARAMETER_LABELS[x_axis.name], y_label, title, legend=len(spec.axes) == 2)
+            self._draw_lines(spec, mean, std, numeric_axis)
+        else:
+            first, second = spec.axes
+            title = f"{_short_metric(metric)}, mean over {spec.seeds} seed(s)"
+            self._build_plot(PARAMETER_LABELS[second.name], PARAMETER_LABELS[first.name], title)
+            self._draw_heatmap(spec, mean, metric)
+        if metric.startswith("lyapunov") or metric == "log10_norm":
+            # The sign decides: below 0 the gradient vanishes, above it explodes.
+            self.plot.addLine(y=0, pen=pg.mkPen("#777777", width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+
+    def _draw_lines(self, spec: SweepSpec, mean, std, numeric_axis: int) -> None:
+        x_axis = spec.axes[numeric_axis]
+        if len(spec.axes) == 2:
+            group_axis = spec.axes[1 - numeric_axis]
+            if numeric_axis == 0:  # rows must be the groups
+                mean, std = mean.T, std.T
+            groups = [(str(v), row) for row, v in enumerate(group_axis.values)]
+        else:
+            mean, std = mean[None, :], std[None, :]
+            groups = [(None, 0)]
+        if x_axis.categorical:  # one categorical parameter alone: categories along x
+            x = np.arange(len(x_axis.values), dtype=np.float64)
+            self.plot.getAxis("bottom").setTicks([[(i, v) for i, v in enumerate(x_axis.values)]])
+        else:
+            x = np.asarray(x_axis.values, dtype=np.float64)
+        for index, (name, row) in enumerate(groups):
+            color = PALETTE[index % len(PALETTE)]
+            m, s = finite_or_nan(mean[row]), finite_or_nan(std[row])
+            lower, upper = m - s, m + s
+            if np.all(np.isfinite(lower)) and np.all(np.isfinite(upper)) and np.any(s > 0):
+                low_item = pg.PlotDataItem(x, lower)
+                high_item = pg.PlotDataItem(x, upper)
+                fill = QColor(color)
+                fill.setAlpha(55)
+                band = pg.FillBetweenItem(low_item, high_item, brush=pg.mkBrush(fill))
+                self.plot.addItem(band)
+            legend = name or PARAMETER_LABELS[x_axis.name][0]
+            item = self.plot.plot(x, m, name=name, connect="finite", symbol="o", symbolSize=6,
+                                  symbolBrush=color, symbolPen=color)
+            self.pen(item, color)
+            # grid point index of each x for clicks
+            if len(spec.axes) == 1:
+                item.point_indices = np.arange(len(x))
+            else:
+                n_second = len(spec.axes[1].values)
+                item.point_indices = np.array([row * n_second + i if numeric_axis == 1 else i * n_second + row
+                                               for i in range(len(x))])
+            item.sigPointsClicked.connect(self._on_points_clicked)
+            self.lines[legend] = item
+        if len(groups) > 1:
+            self.place_legend(self.plot, "bottom-right")
+
+    def _draw_heatmap(self, spec: SweepSpec, mean, metric: str) -> None:
+        first, second = spec.axes
+        self.heatmap = Heatmap(self.plot, "viridis", _metric_label(metric), few_ticks=True)
+        self.heatmap.set_data(mean)
+        self._heat_shape = mean.shape
+        for axis_name, axis in (("bottom", second), ("left", first)):
+            count = len(axis.values)
+            step = max(1, int(np.ceil(count / 8)))
+            self.plot.getAxis(axis_name).setTicks(
+                [[(i, _value_text(v)) for i, v in enumerate(axis.values) if i % step == 0 or i == count - 1]])
+        self.plot.setRange(xRange=(-0.5, len(second.values) - 0.5), yRange=(-0.5, len(first.values) - 0.5),
+                           padding=0)
+
+    # -- interaction -------------------------------------------------------------------------------
+    def _hover_text(self, x: float, y: float) -> str:
+        if self.result is None:
+            return ""
+        point = self._heat_point(x, y) if self.heatmap is not None else None
+        if point is None:
+            return ""
+        return self._describe_point(point)
+
+    def _heat_point(self, x: float, y: float) -> int | None:
+        rows, cols = self._heat_shape
+        col, row = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+        if 0 <= row < rows and 0 <= col < cols:
+            return row * cols + col
+        return None
+
+    def _describe_point(self, point: int) -> str:
+        spec = self.result.spec
+        values = spec.point_values()[point]
+        where = ", ".join(f"{a.name}={_value_text(v)}" for a, v in zip(spec.axes, values))
+        index = np.unravel_index(point, spec.shape)
+        m, s = self.result.mean[self.metric_name][index], self.result.std[self.metric_name][index]
+        return f"{where}: {self.metric_name} = {m:.4g} ± {s:.2g}  (click to open in the explorer)"
+
+    def _on_points_clicked(self, item, points, *_event) -> None:
+        if len(points):
+            point = int(item.point_indices[points[0].index()])
+            self.readout.setText(self._describe_point(point))
+            self.point_clicked.emit(point)
+
+    def _on_scene_click(self, event) -> None:
+        if self.heatmap is None or self.result is None:
+            return
+        if not self.plot.vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        view = self.plot.vb.mapSceneToView(event.scenePos())
+        point = self._heat_point(view.x(), view.y())
+        if point is not None:
+            self.point_clicked.emit(point)
+
+    # -- export ------------------------------------------------------------------------------------
+    def save_image(self, path, width: int = 1200) -> Path:
+        from rnnviz.app.export import export_image
+
+        return export_image(self, path, width=width if Path(path).suffix.lower() == ".png" else None)
+
+    def show_fast(self, fast) -> None:  # not an explorer panel; nothing to do
+        pass
+
+
+class ExperimentsPanel(QWidget):
+    """Sweep controls, progress, the result plot and export. Reads the base configuration from ``state``.
+
+    Signals:
+        open_config(ExperimentConfig): the user clicked a point; open this configuration in the explorer.
+        sweep_finished(SweepResult)
+    """
+
+    open_config = Signal(object)
+    sweep_finished = Signal(object)
+
+    def __init__(self, state=None, runner: JobRunner | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("experiments_panel")
+        self.state = state
+        self.runner = runner if runner is not None else JobRunner(self)
+        self.result: SweepResult | None = None
+        self.spec: SweepSpec | None = None
+        self.job_id: int | None = None
+
+        self.first_param = QComboBox()
+        self.first_values = QLineEdit()
+        self.second_enabled = QCheckBox("and")
+        self.second_param = QComboBox()
+        self.second_values = QLineEdit()
+        for combo in (self.first_param, self.second_param):
+            combo.addItems(list(SWEEPABLE))
+        self.first_param.currentTextChanged.connect(lambda n: self.first_values.setText(DEFAULT_VALUES[n]))
+        self.second_param.currentTextChanged.connect(lambda n: self.second_values.setText(DEFAULT_VALUES[n]))
+        self.second_enabled.toggled.connect(self._update_enabled)
+        for edit in (self.first_values, self.second_values):
+            edit.setToolTip("a range start:stop:num (both ends included) or a list a,b,c")
+        self.seeds = QSpinBox()
+        self.seeds.setRange(1, 100)
+        self.seeds.setValue(3)
+        self.threshold = QLineEdit("1e-6")
+        self.threshold.setToolTip("gradient reach = largest k with ‖∂s(t₀+k)/∂s(t₀)‖₂ ≥ threshold")
+        self.workers = QSpinBox()
+        self.workers.setRange(1, max(64, default_workers()))
+        self.workers.setValue(default_workers())
+        self.metric_box = QComboBox()
+        for metric in METRICS:
+            self.metric_box.addItem(_metric_label(metric), metric)
+        self.metric_box.currentIndexChanged.connect(self._redraw)
+        self.run_button = QPushButton("Run")
+        self.cancel_button = QPushButton("Cancel")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.status = QLabel("Sweep parameters of the explorer's configuration; the rest stays as set there.")
+        self.status.setWordWrap(True)
+        self.export_csv_button = QPushButton("CSV…")
+        self.export_png_button = QPushButton("PNG…")
+        self.export_svg_button = QPushButton("SVG…")
+        self.export_csv_button.clicked.connect(lambda: self._export_dialog("csv"))
+        self.export_png_button.clicked.connect(lambda: self._export_dialog("png"))
+        self.export_svg_button.clicked.connect(lambda: self._export_dialog("svg"))
+        self.plot = SweepPlot()
+        self.plot.point_clicked.connect(self._on_point_clicked)
+
+        form = QFormLayout()
+        form.addRow("Vary", self._row(self.first_param, self.first_values))
+        form.addRow(self.second_enabled, self._row(self.second_param, self.second_values))
+        form.addRow("Seeds", self.seeds)
+        form.addRow("Threshold", self.threshold)
+        form.addRow("Workers", self.workers)
+        form.addRow("Show", self.metric_box)
+        buttons = self._row(self.run_button, self.cancel_button)
+        export = self._row(QLabel("Export"), self.export_csv_button, self.export_png_button,
+                           self.export_svg_button)
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addWidget(buttons)
+        side.addWidget(self.progress)
+        side.addWidget(self.status)
+        side.addStretch(1)
+        side.addWidget(export)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setMaximumWidth(380)
+        layout = QHBoxLayout(self)
+        layout.addWidget(side_widget)
+        layout.addWidget(self.plot, 1)
+
+        self.runner.job_event.connect(self._on_event)
+        self.runner.job_finished.connect(self._on_finished)
+        self.runner.job_failed.connect(self._on_failed)
+        self.runner.job_cancelled.connect(self._on_cancelled)
+        # The lecturer's figure out of the box: reach vs rho for three cells.
+        self.first_param.setCurrentText("cell")
+        self.first_values.setText(DEFAULT_VALUES["cell"])
+        self.second_param.setCurrentText("radius")
+        self.second_values.setText(DEFAULT_VALUES["radius"])
+        self.second_enabled.setChecked(True)
+        self._set_running(False)
+
+    @staticmethod
+    def _row(*widgets) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in widgets:
+            layout.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
+        return row
+
+    def _update_enabled(self) -> None:
+        on = self.second_enabled.isChecked()
+        self.second_param.setEnabled(on)
+        self.second_values.setEnabled(on)
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        has_result = self.result is not None and not running
+        for button in (self.export_csv_button, self.export_png_button, self.export_svg_button):
+            button.setEnabled(has_result)
+
+    # -- the sweep definition ------------------------------------------------------------------------
+    def base_config(self) -> ExperimentConfig:
+        return self.state.config if self.state is not None else ExperimentConfig()
+
+    def build_spec(self) -> SweepSpec:
+        """The SweepSpec the controls describe (ConfigError with one line if they do not)."""
+        axes = [SweepAxis(self.first_param.currentText(),
+                          parse_values(self.first_param.currentText(), self.first_values.text()))]
+        if self.second_enabled.isChecked():
+            axes.append(SweepAxis(self.second_param.currentText(),
+                                  parse_values(self.second_param.currentText(), self.second_values.text())))
+        try:
+            threshold = float(self.threshold.text())
+        except ValueError:
+            raise ConfigError(f"threshold must be a number, got {self.threshold.text()!r}") from None
+        # Categorical first: one line per value over the numeric parameter.
+        if len(axes) == 2 and axes[1].categorical and not axes[0].categorical:
+            axes.reverse()
+        return SweepSpec(base=self.base_config(), axes=tuple(axes), seeds=self.seeds.value(),
+                         metrics=METRICS, threshold=threshold).validate()
+
+    def sweep_definition(self) -> dict:
+        """What the session file stores: the controls (and the last spec that ran)."""
+        data = {"first": {"name": self.first_param.currentText(), "values": self.first_values.text()},
+                "second": {"name": self.second_param.currentText(), "values": self.second_values.text(),
+                           "enabled": self.second_enabled.isChecked()},
+                "seeds": self.seeds.value(), "threshold": self.threshold.text(),
+                "metric": self.metric_box.currentData()}
+        if self.spec is not None:
+            data["spec"] = self.spec.to_dict()
+        return data
+
+    def set_sweep_definition(self, data: dict) -> bool:
+        """Restore :meth:`sweep_definition`; anything invalid is reported and changes nothing."""
+        try:
+            first, second = data["first"], data["second"]
+            names = (first["name"], second["name"])
+            if any(name not in SWEEPABLE for name in names):
+                raise ConfigError(f"unknown swept parameter in {names}")
+            parse_values(first["name"], first["values"])
+            seeds = int(data.get("seeds", 3))
+            metric = data.get("metric", METRICS[0])
+            spec = SweepSpec.from_dict(data["spec"]) if "spec" in data else None
+        except (KeyError, TypeError, ValueError) as error:
+            self.status.setText(f"Sweep definition not restored: {error}")
+            return False
+        self.first_param.setCurrentText(first["name"])
+        self.first_values.setText(str(first["values"]))
+        self.second_param.setCurrentText(second["name"])
+        self.second_values.setText(str(second["values"]))
+        self.second_enabled.setChecked(bool(second.get("enabled", True)))
+        self.seeds.setValue(seeds)
+        self.threshold.setText(str(data.get("threshold", "1e-6")))
+        index = self.metric_box.findData(metric)
+        if index >= 0:
+            self.metric_box.setCurrentIndex(index)
+        self.spec = spec
+        return True
+
+    # -- running -------------------------------------------------------------------------------------
+    def run(self) -> int | None:
+        """Start the sweep the controls describe; returns the job id (None if the input is invalid)."""
+        try:
+            spec = self.build_spec()
+        except (ConfigError, ValueError) as error:
+            self.status.setText(f"Not started: {error}")
+            return None
+        workers = self.workers.value()
+        self.spec = spec
+        self.progress.setValue(0)
+        self.status.setText(f"Running {spec.num_runs} runs on {min(workers, spec.num_runs)} worker(s)…")
+        self.job_id = self.runner.start(
+            SWEEP_LANE, lambda should_stop: iter_sweep(spec, workers=workers, should_stop=should_stop))
+        self._set_running(True)
+        return self.job_id
+
+    def cancel(self) -> None:
+        if self.runner.is_running(SWEEP_LANE):
+            self.runner.cancel(SWEEP_LANE)
+            self.status.setText("Cancelled.")
+        self.job_id = None
+        self._set_running(False)
+
+    def _on_event(self, lane: str, job_id: int, event) -> None:
+        if lane != SWEEP_LANE or not isinstance(event, SweepProgress):
+            return
+        self.progress.setValue(int(1000 * event.fraction))
+        if event.result is not None:
+            self.show_result(event.result)
+            self.status.setText(f"{event.total} runs in {event.result.seconds:.1f} s on "
+                                f"{event.result.workers} worker(s). Click a point to open it in the explorer.")
+            self.sweep_finished.emit(event.result)
+
+    def _on_finished(self, lane: str, job_id: int, _result) -> None:
+        if lane == SWEEP_LANE:
+            self.job_id = None
+            self._set_running(False)
+
+    def _on_failed(self, lane: str, job_id: int, message: str) -> None:
+        if lane == SWEEP_LANE:
+            self.job_id = None
+            self.status.setText(f"Sweep failed: {message}")
+            self._set_running(False)
+
+    def _on_cancelled(self, lane: str, job_id: int) -> None:
+        if lane == SWEEP_LANE:
+            self.job_id = None
+            self.status.setText("Cancelled.")
+            self._set_running(False)
+
+    def show_result(self, result: SweepResult) -> None:
+        self.result = result
+        self.spec = result.spec
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if self.result is not None:
+            self.plot.show_result(self.result, self.metric_box.currentData())
+
+    def _on_point_clicked(self, point: int) -> None:
+        if self.result is not None:
+            self.open_config.emit(self.result.spec.config_at(point, 0))
+
+    # -- export --------------------------------------------------------------------------------------
+    def export(self, path) -> list[Path]:
+        """Write the result: .csv (rows, plus <stem>_summary.csv), .png or .svg (the plot)."""
+        if self.result is None:
+            raise ValueError("run a sweep first")
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            summary = path.with_name(f"{path.stem}_summary.csv")
+            atomic_write_text(path, self.result.rows_csv())
+            atomic_write_text(summary, self.result.summary_csv())
+            return [path, summary]
+        if suffix in (".png", ".svg"):
+            return [self.plot.save_image(path)]
+        raise ValueError(f"unknown export format {path.suffix!r}; use .csv, .png or .svg")
+
+    def _export_dialog(self, kind: str) -> None:
+        filters = {"csv": "CSV table (*.csv)", "png": "PNG image (*.png)", "svg": "SVG image (*.svg)"}
+        path, _ = QFileDialog.getSaveFileName(self, "Export sweep", os.path.join(os.getcwd(), f"sweep.{kind}"),
+                                              filters[kind])
+        if not path:
+            return
+        if not path.lower().endswith(f".{kind}"):
+            path += f".{kind}"
+        try:
+            written = self.export(path)
+        except (OSError, ValueError) as error:
+            self.status.setText(f"Export failed: {error}")
+            return
+        self.status.setText("Wrote " + ", ".join(p.name for p in written))
+
+
+__all__ = ["SweepPlot", "ExperimentsPanel", "SWEEP_LANE", "format_values"]
