@@ -39,12 +39,41 @@ def export_image(panel, path, width: int | None = None) -> Path:
         buffer.close()
         atomic_write_bytes(path, bytes(data.data()))
     elif suffix == "svg":
-        exporter = exporters.SVGExporter(item)
         with atomic_path(path) as temporary:
-            exporter.export(fileName=str(temporary))
+            try:
+                exporters.SVGExporter(item).export(fileName=str(temporary))
+            except ValueError:
+                # pyqtgraph 0.14's SVG exporter cannot parse some paths Qt writes (closed or curved
+                # subpaths: "not enough values to unpack"); Qt's own SVG generator draws the same scene.
+                _render_svg(panel, temporary)
     else:
         raise ValueError(f"unknown image format {path.suffix!r}; use .png or .svg")
     return path
+
+
+def _render_svg(panel, path: Path) -> None:
+    """Vector rendering of the panel's plots with QSvgGenerator."""
+    from PySide6.QtCore import QRect, QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    item = panel.export_item()
+    source = item.sceneBoundingRect()
+    width, height = max(1, int(source.width())), max(1, int(source.height()))
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(QSize(width, height))
+    generator.setViewBox(QRect(0, 0, width, height))
+    generator.setTitle(panel.title)
+    generator.setDescription(f"rnnviz {__version__}")
+    painter = QPainter(generator)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        item.scene().render(painter, QRectF(0, 0, width, height), source)
+    finally:
+        painter.end()
+    if not Path(path).is_file() or Path(path).stat().st_size == 0:
+        raise OSError(f"could not render {panel.title} to SVG")
 
 
 def csv_text(columns: list[str], rows: np.ndarray, header_lines: list[str]) -> str:

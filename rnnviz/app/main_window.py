@@ -157,10 +157,10 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         self.open_action = self._action(file_menu, "&Open session…", self.open_session_dialog,
-                                        QKeySequence.StandardKey.Open, "Open a saved session (JSON)")
+                                        "Ctrl+O", "Open a saved session (JSON)")
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.save_action = self._action(file_menu, "&Save session", self.save_session_dialog,
-                                        QKeySequence.StandardKey.Save, "Save the current configuration")
+                                        "Ctrl+S", "Save the current configuration")
         self._action(file_menu, "Save session &as…", lambda: self.save_session_dialog(ask=True),
                      "Ctrl+Shift+S", "Save the current configuration under a new name")
         file_menu.addSeparator()
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         self.export_all_action = self._action(file_menu, "&Export all…", self.export_all_dialog, "Ctrl+E",
                                               "Every plot as PNG, SVG and CSV plus the session, into a folder")
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "Close rnnviz")
+        self._action(file_menu, "&Quit", self.close, "Ctrl+Q", "Close rnnviz")
 
         self.presets_menu = menus.addMenu("P&resets")
         try:

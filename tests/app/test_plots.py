@@ -1,0 +1,149 @@
+"""The plots hold exactly the engine's numbers, for every cell."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnnviz.core.config import CELLS
+
+
+def _xy(item):
+    x, y = item.getData()
+    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
+def _same(actual, expected):
+    expected = np.asarray(expected, dtype=np.float64)
+    expected = np.where(np.isfinite(expected), expected, np.nan)
+    np.testing.assert_array_equal(np.asarray(actual, dtype=np.float64), expected)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_plots_hold_the_engine_numbers(make_window, wait_results, small_config, cell):
+    window = make_window(config=small_config.replace(cell=cell, anchor=2, loss_placement="all"))
+    wait_results(window)
+    fast = window.state.fast_result
+    assert fast.config.cell == cell
+    panels = window.panel_by_name
+
+    # 1 gradient decay: every curve the engine gave, nothing else.
+    decay = panels["decay"]
+    expected_keys = {"spectral", "frobenius", "bound", "rho"}
+    if cell.startswith("lstm"):
+        expected_keys |= {"hidden", "cell"}
+    if "highway" in fast.curve:
+        expected_keys.add("highway")
+    assert set(decay.curves) == expected_keys
+    x, y = _xy(decay.curves["spectral"])
+    _same(x, fast.curve["k"])
+    _same(y, fast.curve["log10_spectral"])
+    _same(_xy(decay.curves["frobenius"])[1], fast.curve["log10_frobenius"])
+    _same(_xy(decay.curves["bound"])[1], fast.bound["log10"])
+    _same(_xy(decay.curves["rho"])[1], fast.bound["rho_log10"])
+    if "hidden" in decay.curves:
+        _same(_xy(decay.curves["hidden"])[1], fast.curve["hidden_spectral"])
+        _same(_xy(decay.curves["cell"])[1], fast.curve["cell_spectral"])
+    if "highway" in decay.curves:
+        _same(_xy(decay.curves["highway"])[1], fast.curve["highway"])
+
+    # 2 map: the image is the engine's map, drawn with x = t0 and y = k.
+    flow = panels["map"]
+    map_result = window.state.map_result
+    assert map_result.complete
+    _same(flow.heatmap.image.image, np.asarray(map_result.log10_spectral).T)
+    flow.quantity.setCurrentIndex(1)
+    _same(flow.heatmap.image.image, np.asarray(map_result.log10_frobenius).T)
+
+    # 3 gates: one heatmap per gate (units x time) and the per-step statistics.
+    gates = panels["gates"]
+    assert set(gates.heatmaps) == set(fast.gates)
+    for gate, activations in fast.gates.items():
+        _same(gates.heatmaps[gate].image.image, np.asarray(activations).T)
+        _same(_xy(gates.mean_curves[gate])[1], fast.gate_mean[gate])
+        if gate in fast.gate_saturation and gate in gates.saturation_curves:
+            _same(_xy(gates.saturation_curves[gate])[1], fast.gate_saturation[gate])
+
+    # 4 BPTT: per-step norms (log10) and the itemized matrix.
+    bptt = panels["bptt"]
+    x, y = _xy(bptt.norm_curve)
+    _same(x, np.arange(1, small_config.seq_len + 1))
+    with np.errstate(divide="ignore"):
+        _same(y, np.log10(fast.grad_norm_per_step))
+    with np.errstate(divide="ignore"):
+        _same(bptt.itemized.image.image, np.log10(fast.itemized))
+    _same(_xy(bptt.loss_markers)[0], fast.loss_steps)
+
+    # 5 spectrum: eigenvalues and sorted singular values of every block.
+    spectrum = panels["spectrum"]
+    assert len(spectrum.eigen_items) == len(fast.spectra)
+    for item, curve, block in zip(spectrum.eigen_items, spectrum.singular_items, fast.spectra):
+        x, y = _xy(item)
+        _same(x, np.real(block.eigenvalues))
+        _same(y, np.imag(block.eigenvalues))
+        _same(_xy(curve)[1], np.sort(block.singular_values)[::-1])
+    assert f"{fast.spectra[0].sigma_max:.4g}" in spectrum.numbers.text()
+
+    # 6 hidden state (and cell state for LSTM variants).
+    hidden = panels["hidden"]
+    _same(hidden.h_map.image.image, np.asarray(fast.hidden).T)
+    if fast.cell is None:
+        assert hidden.c_map is None
+    else:
+        _same(hidden.c_map.image.image, np.asarray(fast.cell).T)
+
+
+def test_truncation_window_is_shaded(make_window, wait_results, small_config):
+    window = make_window(config=small_config.replace(truncate=4, loss_placement="last"))
+    wait_results(window)
+    bptt = window.panel_by_name["bptt"]
+    assert bptt.window.isVisible()
+    assert bptt.window.getRegion() == pytest.approx((small_config.seq_len - 4, small_config.seq_len))
+    window.controls.truncate_check.setChecked(False)
+    wait_results(window)
+    assert not bptt.window.isVisible()
+
+
+def test_switching_cells_rebuilds_gate_and_cell_plots(make_window, wait_results):
+    window = make_window()
+    wait_results(window)
+    window.state.update(cell="gru")
+    wait_results(window)
+    assert set(window.panel_by_name["gates"].heatmaps) == {"r", "z", "n"}
+    assert window.panel_by_name["hidden"].c_map is None
+    assert {"hidden", "cell"}.isdisjoint(window.panel_by_name["decay"].curves)
+    window.state.update(cell="lstm-cifg")
+    wait_results(window)
+    assert set(window.panel_by_name["gates"].heatmaps) == set(window.state.fast_result.gates)
+    assert {"i", "g", "o"} <= set(window.panel_by_name["gates"].heatmaps)
+    assert window.panel_by_name["hidden"].c_map is not None
+
+
+def test_clicking_the_map_sets_the_anchor(make_window, wait_results, qtbot):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+
+    window = make_window()
+    window.show()
+    wait_results(window)
+    flow = window.panel_by_name["map"]
+    scene_point = flow.plot.vb.mapViewToScene(QPointF(5.0, 3.0))
+    view_point = flow.graphics.mapFromScene(scene_point)
+    qtbot.mouseClick(flow.graphics.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(view_point.x(), view_point.y()))
+    qtbot.waitUntil(lambda: window.state.config.anchor == 5, timeout=5000)
+    assert window.controls.anchor_spin.value() == 5
+    wait_results(window)
+    assert window.state.fast_result.curve["k"][0] == 1
+    assert window.state.fast_result.config.anchor == 5
+
+
+def test_hover_readout_names_the_value(make_window, wait_results):
+    from PySide6.QtCore import QPointF
+
+    window = make_window()
+    window.show()
+    wait_results(window)
+    flow = window.panel_by_name["map"]
+    flow._on_mouse_moved(flow.plot.vb.mapViewToScene(QPointF(2.0, 3.0)))
+    expected = window.state.map_result.log10_spectral[2, 2]
+    assert "t₀ = 2, k = 3" in flow.readout.text()
+    assert f"{expected:.3g}" in flow.readout.text()
