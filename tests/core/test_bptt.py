@@ -135,3 +135,23 @@ def test_gradcheck_catches_a_wrong_gradient(monkeypatch):
         report = check_gradients(p, net, x, y, loss_steps_for("all", T), truncate=truncate, h0=h0)
         assert not report.passed
         assert report.worst.startswith("weight_hh_l0")
+
+
+def test_kinks_of_relu_do_not_fool_the_check_but_errors_still_show(monkeypatch):
+    """A long IRNN has pre-activations near 0; the check must shrink its step rather than fail."""
+    from rnnviz.core.analysis import ExperimentConfig
+    from rnnviz.core.gradcheck import check_config
+    import rnnviz.core.gradcheck as gradcheck
+
+    cfg = ExperimentConfig(cell="rnn", activation="relu", init="identity", seq_len=300, hidden_size=32)
+    assert check_config(cfg).passed
+    real = gradcheck.backward
+
+    def slightly_wrong(*args, **kwargs):
+        g = real(*args, **kwargs)
+        g.params["bias_hh_l0"] = g.params["bias_hh_l0"] * (1 + 1e-4)
+        return g
+
+    monkeypatch.setattr(gradcheck, "backward", slightly_wrong)
+    report = check_config(cfg)
+    assert not report.passed and report.worst == "bias_hh_l0"
