@@ -1,0 +1,192 @@
+"""Experiments and Compare tabs: act on the widgets, assert the plotted data and the emitted configurations."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from rnnviz.app.jobs import JobRunner
+from rnnviz.app.panels.compare import MAX_PINS, ComparePanel
+from rnnviz.app.panels.experiments import SWEEP_LANE, ExperimentsPanel
+from rnnviz.app.state import AppState
+from rnnviz.core.analysis import ExperimentConfig, run_fast
+
+BASE = ExperimentConfig(hidden_size=6, input_size=3, seq_len=20, seed=5)
+
+
+@pytest.fixture
+def make_panel(qtbot):
+    """Factory: ``make_panel(ExperimentsPanel | ComparePanel)`` with its own state and job runner."""
+    made = []
+
+    def factory(panel_class, config=BASE):
+        state = AppState(config)
+        runner = JobRunner()
+        panel = panel_class(state, runner)
+        panel.resize(1200, 500)
+        qtbot.addWidget(panel)
+        made.append(runner)
+        return panel
+
+    yield factory
+    for runner in made:
+        assert runner.shutdown(20000)
+
+
+def set_sweep(panel: ExperimentsPanel, first, first_values, second=None, second_values="", seeds=2):
+    panel.first_param.setCurrentText(first)
+    panel.first_values.setText(first_values)
+    panel.second_enabled.setChecked(second is not None)
+    if second is not None:
+        panel.second_param.setCurrentText(second)
+        panel.second_values.setText(second_values)
+    panel.seeds.setValue(seeds)
+    panel.workers.setValue(1)
+
+
+def run_and_wait(qtbot, panel: ExperimentsPanel):
+    with qtbot.waitSignal(panel.sweep_finished, timeout=60000) as blocker:
+        qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=10000)
+    return blocker.args[0]
+
+
+def test_lines_with_bands_per_cell_and_click_opens_the_configuration(qtbot, make_panel):
+    panel = make_panel(ExperimentsPanel)
+    set_sweep(panel, "cell", "rnn,lstm,gru", "radius", "0.6:1.2:4")
+    result = run_and_wait(qtbot, panel)
+    assert panel.progress.value() == 1000 and not panel.cancel_button.isEnabled()
+    spec = result.spec
+    assert spec.base == BASE and [a.name for a in spec.axes] == ["cell", "radius"]
+    assert set(panel.plot.lines) == {"rnn", "lstm", "gru"}
+    x, y = panel.plot.lines["lstm"].getData()
+    np.testing.assert_allclose(x, [0.6, 0.8, 1.0, 1.2])
+    np.testing.assert_allclose(y, result.mean["reach"][1])
+    # another metric redraws from the same result, no recomputation
+    panel.metric_box.setCurrentIndex(panel.metric_box.findData("lyapunov"))
+    np.testing.assert_allclose(panel.plot.lines["gru"].getData()[1], result.mean["lyapunov"][2])
+
+    item = panel.plot.lines["gru"]
+    spot = item.scatter.points()[2]
+    with qtbot.waitSignal(panel.open_config, timeout=2000) as opened:
+        item.sigPointsClicked.emit(item, [spot], None)
+    assert opened.args[0] == BASE.replace(cell="gru", radius=1.0)
+
+
+def test_heatmap_for_two_numeric_parameters_and_click(qtbot, make_panel):
+    panel = make_panel(ExperimentsPanel)
+    set_sweep(panel, "radius", "0.5,1.0,1.5", "hidden_size", "4,8", seeds=1)
+    result = run_and_wait(qtbot, panel)
+    heatmap = panel.plot.heatmap
+    assert heatmap is not None and panel.plot.lines == {}
+    np.testing.assert_allclose(heatmap.values, result.mean["reach"])
+    assert heatmap.values.shape == (3, 2)
+    # click the cell of radius 1.5, hidden 4 (row 2, column 0)
+    panel.show()
+    qtbot.waitExposed(panel)
+    plot = panel.plot.plot
+    scene_point = plot.vb.mapViewToScene(QPointF(0.0, 2.0))
+    widget_point = panel.plot.graphics.mapFromScene(scene_point)
+    with qtbot.waitSignal(panel.open_config, timeout=3000) as opened:
+        qtbot.mouseClick(panel.plot.graphics.viewport(), Qt.MouseButton.LeftButton, pos=widget_point)
+    assert opened.args[0] == BASE.replace(radius=1.5, hidden_size=4)
+
+
+def test_invalid_values_do_not_start(qtbot, make_panel):
+    panel = make_panel(ExperimentsPanel)
+    set_sweep(panel, "radius", "1:2")
+    assert panel.run() is None
+    assert "Not started" in panel.status.text() and "start:stop:num" in panel.status.text()
+    assert not panel.runner.is_running(SWEEP_LANE) and panel.run_button.isEnabled()
+
+
+def test_cancel_stops_and_keeps_no_result(qtbot, make_panel):
+    panel = make_panel(ExperimentsPanel, BASE.replace(hidden_size=24, seq_len=300))
+    set_sweep(panel, "cell", "lstm,gru", "radius", "0.5:1.5:40", seeds=5)
+    panel.run()
+    qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=30000)
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert panel.status.text() == "Cancelled."
+    assert panel.run_button.isEnabled() and not panel.runner.is_running(SWEEP_LANE)
+    assert panel.runner.shutdown(20000)  # the job saw the stop flag and ended
+    assert panel.result is None and panel.progress.value() < 1000
+
+
+def test_export_and_session_round_trip(qtbot, make_panel, tmp_path):
+    panel = make_panel(ExperimentsPanel)
+    set_sweep(panel, "seq_len", "10,20,30", seeds=2)
+    result = run_and_wait(qtbot, panel)
+    written = panel.export(tmp_path / "sweep.csv")
+    assert [p.name for p in written] == ["sweep.csv", "sweep_summary.csv"]
+    assert (tmp_path / "sweep.csv").read_text() == result.rows_csv()
+    panel.export(tmp_path / "sweep.png")
+    panel.export(tmp_path / "sweep.svg")
+    assert (tmp_path / "sweep.png").read_bytes().startswith(b"\x89PNG")
+    assert b"<svg" in (tmp_path / "sweep.svg").read_bytes()
+    with pytest.raises(ValueError):
+        panel.export(tmp_path / "sweep.jpg")
+
+    definition = json.loads(json.dumps(panel.sweep_definition()))
+    other = make_panel(ExperimentsPanel)
+    assert other.set_sweep_definition(definition)
+    assert other.first_param.currentText() == "seq_len" and other.first_values.text() == "10,20,30"
+    assert not other.second_enabled.isChecked() and other.seeds.value() == 2
+    assert other.build_spec() == result.spec
+    assert not other.set_sweep_definition({"first": {"name": "colour", "values": "1"}, "second": {}})
+    assert other.first_param.currentText() == "seq_len"
+
+
+# --------------------------------------------------------------------------- Compare
+
+
+def test_pins_overlay_curves_and_stop_at_four(qtbot, make_panel):
+    panel = make_panel(ComparePanel)
+    first = panel.pin_current()
+    panel.state.update(cell="gru", radius=0.8)
+    second = panel.pin_current("my GRU")
+    qtbot.waitUntil(panel.wait_ready, timeout=20000)
+    assert [p.name for p in panel.pins] == [first.name, "my GRU"]
+    assert first.colour != second.colour
+    curves = panel.plots.decay_curves
+    assert set(curves) == {first.name, "my GRU"}
+    expected = run_fast(BASE.replace(cell="gru", radius=0.8))
+    k, y = curves["my GRU"].getData()
+    np.testing.assert_allclose(k, expected.curve["k"])
+    np.testing.assert_allclose(y, expected.curve["log10_spectral"])
+    assert set(panel.plots.gate_names) == {"i", "f", "g", "o", "r", "z", "n"}
+    assert len(panel.plots.eigen_points["my GRU"].getData()[0]) == BASE.hidden_size
+
+    panel.pin_current()
+    panel.pin_current()
+    assert len(panel.pins) == MAX_PINS and not panel.pin_button.isEnabled()
+    assert panel.pin_current() is None and "At most" in panel.status.text()
+    assert len({p.name for p in panel.pins}) == MAX_PINS  # duplicates got numbered names
+
+    panel.remove_pin(0)
+    assert len(panel.pins) == 3 and first.name not in panel.plots.decay_curves
+    with qtbot.waitSignal(panel.open_config) as opened:
+        panel.pin_list.setCurrentRow(0)
+        qtbot.mouseClick(panel.open_button, Qt.MouseButton.LeftButton)
+    assert opened.args[0] == BASE.replace(cell="gru", radius=0.8)
+
+
+def test_pins_rename_and_json_round_trip(qtbot, make_panel):
+    panel = make_panel(ComparePanel)
+    panel.pin_current()
+    panel.state.update(cell="rnn")
+    panel.pin_current()
+    qtbot.waitUntil(panel.wait_ready, timeout=20000)
+    panel.pin_list.item(1).setText("Elman")  # what an in-place edit does
+    assert panel.pins[1].name == "Elman" and "Elman" in panel.plots.decay_curves
+    data = json.loads(json.dumps(panel.pins_to_json()))
+    other = make_panel(ComparePanel)
+    assert other.set_pins_from_json(data)
+    assert [(p.name, p.colour, p.config) for p in other.pins] == \
+        [(p.name, p.colour, p.config) for p in panel.pins]
+    qtbot.waitUntil(other.wait_ready, timeout=20000)
+    assert set(other.plots.decay_curves) == {p.name for p in panel.pins}
+    bad = [*data[:1], {"name": "x", "colour": "not-a-colour", "config": data[0]["config"]}]
+    assert not other.set_pins_from_json(bad)
+    assert len(other.pins) == 2 and "colour" in other.status.text()
