@@ -110,18 +110,20 @@ class ComparePlots(PlotPanel):
             curve = self.decay.plot(k, finite_or_nan(fast.curve["log10_spectral"]), name=pin.name, connect="finite")
             self.pen(curve, pin.colour)
             self.decay_curves[pin.name] = curve
-            x = np.array([names.index(g) for g in fast.gates], dtype=np.float64) - 0.4 + width * (index + 0.5)
-            heights = np.array([float(np.mean(v)) for v in fast.gates.values()])
-            bars = pg.BarGraphItem(x=x, height=heights, width=width * 0.9, brush=pg.mkBrush(pin.colour),
-                                   pen=pg.mkPen(pin.colour))
-            self.gates.addItem(bars)
-            self.gate_bars[pin.name] = bars
             main = next((s for s in fast.spectra if s.layer == 0 and s.direction == 0 and s.gate in ("h", "g", "n")),
                         fast.spectra[0])
             eig = np.asarray(main.eigenvalues)
             points = self.spectrum.plot(eig.real, eig.imag, pen=None, symbol="o", symbolSize=6,
                                         symbolBrush=pg.mkBrush(pin.colour), symbolPen=pg.mkPen(pin.colour))
             self.eigen_points[pin.name] = points
+            if not fast.gates:  # the Elman RNN has no gates
+                continue
+            x = np.array([names.index(g) for g in fast.gates], dtype=np.float64) - 0.4 + width * (index + 0.5)
+            heights = np.array([float(np.mean(v)) for v in fast.gates.values()])
+            bars = pg.BarGraphItem(x=x, height=heights, width=width * 0.9, brush=pg.mkBrush(pin.colour),
+                                   pen=pg.mkPen(pin.colour))
+            self.gates.addItem(bars)
+            self.gate_bars[pin.name] = bars
         self.gates.getAxis("bottom").setTicks([[(i, g) for i, g in enumerate(names)]])
         lowest = min([0.0, *(float(np.min(b.opts["height"])) for b in self.gate_bars.values())])
         # sigmoid gates live in [0, 1]; a tanh candidate (g, n) can average below 0
