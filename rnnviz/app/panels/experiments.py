@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
                                QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from rnnviz.app.jobs import JobRunner
-from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan
+from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan, finite_range
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 from rnnviz.core.sweep import (CATEGORICAL, METRIC_LABELS, METRICS, SWEEPABLE, SweepAxis, SweepProgress,
@@ -120,7 +120,7 @@ class SweepPlot(PlotPanel):
             self._draw_lines(spec, mean, std, numeric_axis)
         else:
             first, second = spec.axes
-            title = f"{_short_metric(metric)}, mean over {spec.seeds} seed(s)"
+            title = f"{_short_metric(metric)} ({'mean over %d seeds' % spec.seeds if spec.seeds > 1 else '1 seed'})"
             self._build_plot(PARAMETER_LABELS[second.name], PARAMETER_LABELS[first.name], title)
             self._draw_heatmap(spec, mean, metric)
         if metric.startswith("lyapunov") or metric == "log10_norm":
@@ -146,7 +146,12 @@ class SweepPlot(PlotPanel):
             color = PALETTE[index % len(PALETTE)]
             m, s = finite_or_nan(mean[row]), finite_or_nan(std[row])
             lower, upper = m - s, m + s
-            if np.all(np.isfinite(lower)) and np.all(np.isfinite(upper)) and np.any(s > 0):
+            if x_axis.categorical:
+                # categories have no order: error bars, no band and no connecting line
+                bars = pg.ErrorBarItem(x=x, y=np.nan_to_num(m), height=2 * np.nan_to_num(s), beam=0.15,
+                                       pen=pg.mkPen(color, width=1.5))
+                self.plot.addItem(bars)
+            elif np.all(np.isfinite(lower)) and np.all(np.isfinite(upper)) and np.any(s > 0):
                 low_item = pg.PlotDataItem(x, lower)
                 high_item = pg.PlotDataItem(x, upper)
                 fill = QColor(color)
@@ -156,7 +161,11 @@ class SweepPlot(PlotPanel):
             legend = name or PARAMETER_LABELS[x_axis.name][0]
             item = self.plot.plot(x, m, name=name, connect="finite", symbol="o", symbolSize=6,
                                   symbolBrush=color, symbolPen=color)
-            self.pen(item, color)
+            if x_axis.categorical:
+                item.setPen(None)
+                item.setSymbolSize(10)
+            else:
+                self.pen(item, color)
             # grid point index of each x for clicks
             if len(spec.axes) == 1:
                 item.point_indices = np.arange(len(x))
@@ -181,6 +190,13 @@ class SweepPlot(PlotPanel):
                 [[(i, _value_text(v)) for i, v in enumerate(axis.values) if i % step == 0 or i == count - 1]])
         self.plot.setRange(xRange=(-0.5, len(second.values) - 0.5), yRange=(-0.5, len(first.values) - 0.5),
                            padding=0)
+        if mean.size <= 64:  # small grids: write the numbers into the cells
+            low, high = finite_range(mean)
+            for (row, col), value in np.ndenumerate(mean):
+                bright = np.isfinite(value) and (value - low) > 0.6 * (high - low)
+                label = pg.TextItem(f"{value:.3g}", color="k" if bright else "w", anchor=(0.5, 0.5))
+                label.setPos(col, row)
+                self.plot.addItem(label)
 
     # -- interaction -------------------------------------------------------------------------------
     def _hover_text(self, x: float, y: float) -> str:
