@@ -190,3 +190,14 @@ def test_pins_rename_and_json_round_trip(qtbot, make_panel):
     bad = [*data[:1], {"name": "x", "colour": "not-a-colour", "config": data[0]["config"]}]
     assert not other.set_pins_from_json(bad)
     assert len(other.pins) == 2 and "colour" in other.status.text()
+
+
+def test_process_pool_from_the_job_thread_gives_the_serial_result(qtbot, make_panel):
+    from rnnviz.core.sweep import run_sweep
+
+    panel = make_panel(ExperimentsPanel)
+    set_sweep(panel, "radius", "0.5:1.5:5", seeds=2)
+    panel.workers.setValue(2)
+    result = run_and_wait(qtbot, panel)
+    assert result.workers == 2
+    assert result.rows_csv() == run_sweep(result.spec, workers=1).rows_csv()
