@@ -25,6 +25,7 @@ import math
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, fields
@@ -396,38 +397,38 @@ def reach_and_final_norm(J: np.ndarray, t0: int, threshold: float) -> tuple[int,
     reach = the largest k in 1 … T − t0 with ‖P(t0, k)‖₂ ≥ threshold, 0 if none, where
     P(t0, k) = J[t0+k−1] ⋯ J[t0]. A sweep needs the curve only where it crosses the threshold, so
     instead of a spectral norm per k (what the explorer's anchor curve computes) this forms the
-    running products once, brackets ‖P‖₂ by ‖P‖_F/√S ≤ ‖P‖₂ ≤ ‖P‖_F, and computes the spectral
-    norm only for the k whose bracket contains the threshold, scanning down from the largest k.
-    Products are kept near unit norm by exact powers of two, so 1e-400 is no problem.
+    running products once, brackets ‖P‖₂ by ‖P‖_F/√S ≤ ‖P‖₂ ≤ ‖P‖_F, keeps only the products whose
+    bracket contains the threshold, and computes their spectral norms scanning down from the
+    largest k until one reaches it. Products are kept near unit norm by exact powers of two, so
+    norms like 1e-400 are no problem.
     """
     T, S, _ = J.shape
     K = T - t0
-    products = np.empty((K, S, S), dtype=J.dtype)
-    log10_scale = np.zeros(K)
+    level = math.log10(threshold)
+    half_log_size = 0.5 * math.log10(S)
+    undecided: dict[int, tuple[np.ndarray, float]] = {}  # k-1 -> (scaled product, log10 of its scale)
     log10_frobenius = np.full(K, -math.inf)
     P = np.eye(S, dtype=J.dtype)
     exponent = 0
     for k in range(K):
         P = J[t0 + k] @ P
         norm = math.sqrt(float(np.vdot(P, P)))
-        if norm == 0.0:
-            products[k:] = 0.0
+        if norm == 0.0:  # a zero product stays zero
             break
         _, e = math.frexp(norm)
+        log10_frobenius[k] = math.log10(norm) + exponent * LOG10_2
         P = np.ldexp(P, -e)
         exponent += e
-        products[k] = P
-        log10_scale[k] = exponent * LOG10_2
-        log10_frobenius[k] = math.log10(norm) + (exponent - e) * LOG10_2
-    final = float(_log10_spectral(products[-1]) + log10_scale[-1]) if log10_frobenius[-1] > -math.inf else -math.inf
-    level = math.log10(threshold)
-    half_log_size = 0.5 * math.log10(S)
+        if log10_frobenius[k] - half_log_size < level <= log10_frobenius[k]:
+            undecided[k] = (P, exponent * LOG10_2)
+    final = float(_log10_spectral(P) + exponent * LOG10_2) if log10_frobenius[-1] > -math.inf else -math.inf
     for k in range(K - 1, -1, -1):
         if not log10_frobenius[k] >= level:
             continue
-        if log10_frobenius[k] - half_log_size >= level:
+        if k not in undecided:  # even the lower bound reaches the threshold
             return k + 1, final
-        if _log10_spectral(products[k]) + log10_scale[k] >= level:
+        product, log10_scale = undecided[k]
+        if _log10_spectral(product) + log10_scale >= level:
             return k + 1, final
     return 0, final
 
@@ -573,8 +574,6 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
     ``poll_seconds``; when it returns True no new run is started, queued runs are cancelled, running
     ones are told to stop, and Cancelled is raised. Closing the generator early does the same.
     """
-    import time
-
     spec.validate()
     workers = default_workers() if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:

@@ -216,3 +216,25 @@ def test_cancel_stops_the_sweep(workers):
 def test_bad_workers_is_a_config_error():
     with pytest.raises(ConfigError, match="workers"):
         run_sweep(small_spec(), workers=0)
+
+
+def test_reach_decides_products_whose_norm_bounds_straddle_the_threshold():
+    eye = np.eye(4)
+    # P1 = 0.5 I; P2 = 0.9e-6 I: ||P2||_F = 1.8e-6 >= 1e-6 > ||P2||_F / 2, so the spectral norm
+    # (0.9e-6) decides: not reached. P3 = 0.9e-9 I.
+    J = np.stack([0.5 * eye, 1.8e-6 * eye, 1e-3 * eye])
+    reach, final = reach_and_final_norm(J, 0, 1e-6)
+    assert reach == 1 and final == pytest.approx(math.log10(0.9e-9), abs=1e-12)
+    # P2 = diag(1.1e-6, 0, 0, 0): same bracket, spectral norm 1.1e-6 reaches
+    J[1] = np.diag([2.2e-6, 0.0, 0.0, 0.0])
+    assert reach_and_final_norm(J, 0, 1e-6)[0] == 2
+    # not monotone: the largest k counts, P3 = 1e4 * P2
+    J[2] = 1e4 * eye
+    assert reach_and_final_norm(J, 0, 1e-6)[0] == 3
+    assert reach_and_final_norm(J, 1, 1e-6)[0] == 2  # from t0 = 1: 2.2e-6, then 2.2e-2
+    # a zero product has log10 norm -inf and never reaches
+    J[1] = 0.0
+    assert reach_and_final_norm(J, 0, 1e-6) == (1, -math.inf)
+    # 1e-400 is not 0: 100 steps of 1e-4 I from 1e-6 still have an exact log norm
+    tiny = np.stack([1e-4 * eye] * 100)
+    assert reach_and_final_norm(tiny, 0, 1e-301) == (75, pytest.approx(-400.0, abs=1e-9))
