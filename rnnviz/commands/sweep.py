@@ -46,6 +46,11 @@ SWEEP_FLAGS = {
     "--hidden": "hidden_size", "--seq-len": "seq_len", "--forget-bias": "forget_bias",
     "--input-scale": "input_scale",
 }
+SWEEP_HELP = {
+    "cell": "recurrent cell", "activation": "activation", "init": "init scheme",
+    "radius": "spectral radius rho of each recurrent block", "hidden_size": "hidden units",
+    "seq_len": "sequence length T", "forget_bias": "LSTM forget-gate bias", "input_scale": "input scale",
+}
 PLOT_SUFFIXES = (".png", ".svg")
 
 
@@ -59,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default = getattr(DEFAULTS, name)
         choices = f" from {','.join(CATEGORICAL[name])}" if name in CATEGORICAL else ""
         swept.add_argument(flag, dest=name, default=None, metavar="VALUES",
-                           help=f"{name}{choices} (default {default})")
+                           help=f"{SWEEP_HELP[name]}{choices} (default {default})")
     fixed = parser.add_argument_group("fixed parameters")
     fixed.add_argument("--input-size", type=int, default=DEFAULTS.input_size, metavar="N",
                        help=f"input features (default {DEFAULTS.input_size})")
