@@ -111,3 +111,20 @@ def test_bad_input_is_one_line_and_writes_nothing(main, tmp_path, capsys, argume
 def test_missing_output_directory(main, tmp_path, capsys):
     assert main(["sweep", "--radius", "0.5,1", "--out", str(tmp_path / "nope" / "s.csv")]) == 2
     assert "directory does not exist" in capsys.readouterr().err
+
+
+def test_spec_from_run_json_repeats_the_sweep(main, tmp_path, capsys):
+    first = tmp_path / "first"
+    second = tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    assert main(["sweep", *SMALL, "--anchor", "4", "--workers", "1", "--quiet", "--out", str(first / "s.csv")]) == 0
+    assert main(["sweep", "--spec", str(first / "run.json"), "--workers", "2", "--quiet",
+                 "--out", str(second / "s.csv")]) == 0
+    assert (second / "s.csv").read_bytes() == (first / "s.csv").read_bytes()
+    assert main(["sweep", "--spec", str(first / "run.json"), "--seeds", "5", "--out", str(second / "t.csv")]) == 2
+    assert "drop --seeds" in capsys.readouterr().err
+    (tmp_path / "bad.json").write_text("{not json")
+    assert main(["sweep", "--spec", str(tmp_path / "bad.json"), "--out", str(second / "t.csv")]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
+    assert not (second / "t.csv").exists()

@@ -15,7 +15,7 @@ k = 1 ... T-t0, on the whole state s (batch element 0):
 
 --out FILE.csv gets one row per grid point and seed with the full configuration;
 FILE_summary.csv beside it the mean and std over seeds per point; run.json the
-sweep definition, versions and timing. --plot FILE.png (or .svg) draws lines
+sweep definition, versions and timing; --spec run.json repeats that sweep. --plot FILE.png (or .svg) draws lines
 with +-1 std bands (one numeric parameter, optionally one line per cell /
 activation / init) or a heatmap (two numeric parameters). The same command
 always writes the same CSV, whatever --workers is.
@@ -26,6 +26,7 @@ example: rnnviz sweep --cell rnn,lstm,gru --radius 0.5:1.5:21 --seeds 3 --out re
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -52,6 +53,17 @@ SWEEP_HELP = {
     "seq_len": "sequence length T", "forget_bias": "LSTM forget-gate bias", "input_scale": "input scale",
 }
 PLOT_SUFFIXES = (".png", ".svg")
+# flags that --spec replaces (flag -> argparse dest) and their defaults
+FILE_SPEC_CONFLICTS = {
+    "--input-size": "input_size", "--layers": "layers", "--init-scale": "init_scale",
+    "--input-signal": "input_signal", "--anchor": "anchor", "--seed": "seed", "--dtype": "dtype",
+    "--seeds": "seeds", "--metric": "metric", "--threshold": "threshold", "--lyapunov-count": "lyapunov_count",
+}
+DEFAULT_ARGUMENTS = {
+    "input_size": DEFAULTS.input_size, "layers": DEFAULTS.num_layers, "init_scale": None,
+    "input_signal": DEFAULTS.input_signal, "anchor": DEFAULTS.anchor, "seed": DEFAULTS.seed,
+    "dtype": DEFAULTS.dtype, "seeds": 3, "metric": ",".join(METRICS), "threshold": 1e-6, "lyapunov_count": 1,
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -78,11 +90,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help=f"anchor step t0 (default {DEFAULTS.anchor})")
     fixed.add_argument("--seed", type=int, default=DEFAULTS.seed, help="first seed (default 0)")
     fixed.add_argument("--dtype", default=DEFAULTS.dtype, help="float64 or float32 (default float64)")
+    fixed.add_argument("--spec", default=None, metavar="FILE.json",
+                       help="repeat a sweep: its definition from a run.json (or a saved sweep definition); "
+                       "parameter and measurement flags are then not allowed")
     output = parser.add_argument_group("measurement and output")
-    output.add_argument("--seeds", type=int, default=3, metavar="N", help="seeds per grid point (default 3)")
+    output.add_argument("--seeds", type=int, default=DEFAULT_ARGUMENTS["seeds"], metavar="N", help="seeds per grid point (default 3)")
     output.add_argument("--metric", default=",".join(METRICS), metavar="LIST",
                      help=f"comma-separated subset of {','.join(METRICS)} (default all)")
-    output.add_argument("--threshold", type=float, default=1e-6, help="norm that counts as reached (default 1e-6)")
+    output.add_argument("--threshold", type=float, default=DEFAULT_ARGUMENTS["threshold"], help="norm that counts as reached (default 1e-6)")
     output.add_argument("--lyapunov-count", type=int, default=1, metavar="M",
                      help="number of leading Lyapunov exponents (default 1)")
     output.add_argument("--workers", type=int, default=None, metavar="N",
@@ -95,8 +110,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def spec_from_file(path) -> SweepSpec:
+    """The sweep definition in a run.json (its "spec") or in a file holding just the definition."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"--spec: cannot read {path.name}: {error}") from None
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"--spec: {path.name} is not valid JSON ({error.msg} at line {error.lineno})") from None
+    if isinstance(data, dict) and "spec" in data:
+        data = data["spec"]
+    try:
+        return SweepSpec.from_dict(data)
+    except ConfigError as error:
+        raise ConfigError(f"--spec {path.name}: {error}") from None
+
+
 def spec_from_args(args: argparse.Namespace) -> SweepSpec:
     """The SweepSpec described by the command line; ConfigError with one line if it is not valid."""
+    if args.spec is not None:
+        given = [flag for flag, name in SWEEP_FLAGS.items() if getattr(args, name) is not None]
+        given += [flag for flag, dest in FILE_SPEC_CONFLICTS.items()
+                  if getattr(args, dest) != DEFAULT_ARGUMENTS[dest]]
+        if given:
+            raise ConfigError(f"--spec defines the whole sweep; drop {', '.join(given)}")
+        return spec_from_file(args.spec)
     fixed, axes = {}, []
     for flag, name in SWEEP_FLAGS.items():
         text = getattr(args, name)
