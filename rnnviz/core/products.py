@@ -14,7 +14,7 @@ integer exponents that are carried aside make 1e-400 and 1e+400 come out exactly
 itself is only ever rounded by the matrix multiplications).  A product that is exactly zero (dead
 ReLU units, a zero Jacobian) has log10 norm ``-inf``.
 
-Spectral norms come from warm-started subspace iteration on PᵀP with Rayleigh-Ritz (``subspace``
+Spectral norms come from warm-started krylov iteration on PᵀP with Rayleigh-Ritz (``krylov``
 vectors, 1 = plain power iteration), started from the previous k's leading right singular vectors
 (for growing k they converge to the Oseledets directions, so few iterations per step are needed).
 With ``y`` the top Ritz vector the two estimates ``‖P y‖ <= ‖PᵀP y‖/‖P y‖ = σ̂`` are both lower bounds
@@ -186,87 +186,113 @@ def _row_norms(u: np.ndarray) -> np.ndarray:
     return np.sqrt(_sum_squares(u).astype(np.float64))
 
 
-def _orthonormal_columns(Y: np.ndarray) -> np.ndarray:
-    """Orthonormal basis of the columns of Y: (m, b, p), column order kept (QR).
+def _start_vector(P_rows: np.ndarray) -> np.ndarray:
+    """A start vector (b,) for a new product P (given as its (b, b) rows): its largest row.
 
-    Householder QR always returns orthonormal columns, also for zero or dependent columns, and
-    Q[:, :i] depends only on Y[:, :i], so the leading (top Ritz) direction stays exact.
-    """
-    return np.linalg.qr(Y)[0]
-
-
-def _start_subspace(P_rows: np.ndarray, p: int) -> np.ndarray:
-    """Start vectors (b, p) for a new product P (given as its (b, b) rows): its p largest rows.
-
-    The largest row r gives ‖P r‖/‖r‖ >= ‖r‖ >= ‖P‖_F/√b, the lower bound of σ_max.
+    With the largest row r, ‖P r‖/‖r‖ >= ‖r‖ >= ‖P‖_F/√b, the lower bound of σ_max.
     """
     row_sq = _sum_squares(P_rows).astype(np.float64)
-    top = np.argsort(row_sq)[::-1][:p]
-    Y = P_rows[top].T.copy()
-    for i in range(p):
-        if row_sq[top[i]] == 0.0:  # zero rows: fill with unit vectors, QR sorts out the rest
-            Y[:, i] = 0.0
-            Y[i, i] = 1.0
-    return _orthonormal_columns(Y[None])[0]
+    i = int(np.argmax(row_sq))
+    v = np.zeros(P_rows.shape[1], dtype=P_rows.dtype)
+    if row_sq[i] > 0.0:
+        v[:] = P_rows[i] / np.sqrt(row_sq[i])
+    else:
+        v[0] = 1.0
+    return v
 
 
-def _subspace_iteration(
-    X: np.ndarray, V: np.ndarray, fro_sq: np.ndarray, tol: float, max_iter: int
-) -> np.ndarray:
-    """Spectral norms of P_j = X[j]ᵀ by warm-started subspace iteration on PᵀP.
+def _inverse(norms: np.ndarray) -> np.ndarray:
+    """1/norms, 0 where norms is 0 (a Krylov breakdown or a zero product)."""
+    return np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0.0)
 
-    X: (m, b, b), X[j] = P_jᵀ (may be a strided view).  V: (m, b, p) orthonormal start vectors,
-    updated in place (the new leading right singular subspace).  fro_sq: (m,) float64 ‖P_j‖_F².
-    Returns sigma: (m,) float64 (0 for a zero product), and the number of product-iterations run.
 
-    One iteration: U = P V, Rayleigh-Ritz on G = UᵀU = VᵀPᵀPV (Ritz values θ, vectors z),
-    W = PᵀU z.  For the top Ritz vector y = V z₁: ‖P y‖ = √θ₁ and ‖PᵀP y‖/‖P y‖ = ‖W₁‖/√θ₁ are
-    both lower bounds of σ_max; their relative gap is the stopping test.  A p-dimensional
-    subspace converges like (σ_{p+1}/σ₁)² per iteration instead of (σ₂/σ₁)², which matters for
-    products of random-like Jacobians whose top singular values are close.
+def _project_out(vec: np.ndarray, basis: np.ndarray) -> None:
+    """vec -= basis basisᵀ vec in place (classical Gram-Schmidt).  vec: (m, b), basis: (m, j, b)."""
+    coeff = np.matmul(basis, vec[:, :, None])  # (m, j, 1)
+    vec -= np.matmul(coeff.transpose(0, 2, 1), basis)[:, 0, :]
+
+
+def _lanczos_iteration(
+    X: np.ndarray, V: np.ndarray, fro_sq: np.ndarray, tol: float, max_iter: int, krylov: int
+) -> tuple[np.ndarray, int]:
+    """Spectral norms of P_j = X[j]ᵀ by warm-started Golub-Kahan-Lanczos bidiagonalisation.
+
+    X: (m, b, b), X[j] = P_jᵀ (may be a strided view).  V: (m, b) unit start vectors, updated in
+    place to the top right Ritz vectors.  fro_sq: (m,) float64 ‖P_j‖_F².  ``krylov`` Lanczos steps
+    per restart (restarted from the top Ritz vector), at most ``max_iter`` steps in all.
+    Returns sigma: (m,) float64 (0 for a zero product) and the number of product-steps run.
+
+    Step j: u_j = P v_j - β_j u_{j-1}, α_j = ‖u_j‖; v_{j+1} = Pᵀ u_j - α_j v_j, β_{j+1} = ‖v_{j+1}‖
+    (fully reorthogonalised), so P V_j = U_j B_j with B_j upper bidiagonal.  The top singular
+    triple (σ̃, x, y) of B_j gives the Ritz value σ̃ <= σ_max and the residual
+    r = ‖Pᵀ(U_j x) - σ̃ V_j y‖ = β_{j+1}|x_j|; iteration stops when r²/(2σ̃²) <= tol, which is the
+    same relative gap g = (‖Pᵀũ‖ - σ̃)/‖Pᵀũ‖ as for power iteration.  Krylov spaces converge for
+    clustered top singular values (orthogonal-like Jacobians) far faster than power iteration.
     """
-    m, b, p = V.shape
+    m, b, _ = X.shape
+    dtype = X.dtype
     sigma = np.zeros(m)
     live = fro_sq > 0.0
     if not live.any():
         return sigma, 0
     lower = np.sqrt(fro_sq / b) * (1.0 - 1e-3)
+    steps_max = max(1, min(int(krylov), b))
     pending = np.flatnonzero(live)
     lo, hi = int(pending[0]), int(pending[-1]) + 1
-    dtype = V.dtype
-    iterations = 0
-    for _ in range(max_iter):
-        iterations += hi - lo
-        # Iterate on the contiguous range that still holds unconverged items: usually the
-        # newest products (small k) at the end of the chunk.
+    work = 0
+    steps_done = 0
+    while True:
+        # One restart cycle on the contiguous range that still holds unconverged items.
         Xs, Vs = X[lo:hi], V[lo:hi]
-        U = np.matmul(Xs.transpose(0, 2, 1), Vs)  # P V: (mm, b, p)
-        G = np.matmul(U.transpose(0, 2, 1), U).astype(np.float64)
-        theta, Z = np.linalg.eigh(G)
-        theta, Z = theta[:, ::-1], Z[:, :, ::-1]  # descending
-        UZ = np.matmul(U, Z.astype(dtype))  # P y_i, orthogonal columns of norm √θ_i
-        W = np.matmul(Xs, UZ)  # Pᵀ P y_i
-        col_norms = np.sqrt(np.einsum("jai,jai->ji", W, W).astype(np.float64))
-        s_lo = np.sqrt(np.maximum(theta[:, 0], 0.0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            est = np.where(s_lo > 0.0, col_norms[:, 0] / s_lo, 0.0)
-            gap = np.where(est > 0.0, (est - s_lo) / est, np.inf)
-            scale = np.where(col_norms > 0.0, 1.0 / col_norms, 1.0)
+        mm = hi - lo
+        Vb = np.empty((mm, steps_max + 1, b), dtype=dtype)
+        Ub = np.empty((mm, steps_max, b), dtype=dtype)
+        alpha = np.zeros((mm, steps_max))
+        beta = np.zeros((mm, steps_max + 1))
+        Vb[:, 0] = Vs
         alive = live[lo:hi]
-        bad = alive & (est < lower[lo:hi])
-        Y = W * scale[:, None, :].astype(dtype)
+        for j in range(steps_max):
+            u = np.matmul(Vb[:, j, None, :], Xs)[:, 0, :]  # P v_j
+            if j > 0:
+                _project_out(u, Ub[:, :j])
+            alpha[:, j] = _row_norms(u)
+            np.multiply(u, _inverse(alpha[:, j])[:, None].astype(dtype), out=Ub[:, j])
+            v = np.matmul(Xs, Ub[:, j, :, None])[:, :, 0]  # Pᵀ u_j
+            _project_out(v, Vb[:, : j + 1])
+            beta[:, j + 1] = _row_norms(v)
+            np.multiply(v, _inverse(beta[:, j + 1])[:, None].astype(dtype), out=Vb[:, j + 1])
+            work += mm
+            steps_done += 1
+            n = j + 1
+            last = n == steps_max or steps_done >= max_iter
+            if n % 2 and not last and n > 1:
+                continue  # the small SVD is checked every second step: it costs as much as a step
+            B = np.zeros((mm, n, n))
+            idx = np.arange(n)
+            B[:, idx, idx] = alpha[:, :n]
+            B[:, idx[:-1], idx[1:]] = beta[:, 1:n]
+            left, sv, right_t = np.linalg.svd(B)
+            theta = sv[:, 0]
+            resid = beta[:, n] * np.abs(left[:, n - 1, 0])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gap = np.where(theta > 0.0, 0.5 * (resid / theta) ** 2, np.inf)
+            done = ~alive | ((gap <= tol) & (theta >= lower[lo:hi]))
+            if done.all() or last:
+                break
+        # Top right Ritz vector: the warm start of the next cycle and of the next k.
+        ritz = np.matmul(right_t[:, :1, :].astype(dtype), Vb[:, :n])[:, 0, :]
+        Vs[...] = ritz * _inverse(_row_norms(ritz))[:, None].astype(dtype)
+        sigma[lo:hi] = np.where(alive, theta, 0.0)
+        bad = alive & (theta < lower[lo:hi])
         for j in np.flatnonzero(bad):
-            # A warm start that lies (numerically) in the null space, e.g. after a dead unit:
-            # restart from the largest rows of P.
-            Y[j] = _start_subspace(Xs[j].T, p)
-        Vs[...] = _orthonormal_columns(Y)
-        sigma[lo:hi] = np.where(alive, est, 0.0)
-        todo = alive & (bad | (gap > tol))
-        if not todo.any():
+            # The warm start lies (numerically) in the null space, e.g. after a dead unit:
+            # restart from the largest row of P.
+            Vs[j] = _start_vector(Xs[j].T)
+        if done.all() or steps_done >= max_iter:
             break
-        pending = np.flatnonzero(todo)
+        pending = np.flatnonzero(~done)
         lo, hi = lo + int(pending[0]), lo + int(pending[-1]) + 1
-    return sigma, iterations
+    return sigma, work
 
 
 # --------------------------------------------------------------------------- the engine
@@ -281,13 +307,10 @@ class _Chunk:
 
     __slots__ = ("X", "V", "block_V", "exp2", "rows", "lo", "count")
 
-    def __init__(self, capacity, size, dtype, block_sizes: dict[str, int], subspace: int):
+    def __init__(self, capacity, size, dtype, block_sizes: dict[str, int]):
         self.X = np.empty((capacity, size, size), dtype=dtype)
-        self.V = np.zeros((capacity, size, min(subspace, size)), dtype=dtype)
-        self.block_V = {
-            n: np.zeros((capacity, b, min(subspace, b)), dtype=dtype)
-            for n, b in block_sizes.items()
-        }
+        self.V = np.zeros((capacity, size), dtype=dtype)
+        self.block_V = {n: np.zeros((capacity, b), dtype=dtype) for n, b in block_sizes.items()}
         self.exp2 = np.zeros(capacity, dtype=np.int64)  # P_true = P_stored * 2**exp2
         self.rows = np.zeros(capacity, dtype=np.int64)  # row of the map (index into starts)
         self.lo = 0
@@ -297,7 +320,7 @@ class _Chunk:
 class _ProductEngine:
     """Extends running products step by step and writes their norms into map arrays."""
 
-    def __init__(self, J, starts, max_k, blocks, tol, max_iter, chunk_blocks, subspace):
+    def __init__(self, J, starts, max_k, blocks, tol, max_iter, chunk_blocks, krylov):
         self.J = J
         self.T, self.S = J.shape[0], J.shape[1]
         self.dtype = J.dtype
@@ -307,7 +330,7 @@ class _ProductEngine:
         eps = float(np.finfo(self.dtype).eps)
         self.tol = max(float(tol), 50.0 * eps)
         self.max_iter = int(max_iter)
-        self.subspace = int(subspace)
+        self.krylov = int(krylov)
         self.iterations = 0  # product-iterations done (each costs two passes over one product)
         self.rescale_log2 = _RESCALE_LOG2[self.dtype]
         if chunk_blocks is None:
@@ -340,7 +363,7 @@ class _ProductEngine:
     def _open_chain(self, row: int, Js: np.ndarray) -> None:
         if not self.chunks or self.chunks[-1].count == self.capacity:
             chunk = self.free.pop() if self.free else _Chunk(
-                self.capacity, self.S, self.dtype, self.block_sizes, self.subspace
+                self.capacity, self.S, self.dtype, self.block_sizes
             )
             chunk.lo = chunk.count = 0
             self.chunks.append(chunk)
@@ -351,9 +374,9 @@ class _ProductEngine:
         np.fill_diagonal(chunk.X[j], 1.0)
         chunk.exp2[j] = 0
         chunk.rows[j] = row
-        chunk.V[j] = _start_subspace(Js, chunk.V.shape[2])
+        chunk.V[j] = _start_vector(Js)
         for name, sl in self.blocks.items():
-            chunk.block_V[name][j] = _start_subspace(Js[sl, sl], chunk.block_V[name].shape[2])
+            chunk.block_V[name][j] = _start_vector(Js[sl, sl])
         chunk.count += 1
 
     def step(self, e: int) -> None:
@@ -387,7 +410,9 @@ class _ProductEngine:
         m = hi - lo
         flat = X.reshape(m, -1)
         fro_sq = _sum_squares(flat).astype(np.float64)
-        sigma, its = _subspace_iteration(X, chunk.V[lo:hi], fro_sq, self.tol, self.max_iter)
+        sigma, its = _lanczos_iteration(
+            X, chunk.V[lo:hi], fro_sq, self.tol, self.max_iter, self.krylov
+        )
         self.iterations += its
         rows = chunk.rows[lo:hi]
         cols = e - self.starts[rows]
@@ -398,8 +423,8 @@ class _ProductEngine:
             for name, sl in self.blocks.items():
                 Xb = X[:, sl, sl]
                 fb = np.einsum("jab,jab->j", Xb, Xb).astype(np.float64)
-                sb, its = _subspace_iteration(
-                    Xb, chunk.block_V[name][lo:hi], fb, self.tol, self.max_iter
+                sb, its = _lanczos_iteration(
+                    Xb, chunk.block_V[name][lo:hi], fb, self.tol, self.max_iter, self.krylov
                 )
                 self.iterations += its
                 spec_map, fro_map = self.block_maps[name]
@@ -436,7 +461,7 @@ class _ProductEngine:
 
 
 def _make_engine(
-    J, starts, max_k, blocks, tol, max_iter, chunk_blocks, subspace=4
+    J, starts, max_k, blocks, tol, max_iter, chunk_blocks, krylov=8
 ) -> _ProductEngine:
     """Validate the arguments (J already through _as_jacobian_stack) and build the engine."""
     T, S = J.shape[0], J.shape[1]
@@ -451,10 +476,10 @@ def _make_engine(
         raise ValueError(f"tol must be > 0, got {tol}")
     if int(max_iter) < 1:
         raise ValueError(f"max_iter must be >= 1, got {max_iter}")
-    if int(subspace) < 1:
-        raise ValueError(f"subspace must be >= 1, got {subspace}")
+    if int(krylov) < 2:
+        raise ValueError(f"krylov must be >= 2, got {krylov}")
     return _ProductEngine(
-        J, starts, max_k, _block_slices(blocks, S), tol, max_iter, chunk_blocks, subspace
+        J, starts, max_k, _block_slices(blocks, S), tol, max_iter, chunk_blocks, krylov
     )
 
 
@@ -467,7 +492,7 @@ def anchor_curve(
     blocks: Mapping[str, slice] | None = None,
     tol: float = 1e-10,
     max_iter: int = 100,
-    subspace: int = 4,
+    krylov: int = 8,
 ) -> ProductNorms:
     """log10 norms of P(t0, k) = ∂s_{t0+k}/∂s_{t0} for k = 1 .. T - t0.
 
@@ -475,13 +500,13 @@ def anchor_curve(
     blocks: optional name -> slice of the state, e.g. {"hidden": slice(0, H), "cell": slice(H, 2H)}
         for the h→h and c→c blocks of an LSTM product.
     tol, max_iter: power-iteration stopping rule (see the module docstring for the accuracy).
-    subspace: number of vectors iterated together (Rayleigh-Ritz); 1 = plain power iteration.
+    krylov: Lanczos steps per restart (>= 2).
     """
     J = _as_jacobian_stack(J)
     T = J.shape[0]
     if isinstance(t0, bool) or not isinstance(t0, (int, np.integer)) or not 0 <= t0 <= T - 1:
         raise ValueError(f"anchor t0 must be an integer in 0..{T - 1} (T = {T}), got {t0!r}")
-    engine = _make_engine(J, [int(t0)], None, blocks, tol, max_iter, 1, subspace)
+    engine = _make_engine(J, [int(t0)], None, blocks, tol, max_iter, 1, krylov)
     for e in range(engine.first_step, engine.last_step + 1):
         engine.step(e)
     return ProductNorms(
@@ -501,7 +526,7 @@ def iter_norm_map(
     blocks: Mapping[str, slice] | None = None,
     tol: float = 1e-10,
     max_iter: int = 100,
-    subspace: int = 4,
+    krylov: int = 8,
     chunk_blocks: int | None = None,
     interval: float = 0.05,
     should_stop: Callable[[], bool] | None = None,
@@ -514,7 +539,7 @@ def iter_norm_map(
     Arguments as for :func:`norm_map`.
     """
     engine = _make_engine(
-        _as_jacobian_stack(J), starts, max_k, blocks, tol, max_iter, chunk_blocks, subspace
+        _as_jacobian_stack(J), starts, max_k, blocks, tol, max_iter, chunk_blocks, krylov
     )
     last = time.perf_counter()
     for e in range(engine.first_step, engine.last_step + 1):
@@ -536,7 +561,7 @@ def norm_map(
     blocks: Mapping[str, slice] | None = None,
     tol: float = 1e-10,
     max_iter: int = 100,
-    subspace: int = 4,
+    krylov: int = 8,
     chunk_blocks: int | None = None,
     progress: Callable[[float], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -557,7 +582,7 @@ def norm_map(
     GEMM per step over all products that end at that step.
     """
     engine = _make_engine(
-        _as_jacobian_stack(J), starts, max_k, blocks, tol, max_iter, chunk_blocks, subspace
+        _as_jacobian_stack(J), starts, max_k, blocks, tol, max_iter, chunk_blocks, krylov
     )
     last = time.perf_counter()
     total = max(engine.total_work, 1)
