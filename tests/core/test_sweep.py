@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import math
+import multiprocessing
 
 import numpy as np
 import pytest
@@ -211,6 +212,15 @@ def test_cancel_stops_the_sweep(workers):
             seen.append(event)
     assert 2 <= len(seen) < spec.num_runs
     assert all(e.result is None for e in seen)
+    assert multiprocessing.active_children() == []  # the pool's processes are gone
+
+
+def test_closing_the_generator_early_shuts_the_pool_down():
+    events = iter_sweep(small_spec(seeds=6), workers=2)
+    first = next(events)
+    assert first.done == 1 and first.result is None
+    events.close()
+    assert multiprocessing.active_children() == []
 
 
 def test_bad_workers_is_a_config_error():
