@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.panels = [panel_class() for panel_class in PANEL_CLASSES]
+        self.focused_plot: str | None = None
+        self._plot_rows: list[QSplitter] = []
         self.panel_by_name = {panel.name: panel for panel in self.panels}
         self.explorer = self._build_explorer_tab()
         self.add_tab(self.explorer, "Explorer")
@@ -94,6 +96,17 @@ class MainWindow(QMainWindow):
         """Add a top-level tab (the lead's Trainer and Experiments views use this)."""
         return self.tabs.addTab(widget, title)
 
+    def focus_plot(self, name: str | None) -> None:
+        """Show only the plot called ``name`` (None, or the focused one again: every plot)."""
+        if name is not None and name == self.focused_plot:
+            name = None
+        self.focused_plot = name
+        for panel in self.panels:
+            panel.setVisible(name is None or panel.name == name)
+        for row in self._plot_rows:
+            row.setVisible(any(not row.widget(i).isHidden() for i in range(row.count())))
+        self.show_all_action.setEnabled(name is not None)
+
     def _build_explorer_tab(self) -> QWidget:
         rows = QSplitter(Qt.Orientation.Vertical)
         rows.setObjectName("explorer")
@@ -106,6 +119,7 @@ class MainWindow(QMainWindow):
                 row.setStretchFactor(index, 1)
             row.setSizes([1000] * len(row_panels))
             rows.addWidget(row)
+            self._plot_rows.append(row)
         return rows
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -191,6 +205,13 @@ class MainWindow(QMainWindow):
         self.presentation_action = self._action(view_menu, "&Presentation mode", self.set_presentation_mode,
                                                 "F11", "Full screen, large fonts and thick lines for lectures",
                                                 checkable=True)
+        self.show_all_action = self._action(view_menu, "Show &all plots", lambda: self.focus_plot(None), "Esc",
+                                            "Back to all six plots (double-click a plot to show it alone)")
+        self.show_all_action.setEnabled(False)
+        focus_menu = view_menu.addMenu("Show one &plot")
+        for number, panel in enumerate(self.panels, start=1):
+            self._action(focus_menu, panel.title, lambda _=False, n=panel.name: self.focus_plot(n), f"Alt+{number}",
+                         f"Show only the {panel.title} plot")
         view_menu.addSeparator()
         view_menu.addAction(self.controls_dock.toggleViewAction())
         view_menu.addAction(self.equations_dock.toggleViewAction())
@@ -213,6 +234,8 @@ class MainWindow(QMainWindow):
         self.compute.gradcheck_failed.connect(
             lambda message: self.gradcheck_label.setText("gradient check: error"))
         self.panel_by_name["map"].anchor_clicked.connect(lambda anchor: state.update(anchor=anchor))
+        for panel in self.panels:
+            panel.focus_requested.connect(self.focus_plot)
 
     # -- results -------------------------------------------------------------------------------
     def _on_fast(self, fast) -> None:
@@ -256,7 +279,8 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         text = ("Ctrl+O open session · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
-                "F11 presentation mode · Ctrl+G check gradients · F1 this help · Ctrl+Q quit")
+                "F11 presentation mode · Alt+1…6 show one plot (or double-click it) · Esc all plots · "
+                "Ctrl+G check gradients · F1 this help · Ctrl+Q quit")
         box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", text, QMessageBox.StandardButton.Ok,
                           self)
         box.open()
@@ -404,6 +428,8 @@ class MainWindow(QMainWindow):
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
         self.equations.set_font_size(PRESENTATION_FONT_PT + 2 if on else 11)
+        self.controls_dock.setMinimumWidth(470 if on else 300)
+        self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         if full_screen:
             if on:
                 self.showFullScreen()

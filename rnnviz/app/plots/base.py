@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -112,6 +112,16 @@ class Heatmap:
         self.values = None
         self.image.clear()
 
+    def set_font(self, points: int) -> None:
+        font = QFont()
+        font.setPointSize(points)
+        axis = self.colorbar.axis
+        axis.setStyle(tickFont=font)
+        axis.setTextPen(pg.mkPen("k"))
+        axis.setWidth(int(points * 4.5))
+        if axis.label.isVisible():
+            axis.label.setFont(font)
+
     def value_at(self, x: float, y: float) -> float | None:
         """The shown value at data point (x, y), or None outside the image."""
         if self.values is None:
@@ -133,6 +143,8 @@ class PlotPanel(QWidget):
 
     name = "plot"
     title = "Plot"
+    #: Emitted with the panel's name on a double click: the window shows this plot alone (or all again).
+    focus_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -140,6 +152,8 @@ class PlotPanel(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.graphics.setMinimumSize(260, 200)
+        self.graphics.setToolTip("Double-click: show this plot alone / all plots again. "
+                                 "Right-click: pyqtgraph menu (view, export). Mouse wheel: zoom.")
         self.readout = QLabel(" ")
         self.readout.setObjectName(f"readout_{self.name}")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -153,7 +167,9 @@ class PlotPanel(QWidget):
         self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
         self._pens: list[tuple[object, str, str, float]] = []
         self._external_legends: list[pg.LegendItem] = []
+        self._heatmaps: list[Heatmap] = []
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self._hover: list[tuple[pg.PlotItem, callable]] = []
         self.fast = None
 
@@ -227,7 +243,8 @@ class PlotPanel(QWidget):
         # ("50000 mstep"), which is wrong for step counts.
         for side, (text, units) in (("bottom", x_label), ("left", y_label)):
             if text:
-                plot.setLabel(side, f"{text} ({units})" if units else text, **label_style)
+                plot.setLabel(side, f"{text} ({units})" if units else text, siPrefixEnableRanges=(),
+                              **label_style)
             else:
                 plot.getAxis(side).showLabel(False)
         tick_font = QFont()
@@ -236,7 +253,11 @@ class PlotPanel(QWidget):
             axis = plot.getAxis(axis_name)
             axis.setStyle(tickFont=tick_font)
             axis.setTextPen(pg.mkPen("k"))
+            # pyqtgraph 0.14 rescales a unit-less axis spanning (0, 1] by 1000 ("x0.001") even with
+            # auto SI prefixes disabled; an empty set of enabling ranges switches it off for good.
             axis.enableAutoSIPrefix(False)
+            axis.setSIPrefixEnableRanges(())
+            axis.updateAutoSIPrefix()
         # Keep large-font tick labels from being clipped.
         plot.getAxis("left").setWidth(int(font_pt * getattr(plot, "left_axis_chars", 5.5)))
         plot.getAxis("bottom").setHeight(int(font_pt * (3.6 if x_label[0] else 2.2)))
@@ -244,9 +265,10 @@ class PlotPanel(QWidget):
             plot.getAxis("bottom").setStyle(showValues=False)
             plot.getAxis("bottom").setHeight(4)
         if plot.legend is not None:
-            plot.legend.setLabelTextSize(f"{font_pt}pt")
+            legend_pt = self.legend_pt()
+            plot.legend.setLabelTextSize(f"{legend_pt}pt")
             for _sample, label in plot.legend.items:
-                label.setText(label.text, size=f"{font_pt}pt")
+                label.setText(label.text, size=f"{legend_pt}pt")
 
     @staticmethod
     def place_legend(plot: pg.PlotItem, corner: str) -> None:
@@ -266,12 +288,28 @@ class PlotPanel(QWidget):
         for item, color, style, scale in self._pens:
             item.setPen(self._make_pen(color, style, scale))
         for legend in self._external_legends:
-            legend.setLabelTextSize(f"{self.style['font_pt']}pt")
+            legend.setLabelTextSize(f"{self.legend_pt()}pt")
             for _sample, label in legend.items:
-                label.setText(label.text, size=f"{self.style['font_pt']}pt")
+                label.setText(label.text, size=f"{self.legend_pt()}pt")
+        for heatmap in self._heatmaps:
+            heatmap.set_font(self.style["font_pt"])
         font = self.readout.font()
         font.setPointSize(self.style["font_pt"])
         self.readout.setFont(font)
+
+    def legend_pt(self) -> int:
+        """Legends a little smaller than axis text, so they cover less of the data."""
+        return max(8, int(round(self.style["font_pt"] * 0.85)))
+
+    def register_heatmap(self, heatmap: "Heatmap") -> "Heatmap":
+        """Let the heatmap's colour bar follow presentation mode."""
+        self._heatmaps.append(heatmap)
+        heatmap.set_font(self.style["font_pt"])
+        return heatmap
+
+    def _on_mouse_clicked(self, event) -> None:
+        if event.double() and event.button() == Qt.MouseButton.LeftButton:
+            self.focus_requested.emit(self.name)
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         for plot, hover in self._hover:

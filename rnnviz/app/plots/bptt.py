@@ -33,7 +33,7 @@ class BpttPanel(PlotPanel):
         self.legend.addItem(self.window_sample, "truncation window")
         self.item_plot = self.add_plot(2, 0, "Itemized ‖∂L_τ/∂hₜ‖",
                                        ("state step t", None), ("loss step τ", None), hover=self._hover_item)
-        self.itemized = Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L_τ/∂hₜ‖")
+        self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L_τ/∂hₜ‖"))
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
         self.graphics.ci.layout.setRowStretchFactor(2, 3)
         self.log_norms = np.zeros(0)

@@ -25,6 +25,7 @@ class GatesPanel(PlotPanel):
         self.saturation_curves = {}
         self.summary = None
         self._gate_plots = []
+        self.note = None
 
     def _rebuild(self, gate_names: tuple[str, ...]) -> None:
         self.graphics.clear()
@@ -32,11 +33,21 @@ class GatesPanel(PlotPanel):
         self._hover.clear()
         self._pens.clear()
         self._external_legends.clear()
+        self._heatmaps.clear()
         self.heatmaps.clear()
         self.mean_curves.clear()
         self.saturation_curves.clear()
         self.gate_names = gate_names
         self._gate_plots = []
+        self.note = None
+        if not gate_names:
+            # The Elman RNN has no gates: say so instead of showing an empty panel.
+            self.note = self.graphics.addLabel(
+                "<b>The Elman RNN has no gates.</b><br>Its only nonlinearity is φ in hₜ = φ(…):<br>"
+                "see the hidden state (saturated units sit at ±1)<br>and the spectrum (γ·σ_max).",
+                row=0, col=0, size=f"{self.style['font_pt'] + 2}pt", color="#333333")
+            self.summary = None
+            return
         # One column: time runs along x in every row, so the rows line up step for step.
         for index, gate in enumerate(gate_names):
             title = "Gates: activation per unit and step" if index == 0 else ""
@@ -44,9 +55,9 @@ class GatesPanel(PlotPanel):
                                  left_axis_chars=4.0, hide_x_values=True,
                                  hover=lambda x, y, gate=gate: self._hover_heatmap(gate, x, y))
             if gate in SIGMOID_GATES:
-                self.heatmaps[gate] = Heatmap(plot, "viridis", None, levels=(0.0, 1.0), few_ticks=True)
+                self.heatmaps[gate] = self.register_heatmap(Heatmap(plot, "viridis", None, levels=(0.0, 1.0), few_ticks=True))
             else:
-                self.heatmaps[gate] = Heatmap(plot, "CET-D1", None, symmetric=True, few_ticks=True)
+                self.heatmaps[gate] = self.register_heatmap(Heatmap(plot, "CET-D1", None, symmetric=True, few_ticks=True))
             if self.heatmap_plots():
                 plot.setXLink(self.heatmap_plots()[0])
             self._gate_plots.append(plot)
@@ -68,8 +79,14 @@ class GatesPanel(PlotPanel):
             if gate in SIGMOID_GATES:
                 color = PALETTE[index % len(PALETTE)]
                 self.saturation_curves[gate] = self.pen(self.summary.plot(), color, "dash", 0.7)
-                self.summary_legend.addItem(self.saturation_curves[gate], f"{gate} saturated")
+                self.summary_legend.addItem(self.saturation_curves[gate], f"{gate} sat.")
         self.set_presentation(self.style["line_width"] > 2.0)
+
+    def set_presentation(self, on: bool) -> None:
+        super().set_presentation(on)
+        if self.summary is not None:
+            # Large fonts: fewer legend columns, or the legend alone is wider than the panel.
+            self.summary_legend.setColumnCount(2 if on else max(1, len(self.gate_names)))
 
     def heatmap_plots(self) -> list:
         return list(self._gate_plots)
@@ -77,8 +94,10 @@ class GatesPanel(PlotPanel):
     def show_fast(self, fast) -> None:
         self.fast = fast
         gate_names = tuple(fast.gates)
-        if gate_names != self.gate_names:
+        if gate_names != self.gate_names or (not gate_names and self.note is None):
             self._rebuild(gate_names)
+        if not gate_names:
+            return
         for gate in gate_names:
             activations = np.asarray(fast.gates[gate])  # (T, H)
             # Rows = units, columns = steps 1..T.
