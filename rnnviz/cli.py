@@ -23,7 +23,7 @@ import rnnviz
 from rnnviz._display import has_display
 
 # Modules under rnnviz.commands, in the order they appear in --help.
-COMMAND_MODULES: tuple[str, ...] = ("analyze", "train", "sample", "screenshot")
+COMMAND_MODULES: tuple[str, ...] = ("analyze", "train", "sample", "sweep", "screenshot")
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
