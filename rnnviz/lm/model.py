@@ -325,7 +325,8 @@ class LanguageModel:
 
         ``reduction``: ``"mean"`` differentiates the mean over all T*B tokens; ``"sum-time"`` the sum
         over time of the batch mean (T times larger; the objective of Zaremba et al.'s code).
-        Gradients are returned for the trainable parameters only.
+        Gradients are returned for the trainable parameters only; they are consumed by the
+        optimiser (the embedding gradient array is reused by the next call).
         """
         if reduction not in LOSS_REDUCTIONS:
             raise ConfigError(f"unknown loss reduction {reduction!r}")
@@ -354,14 +355,33 @@ class LanguageModel:
                 d_input *= result.masks[layer]
             d_x = d_input
         if spec.embedding_trainable:
-            d_embedding = np.zeros_like(self.params["embedding.weight"])
-            np.add.at(d_embedding, tokens.reshape(-1), d_x.reshape(T * B, -1))
+            flat_tokens = tokens.reshape(-1)
             if spec.tie_weights:
-                d_embedding += d_decoder
+                d_embedding = d_decoder          # a fresh (V, H) array: add the input side into it
+            else:
+                d_embedding = self._embedding_gradient_buffer(flat_tokens)
+            np.add.at(d_embedding, flat_tokens, d_x.reshape(T * B, -1))
             grads["embedding.weight"] = d_embedding
         if not spec.tie_weights:
             grads["decoder.weight"] = d_decoder
         return loss, grads, result.final_state
+
+    def _embedding_gradient_buffer(self, tokens: np.ndarray) -> np.ndarray:
+        """A zero (V, E) array for the embedding gradient, reused between calls.
+
+        Only the rows of the tokens of one batch are ever non-zero, so instead of allocating and
+        clearing V x E numbers every step (most of a word-level model's parameters) the rows
+        written by the previous call are cleared. The array returned by the previous call is
+        therefore overwritten: gradients are meant to be consumed before the next step.
+        """
+        embedding = self.params["embedding.weight"]
+        buffer = getattr(self, "_embedding_grad", None)
+        if buffer is None or buffer.shape != embedding.shape or buffer.dtype != embedding.dtype:
+            buffer = self._embedding_grad = np.zeros_like(embedding)
+        else:
+            buffer[self._embedding_grad_rows] = 0
+        self._embedding_grad_rows = np.unique(tokens)
+        return buffer
 
     def _layer_backward(self, layer: int, trace, d_output: np.ndarray):
         """Engine BPTT through one layer: (parameter grads in one-layer names, dL/dx (T, B, In))."""

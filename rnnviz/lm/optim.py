@@ -60,7 +60,9 @@ class SGD(Optimizer):
 
     def _update(self, key, param, grad, lr):
         if self.momentum == 0.0:
-            param -= lr * grad
+            # in place: the gradient is consumed, and a V x E temporary per step is not free
+            grad *= grad.dtype.type(lr)
+            param -= grad
             return
         velocity = self._slot("velocity", key, param)
         velocity *= self.momentum

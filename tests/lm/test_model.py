@@ -122,3 +122,16 @@ def test_word_vectors_from_glove_and_word2vec_text(tmp_path):
         load_word_vectors(glove, ("cat",), 3, np.random.default_rng(0))
     with pytest.raises(ConfigError, match="not found"):
         load_word_vectors(tmp_path / "nope.txt", ("cat",), 2, np.random.default_rng(0))
+
+
+def test_embedding_gradient_is_right_on_consecutive_calls():
+    spec = ModelSpec(vocab_size=9, embed_size=3, cell="gru", hidden_size=4)
+    params = init_model_params(spec, seed=1, dtype=np.float64)
+    reused = LanguageModel(spec, {k: v.copy() for k, v in params.items()})
+    rng = np.random.default_rng(0)
+    first, second = rng.integers(0, 4, (5, 2)), rng.integers(4, 9, (5, 2))
+    reused.loss_and_grads(first, first)
+    _, grads, _ = reused.loss_and_grads(second, second)
+    _, fresh, _ = LanguageModel(spec, params).loss_and_grads(second, second)
+    np.testing.assert_array_equal(grads["embedding.weight"], fresh["embedding.weight"])
+    assert not grads["embedding.weight"][:4].any()
