@@ -64,6 +64,10 @@ _OPTIONS = [
     ("--log", "log", str, "write every event as a JSON line to this file"),
 ]
 
+_METAVARS = {"corpus": "FILE|DIR|builtin:NAME", "valid": "FILE", "test": "FILE", "level": "char|word",
+             "embedding_file": "FILE", "checkpoint": "FILE", "log": "FILE.jsonl",
+             "dtype": "float32|float64"}
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -71,7 +75,8 @@ def register(subparsers) -> None:
         description="Train a recurrent language model with truncated BPTT and report validation "
                     "and test perplexity.")
     for flag, dest, kind, text in _OPTIONS:
-        parser.add_argument(flag, dest=dest, type=kind, default=None, help=text)
+        parser.add_argument(flag, dest=dest, type=kind, default=None, help=text,
+                            metavar=_METAVARS.get(dest, {int: "N", float: "X"}.get(kind, "NAME")))
     parser.add_argument("--tie-weights", dest="tie_weights", action="store_const", const=True,
                         default=None, help="share the embedding and the softmax weights")
     parser.add_argument("--sentence-start", dest="sentence_start", action="store_const", const=True,
