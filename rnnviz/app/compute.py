@@ -76,7 +76,8 @@ class ComputeController(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._flush)
         self.shown_job_id: int | None = None
-        self.last_compute_seconds: float | None = None
+        self.last_compute_seconds: float | None = None   # change -> FastResult received
+        self.last_map_seconds: float | None = None       # change -> complete map drawn
         self._job_started: dict[int, float] = {}
         state.config_changed.connect(self.start)
         runner.job_event.connect(self._on_event)
@@ -139,6 +140,8 @@ class ComputeController(QObject):
             job_id, map_result = self._pending_map
             self._pending_map = None
             if job_id == self.shown_job_id:
+                if map_result.complete and job_id in self._job_started:
+                    self.last_map_seconds = time.perf_counter() - self._job_started[job_id]
                 self.state.set_map_result(map_result)
                 self.map_shown.emit(job_id, bool(map_result.complete))
         if self.runner.current_job_id(EXPLORE_LANE) is None and self._pending_fast is None:

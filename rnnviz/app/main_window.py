@@ -244,13 +244,15 @@ class MainWindow(QMainWindow):
                 panel.show_fast(fast)
             except Exception as error:  # noqa: BLE001 - one broken plot must not hide the others
                 self.show_error(f"{panel.title} could not be drawn: {type(error).__name__}: {error}")
-        self.compute_label.setText(f"computed in {fast.seconds * 1000:.0f} ms")
+        self.compute_label.setText(f"plots {fast.seconds * 1000:.0f} ms · map …")
         self.map_progress.setValue(0)
 
     def _on_map(self, map_result) -> None:
         self.panel_by_name["map"].show_map(map_result)
         if map_result.complete and self.state.fast_result is not None:
-            self.compute_label.setText(f"computed in {self.state.fast_result.seconds * 1000:.0f} ms; map done")
+            map_seconds = self.compute.last_map_seconds
+            map_text = f"map {map_seconds * 1000:.0f} ms" if map_seconds is not None else "map done"
+            self.compute_label.setText(f"plots {self.state.fast_result.seconds * 1000:.0f} ms · {map_text}")
 
     def check_gradients(self) -> None:
         self.gradcheck_label.setText("gradient check: running …")

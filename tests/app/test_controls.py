@@ -168,3 +168,13 @@ def test_every_control_has_a_tooltip(make_window):
               if w.objectName() and not w.objectName().startswith("qt_")]
     assert len(inputs) >= 22
     assert [w.objectName() for w in inputs if not w.toolTip()] == []
+
+
+def test_without_rescaling_the_radius_box_shows_the_measured_radius(make_window, wait_results, small_config):
+    window = make_window(config=small_config.replace(cell="rnn", init="identity", radius=None))
+    wait_results(window)
+    controls = window.controls
+    assert not controls.radius_spin.isEnabled()
+    assert controls.radius_spin.value() == pytest.approx(1.0)  # identity weights: rho = 1
+    controls.radius_check.setChecked(True)
+    assert window.state.config.radius == pytest.approx(1.0)

@@ -202,6 +202,7 @@ class ControlsPanel(QScrollArea):
         self._connect()
         self.show_config(state.config)
         state.config_changed.connect(self.show_config)
+        state.fast_result_changed.connect(self._show_measured_radius)
 
     @staticmethod
     def _group(title: str, layout) -> QGroupBox:
@@ -315,6 +316,16 @@ class ControlsPanel(QScrollArea):
             for blocker in blockers:
                 blocker.unblock()
         self._enable_dependent(config)
+
+    def _show_measured_radius(self, fast) -> None:
+        """Without rescaling, the (disabled) ρ box shows the weights' own spectral radius, so that
+        switching rescaling on starts from the current network."""
+        if fast.config.radius is not None or fast.config != self.state.config or not fast.spectra:
+            return
+        measured = max(block.spectral_radius for block in fast.spectra if block.layer == 0)
+        with QSignalBlocker(self.radius_spin), QSignalBlocker(self.radius_slider):
+            self.radius_spin.setValue(round(float(measured), 4))
+            self.radius_slider.setValue(radius_to_slider(float(measured), self.radius_log_check.isChecked()))
 
     def _enable_dependent(self, config) -> None:
         self.leaky_slope_spin.setEnabled(config.activation == "leaky-relu")

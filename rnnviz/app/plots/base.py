@@ -41,15 +41,19 @@ def safe_log10(values) -> np.ndarray:
     return out
 
 
-def finite_range(values, symmetric: bool = False, default=(0.0, 1.0)) -> tuple[float, float]:
-    """(low, high) over finite entries; ``default`` when there are none; never an empty interval."""
+def finite_range(values, symmetric: bool = False, default=(0.0, 1.0), min_half_range: float = 1e-12
+                 ) -> tuple[float, float]:
+    """(low, high) over finite entries; ``default`` when there are none; never an empty interval.
+
+    ``symmetric``: (-b, b) with b = max(|low|, |high|, min_half_range).
+    """
     array = np.asarray(values, dtype=np.float64)
     finite = array[np.isfinite(array)]
     if finite.size == 0:
         return default
     low, high = float(finite.min()), float(finite.max())
     if symmetric:
-        bound = max(abs(low), abs(high), 1e-12)
+        bound = max(abs(low), abs(high), min_half_range)
         return -bound, bound
     if high - low < 1e-12:
         return low - 0.5, high + 0.5
@@ -78,8 +82,9 @@ class Heatmap:
     """
 
     def __init__(self, plot: pg.PlotItem, colormap: str, label: str | None, levels=None, symmetric=False,
-                 few_ticks: bool = False):
+                 few_ticks: bool = False, min_half_range: float = 1e-12):
         self.plot = plot
+        self.min_half_range = min_half_range
         self.few_ticks = few_ticks
         self.image = pg.ImageItem(axisOrder="row-major")
         plot.addItem(self.image)
@@ -96,7 +101,8 @@ class Heatmap:
     def set_data(self, values: np.ndarray, x0: float = 0.0, y0: float = 0.0) -> None:
         values = finite_or_nan(values)
         self.values, self.x0, self.y0 = values, float(x0), float(y0)
-        levels = self.fixed_levels or finite_range(values, symmetric=self.symmetric)
+        levels = self.fixed_levels or finite_range(values, symmetric=self.symmetric,
+                                                   min_half_range=self.min_half_range)
         rows, cols = values.shape
         if rows == 0 or cols == 0:
             self.image.clear()

@@ -15,8 +15,13 @@ CURVES = {
     "rho": ("ρ^k", "#000000", "dot", 0.8, "bound", "rho_log10"),
     "hidden": ("h→h block", PALETTE[2], "solid", 0.8, "curve", "hidden_spectral"),
     "cell": ("c→c block", PALETTE[3], "solid", 0.8, "curve", "cell_spectral"),
-    "highway": ("highway ∏ f (GRU: ∏ z)", PALETTE[4], "dash", 1.2, "curve", "highway"),
+    "highway": ("highway ∏ f", PALETTE[4], "dash", 1.2, "curve", "highway"),
 }
+
+
+#: The direct path through the cell's memory, in the equations panel's symbols.
+HIGHWAY_LABELS = {"lstm": "highway ∏ f", "lstm-peephole": "highway ∏ f", "lstm-cifg": "highway ∏ (1 − i)",
+                  "gru": "highway ∏ z", "gru-cho": "highway ∏ z"}
 
 
 class DecayPanel(PlotPanel):
@@ -31,10 +36,13 @@ class DecayPanel(PlotPanel):
         self.plot.addLine(y=0, pen=pg.mkPen("#999999", width=1))
         self.curves: dict[str, pg.PlotDataItem] = {}
         self._data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._highway_label = "highway ∏ f"
 
     def _curve(self, key: str) -> pg.PlotDataItem:
         if key not in self.curves:
             legend, color, style, scale, _source, _field = CURVES[key]
+            if key == "highway":
+                legend = self._highway_label
             item = self.plot.plot(name=legend, connect="finite")
             self.pen(item, color, style, scale)
             self.curves[key] = item
@@ -43,6 +51,10 @@ class DecayPanel(PlotPanel):
     def show_fast(self, fast) -> None:
         self.fast = fast
         self._data.clear()
+        label = HIGHWAY_LABELS.get(fast.config.cell, "highway")
+        if label != self._highway_label and "highway" in self.curves:
+            self.plot.removeItem(self.curves.pop("highway"))  # re-created with the right legend text
+        self._highway_label = label
         sources = {"curve": fast.curve, "bound": fast.bound}
         for key, (_legend, _color, _style, _scale, source, field) in CURVES.items():
             table = sources[source]

@@ -22,7 +22,8 @@ class FlowMapPanel(PlotPanel):
         self.plot = self.add_plot(0, 0, "Gradient-flow map (click sets t₀)", ("anchor t₀", "step"),
                                   ("distance k", "steps"), hover=self._hover_text)
         # Diverging map centred on log10 = 0 (norm 1): blue vanishes, red explodes.
-        self.heatmap = self.register_heatmap(Heatmap(self.plot, "CET-D1", "log₁₀ ‖∏J‖", symmetric=True))
+        self.heatmap = self.register_heatmap(Heatmap(self.plot, "CET-D1", "log₁₀ ‖∏J‖", symmetric=True,
+                                                      min_half_range=1.0))
         self.anchor_line = pg.InfiniteLine(angle=90, movable=False)
         self.pen(self.anchor_line, "#000000", "dash", 0.6)
         self.plot.addItem(self.anchor_line)
