@@ -201,3 +201,15 @@ def test_process_pool_from_the_job_thread_gives_the_serial_result(qtbot, make_pa
     result = run_and_wait(qtbot, panel)
     assert result.workers == 2
     assert result.rows_csv() == run_sweep(result.spec, workers=1).rows_csv()
+
+
+def test_hover_describes_the_nearest_point(qtbot, make_panel):
+    panel = make_panel(ExperimentsPanel)
+    set_sweep(panel, "cell", "rnn,lstm", "radius", "0.5,1.4", seeds=1)
+    result = run_and_wait(qtbot, panel)
+    rnn_at_05, lstm_at_05 = result.mean["reach"][:, 0]
+    assert lstm_at_05 > rnn_at_05 + 1  # the two lines are apart at rho = 0.5
+    text = panel.plot._hover_text(0.55, lstm_at_05 - 0.4)
+    assert text.startswith("cell=lstm, radius=0.5: reach = ")
+    assert f"{lstm_at_05:.4g}" in text
+    assert panel.plot._hover_text(0.55, rnn_at_05 + 0.4).startswith("cell=rnn, radius=0.5")

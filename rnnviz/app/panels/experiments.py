@@ -202,10 +202,23 @@ class SweepPlot(PlotPanel):
     def _hover_text(self, x: float, y: float) -> str:
         if self.result is None:
             return ""
-        point = self._heat_point(x, y) if self.heatmap is not None else None
+        point = self._heat_point(x, y) if self.heatmap is not None else self._nearest_line_point(x, y)
         if point is None:
             return ""
         return self._describe_point(point)
+
+    def _nearest_line_point(self, x: float, y: float) -> int | None:
+        """Grid point of the line whose value at the x nearest to the pointer is closest to it."""
+        best, best_distance = None, np.inf
+        for item in self.lines.values():
+            xs, ys = item.getData()
+            if xs is None or len(xs) == 0:
+                continue
+            index = int(np.argmin(np.abs(xs - x)))
+            distance = abs(ys[index] - y) if np.isfinite(ys[index]) else np.inf
+            if distance < best_distance:
+                best, best_distance = int(item.point_indices[index]), distance
+        return best
 
     def _heat_point(self, x: float, y: float) -> int | None:
         rows, cols = self._heat_shape
