@@ -69,10 +69,10 @@ class DecayPanel(PlotPanel):
                 item = self.curves.pop(key)
                 self.plot.removeItem(item)
         self.set_title(self.plot, f"Gradient decay from t₀ = {fast.config.anchor}")
-        # Curves start near (0, 0): growing ones leave the top-left corner free, decaying ones the top-right.
+        # Curves start near (0, 0): growing ones leave the top-left corner free, decaying ones the bottom-left.
         spectral = self._data.get("spectral", (None, np.zeros(1)))[1]
         finite = spectral[np.isfinite(spectral)]
-        self.place_legend(self.plot, "top-left" if finite.size and finite[-1] > 0 else "top-right")
+        self.place_legend(self.plot, "top-left" if finite.size and finite[-1] > 0 else "bottom-left")
 
     def _hover_text(self, x: float, y: float) -> str:
         if not self._data:
