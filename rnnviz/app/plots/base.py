@@ -212,6 +212,8 @@ class PlotPanel(QWidget):
         legend = pg.LegendItem(offset=None, colCount=columns, labelTextSize=f"{self.style['font_pt']}pt",
                                horSpacing=14)
         self.graphics.addItem(legend, row=row, col=col, **kwargs)
+        # In a narrow panel the legend's entries may overlap; it must not widen the layout (clipping plots).
+        legend.setMinimumWidth(0)
         self._external_legends.append(legend)
         return legend
 

@@ -15,9 +15,9 @@ class BpttPanel(PlotPanel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.norm_plot = self.add_plot(0, 0, "BPTT: ‖∂L/∂hₜ‖ per step", ("step t", None),
+        self.norm_plot = self.add_plot(0, 0, "‖∂L/∂hₜ‖ per step", ("step t", None),
                                        ("log₁₀ ‖∂L/∂hₜ‖", None), hover=self._hover_norm)
-        self.legend = self.add_legend_row(1, 0, columns=2)
+        self.legend = self.add_legend_row(1, 0, columns=3)
         self.window = pg.LinearRegionItem(movable=False, brush=QColor(230, 159, 0, 60),
                                           pen=pg.mkPen(QColor(230, 159, 0), width=1))
         self.window.setZValue(-10)
@@ -27,7 +27,7 @@ class BpttPanel(PlotPanel):
         self.loss_markers = self.norm_plot.plot(pen=None, symbol="o", symbolSize=6,
                                                 symbolBrush=PALETTE[1], symbolPen=None)
         self.legend.addItem(self.norm_curve, "‖∂L/∂hₜ‖")
-        self.legend.addItem(self.loss_markers, "steps with a loss")
+        self.legend.addItem(self.loss_markers, "loss steps")
         # LegendItem cannot draw a sample of a LinearRegionItem; a data-less thick line stands in.
         self.window_sample = pg.PlotDataItem(pen=pg.mkPen(QColor(230, 159, 0, 120), width=10))
         self.legend.addItem(self.window_sample, "truncation window")
@@ -50,11 +50,11 @@ class BpttPanel(PlotPanel):
         window = self.truncation_window(fast)
         if window is None:
             self.window.hide()
-            self.set_title(self.norm_plot, "BPTT: ‖∂L/∂hₜ‖ per step (full)")
+            self.set_title(self.norm_plot, "‖∂L/∂hₜ‖ per step (full BPTT)")
         else:
             self.window.setRegion(window)
             self.window.show()
-            self.set_title(self.norm_plot, f"BPTT: ‖∂L/∂hₜ‖ per step (truncated, k = {fast.truncate})")
+            self.set_title(self.norm_plot, f"‖∂L/∂hₜ‖ per step (truncated at k = {fast.truncate})")
         self.log_itemized = safe_log10(fast.itemized)
         # [τ-1, t-1]: rows = loss step τ, columns = state step t.
         self.itemized.set_data(self.log_itemized, x0=1.0, y0=1.0)

@@ -51,8 +51,8 @@ class GatesPanel(PlotPanel):
             return
         # One column: time runs along x in every row, so the rows line up step for step.
         for index, gate in enumerate(gate_names):
-            title = "Gates: activation per unit and step" if index == 0 else ""
-            plot = self.add_plot(index, 0, title, ("", None), (f"{gate}: unit", None),
+            title = "Gates (units × time)" if index == 0 else ""
+            plot = self.add_plot(index, 0, title, ("", None), (gate, None),
                                  left_axis_chars=4.0, hide_x_values=True,
                                  hover=lambda x, y, gate=gate: self._hover_heatmap(gate, x, y))
             if gate in SIGMOID_GATES:
@@ -62,7 +62,7 @@ class GatesPanel(PlotPanel):
             if self.heatmap_plots():
                 plot.setXLink(self.heatmap_plots()[0])
             self._gate_plots.append(plot)
-        self.summary = self.add_plot(len(gate_names), 0, "Gate mean (—) and saturated fraction (- -)",
+        self.summary = self.add_plot(len(gate_names), 0, "Gate mean (—), saturated (- -)",
                                      ("time t", "step"), ("mean / fraction", None), left_axis_chars=4.0,
                                      hover=self._hover_summary)
         self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0, columns=max(1, len(gate_names)))

@@ -33,7 +33,7 @@ class SpectrumPanel(PlotPanel):
         angle = np.linspace(0.0, 2.0 * np.pi, 361)
         self.unit_circle = self.pen(self.eigen_plot.plot(np.cos(angle), np.sin(angle)),
                                     "#777777", "dash", 0.6)
-        self.singular_plot = self.add_plot(0, 1, "Singular values", ("index", None), ("σ", None), left_axis_chars=6.0,
+        self.singular_plot = self.add_plot(0, 1, "Singular values σ", ("index", None), ("σ", None), left_axis_chars=6.0,
                                            hover=self._hover_singular, legend=True)
         # Singular values are sorted descending, so the bottom-left corner stays free.
         self.place_legend(self.singular_plot, "bottom-left")
