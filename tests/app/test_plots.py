@@ -147,3 +147,28 @@ def test_hover_readout_names_the_value(make_window, wait_results):
     expected = window.state.map_result.log10_spectral[2, 2]
     assert "t₀ = 2, k = 3" in flow.readout.text()
     assert f"{expected:.3g}" in flow.readout.text()
+
+
+def test_double_click_shows_one_plot_and_esc_all(make_window, qtbot):
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    spectrum = window.panel_by_name["spectrum"]
+
+    class DoubleClick:  # what pyqtgraph's scene hands to sigMouseClicked on a double click
+        def double(self):
+            return True
+
+        def button(self):
+            return Qt.MouseButton.LeftButton
+
+    spectrum._on_mouse_clicked(DoubleClick())
+    assert [panel.name for panel in window.panels if panel.isVisible()] == ["spectrum"]
+    assert window.show_all_action.isEnabled()
+    window.show_all_action.trigger()
+    assert all(panel.isVisible() for panel in window.panels)
+    window.focus_plot("map")
+    window.focus_plot("map")  # the same plot again: back to all
+    assert all(panel.isVisible() for panel in window.panels)
