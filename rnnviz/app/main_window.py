@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         if restore_session and config is None:
             started_from_session = self._restore_last_session()
         if not started_from_session:
+            self._on_computing()
             self.compute.start()
 
     # -- construction ----------------------------------------------------------------------------
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.map_progress.setRange(0, 100)
         self.map_progress.setMaximumWidth(180)
         self.map_progress.setFormat("map %p%")
+        self.map_progress.setValue(0)
         self.map_progress.setToolTip("Progress of the (t, k) gradient-flow map")
         self.gradcheck_label = QLabel("gradient check: not run")
         self.gradcheck_label.setObjectName("gradcheck_result")
@@ -229,7 +231,8 @@ class MainWindow(QMainWindow):
         state.map_result_changed.connect(self._on_map)
         state.map_progress.connect(lambda fraction: self.map_progress.setValue(int(round(100 * fraction))))
         state.message.connect(self.show_error)
-        state.config_changed.connect(lambda _config: self.map_progress.setValue(0))
+        state.config_changed.connect(self._on_computing)
+        state.busy_changed.connect(self._on_busy_changed)
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
             lambda message: self.gradcheck_label.setText("gradient check: error"))
@@ -245,7 +248,21 @@ class MainWindow(QMainWindow):
             except Exception as error:  # noqa: BLE001 - one broken plot must not hide the others
                 self.show_error(f"{panel.title} could not be drawn: {type(error).__name__}: {error}")
         self.compute_label.setText(f"plots {fast.seconds * 1000:.0f} ms · map …")
+        self.map_progress.setRange(0, 100)
         self.map_progress.setValue(0)
+
+    def _on_computing(self, _config=None) -> None:
+        """A computation started: an indeterminate bar until the cheap plots arrive."""
+        self.compute_label.setText("computing …")
+        self.map_progress.setRange(0, 0)
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        if not busy and self.map_progress.maximum() == 0:
+            # Stopped before any result (error or cancelled): leave the busy state.
+            self.map_progress.setRange(0, 100)
+            self.map_progress.setValue(0)
+            if self.compute_label.text() == "computing …":
+                self.compute_label.setText("")
 
     def _on_map(self, map_result) -> None:
         self.panel_by_name["map"].show_map(map_result)

@@ -194,3 +194,15 @@ def test_main_tabs_accept_more_tabs(make_window):
     index = window.add_tab(QLabel("trainer"), "Trainer")
     assert window.tabs.objectName() == "main_tabs"
     assert window.tabs.tabText(index) == "Trainer" and window.tabs.tabText(0) == "Explorer"
+
+
+def test_status_bar_shows_computing_then_times(make_window, wait_results):
+    window = make_window()
+    wait_results(window)
+    window.state.update(seed=3)
+    assert window.compute_label.text() == "computing …"
+    assert window.map_progress.maximum() == 0  # indeterminate until the cheap plots arrive
+    wait_results(window)
+    assert window.map_progress.maximum() == 100 and window.map_progress.value() == 100
+    assert window.compute_label.text().startswith("plots ") and "map" in window.compute_label.text()
+    assert "ms" in window.compute_label.text()
