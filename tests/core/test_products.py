@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rnnviz.core.products import (
+    DEFAULT_TOL,
     Cancelled,
     NormMap,
     activation_gamma,
@@ -54,7 +55,7 @@ def spectral_tolerance(tol):
 @pytest.mark.parametrize("t0", [0, 7, 29])
 def test_anchor_curve_matches_explicit_products(t0):
     J = random_stack(30, 10, seed=1, scale=1.1)
-    curve = anchor_curve(J, t0)
+    curve = anchor_curve(J, t0, tol=1e-10)
     spec, fro = explicit_norms(J, t0)
     np.testing.assert_array_equal(curve.k, np.arange(1, 31 - t0))
     assert curve.log10_frobenius.dtype == np.float64
@@ -64,11 +65,20 @@ def test_anchor_curve_matches_explicit_products(t0):
     assert np.all(curve.log10_spectral <= spec + 1e-12)
 
 
+def test_default_tolerance_meets_its_documented_accuracy():
+    J = random_stack(40, 16, seed=21)
+    curve = anchor_curve(J, 0)
+    spec, _ = explicit_norms(J, 0)
+    np.testing.assert_allclose(curve.log10_spectral, spec, rtol=0,
+                               atol=spectral_tolerance(DEFAULT_TOL))
+    assert np.all(curve.log10_spectral <= spec + 1e-12)
+
+
 def test_anchor_curve_blocks_are_the_diagonal_sub_blocks():
     H = 5
     J = random_stack(20, 2 * H, seed=2)
     blocks = {"hidden": slice(0, H), "cell": slice(H, 2 * H)}
-    curve = anchor_curve(J, 3, blocks=blocks)
+    curve = anchor_curve(J, 3, blocks=blocks, tol=1e-10)
     for name, sl in blocks.items():
         spec, fro = explicit_norms(J, 3, sl)
         got_spec, got_fro = curve.blocks[name]
@@ -88,13 +98,13 @@ def test_spectral_norm_with_nearly_degenerate_top_singular_values():
         s[2] = s[0] * (1.0 - 1e-6)
         J[t] = random_orthogonal(rng, S) @ np.diag(s) @ random_orthogonal(rng, S)
     for krylov in (2, 8):
-        curve = anchor_curve(J, 0, krylov=krylov, max_iter=5000)
+        curve = anchor_curve(J, 0, krylov=krylov, max_iter=5000, tol=1e-10)
         spec, _ = explicit_norms(J, 0)
         np.testing.assert_allclose(
             curve.log10_spectral, spec, rtol=0, atol=spectral_tolerance(1e-10)
         )
     # A single step: the known singular values.
-    last = anchor_curve(J, T - 1)
+    last = anchor_curve(J, T - 1, tol=1e-10)
     assert last.log10_spectral[0] == pytest.approx(0.0, abs=spectral_tolerance(1e-10))
 
 
@@ -157,7 +167,7 @@ def test_dead_units_turn_the_warm_start_into_a_null_vector():
     J[1] = np.diag([1.0] + [0.0] * (S - 1)) @ J[1]
     J[2] = np.diag([0.0] + [1.0] * (S - 1)) @ J[2]
     for krylov in (2, 3, 8):
-        curve = anchor_curve(J, 0, krylov=krylov)
+        curve = anchor_curve(J, 0, krylov=krylov, tol=1e-10)
         spec, fro = explicit_norms(J, 0)
         finite = np.isfinite(spec)
         np.testing.assert_array_equal(np.isfinite(curve.log10_spectral), finite)
@@ -209,20 +219,21 @@ def test_norm_map_matches_explicit_products_everywhere():
 
 def test_map_rows_equal_anchor_curves():
     J = random_stack(20, 9, seed=9)
-    nm = norm_map(J)
+    nm = norm_map(J, tol=1e-10)
     for t0 in (0, 11, 19):
-        curve = anchor_curve(J, t0)
+        curve = anchor_curve(J, t0, tol=1e-10)
         np.testing.assert_allclose(nm.log10_frobenius[t0, : 20 - t0], curve.log10_frobenius,
                                    rtol=0, atol=1e-12)
         np.testing.assert_allclose(nm.log10_spectral[t0, : 20 - t0], curve.log10_spectral,
                                    rtol=0, atol=2 * spectral_tolerance(1e-10))
 
 
-@pytest.mark.parametrize("chunk_blocks", [1, 2, 3, 50])
-def test_chunking_does_not_change_the_result(chunk_blocks):
+@pytest.mark.parametrize("chunk_blocks, workers", [(1, 1), (1, 3), (2, 2), (3, 1), (50, 2)])
+def test_chunking_and_workers_do_not_change_the_result(chunk_blocks, workers):
     J = random_stack(17, 6, seed=10)
-    reference = norm_map(J, chunk_blocks=4)
-    nm = norm_map(J, chunk_blocks=chunk_blocks, blocks={"a": slice(1, 4)})
+    reference = norm_map(J, chunk_blocks=4, tol=1e-10, workers=1)
+    nm = norm_map(J, chunk_blocks=chunk_blocks, blocks={"a": slice(1, 4)}, tol=1e-10,
+                  workers=workers)
     np.testing.assert_allclose(nm.log10_frobenius, reference.log10_frobenius, rtol=0, atol=1e-12)
     np.testing.assert_allclose(nm.log10_spectral, reference.log10_spectral, rtol=0,
                                atol=2 * spectral_tolerance(1e-10))
@@ -233,9 +244,9 @@ def test_chunking_does_not_change_the_result(chunk_blocks):
 def test_starts_and_max_k_select_rows_and_columns(chunk_blocks):
     T = 25
     J = random_stack(T, 5, seed=11)
-    full = norm_map(J)
+    full = norm_map(J, tol=1e-10)
     starts = [20, 3, 7, 8, 3]
-    nm = norm_map(J, starts=starts, max_k=6, chunk_blocks=chunk_blocks)
+    nm = norm_map(J, starts=starts, max_k=6, chunk_blocks=chunk_blocks, tol=1e-10)
     np.testing.assert_array_equal(nm.starts, [3, 7, 8, 20])
     assert nm.log10_spectral.shape == (4, 6) and nm.max_k == 6
     for i, t0 in enumerate(nm.starts):
@@ -252,6 +263,8 @@ def test_starts_and_max_k_select_rows_and_columns(chunk_blocks):
         norm_map(J, starts=[25])
     with pytest.raises(ValueError, match="max_k"):
         norm_map(J, max_k=0)
+    with pytest.raises(ValueError, match="workers"):
+        norm_map(J, workers=0)
 
 
 def test_should_stop_cancels_and_progress_is_reported():
@@ -365,3 +378,20 @@ def test_pascanu_bound_and_rho_line():
     assert activation_gamma("leaky-relu", 2.0) == 2.0
     with pytest.raises(ValueError, match="activation"):
         activation_gamma("swish")
+
+
+def test_blas_threads_are_limited_only_while_steps_run():
+    import threadpoolctl  # a runtime dependency of rnnviz
+
+    def blas_threads():
+        return [p["num_threads"] for p in threadpoolctl.threadpool_info()
+                if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    seen = []
+    J = random_stack(12, 5, seed=16)
+    norm_map(J, progress=lambda f: seen.append(blas_threads()))
+    assert blas_threads() == before
+    assert all(s == before for s in seen)  # callbacks run with the caller's settings
+    for _ in iter_norm_map(J, interval=0.0):
+        assert blas_threads() == before  # the consumer runs between steps
