@@ -449,6 +449,7 @@ class ExperimentsPanel(QWidget):
         workers = self.workers.value()
         self.spec = spec
         self.progress.setValue(0)
+        self.progress.setFormat(f"0/{spec.num_runs} runs")
         self.status.setText(f"Running {spec.num_runs} runs on {min(workers, spec.num_runs)} worker(s)…")
         self.job_id = self.runner.start(
             SWEEP_LANE, lambda should_stop: iter_sweep(spec, workers=workers, should_stop=should_stop))
@@ -466,7 +467,10 @@ class ExperimentsPanel(QWidget):
         if lane != SWEEP_LANE or not isinstance(event, SweepProgress):
             return
         self.progress.setValue(int(1000 * event.fraction))
-        if event.result is not None:
+        if event.result is None:
+            self.progress.setFormat(f"{event.done}/{event.total} runs")
+        else:
+            self.progress.setFormat("%p%")
             self.show_result(event.result)
             self.status.setText(f"{event.total} runs in {event.result.seconds:.1f} s on "
                                 f"{event.result.workers} worker(s). Click a point to open it in the explorer.")
