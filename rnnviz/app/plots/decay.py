@@ -69,10 +69,28 @@ class DecayPanel(PlotPanel):
                 item = self.curves.pop(key)
                 self.plot.removeItem(item)
         self.set_title(self.plot, f"Gradient decay from t₀ = {fast.config.anchor}")
-        # Curves start near (0, 0): growing ones leave the top-left corner free, decaying ones the bottom-left.
-        spectral = self._data.get("spectral", (None, np.zeros(1)))[1]
-        finite = spectral[np.isfinite(spectral)]
-        self.place_legend(self.plot, "top-left" if finite.size and finite[-1] > 0 else "bottom-left")
+        self.place_legend(self.plot, self._emptiest_corner())
+
+    def _emptiest_corner(self) -> str:
+        """The plot corner (legend-sized: 45 % wide, 45 % high) that covers the fewest curve points."""
+        points = [(k, finite_or_nan(values)) for k, values in self._data.values()]
+        xs = np.concatenate([k for k, _values in points]) if points else np.zeros(0)
+        ys = np.concatenate([values for _k, values in points]) if points else np.zeros(0)
+        keep = np.isfinite(xs) & np.isfinite(ys)
+        xs, ys = xs[keep], ys[keep]
+        if xs.size == 0:
+            return "top-right"
+        span_x = max(float(xs.max() - xs.min()), 1e-12)
+        span_y = max(float(ys.max() - ys.min()), 1e-12)
+        u = (xs - xs.min()) / span_x
+        v = (ys - ys.min()) / span_y
+        counts = {
+            "top-left": np.count_nonzero((u < 0.45) & (v > 0.55)),
+            "top-right": np.count_nonzero((u > 0.55) & (v > 0.55)),
+            "bottom-left": np.count_nonzero((u < 0.45) & (v < 0.45)),
+            "bottom-right": np.count_nonzero((u > 0.55) & (v < 0.45)),
+        }
+        return min(counts, key=lambda corner: (counts[corner], corner != "top-right"))
 
     def _hover_text(self, x: float, y: float) -> str:
         if not self._data:

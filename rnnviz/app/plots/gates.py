@@ -43,9 +43,9 @@ class GatesPanel(PlotPanel):
         if not gate_names:
             # The Elman RNN has no gates: say so instead of showing an empty panel.
             self.note = self.graphics.addLabel(
-                "<b>The Elman RNN has no gates.</b><br>Its only nonlinearity is φ in hₜ = φ(W<sub>ih</sub>xₜ + "
-                "W<sub>hh</sub>hₜ₋₁ + b):<br>see the hidden state (plot 6) for saturated or dead units<br>"
-                "and the spectrum for γ·σ_max.",
+                "<b>The Elman RNN has no gates.</b><br>Its only nonlinearity is φ in<br>"
+                "hₜ = φ(W<sub>ih</sub>xₜ + W<sub>hh</sub>hₜ₋₁ + b).<br>See the hidden state (plot 6)<br>"
+                "for saturated or dead units,<br>and the spectrum for γ·σ_max.",
                 row=0, col=0, size=f"{self.style['font_pt'] + 2}pt", color="#333333")
             self.summary = None
             return
