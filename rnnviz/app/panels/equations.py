@@ -34,8 +34,8 @@ def cell_equations(cell: str, activation: str) -> str:
                       "c<sub>t</sub> = f<sub>t</sub> ⊙ c<sub>t−1</sub> + i<sub>t</sub> ⊙ g<sub>t</sub>",
                       f"h<sub>t</sub> = o<sub>t</sub> ⊙ {phi}(c<sub>t</sub>)",
                       "state s<sub>t</sub> = [h<sub>t</sub>; c<sub>t</sub>]",
-                      "highway: ∂c<sub>t</sub>/∂c<sub>t−1</sub> ⊇ diag(f<sub>t</sub>), so "
-                      "‖∏ diag(f)‖ is the direct path" + (" (CIFG: ∏ diag(1 − i))" if cell == "lstm-cifg" else ""))
+                      "highway: the direct path c<sub>t−1</sub> → c<sub>t</sub> multiplies by diag(f<sub>t</sub>); "
+                      "the decay plot shows ‖∏ diag(f)‖" + (" = ‖∏ diag(1 − i)‖" if cell == "lstm-cifg" else ""))
     elif cell in ("gru", "gru-cho"):
         r_line = "r<sub>t</sub> = " + gate.format("r", "")
         z_line = "z<sub>t</sub> = " + gate.format("z", "")
