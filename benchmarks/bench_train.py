@@ -8,7 +8,7 @@ Elman RNN (tanh). PyTorch (if importable) runs the same model with ``torch.set_n
 Prints one line per measurement (median over the repeats) and, last,
 ``train_vs_torch lstm=<x> gru=<y> rnn=<z>`` with x = rnnviz tokens/s / PyTorch tokens/s (goal >= 1.2).
 
-    python benchmarks/bench_train.py [--repeats 15] [--blas-threads N] [--profile]
+    python benchmarks/bench_train.py [--repeats 15] [--blas-threads N] [--torch-threads 2] [--profile]
 """
 from __future__ import annotations
 
@@ -100,6 +100,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--blas-threads", type=int, default=None,
                         help="limit NumPy's BLAS threads (threadpoolctl); default: leave as is")
+    parser.add_argument("--torch-threads", type=int, default=2,
+                        help="PyTorch intra-op threads (the reference figure uses 2)")
     parser.add_argument("--profile", action="store_true",
                         help="also print where rnnviz's LSTM step spends its time (cProfile)")
     args = parser.parse_args()
@@ -112,12 +114,13 @@ def main() -> int:
     try:
         import torch
 
-        torch.set_num_threads(2)
+        torch.set_num_threads(args.torch_threads)
     except ImportError:
         torch = None
     print(f"model: vocab {VOCAB}, embed {EMBED}, hidden {HIDDEN}, batch {BATCH}, T {SEQ_LEN}, "
           f"float32; median of {args.repeats} steps"
-          + ("" if torch is None else f"; torch {torch.__version__} with 2 threads"))
+          + ("" if torch is None else f"; torch {torch.__version__} with {args.torch_threads} threads")
+          + f"; BLAS threads for rnnviz: {args.blas_threads or 'default'}")
     ratios = {}
     for cell, torch_class in CELLS:
         ours = tokens / _median_seconds(rnnviz_step_factory(cell), args.repeats)
