@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rnnviz.core.products import (
+    DEFAULT_MAP_TOL,
     DEFAULT_TOL,
     Cancelled,
     NormMap,
@@ -215,6 +216,24 @@ def test_norm_map_matches_explicit_products_everywhere():
             np.testing.assert_allclose(
                 nm.blocks[name][0][t0, :K], bspec, atol=spectral_tolerance(1e-12)
             )
+
+
+def test_frobenius_only_map_skips_the_spectral_norms():
+    J = random_stack(10, 5, seed=17)
+    full = norm_map(J, blocks={"a": slice(0, 2)})
+    fro_only = norm_map(J, blocks={"a": slice(0, 2)}, spectral=False)
+    np.testing.assert_array_equal(fro_only.log10_frobenius, full.log10_frobenius)
+    np.testing.assert_array_equal(fro_only.blocks["a"][1], full.blocks["a"][1])
+    assert np.isnan(fro_only.log10_spectral).all() and np.isnan(fro_only.blocks["a"][0]).all()
+
+
+def test_default_map_tolerance_meets_its_documented_accuracy():
+    J = random_stack(12, 16, seed=22)
+    nm = norm_map(J)
+    for t0 in (0, 6):
+        spec, _ = explicit_norms(J, t0)
+        np.testing.assert_allclose(nm.log10_spectral[t0, : 12 - t0], spec, rtol=0,
+                                   atol=spectral_tolerance(DEFAULT_MAP_TOL))
 
 
 def test_map_rows_equal_anchor_curves():
