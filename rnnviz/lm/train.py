@@ -505,7 +505,7 @@ class Trainer:
                     eta = min(eta, max(0.0, config.max_seconds - now))
             progress = self.step / total_steps if total_steps else 1.0
             return TrainEvent(
-                kind=kind, step=self.step, epoch=self.epoch, epochs=config.epochs,
+                kind=kind, step=self.step, epoch=min(self.epoch, config.epochs), epochs=config.epochs,
                 batch_index=self.batch_index, batches_per_epoch=self.batches_per_epoch,
                 progress=min(1.0, progress), tokens_seen=self.tokens_seen,
                 tokens_per_s=run_tokens / train_seconds if train_seconds > 0 else 0.0,

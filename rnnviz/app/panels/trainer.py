@@ -41,6 +41,8 @@ SAMPLE_LANE = "lm-sample"
 REDRAW_MS = 100
 SAMPLE_LENGTH = 300
 TOP_TOKENS = 20
+#: The built-in sample is short: enough epochs to watch the text improve for a minute or two.
+PANEL_EPOCHS = 60
 #: Temperature slider: positions 1..300 map to 0.01..3.00.
 TEMPERATURE_STEPS = 300
 
@@ -248,7 +250,7 @@ class TrainerPanel(QWidget):
                                        "Truncated BPTT window T: gradients flow back at most this "
                                        "many steps; the hidden state is carried across windows.")
         self.batch_spin = self._spin(1, 512, d.batch, "Parallel streams B over the corpus.")
-        self.epochs_spin = self._spin(1, 1000, d.epochs, "Passes over the training text.")
+        self.epochs_spin = self._spin(1, 1000, PANEL_EPOCHS, "Passes over the training text.")
         self.clip_norm_spin = self._dspin(0.0, 1000.0, d.clip_norm or 0.0, 2,
                                           "Rescale the gradient when its global norm exceeds this "
                                           "(0 = off).", 0.5)
@@ -320,8 +322,9 @@ class TrainerPanel(QWidget):
         self.grad_plot.setLabel("bottom", "step")
         self.grad_plot.setLogMode(y=True)
         self.grad_plot.addLegend(offset=(-10, 10))
+        # "after" first and thick, "before" thin on top: where they differ, clipping acted
+        self.grad_after_curve = self.grad_plot.plot(pen=pg.mkPen(PALETTE[2], width=3), name="after clipping")
         self.grad_before_curve = self.grad_plot.plot(pen=pg.mkPen(PALETTE[3], width=1), name="before clipping")
-        self.grad_after_curve = self.grad_plot.plot(pen=pg.mkPen(PALETTE[2], width=2), name="after clipping")
         self.clip_scatter = self.grad_plot.plot(pen=None, symbol="x", symbolSize=7, symbolPen=PALETTE[1],
                                                 name="clipped")
         self.flow_plot = self.plots.addPlot(row=1, col=0, title="Gradient flow on real text")
@@ -332,6 +335,7 @@ class TrainerPanel(QWidget):
         self.flow_jac_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[1], width=2), name="‖∂s_k/∂s_0‖₂")
         self.bars_plot = self.plots.addPlot(row=1, col=1, title="Next-token distribution")
         self.bars_plot.setLabel("left", "probability")
+        self.bars_plot.getAxis("left").enableAutoSIPrefix(False)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=PALETTE[0])
         self.bars_plot.addItem(self.bars)
 
