@@ -178,3 +178,20 @@ def test_without_rescaling_the_radius_box_shows_the_measured_radius(make_window,
     assert controls.radius_spin.value() == pytest.approx(1.0)  # identity weights: rho = 1
     controls.radius_check.setChecked(True)
     assert window.state.config.radius == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("cell, fragment", [
+    ("rnn", "ht = tanh(Wih xt + bih + Whh ht−1 + bhh)"),
+    ("lstm", "ct = ft ⊙ ct−1 + it ⊙ gt"),
+    ("lstm-peephole", "+ wci ⊙ ct−1)"),
+    ("lstm-cifg", "ft = 1 − it"),
+    ("gru", "rt ⊙ (Whn ht−1 + bhn)"),
+    ("gru-cho", "Whn (rt ⊙ ht−1)"),
+])
+def test_equations_follow_the_cell(make_window, cell, fragment):
+    window = make_window()
+    window.state.update(cell=cell, activation="tanh")
+    # Plain text: sub- and superscripts read as ordinary characters.
+    assert fragment in window.equations.toPlainText()
+    window.state.update(activation="relu")
+    assert "ReLU" in window.equations.toPlainText()
