@@ -52,27 +52,20 @@ class SpectrumPanel(PlotPanel):
         numbers_area.setFrameShape(QFrame.Shape.NoFrame)
         self.layout().insertWidget(1, numbers_area)
         self.spectra = []
+        self._item_names: list[str] = []
 
     def show_fast(self, fast) -> None:
         self.fast = fast
+        names = [block.name for block in fast.spectra]
         self.spectra = list(fast.spectra)
-        for item in self.eigen_items:
-            self.eigen_plot.removeItem(item)
-        for item in self.singular_items:
-            self.singular_plot.removeItem(item)
-        self.eigen_items, self.singular_items = [], []
-        for index, block in enumerate(self.spectra):
-            color = PALETTE[index % len(PALETTE)]
-            symbol = SYMBOLS[(index // len(PALETTE)) % len(SYMBOLS)]
+        if names != self._item_names:
+            self._rebuild_items()
+            self._item_names = names
+        for scatter, curve, block in zip(self.eigen_items, self.singular_items, self.spectra):
             eigenvalues = np.asarray(block.eigenvalues)
-            scatter = self.eigen_plot.plot(eigenvalues.real, eigenvalues.imag, pen=None, symbol=symbol,
-                                           symbolSize=6, symbolBrush=color, symbolPen=None, name=block.name)
-            self.eigen_items.append(scatter)
+            scatter.setData(eigenvalues.real, eigenvalues.imag)
             singular = np.sort(np.asarray(block.singular_values, dtype=np.float64))[::-1]
-            curve = self.singular_plot.plot(np.arange(1, singular.size + 1, dtype=np.float64), singular,
-                                            name=short_block_name(block))
-            self.pen(curve, color)
-            self.singular_items.append(curve)
+            curve.setData(np.arange(1, singular.size + 1, dtype=np.float64), singular)
         self._show_numbers(fast)
         all_singular = np.concatenate([np.asarray(b.singular_values, dtype=np.float64).ravel()
                                        for b in self.spectra]) if self.spectra else np.zeros(1)
@@ -82,6 +75,24 @@ class SpectrumPanel(PlotPanel):
         self.singular_plot.setYRange(low - 0.1 * span, high + 0.1 * span, padding=0)
         self.singular_plot.setXRange(1, max(2, max(len(b.singular_values) for b in self.spectra)
                                             if self.spectra else 2), padding=0.02)
+
+    def _rebuild_items(self) -> None:
+        """New scatter/curve items (and legend entries) when the set of blocks changed."""
+        removed = set(map(id, self.eigen_items + self.singular_items))
+        self._pens = [entry for entry in self._pens if id(entry[0]) not in removed]
+        for item in self.eigen_items:
+            self.eigen_plot.removeItem(item)
+        for item in self.singular_items:
+            self.singular_plot.removeItem(item)
+        self.eigen_items, self.singular_items = [], []
+        for index, block in enumerate(self.spectra):
+            color = PALETTE[index % len(PALETTE)]
+            symbol = SYMBOLS[(index // len(PALETTE)) % len(SYMBOLS)]
+            self.eigen_items.append(self.eigen_plot.plot(pen=None, symbol=symbol, symbolSize=6, symbolBrush=color,
+                                                         symbolPen=None, name=block.name))
+            curve = self.singular_plot.plot(name=short_block_name(block))
+            self.pen(curve, color)
+            self.singular_items.append(curve)
 
     def _show_numbers(self, fast) -> None:
         gamma = float(fast.gamma)
