@@ -368,10 +368,6 @@ class _ProductEngine:
         self.log10_spectral = np.full(shape, np.nan)
         self.log10_frobenius = np.full(shape, np.nan)
         self.block_maps = {nm: (np.full(shape, np.nan), np.full(shape, np.nan)) for nm in blocks}
-        # Each Jacobian is divided by 2**a_t with a_t from its Frobenius norm (exact scaling),
-        # so that products of scaled Jacobians grow or shrink only moderately per step.
-        fro = np.sqrt(_sum_squares(J.reshape(self.T, -1)).astype(np.float64))
-        self.jac_exp2 = np.where(fro > 0.0, np.frexp(fro)[1], 0).astype(np.int64)
         self.chunks: list[_Chunk] = []
         self.free: list[_Chunk] = []
         self.spares: list[np.ndarray] = []  # one GEMM output buffer per worker
@@ -410,8 +406,12 @@ class _ProductEngine:
         running single-threaded BLAS on its own chunks: data-parallel, no BLAS thread hand-offs
         per small call, and every chunk stays in one core's cache.
         """
-        a = int(self.jac_exp2[e])
+        # Each Jacobian is divided by 2**a with a from its Frobenius norm (exact scaling), so
+        # that products of scaled Jacobians grow or shrink only moderately per step.
         Js = self.J[e]
+        flat = Js.reshape(1, -1)
+        fro = float(np.sqrt(_sum_squares(flat)[0]))
+        a = int(np.frexp(fro)[1]) if fro > 0.0 else 0
         if a != 0:
             Js = np.ldexp(Js, -a)
         if self.next_start < len(self.starts) and self.starts[self.next_start] == e:
