@@ -495,7 +495,7 @@ class Trainer:
         def elapsed():
             return self.seconds_before + time.perf_counter() - start
 
-        def base_event(kind, **extra):
+        def base_event(kind, lr=None, **extra):
             now = time.perf_counter() - start
             remaining = max(0, total_steps - self.step)
             eta = None
@@ -510,7 +510,8 @@ class Trainer:
                 progress=min(1.0, progress), tokens_seen=self.tokens_seen,
                 tokens_per_s=run_tokens / train_seconds if train_seconds > 0 else 0.0,
                 seconds=elapsed(), eta_seconds=eta,
-                lr=learning_rate(config.lr, self.epoch, config.lr_decay, config.decay_after),
+                lr=lr if lr is not None else learning_rate(config.lr, min(self.epoch, config.epochs),
+                                                           config.lr_decay, config.decay_after),
                 vocab_size=vocab_size, **extra)
 
         def diverged(what, value, step):
@@ -609,7 +610,7 @@ class Trainer:
                     return
                 extra["checkpoint_path"] = self.save(config.checkpoint, elapsed())
             event = base_event(
-                "step", train_loss=loss, train_loss_avg=epoch_loss_sum / epoch_loss_count,
+                "step", lr=lr, train_loss=loss, train_loss_avg=epoch_loss_sum / epoch_loss_count,
                 grad_norm=norm_before, grad_norm_clipped=norm_after,
                 clipped=norm_after < norm_before * (1 - 1e-6), **extra)
             if end_of_epoch:

@@ -174,3 +174,12 @@ def test_pretrained_word_vectors_fixed_or_as_initial_value(tmp_path, embedding, 
     list(trainer.run())
     moved = not np.array_equal(trainer.model.params["embedding.weight"][the], np.full(12, 0.5))
     assert moved == trainable
+
+
+def test_events_report_the_learning_rate_of_their_step(sample_corpus):
+    config = TrainConfig(optimizer="sgd", lr=1.0, lr_decay=0.5, decay_after=1, max_steps=20,
+                         **{**SMALL, "batch": 16, "seq_len": 32})
+    steps = [e for e in train(config, sample_corpus) if e.kind == "step"]
+    per_epoch = steps[0].batches_per_epoch
+    assert [e.lr for e in steps[:per_epoch]] == [1.0] * per_epoch
+    assert steps[per_epoch].lr == 0.5 and steps[per_epoch].epoch == 2
