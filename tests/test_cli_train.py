@@ -43,6 +43,12 @@ def test_train_json_and_sample(tmp_path, capsys):
                      "--temperature", "0.7"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("The ") and len(text.rstrip("\n")) >= 34
+    assert cli.main(["sample", "--checkpoint", str(checkpoint), "--length", "0", "--prime", "Th",
+                     "--top", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    probabilities = [float(line.split("\t")[1]) for line in lines[:3]]
+    assert probabilities == sorted(probabilities, reverse=True) and 0 < sum(probabilities) <= 1
+    assert lines[3] == "Th"
     # resume continues the step count
     assert cli.main(["train", "--resume", str(checkpoint), "--max-steps", "15", "--json"]) == 0
     assert "15 steps" in capsys.readouterr().out

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+import numpy as np
+
 from rnnviz.core.config import ConfigError
 
 
@@ -20,6 +22,9 @@ def register(subparsers) -> None:
     parser.add_argument("--argmax", action="store_true",
                         help="always take the most likely token instead of sampling")
     parser.add_argument("--seed", type=int, default=0, help="random seed for sampling (default 0)")
+    parser.add_argument("--top", type=int, default=0, metavar="K",
+                        help="first print the K most likely next tokens after the prime, with their "
+                             "probabilities at this temperature")
     parser.set_defaults(func=run)
 
 
@@ -30,7 +35,15 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--length must be >= 0, got {args.length}")
     if not (args.temperature > 0 and args.temperature < float("inf")):
         raise ConfigError(f"--temperature must be a positive number, got {args.temperature}")
+    if args.top < 0:
+        raise ConfigError(f"--top must be >= 0, got {args.top}")
     sampler = sampler_from_checkpoint(args.checkpoint)
+    if args.top:
+        sampler.prime(args.prime)
+        probabilities = sampler.next_distribution(args.temperature)
+        for token_id in np.argsort(probabilities)[::-1][:args.top]:
+            token = sampler.vocab.tokens[int(token_id)]
+            print(f"{token!r}\t{probabilities[token_id]:.4f}")
     text = sample_text(sampler, prime=args.prime, length=args.length,
                        temperature=args.temperature, argmax=args.argmax, seed=args.seed)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
