@@ -573,6 +573,10 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
     run the points; 1 runs them here in this process. ``should_stop()`` is polled about every
     ``poll_seconds``; when it returns True no new run is started, queued runs are cancelled, running
     ones are told to stop, and Cancelled is raised. Closing the generator early does the same.
+
+    Workers are started with "spawn" (safe from a thread of a Qt program, and the same on every
+    platform), so, as with any spawn pool, a script that calls this with workers > 1 must start
+    from an ``if __name__ == "__main__":`` guard (the ``rnnviz`` command and ``python -m rnnviz`` do).
     """
     spec.validate()
     workers = default_workers() if workers is None else workers

@@ -123,7 +123,7 @@ class SweepPlot(PlotPanel):
             title = f"{_short_metric(metric)} ({'mean over %d seeds' % spec.seeds if spec.seeds > 1 else '1 seed'})"
             self._build_plot(PARAMETER_LABELS[second.name], PARAMETER_LABELS[first.name], title)
             self._draw_heatmap(spec, mean, metric)
-        if metric.startswith("lyapunov") or metric == "log10_norm":
+        if self.heatmap is None and (metric.startswith("lyapunov") or metric == "log10_norm"):
             # The sign decides: below 0 the gradient vanishes, above it explodes.
             self.plot.addLine(y=0, pen=pg.mkPen("#777777", width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
 
