@@ -167,14 +167,15 @@ def test_dead_units_turn_the_warm_start_into_a_null_vector():
         J[t] = mask[:, None] * rng.standard_normal((S, S))
     J[1] = np.diag([1.0] + [0.0] * (S - 1)) @ J[1]
     J[2] = np.diag([0.0] + [1.0] * (S - 1)) @ J[2]
+    spec, fro = explicit_norms(J, 0)
+    finite = np.isfinite(spec)
     for krylov in (2, 3, 8):
-        curve = anchor_curve(J, 0, krylov=krylov, tol=1e-10)
-        spec, fro = explicit_norms(J, 0)
-        finite = np.isfinite(spec)
-        np.testing.assert_array_equal(np.isfinite(curve.log10_spectral), finite)
-        np.testing.assert_allclose(
-            curve.log10_spectral[finite], spec[finite], atol=spectral_tolerance(1e-10)
-        )
+        curve = anchor_curve(J, 0, krylov=krylov, tol=1e-10)  # one product: the 1-D path
+        # The same products side by side with others: the batched path.
+        row = norm_map(J, krylov=krylov, tol=1e-10, chunk_blocks=4).log10_spectral[0]
+        for got in (curve.log10_spectral, row):
+            np.testing.assert_array_equal(np.isfinite(got), finite)
+            np.testing.assert_allclose(got[finite], spec[finite], atol=spectral_tolerance(1e-10))
 
 
 def test_anchor_curve_rejects_bad_input():
