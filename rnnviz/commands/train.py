@@ -57,6 +57,7 @@ _OPTIONS = [
     ("--dtype", "dtype", str, "float32 (default) or float64"),
     ("--seed", "seed", int, "random seed (initialisation and dropout)"),
     ("--eval-every", "eval_every", int, "evaluate on the validation text every N steps (0 = per epoch)"),
+    ("--eval-tokens", "eval_tokens", int, "evaluate during training on the first N validation tokens"),
     ("--snapshot-every", "snapshot_every", int, "gradient-flow snapshot every N steps (0 = never)"),
     ("--checkpoint", "checkpoint", str, "write checkpoints (.npz) to this file"),
     ("--checkpoint-every", "checkpoint_every", int, "checkpoint every N steps (0 = each epoch)"),

@@ -20,7 +20,8 @@ PRESETS: dict[str, dict] = {
     # Character model on the running Python's standard library sources.
     "char-stdlib": dict(corpus="builtin:python-stdlib", level="char", cell="lstm", layers=2,
                         hidden=256, embed=64, seq_len=64, batch=32, optimizer="adam", lr=0.002,
-                        epochs=1, clip_norm=5.0, dropout=0.1, eval_every=500),
+                        epochs=1, clip_norm=5.0, dropout=0.1, eval_every=500,
+                        eval_tokens=20_000),
 }
 
 

@@ -36,7 +36,8 @@ LN2 = math.log(2.0)
 
 #: Fields that only say how long / how a run is driven; a resumed run may change them.
 RUN_CONTROL_FIELDS = ("epochs", "max_seconds", "max_steps", "checkpoint", "checkpoint_every",
-                      "eval_every", "snapshot_every", "snapshot_len", "blas_threads", "log")
+                      "eval_every", "eval_tokens", "snapshot_every", "snapshot_len", "blas_threads",
+                      "log")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class TrainConfig:
     ``seq_len`` T, ``batch`` B, ``optimizer`` sgd|adagrad|rmsprop|adam, ``lr``, ``momentum`` (SGD),
     ``lr_decay`` applied each epoch after ``decay_after``, ``clip_norm`` / ``clip_value``,
     ``loss_reduction`` mean|sum-time, ``dtype``. Run control: ``epochs``, ``max_seconds``,
-    ``max_steps``, ``eval_every`` (steps, 0 = end of epoch), ``snapshot_every`` (steps, 0 = never),
+    ``max_steps``, ``eval_every`` (steps, 0 = end of epoch) on the first ``eval_tokens`` validation
+    tokens (None = all; the final evaluation always uses all), ``snapshot_every`` (steps, 0 = never),
     ``checkpoint`` path and ``checkpoint_every`` (steps, 0 = end of each epoch and of the run),
     ``blas_threads`` (None = leave BLAS alone).
     """
@@ -87,6 +89,7 @@ class TrainConfig:
     max_seconds: float | None = None
     max_steps: int | None = None
     eval_every: int = 0
+    eval_tokens: int | None = None
     snapshot_every: int = 100
     snapshot_len: int = 32
     checkpoint: str | None = None
@@ -144,6 +147,8 @@ class TrainConfig:
         number("max_seconds", 0.0, allow_none=True, strict_low=True)
         if self.max_steps is not None:
             positive_int("max_steps")
+        if self.eval_tokens is not None:
+            positive_int("eval_tokens", 2)
         if self.blas_threads is not None:
             positive_int("blas_threads")
         self.model_spec(2).validate()
@@ -591,7 +596,9 @@ class Trainer:
             extra = {}
             end_of_epoch = self.batch_index >= self.batches_per_epoch
             if end_of_epoch or (config.eval_every and self.step % config.eval_every == 0):
-                extra["valid_loss"] = evaluate(self.model, self.data.valid, B, T, should_stop)
+                held_out = self.data.valid if config.eval_tokens is None else \
+                    self.data.valid[:config.eval_tokens]
+                extra["valid_loss"] = evaluate(self.model, held_out, B, T, should_stop)
                 if extra["valid_loss"] is not None:
                     self.last_valid_loss = extra["valid_loss"]
             if config.snapshot_every and self.step % config.snapshot_every == 0:

@@ -183,3 +183,13 @@ def test_events_report_the_learning_rate_of_their_step(sample_corpus):
     per_epoch = steps[0].batches_per_epoch
     assert [e.lr for e in steps[:per_epoch]] == [1.0] * per_epoch
     assert steps[per_epoch].lr == 0.5 and steps[per_epoch].epoch == 2
+
+
+def test_periodic_evaluation_can_use_part_of_the_validation_text(sample_corpus):
+    from rnnviz.lm.train import evaluate
+
+    config = TrainConfig(max_steps=3, eval_every=1, eval_tokens=100, **SMALL)
+    trainer = Trainer(config, sample_corpus)
+    events = list(trainer.run())
+    assert events[-2].valid_loss == evaluate(trainer.model, sample_corpus.valid[:100], 8, 16)
+    assert events[-1].valid_loss == evaluate(trainer.model, sample_corpus.valid, 8, 16)
