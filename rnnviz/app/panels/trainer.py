@@ -43,6 +43,9 @@ SAMPLE_LENGTH = 300
 TOP_TOKENS = 20
 #: The built-in sample is short: enough epochs to watch the text improve for a minute or two.
 PANEL_EPOCHS = 60
+#: Validation during training: every N steps (and at each epoch end) on the first M tokens.
+PANEL_EVAL_EVERY = 200
+PANEL_EVAL_TOKENS = 20_000
 #: Temperature slider: positions 1..300 map to 0.01..3.00.
 TEMPERATURE_STEPS = 300
 
@@ -416,6 +419,8 @@ class TrainerPanel(QWidget):
             clip_value=clip_value if clip_value > 0 else None, seed=self.seed_spin.value(),
             snapshot_every=self.snapshot_spin.value(), blas_threads=self.threads_spin.value(),
             checkpoint=self.checkpoint_edit.text().strip() or None,
+            # big corpora: a validation point every few hundred steps on a slice of the text
+            eval_every=PANEL_EVAL_EVERY, eval_tokens=PANEL_EVAL_TOKENS,
         ).validate()
 
     def _choose_file(self) -> None:
