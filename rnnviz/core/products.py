@@ -46,6 +46,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -599,25 +600,40 @@ def _make_engine(
     )
 
 
-_blas_controller = None
+_blas_lock = threading.Lock()
+_blas_state: dict = {"controller": None, "limiter": None, "users": 0}
 
 
+@contextlib.contextmanager
 def _single_threaded_blas():
-    """Context limiting BLAS to one thread (threadpoolctl), or a no-op without threadpoolctl.
+    """Limit BLAS to one thread while the body runs (threadpoolctl); shared by concurrent users.
 
     The engine's many small BLAS calls (batched matrix-vector products, tiny eigenproblems) each
     hand work to the BLAS threads and back; on a busy machine every hand-off can cost a scheduler
-    time slice (measured: the default map took 5-20x longer with 2 BLAS threads under load).
-    The engine parallelises over chunks itself instead.
+    time slice (measured: the default map took 5-20x longer with 2 BLAS threads under load, one
+    16k-element dot product 6 ms).  The engine parallelises over chunks itself instead.  The limit
+    is process-wide, so it is reference-counted: concurrent maps (explorer and sweep) do not
+    restore each other's setting early, and the last one out restores the original.
     """
-    global _blas_controller
     try:
         from threadpoolctl import ThreadpoolController
     except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-        return contextlib.nullcontext()
-    if _blas_controller is None:
-        _blas_controller = ThreadpoolController()
-    return _blas_controller.limit(limits=1, user_api="blas")
+        yield
+        return
+    with _blas_lock:
+        if _blas_state["users"] == 0:
+            if _blas_state["controller"] is None:
+                _blas_state["controller"] = ThreadpoolController()
+            _blas_state["limiter"] = _blas_state["controller"].limit(limits=1, user_api="blas")
+        _blas_state["users"] += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_state["users"] -= 1
+            if _blas_state["users"] == 0:
+                _blas_state["limiter"].restore_original_limits()
+                _blas_state["limiter"] = None
 
 
 def _default_workers() -> int:

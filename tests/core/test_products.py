@@ -416,3 +416,50 @@ def test_blas_threads_are_limited_only_while_steps_run():
     assert all(s == before for s in seen)  # callbacks run with the caller's settings
     for _ in iter_norm_map(J, interval=0.0):
         assert blas_threads() == before  # the consumer runs between steps
+
+
+def test_overlapping_maps_restore_the_blas_threads_once_all_are_done():
+    import threading
+
+    import threadpoolctl  # a runtime dependency of rnnviz
+
+    def blas_threads():
+        return [p["num_threads"] for p in threadpoolctl.threadpool_info()
+                if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    J = random_stack(20, 8, seed=18)
+    reference = norm_map(J, workers=1)
+    a_inside, b_inside, a_done = threading.Event(), threading.Event(), threading.Event()
+    results, errors = {}, []
+
+    def hook(mine: threading.Event, wait_for: threading.Event):
+        def should_stop():
+            if not mine.is_set():
+                mine.set()
+                assert wait_for.wait(10.0)
+            return False
+        return should_stop
+
+    def run(name, should_stop, before_start=None):
+        try:
+            if before_start is not None:
+                assert before_start.wait(10.0)
+            results[name] = norm_map(J, workers=2, should_stop=should_stop)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            if name == "a":
+                a_done.set()
+
+    # Non-nested order: A starts, B starts, A finishes, B finishes.
+    ta = threading.Thread(target=run, args=("a", hook(a_inside, b_inside)))
+    tb = threading.Thread(target=run, args=("b", hook(b_inside, a_done), a_inside))
+    ta.start()
+    tb.start()
+    ta.join()
+    tb.join()
+    assert not errors
+    assert blas_threads() == before
+    for nm in results.values():
+        np.testing.assert_allclose(nm.log10_frobenius, reference.log10_frobenius, atol=1e-12)
