@@ -100,6 +100,13 @@ def run(args: argparse.Namespace) -> int:
                 target.resize(width, height)
                 target.show()
                 app.processEvents()
+            if args.plot not in ("window", "spectrum"):
+                # Just the plots: no read-out line or norm chooser (the spectrum keeps its table of numbers);
+                # grow the panel so that the plots themselves get the requested size.
+                panel = target
+                target = panel.graphics
+                panel.resize(width + panel.width() - target.width(), height + panel.height() - target.height())
+                app.processEvents()
             image = target.grab()
             if image.isNull() or not _save_png(image, out):
                 raise OSError(f"could not write {out}")
