@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, Q
 from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
 from rnnviz.app.export import export_all, export_csv, export_image
 from rnnviz.app.jobs import JobRunner
+from rnnviz.app.panels.compare import ComparePanel
 from rnnviz.app.panels.controls import ControlsPanel
 from rnnviz.app.panels.equations import EquationsPanel
+from rnnviz.app.panels.experiments import ExperimentsPanel
 from rnnviz.app.plots import PANEL_CLASSES
 from rnnviz.app.plots.base import configure_pyqtgraph
 from rnnviz.app.presets import Preset, list_presets
@@ -53,7 +55,8 @@ class MainWindow(QMainWindow):
         self._normal_font = QApplication.font()
 
         self.state = AppState(config)
-        self.runner = JobRunner(self)
+        # explorer, a sweep, a training run and the compare pins may all be busy at once
+        self.runner = JobRunner(self, max_threads=4)
         self.compute = ComputeController(self.state, self.runner, engine, parent=self)
 
         self.tabs = QTabWidget()
@@ -66,6 +69,12 @@ class MainWindow(QMainWindow):
         self.panel_by_name = {panel.name: panel for panel in self.panels}
         self.explorer = self._build_explorer_tab()
         self.add_tab(self.explorer, "Explorer")
+        self.experiments = ExperimentsPanel(self.state, self.runner)
+        self.add_tab(self.experiments, "Experiments")
+        self.compare = ComparePanel(self.state, self.runner)
+        self.add_tab(self.compare, "Compare")
+        self.experiments.open_config.connect(self.open_in_explorer)
+        self.compare.open_config.connect(self.open_in_explorer)
 
         self.controls = ControlsPanel(self.state)
         self.controls_dock = self._dock("Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -96,6 +105,20 @@ class MainWindow(QMainWindow):
     def add_tab(self, widget: QWidget, title: str) -> int:
         """Add a top-level tab (the lead's Trainer and Experiments views use this)."""
         return self.tabs.addTab(widget, title)
+
+    def _pin_current(self) -> None:
+        pin = self.compare.pin_current()
+        if pin is None:
+            self.statusBar().showMessage("Compare holds four pins already: remove one first", 5000)
+        else:
+            self.statusBar().showMessage(f"Pinned {pin.name} (Compare tab)", 5000)
+
+    def open_in_explorer(self, config: ExperimentConfig) -> bool:
+        """Show ``config`` in the Explorer tab (from a sweep point, a pin or the trainer)."""
+        accepted = self.state.set_config(config)
+        if accepted:
+            self.tabs.setCurrentWidget(self.explorer)
+        return accepted
 
     def focus_plot(self, name: str | None) -> None:
         """Show only the plot called ``name`` (None, or the focused one again: every plot)."""
@@ -221,6 +244,8 @@ class MainWindow(QMainWindow):
         tools_menu = menus.addMenu("&Tools")
         self.gradcheck_action = self._action(tools_menu, "Check &gradients", self.check_gradients, "Ctrl+G",
                                              "Finite-difference check of the analytic gradients")
+        self.pin_action = self._action(tools_menu, "&Pin configuration for comparison", self._pin_current,
+                                       "Ctrl+P", "Add the current configuration to the Compare tab (up to four)")
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1", "List the keyboard shortcuts")
         self._update_recent_menu()
@@ -299,7 +324,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         text = ("Ctrl+O open session · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
                 "F11 presentation mode · Alt+1…6 show one plot (or double-click it) · Esc all plots · "
-                "Ctrl+G check gradients · F1 this help · Ctrl+Q quit")
+                "Ctrl+G check gradients · Ctrl+P pin for comparison · F1 this help · Ctrl+Q quit")
         box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", text, QMessageBox.StandardButton.Ok,
                           self)
         box.open()
@@ -312,17 +337,32 @@ class MainWindow(QMainWindow):
         return accepted
 
     def session(self) -> dict:
-        return session_dict(self.state.config, {"presentation": self.presentation_mode})
+        return session_dict(self.state.config, self._view())
+
+    def _view(self) -> dict:
+        """What a session stores besides the configuration: the sweep definition and the pins."""
+        return {"presentation": self.presentation_mode, "sweep": self.experiments.sweep_definition(),
+                "pins": self.compare.pins_to_json()}
+
+    def _apply_view(self, view: dict) -> None:
+        problems = []
+        if "sweep" in view and not self.experiments.set_sweep_definition(view["sweep"]):
+            problems.append("sweep definition")
+        if "pins" in view and not self.compare.set_pins_from_json(view["pins"]):
+            problems.append("pins")
+        if problems:
+            self.show_error(f"The session's {' and '.join(problems)} could not be read and were left as they were")
 
     def open_session(self, path) -> bool:
         """Load a session file; a bad or newer file gives one message and changes nothing."""
         try:
-            config, _view = read_session(path)
+            config, view = read_session(path)
         except ConfigError as error:
             self.show_error(f"Could not open session: {error}")
             return False
         if not self.state.set_config(config):
             return False
+        self._apply_view(view)
         self.session_path = Path(path)
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Opened {Path(path).name}", 5000)
@@ -330,7 +370,7 @@ class MainWindow(QMainWindow):
 
     def save_session(self, path) -> bool:
         try:
-            write_session(path, self.state.config, {"presentation": self.presentation_mode})
+            write_session(path, self.state.config, self._view())
         except OSError as error:
             self.show_error(f"Could not save session: {error}")
             return False
@@ -446,6 +486,8 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
+        self.experiments.plot.set_presentation(self.presentation_mode)
+        self.compare.plots.set_presentation(self.presentation_mode)
         self.equations.set_font_size(PRESENTATION_FONT_PT + 2 if on else 11)
         self.controls_dock.setMinimumWidth(470 if on else 300)
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
