@@ -40,9 +40,16 @@ class Engine:
         return cls(run_fast=analysis.run_fast, iter_map=analysis.iter_map, check_config=check_config)
 
 
-def explore(engine: Engine, config, should_stop: Callable[[], bool]) -> Iterator[tuple[str, object]]:
-    """Plain generator run off the UI thread: ("fast", FastResult) then ("map", MapResult) ..."""
-    fast = engine.run_fast(config, should_stop=should_stop)
+def explore(engine: Engine, config, should_stop: Callable[[], bool],
+            weights=None) -> Iterator[tuple[str, object]]:
+    """Plain generator run off the UI thread: ("fast", FastResult) then ("map", MapResult) ...
+
+    ``weights``: a LoadedWeights whose params (and inputs) replace the generated ones.
+    """
+    if weights is None:
+        fast = engine.run_fast(config, should_stop=should_stop)
+    else:
+        fast = engine.run_fast(config, params=weights.params, inputs=weights.inputs, should_stop=should_stop)
     yield "fast", fast
     for map_result in engine.iter_map(fast, should_stop=should_stop):
         yield "map", map_result
@@ -89,10 +96,11 @@ class ComputeController(QObject):
         """Compute for ``config`` (default: the state's); supersedes the running job."""
         config = self.state.config if config is None else config
         engine = self.engine
+        weights = self.state.weights
         # Results queued for an older configuration must not be drawn after this point.
         self._pending_fast = None
         self._pending_map = None
-        job_id = self.runner.start(EXPLORE_LANE, lambda should_stop: explore(engine, config, should_stop))
+        job_id = self.runner.start(EXPLORE_LANE, lambda should_stop: explore(engine, config, should_stop, weights))
         self._job_started = {job_id: time.perf_counter()}
         self.state.set_busy(True)
         return job_id

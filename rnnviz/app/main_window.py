@@ -16,12 +16,13 @@ from rnnviz.app.panels.compare import ComparePanel
 from rnnviz.app.panels.controls import ControlsPanel
 from rnnviz.app.panels.equations import EquationsPanel
 from rnnviz.app.panels.experiments import ExperimentsPanel
+from rnnviz.app.panels.trainer import TrainerPanel
 from rnnviz.app.plots import PANEL_CLASSES
 from rnnviz.app.plots.base import configure_pyqtgraph
 from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
 from rnnviz.app.settings import Settings
-from rnnviz.app.state import AppState
+from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 
@@ -73,8 +74,11 @@ class MainWindow(QMainWindow):
         self.add_tab(self.experiments, "Experiments")
         self.compare = ComparePanel(self.state, self.runner)
         self.add_tab(self.compare, "Compare")
+        self.trainer = TrainerPanel(self.runner)
+        self.add_tab(self.trainer, "Trainer")
         self.experiments.open_config.connect(self.open_in_explorer)
         self.compare.open_config.connect(self.open_in_explorer)
+        self.trainer.open_in_explorer.connect(self.open_trained_model)
 
         self.controls = ControlsPanel(self.state)
         self.controls_dock = self._dock("Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -112,6 +116,24 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Compare holds four pins already: remove one first", 5000)
         else:
             self.statusBar().showMessage(f"Pinned {pin.name} (Compare tab)", 5000)
+
+    def open_trained_model(self, handoff) -> bool:
+        """Analyse the trainer's cells on a stretch of real text (its embedded tokens are the inputs)."""
+        net = handoff.net
+        steps = int(handoff.inputs.shape[0])
+        config = self.state.config.replace(
+            cell=net.cell, activation=net.activation, leaky_slope=net.leaky_slope,
+            hidden_size=net.hidden_size, input_size=net.input_size, num_layers=net.num_layers,
+            bidirectional=net.bidirectional, seq_len=steps, batch=1, radius=None,
+            anchor=min(self.state.config.anchor, steps - 1), truncate=None, loss_placement="all",
+            loss_step=1, input_signal="gaussian", dtype="float64")
+        accepted = self.state.set_weights(config, LoadedWeights(handoff.params, handoff.inputs,
+                                                                "trained language model"))
+        if accepted:
+            self.tabs.setCurrentWidget(self.explorer)
+            preview = " ".join(handoff.text.split())[:60]
+            self.statusBar().showMessage(f"Explorer shows the trained model on: “{preview}…”", 10000)
+        return accepted
 
     def open_in_explorer(self, config: ExperimentConfig) -> bool:
         """Show ``config`` in the Explorer tab (from a sweep point, a pin or the trainer)."""
@@ -517,6 +539,8 @@ class MainWindow(QMainWindow):
             self.settings.sync()
         if self._error_box is not None:
             self._error_box.close()
+        if self.trainer.running:
+            self.trainer.stop()   # training stops cooperatively at its next step
         self.compute.shutdown()
         super().closeEvent(event)
 

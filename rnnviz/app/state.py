@@ -6,6 +6,9 @@ or threads; ``rnnviz.app.compute`` turns configuration changes into jobs and fee
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from rnnviz.core.analysis import ExperimentConfig
@@ -27,6 +30,22 @@ def clamp_dependent_fields(config: ExperimentConfig) -> ExperimentConfig:
     if config.truncate is not None and config.truncate > seq_len:
         changes["truncate"] = seq_len
     return config.replace(**changes) if changes else config
+
+
+#: Fields that decide which weights and inputs the engine generates; weights loaded from elsewhere
+#: (a trained language model) stop applying as soon as one of them changes.
+WEIGHT_FIELDS = ("cell", "activation", "leaky_slope", "hidden_size", "input_size", "num_layers",
+                 "bidirectional", "init", "init_scale", "radius", "forget_bias", "input_signal",
+                 "input_scale", "input_text", "seq_len", "batch", "seed", "dtype")
+
+
+@dataclass(frozen=True)
+class LoadedWeights:
+    """Weights (engine names) and optionally inputs ``(T, B, input_size)`` to analyse instead of generated ones."""
+
+    params: dict
+    inputs: np.ndarray | None
+    label: str
 
 
 class AppState(QObject):
@@ -55,6 +74,7 @@ class AppState(QObject):
         self.fast_result = None
         self.map_result = None
         self._busy = False
+        self.weights: LoadedWeights | None = None
 
     @property
     def config(self) -> ExperimentConfig:
@@ -80,9 +100,26 @@ class AppState(QObject):
             return False
         return self._accept(config)
 
+    def set_weights(self, config: ExperimentConfig, weights: LoadedWeights) -> bool:
+        """Analyse ``weights`` (e.g. a trained model) under ``config``; invalid -> message, nothing changes."""
+        try:
+            config.validate()
+        except (ConfigError, TypeError, ValueError) as error:
+            self.message.emit(f"Not applied: {error}")
+            return False
+        self.weights = weights
+        self._config = config
+        self.config_changed.emit(config)
+        return True
+
     def _accept(self, config: ExperimentConfig) -> bool:
         if config == self._config:
             return True
+        if self.weights is not None and any(getattr(config, f) != getattr(self._config, f)
+                                            for f in WEIGHT_FIELDS):
+            self.message.emit(f"Now analysing generated weights: the {self.weights.label} no longer "
+                              "fit the changed network or inputs")
+            self.weights = None
         self._config = config
         self.config_changed.emit(config)
         return True

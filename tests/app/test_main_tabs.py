@@ -44,3 +44,28 @@ def test_session_with_bad_pins_keeps_config_and_says_so(make_window, small_confi
     assert window.state.config.cell == "gru"
     assert window.compare.pins == []
     assert "pins" in (window.last_error or "")
+
+
+def test_trained_weights_open_in_the_explorer_until_the_shape_changes(make_window, qtbot):
+    import numpy as np
+
+    from rnnviz.app.panels.trainer import ExplorerHandoff
+    from rnnviz.core.config import NetConfig
+    from rnnviz.core.params import init_params
+
+    net = NetConfig(cell="gru", input_size=5, hidden_size=7)
+    params = init_params(net, seed=3)
+    inputs = np.random.default_rng(0).normal(size=(9, 1, 5))
+    window = make_window()
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())][-1] == "Trainer"
+    window.trainer.open_in_explorer.emit(ExplorerHandoff(params, net, inputs, "some real text"))
+    assert window.state.weights is not None
+    assert window.state.config.cell == "gru" and window.state.config.seq_len == 9
+    qtbot.waitUntil(lambda: window.state.fast_result is not None
+                    and window.state.fast_result.config == window.state.config, timeout=20000)
+    fast = window.state.fast_result
+    np.testing.assert_array_equal(fast.params["weight_hh_l0"], params["weight_hh_l0"])
+    window.state.update(anchor=3)                 # analysis knobs keep the trained weights
+    assert window.state.weights is not None
+    window.state.update(hidden_size=8)            # a new shape cannot use them
+    assert window.state.weights is None
