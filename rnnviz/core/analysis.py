@@ -7,8 +7,10 @@ Two stages, so that a user interface can show the cheap results first:
 * :func:`iter_map` — the (t, k) map of log10 ‖∂s_{t+k}/∂s_t‖, yielded progressively.
 
 Big configurations are kept within memory and time budgets: the step Jacobians are stored for a window
-of at most ``JACOBIAN_BYTES`` (starting at the anchor when the whole sequence does not fit) and the map
-is capped at ``MAP_FLOPS`` floating-point operations by limiting k. Results say what they cover.
+of at most ``JACOBIAN_BYTES`` and ``CURVE_FLOPS`` worth of anchor-curve products (starting at the
+anchor when the whole sequence does not fit), the itemized matrix keeps as many loss steps as
+``ITEMIZE_FLOPS`` allows (at least 4), and the map is capped at ``MAP_FLOPS`` by limiting k. Results say
+what they cover: ``curve["k"]``, ``jacobian_start`` and the nonzero rows of ``itemized``.
 """
 from __future__ import annotations
 
@@ -31,6 +33,10 @@ DTYPES = ("float64", "float32")
 JACOBIAN_BYTES = 1 << 30
 MAP_FLOPS = 1.5e12
 ITEMIZE_ROWS = 256
+#: run_fast must stay quick for big networks: the itemized matrix and the anchor curve get these
+#: floating-point budgets (the default case is far below both and is computed in full).
+ITEMIZE_FLOPS = 2e9
+CURVE_FLOPS = 4e10
 
 __all__ = ["ExperimentConfig", "FastResult", "MapResult", "build", "run_fast", "iter_map", "Cancelled",
            "INPUT_SIGNALS", "LOSS_PLACEMENTS"]
@@ -244,8 +250,11 @@ def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np
     loss, d_output, _ = readout_loss(params, trace.output, targets, steps)
     timings["forward"] = time.perf_counter() - start
     _check(should_stop)
-    item_steps = steps if steps.size <= ITEMIZE_ROWS else \
-        steps[np.linspace(0, steps.size - 1, ITEMIZE_ROWS).round().astype(int)]
+    G = net.num_gates * net.hidden_size
+    per_row = 2.0 * G * net.hidden_size * T * net.num_directions * config.batch
+    rows = int(min(ITEMIZE_ROWS, max(4, ITEMIZE_FLOPS // per_row)))
+    item_steps = steps if steps.size <= rows else \
+        steps[np.linspace(0, steps.size - 1, rows).round().astype(int)]
     grads = backward(params, net, trace, d_output, truncate=config.truncate, itemize=item_steps)
     timings["bptt"] = time.perf_counter() - start - sum(timings.values())
     _check(should_stop)
@@ -253,7 +262,7 @@ def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np
     S = net.state_size
     t0 = config.anchor
     per_step = S * S * np.dtype(config.dtype).itemsize
-    window = max(1, min(T, JACOBIAN_BYTES // per_step))
+    window = max(1, min(T, JACOBIAN_BYTES // per_step, int(CURVE_FLOPS // (2.0 * S ** 3))))
     j_start = min(t0, T - window)
     J = step_jacobians(params, net, trace)[j_start:j_start + window] if window == T else \
         _jacobian_window(params, net, trace, j_start, window)

@@ -107,3 +107,12 @@ def test_big_configurations_are_windowed(monkeypatch):
     full = run_fast(cfg)
     np.testing.assert_allclose(r.curve["log10_spectral"], full.curve["log10_spectral"][:10], rtol=1e-9)
     assert analysis.map_max_k(100, 128, budget=1e9) < 100
+
+
+def test_big_configurations_keep_the_fast_stage_within_budget(monkeypatch):
+    """Itemized rows and the curve's horizon shrink with the flop budgets; small cases are complete."""
+    monkeypatch.setattr(analysis, "ITEMIZE_FLOPS", 1.0)
+    monkeypatch.setattr(analysis, "CURVE_FLOPS", 2.0 * 8 ** 3 * 5)   # S = 8: five products
+    r = run_fast(ExperimentConfig(cell="lstm", hidden_size=4, input_size=2, seq_len=30))
+    assert r.curve["k"].size == 5
+    assert np.count_nonzero(r.itemized.any(axis=1)) == 4             # at least four loss steps
