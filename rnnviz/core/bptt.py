@@ -39,6 +39,7 @@ class Grads:
     d_hidden: np.ndarray
     grad_norm_per_step: np.ndarray
     itemized: np.ndarray | None = None
+    d_input: np.ndarray | None = None   # (T, B, input_size) ∂L/∂x_t, with ``input_grad=True``
 
 
 def loss_steps_for(placement: str, T: int, steps=()) -> np.ndarray:
@@ -190,7 +191,7 @@ def _layer_param_grads(lt, net: NetConfig, d_xp, d_hp, aux) -> dict:
 
 def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *,
              truncate: int | None = None, itemize: bool | np.ndarray = False,
-             d_final: dict | None = None) -> Grads:
+             d_final: dict | None = None, input_grad: bool = False) -> Grads:
     """Gradients of a loss whose gradient on the top-layer outputs is ``d_output: (T, B, H·D)``.
 
     ``truncate``: window k (None = full BPTT). ``d_final``: gradient on the final state (dict like
@@ -213,6 +214,7 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
     d_h0 = {n: np.zeros((L * D, B, H), d_output.dtype) for n in net.state_names}
     upstream = d_output
     dh_top = None
+    d_input = None
     for layer in range(L - 1, -1, -1):
         d_in_total = None
         top = layer == L - 1
@@ -227,6 +229,9 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
                 lt, net, part, band, inject=top and band is not None, d_final=fin,
                 want_input_grad=layer > 0)
             grads.update(_layer_param_grads(lt, net, d_xp, d_hp, trace.aux))
+            if layer == 0 and input_grad:
+                part_in = (d_xp.reshape(-1, d_xp.shape[-1]) @ lt.weights.w_ih).reshape(T, B, -1)
+                d_input = part_in if d_input is None else d_input + part_in
             for n in net.state_names:
                 d_h0[n][row] = d_init[n]
             if top:
@@ -246,7 +251,7 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
         else:
             steps = np.asarray(itemize, dtype=int)
         itemized = itemize_top_layer(net, trace, d_output, steps, truncate)
-    return Grads(grads, d_h0, dh_top, norms, itemized)
+    return Grads(grads, d_h0, dh_top, norms, itemized, d_input)
 
 
 def itemize_top_layer(net: NetConfig, trace: Trace, d_output: np.ndarray, steps: np.ndarray,

@@ -19,13 +19,11 @@ softmax head is one GEMM over all T*B rows.
 """
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from rnnviz.core import bptt
 from rnnviz.core.bptt import backward
 from rnnviz.core.config import ConfigError, NetConfig
 from rnnviz.core.params import expected_shapes, init_params
@@ -34,7 +32,6 @@ from rnnviz.core.sequence import forward
 EMBEDDINGS = ("learned", "random-fixed", "pretrained-fixed", "pretrained-init")
 LOSS_REDUCTIONS = ("mean", "sum-time")
 
-_BACKWARD_HAS_INPUT_GRAD = "input_grad" in inspect.signature(backward).parameters
 
 
 def _uniform(rng: np.random.Generator, scale: float, shape) -> np.ndarray:
@@ -387,14 +384,5 @@ class LanguageModel:
         """Engine BPTT through one layer: (parameter grads in one-layer names, dL/dx (T, B, In))."""
         net = self._layer_nets[layer]
         params = self.layer_params(layer)
-        if _BACKWARD_HAS_INPUT_GRAD:
-            grads = backward(params, net, trace, d_output, input_grad=True)
-            return grads.params, grads.d_input
-        # The engine's public backward() does not return dL/dx of its first layer; use its own
-        # per-layer sweep and parameter-gradient helpers, and turn dL/d(xp) into dL/dx with one GEMM.
-        layer_trace = trace.layers[0][0]
-        d_xp, d_hp, _, _, _ = bptt._sweep_layer(layer_trace, net, d_output, None, False, None, False)
-        layer_grads = bptt._layer_param_grads(layer_trace, net, d_xp, d_hp, None)
-        T, B, GH = d_xp.shape
-        d_input = (d_xp.reshape(T * B, GH) @ params["weight_ih_l0"]).reshape(T, B, -1)
-        return layer_grads, d_input
+        grads = backward(params, net, trace, d_output, input_grad=True)
+        return grads.params, grads.d_input

@@ -155,3 +155,22 @@ def test_kinks_of_relu_do_not_fool_the_check_but_errors_still_show(monkeypatch):
     monkeypatch.setattr(gradcheck, "backward", slightly_wrong)
     report = check_config(cfg)
     assert not report.passed and report.worst == "bias_hh_l0"
+
+
+@pytest.mark.parametrize("truncate", [None, 1])
+@pytest.mark.parametrize("cell,bidirectional", [("lstm", True), ("gru-cho", False)])
+def test_input_gradient(cell, bidirectional, truncate):
+    """dL/dx against central differences (full); the truncated one against the windowed definition."""
+    net, p, x, aux, y, h0 = make_case(cell, "tanh", 2, bidirectional)
+    steps = loss_steps_for("all", T)
+    tr = forward(p, net, x, h0=h0)
+    _, d_out, _ = readout_loss(p, tr.output, y, steps)
+    g = backward(p, net, tr, d_out, truncate=truncate, input_grad=True)
+    assert g.d_input.shape == x.shape
+    if truncate is None:
+        num = numerical_gradient(lambda: readout_loss(p, forward(p, net, x, h0=h0).output, y, steps)[0], x)
+    else:
+        from rnnviz.core.gradcheck import windowed_loss
+        num = sum(numerical_gradient(
+            lambda tau=tau: windowed_loss(p, tr, net, x, y, tau, truncate, h0, h0), x) for tau in steps)
+    np.testing.assert_allclose(g.d_input, num, rtol=1e-6, atol=1e-9)
