@@ -23,6 +23,7 @@ import csv
 import io
 import math
 import multiprocessing
+import sys
 import os
 import signal
 import time
@@ -564,6 +565,20 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def _start_method() -> str:
+    """"fork" from the main thread of a process without other Python threads and without Qt loaded
+    (the command line: workers start in milliseconds), "spawn" otherwise (the GUI runs sweeps from a
+    worker thread of a Qt process, and forking a multi-threaded process can deadlock the child).
+    From Python 3.12 on, forking warns whenever native threads exist (OpenBLAS has some), so spawn."""
+    import threading
+
+    if ("fork" in multiprocessing.get_all_start_methods() and sys.version_info < (3, 12)
+            and threading.current_thread() is threading.main_thread() and threading.active_count() == 1
+            and "PySide6" not in sys.modules):
+        return "fork"
+    return "spawn"
+
+
 def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
                should_stop: Callable[[], bool] | None = None,
                poll_seconds: float = 0.1) -> Iterator[SweepProgress]:
@@ -574,9 +589,9 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
     ``poll_seconds``; when it returns True no new run is started, queued runs are cancelled, running
     ones are told to stop, and Cancelled is raised. Closing the generator early does the same.
 
-    Workers are started with "spawn" (safe from a thread of a Qt program, and the same on every
-    platform), so, as with any spawn pool, a script that calls this with workers > 1 must start
-    from an ``if __name__ == "__main__":`` guard (the ``rnnviz`` command and ``python -m rnnviz`` do).
+    Workers are forked when that is safe (see :func:`_start_method`) and spawned otherwise, so, as
+    with any spawn pool, a script that calls this with workers > 1 must start from an
+    ``if __name__ == "__main__":`` guard (the ``rnnviz`` command and ``python -m rnnviz`` do).
     """
     spec.validate()
     workers = default_workers() if workers is None else workers
@@ -612,9 +627,7 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
             if limits is not None:
                 limits.restore_original_limits()
     else:
-        # spawn, not fork: the GUI calls this from a worker thread of a Qt process, and forking a
-        # multi-threaded process can deadlock the child.
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context(_start_method())
         stop_event = context.Event()
         executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                                        initargs=(stop_event,))
