@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
 from .bptt import backward, loss_steps_for, readout_loss
-from .config import ACTIVATIONS, CELLS, INITS, ConfigError, NetConfig, _check_float, _check_int
+from .config import INITS, ConfigError, NetConfig, _check_float, _check_int, config_from_dict
 from .jacobian import gate_statistics, highway_log10, state_blocks, step_jacobians
 from .params import block_spectra, init_params, validate_params
 from .products import Cancelled, activation_gamma, anchor_curve, iter_norm_map
@@ -114,16 +114,7 @@ class ExperimentConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> "ExperimentConfig":
-        if not isinstance(data, dict):
-            raise ConfigError("configuration must be a JSON object")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"unknown configuration key(s): {', '.join(unknown)}")
-        try:
-            return cls(**data).validate()
-        except TypeError as exc:
-            raise ConfigError(f"invalid configuration: {exc}") from None
+        return config_from_dict(cls, data, "configuration")
 
     def replace(self, **changes) -> "ExperimentConfig":
         return replace(self, **changes)

@@ -29,6 +29,20 @@ class ConfigError(ValueError):
     """Invalid configuration or input; the message is one line meant for the user."""
 
 
+def config_from_dict(cls, data, what: str):
+    """``cls(**data).validate()`` for a frozen config dataclass read from JSON; ConfigError if the
+    object is not a dict, has keys ``cls`` does not know, or values it rejects (``what`` names it)."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{what} must be a JSON object")
+    unknown = sorted(set(data) - {f.name for f in fields(cls)})
+    if unknown:
+        raise ConfigError(f"unknown {what} key(s): {', '.join(unknown)}")
+    try:
+        return cls(**data).validate()
+    except TypeError as exc:
+        raise ConfigError(f"invalid {what}: {exc}") from None
+
+
 def _check_int(name: str, value, low: int, high: int | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"{name} must be an integer, got {value!r}")
@@ -126,10 +140,4 @@ class NetConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> "NetConfig":
-        if not isinstance(data, dict):
-            raise ConfigError("network config must be a JSON object")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"unknown network config key(s): {', '.join(unknown)}")
-        return cls(**data).validate()
+        return config_from_dict(cls, data, "network config")

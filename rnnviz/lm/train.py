@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnviz.core.config import CELLS, ConfigError
+from rnnviz.core.config import CELLS, ConfigError, config_from_dict
 from rnnviz.lm.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from rnnviz.lm.data import (LEVELS, Corpus, Vocabulary, batchify, check_long_enough, get_batch,
                             num_batches)
@@ -168,13 +168,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> "TrainConfig":
-        if not isinstance(data, dict):
-            raise ConfigError("training config must be a JSON object")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"unknown training config key(s): {', '.join(unknown)}")
-        return cls(**data).validate()
+        return config_from_dict(cls, data, "training config")
 
     def replace(self, **changes) -> "TrainConfig":
         return replace(self, **changes)
