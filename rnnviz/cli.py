@@ -58,24 +58,12 @@ def no_display_message() -> str:
     return f"rnnviz: no display found; use the headless commands: rnnviz {commands} (see rnnviz --help)"
 
 
-def _run_gui(parser: argparse.ArgumentParser) -> int:
+def _run_gui() -> int:
     if not has_display():
         print(no_display_message(), file=sys.stderr)
         return EXIT_USAGE
-    try:
-        from rnnviz.app.main import run_app
-    except ModuleNotFoundError as error:
-        if not (error.name or "").startswith("rnnviz.app") or "analyze" not in COMMAND_MODULES:
-            raise
-        # The desktop app is a separate package that may be missing from this
-        # build; fall back to the headless analysis rather than failing.
-        print(
-            "rnnviz: the desktop app is not part of this build yet; "
-            "running `rnnviz analyze` with default settings instead",
-            file=sys.stderr,
-        )
-        args = parser.parse_args(["analyze"])
-        return int(args.func(args))
+    from rnnviz.app.main import run_app
+
     # QApplication wants the program name first.
     return int(run_app(["rnnviz"]))
 
@@ -88,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(arguments)
         if args.command is None:
-            return _run_gui(parser)
+            return _run_gui()
         command = f"rnnviz {args.command}"
         return int(args.func(args))
     except KeyboardInterrupt:
