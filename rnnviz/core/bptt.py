@@ -149,19 +149,26 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
         d_state = (dh,) + tuple(carry[1:])
         cache = lt.step_cache(t)
         prev, dxp, dhp = cell.step_backward(w, act, cache, d_state)
+        same = dhp is dxp   # Elman and LSTM: one array serves both projections
         if band is None:
             dh_seen[t] = dh
-            d_xp[t], d_hp[t] = dxp, dhp
+            d_xp[t] = dxp
+            if not same:
+                d_hp[t] = dhp
             carry = list(prev)
             if d_in is not None:
                 d_in[t] = dxp @ w.w_ih
         else:
             dh_seen[t] = dh.sum(axis=0)
-            d_xp[t], d_hp[t] = dxp.sum(axis=0), dhp.sum(axis=0)
+            d_xp[t] = dxp.sum(axis=0)
+            if not same:
+                d_hp[t] = dhp.sum(axis=0)
             if d_in is not None:
                 d_in[t] = dxp @ w.w_ih
             carry = [_shift(p, lt.reverse) for p in prev]
     d_init = {n: (c if band is None else c.sum(axis=0)) for n, c in zip(names, carry)}
+    if same:
+        d_hp = d_xp
     return d_xp, d_hp, d_in, d_init, dh_seen
 
 
@@ -173,8 +180,9 @@ def _layer_param_grads(lt, net: NetConfig, d_xp, d_hp, aux) -> dict:
     flat_xp = d_xp.reshape(-1, GH)
     flat_hp = d_hp.reshape(-1, GH)
     inputs = lt.inputs.reshape(-1, lt.inputs.shape[-1])
-    g = {"weight_ih" + s: flat_xp.T @ inputs, "bias_ih" + s: flat_xp.sum(axis=0),
-         "bias_hh" + s: flat_hp.sum(axis=0)}
+    b_ih = flat_xp.sum(axis=0)
+    g = {"weight_ih" + s: flat_xp.T @ inputs, "bias_ih" + s: b_ih,
+         "bias_hh" + s: b_ih.copy() if d_hp is d_xp else flat_hp.sum(axis=0)}
     dw_hh = np.zeros_like(lt.weights.w_hh)
     for rows, u in cell.recurrent_inputs(lt.cache, H):
         dw_hh[rows] = flat_hp[:, rows].T @ u.reshape(-1, H)

@@ -151,16 +151,16 @@ def forward(params: dict, net: NetConfig, x: np.ndarray, h0: dict | None = None,
                 for name in net.state_names)
             initial = dict(zip(net.state_names, state))
             outs = {name: np.empty((T, B, H), dtype=dtype) for name in net.state_names}
-            caches = []
+            cache = None
             order = range(T - 1, -1, -1) if d == 1 else range(T)
             for t in order:
-                state, cache = cell.step(w, act, xp[t], state)
+                state, step_cache = cell.step(w, act, xp[t], state)
                 for name, value in zip(net.state_names, state):
                     outs[name][t] = value
-                caches.append(cache)
-            if d == 1:
-                caches.reverse()
-            cache = {k: np.stack([c[k] for c in caches]) for k in caches[0]}
+                if cache is None:  # per-step arrays go straight into (T, …) arrays, indexed by time
+                    cache = {k: np.empty((T,) + v.shape, v.dtype) for k, v in step_cache.items()}
+                for k, v in step_cache.items():
+                    cache[k][t] = v
             per_dir.append(LayerTrace(layer, d, layer_in, outs, initial, cache, w))
         layers.append(per_dir)
         layer_in = (per_dir[0].outputs["h"] if len(per_dir) == 1
