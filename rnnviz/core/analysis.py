@@ -25,7 +25,7 @@ from .config import INITS, ConfigError, NetConfig, _check_float, _check_int, con
 from .jacobian import gate_statistics, highway_log10, state_blocks, step_jacobians
 from .params import block_spectra, init_params, validate_params
 from .products import Cancelled, activation_gamma, anchor_curve, iter_norm_map
-from .sequence import forward
+from .sequence import Trace, forward
 
 INPUT_SIGNALS = ("gaussian", "zeros", "constant", "sine", "onehot", "text")
 LOSS_PLACEMENTS = ("all", "last", "step")
@@ -261,7 +261,6 @@ def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np
     _check(should_stop)
 
     blocks = state_blocks(net)
-    H = net.hidden_size
     sub = {"hidden": blocks["h_l0"], "cell": blocks["c_l0"]} if net.is_lstm else None
     norms = anchor_curve(J, t0 - j_start, blocks=sub)
     curve = {"k": norms.k, "log10_spectral": norms.log10_spectral,
@@ -304,8 +303,6 @@ def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np
 
 def _jacobian_window(params, net, trace, j_start, window):
     """Step Jacobians for steps j_start+1 … j_start+window only (the full stack would not fit)."""
-    from .sequence import Trace
-
     sliced_layers = []
     for per_dir in trace.layers:
         row = []

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cells import make_cell
+from .cells import Activation, make_cell
 from .config import ConfigError, NetConfig
 from .params import suffix
 from .sequence import Trace, forward
@@ -113,8 +113,7 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
     input width, or None), ``d_init`` (state name → (B, H)) and ``dh_seen: (T, B, H)`` (total ∂L/∂h_t).
     """
     cell = make_cell(net.cell)
-    w, act = lt.weights, None
-    from .cells import Activation
+    w = lt.weights
     act = Activation(net.activation, net.leaky_slope)
     T, B = lt.inputs.shape[:2]
     H = net.hidden_size
@@ -272,8 +271,7 @@ def itemize_top_layer(net: NetConfig, trace: Trace, d_output: np.ndarray, steps:
     T = trace.seq_len
     H, D = net.hidden_size, net.num_directions
     cell = make_cell(net.cell)
-    from .cells import Activation
-    act = Activation(net.activation, net.leaky_slope)
+    act = trace.activation
     steps = np.asarray(steps, dtype=int)
     C2 = np.zeros((T, T))
     if steps.size == 0:

@@ -37,7 +37,7 @@ def step_jacobians(params: dict, net: NetConfig, trace: Trace, batch_index: int 
     ``S = net.state_size``; batch element ``batch_index``; ``direction`` 1 for the reverse direction.
     """
     T = trace.seq_len
-    H, L, D = net.hidden_size, net.num_layers, net.num_directions
+    H, L = net.hidden_size, net.num_layers
     Sl = net.layer_state_size
     S = Sl * L
     cell = make_cell(net.cell)

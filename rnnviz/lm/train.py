@@ -292,8 +292,6 @@ def evaluate(model: LanguageModel, ids: np.ndarray, batch: int, seq_len: int,
     streams = batchify(ids, streams_count)
     if streams.shape[0] < 2:
         streams = batchify(ids, 1)
-    total, count = 0.0, 0
-    state = None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         return _evaluate_streams(model, streams, seq_len, should_stop)
 

@@ -21,7 +21,7 @@ from rnnviz.app.jobs import JobRunner
 from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan, finite_range
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
-from rnnviz.core.sweep import (CATEGORICAL, METRIC_LABELS, METRICS, SWEEPABLE, SweepAxis, SweepProgress,
+from rnnviz.core.sweep import (METRIC_LABELS, METRICS, SWEEPABLE, SweepAxis, SweepProgress,
                                SweepResult, SweepSpec, default_workers, format_values, iter_sweep,
                                parse_values)
 from rnnviz.io_utils import atomic_write_text
