@@ -514,8 +514,7 @@ class MainWindow(QMainWindow):
         self.controls_dock.setMinimumWidth(470 if on else 300)
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         if on:
-            self.statusBar().showMessage("Presentation mode: double-click a plot (or Alt+1…6) to show it alone, "
-                                         "Esc for all plots, F11 to leave", 10000)
+            self.statusBar().showMessage("Double-click: one plot · Esc: all · F11: leave", 10000)
         if full_screen:
             if on:
                 self.showFullScreen()

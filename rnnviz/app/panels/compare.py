@@ -74,11 +74,12 @@ class ComparePlots(PlotPanel):
     def __init__(self, parent=None):
         configure_pyqtgraph()
         super().__init__(parent)
+        # The decay curves are what pins are compared on first: they get the whole top row.
         self.decay = self.add_plot(0, 0, "Gradient decay from t₀", ("distance k", "steps"),
-                                   ("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖₂", None), legend=True)
-        self.gates = self.add_plot(0, 1, "Mean gate activation (gated cells)", ("gate", None),
-                                   ("mean over units and steps", None))
-        self.spectrum = self.add_plot(0, 2, "Eigenvalues of W_hh (candidate block)", ("Re λ", None), ("Im λ", None))
+                                   ("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖₂", None), legend=True, colspan=2)
+        self.gates = self.add_plot(1, 0, "Gate means", ("gate", None),
+                                   ("mean over units, steps", None))
+        self.spectrum = self.add_plot(1, 1, "Eigenvalues of W_hh", ("Re λ", None), ("Im λ", None))
         self.spectrum.setAspectLocked(True)
         angle = np.linspace(0, 2 * np.pi, 361)
         self.spectrum.plot(np.cos(angle), np.sin(angle), pen=pg.mkPen("#999999", width=1,
