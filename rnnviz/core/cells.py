@@ -105,10 +105,27 @@ def _split(a: np.ndarray, parts: int) -> list[np.ndarray]:
 # Cells. Each has: step(w, act, xp, state) -> (state, cache)
 #                  step_backward(w, act, cache, d_state) -> (d_state_prev, d_xp, d_hp)
 #                  step_jacobian(w, act, cache, b, w_in) -> (ds_t/ds_{t-1}, ds_t/dx_t)
+#                      for batch element b of cache; cache arrays may carry leading axes (e.g. time,
+#                      with b = Ellipsis), which the Jacobians then carry too: (..., S, S), (..., S, I)
 # ``state`` and ``d_state`` are tuples in the order of NetConfig.state_names.
 # ``d_hp`` is the gradient w.r.t. the recurrent projection (before b_hh is folded in, which is the
 # same thing); recurrent_inputs() says which vector each block of W_hh multiplied.
 # ----------------------------------------------------------------------------------------------
+
+def _row_mix(U: np.ndarray, W: np.ndarray, H: int) -> np.ndarray:
+    """out[..., r, :] = Σ_k U[..., r, k] · W[k·H + r mod H, :] — rows of a Jacobian as mixtures of
+    the rows of W's gate blocks (W: (K·H, n), U: (..., R, K) with R a multiple of H).
+
+    One batched matrix product over the rows r instead of K broadcast passes over (..., R, n).
+    """
+    R, K = U.shape[-2:]
+    lead = U.shape[:-2]
+    blocks = W.reshape(K, H, -1).transpose(1, 0, 2)            # (H, K, n)
+    blocks = np.concatenate([blocks] * (R // H)) if R > H else blocks
+    rows = U.reshape((-1, R, K)).transpose(1, 0, 2)             # (R, N, K)
+    out = np.matmul(rows, blocks)                               # (R, N, n)
+    return out.transpose(1, 0, 2).reshape(lead + (R, W.shape[1]))
+
 
 class ElmanCell:
     gates = ("h",)
@@ -134,7 +151,7 @@ class ElmanCell:
     @staticmethod
     def step_jacobian(w: LayerWeights, act: Activation, cache, b, w_in):
         d = act.derivative(cache["pre"][b], cache["h"][b])
-        return d[:, None] * w.w_hh, d[:, None] * w_in
+        return d[..., None] * w.w_hh, d[..., None] * w_in
 
     @staticmethod
     def gate_values(cache_seq):
@@ -223,20 +240,22 @@ class LSTMCell:
             if self.peephole:
                 dc_dc = dc_dc + coef["i"] * w.peep_i + coef["f"] * w.peep_f
 
-        def through(W):
-            blocks = {k: W[r * H:(r + 1) * H] for k, r in rows.items()}
-            dc = sum(coef[k][:, None] * blocks[k] for k in coef)
-            dh = a_o[:, None] * blocks["o"] + kappa[:, None] * dc
-            return dh, dc
-
-        dh_dh, dc_dh = through(w.w_hh)
-        dh_dx, dc_dx = through(w_in)
-        jac = np.empty((2 * H, 2 * H), dtype=w.w_hh.dtype)
-        jac[:H, :H] = dh_dh
-        jac[:H, H:] = np.diag(kappa * dc_dc)
-        jac[H:, :H] = dc_dh
-        jac[H:, H:] = np.diag(dc_dc)
-        return jac, np.concatenate([dh_dx, dc_dx], axis=0)
+        # Rows of [dh_t; dc_t] as mixtures of the rows of W's gate blocks: dc = Σ_k coef_k ⊙ W_k,
+        # dh = a_o ⊙ W_o + κ ⊙ dc.
+        zero = np.zeros_like(i)
+        mix_c = [coef.get(k, zero) for k in rows]
+        mix_h = [kappa * m for m in mix_c[:-1]] + [a_o]
+        U = np.stack([np.stack(mix_h, axis=-1), np.stack(mix_c, axis=-1)], axis=-3)
+        U = U.reshape(U.shape[:-3] + (2 * H, len(rows)))
+        lead = i.shape[:-1]
+        jac = np.empty(lead + (2 * H, 2 * H), dtype=w.w_hh.dtype)
+        jac[..., :H] = _row_mix(U, w.w_hh, H)
+        jac[..., H:] = 0
+        diag = np.arange(H)
+        jac[..., diag, H + diag] = kappa * dc_dc
+        jac[..., H + diag, H + diag] = dc_dc
+        jx = _row_mix(U, w_in, H)
+        return jac, jx
 
     def gate_values(self, cache_seq):
         return {k: cache_seq[k] for k in ("i", "f", "g", "o")}
@@ -311,15 +330,16 @@ class GRUCell:
         Ir, Iz, In = w_in[:H], w_in[H:2 * H], w_in[2 * H:]
         if self.reset_after:
             hn = cache["hn"][b]
-            dpn_dh = r[:, None] * Wn + (hn * sr)[:, None] * Wr
-            dpn_dx = In + (hn * sr)[:, None] * Ir
+            dpn_dh = r[..., None] * Wn + (hn * sr)[..., None] * Wr
+            dpn_dx = In + (hn * sr)[..., None] * Ir
         else:
-            dpn_dh = Wn * r[None, :] + Wn @ ((h_prev * sr)[:, None] * Wr)
-            dpn_dx = In + Wn @ ((h_prev * sr)[:, None] * Ir)
+            dpn_dh = Wn * r[..., None, :] + Wn @ ((h_prev * sr)[..., None] * Wr)
+            dpn_dx = In + Wn @ ((h_prev * sr)[..., None] * Ir)
         a_n, a_z = (1 - z) * dn, (h_prev - n) * sz
-        jac = a_n[:, None] * dpn_dh + a_z[:, None] * Wz
-        jac[np.diag_indices(H)] += z
-        jx = a_n[:, None] * dpn_dx + a_z[:, None] * Iz
+        jac = a_n[..., None] * dpn_dh + a_z[..., None] * Wz
+        diag = np.arange(H)
+        jac[..., diag, diag] += z
+        jx = a_n[..., None] * dpn_dx + a_z[..., None] * Iz
         return jac, jx
 
     @staticmethod

@@ -30,6 +30,10 @@ def state_blocks(net: NetConfig) -> dict[str, slice]:
     return out
 
 
+# Steps per chunk of step_jacobians: about this many bytes of Jacobians at a time.
+_CHUNK_BYTES = 1 << 21
+
+
 def step_jacobians(params: dict, net: NetConfig, trace: Trace, batch_index: int = 0,
                    direction: int = 0) -> np.ndarray:
     """Closed-form step Jacobians ``J: (T, S, S)`` with ``J[t−1] = ∂s_t/∂s_{t−1}`` (processing order).
@@ -48,17 +52,21 @@ def step_jacobians(params: dict, net: NetConfig, trace: Trace, batch_index: int 
     # columns of W_ih that read this direction's half of the layer below
     w_in = [lt.weights.w_ih if layer == 0 else
             lt.weights.w_ih[:, direction * H:(direction + 1) * H] for layer, lt in enumerate(lts)]
-    times = range(T) if direction == 0 else range(T - 1, -1, -1)
-    for out_index, t in enumerate(times):
-        Jt = J[out_index]
+    # Many steps per call (the caches are (T, B, ...) arrays; the Jacobians come out (n, Sl, ·)),
+    # in chunks of steps small enough that the temporaries stay in cache.
+    caches = [{k: v[:, b] if direction == 0 else v[::-1, b] for k, v in lt.cache.items()}
+              for lt in lts]
+    chunk = max(1, _CHUNK_BYTES // (S * S * J.itemsize))
+    for lo in range(0, T, chunk):
+        hi = min(T, lo + chunk)
         for layer, lt in enumerate(lts):
-            cache = {k: v[t] for k, v in lt.cache.items()}
-            jss, jsx = cell.step_jacobian(lt.weights, trace.activation, cache, b, w_in[layer])
+            cache = {k: v[lo:hi] for k, v in caches[layer].items()}
+            jss, jsx = cell.step_jacobian(lt.weights, trace.activation, cache, Ellipsis, w_in[layer])
             rows = slice(layer * Sl, (layer + 1) * Sl)
-            Jt[rows, rows] = jss
+            J[lo:hi, rows, rows] = jss
             if layer > 0:
                 below_h = slice((layer - 1) * Sl, (layer - 1) * Sl + H)
-                Jt[rows, :layer * Sl] += jsx @ Jt[below_h, :layer * Sl]
+                J[lo:hi, rows, :layer * Sl] += np.matmul(jsx, J[lo:hi, below_h, :layer * Sl])
     return J
 
 
@@ -95,3 +103,45 @@ def gate_statistics(trace: Trace, layer: int = 0, direction: int = 0, batch_inde
         if name not in ("g", "n"):
             saturation[name] = ((v < 0.1) | (v > 0.9)).mean(axis=(1, 2))
     return means, saturation
+
+
+def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: int | None = None,
+                            rows: slice | None = None) -> np.ndarray:
+    """``C[τ−1, t−1] = ‖∂L_τ/∂h_t‖`` from the step Jacobians of one sequence (batch element, direction).
+
+    J: (T, S, S) with J[t−1] = ∂s_t/∂s_{t−1} (all of it, from t = 1). d_top: (T, H) the direct
+    ∂L_τ/∂h_τ of the readout at every step. ``rows`` is the slice of s holding the readout layer's
+    state (default: all of s; h comes first in it). Loss steps τ (1…T) in ``steps``; ``truncate`` k
+    lets each term reach back at most k steps.
+
+    Every loss term's gradient travels as one row g_τ(t) = ∂L_τ/∂s_t, and g_τ(t−1) = g_τ(t) J[t−1],
+    so one step back is one (rows × S)·(S × S) product for all the terms still in reach. This is the
+    itemized matrix of ``bptt.backward(itemize=…)`` for a unidirectional net and batch of one, at a
+    fraction of its cost (the loss terms share the Jacobians instead of each running a cell backward).
+    """
+    T = J.shape[0]
+    H = d_top.shape[1]
+    if rows is not None:
+        J = J[:, rows, rows]
+    S = J.shape[1]
+    steps = np.unique(np.asarray(steps, dtype=int))
+    C = np.zeros((T, T))
+    if steps.size == 0:
+        return C
+    G = np.zeros((steps.size, S), dtype=np.result_type(J.dtype, d_top.dtype))
+    new = {int(tau): r for r, tau in enumerate(steps)}
+    window = T if truncate is None else int(truncate)
+    for t in range(T, 0, -1):
+        r = new.get(t)
+        if r is not None:
+            G[r, :H] += d_top[t - 1]
+        # rows still in reach: t <= τ <= t + k (steps are sorted)
+        lo = int(np.searchsorted(steps, t))
+        hi = int(np.searchsorted(steps, t + window, side="right"))
+        if lo >= hi:
+            continue
+        g = G[lo:hi]
+        C[steps[lo:hi] - 1, t - 1] = np.sqrt(np.einsum("ij,ij->i", g[:, :H], g[:, :H], dtype=np.float64))
+        if t > 1:
+            np.matmul(g, J[t - 1], out=g)
+    return C
