@@ -15,15 +15,18 @@ what they cover: ``curve["k"]``, ``jacobian_start`` and the nonzero rows of ``it
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
 from .bptt import backward, loss_steps_for, readout_loss
 from .config import INITS, ConfigError, NetConfig, _check_float, _check_int, config_from_dict
-from .jacobian import gate_statistics, highway_log10, state_blocks, step_jacobians
-from .params import block_spectra, init_params, validate_params
+from .jacobian import (gate_statistics, highway_log10, itemized_from_jacobians, state_blocks,
+                       step_jacobians)
+from .params import block_spectra, init_params, recurrent_blocks, validate_params
 from .products import Cancelled, activation_gamma, anchor_curve, iter_norm_map
 from .sequence import Trace, forward
 
@@ -153,15 +156,58 @@ def make_inputs(config: ExperimentConfig, rng: np.random.Generator) -> tuple[np.
     return x * config.input_scale, targets
 
 
+# Seeded initial weights before the spectral rescaling, with their block spectra, for the last few
+# configurations: dragging the ρ slider (or changing the input, T, the loss…) then costs one multiply
+# per block instead of an initialisation plus an eigen-decomposition per block.
+_INIT_CACHE: OrderedDict = OrderedDict()
+_INIT_CACHE_SIZE = 8
+_init_lock = threading.Lock()  # run_fast runs in worker threads
+
+
+def _initial_params(config: ExperimentConfig) -> tuple[dict, list]:
+    """``(params, spectra)`` exactly as ``init_params(…, radius=config.radius)`` and
+    ``block_spectra`` of them would give (the spectra scaled from the cached ones; float32
+    configurations get theirs computed from the float32 weights)."""
+    net = config.net
+    key = (net, config.init, config.init_scale, config.seed, config.forget_bias, config.input_size)
+    with _init_lock:
+        hit = _INIT_CACHE.get(key)
+        if hit is not None:
+            _INIT_CACHE.move_to_end(key)
+    if hit is None:
+        raw = init_params(net, config.init, scale=config.init_scale, seed=config.seed, radius=None,
+                          forget_bias=config.forget_bias, output_size=config.input_size)
+        hit = (raw, block_spectra(raw, net))
+        with _init_lock:
+            _INIT_CACHE[key] = hit
+            while len(_INIT_CACHE) > _INIT_CACHE_SIZE:
+                _INIT_CACHE.popitem(last=False)
+    raw, raw_spectra = hit
+    params = {k: v.copy() for k, v in raw.items()}
+    spectra = list(raw_spectra)
+    if config.radius is not None:
+        # the same operation as params.rescale_spectral_radius, with ρ taken from the cache
+        for n, ((*_, block), sp) in enumerate(zip(recurrent_blocks(params, net), raw_spectra)):
+            if sp.spectral_radius > 1e-300:
+                f = config.radius / sp.spectral_radius
+                block *= f
+                spectra[n] = replace(sp, eigenvalues=sp.eigenvalues * f,
+                                     singular_values=sp.singular_values * f,
+                                     spectral_radius=sp.spectral_radius * f, sigma_max=sp.sigma_max * f)
+    dtype = np.dtype(config.dtype)
+    params = {k: v.astype(dtype) for k, v in params.items()}
+    if dtype != np.float64:
+        spectra = block_spectra(params, net)
+    return params, spectra
+
+
 def build(config: ExperimentConfig, params: dict | None = None, inputs: np.ndarray | None = None):
     """``(net, params, x, targets)`` for a configuration, all seeded by ``config.seed``."""
     config.validate()
     net = config.net
     dtype = np.dtype(config.dtype)
     if params is None:
-        params = init_params(net, config.init, scale=config.init_scale, seed=config.seed,
-                             radius=config.radius, forget_bias=config.forget_bias,
-                             output_size=config.input_size, dtype=dtype)
+        params, _ = _initial_params(config)
     else:
         params = {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
         if "readout.weight" not in params:
@@ -233,6 +279,10 @@ def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np
     """Stage one: everything but the (t, k) map. ``should_stop()`` → True raises Cancelled."""
     start = time.perf_counter()
     timings = {}
+    spectra = None
+    if params is None:
+        config.validate()
+        params, spectra = _initial_params(config)
     net, params, x, targets = build(config, params, inputs)
     T = config.seq_len
     placement = "steps" if config.loss_placement == "step" else config.loss_placement
@@ -241,15 +291,6 @@ def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np
     loss, d_output, _ = readout_loss(params, trace.output, targets, steps)
     timings["forward"] = time.perf_counter() - start
     _check(should_stop)
-    G = net.num_gates * net.hidden_size
-    per_row = 2.0 * G * net.hidden_size * T * net.num_directions * config.batch
-    rows = int(min(ITEMIZE_ROWS, max(4, ITEMIZE_FLOPS // per_row)))
-    item_steps = steps if steps.size <= rows else \
-        steps[np.linspace(0, steps.size - 1, rows).round().astype(int)]
-    grads = backward(params, net, trace, d_output, truncate=config.truncate, itemize=item_steps)
-    timings["bptt"] = time.perf_counter() - start - sum(timings.values())
-    _check(should_stop)
-
     S = net.state_size
     t0 = config.anchor
     per_step = S * S * np.dtype(config.dtype).itemsize
@@ -258,6 +299,24 @@ def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np
     J = step_jacobians(params, net, trace)[j_start:j_start + window] if window == T else \
         _jacobian_window(params, net, trace, j_start, window)
     timings["jacobians"] = time.perf_counter() - start - sum(timings.values())
+    _check(should_stop)
+
+    G = net.num_gates * net.hidden_size
+    per_row = 2.0 * G * net.hidden_size * T * net.num_directions * config.batch
+    rows = int(min(ITEMIZE_ROWS, max(4, ITEMIZE_FLOPS // per_row)))
+    item_steps = steps if steps.size <= rows else \
+        steps[np.linspace(0, steps.size - 1, rows).round().astype(int)]
+    # One sequence, one direction, every step Jacobian at hand: the loss terms' gradients travel
+    # through the Jacobians (one product per step for all of them) instead of the cell backward.
+    via_jacobians = window == T and config.batch == 1 and net.num_directions == 1
+    grads = backward(params, net, trace, d_output, truncate=config.truncate,
+                     itemize=None if via_jacobians else item_steps)
+    if via_jacobians:
+        Sl, H = net.layer_state_size, net.hidden_size
+        top = slice((net.num_layers - 1) * Sl, net.num_layers * Sl)
+        grads.itemized = itemized_from_jacobians(J, d_output[:, 0, :H], item_steps, config.truncate,
+                                                 rows=top)
+    timings["bptt"] = time.perf_counter() - start - sum(timings.values())
     _check(should_stop)
 
     blocks = state_blocks(net)
@@ -273,7 +332,8 @@ def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np
         curve["highway"] = hw[:norms.k.size]
     timings["curve"] = time.perf_counter() - start - sum(timings.values())
 
-    spectra = block_spectra(params, net)
+    if spectra is None:
+        spectra = block_spectra(params, net)
     gamma = activation_gamma(net.activation, net.leaky_slope)
     layer0 = [s for s in spectra if s.layer == 0 and s.direction == 0]
     # The bound is a theorem for the Elman RNN; for gated cells the candidate block (g or n) gives

@@ -1,0 +1,106 @@
+"""The explorer's fast paths give the numbers of the reference paths they replace."""
+import itertools
+
+import numpy as np
+import pytest
+
+from rnnviz.core import analysis
+from rnnviz.core.analysis import ExperimentConfig, run_fast
+from rnnviz.core.bptt import backward, loss_steps_for, readout_loss
+from rnnviz.core.cells import make_cell
+from rnnviz.core.config import CELLS
+from rnnviz.core.jacobian import itemized_from_jacobians, step_jacobians
+from rnnviz.core.params import block_spectra, init_params
+from rnnviz.core.sequence import forward
+
+
+def _setup(cell, layers, T=9, activation="tanh", seed=3):
+    cfg = ExperimentConfig(cell=cell, activation=activation, hidden_size=5, input_size=3,
+                           num_layers=layers, seq_len=T, seed=seed)
+    net, params, x, targets = analysis.build(cfg)
+    return cfg, net, params, x, targets
+
+
+@pytest.mark.parametrize("cell,layers,truncate", [
+    (c, L, k) for c, L, k in itertools.product(CELLS, (1, 2), (None, 3))])
+def test_itemized_from_jacobians_equals_cell_backward(cell, layers, truncate):
+    cfg, net, params, x, targets = _setup(cell, layers)
+    T = cfg.seq_len
+    for steps in (loss_steps_for("all", T), np.array([2, 5, T]), np.array([T])):
+        trace = forward(params, net, x)
+        _, d_out, _ = readout_loss(params, trace.output, targets, steps)
+        ref = backward(params, net, trace, d_out, truncate=truncate, itemize=steps).itemized
+        Sl = net.layer_state_size
+        top = slice((layers - 1) * Sl, layers * Sl)
+        got = itemized_from_jacobians(step_jacobians(params, net, trace), d_out[:, 0, :net.hidden_size],
+                                      steps, truncate, rows=top)
+        assert np.count_nonzero(ref) > 0
+        np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("changes", [{}, {"bidirectional": True}, {"batch": 2}, {"num_layers": 2}])
+def test_run_fast_itemized_matches_reference_path(changes):
+    """run_fast takes the Jacobian route for one unidirectional sequence and the cell backward
+    otherwise; both give the reference matrix."""
+    cfg = ExperimentConfig(cell="gru", hidden_size=6, input_size=3, seq_len=15, truncate=4).replace(**changes)
+    fast = run_fast(cfg)
+    net, params, x, targets = analysis.build(cfg)
+    trace = forward(params, net, x)
+    steps = loss_steps_for("all", cfg.seq_len)
+    _, d_out, _ = readout_loss(params, trace.output, targets, steps)
+    ref = backward(params, net, trace, d_out, truncate=4, itemize=steps).itemized
+    assert np.count_nonzero(ref) > 0
+    np.testing.assert_allclose(fast.itemized, ref, rtol=1e-12)
+
+
+def test_step_jacobian_over_time_equals_per_step():
+    """The cells' step_jacobian on (T, ...) caches equals T single-step calls."""
+    for cell in CELLS:
+        cfg, net, params, x, _ = _setup(cell, 1, activation="leaky-relu")
+        trace = forward(params, net, x)
+        lt = trace.layers[0][0]
+        c = make_cell(net.cell)
+        all_steps = c.step_jacobian(lt.weights, trace.activation, {k: v[:, 1 % x.shape[1]]
+                                                                   for k, v in lt.cache.items()},
+                                    Ellipsis, lt.weights.w_ih)
+        for t in range(cfg.seq_len):
+            one = c.step_jacobian(lt.weights, trace.activation, {k: v[t] for k, v in lt.cache.items()},
+                                  1 % x.shape[1], lt.weights.w_ih)
+            np.testing.assert_allclose(all_steps[0][t], one[0], rtol=1e-13, atol=1e-15)
+            np.testing.assert_allclose(all_steps[1][t], one[1], rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("cfg", [
+    ExperimentConfig(),
+    ExperimentConfig(cell="gru-cho", radius=1.4, num_layers=2, bidirectional=True),
+    ExperimentConfig(cell="rnn", init="identity", activation="relu", radius=0.5),
+    ExperimentConfig(cell="rnn", init="pytorch", radius=None),
+    ExperimentConfig(cell="lstm-peephole", dtype="float32", radius=0.8),
+])
+def test_cached_initial_params_are_exactly_init_params(cfg):
+    analysis._INIT_CACHE.clear()
+    for _ in range(2):  # a miss, then a hit
+        params, spectra = analysis._initial_params(cfg)
+        ref = init_params(cfg.net, cfg.init, scale=cfg.init_scale, seed=cfg.seed, radius=cfg.radius,
+                          forget_bias=cfg.forget_bias, output_size=cfg.input_size,
+                          dtype=np.dtype(cfg.dtype))
+        assert params.keys() == ref.keys()
+        for k in ref:
+            assert params[k].dtype == ref[k].dtype
+            np.testing.assert_array_equal(params[k], ref[k])
+        for got, want in zip(spectra, block_spectra(ref, cfg.net), strict=True):
+            assert got.name == want.name
+            assert got.spectral_radius == pytest.approx(want.spectral_radius, rel=1e-12, abs=1e-300)
+            assert got.sigma_max == pytest.approx(want.sigma_max, rel=1e-12, abs=1e-300)
+            np.testing.assert_allclose(np.sort(got.singular_values), np.sort(want.singular_values),
+                                       rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(np.sort_complex(got.eigenvalues),
+                                       np.sort_complex(want.eigenvalues), rtol=1e-10, atol=1e-13)
+
+
+def test_cached_params_are_copies():
+    cfg = ExperimentConfig(hidden_size=4, input_size=2, seq_len=5)
+    a, _ = analysis._initial_params(cfg)
+    a["weight_hh_l0"][:] = 123.0
+    b, _ = analysis._initial_params(cfg)
+    assert not np.any(b["weight_hh_l0"] == 123.0)
