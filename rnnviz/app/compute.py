@@ -8,6 +8,7 @@ a slider neither floods the UI thread nor ever shows an older result after a new
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -40,17 +41,29 @@ class Engine:
         return cls(run_fast=analysis.run_fast, iter_map=analysis.iter_map, check_config=check_config)
 
 
+# How long the map waits for the UI thread to draw the cheap plots before it starts anyway.
+DRAW_WAIT_S = 0.25
+
+
 def explore(engine: Engine, config, should_stop: Callable[[], bool],
-            weights=None) -> Iterator[tuple[str, object]]:
+            weights=None, drawn: threading.Event | None = None) -> Iterator[tuple[str, object]]:
     """Plain generator run off the UI thread: ("fast", FastResult) then ("map", MapResult) ...
 
     ``weights``: a LoadedWeights whose params (and inputs) replace the generated ones.
+    ``drawn``: set by the UI thread once the FastResult is drawn; the map waits for it (at most
+    ``DRAW_WAIT_S``) so that drawing the cheap plots does not compete with the map for the
+    interpreter lock and the cores.
     """
     if weights is None:
         fast = engine.run_fast(config, should_stop=should_stop)
     else:
         fast = engine.run_fast(config, params=weights.params, inputs=weights.inputs, should_stop=should_stop)
     yield "fast", fast
+    if drawn is not None:
+        deadline = time.perf_counter() + DRAW_WAIT_S
+        while not drawn.wait(0.005):
+            if should_stop() or time.perf_counter() > deadline:
+                break
     for map_result in engine.iter_map(fast, should_stop=should_stop):
         yield "map", map_result
 
@@ -86,6 +99,7 @@ class ComputeController(QObject):
         self.last_compute_seconds: float | None = None   # change -> FastResult received
         self.last_map_seconds: float | None = None       # change -> complete map drawn
         self._job_started: dict[int, float] = {}
+        self._drawn: dict[int, threading.Event] = {}   # job id -> "its FastResult is drawn"
         state.config_changed.connect(self.start)
         runner.job_event.connect(self._on_event)
         runner.job_finished.connect(self._on_finished)
@@ -100,8 +114,11 @@ class ComputeController(QObject):
         # Results queued for an older configuration must not be drawn after this point.
         self._pending_fast = None
         self._pending_map = None
-        job_id = self.runner.start(EXPLORE_LANE, lambda should_stop: explore(engine, config, should_stop, weights))
+        drawn = threading.Event()
+        job_id = self.runner.start(EXPLORE_LANE,
+                                   lambda should_stop: explore(engine, config, should_stop, weights, drawn))
         self._job_started = {job_id: time.perf_counter()}
+        self._drawn = {job_id: drawn}
         self.state.set_busy(True)
         return job_id
 
@@ -144,6 +161,9 @@ class ComputeController(QObject):
             self.shown_job_id = job_id
             self.state.set_fast_result(fast)
             self.fast_shown.emit(job_id)
+            drawn = self._drawn.pop(job_id, None)
+            if drawn is not None:
+                drawn.set()
         if self._pending_map is not None:
             job_id, map_result = self._pending_map
             self._pending_map = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from rnnviz.app.compute import Engine
 from rnnviz.core import analysis
 
@@ -103,3 +105,45 @@ def test_engine_error_reaches_the_user_and_keeps_the_old_plots(make_window, wait
     assert "FloatingPointError" in error.args[0] and "overflow in the test engine" in error.args[0]
     assert window.state.fast_result is before
     qtbot.waitUntil(lambda: not window.state.busy, timeout=5000)
+
+
+def test_map_starts_after_the_cheap_plots_are_drawn():
+    """The explore generator holds the map back until the UI says the FastResult is drawn (or the
+    wait times out), so drawing does not compete with the map."""
+    from rnnviz.app.compute import explore
+
+    scripted = ScriptedEngine()
+    config = analysis.ExperimentConfig(hidden_size=4, input_size=2, seq_len=6, seed=7)
+    drawn = threading.Event()
+    gen = explore(scripted.engine(), config, lambda: False, None, drawn)
+    kind, fast = next(gen)
+    assert kind == "fast"
+    got = []
+    worker = threading.Thread(target=lambda: got.append(next(gen)))
+    worker.start()
+    time.sleep(0.05)
+    assert 7 not in scripted.map_started      # still waiting for the drawing
+    drawn.set()
+    worker.join(10)
+    assert scripted.map_started[7].is_set() and got[0][0] == "map"
+
+
+def test_map_wait_gives_up_when_cancelled_or_never_drawn():
+    from rnnviz.app import compute
+    from rnnviz.app.compute import explore
+
+    scripted = ScriptedEngine()
+    config = analysis.ExperimentConfig(hidden_size=4, input_size=2, seq_len=6, seed=8)
+    gen = explore(scripted.engine(), config, lambda: False, None, threading.Event())
+    next(gen)
+    t0 = time.perf_counter()
+    assert next(gen)[0] == "map"                 # nobody draws: the map starts after the timeout
+    assert compute.DRAW_WAIT_S * 0.9 <= time.perf_counter() - t0 < compute.DRAW_WAIT_S + 5
+    stop = threading.Event()
+    gen = explore(scripted.engine(), config.replace(seed=9), stop.is_set, None, threading.Event())
+    next(gen)
+    stop.set()
+    t1 = time.perf_counter()
+    with pytest.raises(analysis.Cancelled):      # a superseded job does not wait out the timeout
+        next(gen)
+    assert time.perf_counter() - t1 < compute.DRAW_WAIT_S
