@@ -6,8 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QProgressBar, QPushButton, QSplitter, QTabWidget, QWidget)
+from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QHBoxLayout, QLabel,
+                               QMainWindow, QMessageBox, QProgressBar, QPushButton, QSplitter, QTabWidget,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
 from rnnviz.app.export import export_all, export_csv, export_image
@@ -30,6 +31,10 @@ MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
 SESSION_FILTER = "rnnviz session (*.json)"
 PRESENTATION_FONT_PT = 16
+PRESENTATION_FIRST_PLOT = "decay"  # the plot presentation mode opens on
+# Short names for the plot switcher, so that it fits a 1280-pixel projector at lecture font sizes.
+SWITCHER_LABELS = {"decay": "Decay", "map": "Map", "gates": "Gates", "bptt": "BPTT", "spectrum": "Spectrum",
+                   "hidden": "States"}
 
 
 class MainWindow(QMainWindow):
@@ -152,10 +157,11 @@ class MainWindow(QMainWindow):
         for row in self._plot_rows:
             row.setVisible(any(not row.widget(i).isHidden() for i in range(row.count())))
         self.show_all_action.setEnabled(name is not None)
+        self.plot_buttons["" if name is None else name].setChecked(True)
 
     def _build_explorer_tab(self) -> QWidget:
         rows = QSplitter(Qt.Orientation.Vertical)
-        rows.setObjectName("explorer")
+        rows.setObjectName("explorer_plots")
         rows.setChildrenCollapsible(False)
         for row_panels in (self.panels[:3], self.panels[3:]):
             row = QSplitter(Qt.Orientation.Horizontal)
@@ -166,7 +172,43 @@ class MainWindow(QMainWindow):
             row.setSizes([1000] * len(row_panels))
             rows.addWidget(row)
             self._plot_rows.append(row)
-        return rows
+        tab = QWidget()
+        tab.setObjectName("explorer")
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 2, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self._build_plot_switcher())
+        layout.addWidget(rows, 1)
+        return tab
+
+    def _build_plot_switcher(self) -> QWidget:
+        """A strip of buttons: all six plots, or one of them alone (as Alt+1…6 and double-click)."""
+        strip = QWidget()
+        strip.setObjectName("plot_switcher")
+        layout = QHBoxLayout(strip)
+        layout.setContentsMargins(6, 0, 6, 0)
+        layout.setSpacing(4)
+        group = QButtonGroup(strip)
+        group.setExclusive(True)
+        self.plot_buttons: dict[str, QToolButton] = {}
+        entries = [("", "All plots", "Esc", "Show all six plots")]
+        entries += [(panel.name, f"{number} {SWITCHER_LABELS.get(panel.name, panel.title)}", f"Alt+{number}",
+                     f"Show only the {panel.title} plot") for number, panel in enumerate(self.panels, start=1)]
+        for name, text, key, tip in entries:
+            button = QToolButton()
+            button.setText(text)
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setObjectName(f"plot_button_{name or 'all'}")
+            button.setToolTip(f"{tip} ({key})")
+            button.clicked.connect(lambda _=False, n=name: self.focus_plot(n or None) if
+                                   (n or None) != self.focused_plot else None)
+            group.addButton(button)
+            layout.addWidget(button)
+            self.plot_buttons[name] = button
+        layout.addStretch(1)
+        self.plot_buttons[""].setChecked(True)
+        return strip
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -513,8 +555,17 @@ class MainWindow(QMainWindow):
         self.equations.set_font_size(PRESENTATION_FONT_PT + 2 if on else 11)
         self.controls_dock.setMinimumWidth(470 if on else 300)
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
+        # At lecture font sizes six plots do not fit one screen: start on one plot, large, and
+        # go back to the previous view on leaving.
         if on:
-            self.statusBar().showMessage("Double-click: one plot · Esc: all · F11: leave", 10000)
+            self._focus_before_presentation = self.focused_plot
+            if self.focused_plot is None:
+                self.focus_plot(PRESENTATION_FIRST_PLOT)
+            self.statusBar().showMessage("Alt+1…6: one plot · Esc: all · F11: leave", 10000)
+        elif hasattr(self, "_focus_before_presentation"):
+            if self.focused_plot != self._focus_before_presentation:
+                self.focus_plot(self._focus_before_presentation)
+            del self._focus_before_presentation
         if full_screen:
             if on:
                 self.showFullScreen()

@@ -172,3 +172,33 @@ def test_double_click_shows_one_plot_and_esc_all(make_window, qtbot):
     window.focus_plot("map")
     window.focus_plot("map")  # the same plot again: back to all
     assert all(panel.isVisible() for panel in window.panels)
+
+
+def test_plot_switcher_buttons_and_focus_stay_in_step(make_window, wait_results):
+    window = make_window()
+    wait_results(window)
+    window.plot_buttons["gates"].click()
+    assert [panel.name for panel in window.panels if not panel.isHidden()] == ["gates"]
+    assert window.focused_plot == "gates"
+    window.plot_buttons["gates"].click()           # clicking the checked button changes nothing
+    assert window.focused_plot == "gates"
+    window.focus_plot("bptt")                        # keyboard / double-click path
+    assert window.plot_buttons["bptt"].isChecked() and not window.plot_buttons["gates"].isChecked()
+    window.plot_buttons[""].click()
+    assert window.focused_plot is None and all(not panel.isHidden() for panel in window.panels)
+    assert window.plot_buttons[""].isChecked()
+
+
+def test_presentation_mode_opens_on_one_plot_and_restores_the_view(make_window, wait_results):
+    window = make_window()
+    wait_results(window)
+    window.set_presentation_mode(True, full_screen=False)
+    assert [panel.name for panel in window.panels if not panel.isHidden()] == ["decay"]
+    window.focus_plot("map")                        # the lecturer switches plots meanwhile
+    window.set_presentation_mode(False, full_screen=False)
+    assert window.focused_plot is None and all(not panel.isHidden() for panel in window.panels)
+    window.focus_plot("spectrum")                   # a focused plot stays focused through the mode
+    window.set_presentation_mode(True, full_screen=False)
+    assert window.focused_plot == "spectrum"
+    window.set_presentation_mode(False, full_screen=False)
+    assert window.focused_plot == "spectrum"
