@@ -95,6 +95,12 @@ class MainWindow(QMainWindow):
         self.controls_dock.raise_()
         self.resizeDocks([self.controls_dock], [330], Qt.Orientation.Horizontal)
 
+        # The Controls and Equations docks belong to the explorer's configuration: the Trainer tab
+        # has its own controls and gets the whole width (which matters on a projector).
+        self._docks_before_trainer: list[QDockWidget] | None = None
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._tab_hook = True
+
         self._build_status_bar()
         self._build_menus()
         self._connect_state()
@@ -146,6 +152,20 @@ class MainWindow(QMainWindow):
         if accepted:
             self.tabs.setCurrentWidget(self.explorer)
         return accepted
+
+    def _on_tab_changed(self, _index: int) -> None:
+        docks = (self.controls_dock, self.equations_dock)
+        if self.tabs.currentWidget() is self.trainer:
+            if self._docks_before_trainer is None:
+                self._docks_before_trainer = [d for d in docks if d.toggleViewAction().isChecked()]
+                for dock in self._docks_before_trainer:
+                    dock.hide()
+        elif self._docks_before_trainer is not None:
+            for dock in self._docks_before_trainer:
+                dock.show()
+            if self.controls_dock in self._docks_before_trainer:
+                self.controls_dock.raise_()
+            self._docks_before_trainer = None
 
     def focus_plot(self, name: str | None) -> None:
         """Show only the plot called ``name`` (None, or the focused one again: every plot)."""
@@ -552,6 +572,7 @@ class MainWindow(QMainWindow):
             panel.set_presentation(self.presentation_mode)
         self.experiments.plot.set_presentation(self.presentation_mode)
         self.compare.plots.set_presentation(self.presentation_mode)
+        self.trainer.set_presentation(self.presentation_mode)
         self.equations.set_font_size(PRESENTATION_FONT_PT + 2 if on else 11)
         self.controls_dock.setMinimumWidth(470 if on else 300)
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
@@ -592,6 +613,10 @@ class MainWindow(QMainWindow):
         if self.trainer.running:
             self.trainer.stop()   # training stops cooperatively at its next step
         self.compute.shutdown()
+        # Tearing the tab widget down emits currentChanged; the docks may be gone by then.
+        if self._tab_hook:
+            self.tabs.currentChanged.disconnect(self._on_tab_changed)
+            self._tab_hook = False
         super().closeEvent(event)
 
     def wait_for_map(self, timeout_ms: int = 120000) -> bool:

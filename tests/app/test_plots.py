@@ -202,3 +202,24 @@ def test_presentation_mode_opens_on_one_plot_and_restores_the_view(make_window, 
     assert window.focused_plot == "spectrum"
     window.set_presentation_mode(False, full_screen=False)
     assert window.focused_plot == "spectrum"
+
+
+def test_trainer_follows_presentation_mode_and_takes_the_width(make_window, wait_results):
+    window = make_window()
+    wait_results(window)
+    trainer = window.trainer
+    normal = trainer.grad_after_curve.opts["pen"].widthF()
+    window.set_presentation_mode(True, full_screen=False)
+    assert trainer.grad_after_curve.opts["pen"].widthF() > 2 * normal
+    assert "20pt" in trainer.loss_plot.titleLabel.opts.get("size", "")
+    window.set_presentation_mode(False, full_screen=False)
+    assert trainer.grad_after_curve.opts["pen"].widthF() == normal
+    # the explorer's docks step aside on the Trainer tab and come back after it
+    window.show()
+    assert window.controls_dock.toggleViewAction().isChecked()
+    window.tabs.setCurrentWidget(trainer)
+    assert not window.controls_dock.toggleViewAction().isChecked()
+    assert not window.equations_dock.toggleViewAction().isChecked()
+    window.tabs.setCurrentWidget(window.explorer)
+    assert window.controls_dock.toggleViewAction().isChecked()
+    assert window.equations_dock.toggleViewAction().isChecked()

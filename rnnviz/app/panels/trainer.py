@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
                                QProgressBar, QPushButton, QScrollArea, QSlider, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
-from rnnviz.app.plots.base import PALETTE
+from rnnviz.app.plots.base import NORMAL_STYLE, PALETTE, PRESENTATION_STYLE, restyle_plot
 from rnnviz.core.config import CELLS, ConfigError
 from rnnviz.lm.data import load_corpus
 from rnnviz.lm.model import LanguageModel
@@ -307,6 +307,7 @@ class TrainerPanel(QWidget):
         scroll.setWidget(controls)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(300)
+        self._controls_scroll = scroll
 
         # ---- plots
         self.plots = pg.GraphicsLayoutWidget()
@@ -368,6 +369,11 @@ class TrainerPanel(QWidget):
         sample_layout.addWidget(self.sample_view)
         self._update_temperature_label()
 
+        self._pen_widths = [(self.train_curve, 1.0), (self.train_avg_curve, 2.0), (self.valid_curve, 2.0),
+                            (self.grad_after_curve, 3.0), (self.grad_before_curve, 1.0),
+                            (self.flow_grad_curve, 2.0), (self.flow_jac_curve, 2.0)]
+        self.set_presentation(False)
+
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.plots)
         right.addWidget(sample_box)
@@ -380,6 +386,14 @@ class TrainerPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def set_presentation(self, on: bool) -> None:
+        """Large fonts and thick lines for lectures (the explorer's presentation style)."""
+        style = PRESENTATION_STYLE if on else NORMAL_STYLE
+        self._controls_scroll.setMinimumWidth(460 if on else 300)
+        for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
+            restyle_plot(plot, style, [(item, width) for item, width in self._pen_widths
+                                       if item.getViewBox() is plot.vb])
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.start)

@@ -229,19 +229,7 @@ class PlotPanel(QWidget):
         return pg.mkPen(color=color, width=self.style["line_width"] * scale, style=qt_style)
 
     def _set_plot_title(self, plot, title: str) -> None:
-        title_pt = self.style["title_pt"]
-        if not title:
-            plot.setTitle(None)
-            return
-        plot.setTitle(title, size=f"{title_pt}pt", bold=True)
-        # pyqtgraph makes the title's text width the plot's minimum width (LabelItem.updateMin, run on
-        # every resize), which pushes the layout wider than the widget and clips the right-hand plots.
-        # Let a long title be cut instead.
-        label = plot.titleLabel
-        height = int(title_pt * 2.3)
-        label.setMaximumHeight(height)
-        label.updateMin = lambda label=label, height=height: _relaxed_update_min(label, height)
-        label.updateMin()
+        set_plot_title(plot, title, self.style["title_pt"])
 
     def _apply_labels(self, plot, title, x_label, y_label) -> None:
         font_pt = self.style["font_pt"]
@@ -346,3 +334,47 @@ class PlotPanel(QWidget):
     def csv_tables(self) -> dict[str, tuple[list[str], np.ndarray]]:
         """Data of this plot as tables ``name -> (column names, rows (n, columns))``."""
         raise NotImplementedError
+
+
+def set_plot_title(plot: pg.PlotItem, title: str, title_pt: float, bold: bool = True) -> None:
+    """Set a plot's title at ``title_pt``; a title too long for the plot is cut, never widening it."""
+    if not title:
+        plot.setTitle(None)
+        return
+    plot.setTitle(title, size=f"{title_pt}pt", bold=bold)
+    # pyqtgraph makes the title's text width the plot's minimum width (LabelItem.updateMin, run on
+    # every resize), which pushes the layout wider than the widget and clips the right-hand plots.
+    # Let a long title be cut instead.
+    label = plot.titleLabel
+    height = int(title_pt * 2.3)
+    label.setMaximumHeight(height)
+    label.updateMin = lambda label=label, height=height: _relaxed_update_min(label, height)
+    label.updateMin()
+
+
+def restyle_plot(plot: pg.PlotItem, style: dict, pens: list[tuple[object, float]] | None = None) -> None:
+    """Apply NORMAL_STYLE or PRESENTATION_STYLE to a plain PlotItem (title, axes, legend, pens).
+
+    ``pens``: (item, width at the normal style) pairs; their pens are scaled with the style's line width.
+    """
+    title = getattr(plot, "plain_title", None) or plot.titleLabel.text
+    plot.plain_title = title
+    set_plot_title(plot, title, style["title_pt"], bold=False)
+    tick_font = QFont()
+    tick_font.setPointSize(style["font_pt"])
+    for side in ("bottom", "left"):
+        axis = plot.getAxis(side)
+        axis.setStyle(tickFont=tick_font)
+        if axis.labelText:
+            axis.setLabel(axis.labelText, units=axis.labelUnits or None, **{"font-size": f"{style['font_pt']}pt"})
+    plot.getAxis("left").setWidth(int(style["font_pt"] * 4.5))
+    if plot.legend is not None:
+        size = f"{max(8, int(round(style['font_pt'] * 0.85)))}pt"
+        plot.legend.setLabelTextSize(size)
+        for _sample, label in plot.legend.items:
+            label.setText(label.text, size=size)
+    scale = style["line_width"] / NORMAL_STYLE["line_width"]
+    for item, width in pens or ():
+        pen = pg.mkPen(item.opts["pen"]) if hasattr(item, "opts") else pg.mkPen(item.pen)
+        pen.setWidthF(width * scale)
+        item.setPen(pen)
