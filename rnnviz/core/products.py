@@ -201,11 +201,6 @@ def _sum_squares(a: np.ndarray) -> np.ndarray:
     return _vecdot(a, a)
 
 
-def _row_norms(u: np.ndarray) -> np.ndarray:
-    """‖u_j‖ in float64 for u: (m, b)."""
-    return np.sqrt(_sum_squares(u).astype(np.float64))
-
-
 def _start_vector(P_rows: np.ndarray) -> np.ndarray:
     """A start vector (b,) for a new product P (given as its (b, b) rows): its largest row.
 
@@ -219,18 +214,6 @@ def _start_vector(P_rows: np.ndarray) -> np.ndarray:
     else:
         v[0] = 1.0
     return v
-
-
-def _inverse(norms: np.ndarray, dtype) -> np.ndarray:
-    """1/norms in ``dtype``, finite everywhere: a zero norm belongs to a zero vector, which any
-    finite factor leaves zero (a Krylov breakdown or a zero product)."""
-    return (1.0 / np.maximum(norms, np.finfo(dtype).tiny)).astype(dtype)
-
-
-def _project_out(vec: np.ndarray, basis: np.ndarray) -> None:
-    """vec -= basis basisᵀ vec in place (classical Gram-Schmidt).  vec: (m, b), basis: (m, j, b)."""
-    coeff = np.matmul(basis, vec[:, :, None])  # (m, j, 1)
-    vec -= np.matmul(coeff.transpose(0, 2, 1), basis)[:, 0, :]
 
 
 def _lanczos_single(
@@ -270,15 +253,16 @@ def _lanczos_single(
             steps += 1
             n = j + 1
             last = n == steps_max or steps >= max_iter
-            if n % 2 and not last and n > 1:
-                continue
-            al = np.array(alpha)
-            be = np.array(beta[:n])
-            off = al[:-1] * be[1:]
-            T = np.diag(al * al + be * be) + np.diag(off, 1) + np.diag(off, -1)
-            lam, Y = np.linalg.eigh(T)
-            theta = math.sqrt(max(float(lam[-1]), 0.0))
-            y = Y[:, -1]
+            if n == 1:
+                theta, y = a, np.ones(1)
+            else:
+                al = np.array(alpha)
+                be = np.array(beta[:n])
+                off = al[:-1] * be[1:]
+                T = np.diag(al * al + be * be) + np.diag(off, 1) + np.diag(off, -1)
+                lam, Y = np.linalg.eigh(T)
+                theta = math.sqrt(max(float(lam[-1]), 0.0))
+                y = Y[:, -1]
             if theta > 0.0:
                 resid = beta[n] * abs(alpha[n - 1] * float(y[n - 1])) / theta
                 gap = 0.5 * (resid / theta) ** 2
@@ -313,6 +297,11 @@ def _lanczos_iteration(
     r = ‖Pᵀ(U_j x) - σ̃ V_j y‖ = β_{j+1}|x_j|; iteration stops when r²/(2σ̃²) <= tol, which is the
     same relative gap g = (‖Pᵀũ‖ - σ̃)/‖Pᵀũ‖ as for power iteration.  Krylov spaces converge for
     clustered top singular values (orthogonal-like Jacobians) far faster than power iteration.
+
+    The test runs after every step (a batched eigenproblem of at most ``krylov`` x ``krylov``
+    costs less than the two passes over the products of one more step); items that have
+    converged drop out of the batch from both ends.  The arithmetic is written as few whole-batch
+    NumPy calls: for the explorer's sizes the per-call overhead, not the flops, is the cost.
     """
     m, b, _ = X.shape
     if m == 1:
@@ -323,8 +312,11 @@ def _lanczos_iteration(
     live = fro_sq > 0.0
     if not live.any():
         return sigma, 0
-    lower = np.sqrt(fro_sq / b) * (1.0 - 1e-3)
+    tiny = np.finfo(dtype).tiny  # 1/tiny is finite: a zero vector stays zero
+    # θ must reach ‖P‖_F/√b (a lower bound of σ_max); compared as squares.
+    lower_sq = fro_sq * ((1.0 - 1e-3) ** 2 / b)
     steps_max = max(1, min(int(krylov), b))
+    matmul, sqrt, maximum, divide = np.matmul, np.sqrt, np.maximum, np.divide
     pending = np.flatnonzero(live)
     lo, hi = int(pending[0]), int(pending[-1]) + 1
     work = 0
@@ -332,56 +324,66 @@ def _lanczos_iteration(
     while True:
         # One restart cycle on the contiguous range that still holds unconverged items.
         Xs, Vs = X[lo:hi], V[lo:hi]
+        XsT = Xs.transpose(0, 2, 1)
         mm = hi - lo
         Vb = np.empty((mm, steps_max + 1, b), dtype=dtype)
         Ub = np.empty((mm, steps_max, b), dtype=dtype)
-        alpha = np.zeros((mm, steps_max))
+        alpha = np.empty((mm, steps_max))
         beta = np.zeros((mm, steps_max + 1))
         Vb[:, 0] = Vs
         alive = live[lo:hi]
+        low = lower_sq[lo:hi]
         for j in range(steps_max):
-            u = np.matmul(Vb[:, j, None, :], Xs)[:, 0, :]  # P v_j
-            if j > 0:
-                _project_out(u, Ub[:, :j])
-            alpha[:, j] = _row_norms(u)
-            np.multiply(u, _inverse(alpha[:, j], dtype)[:, None], out=Ub[:, j])
-            v = np.matmul(Xs, Ub[:, j, :, None])[:, :, 0]  # Pᵀ u_j
-            _project_out(v, Vb[:, : j + 1])
-            beta[:, j + 1] = _row_norms(v)
-            np.multiply(v, _inverse(beta[:, j + 1], dtype)[:, None], out=Vb[:, j + 1])
+            u = matmul(Vb[:, j, None, :], Xs)  # (mm, 1, b): (P v_j)ᵀ
+            if j > 0:  # classical Gram-Schmidt against u_0 .. u_{j-1}
+                basis = Ub[:, :j]
+                u -= matmul(matmul(u, basis.transpose(0, 2, 1)), basis)
+            a = sqrt(_vecdot(u, u))  # (mm, 1)
+            alpha[:, j] = a[:, 0]
+            divide(u[:, 0], maximum(a, tiny), out=Ub[:, j])
+            w = matmul(Ub[:, j, None, :], XsT)  # (Pᵀ u_j)ᵀ
+            basis = Vb[:, : j + 1]
+            w -= matmul(matmul(w, basis.transpose(0, 2, 1)), basis)
+            bn = sqrt(_vecdot(w, w))
+            beta[:, j + 1] = bn[:, 0]
+            divide(w[:, 0], maximum(bn, tiny), out=Vb[:, j + 1])
             work += mm
             steps_done += 1
             n = j + 1
-            last = n == steps_max or steps_done >= max_iter
-            if n % 2 and not last and n > 1:
-                continue  # the small SVD is checked every second step: it costs as much as a step
             # Ritz values from the tridiagonal T = BᵀB of the Lanczos process on PᵀP (a small
             # symmetric eigenproblem is cheaper than the SVD of B).
-            T = np.zeros((mm, n, n))
-            idx = np.arange(n)
-            a, bb = alpha[:, :n], beta[:, :n]  # bb[:, i] = β_i, β_0 = 0
-            T[:, idx, idx] = a * a + bb * bb
-            T[:, idx[:-1], idx[1:]] = a[:, :-1] * bb[:, 1:]
-            T[:, idx[1:], idx[:-1]] = a[:, :-1] * bb[:, 1:]
-            lam, Y = np.linalg.eigh(T)
-            theta = np.sqrt(np.maximum(lam[:, -1], 0.0))
-            y_top = Y[:, :, -1]
-            # Left Ritz vector x = B y/θ; its last entry is α_{n-1} y_{n-1}/θ.
-            with np.errstate(divide="ignore", invalid="ignore"):
-                resid = beta[:, n] * np.abs(a[:, n - 1] * y_top[:, n - 1]) / theta
-                gap = np.where(theta > 0.0, 0.5 * (resid / theta) ** 2, np.inf)
-            done = ~alive | ((gap <= tol) & (theta >= lower[lo:hi]))
-            if done.all() or last:
+            al = alpha[:, :n]
+            if n == 1:
+                theta_sq = al[:, 0] * al[:, 0]
+                y_top = np.ones((mm, 1))
+            else:
+                T = np.zeros((mm, n * n))
+                T[:, :: n + 1] = al * al + beta[:, :n] * beta[:, :n]  # β_0 = 0
+                off = al[:, :-1] * beta[:, 1:n]
+                T[:, 1 :: n + 1] = off
+                T[:, n :: n + 1] = off
+                lam, Y = np.linalg.eigh(T.reshape(mm, n, n))
+                theta_sq = maximum(lam[:, -1], 0.0)
+                y_top = Y[:, :, -1]
+            # Left Ritz vector x = B y/θ: its last entry is α_n y_n/θ, so r = β_{n+1}|α_n y_n|/θ
+            # and g = r²/(2θ²) = (β_{n+1} α_n y_n)²/(2θ⁴) (inf for θ = 0).
+            ry = beta[:, n] * al[:, n - 1] * y_top[:, n - 1]
+            gap = np.where(
+                theta_sq > 0.0, 0.5 * ry * ry / maximum(theta_sq * theta_sq, 1e-300), np.inf
+            )
+            done = ~alive | ((gap <= tol) & (theta_sq >= low))
+            if n == steps_max or steps_done >= max_iter or done.all():
                 break
         # Top right Ritz vector: the warm start of the next cycle and of the next k.
-        ritz = np.matmul(y_top[:, None, :].astype(dtype), Vb[:, :n])[:, 0, :]
-        Vs[...] = ritz * _inverse(_row_norms(ritz), dtype)[:, None]
-        sigma[lo:hi] = np.where(alive, theta, 0.0)
-        bad = alive & (theta < lower[lo:hi])
-        for j in np.flatnonzero(bad):
-            # The warm start lies (numerically) in the null space, e.g. after a dead unit:
-            # restart from the largest row of P.
-            Vs[j] = _start_vector(Xs[j].T)
+        ritz = matmul(y_top[:, None, :].astype(dtype, copy=False), Vb[:, :n])[:, 0, :]
+        divide(ritz, maximum(sqrt(_vecdot(ritz, ritz)), tiny)[:, None], out=Vs)
+        sigma[lo:hi] = np.where(alive, sqrt(theta_sq), 0.0)
+        bad = alive & (theta_sq < low)
+        if bad.any():
+            for j in np.flatnonzero(bad):
+                # The warm start lies (numerically) in the null space, e.g. after a dead unit:
+                # restart from the largest row of P.
+                Vs[j] = _start_vector(Xs[j].T)
         if done.all() or steps_done >= max_iter:
             break
         pending = np.flatnonzero(~done)
