@@ -86,6 +86,8 @@ _RESCALE_LOG2 = {np.dtype(np.float64): 128, np.dtype(np.float32): 20}
 # Default chunk size in bytes: a chunk of running products is multiplied, measured and rescaled
 # while it is still in the per-core L2 cache.
 _CHUNK_BYTES = 1 << 20
+# The anchor curve forms this many bytes of products, then measures them together.
+_CURVE_CHUNK_BYTES = 2 << 20
 
 
 # np.vecdot (NumPy >= 2) runs a BLAS dot per row, ~2.5x faster than einsum for long rows.
@@ -389,6 +391,91 @@ def _lanczos_iteration(
         pending = np.flatnonzero(~done)
         lo, hi = lo + int(pending[0]), lo + int(pending[-1]) + 1
     return sigma, work
+
+
+# --------------------------------------------------------------------------- the anchor curve
+
+
+def _curve_norms(J, t0, blocks, tol, max_iter, krylov, chunk=None):
+    """Norms of P(t0, k), k = 1 .. T - t0: the products are formed a chunk at a time (one GEMM
+    per step), then measured together: one batched Lanczos run per chunk for the whole state
+    and one per group of equally sized blocks, all warm-started from the top right Ritz vector
+    of the previous chunk's last product.
+
+    Returns (log10_spectral, log10_frobenius, {name: (log10_spectral, log10_frobenius)}).
+    """
+    T, S = J.shape[0], J.shape[1]
+    dtype = J.dtype
+    K = T - t0
+    tol = max(float(tol), 50.0 * float(np.finfo(dtype).eps))
+    limit = _RESCALE_LOG2[dtype]
+    if chunk is None:
+        chunk = max(1, int(round(_CURVE_CHUNK_BYTES / (S * S * J.itemsize))))
+    cap = min(int(chunk), K)
+    spec, fro = np.empty(K), np.empty(K)
+    block_out = {name: (np.empty(K), np.empty(K)) for name in blocks}
+    groups: dict[int, list[str]] = {}
+    for name, sl in blocks.items():
+        groups.setdefault(sl.stop - sl.start, []).append(name)
+    # X[0]: the last product of the previous chunk; X[1 + i] = P(t0, c0 + i + 1)ᵀ / 2**exp2[i].
+    X = np.empty((cap + 1, S, S), dtype=dtype)
+    X[0] = np.eye(S, dtype=dtype)
+    fro_sq = np.empty(cap)
+    exp2 = np.empty(cap, dtype=np.int64)
+    e2 = 0
+    # Step Jacobians are used as they are unless their Frobenius norm is far from 1: then they
+    # are divided by a power of two close to it (exact).
+    j_exp = np.frexp(np.sqrt(_sum_squares(J[t0:].reshape(K, -1)).astype(np.float64)))[1]
+    j_exp[np.abs(j_exp) <= limit // 4] = 0
+    first = J[t0]  # the rows of P(t0, 1): a start vector whose Rayleigh quotient is not tiny
+    v = _start_vector(first)
+    block_v = {name: _start_vector(first[sl, sl]) for name, sl in blocks.items()}
+    for c0 in range(0, K, cap):
+        n = min(cap, K - c0)
+        for i in range(n):
+            Js = J[t0 + c0 + i]
+            a = int(j_exp[c0 + i])
+            if a:
+                Js = np.ldexp(Js, -a)
+                e2 += a
+            Xi = X[i + 1]
+            np.matmul(X[i], Js.T, out=Xi)
+            fs = float(_sum_squares(Xi.reshape(-1)))
+            ex = int(np.frexp(fs)[1]) // 2
+            if fs > 0.0 and abs(ex) > limit // 2:
+                # Back to a Frobenius norm near 1 (exact power-of-two scaling).
+                np.ldexp(Xi, -ex, out=Xi)
+                fs = math.ldexp(fs, -2 * ex)
+                e2 += ex
+            fro_sq[i] = fs
+            exp2[i] = e2
+        shift = exp2[:n] * LOG10_2
+        Xc, fs = X[1 : n + 1], fro_sq[:n]
+        V = np.empty((n, S), dtype=dtype)
+        V[:] = v
+        sigma, _ = _lanczos_iteration(Xc, V, fs, tol, max_iter, krylov)
+        v = V[n - 1].copy()
+        with np.errstate(divide="ignore"):
+            spec[c0 : c0 + n] = np.log10(sigma) + shift
+            fro[c0 : c0 + n] = 0.5 * np.log10(fs) + shift
+        for b, names in groups.items():
+            Xb = np.empty((len(names), n, b, b), dtype=dtype)
+            Vb = np.empty((len(names), n, b), dtype=dtype)
+            for g, name in enumerate(names):
+                sl = blocks[name]
+                Xb[g] = Xc[:, sl, sl]
+                Vb[g] = block_v[name]
+            Xb = Xb.reshape(-1, b, b)
+            fb = _sum_squares(Xb.reshape(Xb.shape[0], -1)).astype(np.float64)
+            sb, _ = _lanczos_iteration(Xb, Vb.reshape(-1, b), fb, tol, max_iter, krylov)
+            sb, fb = sb.reshape(len(names), n), fb.reshape(len(names), n)
+            for g, name in enumerate(names):
+                block_v[name] = Vb[g, n - 1].copy()
+                with np.errstate(divide="ignore"):
+                    block_out[name][0][c0 : c0 + n] = np.log10(sb[g]) + shift
+                    block_out[name][1][c0 : c0 + n] = 0.5 * np.log10(fb[g]) + shift
+        X[0] = X[n]
+    return spec, fro, block_out
 
 
 # --------------------------------------------------------------------------- the engine
@@ -698,15 +785,23 @@ def anchor_curve(
     T = J.shape[0]
     if isinstance(t0, bool) or not isinstance(t0, (int, np.integer)) or not 0 <= t0 <= T - 1:
         raise ValueError(f"anchor t0 must be an integer in 0..{T - 1} (T = {T}), got {t0!r}")
-    engine = _make_engine(J, [int(t0)], None, blocks, tol, max_iter, 1, krylov)
-    for _ in _run_steps(engine, None, float("inf"), 1):
-        pass
+    if not tol > 0.0:
+        raise ValueError(f"tol must be > 0, got {tol}")
+    if int(max_iter) < 1:
+        raise ValueError(f"max_iter must be >= 1, got {max_iter}")
+    if int(krylov) < 2:
+        raise ValueError(f"krylov must be >= 2, got {krylov}")
+    slices = _block_slices(blocks, J.shape[1])
+    with _single_threaded_blas():
+        spec, fro, block_norms = _curve_norms(
+            J, int(t0), slices, tol, int(max_iter), int(krylov)
+        )
     return ProductNorms(
         t0=int(t0),
         k=np.arange(1, T - int(t0) + 1),
-        log10_spectral=engine.log10_spectral[0],
-        log10_frobenius=engine.log10_frobenius[0],
-        blocks={n: (s[0], f[0]) for n, (s, f) in engine.block_maps.items()},
+        log10_spectral=spec,
+        log10_frobenius=fro,
+        blocks=block_norms,
     )
 
 
