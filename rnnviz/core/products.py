@@ -203,6 +203,19 @@ def _sum_squares(a: np.ndarray) -> np.ndarray:
     return _vecdot(a, a)
 
 
+def _frobenius_exponents(flat: np.ndarray) -> np.ndarray:
+    """Integer a per row of ``flat`` (m, n) such that row / 2**a has a Frobenius norm near 1
+    (0 for a zero row).  Where the sum of squares under- or overflows in the row's dtype, the
+    exponent of the largest entry is used instead."""
+    with np.errstate(over="ignore", under="ignore"):
+        sq = _sum_squares(flat).astype(np.float64)
+    exps = np.frexp(np.sqrt(sq))[1]
+    info = np.finfo(flat.dtype)
+    for i in np.flatnonzero(~((sq >= info.tiny) & (sq <= info.max))):
+        exps[i] = np.frexp(float(np.abs(flat[i]).max()))[1]
+    return exps
+
+
 def _start_vector(P_rows: np.ndarray) -> np.ndarray:
     """A start vector (b,) for a new product P (given as its (b, b) rows): its largest row.
 
@@ -317,6 +330,7 @@ def _lanczos_iteration(
     tiny = np.finfo(dtype).tiny  # 1/tiny is finite: a zero vector stays zero
     # θ must reach ‖P‖_F/√b (a lower bound of σ_max); compared as squares.
     lower_sq = fro_sq * ((1.0 - 1e-3) ** 2 / b)
+    two_tol = 2.0 * tol
     steps_max = max(1, min(int(krylov), b))
     matmul, sqrt, maximum, divide = np.matmul, np.sqrt, np.maximum, np.divide
     pending = np.flatnonzero(live)
@@ -368,12 +382,12 @@ def _lanczos_iteration(
                 theta_sq = maximum(lam[:, -1], 0.0)
                 y_top = Y[:, :, -1]
             # Left Ritz vector x = B y/θ: its last entry is α_n y_n/θ, so r = β_{n+1}|α_n y_n|/θ
-            # and g = r²/(2θ²) = (β_{n+1} α_n y_n)²/(2θ⁴) (inf for θ = 0).
+            # and g = r²/(2θ²) = (β_{n+1} α_n y_n)²/(2θ⁴) <= tol, tested without a division
+            # (θ = 0 fails the second test for a live item: lower_sq > 0).
             ry = beta[:, n] * al[:, n - 1] * y_top[:, n - 1]
-            gap = np.where(
-                theta_sq > 0.0, 0.5 * ry * ry / maximum(theta_sq * theta_sq, 1e-300), np.inf
+            done = ~alive | (
+                (ry * ry <= two_tol * (theta_sq * theta_sq)) & (theta_sq >= low)
             )
-            done = ~alive | ((gap <= tol) & (theta_sq >= low))
             if n == steps_max or steps_done >= max_iter or done.all():
                 break
         # Top right Ritz vector: the warm start of the next cycle and of the next k.
@@ -425,9 +439,10 @@ def _curve_norms(J, t0, blocks, tol, max_iter, krylov, chunk=None):
     e2 = 0
     # Step Jacobians are used as they are unless their Frobenius norm is far from 1: then they
     # are divided by a power of two close to it (exact).
-    j_exp = np.frexp(np.sqrt(_sum_squares(J[t0:].reshape(K, -1)).astype(np.float64)))[1]
+    j_exp = _frobenius_exponents(J[t0:].reshape(K, -1))
+    # The rows of P(t0, 1), scaled: a start vector whose Rayleigh quotient is not tiny.
+    first = np.ldexp(J[t0], -int(j_exp[0]))
     j_exp[np.abs(j_exp) <= limit // 4] = 0
-    first = J[t0]  # the rows of P(t0, 1): a start vector whose Rayleigh quotient is not tiny
     v = _start_vector(first)
     block_v = {name: _start_vector(first[sl, sl]) for name, sl in blocks.items()}
     for c0 in range(0, K, cap):
@@ -569,9 +584,7 @@ class _ProductEngine:
         # Each Jacobian is divided by 2**a with a from its Frobenius norm (exact scaling), so
         # that products of scaled Jacobians grow or shrink only moderately per step.
         Js = self.J[e]
-        flat = Js.reshape(1, -1)
-        fro = float(np.sqrt(_sum_squares(flat)[0]))
-        a = int(np.frexp(fro)[1]) if fro > 0.0 else 0
+        a = int(_frobenius_exponents(Js.reshape(1, -1))[0])
         if a != 0:
             Js = np.ldexp(Js, -a)
         if self.next_start < len(self.starts) and self.starts[self.next_start] == e:
