@@ -29,8 +29,14 @@ two-level analysis; iterates converge towards that direction, so this holds afte
 So ``tol = 1e-10`` gives log10 norms within ~1e-5 in the worst case and ~1e-11 typically.  The
 iterate is restarted from the largest row of P whenever σ̂ falls below ``‖P‖_F/√S``, a lower
 bound of σ_max (a warm start that a dead unit has turned into a null vector).  Cost, measured on
-the explorer's default LSTM (tol 1e-6): ~7 Lanczos steps per product and k for hidden 64, ~11 for
-hidden 128, each two passes over the product; that, not the GEMM, dominates the map.
+the explorer's default LSTM (tol 1e-6): ~5 Lanczos steps per product and k for hidden 64 (the
+test runs after every step), each two passes over the product.  Lanczos runs are batched over
+many products, one NumPy call per operation for the whole batch: at these sizes the per-call
+overhead, not the flops, is what costs.
+
+The anchor curve (:func:`anchor_curve`) forms its products a cache-sized chunk at a time (one GEMM
+per step) and then measures the whole chunk with one batched Lanczos run for the state and one per
+group of equally sized blocks, warm-started from the previous chunk's last top Ritz vector.
 
 The full (t0, k) map (:func:`norm_map`) is the hot path: all running products that end at the same
 step are stored side by side and extended with one large GEMM per step, chunk by chunk so that the
@@ -87,7 +93,7 @@ _RESCALE_LOG2 = {np.dtype(np.float64): 128, np.dtype(np.float32): 20}
 # while it is still in the per-core L2 cache.
 _CHUNK_BYTES = 1 << 20
 # The anchor curve forms this many bytes of products, then measures them together.
-_CURVE_CHUNK_BYTES = 2 << 20
+_CURVE_CHUNK_BYTES = 1 << 20
 
 
 # np.vecdot (NumPy >= 2) runs a BLAS dot per row, ~2.5x faster than einsum for long rows.
@@ -236,8 +242,8 @@ def _lanczos_single(
 ) -> tuple[float, int]:
     """:func:`_lanczos_iteration` for one product, with 1-D arrays and Python scalars.
 
-    The anchor curve extends a single product per step; there the batched version's many small
-    NumPy calls cost more than the two passes over P.  X: (b, b) = Pᵀ, v: (b,) updated in place.
+    For a batch of one (the map's newest chunk, short curves) the batched version's array
+    bookkeeping costs more than the two passes over P.  X: (b, b) = Pᵀ, v: (b,) updated in place.
     """
     b = X.shape[0]
     if not fro_sq > 0.0:
@@ -410,11 +416,16 @@ def _lanczos_iteration(
 # --------------------------------------------------------------------------- the anchor curve
 
 
-def _curve_norms(J, t0, blocks, tol, max_iter, krylov, chunk=None):
-    """Norms of P(t0, k), k = 1 .. T - t0: the products are formed a chunk at a time (one GEMM
-    per step), then measured together: one batched Lanczos run per chunk for the whole state
-    and one per group of equally sized blocks, all warm-started from the top right Ritz vector
-    of the previous chunk's last product.
+def _curve_norms(J, t0, blocks, tol, max_iter, krylov):
+    """Norms of P(t0, k), k = 1 .. T - t0, for :func:`anchor_curve`.
+
+    The products are formed a chunk at a time (one GEMM per step) and then measured together:
+    one batched Lanczos run per chunk for the whole state and one per group of equally sized
+    blocks, warm-started from the top right Ritz vector of the previous chunk's last product.
+    Batching over k replaces ~7 Lanczos steps of many tiny NumPy calls per product with the same
+    number of calls per chunk; the chunk (1 MB) stays in cache between the GEMMs and the norms.
+    (Measuring chunk c on a second thread while chunk c + 1 is formed gave no reliable gain on
+    a loaded 2-core machine, so it is not done.)
 
     Returns (log10_spectral, log10_frobenius, {name: (log10_spectral, log10_frobenius)}).
     """
@@ -423,30 +434,28 @@ def _curve_norms(J, t0, blocks, tol, max_iter, krylov, chunk=None):
     K = T - t0
     tol = max(float(tol), 50.0 * float(np.finfo(dtype).eps))
     limit = _RESCALE_LOG2[dtype]
-    if chunk is None:
-        chunk = max(1, int(round(_CURVE_CHUNK_BYTES / (S * S * J.itemsize))))
-    cap = min(int(chunk), K)
+    cap = min(max(1, int(round(_CURVE_CHUNK_BYTES / (S * S * J.itemsize)))), K)
     spec, fro = np.empty(K), np.empty(K)
     block_out = {name: (np.empty(K), np.empty(K)) for name in blocks}
     groups: dict[int, list[str]] = {}
     for name, sl in blocks.items():
         groups.setdefault(sl.stop - sl.start, []).append(name)
-    # X[0]: the last product of the previous chunk; X[1 + i] = P(t0, c0 + i + 1)ᵀ / 2**exp2[i].
-    X = np.empty((cap + 1, S, S), dtype=dtype)
-    X[0] = np.eye(S, dtype=dtype)
-    fro_sq = np.empty(cap)
-    exp2 = np.empty(cap, dtype=np.int64)
-    e2 = 0
     # Step Jacobians are used as they are unless their Frobenius norm is far from 1: then they
     # are divided by a power of two close to it (exact).
     j_exp = _frobenius_exponents(J[t0:].reshape(K, -1))
     # The rows of P(t0, 1), scaled: a start vector whose Rayleigh quotient is not tiny.
     first = np.ldexp(J[t0], -int(j_exp[0]))
     j_exp[np.abs(j_exp) <= limit // 4] = 0
-    v = _start_vector(first)
-    block_v = {name: _start_vector(first[sl, sl]) for name, sl in blocks.items()}
-    for c0 in range(0, K, cap):
-        n = min(cap, K - c0)
+    warm = {None: _start_vector(first)}
+    warm.update({name: _start_vector(first[sl, sl]) for name, sl in blocks.items()})
+    # X[1 + i] = P(t0, c0 + i + 1)ᵀ / 2**exp2[i]; X[0] is the previous chunk's last product.
+    buf = (np.empty((cap + 1, S, S), dtype=dtype), np.empty(cap), np.empty(cap, dtype=np.int64))
+    buf[0][0] = np.eye(S, dtype=dtype)
+    e2 = 0
+
+    def form(buf, c0: int, n: int) -> None:
+        nonlocal e2
+        X, fro_sq, exp2 = buf
         for i in range(n):
             Js = J[t0 + c0 + i]
             a = int(j_exp[c0 + i])
@@ -464,12 +473,15 @@ def _curve_norms(J, t0, blocks, tol, max_iter, krylov, chunk=None):
                 e2 += ex
             fro_sq[i] = fs
             exp2[i] = e2
+
+    def measure(buf, c0: int, n: int) -> None:
+        X, fro_sq, exp2 = buf
         shift = exp2[:n] * LOG10_2
         Xc, fs = X[1 : n + 1], fro_sq[:n]
         V = np.empty((n, S), dtype=dtype)
-        V[:] = v
+        V[:] = warm[None]
         sigma, _ = _lanczos_iteration(Xc, V, fs, tol, max_iter, krylov)
-        v = V[n - 1].copy()
+        warm[None] = V[n - 1].copy()
         with np.errstate(divide="ignore"):
             spec[c0 : c0 + n] = np.log10(sigma) + shift
             fro[c0 : c0 + n] = 0.5 * np.log10(fs) + shift
@@ -479,17 +491,22 @@ def _curve_norms(J, t0, blocks, tol, max_iter, krylov, chunk=None):
             for g, name in enumerate(names):
                 sl = blocks[name]
                 Xb[g] = Xc[:, sl, sl]
-                Vb[g] = block_v[name]
+                Vb[g] = warm[name]
             Xb = Xb.reshape(-1, b, b)
             fb = _sum_squares(Xb.reshape(Xb.shape[0], -1)).astype(np.float64)
             sb, _ = _lanczos_iteration(Xb, Vb.reshape(-1, b), fb, tol, max_iter, krylov)
             sb, fb = sb.reshape(len(names), n), fb.reshape(len(names), n)
             for g, name in enumerate(names):
-                block_v[name] = Vb[g, n - 1].copy()
+                warm[name] = Vb[g, n - 1].copy()
                 with np.errstate(divide="ignore"):
                     block_out[name][0][c0 : c0 + n] = np.log10(sb[g]) + shift
                     block_out[name][1][c0 : c0 + n] = 0.5 * np.log10(fb[g]) + shift
-        X[0] = X[n]
+
+    for c0 in range(0, K, cap):
+        n = min(cap, K - c0)
+        form(buf, c0, n)
+        measure(buf, c0, n)
+        buf[0][0] = buf[0][n]
     return spec, fro, block_out
 
 
@@ -793,6 +810,7 @@ def anchor_curve(
         for the h→h and c→c blocks of an LSTM product.
     tol, max_iter: power-iteration stopping rule (see the module docstring for the accuracy).
     krylov: Lanczos steps per restart (>= 2).
+    BLAS runs single-threaded while the curve is computed (see :func:`_single_threaded_blas`).
     """
     J = _as_jacobian_stack(J)
     T = J.shape[0]
