@@ -29,7 +29,7 @@ two-level analysis; iterates converge towards that direction, so this holds afte
 So ``tol = 1e-10`` gives log10 norms within ~1e-5 in the worst case and ~1e-11 typically.  The
 iterate is restarted from the largest row of P whenever σ̂ falls below ``‖P‖_F/√S``, a lower
 bound of σ_max (a warm start that a dead unit has turned into a null vector).  Cost, measured on
-the explorer's default LSTM (tol 1e-6): ~5 Lanczos steps per product and k for hidden 64 (the
+the explorer's default LSTM (tol 1e-6): ~5.6 Lanczos steps per product and k for hidden 64 (the
 test runs after every step), each two passes over the product.  Lanczos runs are batched over
 many products, one NumPy call per operation for the whole batch: at these sizes the per-call
 overhead, not the flops, is what costs.
