@@ -5,7 +5,8 @@
   machine's large-GEMM GFLOP/s measured in the same run.  Goal: ratio >= 0.6.
 * The default explorer case (LSTM hidden 64, T = 100): median times of stage (a) forward + BPTT +
   anchor curve + gate statistics (``rnnviz.core.analysis.run_fast``), goal <= 30 ms, and stage (b)
-  the full (t0, k) map, goal <= 600 ms.
+  the full (t0, k) map, goal <= 600 ms; and the anchor curve alone (``anchor_curve(J, 0)`` with
+  the hidden and cell blocks, part of stage (a)), goal <= ~6 ms.
 
 Last line: ``jacobian_map_ratio=<x> default_case_ms=<y> default_map_ms=<z>``.
 Run: ``.venv/bin/python benchmarks/bench_jacobian.py [--repeats N] [--big-repeats N]``.
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import blas_info, gemm_gflops, median_ms  # noqa: E402
 
-from rnnviz.core.products import norm_map  # noqa: E402
+from rnnviz.core.products import anchor_curve, norm_map  # noqa: E402
 
 
 def lstm_jacobians(hidden: int, seq_len: int, dtype=np.float64) -> tuple[np.ndarray, str]:
@@ -103,6 +104,10 @@ def main(argv=None) -> int:
         print(f"default case: {source}, T = {config.seq_len}")
         print(f"  stage (a) forward + BPTT + anchor curve + gates: {case_ms:.1f} ms (goal <= 30)")
     T, S = J_def.shape[0], J_def.shape[1]
+    H = S // 2
+    blocks = {"hidden": slice(0, H), "cell": slice(H, S)}
+    curve_ms = median_ms(lambda: anchor_curve(J_def, 0, blocks=blocks), repeats=5 * args.repeats)
+    print(f"  anchor curve t0 = 0 with hidden/cell blocks ({T} products): {curve_ms:.1f} ms")
     start = time.perf_counter()
     map_ms = median_ms(lambda: norm_map(J_def), repeats=args.repeats)
     gflop = 2.0 * S**3 * T * (T + 1) / 2 / 1e9
@@ -111,6 +116,7 @@ def main(argv=None) -> int:
         f"(goal <= 600), {gflop / (map_ms * 1e-3):.1f} GFLOP/s"
         f" [{time.perf_counter() - start:.1f} s total]"
     )
+    print(f"anchor_curve_ms={curve_ms:.1f}")
     print(f"jacobian_map_ratio={ratio:.3f} default_case_ms={case_ms:.1f} default_map_ms={map_ms:.1f}")
     return 0
 

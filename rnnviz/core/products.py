@@ -29,8 +29,14 @@ two-level analysis; iterates converge towards that direction, so this holds afte
 So ``tol = 1e-10`` gives log10 norms within ~1e-5 in the worst case and ~1e-11 typically.  The
 iterate is restarted from the largest row of P whenever σ̂ falls below ``‖P‖_F/√S``, a lower
 bound of σ_max (a warm start that a dead unit has turned into a null vector).  Cost, measured on
-the explorer's default LSTM (tol 1e-6): ~7 Lanczos steps per product and k for hidden 64, ~11 for
-hidden 128, each two passes over the product; that, not the GEMM, dominates the map.
+the explorer's default LSTM (tol 1e-6): ~5.6 Lanczos steps per product and k for hidden 64 (the
+test runs after every step), each two passes over the product.  Lanczos runs are batched over
+many products, one NumPy call per operation for the whole batch: at these sizes the per-call
+overhead, not the flops, is what costs.
+
+The anchor curve (:func:`anchor_curve`) forms its products a cache-sized chunk at a time (one GEMM
+per step) and then measures the whole chunk with one batched Lanczos run for the state and one per
+group of equally sized blocks, warm-started from the previous chunk's last top Ritz vector.
 
 The full (t0, k) map (:func:`norm_map`) is the hot path: all running products that end at the same
 step are stored side by side and extended with one large GEMM per step, chunk by chunk so that the
@@ -86,6 +92,8 @@ _RESCALE_LOG2 = {np.dtype(np.float64): 128, np.dtype(np.float32): 20}
 # Default chunk size in bytes: a chunk of running products is multiplied, measured and rescaled
 # while it is still in the per-core L2 cache.
 _CHUNK_BYTES = 1 << 20
+# The anchor curve forms this many bytes of products, then measures them together.
+_CURVE_CHUNK_BYTES = 1 << 20
 
 
 # np.vecdot (NumPy >= 2) runs a BLAS dot per row, ~2.5x faster than einsum for long rows.
@@ -201,9 +209,17 @@ def _sum_squares(a: np.ndarray) -> np.ndarray:
     return _vecdot(a, a)
 
 
-def _row_norms(u: np.ndarray) -> np.ndarray:
-    """‖u_j‖ in float64 for u: (m, b)."""
-    return np.sqrt(_sum_squares(u).astype(np.float64))
+def _frobenius_exponents(flat: np.ndarray) -> np.ndarray:
+    """Integer a per row of ``flat`` (m, n) such that row / 2**a has a Frobenius norm near 1
+    (0 for a zero row).  Where the sum of squares under- or overflows in the row's dtype, the
+    exponent of the largest entry is used instead."""
+    with np.errstate(over="ignore", under="ignore"):
+        sq = _sum_squares(flat).astype(np.float64)
+    exps = np.frexp(np.sqrt(sq))[1]
+    info = np.finfo(flat.dtype)
+    for i in np.flatnonzero(~((sq >= info.tiny) & (sq <= info.max))):
+        exps[i] = np.frexp(float(np.abs(flat[i]).max()))[1]
+    return exps
 
 
 def _start_vector(P_rows: np.ndarray) -> np.ndarray:
@@ -221,25 +237,13 @@ def _start_vector(P_rows: np.ndarray) -> np.ndarray:
     return v
 
 
-def _inverse(norms: np.ndarray, dtype) -> np.ndarray:
-    """1/norms in ``dtype``, finite everywhere: a zero norm belongs to a zero vector, which any
-    finite factor leaves zero (a Krylov breakdown or a zero product)."""
-    return (1.0 / np.maximum(norms, np.finfo(dtype).tiny)).astype(dtype)
-
-
-def _project_out(vec: np.ndarray, basis: np.ndarray) -> None:
-    """vec -= basis basisᵀ vec in place (classical Gram-Schmidt).  vec: (m, b), basis: (m, j, b)."""
-    coeff = np.matmul(basis, vec[:, :, None])  # (m, j, 1)
-    vec -= np.matmul(coeff.transpose(0, 2, 1), basis)[:, 0, :]
-
-
 def _lanczos_single(
     X: np.ndarray, v: np.ndarray, fro_sq: float, tol: float, max_iter: int, krylov: int
 ) -> tuple[float, int]:
     """:func:`_lanczos_iteration` for one product, with 1-D arrays and Python scalars.
 
-    The anchor curve extends a single product per step; there the batched version's many small
-    NumPy calls cost more than the two passes over P.  X: (b, b) = Pᵀ, v: (b,) updated in place.
+    For a batch of one (the map's newest chunk, short curves) the batched version's array
+    bookkeeping costs more than the two passes over P.  X: (b, b) = Pᵀ, v: (b,) updated in place.
     """
     b = X.shape[0]
     if not fro_sq > 0.0:
@@ -270,15 +274,16 @@ def _lanczos_single(
             steps += 1
             n = j + 1
             last = n == steps_max or steps >= max_iter
-            if n % 2 and not last and n > 1:
-                continue
-            al = np.array(alpha)
-            be = np.array(beta[:n])
-            off = al[:-1] * be[1:]
-            T = np.diag(al * al + be * be) + np.diag(off, 1) + np.diag(off, -1)
-            lam, Y = np.linalg.eigh(T)
-            theta = math.sqrt(max(float(lam[-1]), 0.0))
-            y = Y[:, -1]
+            if n == 1:
+                theta, y = a, np.ones(1)
+            else:
+                al = np.array(alpha)
+                be = np.array(beta[:n])
+                off = al[:-1] * be[1:]
+                T = np.diag(al * al + be * be) + np.diag(off, 1) + np.diag(off, -1)
+                lam, Y = np.linalg.eigh(T)
+                theta = math.sqrt(max(float(lam[-1]), 0.0))
+                y = Y[:, -1]
             if theta > 0.0:
                 resid = beta[n] * abs(alpha[n - 1] * float(y[n - 1])) / theta
                 gap = 0.5 * (resid / theta) ** 2
@@ -313,6 +318,11 @@ def _lanczos_iteration(
     r = ‖Pᵀ(U_j x) - σ̃ V_j y‖ = β_{j+1}|x_j|; iteration stops when r²/(2σ̃²) <= tol, which is the
     same relative gap g = (‖Pᵀũ‖ - σ̃)/‖Pᵀũ‖ as for power iteration.  Krylov spaces converge for
     clustered top singular values (orthogonal-like Jacobians) far faster than power iteration.
+
+    The test runs after every step (a batched eigenproblem of at most ``krylov`` x ``krylov``
+    costs less than the two passes over the products of one more step); items that have
+    converged drop out of the batch from both ends.  The arithmetic is written as few whole-batch
+    NumPy calls: for the explorer's sizes the per-call overhead, not the flops, is the cost.
     """
     m, b, _ = X.shape
     if m == 1:
@@ -323,8 +333,12 @@ def _lanczos_iteration(
     live = fro_sq > 0.0
     if not live.any():
         return sigma, 0
-    lower = np.sqrt(fro_sq / b) * (1.0 - 1e-3)
+    tiny = np.finfo(dtype).tiny  # 1/tiny is finite: a zero vector stays zero
+    # θ must reach ‖P‖_F/√b (a lower bound of σ_max); compared as squares.
+    lower_sq = fro_sq * ((1.0 - 1e-3) ** 2 / b)
+    two_tol = 2.0 * tol
     steps_max = max(1, min(int(krylov), b))
+    matmul, sqrt, maximum, divide = np.matmul, np.sqrt, np.maximum, np.divide
     pending = np.flatnonzero(live)
     lo, hi = int(pending[0]), int(pending[-1]) + 1
     work = 0
@@ -332,61 +346,168 @@ def _lanczos_iteration(
     while True:
         # One restart cycle on the contiguous range that still holds unconverged items.
         Xs, Vs = X[lo:hi], V[lo:hi]
+        XsT = Xs.transpose(0, 2, 1)
         mm = hi - lo
         Vb = np.empty((mm, steps_max + 1, b), dtype=dtype)
         Ub = np.empty((mm, steps_max, b), dtype=dtype)
-        alpha = np.zeros((mm, steps_max))
+        alpha = np.empty((mm, steps_max))
         beta = np.zeros((mm, steps_max + 1))
         Vb[:, 0] = Vs
         alive = live[lo:hi]
+        low = lower_sq[lo:hi]
         for j in range(steps_max):
-            u = np.matmul(Vb[:, j, None, :], Xs)[:, 0, :]  # P v_j
-            if j > 0:
-                _project_out(u, Ub[:, :j])
-            alpha[:, j] = _row_norms(u)
-            np.multiply(u, _inverse(alpha[:, j], dtype)[:, None], out=Ub[:, j])
-            v = np.matmul(Xs, Ub[:, j, :, None])[:, :, 0]  # Pᵀ u_j
-            _project_out(v, Vb[:, : j + 1])
-            beta[:, j + 1] = _row_norms(v)
-            np.multiply(v, _inverse(beta[:, j + 1], dtype)[:, None], out=Vb[:, j + 1])
+            u = matmul(Vb[:, j, None, :], Xs)  # (mm, 1, b): (P v_j)ᵀ
+            if j > 0:  # classical Gram-Schmidt against u_0 .. u_{j-1}
+                basis = Ub[:, :j]
+                u -= matmul(matmul(u, basis.transpose(0, 2, 1)), basis)
+            a = sqrt(_vecdot(u, u))  # (mm, 1)
+            alpha[:, j] = a[:, 0]
+            divide(u[:, 0], maximum(a, tiny), out=Ub[:, j])
+            w = matmul(Ub[:, j, None, :], XsT)  # (Pᵀ u_j)ᵀ
+            basis = Vb[:, : j + 1]
+            w -= matmul(matmul(w, basis.transpose(0, 2, 1)), basis)
+            bn = sqrt(_vecdot(w, w))
+            beta[:, j + 1] = bn[:, 0]
+            divide(w[:, 0], maximum(bn, tiny), out=Vb[:, j + 1])
             work += mm
             steps_done += 1
             n = j + 1
-            last = n == steps_max or steps_done >= max_iter
-            if n % 2 and not last and n > 1:
-                continue  # the small SVD is checked every second step: it costs as much as a step
             # Ritz values from the tridiagonal T = BᵀB of the Lanczos process on PᵀP (a small
             # symmetric eigenproblem is cheaper than the SVD of B).
-            T = np.zeros((mm, n, n))
-            idx = np.arange(n)
-            a, bb = alpha[:, :n], beta[:, :n]  # bb[:, i] = β_i, β_0 = 0
-            T[:, idx, idx] = a * a + bb * bb
-            T[:, idx[:-1], idx[1:]] = a[:, :-1] * bb[:, 1:]
-            T[:, idx[1:], idx[:-1]] = a[:, :-1] * bb[:, 1:]
-            lam, Y = np.linalg.eigh(T)
-            theta = np.sqrt(np.maximum(lam[:, -1], 0.0))
-            y_top = Y[:, :, -1]
-            # Left Ritz vector x = B y/θ; its last entry is α_{n-1} y_{n-1}/θ.
-            with np.errstate(divide="ignore", invalid="ignore"):
-                resid = beta[:, n] * np.abs(a[:, n - 1] * y_top[:, n - 1]) / theta
-                gap = np.where(theta > 0.0, 0.5 * (resid / theta) ** 2, np.inf)
-            done = ~alive | ((gap <= tol) & (theta >= lower[lo:hi]))
-            if done.all() or last:
+            al = alpha[:, :n]
+            if n == 1:
+                theta_sq = al[:, 0] * al[:, 0]
+                y_top = np.ones((mm, 1))
+            else:
+                T = np.zeros((mm, n * n))
+                T[:, :: n + 1] = al * al + beta[:, :n] * beta[:, :n]  # β_0 = 0
+                off = al[:, :-1] * beta[:, 1:n]
+                T[:, 1 :: n + 1] = off
+                T[:, n :: n + 1] = off
+                lam, Y = np.linalg.eigh(T.reshape(mm, n, n))
+                theta_sq = maximum(lam[:, -1], 0.0)
+                y_top = Y[:, :, -1]
+            # Left Ritz vector x = B y/θ: its last entry is α_n y_n/θ, so r = β_{n+1}|α_n y_n|/θ
+            # and g = r²/(2θ²) = (β_{n+1} α_n y_n)²/(2θ⁴) <= tol, tested without a division
+            # (θ = 0 fails the second test for a live item: lower_sq > 0).
+            ry = beta[:, n] * al[:, n - 1] * y_top[:, n - 1]
+            done = ~alive | (
+                (ry * ry <= two_tol * (theta_sq * theta_sq)) & (theta_sq >= low)
+            )
+            if n == steps_max or steps_done >= max_iter or done.all():
                 break
         # Top right Ritz vector: the warm start of the next cycle and of the next k.
-        ritz = np.matmul(y_top[:, None, :].astype(dtype), Vb[:, :n])[:, 0, :]
-        Vs[...] = ritz * _inverse(_row_norms(ritz), dtype)[:, None]
-        sigma[lo:hi] = np.where(alive, theta, 0.0)
-        bad = alive & (theta < lower[lo:hi])
-        for j in np.flatnonzero(bad):
-            # The warm start lies (numerically) in the null space, e.g. after a dead unit:
-            # restart from the largest row of P.
-            Vs[j] = _start_vector(Xs[j].T)
+        ritz = matmul(y_top[:, None, :].astype(dtype, copy=False), Vb[:, :n])[:, 0, :]
+        divide(ritz, maximum(sqrt(_vecdot(ritz, ritz)), tiny)[:, None], out=Vs)
+        sigma[lo:hi] = np.where(alive, sqrt(theta_sq), 0.0)
+        bad = alive & (theta_sq < low)
+        if bad.any():
+            for j in np.flatnonzero(bad):
+                # The warm start lies (numerically) in the null space, e.g. after a dead unit:
+                # restart from the largest row of P.
+                Vs[j] = _start_vector(Xs[j].T)
         if done.all() or steps_done >= max_iter:
             break
         pending = np.flatnonzero(~done)
         lo, hi = lo + int(pending[0]), lo + int(pending[-1]) + 1
     return sigma, work
+
+
+# --------------------------------------------------------------------------- the anchor curve
+
+
+def _curve_norms(J, t0, blocks, tol, max_iter, krylov):
+    """Norms of P(t0, k), k = 1 .. T - t0, for :func:`anchor_curve`.
+
+    The products are formed a chunk at a time (one GEMM per step) and then measured together:
+    one batched Lanczos run per chunk for the whole state and one per group of equally sized
+    blocks, warm-started from the top right Ritz vector of the previous chunk's last product.
+    Batching over k replaces ~7 Lanczos steps of many tiny NumPy calls per product with the same
+    number of calls per chunk; the chunk (1 MB) stays in cache between the GEMMs and the norms.
+    (Measuring chunk c on a second thread while chunk c + 1 is formed gave no reliable gain on
+    a loaded 2-core machine, so it is not done.)
+
+    Returns (log10_spectral, log10_frobenius, {name: (log10_spectral, log10_frobenius)}).
+    """
+    T, S = J.shape[0], J.shape[1]
+    dtype = J.dtype
+    K = T - t0
+    tol = max(float(tol), 50.0 * float(np.finfo(dtype).eps))
+    limit = _RESCALE_LOG2[dtype]
+    cap = min(max(1, int(round(_CURVE_CHUNK_BYTES / (S * S * J.itemsize)))), K)
+    spec, fro = np.empty(K), np.empty(K)
+    block_out = {name: (np.empty(K), np.empty(K)) for name in blocks}
+    groups: dict[int, list[str]] = {}
+    for name, sl in blocks.items():
+        groups.setdefault(sl.stop - sl.start, []).append(name)
+    # Step Jacobians are used as they are unless their Frobenius norm is far from 1: then they
+    # are divided by a power of two close to it (exact).
+    j_exp = _frobenius_exponents(J[t0:].reshape(K, -1))
+    # The rows of P(t0, 1), scaled: a start vector whose Rayleigh quotient is not tiny.
+    first = np.ldexp(J[t0], -int(j_exp[0]))
+    j_exp[np.abs(j_exp) <= limit // 4] = 0
+    warm = {None: _start_vector(first)}
+    warm.update({name: _start_vector(first[sl, sl]) for name, sl in blocks.items()})
+    # X[1 + i] = P(t0, c0 + i + 1)ᵀ / 2**exp2[i]; X[0] is the previous chunk's last product.
+    buf = (np.empty((cap + 1, S, S), dtype=dtype), np.empty(cap), np.empty(cap, dtype=np.int64))
+    buf[0][0] = np.eye(S, dtype=dtype)
+    e2 = 0
+
+    def form(buf, c0: int, n: int) -> None:
+        nonlocal e2
+        X, fro_sq, exp2 = buf
+        for i in range(n):
+            Js = J[t0 + c0 + i]
+            a = int(j_exp[c0 + i])
+            if a:
+                Js = np.ldexp(Js, -a)
+                e2 += a
+            Xi = X[i + 1]
+            np.matmul(X[i], Js.T, out=Xi)
+            fs = float(_sum_squares(Xi.reshape(-1)))
+            ex = int(np.frexp(fs)[1]) // 2
+            if fs > 0.0 and abs(ex) > limit // 2:
+                # Back to a Frobenius norm near 1 (exact power-of-two scaling).
+                np.ldexp(Xi, -ex, out=Xi)
+                fs = math.ldexp(fs, -2 * ex)
+                e2 += ex
+            fro_sq[i] = fs
+            exp2[i] = e2
+
+    def measure(buf, c0: int, n: int) -> None:
+        X, fro_sq, exp2 = buf
+        shift = exp2[:n] * LOG10_2
+        Xc, fs = X[1 : n + 1], fro_sq[:n]
+        V = np.empty((n, S), dtype=dtype)
+        V[:] = warm[None]
+        sigma, _ = _lanczos_iteration(Xc, V, fs, tol, max_iter, krylov)
+        warm[None] = V[n - 1].copy()
+        with np.errstate(divide="ignore"):
+            spec[c0 : c0 + n] = np.log10(sigma) + shift
+            fro[c0 : c0 + n] = 0.5 * np.log10(fs) + shift
+        for b, names in groups.items():
+            Xb = np.empty((len(names), n, b, b), dtype=dtype)
+            Vb = np.empty((len(names), n, b), dtype=dtype)
+            for g, name in enumerate(names):
+                sl = blocks[name]
+                Xb[g] = Xc[:, sl, sl]
+                Vb[g] = warm[name]
+            Xb = Xb.reshape(-1, b, b)
+            fb = _sum_squares(Xb.reshape(Xb.shape[0], -1)).astype(np.float64)
+            sb, _ = _lanczos_iteration(Xb, Vb.reshape(-1, b), fb, tol, max_iter, krylov)
+            sb, fb = sb.reshape(len(names), n), fb.reshape(len(names), n)
+            for g, name in enumerate(names):
+                warm[name] = Vb[g, n - 1].copy()
+                with np.errstate(divide="ignore"):
+                    block_out[name][0][c0 : c0 + n] = np.log10(sb[g]) + shift
+                    block_out[name][1][c0 : c0 + n] = 0.5 * np.log10(fb[g]) + shift
+
+    for c0 in range(0, K, cap):
+        n = min(cap, K - c0)
+        form(buf, c0, n)
+        measure(buf, c0, n)
+        buf[0][0] = buf[0][n]
+    return spec, fro, block_out
 
 
 # --------------------------------------------------------------------------- the engine
@@ -480,9 +601,7 @@ class _ProductEngine:
         # Each Jacobian is divided by 2**a with a from its Frobenius norm (exact scaling), so
         # that products of scaled Jacobians grow or shrink only moderately per step.
         Js = self.J[e]
-        flat = Js.reshape(1, -1)
-        fro = float(np.sqrt(_sum_squares(flat)[0]))
-        a = int(np.frexp(fro)[1]) if fro > 0.0 else 0
+        a = int(_frobenius_exponents(Js.reshape(1, -1))[0])
         if a != 0:
             Js = np.ldexp(Js, -a)
         if self.next_start < len(self.starts) and self.starts[self.next_start] == e:
@@ -691,20 +810,29 @@ def anchor_curve(
         for the h→h and c→c blocks of an LSTM product.
     tol, max_iter: power-iteration stopping rule (see the module docstring for the accuracy).
     krylov: Lanczos steps per restart (>= 2).
+    BLAS runs single-threaded while the curve is computed (see :func:`_single_threaded_blas`).
     """
     J = _as_jacobian_stack(J)
     T = J.shape[0]
     if isinstance(t0, bool) or not isinstance(t0, (int, np.integer)) or not 0 <= t0 <= T - 1:
         raise ValueError(f"anchor t0 must be an integer in 0..{T - 1} (T = {T}), got {t0!r}")
-    engine = _make_engine(J, [int(t0)], None, blocks, tol, max_iter, 1, krylov)
-    for _ in _run_steps(engine, None, float("inf"), 1):
-        pass
+    if not tol > 0.0:
+        raise ValueError(f"tol must be > 0, got {tol}")
+    if int(max_iter) < 1:
+        raise ValueError(f"max_iter must be >= 1, got {max_iter}")
+    if int(krylov) < 2:
+        raise ValueError(f"krylov must be >= 2, got {krylov}")
+    slices = _block_slices(blocks, J.shape[1])
+    with _single_threaded_blas():
+        spec, fro, block_norms = _curve_norms(
+            J, int(t0), slices, tol, int(max_iter), int(krylov)
+        )
     return ProductNorms(
         t0=int(t0),
         k=np.arange(1, T - int(t0) + 1),
-        log10_spectral=engine.log10_spectral[0],
-        log10_frobenius=engine.log10_frobenius[0],
-        blocks={n: (s[0], f[0]) for n, (s, f) in engine.block_maps.items()},
+        log10_spectral=spec,
+        log10_frobenius=fro,
+        blocks=block_norms,
     )
 
 

@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pytest
 
+from rnnviz.core import products
+from rnnviz.core.config import CELLS
 from rnnviz.core.products import (
     DEFAULT_MAP_TOL,
     DEFAULT_TOL,
@@ -192,6 +194,119 @@ def test_anchor_curve_rejects_bad_input():
         anchor_curve(bad, 0)
     with pytest.raises(ValueError, match="block"):
         anchor_curve(J, 0, blocks={"x": slice(2, 2)})
+
+
+# --------------------------------------------------------------------------- the curve's chunks
+
+
+@pytest.fixture
+def small_curve_chunks(monkeypatch):
+    """Make the anchor curve form and measure its products three at a time."""
+
+    def use(S, itemsize=8, count=3):
+        monkeypatch.setattr(products, "_CURVE_CHUNK_BYTES", count * S * S * itemsize)
+
+    return use
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_anchor_curve_of_every_cell_matches_explicit_products(cell, small_curve_chunks):
+    from rnnviz.core.analysis import ExperimentConfig, run_fast
+
+    J = run_fast(ExperimentConfig(cell=cell, hidden_size=6, input_size=3, seq_len=23)).jacobians
+    S = J.shape[1]
+    H = S // 2 if S == 12 else S
+    blocks = {"hidden": slice(0, H), "cell": slice(H, S)} if S == 12 else {"top": slice(0, 4)}
+    for chunk_products in (3, 1000):  # chunk boundaries everywhere / one chunk
+        small_curve_chunks(S, count=chunk_products)
+        for t0 in (0, 9):
+            for tol in (DEFAULT_TOL, 1e-10):
+                curve = anchor_curve(J, t0, blocks=blocks, tol=tol)
+                spec, fro = explicit_norms(J, t0)
+                np.testing.assert_allclose(curve.log10_frobenius, fro, rtol=0, atol=1e-12)
+                np.testing.assert_allclose(curve.log10_spectral, spec, rtol=0,
+                                           atol=spectral_tolerance(tol))
+                assert np.all(curve.log10_spectral <= spec + 1e-12)
+                for name, sl in blocks.items():
+                    bspec, bfro = explicit_norms(J, t0, sl)
+                    np.testing.assert_allclose(curve.blocks[name][1], bfro, rtol=0, atol=1e-12)
+                    np.testing.assert_allclose(curve.blocks[name][0], bspec, rtol=0,
+                                               atol=spectral_tolerance(tol))
+
+
+def test_anchor_curve_blocks_of_different_sizes_and_overlapping_blocks(small_curve_chunks):
+    J = random_stack(17, 9, seed=21)
+    blocks = {"a": slice(0, 4), "b": slice(4, 9), "c": slice(2, 6), "d": slice(5, 9)}
+    small_curve_chunks(9)
+    curve = anchor_curve(J, 1, blocks=blocks, tol=1e-10)
+    for name, sl in blocks.items():
+        bspec, bfro = explicit_norms(J, 1, sl)
+        np.testing.assert_allclose(curve.blocks[name][1], bfro, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(curve.blocks[name][0], bspec, rtol=0,
+                                   atol=spectral_tolerance(1e-10))
+
+
+def test_anchor_curve_chunks_with_zero_products_and_dead_units(small_curve_chunks):
+    rng = np.random.default_rng(22)
+    S, T = 8, 14
+    J = np.empty((T, S, S))
+    for t in range(T):
+        mask = np.zeros(S)
+        mask[rng.choice(S, 3, replace=False)] = 1.0
+        J[t] = mask[:, None] * rng.standard_normal((S, S))
+    small_curve_chunks(S)
+    curve = anchor_curve(J, 0, blocks={"a": slice(0, 4)}, tol=1e-10)
+    spec, _ = explicit_norms(J, 0)
+    finite = np.isfinite(spec)
+    np.testing.assert_array_equal(np.isfinite(curve.log10_spectral), finite)
+    np.testing.assert_allclose(curve.log10_spectral[finite], spec[finite],
+                               atol=spectral_tolerance(1e-10))
+    J[4] = 0.0  # zero from the middle of the second chunk on
+    curve = anchor_curve(J, 0, blocks={"a": slice(0, 4)})
+    assert np.all(np.isfinite(curve.log10_frobenius[:4]))
+    assert np.all(curve.log10_spectral[4:] == -np.inf)
+    assert np.all(curve.log10_frobenius[4:] == -np.inf)
+    assert np.all(curve.blocks["a"][0][4:] == -np.inf)
+
+
+@pytest.mark.parametrize("factor", [1e-30, 1e-3, 1e3, 1e30])
+def test_anchor_curve_chunks_stay_exact_in_log_space(factor, small_curve_chunks):
+    # Rotations scaled by a huge or tiny factor: P(0, k) = factor^k Q, log10 ‖P‖ = k log10 factor
+    # far beyond float64 (1e±9000 at k = 300); float32 only to its tolerance.
+    rng = np.random.default_rng(23)
+    S, T = 5, 300
+    J = np.stack([factor * random_orthogonal(rng, S) for _ in range(T)])
+    slope = np.log10(factor)
+    for dtype, atol in ((np.float64, 1e-9), (np.float32, 2e-3)):
+        small_curve_chunks(S, np.dtype(dtype).itemsize, count=7)
+        curve = anchor_curve(J.astype(dtype), 0, blocks={"a": slice(0, 2)})
+        k = curve.k
+        np.testing.assert_allclose(curve.log10_spectral, slope * k, rtol=0, atol=atol)
+        np.testing.assert_allclose(curve.log10_frobenius, slope * k + 0.5 * np.log10(S),
+                                   rtol=0, atol=atol)
+        assert np.all(curve.blocks["a"][0] <= curve.log10_spectral + atol)
+
+
+def test_anchor_curve_in_float32_matches_float64(small_curve_chunks):
+    J64 = random_stack(40, 10, seed=24)
+    small_curve_chunks(10, 4)
+    c32 = anchor_curve(J64.astype(np.float32), 2, blocks={"a": slice(0, 5), "b": slice(5, 10)})
+    small_curve_chunks(10, 8)
+    c64 = anchor_curve(J64, 2, blocks={"a": slice(0, 5), "b": slice(5, 10)})
+    np.testing.assert_allclose(c32.log10_frobenius, c64.log10_frobenius, atol=2e-5)
+    np.testing.assert_allclose(c32.log10_spectral, c64.log10_spectral, atol=2e-5)
+    for name in ("a", "b"):
+        np.testing.assert_allclose(c32.blocks[name][0], c64.blocks[name][0], atol=2e-5)
+
+
+def test_anchor_curve_rejects_bad_iteration_settings():
+    J = random_stack(5, 3)
+    with pytest.raises(ValueError, match="tol"):
+        anchor_curve(J, 0, tol=0.0)
+    with pytest.raises(ValueError, match="max_iter"):
+        anchor_curve(J, 0, max_iter=0)
+    with pytest.raises(ValueError, match="krylov"):
+        anchor_curve(J, 0, krylov=1)
 
 
 # --------------------------------------------------------------------------- the map
