@@ -46,7 +46,8 @@ def step_jacobians(params: dict, net: NetConfig, trace: Trace, batch_index: int 
     S = Sl * L
     cell = make_cell(net.cell)
     dtype = trace.output.dtype
-    J = np.zeros((T, S, S), dtype=dtype)
+    # every entry of a one-layer stack is written below; deeper stacks have zero blocks above the diagonal
+    J = np.empty((T, S, S), dtype=dtype) if L == 1 else np.zeros((T, S, S), dtype=dtype)
     b = batch_index
     lts = [trace.layers[layer][direction] for layer in range(L)]
     # columns of W_ih that read this direction's half of the layer below
