@@ -104,3 +104,23 @@ def test_cached_params_are_copies():
     a["weight_hh_l0"][:] = 123.0
     b, _ = analysis._initial_params(cfg)
     assert not np.any(b["weight_hh_l0"] == 123.0)
+
+
+def test_run_fast_runs_with_single_threaded_blas(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
+
+    seen = []
+    real_forward = analysis.forward
+
+    def spy(*args, **kwargs):
+        seen.append(blas_threads())
+        return real_forward(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "forward", spy)
+    before = blas_threads()
+    run_fast(ExperimentConfig(hidden_size=4, input_size=2, seq_len=5))
+    assert seen and all(n == 1 for n in seen[0])
+    assert blas_threads() == before          # restored afterwards
