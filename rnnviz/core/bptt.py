@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import fused
 from .cells import Activation, make_cell
 from .config import ConfigError, NetConfig
 from .params import suffix
@@ -31,15 +32,17 @@ class Grads:
 
     ``params``: name → array like the parameters. ``d_h0``: state name → (L·D, B, H).
     ``d_hidden: (T, B, H·D)`` total ∂L/∂h_t of the top layer; ``grad_norm_per_step: (T,)`` its norm
-    over (B, H·D). ``itemized: (T, T)`` or None: ``C[τ−1, t−1] = ‖∂L_τ/∂h_t‖`` (top layer).
+    over (B, H·D) (None if not asked for). ``itemized: (T, T)`` or None:
+    ``C[τ−1, t−1] = ‖∂L_τ/∂h_t‖`` (top layer).
     """
 
     params: dict
     d_h0: dict
     d_hidden: np.ndarray
-    grad_norm_per_step: np.ndarray
+    grad_norm_per_step: np.ndarray | None
     itemized: np.ndarray | None = None
     d_input: np.ndarray | None = None   # (T, B, input_size) ∂L/∂x_t, with ``input_grad=True``
+    d_projection: np.ndarray | None = None  # (T, B, G·H) ∂L/∂xp_t of layer 0, ``projection_grad=True``
 
 
 def loss_steps_for(placement: str, T: int, steps=()) -> np.ndarray:
@@ -112,8 +115,14 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
     Returns ``d_xp, d_hp: (T, B, G·H)`` (rows summed), ``d_in`` (same layout as ``d_out`` with the
     input width, or None), ``d_init`` (state name → (B, H)) and ``dh_seen: (T, B, H)`` (total ∂L/∂h_t).
     """
-    cell = make_cell(net.cell)
     w = lt.weights
+    if band is None and fused.supports(net.cell, net.activation):
+        final = None if d_final is None else tuple(d_final.get(n) for n in net.state_names)
+        d_xp, d_hp, d_init, dh_seen = fused.backward_layer(net.cell, w, lt.cache, d_out, final,
+                                                           lt.reverse)
+        d_in = _input_grad(d_xp, w.w_ih) if want_input_grad else None
+        return d_xp, d_hp, d_in, dict(zip(net.state_names, d_init)), dh_seen
+    cell = make_cell(net.cell)
     act = Activation(net.activation, net.leaky_slope)
     T, B = lt.inputs.shape[:2]
     H = net.hidden_size
@@ -132,9 +141,8 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
     d_hp = np.empty((T, B, GH), dtype)
     dh_seen = np.empty((T, B, H), dtype)
     d_in = None
-    if want_input_grad:
-        In = lt.inputs.shape[2]
-        d_in = np.empty((T, B, In) if band is None else (T, band[0] + band[1] + 1, B, In), dtype)
+    if want_input_grad and band is not None:
+        d_in = np.empty((T, band[0] + band[1] + 1, B, lt.inputs.shape[2]), dtype)
     order = range(T) if lt.reverse else range(T - 1, -1, -1)
     for t in order:
         dh = carry[0]
@@ -155,8 +163,6 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
             if not same:
                 d_hp[t] = dhp
             carry = list(prev)
-            if d_in is not None:
-                d_in[t] = dxp @ w.w_ih
         else:
             dh_seen[t] = dh.sum(axis=0)
             d_xp[t] = dxp.sum(axis=0)
@@ -168,20 +174,28 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
     d_init = {n: (c if band is None else c.sum(axis=0)) for n, c in zip(names, carry)}
     if same:
         d_hp = d_xp
+    if want_input_grad and band is None:
+        d_in = _input_grad(d_xp, w.w_ih)
     return d_xp, d_hp, d_in, d_init, dh_seen
 
 
-def _layer_param_grads(lt, net: NetConfig, d_xp, d_hp, aux) -> dict:
+def _input_grad(d_xp: np.ndarray, w_ih: np.ndarray) -> np.ndarray:
+    """∂L/∂x_t for all steps as one GEMM: ``d_xp (T, B, G·H) @ W_ih``."""
+    T, B, GH = d_xp.shape
+    return (d_xp.reshape(T * B, GH) @ w_ih).reshape(T, B, w_ih.shape[1])
+
+
+def _layer_param_grads(lt, net: NetConfig, d_xp, d_hp, aux, input_weight: bool = True) -> dict:
     cell = make_cell(net.cell)
     H = net.hidden_size
     s = suffix(lt.layer, lt.direction)
     GH = d_xp.shape[-1]
     flat_xp = d_xp.reshape(-1, GH)
     flat_hp = d_hp.reshape(-1, GH)
-    inputs = lt.inputs.reshape(-1, lt.inputs.shape[-1])
     b_ih = flat_xp.sum(axis=0)
-    g = {"weight_ih" + s: flat_xp.T @ inputs, "bias_ih" + s: b_ih,
-         "bias_hh" + s: b_ih.copy() if d_hp is d_xp else flat_hp.sum(axis=0)}
+    g = {"bias_ih" + s: b_ih, "bias_hh" + s: b_ih.copy() if d_hp is d_xp else flat_hp.sum(axis=0)}
+    if input_weight:
+        g["weight_ih" + s] = flat_xp.T @ lt.inputs.reshape(-1, lt.inputs.shape[-1])
     dw_hh = np.zeros_like(lt.weights.w_hh)
     for rows, u in cell.recurrent_inputs(lt.cache, H):
         dw_hh[rows] = flat_hp[:, rows].T @ u.reshape(-1, H)
@@ -198,8 +212,14 @@ def _layer_param_grads(lt, net: NetConfig, d_xp, d_hp, aux) -> dict:
 
 def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *,
              truncate: int | None = None, itemize: bool | np.ndarray = False,
-             d_final: dict | None = None, input_grad: bool = False) -> Grads:
+             d_final: dict | None = None, input_grad: bool = False,
+             projection_grad: bool = False, step_norms: bool = True) -> Grads:
     """Gradients of a loss whose gradient on the top-layer outputs is ``d_output: (T, B, H·D)``.
+
+    ``projection_grad`` (one direction): the caller owns layer 0's input projection (e.g. it looked
+    it up in a table): ``Grads.d_projection`` holds its gradient ``(T, B, G·H)``, and neither
+    ``weight_ih_l0`` nor ∂L/∂x is computed. ``step_norms=False`` skips ``grad_norm_per_step``
+    (left None).
 
     ``truncate``: window k (None = full BPTT). ``d_final``: gradient on the final state (dict like
     ``h0``; for carried-state truncated training), full BPTT only. ``itemize``: True for the matrix
@@ -221,7 +241,9 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
     d_h0 = {n: np.zeros((L * D, B, H), d_output.dtype) for n in net.state_names}
     upstream = d_output
     dh_top = None
-    d_input = None
+    if projection_grad and D != 1:
+        raise ConfigError("a projection gradient needs a one-directional network")
+    d_input = d_projection = None
     for layer in range(L - 1, -1, -1):
         d_in_total = None
         top = layer == L - 1
@@ -235,9 +257,13 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
             d_xp, d_hp, d_in, d_init, seen = _sweep_layer(
                 lt, net, part, band, inject=top and band is not None, d_final=fin,
                 want_input_grad=layer > 0)
-            grads.update(_layer_param_grads(lt, net, d_xp, d_hp, trace.aux))
-            if layer == 0 and input_grad:
-                part_in = (d_xp.reshape(-1, d_xp.shape[-1]) @ lt.weights.w_ih).reshape(T, B, -1)
+            own_projection = layer == 0 and projection_grad
+            grads.update(_layer_param_grads(lt, net, d_xp, d_hp, trace.aux,
+                                            input_weight=not own_projection))
+            if own_projection:
+                d_projection = d_xp
+            elif layer == 0 and input_grad:
+                part_in = _input_grad(d_xp, lt.weights.w_ih)
                 d_input = part_in if d_input is None else d_input + part_in
             for n in net.state_names:
                 d_h0[n][row] = d_init[n]
@@ -248,9 +274,13 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
         upstream = d_in_total
     for name, value in params.items():
         # tensors that took no part (e.g. auxiliary weights without an auxiliary input)
-        if name not in grads and not name.startswith("readout."):
+        if name not in grads and not name.startswith("readout.") and not (
+                projection_grad and name == "weight_ih_l0"):
             grads[name] = np.zeros_like(value)
-    norms = np.sqrt((dh_top.astype(np.float64) ** 2).sum(axis=(1, 2)))
+    norms = None
+    if step_norms:
+        flat_top = dh_top.reshape(T, -1).astype(np.float64, copy=False)
+        norms = np.sqrt(np.einsum("ti,ti->t", flat_top, flat_top))
     itemized = None
     if itemize is not False and itemize is not None:
         if itemize is True:
@@ -258,7 +288,7 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
         else:
             steps = np.asarray(itemize, dtype=int)
         itemized = itemize_top_layer(net, trace, d_output, steps, truncate)
-    return Grads(grads, d_h0, dh_top, norms, itemized, d_input)
+    return Grads(grads, d_h0, dh_top, norms, itemized, d_input, d_projection)
 
 
 def itemize_top_layer(net: NetConfig, trace: Trace, d_output: np.ndarray, steps: np.ndarray,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import fused
 from .cells import Activation, LayerWeights, make_cell
 from .config import ConfigError, NetConfig
 from .params import suffix, validate_params
@@ -116,24 +117,45 @@ def check_inputs(net: NetConfig, x: np.ndarray, h0: dict | None, aux: np.ndarray
             raise ConfigError(f"auxiliary input: expected shape {(T, B, A)}, got {np.shape(aux)}")
 
 
+def projection_bias(params: dict, net: NetConfig, layer: int, direction: int = 0) -> np.ndarray:
+    """The bias :func:`forward` adds to ``x W_ih^T`` (``b_ih``, plus the part of ``b_hh`` the fused
+    loops fold into it)."""
+    s = suffix(layer, direction)
+    if fused.supports(net.cell, net.activation):
+        return fused.input_bias(net.cell, params["bias_ih" + s], params["bias_hh" + s])
+    return params["bias_ih" + s]
+
+
+def _project(inputs: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``inputs (T, B, In) @ weight^T`` as one GEMM over all T·B rows."""
+    T, B, In = inputs.shape
+    return (inputs.reshape(T * B, In) @ weight.T).reshape(T, B, weight.shape[0])
+
+
 def forward(params: dict, net: NetConfig, x: np.ndarray, h0: dict | None = None,
-            aux: np.ndarray | None = None, *, validate: bool = True) -> Trace:
+            aux: np.ndarray | None = None, *, validate: bool = True,
+            input_projection: np.ndarray | None = None) -> Trace:
     """Run the network over ``x: (T, B, input_size)``.
 
     ``h0``: optional dict ``{"h": (L·D, B, H), "c": …}`` ordered like PyTorch (layer-major, direction
     minor); missing means zeros. ``aux: (T, B, A)`` adds ``W_aux a_t`` to layer 0's pre-activations.
+    ``input_projection``: layer 0's ``x W_ih^T + projection_bias(...)`` computed by the caller
+    (one direction only; it is overwritten); ``x`` is then only recorded in the trace.
     """
     if validate:
         net.validate()
         validate_params(params, net)
     x = np.asarray(x)
     check_inputs(net, x, h0, aux, params)
+    if input_projection is not None and net.num_directions != 1:
+        raise ConfigError("a precomputed input projection needs a one-directional network")
     dtype = params["weight_hh_l0"].dtype
     x = x.astype(dtype, copy=False)
     T, B = x.shape[:2]
     H = net.hidden_size
     act = Activation(net.activation, net.leaky_slope)
     cell = make_cell(net.cell)
+    use_fused = fused.supports(net.cell, net.activation)
     layers = []
     layer_in = x
     for layer in range(net.num_layers):
@@ -141,28 +163,43 @@ def forward(params: dict, net: NetConfig, x: np.ndarray, h0: dict | None = None,
         for d in range(net.num_directions):
             s = suffix(layer, d)
             w = layer_weights(params, net, layer, d)
-            xp = layer_in @ w.w_ih.T + params["bias_ih" + s]
+            if layer == 0 and input_projection is not None:
+                xp = input_projection
+            else:
+                xp = _project(layer_in, w.w_ih)
+                xp += projection_bias(params, net, layer, d)
             if layer == 0 and aux is not None:
-                xp = xp + aux.astype(dtype, copy=False) @ params["weight_aux" + s].T
+                xp += _project(aux.astype(dtype, copy=False), params["weight_aux" + s])
             row = layer * net.num_directions + d
             state = tuple(
                 np.asarray(h0[name][row], dtype=dtype) if h0 is not None and name in h0
                 else np.zeros((B, H), dtype=dtype)
                 for name in net.state_names)
-            initial = dict(zip(net.state_names, state))
-            outs = {name: np.empty((T, B, H), dtype=dtype) for name in net.state_names}
-            cache = None
-            order = range(T - 1, -1, -1) if d == 1 else range(T)
-            for t in order:
-                state, step_cache = cell.step(w, act, xp[t], state)
-                for name, value in zip(net.state_names, state):
-                    outs[name][t] = value
-                if cache is None:  # per-step arrays go straight into (T, …) arrays, indexed by time
-                    cache = {k: np.empty((T,) + v.shape, v.dtype) for k, v in step_cache.items()}
-                for k, v in step_cache.items():
-                    cache[k][t] = v
+            if use_fused:
+                outs, initial, cache = fused.forward_layer(net.cell, w, xp, state, d == 1)
+            else:
+                outs, initial, cache = _step_loop(cell, w, act, xp, state, net.state_names, d == 1)
             per_dir.append(LayerTrace(layer, d, layer_in, outs, initial, cache, w))
         layers.append(per_dir)
         layer_in = (per_dir[0].outputs["h"] if len(per_dir) == 1
                     else np.concatenate([p.outputs["h"] for p in per_dir], axis=-1))
     return Trace(net, x, aux, layers, layer_in, act)
+
+
+def _step_loop(cell, w: LayerWeights, act: Activation, xp: np.ndarray, state: tuple,
+               names: tuple, reverse: bool):
+    """The generic loop: ``cell.step`` once per time step (any cell, any activation)."""
+    T, B = xp.shape[:2]
+    H = w.hidden
+    initial = dict(zip(names, state))
+    outs = {name: np.empty((T, B, H), dtype=xp.dtype) for name in names}
+    cache = None
+    for t in (range(T - 1, -1, -1) if reverse else range(T)):
+        state, step_cache = cell.step(w, act, xp[t], state)
+        for name, value in zip(names, state):
+            outs[name][t] = value
+        if cache is None:  # per-step arrays go straight into (T, …) arrays, indexed by time
+            cache = {k: np.empty((T,) + v.shape, v.dtype) for k, v in step_cache.items()}
+        for k, v in step_cache.items():
+            cache[k][t] = v
+    return outs, initial, cache

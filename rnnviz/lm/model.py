@@ -27,7 +27,7 @@ import numpy as np
 from rnnviz.core.bptt import backward
 from rnnviz.core.config import ConfigError, NetConfig
 from rnnviz.core.params import expected_shapes, init_params
-from rnnviz.core.sequence import forward
+from rnnviz.core.sequence import forward, projection_bias
 
 EMBEDDINGS = ("learned", "random-fixed", "pretrained-fixed", "pretrained-init")
 LOSS_REDUCTIONS = ("mean", "sum-time")
@@ -235,6 +235,7 @@ class ForwardResult:
     traces: list
     masks: list  # masks[k]: dropout mask on layer k's input (k = 0 embedding, L = top output) or None
     top_output: np.ndarray  # (T*B, H) after dropout, the head's input
+    table: bool = False  # layer 0's input projection was looked up in the (V, G·H) token table
 
 
 class LanguageModel:
@@ -277,7 +278,9 @@ class LanguageModel:
         if state is None:
             state = zero_state(spec, B, dtype)
         use_dropout = rng is not None and spec.dropout > 0
-        x = self.params["embedding.weight"][tokens]            # (T, B, E)
+        embedding = self.params["embedding.weight"]
+        x = embedding[tokens]                                  # (T, B, E)
+        table = not use_dropout and self.use_token_table(T * B)
         traces, masks = [], []
         final = {name: np.empty_like(value) for name, value in state.items()}
         for layer in range(spec.num_layers):
@@ -287,8 +290,15 @@ class LanguageModel:
                 x = x * mask
             masks.append(mask)
             h0 = {name: value[layer:layer + 1] for name, value in state.items()}
+            projection = None
+            if layer == 0 and table:
+                # x_t W_ih^T + b = (E W_ih^T + b)[token]: one (V, G·H) table instead of a T·B GEMM
+                params = self.layer_params(0)
+                lookup = embedding @ params["weight_ih_l0"].T
+                lookup += projection_bias(params, self._layer_nets[0], 0)
+                projection = lookup[tokens]
             trace = forward(self.layer_params(layer), self._layer_nets[layer], x, h0=h0,
-                            validate=False)
+                            validate=False, input_projection=projection)
             traces.append(trace)
             for name, value in trace.final_state.items():
                 final[name][layer] = value[0]
@@ -301,7 +311,20 @@ class LanguageModel:
         masks.append(mask)
         logits = top @ self.decoder_weight.T
         logits += self.params["decoder.bias"]
-        return ForwardResult(logits, final, tokens, traces, masks, top)
+        return ForwardResult(logits, final, tokens, traces, masks, top, table)
+
+    #: whether layer 0 looks its input projection up in a per-token table: None decides by cost
+    #: (below), True / False force it (tests compare both ways)
+    token_table: bool | None = None
+
+    def use_token_table(self, rows: int) -> bool:
+        """Whether the token-table form of layer 0's input projection is cheaper for ``rows`` = T·B
+        tokens. Building the table costs V·E·G, the one-hot sum of its gradient V·N·G and two
+        V·E·G products, against N·E·G for each of the projection, ∂W_ih and ∂x GEMMs."""
+        if self.token_table is not None:
+            return self.token_table
+        V, E = self.spec.vocab_size, self.spec.embed_size
+        return V * (rows + 3 * E) < 3 * rows * E
 
     @staticmethod
     def token_losses(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -345,19 +368,39 @@ class LanguageModel:
             d_top *= result.masks[-1]
         d_x = d_top.reshape(T, B, spec.hidden_size)
         for layer in range(spec.num_layers - 1, -1, -1):
-            layer_grads, d_input = self._layer_backward(layer, result.traces[layer], d_x)
+            own = layer == 0 and result.table
+            layer_grads, d_input = self._layer_backward(layer, result.traces[layer], d_x, own)
             for inner, outer in self._layer_maps[layer].items():
-                grads[outer] = layer_grads[inner]
+                if inner in layer_grads:
+                    grads[outer] = layer_grads[inner]
             if result.masks[layer] is not None:
                 d_input *= result.masks[layer]
             d_x = d_input
+        flat_tokens = tokens.reshape(-1)
+        d_table_input = None
+        if result.table:
+            # d_x is the (T, B, G·H) gradient of the looked-up projection; sum it per token
+            embedding = self.params["embedding.weight"]
+            flat = d_x.reshape(T * B, -1)
+            one_hot = np.zeros((spec.vocab_size, T * B), dtype=flat.dtype)
+            one_hot[flat_tokens, np.arange(T * B)] = 1
+            per_token = one_hot @ flat                       # (V, G·H)
+            grads[self._layer_maps[0]["weight_ih_l0"]] = per_token.T @ embedding
+            if spec.embedding_trainable:
+                d_table_input = per_token @ self.params[self._layer_maps[0]["weight_ih_l0"]]
         if spec.embedding_trainable:
-            flat_tokens = tokens.reshape(-1)
-            if spec.tie_weights:
-                d_embedding = d_decoder          # a fresh (V, H) array: add the input side into it
+            if d_table_input is not None:
+                if spec.tie_weights:
+                    d_decoder += d_table_input
+                    d_embedding = d_decoder
+                else:
+                    d_embedding = d_table_input
             else:
-                d_embedding = self._embedding_gradient_buffer(flat_tokens)
-            np.add.at(d_embedding, flat_tokens, d_x.reshape(T * B, -1))
+                if spec.tie_weights:
+                    d_embedding = d_decoder      # a fresh (V, H) array: add the input side into it
+                else:
+                    d_embedding = self._embedding_gradient_buffer(flat_tokens)
+                np.add.at(d_embedding, flat_tokens, d_x.reshape(T * B, -1))
             grads["embedding.weight"] = d_embedding
         if not spec.tie_weights:
             grads["decoder.weight"] = d_decoder
@@ -380,9 +423,14 @@ class LanguageModel:
         self._embedding_grad_rows = np.unique(tokens)
         return buffer
 
-    def _layer_backward(self, layer: int, trace, d_output: np.ndarray):
-        """Engine BPTT through one layer: (parameter grads in one-layer names, dL/dx (T, B, In))."""
+    def _layer_backward(self, layer: int, trace, d_output: np.ndarray, own_projection: bool = False):
+        """Engine BPTT through one layer: (parameter grads in one-layer names, dL/dx (T, B, In)).
+
+        ``own_projection``: the layer's input projection came from the token table; the second
+        value is then its gradient (T, B, G·H) and ``weight_ih`` is left to the caller.
+        """
         net = self._layer_nets[layer]
         params = self.layer_params(layer)
-        grads = backward(params, net, trace, d_output, input_grad=True)
-        return grads.params, grads.d_input
+        grads = backward(params, net, trace, d_output, input_grad=not own_projection,
+                         projection_grad=own_projection, step_norms=False)
+        return grads.params, grads.d_projection if own_projection else grads.d_input
