@@ -135,3 +135,61 @@ def test_embedding_gradient_is_right_on_consecutive_calls():
     _, fresh, _ = LanguageModel(spec, params).loss_and_grads(second, second)
     np.testing.assert_array_equal(grads["embedding.weight"], fresh["embedding.weight"])
     assert not grads["embedding.weight"][:4].any()
+
+
+def _model_with_table(spec, params, table):
+    model = LanguageModel(spec, {k: v.copy() for k, v in params.items()})
+    model.token_table = table
+    return model
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("table", [True, False])
+def test_token_table_and_gemm_projection_both_match_finite_differences(cell, table):
+    spec = ModelSpec(vocab_size=6, embed_size=3, cell=cell, hidden_size=4, num_layers=1)
+    model = _model_with_table(spec, init_model_params(spec, seed=2, init_scale=0.5,
+                                                      dtype=np.float64), table)
+    rng = np.random.default_rng(4)
+    tokens, targets = rng.integers(0, 6, (4, 3)), rng.integers(0, 6, (4, 3))
+    assert model.forward(tokens).table is table
+    _check_all_params(model, tokens, targets, None)
+
+
+@pytest.mark.parametrize("options", [
+    dict(cell="lstm", num_layers=2),
+    dict(cell="gru", tie_weights=True, embed_size=4),
+    dict(cell="rnn", embedding="random-fixed"),
+    dict(cell="lstm", embedding="pretrained-init"),
+    dict(cell="lstm-peephole"),
+])
+def test_token_table_gives_the_same_gradients_as_the_gemm_path(options):
+    spec = ModelSpec(**{"vocab_size": 7, "embed_size": 3, "hidden_size": 4, **options})
+    params = init_model_params(spec, seed=3, dtype=np.float64)
+    rng = np.random.default_rng(5)
+    tokens, targets = rng.integers(0, 5, (6, 4)), rng.integers(0, 7, (6, 4))  # tokens 5, 6 unused
+    state = {k: rng.normal(0, 0.5, v.shape) for k, v in zero_state(spec, 4, np.float64).items()}
+    results = []
+    for table in (True, False):
+        model = _model_with_table(spec, params, table)
+        results.append(model.loss_and_grads(tokens, targets, state))
+    (loss_t, grads_t, final_t), (loss_g, grads_g, final_g) = results
+    assert loss_t == pytest.approx(loss_g, rel=1e-13)
+    assert set(grads_t) == set(grads_g)
+    for name in grads_g:
+        np.testing.assert_allclose(grads_t[name], grads_g[name], rtol=1e-11, atol=1e-14,
+                                   err_msg=name)
+    for name in final_g:
+        np.testing.assert_allclose(final_t[name], final_g[name], rtol=1e-12)
+    if "embedding.weight" in grads_t:
+        assert not grads_t["embedding.weight"][5:].any() or spec.tie_weights
+
+
+def test_token_table_is_not_used_with_embedding_dropout_or_when_dearer():
+    spec = ModelSpec(vocab_size=6, embed_size=4, cell="lstm", hidden_size=5, dropout=0.3)
+    model = LanguageModel(spec, init_model_params(spec, seed=0, dtype=np.float64))
+    tokens = np.random.default_rng(0).integers(0, 6, (20, 8))
+    assert model.use_token_table(tokens.size)
+    assert model.forward(tokens).table                       # evaluation: no dropout
+    assert not model.forward(tokens, rng=np.random.default_rng(1)).table
+    big = ModelSpec(vocab_size=5000, embed_size=16, cell="gru", hidden_size=8)
+    assert not LanguageModel(big, init_model_params(big, seed=0)).use_token_table(20 * 8)
