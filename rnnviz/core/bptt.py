@@ -107,7 +107,8 @@ def _shift(rows: np.ndarray, reverse: bool) -> np.ndarray:
 
 
 def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | None,
-                 inject: bool, d_final: dict | None, want_input_grad: bool):
+                 inject: bool, d_final: dict | None, want_input_grad: bool,
+                 workspace: fused.Workspace | None = None):
     """Backward through one layer and direction.
 
     ``d_out``: gradient on the layer's output h per step: ``(T, B, H)`` (summed) or, in band mode,
@@ -118,8 +119,9 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
     w = lt.weights
     if band is None and fused.supports(net.cell, net.activation):
         final = None if d_final is None else tuple(d_final.get(n) for n in net.state_names)
-        d_xp, d_hp, d_init, dh_seen = fused.backward_layer(net.cell, w, lt.cache, d_out, final,
-                                                           lt.reverse)
+        d_xp, d_hp, d_init, dh_seen = fused.backward_layer(
+            net.cell, w, lt.cache, d_out, final, lt.reverse, workspace,
+            f"backward{suffix(lt.layer, lt.direction)}.")
         d_in = _input_grad(d_xp, w.w_ih) if want_input_grad else None
         return d_xp, d_hp, d_in, dict(zip(net.state_names, d_init)), dh_seen
     cell = make_cell(net.cell)
@@ -213,13 +215,15 @@ def _layer_param_grads(lt, net: NetConfig, d_xp, d_hp, aux, input_weight: bool =
 def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *,
              truncate: int | None = None, itemize: bool | np.ndarray = False,
              d_final: dict | None = None, input_grad: bool = False,
-             projection_grad: bool = False, step_norms: bool = True) -> Grads:
+             projection_grad: bool = False, step_norms: bool = True,
+             workspace: fused.Workspace | None = None) -> Grads:
     """Gradients of a loss whose gradient on the top-layer outputs is ``d_output: (T, B, H·D)``.
 
     ``projection_grad`` (one direction): the caller owns layer 0's input projection (e.g. it looked
     it up in a table): ``Grads.d_projection`` holds its gradient ``(T, B, G·H)``, and neither
     ``weight_ih_l0`` nor ∂L/∂x is computed. ``step_norms=False`` skips ``grad_norm_per_step``
-    (left None).
+    (left None). ``workspace``: the fused loops take their arrays from it (see
+    :class:`fused.Workspace`).
 
     ``truncate``: window k (None = full BPTT). ``d_final``: gradient on the final state (dict like
     ``h0``; for carried-state truncated training), full BPTT only. ``itemize``: True for the matrix
@@ -256,7 +260,7 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
                 fin = {n: d_final[n][row] for n in net.state_names if n in d_final}
             d_xp, d_hp, d_in, d_init, seen = _sweep_layer(
                 lt, net, part, band, inject=top and band is not None, d_final=fin,
-                want_input_grad=layer > 0)
+                want_input_grad=layer > 0, workspace=workspace)
             own_projection = layer == 0 and projection_grad
             grads.update(_layer_param_grads(lt, net, d_xp, d_hp, trace.aux,
                                             input_weight=not own_projection))

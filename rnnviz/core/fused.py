@@ -51,75 +51,138 @@ def _sigmoid_into(a: np.ndarray, out: np.ndarray) -> None:
     np.reciprocal(out, out=out)
 
 
-def _state_arrays(T: int, B: int, H: int, dtype, initial, reverse: bool):
-    """``(T+1, B, H)`` holder with the initial state in place, the outputs view, the previous view."""
-    full = np.empty((T + 1, B, H), dtype)
+class Workspace:
+    """Big arrays kept from one call to the next, by name.
+
+    A training step allocates and frees the same tens of megabytes every step; taking them from
+    here instead avoids faulting fresh pages in each time. Arrays handed out are overwritten by the
+    next call that asks for the same name, so a workspace suits callers that drop the previous
+    call's trace and gradients before the next call (the language-model trainer does).
+    """
+
+    def __init__(self):
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def empty(self, name: str, shape, dtype) -> np.ndarray:
+        shape = tuple(shape)
+        array = self._arrays.get(name)
+        if array is None or array.shape != shape or array.dtype != dtype:
+            array = self._arrays[name] = np.empty(shape, dtype)
+        return array
+
+    def zeros(self, name: str, shape, dtype) -> np.ndarray:
+        array = self.empty(name, shape, dtype)
+        array.fill(0)
+        return array
+
+
+def _allocator(workspace: Workspace | None, key: str):
+    if workspace is None:
+        return lambda name, shape, dtype: np.empty(shape, dtype)
+    return lambda name, shape, dtype: workspace.empty(key + name, shape, dtype)
+
+
+def _state_arrays(new, name: str, T: int, B: int, H: int, dtype, initial, reverse: bool,
+                  time_minor: bool):
+    """Holder of the states after every step plus the initial one, with the initial state in place.
+
+    Returns the outputs and previous-state views, both ``(T, H, B)`` indexed by time, and the
+    initial state ``(H, B)``. ``time_minor``: stored as ``(H, T+1, B)`` so that the ``(T·B, H)``
+    batch-major view of every state is a plain transposed matrix (GEMM operand without a copy);
+    otherwise ``(T+1, H, B)`` (each step's ``(H, B)`` block contiguous).
+    """
+    if time_minor:
+        full = np.swapaxes(new(name, (H, T + 1, B), dtype), 0, 1)
+    else:
+        full = new(name, (T + 1, H, B), dtype)
+    first = T if reverse else 0
+    full[first] = np.asarray(initial).T
     if reverse:
-        full[T] = initial
-        return full, full[:-1], full[1:], full[T]
-    full[0] = initial
-    return full, full[1:], full[:-1], full[0]
+        return full[:-1], full[1:], full[T]
+    return full[1:], full[:-1], full[0]
 
 
 def _order(T: int, reverse: bool):
     return range(T - 1, -1, -1) if reverse else range(T)
 
 
-def forward_layer(cell: str, w: LayerWeights, xp: np.ndarray, state: tuple, reverse: bool):
+def _batch_major(a: np.ndarray) -> np.ndarray:
+    """View of a feature-major ``(..., F, B)`` array as ``(..., B, F)``."""
+    return np.swapaxes(a, -1, -2)
+
+
+def _gemm_friendly(a: np.ndarray, new, name: str) -> np.ndarray:
+    """``(T, F, B)`` per-step blocks as a ``(T, B, F)`` view of one ``(F, T, B)`` array, whose
+    ``(T·B, F)`` reshape is a transposed contiguous matrix (one copy, then no more)."""
+    T, F, B = a.shape
+    full = new(name, (F, T, B), a.dtype)
+    np.copyto(full, np.swapaxes(a, 0, 1))
+    return np.moveaxis(full, 0, -1)
+
+
+def forward_layer(cell: str, w: LayerWeights, xp: np.ndarray, state: tuple, reverse: bool,
+                  workspace: Workspace | None = None, key: str = ""):
     """Run one layer and direction over ``xp: (T, B, G·H)`` (input projection plus
-    :func:`input_bias`; overwritten: it becomes the pre-activation cache).
+    :func:`input_bias`).
 
     ``state``: initial state tuple in NetConfig.state_names order. Returns
     ``(outputs, initial, cache)`` like the step loop: dicts of (T, B, H) arrays and (B, H) arrays.
+    Inside, every per-step array is feature-major ``(F, B)`` (the recurrent GEMM ``W_hh h`` and the
+    gate blocks are then contiguous); the returned arrays are ``(T, B, F)`` views of that storage.
     """
-    T, B, _ = xp.shape
+    T, B, G = xp.shape
     H = w.hidden
     dtype = xp.dtype
-    w_hh_t = np.ascontiguousarray(w.w_hh.T)
-    _, hs, h_prev, h_init = _state_arrays(T, B, H, dtype, state[0], reverse)
+    new = _allocator(workspace, key)
+    hs, h_prev, h_init = _state_arrays(new, "h", T, B, H, dtype, state[0], reverse,
+                                       time_minor=True)
     outputs, initial = {"h": hs}, {"h": h_init}
+    xp_fm = _batch_major(xp)                # (T, G, B) view, read once per step
     with np.errstate(over="ignore"):
         if cell == "rnn":
-            cache = _rnn_forward(xp, w_hh_t, hs, h_prev, reverse)
+            cache = _rnn_forward(new, xp_fm, w.w_hh, hs, h_prev, reverse)
         elif cell == "lstm":
-            _, cs, c_prev, c_init = _state_arrays(T, B, H, dtype, state[1], reverse)
+            cs, c_prev, c_init = _state_arrays(new, "c", T, B, H, dtype, state[1], reverse,
+                                               time_minor=False)
             outputs["c"], initial["c"] = cs, c_init
-            cache = _lstm_forward(xp, w_hh_t, hs, h_prev, cs, c_prev, reverse)
+            cache = _lstm_forward(new, xp_fm, w.w_hh, hs, h_prev, cs, c_prev, reverse)
         elif cell == "gru":
-            cache = _gru_forward(xp, w_hh_t, w.b_hh[2 * H:], hs, h_prev, reverse)
+            cache = _gru_forward(new, xp_fm, w.w_hh, w.b_hh[2 * H:, None], hs, h_prev, reverse)
         else:
             raise ValueError(f"no fused loop for cell {cell!r}")
     cache["h_prev"] = h_prev
-    return outputs, initial, cache
+    return ({k: _batch_major(v) for k, v in outputs.items()},
+            {k: v.T for k, v in initial.items()},
+            {k: _batch_major(v) for k, v in cache.items()})
 
 
-def _rnn_forward(xp, w_hh_t, hs, h_prev, reverse):
-    T, B, _ = xp.shape
-    rec = np.empty((B, w_hh_t.shape[1]), xp.dtype)
+def _rnn_forward(new, xp, w_hh, hs, h_prev, reverse):
+    T, H, B = hs.shape
+    pre = new("pre", (T, H, B), xp.dtype)
     for t in _order(T, reverse):
-        np.matmul(h_prev[t], w_hh_t, out=rec)
-        pre = xp[t]
-        pre += rec
-        np.tanh(pre, out=hs[t])
-    return {"pre": xp, "h": hs}
+        p = pre[t]
+        np.matmul(w_hh, h_prev[t], out=p)
+        np.add(p, xp[t], out=p)
+        np.tanh(p, out=hs[t])
+    return {"pre": pre, "h": hs}
 
 
-def _lstm_forward(xp, w_hh_t, hs, h_prev, cs, c_prev, reverse):
-    T, B, G = xp.shape
+def _lstm_forward(new, xp, w_hh, hs, h_prev, cs, c_prev, reverse):
+    T, G, B = xp.shape
     H = G // 4
     dtype = xp.dtype
-    gates = np.empty((T, B, G), dtype)
-    phic = np.empty((T, B, H), dtype)
-    rec = np.empty((B, G), dtype)
-    ig = np.empty((B, H), dtype)
+    pre = new("pre", (T, G, B), dtype)
+    gates = new("gates", (T, G, B), dtype)
+    phic = new("phic", (T, H, B), dtype)
+    ig = np.empty((H, B), dtype)
     for t in _order(T, reverse):
-        pre = xp[t]
-        np.matmul(h_prev[t], w_hh_t, out=rec)
-        pre += rec
+        p = pre[t]
+        np.matmul(w_hh, h_prev[t], out=p)
+        np.add(p, xp[t], out=p)
         gt = gates[t]
-        _sigmoid_into(pre, gt)            # one pass over all four blocks; g is overwritten next
-        i, f, g, o = gt[:, :H], gt[:, H:2 * H], gt[:, 2 * H:3 * H], gt[:, 3 * H:]
-        np.tanh(pre[:, 2 * H:3 * H], out=g)
+        _sigmoid_into(p, gt)              # one pass over all four blocks; g is overwritten next
+        i, f, g, o = gt[:H], gt[H:2 * H], gt[2 * H:3 * H], gt[3 * H:]
+        np.tanh(p[2 * H:3 * H], out=g)
         c = cs[t]
         np.multiply(f, c_prev[t], out=c)
         np.multiply(i, g, out=ig)
@@ -127,73 +190,78 @@ def _lstm_forward(xp, w_hh_t, hs, h_prev, cs, c_prev, reverse):
         ph = phic[t]
         np.tanh(c, out=ph)
         np.multiply(o, ph, out=hs[t])
-    return {"i": gates[..., :H], "f": gates[..., H:2 * H], "g": gates[..., 2 * H:3 * H],
-            "o": gates[..., 3 * H:], "pg": xp[..., 2 * H:3 * H], "c": cs, "phic": phic,
+    return {"i": gates[:, :H], "f": gates[:, H:2 * H], "g": gates[:, 2 * H:3 * H],
+            "o": gates[:, 3 * H:], "pg": pre[:, 2 * H:3 * H], "c": cs, "phic": phic,
             "c_prev": c_prev}
 
 
-def _gru_forward(xp, w_hh_t, b_hn, hs, h_prev, reverse):
-    T, B, G = xp.shape
+def _gru_forward(new, xp, w_hh, b_hn, hs, h_prev, reverse):
+    T, G, B = xp.shape
     H = G // 3
     dtype = xp.dtype
-    rz = np.empty((T, B, 2 * H), dtype)
-    hn = np.empty((T, B, H), dtype)
-    pn = np.empty((T, B, H), dtype)
-    n = np.empty((T, B, H), dtype)
-    rec = np.empty((B, G), dtype)
-    tmp = np.empty((B, H), dtype)
+    rz = new("rz", (T, 2 * H, B), dtype)
+    hn = new("hn", (T, H, B), dtype)
+    pn = new("pn", (T, H, B), dtype)
+    n = new("n", (T, H, B), dtype)
+    rec = np.empty((G, B), dtype)
+    tmp = np.empty((H, B), dtype)
     for t in _order(T, reverse):
         x = xp[t]
-        np.matmul(h_prev[t], w_hh_t, out=rec)
+        np.matmul(w_hh, h_prev[t], out=rec)
         rzt = rz[t]
-        np.add(x[:, :2 * H], rec[:, :2 * H], out=rzt)
+        np.add(rec[:2 * H], x[:2 * H], out=rzt)
         _sigmoid_into(rzt, rzt)
-        r, z = rzt[:, :H], rzt[:, H:]
+        r, z = rzt[:H], rzt[H:]
         hnt = hn[t]
-        np.add(rec[:, 2 * H:], b_hn, out=hnt)
+        np.add(rec[2 * H:], b_hn, out=hnt)
         pnt = pn[t]
         np.multiply(r, hnt, out=pnt)
-        pnt += x[:, 2 * H:]
+        pnt += x[2 * H:]
         nt = n[t]
         np.tanh(pnt, out=nt)
-        hp = h_prev[t]
-        np.subtract(hp, nt, out=tmp)        # h = (1 − z) n + z h_prev = n + z (h_prev − n)
+        np.subtract(h_prev[t], nt, out=tmp)   # h = (1 − z) n + z h_prev = n + z (h_prev − n)
         tmp *= z
         np.add(nt, tmp, out=hs[t])
-    return {"r": rz[..., :H], "z": rz[..., H:], "n": n, "pn": pn, "hn": hn}
+    return {"r": rz[:, :H], "z": rz[:, H:], "n": n, "pn": pn, "hn": hn}
 
 
 def backward_layer(cell: str, w: LayerWeights, cache: dict, d_out: np.ndarray | None,
-                   d_final: tuple | None, reverse: bool):
+                   d_final: tuple | None, reverse: bool, workspace: Workspace | None = None,
+                   key: str = ""):
     """BPTT through one layer and direction from a cache of :func:`forward_layer` (or the step
     loop). ``d_out: (T, B, H)`` gradient on the outputs; ``d_final``: gradient tuple on the final
     state or None.
 
     Returns ``(d_xp, d_hp, d_init, dh_seen)``: ``(T, B, G·H)`` gradients of the input and recurrent
-    projections (the same array where the cell's two projections share it), the gradient tuple on
-    the initial state and ``(T, B, H)`` total ∂L/∂h_t.
+    projections (the same array where the cell's two projections share it; views whose
+    ``(T·B, G·H)`` reshape needs no copy), the gradient tuple on the initial state and
+    ``(T, B, H)`` total ∂L/∂h_t. The sweep runs feature-major like the forward.
     """
-    h_prev = cache["h_prev"]
-    T, B, H = h_prev.shape
+    fm = {k: _batch_major(v) for k, v in cache.items()}   # (T, F, B) per-step blocks
+    T, H, B = fm["h_prev"].shape
     dtype = w.w_hh.dtype
-    carry = [np.zeros((B, H), dtype) for _ in (("h", "c") if cell == "lstm" else ("h",))]
+    carry = [np.zeros((H, B), dtype) for _ in (("h", "c") if cell == "lstm" else ("h",))]
     if d_final is not None:
         for value, extra in zip(carry, d_final):
             if extra is not None:
-                value += extra
-    dh_seen = np.empty((T, B, H), dtype)
+                value += np.asarray(extra).T
+    d_out_fm = None if d_out is None else _batch_major(d_out)
+    new = _allocator(workspace, key)
+    dh_seen = new("dh_seen", (T, H, B), dtype)
     order = range(T) if reverse else range(T - 1, -1, -1)
+    w_hh_t = np.ascontiguousarray(w.w_hh.T)
     if cell == "rnn":
-        d_xp = _rnn_backward(w.w_hh, cache, d_out, carry, dh_seen, order)
-        d_hp = d_xp
+        d_xp = _rnn_backward(new, w_hh_t, fm, d_out_fm, carry, dh_seen, order)
+        d_hp = d_xp = _gemm_friendly(d_xp, new, "d_xp")
     elif cell == "lstm":
-        d_xp = _lstm_backward(w.w_hh, cache, d_out, carry, dh_seen, order)
-        d_hp = d_xp
+        d_xp = _lstm_backward(new, w_hh_t, fm, d_out_fm, carry, dh_seen, order)
+        d_hp = d_xp = _gemm_friendly(d_xp, new, "d_xp")
     elif cell == "gru":
-        d_xp, d_hp = _gru_backward(w.w_hh, cache, d_out, carry, dh_seen, order)
+        d_xp, d_hp = _gru_backward(new, w_hh_t, fm, d_out_fm, carry, dh_seen, order)
+        d_xp, d_hp = _gemm_friendly(d_xp, new, "d_xp"), _gemm_friendly(d_hp, new, "d_hp")
     else:
         raise ValueError(f"no fused loop for cell {cell!r}")
-    return d_xp, d_hp, tuple(carry), dh_seen
+    return d_xp, d_hp, tuple(c.T for c in carry), _batch_major(dh_seen)
 
 
 def _total_dh(carry_h, d_out, dh_seen, t):
@@ -205,9 +273,9 @@ def _total_dh(carry_h, d_out, dh_seen, t):
     return dh
 
 
-def _rnn_backward(w_hh, cache, d_out, carry, dh_seen, order):
-    h = cache["h"]
-    d_pre = np.empty((h.shape[0], h.shape[1], w_hh.shape[0]), h.dtype)
+def _rnn_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
+    h = fm["h"]
+    d_pre = new("d_pre", h.shape, h.dtype)
     (dh_carry,) = carry
     for t in order:
         dh = _total_dh(dh_carry, d_out, dh_seen, t)
@@ -216,60 +284,61 @@ def _rnn_backward(w_hh, cache, d_out, carry, dh_seen, order):
         np.multiply(ht, ht, out=d)
         np.subtract(1, d, out=d)
         d *= dh
-        np.matmul(d, w_hh, out=dh_carry)
+        np.matmul(w_hh_t, d, out=dh_carry)
     return d_pre
 
 
-def _lstm_backward(w_hh, cache, d_out, carry, dh_seen, order):
-    i, f, g, o = cache["i"], cache["f"], cache["g"], cache["o"]
-    phic, c_prev = cache["phic"], cache["c_prev"]
-    T, B, H = phic.shape
-    d_pre = np.empty((T, B, 4 * H), phic.dtype)
+def _lstm_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
+    i, f, g, o = fm["i"], fm["f"], fm["g"], fm["o"]
+    phic, c_prev = fm["phic"], fm["c_prev"]
+    T, H, B = phic.shape
+    d_pre = new("d_pre", (T, 4 * H, B), phic.dtype)
     dh_carry, dc = carry
-    dh_o = np.empty((B, H), phic.dtype)
-    tmp = np.empty((B, H), phic.dtype)
+    tmp = np.empty((H, B), phic.dtype)
+    tmp2 = np.empty((H, B), phic.dtype)
     for t in order:
         dh = _total_dh(dh_carry, d_out, dh_seen, t)
         d = d_pre[t]
-        di, df, dg, do = d[:, :H], d[:, H:2 * H], d[:, 2 * H:3 * H], d[:, 3 * H:]
+        di, df, dg, do = d[:H], d[H:2 * H], d[2 * H:3 * H], d[3 * H:]
         it, ft, gt, ot, pt = i[t], f[t], g[t], o[t], phic[t]
-        np.multiply(dh, ot, out=dh_o)
-        np.multiply(dh_o, pt, out=do)          # d_po = dh φ(c) o (1 − o)
-        np.subtract(1, ot, out=tmp)
+        np.subtract(1, it, out=di)             # σ' = s (1 − s) of the i and f blocks
+        di *= it
+        np.subtract(1, ft, out=df)
+        df *= ft
+        np.subtract(1, ot, out=do)             # d_po = dh φ(c) o (1 − o)
+        do *= ot
+        np.multiply(dh, pt, out=tmp)
         do *= tmp
         np.multiply(pt, pt, out=tmp)           # dc_total = dc + dh o (1 − φ(c)²)
         np.subtract(1, tmp, out=tmp)
-        tmp *= dh_o
+        tmp *= ot
+        tmp *= dh
         dc += tmp
         np.multiply(gt, gt, out=dg)            # d_pg = dc_total i (1 − g²)
         np.subtract(1, dg, out=dg)
         dg *= it
         dg *= dc
-        np.subtract(1, it, out=di)             # d_pi = dc_total g i (1 − i)
-        di *= it
-        di *= gt
-        di *= dc
-        np.subtract(1, ft, out=df)             # d_pf = dc_total c_prev f (1 − f)
-        df *= ft
-        df *= c_prev[t]
-        df *= dc
+        np.multiply(dc, gt, out=tmp2)          # d_pi = dc_total g i (1 − i)
+        di *= tmp2
+        np.multiply(dc, c_prev[t], out=tmp2)   # d_pf = dc_total c_prev f (1 − f)
+        df *= tmp2
         dc *= ft                               # dc_prev = dc_total f
-        np.matmul(d, w_hh, out=dh_carry)
+        np.matmul(w_hh_t, d, out=dh_carry)
     return d_pre
 
 
-def _gru_backward(w_hh, cache, d_out, carry, dh_seen, order):
-    r, z, n, hn, h_prev = cache["r"], cache["z"], cache["n"], cache["hn"], cache["h_prev"]
-    T, B, H = n.shape
-    d_xp = np.empty((T, B, 3 * H), n.dtype)
-    d_hp = np.empty((T, B, 3 * H), n.dtype)
+def _gru_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
+    r, z, n, hn, h_prev = fm["r"], fm["z"], fm["n"], fm["hn"], fm["h_prev"]
+    T, H, B = n.shape
+    d_xp = new("d_pre", (T, 3 * H, B), n.dtype)
+    d_hp = new("d_rec", (T, 3 * H, B), n.dtype)
     (dh_carry,) = carry
-    one_minus_z = np.empty((B, H), n.dtype)
-    tmp = np.empty((B, H), n.dtype)
+    one_minus_z = np.empty((H, B), n.dtype)
+    tmp = np.empty((H, B), n.dtype)
     for t in order:
         dh = _total_dh(dh_carry, d_out, dh_seen, t)
         dx, dhp = d_xp[t], d_hp[t]
-        dr, dz, dn = dx[:, :H], dx[:, H:2 * H], dx[:, 2 * H:]
+        dr, dz, dn = dx[:H], dx[H:2 * H], dx[2 * H:]
         rt, zt, nt = r[t], z[t], n[t]
         np.subtract(1, zt, out=one_minus_z)
         np.multiply(nt, nt, out=dn)            # d_pn = dh (1 − z)(1 − n²)
@@ -280,13 +349,13 @@ def _gru_backward(w_hh, cache, d_out, carry, dh_seen, order):
         dz *= dh
         dz *= zt
         dz *= one_minus_z
-        np.multiply(dn, rt, out=dhp[:, 2 * H:])  # d_hn = d_pn r
+        np.multiply(dn, rt, out=dhp[2 * H:])   # d_hn = d_pn r
         np.subtract(1, rt, out=dr)             # d_pr = d_pn hn r (1 − r)
         dr *= rt
         dr *= hn[t]
         dr *= dn
-        dhp[:, :2 * H] = dx[:, :2 * H]
-        np.matmul(dhp, w_hh, out=dh_carry)     # dh_prev = d_hp W_hh + dh z
+        dhp[:2 * H] = dx[:2 * H]
+        np.matmul(w_hh_t, dhp, out=dh_carry)   # dh_prev = W_hh^T d_hp + dh z
         np.multiply(dh, zt, out=tmp)
         dh_carry += tmp
     return d_xp, d_hp

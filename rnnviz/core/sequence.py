@@ -134,13 +134,15 @@ def _project(inputs: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 def forward(params: dict, net: NetConfig, x: np.ndarray, h0: dict | None = None,
             aux: np.ndarray | None = None, *, validate: bool = True,
-            input_projection: np.ndarray | None = None) -> Trace:
+            input_projection: np.ndarray | None = None,
+            workspace: fused.Workspace | None = None) -> Trace:
     """Run the network over ``x: (T, B, input_size)``.
 
     ``h0``: optional dict ``{"h": (L·D, B, H), "c": …}`` ordered like PyTorch (layer-major, direction
     minor); missing means zeros. ``aux: (T, B, A)`` adds ``W_aux a_t`` to layer 0's pre-activations.
     ``input_projection``: layer 0's ``x W_ih^T + projection_bias(...)`` computed by the caller
     (one direction only; it is overwritten); ``x`` is then only recorded in the trace.
+    ``workspace``: the fused loops take their arrays from it (see :class:`fused.Workspace`).
     """
     if validate:
         net.validate()
@@ -176,7 +178,8 @@ def forward(params: dict, net: NetConfig, x: np.ndarray, h0: dict | None = None,
                 else np.zeros((B, H), dtype=dtype)
                 for name in net.state_names)
             if use_fused:
-                outs, initial, cache = fused.forward_layer(net.cell, w, xp, state, d == 1)
+                outs, initial, cache = fused.forward_layer(net.cell, w, xp, state, d == 1,
+                                                           workspace, f"forward{s}.")
             else:
                 outs, initial, cache = _step_loop(cell, w, act, xp, state, net.state_names, d == 1)
             per_dir.append(LayerTrace(layer, d, layer_in, outs, initial, cache, w))

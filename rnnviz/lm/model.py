@@ -26,6 +26,7 @@ import numpy as np
 
 from rnnviz.core.bptt import backward
 from rnnviz.core.config import ConfigError, NetConfig
+from rnnviz.core.fused import Workspace
 from rnnviz.core.params import expected_shapes, init_params
 from rnnviz.core.sequence import forward, projection_bias
 
@@ -248,6 +249,8 @@ class LanguageModel:
         self.params = params
         self._layer_maps = [_layer_names(spec, k) for k in range(spec.num_layers)]
         self._layer_nets = [spec.layer_net(k) for k in range(spec.num_layers)]
+        # arrays of the training step, reused from step to step (one set per layer)
+        self._workspaces = [Workspace() for _ in range(spec.num_layers)]
 
     @property
     def dtype(self):
@@ -267,10 +270,12 @@ class LanguageModel:
         return {inner: self.params[outer] for inner, outer in self._layer_maps[layer].items()}
 
     def forward(self, tokens: np.ndarray, state: dict | None = None, *,
-                rng: np.random.Generator | None = None) -> ForwardResult:
+                rng: np.random.Generator | None = None, reuse: bool = False) -> ForwardResult:
         """Logits for ``tokens (T, B)`` starting from ``state`` (None = zeros).
 
         ``rng`` given and dropout > 0: training mode with fresh dropout masks; otherwise no dropout.
+        ``reuse``: the traces live in the model's workspaces and are overwritten by the next call
+        with ``reuse`` (the training step's own use).
         """
         spec = self.spec
         T, B = tokens.shape
@@ -296,9 +301,12 @@ class LanguageModel:
                 params = self.layer_params(0)
                 lookup = embedding @ params["weight_ih_l0"].T
                 lookup += projection_bias(params, self._layer_nets[0], 0)
-                projection = lookup[tokens]
+                out = (self._workspaces[0].empty("projection", tokens.shape + lookup.shape[1:],
+                                                 lookup.dtype) if reuse else None)
+                projection = np.take(lookup, tokens, axis=0, out=out)
             trace = forward(self.layer_params(layer), self._layer_nets[layer], x, h0=h0,
-                            validate=False, input_projection=projection)
+                            validate=False, input_projection=projection,
+                            workspace=self._workspaces[layer] if reuse else None)
             traces.append(trace)
             for name, value in trace.final_state.items():
                 final[name][layer] = value[0]
@@ -352,7 +360,7 @@ class LanguageModel:
             raise ConfigError(f"unknown loss reduction {reduction!r}")
         spec = self.spec
         T, B = tokens.shape
-        result = self.forward(tokens, state, rng=rng)
+        result = self.forward(tokens, state, rng=rng, reuse=True)
         losses, d_logits = softmax_cross_entropy(result.logits, targets, overwrite=True)
         loss = float(losses.astype(np.float64).mean())
         # dL/dlogits = softmax - onehot, scaled by the reduction
@@ -382,7 +390,7 @@ class LanguageModel:
             # d_x is the (T, B, G·H) gradient of the looked-up projection; sum it per token
             embedding = self.params["embedding.weight"]
             flat = d_x.reshape(T * B, -1)
-            one_hot = np.zeros((spec.vocab_size, T * B), dtype=flat.dtype)
+            one_hot = self._workspaces[0].zeros("one_hot", (spec.vocab_size, T * B), flat.dtype)
             one_hot[flat_tokens, np.arange(T * B)] = 1
             per_token = one_hot @ flat                       # (V, G·H)
             grads[self._layer_maps[0]["weight_ih_l0"]] = per_token.T @ embedding
@@ -432,5 +440,6 @@ class LanguageModel:
         net = self._layer_nets[layer]
         params = self.layer_params(layer)
         grads = backward(params, net, trace, d_output, input_grad=not own_projection,
-                         projection_grad=own_projection, step_norms=False)
+                         projection_grad=own_projection, step_norms=False,
+                         workspace=self._workspaces[layer])
         return grads.params, grads.d_projection if own_projection else grads.d_input
