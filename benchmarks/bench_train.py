@@ -5,7 +5,9 @@ Adam update, with the hidden state carried from the previous step. Model: vocabu
 embedding 128, one layer of 256 hidden units, batch 32, T = 64, float32 -- for LSTM, GRU and the
 Elman RNN (tanh). PyTorch (if importable) runs the same model with ``torch.set_num_threads(2)``.
 
-Prints one line per measurement (median over the repeats) and, last,
+Prints one line per cell (median over the repeats), a breakdown line (rnnviz's step split into
+forward, head + backward, clipping + Adam, and the time of the step's matrix products alone: a
+lower bound for this implementation at this BLAS speed) and, last,
 ``train_vs_torch lstm=<x> gru=<y> rnn=<z>`` with x = rnnviz tokens/s / PyTorch tokens/s (goal >= 1.2).
 
     python benchmarks/bench_train.py [--repeats 15] [--blas-threads N] [--torch-threads 2] [--profile]
@@ -23,17 +25,27 @@ CELLS = (("lstm", "LSTM"), ("gru", "GRU"), ("rnn", "RNN"))
 
 
 def _median_seconds(step, repeats: int, warmup: int = 2) -> float:
+    return _interleaved_medians({"step": step}, repeats, warmup)["step"]
+
+
+def _interleaved_medians(callables: dict, repeats: int, warmup: int = 2) -> dict:
+    """Median seconds of each callable, run in turn within every repeat (so that a change in the
+    machine's load hits all of them alike)."""
     for _ in range(warmup):
-        step()
-    times = []
+        for run in callables.values():
+            run()
+    times = {name: [] for name in callables}
     for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, run in callables.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
-def rnnviz_step_factory(cell: str):
+def rnnviz_step_factory(cell: str, parts: bool = False):
+    """One training step as a callable; ``parts``: also return callables for its forward alone and
+    for forward + backward without clipping and the optimiser (for the breakdown line)."""
     from rnnviz.lm.model import LanguageModel, ModelSpec, init_model_params
     from rnnviz.lm.optim import Adam, clip_gradients
 
@@ -51,7 +63,43 @@ def rnnviz_step_factory(cell: str):
         optimizer.step(model.params, grads, 0.002)
         carried["state"] = state
 
-    return step
+    if not parts:
+        return step
+    return (step, lambda: model.forward(inputs, carried["state"], reuse=True),
+            lambda: model.loss_and_grads(inputs, targets, carried["state"]))
+
+
+def gemm_floor_factory(cell: str):
+    """The matrix products one rnnviz training step performs, alone (same shapes and layouts):
+    the per-step recurrent products of the forward and backward sweeps, the table of the token
+    projection and its one-hot gradient sum, dW_hh and the softmax head. Its time is a lower bound
+    for the step at this BLAS speed."""
+    gates = {"lstm": 4, "gru": 3, "rnn": 1}[cell] * HIDDEN
+    rng = np.random.default_rng(0)
+    rand = lambda *shape: rng.standard_normal(shape, dtype=np.float32)  # noqa: E731
+    n = SEQ_LEN * BATCH
+    w_hh, w_hh_t = rand(gates, HIDDEN), rand(HIDDEN, gates)
+    states = np.swapaxes(rand(HIDDEN, SEQ_LEN + 1, BATCH), 0, 1)
+    d_pre, d_pre_flat = rand(SEQ_LEN, gates, BATCH), rand(gates, n)
+    h_flat, embedding, w_ih = rand(n, HIDDEN), rand(VOCAB, EMBED), rand(gates, EMBED)
+    one_hot, decoder, d_logits = rand(VOCAB, n), rand(VOCAB, HIDDEN), rand(n, VOCAB)
+    rec, d_h = np.empty((gates, BATCH), np.float32), np.empty((HIDDEN, BATCH), np.float32)
+
+    def products():
+        embedding @ w_ih.T                          # token table
+        for t in range(SEQ_LEN):
+            np.matmul(w_hh, states[t], out=rec)
+        h_flat @ decoder.T                          # logits
+        d_logits.T @ h_flat                         # decoder gradient
+        decoder.T @ d_logits.T                      # gradient on the top layer's output
+        for t in range(SEQ_LEN):
+            np.matmul(w_hh_t, d_pre[t], out=d_h)
+        d_pre_flat @ h_flat                         # dW_hh
+        per_token = one_hot @ d_pre_flat.T          # gradient of the table
+        per_token.T @ embedding                     # dW_ih
+        per_token @ w_ih                            # embedding gradient
+
+    return products
 
 
 def torch_step_factory(cell_class: str):
@@ -123,13 +171,25 @@ def main() -> int:
           + f"; BLAS threads for rnnviz: {args.blas_threads or 'default'}")
     ratios = {}
     for cell, torch_class in CELLS:
-        ours = tokens / _median_seconds(rnnviz_step_factory(cell), args.repeats)
+        step, forward_only, loss_and_grads = rnnviz_step_factory(cell, parts=True)
+        runs = {"ours": step, "forward": forward_only, "grads": loss_and_grads,
+                "floor": gemm_floor_factory(cell)}
+        if torch is not None:
+            runs["torch"] = torch_step_factory(torch_class)
+        seconds = _interleaved_medians(runs, args.repeats)
+        ours = tokens / seconds["ours"]
         line = f"{cell:5s} rnnviz {ours:10.0f} tokens/s"
         if torch is not None:
-            theirs = tokens / _median_seconds(torch_step_factory(torch_class), args.repeats)
+            theirs = tokens / seconds["torch"]
             ratios[cell] = ours / theirs
             line += f"   torch {theirs:10.0f} tokens/s   ratio {ratios[cell]:.2f}"
         print(line, flush=True)
+        ms = {name: f"{value * 1e3:.1f}" for name, value in seconds.items()}
+        print(f"      breakdown: rnnviz {ms['ours']} ms/step = forward {ms['forward']} + head and "
+              f"backward {(seconds['grads'] - seconds['forward']) * 1e3:.1f} + clip and Adam "
+              f"{(seconds['ours'] - seconds['grads']) * 1e3:.1f}; its GEMMs alone {ms['floor']} ms "
+              f"({seconds['floor'] / seconds['ours']:.0%} of the step)"
+              + ("" if torch is None else f"; torch {ms['torch']} ms/step"), flush=True)
     if args.profile:
         import cProfile
         import pstats

@@ -182,9 +182,13 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
 
 
 def _input_grad(d_xp: np.ndarray, w_ih: np.ndarray) -> np.ndarray:
-    """∂L/∂x_t for all steps as one GEMM: ``d_xp (T, B, G·H) @ W_ih``."""
+    """∂L/∂x_t for all steps as one GEMM: ``d_xp (T, B, G·H) @ W_ih``.
+
+    Returned as a ``(T, B, In)`` view of an ``(In, T, B)`` array, the layout in which the layer
+    below (fused) reads it per step.
+    """
     T, B, GH = d_xp.shape
-    return (d_xp.reshape(T * B, GH) @ w_ih).reshape(T, B, w_ih.shape[1])
+    return np.moveaxis((w_ih.T @ d_xp.reshape(T * B, GH).T).reshape(-1, T, B), 0, -1)
 
 
 def _layer_param_grads(lt, net: NetConfig, d_xp, d_hp, aux, input_weight: bool = True) -> dict:

@@ -371,10 +371,10 @@ class LanguageModel:
         grads: dict[str, np.ndarray] = {}
         d_decoder = d_logits.T @ result.top_output            # (V, H)
         grads["decoder.bias"] = d_logits.sum(axis=0)
-        d_top = d_logits @ self.decoder_weight                 # (T*B, H)
+        # (T, B, H) view of an (H, T, B) array: the layout the fused backward sweep reads per step
+        d_x = np.moveaxis((self.decoder_weight.T @ d_logits.T).reshape(spec.hidden_size, T, B), 0, -1)
         if result.masks[-1] is not None:
-            d_top *= result.masks[-1]
-        d_x = d_top.reshape(T, B, spec.hidden_size)
+            d_x *= result.masks[-1].reshape(T, B, spec.hidden_size)
         for layer in range(spec.num_layers - 1, -1, -1):
             own = layer == 0 and result.table
             layer_grads, d_input = self._layer_backward(layer, result.traces[layer], d_x, own)
