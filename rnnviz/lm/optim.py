@@ -114,16 +114,30 @@ class Adam(Optimizer):
     def _update(self, key, param, grad, lr):
         m = self._slot("m", key, param)
         v = self._slot("v", key, param)
+        # in place with two scratch arrays per parameter (kept out of the saved state)
+        scratch = getattr(self, "_scratch", None)
+        if scratch is None:
+            scratch = self._scratch = {}
+        if key not in scratch or scratch[key][0].shape != param.shape \
+                or scratch[key][0].dtype != param.dtype:
+            scratch[key] = (np.empty_like(param), np.empty_like(param))
+        a, b = scratch[key]
+        kind = param.dtype.type
         m *= self.beta1
-        m += (1.0 - self.beta1) * grad
+        np.multiply(grad, kind(1.0 - self.beta1), out=a)
+        m += a
         v *= self.beta2
-        v += (1.0 - self.beta2) * grad * grad
+        np.multiply(grad, kind(1.0 - self.beta2), out=a)
+        a *= grad
+        v += a
         correction1 = 1.0 - self.beta1 ** self.steps
         correction2 = 1.0 - self.beta2 ** self.steps
-        step_size = lr / correction1
-        denominator = np.sqrt(v / correction2)
-        denominator += self.eps
-        param -= step_size * m / denominator
+        np.sqrt(v, out=b)
+        b *= kind(1.0 / math.sqrt(correction2))
+        b += kind(self.eps)
+        np.divide(m, b, out=a)
+        a *= kind(lr / correction1)
+        param -= a
 
 
 def make_optimizer(name: str, *, momentum: float = 0.0) -> Optimizer:
