@@ -276,86 +276,96 @@ def _total_dh(carry_h, d_out, dh_seen, t):
 def _rnn_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
     h = fm["h"]
     d_pre = new("d_pre", h.shape, h.dtype)
+    np.multiply(h, h, out=d_pre)              # φ' = 1 − h², for every step at once
+    np.subtract(1, d_pre, out=d_pre)
     (dh_carry,) = carry
     for t in order:
         dh = _total_dh(dh_carry, d_out, dh_seen, t)
         d = d_pre[t]
-        ht = h[t]
-        np.multiply(ht, ht, out=d)
-        np.subtract(1, d, out=d)
         d *= dh
         np.matmul(w_hh_t, d, out=dh_carry)
     return d_pre
 
 
 def _lstm_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
+    """Everything that does not depend on the incoming gradient is computed for all steps at
+    once before the sweep: with κ = o (1 − φ(c)²),
+
+        d_pi = dc_t · g i (1 − i),  d_pf = dc_t · c_prev f (1 − f),  d_pg = dc_t · i (1 − g²),
+        d_po = dh · φ(c) o (1 − o),  dc_t = dc + dh κ,  dc_prev = dc_t f,
+
+    so that each step is a handful of products with dh and dc_t.
+    """
     i, f, g, o = fm["i"], fm["f"], fm["g"], fm["o"]
     phic, c_prev = fm["phic"], fm["c_prev"]
     T, H, B = phic.shape
-    d_pre = new("d_pre", (T, 4 * H, B), phic.dtype)
+    dtype = phic.dtype
+    d_pre = new("d_pre", (T, 4 * H, B), dtype)
+    kappa = new("kappa", (T, H, B), dtype)
+    di, df, dg, do = d_pre[:, :H], d_pre[:, H:2 * H], d_pre[:, 2 * H:3 * H], d_pre[:, 3 * H:]
+    np.subtract(1, i, out=di)
+    di *= i
+    di *= g
+    np.subtract(1, f, out=df)
+    df *= f
+    df *= c_prev
+    np.multiply(g, g, out=dg)
+    np.subtract(1, dg, out=dg)
+    dg *= i
+    np.subtract(1, o, out=do)
+    do *= o
+    do *= phic
+    np.multiply(phic, phic, out=kappa)
+    np.subtract(1, kappa, out=kappa)
+    kappa *= o
+    by_dc = d_pre[:, :3 * H].reshape(T, 3, H, B)   # the i, f, g blocks scale with dc_t
     dh_carry, dc = carry
-    tmp = np.empty((H, B), phic.dtype)
-    tmp2 = np.empty((H, B), phic.dtype)
+    tmp = np.empty((H, B), dtype)
     for t in order:
         dh = _total_dh(dh_carry, d_out, dh_seen, t)
-        d = d_pre[t]
-        di, df, dg, do = d[:H], d[H:2 * H], d[2 * H:3 * H], d[3 * H:]
-        it, ft, gt, ot, pt = i[t], f[t], g[t], o[t], phic[t]
-        np.subtract(1, it, out=di)             # σ' = s (1 − s) of the i and f blocks
-        di *= it
-        np.subtract(1, ft, out=df)
-        df *= ft
-        np.subtract(1, ot, out=do)             # d_po = dh φ(c) o (1 − o)
-        do *= ot
-        np.multiply(dh, pt, out=tmp)
-        do *= tmp
-        np.multiply(pt, pt, out=tmp)           # dc_total = dc + dh o (1 − φ(c)²)
-        np.subtract(1, tmp, out=tmp)
-        tmp *= ot
-        tmp *= dh
+        np.multiply(dh, kappa[t], out=tmp)
         dc += tmp
-        np.multiply(gt, gt, out=dg)            # d_pg = dc_total i (1 − g²)
-        np.subtract(1, dg, out=dg)
-        dg *= it
-        dg *= dc
-        np.multiply(dc, gt, out=tmp2)          # d_pi = dc_total g i (1 − i)
-        di *= tmp2
-        np.multiply(dc, c_prev[t], out=tmp2)   # d_pf = dc_total c_prev f (1 − f)
-        df *= tmp2
-        dc *= ft                               # dc_prev = dc_total f
-        np.matmul(w_hh_t, d, out=dh_carry)
+        by_dc[t] *= dc
+        do[t] *= dh
+        dc *= f[t]
+        np.matmul(w_hh_t, d_pre[t], out=dh_carry)
     return d_pre
 
 
 def _gru_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
+    """As for the LSTM, the factors that do not depend on the incoming gradient come first: with
+    a_n = (1 − z)(1 − n²),
+
+        d_pn = dh a_n,  d_pz = dh (h_prev − n) z (1 − z),  d_pr = dh a_n hn r (1 − r),
+        d_hn = dh a_n r,  dh_prev = W_hh^T d_hp + dh z.
+    """
     r, z, n, hn, h_prev = fm["r"], fm["z"], fm["n"], fm["hn"], fm["h_prev"]
     T, H, B = n.shape
-    d_xp = new("d_pre", (T, 3 * H, B), n.dtype)
-    d_hp = new("d_rec", (T, 3 * H, B), n.dtype)
+    dtype = n.dtype
+    d_xp = new("d_pre", (T, 3 * H, B), dtype)
+    d_hp = new("d_rec", (T, 3 * H, B), dtype)
+    dr, dz, dn = d_xp[:, :H], d_xp[:, H:2 * H], d_xp[:, 2 * H:]
+    np.multiply(n, n, out=dn)
+    np.subtract(1, dn, out=dn)
+    np.subtract(1, z, out=dz)
+    dn *= dz
+    np.subtract(h_prev, n, out=dr)             # dr as scratch for (h_prev − n)
+    dz *= dr
+    dz *= z
+    np.subtract(1, r, out=dr)
+    dr *= r
+    dr *= hn
+    dr *= dn
+    d_hp[:, :2 * H] = d_xp[:, :2 * H]
+    np.multiply(dn, r, out=d_hp[:, 2 * H:])
     (dh_carry,) = carry
-    one_minus_z = np.empty((H, B), n.dtype)
-    tmp = np.empty((H, B), n.dtype)
+    tmp = np.empty((H, B), dtype)
     for t in order:
         dh = _total_dh(dh_carry, d_out, dh_seen, t)
-        dx, dhp = d_xp[t], d_hp[t]
-        dr, dz, dn = dx[:H], dx[H:2 * H], dx[2 * H:]
-        rt, zt, nt = r[t], z[t], n[t]
-        np.subtract(1, zt, out=one_minus_z)
-        np.multiply(nt, nt, out=dn)            # d_pn = dh (1 − z)(1 − n²)
-        np.subtract(1, dn, out=dn)
-        dn *= one_minus_z
-        dn *= dh
-        np.subtract(h_prev[t], nt, out=dz)     # d_pz = dh (h_prev − n) z (1 − z)
-        dz *= dh
-        dz *= zt
-        dz *= one_minus_z
-        np.multiply(dn, rt, out=dhp[2 * H:])   # d_hn = d_pn r
-        np.subtract(1, rt, out=dr)             # d_pr = d_pn hn r (1 − r)
-        dr *= rt
-        dr *= hn[t]
-        dr *= dn
-        dhp[:2 * H] = dx[:2 * H]
-        np.matmul(w_hh_t, dhp, out=dh_carry)   # dh_prev = W_hh^T d_hp + dh z
-        np.multiply(dh, zt, out=tmp)
+        by_dh_x, by_dh_h = d_xp[t].reshape(3, H, B), d_hp[t].reshape(3, H, B)
+        by_dh_x *= dh
+        by_dh_h *= dh
+        np.matmul(w_hh_t, d_hp[t], out=dh_carry)
+        np.multiply(dh, z[t], out=tmp)
         dh_carry += tmp
     return d_xp, d_hp
