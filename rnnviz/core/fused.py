@@ -245,49 +245,51 @@ def backward_layer(cell: str, w: LayerWeights, cache: dict, d_out: np.ndarray | 
         for value, extra in zip(carry, d_final):
             if extra is not None:
                 value += np.asarray(extra).T
-    d_out_fm = None if d_out is None else _batch_major(d_out)
     new = _allocator(workspace, key)
+    # dh_seen[t] starts as the gradient on the output and gets the carried gradient added in the
+    # sweep; one bulk copy into per-step blocks, so that the sweep reads contiguous memory
     dh_seen = new("dh_seen", (T, H, B), dtype)
+    if d_out is None:
+        dh_seen.fill(0)
+    else:
+        np.copyto(dh_seen, _batch_major(d_out))
     order = range(T) if reverse else range(T - 1, -1, -1)
     w_hh_t = np.ascontiguousarray(w.w_hh.T)
     if cell == "rnn":
-        d_xp = _rnn_backward(new, w_hh_t, fm, d_out_fm, carry, dh_seen, order)
+        d_xp = _rnn_backward(new, w_hh_t, fm, carry, dh_seen, order)
         d_hp = d_xp = _gemm_friendly(d_xp, new, "d_xp")
     elif cell == "lstm":
-        d_xp = _lstm_backward(new, w_hh_t, fm, d_out_fm, carry, dh_seen, order)
+        d_xp = _lstm_backward(new, w_hh_t, fm, carry, dh_seen, order)
         d_hp = d_xp = _gemm_friendly(d_xp, new, "d_xp")
     elif cell == "gru":
-        d_xp, d_hp = _gru_backward(new, w_hh_t, fm, d_out_fm, carry, dh_seen, order)
+        d_xp, d_hp = _gru_backward(new, w_hh_t, fm, carry, dh_seen, order)
         d_xp, d_hp = _gemm_friendly(d_xp, new, "d_xp"), _gemm_friendly(d_hp, new, "d_hp")
     else:
         raise ValueError(f"no fused loop for cell {cell!r}")
     return d_xp, d_hp, tuple(c.T for c in carry), _batch_major(dh_seen)
 
 
-def _total_dh(carry_h, d_out, dh_seen, t):
+def _total_dh(carry_h, dh_seen, t):
     dh = dh_seen[t]
-    if d_out is None:
-        dh[...] = carry_h
-    else:
-        np.add(carry_h, d_out[t], out=dh)
+    dh += carry_h
     return dh
 
 
-def _rnn_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
+def _rnn_backward(new, w_hh_t, fm, carry, dh_seen, order):
     h = fm["h"]
     d_pre = new("d_pre", h.shape, h.dtype)
     np.multiply(h, h, out=d_pre)              # φ' = 1 − h², for every step at once
     np.subtract(1, d_pre, out=d_pre)
     (dh_carry,) = carry
     for t in order:
-        dh = _total_dh(dh_carry, d_out, dh_seen, t)
+        dh = _total_dh(dh_carry, dh_seen, t)
         d = d_pre[t]
         d *= dh
         np.matmul(w_hh_t, d, out=dh_carry)
     return d_pre
 
 
-def _lstm_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
+def _lstm_backward(new, w_hh_t, fm, carry, dh_seen, order):
     """Everything that does not depend on the incoming gradient is computed for all steps at
     once before the sweep: with κ = o (1 − φ(c)²),
 
@@ -322,7 +324,7 @@ def _lstm_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
     dh_carry, dc = carry
     tmp = np.empty((H, B), dtype)
     for t in order:
-        dh = _total_dh(dh_carry, d_out, dh_seen, t)
+        dh = _total_dh(dh_carry, dh_seen, t)
         np.multiply(dh, kappa[t], out=tmp)
         dc += tmp
         by_dc[t] *= dc
@@ -332,7 +334,7 @@ def _lstm_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
     return d_pre
 
 
-def _gru_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
+def _gru_backward(new, w_hh_t, fm, carry, dh_seen, order):
     """As for the LSTM, the factors that do not depend on the incoming gradient come first: with
     a_n = (1 − z)(1 − n²),
 
@@ -361,7 +363,7 @@ def _gru_backward(new, w_hh_t, fm, d_out, carry, dh_seen, order):
     (dh_carry,) = carry
     tmp = np.empty((H, B), dtype)
     for t in order:
-        dh = _total_dh(dh_carry, d_out, dh_seen, t)
+        dh = _total_dh(dh_carry, dh_seen, t)
         by_dh_x, by_dh_h = d_xp[t].reshape(3, H, B), d_hp[t].reshape(3, H, B)
         by_dh_x *= dh
         by_dh_h *= dh
