@@ -3,20 +3,23 @@
 The maths is that of the per-step functions in cells.py (``step`` / ``step_backward``); only the
 arrangement differs, for speed:
 
-* every per-step array is written straight into a preallocated ``(T, ...)`` array with ``out=``,
-  so a step allocates nothing and makes few NumPy calls;
+* feature-major steps: each step works on ``(features, B)`` blocks, so the recurrent products are
+  ``W_hh h`` and ``W_hh^T d`` (faster in BLAS for these shapes than ``h W_hh^T``) and every gate
+  block is contiguous; per-step results go straight into preallocated ``(T, features, B)`` arrays
+  with ``out=``, so a step allocates nothing and makes few NumPy calls;
 * the recurrent bias is folded into the input projection where it adds to the same pre-activation
   (LSTM and Elman: all of ``b_hh``; GRU: its r and z blocks, see :func:`input_bias`);
-* the states live in one ``(T+1, B, H)`` array whose two overlapping views are the outputs and the
+* the states live in one ``(T+1)``-step array whose two overlapping views are the outputs and the
   cache's ``h_prev`` (``c`` / ``c_prev`` likewise), so nothing is copied;
-* the recurrent GEMM uses a contiguous ``W_hh^T`` (faster than the transposed view in BLAS);
+* the backward sweep computes every factor that does not depend on the incoming gradient for all
+  steps at once before the loop;
 * σ(a) = 1 / (1 + e^{−a}) in four in-place passes; e^{−a} may overflow to inf for a very negative
   a, giving exactly 0 where the true value is below the smallest normal float, so the overflow
   warning is silenced for the loop. Above that the result has full relative precision.
 
-The caches have the same keys and (T, B, ...) shapes as the step loop's (some are views into a
-larger array), so everything that reads a :class:`~rnnviz.core.sequence.LayerTrace` works unchanged.
-Tests check both loops against each other.
+The caches have the same keys and (T, B, ...) shapes as the step loop's (views of the
+feature-major storage), so everything that reads a :class:`~rnnviz.core.sequence.LayerTrace`
+works unchanged. Tests check both loops against each other.
 """
 from __future__ import annotations
 

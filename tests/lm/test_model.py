@@ -193,3 +193,24 @@ def test_token_table_is_not_used_with_embedding_dropout_or_when_dearer():
     assert not model.forward(tokens, rng=np.random.default_rng(1)).table
     big = ModelSpec(vocab_size=5000, embed_size=16, cell="gru", hidden_size=8)
     assert not LanguageModel(big, init_model_params(big, seed=0)).use_token_table(20 * 8)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn", "lstm-cifg"])
+def test_reused_step_arrays_do_not_leak_between_calls(cell):
+    # the training step keeps its big arrays from call to call; results must not depend on that
+    spec = ModelSpec(vocab_size=5, embed_size=3, cell=cell, hidden_size=4, num_layers=2)
+    params = init_model_params(spec, seed=2, dtype=np.float64)
+    rng = np.random.default_rng(3)
+    batches = [(rng.integers(0, 5, (6, 4)), rng.integers(0, 5, (6, 4))) for _ in range(3)]
+    reused = LanguageModel(spec, {k: v.copy() for k, v in params.items()})
+    state = None
+    for tokens, targets in batches:
+        loss, grads, new_state = reused.loss_and_grads(tokens, targets, state)
+        fresh = LanguageModel(spec, {k: v.copy() for k, v in params.items()})
+        loss_f, grads_f, state_f = fresh.loss_and_grads(tokens, targets, state)
+        assert loss == loss_f
+        for name in grads_f:
+            np.testing.assert_array_equal(grads[name], grads_f[name], err_msg=name)
+        for name in state_f:
+            np.testing.assert_array_equal(new_state[name], state_f[name])
+        state = new_state
