@@ -28,9 +28,12 @@ def _median_seconds(step, repeats: int, warmup: int = 2) -> float:
     return _interleaved_medians({"step": step}, repeats, warmup)["step"]
 
 
-def _interleaved_medians(callables: dict, repeats: int, warmup: int = 2) -> dict:
+def _interleaved_medians(callables: dict, repeats: int, warmup: int = 2, pause: float = 0.02
+                         ) -> dict:
     """Median seconds of each callable, run in turn within every repeat (so that a change in the
-    machine's load hits all of them alike)."""
+    machine's load hits all of them alike). After each run the process idles ``pause`` seconds,
+    untimed: PyTorch's OpenMP workers keep spinning for a while after a step and would otherwise
+    slow down whatever runs next."""
     for _ in range(warmup):
         for run in callables.values():
             run()
@@ -40,6 +43,7 @@ def _interleaved_medians(callables: dict, repeats: int, warmup: int = 2) -> dict
             start = time.perf_counter()
             run()
             times[name].append(time.perf_counter() - start)
+            time.sleep(pause)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
