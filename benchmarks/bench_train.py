@@ -24,27 +24,23 @@ VOCAB, EMBED, HIDDEN, BATCH, SEQ_LEN = 65, 128, 256, 32, 64
 CELLS = (("lstm", "LSTM"), ("gru", "GRU"), ("rnn", "RNN"))
 
 
-def _median_seconds(step, repeats: int, warmup: int = 2) -> float:
-    return _interleaved_medians({"step": step}, repeats, warmup)["step"]
+def _median_seconds(step, repeats: int, warmup: int = 2, settle: float = 0.5) -> float:
+    """Median seconds of ``step`` over ``repeats`` runs after ``warmup`` untimed ones.
 
-
-def _interleaved_medians(callables: dict, repeats: int, warmup: int = 2, pause: float = 0.02
-                         ) -> dict:
-    """Median seconds of each callable, run in turn within every repeat (so that a change in the
-    machine's load hits all of them alike). After each run the process idles ``pause`` seconds,
-    untimed: PyTorch's OpenMP workers keep spinning for a while after a step and would otherwise
-    slow down whatever runs next."""
+    Measurements run one after the other, each after ``settle`` idle seconds: the worker threads
+    of OpenBLAS and of PyTorch's OpenMP keep spinning for a while after their last call, and would
+    slow down whatever ran next (alternating the two libraries step by step would penalise each
+    by the other's spinning threads).
+    """
+    time.sleep(settle)
     for _ in range(warmup):
-        for run in callables.values():
-            run()
-    times = {name: [] for name in callables}
+        step()
+    times = []
     for _ in range(repeats):
-        for name, run in callables.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-            time.sleep(pause)
-    return {name: statistics.median(values) for name, values in times.items()}
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def rnnviz_step_factory(cell: str, parts: bool = False):
@@ -180,7 +176,7 @@ def main() -> int:
                 "floor": gemm_floor_factory(cell)}
         if torch is not None:
             runs["torch"] = torch_step_factory(torch_class)
-        seconds = _interleaved_medians(runs, args.repeats)
+        seconds = {name: _median_seconds(run, args.repeats) for name, run in runs.items()}
         ours = tokens / seconds["ours"]
         line = f"{cell:5s} rnnviz {ours:10.0f} tokens/s"
         if torch is not None:
