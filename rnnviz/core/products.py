@@ -166,7 +166,11 @@ def _as_jacobian_stack(J) -> np.ndarray:
         raise ValueError(f"J must hold at least one non-empty Jacobian, got shape {J.shape}")
     if J.dtype not in (np.float32, np.float64):
         J = J.astype(np.float64)
-    if not np.isfinite(J).all():
+    # One summing pass answers "all finite?" unless NaN/inf or an overflowing sum says otherwise;
+    # only then is every entry looked at (a finite J whose sum overflows passes that check).
+    with np.errstate(over="ignore", invalid="ignore"):
+        quick = bool(np.isfinite(np.sum(J)))
+    if not quick and not np.isfinite(J).all():
         bad = int(np.argwhere(~np.isfinite(J))[0, 0])
         raise ValueError(f"J must be finite, found NaN or inf in J[{bad}]")
     return J

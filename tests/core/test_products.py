@@ -578,3 +578,16 @@ def test_overlapping_maps_restore_the_blas_threads_once_all_are_done():
     assert blas_threads() == before
     for nm in results.values():
         np.testing.assert_allclose(nm.log10_frobenius, reference.log10_frobenius, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_finite_check_takes_huge_finite_jacobians_and_rejects_nan_inf(dtype):
+    from rnnviz.core.products import _as_jacobian_stack
+
+    big = np.full((3, 4, 4), np.finfo(dtype).max / 2, dtype=dtype)   # the sum overflows
+    assert _as_jacobian_stack(big) is big
+    for bad_value in (np.nan, np.inf, -np.inf):
+        bad = big.copy()
+        bad[2, 1, 3] = bad_value
+        with pytest.raises(ValueError, match=r"J\[2\]"):
+            _as_jacobian_stack(bad)
