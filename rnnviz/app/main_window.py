@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, Signal
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QHBoxLayout, QLabel,
                                QMainWindow, QMessageBox, QProgressBar, QPushButton, QSplitter, QTabWidget,
@@ -31,6 +31,7 @@ MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
 SESSION_FILTER = "rnnviz session (*.json)"
 PRESENTATION_FONT_PT = 16
+BUSY_DELAY_MS = 150  # the map bar turns indeterminate if the cheap plots take longer than this
 PRESENTATION_FIRST_PLOT = "decay"  # the plot presentation mode opens on
 # Short names for the plot switcher, so that it fits a 1280-pixel projector at lecture font sizes.
 SWITCHER_LABELS = {"decay": "Decay", "map": "Map", "gates": "Gates", "bptt": "BPTT", "spectrum": "Spectrum",
@@ -252,6 +253,10 @@ class MainWindow(QMainWindow):
         self.map_progress.setFormat("map %p%")
         self.map_progress.setValue(0)
         self.map_progress.setToolTip("Progress of the (t, k) gradient-flow map")
+        self._awaiting_fast = False
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.timeout.connect(self._show_busy)
         self.gradcheck_label = QLabel("gradient check: not run")
         self.gradcheck_label.setObjectName("gradcheck_result")
         self.gradcheck_label.setToolTip("Central finite differences in float64 against the analytic BPTT gradient")
@@ -356,16 +361,28 @@ class MainWindow(QMainWindow):
                 panel.show_fast(fast)
             except Exception as error:  # noqa: BLE001 - one broken plot must not hide the others
                 self.show_error(f"{panel.title} could not be drawn: {type(error).__name__}: {error}")
+        self._awaiting_fast = False
+        self._busy_timer.stop()
         self.compute_label.setText(f"plots {fast.seconds * 1000:.0f} ms · map …")
-        self.map_progress.setRange(0, 100)
+        if self.map_progress.maximum() != 100:
+            self.map_progress.setRange(0, 100)
         self.map_progress.setValue(0)
 
     def _on_computing(self, _config=None) -> None:
-        """A computation started: an indeterminate bar until the cheap plots arrive."""
+        """A computation started: an indeterminate bar if the cheap plots take longer than
+        BUSY_DELAY_MS (not for every step of a slider drag, where it would only flicker)."""
         self.compute_label.setText("computing …")
-        self.map_progress.setRange(0, 0)
+        self._awaiting_fast = True
+        self._busy_timer.start(BUSY_DELAY_MS)
+
+    def _show_busy(self) -> None:
+        if self._awaiting_fast:
+            self.map_progress.setRange(0, 0)
 
     def _on_busy_changed(self, busy: bool) -> None:
+        if not busy:
+            self._awaiting_fast = False
+            self._busy_timer.stop()
         if not busy and self.map_progress.maximum() == 0:
             # Stopped before any result (error or cancelled): leave the busy state.
             self.map_progress.setRange(0, 100)

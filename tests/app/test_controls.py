@@ -195,3 +195,17 @@ def test_equations_follow_the_cell(make_window, cell, fragment):
     assert fragment in window.equations.toPlainText()
     window.state.update(activation="relu")
     assert "ReLU" in window.equations.toPlainText()
+
+
+def test_equations_are_laid_out_again_only_when_they_change(make_window, monkeypatch):
+    window = make_window()
+    calls = []
+    real = window.equations.setHtml
+    monkeypatch.setattr(window.equations, "setHtml", lambda html: (calls.append(html), real(html)))
+    window.state.update(radius=0.7)
+    window.state.update(seq_len=50, seed=4)
+    assert calls == []
+    window.state.update(activation="relu")
+    assert len(calls) == 1 and "ReLU" in window.equations.toPlainText()
+    window.equations.set_font_size(20)
+    assert len(calls) == 2

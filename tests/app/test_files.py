@@ -1,9 +1,9 @@
 """Presets, sessions, export, remembered settings."""
-
 from __future__ import annotations
 
 import csv
 import json
+import threading
 import xml.etree.ElementTree as ElementTree
 
 import numpy as np
@@ -196,12 +196,26 @@ def test_main_tabs_accept_more_tabs(make_window):
     assert window.tabs.tabText(index) == "Trainer" and window.tabs.tabText(0) == "Explorer"
 
 
-def test_status_bar_shows_computing_then_times(make_window, wait_results):
-    window = make_window()
+def test_status_bar_shows_computing_then_times(make_window, wait_results, qtbot):
+    from rnnviz.app.compute import Engine
+    from rnnviz.app.main_window import BUSY_DELAY_MS
+    from rnnviz.core import analysis
+
+    release = threading.Event()
+
+    def slow_run_fast(config, **kwargs):
+        if config.seed == 3:
+            release.wait(10)
+        return analysis.run_fast(config, **kwargs)
+
+    window = make_window(engine=Engine(run_fast=slow_run_fast, iter_map=analysis.iter_map))
     wait_results(window)
     window.state.update(seed=3)
     assert window.compute_label.text() == "computing …"
-    assert window.map_progress.maximum() == 0  # indeterminate until the cheap plots arrive
+    assert window.map_progress.maximum() == 100       # a quick result would not flicker the bar ...
+    qtbot.wait(BUSY_DELAY_MS + 100)
+    assert window.map_progress.maximum() == 0         # ... a slow one turns it indeterminate
+    release.set()
     wait_results(window)
     assert window.map_progress.maximum() == 100 and window.map_progress.value() == 100
     assert window.compute_label.text().startswith("plots ") and "map" in window.compute_label.text()

@@ -91,6 +91,11 @@ class EquationsPanel(QTextBrowser):
         self._config = config
         from rnnviz.app.panels.controls import CELL_NAMES
 
+        # Most changes (ρ, T, the seed …) leave the equations as they are: skip the re-layout.
+        key = (config.cell, config.activation, self._font_pt)
+        if key == getattr(self, "_shown_key", None):
+            return
+        self._shown_key = key
         self.setHtml(
             f"<div style='font-size:{self._font_pt}pt; font-family: serif'>"
             f"<h3>{CELL_NAMES.get(config.cell, config.cell)}</h3>"
