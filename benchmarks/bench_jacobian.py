@@ -6,7 +6,7 @@
 * The default explorer case (LSTM hidden 64, T = 100): median times of stage (a) forward + BPTT +
   anchor curve + gate statistics (``rnnviz.core.analysis.run_fast``), goal <= 30 ms, and stage (b)
   the full (t0, k) map, goal <= 600 ms; and the anchor curve alone (``anchor_curve(J, 0)`` with
-  the hidden and cell blocks, part of stage (a)), goal <= ~6 ms.
+  the hidden and cell blocks: the largest part of stage (a), printed on its own).
 
 Last line: ``jacobian_map_ratio=<x> default_case_ms=<y> default_map_ms=<z>``.
 Run: ``.venv/bin/python benchmarks/bench_jacobian.py [--repeats N] [--big-repeats N]``.
