@@ -328,8 +328,8 @@ def _lanczos_iteration(
     clustered top singular values (orthogonal-like Jacobians) far faster than power iteration.
 
     The test runs after every step (a batched eigenproblem of at most ``krylov`` x ``krylov``
-    costs less than the two passes over the products of one more step); once a quarter of the
-    batch has converged, those items are finished and the rest goes on as a compact copy.  The arithmetic is written as few whole-batch
+    costs less than the two passes over the products of one more step); items that have
+    converged drop out of the batch from both ends.  The arithmetic is written as few whole-batch
     NumPy calls: for the explorer's sizes the per-call overhead, not the flops, is the cost.
     """
     m, b, _ = X.shape
