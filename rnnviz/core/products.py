@@ -363,7 +363,6 @@ def _lanczos_iteration(
         Vb[:, 0] = Vs
         alive = live[lo:hi]
         low = lower_sq[lo:hi]
-        idx = np.arange(lo, hi)  # the batch's items (it shrinks as items converge)
         for j in range(steps_max):
             u = matmul(Vb[:, j, None, :], Xs)  # (mm, 1, b): (P v_j)ᵀ
             if j > 0:  # classical Gram-Schmidt against u_0 .. u_{j-1}
@@ -405,40 +404,21 @@ def _lanczos_iteration(
             )
             if n == steps_max or steps_done >= max_iter or done.all():
                 break
-            if 4 * int(np.count_nonzero(done)) >= mm:
-                # A quarter of the batch has converged: finish those items and go on with a
-                # compact copy of the rest (finished items would otherwise keep iterating).
-                _finish_items(sigma, V, idx[done], Vb[done, :n], y_top[done], theta_sq[done],
-                              alive[done])
-                keep = ~done
-                idx, Xs = idx[keep], Xs[keep]
-                XsT = Xs.transpose(0, 2, 1)
-                Vb, Ub, alpha, beta = Vb[keep], Ub[keep], alpha[keep], beta[keep]
-                alive, low = alive[keep], low[keep]
-                mm = idx.size
-        bad = _finish_items(sigma, V, idx, Vb[:, :n], y_top, theta_sq, alive, low)
-        for j in np.flatnonzero(bad):
-            # The warm start lies (numerically) in the null space, e.g. after a dead unit:
-            # restart from the largest row of P.
-            V[idx[j]] = _start_vector(Xs[j].T)
+        # Top right Ritz vector: the warm start of the next cycle and of the next k.
+        ritz = matmul(y_top[:, None, :].astype(dtype, copy=False), Vb[:, :n])[:, 0, :]
+        divide(ritz, maximum(sqrt(_vecdot(ritz, ritz)), tiny)[:, None], out=Vs)
+        sigma[lo:hi] = np.where(alive, sqrt(theta_sq), 0.0)
+        bad = alive & (theta_sq < low)
+        if bad.any():
+            for j in np.flatnonzero(bad):
+                # The warm start lies (numerically) in the null space, e.g. after a dead unit:
+                # restart from the largest row of P.
+                Vs[j] = _start_vector(Xs[j].T)
         if done.all() or steps_done >= max_iter:
             break
-        pending = idx[~done]
-        lo, hi = int(pending[0]), int(pending[-1]) + 1
+        pending = np.flatnonzero(~done)
+        lo, hi = lo + int(pending[0]), lo + int(pending[-1]) + 1
     return sigma, work
-
-
-def _finish_items(sigma, V, idx, Vb, y_top, theta_sq, alive, low=None):
-    """Write σ = θ and the top right Ritz vector (the warm start of the next cycle and of the
-    next k) of batch items ``idx``; returns the items whose θ is below ``low`` (see above)."""
-    dtype = V.dtype
-    tiny = np.finfo(dtype).tiny
-    ritz = np.matmul(y_top[:, None, :].astype(dtype, copy=False), Vb)[:, 0, :]
-    V[idx] = ritz / np.maximum(np.sqrt(_vecdot(ritz, ritz)), tiny)[:, None]
-    sigma[idx] = np.where(alive, np.sqrt(theta_sq), 0.0)
-    if low is None:
-        return None
-    return alive & (theta_sq < low)
 
 
 # --------------------------------------------------------------------------- the anchor curve
