@@ -39,7 +39,7 @@ def main() -> int:
 
     import tempfile
 
-    from PySide6.QtCore import QEventLoop, QSettings
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from rnnviz.app.main import ensure_application
@@ -77,9 +77,14 @@ def main() -> int:
         if window.state.fast_result.config == wanted.get("config") and "fast" not in marks:
             marks["fast"] = time.perf_counter()
 
+    # The window runs under a real Qt event loop, as in the app (a polling loop here would take
+    # the interpreter lock from the worker threads between events and slow the map down).
+    loop = QEventLoop()
+
     def on_map(job_id: int, complete: bool) -> None:
         if complete and window.state.fast_result.config == wanted.get("config") and "map" not in marks:
             marks["map"] = time.perf_counter()
+            loop.quit()
 
     window.compute.fast_shown.connect(on_fast)
     window.compute.map_shown.connect(on_map)
@@ -91,19 +96,17 @@ def main() -> int:
         wanted["config"] = window.state.config.replace(radius=radius)
         start = time.perf_counter()
         window.controls.radius_spin.setValue(radius)  # exactly what a user's change does
-        deadline = start + args.timeout
-        while "map" not in marks and time.perf_counter() < deadline:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-            time.sleep(0.0005)  # let the worker thread run (the GIL)
+        if "map" not in marks:
+            QTimer.singleShot(int(args.timeout * 1000), loop.quit)
+            loop.exec()
         if "map" not in marks:
             print(f"change to radius {radius} did not complete in {args.timeout} s", file=sys.stderr)
             return 1
         update_ms.append(1e3 * (marks["fast"] - start))
         map_ms.append(1e3 * (marks["map"] - start))
         # Let the redraw clock settle so every change starts from an idle window.
-        idle_until = time.perf_counter() + 0.06
-        while time.perf_counter() < idle_until:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        QTimer.singleShot(60, loop.quit)
+        loop.exec()
     window.close()
     QApplication.processEvents()
     scratch.cleanup()

@@ -327,10 +327,10 @@ def _lanczos_iteration(
     same relative gap g = (‖Pᵀũ‖ - σ̃)/‖Pᵀũ‖ as for power iteration.  Krylov spaces converge for
     clustered top singular values (orthogonal-like Jacobians) far faster than power iteration.
 
-    The test runs after every step (a batched eigenproblem of at most ``krylov`` x ``krylov``
-    costs less than the two passes over the products of one more step); items that have
-    converged drop out of the batch from both ends.  The arithmetic is written as few whole-batch
-    NumPy calls: for the explorer's sizes the per-call overhead, not the flops, is the cost.
+    The test runs after steps 1, 2, 4, 6 and 8 of a cycle (a batched eigenproblem costs about as
+    much as one more step); items that have converged drop out of the batch from both ends.  The
+    arithmetic is written as few whole-batch NumPy calls: for the explorer's sizes the per-call
+    overhead, not the flops, is the cost.
     """
     m, b, _ = X.shape
     if m == 1:
@@ -380,6 +380,10 @@ def _lanczos_iteration(
             work += mm
             steps_done += 1
             n = j + 1
+            if n in (3, 5, 7) and n != steps_max and steps_done < max_iter:
+                # Tested after steps 1, 2, 4, 6, 8: the batched eigenproblem costs about as much
+                # as a step (measured: the anchor curve ~12 % faster than testing every step).
+                continue
             # Ritz values from the tridiagonal T = BᵀB of the Lanczos process on PᵀP (a small
             # symmetric eigenproblem is cheaper than the SVD of B).
             al = alpha[:, :n]
