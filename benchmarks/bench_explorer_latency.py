@@ -80,6 +80,9 @@ def main() -> int:
     # The window runs under a real Qt event loop, as in the app (a polling loop here would take
     # the interpreter lock from the worker threads between events and slow the map down).
     loop = QEventLoop()
+    timeout = QTimer()
+    timeout.setSingleShot(True)
+    timeout.timeout.connect(loop.quit)
 
     def on_map(job_id: int, complete: bool) -> None:
         if complete and window.state.fast_result.config == wanted.get("config") and "map" not in marks:
@@ -97,15 +100,16 @@ def main() -> int:
         start = time.perf_counter()
         window.controls.radius_spin.setValue(radius)  # exactly what a user's change does
         if "map" not in marks:
-            QTimer.singleShot(int(args.timeout * 1000), loop.quit)
+            timeout.start(int(args.timeout * 1000))
             loop.exec()
+            timeout.stop()
         if "map" not in marks:
             print(f"change to radius {radius} did not complete in {args.timeout} s", file=sys.stderr)
             return 1
         update_ms.append(1e3 * (marks["fast"] - start))
         map_ms.append(1e3 * (marks["map"] - start))
         # Let the redraw clock settle so every change starts from an idle window.
-        QTimer.singleShot(60, loop.quit)
+        timeout.start(60)
         loop.exec()
     window.close()
     QApplication.processEvents()

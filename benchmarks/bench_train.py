@@ -5,9 +5,9 @@ Adam update, with the hidden state carried from the previous step. Model: vocabu
 embedding 128, one layer of 256 hidden units, batch 32, T = 64, float32 -- for LSTM, GRU and the
 Elman RNN (tanh). PyTorch (if importable) runs the same model with ``torch.set_num_threads(2)``.
 
-Prints one line per cell (median over the repeats), a breakdown line (rnnviz's step split into
-forward, head + backward, clipping + Adam, and the time of the step's matrix products alone: a
-lower bound for this implementation at this BLAS speed) and, last,
+Prints one line per cell (median over the repeats), a breakdown line (rnnviz's whole step, its
+forward alone, forward + head + backward without clipping and Adam, and the time of the step's
+matrix products alone: a lower bound for this implementation at this BLAS speed) and, last,
 ``train_vs_torch lstm=<x> gru=<y> rnn=<z>`` with x = rnnviz tokens/s / PyTorch tokens/s (goal >= 1.2).
 
     python benchmarks/bench_train.py [--repeats 15] [--blas-threads N] [--torch-threads 2] [--profile]
@@ -185,10 +185,10 @@ def main() -> int:
             line += f"   torch {theirs:10.0f} tokens/s   ratio {ratios[cell]:.2f}"
         print(line, flush=True)
         ms = {name: f"{value * 1e3:.1f}" for name, value in seconds.items()}
-        print(f"      breakdown: rnnviz {ms['ours']} ms/step = forward {ms['forward']} + head and "
-              f"backward {(seconds['grads'] - seconds['forward']) * 1e3:.1f} + clip and Adam "
-              f"{(seconds['ours'] - seconds['grads']) * 1e3:.1f}; its GEMMs alone {ms['floor']} ms "
-              f"({seconds['floor'] / seconds['ours']:.0%} of the step)"
+        # Separate medians (not differences, which noise can turn negative).
+        print(f"      breakdown (medians of separate runs): rnnviz whole step {ms['ours']} ms, forward "
+              f"alone {ms['forward']}, forward + head + backward {ms['grads']}; its GEMMs alone "
+              f"{ms['floor']} ms ({seconds['floor'] / seconds['ours']:.0%} of the step)"
               + ("" if torch is None else f"; torch {ms['torch']} ms/step"), flush=True)
     if args.profile:
         import cProfile
