@@ -24,7 +24,11 @@ GRADCHECK_LANE = "gradcheck"
 
 @dataclass(frozen=True)
 class Engine:
-    """The engine functions the explorer calls (``rnnviz.core`` by default)."""
+    """The engine functions the explorer calls (``rnnviz.core`` by default).
+
+    ``run_fast(config, should_stop=…[, params=…, inputs=…])`` and
+    ``iter_map(fast, should_stop=…, interval=…)`` as in :mod:`rnnviz.core.analysis`.
+    """
 
     run_fast: Callable
     iter_map: Callable
@@ -43,6 +47,10 @@ class Engine:
 
 # How long the map waits for the UI thread to draw the cheap plots before it starts anyway.
 DRAW_WAIT_S = 0.25
+# Seconds of map work between progressive snapshots. Every snapshot is drawn on the UI thread
+# (~15-20 ms of painting that holds the interpreter lock the map's threads need), so 4 Hz:
+# measured on the default case, the complete map came 20-25 % sooner than at 20 Hz.
+MAP_SNAPSHOT_S = 0.25
 
 
 def explore(engine: Engine, config, should_stop: Callable[[], bool],
@@ -64,7 +72,7 @@ def explore(engine: Engine, config, should_stop: Callable[[], bool],
         while not drawn.wait(0.005):
             if should_stop() or time.perf_counter() > deadline:
                 break
-    for map_result in engine.iter_map(fast, should_stop=should_stop):
+    for map_result in engine.iter_map(fast, should_stop=should_stop, interval=MAP_SNAPSHOT_S):
         yield "map", map_result
 
 
@@ -163,7 +171,8 @@ class ComputeController(QObject):
             self.fast_shown.emit(job_id)
             drawn = self._drawn.pop(job_id, None)
             if drawn is not None:
-                drawn.set()
+                # after the repaint the new data queued (a zero timer runs after posted events)
+                QTimer.singleShot(0, drawn.set)
         if self._pending_map is not None:
             job_id, map_result = self._pending_map
             self._pending_map = None

@@ -24,9 +24,9 @@ class ScriptedEngine:
             gate.wait(10)
         return analysis.run_fast(config, should_stop=should_stop)
 
-    def iter_map(self, fast, should_stop=None):
+    def iter_map(self, fast, should_stop=None, **kwargs):
         self.map_started.setdefault(fast.config.seed, threading.Event()).set()
-        yield from analysis.iter_map(fast, should_stop=should_stop)
+        yield from analysis.iter_map(fast, should_stop=should_stop, **kwargs)
 
     def engine(self) -> Engine:
         return Engine(run_fast=self.run_fast, iter_map=self.iter_map)
