@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.last_error: str | None = None
         self._error_box: QMessageBox | None = None
         self.presentation_mode = False
+        self._focus_before_presentation: str | None = None  # the view presentation mode returns to
         self._normal_font = QApplication.font()
 
         self.state = AppState(config)
@@ -202,6 +203,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(rows, 1)
         return tab
 
+    def _show_plot(self, name: str | None) -> None:
+        """A switcher button: show plot ``name`` (None: all); unlike focus_plot it never toggles."""
+        if name != self.focused_plot:
+            self.focus_plot(name)
+
     def _build_plot_switcher(self) -> QWidget:
         """A strip of buttons: all six plots, or one of them alone (as Alt+1…6 and double-click)."""
         strip = QWidget()
@@ -222,8 +228,7 @@ class MainWindow(QMainWindow):
             button.setAutoRaise(True)
             button.setObjectName(f"plot_button_{name or 'all'}")
             button.setToolTip(f"{tip} ({key})")
-            button.clicked.connect(lambda _=False, n=name: self.focus_plot(n or None) if
-                                   (n or None) != self.focused_plot else None)
+            button.clicked.connect(lambda _=False, n=name or None: self._show_plot(n))
             group.addButton(button)
             layout.addWidget(button)
             self.plot_buttons[name] = button
@@ -577,6 +582,7 @@ class MainWindow(QMainWindow):
     # -- presentation ----------------------------------------------------------------------------
     def set_presentation_mode(self, on: bool, full_screen: bool = True) -> None:
         """Large fonts, thick lines and (optionally) full screen."""
+        was_on = self.presentation_mode
         self.presentation_mode = bool(on)
         self.presentation_action.setChecked(self.presentation_mode)
         font = QApplication.font() if not on else self.font()
@@ -595,15 +601,14 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         # At lecture font sizes six plots do not fit one screen: start on one plot, large, and
         # go back to the previous view on leaving.
-        if on:
+        if on and not was_on:
             self._focus_before_presentation = self.focused_plot
             if self.focused_plot is None:
                 self.focus_plot(PRESENTATION_FIRST_PLOT)
+        if on:
             self.statusBar().showMessage("Alt+1…6: one plot · Esc: all · F11: leave", 10000)
-        elif hasattr(self, "_focus_before_presentation"):
-            if self.focused_plot != self._focus_before_presentation:
-                self.focus_plot(self._focus_before_presentation)
-            del self._focus_before_presentation
+        elif was_on and self.focused_plot != self._focus_before_presentation:
+            self.focus_plot(self._focus_before_presentation)
         if full_screen:
             if on:
                 self.showFullScreen()

@@ -28,7 +28,7 @@ from .jacobian import (gate_statistics, highway_log10, itemized_from_jacobians, 
                        step_jacobians)
 from .params import block_spectra, init_params, recurrent_blocks, validate_params
 from .products import Cancelled, activation_gamma, anchor_curve, iter_norm_map
-from .products import _single_threaded_blas as single_threaded_blas
+from .products import single_threaded_blas
 from .sequence import Trace, forward
 
 INPUT_SIGNALS = ("gaussian", "zeros", "constant", "sine", "onehot", "text")

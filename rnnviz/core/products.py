@@ -45,7 +45,7 @@ group of equally sized blocks, warm-started from the previous chunk's last top R
 The full (t0, k) map (:func:`norm_map`) is the hot path: all running products that end at the same
 step are stored side by side and extended with one large GEMM per step, chunk by chunk so that the
 norms and the Lanczos steps run on data that is still in cache.  Chunks are shared out over worker
-threads that each run single-threaded BLAS (see :func:`_single_threaded_blas`).
+threads that each run single-threaded BLAS (see :func:`single_threaded_blas`).
 
 Float32 input is computed in float32 (the convergence tolerance is then at least ~6e-6); log
 scales and norms are accumulated in float64.
@@ -736,7 +736,7 @@ _blas_state: dict = {"controller": None, "limiter": None, "users": 0}
 
 
 @contextlib.contextmanager
-def _single_threaded_blas():
+def single_threaded_blas():
     """Limit BLAS to one thread while the body runs (threadpoolctl); shared by concurrent users.
 
     The engine's many small BLAS calls (batched matrix-vector products, tiny eigenproblems) each
@@ -789,7 +789,7 @@ def _run_steps(engine, should_stop, interval: float, workers: int | None) -> Ite
     try:
         e = engine.first_step
         while e <= engine.last_step:
-            with _single_threaded_blas():
+            with single_threaded_blas():
                 start = time.perf_counter()
                 while e <= engine.last_step:
                     if should_stop is not None and should_stop():
@@ -822,7 +822,7 @@ def anchor_curve(
         for the h→h and c→c blocks of an LSTM product.
     tol, max_iter: power-iteration stopping rule (see the module docstring for the accuracy).
     krylov: Lanczos steps per restart (>= 2).
-    BLAS runs single-threaded while the curve is computed (see :func:`_single_threaded_blas`).
+    BLAS runs single-threaded while the curve is computed (see :func:`single_threaded_blas`).
     """
     J = _as_jacobian_stack(J)
     T = J.shape[0]
@@ -835,7 +835,7 @@ def anchor_curve(
     if int(krylov) < 2:
         raise ValueError(f"krylov must be >= 2, got {krylov}")
     slices = _block_slices(blocks, J.shape[1])
-    with _single_threaded_blas():
+    with single_threaded_blas():
         spec, fro, block_norms = _curve_norms(
             J, int(t0), slices, tol, int(max_iter), int(krylov)
         )

@@ -261,10 +261,7 @@ class PlotPanel(QWidget):
             plot.getAxis("bottom").setStyle(showValues=False)
             plot.getAxis("bottom").setHeight(4)
         if plot.legend is not None:
-            legend_pt = self.legend_pt()
-            plot.legend.setLabelTextSize(f"{legend_pt}pt")
-            for _sample, label in plot.legend.items:
-                label.setText(label.text, size=f"{legend_pt}pt")
+            resize_legend(plot.legend, self.legend_pt())
 
     @staticmethod
     def place_legend(plot: pg.PlotItem, corner: str) -> None:
@@ -284,9 +281,7 @@ class PlotPanel(QWidget):
         for item, color, style, scale in self._pens:
             item.setPen(self._make_pen(color, style, scale))
         for legend in self._external_legends:
-            legend.setLabelTextSize(f"{self.legend_pt()}pt")
-            for _sample, label in legend.items:
-                label.setText(label.text, size=f"{self.legend_pt()}pt")
+            resize_legend(legend, self.legend_pt())
         for heatmap in self._heatmaps:
             heatmap.set_font(self.style["font_pt"])
         font = self.readout.font()
@@ -294,8 +289,7 @@ class PlotPanel(QWidget):
         self.readout.setFont(font)
 
     def legend_pt(self) -> int:
-        """Legends a little smaller than axis text, so they cover less of the data."""
-        return max(8, int(round(self.style["font_pt"] * 0.85)))
+        return legend_pt(self.style)
 
     def register_heatmap(self, heatmap: "Heatmap") -> "Heatmap":
         """Let the heatmap's colour bar follow presentation mode."""
@@ -336,6 +330,17 @@ class PlotPanel(QWidget):
         raise NotImplementedError
 
 
+def legend_pt(style: dict) -> int:
+    """Legends a little smaller than axis text, so they cover less of the data."""
+    return max(8, int(round(style["font_pt"] * 0.85)))
+
+
+def resize_legend(legend: pg.LegendItem, points: int) -> None:
+    legend.setLabelTextSize(f"{points}pt")
+    for _sample, label in legend.items:
+        label.setText(label.text, size=f"{points}pt")
+
+
 def set_plot_title(plot: pg.PlotItem, title: str, title_pt: float, bold: bool = True) -> None:
     """Set a plot's title at ``title_pt``; a title too long for the plot is cut, never widening it."""
     if not title:
@@ -355,11 +360,9 @@ def set_plot_title(plot: pg.PlotItem, title: str, title_pt: float, bold: bool = 
 def restyle_plot(plot: pg.PlotItem, style: dict, pens: list[tuple[object, float]] | None = None) -> None:
     """Apply NORMAL_STYLE or PRESENTATION_STYLE to a plain PlotItem (title, axes, legend, pens).
 
-    ``pens``: (item, width at the normal style) pairs; their pens are scaled with the style's line width.
+    ``pens``: (PlotDataItem, width at the normal style) pairs; their pens follow the style's line width.
     """
-    title = getattr(plot, "plain_title", None) or plot.titleLabel.text
-    plot.plain_title = title
-    set_plot_title(plot, title, style["title_pt"], bold=False)
+    set_plot_title(plot, plot.titleLabel.text, style["title_pt"], bold=False)
     tick_font = QFont()
     tick_font.setPointSize(style["font_pt"])
     for side in ("bottom", "left"):
@@ -369,12 +372,9 @@ def restyle_plot(plot: pg.PlotItem, style: dict, pens: list[tuple[object, float]
             axis.setLabel(axis.labelText, units=axis.labelUnits or None, **{"font-size": f"{style['font_pt']}pt"})
     plot.getAxis("left").setWidth(int(style["font_pt"] * 4.5))
     if plot.legend is not None:
-        size = f"{max(8, int(round(style['font_pt'] * 0.85)))}pt"
-        plot.legend.setLabelTextSize(size)
-        for _sample, label in plot.legend.items:
-            label.setText(label.text, size=size)
+        resize_legend(plot.legend, legend_pt(style))
     scale = style["line_width"] / NORMAL_STYLE["line_width"]
     for item, width in pens or ():
-        pen = pg.mkPen(item.opts["pen"]) if hasattr(item, "opts") else pg.mkPen(item.pen)
+        pen = pg.mkPen(item.opts["pen"])
         pen.setWidthF(width * scale)
         item.setPen(pen)
