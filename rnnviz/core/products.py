@@ -248,7 +248,7 @@ def _start_vector(P_rows: np.ndarray) -> np.ndarray:
 def _lanczos_single(
     X: np.ndarray, v: np.ndarray, fro_sq: float, tol: float, max_iter: int, krylov: int
 ) -> tuple[float, int]:
-    """:func:`_lanczos_iteration` for one product, with 1-D arrays and Python scalars.
+    """:func:`_lanczos_batch` for one product, with 1-D arrays and Python scalars.
 
     For a batch of one (the map's newest chunk, short curves) the batched version's array
     bookkeeping costs more than the two passes over P.  X: (b, b) = Pᵀ, v: (b,) updated in place.
@@ -305,12 +305,43 @@ def _lanczos_single(
         if norm > 0.0:
             v[:] = ritz * (1.0 / norm)
         if theta < lower:
-            v[:] = _start_vector(X.T)  # see _lanczos_iteration
+            v[:] = _start_vector(X.T)  # see _lanczos_batch
         if done or steps >= max_iter:
             return theta, steps
 
 
 def _lanczos_iteration(
+    X: np.ndarray, V: np.ndarray, fro_sq: np.ndarray, tol: float, max_iter: int, krylov: int
+) -> tuple[np.ndarray, int]:
+    """Spectral norms of P_j = X[j]ᵀ (see :func:`_lanczos_batch`), with the result checked.
+
+    Some OpenBLAS kernels raise the floating-point "invalid" flag on finite input (NumPy issues
+    #13173 and #24067; a CI machine showed it once in a float32 product of this loop), which
+    NumPy reports as a warning.  The iteration therefore runs with that flag ignored and its
+    result is checked instead: a non-finite σ or start vector (which finite input cannot give)
+    is recomputed exactly with a float64 SVD.
+    """
+    m = X.shape[0]
+    with np.errstate(invalid="ignore"):
+        if m == 1:
+            s, steps = _lanczos_single(X[0], V[0], float(fro_sq[0]), tol, max_iter, krylov)
+            sigma = np.array([s])
+        else:
+            sigma, steps = _lanczos_batch(X, V, fro_sq, tol, max_iter, krylov)
+    bad = ~(np.isfinite(sigma) & np.isfinite(V).all(axis=1))
+    for j in np.flatnonzero(bad):
+        Xj = X[j].astype(np.float64)
+        if not np.isfinite(Xj).all():
+            sigma[j] = np.nan  # a non-finite product: the caller's finite checks report it
+            continue
+        # X[j] = Pᵀ: the top left singular vector of X[j] is P's top right one.
+        U, s, _ = np.linalg.svd(Xj)
+        sigma[j] = s[0]
+        V[j] = U[:, 0]
+    return sigma, steps
+
+
+def _lanczos_batch(
     X: np.ndarray, V: np.ndarray, fro_sq: np.ndarray, tol: float, max_iter: int, krylov: int
 ) -> tuple[np.ndarray, int]:
     """Spectral norms of P_j = X[j]ᵀ by warm-started Golub-Kahan-Lanczos bidiagonalisation.
@@ -333,9 +364,6 @@ def _lanczos_iteration(
     overhead, not the flops, is the cost.
     """
     m, b, _ = X.shape
-    if m == 1:
-        sigma, steps = _lanczos_single(X[0], V[0], float(fro_sq[0]), tol, max_iter, krylov)
-        return np.array([sigma]), steps
     dtype = X.dtype
     sigma = np.zeros(m)
     live = fro_sq > 0.0
@@ -475,7 +503,8 @@ def _curve_norms(J, t0, blocks, tol, max_iter, krylov):
                 Js = np.ldexp(Js, -a)
                 e2 += a
             Xi = X[i + 1]
-            np.matmul(X[i], Js.T, out=Xi)
+            with np.errstate(invalid="ignore"):  # spurious BLAS flag: see _lanczos_iteration
+                np.matmul(X[i], Js.T, out=Xi)
             fs = float(_sum_squares(Xi.reshape(-1)))
             ex = int(np.frexp(fs)[1]) // 2
             if fs > 0.0 and abs(ex) > limit // 2:
@@ -641,7 +670,8 @@ class _ProductEngine:
         its = 0
         for chunk in chunks:
             lo, hi = chunk.lo, chunk.count
-            np.matmul(chunk.X[lo:hi].reshape(-1, S), JsT, out=spare[lo:hi].reshape(-1, S))
+            with np.errstate(invalid="ignore"):  # spurious BLAS flag: see _lanczos_iteration
+                np.matmul(chunk.X[lo:hi].reshape(-1, S), JsT, out=spare[lo:hi].reshape(-1, S))
             chunk.X, spare = spare, chunk.X
             chunk.exp2[lo:hi] += a
             its += self._measure(chunk, e)

@@ -123,6 +123,64 @@ def test_short_lanczos_restarts_with_a_small_gap_meet_the_documented_bound():
         assert err <= spectral_tolerance(tol)
 
 
+class _FlagRaisingMatmul:
+    """NumPy as the products module sees it, with a matmul that also raises the floating-point
+    "invalid" flag, as some OpenBLAS kernels do on finite input (NumPy issues #13173, #24067)."""
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+    @staticmethod
+    def matmul(*args, **kwargs):
+        np.multiply(np.float64(np.inf), np.float64(0.0))  # sets FE_INVALID, result unused
+        return np.matmul(*args, **kwargs)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_spurious_invalid_flag_in_blas_does_not_abort_the_norms(monkeypatch, dtype):
+    J = random_stack(30, 10, seed=24, dtype=dtype)
+    blocks = {"a": slice(0, 5), "b": slice(5, 10)}
+    clean = anchor_curve(J, 2, blocks=blocks)
+    clean_map = norm_map(J, blocks=blocks)
+    monkeypatch.setattr(products, "np", _FlagRaisingMatmul())
+    with np.errstate(invalid="raise"):  # as strict as the test suite's warnings-as-errors
+        flagged = anchor_curve(J, 2, blocks=blocks)
+        flagged_map = norm_map(J, blocks=blocks)
+    np.testing.assert_array_equal(flagged.log10_spectral, clean.log10_spectral)
+    np.testing.assert_array_equal(flagged.blocks["a"][0], clean.blocks["a"][0])
+    np.testing.assert_array_equal(flagged_map.log10_spectral, clean_map.log10_spectral)
+
+
+@pytest.mark.parametrize("m", [1, 4])
+def test_a_non_finite_lanczos_result_is_recomputed_by_svd(monkeypatch, m):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((m, 6, 6))
+    fro_sq = np.einsum("mij,mij->m", X, X)
+    real_batch, real_single = products._lanczos_batch, products._lanczos_single
+
+    def broken_batch(X, V, fro_sq, *args):
+        sigma, steps = real_batch(X, V, fro_sq, *args)
+        sigma[1] = np.nan
+        V[1] = np.nan
+        return sigma, steps
+
+    def broken_single(X, v, fro_sq, *args):
+        real_single(X, v, fro_sq, *args)
+        v[:] = np.inf
+        return np.inf, 1
+
+    monkeypatch.setattr(products, "_lanczos_batch", broken_batch)
+    monkeypatch.setattr(products, "_lanczos_single", broken_single)
+    V = np.tile(np.ones(6) / np.sqrt(6), (m, 1))
+    sigma, _ = products._lanczos_iteration(X, V, fro_sq, 1e-12, 100, 8)
+    exact = np.linalg.norm(X, 2, axis=(1, 2))
+    np.testing.assert_allclose(sigma, exact, rtol=1e-9)
+    assert np.isfinite(V).all()
+    j = 1 if m > 1 else 0
+    # The repaired start vector is P's top right singular vector: ‖P v‖ = σ_max.
+    assert np.linalg.norm(V[j] @ X[j]) == pytest.approx(exact[j], rel=1e-12)
+
+
 @pytest.mark.parametrize("factor, slope", [(0.01, -2.0), (100.0, 2.0)])
 def test_log_space_extremes_are_exact(factor, slope):
     S, T = 4, 300
