@@ -158,7 +158,9 @@ class NormMap:
 # --------------------------------------------------------------------------- input checks
 
 
-def _as_jacobian_stack(J) -> np.ndarray:
+def _as_jacobian_stack(J, check_finite: bool = True) -> np.ndarray:
+    """J as a float32/float64 (T, S, S) array; ValueError for a wrong shape or (unless
+    ``check_finite`` is False, for callers that check it on the way) a NaN or inf entry."""
     J = np.asarray(J)
     if J.ndim != 3 or J.shape[1] != J.shape[2]:
         raise ValueError(f"J must have shape (T, S, S), got {J.shape}")
@@ -166,14 +168,21 @@ def _as_jacobian_stack(J) -> np.ndarray:
         raise ValueError(f"J must hold at least one non-empty Jacobian, got shape {J.shape}")
     if J.dtype not in (np.float32, np.float64):
         J = J.astype(np.float64)
-    # One summing pass answers "all finite?" unless NaN/inf or an overflowing sum says otherwise;
-    # only then is every entry looked at (a finite J whose sum overflows passes that check).
-    with np.errstate(over="ignore", invalid="ignore"):
-        quick = bool(np.isfinite(np.sum(J)))
-    if not quick and not np.isfinite(J).all():
+    if check_finite:
+        # One summing pass answers "all finite?" unless NaN/inf or an overflowing sum says
+        # otherwise (a finite J whose sum overflows passes the exact check).
+        with np.errstate(over="ignore", invalid="ignore"):
+            quick = bool(np.isfinite(np.sum(J)))
+        if not quick:
+            _require_finite(J)
+    return J
+
+
+def _require_finite(J: np.ndarray) -> None:
+    """ValueError naming the first step whose Jacobian holds NaN or inf (entry by entry)."""
+    if not np.isfinite(J).all():
         bad = int(np.argwhere(~np.isfinite(J))[0, 0])
         raise ValueError(f"J must be finite, found NaN or inf in J[{bad}]")
-    return J
 
 
 def _block_slices(blocks, size: int) -> dict[str, slice]:
@@ -217,17 +226,24 @@ def _sum_squares(a: np.ndarray) -> np.ndarray:
     return _vecdot(a, a)
 
 
-def _frobenius_exponents(flat: np.ndarray) -> np.ndarray:
+def _frobenius_exponents(flat: np.ndarray, sq: np.ndarray | None = None) -> np.ndarray:
     """Integer a per row of ``flat`` (m, n) such that row / 2**a has a Frobenius norm near 1
     (0 for a zero row).  Where the sum of squares under- or overflows in the row's dtype, the
-    exponent of the largest entry is used instead."""
-    with np.errstate(over="ignore", under="ignore"):
-        sq = _sum_squares(flat).astype(np.float64)
+    exponent of the largest entry is used instead.  ``sq``: the rows' sums of squares if known."""
+    if sq is None:
+        sq = _row_sum_squares(flat)
     exps = np.frexp(np.sqrt(sq))[1]
     info = np.finfo(flat.dtype)
     for i in np.flatnonzero(~((sq >= info.tiny) & (sq <= info.max))):
         exps[i] = np.frexp(float(np.abs(flat[i]).max()))[1]
     return exps
+
+
+def _row_sum_squares(flat: np.ndarray) -> np.ndarray:
+    """Σ row² per row of ``flat`` (m, n) as float64; inf/NaN where it over- or underflows or the
+    row holds inf/NaN."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        return _sum_squares(flat).astype(np.float64)
 
 
 def _start_vector(P_rows: np.ndarray) -> np.ndarray:
@@ -256,26 +272,21 @@ def _lanczos_single(
     b = X.shape[0]
     if not fro_sq > 0.0:
         return 0.0, 0
-    lower = math.sqrt(fro_sq / b) * (1.0 - 1e-3)
+    lower_sq = fro_sq / b * (1.0 - 1e-3) ** 2
     steps_max = max(1, min(int(krylov), b))
     dtype = X.dtype
     tiny = float(np.finfo(dtype).tiny)  # 1/tiny is finite: zero vectors stay zero
     steps = 0
     while True:
         Vb = np.empty((steps_max + 1, b), dtype=dtype)
-        Ub = np.empty((steps_max, b), dtype=dtype)
         alpha: list[float] = []
         beta = [0.0]
         Vb[0] = v
         for j in range(steps_max):
-            u = Vb[j] @ X  # P v_j
-            if j > 0:
-                u -= (Ub[:j] @ u) @ Ub[:j]
-            a = math.sqrt(float(u @ u))
-            alpha.append(a)
-            np.multiply(u, 1.0 / max(a, tiny), out=Ub[j])
-            w = X @ Ub[j]  # Pᵀ u_j
-            w -= (Vb[: j + 1] @ w) @ Vb[: j + 1]
+            w = X @ (Vb[j] @ X)  # PᵀP v_j
+            c = Vb[: j + 1] @ w
+            alpha.append(float(c[j]))
+            w -= c @ Vb[: j + 1]
             bn = math.sqrt(float(w @ w))
             beta.append(bn)
             np.multiply(w, 1.0 / max(bn, tiny), out=Vb[j + 1])
@@ -283,31 +294,47 @@ def _lanczos_single(
             n = j + 1
             last = n == steps_max or steps >= max_iter
             if n == 1:
-                theta, y = a, np.ones(1)
+                lam, y = alpha[0], np.ones(1)
             else:
-                al = np.array(alpha)
-                be = np.array(beta[:n])
-                off = al[:-1] * be[1:]
-                T = np.diag(al * al + be * be) + np.diag(off, 1) + np.diag(off, -1)
-                lam, Y = np.linalg.eigh(T)
-                theta = math.sqrt(max(float(lam[-1]), 0.0))
-                y = Y[:, -1]
-            if theta > 0.0:
-                resid = beta[n] * abs(alpha[n - 1] * float(y[n - 1])) / theta
-                gap = 0.5 * (resid / theta) ** 2
-            else:
-                gap = math.inf
-            done = gap <= tol and theta >= lower
+                be = beta[1:n]
+                T = np.diag(alpha) + np.diag(be, 1) + np.diag(be, -1)
+                vals, Y = np.linalg.eigh(T)
+                lam, y = float(vals[-1]), Y[:, -1]
+            lam = max(lam, 0.0)
+            # g = ρ²/(2λ²), ρ = β_{n+1}|y_n| the residual of the Ritz pair of PᵀP
+            rho = beta[n] * abs(float(y[n - 1]))
+            done = lam >= lower_sq and lam > 0.0 and rho * rho <= 2.0 * tol * lam * lam
             if done or last:
                 break
         ritz = y.astype(dtype) @ Vb[:n]
         norm = math.sqrt(float(ritz @ ritz))
         if norm > 0.0:
             v[:] = ritz * (1.0 / norm)
-        if theta < lower:
+        if lam < lower_sq:
             v[:] = _start_vector(X.T)  # see _lanczos_batch
         if done or steps >= max_iter:
-            return theta, steps
+            return math.sqrt(lam), steps
+
+
+def _top_eigenpair_2x2(a: np.ndarray, d: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Largest eigenvalue and its unit eigenvector of [[a, b], [b, d]] for a batch, in closed form
+    (``np.linalg.eigh`` costs ~2 µs per tiny matrix; this is a handful of whole-batch operations).
+
+    Returns (λ (m,), y (m, 2)).  The eigenvector is taken from the row of T - λI whose
+    diagonal entry is the larger in magnitude, which keeps it accurate when b is tiny.
+    """
+    half_diff = 0.5 * (a - d)
+    lam = 0.5 * (a + d) + np.hypot(half_diff, b)
+    first = a >= d  # then λ - d >= λ - a: y = (λ - d, b); else y = (b, λ - a)
+    y = np.empty((a.shape[0], 2))
+    y[:, 0] = np.where(first, lam - d, b)
+    y[:, 1] = np.where(first, b, lam - a)
+    norm = np.hypot(y[:, 0], y[:, 1])
+    zero = norm == 0.0  # a scalar multiple of I: any unit vector
+    y[zero] = (1.0, 0.0)
+    norm[zero] = 1.0
+    y /= norm[:, None]
+    return np.maximum(lam, 0.0), y
 
 
 def _lanczos_iteration(
@@ -344,24 +371,29 @@ def _lanczos_iteration(
 def _lanczos_batch(
     X: np.ndarray, V: np.ndarray, fro_sq: np.ndarray, tol: float, max_iter: int, krylov: int
 ) -> tuple[np.ndarray, int]:
-    """Spectral norms of P_j = X[j]ᵀ by warm-started Golub-Kahan-Lanczos bidiagonalisation.
+    """Spectral norms of P_j = X[j]ᵀ by warm-started Lanczos on PᵀP.
 
     X: (m, b, b), X[j] = P_jᵀ (may be a strided view).  V: (m, b) unit start vectors, updated in
     place to the top right Ritz vectors.  fro_sq: (m,) float64 ‖P_j‖_F².  ``krylov`` Lanczos steps
     per restart (restarted from the top Ritz vector), at most ``max_iter`` steps in all.
     Returns sigma: (m,) float64 (0 for a zero product) and the number of product-steps run.
 
-    Step j: u_j = P v_j - β_j u_{j-1}, α_j = ‖u_j‖; v_{j+1} = Pᵀ u_j - α_j v_j, β_{j+1} = ‖v_{j+1}‖
-    (fully reorthogonalised), so P V_j = U_j B_j with B_j upper bidiagonal.  The top singular
-    triple (σ̃, x, y) of B_j (from the eigenproblem of B_jᵀB_j) gives the Ritz value σ̃ <= σ_max and the residual
-    r = ‖Pᵀ(U_j x) - σ̃ V_j y‖ = β_{j+1}|x_j|; iteration stops when r²/(2σ̃²) <= tol, which is the
-    same relative gap g = (‖Pᵀũ‖ - σ̃)/‖Pᵀũ‖ as for power iteration.  Krylov spaces converge for
-    clustered top singular values (orthogonal-like Jacobians) far faster than power iteration.
+    Step j: w = PᵀP v_j (two passes over P: P v_j, then Pᵀ of it), α_j = v_j·w, then w is
+    orthogonalised against v_0 .. v_j (full reorthogonalisation, which also removes β_j v_{j-1}),
+    β_{j+1} = ‖w‖, v_{j+1} = w/β_{j+1}.  The Krylov space is that of Golub-Kahan bidiagonalisation
+    from the same start, so the Ritz values are the same; without the left basis a step is about
+    half as many NumPy calls.  The top eigenpair (λ, y) of the tridiagonal T_n gives the Ritz value
+    σ̃ = √λ <= σ_max, the residual ρ = ‖PᵀP ṽ - λ ṽ‖ = β_{n+1}|y_n| and, with ũ = Pṽ/σ̃, the
+    residual r = ‖Pᵀũ - σ̃ṽ‖ = ρ/σ̃; iteration stops when r²/(2σ̃²) = ρ²/(2λ²) <= tol, which is
+    the same relative gap g = (‖Pᵀũ‖ - σ̃)/‖Pᵀũ‖ as for power iteration.  Krylov spaces converge
+    for clustered top singular values (orthogonal-like Jacobians) far faster than power iteration.
+    (The top eigenvalue of PᵀP is computed to a relative accuracy of a few ulps: squaring only
+    costs accuracy in the small singular values, which are not wanted.)
 
     The test runs after steps 1, 2, 4, 6 and 8 of a cycle (a batched eigenproblem costs about as
-    much as one more step); items that have converged drop out of the batch from both ends.  The
-    arithmetic is written as few whole-batch NumPy calls: for the explorer's sizes the per-call
-    overhead, not the flops, is the cost.
+    much as one more step; for 2 × 2 it is solved in closed form); items that have converged drop
+    out of the batch from both ends.  The arithmetic is written as few whole-batch NumPy calls:
+    for the explorer's sizes the per-call overhead, not the flops, is the cost.
     """
     m, b, _ = X.shape
     dtype = X.dtype
@@ -370,7 +402,7 @@ def _lanczos_batch(
     if not live.any():
         return sigma, 0
     tiny = np.finfo(dtype).tiny  # 1/tiny is finite: a zero vector stays zero
-    # θ must reach ‖P‖_F/√b (a lower bound of σ_max); compared as squares.
+    # λ must reach ‖P‖_F²/b (a lower bound of σ_max²).
     lower_sq = fro_sq * ((1.0 - 1e-3) ** 2 / b)
     two_tol = 2.0 * tol
     steps_max = max(1, min(int(krylov), b))
@@ -385,23 +417,17 @@ def _lanczos_batch(
         XsT = Xs.transpose(0, 2, 1)
         mm = hi - lo
         Vb = np.empty((mm, steps_max + 1, b), dtype=dtype)
-        Ub = np.empty((mm, steps_max, b), dtype=dtype)
         alpha = np.empty((mm, steps_max))
         beta = np.zeros((mm, steps_max + 1))
         Vb[:, 0] = Vs
         alive = live[lo:hi]
         low = lower_sq[lo:hi]
         for j in range(steps_max):
-            u = matmul(Vb[:, j, None, :], Xs)  # (mm, 1, b): (P v_j)ᵀ
-            if j > 0:  # classical Gram-Schmidt against u_0 .. u_{j-1}
-                basis = Ub[:, :j]
-                u -= matmul(matmul(u, basis.transpose(0, 2, 1)), basis)
-            a = sqrt(_vecdot(u, u))  # (mm, 1)
-            alpha[:, j] = a[:, 0]
-            divide(u[:, 0], maximum(a, tiny), out=Ub[:, j])
-            w = matmul(Ub[:, j, None, :], XsT)  # (Pᵀ u_j)ᵀ
+            w = matmul(matmul(Vb[:, j, None, :], Xs), XsT)  # (mm, 1, b): (PᵀP v_j)ᵀ
             basis = Vb[:, : j + 1]
-            w -= matmul(matmul(w, basis.transpose(0, 2, 1)), basis)
+            c = matmul(w, basis.transpose(0, 2, 1))  # (mm, 1, j + 1); c[j] = α_j
+            alpha[:, j] = c[:, 0, j]
+            w -= matmul(c, basis)
             bn = sqrt(_vecdot(w, w))
             beta[:, j + 1] = bn[:, 0]
             divide(w[:, 0], maximum(bn, tiny), out=Vb[:, j + 1])
@@ -412,35 +438,31 @@ def _lanczos_batch(
                 # Tested after steps 1, 2, 4, 6, 8: the batched eigenproblem costs about as much
                 # as a step (measured: the anchor curve ~12 % faster than testing every step).
                 continue
-            # Ritz values from the tridiagonal T = BᵀB of the Lanczos process on PᵀP (a small
-            # symmetric eigenproblem is cheaper than the SVD of B).
-            al = alpha[:, :n]
             if n == 1:
-                theta_sq = al[:, 0] * al[:, 0]
+                lam = alpha[:, 0]
                 y_top = np.ones((mm, 1))
+            elif n == 2:
+                lam, y_top = _top_eigenpair_2x2(alpha[:, 0], alpha[:, 1], beta[:, 1])
             else:
                 T = np.zeros((mm, n * n))
-                T[:, :: n + 1] = al * al + beta[:, :n] * beta[:, :n]  # β_0 = 0
-                off = al[:, :-1] * beta[:, 1:n]
-                T[:, 1 :: n + 1] = off
-                T[:, n :: n + 1] = off
-                lam, Y = np.linalg.eigh(T.reshape(mm, n, n))
-                theta_sq = maximum(lam[:, -1], 0.0)
+                T[:, :: n + 1] = alpha[:, :n]
+                T[:, 1 :: n + 1] = beta[:, 1:n]
+                T[:, n :: n + 1] = beta[:, 1:n]
+                vals, Y = np.linalg.eigh(T.reshape(mm, n, n))
+                lam = vals[:, -1]
                 y_top = Y[:, :, -1]
-            # Left Ritz vector x = B y/θ: its last entry is α_n y_n/θ, so r = β_{n+1}|α_n y_n|/θ
-            # and g = r²/(2θ²) = (β_{n+1} α_n y_n)²/(2θ⁴) <= tol, tested without a division
-            # (θ = 0 fails the second test for a live item: lower_sq > 0).
-            ry = beta[:, n] * al[:, n - 1] * y_top[:, n - 1]
-            done = ~alive | (
-                (ry * ry <= two_tol * (theta_sq * theta_sq)) & (theta_sq >= low)
-            )
+            lam = maximum(lam, 0.0)
+            # g = ρ²/(2λ²) <= tol, tested without a division (λ = 0 fails the second test for a
+            # live item: lower_sq > 0).
+            rho = beta[:, n] * y_top[:, n - 1]
+            done = ~alive | ((rho * rho <= two_tol * (lam * lam)) & (lam >= low))
             if n == steps_max or steps_done >= max_iter or done.all():
                 break
         # Top right Ritz vector: the warm start of the next cycle and of the next k.
         ritz = matmul(y_top[:, None, :].astype(dtype, copy=False), Vb[:, :n])[:, 0, :]
         divide(ritz, maximum(sqrt(_vecdot(ritz, ritz)), tiny)[:, None], out=Vs)
-        sigma[lo:hi] = np.where(alive, sqrt(theta_sq), 0.0)
-        bad = alive & (theta_sq < low)
+        sigma[lo:hi] = np.where(alive, sqrt(lam), 0.0)
+        bad = alive & (lam < low)
         if bad.any():
             for j in np.flatnonzero(bad):
                 # The warm start lies (numerically) in the null space, e.g. after a dead unit:
@@ -456,7 +478,7 @@ def _lanczos_batch(
 # --------------------------------------------------------------------------- the anchor curve
 
 
-def _curve_norms(J, t0, blocks, tol, max_iter, krylov):
+def _curve_norms(J, t0, blocks, tol, max_iter, krylov, j_sq):
     """Norms of P(t0, k), k = 1 .. T - t0, for :func:`anchor_curve`.
 
     The products are formed a chunk at a time (one GEMM per step) and then measured together:
@@ -482,7 +504,7 @@ def _curve_norms(J, t0, blocks, tol, max_iter, krylov):
         groups.setdefault(sl.stop - sl.start, []).append(name)
     # Step Jacobians are used as they are unless their Frobenius norm is far from 1: then they
     # are divided by a power of two close to it (exact).
-    j_exp = _frobenius_exponents(J[t0:].reshape(K, -1))
+    j_exp = _frobenius_exponents(J[t0:].reshape(K, -1), j_sq)
     # The rows of P(t0, 1), scaled: a start vector whose Rayleigh quotient is not tiny.
     first = np.ldexp(J[t0], -int(j_exp[0]))
     j_exp[np.abs(j_exp) <= limit // 4] = 0
@@ -854,10 +876,14 @@ def anchor_curve(
     krylov: Lanczos steps per restart (>= 2).
     BLAS runs single-threaded while the curve is computed (see :func:`single_threaded_blas`).
     """
-    J = _as_jacobian_stack(J)
+    J = _as_jacobian_stack(J, check_finite=False)
     T = J.shape[0]
     if isinstance(t0, bool) or not isinstance(t0, (int, np.integer)) or not 0 <= t0 <= T - 1:
         raise ValueError(f"anchor t0 must be an integer in 0..{T - 1} (T = {T}), got {t0!r}")
+    # The rows' sums of squares serve both the finite check and the curve's scaling.
+    sq = _row_sum_squares(J.reshape(T, -1))
+    if not np.isfinite(sq).all():
+        _require_finite(J)
     if not tol > 0.0:
         raise ValueError(f"tol must be > 0, got {tol}")
     if int(max_iter) < 1:
@@ -867,7 +893,7 @@ def anchor_curve(
     slices = _block_slices(blocks, J.shape[1])
     with single_threaded_blas():
         spec, fro, block_norms = _curve_norms(
-            J, int(t0), slices, tol, int(max_iter), int(krylov)
+            J, int(t0), slices, tol, int(max_iter), int(krylov), sq[int(t0):]
         )
     return ProductNorms(
         t0=int(t0),

@@ -649,3 +649,38 @@ def test_finite_check_takes_huge_finite_jacobians_and_rejects_nan_inf(dtype):
         bad[2, 1, 3] = bad_value
         with pytest.raises(ValueError, match=r"J\[2\]"):
             _as_jacobian_stack(bad)
+
+
+def test_closed_form_2x2_eigenpair_matches_eigh():
+    rng = np.random.default_rng(11)
+    m = 500
+    for scale in (1.0, 1e-150, 1e150):
+        a, d = rng.random(m) * scale, rng.random(m) * scale
+        b = rng.standard_normal(m) * scale * rng.choice([1.0, 1e-9, 0.0], m)
+        a[:5], d[:5], b[:5] = scale, scale, 0.0  # multiples of I
+        lam, y = products._top_eigenpair_2x2(a, d, b)
+        T = np.stack([np.stack([a, b], -1), np.stack([b, d], -1)], -2)
+        ref, vecs = np.linalg.eigh(T)
+        np.testing.assert_allclose(lam, ref[:, -1], rtol=1e-14, atol=0)
+        np.testing.assert_allclose(np.linalg.norm(y, axis=1), 1.0, rtol=1e-15)
+        residual = np.einsum("mij,mj->mi", T, y) - lam[:, None] * y
+        assert np.abs(residual).max() <= 1e-14 * scale
+        distinct = np.abs(ref[:, 1] - ref[:, 0]) > 1e-6 * scale
+        np.testing.assert_allclose(np.abs(y[distinct, 1]), np.abs(vecs[distinct, 1, -1]), atol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("where", [0, 3, 7])
+def test_non_finite_jacobians_are_rejected_with_the_step(bad, where):
+    J = random_stack(8, 4, seed=2)
+    J[where, 1, 2] = bad
+    for call in (lambda: anchor_curve(J, 2), lambda: norm_map(J)):
+        with pytest.raises(ValueError, match=rf"finite, found NaN or inf in J\[{where}\]"):
+            call()
+
+
+def test_huge_finite_jacobians_whose_sums_overflow_are_accepted():
+    J = np.tile(1e200 * np.eye(4), (6, 1, 1))  # Σ entries² overflows float64; the entries do not
+    curve = anchor_curve(J, 0)
+    np.testing.assert_allclose(curve.log10_spectral, 200.0 * curve.k, rtol=0, atol=1e-9)
+    assert norm_map(J).complete
