@@ -684,3 +684,22 @@ def test_huge_finite_jacobians_whose_sums_overflow_are_accepted():
     curve = anchor_curve(J, 0)
     np.testing.assert_allclose(curve.log10_spectral, 200.0 * curve.k, rtol=0, atol=1e-9)
     assert norm_map(J).complete
+
+
+def test_a_later_first_test_only_skips_tests():
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((6, 12, 12))
+    fro_sq = np.einsum("mij,mij->m", X, X)
+    exact = np.linalg.norm(X, 2, axis=(1, 2))
+    for first_test in (1, 2, 4, 6):
+        V = np.tile(np.ones(12) / np.sqrt(12), (6, 1))
+        sigma, work = products._lanczos_batch(X, V, fro_sq, 1e-10, 100, 8, first_test)
+        assert work >= min(first_test, 8) * 6  # no item stopped before the first test
+        np.testing.assert_allclose(sigma, exact, rtol=1e-5)
+
+
+def test_first_test_hint_follows_the_previous_chunk():
+    assert products._first_test({}, None) == 1
+    assert products._first_test({None: 4.0}, None) == 4
+    assert products._first_test({None: 2.0, 64: 6.0}, 64) == 4
+    assert products._first_test({None: 11.25}, None) == 10
