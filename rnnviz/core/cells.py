@@ -104,9 +104,11 @@ def _split(a: np.ndarray, parts: int) -> list[np.ndarray]:
 # ----------------------------------------------------------------------------------------------
 # Cells. Each has: step(w, act, xp, state) -> (state, cache)
 #                  step_backward(w, act, cache, d_state) -> (d_state_prev, d_xp, d_hp)
-#                  step_jacobian(w, act, cache, b, w_in) -> (ds_t/ds_{t-1}, ds_t/dx_t)
+#                  step_jacobian(w, act, cache, b, w_in, out=None) -> (ds_t/ds_{t-1}, ds_t/dx_t)
 #                      for batch element b of cache; cache arrays may carry leading axes (e.g. time,
-#                      with b = Ellipsis), which the Jacobians then carry too: (..., S, S), (..., S, I)
+#                      with b = Ellipsis), which the Jacobians then carry too: (..., S, S), (..., S, I);
+#                      ds_t/ds_{t-1} is written into ``out`` when given; ds_t/dx_t is None when
+#                      w_in is None (a first layer, whose input Jacobian nothing uses)
 # ``state`` and ``d_state`` are tuples in the order of NetConfig.state_names.
 # ``d_hp`` is the gradient w.r.t. the recurrent projection (before b_hh is folded in, which is the
 # same thing); recurrent_inputs() says which vector each block of W_hh multiplied.
@@ -149,9 +151,9 @@ class ElmanCell:
         return [(slice(0, H), cache_seq["h_prev"])]
 
     @staticmethod
-    def step_jacobian(w: LayerWeights, act: Activation, cache, b, w_in):
-        d = act.derivative(cache["pre"][b], cache["h"][b])
-        return d[..., None] * w.w_hh, d[..., None] * w_in
+    def step_jacobian(w: LayerWeights, act: Activation, cache, b, w_in, out=None):
+        d = act.derivative(cache["pre"][b], cache["h"][b])[..., None]
+        return np.multiply(d, w.w_hh, out=out), None if w_in is None else d * w_in
 
     @staticmethod
     def gate_values(cache_seq):
@@ -219,7 +221,7 @@ class LSTMCell:
     def recurrent_inputs(cache_seq, H):
         return [(slice(0, None), cache_seq["h_prev"])]
 
-    def step_jacobian(self, w: LayerWeights, act: Activation, cache, b, w_in):
+    def step_jacobian(self, w: LayerWeights, act: Activation, cache, b, w_in, out=None):
         H = w.hidden
         i, f, g, o = (cache[k][b] for k in "ifgo")
         c, c_prev, phic = cache["c"][b], cache["c_prev"][b], cache["phic"][b]
@@ -248,13 +250,13 @@ class LSTMCell:
         U = np.stack([np.stack(mix_h, axis=-1), np.stack(mix_c, axis=-1)], axis=-3)
         U = U.reshape(U.shape[:-3] + (2 * H, len(rows)))
         lead = i.shape[:-1]
-        jac = np.empty(lead + (2 * H, 2 * H), dtype=w.w_hh.dtype)
+        jac = np.empty(lead + (2 * H, 2 * H), dtype=w.w_hh.dtype) if out is None else out
         jac[..., :H] = _row_mix(U, w.w_hh, H)
         jac[..., H:] = 0
         diag = np.arange(H)
         jac[..., diag, H + diag] = kappa * dc_dc
         jac[..., H + diag, H + diag] = dc_dc
-        jx = _row_mix(U, w_in, H)
+        jx = None if w_in is None else _row_mix(U, w_in, H)
         return jac, jx
 
     def gate_values(self, cache_seq):
@@ -321,24 +323,29 @@ class GRUCell:
             return [(slice(0, None), cache_seq["h_prev"])]
         return [(slice(0, 2 * H), cache_seq["h_prev"]), (slice(2 * H, None), cache_seq["rh"])]
 
-    def step_jacobian(self, w: LayerWeights, act: Activation, cache, b, w_in):
+    def step_jacobian(self, w: LayerWeights, act: Activation, cache, b, w_in, out=None):
         H = w.hidden
         r, z, n, h_prev = cache["r"][b], cache["z"][b], cache["n"][b], cache["h_prev"][b]
         sr, sz = r * (1 - r), z * (1 - z)
         dn = act.derivative(cache["pn"][b], n)
         Wr, Wz, Wn = w.w_hh[:H], w.w_hh[H:2 * H], w.w_hh[2 * H:]
-        Ir, Iz, In = w_in[:H], w_in[H:2 * H], w_in[2 * H:]
         if self.reset_after:
             hn = cache["hn"][b]
             dpn_dh = r[..., None] * Wn + (hn * sr)[..., None] * Wr
-            dpn_dx = In + (hn * sr)[..., None] * Ir
         else:
             dpn_dh = Wn * r[..., None, :] + Wn @ ((h_prev * sr)[..., None] * Wr)
-            dpn_dx = In + Wn @ ((h_prev * sr)[..., None] * Ir)
         a_n, a_z = (1 - z) * dn, (h_prev - n) * sz
-        jac = a_n[..., None] * dpn_dh + a_z[..., None] * Wz
+        jac = np.multiply(a_n[..., None], dpn_dh, out=out)
+        jac += a_z[..., None] * Wz
         diag = np.arange(H)
         jac[..., diag, diag] += z
+        if w_in is None:
+            return jac, None
+        Ir, Iz, In = w_in[:H], w_in[H:2 * H], w_in[2 * H:]
+        if self.reset_after:
+            dpn_dx = In + (hn * sr)[..., None] * Ir
+        else:
+            dpn_dx = In + Wn @ ((h_prev * sr)[..., None] * Ir)
         jx = a_n[..., None] * dpn_dx + a_z[..., None] * Iz
         return jac, jx
 

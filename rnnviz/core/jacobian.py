@@ -50,8 +50,9 @@ def step_jacobians(params: dict, net: NetConfig, trace: Trace, batch_index: int 
     J = np.empty((T, S, S), dtype=dtype) if L == 1 else np.zeros((T, S, S), dtype=dtype)
     b = batch_index
     lts = [trace.layers[layer][direction] for layer in range(L)]
-    # columns of W_ih that read this direction's half of the layer below
-    w_in = [lt.weights.w_ih if layer == 0 else
+    # columns of W_ih that read this direction's half of the layer below (none for the first layer:
+    # its input Jacobian is not needed)
+    w_in = [None if layer == 0 else
             lt.weights.w_ih[:, direction * H:(direction + 1) * H] for layer, lt in enumerate(lts)]
     # Many steps per call (the caches are (T, B, ...) arrays; the Jacobians come out (n, Sl, ·)),
     # in chunks of steps small enough that the temporaries stay in cache.
@@ -62,6 +63,9 @@ def step_jacobians(params: dict, net: NetConfig, trace: Trace, batch_index: int 
         hi = min(T, lo + chunk)
         for layer, lt in enumerate(lts):
             cache = {k: v[lo:hi] for k, v in caches[layer].items()}
+            if L == 1:  # written in place: no second pass over the chunk
+                cell.step_jacobian(lt.weights, trace.activation, cache, Ellipsis, None, out=J[lo:hi])
+                continue
             jss, jsx = cell.step_jacobian(lt.weights, trace.activation, cache, Ellipsis, w_in[layer])
             rows = slice(layer * Sl, (layer + 1) * Sl)
             J[lo:hi, rows, rows] = jss

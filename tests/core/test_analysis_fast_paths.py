@@ -68,6 +68,13 @@ def test_step_jacobian_over_time_equals_per_step():
                                   1 % x.shape[1], lt.weights.w_ih)
             np.testing.assert_allclose(all_steps[0][t], one[0], rtol=1e-13, atol=1e-15)
             np.testing.assert_allclose(all_steps[1][t], one[1], rtol=1e-13, atol=1e-15)
+        # Written into a given array, and without the input Jacobian when w_in is None.
+        out = np.full_like(all_steps[0], np.nan)
+        into, jx = c.step_jacobian(lt.weights, trace.activation, {k: v[:, 1 % x.shape[1]]
+                                                                  for k, v in lt.cache.items()},
+                                   Ellipsis, None, out=out)
+        assert into is out and jx is None
+        np.testing.assert_array_equal(out, all_steps[0])
 
 
 @pytest.mark.parametrize("cfg", [
