@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
                                QProgressBar, QPushButton, QScrollArea, QSlider, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
+from rnnviz.app.plots.axis import cached_axes
 from rnnviz.app.plots.base import NORMAL_STYLE, PALETTE, PRESENTATION_STYLE, restyle_plot
 from rnnviz.core.config import CELLS, ConfigError
 from rnnviz.lm.data import load_corpus
@@ -311,7 +312,7 @@ class TrainerPanel(QWidget):
 
         # ---- plots
         self.plots = pg.GraphicsLayoutWidget()
-        self.loss_plot = self.plots.addPlot(row=0, col=0, title="Loss per token (nats)")
+        self.loss_plot = self.plots.addPlot(row=0, col=0, axisItems=cached_axes(), title="Loss per token (nats)")
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.addLegend(offset=(-10, 10))
         self.train_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[0], width=1), name="train (batch)")
@@ -322,7 +323,7 @@ class TrainerPanel(QWidget):
                                              label="ln V", labelOpts={"position": 0.05})
         self.baseline_line.setVisible(False)
         self.loss_plot.addItem(self.baseline_line)
-        self.grad_plot = self.plots.addPlot(row=0, col=1, title="Gradient norm")
+        self.grad_plot = self.plots.addPlot(row=0, col=1, axisItems=cached_axes(), title="Gradient norm")
         self.grad_plot.setLabel("bottom", "step")
         self.grad_plot.setLogMode(y=True)
         self.grad_plot.addLegend(offset=(-10, 10))
@@ -331,13 +332,13 @@ class TrainerPanel(QWidget):
         self.grad_before_curve = self.grad_plot.plot(pen=pg.mkPen(PALETTE[3], width=1), name="before clipping")
         self.clip_scatter = self.grad_plot.plot(pen=None, symbol="x", symbolSize=7, symbolPen=PALETTE[1],
                                                 name="clipped")
-        self.flow_plot = self.plots.addPlot(row=1, col=0, title="Gradient flow on real text")
+        self.flow_plot = self.plots.addPlot(row=1, col=0, axisItems=cached_axes(), title="Gradient flow on real text")
         self.flow_plot.setLabel("bottom", "distance k (steps back)")
         self.flow_plot.setLabel("left", "log10 norm")
         self.flow_plot.addLegend(offset=(-10, 10))
         self.flow_grad_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[0], width=2), name="‖∂L_τ/∂h_{τ−k}‖")
         self.flow_jac_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[1], width=2), name="‖∂s_k/∂s_0‖₂")
-        self.bars_plot = self.plots.addPlot(row=1, col=1, title="Next-token distribution")
+        self.bars_plot = self.plots.addPlot(row=1, col=1, axisItems=cached_axes(), title="Next-token distribution")
         self.bars_plot.setLabel("left", "probability")
         self.bars_plot.getAxis("left").enableAutoSIPrefix(False)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=PALETTE[0])

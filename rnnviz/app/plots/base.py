@@ -13,6 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from rnnviz.app.plots.axis import CachedColorBarItem, cached_axes
+
 #: Colour-blind safe palette (Okabe-Ito) used by every panel, in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 
@@ -91,7 +93,7 @@ class Heatmap:
         plot.getViewBox().setBackgroundColor(QColor("#d9d9d9"))
         self.fixed_levels = levels
         self.symmetric = symmetric
-        self.colorbar = pg.ColorBarItem(values=levels or (0.0, 1.0), colorMap=pg.colormap.get(colormap),
+        self.colorbar = CachedColorBarItem(values=levels or (0.0, 1.0), colorMap=pg.colormap.get(colormap),
                                         label=label, interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=plot)
         self.values: np.ndarray | None = None
@@ -187,6 +189,7 @@ class PlotPanel(QWidget):
 
         ``left_axis_chars``: width of the left axis in units of the font size (room for tick labels).
         """
+        kwargs.setdefault("axisItems", cached_axes())
         plot = self.graphics.addPlot(row=row, col=col, **kwargs)
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.left_axis_chars = left_axis_chars
