@@ -584,14 +584,15 @@ def _curve_norms(J, t0, blocks, tol, max_iter, krylov, j_sq):
 
 
 def _first_test(hint: Mapping, key) -> int:
-    """First convergence test for a chunk of the anchor curve: consecutive chunks need about as
-    many Lanczos steps per product (steady state: 4), so tests that the previous chunk shows would
-    fail are skipped; one test point earlier than it needed is kept (products vary)."""
+    """First convergence test for a batch of products that is much like the previous one (the
+    anchor curve's next chunk; a map chunk's products one step longer), which needed ``hint[key]``
+    Lanczos steps per product: tests that would fail are skipped; one test point earlier than it
+    needed is kept (products vary)."""
     steps = hint.get(key)
     if steps is None:
         return 1
     need = int(math.ceil(steps - 1e-9))
-    return need if need <= 4 else need - 2
+    return {1: 1, 2: 1, 3: 2, 4: 2}.get(need, need - 2)
 
 
 # --------------------------------------------------------------------------- the engine
@@ -604,7 +605,7 @@ class _Chunk:
     X <- X Jᵀ with X seen as (count*S, S), and keeps every product contiguous for the norms.
     """
 
-    __slots__ = ("X", "V", "block_V", "exp2", "rows", "lo", "count")
+    __slots__ = ("X", "V", "block_V", "exp2", "rows", "lo", "count", "hint")
 
     def __init__(self, capacity, size, dtype, block_sizes: dict[str, int]):
         self.X = np.empty((capacity, size, size), dtype=dtype)
@@ -614,6 +615,9 @@ class _Chunk:
         self.rows = np.zeros(capacity, dtype=np.int64)  # row of the map (index into starts)
         self.lo = 0
         self.count = 0
+        # Lanczos steps per product at the previous step (None = state, else block name):
+        # the same products one step longer need about as many (see _first_test).
+        self.hint: dict[str | None, float] = {}
 
 
 class _ProductEngine:
@@ -662,6 +666,7 @@ class _ProductEngine:
                 self.capacity, self.S, self.dtype, self.block_sizes
             )
             chunk.lo = chunk.count = 0
+            chunk.hint.clear()
             self.chunks.append(chunk)
         chunk = self.chunks[-1]
         j = chunk.count
@@ -730,8 +735,10 @@ class _ProductEngine:
         its = 0
         if self.spectral:
             sigma, its = _lanczos_iteration(
-                X, chunk.V[lo:hi], fro_sq, self.tol, self.max_iter, self.krylov
+                X, chunk.V[lo:hi], fro_sq, self.tol, self.max_iter, self.krylov,
+                _first_test(chunk.hint, None),
             )
+            chunk.hint[None] = its / m
         rows = chunk.rows[lo:hi]
         cols = e - self.starts[rows]
         shift = chunk.exp2[lo:hi] * LOG10_2
@@ -746,8 +753,10 @@ class _ProductEngine:
                 fro_map[rows, cols] = 0.5 * np.log10(fb) + shift
                 if self.spectral:
                     sb, its_b = _lanczos_iteration(
-                        Xb, chunk.block_V[name][lo:hi], fb, self.tol, self.max_iter, self.krylov
+                        Xb, chunk.block_V[name][lo:hi], fb, self.tol, self.max_iter, self.krylov,
+                        _first_test(chunk.hint, name),
                     )
+                    chunk.hint[name] = its_b / m
                     its += its_b
                     spec_map[rows, cols] = np.log10(sb) + shift
         # Keep the stored products in [2**-L, 2**L] (exact power-of-two rescaling).

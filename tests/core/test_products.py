@@ -699,7 +699,9 @@ def test_a_later_first_test_only_skips_tests():
 
 
 def test_first_test_hint_follows_the_previous_chunk():
+    # one point of the test schedule (1, 2, 4, 6, 8) before the steps the last batch needed
     assert products._first_test({}, None) == 1
-    assert products._first_test({None: 4.0}, None) == 4
+    assert products._first_test({None: 2.0}, None) == 1
+    assert products._first_test({None: 4.0}, None) == 2
     assert products._first_test({None: 2.0, 64: 6.0}, 64) == 4
     assert products._first_test({None: 11.25}, None) == 10
