@@ -325,7 +325,11 @@ class TrainerPanel(QWidget):
         self.loss_plot.addItem(self.baseline_line)
         self.grad_plot = self.plots.addPlot(row=0, col=1, axisItems=cached_axes(), title="Gradient norm")
         self.grad_plot.setLabel("bottom", "step")
+        self.grad_plot.setLabel("left", "‖∂L/∂θ‖₂")
         self.grad_plot.setLogMode(y=True)
+        # Before the first step: decades 0.01 … 100 (the default one decade crowds minor labels).
+        self.grad_plot.setYRange(-2, 2, padding=0)
+        self.grad_plot.enableAutoRange(y=True)
         self.grad_plot.addLegend(offset=(-10, 10))
         # "after" first and thick, "before" thin on top: where they differ, clipping acted
         self.grad_after_curve = self.grad_plot.plot(pen=pg.mkPen(PALETTE[2], width=3), name="after clipping")
