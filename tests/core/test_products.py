@@ -693,7 +693,7 @@ def test_a_later_first_test_only_skips_tests():
     exact = np.linalg.norm(X, 2, axis=(1, 2))
     for first_test in (1, 2, 4, 6):
         V = np.tile(np.ones(12) / np.sqrt(12), (6, 1))
-        sigma, work = products._lanczos_batch(X, V, fro_sq, 1e-10, 100, 8, first_test)
+        sigma, work = products._lanczos_iteration(X, V, fro_sq, 1e-10, 100, 8, first_test)
         assert work >= min(first_test, 8) * 6  # no item stopped before the first test
         np.testing.assert_allclose(sigma, exact, rtol=1e-5)
 
@@ -705,3 +705,26 @@ def test_first_test_hint_follows_the_previous_chunk():
     assert products._first_test({None: 4.0}, None) == 2
     assert products._first_test({None: 2.0, 64: 6.0}, 64) == 4
     assert products._first_test({None: 11.25}, None) == 10
+
+
+def test_an_item_done_early_keeps_its_result_while_neighbours_restart():
+    # Items 0 and 2 have clustered top singular values and need many short restart cycles;
+    # item 1 starts on its exact top singular vector.  Restarting item 1 from that converged
+    # vector would divide rounding noise by a rounding-level β; it must keep its first result.
+    rng = np.random.default_rng(12)
+    S = 10
+    X = np.empty((3, S, S))
+    for j in range(3):
+        s = np.geomspace(1.0, 0.2, S)
+        if j != 1:
+            s[1] = 1.0 - 1e-4
+        X[j] = random_orthogonal(rng, S) @ np.diag(s) @ random_orthogonal(rng, S)
+    V = np.tile(np.ones(S) / np.sqrt(S), (3, 1))
+    V[1] = np.linalg.svd(X[1])[0][:, 0]  # X = Pᵀ: P's top right singular vector
+    fro_sq = np.einsum("mij,mij->m", X, X)
+    sigma, work = products._lanczos_iteration(X, V, fro_sq, 1e-13, 5000, 2)
+    exact = np.linalg.norm(X, 2, axis=(1, 2))
+    assert work > 3 * 2 * 3  # the neighbours did restart
+    assert sigma[1] <= exact[1] * (1 + 1e-14)
+    np.testing.assert_allclose(sigma[1], exact[1], rtol=1e-12)
+    np.testing.assert_allclose(np.abs(V[1] @ np.linalg.svd(X[1])[0][:, 0]), 1.0, rtol=1e-10)
