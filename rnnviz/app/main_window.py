@@ -598,6 +598,8 @@ class MainWindow(QMainWindow):
         self.trainer.set_presentation(self.presentation_mode)
         self.equations.set_font_size(PRESENTATION_FONT_PT + 2 if on else 11)
         self.controls_dock.setMinimumWidth(470 if on else 300)
+        # Engine timings mean nothing to a lecture hall; at 720p their room is the key hint's.
+        self.compute_label.setVisible(not on)
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         # At lecture font sizes six plots do not fit one screen: start on one plot, large, and
         # go back to the previous view on leaving.
@@ -606,7 +608,7 @@ class MainWindow(QMainWindow):
             if self.focused_plot is None:
                 self.focus_plot(PRESENTATION_FIRST_PLOT)
         if on:
-            self.statusBar().showMessage("Alt+1…6: one plot · Esc: all · F11: leave", 10000)
+            self.statusBar().showMessage("F11: leave · Alt+1…6: one plot · Esc: all", 10000)
         elif was_on and self.focused_plot != self._focus_before_presentation:
             self.focus_plot(self._focus_before_presentation)
         if full_screen:

@@ -158,12 +158,18 @@ def test_presentation_mode_enlarges_fonts_and_lines(make_window, wait_results):
     wait_results(window)
     decay = window.panel_by_name["decay"]
     normal_width = decay.curves["spectral"].opts["pen"].widthF()
+    window.show()
+    assert window.compute_label.isVisible()
     window.set_presentation_mode(True, full_screen=False)
     assert decay.curves["spectral"].opts["pen"].widthF() > 2 * normal_width
     assert window.font().pointSize() >= 16
     assert window.presentation_action.isChecked()
+    # the engine timings make room for the key hint, which starts with how to leave
+    assert not window.compute_label.isVisible()
+    assert window.statusBar().currentMessage().startswith("F11: leave")
     window.set_presentation_mode(False, full_screen=False)
     assert decay.curves["spectral"].opts["pen"].widthF() == normal_width
+    assert window.compute_label.isVisible()
 
 
 def test_gradient_check_runs_off_thread_and_reports(make_window, wait_results, qtbot):
