@@ -81,11 +81,16 @@ class ComputeController(QObject):
 
     Signals:
         fast_shown(int): job id whose FastResult the plots now hold.
+        before_repaint(int): right after fast_shown (and every map_shown): views may bring their
+            ranges up to date now, so that the repaint that follows is the only one.
+        fast_painted(int): the window has repainted after that FastResult.
         map_shown(int, bool): job id and completeness of the map the plots now hold.
         gradcheck_done(object): the GradcheckReport of the newest gradient check.
     """
 
     fast_shown = Signal(int)
+    before_repaint = Signal(int)
+    fast_painted = Signal(int)
     map_shown = Signal(int, bool)
     gradcheck_done = Signal(object)
     gradcheck_failed = Signal(str)
@@ -169,10 +174,11 @@ class ComputeController(QObject):
             self.shown_job_id = job_id
             self.state.set_fast_result(fast)
             self.fast_shown.emit(job_id)
+            self.before_repaint.emit(job_id)
             drawn = self._drawn.pop(job_id, None)
             if drawn is not None:
                 # after the repaint the new data queued (a zero timer runs after posted events)
-                QTimer.singleShot(0, drawn.set)
+                QTimer.singleShot(0, lambda: self._painted(job_id, drawn))
         if self._pending_map is not None:
             job_id, map_result = self._pending_map
             self._pending_map = None
@@ -181,8 +187,13 @@ class ComputeController(QObject):
                     self.last_map_seconds = time.perf_counter() - self._job_started[job_id]
                 self.state.set_map_result(map_result)
                 self.map_shown.emit(job_id, bool(map_result.complete))
+                self.before_repaint.emit(job_id)
         if self.runner.current_job_id(EXPLORE_LANE) is None and self._pending_fast is None:
             self.state.set_busy(False)
+
+    def _painted(self, job_id: int, drawn: threading.Event) -> None:
+        drawn.set()
+        self.fast_painted.emit(job_id)
 
     def _on_finished(self, lane: str, job_id: int, result) -> None:
         if lane == GRADCHECK_LANE:

@@ -352,6 +352,7 @@ class MainWindow(QMainWindow):
         state.message.connect(self.show_error)
         state.config_changed.connect(self._on_computing)
         state.busy_changed.connect(self._on_busy_changed)
+        self.compute.before_repaint.connect(self._settle_panels)
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
             lambda message: self.gradcheck_label.setText("gradient check: error"))
@@ -372,6 +373,11 @@ class MainWindow(QMainWindow):
         if self.map_progress.maximum() != 100:
             self.map_progress.setRange(0, 100)
         self.map_progress.setValue(0)
+
+    def _settle_panels(self, _job_id: int) -> None:
+        """View ranges up to date before the repaint, so that each panel paints once."""
+        for panel in self.panels:
+            panel.settle()
 
     def _on_computing(self, _config=None) -> None:
         """A computation started: an indeterminate bar if the cheap plots take longer than

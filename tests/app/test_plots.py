@@ -223,3 +223,37 @@ def test_trainer_follows_presentation_mode_and_takes_the_width(make_window, wait
     window.tabs.setCurrentWidget(window.explorer)
     assert window.controls_dock.toggleViewAction().isChecked()
     assert window.equations_dock.toggleViewAction().isChecked()
+
+
+def test_each_panel_paints_once_per_new_result(make_window, wait_results, qtbot):
+    from PySide6.QtCore import QEvent, QObject
+
+    from rnnviz.core.analysis import run_fast
+
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    wait_results(window)
+
+    class PaintCounter(QObject):
+        def __init__(self):
+            super().__init__()
+            self.count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt naming)
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    counters = {}
+    for name in ("decay", "bptt", "spectrum"):
+        counters[name] = PaintCounter()
+        window.panel_by_name[name].graphics.viewport().installEventFilter(counters[name])
+    fast = run_fast(window.state.config.replace(radius=1.37))
+    # what ComputeController does with a new FastResult
+    window.state.set_fast_result(fast)
+    window.compute.before_repaint.emit(0)
+    qtbot.wait(200)
+    # pyqtgraph would auto-range during the first paint and paint again: views settle first
+    assert {name: counter.count for name, counter in counters.items()} == {
+        "decay": 1, "bptt": 1, "spectrum": 1}

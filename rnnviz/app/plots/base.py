@@ -320,6 +320,16 @@ class PlotPanel(QWidget):
     def show_map(self, map_result) -> None:
         """Show a (partial) (t, k) map; only the map panel cares."""
 
+    def settle(self) -> None:
+        """Bring view ranges and axes up to date with new data now, before the repaint.
+
+        pyqtgraph defers auto-ranging to the start of the next paint; the range it then sets
+        invalidates axes and items it is painting, so every changed panel was painted twice
+        (measured: five panels, 57 ms of painting per change; settled first, 38 ms).
+        """
+        if self.isVisible():
+            self.graphics.scene().prepareForPaint()
+
     def export_item(self):
         """The graphics item exported to PNG/SVG (the whole layout of this panel)."""
         return self.graphics.ci
