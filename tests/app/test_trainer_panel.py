@@ -209,3 +209,30 @@ def test_pause_resume_sample_and_stop(make_panel, qtbot):
     panel.reset()
     panel.redraw()
     assert panel.train_curve.getData()[0] is None or len(panel.train_curve.getData()[0]) == 0
+
+
+def test_redraw_ranges_the_views_before_the_repaint(make_panel, qtbot):
+    # pyqtgraph would auto-range at the start of the next paint and then paint again
+    events = _fake_events()
+
+    def fake_train(config, data, should_stop):
+        yield from events
+
+    panel = make_panel(train_factory=fake_train, corpus_loader=lambda *a, **k: None)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.redraw_timer.stop()
+    assert panel.start()
+    qtbot.waitUntil(lambda: not panel.running, timeout=5000)
+    panel.redraw_timer.stop()
+    panel.redraw()
+    qtbot.wait(50)  # painted with the first three steps
+    late = events[2]
+    panel.events.append(TrainEvent(**{**late.__dict__, "step": 40, "train_loss": 9.0, "train_loss_avg": 9.0,
+                                      "grad_norm": 500.0, "grad_norm_clipped": 5.0, "valid_loss": None}))
+    panel._dirty = True
+    panel.redraw()  # no event processing between this and the checks
+    (x0, x1), (y0, y1) = panel.loss_plot.vb.viewRange()
+    assert x1 >= 40 and y1 >= 9.0
+    (_, _), (g0, g1) = panel.grad_plot.vb.viewRange()  # log10 of 1 … 500
+    assert g1 >= math.log10(500.0)

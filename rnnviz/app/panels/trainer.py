@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
                                QSplitter, QVBoxLayout, QWidget)
 
 from rnnviz.app.plots.axis import cached_axes
-from rnnviz.app.plots.base import NORMAL_STYLE, PALETTE, PRESENTATION_STYLE, restyle_plot
+from rnnviz.app.plots.base import NORMAL_STYLE, PALETTE, PRESENTATION_STYLE, restyle_plot, settle_views
 from rnnviz.core.config import CELLS, ConfigError
 from rnnviz.lm.data import load_corpus
 from rnnviz.lm.model import LanguageModel
@@ -715,3 +715,4 @@ class TrainerPanel(QWidget):
             self.progress.setFormat(
                 f"{100 * last.progress:.1f}% · epoch {last.epoch}/{last.epochs} · step {last.step}"
                 f" · {last.tokens_per_s:,.0f} tok/s · ETA {eta_text}{state}{paused}")
+        settle_views(self.plots)  # one repaint per redraw, not two (see settle_views)

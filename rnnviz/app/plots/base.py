@@ -76,6 +76,18 @@ def _relaxed_update_min(label, height: int) -> None:
     label.updateGeometry()
 
 
+def settle_views(graphics: pg.GraphicsView) -> None:
+    """Auto-range the views of a visible graphics widget now, not at the start of its next paint.
+
+    pyqtgraph defers auto-ranging to the start of the next paint; the range it then sets
+    invalidates axes and items while they are being painted, so a widget with new data was
+    painted twice (measured on the explorer's five panels: 57 ms of painting per change;
+    settled first, 38 ms).
+    """
+    if graphics.isVisible():
+        graphics.scene().prepareForPaint()
+
+
 class Heatmap:
     """An ImageItem placed in data coordinates, with an optional colour bar and hover look-up.
 
@@ -321,14 +333,8 @@ class PlotPanel(QWidget):
         """Show a (partial) (t, k) map; only the map panel cares."""
 
     def settle(self) -> None:
-        """Bring view ranges and axes up to date with new data now, before the repaint.
-
-        pyqtgraph defers auto-ranging to the start of the next paint; the range it then sets
-        invalidates axes and items it is painting, so every changed panel was painted twice
-        (measured: five panels, 57 ms of painting per change; settled first, 38 ms).
-        """
-        if self.isVisible():
-            self.graphics.scene().prepareForPaint()
+        """Bring view ranges and axes up to date with new data now, before the repaint."""
+        settle_views(self.graphics)
 
     def export_item(self):
         """The graphics item exported to PNG/SVG (the whole layout of this panel)."""
