@@ -178,7 +178,7 @@ class ComputeController(QObject):
             drawn = self._drawn.pop(job_id, None)
             if drawn is not None:
                 # after the repaint the new data queued (a zero timer runs after posted events)
-                QTimer.singleShot(0, lambda: self._painted(job_id, drawn))
+                QTimer.singleShot(0, self, lambda: self._painted(job_id, drawn))  # dropped with self
         if self._pending_map is not None:
             job_id, map_result = self._pending_map
             self._pending_map = None
