@@ -278,11 +278,23 @@ def _total_dh(carry_h, dh_seen, t):
     return dh
 
 
+def _tanh_grad(y, out):
+    """out = 1 − y² (tanh' from its output), written in place."""
+    np.multiply(y, y, out=out)
+    np.subtract(1, out, out=out)
+    return out
+
+
+def _sigmoid_grad(s, out):
+    """out = s (1 − s) (σ' from its output), written in place."""
+    np.subtract(1, s, out=out)
+    out *= s
+    return out
+
+
 def _rnn_backward(new, w_hh_t, fm, carry, dh_seen, order):
     h = fm["h"]
-    d_pre = new("d_pre", h.shape, h.dtype)
-    np.multiply(h, h, out=d_pre)              # φ' = 1 − h², for every step at once
-    np.subtract(1, d_pre, out=d_pre)
+    d_pre = _tanh_grad(h, new("d_pre", h.shape, h.dtype))  # φ' for every step at once
     (dh_carry,) = carry
     for t in order:
         dh = _total_dh(dh_carry, dh_seen, t)
@@ -308,20 +320,15 @@ def _lstm_backward(new, w_hh_t, fm, carry, dh_seen, order):
     d_pre = new("d_pre", (T, 4 * H, B), dtype)
     kappa = new("kappa", (T, H, B), dtype)
     di, df, dg, do = d_pre[:, :H], d_pre[:, H:2 * H], d_pre[:, 2 * H:3 * H], d_pre[:, 3 * H:]
-    np.subtract(1, i, out=di)
-    di *= i
+    _sigmoid_grad(i, di)
     di *= g
-    np.subtract(1, f, out=df)
-    df *= f
+    _sigmoid_grad(f, df)
     df *= c_prev
-    np.multiply(g, g, out=dg)
-    np.subtract(1, dg, out=dg)
+    _tanh_grad(g, dg)
     dg *= i
-    np.subtract(1, o, out=do)
-    do *= o
+    _sigmoid_grad(o, do)
     do *= phic
-    np.multiply(phic, phic, out=kappa)
-    np.subtract(1, kappa, out=kappa)
+    _tanh_grad(phic, kappa)
     kappa *= o
     by_dc = d_pre[:, :3 * H].reshape(T, 3, H, B)   # the i, f, g blocks scale with dc_t
     dh_carry, dc = carry
@@ -350,15 +357,13 @@ def _gru_backward(new, w_hh_t, fm, carry, dh_seen, order):
     d_xp = new("d_pre", (T, 3 * H, B), dtype)
     d_hp = new("d_rec", (T, 3 * H, B), dtype)
     dr, dz, dn = d_xp[:, :H], d_xp[:, H:2 * H], d_xp[:, 2 * H:]
-    np.multiply(n, n, out=dn)
-    np.subtract(1, dn, out=dn)
+    _tanh_grad(n, dn)
     np.subtract(1, z, out=dz)
     dn *= dz
     np.subtract(h_prev, n, out=dr)             # dr as scratch for (h_prev − n)
     dz *= dr
     dz *= z
-    np.subtract(1, r, out=dr)
-    dr *= r
+    _sigmoid_grad(r, dr)
     dr *= hn
     dr *= dn
     d_hp[:, :2 * H] = d_xp[:, :2 * H]

@@ -791,6 +791,16 @@ class _ProductEngine:
         )
 
 
+def _check_iteration(tol, max_iter, krylov) -> None:
+    """ValueError unless tol > 0, max_iter >= 1 and krylov >= 2 (the Lanczos settings)."""
+    if not tol > 0.0:
+        raise ValueError(f"tol must be > 0, got {tol}")
+    if int(max_iter) < 1:
+        raise ValueError(f"max_iter must be >= 1, got {max_iter}")
+    if int(krylov) < 2:
+        raise ValueError(f"krylov must be >= 2, got {krylov}")
+
+
 def _make_engine(
     J, starts, max_k, blocks, tol, max_iter, chunk_blocks, krylov=8
 ) -> _ProductEngine:
@@ -803,12 +813,7 @@ def _make_engine(
     if max_k < 1:
         raise ValueError(f"max_k must be >= 1, got {max_k}")
     max_k = min(max_k, T - int(starts[0]))
-    if not tol > 0.0:
-        raise ValueError(f"tol must be > 0, got {tol}")
-    if int(max_iter) < 1:
-        raise ValueError(f"max_iter must be >= 1, got {max_iter}")
-    if int(krylov) < 2:
-        raise ValueError(f"krylov must be >= 2, got {krylov}")
+    _check_iteration(tol, max_iter, krylov)
     return _ProductEngine(
         J, starts, max_k, _block_slices(blocks, S), tol, max_iter, chunk_blocks, krylov
     )
@@ -915,12 +920,7 @@ def anchor_curve(
     sq = _row_sum_squares(J.reshape(T, -1))
     if not np.isfinite(sq).all():
         _require_finite(J)
-    if not tol > 0.0:
-        raise ValueError(f"tol must be > 0, got {tol}")
-    if int(max_iter) < 1:
-        raise ValueError(f"max_iter must be >= 1, got {max_iter}")
-    if int(krylov) < 2:
-        raise ValueError(f"krylov must be >= 2, got {krylov}")
+    _check_iteration(tol, max_iter, krylov)
     slices = _block_slices(blocks, J.shape[1])
     with single_threaded_blas():
         spec, fro, block_norms = _curve_norms(

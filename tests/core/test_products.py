@@ -29,6 +29,17 @@ def random_stack(T, S, seed=0, scale=1.0, dtype=np.float64):
     return (scale * rng.standard_normal((T, S, S)) / np.sqrt(S)).astype(dtype)
 
 
+def dead_unit_stack(T, S, seed):
+    """Relu-like Jacobians: each step keeps the rows of 3 random alive units, the rest are zero."""
+    rng = np.random.default_rng(seed)
+    J = np.empty((T, S, S))
+    for t in range(T):
+        mask = np.zeros(S)
+        mask[rng.choice(S, 3, replace=False)] = 1.0
+        J[t] = mask[:, None] * rng.standard_normal((S, S))
+    return J
+
+
 def random_orthogonal(rng, S):
     q, r = np.linalg.qr(rng.standard_normal((S, S)))
     return q * np.sign(np.diagonal(r))
@@ -218,13 +229,8 @@ def test_zero_products_give_minus_infinity_without_warnings():
 def test_dead_units_turn_the_warm_start_into_a_null_vector():
     # Relu-like Jacobians whose alive units change: the right singular vector of one product
     # can lie in the null space of the next one.  The estimate must recover.
-    rng = np.random.default_rng(7)
     S, T = 8, 10
-    J = np.empty((T, S, S))
-    for t in range(T):
-        mask = np.zeros(S)
-        mask[rng.choice(S, 3, replace=False)] = 1.0
-        J[t] = mask[:, None] * rng.standard_normal((S, S))
+    J = dead_unit_stack(T, S, seed=7)
     J[1] = np.diag([1.0] + [0.0] * (S - 1)) @ J[1]
     J[2] = np.diag([0.0] + [1.0] * (S - 1)) @ J[2]
     spec, fro = explicit_norms(J, 0)
@@ -305,13 +311,8 @@ def test_anchor_curve_blocks_of_different_sizes_and_overlapping_blocks(small_cur
 
 
 def test_anchor_curve_chunks_with_zero_products_and_dead_units(small_curve_chunks):
-    rng = np.random.default_rng(22)
     S, T = 8, 14
-    J = np.empty((T, S, S))
-    for t in range(T):
-        mask = np.zeros(S)
-        mask[rng.choice(S, 3, replace=False)] = 1.0
-        J[t] = mask[:, None] * rng.standard_normal((S, S))
+    J = dead_unit_stack(T, S, seed=22)
     small_curve_chunks(S)
     curve = anchor_curve(J, 0, blocks={"a": slice(0, 4)}, tol=1e-10)
     spec, _ = explicit_norms(J, 0)
