@@ -46,7 +46,8 @@ group of equally sized blocks, warm-started from the previous chunk's last top R
 The full (t0, k) map (:func:`norm_map`) is the hot path: all running products that end at the same
 step are stored side by side and extended with one large GEMM per step, chunk by chunk so that the
 norms and the Lanczos steps run on data that is still in cache.  Chunks are shared out over worker
-threads that each run single-threaded BLAS (see :func:`single_threaded_blas`).
+threads that each run single-threaded BLAS (see :func:`single_threaded_blas`), or, for larger
+maps, over worker processes that run the same engine on whole chunks (:mod:`.mapprocs`).
 
 Float32 input is computed in float32 (the convergence tolerance is then at least ~6e-6); log
 scales and norms are accumulated in float64.
@@ -55,12 +56,13 @@ scales and norms are accumulated in float64.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -79,6 +81,8 @@ __all__ = [
     "pascanu_bound",
     "rho_line",
 ]
+
+_log = logging.getLogger(__name__)
 
 LOG10_2 = float(np.log10(2.0))
 
@@ -869,13 +873,19 @@ def _default_workers() -> int:
 
 def _run_steps(engine, should_stop, interval: float, workers: int | None) -> Iterator[int]:
     """Apply every step of ``engine``; yield the number of steps done after each ~``interval``
-    seconds of work and at the end (BLAS is single-threaded only while steps run)."""
+    seconds of work and at the end (BLAS is single-threaded only while steps run).
+
+    No intermediate yield comes when the rest is expected to take less than half an interval
+    (from the work done so far, counted in product extensions): a snapshot just before the
+    complete map shows nothing new, and drawing it would compete with the last steps.
+    """
     workers = _default_workers() if workers is None else int(workers)
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     pool = ThreadPoolExecutor(workers - 1) if workers > 1 else None
     try:
         e = engine.first_step
+        began = time.perf_counter()
         while e <= engine.last_step:
             with single_threaded_blas():
                 start = time.perf_counter()
@@ -884,12 +894,134 @@ def _run_steps(engine, should_stop, interval: float, workers: int | None) -> Ite
                         raise Cancelled("Jacobian products cancelled")
                     engine.step(e, pool, workers)
                     e += 1
-                    if time.perf_counter() - start >= interval:
+                    now = time.perf_counter()
+                    if now - start >= interval and not _nearly_done(engine, now - began, interval):
                         break
             yield e
     finally:
         if pool is not None:
             pool.shutdown(wait=True)
+
+
+# Worker processes (see mapprocs) pay off from about this much work (2·S³ per product
+# extension); a map this size waits for the pool to start rather than run in threads.
+_PROCESS_MIN_FLOPS = 1e9
+_PROCESS_WAIT_FLOPS = 3e10
+# Larger Jacobian stacks stay in threads (copying them to the shared file is not worth it).
+_PROCESS_MAX_BYTES = 512 << 20
+# How often a worker process publishes its part of the map (seconds).
+_PUBLISH_S = 0.02
+
+
+def _want_processes(engine, workers: int, processes: bool | None) -> bool:
+    """Whether to run ``engine``'s map in worker processes (see :mod:`.mapprocs`)."""
+    from . import mapprocs
+
+    if processes is False or workers < 2 or len(engine.starts) <= engine.capacity:
+        return False
+    if engine.J.nbytes > _PROCESS_MAX_BYTES:
+        return False  # the Jacobians are copied to a shared file first
+    if processes:
+        return mapprocs.wait_ready(workers)
+    flops = 2.0 * engine.S ** 3 * engine.total_work
+    if flops < _PROCESS_MIN_FLOPS:
+        return False
+    if mapprocs.ready(workers):
+        return True
+    if flops >= _PROCESS_WAIT_FLOPS:
+        return mapprocs.wait_ready(workers)
+    mapprocs.get_pool(workers)  # starts in the background: the next map can use it
+    return False
+
+
+def _process_steps(engine, workers: int, interval: float, should_stop) -> Iterator[int]:
+    """:func:`_run_steps` with the work done by worker processes; the engine's maps are filled
+    from theirs (at every yield and at the end)."""
+    from . import mapprocs
+
+    pool = mapprocs.get_pool(workers)
+    if pool is None:
+        raise mapprocs.BrokenProcessPool("no worker pool")
+    shares = mapprocs.share_rows(engine.starts, engine.T, engine.max_k, engine.capacity, workers)
+    run = mapprocs.SharedRun(engine.J, engine.starts, engine.max_k, list(engine.blocks), len(shares))
+    control = run.control
+
+    def collect() -> int:
+        steps = min(int(control[1 + 2 * w]) for w in range(len(shares)))
+        engine.work_done = int(sum(int(control[2 + 2 * w]) for w in range(len(shares))))
+        engine.log10_spectral[...] = run.maps["spectral"]
+        engine.log10_frobenius[...] = run.maps["frobenius"]
+        for name, (spec, fro) in engine.block_maps.items():
+            spec[...] = run.maps[f"{name}.spectral"]
+            fro[...] = run.maps[f"{name}.frobenius"]
+        return steps
+
+    try:
+        for w, rows in enumerate(shares):
+            control[1 + 2 * w] = engine.starts[rows[0]]
+        futures = [
+            pool.submit(mapprocs.run_part, str(run.path), w, rows, engine.max_k, engine.blocks,
+                        engine.tol, engine.max_iter, engine.capacity, engine.krylov,
+                        engine.spectral, _PUBLISH_S)
+            for w, rows in enumerate(shares)
+        ]
+        try:
+            began = last = time.perf_counter()
+            while True:
+                _, pending = wait(futures, timeout=0.01, return_when=FIRST_EXCEPTION)
+                for f in futures:
+                    if f.done() and f.exception() is not None:
+                        raise f.exception()
+                if not pending:
+                    break
+                if should_stop is not None and should_stop():
+                    raise Cancelled("Jacobian products cancelled")
+                now = time.perf_counter()
+                if now - last >= interval:
+                    steps = collect()
+                    if steps <= engine.last_step and not _nearly_done(engine, now - began, interval):
+                        yield steps
+                        last = time.perf_counter()
+        except BaseException:
+            control[0] = 1  # the workers stop at their next step
+            wait(futures)
+            raise
+        engine.iterations += sum(f.result() for f in futures)
+        collect()
+        engine.work_done = engine.total_work
+        yield engine.last_step + 1
+    finally:
+        run.close()
+
+
+def _map_steps(engine, should_stop, interval: float, workers: int | None,
+               processes: bool | None) -> Iterator[int]:
+    """The engine's steps in worker processes when that pays (and works), else in threads."""
+    from . import mapprocs
+
+    workers = _default_workers() if workers is None else int(workers)
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    if _want_processes(engine, workers, processes):
+        try:
+            yield from _process_steps(engine, workers, interval, should_stop)
+            return
+        except mapprocs.BrokenProcessPool as exc:  # a worker died: threads from the start
+            mapprocs.discard_pool(str(exc) or "a worker process ended abruptly")
+            engine.work_done = 0
+        except OSError as exc:  # the shared files could not be written (disk full, ...)
+            _log.warning("the map runs in threads: shared files failed: %s", exc)
+            engine.work_done = 0
+    yield from _run_steps(engine, should_stop, interval, workers)
+
+
+def _nearly_done(engine, elapsed: float, interval: float) -> bool:
+    """True when the engine's remaining work, at the rate so far, takes < interval / 2."""
+    done = engine.work_done
+    if done <= 0:
+        return False
+    rest = max(engine.total_work - done, 0)
+    return elapsed * rest / done < 0.5 * interval
 
 
 # --------------------------------------------------------------------------- public API
@@ -949,19 +1081,21 @@ def iter_norm_map(
     workers: int | None = None,
     interval: float = 0.05,
     should_stop: Callable[[], bool] | None = None,
+    processes: bool | None = None,
 ) -> Iterator[NormMap]:
     """Compute the (t0, k) map progressively, yielding snapshots.
 
     Yields a :class:`NormMap` copy about every ``interval`` seconds of work (products that end at
     the steps reached so far are filled in, the rest is NaN) and always a final complete one.
-    ``should_stop()`` is checked every step; when it returns True, :class:`Cancelled` is raised.
-    Arguments as for :func:`norm_map`.
+    ``should_stop()`` is checked every step (every 10 ms with worker processes); when it returns
+    True, :class:`Cancelled` is raised.  No snapshot comes when the rest is expected to take less
+    than half an interval.  Arguments as for :func:`norm_map`.
     """
     engine = _make_engine(
         _as_jacobian_stack(J), starts, max_k, blocks, tol, max_iter, chunk_blocks, krylov
     )
     engine.spectral = bool(spectral)
-    for steps_done in _run_steps(engine, should_stop, interval, workers):
+    for steps_done in _map_steps(engine, should_stop, interval, workers, processes):
         if steps_done <= engine.last_step:
             yield engine.snapshot(steps_done, copy=True)
     yield engine.snapshot(engine.T, copy=False)
@@ -981,6 +1115,7 @@ def norm_map(
     workers: int | None = None,
     progress: Callable[[float], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    processes: bool | None = None,
 ) -> NormMap:
     """log10 spectral and Frobenius norms of P(t0, k) for every anchor t0 and k.
 
@@ -992,8 +1127,14 @@ def norm_map(
         (1e-4) is looser than the anchor curve's: a map is an image over many decades.
     spectral: False computes Frobenius norms only (the spectral arrays stay NaN): pure GEMM speed.
     chunk_blocks: products per cache chunk (default: ~1 MB worth).
-    workers: threads that share the chunks, each with single-threaded BLAS (default: as many as
-        BLAS threads were configured); BLAS is limited to one thread while the map runs.
+    workers: threads or processes that share the chunks, each with single-threaded BLAS
+        (default: as many as BLAS threads were configured); BLAS is limited to one thread while
+        the map runs.
+    processes: True runs the workers as processes (:mod:`rnnviz.core.mapprocs`: no shared
+        interpreter lock; ~1/3 faster on the explorer's default map), False as threads, None
+        (default) as processes for maps of >= 1 GFLOP once the process pool is up (a map of
+        >= 30 GFLOP waits for it to start; a smaller one starts it and runs in threads).  The
+        numbers are the same either way.
     progress(fraction): called at most ~20 times per second, and with 1.0 at the end.
     should_stop(): checked every step; True raises :class:`Cancelled`.
     Returns a NormMap whose arrays are (len(starts), max_k), i.e. (T, T) indexed [t0, k-1] with
@@ -1007,7 +1148,7 @@ def norm_map(
     )
     engine.spectral = bool(spectral)
     total = max(engine.total_work, 1)
-    for steps_done in _run_steps(engine, should_stop, 0.05, workers):
+    for steps_done in _map_steps(engine, should_stop, 0.05, workers, processes):
         if progress is not None and steps_done <= engine.last_step:
             progress(engine.work_done / total)  # at most ~20 times per second
     if progress is not None:

@@ -729,3 +729,23 @@ def test_an_item_done_early_keeps_its_result_while_neighbours_restart():
     assert sigma[1] <= exact[1] * (1 + 1e-14)
     np.testing.assert_allclose(sigma[1], exact[1], rtol=1e-12)
     np.testing.assert_allclose(np.abs(V[1] @ np.linalg.svd(X[1])[0][:, 0]), 1.0, rtol=1e-10)
+
+
+def test_no_snapshot_comes_just_before_the_end(monkeypatch):
+    """A snapshot is skipped when the rest of the map, at the rate so far, takes < interval/2."""
+    clock = [0.0]
+    monkeypatch.setattr(products.time, "perf_counter", lambda: clock[0])
+
+    class Engine:  # ten equal steps of 0.1 s each
+        first_step, last_step, total_work, work_done = 0, 9, 10, 0
+
+        def step(self, e, pool, workers):
+            clock[0] += 0.1
+            self.work_done += 1
+
+    # After 9 of 10 steps the last one is expected to take 0.1 s < 0.25/2: no snapshot at 9.
+    assert list(products._run_steps(Engine(), None, 0.25, 1)) == [3, 6, 10]
+    # A longer rest is not skipped: with interval 0.15 every ~2 steps come, up to 8 (rest 0.2 s).
+    assert list(products._run_steps(Engine(), None, 0.15, 1)) == [2, 4, 6, 8, 10]
+    # interval 0 keeps every step (a rest is never shorter than 0).
+    assert list(products._run_steps(Engine(), None, 0.0, 1)) == list(range(1, 11))

@@ -1,0 +1,203 @@
+"""The (t0, k) map on worker processes.
+
+The map's steps are many NumPy calls on small arrays; in threads they take turns on the
+interpreter lock (measured on the explorer's default LSTM: two threads gave 1.4x one thread, and
+the window's own painting competes for the same lock).  Processes have no shared lock: the
+anchors are shared out over a small pool of worker processes, each running the same
+:class:`~rnnviz.core.products._ProductEngine` on its share with one BLAS thread.  The Jacobians,
+the result maps and a control block (cancel flag, each worker's progress) live in memory-mapped
+``.npy`` files in a private temporary directory, so the parent can show partial maps while the
+workers compute and nothing large is pickled.  Each worker's anchors form whole chunks of
+consecutive anchors, exactly the chunks the single-process engine forms, so the numbers are
+bit-for-bit those of the threaded engine.
+
+The pool is started once per process (``spawn``: safe beside Qt's threads) and kept; creating it
+costs a few hundred ms, so :func:`products.norm_map` uses it for a small map only once it is up
+(:func:`ready`) and starts it in the background meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_state: dict = {"pool": None, "workers": 0, "started": [], "broken": False}
+_worker_limits: list = []  # keeps the worker's BLAS thread limit alive
+
+
+def _init_worker() -> None:
+    """Worker start-up: one BLAS thread (the processes are the parallelism)."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        _worker_limits.append(threadpool_limits(limits=1, user_api="blas"))
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        pass
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def get_pool(workers: int) -> ProcessPoolExecutor | None:
+    """The shared pool with ``workers`` processes (started now if needed); None if processes
+    cannot be used here (then the caller computes in threads)."""
+    with _lock:
+        if _state["broken"]:
+            return None
+        pool = _state["pool"]
+        if pool is not None and _state["workers"] >= workers:
+            return pool
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+            )
+            # One task per worker starts all of them now (the pool starts processes on demand).
+            started = [pool.submit(_pid) for _ in range(workers)]
+        except (OSError, RuntimeError, ValueError) as exc:  # no processes in this sandbox
+            log.warning("worker processes unavailable, the map runs in threads: %s", exc)
+            _state["broken"] = True
+            return None
+        _state.update(pool=pool, workers=workers, started=started)
+        return pool
+
+
+def ready(workers: int) -> bool:
+    """True when the pool has ``workers`` processes up and running."""
+    with _lock:
+        if _state["pool"] is None or _state["workers"] < workers or _state["broken"]:
+            return False
+        started = list(_state["started"])
+    return all(f.done() and not f.cancelled() and f.exception() is None for f in started)
+
+
+def wait_ready(workers: int, timeout: float = 30.0) -> bool:
+    """Start the pool if needed and wait until its processes run; False if they cannot."""
+    if get_pool(workers) is None:
+        return False
+    with _lock:
+        started = list(_state["started"])
+    done, _ = wait(started, timeout=timeout)
+    if len(done) < len(started) or any(f.exception() is not None for f in done):
+        discard_pool("the worker processes did not start")
+        return False
+    return True
+
+
+def discard_pool(reason: str) -> None:
+    """Drop a pool that failed (a worker died); the next map starts a new one, or, after a
+    second failure, computes in threads."""
+    with _lock:
+        pool = _state["pool"]
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        log.warning("map worker pool discarded: %s", reason)
+        _state["broken"] = _state.get("failures", 0) >= 1
+        _state["failures"] = _state.get("failures", 0) + 1
+        _state.update(pool=None, workers=0, started=[])
+
+
+def share_rows(starts: np.ndarray, T: int, max_k: int, capacity: int, workers: int) -> list[np.ndarray]:
+    """Indices of ``starts`` per worker: whole chunks of ``capacity`` consecutive anchors (the
+    engine's own chunks), each given to the worker with the least work so far (products to
+    extend), so the longest rows are spread out."""
+    n = len(starts)
+    work = np.minimum(max_k, T - starts)
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for c0 in range(0, n, capacity):
+        w = min(range(workers), key=load.__getitem__)
+        shares[w].extend(range(c0, min(n, c0 + capacity)))
+        load[w] += int(work[c0 : c0 + capacity].sum())
+    return [np.asarray(s, dtype=np.int64) for s in shares if s]
+
+
+class SharedRun:
+    """The files one map run shares with its workers (removed by :meth:`close`)."""
+
+    def __init__(self, J: np.ndarray, starts: np.ndarray, max_k: int, block_names, workers: int):
+        self._dir = tempfile.TemporaryDirectory(prefix="rnnviz-map-")
+        self.path = Path(self._dir.name)
+        jm = np.lib.format.open_memmap(self.path / "J.npy", mode="w+", dtype=J.dtype, shape=J.shape)
+        jm[...] = J
+        jm.flush()
+        del jm
+        np.save(self.path / "starts.npy", starts)
+        shape = (len(starts), max_k)
+        self.maps = {}
+        for name in ["spectral", "frobenius"] + [f"{b}.{kind}" for b in block_names
+                                                   for kind in ("spectral", "frobenius")]:
+            arr = np.lib.format.open_memmap(self.path / f"{name}.npy", mode="w+",
+                                            dtype=np.float64, shape=shape)
+            arr[...] = np.nan
+            self.maps[name] = arr
+        # [0]: cancel flag; [1 + 2w]: next step of worker w; [2 + 2w]: its products done.
+        self.control = np.lib.format.open_memmap(self.path / "control.npy", mode="w+",
+                                                 dtype=np.int64, shape=(1 + 2 * workers,))
+        self.control[...] = 0
+
+    def close(self) -> None:
+        self.maps.clear()
+        self.control = None
+        self._dir.cleanup()
+
+
+def run_part(path: str, w: int, rows: np.ndarray, max_k: int, blocks: dict, tol: float,
+             max_iter: int, chunk_blocks, krylov: int, spectral: bool, publish_s: float) -> int:
+    """Worker task: the map rows ``rows`` (indices into the shared starts), published into the
+    shared maps every ``publish_s`` seconds and at the end.  Returns product-iterations done,
+    or -1 when the run was cancelled."""
+    from .products import _make_engine
+
+    base = Path(path)
+    J = np.load(base / "J.npy", mmap_mode="r")
+    starts = np.load(base / "starts.npy")
+    control = np.load(base / "control.npy", mmap_mode="r+")
+    names = ["spectral", "frobenius"] + [f"{b}.{kind}" for b in blocks
+                                         for kind in ("spectral", "frobenius")]
+    maps = {name: np.load(base / f"{name}.npy", mmap_mode="r+") for name in names}
+    engine = _make_engine(J, starts[rows], max_k, blocks, tol, max_iter, chunk_blocks, krylov)
+    engine.spectral = spectral
+    mk = engine.max_k
+
+    def publish(e: int) -> None:
+        maps["spectral"][rows, :mk] = engine.log10_spectral
+        maps["frobenius"][rows, :mk] = engine.log10_frobenius
+        for name, (spec, fro) in engine.block_maps.items():
+            maps[f"{name}.spectral"][rows, :mk] = spec
+            maps[f"{name}.frobenius"][rows, :mk] = fro
+        control[2 + 2 * w] = engine.work_done
+        control[1 + 2 * w] = e  # after the data: the parent reads progress, then data
+
+    e = engine.first_step
+    last = time.perf_counter()
+    while e <= engine.last_step:
+        if control[0]:
+            return -1
+        engine.step(e, None, 1)
+        e += 1
+        now = time.perf_counter()
+        if now - last >= publish_s or e > engine.last_step:
+            publish(e)
+            last = now
+    return engine.iterations
+
+
+__all__ = ["BrokenProcessPool", "SharedRun", "discard_pool", "get_pool", "ready", "run_part",
+           "share_rows", "wait_ready"]

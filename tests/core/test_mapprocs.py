@@ -1,0 +1,128 @@
+"""The (t0, k) map on worker processes: same numbers as in threads, progress, cancel, fallback."""
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnnviz.core import mapprocs, products
+from rnnviz.core.products import Cancelled, iter_norm_map, norm_map
+
+
+def lstm_like_stack(T, S, seed):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((T, S, S)) / np.sqrt(S)
+
+
+def leftover_runs() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("rnnviz-map-*")}
+
+
+@pytest.fixture(scope="module")
+def pool():
+    if not mapprocs.wait_ready(2):
+        pytest.fail("worker processes could not be started on this machine")
+    return mapprocs.get_pool(2)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_processes_give_the_threaded_engines_numbers_bit_for_bit(pool, dtype):
+    J = lstm_like_stack(30, 8, seed=1).astype(dtype)
+    blocks = {"hidden": slice(0, 4), "cell": slice(4, 8)}
+    before = leftover_runs()
+    for kwargs in ({}, {"starts": [0, 3, 4, 9, 17, 20, 21, 29], "max_k": 7}):
+        threads = norm_map(J, blocks=blocks, chunk_blocks=3, processes=False, **kwargs)
+        procs = norm_map(J, blocks=blocks, chunk_blocks=3, processes=True, **kwargs)
+        for a, b in [(threads.log10_spectral, procs.log10_spectral),
+                     (threads.log10_frobenius, procs.log10_frobenius)] + [
+                (threads.blocks[n][i], procs.blocks[n][i]) for n in blocks for i in (0, 1)]:
+            np.testing.assert_array_equal(a, b)
+        assert np.isfinite(procs.log10_spectral).sum() == np.isfinite(threads.log10_spectral).sum() > 0
+    assert leftover_runs() == before  # the shared files are removed
+
+
+def test_progressive_snapshots_from_processes_end_with_the_full_map(pool, monkeypatch):
+    monkeypatch.setattr(products, "_PUBLISH_S", 0.0)
+    J = lstm_like_stack(60, 24, seed=2)
+    snaps = list(iter_norm_map(J, chunk_blocks=4, interval=0.0, processes=True))
+    assert snaps[-1].complete and all(not s.complete for s in snaps[:-1])
+    steps = [s.steps_done for s in snaps]
+    assert steps == sorted(steps)
+    for s in snaps[:-1]:
+        # Every product that ends at a step the snapshot claims is there.
+        rows, cols = np.nonzero(~np.isnan(norm_map(J, processes=False).log10_frobenius))
+        ends = s.starts[rows] + cols + 1
+        covered = ~np.isnan(s.log10_frobenius[rows, cols])
+        assert covered[ends <= s.steps_done].all()
+    final = norm_map(J, chunk_blocks=4, processes=False)
+    np.testing.assert_array_equal(snaps[-1].log10_spectral, final.log10_spectral)
+
+
+def test_cancel_stops_the_workers_and_removes_the_files(pool):
+    J = lstm_like_stack(120, 48, seed=3)
+    before = leftover_runs()
+    calls = []
+
+    def should_stop():
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(Cancelled):
+        norm_map(J, chunk_blocks=2, processes=True, should_stop=should_stop)
+    assert leftover_runs() == before
+    # The pool is still usable afterwards.
+    small = lstm_like_stack(12, 5, seed=4)
+    np.testing.assert_array_equal(norm_map(small, chunk_blocks=2, processes=True).log10_spectral,
+                                  norm_map(small, chunk_blocks=2, processes=False).log10_spectral)
+
+
+def test_rows_are_shared_as_whole_chunks_with_balanced_work():
+    T, cap = 100, 8
+    starts = np.arange(T)
+    shares = mapprocs.share_rows(starts, T, T, cap, 2)
+    assert sorted(np.concatenate(shares).tolist()) == list(range(T))
+    for share in shares:
+        chunks = {int(r) // cap for r in share}
+        assert sum(min(cap, T - c * cap) for c in chunks) == len(share)  # whole chunks only
+    work = [int(np.minimum(T, T - starts[s]).sum()) for s in shares]
+    assert abs(work[0] - work[1]) <= cap * T  # within one chunk's work
+    assert abs(work[0] - work[1]) / sum(work) < 0.1
+
+
+def test_small_maps_stay_in_threads_and_large_ones_wait_for_the_pool(monkeypatch):
+    used = []
+    monkeypatch.setattr(mapprocs, "wait_ready", lambda n, timeout=30.0: used.append("wait") or True)
+    monkeypatch.setattr(mapprocs, "ready", lambda n: False)
+    monkeypatch.setattr(mapprocs, "get_pool", lambda n: used.append("start") or None)
+
+    def engine(T, S):
+        return products._make_engine(np.zeros((T, S, S)), None, None, None, 1e-4, 100, 2, 8)
+
+    assert not products._want_processes(engine(10, 4), 2, None)  # tiny: no pool at all
+    assert used == []
+    mid = engine(100, 128)  # ~21 GFLOP: runs in threads now, starts the pool for the next map
+    assert not products._want_processes(mid, 2, None) and used == ["start"]
+    big = engine(256, 256)
+    assert products._want_processes(big, 2, None) and used[-1] == "wait"
+    assert not products._want_processes(big, 1, None)  # one worker: nothing to share
+    assert not products._want_processes(big, 2, False)
+    monkeypatch.setattr(mapprocs, "ready", lambda n: True)
+    assert products._want_processes(mid, 2, None)
+
+
+def test_a_broken_pool_falls_back_to_threads_with_the_same_numbers(monkeypatch):
+    discarded = []
+
+    def broken(*args, **kwargs):
+        raise mapprocs.BrokenProcessPool("worker died")
+        yield  # pragma: no cover - a generator
+
+    monkeypatch.setattr(products, "_want_processes", lambda *a: True)
+    monkeypatch.setattr(products, "_process_steps", broken)
+    monkeypatch.setattr(mapprocs, "discard_pool", discarded.append)
+    J = lstm_like_stack(20, 6, seed=5)
+    result = norm_map(J, chunk_blocks=2)
+    assert discarded == ["worker died"]
+    np.testing.assert_array_equal(result.log10_spectral,
+                                  norm_map(J, chunk_blocks=2, processes=False).log10_spectral)
