@@ -15,6 +15,9 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     """The process's QApplication (created with rnnviz's organisation/application names if needed)."""
     app = QApplication.instance()
     if app is None:
+        from rnnviz.app.allocator import keep_freed_memory
+
+        keep_freed_memory()  # each recomputation reuses the last one's memory (see allocator)
         QCoreApplication.setOrganizationName(ORGANIZATION)
         QCoreApplication.setApplicationName(APPLICATION)
         app = QApplication(list(argv) if argv else ["rnnviz"])
