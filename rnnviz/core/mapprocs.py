@@ -54,6 +54,8 @@ def _pid() -> int:
 def get_pool(workers: int) -> ProcessPoolExecutor | None:
     """The shared pool with ``workers`` processes (started now if needed); None if processes
     cannot be used here (then the caller computes in threads)."""
+    if multiprocessing.parent_process() is not None:
+        return None  # inside a worker process (of this pool or a sweep's): no pools of pools
     with _lock:
         if _state["broken"]:
             return None

@@ -126,3 +126,11 @@ def test_a_broken_pool_falls_back_to_threads_with_the_same_numbers(monkeypatch):
     assert discarded == ["worker died"]
     np.testing.assert_array_equal(result.log10_spectral,
                                   norm_map(J, chunk_blocks=2, processes=False).log10_spectral)
+
+
+def _pool_inside_a_worker():
+    return mapprocs.get_pool(2) is None and not mapprocs.wait_ready(2)
+
+
+def test_a_worker_process_does_not_start_a_pool_of_its_own(pool):
+    assert pool.submit(_pool_inside_a_worker).result(timeout=60) is True
