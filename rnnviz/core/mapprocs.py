@@ -38,13 +38,24 @@ _worker_limits: list = []  # keeps the worker's BLAS thread limit alive
 
 
 def _init_worker() -> None:
-    """Worker start-up: one BLAS thread (the processes are the parallelism)."""
+    """Worker start-up: one BLAS thread (the processes are the parallelism), and a watchdog that
+    ends the worker when its parent process is gone (killed, crashed): an orphaned worker would
+    otherwise wait for work forever."""
     try:
         from threadpoolctl import threadpool_limits
 
         _worker_limits.append(threadpool_limits(limits=1, user_api="blas"))
     except ImportError:  # pragma: no cover - threadpoolctl is a dependency
         pass
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), name="rnnviz-parent-watch",
+                         daemon=True).start()
+
+
+def _exit_with(parent) -> None:
+    parent.join()  # returns when the parent process has ended
+    os._exit(0)
 
 
 def _pid() -> int:
@@ -133,8 +144,11 @@ def share_rows(starts: np.ndarray, T: int, max_k: int, capacity: int, workers: i
 class SharedRun:
     """The files one map run shares with its workers (removed by :meth:`close`)."""
 
+    PREFIX = "rnnviz-map-"
+
     def __init__(self, J: np.ndarray, starts: np.ndarray, max_k: int, block_names, workers: int):
-        self._dir = tempfile.TemporaryDirectory(prefix="rnnviz-map-")
+        _remove_orphaned_runs()
+        self._dir = tempfile.TemporaryDirectory(prefix=f"{self.PREFIX}{os.getpid()}-")
         self.path = Path(self._dir.name)
         jm = np.lib.format.open_memmap(self.path / "J.npy", mode="w+", dtype=J.dtype, shape=J.shape)
         jm[...] = J
@@ -158,6 +172,27 @@ class SharedRun:
         self.maps.clear()
         self.control = None
         self._dir.cleanup()
+
+
+def _remove_orphaned_runs(root: str | None = None) -> list[str]:
+    """Remove the shared files of runs whose process no longer exists (it was killed before it
+    could clean up); returns the directories removed."""
+    import shutil
+
+    removed = []
+    base = Path(root or tempfile.gettempdir())
+    for path in base.glob(f"{SharedRun.PREFIX}*"):
+        pid_text = path.name[len(SharedRun.PREFIX):].split("-", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(str(path))
+        except (PermissionError, OSError):
+            continue  # alive (another user's process) or unknowable: leave it
+    return removed
 
 
 def run_part(path: str, w: int, rows: np.ndarray, max_k: int, blocks: dict, tol: float,

@@ -134,3 +134,55 @@ def _pool_inside_a_worker():
 
 def test_a_worker_process_does_not_start_a_pool_of_its_own(pool):
     assert pool.submit(_pool_inside_a_worker).result(timeout=60) is True
+
+
+def test_files_of_a_killed_run_are_removed_and_live_ones_kept(tmp_path):
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead_pid = int(gone.stdout)
+    dead = tmp_path / f"{mapprocs.SharedRun.PREFIX}{dead_pid}-abc"
+    live = tmp_path / f"{mapprocs.SharedRun.PREFIX}{__import__('os').getppid()}-def"
+    other = tmp_path / "rnnviz-map-notapid"
+    for d in (dead, live, other):
+        d.mkdir()
+        (d / "J.npy").write_bytes(b"x")
+    removed = mapprocs._remove_orphaned_runs(str(tmp_path))
+    assert removed == [str(dead)]
+    assert not dead.exists() and live.exists() and other.exists()
+
+
+def test_a_worker_ends_when_its_parent_is_killed(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "from rnnviz.core import mapprocs\n"
+        "if __name__ == '__main__':\n"
+        "    assert mapprocs.wait_ready(2)\n"
+        "    import multiprocessing\n"
+        "    print(' '.join(str(p.pid) for p in multiprocessing.active_children()), flush=True)\n"
+        "    import time; time.sleep(60)\n"
+    ) % str(Path(__file__).resolve().parents[2])
+    path = tmp_path / "parent.py"
+    path.write_text(script)
+    proc = subprocess.Popen([sys.executable, str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        pids = [int(p) for p in proc.stdout.readline().split()]
+        assert len(pids) >= 2
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+    deadline = time.monotonic() + 20
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in pids if Path(f"/proc/{p}").exists()
+                 and "Z" not in Path(f"/proc/{p}/stat").read_text().split()[2]]
+    assert alive == [], f"orphaned workers still running: {alive}"
