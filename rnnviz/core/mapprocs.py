@@ -196,9 +196,11 @@ def _remove_orphaned_runs(root: str | None = None) -> list[str]:
 
 
 def run_part(path: str, w: int, rows: np.ndarray, max_k: int, blocks: dict, tol: float,
-             max_iter: int, chunk_blocks, krylov: int, spectral: bool, publish_s: float) -> int:
+             max_iter: int, chunk_blocks, krylov: int, spectral: bool, publish_s: float,
+             time_block: int = 1) -> int:
     """Worker task: the map rows ``rows`` (indices into the shared starts), published into the
-    shared maps every ``publish_s`` seconds and at the end.  Returns product-iterations done,
+    shared maps every ``publish_s`` seconds and at the end; ``time_block`` steps at a time
+    (:meth:`_ProductEngine.steps`).  Returns product-iterations done,
     or -1 when the run was cancelled."""
     from .products import _make_engine
 
@@ -227,8 +229,9 @@ def run_part(path: str, w: int, rows: np.ndarray, max_k: int, blocks: dict, tol:
     while e <= engine.last_step:
         if control[0]:
             return -1
-        engine.step(e, None, 1)
-        e += 1
+        n = min(time_block, engine.last_step - e + 1)
+        engine.steps(e, n)
+        e += n
         now = time.perf_counter()
         if now - last >= publish_s or e > engine.last_step:
             publish(e)

@@ -716,6 +716,56 @@ class _ProductEngine:
         self.work_done += sum(c.count - c.lo for c in live)
         self._retire(e)
 
+    def steps(self, e0: int, n: int) -> None:
+        """``step(e)`` for e = e0 .. e0 + n - 1 on one thread, the same numbers in another order:
+        every chunk that takes no new product meanwhile goes through all n steps while it is in
+        cache (its products are independent of the other chunks'); only the chunk that new
+        anchors join goes step by step.  The GEMMs then read their input from cache instead of
+        memory (measured: ~6-10 % more GEMM throughput for n = 2-4 on 512 KB products)."""
+        if n <= 1:
+            if n == 1:
+                self.step(e0)
+            return
+        scaled = []
+        for q in range(n):
+            Js = self.J[e0 + q]
+            a = int(_frobenius_exponents(Js.reshape(1, -1))[0])
+            if a != 0:
+                Js = np.ldexp(Js, -a)
+            scaled.append((Js, a))
+        if not self.spares:
+            self.spares.append(np.empty((self.capacity, self.S, self.S), dtype=self.dtype))
+        closed = [c for c in self.chunks if c.count == self.capacity]
+        its = work = 0
+        for chunk in closed:
+            for q, (Js, a) in enumerate(scaled):
+                if chunk.lo >= chunk.count:
+                    break
+                work += chunk.count - chunk.lo
+                its += self._advance([chunk], Js.T, a, e0 + q, 0)
+                self._retire_chunk(chunk, e0 + q)
+        closed_ids = {id(c) for c in closed}
+        for q, (Js, a) in enumerate(scaled):
+            e = e0 + q
+            if self.next_start < len(self.starts) and self.starts[self.next_start] == e:
+                self._open_chain(self.next_start, Js)
+                self.next_start += 1
+            for chunk in self.chunks:
+                if id(chunk) in closed_ids or chunk.lo >= chunk.count:
+                    continue
+                work += chunk.count - chunk.lo
+                its += self._advance([chunk], Js.T, a, e, 0)
+                self._retire_chunk(chunk, e)
+        self.iterations += its
+        self.work_done += work
+        while self.chunks and self.chunks[0].lo >= self.chunks[0].count:
+            self.free.append(self.chunks.pop(0))
+
+    def _retire_chunk(self, chunk: _Chunk, e: int) -> None:
+        """Close the chunk's products that reached max_k after step e (its oldest ones)."""
+        while chunk.lo < chunk.count and e - self.starts[chunk.rows[chunk.lo]] + 1 >= self.max_k:
+            chunk.lo += 1
+
     def _advance(self, chunks: list[_Chunk], JsT: np.ndarray, a: int, e: int, w: int) -> int:
         """GEMM, norms and rescaling for ``chunks``, using spare buffer ``w``."""
         S = self.S
@@ -777,8 +827,7 @@ class _ProductEngine:
         """Close products that reached max_k (always the oldest ones) and drop empty chunks."""
         while self.chunks:
             chunk = self.chunks[0]
-            while chunk.lo < chunk.count and e - self.starts[chunk.rows[chunk.lo]] + 1 >= self.max_k:
-                chunk.lo += 1
+            self._retire_chunk(chunk, e)
             if chunk.lo < chunk.count:
                 break
             self.free.append(self.chunks.pop(0))
@@ -909,6 +958,8 @@ _PROCESS_MIN_FLOPS = 1e9
 _PROCESS_WAIT_FLOPS = 3e10
 # Larger Jacobian stacks stay in threads (copying them to the shared file is not worth it).
 _PROCESS_MAX_BYTES = 512 << 20
+# Steps a worker process applies chunk by chunk (see _ProductEngine.steps).
+_TIME_BLOCK = 4
 # How often a worker process publishes its part of the map (seconds).
 _PUBLISH_S = 0.02
 
@@ -962,7 +1013,7 @@ def _process_steps(engine, workers: int, interval: float, should_stop) -> Iterat
         futures = [
             pool.submit(mapprocs.run_part, str(run.path), w, rows, engine.max_k, engine.blocks,
                         engine.tol, engine.max_iter, engine.capacity, engine.krylov,
-                        engine.spectral, _PUBLISH_S)
+                        engine.spectral, _PUBLISH_S, _TIME_BLOCK)
             for w, rows in enumerate(shares)
         ]
         try:

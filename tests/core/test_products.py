@@ -749,3 +749,33 @@ def test_no_snapshot_comes_just_before_the_end(monkeypatch):
     assert list(products._run_steps(Engine(), None, 0.15, 1)) == [2, 4, 6, 8, 10]
     # interval 0 keeps every step (a rest is never shorter than 0).
     assert list(products._run_steps(Engine(), None, 0.0, 1)) == list(range(1, 11))
+
+
+@pytest.mark.parametrize("block", [2, 3, 4, 7])
+def test_steps_chunk_by_chunk_give_the_same_map_as_step_by_step(block):
+    """engine.steps(e, n) reorders the work (chunk-major) without changing a single number."""
+    J = random_stack(29, 6, seed=21)
+    blocks = {"a": slice(0, 3), "b": slice(3, 6)}
+    for starts, max_k, cap in [(None, None, 3), ([0, 1, 2, 5, 6, 11, 12, 13, 20, 27], 9, 2),
+                               (list(range(3, 29)), 5, 4)]:
+        engines = []
+        for n in (1, block):
+            engine = products._make_engine(
+                products._as_jacobian_stack(J), starts, max_k, blocks, 1e-6, 100, cap, 8
+            )
+            e = engine.first_step
+            while e <= engine.last_step:
+                k = min(n, engine.last_step - e + 1)
+                engine.steps(e, k)
+                e += k
+            engines.append(engine)
+        one, many = engines
+        np.testing.assert_array_equal(one.log10_spectral, many.log10_spectral)
+        np.testing.assert_array_equal(one.log10_frobenius, many.log10_frobenius)
+        for name in blocks:
+            for i in (0, 1):
+                np.testing.assert_array_equal(one.block_maps[name][i], many.block_maps[name][i])
+        assert one.work_done == many.work_done == one.total_work
+        assert one.iterations == many.iterations
+        assert [(c.lo, c.count) for c in many.chunks] == [(c.lo, c.count) for c in one.chunks]
+        assert np.isfinite(many.log10_frobenius).sum() == one.total_work
