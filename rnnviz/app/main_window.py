@@ -370,6 +370,10 @@ class MainWindow(QMainWindow):
         self._awaiting_fast = False
         self._busy_timer.stop()
         self.compute_label.setText(f"plots {fast.seconds * 1000:.0f} ms · map …")
+        # QProgressBar.setValue repaints at once (~1.5 ms): after the plots have their data.
+        QTimer.singleShot(0, self, self._reset_map_progress)
+
+    def _reset_map_progress(self) -> None:
         if self.map_progress.maximum() != 100:
             self.map_progress.setRange(0, 100)
         self.map_progress.setValue(0)

@@ -257,3 +257,40 @@ def test_each_panel_paints_once_per_new_result(make_window, wait_results, qtbot)
     # pyqtgraph would auto-range during the first paint and paint again: views settle first
     assert {name: counter.count for name, counter in counters.items()} == {
         "decay": 1, "bptt": 1, "spectrum": 1}
+
+
+def test_titles_are_laid_out_only_when_they_change(make_window, wait_results, monkeypatch):
+    from rnnviz.app.plots import base
+
+    window = make_window()
+    wait_results(window)
+    panel = window.panel_by_name["decay"]
+    calls = []
+    real = base.set_plot_title
+    monkeypatch.setattr(base, "set_plot_title", lambda plot, title, *a, **k: (
+        calls.append(title), real(plot, title, *a, **k))[1])
+    current = panel.plot.titleLabel.text
+    panel.set_title(panel.plot, "Gradient decay from t₀ = 0")  # the title it already has
+    assert calls == [] and panel.plot.titleLabel.text == current
+    panel.set_title(panel.plot, "Gradient decay from t₀ = 7")
+    assert calls == ["Gradient decay from t₀ = 7"] and "t₀ = 7" in panel.plot.titleLabel.text
+    # A title set once is kept for presentation mode's restyling.
+    window.set_presentation_mode(True)
+    assert "t₀ = 7" in panel.plot.titleLabel.text
+    window.set_presentation_mode(False)
+
+
+def test_the_map_progress_restarts_at_zero_for_each_new_result(make_window, wait_results, qtbot):
+    window = make_window()
+    wait_results(window)
+    assert window.map_progress.value() == 100
+    seen = []
+    window.state.fast_result_changed.connect(lambda _fast: seen.append(window.map_progress.value()))
+    zero_before_map = []
+    window.state.map_result_changed.connect(
+        lambda _m: zero_before_map.append(window.map_progress.value()) if len(zero_before_map) == 0 else None)
+    window.state.update(seed=window.state.config.seed + 1)
+    wait_results(window)
+    assert seen  # the new plots came
+    qtbot.waitUntil(lambda: window.map_progress.value() == 100)
+    assert zero_before_map and zero_before_map[0] < 100  # reset before the new map reported
