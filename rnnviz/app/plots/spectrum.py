@@ -38,7 +38,7 @@ class SpectrumPanel(PlotPanel):
         # Singular values are sorted descending, so the bottom-left corner stays free.
         self.place_legend(self.singular_plot, "bottom-left")
         self.singular_plot.addLine(y=1.0, pen=pg.mkPen("#999999", width=1, style=Qt.PenStyle.DashLine))
-        self.eigen_items: list[pg.PlotDataItem] = []
+        self.eigen_items: list[pg.ScatterPlotItem] = []
         self.singular_items: list[pg.PlotDataItem] = []
         self.numbers = QLabel()
         self.numbers.setObjectName("spectrum_numbers")
@@ -88,8 +88,11 @@ class SpectrumPanel(PlotPanel):
         for index, block in enumerate(self.spectra):
             color = PALETTE[index % len(PALETTE)]
             symbol = SYMBOLS[(index // len(PALETTE)) % len(SYMBOLS)]
-            self.eigen_items.append(self.eigen_plot.plot(pen=None, symbol=symbol, symbolSize=6, symbolBrush=color,
-                                                         symbolPen=None, name=block.name))
+            # A bare scatter item: a PlotDataItem around it costs ~3x as much per update.
+            scatter = pg.ScatterPlotItem(symbol=symbol, size=6, brush=pg.mkBrush(color), pen=None,
+                                         name=block.name)
+            self.eigen_plot.addItem(scatter)
+            self.eigen_items.append(scatter)
             curve = self.singular_plot.plot(name=short_block_name(block))
             self.pen(curve, color)
             self.singular_items.append(curve)
