@@ -376,7 +376,8 @@ class MainWindow(QMainWindow):
     def _reset_map_progress(self) -> None:
         if self.map_progress.maximum() != 100:
             self.map_progress.setRange(0, 100)
-        self.map_progress.setValue(0)
+        if self.state.map_result is None:  # else the new map has reported its progress already
+            self.map_progress.setValue(0)
 
     def _settle_panels(self, _job_id: int) -> None:
         """View ranges up to date before the repaint, so that each panel paints once."""

@@ -294,3 +294,15 @@ def test_the_map_progress_restarts_at_zero_for_each_new_result(make_window, wait
     assert seen  # the new plots came
     qtbot.waitUntil(lambda: window.map_progress.value() == 100)
     assert zero_before_map and zero_before_map[0] < 100  # reset before the new map reported
+
+
+def test_a_map_that_comes_with_its_plots_keeps_its_progress(make_window, wait_results, qtbot):
+    """Plots and a complete map delivered in one redraw (a small map finished before the window
+    drew the plots): the bar ends full, not reset to 0 by the new plots."""
+    window = make_window()
+    wait_results(window)
+    fast, complete = window.state.fast_result, window.state.map_result
+    window.state.set_fast_result(fast)
+    window.state.set_map_result(complete)
+    qtbot.wait(20)  # the deferred reset runs
+    assert window.map_progress.value() == 100 and window.map_progress.maximum() == 100
