@@ -958,6 +958,8 @@ _PROCESS_MIN_FLOPS = 1e9
 _PROCESS_WAIT_FLOPS = 3e10
 # Larger Jacobian stacks stay in threads (copying them to the shared file is not worth it).
 _PROCESS_MAX_BYTES = 512 << 20
+# Worker processes by default (more only when asked for with workers=).
+_MAX_PROCESSES = 4
 # Steps a worker process applies chunk by chunk (see _ProductEngine.steps).
 _TIME_BLOCK = 4
 # How often a worker process publishes its part of the map (seconds).
@@ -1050,12 +1052,15 @@ def _map_steps(engine, should_stop, interval: float, workers: int | None,
     """The engine's steps in worker processes when that pays (and works), else in threads."""
     from . import mapprocs
 
+    chosen = workers is not None
     workers = _default_workers() if workers is None else int(workers)
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
-    if _want_processes(engine, workers, processes):
+    # Each worker process holds its own interpreter and NumPy (~60 MB): at most a few by default.
+    procs = workers if chosen else min(workers, _MAX_PROCESSES)
+    if _want_processes(engine, procs, processes):
         try:
-            yield from _process_steps(engine, workers, interval, should_stop)
+            yield from _process_steps(engine, procs, interval, should_stop)
             return
         except mapprocs.BrokenProcessPool as exc:  # a worker died: threads from the start
             mapprocs.discard_pool(str(exc) or "a worker process ended abruptly")
@@ -1183,9 +1188,9 @@ def norm_map(
         the map runs.
     processes: True runs the workers as processes (:mod:`rnnviz.core.mapprocs`: no shared
         interpreter lock; ~1/3 faster on the explorer's default map), False as threads, None
-        (default) as processes for maps of >= 1 GFLOP once the process pool is up (a map of
-        >= 30 GFLOP waits for it to start; a smaller one starts it and runs in threads).  The
-        numbers are the same either way.
+        (default) as processes (at most 4 unless ``workers`` is given) for maps of >= 1 GFLOP
+        once the process pool is up (a map of >= 30 GFLOP waits for it to start; a smaller one
+        starts it and runs in threads).  The numbers are the same either way.
     progress(fraction): called at most ~20 times per second, and with 1.0 at the end.
     should_stop(): checked every step; True raises :class:`Cancelled`.
     Returns a NormMap whose arrays are (len(starts), max_k), i.e. (T, T) indexed [t0, k-1] with

@@ -186,3 +186,13 @@ def test_a_worker_ends_when_its_parent_is_killed(tmp_path):
         alive = [p for p in pids if Path(f"/proc/{p}").exists()
                  and "Z" not in Path(f"/proc/{p}/stat").read_text().split()[2]]
     assert alive == [], f"orphaned workers still running: {alive}"
+
+
+def test_at_most_a_few_processes_unless_asked_for(monkeypatch):
+    asked = []
+    monkeypatch.setattr(products, "_default_workers", lambda: 16)
+    monkeypatch.setattr(products, "_want_processes", lambda engine, n, p: asked.append(n) or False)
+    J = lstm_like_stack(12, 5, seed=6)
+    norm_map(J)
+    norm_map(J, workers=6)
+    assert asked == [products._MAX_PROCESSES, 6]
