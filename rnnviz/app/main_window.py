@@ -26,6 +26,7 @@ from rnnviz.app.settings import Settings
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
+from rnnviz.core.products import prepare_map_workers
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         # explorer, a sweep, a training run and the compare pins may all be busy at once
         self.runner = JobRunner(self, max_threads=4)
         self.compute = ComputeController(self.state, self.runner, engine, parent=self)
+        prepare_map_workers()  # the map's worker processes start now, beside the first plots
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")

@@ -79,6 +79,7 @@ __all__ = [
     "lyapunov_exponents",
     "norm_map",
     "pascanu_bound",
+    "prepare_map_workers",
     "rho_line",
 ]
 
@@ -1069,6 +1070,16 @@ def _map_steps(engine, should_stop, interval: float, workers: int | None,
             _log.warning("the map runs in threads: shared files failed: %s", exc)
             engine.work_done = 0
     yield from _run_steps(engine, should_stop, interval, workers)
+
+
+def prepare_map_workers(workers: int | None = None) -> bool:
+    """Start the worker processes that maps will use, in the background, and return at once
+    (an application calls this at start so that even its first map runs in processes).
+    False when maps run in threads here (one CPU, or processes unavailable)."""
+    from . import mapprocs
+
+    n = min(_default_workers(), _MAX_PROCESSES) if workers is None else int(workers)
+    return n >= 2 and mapprocs.get_pool(n) is not None
 
 
 def _nearly_done(engine, elapsed: float, interval: float) -> bool:

@@ -196,3 +196,12 @@ def test_at_most_a_few_processes_unless_asked_for(monkeypatch):
     norm_map(J)
     norm_map(J, workers=6)
     assert asked == [products._MAX_PROCESSES, 6]
+
+
+def test_prepare_starts_the_pool_that_maps_use(monkeypatch):
+    started = []
+    monkeypatch.setattr(mapprocs, "get_pool", lambda n: started.append(n) or object())
+    monkeypatch.setattr(products, "_default_workers", lambda: 8)
+    assert products.prepare_map_workers() is True and started == [products._MAX_PROCESSES]
+    monkeypatch.setattr(products, "_default_workers", lambda: 1)
+    assert products.prepare_map_workers() is False and started == [products._MAX_PROCESSES]
