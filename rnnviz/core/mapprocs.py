@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -148,6 +149,13 @@ class SharedRun:
 
     def __init__(self, J: np.ndarray, starts: np.ndarray, max_k: int, block_names, workers: int):
         _remove_orphaned_runs()
+        n_maps = 2 + 2 * len(block_names)
+        need = J.nbytes + n_maps * len(starts) * max_k * 8 + (1 << 20)
+        free = shutil.disk_usage(tempfile.gettempdir()).free
+        if free < 2 * need:
+            # Writing past a full tmpfs would kill the process (SIGBUS), not raise an error.
+            raise OSError(f"{free >> 20} MB free in {tempfile.gettempdir()}, the map's shared "
+                          f"files need {need >> 20} MB")
         self._dir = tempfile.TemporaryDirectory(prefix=f"{self.PREFIX}{os.getpid()}-")
         self.path = Path(self._dir.name)
         jm = np.lib.format.open_memmap(self.path / "J.npy", mode="w+", dtype=J.dtype, shape=J.shape)
@@ -177,8 +185,6 @@ class SharedRun:
 def _remove_orphaned_runs(root: str | None = None) -> list[str]:
     """Remove the shared files of runs whose process no longer exists (it was killed before it
     could clean up); returns the directories removed."""
-    import shutil
-
     removed = []
     base = Path(root or tempfile.gettempdir())
     for path in base.glob(f"{SharedRun.PREFIX}*"):

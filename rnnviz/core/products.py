@@ -958,7 +958,7 @@ def _run_steps(engine, should_stop, interval: float, workers: int | None) -> Ite
 _PROCESS_MIN_FLOPS = 1e9
 _PROCESS_WAIT_FLOPS = 3e10
 # Larger Jacobian stacks stay in threads (copying them to the shared file is not worth it).
-_PROCESS_MAX_BYTES = 512 << 20
+_PROCESS_MAX_BYTES = 256 << 20
 # Worker processes by default (more only when asked for with workers=).
 _MAX_PROCESSES = 4
 # Steps a worker process applies chunk by chunk (see _ProductEngine.steps).

@@ -205,3 +205,19 @@ def test_prepare_starts_the_pool_that_maps_use(monkeypatch):
     assert products.prepare_map_workers() is True and started == [products._MAX_PROCESSES]
     monkeypatch.setattr(products, "_default_workers", lambda: 1)
     assert products.prepare_map_workers() is False and started == [products._MAX_PROCESSES]
+
+
+def test_too_little_space_for_the_shared_files_means_threads(pool, monkeypatch):
+    import collections
+    import shutil as shutil_module
+
+    Usage = collections.namedtuple("Usage", "total used free")
+    monkeypatch.setattr(shutil_module, "disk_usage", lambda path: Usage(1 << 30, 1 << 30, 1 << 20))
+    before = leftover_runs()
+    J = lstm_like_stack(30, 8, seed=7)
+    result = norm_map(J, chunk_blocks=3, processes=True)  # falls back, same numbers
+    np.testing.assert_array_equal(result.log10_spectral,
+                                  norm_map(J, chunk_blocks=3, processes=False).log10_spectral)
+    assert leftover_runs() == before
+    with pytest.raises(OSError, match="MB free"):
+        mapprocs.SharedRun(J, np.arange(30), 30, [], 2)
