@@ -221,3 +221,11 @@ def test_too_little_space_for_the_shared_files_means_threads(pool, monkeypatch):
     assert leftover_runs() == before
     with pytest.raises(OSError, match="MB free"):
         mapprocs.SharedRun(J, np.arange(30), 30, [], 2)
+
+
+def test_large_jacobian_stacks_stay_in_threads(monkeypatch):
+    monkeypatch.setattr(mapprocs, "ready", lambda n: True)
+    engine = products._make_engine(np.zeros((100, 128, 128)), None, None, None, 1e-4, 100, 2, 8)
+    assert products._want_processes(engine, 2, None)
+    monkeypatch.setattr(products, "_PROCESS_MAX_BYTES", engine.J.nbytes - 1)
+    assert not products._want_processes(engine, 2, None)
