@@ -34,7 +34,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_state: dict = {"pool": None, "workers": 0, "started": [], "broken": False}
+_state: dict = {"pool": None, "workers": 0, "started": [], "broken": False, "failures": 0}
 _worker_limits: list = []  # keeps the worker's BLAS thread limit alive
 
 
@@ -122,8 +122,8 @@ def discard_pool(reason: str) -> None:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
         log.warning("map worker pool discarded: %s", reason)
-        _state["broken"] = _state.get("failures", 0) >= 1
-        _state["failures"] = _state.get("failures", 0) + 1
+        _state["failures"] += 1
+        _state["broken"] = _state["failures"] >= 2
         _state.update(pool=None, workers=0, started=[])
 
 
@@ -142,6 +142,12 @@ def share_rows(starts: np.ndarray, T: int, max_k: int, capacity: int, workers: i
     return [np.asarray(s, dtype=np.int64) for s in shares if s]
 
 
+def _map_names(block_names) -> list[str]:
+    """The shared result maps: the state's, then each block's, spectral and Frobenius."""
+    return ["spectral", "frobenius"] + [f"{b}.{kind}" for b in block_names
+                                        for kind in ("spectral", "frobenius")]
+
+
 class SharedRun:
     """The files one map run shares with its workers (removed by :meth:`close`)."""
 
@@ -149,8 +155,7 @@ class SharedRun:
 
     def __init__(self, J: np.ndarray, starts: np.ndarray, max_k: int, block_names, workers: int):
         _remove_orphaned_runs()
-        n_maps = 2 + 2 * len(block_names)
-        need = J.nbytes + n_maps * len(starts) * max_k * 8 + (1 << 20)
+        need = J.nbytes + len(_map_names(block_names)) * len(starts) * max_k * 8 + (1 << 20)
         free = shutil.disk_usage(tempfile.gettempdir()).free
         if free < 2 * need:
             # Writing past a full tmpfs would kill the process (SIGBUS), not raise an error.
@@ -165,8 +170,7 @@ class SharedRun:
         np.save(self.path / "starts.npy", starts)
         shape = (len(starts), max_k)
         self.maps = {}
-        for name in ["spectral", "frobenius"] + [f"{b}.{kind}" for b in block_names
-                                                   for kind in ("spectral", "frobenius")]:
+        for name in _map_names(block_names):
             arr = np.lib.format.open_memmap(self.path / f"{name}.npy", mode="w+",
                                             dtype=np.float64, shape=shape)
             arr[...] = np.nan
@@ -214,9 +218,7 @@ def run_part(path: str, w: int, rows: np.ndarray, max_k: int, blocks: dict, tol:
     J = np.load(base / "J.npy", mmap_mode="r")
     starts = np.load(base / "starts.npy")
     control = np.load(base / "control.npy", mmap_mode="r+")
-    names = ["spectral", "frobenius"] + [f"{b}.{kind}" for b in blocks
-                                         for kind in ("spectral", "frobenius")]
-    maps = {name: np.load(base / f"{name}.npy", mmap_mode="r+") for name in names}
+    maps = {name: np.load(base / f"{name}.npy", mmap_mode="r+") for name in _map_names(blocks)}
     engine = _make_engine(J, starts[rows], max_k, blocks, tol, max_iter, chunk_blocks, krylov)
     engine.spectral = spectral
     mk = engine.max_k

@@ -693,15 +693,8 @@ class _ProductEngine:
         running single-threaded BLAS on its own chunks: data-parallel, no BLAS thread hand-offs
         per small call, and every chunk stays in one core's cache.
         """
-        # Each Jacobian is divided by 2**a with a from its Frobenius norm (exact scaling), so
-        # that products of scaled Jacobians grow or shrink only moderately per step.
-        Js = self.J[e]
-        a = int(_frobenius_exponents(Js.reshape(1, -1))[0])
-        if a != 0:
-            Js = np.ldexp(Js, -a)
-        if self.next_start < len(self.starts) and self.starts[self.next_start] == e:
-            self._open_chain(self.next_start, Js)
-            self.next_start += 1
+        Js, a = self._scaled_jacobian(e)
+        self._open_if_anchor(e, Js)
         JsT = Js.T
         live = [c for c in self.chunks if c.count > c.lo]
         groups = [live[w::workers] for w in range(workers)] if pool is not None else [live]
@@ -727,13 +720,7 @@ class _ProductEngine:
             if n == 1:
                 self.step(e0)
             return
-        scaled = []
-        for q in range(n):
-            Js = self.J[e0 + q]
-            a = int(_frobenius_exponents(Js.reshape(1, -1))[0])
-            if a != 0:
-                Js = np.ldexp(Js, -a)
-            scaled.append((Js, a))
+        scaled = [self._scaled_jacobian(e0 + q) for q in range(n)]
         if not self.spares:
             self.spares.append(np.empty((self.capacity, self.S, self.S), dtype=self.dtype))
         closed = [c for c in self.chunks if c.count == self.capacity]
@@ -748,9 +735,7 @@ class _ProductEngine:
         closed_ids = {id(c) for c in closed}
         for q, (Js, a) in enumerate(scaled):
             e = e0 + q
-            if self.next_start < len(self.starts) and self.starts[self.next_start] == e:
-                self._open_chain(self.next_start, Js)
-                self.next_start += 1
+            self._open_if_anchor(e, Js)
             for chunk in self.chunks:
                 if id(chunk) in closed_ids or chunk.lo >= chunk.count:
                     continue
@@ -761,6 +746,19 @@ class _ProductEngine:
         self.work_done += work
         while self.chunks and self.chunks[0].lo >= self.chunks[0].count:
             self.free.append(self.chunks.pop(0))
+
+    def _scaled_jacobian(self, e: int) -> tuple[np.ndarray, int]:
+        """J[e] / 2**a with a from its Frobenius norm (exact scaling), so that products of
+        scaled Jacobians grow or shrink only moderately per step; returns (J[e] / 2**a, a)."""
+        Js = self.J[e]
+        a = int(_frobenius_exponents(Js.reshape(1, -1))[0])
+        return (np.ldexp(Js, -a) if a != 0 else Js), a
+
+    def _open_if_anchor(self, e: int, Js: np.ndarray) -> None:
+        """Open the chain of the next anchor if it starts at step e."""
+        if self.next_start < len(self.starts) and self.starts[self.next_start] == e:
+            self._open_chain(self.next_start, Js)
+            self.next_start += 1
 
     def _retire_chunk(self, chunk: _Chunk, e: int) -> None:
         """Close the chunk's products that reached max_k after step e (its oldest ones)."""
@@ -1053,12 +1051,10 @@ def _map_steps(engine, should_stop, interval: float, workers: int | None,
     """The engine's steps in worker processes when that pays (and works), else in threads."""
     from . import mapprocs
 
-    chosen = workers is not None
+    procs = _process_count(workers)
     workers = _default_workers() if workers is None else int(workers)
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
-    # Each worker process holds its own interpreter and NumPy (~60 MB): at most a few by default.
-    procs = workers if chosen else min(workers, _MAX_PROCESSES)
     if _want_processes(engine, procs, processes):
         try:
             yield from _process_steps(engine, procs, interval, should_stop)
@@ -1078,8 +1074,14 @@ def prepare_map_workers(workers: int | None = None) -> bool:
     False when maps run in threads here (one CPU, or processes unavailable)."""
     from . import mapprocs
 
-    n = min(_default_workers(), _MAX_PROCESSES) if workers is None else int(workers)
+    n = _process_count(workers)
     return n >= 2 and mapprocs.get_pool(n) is not None
+
+
+def _process_count(workers: int | None) -> int:
+    """Worker processes for ``workers`` (None: the default). Each holds its own interpreter and
+    NumPy (~60 MB), so by default at most a few."""
+    return min(_default_workers(), _MAX_PROCESSES) if workers is None else int(workers)
 
 
 def _nearly_done(engine, elapsed: float, interval: float) -> bool:
