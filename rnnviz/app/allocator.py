@@ -4,8 +4,8 @@ Every recomputation allocates the same few dozen arrays of 0.1-30 MB.  By defaul
 each array above its (adaptive) mmap threshold fresh pages from the kernel and returns them on
 free, so every recomputation pays page faults on all its memory.  Measured in the explorer's
 default case: stage one (the cheap plots) took 46 ms after a map computed in worker processes
-against 37 ms after one computed in threads (which happened to raise the adaptive threshold), and
-35 ms with these settings either way.  The cost is memory the process keeps for reuse after a
+against 37 ms after one computed in threads (which happened to raise the adaptive threshold);
+with these settings 38 and 35 ms (the rest is a cache made cold by the map).  The cost is memory the process keeps for reuse after a
 large computation (at most the trim threshold beyond what it uses).
 """
 

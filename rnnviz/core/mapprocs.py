@@ -18,10 +18,12 @@ costs a few hundred ms, so :func:`products.norm_map` uses it for a small map onl
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -63,6 +65,26 @@ def _pid() -> int:
     return os.getpid()
 
 
+@contextlib.contextmanager
+def _main_not_imported():
+    """While worker processes start: a spawned process imports the parent's ``__main__`` (to find
+    functions defined there) unless the module names neither a spec nor a file.  The map's tasks
+    live in rnnviz, and a user's script without an ``if __name__ == "__main__"`` guard must not
+    run again in every worker, so the two attributes are hidden for these few milliseconds."""
+    main = sys.modules.get("__main__")
+    saved = {name: main.__dict__[name] for name in ("__spec__", "__file__")
+             if main is not None and name in main.__dict__}
+    try:
+        if main is not None:
+            main.__dict__.pop("__file__", None)
+            main.__spec__ = None
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.pop("__spec__", None)
+            main.__dict__.update(saved)
+
+
 def get_pool(workers: int) -> ProcessPoolExecutor | None:
     """The shared pool with ``workers`` processes (started now if needed); None if processes
     cannot be used here (then the caller computes in threads)."""
@@ -82,8 +104,10 @@ def get_pool(workers: int) -> ProcessPoolExecutor | None:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
             )
-            # One task per worker starts all of them now (the pool starts processes on demand).
-            started = [pool.submit(_pid) for _ in range(workers)]
+            # One task per worker starts all of them now (the pool starts processes on demand,
+            # each in the submitting thread, so this is the only place they start).
+            with _main_not_imported():
+                started = [pool.submit(_pid) for _ in range(workers)]
         except (OSError, RuntimeError, ValueError) as exc:  # no processes in this sandbox
             log.warning("worker processes unavailable, the map runs in threads: %s", exc)
             _state["broken"] = True
