@@ -67,6 +67,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .blas import take_control
+
 __all__ = [
     "DEFAULT_MAP_TOL",
     "DEFAULT_TOL",
@@ -895,7 +897,8 @@ def single_threaded_blas():
         if _blas_state["users"] == 0:
             if _blas_state["controller"] is None:
                 _blas_state["controller"] = ThreadpoolController()
-            _blas_state["limiter"] = _blas_state["controller"].limit(limits=1, user_api="blas")
+            with take_control():  # set and restored from different threads (see .blas)
+                _blas_state["limiter"] = _blas_state["controller"].limit(limits=1, user_api="blas")
         _blas_state["users"] += 1
     try:
         yield
@@ -903,7 +906,8 @@ def single_threaded_blas():
         with _blas_lock:
             _blas_state["users"] -= 1
             if _blas_state["users"] == 0:
-                _blas_state["limiter"].restore_original_limits()
+                with take_control():
+                    _blas_state["limiter"].restore_original_limits()
                 _blas_state["limiter"] = None
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rnnviz.core.blas import take_control
 from rnnviz.core.config import CELLS, ConfigError, config_from_dict
 from rnnviz.lm.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from rnnviz.lm.data import (LEVELS, Corpus, Vocabulary, batchify, check_long_enough, get_batch,
@@ -360,12 +361,14 @@ class _BlasLimit:
         if self.threads is not None:
             from threadpoolctl import threadpool_limits
 
-            self._controller = threadpool_limits(limits=self.threads, user_api="blas")
+            with take_control():  # a training thread is not the thread that set the last limit
+                self._controller = threadpool_limits(limits=self.threads, user_api="blas")
         return self
 
     def __exit__(self, *exc):
         if self._controller is not None:
-            self._controller.restore_original_limits()
+            with take_control():
+                self._controller.restore_original_limits()
         return False
 
 
