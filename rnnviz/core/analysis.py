@@ -27,8 +27,8 @@ from .config import INITS, ConfigError, NetConfig, _check_float, _check_int, con
 from .jacobian import (gate_statistics, highway_log10, itemized_from_jacobians, state_blocks,
                        step_jacobians)
 from .params import block_spectra, init_params, recurrent_blocks, validate_params
-from .products import Cancelled, activation_gamma, anchor_curve, iter_norm_map
-from .products import single_threaded_blas
+from .products import Cancelled, activation_gamma, iter_norm_map, single_threaded_blas
+from .products import start_anchor_curve
 from .sequence import Trace, forward
 
 INPUT_SIGNALS = ("gaussian", "zeros", "constant", "sine", "onehot", "text")
@@ -276,18 +276,22 @@ def _check(should_stop):
 
 
 def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np.ndarray | None = None,
-             should_stop=None) -> FastResult:
+             should_stop=None, processes: bool | None = None) -> FastResult:
     """Stage one: everything but the (t, k) map. ``should_stop()`` → True raises Cancelled.
+
+    The anchor curve's norms are measured by a worker process of the map's pool while BPTT runs
+    here, when the pool is up (``processes``: as for :func:`products.anchor_curve`); the numbers
+    are the same either way.
 
     BLAS runs single-threaded meanwhile: this stage is a chain of small products (one sequence,
     step by step), where two BLAS threads gain little on an idle machine and collapse on a busy one
     (measured with a training run beside it: 1009 ms with two threads against 80 ms with one).
     """
     with single_threaded_blas():
-        return _run_fast(config, params, inputs, should_stop)
+        return _run_fast(config, params, inputs, should_stop, processes)
 
 
-def _run_fast(config, params, inputs, should_stop) -> FastResult:
+def _run_fast(config, params, inputs, should_stop, processes) -> FastResult:
     start = time.perf_counter()
     timings = {}
     spectra = None
@@ -312,6 +316,13 @@ def _run_fast(config, params, inputs, should_stop) -> FastResult:
     timings["jacobians"] = time.perf_counter() - start - sum(timings.values())
     _check(should_stop)
 
+    # The anchor curve's products are formed now; when a worker process measures their norms
+    # (products.start_anchor_curve), BPTT runs here meanwhile.
+    blocks = state_blocks(net)
+    sub = {"hidden": blocks["h_l0"], "cell": blocks["c_l0"]} if net.is_lstm else None
+    curve_job = start_anchor_curve(J, t0 - j_start, blocks=sub, processes=processes)
+    timings["curve"] = time.perf_counter() - start - sum(timings.values())
+
     G = net.num_gates * net.hidden_size
     per_row = 2.0 * G * net.hidden_size * T * net.num_directions * config.batch
     rows = int(min(ITEMIZE_ROWS, max(4, ITEMIZE_FLOPS // per_row)))
@@ -320,19 +331,22 @@ def _run_fast(config, params, inputs, should_stop) -> FastResult:
     # One sequence, one direction, every step Jacobian at hand: the loss terms' gradients travel
     # through the Jacobians (one product per step for all of them) instead of the cell backward.
     via_jacobians = window == T and config.batch == 1 and net.num_directions == 1
-    grads = backward(params, net, trace, d_output, truncate=config.truncate,
-                     itemize=None if via_jacobians else item_steps)
-    if via_jacobians:
-        Sl, H = net.layer_state_size, net.hidden_size
-        top = slice((net.num_layers - 1) * Sl, net.num_layers * Sl)
-        grads.itemized = itemized_from_jacobians(J, d_output[:, 0, :H], item_steps, config.truncate,
-                                                 rows=top)
+    try:
+        _check(should_stop)
+        grads = backward(params, net, trace, d_output, truncate=config.truncate,
+                         itemize=None if via_jacobians else item_steps)
+        if via_jacobians:
+            Sl, H = net.layer_state_size, net.hidden_size
+            top = slice((net.num_layers - 1) * Sl, net.num_layers * Sl)
+            grads.itemized = itemized_from_jacobians(J, d_output[:, 0, :H], item_steps,
+                                                     config.truncate, rows=top)
+    except BaseException:
+        curve_job.cancel()
+        raise
     timings["bptt"] = time.perf_counter() - start - sum(timings.values())
+    norms = curve_job.result(should_stop)
     _check(should_stop)
 
-    blocks = state_blocks(net)
-    sub = {"hidden": blocks["h_l0"], "cell": blocks["c_l0"]} if net.is_lstm else None
-    norms = anchor_curve(J, t0 - j_start, blocks=sub)
     curve = {"k": norms.k, "log10_spectral": norms.log10_spectral,
              "log10_frobenius": norms.log10_frobenius}
     if sub:
@@ -341,7 +355,7 @@ def _run_fast(config, params, inputs, should_stop) -> FastResult:
     hw = highway_log10(trace, t0)
     if hw is not None:
         curve["highway"] = hw[:norms.k.size]
-    timings["curve"] = time.perf_counter() - start - sum(timings.values())
+    timings["curve"] += time.perf_counter() - start - sum(timings.values())
 
     if spectra is None:
         spectra = block_spectra(params, net)

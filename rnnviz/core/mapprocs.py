@@ -1,4 +1,4 @@
-"""The (t0, k) map on worker processes.
+"""The (t0, k) map, and the anchor curve's norms, on worker processes.
 
 The map's steps are many NumPy calls on small arrays; in threads they take turns on the
 interpreter lock (measured on the explorer's default LSTM: two threads gave 1.4x one thread, and
@@ -10,6 +10,9 @@ the result maps and a control block (cancel flag, each worker's progress) live i
 workers compute and nothing large is pickled.  Each worker's anchors form whole chunks of
 consecutive anchors, exactly the chunks the single-process engine forms, so the numbers are
 bit-for-bit those of the threaded engine.
+
+The anchor curve's norms are measured by one worker while the calling thread forms the products
+(:func:`measure_curve`, through one shared file that both keep mapped).
 
 The pool is started once per process (``spawn``: safe beside Qt's threads) and kept; creating it
 costs a few hundred ms, so :func:`products.norm_map` uses it for a small map only once it is up
@@ -166,6 +169,26 @@ def share_rows(starts: np.ndarray, T: int, max_k: int, capacity: int, workers: i
     return [np.asarray(s, dtype=np.int64) for s in shares if s]
 
 
+def shared_dirs() -> list[str]:
+    """Where shared files may go, best first: ``/dev/shm`` (memory: nothing is written back to a
+    disk, and pages stay mapped) when it exists, then the temporary directory."""
+    dirs = [d for d in ("/dev/shm",) if os.path.isdir(d) and os.access(d, os.W_OK | os.X_OK)]
+    tmp = tempfile.gettempdir()
+    return dirs + [tmp] if tmp not in dirs else dirs
+
+
+def shared_dir(need: int) -> str:
+    """The first of :func:`shared_dirs` with twice ``need`` bytes free; OSError if none has.
+    (Writing past a full tmpfs would kill the process with SIGBUS instead of raising an error.)"""
+    seen = []
+    for d in shared_dirs():
+        free = shutil.disk_usage(d).free
+        if free >= 2 * need:
+            return d
+        seen.append(f"{free >> 20} MB free in {d}")
+    raise OSError(f"{'; '.join(seen)}, the shared files need {need >> 20} MB")
+
+
 def _map_names(block_names) -> list[str]:
     """The shared result maps: the state's, then each block's, spectral and Frobenius."""
     return ["spectral", "frobenius"] + [f"{b}.{kind}" for b in block_names
@@ -180,12 +203,8 @@ class SharedRun:
     def __init__(self, J: np.ndarray, starts: np.ndarray, max_k: int, block_names, workers: int):
         _remove_orphaned_runs()
         need = J.nbytes + len(_map_names(block_names)) * len(starts) * max_k * 8 + (1 << 20)
-        free = shutil.disk_usage(tempfile.gettempdir()).free
-        if free < 2 * need:
-            # Writing past a full tmpfs would kill the process (SIGBUS), not raise an error.
-            raise OSError(f"{free >> 20} MB free in {tempfile.gettempdir()}, the map's shared "
-                          f"files need {need >> 20} MB")
-        self._dir = tempfile.TemporaryDirectory(prefix=f"{self.PREFIX}{os.getpid()}-")
+        self._dir = tempfile.TemporaryDirectory(prefix=f"{self.PREFIX}{os.getpid()}-",
+                                                dir=shared_dir(need))
         self.path = Path(self._dir.name)
         jm = np.lib.format.open_memmap(self.path / "J.npy", mode="w+", dtype=J.dtype, shape=J.shape)
         jm[...] = J
@@ -214,8 +233,9 @@ def _remove_orphaned_runs(root: str | None = None) -> list[str]:
     """Remove the shared files of runs whose process no longer exists (it was killed before it
     could clean up); returns the directories removed."""
     removed = []
-    base = Path(root or tempfile.gettempdir())
-    for path in base.glob(f"{SharedRun.PREFIX}*"):
+    paths = [p for base in ([root] if root else shared_dirs())
+             for p in Path(base).glob(f"{SharedRun.PREFIX}*")]
+    for path in paths:
         pid_text = path.name[len(SharedRun.PREFIX):].split("-", 1)[0]
         if not pid_text.isdigit() or int(pid_text) == os.getpid():
             continue
@@ -271,5 +291,150 @@ def run_part(path: str, w: int, rows: np.ndarray, max_k: int, blocks: dict, tol:
     return engine.iterations
 
 
-__all__ = ["BrokenProcessPool", "SharedRun", "discard_pool", "get_pool", "ready", "run_part",
+# --------------------------------------------------------------------------- the anchor curve
+
+# The anchor curve's products are formed by one chain of GEMMs; their norms (two thirds of the
+# curve's time on the explorer's default LSTM) can be measured by a worker while the parent forms
+# the next chunk and goes on with other work.  Parent and worker share one file, kept mapped in
+# both so that no run pays page faults: a control block, the products, their scales and the
+# results.  Control slots:
+CURVE_FORMED, CURVE_CANCEL, CURVE_STARTED, CURVE_MEASURED = range(4)
+_CURVE_CONTROL_BYTES = 64
+# Larger curves are measured where they are formed (the file would grow beyond this).
+CURVE_MAX_BYTES = 64 << 20
+
+_arena_lock = threading.Lock()
+_arena: dict = {"dir": None, "path": None, "mm": None, "busy": False, "serial": 0}
+_worker_arena: dict = {}  # in a worker: path -> (mmap, file size)
+
+
+def curve_layout(K: int, S: int, itemsize: int, n_blocks: int) -> dict[str, int]:
+    """Byte offsets in the curve file: products (K + 1, S, S), fro_sq (K,), exp2 (K,), results
+    (2 + 2·n_blocks, K) float64; every part aligned to 64 bytes.  ``"size"``: bytes in all."""
+    layout, off = {}, _CURVE_CONTROL_BYTES
+    for name, nbytes in (("products", (K + 1) * S * S * itemsize), ("fro_sq", 8 * K),
+                         ("exp2", 8 * K), ("results", 8 * K * (2 + 2 * n_blocks))):
+        layout[name] = off
+        off += -(-nbytes // 64) * 64
+    layout["size"] = off
+    return layout
+
+
+def curve_views(mm, layout: dict, K: int, S: int, dtype, n_blocks: int) -> dict[str, np.ndarray]:
+    """Plain ndarray views of the curve file's parts (no memmap subclass: no per-call cost)."""
+    def view(name, dt, shape):
+        count = int(np.prod(shape))
+        return np.frombuffer(mm, dtype=dt, count=count, offset=layout[name]).reshape(shape)
+
+    return {"control": np.frombuffer(mm, dtype=np.int64, count=_CURVE_CONTROL_BYTES // 8),
+            "products": view("products", dtype, (K + 1, S, S)),
+            "fro_sq": view("fro_sq", np.float64, (K,)),
+            "exp2": view("exp2", np.int64, (K,)),
+            "results": view("results", np.float64, (2 + 2 * n_blocks, K))}
+
+
+def acquire_curve_arena(size: int):
+    """``(path, mmap)`` of this process's curve file with at least ``size`` bytes, reserved for one
+    curve until :func:`release_curve_arena`; None when it is in use (another thread's curve, or a
+    worker that has not yet let go of it), too large, or cannot be made (then the parent measures
+    the curve itself)."""
+    import mmap
+
+    if size > CURVE_MAX_BYTES:
+        return None
+    with _arena_lock:
+        if _arena["busy"]:
+            return None
+        if _arena["mm"] is None or len(_arena["mm"]) < size:
+            try:
+                _new_curve_file(max(size, 16 << 20), mmap)
+            except OSError as exc:
+                log.warning("anchor curve measured in this process: %s", exc)
+                return None
+        _arena["busy"] = True
+        return _arena["path"], _arena["mm"]
+
+
+def _new_curve_file(size: int, mmap) -> None:
+    """Replace the curve file by one of ``size`` bytes, with every page touched now."""
+    where = shared_dir(2 * size)
+    if _arena["dir"] is None or os.path.dirname(_arena["dir"].name) != where:
+        _remove_orphaned_runs()
+        _arena["dir"] = tempfile.TemporaryDirectory(prefix=f"{SharedRun.PREFIX}{os.getpid()}-",
+                                                    dir=where)
+    old = _arena["path"]
+    _arena["serial"] += 1
+    path = os.path.join(_arena["dir"].name, f"curve-{_arena['serial']}.bin")
+    with open(path, "w+b") as f:
+        f.truncate(size)
+        mm = mmap.mmap(f.fileno(), size)
+    np.frombuffer(mm, dtype=np.uint8)[:] = 0
+    if _arena["mm"] is not None:
+        with contextlib.suppress(BufferError):  # views still alive: the map goes with them
+            _arena["mm"].close()
+    _arena.update(path=path, mm=mm)
+    if old is not None:
+        with contextlib.suppress(OSError):
+            os.remove(old)
+
+
+def release_curve_arena() -> None:
+    with _arena_lock:
+        _arena["busy"] = False
+
+
+def _curve_file_in_worker(path: str, size: int):
+    import mmap
+
+    hit = _worker_arena.get(path)
+    if hit is None or hit[1] < size:
+        _worker_arena.clear()  # the parent made a new file: the old one is gone
+        with open(path, "r+b") as f:
+            total = os.fstat(f.fileno()).st_size
+            hit = (mmap.mmap(f.fileno(), total), total)
+        _worker_arena[path] = hit
+    return hit[0]
+
+
+def measure_curve(path: str, layout: dict, K: int, S: int, dtype: str, blocks: dict, tol: float,
+                  max_iter: int, krylov: int, warm: dict, cap: int) -> int:
+    """Worker task: the anchor curve's norms, chunk by chunk as the parent forms the products
+    (:class:`~rnnviz.core.products._CurveMeasure`, the same chunks as in the parent, so the same
+    numbers).  Returns the chunks measured, or -1 when the parent cancelled."""
+    from .products import _CurveMeasure
+
+    mm = _curve_file_in_worker(path, layout["size"])
+    v = curve_views(mm, layout, K, S, np.dtype(dtype), len(blocks))
+    control = v["control"]
+    control[CURVE_STARTED] = 1
+    meas = _CurveMeasure(K, S, dtype, blocks, tol, max_iter, krylov, warm)
+    X, fro_sq, exp2 = v["products"], v["fro_sq"], v["exp2"]
+    chunks = 0
+    for c0 in range(0, K, cap):
+        n = min(cap, K - c0)
+        if not _wait_at_least(control, CURVE_FORMED, c0 + n):
+            return -1
+        meas.measure(X[c0 + 1 : c0 + n + 1], fro_sq[c0 : c0 + n], exp2[c0 : c0 + n], c0)
+        chunks += 1
+    out = v["results"]
+    out[0], out[1] = meas.spec, meas.fro
+    for i, name in enumerate(blocks):
+        out[2 + 2 * i], out[3 + 2 * i] = meas.block_out[name]
+    control[CURVE_MEASURED] = 1  # after the results (x86 stores are seen in order)
+    return chunks
+
+
+def _wait_at_least(control: np.ndarray, slot: int, value: int, spin_s: float = 0.005) -> bool:
+    """Wait until ``control[slot] >= value``; False if the cancel flag is set meanwhile.  Spins
+    (yielding the CPU) for ``spin_s``, then sleeps in 0.2 ms steps."""
+    began = time.perf_counter()
+    while control[slot] < value:
+        if control[CURVE_CANCEL]:
+            return False
+        time.sleep(0 if time.perf_counter() - began < spin_s else 2e-4)
+    return not control[CURVE_CANCEL]
+
+
+__all__ = ["BrokenProcessPool", "SharedRun", "acquire_curve_arena", "curve_layout", "curve_views",
+           "discard_pool", "get_pool", "measure_curve", "ready", "release_curve_arena", "run_part",
            "share_rows", "wait_ready"]

@@ -41,7 +41,10 @@ overhead, not the flops, is what costs.
 
 The anchor curve (:func:`anchor_curve`) forms its products a cache-sized chunk at a time (one GEMM
 per step) and then measures the whole chunk with one batched Lanczos run for the state and one per
-group of equally sized blocks, warm-started from the previous chunk's last top Ritz vector.
+group of equally sized blocks, warm-started from the previous chunk's last top Ritz vector.  When
+the map's worker processes are up, one of them measures each chunk while this thread forms the
+next (:func:`start_anchor_curve`; the same chunks, so the same numbers): on the explorer's default
+LSTM the norms are two thirds of the curve's time.
 
 The full (t0, k) map (:func:`norm_map`) is the hot path: all running products that end at the same
 step are stored side by side and extended with one large GEMM per step, chunk by chunk so that the
@@ -73,6 +76,7 @@ __all__ = [
     "DEFAULT_MAP_TOL",
     "DEFAULT_TOL",
     "Cancelled",
+    "CurveJob",
     "NormMap",
     "ProductNorms",
     "activation_gamma",
@@ -83,6 +87,7 @@ __all__ = [
     "pascanu_bound",
     "prepare_map_workers",
     "rho_line",
+    "start_anchor_curve",
 ]
 
 _log = logging.getLogger(__name__)
@@ -491,51 +496,35 @@ def _lanczos_batch(
 # --------------------------------------------------------------------------- the anchor curve
 
 
-def _curve_norms(J, t0, blocks, tol, max_iter, krylov, j_sq):
-    """Norms of P(t0, k), k = 1 .. T - t0, for :func:`anchor_curve`.
+class _CurveChain:
+    """The forming half of the anchor curve: P(t0, k)ᵀ for k = 1, 2, … one GEMM per step.
 
-    The products are formed a chunk at a time (one GEMM per step) and then measured together:
-    one batched Lanczos run per chunk for the whole state and one per group of equally sized
-    blocks, warm-started from the top right Ritz vector of the previous chunk's last product.
-    Batching over k replaces ~7 Lanczos steps of many tiny NumPy calls per product with the same
-    number of calls per chunk; the chunk (1 MB) stays in cache between the GEMMs and the norms.
-    (Measuring chunk c on a second thread while chunk c + 1 is formed gave no reliable gain on
-    a loaded 2-core machine, so it is not done.)
-
-    Returns (log10_spectral, log10_frobenius, {name: (log10_spectral, log10_frobenius)}).
+    :meth:`form` writes ``n`` products after the one in ``X[0]``: ``X[1 + i] = P(t0, c0 + i + 1)ᵀ /
+    2**exp2[i]`` with ``fro_sq[i]`` its (scaled) squared Frobenius norm.  Step Jacobians are used
+    as they are unless their Frobenius norm is far from 1: then they are divided by a power of two
+    close to it, and a product whose Frobenius norm leaves [2**-L/2, 2**L/2] is brought back near 1
+    (both exact).  ``warm`` holds the Lanczos start vectors of the first product (its largest row,
+    for the state and each block), so that the first Rayleigh quotient is not tiny.
     """
-    T, S = J.shape[0], J.shape[1]
-    dtype = J.dtype
-    K = T - t0
-    tol = max(float(tol), 50.0 * float(np.finfo(dtype).eps))
-    limit = _RESCALE_LOG2[dtype]
-    cap = min(max(1, int(round(_CURVE_CHUNK_BYTES / (S * S * J.itemsize)))), K)
-    spec, fro = np.empty(K), np.empty(K)
-    block_out = {name: (np.empty(K), np.empty(K)) for name in blocks}
-    groups: dict[int, list[str]] = {}
-    for name, sl in blocks.items():
-        groups.setdefault(sl.stop - sl.start, []).append(name)
-    # Step Jacobians are used as they are unless their Frobenius norm is far from 1: then they
-    # are divided by a power of two close to it (exact).
-    j_exp = _frobenius_exponents(J[t0:].reshape(K, -1), j_sq)
-    # The rows of P(t0, 1), scaled: a start vector whose Rayleigh quotient is not tiny.
-    first = np.ldexp(J[t0], -int(j_exp[0]))
-    j_exp[np.abs(j_exp) <= limit // 4] = 0
-    warm = {None: _start_vector(first)}
-    # Lanczos steps per product that the previous chunk needed (per block size; None = state).
-    hint: dict[int | None, float] = {}
-    warm.update({name: _start_vector(first[sl, sl]) for name, sl in blocks.items()})
-    # X[1 + i] = P(t0, c0 + i + 1)ᵀ / 2**exp2[i]; X[0] is the previous chunk's last product.
-    buf = (np.empty((cap + 1, S, S), dtype=dtype), np.empty(cap), np.empty(cap, dtype=np.int64))
-    buf[0][0] = np.eye(S, dtype=dtype)
-    e2 = 0
 
-    def form(buf, c0: int, n: int) -> None:
-        nonlocal e2
-        X, fro_sq, exp2 = buf
+    def __init__(self, J, t0, blocks, j_sq):
+        self.J, self.t0 = J, t0
+        K = J.shape[0] - t0
+        self.limit = _RESCALE_LOG2[J.dtype]
+        j_exp = _frobenius_exponents(J[t0:].reshape(K, -1), j_sq)
+        first = np.ldexp(J[t0], -int(j_exp[0]))
+        j_exp[np.abs(j_exp) <= self.limit // 4] = 0
+        self.j_exp = j_exp
+        self.warm = {None: _start_vector(first)}
+        self.warm.update({name: _start_vector(first[sl, sl]) for name, sl in blocks.items()})
+        self.e2 = 0
+
+    def form(self, X, fro_sq, exp2, c0: int, n: int) -> None:
+        J, t0, limit = self.J, self.t0, self.limit
+        e2 = self.e2
         for i in range(n):
             Js = J[t0 + c0 + i]
-            a = int(j_exp[c0 + i])
+            a = int(self.j_exp[c0 + i])
             if a:
                 Js = np.ldexp(Js, -a)
                 e2 += a
@@ -545,30 +534,57 @@ def _curve_norms(J, t0, blocks, tol, max_iter, krylov, j_sq):
             fs = float(_sum_squares(Xi.reshape(-1)))
             ex = int(np.frexp(fs)[1]) // 2
             if fs > 0.0 and abs(ex) > limit // 2:
-                # Back to a Frobenius norm near 1 (exact power-of-two scaling).
                 np.ldexp(Xi, -ex, out=Xi)
                 fs = math.ldexp(fs, -2 * ex)
                 e2 += ex
             fro_sq[i] = fs
             exp2[i] = e2
+        self.e2 = e2
 
-    def measure(buf, c0: int, n: int) -> None:
-        X, fro_sq, exp2 = buf
+
+class _CurveMeasure:
+    """The measuring half of the anchor curve: the norms of one chunk of products at a time, with
+    one batched Lanczos run for the whole state and one per group of equally sized blocks, each
+    warm-started from the top right Ritz vector of the previous chunk's last product.
+
+    The results depend only on the products and on the chunks they come in, so a worker process
+    that measures the chunks :class:`_CurveChain` forms gives the numbers this class gives in the
+    forming process.  Outputs: ``spec``, ``fro`` and ``block_out[name] = (spec, fro)``, (K,) log10.
+    """
+
+    def __init__(self, K, S, dtype, blocks, tol, max_iter, krylov, warm):
+        self.S, self.dtype = S, np.dtype(dtype)
+        self.blocks = blocks
+        self.tol = max(float(tol), 50.0 * float(np.finfo(self.dtype).eps))
+        self.max_iter, self.krylov = int(max_iter), int(krylov)
+        self.spec, self.fro = np.empty(K), np.empty(K)
+        self.block_out = {name: (np.empty(K), np.empty(K)) for name in blocks}
+        self.groups: dict[int, list[str]] = {}
+        for name, sl in blocks.items():
+            self.groups.setdefault(sl.stop - sl.start, []).append(name)
+        self.warm = {name: np.array(v, dtype=self.dtype) for name, v in warm.items()}
+        # Lanczos steps per product that the previous chunk needed (per block size; None = state).
+        self.hint: dict[int | None, float] = {}
+
+    def measure(self, Xc, fs, exp2, c0: int) -> None:
+        """Norms of the products ``Xc[i] = P(t0, c0 + i + 1)ᵀ / 2**exp2[i]`` (fs: their squared
+        Frobenius norms)."""
+        n, S, dtype, warm, hint = Xc.shape[0], self.S, self.dtype, self.warm, self.hint
+        tol, max_iter, krylov = self.tol, self.max_iter, self.krylov
         shift = exp2[:n] * LOG10_2
-        Xc, fs = X[1 : n + 1], fro_sq[:n]
         V = np.empty((n, S), dtype=dtype)
         V[:] = warm[None]
         sigma, work = _lanczos_iteration(Xc, V, fs, tol, max_iter, krylov, _first_test(hint, None))
         hint[None] = work / n
         warm[None] = V[n - 1].copy()
         with np.errstate(divide="ignore"):
-            spec[c0 : c0 + n] = np.log10(sigma) + shift
-            fro[c0 : c0 + n] = 0.5 * np.log10(fs) + shift
-        for b, names in groups.items():
+            self.spec[c0 : c0 + n] = np.log10(sigma) + shift
+            self.fro[c0 : c0 + n] = 0.5 * np.log10(fs) + shift
+        for b, names in self.groups.items():
             Xb = np.empty((len(names), n, b, b), dtype=dtype)
             Vb = np.empty((len(names), n, b), dtype=dtype)
             for g, name in enumerate(names):
-                sl = blocks[name]
+                sl = self.blocks[name]
                 Xb[g] = Xc[:, sl, sl]
                 Vb[g] = warm[name]
             Xb = Xb.reshape(-1, b, b)
@@ -580,15 +596,197 @@ def _curve_norms(J, t0, blocks, tol, max_iter, krylov, j_sq):
             for g, name in enumerate(names):
                 warm[name] = Vb[g, n - 1].copy()
                 with np.errstate(divide="ignore"):
-                    block_out[name][0][c0 : c0 + n] = np.log10(sb[g]) + shift
-                    block_out[name][1][c0 : c0 + n] = 0.5 * np.log10(fb[g]) + shift
+                    self.block_out[name][0][c0 : c0 + n] = np.log10(sb[g]) + shift
+                    self.block_out[name][1][c0 : c0 + n] = 0.5 * np.log10(fb[g]) + shift
 
+
+def _curve_chunk(S: int, itemsize: int, K: int) -> int:
+    """Products per chunk of the anchor curve (formed, then measured together)."""
+    return min(max(1, int(round(_CURVE_CHUNK_BYTES / (S * S * itemsize)))), K)
+
+
+def _curve_norms(J, t0, blocks, tol, max_iter, krylov, j_sq):
+    """Norms of P(t0, k), k = 1 .. T - t0, for :func:`anchor_curve`, in this thread.
+
+    The products are formed a chunk at a time (one GEMM per step) and then measured together
+    (:class:`_CurveMeasure`): batching over k replaces ~7 Lanczos steps of many tiny NumPy calls
+    per product with the same number of calls per chunk, and the chunk (1 MB) stays in cache
+    between the GEMMs and the norms.  (Measuring chunk c on a second thread while chunk c + 1 is
+    formed gave no reliable gain on a loaded 2-core machine; a worker process does, see
+    :func:`_curve_norms_in_worker`.)
+
+    Returns (log10_spectral, log10_frobenius, {name: (log10_spectral, log10_frobenius)}).
+    """
+    T, S = J.shape[0], J.shape[1]
+    K = T - t0
+    cap = _curve_chunk(S, J.itemsize, K)
+    chain = _CurveChain(J, t0, blocks, j_sq)
+    meas = _CurveMeasure(K, S, J.dtype, blocks, tol, max_iter, krylov, chain.warm)
+    X = np.empty((cap + 1, S, S), dtype=J.dtype)
+    fro_sq, exp2 = np.empty(cap), np.empty(cap, dtype=np.int64)
+    X[0] = np.eye(S, dtype=J.dtype)
     for c0 in range(0, K, cap):
         n = min(cap, K - c0)
-        form(buf, c0, n)
-        measure(buf, c0, n)
-        buf[0][0] = buf[0][n]
-    return spec, fro, block_out
+        chain.form(X, fro_sq, exp2, c0, n)
+        meas.measure(X[1 : n + 1], fro_sq[:n], exp2[:n], c0)
+        X[0] = X[n]
+    return meas.spec, meas.fro, meas.block_out
+
+
+# The anchor curve's norms go to a worker process (when the map's pool is up) from this much
+# work (2·S³ flops per product): below it, handing over costs more than it saves.
+_CURVE_PROCESS_MIN_FLOPS = 1e8
+# A worker normally takes up the curve within a millisecond; one that has not after this long is
+# busy with other work, and the curve is measured where it was formed.
+_CURVE_START_WAIT_S = 0.005
+# Stores to shared memory are seen by other processes in program order here (total store order),
+# which the handing over of formed chunks relies on.
+_TSO_MACHINES = {"x86_64", "amd64", "i386", "i686", "x86"}
+
+
+class CurveJob:
+    """An anchor curve on its way: :meth:`result` returns its :class:`ProductNorms`.
+
+    Made by :func:`start_anchor_curve`.  When the curve's norms are measured by a worker process,
+    the products are all formed (in the calling thread) before the job is returned, and the
+    worker measures them meanwhile; otherwise the job is complete when it is returned.
+    """
+
+    def __init__(self, t0: int, K: int, blocks):
+        self.t0, self.K, self.blocks = t0, K, blocks
+        self._norms = None  # (spec, fro, {name: (spec, fro)}) once known
+        self._worker = None  # (future, views, fallback) while a worker measures
+        self.in_worker = False  # the norms were measured by a worker process
+
+    def result(self, should_stop: Callable[[], bool] | None = None) -> ProductNorms:
+        """The curve (waits for the worker, if one measures it).  ``should_stop()`` → True
+        raises :class:`Cancelled` while waiting."""
+        if self._norms is None:
+            self._norms = self._collect(should_stop)
+        spec, fro, block_norms = self._norms
+        return ProductNorms(t0=self.t0, k=np.arange(1, self.K + 1), log10_spectral=spec,
+                            log10_frobenius=fro, blocks=block_norms)
+
+    def cancel(self) -> None:
+        """Stop the worker, if one measures the curve (its result is not wanted)."""
+        if self._worker is None:
+            return
+        from . import mapprocs
+
+        future, views, _ = self._worker
+        self._worker = None
+        views["control"][mapprocs.CURVE_CANCEL] = 1
+        self._release_when_done(future, views["control"])
+
+    @staticmethod
+    def _release_when_done(future, control) -> None:
+        """Free the shared file once the worker has let go of it (at once if it finished)."""
+        from . import mapprocs
+
+        if control[mapprocs.CURVE_MEASURED] or future.done():
+            mapprocs.release_curve_arena()
+        else:
+            future.add_done_callback(lambda _: mapprocs.release_curve_arena())
+
+    def _collect(self, should_stop):
+        from . import mapprocs
+
+        future, views, measure_here = self._worker
+        control = views["control"]
+        try:
+            began = time.perf_counter()
+            while not control[mapprocs.CURVE_STARTED]:
+                if time.perf_counter() - began > _CURVE_START_WAIT_S or future.done():
+                    # The workers are busy with other work: measure here rather than wait.
+                    control[mapprocs.CURVE_CANCEL] = 1
+                    return measure_here()
+                time.sleep(0)
+            began = time.perf_counter()
+            while True:
+                if should_stop is not None and should_stop():
+                    control[mapprocs.CURVE_CANCEL] = 1
+                    raise Cancelled("anchor curve cancelled")
+                if control[mapprocs.CURVE_MEASURED]:
+                    break
+                if future.done():
+                    if future.exception() is not None or not control[mapprocs.CURVE_MEASURED]:
+                        raise future.exception() or RuntimeError("curve worker stopped early")
+                    break
+                time.sleep(0 if time.perf_counter() - began < 0.005 else 2e-4)
+            out = views["results"].copy()
+            self.in_worker = True
+            names = list(self.blocks)
+            return out[0], out[1], {n: (out[2 + 2 * i], out[3 + 2 * i]) for i, n in enumerate(names)}
+        except (OSError, RuntimeError, mapprocs.BrokenProcessPool) as exc:
+            if isinstance(exc, mapprocs.BrokenProcessPool):
+                mapprocs.discard_pool(str(exc) or "a worker process ended abruptly")
+            _log.warning("anchor curve measured in this process: the worker failed: %s", exc)
+            control[mapprocs.CURVE_CANCEL] = 1
+            return measure_here()
+        finally:
+            self._worker = None
+            self._release_when_done(future, control)
+
+
+def _curve_worker_job(J, t0, blocks, tol, max_iter, krylov, j_sq, processes,
+                      n_procs: int) -> CurveJob | None:
+    """The curve with its norms measured by a worker process, or None where that does not pay
+    or cannot be done (then the caller computes it in this thread)."""
+    import platform
+
+    from . import mapprocs
+
+    T, S = J.shape[0], J.shape[1]
+    K = T - t0
+    if processes is False or platform.machine().lower() not in _TSO_MACHINES:
+        return None
+    if processes:
+        n_procs = max(n_procs, 2)
+        if not mapprocs.wait_ready(n_procs):
+            return None
+    elif n_procs < 2 or 2.0 * S ** 3 * K < _CURVE_PROCESS_MIN_FLOPS or not mapprocs.ready(n_procs):
+        return None
+    layout = mapprocs.curve_layout(K, S, J.itemsize, len(blocks))
+    arena = mapprocs.acquire_curve_arena(layout["size"])
+    if arena is None:
+        return None
+    path, mm = arena
+    try:
+        views = mapprocs.curve_views(mm, layout, K, S, J.dtype, len(blocks))
+        control = views["control"]
+        control[:] = 0
+        cap = _curve_chunk(S, J.itemsize, K)
+        chain = _CurveChain(J, t0, blocks, j_sq)
+        warm = {name: v.copy() for name, v in chain.warm.items()}
+        future = mapprocs.get_pool(n_procs).submit(
+            mapprocs.measure_curve, path, layout, K, S, J.dtype.str, blocks, tol, max_iter,
+            krylov, warm, cap)
+    except BaseException:
+        mapprocs.release_curve_arena()
+        raise
+    X, fro_sq, exp2 = views["products"], views["fro_sq"], views["exp2"]
+
+    def measure_here():
+        meas = _CurveMeasure(K, S, J.dtype, blocks, tol, max_iter, krylov, warm)
+        for c0 in range(0, K, cap):
+            n = min(cap, K - c0)
+            meas.measure(X[c0 + 1 : c0 + n + 1], fro_sq[c0 : c0 + n], exp2[c0 : c0 + n], c0)
+        return meas.spec.copy(), meas.fro.copy(), {
+            name: (a.copy(), b.copy()) for name, (a, b) in meas.block_out.items()}
+
+    job = CurveJob(t0, K, blocks)
+    job._worker = (future, views, measure_here)
+    try:
+        X[0] = np.eye(S, dtype=J.dtype)
+        for c0 in range(0, K, cap):
+            n = min(cap, K - c0)
+            chain.form(X[c0 : c0 + n + 1], fro_sq[c0 : c0 + n], exp2[c0 : c0 + n], c0, n)
+            control[mapprocs.CURVE_FORMED] = c0 + n  # after the products (see _TSO_MACHINES)
+    except BaseException:
+        control[mapprocs.CURVE_CANCEL] = 1
+        future.add_done_callback(lambda _: mapprocs.release_curve_arena())
+        raise
+    return job
 
 
 def _first_test(hint: Mapping, key) -> int:
@@ -914,6 +1112,12 @@ def single_threaded_blas():
 def _default_workers() -> int:
     """Threads for the engine: the BLAS thread count it replaces (at most the CPU count)."""
     cpus = os.cpu_count() or 1
+    with _blas_lock:
+        limiter = _blas_state["limiter"]
+    if limiter is not None:  # inside single_threaded_blas: the count it replaced
+        original = limiter.get_original_num_threads().get("blas")
+        blas = [n for n in np.atleast_1d(original) if n] if original is not None else []
+        return max(1, min(cpus, max(blas) if blas else cpus))
     try:
         from threadpoolctl import threadpool_info
 
@@ -1107,6 +1311,7 @@ def anchor_curve(
     tol: float = DEFAULT_TOL,
     max_iter: int = 100,
     krylov: int = 8,
+    processes: bool | None = None,
 ) -> ProductNorms:
     """log10 norms of P(t0, k) = ∂s_{t0+k}/∂s_{t0} for k = 1 .. T - t0.
 
@@ -1115,29 +1320,51 @@ def anchor_curve(
         for the h→h and c→c blocks of an LSTM product.
     tol, max_iter: power-iteration stopping rule (see the module docstring for the accuracy).
     krylov: Lanczos steps per restart (>= 2).
+    processes: None (default) measures the norms in a worker process of the map's pool while
+        this thread forms the products, when the pool is up (:func:`prepare_map_workers`) and the
+        curve is worth it (>= 1e8 flops); False never; True always (waiting for the pool to
+        start).  The numbers are the same either way.
     BLAS runs single-threaded while the curve is computed (see :func:`single_threaded_blas`).
+    """
+    # One BLAS thread until the result is in: an idle BLAS thread spins on the core the worker
+    # measures on (measured: 28 instead of 13 ms for the explorer's default curve).
+    with single_threaded_blas():
+        return start_anchor_curve(J, t0, blocks, tol, max_iter, krylov, processes).result()
+
+
+def start_anchor_curve(
+    J,
+    t0: int,
+    blocks: Mapping[str, slice] | None = None,
+    tol: float = DEFAULT_TOL,
+    max_iter: int = 100,
+    krylov: int = 8,
+    processes: bool | None = None,
+) -> CurveJob:
+    """:func:`anchor_curve` in two halves: the products are formed now, and when a worker process
+    measures their norms, the caller can do other work before it asks for :meth:`CurveJob.result`.
+    Call both inside :func:`single_threaded_blas` (as ``analysis.run_fast`` does): an idle BLAS
+    thread would spin on the core the worker measures on.
     """
     J = _as_jacobian_stack(J, check_finite=False)
     T = J.shape[0]
     if isinstance(t0, bool) or not isinstance(t0, (int, np.integer)) or not 0 <= t0 <= T - 1:
         raise ValueError(f"anchor t0 must be an integer in 0..{T - 1} (T = {T}), got {t0!r}")
+    t0 = int(t0)
     # The rows' sums of squares serve both the finite check and the curve's scaling.
     sq = _row_sum_squares(J.reshape(T, -1))
     if not np.isfinite(sq).all():
         _require_finite(J)
     _check_iteration(tol, max_iter, krylov)
     slices = _block_slices(blocks, J.shape[1])
+    n_procs = _process_count(None)  # the BLAS threads configured (also inside the limit)
     with single_threaded_blas():
-        spec, fro, block_norms = _curve_norms(
-            J, int(t0), slices, tol, int(max_iter), int(krylov), sq[int(t0):]
-        )
-    return ProductNorms(
-        t0=int(t0),
-        k=np.arange(1, T - int(t0) + 1),
-        log10_spectral=spec,
-        log10_frobenius=fro,
-        blocks=block_norms,
-    )
+        job = _curve_worker_job(J, t0, slices, tol, int(max_iter), int(krylov), sq[t0:], processes,
+                                n_procs)
+        if job is None:
+            job = CurveJob(t0, T - t0, slices)
+            job._norms = _curve_norms(J, t0, slices, tol, int(max_iter), int(krylov), sq[t0:])
+    return job
 
 
 def iter_norm_map(

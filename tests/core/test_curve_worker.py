@@ -1,0 +1,258 @@
+"""The anchor curve with its norms measured by a worker process: the same numbers as in one
+thread, and every way the hand-over can fail ends with those numbers too."""
+
+import os
+import threading
+import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+
+import numpy as np
+import pytest
+
+from rnnviz.core import analysis, mapprocs, products
+from rnnviz.core.products import Cancelled, anchor_curve, start_anchor_curve
+
+BLOCKS = {"hidden": slice(0, 12), "cell": slice(12, 24)}
+
+
+def stack(T, S, seed, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    J = rng.standard_normal((T, S, S)) / np.sqrt(S)
+    J[:, S // 2:, S // 2:] += np.eye(S - S // 2) * 0.5  # an LSTM-like cell block
+    return J.astype(dtype)
+
+
+def same_curves(a, b):
+    np.testing.assert_array_equal(a.k, b.k)
+    np.testing.assert_array_equal(a.log10_spectral, b.log10_spectral)
+    np.testing.assert_array_equal(a.log10_frobenius, b.log10_frobenius)
+    assert a.blocks.keys() == b.blocks.keys()
+    for name in a.blocks:
+        for x, y in zip(a.blocks[name], b.blocks[name]):
+            np.testing.assert_array_equal(x, y)
+
+
+@pytest.fixture
+def pool(monkeypatch):
+    if not mapprocs.wait_ready(2):
+        pytest.fail("worker processes could not be started on this machine")
+    # A loaded test machine may take a while to hand the task over: wait for it, so that the
+    # tests that expect the worker to measure do not depend on the machine's load.
+    monkeypatch.setattr(products, "_CURVE_START_WAIT_S", 10.0)
+    return mapprocs.get_pool(2)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """~9 products of 24 x 24 per chunk: the curves below span several chunks."""
+    monkeypatch.setattr(products, "_CURVE_CHUNK_BYTES", 9 * 24 * 24 * 8)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("t0, blocks", [(0, BLOCKS), (5, BLOCKS), (0, None), (37, BLOCKS)])
+def test_a_worker_measures_the_numbers_of_one_thread_bit_for_bit(pool, small_chunks, dtype, t0,
+                                                                 blocks):
+    J = stack(40, 24, seed=1, dtype=dtype)
+    here = anchor_curve(J, t0, blocks=blocks, processes=False)
+    job = start_anchor_curve(J, t0, blocks=blocks, processes=True)
+    there = job.result()
+    assert job.in_worker
+    same_curves(here, there)
+    assert np.isfinite(there.log10_spectral).all()
+
+
+def test_other_work_can_run_while_the_worker_measures(pool):
+    J = stack(60, 24, seed=2)
+    job = start_anchor_curve(J, 3, blocks=BLOCKS, processes=True)
+    other = np.linalg.svd(J[0])  # the caller's own work meanwhile
+    assert other[1].shape == (24,)
+    same_curves(job.result(), anchor_curve(J, 3, blocks=BLOCKS, processes=False))
+    assert job.in_worker
+    assert job.result() is not None  # asking again gives the same result
+
+
+def test_busy_workers_mean_the_curve_is_measured_here(pool, monkeypatch):
+    J = stack(50, 24, seed=3)
+    busy = [pool.submit(time.sleep, 1.0) for _ in range(2)]
+    monkeypatch.setattr(products, "_CURVE_START_WAIT_S", 0.005)
+    try:
+        job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
+        result = job.result()
+        assert not job.in_worker
+        same_curves(result, anchor_curve(J, 0, blocks=BLOCKS, processes=False))
+    finally:
+        for f in busy:
+            f.result()
+    monkeypatch.setattr(products, "_CURVE_START_WAIT_S", 10.0)
+    # The worker that got the task afterwards gave up at once and freed the shared file.
+    deadline = time.monotonic() + 5
+    while mapprocs._arena["busy"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
+    job.result()
+    assert job.in_worker
+
+
+class ThreadExecutor:
+    """Stands in for the process pool: runs the task in a thread of this process, so that a
+    failure can be injected with monkeypatch."""
+
+    def __init__(self):
+        self.threads = []
+
+    def submit(self, fn, *args):
+        future = Future()
+
+        def run():
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # noqa: BLE001 - handed to the future
+                future.set_exception(exc)
+
+        t = threading.Thread(target=run)
+        self.threads.append(t)
+        t.start()
+        return future
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("measure failed"),
+                                     BrokenProcessPool("worker died")])
+def test_a_failing_worker_means_the_curve_is_measured_here(pool, small_chunks, monkeypatch,
+                                                           caplog, failure):
+    J = stack(40, 24, seed=4)
+    expected = anchor_curve(J, 0, blocks=BLOCKS, processes=False)
+    calls = []
+    real_measure = products._CurveMeasure.measure
+
+    def measure(self, *args):
+        calls.append(threading.current_thread().name)
+        if len(calls) == 2:
+            raise failure
+        return real_measure(self, *args)
+
+    discarded = []
+    executor = ThreadExecutor()
+    monkeypatch.setattr(products._CurveMeasure, "measure", measure)
+    monkeypatch.setattr(mapprocs, "get_pool", lambda n: executor)
+    monkeypatch.setattr(mapprocs, "discard_pool", discarded.append)
+    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
+    executor.threads[0].join()  # the worker has failed before the result is asked for
+    result = job.result()
+    assert not job.in_worker
+    same_curves(result, expected)
+    assert "measured in this process" in caplog.text
+    assert len(discarded) == (1 if isinstance(failure, BrokenProcessPool) else 0)
+    assert not mapprocs._arena["busy"]
+
+
+def test_cancelling_stops_the_worker_and_frees_the_shared_file(pool, small_chunks):
+    J = stack(40, 24, seed=5)
+    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
+    job.cancel()
+    deadline = time.monotonic() + 5
+    while mapprocs._arena["busy"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not mapprocs._arena["busy"]
+    with pytest.raises(Cancelled):
+        start_anchor_curve(J, 0, blocks=BLOCKS, processes=True).result(should_stop=lambda: True)
+    deadline = time.monotonic() + 5
+    while mapprocs._arena["busy"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
+    same_curves(job.result(), anchor_curve(J, 0, blocks=BLOCKS, processes=False))
+    assert job.in_worker
+
+
+def test_curves_from_two_threads_at_once_are_both_right(pool):
+    Js = [stack(50, 24, seed=10 + i) for i in range(2)]
+    expected = [anchor_curve(J, 0, blocks=BLOCKS, processes=False) for J in Js]
+    results = [None, None]
+
+    def run(i):
+        for _ in range(5):
+            results[i] = anchor_curve(Js[i], 0, blocks=BLOCKS, processes=True)
+            same_curves(results[i], expected[i])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for r, e in zip(results, expected):
+        same_curves(r, e)
+
+
+def test_small_curves_and_no_pool_stay_in_this_thread(pool, monkeypatch):
+    J = stack(10, 8, seed=6)
+    monkeypatch.setattr(products, "_default_workers", lambda: 2)
+    assert not start_anchor_curve(J, 0).in_worker  # 2·S³·K = 1e4 flops: not worth it
+    monkeypatch.setattr(products, "_CURVE_PROCESS_MIN_FLOPS", 0.0)
+    job = start_anchor_curve(J, 0)
+    job.result()
+    assert job.in_worker
+    monkeypatch.setattr(mapprocs, "ready", lambda n: False)
+    job = start_anchor_curve(J, 0)
+    job.result()
+    assert not job.in_worker
+    monkeypatch.setattr(products, "_default_workers", lambda: 1)
+    monkeypatch.setattr(mapprocs, "ready", lambda n: True)
+    job = start_anchor_curve(J, 0)
+    job.result()
+    assert not job.in_worker  # one CPU: nothing runs beside this thread
+
+
+def test_run_fast_gives_the_same_results_with_a_worker(pool, monkeypatch):
+    config = analysis.ExperimentConfig(hidden_size=24, seq_len=40, anchor=2)
+    monkeypatch.setattr(products, "_default_workers", lambda: 1)
+    here = analysis.run_fast(config)
+    monkeypatch.setattr(products, "_default_workers", lambda: 2)
+    monkeypatch.setattr(products, "_CURVE_PROCESS_MIN_FLOPS", 0.0)
+    jobs = []
+    real_start = analysis.start_anchor_curve
+    monkeypatch.setattr(analysis, "start_anchor_curve",
+                        lambda *a, **k: jobs.append(real_start(*a, **k)) or jobs[-1])
+    there = analysis.run_fast(config)
+    assert jobs and jobs[0].in_worker
+    assert here.curve.keys() == there.curve.keys()
+    for key in here.curve:
+        np.testing.assert_array_equal(here.curve[key], there.curve[key])
+    np.testing.assert_array_equal(here.itemized, there.itemized)
+
+
+def test_run_fast_cancelled_during_bptt_stops_the_worker(pool, monkeypatch):
+    config = analysis.ExperimentConfig(hidden_size=24, seq_len=40)
+    monkeypatch.setattr(products, "_default_workers", lambda: 2)
+    monkeypatch.setattr(products, "_CURVE_PROCESS_MIN_FLOPS", 0.0)
+    checks = []
+
+    def should_stop():
+        checks.append(1)
+        return len(checks) >= 3  # after the Jacobians: while the worker measures
+
+    with pytest.raises(Cancelled):
+        analysis.run_fast(config, should_stop=should_stop)
+    deadline = time.monotonic() + 5
+    while mapprocs._arena["busy"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not mapprocs._arena["busy"]
+
+
+def test_the_default_worker_count_is_the_blas_count_even_while_blas_is_limited(monkeypatch):
+    outside = products._default_workers()
+    with products.single_threaded_blas():
+        assert products._default_workers() == outside  # not the 1 thread of the limit
+
+    class Limiter:  # a limit that replaced 2 BLAS threads
+        def get_original_num_threads(self):
+            return {"blas": 2}
+
+    monkeypatch.setitem(products._blas_state, "limiter", Limiter())
+    assert products._default_workers() == min(2, os.cpu_count())
+
+
+def test_the_shared_file_goes_to_memory_when_it_can(pool):
+    J = stack(40, 24, seed=7)
+    anchor_curve(J, 0, processes=True)
+    where = mapprocs._arena["path"]
+    assert where.startswith(mapprocs.shared_dirs()[0])
