@@ -69,11 +69,12 @@ def _pid() -> int:
 
 
 @contextlib.contextmanager
-def _main_not_imported():
+def main_not_imported():
     """While worker processes start: a spawned process imports the parent's ``__main__`` (to find
-    functions defined there) unless the module names neither a spec nor a file.  The map's tasks
-    live in rnnviz, and a user's script without an ``if __name__ == "__main__"`` guard must not
-    run again in every worker, so the two attributes are hidden for these few milliseconds."""
+    functions defined there) unless the module names neither a spec nor a file.  The tasks of the
+    map's and the sweep's pools live in rnnviz, and a user's script without an
+    ``if __name__ == "__main__"`` guard must not run again in every worker, so the two attributes
+    are hidden for these few milliseconds."""
     main = sys.modules.get("__main__")
     saved = {name: main.__dict__[name] for name in ("__spec__", "__file__")
              if main is not None and name in main.__dict__}
@@ -109,7 +110,7 @@ def get_pool(workers: int) -> ProcessPoolExecutor | None:
             )
             # One task per worker starts all of them now (the pool starts processes on demand,
             # each in the submitting thread, so this is the only place they start).
-            with _main_not_imported():
+            with main_not_imported():
                 started = [pool.submit(_pid) for _ in range(workers)]
         except (OSError, RuntimeError, ValueError) as exc:  # no processes in this sandbox
             log.warning("worker processes unavailable, the map runs in threads: %s", exc)
@@ -436,5 +437,5 @@ def _wait_at_least(control: np.ndarray, slot: int, value: int, spin_s: float = 0
 
 
 __all__ = ["BrokenProcessPool", "SharedRun", "acquire_curve_arena", "curve_layout", "curve_views",
-           "discard_pool", "get_pool", "measure_curve", "ready", "release_curve_arena", "run_part",
+           "discard_pool", "get_pool", "main_not_imported", "measure_curve", "ready", "release_curve_arena", "run_part",
            "share_rows", "wait_ready"]

@@ -34,8 +34,10 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from .analysis import ExperimentConfig, build
+from .blas import take_control
 from .config import ACTIVATIONS, CELLS, INITS, ConfigError
 from .jacobian import gate_statistics, step_jacobians
+from .mapprocs import main_not_imported
 from .products import Cancelled, lyapunov_exponents
 from .sequence import forward
 
@@ -589,9 +591,9 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
     ``poll_seconds``; when it returns True no new run is started, queued runs are cancelled, running
     ones are told to stop, and Cancelled is raised. Closing the generator early does the same.
 
-    Workers are forked when that is safe (see :func:`_start_method`) and spawned otherwise, so, as
-    with any spawn pool, a script that calls this with workers > 1 must start from an
-    ``if __name__ == "__main__":`` guard (the ``rnnviz`` command and ``python -m rnnviz`` do).
+    Workers are forked when that is safe (see :func:`_start_method`) and spawned otherwise; spawned
+    workers do not import the calling script (:func:`.mapprocs.main_not_imported`), so a script
+    without an ``if __name__ == "__main__":`` guard does not run again in every worker.
     """
     spec.validate()
     workers = default_workers() if workers is None else workers
@@ -614,7 +616,8 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
 
     done = 0
     if workers == 1:
-        limits = _limit_blas_threads()
+        with take_control():  # this may be a worker thread (the GUI's sweeps): see .blas
+            limits = _limit_blas_threads()
         try:
             for point, seed_index, config in runs:
                 if stopped():
@@ -625,7 +628,8 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
                 yield SweepProgress(done, total, point, seed_index, metrics)
         finally:
             if limits is not None:
-                limits.restore_original_limits()
+                with take_control():
+                    limits.restore_original_limits()
     else:
         context = multiprocessing.get_context(_start_method())
         stop_event = context.Event()
@@ -639,7 +643,8 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
                 # Keep a short queue so that cancelling leaves little queued work behind.
                 while next_run < total and len(pending) < 2 * workers:
                     config = runs[next_run][2]
-                    pending[executor.submit(_worker_run, config, *arguments)] = next_run
+                    with main_not_imported():  # a submit may start a worker process
+                        pending[executor.submit(_worker_run, config, *arguments)] = next_run
                     next_run += 1
                 if stopped():
                     raise Cancelled("sweep cancelled")

@@ -230,17 +230,9 @@ def test_large_jacobian_stacks_stay_in_threads(monkeypatch):
     assert not products._want_processes(engine, 2, None)
 
 
-def test_a_script_without_a_main_guard_runs_once(tmp_path):
+def test_a_script_without_a_main_guard_runs_once(run_unguarded_script):
     """Spawned workers must not run the user's script again (it has no __main__ guard)."""
-    import subprocess
-    import sys
-
-    marks = tmp_path / "marks.txt"
-    script = tmp_path / "unguarded.py"
-    script.write_text(
-        "import os, sys\n"
-        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
-        f"open({str(marks)!r}, 'a').write(f'{{os.getpid()}}\\n')\n"
+    out = run_unguarded_script(
         "import numpy as np\n"
         "from rnnviz.core import mapprocs\n"
         "from rnnviz.core.products import norm_map\n"
@@ -249,9 +241,5 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path):
         "b = norm_map(J, chunk_blocks=3, processes=False)\n"
         "assert mapprocs.ready(2)\n"
         "assert np.array_equal(a.log10_spectral, b.log10_spectral, equal_nan=True)\n"
-        "print('ok', mapprocs.__name__)\n"
-    )
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "ok rnnviz.core.mapprocs"
-    assert len(marks.read_text().split()) == 1  # the script's top level ran in the parent only
+        "print('ok', mapprocs.__name__)\n", timeout=120)
+    assert out == "ok rnnviz.core.mapprocs"

@@ -250,3 +250,19 @@ def test_reach_decides_products_whose_norm_bounds_straddle_the_threshold():
     # 1e-400 is not 0: 100 steps of 1e-4 I from 1e-6 still have an exact log norm
     tiny = np.stack([1e-4 * eye] * 100)
     assert reach_and_final_norm(tiny, 0, 1e-301) == (75, pytest.approx(-400.0, abs=1e-9))
+
+
+def test_a_script_without_a_main_guard_runs_once_with_spawned_workers(run_unguarded_script):
+    """Spawned sweep workers must not run the user's script again (it has no __main__ guard).
+    A second thread makes the sweep spawn its workers, as it does in the GUI."""
+    out = run_unguarded_script(
+        "import threading, time\n"
+        "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"
+        "from rnnviz.core.analysis import ExperimentConfig\n"
+        "from rnnviz.core.sweep import SweepAxis, SweepSpec, _start_method, run_sweep\n"
+        "base = ExperimentConfig(cell='rnn', hidden_size=8, seq_len=20)\n"
+        "spec = SweepSpec(base=base, axes=(SweepAxis('radius', (0.5, 0.9)),), seeds=2)\n"
+        "one = run_sweep(spec, workers=1).rows_csv()\n"
+        "assert run_sweep(spec, workers=2).rows_csv() == one\n"
+        "print('ok', _start_method())\n")
+    assert out == "ok spawn"
