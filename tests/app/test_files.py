@@ -158,10 +158,14 @@ def test_presentation_mode_enlarges_fonts_and_lines(make_window, wait_results):
     wait_results(window)
     decay = window.panel_by_name["decay"]
     normal_width = decay.curves["spectral"].opts["pen"].widthF()
+    markers = [window.panel_by_name["bptt"].loss_markers] + window.panel_by_name["spectrum"].eigen_items
+    normal_sizes = [m.opts["size"] for m in markers]
     window.show()
     assert window.compute_label.isVisible()
     window.set_presentation_mode(True, full_screen=False)
     assert decay.curves["spectral"].opts["pen"].widthF() > 2 * normal_width
+    # markers grow with the lines: a lecture hall sees dots as well as curves
+    assert [m.opts["size"] for m in markers] == [2 * size for size in normal_sizes]
     assert window.font().pointSize() >= 16
     assert window.presentation_action.isChecked()
     # the engine timings make room for the key hint, which starts with how to leave
@@ -169,6 +173,7 @@ def test_presentation_mode_enlarges_fonts_and_lines(make_window, wait_results):
     assert window.statusBar().currentMessage().startswith("F11: leave")
     window.set_presentation_mode(False, full_screen=False)
     assert decay.curves["spectral"].opts["pen"].widthF() == normal_width
+    assert [m.opts["size"] for m in markers] == normal_sizes
     assert window.compute_label.isVisible()
 
 

@@ -306,3 +306,22 @@ def test_a_map_that_comes_with_its_plots_keeps_its_progress(make_window, wait_re
     window.state.set_map_result(complete)
     qtbot.wait(20)  # the deferred reset runs
     assert window.map_progress.value() == 100 and window.map_progress.maximum() == 100
+
+
+def test_symbols_follow_the_style_from_the_size_they_were_made_with(qtbot):
+    import pyqtgraph as pg
+
+    from rnnviz.app.plots.base import NORMAL_STYLE, PRESENTATION_STYLE, restyle_symbols
+
+    dots = pg.PlotDataItem([0, 1], [0, 1], pen=None, symbol="o", symbolSize=6)
+    big = pg.PlotDataItem([0, 1], [0, 1], pen=None, symbol="o", symbolSize=10)
+    line = pg.PlotDataItem([0, 1], [0, 1])  # no symbol: left alone
+    scatter = pg.ScatterPlotItem(size=6)  # bare scatter items go through PlotPanel.marker
+    items = [dots, big, line, scatter]
+    restyle_symbols(items, PRESENTATION_STYLE)
+    assert (dots.opts["symbolSize"], big.opts["symbolSize"]) == (12, 20)
+    assert line.opts["symbol"] is None and scatter.opts["size"] == 6
+    restyle_symbols(items, PRESENTATION_STYLE)  # again: not compounded
+    assert (dots.opts["symbolSize"], big.opts["symbolSize"]) == (12, 20)
+    restyle_symbols(items, NORMAL_STYLE)
+    assert (dots.opts["symbolSize"], big.opts["symbolSize"]) == (6, 10)

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QWidget)
 
 from rnnviz.app.jobs import JobRunner
-from rnnviz.app.plots.base import PALETTE, PlotPanel, configure_pyqtgraph, finite_or_nan
+from rnnviz.app.plots.base import (PALETTE, PlotPanel, configure_pyqtgraph, finite_or_nan,
+                                   restyle_symbols)
 from rnnviz.core.analysis import ExperimentConfig, run_fast
 from rnnviz.core.config import ConfigError
 
@@ -116,6 +117,7 @@ class ComparePlots(PlotPanel):
             eig = np.asarray(main.eigenvalues)
             points = self.spectrum.plot(eig.real, eig.imag, pen=None, symbol="o", symbolSize=6,
                                         symbolBrush=pg.mkBrush(pin.colour), symbolPen=pg.mkPen(pin.colour))
+            restyle_symbols([points], self.style)
             self.eigen_points[pin.name] = points
             if not fast.gates:  # the Elman RNN has no gates
                 continue

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
                                QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from rnnviz.app.jobs import JobRunner
-from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan, finite_range
+from rnnviz.app.plots.base import (PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan,
+                                   finite_range, restyle_symbols)
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 from rnnviz.core.sweep import (METRIC_LABELS, METRICS, SWEEPABLE, SweepAxis, SweepProgress,
@@ -166,6 +167,7 @@ class SweepPlot(PlotPanel):
                 item.setSymbolSize(10)
             else:
                 self.pen(item, color)
+            restyle_symbols([item], self.style)
             # grid point index of each x for clicks
             if len(spec.axes) == 1:
                 item.point_indices = np.arange(len(x))

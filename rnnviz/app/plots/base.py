@@ -18,8 +18,8 @@ from rnnviz.app.plots.axis import CachedColorBarItem, cached_axes
 #: Colour-blind safe palette (Okabe-Ito) used by every panel, in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 
-NORMAL_STYLE = {"line_width": 2.0, "font_pt": 9, "title_pt": 11}
-PRESENTATION_STYLE = {"line_width": 5.0, "font_pt": 16, "title_pt": 20}
+NORMAL_STYLE = {"line_width": 2.0, "font_pt": 9, "title_pt": 11, "marker_px": 6}
+PRESENTATION_STYLE = {"line_width": 5.0, "font_pt": 16, "title_pt": 20, "marker_px": 12}
 
 
 def configure_pyqtgraph() -> None:
@@ -186,6 +186,7 @@ class PlotPanel(QWidget):
         self.style = dict(NORMAL_STYLE)
         self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
         self._pens: list[tuple[object, str, str, float]] = []
+        self._markers: list[tuple[object, float]] = []  # scatter items whose size follows the style
         self._external_legends: list[pg.LegendItem] = []
         self._heatmaps: list[Heatmap] = []
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -242,6 +243,17 @@ class PlotPanel(QWidget):
         self._pens.append((item, color, style, scale))
         item.setPen(self._make_pen(color, style, scale))
         return item
+
+    def marker(self, item: pg.ScatterPlotItem, scale: float = 1.0) -> pg.ScatterPlotItem:
+        """Give a scatter item a marker size that follows presentation mode."""
+        self._markers.append((item, scale))
+        item.setSize(self.style["marker_px"] * scale)
+        return item
+
+    def forget_markers(self, items) -> None:
+        """Stop restyling ``items`` (scatter items that were removed from their plot)."""
+        gone = {id(item) for item in items}
+        self._markers = [(item, scale) for item, scale in self._markers if id(item) not in gone]
 
     def _make_pen(self, color: str, style: str, scale: float):
         qt_style = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine,
@@ -300,6 +312,10 @@ class PlotPanel(QWidget):
             self._apply_labels(plot, title, x_label, y_label)
         for item, color, style, scale in self._pens:
             item.setPen(self._make_pen(color, style, scale))
+        for item, scale in self._markers:
+            item.setSize(self.style["marker_px"] * scale)
+        for plot, *_ in self._labelled:
+            restyle_symbols(plot.listDataItems(), self.style)
         for legend in self._external_legends:
             resize_legend(legend, self.legend_pt())
         for heatmap in self._heatmaps:
@@ -384,7 +400,8 @@ def set_plot_title(plot: pg.PlotItem, title: str, title_pt: float, bold: bool = 
 def restyle_plot(plot: pg.PlotItem, style: dict, pens: list[tuple[object, float]] | None = None) -> None:
     """Apply NORMAL_STYLE or PRESENTATION_STYLE to a plain PlotItem (title, axes, legend, pens).
 
-    ``pens``: (PlotDataItem, width at the normal style) pairs; their pens follow the style's line width.
+    ``pens``: (PlotDataItem, width at the normal style) pairs; their pens follow the style's line width
+    and their symbols (if any) its marker size.
     """
     set_plot_title(plot, plot.titleLabel.text, style["title_pt"], bold=False)
     tick_font = QFont()
@@ -402,3 +419,21 @@ def restyle_plot(plot: pg.PlotItem, style: dict, pens: list[tuple[object, float]
         pen = pg.mkPen(item.opts["pen"])
         pen.setWidthF(width * scale)
         item.setPen(pen)
+    restyle_symbols([item for item, _ in pens or ()], style)
+
+
+def symbol_px(style: dict, normal_px: float = NORMAL_STYLE["marker_px"]) -> float:
+    """The size of a symbol that is ``normal_px`` in the normal style, in ``style``."""
+    return normal_px * style["marker_px"] / NORMAL_STYLE["marker_px"]
+
+
+def restyle_symbols(items, style: dict) -> None:
+    """Give the symbols of PlotDataItems their size in ``style`` (the normal-style size they were
+    made with is kept on the item the first time)."""
+    for item in items:
+        if not isinstance(item, pg.PlotDataItem) or item.opts.get("symbol") is None:
+            continue  # bare scatter items follow the style through PlotPanel.marker
+        normal = item.__dict__.get("_rnnviz_symbol_px")
+        if normal is None:
+            normal = item.__dict__["_rnnviz_symbol_px"] = float(item.opts["symbolSize"])
+        item.setSymbolSize(symbol_px(style, normal))

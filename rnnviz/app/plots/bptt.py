@@ -25,7 +25,8 @@ class BpttPanel(PlotPanel):
         self.window.hide()
         self.norm_curve = self.pen(self.norm_plot.plot(connect="finite"), PALETTE[0])
         # A bare scatter item: a PlotDataItem around it costs ~3x as much per update.
-        self.loss_markers = pg.ScatterPlotItem(symbol="o", size=6, brush=pg.mkBrush(PALETTE[1]), pen=None)
+        self.loss_markers = self.marker(pg.ScatterPlotItem(symbol="o", brush=pg.mkBrush(PALETTE[1]),
+                                                           pen=None))
         self.norm_plot.addItem(self.loss_markers)
         self.legend.addItem(self.norm_curve, "‖∂L/∂hₜ‖")
         self.legend.addItem(self.loss_markers, "loss steps")

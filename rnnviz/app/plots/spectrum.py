@@ -80,6 +80,7 @@ class SpectrumPanel(PlotPanel):
         """New scatter/curve items (and legend entries) when the set of blocks changed."""
         removed = set(map(id, self.eigen_items + self.singular_items))
         self._pens = [entry for entry in self._pens if id(entry[0]) not in removed]
+        self.forget_markers(self.eigen_items)
         for item in self.eigen_items:
             self.eigen_plot.removeItem(item)
         for item in self.singular_items:
@@ -89,8 +90,8 @@ class SpectrumPanel(PlotPanel):
             color = PALETTE[index % len(PALETTE)]
             symbol = SYMBOLS[(index // len(PALETTE)) % len(SYMBOLS)]
             # A bare scatter item: a PlotDataItem around it costs ~3x as much per update.
-            scatter = pg.ScatterPlotItem(symbol=symbol, size=6, brush=pg.mkBrush(color), pen=None,
-                                         name=block.name)
+            scatter = self.marker(pg.ScatterPlotItem(symbol=symbol, brush=pg.mkBrush(color), pen=None,
+                                                     name=block.name))
             self.eigen_plot.addItem(scatter)
             self.eigen_items.append(scatter)
             curve = self.singular_plot.plot(name=short_block_name(block))
