@@ -325,3 +325,18 @@ def test_symbols_follow_the_style_from_the_size_they_were_made_with(qtbot):
     assert (dots.opts["symbolSize"], big.opts["symbolSize"]) == (12, 20)
     restyle_symbols(items, NORMAL_STYLE)
     assert (dots.opts["symbolSize"], big.opts["symbolSize"]) == (6, 10)
+
+
+@pytest.mark.parametrize("placement, rows", [("last", [12]), ("step", [7]), ("all", None)])
+def test_the_itemized_map_shows_the_loss_steps_that_hold_data(make_window, wait_results,
+                                                             small_config, placement, rows):
+    window = make_window(config=small_config.replace(loss_placement=placement, loss_step=7))
+    wait_results(window)
+    bptt = window.panel_by_name["bptt"]
+    low, high = bptt.item_plot.viewRange()[1]
+    ticks = bptt.item_plot.getAxis("left")._tickLevels
+    if rows is None:  # every step: all T rows, the axis's own ticks
+        assert low <= 1 and high >= small_config.seq_len and ticks is None
+    else:  # one loss step: its row fills the plot, with one tick at that step
+        assert (low, high) == (rows[0] - 0.5, rows[-1] + 0.5)
+        assert [value for value, _ in ticks[0]] == rows

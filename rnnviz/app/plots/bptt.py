@@ -60,6 +60,21 @@ class BpttPanel(PlotPanel):
         self.log_itemized = safe_log10(fast.itemized)
         # [τ-1, t-1]: rows = loss step τ, columns = state step t.
         self.itemized.set_data(self.log_itemized, x0=1.0, y0=1.0)
+        self._fit_loss_rows()
+
+    def _fit_loss_rows(self) -> None:
+        """Show the loss steps that hold data, not all T rows: with the loss on the last step only,
+        its one row would be a line one pixel high at the top of an empty plot."""
+        rows = np.flatnonzero(np.isfinite(self.log_itemized).any(axis=1))
+        axis = self.item_plot.getAxis("left")
+        if rows.size == 0:
+            axis.setTicks(None)
+            self.item_plot.enableAutoRange(axis="y")
+            return
+        self.item_plot.setYRange(rows[0] + 0.5, rows[-1] + 1.5, padding=0)
+        span = rows[-1] - rows[0] + 1
+        # A few rows: one tick per loss step (the default ticks would fall between steps).
+        axis.setTicks([[(float(r + 1), str(r + 1)) for r in rows]] if span <= 8 else None)
 
     @staticmethod
     def truncation_window(fast) -> tuple[float, float] | None:
