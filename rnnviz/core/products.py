@@ -758,9 +758,16 @@ def _curve_worker_job(J, t0, blocks, tol, max_iter, krylov, j_sq, processes,
         cap = _curve_chunk(S, J.itemsize, K)
         chain = _CurveChain(J, t0, blocks, j_sq)
         warm = {name: v.copy() for name, v in chain.warm.items()}
-        future = mapprocs.get_pool(n_procs).submit(
-            mapprocs.measure_curve, path, layout, K, S, J.dtype.str, blocks, tol, max_iter,
-            krylov, warm, cap)
+        pool = mapprocs.get_pool(n_procs)
+        if pool is None:  # discarded since ready() said yes
+            mapprocs.release_curve_arena()
+            return None
+        future = pool.submit(mapprocs.measure_curve, path, layout, K, S, J.dtype.str, blocks, tol,
+                             max_iter, krylov, warm, cap)
+    except (mapprocs.BrokenProcessPool, RuntimeError) as exc:  # broken or shut down meanwhile
+        mapprocs.release_curve_arena()
+        _log.warning("anchor curve measured in this process: %s", exc)
+        return None
     except BaseException:
         mapprocs.release_curve_arena()
         raise

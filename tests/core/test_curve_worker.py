@@ -256,3 +256,18 @@ def test_the_shared_file_goes_to_memory_when_it_can(pool):
     anchor_curve(J, 0, processes=True)
     where = mapprocs._arena["path"]
     assert where.startswith(mapprocs.shared_dirs()[0])
+
+
+@pytest.mark.parametrize("failure", [None, BrokenProcessPool("pool broke"),
+                                     RuntimeError("cannot schedule new futures after shutdown")])
+def test_a_pool_that_goes_away_before_the_hand_over_means_this_thread(pool, monkeypatch, failure):
+    class Gone:
+        def submit(self, *args):
+            raise failure
+
+    monkeypatch.setattr(mapprocs, "get_pool", lambda n: None if failure is None else Gone())
+    J = stack(30, 24, seed=8)
+    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
+    assert not job.in_worker and job._worker is None  # computed here, already complete
+    same_curves(job.result(), anchor_curve(J, 0, blocks=BLOCKS, processes=False))
+    assert not mapprocs._arena["busy"]
