@@ -23,6 +23,9 @@ import csv
 import io
 import math
 import multiprocessing
+# Imported now, by the thread that imports this module: the GUI starts sweeps from a worker
+# thread, where this first import (by context.Event()) once hung a test run, unexplained.
+import multiprocessing.synchronize  # noqa: F401
 import sys
 import os
 import signal
