@@ -402,7 +402,7 @@ def measure_curve(path: str, layout: dict, K: int, S: int, dtype: str, blocks: d
     """Worker task: the anchor curve's norms, chunk by chunk as the parent forms the products
     (:class:`~rnnviz.core.products._CurveMeasure`, the same chunks as in the parent, so the same
     numbers).  Returns the chunks measured, or -1 when the parent cancelled."""
-    from .products import _CurveMeasure
+    from .products import _CurveMeasure, _curve_chunks
 
     mm = _curve_file_in_worker(path, layout["size"])
     v = curve_views(mm, layout, K, S, np.dtype(dtype), len(blocks))
@@ -411,11 +411,10 @@ def measure_curve(path: str, layout: dict, K: int, S: int, dtype: str, blocks: d
     meas = _CurveMeasure(K, S, dtype, blocks, tol, max_iter, krylov, warm)
     X, fro_sq, exp2 = v["products"], v["fro_sq"], v["exp2"]
     chunks = 0
-    for c0 in range(0, K, cap):
-        n = min(cap, K - c0)
+    for c0, n in _curve_chunks(K, cap):
         if not _wait_at_least(control, CURVE_FORMED, c0 + n):
             return -1
-        meas.measure(X[c0 + 1 : c0 + n + 1], fro_sq[c0 : c0 + n], exp2[c0 : c0 + n], c0)
+        meas.measure_stack(X, fro_sq, exp2, c0, n)
         chunks += 1
     out = v["results"]
     out[0], out[1] = meas.spec, meas.fro
@@ -425,17 +424,22 @@ def measure_curve(path: str, layout: dict, K: int, S: int, dtype: str, blocks: d
     return chunks
 
 
-def _wait_at_least(control: np.ndarray, slot: int, value: int, spin_s: float = 0.005) -> bool:
-    """Wait until ``control[slot] >= value``; False if the cancel flag is set meanwhile.  Spins
-    (yielding the CPU) for ``spin_s``, then sleeps in 0.2 ms steps."""
+def pause(began: float, spin_s: float = 0.005) -> None:
+    """One wait of a poll of shared memory that began at ``began`` (perf_counter): a yield of the
+    CPU for the first ``spin_s`` (a chunk or a result usually comes within it), then 0.2 ms."""
+    time.sleep(0 if time.perf_counter() - began < spin_s else 2e-4)
+
+
+def _wait_at_least(control: np.ndarray, slot: int, value: int) -> bool:
+    """Wait until ``control[slot] >= value``; False if the cancel flag is set meanwhile."""
     began = time.perf_counter()
     while control[slot] < value:
         if control[CURVE_CANCEL]:
             return False
-        time.sleep(0 if time.perf_counter() - began < spin_s else 2e-4)
+        pause(began)
     return not control[CURVE_CANCEL]
 
 
 __all__ = ["BrokenProcessPool", "SharedRun", "acquire_curve_arena", "curve_layout", "curve_views",
-           "discard_pool", "get_pool", "main_not_imported", "measure_curve", "ready", "release_curve_arena", "run_part",
-           "share_rows", "wait_ready"]
+           "discard_pool", "get_pool", "main_not_imported", "measure_curve", "pause", "ready",
+           "release_curve_arena", "run_part", "share_rows", "wait_ready"]

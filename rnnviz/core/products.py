@@ -600,9 +600,21 @@ class _CurveMeasure:
                     self.block_out[name][1][c0 : c0 + n] = 0.5 * np.log10(fb[g]) + shift
 
 
+    def measure_stack(self, X, fro_sq, exp2, c0: int, n: int) -> None:
+        """:meth:`measure` for products ``c0 .. c0 + n - 1`` of whole stacks (``X[0]`` = I, ``X[k]``
+        = P(t0, k)ᵀ scaled; ``fro_sq``, ``exp2`` indexed by k - 1)."""
+        self.measure(X[c0 + 1 : c0 + n + 1], fro_sq[c0 : c0 + n], exp2[c0 : c0 + n], c0)
+
+
 def _curve_chunk(S: int, itemsize: int, K: int) -> int:
     """Products per chunk of the anchor curve (formed, then measured together)."""
     return min(max(1, int(round(_CURVE_CHUNK_BYTES / (S * S * itemsize)))), K)
+
+
+def _curve_chunks(K: int, cap: int) -> Iterator[tuple[int, int]]:
+    """``(c0, n)`` of each chunk of a curve of K products, ``cap`` per chunk."""
+    for c0 in range(0, K, cap):
+        yield c0, min(cap, K - c0)
 
 
 def _curve_norms(J, t0, blocks, tol, max_iter, krylov, j_sq):
@@ -613,7 +625,7 @@ def _curve_norms(J, t0, blocks, tol, max_iter, krylov, j_sq):
     per product with the same number of calls per chunk, and the chunk (1 MB) stays in cache
     between the GEMMs and the norms.  (Measuring chunk c on a second thread while chunk c + 1 is
     formed gave no reliable gain on a loaded 2-core machine; a worker process does, see
-    :func:`_curve_norms_in_worker`.)
+    :func:`start_anchor_curve`.)
 
     Returns (log10_spectral, log10_frobenius, {name: (log10_spectral, log10_frobenius)}).
     """
@@ -625,8 +637,7 @@ def _curve_norms(J, t0, blocks, tol, max_iter, krylov, j_sq):
     X = np.empty((cap + 1, S, S), dtype=J.dtype)
     fro_sq, exp2 = np.empty(cap), np.empty(cap, dtype=np.int64)
     X[0] = np.eye(S, dtype=J.dtype)
-    for c0 in range(0, K, cap):
-        n = min(cap, K - c0)
+    for c0, n in _curve_chunks(K, cap):
         chain.form(X, fro_sq, exp2, c0, n)
         meas.measure(X[1 : n + 1], fro_sq[:n], exp2[:n], c0)
         X[0] = X[n]
@@ -700,7 +711,7 @@ class CurveJob:
                     # The workers are busy with other work: measure here rather than wait.
                     control[mapprocs.CURVE_CANCEL] = 1
                     return measure_here()
-                time.sleep(0)
+                mapprocs.pause(began)
             began = time.perf_counter()
             while True:
                 if should_stop is not None and should_stop():
@@ -712,7 +723,7 @@ class CurveJob:
                     if future.exception() is not None or not control[mapprocs.CURVE_MEASURED]:
                         raise future.exception() or RuntimeError("curve worker stopped early")
                     break
-                time.sleep(0 if time.perf_counter() - began < 0.005 else 2e-4)
+                mapprocs.pause(began)
             out = views["results"].copy()
             self.in_worker = True
             names = list(self.blocks)
@@ -775,9 +786,8 @@ def _curve_worker_job(J, t0, blocks, tol, max_iter, krylov, j_sq, processes,
 
     def measure_here():
         meas = _CurveMeasure(K, S, J.dtype, blocks, tol, max_iter, krylov, warm)
-        for c0 in range(0, K, cap):
-            n = min(cap, K - c0)
-            meas.measure(X[c0 + 1 : c0 + n + 1], fro_sq[c0 : c0 + n], exp2[c0 : c0 + n], c0)
+        for c0, n in _curve_chunks(K, cap):
+            meas.measure_stack(X, fro_sq, exp2, c0, n)
         return meas.spec.copy(), meas.fro.copy(), {
             name: (a.copy(), b.copy()) for name, (a, b) in meas.block_out.items()}
 
@@ -785,13 +795,12 @@ def _curve_worker_job(J, t0, blocks, tol, max_iter, krylov, j_sq, processes,
     job._worker = (future, views, measure_here)
     try:
         X[0] = np.eye(S, dtype=J.dtype)
-        for c0 in range(0, K, cap):
-            n = min(cap, K - c0)
+        for c0, n in _curve_chunks(K, cap):
             chain.form(X[c0 : c0 + n + 1], fro_sq[c0 : c0 + n], exp2[c0 : c0 + n], c0, n)
             control[mapprocs.CURVE_FORMED] = c0 + n  # after the products (see _TSO_MACHINES)
     except BaseException:
         control[mapprocs.CURVE_CANCEL] = 1
-        future.add_done_callback(lambda _: mapprocs.release_curve_arena())
+        CurveJob._release_when_done(future, control)
         raise
     return job
 
@@ -1124,13 +1133,13 @@ def _default_workers() -> int:
     if limiter is not None:  # inside single_threaded_blas: the count it replaced
         original = limiter.get_original_num_threads().get("blas")
         blas = [n for n in np.atleast_1d(original) if n] if original is not None else []
-        return max(1, min(cpus, max(blas) if blas else cpus))
-    try:
-        from threadpoolctl import threadpool_info
+    else:
+        try:
+            from threadpoolctl import threadpool_info
 
-        blas = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
-    except ImportError:  # pragma: no cover
-        blas = []
+            blas = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
+        except ImportError:  # pragma: no cover
+            blas = []
     return max(1, min(cpus, max(blas) if blas else cpus))
 
 

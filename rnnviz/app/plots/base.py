@@ -250,10 +250,11 @@ class PlotPanel(QWidget):
         item.setSize(self.style["marker_px"] * scale)
         return item
 
-    def forget_markers(self, items) -> None:
-        """Stop restyling ``items`` (scatter items that were removed from their plot)."""
+    def forget(self, items) -> None:
+        """Stop restyling ``items`` (pens and markers of items removed from their plot)."""
         gone = {id(item) for item in items}
-        self._markers = [(item, scale) for item, scale in self._markers if id(item) not in gone]
+        self._pens = [entry for entry in self._pens if id(entry[0]) not in gone]
+        self._markers = [entry for entry in self._markers if id(entry[0]) not in gone]
 
     def _make_pen(self, color: str, style: str, scale: float):
         qt_style = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine,

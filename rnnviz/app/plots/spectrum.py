@@ -78,9 +78,7 @@ class SpectrumPanel(PlotPanel):
 
     def _rebuild_items(self) -> None:
         """New scatter/curve items (and legend entries) when the set of blocks changed."""
-        removed = set(map(id, self.eigen_items + self.singular_items))
-        self._pens = [entry for entry in self._pens if id(entry[0]) not in removed]
-        self.forget_markers(self.eigen_items)
+        self.forget(self.eigen_items + self.singular_items)
         for item in self.eigen_items:
             self.eigen_plot.removeItem(item)
         for item in self.singular_items:
