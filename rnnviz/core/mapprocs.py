@@ -252,10 +252,11 @@ def _remove_orphaned_runs(root: str | None = None) -> list[str]:
 
 def run_part(path: str, w: int, rows: np.ndarray, max_k: int, blocks: dict, tol: float,
              max_iter: int, chunk_blocks, krylov: int, spectral: bool, publish_s: float,
-             time_block: int = 1) -> int:
+             time_block: int = 1, multi_step: bool = False) -> int:
     """Worker task: the map rows ``rows`` (indices into the shared starts), published into the
-    shared maps every ``publish_s`` seconds and at the end; ``time_block`` steps at a time
-    (:meth:`_ProductEngine.steps`).  Returns product-iterations done,
+    shared maps every ``publish_s`` seconds and at the end; in the parent engine's blocks of
+    ``time_block`` steps, n-step GEMMs when ``multi_step`` (:meth:`_ProductEngine.steps`).
+    Returns product-iterations done,
     or -1 when the run was cancelled."""
     from .products import _make_engine
 
@@ -266,6 +267,10 @@ def run_part(path: str, w: int, rows: np.ndarray, max_k: int, blocks: dict, tol:
     maps = {name: np.load(base / f"{name}.npy", mmap_mode="r+") for name in _map_names(blocks)}
     engine = _make_engine(J, starts[rows], max_k, blocks, tol, max_iter, chunk_blocks, krylov)
     engine.spectral = spectral
+    # The parent engine's grid of blocks and GEMM choice (see _ProductEngine.steps): the numbers
+    # are then those of the threaded engine, bit for bit.
+    engine.time_block = time_block
+    engine.multi_step = multi_step
     mk = engine.max_k
 
     def publish(e: int) -> None:
@@ -282,7 +287,7 @@ def run_part(path: str, w: int, rows: np.ndarray, max_k: int, blocks: dict, tol:
     while e <= engine.last_step:
         if control[0]:
             return -1
-        n = min(time_block, engine.last_step - e + 1)
+        n = engine.block_steps(e)
         engine.steps(e, n)
         e += n
         now = time.perf_counter()

@@ -48,7 +48,11 @@ LSTM the norms are two thirds of the curve's time.
 
 The full (t0, k) map (:func:`norm_map`) is the hot path: all running products that end at the same
 step are stored side by side and extended with one large GEMM per step, chunk by chunk so that the
-norms and the Lanczos steps run on data that is still in cache.  Chunks are shared out over worker
+norms and the Lanczos steps run on data that is still in cache.  The steps come in blocks (six):
+each chunk goes through a whole block before the next, and for S >= 256 in float64 a chunk takes
+the block's steps in one GEMM, X @ [C_0ᵀ | … | C_5ᵀ] with C_q the block's first q + 1 Jacobians
+multiplied out (the same products up to rounding; a GEMM six times as wide runs closer to the
+machine's peak).  Chunks are shared out over worker
 threads that each run single-threaded BLAS (see :func:`single_threaded_blas`), or, for larger
 maps, over worker processes that run the same engine on whole chunks (:mod:`.mapprocs`).
 
@@ -99,12 +103,19 @@ LOG10_2 = float(np.log10(2.0))
 # far below what a plot resolves; 1e-10 costs about 1.6x the iterations (see the module docstring).
 DEFAULT_TOL = 1e-6
 # The (t0, k) map is an image over many decades: its default trades accuracy for speed (measured on
-# LSTM Jacobians: log10 norms within ~2e-3 at k <= 5 and ~3e-4 beyond, with ~1/3 fewer iterations).
+# LSTM Jacobians: log10 norms within ~2e-3 at k <= 5 and ~3e-4 beyond, with ~1/3 fewer iterations;
+# on the benchmark's LSTM, hidden 128, T = 256, against SVDs of every 16th row: mean error 1.2e-4,
+# 99th percentile 7.7e-4, worst 0.026 (too low) where two top singular values cross).
 DEFAULT_MAP_TOL = 1e-4
 
 # A running product is rescaled (by a power of two) when log2 of its Frobenius norm leaves
 # [-L, L].  float64: squares of entries stay far from overflow and entries far from subnormal.
 _RESCALE_LOG2 = {np.dtype(np.float64): 128, np.dtype(np.float32): 20}
+
+# Batches of at most this many products are measured one product at a time
+# (:func:`_lanczos_single`; measured on S = 256 map chunks of two: ~20 % less time per product
+# than the batched version, which tests less often).
+_SINGLE_MAX = 2
 
 # Default chunk size in bytes: a chunk of running products is multiplied, measured and rescaled
 # while it is still in the per-core L2 cache.
@@ -275,58 +286,86 @@ def _start_vector(P_rows: np.ndarray) -> np.ndarray:
 
 
 def _lanczos_single(
-    X: np.ndarray, v: np.ndarray, fro_sq: float, tol: float, max_iter: int, krylov: int
+    X: np.ndarray, v: np.ndarray, fro_sq: float, tol: float, max_iter: int, krylov: int,
+    first_test: int = 1,
 ) -> tuple[float, int]:
     """:func:`_lanczos_batch` for one product, with 1-D arrays and Python scalars.
 
-    For a batch of one (the map's newest chunk, short curves) the batched version's array
-    bookkeeping costs more than the two passes over P.  X: (b, b) = Pᵀ, v: (b,) updated in place.
+    For batches of one or two large products (the map and curve of S >= 256, the map's newest
+    chunk) the batched version's array bookkeeping costs more than the two passes over P.
+    X: (b, b) = Pᵀ (may be a strided view), v: (b,) updated in place.  The test runs after
+    every step (from step ``first_test`` on when that is >= 3): after steps 1 and 2 it costs a
+    few scalar operations (2 × 2 in closed form), and a step is two passes over P.
     """
     b = X.shape[0]
     if not fro_sq > 0.0:
         return 0.0, 0
     lower_sq = fro_sq / b * (1.0 - 1e-3) ** 2
+    two_tol = 2.0 * tol
     steps_max = max(1, min(int(krylov), b))
     dtype = X.dtype
     tiny = float(np.finfo(dtype).tiny)  # 1/tiny is finite: zero vectors stay zero
     steps = 0
+    Vb = np.empty((steps_max + 1, b), dtype=dtype)
     while True:
-        Vb = np.empty((steps_max + 1, b), dtype=dtype)
         alpha: list[float] = []
         beta = [0.0]
         Vb[0] = v
         for j in range(steps_max):
             w = X @ (Vb[j] @ X)  # PᵀP v_j
-            c = Vb[: j + 1] @ w
+            basis = Vb[: j + 1]
+            c = basis @ w
             alpha.append(float(c[j]))
-            w -= c @ Vb[: j + 1]
+            w -= c @ basis
             bn = math.sqrt(float(w @ w))
             beta.append(bn)
             np.multiply(w, 1.0 / max(bn, tiny), out=Vb[j + 1])
             steps += 1
             n = j + 1
             last = n == steps_max or steps >= max_iter
+            if 3 <= n < first_test and not last:
+                continue
             if n == 1:
-                lam, y = alpha[0], np.ones(1)
+                lam, y, y_last = max(alpha[0], 0.0), (1.0,), 1.0
+            elif n == 2:
+                lam, y = _top_eigenpair_2x2_scalar(alpha[0], alpha[1], beta[1])
+                y_last = y[1]
             else:
-                be = beta[1:n]
-                T = np.diag(alpha) + np.diag(be, 1) + np.diag(be, -1)
+                T = np.zeros((n, n))
+                T.flat[:: n + 1] = alpha
+                T.flat[1 :: n + 1] = beta[1:n]
+                T.flat[n :: n + 1] = beta[1:n]
                 vals, Y = np.linalg.eigh(T)
-                lam, y = float(vals[-1]), Y[:, -1]
-            lam = max(lam, 0.0)
+                lam, y = max(float(vals[-1]), 0.0), Y[:, -1]
+                y_last = float(y[-1])
             # g = ρ²/(2λ²), ρ = β_{n+1}|y_n| the residual of the Ritz pair of PᵀP
-            rho = beta[n] * abs(float(y[n - 1]))
-            done = lam >= lower_sq and lam > 0.0 and rho * rho <= 2.0 * tol * lam * lam
+            rho = bn * y_last
+            done = lam >= lower_sq and lam > 0.0 and rho * rho <= two_tol * lam * lam
             if done or last:
                 break
-        ritz = y.astype(dtype) @ Vb[:n]
+        if n == 1:
+            ritz = Vb[0].copy()
+        elif n == 2:
+            ritz = y[0] * Vb[0] + y[1] * Vb[1]
+        else:
+            ritz = y.astype(dtype) @ Vb[:n]
         norm = math.sqrt(float(ritz @ ritz))
         if norm > 0.0:
-            v[:] = ritz * (1.0 / norm)
+            np.multiply(ritz, 1.0 / norm, out=v)
         if lam < lower_sq:
             v[:] = _start_vector(X.T)  # see _lanczos_batch
         if done or steps >= max_iter:
             return math.sqrt(lam), steps
+
+
+def _top_eigenpair_2x2_scalar(a: float, d: float, b: float) -> tuple[float, tuple[float, float]]:
+    """:func:`_top_eigenpair_2x2` for one matrix, in Python floats."""
+    lam = 0.5 * (a + d) + math.hypot(0.5 * (a - d), b)
+    y0, y1 = (lam - d, b) if a >= d else (b, lam - a)
+    norm = math.hypot(y0, y1)
+    if norm == 0.0:  # a scalar multiple of I
+        return max(lam, 0.0), (1.0, 0.0)
+    return max(lam, 0.0), (y0 / norm, y1 / norm)
 
 
 def _top_eigenpair_2x2(a: np.ndarray, d: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -364,9 +403,13 @@ def _lanczos_iteration(
     """
     m = X.shape[0]
     with np.errstate(invalid="ignore"):
-        if m == 1:
-            s, steps = _lanczos_single(X[0], V[0], float(fro_sq[0]), tol, max_iter, krylov)
-            sigma = np.array([s])
+        if m <= _SINGLE_MAX:
+            sigma = np.empty(m)
+            steps = 0
+            for j in range(m):
+                sigma[j], its = _lanczos_single(X[j], V[j], float(fro_sq[j]), tol, max_iter,
+                                                krylov, first_test)
+                steps += its
         else:
             sigma, steps = _lanczos_batch(X, V, fro_sq, tol, max_iter, krylov, first_test)
     bad = ~(np.isfinite(sigma) & np.isfinite(V).all(axis=1))
@@ -872,7 +915,12 @@ class _ProductEngine:
         self.block_maps = {nm: (np.full(shape, np.nan), np.full(shape, np.nan)) for nm in blocks}
         self.chunks: list[_Chunk] = []
         self.free: list[_Chunk] = []
-        self.spares: list[np.ndarray] = []  # one GEMM output buffer per worker
+        self.spares: list[np.ndarray] = []  # GEMM output buffers per worker (see _buffers)
+        self.wide: list[np.ndarray] = []
+        # Steps per block (see block_steps); whole chunks take a block in one GEMM in float64
+        # (float32 products are rescaled every step: its exponent range is too narrow to skip).
+        self.time_block = _TIME_BLOCK
+        self.multi_step = self.dtype == np.float64 and self.S >= _MULTI_STEP_MIN_S
         self.next_start = 0  # index into starts of the next anchor to open
         last_end = int(min(self.T, starts[-1] + max_k))
         self.first_step = int(starts[0])
@@ -902,52 +950,39 @@ class _ProductEngine:
             chunk.block_V[name][j] = _start_vector(Js[sl, sl])
         chunk.count += 1
 
-    def step(self, e: int, pool: ThreadPoolExecutor | None = None, workers: int = 1) -> None:
-        """Apply J[e] to every open product (opening P(e, 1) first if e is an anchor).
+    def block_steps(self, e: int) -> int:
+        """Steps of the block that starts at step e: blocks are aligned to multiples of
+        ``time_block`` (absolute steps), so every engine that runs a chunk (the threaded one,
+        a worker process's) forms it the same way and gives the same numbers bit for bit."""
+        return min(self.time_block - e % self.time_block, self.last_step - e + 1)
 
-        The chunks are shared out over ``workers`` threads (the caller's and ``pool``'s), each
-        running single-threaded BLAS on its own chunks: data-parallel, no BLAS thread hand-offs
-        per small call, and every chunk stays in one core's cache.
+    def steps(self, e0: int, n: int, pool: ThreadPoolExecutor | None = None,
+              workers: int = 1) -> None:
+        """Apply J[e0] .. J[e0 + n - 1] to every open product, opening each anchor's P(t0, 1)
+        at its step.  ``e0, n``: a block of :meth:`block_steps`.
+
+        Chunks are independent of each other, so each goes through the whole block while it is
+        in cache.  A *whole* chunk (full at the start, none of its products closing before the
+        end) takes all n steps in one GEMM: with C_q = J[e0+q] ⋯ J[e0] (scaled), its products
+        after step e0+q are X C_qᵀ for the stored X = Pᵀ, all n from X @ [C_0ᵀ | … | C_{n-1}ᵀ]
+        (float64; measured on S = 256: ~10 % more GEMM throughput than n GEMMs of a third the
+        width, which also read their input n times).  The products are the same up to rounding
+        (the same Jacobians, associated differently).  Other full chunks go step by step; the
+        chunk that new anchors join goes step by step as they arrive.  The full chunks are
+        shared out over ``workers`` threads (the caller's and ``pool``'s), each running
+        single-threaded BLAS on its own chunks; the results do not depend on how.
         """
-        Js, a = self._scaled_jacobian(e)
-        self._open_if_anchor(e, Js)
-        JsT = Js.T
-        live = [c for c in self.chunks if c.count > c.lo]
-        groups = [live[w::workers] for w in range(workers)] if pool is not None else [live]
-        groups = [g for g in groups if g]
-        while len(self.spares) < len(groups):
-            self.spares.append(np.empty((self.capacity, self.S, self.S), dtype=self.dtype))
-        futures = [
-            pool.submit(self._advance, g, JsT, a, e, w) for w, g in enumerate(groups) if w > 0
-        ]
-        its = self._advance(groups[0], JsT, a, e, 0) if groups else 0
-        its += sum(f.result() for f in futures)
-        self.iterations += its
-        self.work_done += sum(c.count - c.lo for c in live)
-        self._retire(e)
-
-    def steps(self, e0: int, n: int) -> None:
-        """``step(e)`` for e = e0 .. e0 + n - 1 on one thread, the same numbers in another order:
-        every chunk that takes no new product meanwhile goes through all n steps while it is in
-        cache (its products are independent of the other chunks'); only the chunk that new
-        anchors join goes step by step.  The GEMMs then read their input from cache instead of
-        memory (measured: ~6-10 % more GEMM throughput for n = 2-4 on 512 KB products)."""
-        if n <= 1:
-            if n == 1:
-                self.step(e0)
+        if n < 1:
             return
         scaled = [self._scaled_jacobian(e0 + q) for q in range(n)]
-        if not self.spares:
-            self.spares.append(np.empty((self.capacity, self.S, self.S), dtype=self.dtype))
-        closed = [c for c in self.chunks if c.count == self.capacity]
-        its = work = 0
-        for chunk in closed:
-            for q, (Js, a) in enumerate(scaled):
-                if chunk.lo >= chunk.count:
-                    break
-                work += chunk.count - chunk.lo
-                its += self._advance([chunk], Js.T, a, e0 + q, 0)
-                self._retire_chunk(chunk, e0 + q)
+        closed = [c for c in self.chunks if c.count == self.capacity and c.lo < c.count]
+        block = self._block_matrix(scaled) if n > 1 and self.multi_step else None
+        groups = [closed[w::workers] for w in range(workers)] if pool is not None else [closed]
+        groups = [g for g in groups if g] or [[]]
+        self._buffers(len(groups), n if block is not None else 1)
+        futures = [pool.submit(self._run_closed, g, scaled, block, e0, w)
+                   for w, g in enumerate(groups) if w > 0]
+        its, work = self._run_closed(groups[0], scaled, block, e0, 0)
         closed_ids = {id(c) for c in closed}
         for q, (Js, a) in enumerate(scaled):
             e = e0 + q
@@ -956,12 +991,60 @@ class _ProductEngine:
                 if id(chunk) in closed_ids or chunk.lo >= chunk.count:
                     continue
                 work += chunk.count - chunk.lo
-                its += self._advance([chunk], Js.T, a, e, 0)
+                its += self._advance(chunk, Js.T, a, e, 0)
                 self._retire_chunk(chunk, e)
+        for f in futures:
+            f_its, f_work = f.result()
+            its += f_its
+            work += f_work
         self.iterations += its
         self.work_done += work
         while self.chunks and self.chunks[0].lo >= self.chunks[0].count:
             self.free.append(self.chunks.pop(0))
+
+    def _block_matrix(self, scaled) -> tuple[np.ndarray, np.ndarray]:
+        """[C_0ᵀ | … | C_{n-1}ᵀ] (S, n·S) for the block's scaled Jacobians, and the cumulative
+        power-of-two exponents (n,) of C_q."""
+        S, n = self.S, len(scaled)
+        B = np.empty((S, n * S), dtype=self.dtype)
+        C = scaled[0][0]
+        B[:, :S] = C.T
+        for q in range(1, n):
+            C = scaled[q][0] @ C
+            B[:, q * S : (q + 1) * S] = C.T
+        return B, np.cumsum([a for _, a in scaled])
+
+    def _buffers(self, workers: int, n: int) -> None:
+        """Per worker thread: a GEMM output buffer for one chunk (swapped with the chunk's
+        products at every step), and one n steps wide for :meth:`_advance_block`."""
+        shape = (self.capacity, self.S, self.S)
+        while len(self.spares) < workers:
+            self.spares.append(np.empty(shape, dtype=self.dtype))
+            self.wide.append(np.empty(0, dtype=self.dtype))
+        if n > 1:
+            for w in range(workers):
+                if self.wide[w].size < n * self.spares[w].size:
+                    self.wide[w] = np.empty(n * self.spares[w].size, dtype=self.dtype)
+
+    def _run_closed(self, chunks: list[_Chunk], scaled, block, e0: int, w: int) -> tuple[int, int]:
+        """The block for full chunks, one after the other, with spare buffer ``w``; returns
+        (Lanczos iterations, product extensions)."""
+        its = work = 0
+        n = len(scaled)
+        last = e0 + n - 1
+        for chunk in chunks:
+            if block is not None and last - self.starts[chunk.rows[chunk.lo]] + 1 <= self.max_k:
+                work += n * (chunk.count - chunk.lo)
+                its += self._advance_block(chunk, *block, e0, w)
+                self._retire_chunk(chunk, last)
+                continue
+            for q, (Js, a) in enumerate(scaled):
+                if chunk.lo >= chunk.count:
+                    break
+                work += chunk.count - chunk.lo
+                its += self._advance(chunk, Js.T, a, e0 + q, w)
+                self._retire_chunk(chunk, e0 + q)
+        return its, work
 
     def _scaled_jacobian(self, e: int) -> tuple[np.ndarray, int]:
         """J[e] / 2**a with a from its Frobenius norm (exact scaling), so that products of
@@ -981,27 +1064,50 @@ class _ProductEngine:
         while chunk.lo < chunk.count and e - self.starts[chunk.rows[chunk.lo]] + 1 >= self.max_k:
             chunk.lo += 1
 
-    def _advance(self, chunks: list[_Chunk], JsT: np.ndarray, a: int, e: int, w: int) -> int:
-        """GEMM, norms and rescaling for ``chunks``, using spare buffer ``w``."""
+    def _advance(self, chunk: _Chunk, JsT: np.ndarray, a: int, e: int, w: int) -> int:
+        """One step: GEMM, norms and rescaling for ``chunk``, using spare buffer ``w``."""
         S = self.S
-        spare = self.spares[w]
-        its = 0
-        for chunk in chunks:
-            lo, hi = chunk.lo, chunk.count
-            with np.errstate(invalid="ignore"):  # spurious BLAS flag: see _lanczos_iteration
-                np.matmul(chunk.X[lo:hi].reshape(-1, S), JsT, out=spare[lo:hi].reshape(-1, S))
-            chunk.X, spare = spare, chunk.X
-            chunk.exp2[lo:hi] += a
-            its += self._measure(chunk, e)
-        self.spares[w] = spare
-        return its
-
-    def _measure(self, chunk: _Chunk, e: int) -> int:
         lo, hi = chunk.lo, chunk.count
-        X = chunk.X[lo:hi]
+        spare = self.spares[w]
+        with np.errstate(invalid="ignore"):  # spurious BLAS flag: see _lanczos_iteration
+            np.matmul(chunk.X[lo:hi].reshape(-1, S), JsT, out=spare[lo:hi].reshape(-1, S))
+        chunk.X, self.spares[w] = spare, chunk.X
+        chunk.exp2[lo:hi] += a
+        return self._measure(chunk, e)
+
+    def _advance_block(self, chunk: _Chunk, B: np.ndarray, cum: np.ndarray, e0: int, w: int) -> int:
+        """All n steps of a block for a whole chunk in one GEMM (see :meth:`steps`)."""
+        S = self.S
+        n = B.shape[1] // S
+        lo, hi = chunk.lo, chunk.count
         m = hi - lo
-        flat = X.reshape(m, -1)
-        fro_sq = _sum_squares(flat).astype(np.float64)
+        out = self.wide[w][: m * S * n * S].reshape(m * S, n * S)
+        with np.errstate(invalid="ignore"):
+            np.matmul(chunk.X[lo:hi].reshape(-1, S), B, out=out)
+        ahead = out.reshape(m, S, n, S)
+        exp2 = chunk.exp2[lo:hi].copy()
+        its = 0
+        for q in range(n - 1):
+            its += self._measure(chunk, e0 + q, ahead[:, :, q, :], exp2 + cum[q])
+        chunk.X[lo:hi] = ahead[:, :, n - 1, :]
+        chunk.exp2[lo:hi] = exp2 + cum[n - 1]
+        return its + self._measure(chunk, e0 + n - 1)
+
+    def _measure(self, chunk: _Chunk, e: int, ahead: np.ndarray | None = None,
+                 ahead_exp2: np.ndarray | None = None) -> int:
+        """Norms of the chunk's products after step e into the maps, then the stored products'
+        rescaling.  ``ahead``: instead of the stored products, a block's products formed ahead
+        (a strided view) with their exponents; they are only measured."""
+        lo, hi = chunk.lo, chunk.count
+        m = hi - lo
+        if ahead is None:
+            X = chunk.X[lo:hi]
+            fro_sq = _sum_squares(X.reshape(m, -1)).astype(np.float64)
+            exp2 = chunk.exp2[lo:hi]
+        else:
+            X = ahead
+            fro_sq = _sum_squares(X).sum(axis=1, dtype=np.float64)
+            exp2 = ahead_exp2
         its = 0
         if self.spectral:
             sigma, its = _lanczos_iteration(
@@ -1011,7 +1117,7 @@ class _ProductEngine:
             chunk.hint[None] = its / m
         rows = chunk.rows[lo:hi]
         cols = e - self.starts[rows]
-        shift = chunk.exp2[lo:hi] * LOG10_2
+        shift = exp2 * LOG10_2
         with np.errstate(divide="ignore"):
             self.log10_frobenius[rows, cols] = 0.5 * np.log10(fro_sq) + shift
             if self.spectral:
@@ -1029,6 +1135,8 @@ class _ProductEngine:
                     chunk.hint[name] = its_b / m
                     its += its_b
                     spec_map[rows, cols] = np.log10(sb) + shift
+        if ahead is not None:
+            return its
         # Keep the stored products in [2**-L, 2**L] (exact power-of-two rescaling).
         _, ex = np.frexp(fro_sq)
         ex2 = ex // 2
@@ -1037,15 +1145,6 @@ class _ProductEngine:
             np.ldexp(X[j], -int(ex2[j]), out=X[j])
             chunk.exp2[lo + j] += int(ex2[j])
         return its
-
-    def _retire(self, e: int) -> None:
-        """Close products that reached max_k (always the oldest ones) and drop empty chunks."""
-        while self.chunks:
-            chunk = self.chunks[0]
-            self._retire_chunk(chunk, e)
-            if chunk.lo < chunk.count:
-                break
-            self.free.append(self.chunks.pop(0))
 
     def snapshot(self, steps_done: int, copy: bool) -> NormMap:
         cp = (lambda a: a.copy()) if copy else (lambda a: a)
@@ -1164,8 +1263,9 @@ def _run_steps(engine, should_stop, interval: float, workers: int | None) -> Ite
                 while e <= engine.last_step:
                     if should_stop is not None and should_stop():
                         raise Cancelled("Jacobian products cancelled")
-                    engine.step(e, pool, workers)
-                    e += 1
+                    n = engine.block_steps(e)
+                    engine.steps(e, n, pool, workers)
+                    e += n
                     now = time.perf_counter()
                     if now - start >= interval and not _nearly_done(engine, now - began, interval):
                         break
@@ -1184,7 +1284,8 @@ _PROCESS_MAX_BYTES = 256 << 20
 # Worker processes by default (more only when asked for with workers=).
 _MAX_PROCESSES = 4
 # Steps a worker process applies chunk by chunk (see _ProductEngine.steps).
-_TIME_BLOCK = 4
+_TIME_BLOCK = 6
+_MULTI_STEP_MIN_S = 256
 # How often a worker process publishes its part of the map (seconds).
 _PUBLISH_S = 0.02
 
@@ -1238,7 +1339,7 @@ def _process_steps(engine, workers: int, interval: float, should_stop) -> Iterat
         futures = [
             pool.submit(mapprocs.run_part, str(run.path), w, rows, engine.max_k, engine.blocks,
                         engine.tol, engine.max_iter, engine.capacity, engine.krylov,
-                        engine.spectral, _PUBLISH_S, _TIME_BLOCK)
+                        engine.spectral, _PUBLISH_S, engine.time_block, engine.multi_step)
             for w, rows in enumerate(shares)
         ]
         try:

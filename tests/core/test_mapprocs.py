@@ -25,8 +25,29 @@ def pool():
     return mapprocs.get_pool(2)
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_processes_give_the_threaded_engines_numbers_bit_for_bit(pool, dtype):
+@pytest.fixture
+def in_processes(pool, monkeypatch):
+    """Two workers by default (the suite runs with one BLAS thread, which would mean one worker
+    and no processes); returns the list of process runs started."""
+    monkeypatch.setattr(products, "_default_workers", lambda: 2)
+    runs = []
+    real = products._process_steps
+
+    def counting(engine, workers, interval, should_stop):
+        runs.append(workers)
+        return real(engine, workers, interval, should_stop)
+
+    monkeypatch.setattr(products, "_process_steps", counting)
+    return runs
+
+
+@pytest.mark.parametrize("dtype, multi_from", [(np.float64, 256), (np.float64, 1),
+                                               (np.float32, 1)])
+def test_processes_give_the_threaded_engines_numbers_bit_for_bit(in_processes, dtype,
+                                                                 multi_from, monkeypatch):
+    # multi_from 1: whole chunks take a block of steps in one GEMM (by default from S = 256);
+    # the workers follow the parent's choice and its grid of blocks.
+    monkeypatch.setattr(products, "_MULTI_STEP_MIN_S", multi_from)
     J = lstm_like_stack(30, 8, seed=1).astype(dtype)
     blocks = {"hidden": slice(0, 4), "cell": slice(4, 8)}
     before = leftover_runs()
@@ -38,10 +59,11 @@ def test_processes_give_the_threaded_engines_numbers_bit_for_bit(pool, dtype):
                 (threads.blocks[n][i], procs.blocks[n][i]) for n in blocks for i in (0, 1)]:
             np.testing.assert_array_equal(a, b)
         assert np.isfinite(procs.log10_spectral).sum() == np.isfinite(threads.log10_spectral).sum() > 0
+    assert in_processes == [2, 2]
     assert leftover_runs() == before  # the shared files are removed
 
 
-def test_progressive_snapshots_from_processes_end_with_the_full_map(pool, monkeypatch):
+def test_progressive_snapshots_from_processes_end_with_the_full_map(in_processes, monkeypatch):
     monkeypatch.setattr(products, "_PUBLISH_S", 0.0)
     J = lstm_like_stack(60, 24, seed=2)
     snaps = list(iter_norm_map(J, chunk_blocks=4, interval=0.0, processes=True))
@@ -56,9 +78,10 @@ def test_progressive_snapshots_from_processes_end_with_the_full_map(pool, monkey
         assert covered[ends <= s.steps_done].all()
     final = norm_map(J, chunk_blocks=4, processes=False)
     np.testing.assert_array_equal(snaps[-1].log10_spectral, final.log10_spectral)
+    assert in_processes == [2] and len(snaps) > 1
 
 
-def test_cancel_stops_the_workers_and_removes_the_files(pool):
+def test_cancel_stops_the_workers_and_removes_the_files(in_processes):
     J = lstm_like_stack(120, 48, seed=3)
     before = leftover_runs()
     calls = []
@@ -74,6 +97,7 @@ def test_cancel_stops_the_workers_and_removes_the_files(pool):
     small = lstm_like_stack(12, 5, seed=4)
     np.testing.assert_array_equal(norm_map(small, chunk_blocks=2, processes=True).log10_spectral,
                                   norm_map(small, chunk_blocks=2, processes=False).log10_spectral)
+    assert in_processes == [2, 2]
 
 
 def test_rows_are_shared_as_whole_chunks_with_balanced_work():
@@ -206,7 +230,7 @@ def test_prepare_starts_the_pool_that_maps_use(monkeypatch):
     assert products.prepare_map_workers() is False and started == [products._MAX_PROCESSES]
 
 
-def test_too_little_space_for_the_shared_files_means_threads(pool, monkeypatch):
+def test_too_little_space_for_the_shared_files_means_threads(in_processes, monkeypatch):
     import collections
     import shutil as shutil_module
 
@@ -217,7 +241,7 @@ def test_too_little_space_for_the_shared_files_means_threads(pool, monkeypatch):
     result = norm_map(J, chunk_blocks=3, processes=True)  # falls back, same numbers
     np.testing.assert_array_equal(result.log10_spectral,
                                   norm_map(J, chunk_blocks=3, processes=False).log10_spectral)
-    assert leftover_runs() == before
+    assert leftover_runs() == before and in_processes == [2]  # tried, then threads
     with pytest.raises(OSError, match="MB free in"):
         mapprocs.SharedRun(J, np.arange(30), 30, [], 2)
 

@@ -465,13 +465,14 @@ def test_should_stop_cancels_and_progress_is_reported():
     J = random_stack(30, 6, seed=12)
     calls = []
 
-    def stop_after_five():
+    def stop_after_three():
         calls.append(1)
-        return len(calls) > 5
+        return len(calls) > 3
 
     with pytest.raises(Cancelled):
-        norm_map(J, should_stop=stop_after_five)
-    assert len(calls) == 6  # checked every step, stopped at the first True
+        norm_map(J, should_stop=stop_after_three)
+    assert len(calls) == 4  # checked every block of steps, stopped at the first True
+    assert 30 // products._TIME_BLOCK > 4
 
     fractions = []
     norm_map(J, progress=fractions.append)
@@ -484,23 +485,24 @@ def test_should_stop_cancels_and_progress_is_reported():
             pass
 
 
-def test_generator_fills_the_map_progressively_and_ends_with_norm_map():
+@pytest.mark.parametrize("block", [1, 4])
+def test_generator_fills_the_map_progressively_and_ends_with_norm_map(block, monkeypatch):
+    monkeypatch.setattr(products, "_TIME_BLOCK", block)
     T = 16
     J = random_stack(T, 5, seed=13)
     snapshots = list(iter_norm_map(J, interval=0.0))
     assert all(isinstance(s, NormMap) for s in snapshots)
     steps = [s.steps_done for s in snapshots]
-    assert steps == list(range(1, T + 1))
+    assert steps == list(range(block, T + 1, block))  # one per block of steps
     coverage = [int(np.isfinite(s.log10_frobenius).sum()) for s in snapshots]
-    assert coverage == sorted(coverage) and len(set(coverage)) == len(coverage)
     # Snapshot after e steps: exactly the products ending at states s_1..s_e.
-    assert coverage[3] == sum(range(1, 5))
-    assert not snapshots[3].complete and snapshots[-1].complete
+    assert coverage == [sum(range(1, e + 1)) for e in steps]
+    assert not snapshots[-2].complete and snapshots[-1].complete
     final = norm_map(J)
     np.testing.assert_array_equal(snapshots[-1].log10_spectral, final.log10_spectral)
     np.testing.assert_array_equal(snapshots[-1].log10_frobenius, final.log10_frobenius)
     # Earlier snapshots are copies, not views that keep changing.
-    assert np.isnan(snapshots[0].log10_frobenius[1, 0])
+    assert np.isnan(snapshots[0].log10_frobenius[steps[0], 0])
     # With an infinite interval only the final snapshot comes.
     only = list(iter_norm_map(J, interval=float("inf")))
     assert len(only) == 1 and only[0].complete
@@ -736,12 +738,15 @@ def test_no_snapshot_comes_just_before_the_end(monkeypatch):
     clock = [0.0]
     monkeypatch.setattr(products.time, "perf_counter", lambda: clock[0])
 
-    class Engine:  # ten equal steps of 0.1 s each
+    class Engine:  # ten equal steps of 0.1 s each, in blocks of one
         first_step, last_step, total_work, work_done = 0, 9, 10, 0
 
-        def step(self, e, pool, workers):
-            clock[0] += 0.1
-            self.work_done += 1
+        def block_steps(self, e):
+            return 1
+
+        def steps(self, e, n, pool, workers):
+            clock[0] += 0.1 * n
+            self.work_done += n
 
     # After 9 of 10 steps the last one is expected to take 0.1 s < 0.25/2: no snapshot at 9.
     assert list(products._run_steps(Engine(), None, 0.25, 1)) == [3, 6, 10]
@@ -751,25 +756,35 @@ def test_no_snapshot_comes_just_before_the_end(monkeypatch):
     assert list(products._run_steps(Engine(), None, 0.0, 1)) == list(range(1, 11))
 
 
+def _run_in_blocks(J, starts, max_k, blocks, cap, block, tol=1e-6, multi_step=None):
+    engine = products._make_engine(
+        products._as_jacobian_stack(J), starts, max_k, blocks, tol, 100, cap, 8
+    )
+    engine.time_block = block
+    if multi_step is not None:
+        engine.multi_step = multi_step
+    e = engine.first_step
+    while e <= engine.last_step:
+        n = engine.block_steps(e)
+        assert n == min(block - e % block, engine.last_step - e + 1)
+        engine.steps(e, n)
+        e += n
+    return engine
+
+
+_BLOCK_CASES = [(None, None, 3), ([0, 1, 2, 5, 6, 11, 12, 13, 20, 27], 9, 2),
+                (list(range(3, 29)), 5, 4), ([0, 1, 2, 3, 4, 5], None, 3)]
+
+
 @pytest.mark.parametrize("block", [2, 3, 4, 7])
 def test_steps_chunk_by_chunk_give_the_same_map_as_step_by_step(block):
-    """engine.steps(e, n) reorders the work (chunk-major) without changing a single number."""
+    """engine.steps(e, n) without the n-step GEMM (float32's way) reorders the work
+    (chunk-major) without changing a single number."""
     J = random_stack(29, 6, seed=21)
     blocks = {"a": slice(0, 3), "b": slice(3, 6)}
-    for starts, max_k, cap in [(None, None, 3), ([0, 1, 2, 5, 6, 11, 12, 13, 20, 27], 9, 2),
-                               (list(range(3, 29)), 5, 4)]:
-        engines = []
-        for n in (1, block):
-            engine = products._make_engine(
-                products._as_jacobian_stack(J), starts, max_k, blocks, 1e-6, 100, cap, 8
-            )
-            e = engine.first_step
-            while e <= engine.last_step:
-                k = min(n, engine.last_step - e + 1)
-                engine.steps(e, k)
-                e += k
-            engines.append(engine)
-        one, many = engines
+    for starts, max_k, cap in _BLOCK_CASES:
+        one = _run_in_blocks(J, starts, max_k, blocks, cap, 1)
+        many = _run_in_blocks(J, starts, max_k, blocks, cap, block, multi_step=False)
         np.testing.assert_array_equal(one.log10_spectral, many.log10_spectral)
         np.testing.assert_array_equal(one.log10_frobenius, many.log10_frobenius)
         for name in blocks:
@@ -779,3 +794,52 @@ def test_steps_chunk_by_chunk_give_the_same_map_as_step_by_step(block):
         assert one.iterations == many.iterations
         assert [(c.lo, c.count) for c in many.chunks] == [(c.lo, c.count) for c in one.chunks]
         assert np.isfinite(many.log10_frobenius).sum() == one.total_work
+
+
+@pytest.mark.parametrize("block", [2, 3, 4, 7])
+def test_whole_chunks_take_a_block_in_one_gemm_with_the_same_norms(block, monkeypatch):
+    """Full chunks whose products all live through a block are extended by all its steps in
+    one GEMM (float64): the same products up to rounding, so the same norms to ~1e-12."""
+    calls = []
+    real = products._ProductEngine._advance_block
+
+    def counting(self, chunk, B, cum, e0, w):
+        calls.append(B.shape[1] // self.S)
+        return real(self, chunk, B, cum, e0, w)
+
+    monkeypatch.setattr(products._ProductEngine, "_advance_block", counting)
+    monkeypatch.setattr(products, "_MULTI_STEP_MIN_S", 1)  # by default only for S >= 256
+    # Strongly contracting and expanding steps: the exponents of a block are carried exactly.
+    J = random_stack(29, 6, seed=21) * np.exp(np.linspace(-60, 60, 29))[:, None, None]
+    blocks = {"a": slice(0, 3), "b": slice(3, 6)}
+    for starts, max_k, cap in _BLOCK_CASES:
+        one = _run_in_blocks(J, starts, max_k, blocks, cap, 1, tol=1e-13)
+        calls.clear()
+        many = _run_in_blocks(J, starts, max_k, blocks, cap, block, tol=1e-13)
+        assert many.multi_step
+        assert set(calls) <= set(range(2, block + 1))
+        if max_k is None:  # every chain runs to the end: whole chunks from the second block on
+            assert calls
+        for a, b in [(one.log10_spectral, many.log10_spectral),
+                     (one.log10_frobenius, many.log10_frobenius)] + [
+                (one.block_maps[n][i], many.block_maps[n][i]) for n in blocks for i in (0, 1)]:
+            assert np.array_equal(np.isnan(a), np.isnan(b))
+            np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
+        assert one.work_done == many.work_done == one.total_work
+        assert [(c.lo, c.count) for c in many.chunks] == [(c.lo, c.count) for c in one.chunks]
+    # The map spans hundreds of decades: the block's exponents were applied.
+    assert np.nanmax(many.log10_frobenius) - np.nanmin(many.log10_frobenius) > 300
+    # float32 products are rescaled at every step: never n steps in one GEMM.
+    calls.clear()
+    products.norm_map(J[:12].astype(np.float32), processes=False)
+    assert calls == []
+
+
+def test_the_n_step_gemm_is_the_default_from_s_256_in_float64():
+    """Measured: it pays for S = 256 (the benchmark's map) and costs for S = 128."""
+    def engine(S, dtype):
+        return products._make_engine(np.zeros((3, S, S), dtype=dtype), None, None, {},
+                                     1e-6, 100, None, 8)
+    assert engine(256, np.float64).multi_step
+    assert not engine(128, np.float64).multi_step
+    assert not engine(256, np.float32).multi_step
