@@ -258,7 +258,7 @@ def run_part(path: str, w: int, rows: np.ndarray, max_k: int, blocks: dict, tol:
     ``time_block`` steps, n-step GEMMs when ``multi_step`` (:meth:`_ProductEngine.steps`).
     Returns product-iterations done,
     or -1 when the run was cancelled."""
-    from .products import _make_engine
+    from .products import Cancelled, _make_engine
 
     base = Path(path)
     J = np.load(base / "J.npy", mmap_mode="r")
@@ -288,7 +288,10 @@ def run_part(path: str, w: int, rows: np.ndarray, max_k: int, blocks: dict, tol:
         if control[0]:
             return -1
         n = engine.block_steps(e)
-        engine.steps(e, n)
+        try:
+            engine.steps(e, n, should_stop=lambda: bool(control[0]))
+        except Cancelled:
+            return -1
         e += n
         now = time.perf_counter()
         if now - last >= publish_s or e > engine.last_step:

@@ -957,7 +957,7 @@ class _ProductEngine:
         return min(self.time_block - e % self.time_block, self.last_step - e + 1)
 
     def steps(self, e0: int, n: int, pool: ThreadPoolExecutor | None = None,
-              workers: int = 1) -> None:
+              workers: int = 1, should_stop: Callable[[], bool] | None = None) -> None:
         """Apply J[e0] .. J[e0 + n - 1] to every open product, opening each anchor's P(t0, 1)
         at its step.  ``e0, n``: a block of :meth:`block_steps`.
 
@@ -971,6 +971,9 @@ class _ProductEngine:
         chunk that new anchors join goes step by step as they arrive.  The full chunks are
         shared out over ``workers`` threads (the caller's and ``pool``'s), each running
         single-threaded BLAS on its own chunks; the results do not depend on how.
+        ``should_stop()`` is asked in this thread before each of its chunks (and steps); True
+        raises :class:`Cancelled` there and in the pool's threads at their next chunk (the
+        engine is then only good for discarding).
         """
         if n < 1:
             return
@@ -980,19 +983,32 @@ class _ProductEngine:
         groups = [closed[w::workers] for w in range(workers)] if pool is not None else [closed]
         groups = [g for g in groups if g] or [[]]
         self._buffers(len(groups), n if block is not None else 1)
-        futures = [pool.submit(self._run_closed, g, scaled, block, e0, w)
+        halt = [False]  # set by this thread, read by the pool's
+
+        def stop_here() -> bool:
+            halt[0] = halt[0] or (should_stop is not None and bool(should_stop()))
+            return halt[0]
+
+        futures = [pool.submit(self._run_closed, g, scaled, block, e0, w, lambda: halt[0])
                    for w, g in enumerate(groups) if w > 0]
-        its, work = self._run_closed(groups[0], scaled, block, e0, 0)
-        closed_ids = {id(c) for c in closed}
-        for q, (Js, a) in enumerate(scaled):
-            e = e0 + q
-            self._open_if_anchor(e, Js)
-            for chunk in self.chunks:
-                if id(chunk) in closed_ids or chunk.lo >= chunk.count:
-                    continue
-                work += chunk.count - chunk.lo
-                its += self._advance(chunk, Js.T, a, e, 0)
-                self._retire_chunk(chunk, e)
+        try:
+            its, work = self._run_closed(groups[0], scaled, block, e0, 0, stop_here)
+            closed_ids = {id(c) for c in closed}
+            for q, (Js, a) in enumerate(scaled):
+                if stop_here():
+                    raise Cancelled("Jacobian products cancelled")
+                e = e0 + q
+                self._open_if_anchor(e, Js)
+                for chunk in self.chunks:
+                    if id(chunk) in closed_ids or chunk.lo >= chunk.count:
+                        continue
+                    work += chunk.count - chunk.lo
+                    its += self._advance(chunk, Js.T, a, e, 0)
+                    self._retire_chunk(chunk, e)
+        except BaseException:
+            halt[0] = True
+            wait(futures)
+            raise
         for f in futures:
             f_its, f_work = f.result()
             its += f_its
@@ -1026,13 +1042,16 @@ class _ProductEngine:
                 if self.wide[w].size < n * self.spares[w].size:
                     self.wide[w] = np.empty(n * self.spares[w].size, dtype=self.dtype)
 
-    def _run_closed(self, chunks: list[_Chunk], scaled, block, e0: int, w: int) -> tuple[int, int]:
+    def _run_closed(self, chunks: list[_Chunk], scaled, block, e0: int, w: int,
+                    stop: Callable[[], bool]) -> tuple[int, int]:
         """The block for full chunks, one after the other, with spare buffer ``w``; returns
-        (Lanczos iterations, product extensions)."""
+        (Lanczos iterations, product extensions).  ``stop()`` True before a chunk: Cancelled."""
         its = work = 0
         n = len(scaled)
         last = e0 + n - 1
         for chunk in chunks:
+            if stop():
+                raise Cancelled("Jacobian products cancelled")
             if block is not None and last - self.starts[chunk.rows[chunk.lo]] + 1 <= self.max_k:
                 work += n * (chunk.count - chunk.lo)
                 its += self._advance_block(chunk, *block, e0, w)
@@ -1264,7 +1283,7 @@ def _run_steps(engine, should_stop, interval: float, workers: int | None) -> Ite
                     if should_stop is not None and should_stop():
                         raise Cancelled("Jacobian products cancelled")
                     n = engine.block_steps(e)
-                    engine.steps(e, n, pool, workers)
+                    engine.steps(e, n, pool, workers, should_stop)
                     e += n
                     now = time.perf_counter()
                     if now - start >= interval and not _nearly_done(engine, now - began, interval):
@@ -1504,8 +1523,9 @@ def iter_norm_map(
 
     Yields a :class:`NormMap` copy about every ``interval`` seconds of work (products that end at
     the steps reached so far are filled in, the rest is NaN) and always a final complete one.
-    ``should_stop()`` is checked every step (every 10 ms with worker processes); when it returns
-    True, :class:`Cancelled` is raised.  No snapshot comes when the rest is expected to take less
+    ``should_stop()`` is checked before every chunk of products the calling thread extends
+    (every 10 ms with worker processes); when it returns True, :class:`Cancelled` is raised (the
+    engine's other threads and processes stop before their next chunk).  No snapshot comes when the rest is expected to take less
     than half an interval.  Arguments as for :func:`norm_map`.
     """
     engine = _make_engine(
@@ -1553,7 +1573,7 @@ def norm_map(
         once the process pool is up (a map of >= 30 GFLOP waits for it to start; a smaller one
         starts it and runs in threads).  The numbers are the same either way.
     progress(fraction): called at most ~20 times per second, and with 1.0 at the end.
-    should_stop(): checked every step; True raises :class:`Cancelled`.
+    should_stop(): checked before every chunk of products; True raises :class:`Cancelled`.
     Returns a NormMap whose arrays are (len(starts), max_k), i.e. (T, T) indexed [t0, k-1] with
     the defaults, NaN where t0 + k > T.
 

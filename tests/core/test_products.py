@@ -471,8 +471,24 @@ def test_should_stop_cancels_and_progress_is_reported():
 
     with pytest.raises(Cancelled):
         norm_map(J, should_stop=stop_after_three)
-    assert len(calls) == 4  # checked every block of steps, stopped at the first True
-    assert 30 // products._TIME_BLOCK > 4
+    assert len(calls) == 4  # stopped at the first True
+
+    # Within a block of steps: before every chunk this thread takes (the pool's threads stop
+    # at their next chunk without asking).
+    calls.clear()
+    with pytest.raises(Cancelled):
+        norm_map(J, chunk_blocks=2, workers=2, should_stop=stop_after_three)
+    assert len(calls) == 4
+    engine = products._make_engine(J, None, None, {}, 1e-6, 100, 2, 8)
+    for e in range(12):  # twelve anchors: six full chunks
+        engine.steps(e, 1)
+    calls.clear()
+    with pytest.raises(Cancelled):
+        engine.steps(12, products._TIME_BLOCK, should_stop=stop_after_three)
+    assert len(calls) == 4
+    # Three chunks (anchors 0-5) went through the block, the other three not at all.
+    reached = np.isfinite(engine.log10_frobenius[np.arange(12), 12 - np.arange(12)])
+    assert reached.tolist() == [True] * 6 + [False] * 6
 
     fractions = []
     norm_map(J, progress=fractions.append)
@@ -744,7 +760,7 @@ def test_no_snapshot_comes_just_before_the_end(monkeypatch):
         def block_steps(self, e):
             return 1
 
-        def steps(self, e, n, pool, workers):
+        def steps(self, e, n, pool, workers, should_stop):
             clock[0] += 0.1 * n
             self.work_done += n
 
