@@ -1020,16 +1020,24 @@ class _ProductEngine:
             self.free.append(self.chunks.pop(0))
 
     def _block_matrix(self, scaled) -> tuple[np.ndarray, np.ndarray]:
-        """[C_0ᵀ | … | C_{n-1}ᵀ] (S, n·S) for the block's scaled Jacobians, and the cumulative
-        power-of-two exponents (n,) of C_q."""
+        """[C_0ᵀ | … | C_{n-1}ᵀ] (S, n·S) for the block's scaled Jacobians, and the power-of-two
+        exponents (n,) of C_q.  Every C_q is rescaled to a Frobenius norm near 1 (exactly, by a
+        power of two): a product of steps that each shrink it, say by 1e-60, would otherwise
+        underflow within a block where the stored products, rescaled every block, do not."""
         S, n = self.S, len(scaled)
         B = np.empty((S, n * S), dtype=self.dtype)
-        C = scaled[0][0]
-        B[:, :S] = C.T
-        for q in range(1, n):
-            C = scaled[q][0] @ C
+        exps = np.empty(n, dtype=np.int64)
+        C, total = scaled[0][0], 0
+        for q in range(n):
+            if q:
+                C = scaled[q][0] @ C
+            b = int(_frobenius_exponents(C.reshape(1, -1))[0])
+            if b:
+                C = np.ldexp(C, -b)
+            total += scaled[q][1] + b
+            exps[q] = total
             B[:, q * S : (q + 1) * S] = C.T
-        return B, np.cumsum([a for _, a in scaled])
+        return B, exps
 
     def _buffers(self, workers: int, n: int) -> None:
         """Per worker thread: a GEMM output buffer for one chunk (swapped with the chunk's
@@ -1050,14 +1058,22 @@ class _ProductEngine:
         its = work = 0
         n = len(scaled)
         last = e0 + n - 1
+        # A whole chunk's oldest product lives through the end of the grid's block (not of this
+        # engine's block, which its own last step may cut short), and its end is taken from T and
+        # max_k as every engine sees it (a worker's own max_k may be smaller, never binding): the
+        # same choice in every engine.
+        grid_last = e0 - e0 % self.time_block + self.time_block - 1
         for chunk in chunks:
             if stop():
                 raise Cancelled("Jacobian products cancelled")
-            if block is not None and last - self.starts[chunk.rows[chunk.lo]] + 1 <= self.max_k:
-                work += n * (chunk.count - chunk.lo)
-                its += self._advance_block(chunk, *block, e0, w)
-                self._retire_chunk(chunk, last)
-                continue
+            oldest = int(self.starts[chunk.rows[chunk.lo]])
+            if block is not None and grid_last <= min(oldest + self.max_k, self.T) - 1:
+                its_block, done = self._advance_block(chunk, *block, e0, w)
+                its += its_block
+                if done:
+                    work += n * (chunk.count - chunk.lo)
+                    self._retire_chunk(chunk, last)
+                    continue
             for q, (Js, a) in enumerate(scaled):
                 if chunk.lo >= chunk.count:
                     break
@@ -1095,8 +1111,14 @@ class _ProductEngine:
         chunk.exp2[lo:hi] += a
         return self._measure(chunk, e)
 
-    def _advance_block(self, chunk: _Chunk, B: np.ndarray, cum: np.ndarray, e0: int, w: int) -> int:
-        """All n steps of a block for a whole chunk in one GEMM (see :meth:`steps`)."""
+    def _advance_block(self, chunk: _Chunk, B: np.ndarray, cum: np.ndarray, e0: int,
+                       w: int) -> tuple[int, bool]:
+        """All n steps of a block for a whole chunk in one GEMM (see :meth:`steps`); returns
+        (Lanczos iterations, done).  Not done (the stored products unchanged; the maps of the
+        block's first steps may hold values that the step-by-step pass then overwrites) when a
+        product came out with a Frobenius norm below 2**-500 (or zero) at its stored scale: the
+        block contracted it so far that its small entries may have underflowed, which steps
+        rescaled one at a time avoid."""
         S = self.S
         n = B.shape[1] // S
         lo, hi = chunk.lo, chunk.count
@@ -1107,27 +1129,29 @@ class _ProductEngine:
         ahead = out.reshape(m, S, n, S)
         exp2 = chunk.exp2[lo:hi].copy()
         its = 0
-        for q in range(n - 1):
-            its += self._measure(chunk, e0 + q, ahead[:, :, q, :], exp2 + cum[q])
+        for q in range(n):
+            view = ahead[:, :, q, :]
+            fro_sq = _sum_squares(view).sum(axis=1, dtype=np.float64)
+            if not (fro_sq >= _BLOCK_FLOOR_SQ).all():
+                return its, False
+            if q < n - 1:
+                its += self._measure(chunk, e0 + q, fro_sq, view, exp2 + cum[q])
         chunk.X[lo:hi] = ahead[:, :, n - 1, :]
         chunk.exp2[lo:hi] = exp2 + cum[n - 1]
-        return its + self._measure(chunk, e0 + n - 1)
+        return its + self._measure(chunk, e0 + n - 1, fro_sq), True
 
-    def _measure(self, chunk: _Chunk, e: int, ahead: np.ndarray | None = None,
-                 ahead_exp2: np.ndarray | None = None) -> int:
+    def _measure(self, chunk: _Chunk, e: int, fro_sq: np.ndarray | None = None,
+                 ahead: np.ndarray | None = None, ahead_exp2: np.ndarray | None = None) -> int:
         """Norms of the chunk's products after step e into the maps, then the stored products'
-        rescaling.  ``ahead``: instead of the stored products, a block's products formed ahead
-        (a strided view) with their exponents; they are only measured."""
+        rescaling.  ``fro_sq``: their squared Frobenius norms if known.  ``ahead``: instead of
+        the stored products, a block's products formed ahead (a strided view) with their
+        exponents; they are only measured."""
         lo, hi = chunk.lo, chunk.count
         m = hi - lo
-        if ahead is None:
-            X = chunk.X[lo:hi]
+        X = chunk.X[lo:hi] if ahead is None else ahead
+        exp2 = chunk.exp2[lo:hi] if ahead is None else ahead_exp2
+        if fro_sq is None:
             fro_sq = _sum_squares(X.reshape(m, -1)).astype(np.float64)
-            exp2 = chunk.exp2[lo:hi]
-        else:
-            X = ahead
-            fro_sq = _sum_squares(X).sum(axis=1, dtype=np.float64)
-            exp2 = ahead_exp2
         its = 0
         if self.spectral:
             sigma, its = _lanczos_iteration(
@@ -1306,6 +1330,9 @@ _MAX_PROCESSES = 4
 # Steps a worker process applies chunk by chunk (see _ProductEngine.steps).
 _TIME_BLOCK = 12
 _MULTI_STEP_MIN_S = 256
+# A block's product below this squared Frobenius norm (2**-500 squared) at its stored scale (at
+# least 2**-128) sends the chunk's block step by step (see _ProductEngine._advance_block).
+_BLOCK_FLOOR_SQ = 2.0**-1000
 # How often a worker process publishes its part of the map (seconds).
 _PUBLISH_S = 0.02
 

@@ -859,3 +859,55 @@ def test_the_n_step_gemm_is_the_default_from_s_256_in_float64():
     assert engine(256, np.float64).multi_step
     assert not engine(128, np.float64).multi_step
     assert not engine(256, np.float32).multi_step
+
+
+def test_blocks_that_shrink_a_product_by_far_go_step_by_step(monkeypatch):
+    """Diagonal steps: 12 that keep e1 and shrink the rest by ``small``, then steps that keep e2
+    and shrink e1 (as far as float64 holds both directions of one product: small**12 >= 1e-240).  A block's multiplied-out Jacobians C_q shrink by small**(q+1) (they are kept
+    at norm ~1 by powers of two), and products concentrated on e1 shrink with them; when a
+    block would take them below 2**-500 at their stored scale (small = 1e-20: 1e-240), the chunk
+    goes step by step instead, so no entry underflows.  Exact values either way."""
+    monkeypatch.setattr(products, "_MULTI_STEP_MIN_S", 1)
+    monkeypatch.setattr(products, "_TIME_BLOCK", 12)
+    fallbacks = []
+    real = products._ProductEngine._advance_block
+
+    def watching(self, chunk, B, cum, e0, w):
+        its, done = real(self, chunk, B, cum, e0, w)
+        fallbacks.append(not done)
+        return its, done
+
+    monkeypatch.setattr(products._ProductEngine, "_advance_block", watching)
+    T = 36
+    for small, falls_back in ((1e-5, False), (1e-20, True)):
+        fallbacks.clear()
+        keep1 = np.diag([1.0, small, small, small])
+        keep2 = np.diag([small, 1.0, small, small])
+        J = np.stack([keep1 if t < 12 else keep2 for t in range(T)])
+        nm = norm_map(J, processes=False, tol=1e-12, chunk_blocks=2)
+        logs = np.log10(np.stack([np.diag(j) for j in J]))
+        exact, exact_fro = np.full((T, T), np.nan), np.full((T, T), np.nan)
+        for t0 in range(T):
+            diag = np.cumsum(logs[t0:], axis=0)  # log10 of the product's diagonal, per k
+            top = diag.max(axis=1)
+            exact[t0, : T - t0] = top
+            exact_fro[t0, : T - t0] = top + 0.5 * np.log10(
+                (10.0 ** (2 * (diag - top[:, None]))).sum(axis=1))
+        np.testing.assert_allclose(nm.log10_spectral, exact, rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(nm.log10_frobenius, exact_fro, rtol=1e-12, atol=1e-9)
+        assert fallbacks and (True in fallbacks) == falls_back
+
+
+def test_a_blocks_multiplied_out_jacobians_are_kept_in_range(monkeypatch):
+    """Alternating diagonal steps that shrink all but one direction by 1e-60: twelve of them
+    multiplied out are ~1e-360 (below float64) unless rescaled as they are formed."""
+    monkeypatch.setattr(products, "_MULTI_STEP_MIN_S", 1)
+    monkeypatch.setattr(products, "_TIME_BLOCK", 12)
+    T = 40
+    a, b = np.diag([1.0, 1e-60, 1e-60, 1e-60]), np.diag([1e-60, 1.0, 1e-60, 1e-60])
+    J = np.stack([a if t % 2 == 0 else b for t in range(T)])
+    nm = norm_map(J, processes=False, tol=1e-12, chunk_blocks=2)
+    diag_logs = np.log10(np.stack([np.diag(j) for j in J]))
+    for t0 in range(T):
+        exact = np.cumsum(diag_logs[t0:], axis=0).max(axis=1)
+        np.testing.assert_allclose(nm.log10_spectral[t0, : T - t0], exact, rtol=0, atol=1e-9)
