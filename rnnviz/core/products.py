@@ -918,7 +918,8 @@ class _ProductEngine:
         self.spares: list[np.ndarray] = []  # GEMM output buffers per worker (see _buffers)
         self.wide: list[np.ndarray] = []
         # Steps per block (see block_steps); whole chunks take a block in one GEMM in float64
-        # (float32 products are rescaled every step: its exponent range is too narrow to skip).
+        # from S = 256 (slower at 128; float32 products are rescaled every step: its exponent
+        # range is too narrow to skip).
         self.time_block = _TIME_BLOCK
         self.multi_step = self.dtype == np.float64 and self.S >= _MULTI_STEP_MIN_S
         self.next_start = 0  # index into starts of the next anchor to open
@@ -980,7 +981,8 @@ class _ProductEngine:
             return
         scaled = [self._scaled_jacobian(e0 + q) for q in range(n)]
         closed = [c for c in self.chunks if c.count == self.capacity and c.lo < c.count]
-        block = self._block_matrix(scaled) if n > 1 and self.multi_step else None
+        whole = self._whole_chunks(closed, e0) if n > 1 and self.multi_step else set()
+        block = self._block_matrix(scaled) if whole else None
         groups = [closed[w::workers] for w in range(workers)] if pool is not None else [closed]
         groups = [g for g in groups if g] or [[]]
         self._buffers(len(groups), n if block is not None else 1)
@@ -990,10 +992,11 @@ class _ProductEngine:
             halt[0] = halt[0] or (should_stop is not None and bool(should_stop()))
             return halt[0]
 
-        futures = [pool.submit(self._run_closed, g, scaled, block, e0, w, lambda: halt[0])
+        futures = [pool.submit(self._run_closed, g, scaled, block, whole, e0, w,
+                               lambda: halt[0])
                    for w, g in enumerate(groups) if w > 0]
         try:
-            its, work = self._run_closed(groups[0], scaled, block, e0, 0, stop_here)
+            its, work = self._run_closed(groups[0], scaled, block, whole, e0, 0, stop_here)
             closed_ids = {id(c) for c in closed}
             for q, (Js, a) in enumerate(scaled):
                 if stop_here():
@@ -1051,23 +1054,27 @@ class _ProductEngine:
                 if self.wide[w].size < n * self.spares[w].size:
                     self.wide[w] = np.empty(n * self.spares[w].size, dtype=self.dtype)
 
-    def _run_closed(self, chunks: list[_Chunk], scaled, block, e0: int, w: int,
+    def _whole_chunks(self, closed: list[_Chunk], e0: int) -> set[int]:
+        """ids of the full chunks that take the block starting at e0 in one GEMM: their oldest
+        product lives through the end of the grid's block (not of this engine's block, which its
+        own last step may cut short), its end taken from T and max_k as every engine sees it (a
+        worker's own max_k may be smaller, never binding): the same choice in every engine."""
+        grid_last = e0 - e0 % self.time_block + self.time_block - 1
+        return {id(c) for c in closed
+                if grid_last <= min(int(self.starts[c.rows[c.lo]]) + self.max_k, self.T) - 1}
+
+    def _run_closed(self, chunks: list[_Chunk], scaled, block, whole: set[int], e0: int, w: int,
                     stop: Callable[[], bool]) -> tuple[int, int]:
-        """The block for full chunks, one after the other, with spare buffer ``w``; returns
-        (Lanczos iterations, product extensions).  ``stop()`` True before a chunk: Cancelled."""
+        """The block for full chunks, one after the other, with spare buffer ``w`` (the ones in
+        ``whole`` in one GEMM); returns (Lanczos iterations, product extensions).  ``stop()``
+        True before a chunk: Cancelled."""
         its = work = 0
         n = len(scaled)
         last = e0 + n - 1
-        # A whole chunk's oldest product lives through the end of the grid's block (not of this
-        # engine's block, which its own last step may cut short), and its end is taken from T and
-        # max_k as every engine sees it (a worker's own max_k may be smaller, never binding): the
-        # same choice in every engine.
-        grid_last = e0 - e0 % self.time_block + self.time_block - 1
         for chunk in chunks:
             if stop():
                 raise Cancelled("Jacobian products cancelled")
-            oldest = int(self.starts[chunk.rows[chunk.lo]])
-            if block is not None and grid_last <= min(oldest + self.max_k, self.T) - 1:
+            if id(chunk) in whole:
                 its_block, done = self._advance_block(chunk, *block, e0, w)
                 its += its_block
                 if done:
