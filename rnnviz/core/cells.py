@@ -70,11 +70,6 @@ class Activation:
             return np.where(a > 0, 1, self.leaky_slope).astype(a.dtype)
         raise ValueError(f"unknown activation {n!r}")
 
-    @property
-    def gamma(self) -> float:
-        """sup φ' — the γ of the Pascanu et al. (2013) bound."""
-        return 0.25 if self.name == "sigmoid" else 1.0
-
 
 # ----------------------------------------------------------------------------------------------
 # Per-layer parameters handed to the step functions

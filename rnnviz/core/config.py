@@ -43,7 +43,7 @@ def config_from_dict(cls, data, what: str):
         raise ConfigError(f"invalid {what}: {exc}") from None
 
 
-def _check_int(name: str, value, low: int, high: int | None = None) -> None:
+def check_int(name: str, value, low: int, high: int | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"{name} must be an integer, got {value!r}")
     if value < low or (high is not None and value > high):
@@ -51,7 +51,7 @@ def _check_int(name: str, value, low: int, high: int | None = None) -> None:
         raise ConfigError(f"{name} must be {bound}, got {value}")
 
 
-def _check_float(name: str, value, low: float | None = None, high: float | None = None) -> None:
+def check_float(name: str, value, low: float | None = None, high: float | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{name} must be a number, got {value!r}")
     if not math.isfinite(value):
@@ -85,12 +85,12 @@ class NetConfig:
         if self.activation not in ACTIVATIONS:
             raise ConfigError(
                 f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
-        _check_int("input_size", self.input_size, 1, 1_000_000)
-        _check_int("hidden_size", self.hidden_size, 1, 100_000)
-        _check_int("num_layers", self.num_layers, 1, 64)
+        check_int("input_size", self.input_size, 1, 1_000_000)
+        check_int("hidden_size", self.hidden_size, 1, 100_000)
+        check_int("num_layers", self.num_layers, 1, 64)
         if not isinstance(self.bidirectional, bool):
             raise ConfigError(f"bidirectional must be true or false, got {self.bidirectional!r}")
-        _check_float("leaky_slope", self.leaky_slope, 0.0, 1.0)
+        check_float("leaky_slope", self.leaky_slope, 0.0, 1.0)
         return self
 
     @property

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .analysis import build
 from .bptt import backward, loss_steps_for, readout_loss
 from .cells import Activation, make_cell
 from .config import NetConfig
@@ -220,8 +221,6 @@ def check_gradients(params: dict, net: NetConfig, x, targets, loss_steps, *, tru
 
 def check_config(config, *, max_taus: int = 3) -> GradcheckReport:
     """Finite-difference check of the explorer configuration ``config`` (an ExperimentConfig), in float64."""
-    from .analysis import build
-
     net, params, x, targets = build(config.replace(dtype="float64"))
     steps = loss_steps_for("steps" if config.loss_placement == "step" else config.loss_placement,
                            config.seq_len, (config.loss_step,))
