@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QHBoxLayout, QLabel,
                                QMainWindow, QMessageBox, QProgressBar, QPushButton, QSplitter, QTabWidget,
                                QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
 from rnnviz.app.export import export_all, export_csv, export_image
+from rnnviz.app.input_guards import WheelGuard, WindowShortcutGuard, guard_shortcuts, guard_wheel
 from rnnviz.app.jobs import JobRunner
+from rnnviz.app.main import application_icon
 from rnnviz.app.panels.compare import ComparePanel
 from rnnviz.app.panels.controls import ControlsPanel
 from rnnviz.app.panels.equations import EquationsPanel
@@ -30,6 +33,10 @@ from rnnviz.core.products import prepare_map_workers
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
+# Room left for the window manager's frame and title bar when the window is fitted to a screen.
+FRAME_MARGIN = (16, 48)
+APP_NAME = "rnnviz"
+UNTITLED = "Untitled"
 SESSION_FILTER = "rnnviz session (*.json)"
 PRESENTATION_FONT_PT = 16
 BUSY_DELAY_MS = 150  # the map bar turns indeterminate if the cheap plots take longer than this
@@ -52,8 +59,8 @@ class MainWindow(QMainWindow):
                  restore_session: bool = True, remember: bool = True, config: ExperimentConfig | None = None):
         super().__init__()
         configure_pyqtgraph()
-        self.setWindowTitle("rnnviz — gradient-flow explorer")
         self.setObjectName("rnnviz_main_window")
+        self.setWindowIcon(application_icon())
         self.settings = settings if settings is not None else Settings()
         self.remember = remember
         self.session_path: Path | None = None
@@ -109,13 +116,21 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect_state()
 
-        self.setMinimumSize(*MINIMUM_SIZE)
-        self.resize(*DEFAULT_SIZE)
+        self.fit_to_screen()
         if remember:
             self._restore_geometry()
+        # Window-wide keys and a wheel that scrolls panels instead of turning the values in them.
+        self._shortcut_guard = WindowShortcutGuard(self)
+        guard_shortcuts(self, self._shortcut_guard)
+        self._wheel_guard = WheelGuard(self)
+        guard_wheel(self, self._wheel_guard)
         started_from_session = False
         if restore_session and config is None:
             started_from_session = self._restore_last_session()
+        self._saved_signature = self._session_signature()
+        self.state.config_changed.connect(self._update_title)
+        self.compare.pins_changed.connect(self._update_title)
+        self._update_title()
         if not started_from_session:
             self._on_computing()
             self.compute.start()
@@ -124,6 +139,36 @@ class MainWindow(QMainWindow):
     def add_tab(self, widget: QWidget, title: str) -> int:
         """Add a top-level tab (the lead's Trainer and Experiments views use this)."""
         return self.tabs.addTab(widget, title)
+
+    def fit_to_screen(self) -> None:
+        """DEFAULT_SIZE, or less where the screen's available geometry is smaller (also the minimum)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.setMinimumSize(*MINIMUM_SIZE)
+            self.resize(*DEFAULT_SIZE)
+            return
+        available = screen.availableGeometry()
+        room = (max(1, available.width() - FRAME_MARGIN[0]), max(1, available.height() - FRAME_MARGIN[1]))
+        self.setMinimumSize(min(MINIMUM_SIZE[0], room[0]), min(MINIMUM_SIZE[1], room[1]))
+        width, height = min(DEFAULT_SIZE[0], room[0]), min(DEFAULT_SIZE[1], room[1])
+        self.resize(width, height)
+        self.move(available.x() + (available.width() - width) // 2,
+                  available.y() + max(0, (available.height() - height - FRAME_MARGIN[1]) // 2))
+
+    def _session_signature(self) -> str:
+        """What saving would write, minus view details: differs from the saved one = modified."""
+        return json.dumps({"config": self.state.config.to_dict(), "pins": self.compare.pins_to_json()},
+                          sort_keys=True, default=str)
+
+    def _update_title(self, *_args) -> None:
+        """"name.json — rnnviz" with Qt's modified marker; the app name appears once."""
+        name = self.session_path.name if self.session_path is not None else UNTITLED
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(self._session_signature() != self._saved_signature)
+
+    def _mark_saved(self) -> None:
+        self._saved_signature = self._session_signature()
+        self._update_title()
 
     def _pin_current(self) -> None:
         pin = self.compare.pin_current()
@@ -483,6 +528,7 @@ class MainWindow(QMainWindow):
             return False
         self._apply_view(view)
         self.session_path = Path(path)
+        self._mark_saved()
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Opened {Path(path).name}", 5000)
         return True
@@ -494,6 +540,7 @@ class MainWindow(QMainWindow):
             self.show_error(f"Could not save session: {error}")
             return False
         self.session_path = Path(path)
+        self._mark_saved()
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
         return True
@@ -639,7 +686,21 @@ class MainWindow(QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
 
+    def confirm_stop_training(self) -> bool:
+        """Ask before closing ends a running or paused training run; True = go ahead."""
+        if not self.trainer.running:
+            return True
+        state = "paused" if self.trainer.paused else "running"
+        answer = QMessageBox.question(
+            self, "Quit rnnviz", f"A training run is {state} in the Trainer tab. Stop it and quit?\n"
+            "(Its checkpoint is written if one is set.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        if not self.confirm_stop_training():
+            event.ignore()
+            return
         if self.remember:
             self.settings.set_geometry(self.saveGeometry())
             self.settings.set_window_state(self.saveState())
