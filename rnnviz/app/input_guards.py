@@ -47,15 +47,19 @@ class WindowShortcutGuard(QObject):
         super().__init__(window)
         self.window = window
 
-    def shortcuts(self) -> set[int]:
-        """The key combinations (as ints) of every enabled action of the window."""
-        keys = set()
+    def shortcuts(self) -> dict[int, bool]:
+        """Key combination (as int) -> whether it beats editing keys too, for every enabled action.
+
+        An action with the dynamic property ``beats_editing`` takes its key even from a text field
+        (the window's Ctrl+Z where a field's own undo matters less)."""
+        keys: dict[int, bool] = {}
         for action in self.window.findChildren(QAction):
             if not action.isEnabled():
                 continue
             for sequence in action.shortcuts():
                 if sequence.count() == 1:
-                    keys.add(sequence[0].toCombined())
+                    combined = sequence[0].toCombined()
+                    keys[combined] = keys.get(combined, False) or bool(action.property("beats_editing"))
         return keys
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
@@ -63,9 +67,8 @@ class WindowShortcutGuard(QObject):
             return False
         if not isinstance(event, QKeyEvent) or not _belongs_to(watched, self.window):
             return False
-        if any(event.matches(key) for key in EDITING_KEYS):
-            return False
-        if event.keyCombination().toCombined() not in self.shortcuts():
+        beats_editing = self.shortcuts().get(event.keyCombination().toCombined())
+        if beats_editing is None or (not beats_editing and any(event.matches(key) for key in EDITING_KEYS)):
             return False
         event.ignore()  # not claimed by the field: Qt goes on to the window's shortcut
         return True

@@ -37,6 +37,7 @@ DEFAULT_SIZE = (1600, 1000)
 FRAME_MARGIN = (16, 48)
 APP_NAME = "rnnviz"
 UNTITLED = "Untitled"
+UNDO_MESSAGE_MS = 15000
 SESSION_FILTER = "rnnviz session (*.json)"
 PRESENTATION_FONT_PT = 16
 BUSY_DELAY_MS = 150  # the map bar turns indeterminate if the cheap plots take longer than this
@@ -187,8 +188,11 @@ class MainWindow(QMainWindow):
             bidirectional=net.bidirectional, seq_len=steps, batch=1, radius=None,
             anchor=min(self.state.config.anchor, steps - 1), truncate=None, loss_placement="all",
             loss_step=1, input_signal="gaussian", dtype="float64")
+        layers = f"{net.num_layers} layer{'s' if net.num_layers > 1 else ''}"
+        description = f"trained {net.cell} language model ({layers}, H = {net.hidden_size})"
         accepted = self.state.set_weights(config, LoadedWeights(handoff.params, handoff.inputs,
-                                                                "trained language model"))
+                                                                "trained language model", text=handoff.text,
+                                                                description=description))
         if accepted:
             self.tabs.setCurrentWidget(self.explorer)
             preview = " ".join(handoff.text.split())[:60]
@@ -317,6 +321,13 @@ class MainWindow(QMainWindow):
         self.gradcheck_button.setToolTip("Run a finite-difference gradient check of the current configuration "
                                          "(Ctrl+G)")
         self.gradcheck_button.clicked.connect(self.check_gradients)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undo_drop_button")
+        self.undo_button.setToolTip("Analyse the trained model again (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo_drop)
+        self.undo_button.setVisible(False)
+        bar.addWidget(self.undo_button)
+        bar.messageChanged.connect(self._on_status_message_changed)
         bar.addPermanentWidget(self.compute_label)
         bar.addPermanentWidget(self.map_progress)
         bar.addPermanentWidget(self.gradcheck_label)
@@ -352,6 +363,14 @@ class MainWindow(QMainWindow):
                                               "Every plot as PNG, SVG and CSV plus the session, into a folder")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, "Ctrl+Q", "Close rnnviz")
+
+        edit_menu = menus.addMenu("&Edit")
+        self.undo_action = self._action(edit_menu, "&Undo: back to the trained model", self.undo_drop,
+                                        QKeySequence.StandardKey.Undo,
+                                        "Analyse the trained model's weights again after a change replaced them")
+        # Ctrl+Z right after a change in a spin box means this, not the box's own text undo.
+        self.undo_action.setProperty("beats_editing", True)
+        self.undo_action.setEnabled(False)
 
         self.presets_menu = menus.addMenu("P&resets")
         try:
@@ -399,6 +418,8 @@ class MainWindow(QMainWindow):
         state.message.connect(self.show_error)
         state.config_changed.connect(self._on_computing)
         state.busy_changed.connect(self._on_busy_changed)
+        state.weights_dropped.connect(self._on_weights_dropped)
+        state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
         self.compute.before_repaint.connect(self._settle_panels)
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
@@ -472,6 +493,25 @@ class MainWindow(QMainWindow):
         if not report.passed:
             self.show_error(report.summary() if hasattr(report, "summary") else "gradient check failed")
 
+    # -- trained weights -------------------------------------------------------------------------
+    def _on_weights_dropped(self, text: str) -> None:
+        """A notice, not a popup: the status bar says what happened and offers Undo (Ctrl+Z)."""
+        self.undo_action.setEnabled(True)
+        self.statusBar().showMessage(f"{text} · Ctrl+Z or Undo goes back", UNDO_MESSAGE_MS)
+        self.undo_button.setVisible(True)
+
+    def _on_status_message_changed(self, text: str) -> None:
+        if self.undo_button.isVisible() and "Ctrl+Z" not in text:
+            self.undo_button.setVisible(False)
+
+    def undo_drop(self) -> bool:
+        """Back to the trained weights a change replaced (Ctrl+Z, the status bar's Undo)."""
+        if not self.state.undo_drop():
+            return False
+        self.undo_action.setEnabled(False)
+        self.statusBar().showMessage("Analysing the trained model again", 5000)
+        return True
+
     # -- messages ------------------------------------------------------------------------------
     def show_error(self, text: str) -> None:
         """Status bar + a non-blocking message box; the last message is kept in ``last_error``."""
@@ -488,7 +528,8 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         text = ("Ctrl+O open session · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
                 "F11 presentation mode · Alt+1…6 show one plot (or double-click it) · Esc all plots · "
-                "Ctrl+G check gradients · Ctrl+P pin for comparison · F1 this help · Ctrl+Q quit")
+                "Ctrl+G check gradients · Ctrl+P pin for comparison · Ctrl+Z back to the trained model · "
+                "F1 this help · Ctrl+Q quit")
         box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", text, QMessageBox.StandardButton.Ok,
                           self)
         box.open()

@@ -110,6 +110,10 @@ def test_shortcut_guard_is_on_the_controls_fields(make_window):
     assert not window._shortcut_guard.eventFilter(spin, copy)
     plain = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier, "k")
     assert not window._shortcut_guard.eventFilter(spin, plain)   # not a window shortcut
+    undo = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier, "z")
+    assert not window._shortcut_guard.eventFilter(spin, undo)    # nothing to undo: the field's own undo
+    window.undo_action.setEnabled(True)
+    assert window._shortcut_guard.eventFilter(spin, undo)        # back to the trained model wins
 
 
 def _wheel(widget, steps: int = -3):
