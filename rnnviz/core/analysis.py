@@ -304,8 +304,7 @@ def _run_fast(config, params, inputs, should_stop, processes, options) -> FastRe
         params, spectra = _initial_params(config)
     net, params, x, targets = build(config, params, inputs)
     T = config.seq_len
-    placement = "steps" if config.loss_placement == "step" else config.loss_placement
-    steps = loss_steps_for(placement, T, (config.loss_step,))
+    steps = loss_steps_for(config.loss_placement, T, (config.loss_step,))
     trace = forward(params, net, x)
     loss, d_output, _ = readout_loss(params, trace.output, targets, steps)
     timings["forward"] = time.perf_counter() - start
@@ -399,7 +398,7 @@ def _jacobian_window(params, net, trace, j_start, window):
             row.append(replace(lt, cache={k: v[j_start:j_start + window] for k, v in lt.cache.items()}))
         sliced_layers.append(row)
     part = Trace(trace.net, trace.x[j_start:j_start + window], None, sliced_layers,
-                 trace.output[j_start:j_start + window], trace.activation)
+                 trace.output[j_start:j_start + window], trace.activation, trace.fused_loops)
     return step_jacobians(params, net, part)
 
 

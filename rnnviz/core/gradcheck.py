@@ -222,8 +222,7 @@ def check_gradients(params: dict, net: NetConfig, x, targets, loss_steps, *, tru
 def check_config(config, *, max_taus: int = 3) -> GradcheckReport:
     """Finite-difference check of the explorer configuration ``config`` (an ExperimentConfig), in float64."""
     net, params, x, targets = build(config.replace(dtype="float64"))
-    steps = loss_steps_for("steps" if config.loss_placement == "step" else config.loss_placement,
-                           config.seq_len, (config.loss_step,))
+    steps = loss_steps_for(config.loss_placement, config.seq_len, (config.loss_step,))
     taus = None
     if config.truncate is not None and steps.size > max_taus:
         taus = steps[np.linspace(0, steps.size - 1, max_taus).round().astype(int)]

@@ -1,6 +1,7 @@
 """The (t0, k) map on worker processes: same numbers as in threads, progress, cancel, fallback;
 the pool and its shared files."""
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,9 @@ def lstm_like_stack(T, S, seed):
 
 
 def leftover_runs() -> set[str]:
-    return {p.name for d in process_pool.shared_dirs() for p in Path(d).glob("rnnviz-map-*")}
+    """This process's shared folders (other processes on the machine may have their own)."""
+    mine = f"{process_pool.RUN_PREFIX}{os.getpid()}-*"
+    return {p.name for d in process_pool.shared_dirs() for p in Path(d).glob(mine)}
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +178,7 @@ def test_files_of_a_killed_run_are_removed_and_live_ones_kept(tmp_path):
                           capture_output=True, text=True, check=True)
     dead_pid = int(gone.stdout)
     dead = tmp_path / f"{process_pool.RUN_PREFIX}{dead_pid}-abc"
-    live = tmp_path / f"{process_pool.RUN_PREFIX}{__import__('os').getppid()}-def"
+    live = tmp_path / f"{process_pool.RUN_PREFIX}{os.getppid()}-def"
     other = tmp_path / "rnnviz-map-notapid"
     for d in (dead, live, other):
         d.mkdir()
