@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDia
                                QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
+from rnnviz.app.eta import EtaEstimator, format_time_left
 from rnnviz.app.export import export_all, export_csv, export_image
 from rnnviz.app.input_guards import WheelGuard, WindowShortcutGuard, guard_shortcuts, guard_wheel
 from rnnviz.app.jobs import JobRunner
@@ -38,6 +39,7 @@ FRAME_MARGIN = (16, 48)
 APP_NAME = "rnnviz"
 UNTITLED = "Untitled"
 UNDO_MESSAGE_MS = 15000
+MAP_FORMAT = "map %p%"
 SESSION_FILTER = "rnnviz session (*.json)"
 PRESENTATION_FONT_PT = 16
 BUSY_DELAY_MS = 150  # the map bar turns indeterminate if the cheap plots take longer than this
@@ -305,8 +307,9 @@ class MainWindow(QMainWindow):
         self.map_progress = QProgressBar()
         self.map_progress.setObjectName("map_progress")
         self.map_progress.setRange(0, 100)
-        self.map_progress.setMaximumWidth(180)
-        self.map_progress.setFormat("map %p%")
+        self.map_progress.setMaximumWidth(250)
+        self.map_progress.setFormat(MAP_FORMAT)
+        self.map_eta = EtaEstimator()
         self.map_progress.setValue(0)
         self.map_progress.setToolTip("Progress of the (t, k) gradient-flow map")
         self._awaiting_fast = False
@@ -414,7 +417,7 @@ class MainWindow(QMainWindow):
         state = self.state
         state.fast_result_changed.connect(self._on_fast)
         state.map_result_changed.connect(self._on_map)
-        state.map_progress.connect(lambda fraction: self.map_progress.setValue(int(round(100 * fraction))))
+        state.map_progress.connect(self._on_map_progress)
         state.message.connect(self.show_error)
         state.config_changed.connect(self._on_computing)
         state.busy_changed.connect(self._on_busy_changed)
@@ -438,14 +441,22 @@ class MainWindow(QMainWindow):
         self._awaiting_fast = False
         self._busy_timer.stop()
         self.compute_label.setText(f"plots {fast.seconds * 1000:.0f} ms · map …")
+        self.map_eta.start()   # the map is computed from here on
         # QProgressBar.setValue repaints at once (~1.5 ms): after the plots have their data.
         QTimer.singleShot(0, self, self._reset_map_progress)
+
+    def _on_map_progress(self, fraction: float) -> None:
+        """The map's bar, with the time left once it is known (hidden for a map that is quick anyway)."""
+        self.map_progress.setValue(int(round(100 * fraction)))
+        left = format_time_left(self.map_eta.update(fraction))
+        self.map_progress.setFormat(f"{MAP_FORMAT} · {left}" if left else MAP_FORMAT)
 
     def _reset_map_progress(self) -> None:
         if self.map_progress.maximum() != 100:
             self.map_progress.setRange(0, 100)
         if self.state.map_result is None:  # else the new map has reported its progress already
             self.map_progress.setValue(0)
+            self.map_progress.setFormat(MAP_FORMAT)
 
     def _settle_panels(self, _job_id: int) -> None:
         """View ranges up to date before the repaint, so that each panel paints once."""
