@@ -499,6 +499,9 @@ class MainWindow(QMainWindow):
 
     def _on_map_progress(self, fraction: float) -> None:
         """The map's bar, with the time left once it is known (hidden for a map that is quick anyway)."""
+        if self.map_progress.maximum() != 100:
+            # Still "busy" (indeterminate) when plots and map came in one redraw: a value would be lost.
+            self.map_progress.setRange(0, 100)
         self.map_progress.setValue(int(round(100 * fraction)))
         left = format_time_left(self.map_eta.update(fraction))
         self.map_progress.setFormat(f"{MAP_FORMAT} · {left}" if left else MAP_FORMAT)
