@@ -145,7 +145,7 @@ def fake_engine(tmp_path: Path) -> Path:
     importing the modules of the layer right below it (allowed)."""
     _write_pyproject(tmp_path, [c for c in _contracts() if c["type"] != "forbidden"
                                 or "rnnviz.core.parallel" in c["forbidden_modules"]])
-    files = {"rnnviz/__init__.py": "", "rnnviz/core/__init__.py": "",
+    files = {"rnnviz/__init__.py": "", "rnnviz/core/__init__.py": "", "rnnviz/app/__init__.py": "",
              "rnnviz/core/parallel/__init__.py": "from rnnviz.core import curve, normmap\n"}
     for name in _engine_modules():
         if name != "rnnviz.core.parallel":  # a package, above
