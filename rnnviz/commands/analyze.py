@@ -162,7 +162,7 @@ def _net_from_flags(args: argparse.Namespace, stored: NetConfig | None) -> NetCo
         if value is not None and value != stored_value:
             raise ConfigError(
                 f"{NET_FLAGS[field_name]} {value} does not match the weights file, which has "
-                f"{field_name} = {stored_value}"
+                f"{NET_FLAGS[field_name]} {stored_value}"
             )
     return stored
 
@@ -175,26 +175,14 @@ def _describe(net: NetConfig) -> str:
     )
 
 
-def _np_load(path: Path, what: str, kind: str):
-    """``np.load`` without pickles; any failure becomes one ConfigError line."""
-    try:
-        return np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise ConfigError(f"{what} file not found: {path}") from None
-    except (OSError, ValueError, EOFError) as error:
-        raise ConfigError(f"cannot read {what} file {path}: not a valid {kind} ({error})") from None
-
-
 def _read_npz(path: Path) -> tuple[dict[str, np.ndarray], NetConfig | None]:
     """Arrays of a weights file and its stored config (None for a plain state dict)."""
     from rnnviz.core.params import load_npz
+    from rnnviz.io_utils import read_npz
 
-    archive = _np_load(path, "weights", ".npz")
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ConfigError(f"weights file {path} holds a single array, not an .npz of named weights")
-    with archive:
-        if "__config__" not in archive.files:
-            return {name: archive[name] for name in archive.files}, None
+    arrays = read_npz(path, "weights")
+    if "__config__" not in arrays:
+        return arrays, None
     return load_npz(path)
 
 
@@ -218,10 +206,9 @@ def _load_weights(path: Path, args: argparse.Namespace) -> tuple[dict[str, np.nd
 
 def _load_inputs(path: Path, input_size: int, seq_len: int | None, batch: int | None) -> np.ndarray:
     """``(T, B, input_size)`` float64 from a ``.npy`` file of shape (T, input_size) or (T, B, input_size)."""
-    x = _np_load(path, "inputs", ".npy array")
-    if not isinstance(x, np.ndarray):
-        x.close()
-        raise ConfigError(f"inputs file {path} is an .npz archive; give one array as .npy")
+    from rnnviz.io_utils import read_npy
+
+    x = read_npy(path, "inputs")
     if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
         raise ConfigError(f"inputs file {path}: expected numbers, got dtype {x.dtype}")
     file_shape = x.shape

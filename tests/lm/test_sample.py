@@ -65,9 +65,9 @@ def test_checkpoint_holds_everything(checkpoint_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"not a zip file at all", "not a readable checkpoint"),
+    (b"not a zip file at all", "not a valid .npz"),
     (None, "not an rnnviz language-model checkpoint"),
-    ("truncate", "not a readable checkpoint"),
+    ("truncate", "not a valid .npz"),
 ])
 def test_corrupt_checkpoints(tmp_path, checkpoint_path, content, message):
     path = tmp_path / "bad.npz"
