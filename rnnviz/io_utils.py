@@ -330,7 +330,7 @@ def check_output_dir(path: str | os.PathLike[str], flag: str) -> Path:
 
     given = Path(path)
     if given.exists() and not given.is_dir():
-        raise OutputPathError(f"{flag} {given} exists and is not a folder")
+        raise OutputPathError(f"{flag} {given} exists and is not a directory")
     existing = given
     while not existing.exists():
         if existing.parent == existing:
