@@ -113,6 +113,7 @@ class CheckpointLock:
     """
 
     def __init__(self, path: str | os.PathLike[str]):
+        self._fd: int | None = None
         target = Path(os.path.realpath(path))
         self.path = target.with_name(f".{target.name}.lock")
         try:
@@ -130,7 +131,7 @@ class CheckpointLock:
                             "to finish or choose another --checkpoint") from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-        self._fd: int | None = fd
+        self._fd = fd
 
     def close(self) -> None:
         if self._fd is not None:
