@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
+from rnnviz.errors import ConfigError  # re-exported: the root of rnnviz.errors' family
+
 CELLS = ("rnn", "lstm", "lstm-peephole", "lstm-cifg", "gru", "gru-cho")
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear", "leaky-relu")
 INITS = ("gaussian", "uniform", "orthogonal", "identity", "pytorch")
@@ -24,9 +26,6 @@ CELL_GATES = {
 LSTM_CELLS = ("lstm", "lstm-peephole", "lstm-cifg")
 GRU_CELLS = ("gru", "gru-cho")
 
-
-class ConfigError(ValueError):
-    """Invalid configuration or input; the message is one line meant for the user."""
 
 
 def config_from_dict(cls, data, what: str):
