@@ -215,8 +215,19 @@ class MainWindow(QMainWindow):
         return accepted
 
     def _on_tab_changed(self, _index: int) -> None:
+        self._update_docks()
+
+    def _docks_wanted(self) -> bool:
+        """The Controls and Equations docks beside this tab? Not beside the Trainer (its own controls),
+        and in presentation mode only beside the Explorer: on a projector the other tabs need the width."""
+        current = self.tabs.currentWidget()
+        if current is self.trainer:
+            return False
+        return current is self.explorer or not self.presentation_mode
+
+    def _update_docks(self) -> None:
         docks = (self.controls_dock, self.equations_dock)
-        if self.tabs.currentWidget() is self.trainer:
+        if not self._docks_wanted():
             if self._docks_before_trainer is None:
                 self._docks_before_trainer = [d for d in docks if d.toggleViewAction().isChecked()]
                 for dock in self._docks_before_trainer:
@@ -760,9 +771,10 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
-        self.experiments.plot.set_presentation(self.presentation_mode)
+        self.experiments.set_presentation(self.presentation_mode)
         self.compare.plots.set_presentation(self.presentation_mode)
         self.trainer.set_presentation(self.presentation_mode)
+        self._update_docks()
         self.equations.set_font_size(PRESENTATION_FONT_PT + 2 if on else 11)
         self.controls_dock.setMinimumWidth(470 if on else 300)
         # Engine timings mean nothing to a lecture hall; at 720p their room is the key hint's.
