@@ -403,6 +403,10 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+            # The whole window, its floating docks included (Qt counts them to their main window), but
+            # not another window such as a second explorer; fields that claim a key are handled by
+            # WindowShortcutGuard.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setStatusTip(tip)
         action.setToolTip(tip)
         action.setCheckable(checkable)
@@ -513,16 +517,16 @@ class MainWindow(QMainWindow):
         if self.map_progress.maximum() != 100:
             # Still "busy" (indeterminate) when plots and map came in one redraw: a value would be lost.
             self.map_progress.setRange(0, 100)
-        self.map_progress.setValue(int(round(100 * fraction)))
         left = format_time_left(self.map_eta.update(fraction))
         self.map_progress.setFormat(f"{MAP_FORMAT} · {left}" if left else MAP_FORMAT)
+        self.map_progress.setValue(int(round(100 * fraction)))
 
     def _reset_map_progress(self) -> None:
         if self.map_progress.maximum() != 100:
             self.map_progress.setRange(0, 100)
         if self.state.map_result is None:  # else the new map has reported its progress already
+            self.map_progress.setFormat(MAP_FORMAT)   # no time left of the previous map
             self.map_progress.setValue(0)
-            self.map_progress.setFormat(MAP_FORMAT)
 
     def _settle_panels(self, _job_id: int) -> None:
         """View ranges up to date before the repaint, so that each panel paints once."""
