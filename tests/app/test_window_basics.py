@@ -248,3 +248,15 @@ def test_presentation_gives_the_other_tabs_the_whole_width(make_window, qtbot):
     assert not window.controls_dock.isVisible() and window.experiments.side.maximumWidth() >= 500
     window.set_presentation_mode(False, full_screen=False)
     assert window.controls_dock.isVisible() and window.experiments.side.maximumWidth() < 500
+
+
+def test_shortcuts_work_from_a_floating_controls_dock(make_window, qtbot):
+    window = _window_shown(qtbot, make_window)
+    window.remember = False
+    window.controls_dock.setFloating(True)
+    window.controls_dock.activateWindow()
+    spin = window.controls.hidden_spin
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus, timeout=2000)
+    qtbot.keyClick(spin, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)   # Ctrl+P: pin
+    assert len(window.compare.pins) == 1
