@@ -358,3 +358,17 @@ def test_large_sweep_shows_progress_before_the_first_run(tmp_path):
     lines = result.stderr.splitlines()
     assert lines[0] == "rnnviz sweep: checking 2000 runs"
     assert lines[1].startswith("rnnviz sweep: 0/2000 runs (0%)")
+
+
+@pytest.mark.parametrize("arguments, fragment", [
+    (["sample", "--checkpoint", "m.npz", "--seed", "-1"], "--seed must be >= 0, got -1"),
+    (["sample", "--checkpoint", "/dev/null"], "checkpoint file /dev/null is not a regular file"),
+    (["sweep", "--spec", "/dev/zero", "--out", "x.csv"], "--spec: /dev/zero is not a regular file"),
+    (["train", "--embedding", "pretrained-init", "--embedding-file", "/dev/zero"],
+     "embedding file /dev/zero is not a regular file"),
+    (["analyze", "--inputs", "/dev/zero"], "inputs file /dev/zero is not a regular file"),
+    (["analyze", "--seed", str(2**70)], "--seed must be in [0, 9223372036854775807]"),
+])
+def test_odd_values_are_user_errors_never_internal_ones(capsys, arguments, fragment):
+    assert cli.main(arguments) == 2
+    one_error_line(capsys, fragment, arguments[0])

@@ -32,7 +32,6 @@ import csv
 import io
 import json
 import math
-import re
 import sys
 import warnings
 from dataclasses import dataclass, replace
@@ -42,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from rnnviz.core.analysis import ExperimentConfig
+from rnnviz.commands import with_flag_names
 from rnnviz.core.config import ACTIVATIONS, CELLS, INITS, ConfigError, NetConfig
 
 NAME = "analyze"
@@ -146,14 +146,12 @@ class AnalyzeRequest:
 FIELD_FLAGS = {
     "hidden_size": "--hidden", "input_size": "--input-size", "num_layers": "--layers",
     "seq_len": "--seq-len", "truncate": "--truncate", "anchor": "--anchor", "radius": "--radius",
-    "init_scale": "--init", "dtype": "--dtype",
+    "init_scale": "--init", "dtype": "--dtype", "seed": "--seed",
 }
-_FIELD_PATTERN = re.compile(r"\b(" + "|".join(FIELD_FLAGS) + r")\b")
 
 
-def with_flag_names(error: ConfigError) -> ConfigError:
-    """The same error, its engine field names replaced by the flags (``hidden_size`` -> ``--hidden``)."""
-    return type(error)(_FIELD_PATTERN.sub(lambda m: FIELD_FLAGS[m.group(1)], str(error)))
+def _named(error: ConfigError) -> ConfigError:
+    return with_flag_names(error, FIELD_FLAGS)
 
 
 def _check_int_flag(flag: str, value: int | None, low: int) -> None:
@@ -175,7 +173,7 @@ def _net_from_flags(args: argparse.Namespace, stored: NetConfig | None) -> NetCo
         try:
             return replace(base, **{k: v for k, v in given.items() if v is not None}).validate()
         except ConfigError as error:
-            raise with_flag_names(error) from None
+            raise _named(error) from None
     for field_name, value in given.items():
         stored_value = getattr(stored, field_name)
         if value is not None and value != stored_value:
@@ -293,7 +291,7 @@ def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
             batch=int(batch), truncate=args.truncate, anchor=args.anchor, seed=args.seed, dtype=args.dtype,
         ).validate()
     except ConfigError as error:
-        raise with_flag_names(error) from None
+        raise _named(error) from None
     return AnalyzeRequest(
         config=config, params=params, inputs=inputs,
         weights_file=None if args.weights is None else str(args.weights),
