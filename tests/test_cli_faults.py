@@ -102,9 +102,17 @@ def test_resumed_run_appends_to_its_log_and_a_refused_one_touches_nothing(tmp_pa
     assert [e["step"] for e in lines if e["kind"] == "step"] == list(range(1, 26))
     capsys.readouterr()
     before = log.read_bytes()
+    files = sorted(tmp_path.iterdir())
     assert cli.main(["train", "--resume", str(checkpoint), "--hidden", "99", "--log", str(log)]) == 2
     one_error_line(capsys, "different settings for hidden", "train")
-    assert log.read_bytes() == before
+    assert log.read_bytes() == before and sorted(tmp_path.iterdir()) == files
+    short = tmp_path / "short.txt"
+    short.write_text("too short for a batch\n")
+    files = sorted(tmp_path.iterdir())
+    assert cli.main(["train", *TINY, "--corpus", str(short), "--checkpoint", str(tmp_path / "new.npz"),
+                     "--log", str(tmp_path / "new.jsonl")]) == 2
+    one_error_line(capsys, "shorter than one batch", "train")
+    assert sorted(tmp_path.iterdir()) == files   # no checkpoint, no lock file, no log
 
 
 def test_missing_checkpoint_folder_is_refused_before_training(tmp_path, capsys):
