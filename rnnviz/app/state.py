@@ -6,6 +6,7 @@ or threads; ``rnnviz.app.compute`` turns configuration changes into jobs and fee
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,6 +76,9 @@ class AppState(QObject):
         self.map_result = None
         self._busy = False
         self.weights: LoadedWeights | None = None
+        #: ``admit(config) -> reason | None``: a configuration with a reason (e.g. over the memory
+        #: budget) is refused before anything changes; set by the compute controller.
+        self.admit: Callable[[ExperimentConfig], str | None] | None = None
 
     @property
     def config(self) -> ExperimentConfig:
@@ -107,14 +111,24 @@ class AppState(QObject):
         except (ConfigError, TypeError, ValueError) as error:
             self.message.emit(f"Not applied: {error}")
             return False
+        if not self._admitted(config):
+            return False
         self.weights = weights
         self._config = config
         self.config_changed.emit(config)
         return True
 
+    def _admitted(self, config: ExperimentConfig) -> bool:
+        reason = self.admit(config) if self.admit is not None else None
+        if reason:
+            self.message.emit(f"Not applied: {reason}")
+        return not reason
+
     def _accept(self, config: ExperimentConfig) -> bool:
         if config == self._config:
             return True
+        if not self._admitted(config):
+            return False
         if self.weights is not None and any(getattr(config, f) != getattr(self._config, f)
                                             for f in WEIGHT_FIELDS):
             self.message.emit(f"Now analysing generated weights: the {self.weights.label} no longer "
