@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QHBoxLayout, QLabel,
-                               QMainWindow, QMessageBox, QProgressBar, QPushButton, QSplitter, QTabWidget,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QLabel,
+                               QMainWindow, QMessageBox, QProgressBar, QPushButton, QScrollArea, QSplitter,
+                               QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
+from rnnviz.app.eta import EtaEstimator, format_time_left
 from rnnviz.app.export import export_all, export_csv, export_image
+from rnnviz.app.input_guards import (ScrollFirstGuard, WheelGuard, WindowShortcutGuard, guard_shortcuts,
+                                     guard_wheel)
 from rnnviz.app.jobs import JobRunner
+from rnnviz.app.main import application_icon
 from rnnviz.app.panels.compare import ComparePanel
 from rnnviz.app.panels.controls import ControlsPanel
 from rnnviz.app.panels.equations import EquationsPanel
@@ -30,10 +35,21 @@ from rnnviz.core.products import prepare_map_workers
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
+# Room left for the window manager's frame and title bar when the window is fitted to a screen.
+FRAME_MARGIN = (16, 48)
+APP_NAME = "rnnviz"
+UNTITLED = "Untitled"
+UNDO_MESSAGE_MS = 15000
+MAP_FORMAT = "map %p%"
 SESSION_FILTER = "rnnviz session (*.json)"
 PRESENTATION_FONT_PT = 16
 BUSY_DELAY_MS = 150  # the map bar turns indeterminate if the cheap plots take longer than this
 PRESENTATION_FIRST_PLOT = "decay"  # the plot presentation mode opens on
+NORMAL_COLUMNS = 3
+# All six plots in presentation mode: each at least this wide (fewer columns otherwise) and the rows
+# this tall (the grid scrolls): at 1280×720 one column of plots ~800 × 480 pixels.
+PRESENTATION_PLOT_WIDTH = 620
+PRESENTATION_ROW_HEIGHT = 480
 # Short names for the plot switcher, so that it fits a 1280-pixel projector at lecture font sizes.
 SWITCHER_LABELS = {"decay": "Decay", "map": "Map", "gates": "Gates", "bptt": "BPTT", "spectrum": "Spectrum",
                    "hidden": "States"}
@@ -52,8 +68,8 @@ class MainWindow(QMainWindow):
                  restore_session: bool = True, remember: bool = True, config: ExperimentConfig | None = None):
         super().__init__()
         configure_pyqtgraph()
-        self.setWindowTitle("rnnviz — gradient-flow explorer")
         self.setObjectName("rnnviz_main_window")
+        self.setWindowIcon(application_icon())
         self.settings = settings if settings is not None else Settings()
         self.remember = remember
         self.session_path: Path | None = None
@@ -110,13 +126,21 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect_state()
 
-        self.setMinimumSize(*MINIMUM_SIZE)
-        self.resize(*DEFAULT_SIZE)
+        self.fit_to_screen()
         if remember:
             self._restore_geometry()
+        # Window-wide keys and a wheel that scrolls panels instead of turning the values in them.
+        self._shortcut_guard = WindowShortcutGuard(self)
+        guard_shortcuts(self, self._shortcut_guard)
+        self._wheel_guard = WheelGuard(self)
+        guard_wheel(self, self._wheel_guard)
         started_from_session = False
         if restore_session and config is None:
             started_from_session = self._restore_last_session()
+        self._saved_signature = self._session_signature()
+        self.state.config_changed.connect(self._update_title)
+        self.compare.pins_changed.connect(self._update_title)
+        self._update_title()
         if not started_from_session:
             self._on_computing()
             self.compute.start()
@@ -125,6 +149,36 @@ class MainWindow(QMainWindow):
     def add_tab(self, widget: QWidget, title: str) -> int:
         """Add a top-level tab (the lead's Trainer and Experiments views use this)."""
         return self.tabs.addTab(widget, title)
+
+    def fit_to_screen(self) -> None:
+        """DEFAULT_SIZE, or less where the screen's available geometry is smaller (also the minimum)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.setMinimumSize(*MINIMUM_SIZE)
+            self.resize(*DEFAULT_SIZE)
+            return
+        available = screen.availableGeometry()
+        room = (max(1, available.width() - FRAME_MARGIN[0]), max(1, available.height() - FRAME_MARGIN[1]))
+        self.setMinimumSize(min(MINIMUM_SIZE[0], room[0]), min(MINIMUM_SIZE[1], room[1]))
+        width, height = min(DEFAULT_SIZE[0], room[0]), min(DEFAULT_SIZE[1], room[1])
+        self.resize(width, height)
+        self.move(available.x() + (available.width() - width) // 2,
+                  available.y() + max(0, (available.height() - height - FRAME_MARGIN[1]) // 2))
+
+    def _session_signature(self) -> str:
+        """What saving would write, minus view details: differs from the saved one = modified."""
+        return json.dumps({"config": self.state.config.to_dict(), "pins": self.compare.pins_to_json()},
+                          sort_keys=True, default=str)
+
+    def _update_title(self, *_args) -> None:
+        """"name.json — rnnviz" with Qt's modified marker; the app name appears once."""
+        name = self.session_path.name if self.session_path is not None else UNTITLED
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(self._session_signature() != self._saved_signature)
+
+    def _mark_saved(self) -> None:
+        self._saved_signature = self._session_signature()
+        self._update_title()
 
     def _pin_current(self) -> None:
         pin = self.compare.pin_current()
@@ -143,8 +197,11 @@ class MainWindow(QMainWindow):
             bidirectional=net.bidirectional, seq_len=steps, batch=1, radius=None,
             anchor=min(self.state.config.anchor, steps - 1), truncate=None, loss_placement="all",
             loss_step=1, input_signal="gaussian", dtype="float64")
+        layers = f"{net.num_layers} layer{'s' if net.num_layers > 1 else ''}"
+        description = f"trained {net.cell} language model ({layers}, H = {net.hidden_size})"
         accepted = self.state.set_weights(config, LoadedWeights(handoff.params, handoff.inputs,
-                                                                "trained language model"))
+                                                                "trained language model", text=handoff.text,
+                                                                description=description))
         if accepted:
             self.tabs.setCurrentWidget(self.explorer)
             preview = " ".join(handoff.text.split())[:60]
@@ -177,10 +234,8 @@ class MainWindow(QMainWindow):
         if name is not None and name == self.focused_plot:
             name = None
         self.focused_plot = name
-        for panel in self.panels:
-            panel.setVisible(name is None or panel.name == name)
-        for row in self._plot_rows:
-            row.setVisible(any(not row.widget(i).isHidden() for i in range(row.count())))
+        self._show_focused()
+        self._update_plot_layout()
         self.show_all_action.setEnabled(name is not None)
         self.plot_buttons["" if name is None else name].setChecked(True)
 
@@ -188,23 +243,71 @@ class MainWindow(QMainWindow):
         rows = QSplitter(Qt.Orientation.Vertical)
         rows.setObjectName("explorer_plots")
         rows.setChildrenCollapsible(False)
-        for row_panels in (self.panels[:3], self.panels[3:]):
-            row = QSplitter(Qt.Orientation.Horizontal)
-            row.setChildrenCollapsible(False)
-            for index, panel in enumerate(row_panels):
-                row.addWidget(panel)
-                row.setStretchFactor(index, 1)
-            row.setSizes([1000] * len(row_panels))
-            rows.addWidget(row)
-            self._plot_rows.append(row)
+        self._rows = rows
+        # The plots scroll only where they would not fit readably (all six in presentation mode).
+        scroll = QScrollArea()
+        scroll.setObjectName("explorer_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(rows)
+        self.plot_scroll = scroll
+        self._plot_wheel = ScrollFirstGuard(scroll)
+        for panel in self.panels:
+            panel.graphics.viewport().installEventFilter(self._plot_wheel)
+        self.plot_columns = 0
+        self.arrange_plots(NORMAL_COLUMNS)
         tab = QWidget()
         tab.setObjectName("explorer")
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(0, 2, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self._build_plot_switcher())
-        layout.addWidget(rows, 1)
+        layout.addWidget(scroll, 1)
         return tab
+
+    def arrange_plots(self, columns: int) -> None:
+        """Lay the six plots out in rows of ``columns`` (3 normally; fewer at lecture font sizes)."""
+        columns = max(1, min(len(self.panels), int(columns)))
+        if columns == self.plot_columns:
+            return
+        old_rows, self._plot_rows = self._plot_rows, []
+        for start in range(0, len(self.panels), columns):
+            row = QSplitter(Qt.Orientation.Horizontal)
+            row.setChildrenCollapsible(False)
+            for index, panel in enumerate(self.panels[start:start + columns]):
+                row.addWidget(panel)          # moves the panel out of its old row
+                row.setStretchFactor(index, 1)
+            row.setSizes([1000] * row.count())
+            self._rows.addWidget(row)
+            self._plot_rows.append(row)
+        for row in old_rows:
+            row.setParent(None)
+            row.deleteLater()
+        self._rows.setSizes([1000] * len(self._plot_rows))
+        self.plot_columns = columns
+        self._show_focused()
+
+    def _presentation_columns(self) -> int:
+        """Columns for all six plots in presentation mode: as many as are PRESENTATION_PLOT_WIDTH wide."""
+        width = self.plot_scroll.viewport().width() or self.plot_scroll.width()
+        return max(1, min(NORMAL_COLUMNS, width // PRESENTATION_PLOT_WIDTH))
+
+    def _update_plot_layout(self) -> None:
+        """All six plots at lecture font sizes: fewer columns, rows tall enough to read, a scrolling grid
+        (the wheel scrolls it; Ctrl+wheel zooms a plot). Otherwise: three columns that fit the tab."""
+        grid = self.presentation_mode and self.focused_plot is None
+        self.arrange_plots(self._presentation_columns() if grid else NORMAL_COLUMNS)
+        for row in self._plot_rows:
+            row.setMinimumHeight(PRESENTATION_ROW_HEIGHT if grid else 0)
+        self._plot_wheel.active = grid
+
+    def _show_focused(self) -> None:
+        name = self.focused_plot
+        for panel in self.panels:
+            panel.setVisible(name is None or panel.name == name)
+        for row in self._plot_rows:
+            row.setVisible(any(not row.widget(i).isHidden() for i in range(row.count())))
 
     def _show_plot(self, name: str | None) -> None:
         """A switcher button: show plot ``name`` (None: all); unlike focus_plot it never toggles."""
@@ -257,8 +360,9 @@ class MainWindow(QMainWindow):
         self.map_progress = QProgressBar()
         self.map_progress.setObjectName("map_progress")
         self.map_progress.setRange(0, 100)
-        self.map_progress.setMaximumWidth(180)
-        self.map_progress.setFormat("map %p%")
+        self.map_progress.setMaximumWidth(250)
+        self.map_progress.setFormat(MAP_FORMAT)
+        self.map_eta = EtaEstimator()
         self.map_progress.setValue(0)
         self.map_progress.setToolTip("Progress of the (t, k) gradient-flow map")
         self._awaiting_fast = False
@@ -273,6 +377,13 @@ class MainWindow(QMainWindow):
         self.gradcheck_button.setToolTip("Run a finite-difference gradient check of the current configuration "
                                          "(Ctrl+G)")
         self.gradcheck_button.clicked.connect(self.check_gradients)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undo_drop_button")
+        self.undo_button.setToolTip("Analyse the trained model again (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo_drop)
+        self.undo_button.setVisible(False)
+        bar.addWidget(self.undo_button)
+        bar.messageChanged.connect(self._on_status_message_changed)
         bar.addPermanentWidget(self.compute_label)
         bar.addPermanentWidget(self.map_progress)
         bar.addPermanentWidget(self.gradcheck_label)
@@ -308,6 +419,14 @@ class MainWindow(QMainWindow):
                                               "Every plot as PNG, SVG and CSV plus the session, into a folder")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, "Ctrl+Q", "Close rnnviz")
+
+        edit_menu = menus.addMenu("&Edit")
+        self.undo_action = self._action(edit_menu, "&Undo: back to the trained model", self.undo_drop,
+                                        QKeySequence.StandardKey.Undo,
+                                        "Analyse the trained model's weights again after a change replaced them")
+        # Ctrl+Z right after a change in a spin box means this, not the box's own text undo.
+        self.undo_action.setProperty("beats_editing", True)
+        self.undo_action.setEnabled(False)
 
         self.presets_menu = menus.addMenu("P&resets")
         try:
@@ -351,10 +470,12 @@ class MainWindow(QMainWindow):
         state = self.state
         state.fast_result_changed.connect(self._on_fast)
         state.map_result_changed.connect(self._on_map)
-        state.map_progress.connect(lambda fraction: self.map_progress.setValue(int(round(100 * fraction))))
+        state.map_progress.connect(self._on_map_progress)
         state.message.connect(self.show_error)
         state.config_changed.connect(self._on_computing)
         state.busy_changed.connect(self._on_busy_changed)
+        state.weights_dropped.connect(self._on_weights_dropped)
+        state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
         self.compute.before_repaint.connect(self._settle_panels)
         self.compute.notice.connect(lambda text: text and self.statusBar().showMessage(text, 15000))
         self.compute.gradcheck_done.connect(self._on_gradcheck)
@@ -374,14 +495,25 @@ class MainWindow(QMainWindow):
         self._awaiting_fast = False
         self._busy_timer.stop()
         self.compute_label.setText(f"plots {fast.seconds * 1000:.0f} ms · map …")
+        self.map_eta.start()   # the map is computed from here on
         # QProgressBar.setValue repaints at once (~1.5 ms): after the plots have their data.
         QTimer.singleShot(0, self, self._reset_map_progress)
+
+    def _on_map_progress(self, fraction: float) -> None:
+        """The map's bar, with the time left once it is known (hidden for a map that is quick anyway)."""
+        if self.map_progress.maximum() != 100:
+            # Still "busy" (indeterminate) when plots and map came in one redraw: a value would be lost.
+            self.map_progress.setRange(0, 100)
+        self.map_progress.setValue(int(round(100 * fraction)))
+        left = format_time_left(self.map_eta.update(fraction))
+        self.map_progress.setFormat(f"{MAP_FORMAT} · {left}" if left else MAP_FORMAT)
 
     def _reset_map_progress(self) -> None:
         if self.map_progress.maximum() != 100:
             self.map_progress.setRange(0, 100)
         if self.state.map_result is None:  # else the new map has reported its progress already
             self.map_progress.setValue(0)
+            self.map_progress.setFormat(MAP_FORMAT)
 
     def _settle_panels(self, _job_id: int) -> None:
         """View ranges up to date before the repaint, so that each panel paints once."""
@@ -429,6 +561,25 @@ class MainWindow(QMainWindow):
         if not report.passed:
             self.show_error(report.summary() if hasattr(report, "summary") else "gradient check failed")
 
+    # -- trained weights -------------------------------------------------------------------------
+    def _on_weights_dropped(self, text: str) -> None:
+        """A notice, not a popup: the status bar says what happened and offers Undo (Ctrl+Z)."""
+        self.undo_action.setEnabled(True)
+        self.statusBar().showMessage(f"{text} · Ctrl+Z or Undo goes back", UNDO_MESSAGE_MS)
+        self.undo_button.setVisible(True)
+
+    def _on_status_message_changed(self, text: str) -> None:
+        if self.undo_button.isVisible() and "Ctrl+Z" not in text:
+            self.undo_button.setVisible(False)
+
+    def undo_drop(self) -> bool:
+        """Back to the trained weights a change replaced (Ctrl+Z, the status bar's Undo)."""
+        if not self.state.undo_drop():
+            return False
+        self.undo_action.setEnabled(False)
+        self.statusBar().showMessage("Analysing the trained model again", 5000)
+        return True
+
     # -- messages ------------------------------------------------------------------------------
     def show_error(self, text: str) -> None:
         """Status bar + a non-blocking message box; the last message is kept in ``last_error``."""
@@ -445,7 +596,8 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         text = ("Ctrl+O open session · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
                 "F11 presentation mode · Alt+1…6 show one plot (or double-click it) · Esc all plots · "
-                "Ctrl+G check gradients · Ctrl+P pin for comparison · F1 this help · Ctrl+Q quit")
+                "Ctrl+G check gradients · Ctrl+P pin for comparison · Ctrl+Z back to the trained model · "
+                "F1 this help · Ctrl+Q quit")
         box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", text, QMessageBox.StandardButton.Ok,
                           self)
         box.open()
@@ -485,6 +637,7 @@ class MainWindow(QMainWindow):
             return False
         self._apply_view(view)
         self.session_path = Path(path)
+        self._mark_saved()
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Opened {Path(path).name}", 5000)
         return True
@@ -496,6 +649,7 @@ class MainWindow(QMainWindow):
             self.show_error(f"Could not save session: {error}")
             return False
         self.session_path = Path(path)
+        self._mark_saved()
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
         return True
@@ -626,6 +780,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("F11: leave · Alt+1…6: one plot · Esc: all", 10000)
         elif was_on and self.focused_plot != self._focus_before_presentation:
             self.focus_plot(self._focus_before_presentation)
+        self._update_plot_layout()
         if full_screen:
             if on:
                 self.showFullScreen()
@@ -641,7 +796,26 @@ class MainWindow(QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
 
+    def confirm_stop_training(self) -> bool:
+        """Ask before closing ends a running or paused training run; True = go ahead."""
+        if not self.trainer.running:
+            return True
+        state = "paused" if self.trainer.paused else "running"
+        answer = QMessageBox.question(
+            self, "Quit rnnviz", f"A training run is {state} in the Trainer tab. Stop it and quit?\n"
+            "(Its checkpoint is written if one is set.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        if self.presentation_mode and self.focused_plot is None:
+            self._update_plot_layout()   # the number of columns that fit may have changed
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        if not self.confirm_stop_training():
+            event.ignore()
+            return
         if self.remember:
             self.settings.set_geometry(self.saveGeometry())
             self.settings.set_window_state(self.saveState())

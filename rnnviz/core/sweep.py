@@ -42,6 +42,7 @@ from .config import ACTIVATIONS, CELLS, INITS, ConfigError
 from .jacobian import gate_statistics, step_jacobians
 from .mapprocs import main_not_imported
 from .products import Cancelled, lyapunov_exponents
+from .reference import LOG10_2, running_products
 from .sequence import forward
 
 __all__ = [
@@ -68,7 +69,6 @@ MAX_GRID_POINTS = 100_000
 MAX_JACOBIAN_BYTES = 2 << 30
 SPEC_FORMAT = "rnnviz-sweep"
 SPEC_VERSION = 1
-LOG10_2 = math.log10(2.0)
 
 
 # --------------------------------------------------------------------------- swept values
@@ -258,6 +258,7 @@ class SweepSpec:
             if config.seq_len * S * S * np.dtype(config.dtype).itemsize > MAX_JACOBIAN_BYTES:
                 raise ConfigError(f"at {self._describe(config)} the step Jacobians would need more than "
                                   f"{MAX_JACOBIAN_BYTES >> 30} GiB; reduce seq_len or hidden_size")
+        object.__setattr__(self, "_validated", True)   # a frozen spec stays valid: check it once
         return self
 
     def _describe(self, config: ExperimentConfig) -> str:
@@ -283,6 +284,13 @@ class SweepSpec:
             return [(v,) for v in grids[0]]
         return [(a, b) for a in grids[0] for b in grids[1]]
 
+    def _values_at(self, point: int) -> tuple:
+        # row-major index -> one value per axis, without building the whole grid
+        if not 0 <= point < self.num_points:
+            raise IndexError(f"grid point {point} out of range 0..{self.num_points - 1}")
+        index = np.unravel_index(point, self.shape)
+        return tuple(axis.values[int(i)] for axis, i in zip(self.axes, index))
+
     def point_configs(self, seed_index: int = 0) -> list[ExperimentConfig]:
         names = [axis.name for axis in self.axes]
         return [self.base.replace(**dict(zip(names, values)), seed=self.base.seed + seed_index)
@@ -291,12 +299,19 @@ class SweepSpec:
     def config_at(self, point: int, seed_index: int = 0) -> ExperimentConfig:
         """Configuration of grid point ``point`` (row-major index) for seed ``base.seed + seed_index``."""
         names = [axis.name for axis in self.axes]
-        values = self.point_values()[point]
-        return self.base.replace(**dict(zip(names, values)), seed=self.base.seed + seed_index)
+        return self.base.replace(**dict(zip(names, self._values_at(point))), seed=self.base.seed + seed_index)
 
     def runs(self) -> list[tuple[int, int, ExperimentConfig]]:
-        """Every (point, seed_index, config), point-major: the row order of the results."""
-        return [(p, s, self.config_at(p, s)) for p in range(self.num_points) for s in range(self.seeds)]
+        """Every (point, seed_index, config), point-major: the row order of the results.
+
+        Built in one pass over the grid (linear in the number of runs)."""
+        names = [axis.name for axis in self.axes]
+        runs = []
+        for point, values in enumerate(self.point_values()):
+            swept = dict(zip(names, values))
+            for seed_index in range(self.seeds):
+                runs.append((point, seed_index, self.base.replace(**swept, seed=self.base.seed + seed_index)))
+        return runs
 
     @property
     def metric_columns(self) -> tuple[str, ...]:
@@ -405,8 +420,9 @@ def reach_and_final_norm(J: np.ndarray, t0: int, threshold: float) -> tuple[int,
     instead of a spectral norm per k (what the explorer's anchor curve computes) this forms the
     running products once, brackets ‖P‖₂ by ‖P‖_F/√S ≤ ‖P‖₂ ≤ ‖P‖_F, keeps only the products whose
     bracket contains the threshold, and computes their spectral norms scanning down from the
-    largest k until one reaches it. Products are kept near unit norm by exact powers of two, so
-    norms like 1e-400 are no problem.
+    largest k until one reaches it. The running products are those of
+    :func:`.reference.running_products` (near unit norm by exact powers of two, so norms like
+    1e-400 are no problem).
     """
     T, S, _ = J.shape
     K = T - t0
@@ -414,17 +430,11 @@ def reach_and_final_norm(J: np.ndarray, t0: int, threshold: float) -> tuple[int,
     half_log_size = 0.5 * math.log10(S)
     undecided: dict[int, tuple[np.ndarray, float]] = {}  # k-1 -> (scaled product, log10 of its scale)
     log10_frobenius = np.full(K, -math.inf)
-    P = np.eye(S, dtype=J.dtype)
-    exponent = 0
-    for k in range(K):
-        P = J[t0 + k] @ P
+    for k, (P, exponent) in enumerate(running_products(J, t0)):
         norm = math.sqrt(float(np.vdot(P, P)))
         if norm == 0.0:  # a zero product stays zero
             break
-        _, e = math.frexp(norm)
         log10_frobenius[k] = math.log10(norm) + exponent * LOG10_2
-        P = np.ldexp(P, -e)
-        exponent += e
         if log10_frobenius[k] - half_log_size < level <= log10_frobenius[k]:
             undecided[k] = (P, exponent * LOG10_2)
     final = float(_log10_spectral(P) + exponent * LOG10_2) if log10_frobenius[-1] > -math.inf else -math.inf
@@ -598,7 +608,8 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
     workers do not import the calling script (:func:`.mapprocs.main_not_imported`), so a script
     without an ``if __name__ == "__main__":`` guard does not run again in every worker.
     """
-    spec.validate()
+    if not getattr(spec, "_validated", False):
+        spec.validate()
     workers = default_workers() if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ConfigError(f"workers must be an integer >= 1, got {workers!r}")

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from rnnviz.app.eta import EtaEstimator, format_time_left
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.plots.base import (PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan,
                                    finite_range, restyle_symbols)
@@ -313,6 +314,7 @@ class ExperimentsPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
+        self.eta = EtaEstimator()
         self.status = QLabel("Sweep parameters of the explorer's configuration; the rest stays as set there.")
         self.status.setWordWrap(True)
         self.export_csv_button = QPushButton("CSV…")
@@ -452,6 +454,7 @@ class ExperimentsPanel(QWidget):
         self.spec = spec
         self.progress.setValue(0)
         self.progress.setFormat(f"0/{spec.num_runs} runs")
+        self.eta.start()
         self.status.setText(f"Running {spec.num_runs} runs on {min(workers, spec.num_runs)} worker(s)…")
         self.job_id = self.runner.start(
             SWEEP_LANE, lambda should_stop: iter_sweep(spec, workers=workers, should_stop=should_stop))
@@ -470,7 +473,8 @@ class ExperimentsPanel(QWidget):
             return
         self.progress.setValue(int(1000 * event.fraction))
         if event.result is None:
-            self.progress.setFormat(f"{event.done}/{event.total} runs")
+            left = format_time_left(self.eta.update(event.done / max(1, event.total)))
+            self.progress.setFormat(f"{event.done}/{event.total} runs" + (f" · {left}" if left else ""))
         else:
             self.progress.setFormat("%p%")
             self.show_result(event.result)
