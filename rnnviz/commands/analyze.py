@@ -113,6 +113,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                            help="anchor t0 in [0, T-1] of the Jacobian products (default 0)")
     run_group.add_argument("--truncate", type=int, default=None, metavar="K",
                            help="truncated BPTT: each loss term reaches back at most K steps (default: full)")
+    run_group.add_argument("--memory-budget", default="2", metavar="GB",
+                           help="refuse, before any work, an analysis whose estimated memory exceeds GB "
+                                "gigabytes (default 2; e.g. 8 or 512MB)")
 
     out = parser.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
@@ -480,12 +483,34 @@ def summary_text(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def check_budget(config: ExperimentConfig, budget_text: str) -> None:
+    """ConfigError (one line, with the estimate) when ``config`` would not fit the memory budget;
+    a note on stderr when it will take long."""
+    from rnnviz.core.budget import admit, format_seconds, parse_budget
+
+    try:
+        budget = parse_budget(budget_text)
+    except ValueError:
+        raise ConfigError(f"--memory-budget must be a positive number of GB (e.g. 2 or 512MB), "
+                          f"got {budget_text!r}") from None
+    verdict = admit(config, budget, with_map=False)
+    seconds = verdict.estimate.seconds(with_map=False)
+    if verdict.refusal is not None:
+        raise ConfigError(f"this analysis {verdict.refusal}, ~{format_seconds(seconds)} of computing; "
+                          "lower --hidden, --layers or --seq-len, or raise --memory-budget")
+    if seconds > 20:
+        print(f"rnnviz analyze: note: this analysis needs ~{format_seconds(seconds)} of computing "
+              f"({verdict.estimate.fast_flops / 1e12:.1f} TFLOP, {verdict.estimate.describe(with_map=False)})",
+              file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     from rnnviz.io_utils import check_output_dir
 
     if args.out is not None:
         check_output_dir(args.out, "--out")  # before any work
     request = resolve_request(args)
+    check_budget(request.config, args.memory_budget)
     result = compute(request)
     if args.out is not None:
         written = write_outputs(args.out, result)
