@@ -82,7 +82,8 @@ class MainWindow(QMainWindow):
         self.state = AppState(config)
         # explorer, a sweep, a training run and the compare pins may all be busy at once
         self.runner = JobRunner(self, max_threads=4)
-        self.compute = ComputeController(self.state, self.runner, engine, parent=self)
+        self.compute = ComputeController(self.state, self.runner, engine, parent=self,
+                                         budget_bytes=int(self.settings.memory_budget_gb() * 1024**3))
         prepare_map_workers()  # the map's worker processes start now, beside the first plots
 
         self.tabs = QTabWidget()
@@ -491,6 +492,7 @@ class MainWindow(QMainWindow):
         state.weights_dropped.connect(self._on_weights_dropped)
         state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
         self.compute.before_repaint.connect(self._settle_panels)
+        self.compute.notice.connect(lambda text: text and self.statusBar().showMessage(text, 15000))
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
             lambda message: self.gradcheck_label.setText("gradient check: error"))
