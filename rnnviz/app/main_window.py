@@ -82,7 +82,8 @@ class MainWindow(QMainWindow):
         self.state = AppState(config)
         # explorer, a sweep, a training run and the compare pins may all be busy at once
         self.runner = JobRunner(self, max_threads=4)
-        self.compute = ComputeController(self.state, self.runner, engine, parent=self)
+        self.compute = ComputeController(self.state, self.runner, engine, parent=self,
+                                         budget_bytes=int(self.settings.memory_budget_gb() * 1024**3))
         prepare_map_workers()  # the map's worker processes start now, beside the first plots
 
         self.tabs = QTabWidget()
@@ -215,8 +216,19 @@ class MainWindow(QMainWindow):
         return accepted
 
     def _on_tab_changed(self, _index: int) -> None:
+        self._update_docks()
+
+    def _docks_wanted(self) -> bool:
+        """The Controls and Equations docks beside this tab? Not beside the Trainer (its own controls),
+        and in presentation mode only beside the Explorer: on a projector the other tabs need the width."""
+        current = self.tabs.currentWidget()
+        if current is self.trainer:
+            return False
+        return current is self.explorer or not self.presentation_mode
+
+    def _update_docks(self) -> None:
         docks = (self.controls_dock, self.equations_dock)
-        if self.tabs.currentWidget() is self.trainer:
+        if not self._docks_wanted():
             if self._docks_before_trainer is None:
                 self._docks_before_trainer = [d for d in docks if d.toggleViewAction().isChecked()]
                 for dock in self._docks_before_trainer:
@@ -392,6 +404,10 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+            # The whole window, its floating docks included (Qt counts them to their main window), but
+            # not another window such as a second explorer; fields that claim a key are handled by
+            # WindowShortcutGuard.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setStatusTip(tip)
         action.setToolTip(tip)
         action.setCheckable(checkable)
@@ -476,6 +492,7 @@ class MainWindow(QMainWindow):
         state.weights_dropped.connect(self._on_weights_dropped)
         state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
         self.compute.before_repaint.connect(self._settle_panels)
+        self.compute.notice.connect(lambda text: text and self.statusBar().showMessage(text, 15000))
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
             lambda message: self.gradcheck_label.setText("gradient check: error"))
@@ -502,16 +519,16 @@ class MainWindow(QMainWindow):
         if self.map_progress.maximum() != 100:
             # Still "busy" (indeterminate) when plots and map came in one redraw: a value would be lost.
             self.map_progress.setRange(0, 100)
-        self.map_progress.setValue(int(round(100 * fraction)))
         left = format_time_left(self.map_eta.update(fraction))
         self.map_progress.setFormat(f"{MAP_FORMAT} · {left}" if left else MAP_FORMAT)
+        self.map_progress.setValue(int(round(100 * fraction)))
 
     def _reset_map_progress(self) -> None:
         if self.map_progress.maximum() != 100:
             self.map_progress.setRange(0, 100)
         if self.state.map_result is None:  # else the new map has reported its progress already
+            self.map_progress.setFormat(MAP_FORMAT)   # no time left of the previous map
             self.map_progress.setValue(0)
-            self.map_progress.setFormat(MAP_FORMAT)
 
     def _settle_panels(self, _job_id: int) -> None:
         """View ranges up to date before the repaint, so that each panel paints once."""
@@ -760,9 +777,10 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
-        self.experiments.plot.set_presentation(self.presentation_mode)
+        self.experiments.set_presentation(self.presentation_mode)
         self.compare.plots.set_presentation(self.presentation_mode)
         self.trainer.set_presentation(self.presentation_mode)
+        self._update_docks()
         self.equations.set_font_size(PRESENTATION_FONT_PT + 2 if on else 11)
         self.controls_dock.setMinimumWidth(470 if on else 300)
         # Engine timings mean nothing to a lecture hall; at 720p their room is the key hint's.

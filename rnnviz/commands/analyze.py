@@ -32,7 +32,6 @@ import csv
 import io
 import json
 import math
-import re
 import sys
 import warnings
 from dataclasses import dataclass, replace
@@ -42,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from rnnviz.core.analysis import ExperimentConfig
+from rnnviz.commands import with_flag_names
 from rnnviz.core.config import ACTIVATIONS, CELLS, INITS, ConfigError, NetConfig
 
 NAME = "analyze"
@@ -113,6 +113,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                            help="anchor t0 in [0, T-1] of the Jacobian products (default 0)")
     run_group.add_argument("--truncate", type=int, default=None, metavar="K",
                            help="truncated BPTT: each loss term reaches back at most K steps (default: full)")
+    run_group.add_argument("--memory-budget", default="2", metavar="GB",
+                           help="refuse, before any work, an analysis whose estimated memory exceeds GB "
+                                "gigabytes (default 2; e.g. 8 or 512MB)")
 
     out = parser.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
@@ -146,14 +149,12 @@ class AnalyzeRequest:
 FIELD_FLAGS = {
     "hidden_size": "--hidden", "input_size": "--input-size", "num_layers": "--layers",
     "seq_len": "--seq-len", "truncate": "--truncate", "anchor": "--anchor", "radius": "--radius",
-    "init_scale": "--init", "dtype": "--dtype",
+    "init_scale": "--init", "dtype": "--dtype", "seed": "--seed",
 }
-_FIELD_PATTERN = re.compile(r"\b(" + "|".join(FIELD_FLAGS) + r")\b")
 
 
-def with_flag_names(error: ConfigError) -> ConfigError:
-    """The same error, its engine field names replaced by the flags (``hidden_size`` -> ``--hidden``)."""
-    return type(error)(_FIELD_PATTERN.sub(lambda m: FIELD_FLAGS[m.group(1)], str(error)))
+def _named(error: ConfigError) -> ConfigError:
+    return with_flag_names(error, FIELD_FLAGS)
 
 
 def _check_int_flag(flag: str, value: int | None, low: int) -> None:
@@ -175,7 +176,7 @@ def _net_from_flags(args: argparse.Namespace, stored: NetConfig | None) -> NetCo
         try:
             return replace(base, **{k: v for k, v in given.items() if v is not None}).validate()
         except ConfigError as error:
-            raise with_flag_names(error) from None
+            raise _named(error) from None
     for field_name, value in given.items():
         stored_value = getattr(stored, field_name)
         if value is not None and value != stored_value:
@@ -293,7 +294,7 @@ def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
             batch=int(batch), truncate=args.truncate, anchor=args.anchor, seed=args.seed, dtype=args.dtype,
         ).validate()
     except ConfigError as error:
-        raise with_flag_names(error) from None
+        raise _named(error) from None
     return AnalyzeRequest(
         config=config, params=params, inputs=inputs,
         weights_file=None if args.weights is None else str(args.weights),
@@ -482,12 +483,34 @@ def summary_text(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def check_budget(config: ExperimentConfig, budget_text: str) -> None:
+    """ConfigError (one line, with the estimate) when ``config`` would not fit the memory budget;
+    a note on stderr when it will take long."""
+    from rnnviz.core.budget import admit, format_seconds, parse_budget
+
+    try:
+        budget = parse_budget(budget_text)
+    except ValueError:
+        raise ConfigError(f"--memory-budget must be a positive number of GB (e.g. 2 or 512MB), "
+                          f"got {budget_text!r}") from None
+    verdict = admit(config, budget, with_map=False)
+    seconds = verdict.estimate.seconds(with_map=False)
+    if verdict.refusal is not None:
+        raise ConfigError(f"this analysis {verdict.refusal}, ~{format_seconds(seconds)} of computing; "
+                          "lower --hidden, --layers or --seq-len, or raise --memory-budget")
+    if seconds > 20:
+        print(f"rnnviz analyze: note: this analysis needs ~{format_seconds(seconds)} of computing "
+              f"({verdict.estimate.fast_flops / 1e12:.1f} TFLOP, {verdict.estimate.describe(with_map=False)})",
+              file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     from rnnviz.io_utils import check_output_dir
 
     if args.out is not None:
         check_output_dir(args.out, "--out")  # before any work
     request = resolve_request(args)
+    check_budget(request.config, args.memory_budget)
     result = compute(request)
     if args.out is not None:
         written = write_outputs(args.out, result)

@@ -32,6 +32,7 @@ import sys
 import time
 from pathlib import Path
 
+from rnnviz.commands import with_flag_names
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 from rnnviz.core.sweep import CATEGORICAL, METRICS, SWEEPABLE, SweepAxis, SweepSpec, default_workers, \
@@ -59,6 +60,12 @@ FILE_SPEC_CONFLICTS = {
     "--input-signal": "input_signal", "--anchor": "anchor", "--seed": "seed", "--dtype": "dtype",
     "--seeds": "seeds", "--metric": "metric", "--threshold": "threshold", "--lyapunov-count": "lyapunov_count",
 }
+#: sweep and configuration field -> the flag that sets it, for messages
+FIELD_FLAGS = {field: flag for field, flag in (
+    *((name, flag) for flag, name in SWEEP_FLAGS.items()),
+    *((name, flag) for flag, name in FILE_SPEC_CONFLICTS.items()),
+    ("num_layers", "--layers"), ("anchor", "--anchor"), ("seeds", "--seeds"),
+) if "_" in field or field in ("anchor", "seeds")}
 DEFAULT_ARGUMENTS = {
     "input_size": DEFAULTS.input_size, "layers": DEFAULTS.num_layers, "init_scale": None,
     "input_signal": DEFAULTS.input_signal, "anchor": DEFAULTS.anchor, "seed": DEFAULTS.seed,
@@ -113,6 +120,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def spec_from_file(path) -> SweepSpec:
     """The sweep definition in a run.json (its "spec") or in a file holding just the definition."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"--spec: {path} is not a regular file")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -176,7 +185,10 @@ def spec_from_args(args: argparse.Namespace, announce=None) -> SweepSpec:
                      threshold=args.threshold, lyapunov_count=args.lyapunov_count)
     if announce is not None and spec.num_runs >= ANNOUNCE_RUNS:
         announce(spec.num_runs)
-    return spec.validate()
+    try:
+        return spec.validate()
+    except ConfigError as error:
+        raise with_flag_names(error, FIELD_FLAGS) from None
 
 
 class _Progress:

@@ -44,8 +44,8 @@ STDLIB_MAX_CHARS = 2_000_000
 #: Bytes read (or characters taken) per chunk while tokenising characters; words take smaller
 #: chunks, because Python makes one object per word (each chunk's calls hold the interpreter lock
 #: for a few ms only, so a window running beside tokenising does not stall).
-CHUNK_BYTES = 1 << 22
-WORD_CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 20
+WORD_CHUNK_BYTES = 1 << 18
 #: A word-level corpus with more distinct words than this is refused (its softmax would not fit).
 MAX_WORD_VOCAB = 2_000_000
 #: A line longer than this (in characters) is tokenised in pieces, at whitespace.

@@ -401,13 +401,11 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, data: Corpus, resume: Checkpoint | str | Path | None = None):
         config.validate()
-        # one run per checkpoint file; taken first so that a second run is refused before any work
+        self._lock = None
+        self._setup(config, data, resume)
+        # One run per checkpoint file, taken before any step (and after every check, so that a
+        # refused run leaves no lock file behind).
         self._lock = CheckpointLock(config.checkpoint) if config.checkpoint else None
-        try:
-            self._setup(config, data, resume)
-        except BaseException:
-            self.release()
-            raise
 
     def release(self) -> None:
         """Let another run use the checkpoint file (also happens when the process ends)."""
