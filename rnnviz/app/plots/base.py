@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QGraphicsGridLayout, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from rnnviz.app.plots.axis import CachedColorBarItem, cached_axes
 
@@ -86,6 +87,135 @@ def settle_views(graphics: pg.GraphicsView) -> None:
     """
     if graphics.isVisible():
         graphics.scene().prepareForPaint()
+
+
+class ReadoutLabel(QLabel):
+    """The hover read-out: one line that never asks for more width than its panel gives it.
+
+    A text too long for the line is elided (the whole text is in the tooltip); ``text()`` is the
+    whole text. Its height follows the font, so a read-out appearing never moves the plots.
+    """
+
+    IDLE_TIP = "Value under the mouse pointer"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(0)
+        self._show()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        self._full = (text or "").strip()
+        self._show()
+
+    def text(self) -> str:
+        return self._full
+
+    def shown_text(self) -> str:
+        """What the line shows (the whole text, or its elided start)."""
+        return super().text().strip()
+
+    def is_elided(self) -> bool:
+        return self.shown_text() != self._full
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._show()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._show()
+
+    def _show(self) -> None:
+        width = max(0, self.contentsRect().width() - 2)
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width) if self._full else ""
+        # A space keeps the line's height when there is nothing to show.
+        super().setText(shown or " ")
+        self.setToolTip(self._full if shown != self._full else self.IDLE_TIP)
+
+
+class FlowLegend(pg.LegendItem):
+    """A legend in a layout cell of its own, beside the plot area, so that it never covers data.
+
+    Its entries flow into as many columns as its width holds (one column in a narrow panel, one
+    row in a wide one), and its rows are laid out afresh whenever entries or the font size change:
+    pyqtgraph's LegendItem keeps the row heights of the largest font it ever showed, so after
+    presentation mode its rows stayed spread out.
+    """
+
+    SPACING = 14
+
+    def __init__(self, points: int):
+        super().__init__(offset=None, labelTextSize=f"{points}pt", horSpacing=self.SPACING, verSpacing=0,
+                         colCount=1)
+        self.setMinimumWidth(0)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._relayout()
+
+    def set_points(self, points: int) -> None:
+        self.opts["labelTextSize"] = f"{points}pt"
+        for _sample, label in self.items:
+            label.setText(label.text, size=f"{points}pt")
+        self._relayout(self._fitting_columns(self.geometry().width()))
+
+    def entry_width(self) -> float:
+        """Width of the widest entry (sample and label), the width of one column."""
+        widths = [sample.boundingRect().width() + label.itemRect().width() for sample, label in self.items]
+        return max(widths, default=0.0) + self.SPACING
+
+    def _fitting_columns(self, width: float) -> int:
+        if not self.items or width <= 0:
+            return max(1, self.columnCount)
+        return int(max(1, min(len(self.items), (width + self.SPACING) // max(self.entry_width(), 1.0))))
+
+    def setGeometry(self, *args) -> None:  # noqa: N802 (Qt naming)
+        super().setGeometry(*args)
+        columns = self._fitting_columns(self.geometry().width())
+        if columns != self.columnCount:
+            self._relayout(columns)
+
+    def setColumnCount(self, columnCount: int) -> None:  # noqa: N802,N803 (pyqtgraph naming)
+        self._relayout(columnCount)
+
+    def updateSize(self) -> None:  # noqa: N802 (pyqtgraph calls it after adding or removing entries)
+        self._relayout(self._fitting_columns(self.geometry().width()))
+
+    def _relayout(self, columns: int | None = None) -> None:
+        if columns is not None:
+            self.columnCount = max(1, int(columns))
+        old = self.layout
+        for index in range(old.count() - 1, -1, -1):
+            old.removeAt(index)
+        layout = QGraphicsGridLayout()
+        layout.setHorizontalSpacing(self.SPACING)
+        layout.setVerticalSpacing(0)
+        layout.setContentsMargins(4, 1, 4, 1)
+        for index, (sample, label) in enumerate(self.items):
+            row, column = divmod(index, self.columnCount)
+            layout.addItem(sample, row, 2 * column, alignment=Qt.AlignmentFlag.AlignVCenter)
+            layout.addItem(label, row, 2 * column + 1)
+        # Columns as wide as their widest entry: spare width stays at the right end.
+        for column in range(self.columnCount):
+            entries = self.items[column::self.columnCount]
+            layout.setColumnMaximumWidth(2 * column, max((s.boundingRect().width() for s, _ in entries), default=0))
+            layout.setColumnMaximumWidth(2 * column + 1, max((lb.itemRect().width() for _, lb in entries), default=0))
+        self.rowCount = max(1, -(-len(self.items) // self.columnCount))
+        self.layout = layout
+        self.setLayout(layout)  # Qt deletes the old layout (not the entries, which this widget owns)
+        self.updateGeometry()
+
+
+def legend_below(plot: pg.PlotItem, points: int) -> FlowLegend:
+    """Give ``plot`` a :class:`FlowLegend` under its bottom axis, as wide as its plot area.
+
+    It becomes ``plot.legend``, so curves made with ``name=`` join it as with ``addLegend``."""
+    legend = FlowLegend(points)
+    plot.layout.addItem(legend, 4, 1)
+    plot.legend = legend
+    return legend
 
 
 class Heatmap:
@@ -174,15 +304,27 @@ class PlotPanel(QWidget):
         self.graphics.setMinimumSize(260, 200)
         self.graphics.setToolTip("Double-click: show this plot alone / all plots again. "
                                  "Right-click: pyqtgraph menu (view, export). Mouse wheel: zoom.")
-        self.readout = QLabel(" ")
+        self.readout = ReadoutLabel()
         self.readout.setObjectName(f"readout_{self.name}")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.readout.setToolTip("Value under the mouse pointer")
+        self.fit_button = QToolButton()
+        self.fit_button.setObjectName(f"fit_{self.name}")
+        self.fit_button.setText("Fit")
+        self.fit_button.setAutoRaise(True)
+        self.fit_button.setToolTip("Fit the view to the plotted data again (Ctrl+0). A zoom or pan with the "
+                                   "mouse is kept through every change until then.")
+        self.fit_button.setEnabled(False)
+        self.fit_button.clicked.connect(self.fit_view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(1)
         layout.addWidget(self.graphics, 1)
-        layout.addWidget(self.readout)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self.readout, 1)
+        bottom.addWidget(self.fit_button)
+        layout.addLayout(bottom)
+        self._zoomed: list[pg.PlotItem] = []  # plots the user zoomed or panned since the last fit
         self.style = dict(NORMAL_STYLE)
         self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
         self._pens: list[tuple[object, str, str, float]] = []
@@ -208,8 +350,8 @@ class PlotPanel(QWidget):
         plot.left_axis_chars = left_axis_chars
         plot.hide_x_values = hide_x_values
         if legend:
-            plot.addLegend(offset=(-8, 8), labelTextSize=f"{self.style['font_pt']}pt",
-                           brush=pg.mkBrush(255, 255, 255, 200), pen=pg.mkPen("#bbbbbb"))
+            legend_below(plot, self.legend_pt())
+        plot.vb.sigRangeChangedManually.connect(lambda *_args, plot=plot: self._zoomed_by_user(plot))
         self._labelled.append((plot, title, x_label, y_label))
         self._apply_labels(plot, title, x_label, y_label)
         if hover is not None:
@@ -228,15 +370,46 @@ class PlotPanel(QWidget):
                 self._labelled[index] = (item, title, x_label, y_label)
         self._set_plot_title(plot, title)
 
-    def add_legend_row(self, row: int, col: int = 0, columns: int = 4, **kwargs) -> pg.LegendItem:
+    def add_legend_row(self, row: int, col: int = 0, **kwargs) -> FlowLegend:
         """A legend in its own layout cell (below a plot), so it never covers data."""
-        legend = pg.LegendItem(offset=None, colCount=columns, labelTextSize=f"{self.style['font_pt']}pt",
-                               horSpacing=14)
+        legend = FlowLegend(self.legend_pt())
         self.graphics.addItem(legend, row=row, col=col, **kwargs)
-        # In a narrow panel the legend's entries may overlap; it must not widen the layout (clipping plots).
-        legend.setMinimumWidth(0)
         self._external_legends.append(legend)
         return legend
+
+    # -- view ranges: fitted to the data until the user zooms, and again on "Fit" ---------------------
+    def _zoomed_by_user(self, plot: pg.PlotItem) -> None:
+        if plot not in self._zoomed:
+            self._zoomed.append(plot)
+        self.fit_button.setEnabled(True)
+
+    def user_zoomed(self, plot: pg.PlotItem) -> bool:
+        """Whether the user zoomed or panned ``plot`` since the last fit (its range is then kept)."""
+        return plot in self._zoomed
+
+    def set_view_range(self, plot: pg.PlotItem, x_range=None, y_range=None, padding: float = 0.0) -> None:
+        """A panel's own range for ``plot`` (instead of pyqtgraph's auto-range), unless the user zoomed it."""
+        if self.user_zoomed(plot):
+            return
+        if x_range is not None:
+            plot.setXRange(*x_range, padding=padding)
+        if y_range is not None:
+            plot.setYRange(*y_range, padding=padding)
+
+    def fit_view(self) -> None:
+        """Forget the user's zoom: every plot shows its data again (auto-range, or the panel's ranges)."""
+        self._zoomed.clear()
+        self.fit_button.setEnabled(False)
+        for plot, *_ in self._labelled:
+            plot.enableAutoRange()
+        self.fit_ranges()
+
+    def fit_ranges(self) -> None:
+        """Set the ranges a panel chooses itself (through :meth:`set_view_range`); auto-range otherwise."""
+
+    def clear_readout(self) -> None:
+        """Empty the read-out (its values belong to the configuration that was hovered)."""
+        self.readout.setText("")
 
     def pen(self, item, color: str, style: str = "solid", scale: float = 1.0):
         """Give ``item`` (PlotDataItem/InfiniteLine) a pen that follows presentation mode."""
@@ -295,16 +468,6 @@ class PlotPanel(QWidget):
             plot.getAxis("bottom").setHeight(4)
         if plot.legend is not None:
             resize_legend(plot.legend, self.legend_pt())
-
-    @staticmethod
-    def place_legend(plot: pg.PlotItem, corner: str) -> None:
-        """Move ``plot``'s legend to a corner ("top-right", "bottom-right", "bottom-left", "top-left")."""
-        if plot.legend is None:
-            return
-        vertical, horizontal = corner.split("-")
-        x = 1 if horizontal == "right" else 0
-        y = 1 if vertical == "bottom" else 0
-        plot.legend.anchor(itemPos=(x, y), parentPos=(x, y), offset=(-8 if x else 8, -8 if y else 8))
 
     def set_presentation(self, on: bool) -> None:
         """Large fonts and thick lines for lectures."""
@@ -377,6 +540,9 @@ def legend_pt(style: dict) -> int:
 
 
 def resize_legend(legend: pg.LegendItem, points: int) -> None:
+    if isinstance(legend, FlowLegend):
+        legend.set_points(points)
+        return
     legend.setLabelTextSize(f"{points}pt")
     for _sample, label in legend.items:
         label.setText(label.text, size=f"{points}pt")
