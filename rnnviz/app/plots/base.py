@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import (QGraphicsGridLayout, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
@@ -21,6 +21,9 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 
 NORMAL_STYLE = {"line_width": 2.0, "font_pt": 9, "title_pt": 11, "marker_px": 6}
 PRESENTATION_STYLE = {"line_width": 5.0, "font_pt": 16, "title_pt": 20, "marker_px": 12}
+#: A panel smaller than this keeps the normal style in presentation mode: lecture fonts in a sixth
+#: of a 1280×720 screen (all plots at once) leave no room for the data or the labels' text.
+PRESENTATION_MIN_SIZE = (560, 400)
 
 
 def configure_pyqtgraph() -> None:
@@ -151,7 +154,10 @@ class FlowLegend(pg.LegendItem):
     def __init__(self, points: int):
         super().__init__(offset=None, labelTextSize=f"{points}pt", horSpacing=self.SPACING, verSpacing=0,
                          colCount=1)
+        # Any width: the entries flow into the columns that fit (its layout alone would pin it to
+        # the width of the columns it has).
         self.setMinimumWidth(0)
+        self.setMaximumWidth(1e6)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._relayout()
 
@@ -161,15 +167,23 @@ class FlowLegend(pg.LegendItem):
             label.setText(label.text, size=f"{points}pt")
         self._relayout(self._fitting_columns(self.geometry().width()))
 
-    def entry_width(self) -> float:
-        """Width of the widest entry (sample and label), the width of one column."""
-        widths = [sample.boundingRect().width() + label.itemRect().width() for sample, label in self.items]
-        return max(widths, default=0.0) + self.SPACING
+    def _column_widths(self, column: int, columns: int) -> tuple[float, float]:
+        """(sample, label) width of ``column`` when the entries flow into ``columns`` columns."""
+        entries = self.items[column::columns]
+        return (max((sample.boundingRect().width() for sample, _label in entries), default=0.0),
+                max((label.itemRect().width() for _sample, label in entries), default=0.0))
+
+    def needed_width(self, columns: int) -> float:
+        """Width the entries take in ``columns`` columns (margins and spacing included)."""
+        return 8 + sum(sum(self._column_widths(column, columns)) + 2 * self.SPACING for column in range(columns))
 
     def _fitting_columns(self, width: float) -> int:
         if not self.items or width <= 0:
             return max(1, self.columnCount)
-        return int(max(1, min(len(self.items), (width + self.SPACING) // max(self.entry_width(), 1.0))))
+        for columns in range(len(self.items), 1, -1):
+            if self.needed_width(columns) <= width:
+                return columns
+        return 1
 
     def setGeometry(self, *args) -> None:  # noqa: N802 (Qt naming)
         super().setGeometry(*args)
@@ -199,9 +213,9 @@ class FlowLegend(pg.LegendItem):
             layout.addItem(label, row, 2 * column + 1)
         # Columns as wide as their widest entry: spare width stays at the right end.
         for column in range(self.columnCount):
-            entries = self.items[column::self.columnCount]
-            layout.setColumnMaximumWidth(2 * column, max((s.boundingRect().width() for s, _ in entries), default=0))
-            layout.setColumnMaximumWidth(2 * column + 1, max((lb.itemRect().width() for _, lb in entries), default=0))
+            sample_width, label_width = self._column_widths(column, self.columnCount)
+            layout.setColumnMaximumWidth(2 * column, sample_width)
+            layout.setColumnMaximumWidth(2 * column + 1, label_width)
         self.rowCount = max(1, -(-len(self.items) // self.columnCount))
         self.layout = layout
         self.setLayout(layout)  # Qt deletes the old layout (not the entries, which this widget owns)
@@ -238,6 +252,10 @@ class Heatmap:
         self.colorbar = CachedColorBarItem(values=levels or (0.0, 1.0), colorMap=pg.colormap.get(colormap),
                                         label=label, interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=plot)
+        self._levels = tuple(levels or (0.0, 1.0))
+        self._tick_pt = NORMAL_STYLE["font_pt"]
+        if few_ticks:
+            self.colorbar.geometryChanged.connect(self._fit_ticks)
         self.values: np.ndarray | None = None
         self.x0 = 0.0
         self.y0 = 0.0
@@ -254,15 +272,31 @@ class Heatmap:
         self.image.setImage(values, autoLevels=False, levels=levels)
         self.image.setRect(QRectF(x0 - 0.5, y0 - 0.5, cols, rows))
         self.colorbar.setLevels(values=levels)
+        self._levels = tuple(levels)
         if self.few_ticks:
-            low, high = levels
-            self.colorbar.axis.setTicks([[(value, f"{value:.2g}") for value in (low, (low + high) / 2, high)]])
+            self._fit_ticks()
+
+    def _fit_ticks(self) -> None:
+        """Low, middle and high level on the colour bar; only as many as its height holds apart."""
+        if not self.few_ticks:
+            return
+        low, high = self._levels
+        font = QFont()
+        font.setPointSize(self._tick_pt)
+        text_height = QFontMetricsF(font).height()
+        height = self.colorbar.axis.height()
+        values = (low, (low + high) / 2, high) if height >= 2.2 * text_height else (
+            (low, high) if height >= 1.1 * text_height else ())
+        ticks = [[(value, f"{value:.2g}") for value in values]]
+        if ticks != self.colorbar.axis._tickLevels:
+            self.colorbar.axis.setTicks(ticks)
 
     def clear(self) -> None:
         self.values = None
         self.image.clear()
 
     def set_font(self, points: int) -> None:
+        self._tick_pt = points
         font = QFont()
         font.setPointSize(points)
         axis = self.colorbar.axis
@@ -271,6 +305,7 @@ class Heatmap:
         axis.setWidth(int(points * 4.5))
         if axis.label.isVisible():
             axis.label.setFont(font)
+        self._fit_ticks()
 
     def value_at(self, x: float, y: float) -> float | None:
         """The shown value at data point (x, y), or None outside the image."""
@@ -326,6 +361,7 @@ class PlotPanel(QWidget):
         layout.addLayout(bottom)
         self._zoomed: list[pg.PlotItem] = []  # plots the user zoomed or panned since the last fit
         self.style = dict(NORMAL_STYLE)
+        self.presentation = False
         self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
         self._pens: list[tuple[object, str, str, float]] = []
         self._markers: list[tuple[object, float]] = []  # scatter items whose size follows the style
@@ -470,8 +506,25 @@ class PlotPanel(QWidget):
             resize_legend(plot.legend, self.legend_pt())
 
     def set_presentation(self, on: bool) -> None:
-        """Large fonts and thick lines for lectures."""
-        self.style = dict(PRESENTATION_STYLE if on else NORMAL_STYLE)
+        """Large fonts and thick lines for lectures (where the panel is large enough for them)."""
+        self.presentation = bool(on)
+        self.restyle(force=True)
+
+    def presentation_fits(self) -> bool:
+        width, height = PRESENTATION_MIN_SIZE
+        return self.width() >= width and self.height() >= height
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        if self.presentation:
+            self.restyle()
+
+    def restyle(self, force: bool = False) -> None:
+        """Apply the style presentation mode and the panel's size call for (``force``: even if unchanged)."""
+        style = PRESENTATION_STYLE if self.presentation and self.presentation_fits() else NORMAL_STYLE
+        if style == self.style and not force:
+            return
+        self.style = dict(style)
         for plot, title, x_label, y_label in self._labelled:
             self._apply_labels(plot, title, x_label, y_label)
         for item, color, style, scale in self._pens:

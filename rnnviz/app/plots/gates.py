@@ -68,7 +68,7 @@ class GatesPanel(PlotPanel):
                 self.heatmaps[gate] = self.register_heatmap(Heatmap(plot, "CET-D1", None, symmetric=True, few_ticks=True))
             self._gate_plots.append(plot)
         self.summary = self.add_plot(len(gate_names), 0, "Gate mean (—), saturated (- -)",
-                                     ("time t", "step"), ("mean / fraction", None), left_axis_chars=4.0,
+                                     ("time t", "step"), ("", None), left_axis_chars=4.0,
                                      hover=self._hover_summary)
         self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0)
         # The heatmaps have colour bars on their right, the summary an empty cell as wide: their
@@ -94,10 +94,10 @@ class GatesPanel(PlotPanel):
                 color = PALETTE[index % len(PALETTE)]
                 self.saturation_curves[gate] = self.pen(self.summary.plot(), color, "dash", 0.7)
                 self.summary_legend.addItem(self.saturation_curves[gate], f"{gate} sat.")
-        self.set_presentation(self.style["line_width"] > 2.0)
+        self.restyle(force=True)
 
-    def set_presentation(self, on: bool) -> None:
-        super().set_presentation(on)
+    def restyle(self, force: bool = False) -> None:
+        super().restyle(force)
         if self._spacer is not None and self.heatmaps:
             colorbar = next(iter(self.heatmaps.values())).colorbar
             self._spacer.setFixedWidth(colorbar.effectiveSizeHint(Qt.SizeHint.PreferredSize).width())

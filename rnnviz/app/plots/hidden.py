@@ -24,7 +24,7 @@ class HiddenPanel(PlotPanel):
             self.c_plot = self.add_plot(1, 0, "Cell state cₜ (layer 1)", ("time t", "step"), ("unit", None), left_axis_chars=4.0,
                                         hover=lambda x, y: self._hover("c", x, y))
             self.c_map = self.register_heatmap(Heatmap(self.c_plot, "CET-D1", "cₜ", symmetric=True, min_half_range=1e-3))
-            self.set_presentation(self.style["line_width"] > 2.0)
+            self.restyle(force=True)
         elif not wanted and self.c_plot is not None:
             self._labelled = [entry for entry in self._labelled if entry[0] is not self.c_plot]
             self._hover = [entry for entry in self._hover if entry[0] is not self.c_plot]
