@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF
-from PySide6.QtWidgets import (QGraphicsGridLayout, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocument
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
 from rnnviz.app.plots.axis import CachedColorBarItem, cached_axes
@@ -149,7 +149,8 @@ class FlowLegend(pg.LegendItem):
     presentation mode its rows stayed spread out.
     """
 
-    SPACING = 14
+    SPACING = 14       # between entries
+    SAMPLE_GAP = 4     # between an entry's line sample and its text
 
     def __init__(self, points: int):
         super().__init__(offset=None, labelTextSize=f"{points}pt", horSpacing=self.SPACING, verSpacing=0,
@@ -175,7 +176,8 @@ class FlowLegend(pg.LegendItem):
 
     def needed_width(self, columns: int) -> float:
         """Width the entries take in ``columns`` columns (margins and spacing included)."""
-        return 8 + sum(sum(self._column_widths(column, columns)) + 2 * self.SPACING for column in range(columns))
+        return 8 + sum(sum(self._column_widths(column, columns)) + self.SAMPLE_GAP + self.SPACING
+                       for column in range(columns))
 
     def _fitting_columns(self, width: float) -> int:
         if not self.items or width <= 0:
@@ -195,18 +197,26 @@ class FlowLegend(pg.LegendItem):
         self._relayout(columnCount)
 
     def updateSize(self) -> None:  # noqa: N802 (pyqtgraph calls it after adding or removing entries)
+        for _sample, label in self.items:
+            label.item.document().setDocumentMargin(1)  # rows as high as the text, not 8 px more
+            label.updateMin()
         self._relayout(self._fitting_columns(self.geometry().width()))
 
     def _relayout(self, columns: int | None = None) -> None:
         if columns is not None:
             self.columnCount = max(1, int(columns))
-        old = self.layout
-        for index in range(old.count() - 1, -1, -1):
-            old.removeAt(index)
-        layout = QGraphicsGridLayout()
-        layout.setHorizontalSpacing(self.SPACING)
+        layout = self.layout
+        for index in range(layout.count() - 1, -1, -1):
+            layout.removeAt(index)
+        layout.setHorizontalSpacing(self.SAMPLE_GAP)
         layout.setVerticalSpacing(0)
         layout.setContentsMargins(4, 1, 4, 1)
+        # Columns and rows no entry uses any more keep no width, height or spacing of their own.
+        for column in range(layout.columnCount()):
+            layout.setColumnMaximumWidth(column, 1e6)
+            layout.setColumnSpacing(column, self.SAMPLE_GAP)
+        for row in range(layout.rowCount()):
+            layout.setRowSpacing(row, 0)
         for index, (sample, label) in enumerate(self.items):
             row, column = divmod(index, self.columnCount)
             layout.addItem(sample, row, 2 * column, alignment=Qt.AlignmentFlag.AlignVCenter)
@@ -216,9 +226,9 @@ class FlowLegend(pg.LegendItem):
             sample_width, label_width = self._column_widths(column, self.columnCount)
             layout.setColumnMaximumWidth(2 * column, sample_width)
             layout.setColumnMaximumWidth(2 * column + 1, label_width)
+            layout.setColumnSpacing(2 * column + 1, self.SPACING)
         self.rowCount = max(1, -(-len(self.items) // self.columnCount))
-        self.layout = layout
-        self.setLayout(layout)  # Qt deletes the old layout (not the entries, which this widget owns)
+        layout.invalidate()
         self.updateGeometry()
 
 
@@ -240,8 +250,9 @@ class Heatmap:
     """
 
     def __init__(self, plot: pg.PlotItem, colormap: str, label: str | None, levels=None, symmetric=False,
-                 few_ticks: bool = False, min_half_range: float = 1e-12):
+                 few_ticks: bool = False, min_half_range: float = 1e-12, short_label: str | None = None):
         self.plot = plot
+        self.label, self.short_label = label, short_label
         self.min_half_range = min_half_range
         self.few_ticks = few_ticks
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -254,8 +265,8 @@ class Heatmap:
         self.colorbar.setImageItem(self.image, insert_in=plot)
         self._levels = tuple(levels or (0.0, 1.0))
         self._tick_pt = NORMAL_STYLE["font_pt"]
-        if few_ticks:
-            self.colorbar.geometryChanged.connect(self._fit_ticks)
+        self._shown_label: tuple | None = None
+        self.colorbar.geometryChanged.connect(self._fit_to_height)
         self.values: np.ndarray | None = None
         self.x0 = 0.0
         self.y0 = 0.0
@@ -275,6 +286,24 @@ class Heatmap:
         self._levels = tuple(levels)
         if self.few_ticks:
             self._fit_ticks()
+
+    def _fit_to_height(self) -> None:
+        self._fit_ticks()
+        self._fit_label()
+
+    def _fit_label(self) -> None:
+        """The colour bar's label in the bar's height: smaller, or its short form, where it is short."""
+        if not self.label:
+            return
+        # A vertical pg.ColorBarItem puts its values on the right axis and its label on the left one.
+        label_axis = self.colorbar.getAxis("left")
+        height = label_axis.height()
+        candidates = [self.label] + ([self.short_label] if self.short_label else [])
+        choice = fitting_text(candidates, self._tick_pt, height if height > 0 else 1e9)
+        if choice != self._shown_label:
+            self._shown_label = choice
+            text, points = choice
+            label_axis.setLabel(text, **{"font-size": f"{points}pt"})
 
     def _fit_ticks(self) -> None:
         """Low, middle and high level on the colour bar; only as many as its height holds apart."""
@@ -303,9 +332,8 @@ class Heatmap:
         axis.setStyle(tickFont=font)
         axis.setTextPen(pg.mkPen("k"))
         axis.setWidth(int(points * 4.5))
-        if axis.label.isVisible():
-            axis.label.setFont(font)
-        self._fit_ticks()
+        self._shown_label = None
+        self._fit_to_height()
 
     def value_at(self, x: float, y: float) -> float | None:
         """The shown value at data point (x, y), or None outside the image."""
@@ -337,6 +365,9 @@ class PlotPanel(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.graphics.setMinimumSize(260, 200)
+        # Tight margins and row spacing: in a sixth of a 1280×720 screen every row of pixels counts.
+        self.graphics.ci.setContentsMargins(3, 3, 3, 3)
+        self.graphics.ci.layout.setSpacing(3)
         self.graphics.setToolTip("Double-click: show this plot alone / all plots again. "
                                  "Right-click: pyqtgraph menu (view, export). Mouse wheel: zoom.")
         self.readout = ReadoutLabel()
@@ -360,6 +391,7 @@ class PlotPanel(QWidget):
         bottom.addWidget(self.fit_button)
         layout.addLayout(bottom)
         self._zoomed: list[pg.PlotItem] = []  # plots the user zoomed or panned since the last fit
+        self._chrome: list[QWidget] = [self.readout, self.fit_button]
         self.style = dict(NORMAL_STYLE)
         self.presentation = False
         self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
@@ -375,19 +407,26 @@ class PlotPanel(QWidget):
     # -- building blocks ----------------------------------------------------------------------
     def add_plot(self, row: int, col: int, title: str, x_label: tuple[str, str | None],
                  y_label: tuple[str, str | None], hover=None, legend: bool = False, left_axis_chars: float = 5.5,
-                 hide_x_values: bool = False, **kwargs) -> pg.PlotItem:
+                 hide_x_values: bool = False, short_y: str | None = None, short_title: str | None = None,
+                 **kwargs) -> pg.PlotItem:
         """Add a PlotItem with title and axis labels (text, units); ``hover(x, y) -> str`` feeds the read-out.
 
         ``left_axis_chars``: width of the left axis in units of the font size (room for tick labels).
+        ``short_y``, ``short_title``: the y label and the title where the plot is too short or too
+        narrow for the whole ones (see :meth:`fit_text`).
         """
         kwargs.setdefault("axisItems", cached_axes())
         plot = self.graphics.addPlot(row=row, col=col, **kwargs)
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.left_axis_chars = left_axis_chars
         plot.hide_x_values = hide_x_values
+        plot.short_y = short_y
+        plot.short_title = short_title
+        plot.shown_text = {}
         if legend:
             legend_below(plot, self.legend_pt())
         plot.vb.sigRangeChangedManually.connect(lambda *_args, plot=plot: self._zoomed_by_user(plot))
+        plot.vb.sigResized.connect(lambda _vb, plot=plot: self.fit_text(plot))
         self._labelled.append((plot, title, x_label, y_label))
         self._apply_labels(plot, title, x_label, y_label)
         if hover is not None:
@@ -404,7 +443,11 @@ class PlotPanel(QWidget):
                 if old == title:
                     return
                 self._labelled[index] = (item, title, x_label, y_label)
-        self._set_plot_title(plot, title)
+        if getattr(plot, "shown_text", None) is None:
+            self._set_plot_title(plot, title)
+            return
+        plot.shown_text.pop("title", None)
+        self.fit_text(plot)
 
     def add_legend_row(self, row: int, col: int = 0, **kwargs) -> FlowLegend:
         """A legend in its own layout cell (below a plot), so it never covers data."""
@@ -504,6 +547,40 @@ class PlotPanel(QWidget):
             plot.getAxis("bottom").setHeight(4)
         if plot.legend is not None:
             resize_legend(plot.legend, self.legend_pt())
+        plot.shown_text = {}
+        self.fit_text(plot)
+
+    def fit_text(self, plot: pg.PlotItem) -> None:
+        """Title and axis labels in the room the plot has: at their size if they fit, else smaller
+        (down to :data:`MIN_TEXT_PT`), else the short y label; never wider than the plot.
+
+        Runs whenever the plot area changes size; text is only set again when the choice changed."""
+        entry = next((entry for entry in self._labelled if entry[0] is plot), None)
+        shown = getattr(plot, "shown_text", None)
+        if entry is None or shown is None:
+            return
+        _plot, title, x_label, y_label = entry
+        laid_out = plot.vb.width() > 0 and plot.vb.height() > 0  # else: full size until it is
+        width = plot.vb.width() if laid_out else 1e9
+        height = plot.vb.height() if laid_out else 1e9
+        if title:
+            short = getattr(plot, "short_title", None)
+            text, points = fitting_text([title] + ([short] if short else []), self.style["title_pt"], width, bold=True)
+            if shown.get("title") != (text, points):
+                shown["title"] = (text, points)
+                set_plot_title(plot, text, points)
+        elif shown.get("title") != ("", 0):
+            shown["title"] = ("", 0)
+            set_plot_title(plot, "", self.style["title_pt"])
+        for side, label, room in (("bottom", x_label, width), ("left", y_label, height)):
+            if not label[0]:
+                continue
+            full = f"{label[0]} ({label[1]})" if label[1] else label[0]
+            short = getattr(plot, "short_y", None) if side == "left" else None
+            text, points = fitting_text([full] + ([short] if short else []), self.style["font_pt"], room)
+            if shown.get(side) != (text, points):
+                shown[side] = (text, points)
+                plot.setLabel(side, text, siPrefixEnableRanges=(), **{"font-size": f"{points}pt"})
 
     def set_presentation(self, on: bool) -> None:
         """Large fonts and thick lines for lectures (where the panel is large enough for them)."""
@@ -537,9 +614,19 @@ class PlotPanel(QWidget):
             resize_legend(legend, self.legend_pt())
         for heatmap in self._heatmaps:
             heatmap.set_font(self.style["font_pt"])
-        font = self.readout.font()
+        for widget in self._chrome:
+            font = widget.font()
+            font.setPointSize(self.style["font_pt"])
+            widget.setFont(font)
+
+    def chrome(self, widget: QWidget) -> QWidget:
+        """Let a widget around the plots (read-out, buttons, a norm chooser) take the plots' text size:
+        the window's lecture font would otherwise fill a small panel with it."""
+        self._chrome.append(widget)
+        font = widget.font()
         font.setPointSize(self.style["font_pt"])
-        self.readout.setFont(font)
+        widget.setFont(font)
+        return widget
 
     def legend_pt(self) -> int:
         return legend_pt(self.style)
@@ -585,6 +672,38 @@ class PlotPanel(QWidget):
     def csv_tables(self) -> dict[str, tuple[list[str], np.ndarray]]:
         """Data of this plot as tables ``name -> (column names, rows (n, columns))``."""
         raise NotImplementedError
+
+
+#: The smallest size text is shrunk to before a short form is taken (see PlotPanel.fit_text).
+MIN_TEXT_PT = 7
+
+
+def text_width(html: str, points: float, bold: bool = False) -> float:
+    """Width in pixels of rich text ``html`` at ``points`` (as a plot's title or axis label lays it out)."""
+    document = QTextDocument()
+    font = QFont()
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    document.setDefaultFont(font)
+    document.setDocumentMargin(0)
+    document.setHtml(html)
+    return float(document.idealWidth())
+
+
+def fitting_text(candidates: list[str], points: float, room: float, bold: bool = False) -> tuple[str, float]:
+    """The first of ``candidates`` (longest first) that fits ``room`` pixels at ``points``, or shrunk
+    to no less than 80 % of it; then the last one shrunk as far as MIN_TEXT_PT."""
+    room = room - 4  # the text item's own margins
+    floor = max(MIN_TEXT_PT, round(points * 0.8))
+    for text in candidates:
+        for size in range(int(points), floor - 1, -1):
+            if text_width(text, size, bold) <= room:
+                return text, float(size)
+    text = candidates[-1]
+    for size in range(floor - 1, MIN_TEXT_PT - 1, -1):
+        if text_width(text, size, bold) <= room:
+            return text, float(size)
+    return text, float(MIN_TEXT_PT)
 
 
 def legend_pt(style: dict) -> int:

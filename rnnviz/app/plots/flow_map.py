@@ -34,8 +34,8 @@ class FlowMapPanel(PlotPanel):
         self.quantity.setToolTip("Which matrix norm of the Jacobian product the map shows")
         self.quantity.currentIndexChanged.connect(lambda _index: self._redraw())
         row = QHBoxLayout()
-        row.addWidget(QLabel("Norm:"))
-        row.addWidget(self.quantity)
+        row.addWidget(self.chrome(QLabel("Norm:")))
+        row.addWidget(self.chrome(self.quantity))
         row.addStretch(1)
         self.layout().insertLayout(0, row)
         self.map_result = None

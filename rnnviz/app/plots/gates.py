@@ -13,6 +13,7 @@ GATE_TITLES = {
     "r": "reset gate r", "z": "update gate z", "n": "candidate n", "h": "hidden h",
 }
 SIGMOID_GATES = ("i", "f", "o", "r", "z")
+MIN_ROW_PX = 26  # height of a gate's heatmap, at least
 
 
 class GatesPanel(PlotPanel):
@@ -66,9 +67,11 @@ class GatesPanel(PlotPanel):
                 self.heatmaps[gate] = self.register_heatmap(Heatmap(plot, "viridis", None, levels=(0.0, 1.0), few_ticks=True))
             else:
                 self.heatmaps[gate] = self.register_heatmap(Heatmap(plot, "CET-D1", None, symmetric=True, few_ticks=True))
+            # Rows never thinner than MIN_ROW_PX (plus the title's room in the first row).
+            plot.setMinimumHeight(MIN_ROW_PX + 6 + (28 if title else 0))
             self._gate_plots.append(plot)
-        self.summary = self.add_plot(len(gate_names), 0, "Gate mean (—), saturated (- -)",
-                                     ("time t", "step"), ("", None), left_axis_chars=4.0,
+        # No title: the legend says which line is what (a title row costs the heatmaps their height).
+        self.summary = self.add_plot(len(gate_names), 0, "", ("time t", "step"), ("", None), left_axis_chars=4.0,
                                      hover=self._hover_summary)
         self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0)
         # The heatmaps have colour bars on their right, the summary an empty cell as wide: their
@@ -81,19 +84,20 @@ class GatesPanel(PlotPanel):
         self._time_plots = self._gate_plots + [self.summary]
         for plot in self._time_plots:
             plot.vb.sigXRangeChanged.connect(lambda _vb, x_range, plot=plot: self._follow_time_axis(plot, x_range))
-        self.summary.setMinimumHeight(110)
-        self.graphics.ci.layout.setRowStretchFactor(len(gate_names), 2)
-        for index in range(len(gate_names)):
+        self.summary.setMinimumHeight(64)
+        for index in range(len(gate_names) + 1):
             self.graphics.ci.layout.setRowStretchFactor(index, 1)
+        # Legend: one entry per gate (its colour), and what the solid and dashed lines are.
         for index, gate in enumerate(gate_names):
             color = PALETTE[index % len(PALETTE)]
             self.mean_curves[gate] = self.pen(self.summary.plot(), color)
-            self.summary_legend.addItem(self.mean_curves[gate], f"{gate} mean")
-        for index, gate in enumerate(gate_names):
+            self.summary_legend.addItem(self.mean_curves[gate], gate)
             if gate in SIGMOID_GATES:
-                color = PALETTE[index % len(PALETTE)]
                 self.saturation_curves[gate] = self.pen(self.summary.plot(), color, "dash", 0.7)
-                self.summary_legend.addItem(self.saturation_curves[gate], f"{gate} sat.")
+        # Data-less lines stand in for the two line styles.
+        self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555"), "mean")
+        if self.saturation_curves:
+            self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555", "dash", 0.7), "saturated")
         self.restyle(force=True)
 
     def restyle(self, force: bool = False) -> None:

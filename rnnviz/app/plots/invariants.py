@@ -28,7 +28,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFontMetricsF
 
 MIN_FILL = 0.2          # data span / view span, each axis
-MIN_HEATMAP_PX = 30     # height of a heatmap's plot area
+MIN_HEATMAP_PX = 24     # height of a heatmap's plot area
 _TOLERANCE_PX = 1.5     # text width against its room; legend margin
 
 
@@ -213,29 +213,48 @@ def heatmap_problems(plot: pg.PlotItem) -> list[str]:
     return []
 
 
-def panel_problems(panel) -> list[str]:
-    """Problems of one visible plot panel (a :class:`~rnnviz.app.plots.base.PlotPanel`)."""
+def outside_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> list[str]:
+    """Plots and legends laid out beyond the widget's edges (a layout taller than its panel)."""
+    shown = graphics.mapToScene(graphics.viewport().rect()).boundingRect().adjusted(-1, -1, 1, 1)
+    items = plots + [item for item in graphics.scene().items()
+                     if isinstance(item, pg.LegendItem) and item.isVisible() and item.items]
+    problems = []
+    for item in items:
+        rect = item.sceneBoundingRect()
+        if not shown.contains(rect):
+            name = _plot_name(item) if isinstance(item, pg.PlotItem) else "legend"
+            problems.append(f"{name} lies partly outside the panel ({rect.bottom():.0f} px, panel "
+                            f"{shown.bottom():.0f} px)")
+    return problems
+
+
+def panel_problems(panel, readouts: bool = True) -> list[str]:
+    """Problems of one visible plot panel (a :class:`~rnnviz.app.plots.base.PlotPanel`);
+    ``readouts``: whether its read-out must be empty (after a change of configuration)."""
     if not panel.isVisible():
         return []
     graphics = panel.graphics
     plots = visible_plots(graphics)
+    zoomed = getattr(panel, "user_zoomed", lambda plot: False)
     problems = []
     for plot in plots:
-        if not panel.user_zoomed(plot):
+        if not zoomed(plot):
             problems += coverage_problems(plot)
         problems += text_problems(plot) + heatmap_problems(plot)
     for colour_bar in visible_plots(graphics, colour_bars=True):
         problems += text_problems(colour_bar)
-    problems += legend_problems(graphics, plots)
+    problems += legend_problems(graphics, plots) + outside_problems(graphics, plots)
     readout = panel.readout
-    if readout.text():
-        problems.append(f"read-out not cleared: '{readout.text()}'")
+    if readouts and readout.text().strip():
+        problems.append(f"read-out not cleared: '{readout.text().strip()}'")
     return [f"{panel.name}: {problem}" for problem in problems]
 
 
-def view_problems(panels) -> list[str]:
-    """Problems of every visible panel in ``panels``, one sentence each (empty: the views are true)."""
+def view_problems(panels, readouts: bool = True) -> list[str]:
+    """Problems of every visible panel in ``panels``, one sentence each (empty: the views are true).
+
+    ``readouts``: also require empty read-outs (right after a change of configuration)."""
     problems = []
     for panel in panels:
-        problems += panel_problems(panel)
+        problems += panel_problems(panel, readouts)
     return problems

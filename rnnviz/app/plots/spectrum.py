@@ -28,17 +28,17 @@ class SpectrumPanel(PlotPanel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.eigen_plot = self.add_plot(0, 0, "Eigenvalues λ", ("Re λ", None), ("Im λ", None),
-                                        hover=self._hover_eigen, left_axis_chars=4.0)
+                                        hover=self._hover_eigen, left_axis_chars=4.0, short_title="λ")
         self.eigen_plot.setAspectLocked(True)
         angle = np.linspace(0.0, 2.0 * np.pi, 361)
         self.unit_circle = self.pen(self.eigen_plot.plot(np.cos(angle), np.sin(angle)),
                                     "#777777", "dash", 0.6)
         self.singular_plot = self.add_plot(0, 1, "Singular values σ", ("index", None), ("σ", None), left_axis_chars=6.0,
-                                           hover=self._hover_singular, legend=True)
+                                           hover=self._hover_singular, legend=True, short_title="σ")
         self.singular_plot.addLine(y=1.0, pen=pg.mkPen("#999999", width=1, style=Qt.PenStyle.DashLine))
         self.eigen_items: list[pg.ScatterPlotItem] = []
         self.singular_items: list[pg.PlotDataItem] = []
-        self.numbers = QLabel()
+        self.numbers = self.chrome(QLabel())
         self.numbers.setObjectName("spectrum_numbers")
         self.numbers.setTextFormat(Qt.TextFormat.RichText)
         self.numbers.setToolTip("ρ = spectral radius, σₘₐₓ = largest singular value, γ = sup φ′ of the activation;"
