@@ -1,4 +1,5 @@
-# rnnviz: `make run` opens the app, `make test` runs the whole test suite.
+# rnnviz: `make run` opens the app, `make test` runs the whole test suite,
+# `make desktop` adds rnnviz to the desktop's application menu.
 # Both create .venv with the python3 on PATH (override with PYTHON=...).
 
 PYTHON ?= python3
@@ -11,13 +12,17 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench clean
+.PHONY: run test bench desktop clean
 
 run: $(RUN_STAMP)
 	$(BIN)/rnnviz
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
+
+# The desktop entry and icon go to $$XDG_DATA_HOME (default ~/.local/share), written atomically.
+desktop: $(RUN_STAMP)
+	$(BIN)/python -m rnnviz.desktop
 
 bench: $(RUN_STAMP)
 	@set -e; found=0; \

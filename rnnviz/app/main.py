@@ -5,10 +5,20 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
+
+from rnnviz import resources_dir
 
 ORGANIZATION = "rnnviz"
 APPLICATION = "rnnviz"
+#: The desktop entry's name (resources/rnnviz.desktop): Wayland and the task bar match windows with it.
+DESKTOP_FILE_NAME = "rnnviz"
+
+
+def application_icon() -> QIcon:
+    """The application icon (resources/icons/rnnviz.svg; a null icon if the file is missing)."""
+    return QIcon(str(resources_dir() / "icons" / "rnnviz.svg"))
 
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:
@@ -21,7 +31,10 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         QCoreApplication.setOrganizationName(ORGANIZATION)
         QCoreApplication.setApplicationName(APPLICATION)
         app = QApplication(list(argv) if argv else ["rnnviz"])
+        # Qt appends the display name to window titles that do not already end with it.
         app.setApplicationDisplayName("rnnviz")
+        QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
+        app.setWindowIcon(application_icon())
     return app
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QHBoxLayout, QLabel,
                                QMainWindow, QMessageBox, QProgressBar, QPushButton, QSplitter, QTabWidget,
                                QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
 from rnnviz.app.export import export_all, export_csv, export_image
+from rnnviz.app.input_guards import WheelGuard, WindowShortcutGuard, guard_shortcuts, guard_wheel
 from rnnviz.app.jobs import JobRunner
+from rnnviz.app.main import application_icon
 from rnnviz.app.panels.compare import ComparePanel
 from rnnviz.app.panels.controls import ControlsPanel
 from rnnviz.app.panels.equations import EquationsPanel
@@ -30,6 +33,11 @@ from rnnviz.core.products import prepare_map_workers
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
+# Room left for the window manager's frame and title bar when the window is fitted to a screen.
+FRAME_MARGIN = (16, 48)
+APP_NAME = "rnnviz"
+UNTITLED = "Untitled"
+UNDO_MESSAGE_MS = 15000
 SESSION_FILTER = "rnnviz session (*.json)"
 PRESENTATION_FONT_PT = 16
 BUSY_DELAY_MS = 150  # the map bar turns indeterminate if the cheap plots take longer than this
@@ -52,8 +60,8 @@ class MainWindow(QMainWindow):
                  restore_session: bool = True, remember: bool = True, config: ExperimentConfig | None = None):
         super().__init__()
         configure_pyqtgraph()
-        self.setWindowTitle("rnnviz — gradient-flow explorer")
         self.setObjectName("rnnviz_main_window")
+        self.setWindowIcon(application_icon())
         self.settings = settings if settings is not None else Settings()
         self.remember = remember
         self.session_path: Path | None = None
@@ -109,13 +117,21 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect_state()
 
-        self.setMinimumSize(*MINIMUM_SIZE)
-        self.resize(*DEFAULT_SIZE)
+        self.fit_to_screen()
         if remember:
             self._restore_geometry()
+        # Window-wide keys and a wheel that scrolls panels instead of turning the values in them.
+        self._shortcut_guard = WindowShortcutGuard(self)
+        guard_shortcuts(self, self._shortcut_guard)
+        self._wheel_guard = WheelGuard(self)
+        guard_wheel(self, self._wheel_guard)
         started_from_session = False
         if restore_session and config is None:
             started_from_session = self._restore_last_session()
+        self._saved_signature = self._session_signature()
+        self.state.config_changed.connect(self._update_title)
+        self.compare.pins_changed.connect(self._update_title)
+        self._update_title()
         if not started_from_session:
             self._on_computing()
             self.compute.start()
@@ -124,6 +140,36 @@ class MainWindow(QMainWindow):
     def add_tab(self, widget: QWidget, title: str) -> int:
         """Add a top-level tab (the lead's Trainer and Experiments views use this)."""
         return self.tabs.addTab(widget, title)
+
+    def fit_to_screen(self) -> None:
+        """DEFAULT_SIZE, or less where the screen's available geometry is smaller (also the minimum)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.setMinimumSize(*MINIMUM_SIZE)
+            self.resize(*DEFAULT_SIZE)
+            return
+        available = screen.availableGeometry()
+        room = (max(1, available.width() - FRAME_MARGIN[0]), max(1, available.height() - FRAME_MARGIN[1]))
+        self.setMinimumSize(min(MINIMUM_SIZE[0], room[0]), min(MINIMUM_SIZE[1], room[1]))
+        width, height = min(DEFAULT_SIZE[0], room[0]), min(DEFAULT_SIZE[1], room[1])
+        self.resize(width, height)
+        self.move(available.x() + (available.width() - width) // 2,
+                  available.y() + max(0, (available.height() - height - FRAME_MARGIN[1]) // 2))
+
+    def _session_signature(self) -> str:
+        """What saving would write, minus view details: differs from the saved one = modified."""
+        return json.dumps({"config": self.state.config.to_dict(), "pins": self.compare.pins_to_json()},
+                          sort_keys=True, default=str)
+
+    def _update_title(self, *_args) -> None:
+        """"name.json — rnnviz" with Qt's modified marker; the app name appears once."""
+        name = self.session_path.name if self.session_path is not None else UNTITLED
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(self._session_signature() != self._saved_signature)
+
+    def _mark_saved(self) -> None:
+        self._saved_signature = self._session_signature()
+        self._update_title()
 
     def _pin_current(self) -> None:
         pin = self.compare.pin_current()
@@ -142,8 +188,11 @@ class MainWindow(QMainWindow):
             bidirectional=net.bidirectional, seq_len=steps, batch=1, radius=None,
             anchor=min(self.state.config.anchor, steps - 1), truncate=None, loss_placement="all",
             loss_step=1, input_signal="gaussian", dtype="float64")
+        layers = f"{net.num_layers} layer{'s' if net.num_layers > 1 else ''}"
+        description = f"trained {net.cell} language model ({layers}, H = {net.hidden_size})"
         accepted = self.state.set_weights(config, LoadedWeights(handoff.params, handoff.inputs,
-                                                                "trained language model"))
+                                                                "trained language model", text=handoff.text,
+                                                                description=description))
         if accepted:
             self.tabs.setCurrentWidget(self.explorer)
             preview = " ".join(handoff.text.split())[:60]
@@ -272,6 +321,13 @@ class MainWindow(QMainWindow):
         self.gradcheck_button.setToolTip("Run a finite-difference gradient check of the current configuration "
                                          "(Ctrl+G)")
         self.gradcheck_button.clicked.connect(self.check_gradients)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undo_drop_button")
+        self.undo_button.setToolTip("Analyse the trained model again (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo_drop)
+        self.undo_button.setVisible(False)
+        bar.addWidget(self.undo_button)
+        bar.messageChanged.connect(self._on_status_message_changed)
         bar.addPermanentWidget(self.compute_label)
         bar.addPermanentWidget(self.map_progress)
         bar.addPermanentWidget(self.gradcheck_label)
@@ -307,6 +363,14 @@ class MainWindow(QMainWindow):
                                               "Every plot as PNG, SVG and CSV plus the session, into a folder")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, "Ctrl+Q", "Close rnnviz")
+
+        edit_menu = menus.addMenu("&Edit")
+        self.undo_action = self._action(edit_menu, "&Undo: back to the trained model", self.undo_drop,
+                                        QKeySequence.StandardKey.Undo,
+                                        "Analyse the trained model's weights again after a change replaced them")
+        # Ctrl+Z right after a change in a spin box means this, not the box's own text undo.
+        self.undo_action.setProperty("beats_editing", True)
+        self.undo_action.setEnabled(False)
 
         self.presets_menu = menus.addMenu("P&resets")
         try:
@@ -357,6 +421,8 @@ class MainWindow(QMainWindow):
         state.config_changed.connect(self._on_computing)
         state.config_changed.connect(self._clear_readouts)
         state.busy_changed.connect(self._on_busy_changed)
+        state.weights_dropped.connect(self._on_weights_dropped)
+        state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
         self.compute.before_repaint.connect(self._settle_panels)
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
@@ -440,6 +506,25 @@ class MainWindow(QMainWindow):
         if not report.passed:
             self.show_error(report.summary() if hasattr(report, "summary") else "gradient check failed")
 
+    # -- trained weights -------------------------------------------------------------------------
+    def _on_weights_dropped(self, text: str) -> None:
+        """A notice, not a popup: the status bar says what happened and offers Undo (Ctrl+Z)."""
+        self.undo_action.setEnabled(True)
+        self.statusBar().showMessage(f"{text} · Ctrl+Z or Undo goes back", UNDO_MESSAGE_MS)
+        self.undo_button.setVisible(True)
+
+    def _on_status_message_changed(self, text: str) -> None:
+        if self.undo_button.isVisible() and "Ctrl+Z" not in text:
+            self.undo_button.setVisible(False)
+
+    def undo_drop(self) -> bool:
+        """Back to the trained weights a change replaced (Ctrl+Z, the status bar's Undo)."""
+        if not self.state.undo_drop():
+            return False
+        self.undo_action.setEnabled(False)
+        self.statusBar().showMessage("Analysing the trained model again", 5000)
+        return True
+
     # -- messages ------------------------------------------------------------------------------
     def show_error(self, text: str) -> None:
         """Status bar + a non-blocking message box; the last message is kept in ``last_error``."""
@@ -456,7 +541,8 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         text = ("Ctrl+O open session · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
                 "F11 presentation mode · Alt+1…6 show one plot (or double-click it) · Esc all plots · "
-                "Ctrl+G check gradients · Ctrl+P pin for comparison · F1 this help · Ctrl+Q quit")
+                "Ctrl+G check gradients · Ctrl+P pin for comparison · Ctrl+Z back to the trained model · "
+                "F1 this help · Ctrl+Q quit")
         box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", text, QMessageBox.StandardButton.Ok,
                           self)
         box.open()
@@ -496,6 +582,7 @@ class MainWindow(QMainWindow):
             return False
         self._apply_view(view)
         self.session_path = Path(path)
+        self._mark_saved()
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Opened {Path(path).name}", 5000)
         return True
@@ -507,6 +594,7 @@ class MainWindow(QMainWindow):
             self.show_error(f"Could not save session: {error}")
             return False
         self.session_path = Path(path)
+        self._mark_saved()
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
         return True
@@ -652,7 +740,21 @@ class MainWindow(QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
 
+    def confirm_stop_training(self) -> bool:
+        """Ask before closing ends a running or paused training run; True = go ahead."""
+        if not self.trainer.running:
+            return True
+        state = "paused" if self.trainer.paused else "running"
+        answer = QMessageBox.question(
+            self, "Quit rnnviz", f"A training run is {state} in the Trainer tab. Stop it and quit?\n"
+            "(Its checkpoint is written if one is set.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        if not self.confirm_stop_training():
+            event.ignore()
+            return
         if self.remember:
             self.settings.set_geometry(self.saveGeometry())
             self.settings.set_window_state(self.saveState())

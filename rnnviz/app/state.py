@@ -32,6 +32,10 @@ def clamp_dependent_fields(config: ExperimentConfig) -> ExperimentConfig:
     return config.replace(**changes) if changes else config
 
 
+#: Fields whose controls do not apply to loaded weights (the weights and inputs come with them).
+NOT_APPLICABLE_TO_LOADED = ("init", "init_scale", "radius", "forget_bias", "seed", "input_signal", "input_scale",
+                            "input_text", "input_size", "leaky_slope")
+
 #: Fields that decide which weights and inputs the engine generates; weights loaded from elsewhere
 #: (a trained language model) stop applying as soon as one of them changes.
 WEIGHT_FIELDS = ("cell", "activation", "leaky_slope", "hidden_size", "input_size", "num_layers",
@@ -46,6 +50,8 @@ class LoadedWeights:
     params: dict
     inputs: np.ndarray | None
     label: str
+    text: str = ""          # what the inputs encode (a trained model's real text), shown by the controls
+    description: str = ""   # the network, e.g. "LSTM, 1 layer, H = 128"
 
 
 class AppState(QObject):
@@ -58,6 +64,8 @@ class AppState(QObject):
         map_progress(float): fraction of the map computed, 0..1.
         busy_changed(bool): a computation is running.
         message(str): a one-line error or notice for the user.
+        weights_changed(object): the LoadedWeights now analysed, or None (generated weights).
+        weights_dropped(str): a change replaced loaded weights by generated ones; ``undo_drop`` goes back.
     """
 
     config_changed = Signal(object)
@@ -66,6 +74,8 @@ class AppState(QObject):
     map_progress = Signal(float)
     busy_changed = Signal(bool)
     message = Signal(str)
+    weights_changed = Signal(object)
+    weights_dropped = Signal(str)
 
     def __init__(self, config: ExperimentConfig | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -75,6 +85,7 @@ class AppState(QObject):
         self.map_result = None
         self._busy = False
         self.weights: LoadedWeights | None = None
+        self._dropped: tuple[ExperimentConfig, LoadedWeights] | None = None  # what undo_drop brings back
 
     @property
     def config(self) -> ExperimentConfig:
@@ -108,18 +119,44 @@ class AppState(QObject):
             self.message.emit(f"Not applied: {error}")
             return False
         self.weights = weights
+        self._dropped = None
         self._config = config
+        self.weights_changed.emit(weights)
         self.config_changed.emit(config)
         return True
+
+    @property
+    def can_undo_drop(self) -> bool:
+        return self._dropped is not None and self.weights is None
+
+    def undo_drop(self) -> bool:
+        """Analyse the weights the last drop replaced again, with the configuration they had."""
+        if not self.can_undo_drop:
+            return False
+        config, weights = self._dropped
+        return self.set_weights(config, weights)
+
+    def drop_weights(self) -> bool:
+        """Analyse generated weights for the current configuration (undoable); False if none were loaded."""
+        if self.weights is None:
+            return False
+        self._drop()
+        self.config_changed.emit(self._config)
+        return True
+
+    def _drop(self) -> None:
+        self._dropped = (self._config, self.weights)
+        label = self.weights.label
+        self.weights = None
+        self.weights_changed.emit(None)
+        self.weights_dropped.emit(f"Now analysing generated weights instead of the {label}")
 
     def _accept(self, config: ExperimentConfig) -> bool:
         if config == self._config:
             return True
         if self.weights is not None and any(getattr(config, f) != getattr(self._config, f)
                                             for f in WEIGHT_FIELDS):
-            self.message.emit(f"Now analysing generated weights: the {self.weights.label} no longer "
-                              "fit the changed network or inputs")
-            self.weights = None
+            self._drop()
         self._config = config
         self.config_changed.emit(config)
         return True

@@ -42,6 +42,7 @@ from .config import ACTIVATIONS, CELLS, INITS, ConfigError
 from .jacobian import gate_statistics, step_jacobians
 from .mapprocs import main_not_imported
 from .products import Cancelled, lyapunov_exponents
+from .reference import LOG10_2, running_products
 from .sequence import forward
 
 __all__ = [
@@ -68,7 +69,6 @@ MAX_GRID_POINTS = 100_000
 MAX_JACOBIAN_BYTES = 2 << 30
 SPEC_FORMAT = "rnnviz-sweep"
 SPEC_VERSION = 1
-LOG10_2 = math.log10(2.0)
 
 
 # --------------------------------------------------------------------------- swept values
@@ -405,8 +405,9 @@ def reach_and_final_norm(J: np.ndarray, t0: int, threshold: float) -> tuple[int,
     instead of a spectral norm per k (what the explorer's anchor curve computes) this forms the
     running products once, brackets ‖P‖₂ by ‖P‖_F/√S ≤ ‖P‖₂ ≤ ‖P‖_F, keeps only the products whose
     bracket contains the threshold, and computes their spectral norms scanning down from the
-    largest k until one reaches it. Products are kept near unit norm by exact powers of two, so
-    norms like 1e-400 are no problem.
+    largest k until one reaches it. The running products are those of
+    :func:`.reference.running_products` (near unit norm by exact powers of two, so norms like
+    1e-400 are no problem).
     """
     T, S, _ = J.shape
     K = T - t0
@@ -414,17 +415,11 @@ def reach_and_final_norm(J: np.ndarray, t0: int, threshold: float) -> tuple[int,
     half_log_size = 0.5 * math.log10(S)
     undecided: dict[int, tuple[np.ndarray, float]] = {}  # k-1 -> (scaled product, log10 of its scale)
     log10_frobenius = np.full(K, -math.inf)
-    P = np.eye(S, dtype=J.dtype)
-    exponent = 0
-    for k in range(K):
-        P = J[t0 + k] @ P
+    for k, (P, exponent) in enumerate(running_products(J, t0)):
         norm = math.sqrt(float(np.vdot(P, P)))
         if norm == 0.0:  # a zero product stays zero
             break
-        _, e = math.frexp(norm)
         log10_frobenius[k] = math.log10(norm) + exponent * LOG10_2
-        P = np.ldexp(P, -e)
-        exponent += e
         if log10_frobenius[k] - half_log_size < level <= log10_frobenius[k]:
             undecided[k] = (P, exponent * LOG10_2)
     final = float(_log10_spectral(P) + exponent * LOG10_2) if log10_frobenius[-1] > -math.inf else -math.inf

@@ -213,3 +213,37 @@ def test_hover_describes_the_nearest_point(qtbot, make_panel):
     assert text.startswith("cell=lstm, radius=0.5: reach = ")
     assert f"{lstm_at_05:.4g}" in text
     assert panel.plot._hover_text(0.55, rnn_at_05 + 0.4).startswith("cell=rnn, radius=0.5")
+
+
+def _legend_names(plot) -> list[str]:
+    return [label.text for _sample, label in plot.legend.items]
+
+
+def test_pin_labels_name_what_differs(qtbot, make_panel):
+    panel = make_panel(ComparePanel, BASE.replace(cell="lstm", forget_bias=1.0))
+    panel.pin_current()
+    assert panel.pins[0].name == "lstm tanh ρ=1 H=6"          # alone: what it is
+    panel.state.update(forget_bias=0.0)
+    panel.pin_current()
+    assert [p.name for p in panel.pins] == ["forget bias 1", "forget bias 0"]
+    qtbot.waitUntil(panel.wait_ready, timeout=20000)
+    assert sorted(_legend_names(panel.plots.decay)) == ["forget bias 0", "forget bias 1"]
+    assert "forget" in panel.pin_list.item(0).text() and "H=6" in panel.pin_list.item(0).toolTip()
+    panel.state.update(cell="gru", forget_bias=1.0, hidden_size=8)
+    panel.pin_current()
+    assert [p.name for p in panel.pins] == ["lstm H=6 forget bias 1", "lstm H=6 forget bias 0", "gru H=8 forget bias 1"]
+    panel.rename_pin(2, "my GRU")                              # a user's name stays
+    panel.remove_pin(1)
+    assert [p.name for p in panel.pins] == ["lstm H=6", "my GRU"]
+    data = json.loads(json.dumps(panel.pins_to_json()))
+    other = make_panel(ComparePanel)
+    assert other.set_pins_from_json(data)
+    assert [p.name for p in other.pins] == ["lstm H=6", "my GRU"] and [p.auto for p in other.pins] == [True, False]
+
+
+def test_identical_pins_get_numbered_names(make_panel):
+    panel = make_panel(ComparePanel)
+    panel.pin_current()
+    panel.pin_current()
+    names = [p.name for p in panel.pins]
+    assert len(set(names)) == 2 and names[1].endswith("(2)")

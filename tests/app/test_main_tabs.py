@@ -1,6 +1,8 @@
 """The main window's tabs work together: sweep points and pins open in the explorer, sessions keep them."""
 import json
 
+from PySide6.QtCore import Qt
+
 from rnnviz.core.analysis import ExperimentConfig
 
 
@@ -69,3 +71,53 @@ def test_trained_weights_open_in_the_explorer_until_the_shape_changes(make_windo
     assert window.state.weights is not None
     window.state.update(hidden_size=8)            # a new shape cannot use them
     assert window.state.weights is None
+
+
+def _open_trained(window):
+    import numpy as np
+
+    from rnnviz.app.panels.trainer import ExplorerHandoff
+    from rnnviz.core.config import NetConfig
+    from rnnviz.core.params import init_params
+
+    net = NetConfig(cell="lstm", input_size=5, hidden_size=7)
+    inputs = np.random.default_rng(0).normal(size=(9, 1, 5))
+    window.trainer.open_in_explorer.emit(ExplorerHandoff(init_params(net, seed=3), net, inputs, "to be or not to be"))
+    return net
+
+
+def test_controls_show_the_trained_model_and_what_no_longer_applies(make_window):
+    window = make_window()
+    _open_trained(window)
+    controls = window.controls
+    assert not controls.loaded_box.isHidden()
+    assert "to be or not to be" in controls.loaded_label.text() and "lstm" in controls.loaded_label.text()
+    assert controls.input_combo.currentText() == "real text (trained model)"      # not "Gaussian noise"
+    assert controls.input_text_edit.text() == "to be or not to be"
+    for widget in (controls.init_combo, controls.seed_spin, controls.radius_check, controls.forget_bias_spin,
+                   controls.input_scale_spin, controls.input_combo, controls.input_size_spin):
+        assert not widget.isEnabled() and "trained model" in widget.toolTip()
+    assert controls.hidden_spin.isEnabled() and "generated weights" in controls.hidden_spin.toolTip()
+    assert controls.anchor_spin.isEnabled() and "generated" not in controls.anchor_spin.toolTip()
+
+
+def test_dropping_the_trained_weights_is_a_notice_with_undo(make_window, qtbot):
+    window = make_window()
+    _open_trained(window)
+    trained = window.state.config
+    window.controls.hidden_spin.setValue(8)                   # a new shape: generated weights
+    assert window.state.weights is None
+    assert window._error_box is None and window.last_error is None           # no popup after the fact
+    assert "Ctrl+Z" in window.statusBar().currentMessage() and not window.undo_button.isHidden()
+    controls = window.controls
+    assert controls.loaded_box.isHidden() and controls.input_combo.findData("loaded") < 0
+    assert controls.seed_spin.isEnabled() and controls.input_combo.currentData() == "gaussian"
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()                               # Ctrl+Z
+    assert window.state.weights is not None and window.state.config == trained
+    assert controls.hidden_spin.value() == 7 and not controls.loaded_box.isHidden()
+    assert not window.undo_action.isEnabled()
+    qtbot.mouseClick(controls.generated_button, Qt.MouseButton.LeftButton)   # on purpose, also undoable
+    assert window.state.weights is None and window.state.config == trained
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert window.state.weights is not None

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from rnnviz.core import products
+from rnnviz.core import products, reference
 from rnnviz.core.config import CELLS
 from rnnviz.core.products import (
     DEFAULT_MAP_TOL,
@@ -45,17 +45,11 @@ def random_orthogonal(rng, S):
     return q * np.sign(np.diagonal(r))
 
 
-def explicit_norms(J, t0, sl=None):
-    """log10 ‖P(t0, k)‖ (spectral, Frobenius) by explicit products, k = 1..T-t0."""
-    T = J.shape[0]
-    spec, fro = [], []
-    for k in range(1, T - t0 + 1):
-        P = np.linalg.multi_dot([J[t] for t in range(t0 + k - 1, t0 - 1, -1)]) if k > 1 else J[t0]
-        B = P if sl is None else P[sl, sl]
-        with np.errstate(divide="ignore"):
-            spec.append(np.log10(np.linalg.norm(B, 2)))
-            fro.append(np.log10(np.linalg.norm(B)))
-    return np.array(spec), np.array(fro)
+def reference_norms(J, t0, sl=None):
+    """log10 ‖P(t0, k)‖ (spectral, Frobenius), k = 1..T-t0, of the readable path (the oracle)."""
+    curve = reference.anchor_curve(J, t0, blocks=None if sl is None else {"b": sl})
+    return curve["blocks"]["b"] if sl is not None else (curve["log10_spectral"],
+                                                         curve["log10_frobenius"])
 
 
 def spectral_tolerance(tol):
@@ -67,10 +61,10 @@ def spectral_tolerance(tol):
 
 
 @pytest.mark.parametrize("t0", [0, 7, 29])
-def test_anchor_curve_matches_explicit_products(t0):
+def test_anchor_curve_matches_the_reference(t0):
     J = random_stack(30, 10, seed=1, scale=1.1)
     curve = anchor_curve(J, t0, tol=1e-10)
-    spec, fro = explicit_norms(J, t0)
+    spec, fro = reference_norms(J, t0)
     np.testing.assert_array_equal(curve.k, np.arange(1, 31 - t0))
     assert curve.log10_frobenius.dtype == np.float64
     np.testing.assert_allclose(curve.log10_frobenius, fro, rtol=0, atol=1e-12)
@@ -82,7 +76,7 @@ def test_anchor_curve_matches_explicit_products(t0):
 def test_default_tolerance_meets_its_documented_accuracy():
     J = random_stack(40, 16, seed=21)
     curve = anchor_curve(J, 0)
-    spec, _ = explicit_norms(J, 0)
+    spec, _ = reference_norms(J, 0)
     np.testing.assert_allclose(curve.log10_spectral, spec, rtol=0,
                                atol=spectral_tolerance(DEFAULT_TOL))
     assert np.all(curve.log10_spectral <= spec + 1e-12)
@@ -94,7 +88,7 @@ def test_anchor_curve_blocks_are_the_diagonal_sub_blocks():
     blocks = {"hidden": slice(0, H), "cell": slice(H, 2 * H)}
     curve = anchor_curve(J, 3, blocks=blocks, tol=1e-10)
     for name, sl in blocks.items():
-        spec, fro = explicit_norms(J, 3, sl)
+        spec, fro = reference_norms(J, 3, sl)
         got_spec, got_fro = curve.blocks[name]
         np.testing.assert_allclose(got_fro, fro, rtol=0, atol=1e-12)
         np.testing.assert_allclose(got_spec, spec, rtol=0, atol=spectral_tolerance(1e-10))
@@ -113,7 +107,7 @@ def test_spectral_norm_with_nearly_degenerate_top_singular_values():
         J[t] = random_orthogonal(rng, S) @ np.diag(s) @ random_orthogonal(rng, S)
     for krylov in (2, 8):
         curve = anchor_curve(J, 0, krylov=krylov, max_iter=5000, tol=1e-10)
-        spec, _ = explicit_norms(J, 0)
+        spec, _ = reference_norms(J, 0)
         np.testing.assert_allclose(
             curve.log10_spectral, spec, rtol=0, atol=spectral_tolerance(1e-10)
         )
@@ -233,7 +227,7 @@ def test_dead_units_turn_the_warm_start_into_a_null_vector():
     J = dead_unit_stack(T, S, seed=7)
     J[1] = np.diag([1.0] + [0.0] * (S - 1)) @ J[1]
     J[2] = np.diag([0.0] + [1.0] * (S - 1)) @ J[2]
-    spec, fro = explicit_norms(J, 0)
+    spec, fro = reference_norms(J, 0)
     finite = np.isfinite(spec)
     for krylov in (2, 3, 8):
         curve = anchor_curve(J, 0, krylov=krylov, tol=1e-10)  # one product: the 1-D path
@@ -274,7 +268,7 @@ def small_curve_chunks(monkeypatch):
 
 
 @pytest.mark.parametrize("cell", CELLS)
-def test_anchor_curve_of_every_cell_matches_explicit_products(cell, small_curve_chunks):
+def test_anchor_curve_of_every_cell_matches_the_reference(cell, small_curve_chunks):
     from rnnviz.core.analysis import ExperimentConfig, run_fast
 
     J = run_fast(ExperimentConfig(cell=cell, hidden_size=6, input_size=3, seq_len=23)).jacobians
@@ -286,13 +280,13 @@ def test_anchor_curve_of_every_cell_matches_explicit_products(cell, small_curve_
         for t0 in (0, 9):
             for tol in (DEFAULT_TOL, 1e-10):
                 curve = anchor_curve(J, t0, blocks=blocks, tol=tol)
-                spec, fro = explicit_norms(J, t0)
+                spec, fro = reference_norms(J, t0)
                 np.testing.assert_allclose(curve.log10_frobenius, fro, rtol=0, atol=1e-12)
                 np.testing.assert_allclose(curve.log10_spectral, spec, rtol=0,
                                            atol=spectral_tolerance(tol))
                 assert np.all(curve.log10_spectral <= spec + 1e-12)
                 for name, sl in blocks.items():
-                    bspec, bfro = explicit_norms(J, t0, sl)
+                    bspec, bfro = reference_norms(J, t0, sl)
                     np.testing.assert_allclose(curve.blocks[name][1], bfro, rtol=0, atol=1e-12)
                     np.testing.assert_allclose(curve.blocks[name][0], bspec, rtol=0,
                                                atol=spectral_tolerance(tol))
@@ -304,7 +298,7 @@ def test_anchor_curve_blocks_of_different_sizes_and_overlapping_blocks(small_cur
     small_curve_chunks(9)
     curve = anchor_curve(J, 1, blocks=blocks, tol=1e-10)
     for name, sl in blocks.items():
-        bspec, bfro = explicit_norms(J, 1, sl)
+        bspec, bfro = reference_norms(J, 1, sl)
         np.testing.assert_allclose(curve.blocks[name][1], bfro, rtol=0, atol=1e-12)
         np.testing.assert_allclose(curve.blocks[name][0], bspec, rtol=0,
                                    atol=spectral_tolerance(1e-10))
@@ -315,7 +309,7 @@ def test_anchor_curve_chunks_with_zero_products_and_dead_units(small_curve_chunk
     J = dead_unit_stack(T, S, seed=22)
     small_curve_chunks(S)
     curve = anchor_curve(J, 0, blocks={"a": slice(0, 4)}, tol=1e-10)
-    spec, _ = explicit_norms(J, 0)
+    spec, _ = reference_norms(J, 0)
     finite = np.isfinite(spec)
     np.testing.assert_array_equal(np.isfinite(curve.log10_spectral), finite)
     np.testing.assert_allclose(curve.log10_spectral[finite], spec[finite],
@@ -371,26 +365,23 @@ def test_anchor_curve_rejects_bad_iteration_settings():
 # --------------------------------------------------------------------------- the map
 
 
-def test_norm_map_matches_explicit_products_everywhere():
+def test_norm_map_matches_the_reference_everywhere():
     T, S = 14, 7
     J = random_stack(T, S, seed=8, scale=1.2)
     blocks = {"top": slice(0, 3), "rest": slice(3, 7)}
     nm = norm_map(J, blocks=blocks, tol=1e-12)
+    ref = reference.norm_map(J, blocks=blocks)
     assert nm.log10_spectral.shape == (T, T) and nm.complete
     np.testing.assert_array_equal(nm.starts, np.arange(T))
-    for t0 in range(T):
-        K = T - t0
-        spec, fro = explicit_norms(J, t0)
-        np.testing.assert_allclose(nm.log10_frobenius[t0, :K], fro, rtol=0, atol=1e-12)
-        np.testing.assert_allclose(nm.log10_spectral[t0, :K], spec, atol=spectral_tolerance(1e-12))
-        assert np.isnan(nm.log10_spectral[t0, K:]).all()
-        assert np.isnan(nm.log10_frobenius[t0, K:]).all()
-        for name, sl in blocks.items():
-            bspec, bfro = explicit_norms(J, t0, sl)
-            np.testing.assert_allclose(nm.blocks[name][1][t0, :K], bfro, rtol=0, atol=1e-12)
-            np.testing.assert_allclose(
-                nm.blocks[name][0][t0, :K], bspec, atol=spectral_tolerance(1e-12)
-            )
+    np.testing.assert_array_equal(np.isnan(nm.log10_spectral), np.isnan(ref["log10_spectral"]))
+    np.testing.assert_allclose(nm.log10_frobenius, ref["log10_frobenius"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(nm.log10_spectral, ref["log10_spectral"], rtol=0,
+                               atol=spectral_tolerance(1e-12))
+    for name in blocks:
+        np.testing.assert_allclose(nm.blocks[name][1], ref["blocks"][name][1], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(nm.blocks[name][0], ref["blocks"][name][0], rtol=0,
+                                   atol=spectral_tolerance(1e-12))
+    assert np.isnan(nm.log10_spectral[np.tril(np.ones((T, T), bool), -1)[:, ::-1]]).all()
 
 
 def test_frobenius_only_map_skips_the_spectral_norms():
@@ -406,7 +397,7 @@ def test_default_map_tolerance_meets_its_documented_accuracy():
     J = random_stack(12, 16, seed=22)
     nm = norm_map(J)
     for t0 in (0, 6):
-        spec, _ = explicit_norms(J, t0)
+        spec, _ = reference_norms(J, t0)
         np.testing.assert_allclose(nm.log10_spectral[t0, : 12 - t0], spec, rtol=0,
                                    atol=spectral_tolerance(DEFAULT_MAP_TOL))
 

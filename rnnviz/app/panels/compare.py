@@ -6,6 +6,7 @@ The pins' cheap results come from ``run_fast`` in one job on the runner's ``"com
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 
@@ -35,9 +36,10 @@ class Pin:
     colour: str
     config: ExperimentConfig
     uid: int = 0
+    auto: bool = True   # named by the app (renamed whenever the pins change), not by the user
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "colour": self.colour, "config": self.config.to_dict()}
+        return {"name": self.name, "colour": self.colour, "config": self.config.to_dict(), "auto": self.auto}
 
     @classmethod
     def from_dict(cls, data) -> "Pin":
@@ -49,13 +51,48 @@ class Pin:
             raise ConfigError("a pin needs a name")
         if not isinstance(colour, str) or not QColor.isValidColorName(colour):
             raise ConfigError(f"pin {name!r}: invalid colour {colour!r}")
-        return cls(name.strip(), colour, ExperimentConfig.from_dict(data["config"]))
+        config = ExperimentConfig.from_dict(data["config"])
+        # Older sessions did not say; their automatic names were describe(config) (+ " (2)" …).
+        auto = data.get("auto", name.strip().split(" (")[0] == describe(config))
+        return cls(name.strip(), colour, config, auto=bool(auto))
 
 
 def describe(config: ExperimentConfig) -> str:
     """A short default pin name, e.g. 'lstm ρ=1 H=64'."""
     radius = "—" if config.radius is None else f"{config.radius:g}"
     return f"{config.cell} {config.activation} ρ={radius} H={config.hidden_size}"
+
+
+#: How a differing field is named in a pin's label (others: "field value").
+FIELD_WORDS = {"cell": "", "activation": "", "hidden_size": "H=", "input_size": "input ", "num_layers": "layers ",
+               "radius": "ρ=", "forget_bias": "forget bias ", "init": "init ", "init_scale": "init scale ",
+               "seq_len": "T=", "seed": "seed ", "input_signal": "input ", "input_scale": "input scale ",
+               "anchor": "t₀=", "truncate": "k=", "loss_placement": "loss ", "leaky_slope": "slope "}
+
+
+def _field_text(field: str, value) -> str:
+    if field == "bidirectional":
+        return "bidirectional" if value else "one direction"
+    if value is None:
+        value = "none" if field == "truncate" else "—" if field == "radius" else "default"
+    elif isinstance(value, float):
+        value = f"{value:g}"
+    prefix = FIELD_WORDS.get(field, field.replace("_", " ") + " ")
+    return f"{prefix}{value}"
+
+
+def pin_labels(configs: list[ExperimentConfig]) -> list[str]:
+    """Names that say what differs between the pinned configurations, e.g. ['forget bias 1', 'forget bias 0'].
+
+    One configuration (or identical ones): :func:`describe`. Fields are named in ExperimentConfig's order.
+    """
+    if len(configs) < 2:
+        return [describe(config) for config in configs]
+    names = [f.name for f in dataclasses.fields(ExperimentConfig)]
+    differing = [n for n in names if len({repr(getattr(c, n)) for c in configs}) > 1]
+    if not differing:
+        return [describe(config) for config in configs]
+    return [" ".join(_field_text(n, getattr(config, n)) for n in differing) for config in configs]
 
 
 def _compare_work(jobs: list[tuple[int, ExperimentConfig]]):
@@ -209,13 +246,25 @@ class ComparePanel(QWidget):
             return None
         used = {pin.colour for pin in self.pins}
         colour = colour or next(c for c in PIN_COLOURS if c not in used)
-        name = self._unique_name(name or describe(config))
-        pin = Pin(name, colour, config, next(self._uids))
+        given = name.strip() if name else ""
+        pin = Pin(self._unique_name(given) if given else "", colour, config, next(self._uids), auto=not given)
         self.pins.append(pin)
+        self._relabel()
         self._refresh_list()
+        self._redraw()   # the other pins' curves take their new names
         self._compute([pin])
         self.pins_changed.emit()
         return pin
+
+    def _relabel(self) -> None:
+        """Automatic names say what differs between the pins now; user-given names stay."""
+        labels = pin_labels([pin.config for pin in self.pins])
+        for pin in self.pins:
+            if pin.auto:
+                pin.name = ""   # free the old automatic names before choosing new unique ones
+        for pin, label in zip(self.pins, labels):
+            if pin.auto:
+                pin.name = self._unique_name(label, ignore=pin)
 
     def _unique_name(self, name: str, ignore: Pin | None = None) -> str:
         taken = {pin.name for pin in self.pins if pin is not ignore}
@@ -227,6 +276,7 @@ class ComparePanel(QWidget):
     def remove_pin(self, index: int) -> None:
         pin = self.pins.pop(index)
         self.results.pop(pin.uid, None)
+        self._relabel()
         self._refresh_list()
         self._redraw()
         self.pins_changed.emit()
@@ -238,6 +288,7 @@ class ComparePanel(QWidget):
             return False
         pin = self.pins[index]
         pin.name = self._unique_name(name, ignore=pin)
+        pin.auto = False
         self._refresh_list()
         self._redraw()
         self.pins_changed.emit()
@@ -261,6 +312,7 @@ class ComparePanel(QWidget):
         for pin in pins:
             pin.uid = next(self._uids)
             self.pins.append(pin)
+        self._relabel()
         self._refresh_list()
         self._redraw()
         self._compute(self.pins)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLineEdit, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
-from rnnviz.app.state import MAX_SEQ_LEN, MIN_SEQ_LEN, AppState
+from rnnviz.app.state import MAX_SEQ_LEN, MIN_SEQ_LEN, AppState, LoadedWeights
 
 CELL_NAMES = {
     "rnn": "Elman RNN",
@@ -31,6 +31,13 @@ SIGNAL_NAMES = {"gaussian": "Gaussian noise", "zeros": "zeros", "constant": "con
                 "onehot": "random one-hot tokens", "text": "text (type below)"}
 LOSS_NAMES = {"all": "every step", "last": "last step", "step": "chosen step"}
 LSTM_CELLS = ("lstm", "lstm-peephole", "lstm-cifg")
+#: The input entry shown (and only shown) while loaded weights bring their own inputs.
+LOADED_SIGNAL = "loaded"
+LOADED_SIGNAL_NAME = "real text (trained model)"
+NOT_APPLICABLE_TIP = ("Does not apply: the trained model's own weights and its embedded text are analysed. "
+                      "“Use generated weights” above makes it apply again.")
+DROP_TIP = "Changing this analyses generated weights instead of the trained model's (Ctrl+Z goes back)."
+PREVIEW_CHARS = 80
 DEFAULT_TEXT = "the quick brown fox jumps over the lazy dog"
 
 #: Spectral radius slider: integer positions 0..RADIUS_SLIDER_STEPS map onto ρ in [0, RADIUS_MAX].
@@ -105,6 +112,22 @@ class ControlsPanel(QScrollArea):
         column = QVBoxLayout(body)
         column.setContentsMargins(4, 4, 4, 4)
         self.setWidget(body)
+
+        # -- what is analysed when weights come from elsewhere (a trained language model) --------
+        self.loaded_label = QLabel()
+        self.loaded_label.setObjectName("loaded_weights")
+        self.loaded_label.setWordWrap(True)
+        self.generated_button = QPushButton("Use generated weights")
+        self.generated_button.setObjectName("use_generated_weights")
+        self.generated_button.setToolTip("Analyse weights generated from these controls instead of the trained "
+                                         "model's (Ctrl+Z goes back)")
+        self.generated_button.clicked.connect(self.state.drop_weights)
+        loaded = QVBoxLayout()
+        loaded.addWidget(self.loaded_label)
+        loaded.addWidget(self.generated_button)
+        self.loaded_box = self._group("Analysed: a trained model", loaded)
+        self.loaded_box.setVisible(False)
+        column.addWidget(self.loaded_box)
 
         # -- network ---------------------------------------------------------------------------
         self.cell_combo = _combo(CELL_NAMES, "Recurrent cell. GRU (PyTorch/cuDNN) applies the reset gate to "
@@ -198,6 +221,15 @@ class ControlsPanel(QScrollArea):
         loss.addRow("Anchor t₀", self.anchor_spin)
         column.addWidget(self._group("Loss and backprop", loss))
         column.addStretch(1)
+
+        # Controls that do not apply to loaded weights, and those whose change drops them.
+        self._not_applicable = [self.init_combo, self.init_scale_spin, self.radius_check, self.radius_slider,
+                                self.radius_spin, self.radius_log_check, self.forget_bias_spin, self.seed_spin,
+                                self.input_combo, self.input_text_edit, self.input_scale_spin,
+                                self.input_size_spin, self.leaky_slope_spin]
+        self._dropping = [self.cell_combo, self.activation_combo, self.hidden_spin, self.layers_spin,
+                          self.bidirectional_check, self.seq_len_spin]
+        self._tooltips = {id(w): w.toolTip() for w in self._not_applicable + self._dropping}
 
         self._connect()
         self.show_config(state.config)
@@ -316,6 +348,39 @@ class ControlsPanel(QScrollArea):
             for blocker in blockers:
                 blocker.unblock()
         self._enable_dependent(config)
+        self._show_analysed(self.state.weights)
+
+    def _show_analysed(self, weights: LoadedWeights | None) -> None:
+        """With loaded weights: say what is analysed, grey out what does not apply, warn on the rest."""
+        loaded = weights is not None
+        with QSignalBlocker(self.input_combo), QSignalBlocker(self.input_text_edit):
+            index = self.input_combo.findData(LOADED_SIGNAL)
+            if loaded:
+                if index < 0:
+                    self.input_combo.addItem(LOADED_SIGNAL_NAME, LOADED_SIGNAL)
+                    index = self.input_combo.count() - 1
+                self.input_combo.setCurrentIndex(index)
+                self.input_text_edit.setText(weights.text)
+                self.input_text_edit.setCursorPosition(0)
+            elif index >= 0:
+                self.input_combo.removeItem(index)
+        self.loaded_box.setVisible(loaded)
+        if loaded:
+            preview = " ".join(weights.text.split())
+            if len(preview) > PREVIEW_CHARS:
+                preview = preview[:PREVIEW_CHARS].rstrip() + "…"
+            steps = "" if weights.inputs is None else f" ({weights.inputs.shape[0]} steps)"
+            self.loaded_label.setText(
+                f"The {weights.description or weights.label} on real text{steps}: “{preview}”. Greyed "
+                "controls do not apply; changing the network or T analyses generated weights instead "
+                "(Ctrl+Z goes back).")
+        for widget in self._not_applicable:
+            if loaded:
+                widget.setEnabled(False)
+            widget.setToolTip(NOT_APPLICABLE_TIP if loaded else self._tooltips[id(widget)])
+        for widget in self._dropping:
+            original = self._tooltips[id(widget)]
+            widget.setToolTip(f"{original}\n{DROP_TIP}" if loaded else original)
 
     def _show_measured_radius(self, fast) -> None:
         """Without rescaling, the (disabled) ρ box shows the weights' own spectral radius, so that
@@ -328,6 +393,9 @@ class ControlsPanel(QScrollArea):
             self.radius_slider.setValue(radius_to_slider(float(measured), self.radius_log_check.isChecked()))
 
     def _enable_dependent(self, config) -> None:
+        for widget in (self.init_combo, self.radius_check, self.radius_log_check, self.seed_spin, self.input_combo,
+                       self.input_scale_spin, self.input_size_spin):
+            widget.setEnabled(True)   # greyed only while loaded weights are analysed
         self.leaky_slope_spin.setEnabled(config.activation == "leaky-relu")
         self.radius_slider.setEnabled(config.radius is not None)
         self.radius_spin.setEnabled(config.radius is not None)

@@ -1,0 +1,194 @@
+"""Desktop basics of the main window: screen fit, title, icon, desktop entry, window-wide keys,
+a wheel that scrolls instead of changing values, and no silent quit during training."""
+from __future__ import annotations
+
+import configparser
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
+
+from rnnviz import desktop
+
+
+class X11LineEdit(QLineEdit):
+    """A line edit as under the X11/KDE keyboard schemes: it claims Ctrl+E (move to end of line)."""
+
+    def event(self, event):  # noqa: N802 - Qt name
+        if (event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_E
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
+            event.accept()
+            return True
+        return super().event(event)
+
+
+def test_window_fits_the_available_screen(make_window):
+    window = make_window()
+    available = window.screen().availableGeometry()
+    assert window.width() <= available.width() and window.height() <= available.height()
+    assert window.minimumWidth() <= available.width() and window.minimumHeight() <= available.height()
+    assert window.frameGeometry().top() >= available.top()
+
+
+def test_title_names_the_session_once_with_a_modified_marker(make_window, tmp_path):
+    window = make_window()
+    assert window.windowTitle().count("rnnviz") == 1 and not window.isWindowModified()
+    path = tmp_path / "lecture.json"
+    assert window.save_session(path)
+    assert window.windowTitle() == "lecture.json[*] — rnnviz" and not window.isWindowModified()
+    window.state.update(seed=window.state.config.seed + 1)
+    assert window.isWindowModified()
+    assert window.windowHandle() is None or "lecture.json" in window.windowHandle().title()
+    window.state.update(seed=window.state.config.seed - 1)       # back to what was saved
+    assert not window.isWindowModified()
+    window.pin_action.trigger()
+    assert window.isWindowModified()
+    other = make_window()
+    assert other.open_session(path)
+    assert other.windowTitle() == "lecture.json[*] — rnnviz" and not other.isWindowModified()
+
+
+def test_application_icon_and_window_icon(make_window):
+    window = make_window()
+    assert not window.windowIcon().isNull()
+    assert not window.windowIcon().pixmap(64, 64).isNull()
+
+
+def test_desktop_entry_installs_atomically_with_an_absolute_command(tmp_path):
+    written = desktop.install(tmp_path, command="/opt/venv with space/bin/rnnviz")
+    entry_path, icon_path = written
+    assert entry_path == tmp_path / "applications" / "rnnviz.desktop"
+    assert icon_path.read_bytes().startswith(b"<?xml")
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str
+    parser.read_string(entry_path.read_text(encoding="utf-8"))
+    entry = parser["Desktop Entry"]
+    assert entry["Type"] == "Application" and entry["Icon"] == "rnnviz"
+    assert entry["Exec"] == '"/opt/venv with space/bin/rnnviz"'
+    assert not [p for p in entry_path.parent.iterdir() if p.name != "rnnviz.desktop"]  # no temp files left
+    desktop.install(tmp_path, command="/usr/bin/rnnviz")                               # again: replaced
+    assert "Exec=/usr/bin/rnnviz\n" in entry_path.read_text(encoding="utf-8")
+
+
+def _window_shown(qtbot, make_window):
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    return window
+
+
+def test_window_shortcuts_beat_a_focused_field_that_claims_them(make_window, qtbot, monkeypatch):
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: asked.append(1) or "")
+    window = _window_shown(qtbot, make_window)
+    window.remember = False
+    field = X11LineEdit()
+    window.controls.widget().layout().addWidget(field)
+    field.installEventFilter(window._shortcut_guard)
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    qtbot.keyClick(field, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert asked == [1]                      # Ctrl+E opened the export-all folder dialog
+    field.setText("abc")
+    field.setCursorPosition(1)
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert field.selectedText() == "abc"     # an editing key stays the field's
+
+
+def test_shortcut_guard_is_on_the_controls_fields(make_window):
+    window = make_window()
+    spin = window.controls.hidden_spin
+    # A field that would claim Ctrl+E: the guard filters the override so the action gets the key.
+    from PySide6.QtGui import QKeyEvent
+    event = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier, "e")
+    event.ignore()
+    assert window._shortcut_guard.eventFilter(spin, event) and not event.isAccepted()
+    copy = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier, "c")
+    assert not window._shortcut_guard.eventFilter(spin, copy)
+    plain = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier, "k")
+    assert not window._shortcut_guard.eventFilter(spin, plain)   # not a window shortcut
+    undo = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier, "z")
+    assert not window._shortcut_guard.eventFilter(spin, undo)    # nothing to undo: the field's own undo
+    window.undo_action.setEnabled(True)
+    assert window._shortcut_guard.eventFilter(spin, undo)        # back to the trained model wins
+
+
+def _wheel(widget, steps: int = -3):
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+@pytest.mark.parametrize("name", ["hidden_spin", "cell_combo", "radius_slider", "seed_spin"])
+def test_wheel_over_an_unfocused_control_scrolls_the_panel_not_the_value(make_window, qtbot, name):
+    window = _window_shown(qtbot, make_window)
+    window.remember = False
+    window.resize(1100, 700)
+    window.state.update(radius=1.0)
+    widget = getattr(window.controls, name)
+    window.compute.start()
+    config = window.state.config
+    window.tabs.setFocus()
+    scroll = window.controls.verticalScrollBar()
+    scroll.setValue(scroll.maximum() // 2)
+    before = scroll.value()
+    _wheel(widget, 3)
+    assert window.state.config == config
+    if scroll.maximum() > 0:
+        assert scroll.value() != before      # the panel scrolled instead
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus, timeout=2000)
+    _wheel(widget, 1)                        # focused: the wheel is the widget's again
+    assert window.state.config != config
+
+
+def test_trainer_wheel_guard(make_window):
+    window = make_window()
+    embed = window.trainer.embed_spin
+    value = embed.value()
+    _wheel(embed, -5)
+    assert embed.value() == value
+
+
+def _fake_training(config, data, hook):
+    from rnnviz.lm.train import TrainEvent
+
+    step = 0
+    while not hook():
+        step += 1
+        yield TrainEvent(kind="step", step=step, epoch=1, epochs=1, batch_index=step, batches_per_epoch=10 ** 6,
+                         progress=0.0, tokens_seen=step, tokens_per_s=1.0, seconds=1.0, eta_seconds=None, lr=0.1,
+                         train_loss=1.0, train_loss_avg=1.0, grad_norm=1.0, grad_norm_clipped=1.0, vocab_size=3)
+
+
+@pytest.mark.parametrize("paused", [False, True])
+def test_closing_during_training_asks_first(make_window, qtbot, monkeypatch, paused):
+    answers = []
+    window = make_window()
+    window.remember = False
+    window.trainer.train_factory = _fake_training
+    window.trainer.corpus_loader = lambda *args, **kwargs: None
+    assert window.trainer.start()
+    qtbot.waitUntil(lambda: window.trainer.last_event is not None, timeout=10000)
+    if paused:
+        window.trainer.toggle_pause()
+        assert window.trainer.paused
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: answers.append(args[2]) or QMessageBox.StandardButton.No)
+    assert not window.close()                # "No": the window stays and training goes on
+    assert window.trainer.running and ("paused" if paused else "running") in answers[0]
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    assert window.close()
+    qtbot.waitUntil(lambda: not window.trainer.running, timeout=10000)
+
+
+def test_closing_without_training_does_not_ask(make_window, monkeypatch):
+    window = make_window()
+    window.remember = False
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: pytest.fail("asked without training"))
+    assert window.close()
