@@ -351,6 +351,15 @@ def _settled(window, wait_results):
     settle(window, wait=lambda: wait_results(window))
 
 
+def _shown(make_window, wait_results, **kwargs):
+    """A window at the default size, shown, with its results drawn and settled."""
+    window = make_window(**kwargs)
+    window.resize(1600, 1000)
+    window.show()
+    _settled(window, wait_results)
+    return window
+
+
 def test_gates_time_axis_follows_T_and_the_trained_model(make_window, wait_results):
     from rnnviz.app.gallery import HANDOFF_TEXT, trained_handoff
 
@@ -417,10 +426,7 @@ def _wheel(panel, plot, steps: int = 3):
 
 
 def test_a_zoom_is_kept_until_fit(make_window, wait_results):
-    window = make_window()
-    window.resize(1600, 1000)
-    window.show()
-    _settled(window, wait_results)
+    window = _shown(make_window, wait_results)
     decay = window.panel_by_name["decay"]
     assert not decay.fit_button.isEnabled()
     fitted = decay.plot.viewRange()
@@ -448,10 +454,7 @@ def test_a_zoom_is_kept_until_fit(make_window, wait_results):
 
 
 def test_legends_lie_beside_the_plots_and_shrink_back_after_presentation(make_window, wait_results):
-    window = make_window()
-    window.resize(1600, 1000)
-    window.show()
-    _settled(window, wait_results)
+    window = _shown(make_window, wait_results)
     decay, spectrum = window.panel_by_name["decay"], window.panel_by_name["spectrum"]
     for plot in (decay.plot, spectrum.singular_plot):
         assert plot.legend.items
@@ -482,10 +485,7 @@ def test_legend_text_is_typeset(make_window, wait_results):
 
 
 def test_readouts_keep_their_width_and_are_cleared_on_every_change(make_window, wait_results):
-    window = make_window()
-    window.resize(1600, 1000)
-    window.show()
-    _settled(window, wait_results)
+    window = _shown(make_window, wait_results)
     decay = window.panel_by_name["decay"]
     centre = decay.plot.vb.sceneBoundingRect().center()
     decay._on_mouse_moved(centre)

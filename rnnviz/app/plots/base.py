@@ -23,7 +23,7 @@ NORMAL_STYLE = {"line_width": 2.0, "font_pt": 9, "title_pt": 11, "marker_px": 6}
 PRESENTATION_STYLE = {"line_width": 5.0, "font_pt": 16, "title_pt": 20, "marker_px": 12}
 #: A panel smaller than this keeps the normal style in presentation mode: lecture fonts in a sixth
 #: of a 1280×720 screen (all plots at once) leave no room for the data or the labels' text.
-PRESENTATION_MIN_SIZE = (560, 400)
+PRESENTATION_MIN_SIZE = (380, 300)
 
 
 def configure_pyqtgraph() -> None:
@@ -588,11 +588,25 @@ class PlotPanel(QWidget):
         self.restyle(force=True)
 
     def presentation_fits(self) -> bool:
+        """Whether the panel is large enough for the presentation style (a hidden panel is assumed
+        to be: presentation mode shows one plot at a time, and its resize re-decides)."""
+        if self.isHidden():
+            return True
         width, height = PRESENTATION_MIN_SIZE
         return self.width() >= width and self.height() >= height
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(event)
+        if self.presentation:
+            self.restyle()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().hideEvent(event)
+        if self.presentation:
+            self.restyle()  # hidden: ready to be shown alone, in the lecture style
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
         if self.presentation:
             self.restyle()
 

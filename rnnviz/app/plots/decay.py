@@ -67,6 +67,7 @@ class DecayPanel(PlotPanel):
         self.curves: dict[str, pg.PlotDataItem] = {}
         self._data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._highway_label = "highway ∏ f"
+        self._drawn: dict[str, np.ndarray] = {}  # which points of each reference line are drawn
         self.plot.vb.sigYRangeChanged.connect(lambda *_args: self._clip_references())
 
     def _curve(self, key: str) -> pg.PlotDataItem:
@@ -90,12 +91,18 @@ class DecayPanel(PlotPanel):
         span = max(high - low, 1.0)
         return low - span, high + span
 
-    def _clip_references(self) -> None:
+    def _clip_references(self, new_data: bool = False) -> None:
+        """Draw the reference lines clipped to the view; only when what is drawn changes (new
+        data drawn during a paint would make the plot paint again)."""
         low, high = self.reference_window()
         for key in REFERENCE_KEYS:
             if key in self.curves and key in self._data:
                 k, values = self._data[key]
-                self.curves[key].setData(k, clip_to_range(finite_or_nan(values), low, high))
+                clipped = clip_to_range(finite_or_nan(values), low, high)
+                drawn = np.isfinite(clipped)
+                if new_data or not np.array_equal(drawn, self._drawn.get(key)):
+                    self._drawn[key] = drawn
+                    self.curves[key].setData(k, clipped)
 
     def show_fast(self, fast) -> None:
         self.fast = fast
@@ -111,13 +118,14 @@ class DecayPanel(PlotPanel):
                 k = np.asarray(table["k"], dtype=np.float64)
                 y = finite_or_nan(table[field])
                 self._data[key] = (k, np.asarray(table[field], dtype=np.float64))
-                self._curve(key).setData(k, y)
+                if key not in REFERENCE_KEYS:  # those are drawn clipped, below
+                    self._curve(key).setData(k, y)
                 self._curve(key).show()
             elif key in self.curves:
                 # Not applicable to this cell: remove from plot and legend.
                 item = self.curves.pop(key)
                 self.plot.removeItem(item)
-        self._clip_references()  # the range may not change, and the lines are new
+        self._clip_references(new_data=True)
         self.set_title(self.plot, f"Gradient decay from t₀ = {fast.config.anchor}")
 
     def measured_range(self) -> tuple[float, float] | None:
