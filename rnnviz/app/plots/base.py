@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocument
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
@@ -89,6 +89,9 @@ def settle_views(graphics: pg.GraphicsView) -> None:
     settled first, 38 ms).
     """
     if graphics.isVisible():
+        # Layouts first (a legend or a title that changed size moves the plot area): a view
+        # auto-ranged before its plot area moves auto-ranges again during the paint, which paints twice.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
         graphics.scene().prepareForPaint()
 
 
