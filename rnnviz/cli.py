@@ -4,10 +4,13 @@ Each subcommand lives in ``rnnviz.commands.<name>`` and exposes
 ``register(subparsers) -> None``, which adds its parser and sets
 ``func=run`` with ``run(args: argparse.Namespace) -> int``.
 
-Errors a user can cause (bad values, unreadable files) surface as
-``ValueError`` (``rnnviz.core.config.ConfigError`` is one) or ``OSError`` and are
-printed as one line, ``rnnviz <command>: error: <message>``, exit status 2.
-Set ``RNNVIZ_DEBUG=1`` to get the traceback instead.
+Expected failures -- a :class:`~rnnviz.core.config.ConfigError` (the family in
+:mod:`rnnviz.errors`: bad values, input files, output paths, estimates that do not
+fit, a busy checkpoint), an ``OSError`` of the environment (disk full, permission
+denied) or running out of memory -- are printed as one line,
+``rnnviz <command>: error: <message>``, exit status 2. Anything else is a bug:
+``rnnviz <command>: internal error: ...``, exit status 1. Set ``RNNVIZ_DEBUG=1``
+to get the traceback instead.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from typing import NoReturn
 
 import rnnviz
 from rnnviz._display import has_display
+from rnnviz.core.config import ConfigError
 
 # Modules under rnnviz.commands, in the order they appear in --help.
 COMMAND_MODULES: tuple[str, ...] = ("analyze", "train", "sample", "sweep", "screenshot")
 
 EXIT_USAGE = 2
+EXIT_INTERNAL = 1
 EXIT_INTERRUPTED = 130
 
 
@@ -87,9 +92,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
-    except (ValueError, OSError) as error:
+    except (ConfigError, OSError, MemoryError) as error:
         if os.environ.get("RNNVIZ_DEBUG"):
             raise
-        message = " ".join(str(error).split()) or type(error).__name__
-        print(f"{command}: error: {message}", file=sys.stderr)
+        print(f"{command}: error: {user_message(error)}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:  # noqa: BLE001 - the last line of defence: say it is a bug
+        if os.environ.get("RNNVIZ_DEBUG"):
+            raise
+        detail = " ".join(str(error).split())
+        print(f"{command}: internal error: {type(error).__name__}{': ' + detail if detail else ''} "
+              "(a bug in rnnviz; RNNVIZ_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def user_message(error: BaseException) -> str:
+    """One line for an expected failure; an ``OSError`` names its file, not its errno."""
+    if isinstance(error, MemoryError):
+        detail = " ".join(str(error).split())
+        return "out of memory" + (f" ({detail})" if detail else "") + "; try smaller settings"
+    if isinstance(error, OSError) and error.strerror:
+        where = f": {error.filename}" if error.filename else ""
+        return f"{error.strerror}{where}"
+    return " ".join(str(error).split()) or type(error).__name__

@@ -13,6 +13,8 @@ import pytest
 import rnnviz
 from rnnviz import cli
 from rnnviz._display import has_display
+from rnnviz.core.config import ConfigError
+from rnnviz.errors import InputFileError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -109,10 +111,15 @@ def _fake_command_parser(func):
 @pytest.mark.parametrize(
     ("error", "expected_line"),
     [
-        (ValueError("hidden_size must be >= 1, got 0"), "rnnviz fake: error: hidden_size must be >= 1, got 0"),
+        (ConfigError("hidden_size must be >= 1, got 0"), "rnnviz fake: error: hidden_size must be >= 1, got 0"),
+        (InputFileError("weights file w.npz is not a valid .npz"),
+         "rnnviz fake: error: weights file w.npz is not a valid .npz"),
         (FileNotFoundError(2, "No such file or directory", "w.npz"),
-         "rnnviz fake: error: [Errno 2] No such file or directory: 'w.npz'"),
-        (ValueError("multi\nline   message"), "rnnviz fake: error: multi line message"),
+         "rnnviz fake: error: No such file or directory: w.npz"),
+        (PermissionError(13, "Permission denied", "/out/m.npz"), "rnnviz fake: error: Permission denied: /out/m.npz"),
+        (ConfigError("multi\nline   message"), "rnnviz fake: error: multi line message"),
+        (MemoryError("Unable to allocate 4.3 GiB"),
+         "rnnviz fake: error: out of memory (Unable to allocate 4.3 GiB); try smaller settings"),
     ],
 )
 def test_user_errors_become_one_line_and_exit_2(monkeypatch, capsys, error, expected_line):
@@ -127,22 +134,29 @@ def test_user_errors_become_one_line_and_exit_2(monkeypatch, capsys, error, expe
     assert captured.err.splitlines() == [expected_line]
 
 
-def test_debug_env_shows_the_traceback(monkeypatch):
+@pytest.mark.parametrize("error", [ValueError("J must be finite"), KeyError("a bug"), TypeError("oops")])
+def test_bugs_are_internal_errors_not_user_errors(monkeypatch, capsys, error):
+    # A plain ValueError is not an expected failure: it is reported as a bug, with exit status 1.
     def run(args):
-        raise ValueError("boom")
+        raise error
+
+    monkeypatch.setattr(cli, "build_parser", lambda: _fake_command_parser(run))
+    monkeypatch.delenv("RNNVIZ_DEBUG", raising=False)
+    assert cli.main(["fake"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"rnnviz fake: internal error: {type(error).__name__}: ")
+    assert "RNNVIZ_DEBUG=1" in lines[0]
+
+
+@pytest.mark.parametrize("error", [ValueError("boom"), ConfigError("boom")])
+def test_debug_env_shows_the_traceback(monkeypatch, error):
+    def run(args):
+        raise error
 
     monkeypatch.setattr(cli, "build_parser", lambda: _fake_command_parser(run))
     monkeypatch.setenv("RNNVIZ_DEBUG", "1")
-    with pytest.raises(ValueError, match="boom"):
-        cli.main(["fake"])
-
-
-def test_programming_errors_are_not_swallowed(monkeypatch):
-    def run(args):
-        raise KeyError("a bug")
-
-    monkeypatch.setattr(cli, "build_parser", lambda: _fake_command_parser(run))
-    with pytest.raises(KeyError):
+    with pytest.raises(type(error), match="boom"):
         cli.main(["fake"])
 
 

@@ -38,7 +38,7 @@ def test_writes_rows_summary_and_run_json(main, tmp_path, capsys):
     assert all(0 <= int(r["reach"]) <= 30 for r in rows)
     summary = list(csv.DictReader((tmp_path / "reach_summary.csv").read_text().splitlines()))
     assert len(summary) == 6 and summary[0]["seeds"] == "2" and "lyapunov_std" in summary[0]
-    run = json.loads((tmp_path / "run.json").read_text())
+    run = json.loads((tmp_path / "reach_run.json").read_text())
     spec = SweepSpec.from_dict(run["spec"])
     assert [a.name for a in spec.axes] == ["cell", "radius"]
     assert spec.base.hidden_size == 8 and spec.seeds == 2
@@ -82,7 +82,7 @@ def test_plot_files(main, tmp_path, suffix, qapp):
         assert data.startswith(b"\x89PNG") and len(data) > 5000
     else:
         assert b"<svg" in data and b"Lyapunov" in data
-    assert json.loads((tmp_path / "run.json").read_text())["files"]["plot"] == plot.name
+    assert json.loads((tmp_path / "r_run.json").read_text())["files"]["plot"] == plot.name
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -95,7 +95,9 @@ def test_plot_files(main, tmp_path, suffix, qapp):
     (["--radius", "0.5,1", "--workers", "0"], "workers"),
     (["--radius", "0.5,1", "--plot", "x.jpg"], ".png or .svg"),
     (["--radius", "0.5,1", "--metric", "reach", "--plot-metric", "lyapunov"], "plot-metric"),
-    (["--seq-len", "5,50", "--anchor", "10"], "seq_len=5"),
+    (["--seq-len", "5,50", "--anchor", "10"], "at --seq-len=5: --anchor must be in [0, 4], got 10"),
+    (["--radius", "0.5,1", "--hidden", "0"], "--hidden must be in [1, 100000], got 0"),
+    (["--radius", "0.5,1", "--lyapunov-count", "0"], "--lyapunov-count must be an integer >= 1"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(main, tmp_path, capsys, arguments, message):
     out = tmp_path / "s.csv"
@@ -110,7 +112,7 @@ def test_bad_input_is_one_line_and_writes_nothing(main, tmp_path, capsys, argume
 
 def test_missing_output_directory(main, tmp_path, capsys):
     assert main(["sweep", "--radius", "0.5,1", "--out", str(tmp_path / "nope" / "s.csv")]) == 2
-    assert "directory does not exist" in capsys.readouterr().err
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_spec_from_run_json_repeats_the_sweep(main, tmp_path, capsys):
@@ -119,10 +121,10 @@ def test_spec_from_run_json_repeats_the_sweep(main, tmp_path, capsys):
     first.mkdir()
     second.mkdir()
     assert main(["sweep", *SMALL, "--anchor", "4", "--workers", "1", "--quiet", "--out", str(first / "s.csv")]) == 0
-    assert main(["sweep", "--spec", str(first / "run.json"), "--workers", "2", "--quiet",
+    assert main(["sweep", "--spec", str(first / "s_run.json"), "--workers", "2", "--quiet",
                  "--out", str(second / "s.csv")]) == 0
     assert (second / "s.csv").read_bytes() == (first / "s.csv").read_bytes()
-    assert main(["sweep", "--spec", str(first / "run.json"), "--seeds", "5", "--out", str(second / "t.csv")]) == 2
+    assert main(["sweep", "--spec", str(first / "s_run.json"), "--seeds", "5", "--out", str(second / "t.csv")]) == 2
     assert "drop --seeds" in capsys.readouterr().err
     (tmp_path / "bad.json").write_text("{not json")
     assert main(["sweep", "--spec", str(tmp_path / "bad.json"), "--out", str(second / "t.csv")]) == 2

@@ -86,9 +86,9 @@ def test_missing_files_and_corrupt_checkpoint(tmp_path, capsys):
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"PK\x03\x04 definitely not a zip")
     assert cli.main(["sample", "--checkpoint", str(bad)]) != 0
-    _one_error_line(capsys, "not a readable checkpoint")
+    _one_error_line(capsys, "not a valid .npz")
     assert cli.main(["train", "--resume", str(bad)]) != 0
-    _one_error_line(capsys, "not a readable checkpoint")
+    _one_error_line(capsys, "not a valid .npz")
 
 
 def test_bad_option_values(capsys):

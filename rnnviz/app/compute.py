@@ -13,10 +13,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from rnnviz.app.jobs import JobRunner
+from rnnviz.app.plots.base import downsample_image, image_side
 from rnnviz.app.state import AppState
+from rnnviz.core.budget import DEFAULT_BUDGET_BYTES, Admission, admit
 
 EXPLORE_LANE = "explore"
 GRADCHECK_LANE = "gradcheck"
@@ -53,14 +57,40 @@ DRAW_WAIT_S = 0.25
 MAP_SNAPSHOT_S = 0.25
 
 
+#: The map's quantities, each drawn from an image prepared off the UI thread.
+MAP_QUANTITIES = ("log10_spectral", "log10_frobenius")
+
+
+@dataclass(frozen=True)
+class SkippedMap:
+    """Stands in for the (t, k) map when even its shortest form would not fit the memory budget."""
+
+    reason: str
+    complete: bool = True
+    fraction: float = 1.0
+    max_k: int = 0
+    log10_spectral: None = None
+    log10_frobenius: None = None
+
+
+def prepare_map_images(map_result, max_side: int) -> dict:
+    """Quantity -> HeatmapImage of the map as drawn (x = t0, y = k), at most ``max_side`` pixels a
+    side: the block means and levels of a T = 2000 map cost ~40 ms, here instead of the UI thread."""
+    return {name: downsample_image(np.asarray(getattr(map_result, name)).T, max_side) for name in MAP_QUANTITIES}
+
+
 def explore(engine: Engine, config, should_stop: Callable[[], bool],
-            weights=None, drawn: threading.Event | None = None) -> Iterator[tuple[str, object]]:
+            weights=None, drawn: threading.Event | None = None, map_max_k: int | None = None,
+            image_side_px: int | None = None) -> Iterator[tuple[str, object]]:
     """Plain generator run off the UI thread: ("fast", FastResult) then ("map", MapResult) ...
 
     ``weights``: a LoadedWeights whose params (and inputs) replace the generated ones.
     ``drawn``: set by the UI thread once the FastResult is drawn; the map waits for it (at most
     ``DRAW_WAIT_S``) so that drawing the cheap plots does not compete with the map for the
     interpreter lock and the cores.
+    ``map_max_k``: the map's largest k (the memory budget's; None: the engine's own; 0: no map,
+    one SkippedMap instead). ``image_side_px``: each MapResult gets ``images`` (see
+    :func:`prepare_map_images`) so that drawing it is cheap.
     """
     if weights is None:
         fast = engine.run_fast(config, should_stop=should_stop)
@@ -72,7 +102,13 @@ def explore(engine: Engine, config, should_stop: Callable[[], bool],
         while not drawn.wait(0.005):
             if should_stop() or time.perf_counter() > deadline:
                 break
-    for map_result in engine.iter_map(fast, should_stop=should_stop, interval=MAP_SNAPSHOT_S):
+    if map_max_k == 0:
+        yield "map", SkippedMap("it would not fit the memory budget")
+        return
+    options = {} if map_max_k is None else {"max_k": map_max_k}
+    for map_result in engine.iter_map(fast, should_stop=should_stop, interval=MAP_SNAPSHOT_S, **options):
+        if image_side_px is not None:
+            map_result.images = prepare_map_images(map_result, image_side_px)
         yield "map", map_result
 
 
@@ -86,6 +122,12 @@ class ComputeController(QObject):
         fast_painted(int): the window has repainted after that FastResult.
         map_shown(int, bool): job id and completeness of the map the plots now hold.
         gradcheck_done(object): the GradcheckReport of the newest gradient check.
+        notice(str): what was cut to fit the memory budget for the configuration just started
+            ("" when nothing was).
+
+    ``budget_bytes``: the memory budget (rnnviz.core.budget): a configuration whose first stage
+    would not fit is refused before anything changes (AppState.admit); a map that would not fit
+    is computed for fewer distances k, or left out.
     """
 
     fast_shown = Signal(int)
@@ -94,11 +136,16 @@ class ComputeController(QObject):
     map_shown = Signal(int, bool)
     gradcheck_done = Signal(object)
     gradcheck_failed = Signal(str)
+    notice = Signal(str)
 
     def __init__(self, state: AppState, runner: JobRunner, engine: Engine | None = None,
-                 redraw_interval_ms: int = 50, parent: QObject | None = None):
+                 redraw_interval_ms: int = 50, parent: QObject | None = None,
+                 budget_bytes: int = DEFAULT_BUDGET_BYTES):
         super().__init__(parent)
         self.state = state
+        self.budget_bytes = int(budget_bytes)
+        self.admission: Admission | None = None  # of the configuration started last
+        self._admissions: dict = {}  # config -> Admission (the hook and start() ask for the same one)
         self.runner = runner
         self.engine = engine if engine is not None else Engine.default()
         self.redraw_interval_ms = redraw_interval_ms
@@ -113,23 +160,49 @@ class ComputeController(QObject):
         self.last_map_seconds: float | None = None       # change -> complete map drawn
         self._job_started: dict[int, float] = {}
         self._drawn: dict[int, threading.Event] = {}   # job id -> "its FastResult is drawn"
+        state.admit = self.refusal
         state.config_changed.connect(self.start)
         runner.job_event.connect(self._on_event)
         runner.job_finished.connect(self._on_finished)
         runner.job_failed.connect(self._on_failed)
         runner.job_cancelled.connect(self._on_cancelled)
 
-    def start(self, config=None) -> int:
-        """Compute for ``config`` (default: the state's); supersedes the running job."""
+    def admission_for(self, config) -> Admission:
+        """The memory budget's verdict on ``config`` (arithmetic only: nothing is allocated)."""
+        key = (config, self.budget_bytes)
+        found = self._admissions.get(key)
+        if found is None:
+            found = admit(config, self.budget_bytes)
+            self._admissions = {key: found}  # the last one: asked by the hook, then by start()
+        return found
+
+    def refusal(self, config) -> str | None:
+        """Why ``config`` cannot run within the budget (None: it can); AppState asks before accepting."""
+        return self.admission_for(config).refusal
+
+    def start(self, config=None) -> int | None:
+        """Compute for ``config`` (default: the state's); supersedes the running job.
+
+        None (and a message) when the configuration does not fit the memory budget."""
         config = self.state.config if config is None else config
+        admission = self.admission_for(config)
+        if admission.refusal is not None:
+            self.runner.cancel(EXPLORE_LANE)
+            self.state.set_busy(False)
+            self.state.message.emit(f"Not computed: {admission.refusal}")
+            return None
+        self.admission = admission
         engine = self.engine
         weights = self.state.weights
         # Results queued for an older configuration must not be drawn after this point.
         self._pending_fast = None
         self._pending_map = None
         drawn = threading.Event()
+        map_max_k, side = admission.map_max_k, image_side()
         job_id = self.runner.start(EXPLORE_LANE,
-                                   lambda should_stop: explore(engine, config, should_stop, weights, drawn))
+                                   lambda should_stop: explore(engine, config, should_stop, weights, drawn,
+                                                               map_max_k, side))
+        self.notice.emit(admission.notice or "")
         self._job_started = {job_id: time.perf_counter()}
         self._drawn = {job_id: drawn}
         self.state.set_busy(True)

@@ -116,3 +116,22 @@ def guard_shortcuts(root: QWidget, guard: WindowShortcutGuard) -> int:
     for widget in widgets.values():
         widget.installEventFilter(guard)
     return len(widgets)
+
+
+class ScrollFirstGuard(QObject):
+    """Event filter for plot viewports inside a scrolling grid: while ``active`` the wheel scrolls the
+    grid (``area``) instead of zooming the plot under the pointer; Ctrl+wheel still zooms."""
+
+    def __init__(self, area: QAbstractScrollArea):
+        super().__init__(area)
+        self.area = area
+        self.active = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if not self.active or event.type() != QEvent.Type.Wheel:
+            return False
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False
+        QApplication.sendEvent(self.area.viewport(), event)
+        event.accept()
+        return True

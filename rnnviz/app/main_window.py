@@ -7,13 +7,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QHBoxLayout, QLabel,
-                               QMainWindow, QMessageBox, QProgressBar, QPushButton, QSplitter, QTabWidget,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QLabel,
+                               QMainWindow, QMessageBox, QProgressBar, QPushButton, QScrollArea, QSplitter,
+                               QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
+from rnnviz.app.eta import EtaEstimator, format_time_left
 from rnnviz.app.export import export_all, export_csv, export_image
-from rnnviz.app.input_guards import WheelGuard, WindowShortcutGuard, guard_shortcuts, guard_wheel
+from rnnviz.app.input_guards import (ScrollFirstGuard, WheelGuard, WindowShortcutGuard, guard_shortcuts,
+                                     guard_wheel)
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.main import application_icon
 from rnnviz.app.panels.compare import ComparePanel
@@ -38,10 +40,16 @@ FRAME_MARGIN = (16, 48)
 APP_NAME = "rnnviz"
 UNTITLED = "Untitled"
 UNDO_MESSAGE_MS = 15000
+MAP_FORMAT = "map %p%"
 SESSION_FILTER = "rnnviz session (*.json)"
 PRESENTATION_FONT_PT = 16
 BUSY_DELAY_MS = 150  # the map bar turns indeterminate if the cheap plots take longer than this
 PRESENTATION_FIRST_PLOT = "decay"  # the plot presentation mode opens on
+NORMAL_COLUMNS = 3
+# All six plots in presentation mode: each at least this wide (fewer columns otherwise) and the rows
+# this tall (the grid scrolls): at 1280×720 one column of plots ~800 × 480 pixels.
+PRESENTATION_PLOT_WIDTH = 620
+PRESENTATION_ROW_HEIGHT = 480
 # Short names for the plot switcher, so that it fits a 1280-pixel projector at lecture font sizes.
 SWITCHER_LABELS = {"decay": "Decay", "map": "Map", "gates": "Gates", "bptt": "BPTT", "spectrum": "Spectrum",
                    "hidden": "States"}
@@ -74,7 +82,8 @@ class MainWindow(QMainWindow):
         self.state = AppState(config)
         # explorer, a sweep, a training run and the compare pins may all be busy at once
         self.runner = JobRunner(self, max_threads=4)
-        self.compute = ComputeController(self.state, self.runner, engine, parent=self)
+        self.compute = ComputeController(self.state, self.runner, engine, parent=self,
+                                         budget_bytes=int(self.settings.memory_budget_gb() * 1024**3))
         prepare_map_workers()  # the map's worker processes start now, beside the first plots
 
         self.tabs = QTabWidget()
@@ -207,8 +216,19 @@ class MainWindow(QMainWindow):
         return accepted
 
     def _on_tab_changed(self, _index: int) -> None:
+        self._update_docks()
+
+    def _docks_wanted(self) -> bool:
+        """The Controls and Equations docks beside this tab? Not beside the Trainer (its own controls),
+        and in presentation mode only beside the Explorer: on a projector the other tabs need the width."""
+        current = self.tabs.currentWidget()
+        if current is self.trainer:
+            return False
+        return current is self.explorer or not self.presentation_mode
+
+    def _update_docks(self) -> None:
         docks = (self.controls_dock, self.equations_dock)
-        if self.tabs.currentWidget() is self.trainer:
+        if not self._docks_wanted():
             if self._docks_before_trainer is None:
                 self._docks_before_trainer = [d for d in docks if d.toggleViewAction().isChecked()]
                 for dock in self._docks_before_trainer:
@@ -225,10 +245,8 @@ class MainWindow(QMainWindow):
         if name is not None and name == self.focused_plot:
             name = None
         self.focused_plot = name
-        for panel in self.panels:
-            panel.setVisible(name is None or panel.name == name)
-        for row in self._plot_rows:
-            row.setVisible(any(not row.widget(i).isHidden() for i in range(row.count())))
+        self._show_focused()
+        self._update_plot_layout()
         self.show_all_action.setEnabled(name is not None)
         self.plot_buttons["" if name is None else name].setChecked(True)
 
@@ -236,23 +254,71 @@ class MainWindow(QMainWindow):
         rows = QSplitter(Qt.Orientation.Vertical)
         rows.setObjectName("explorer_plots")
         rows.setChildrenCollapsible(False)
-        for row_panels in (self.panels[:3], self.panels[3:]):
-            row = QSplitter(Qt.Orientation.Horizontal)
-            row.setChildrenCollapsible(False)
-            for index, panel in enumerate(row_panels):
-                row.addWidget(panel)
-                row.setStretchFactor(index, 1)
-            row.setSizes([1000] * len(row_panels))
-            rows.addWidget(row)
-            self._plot_rows.append(row)
+        self._rows = rows
+        # The plots scroll only where they would not fit readably (all six in presentation mode).
+        scroll = QScrollArea()
+        scroll.setObjectName("explorer_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(rows)
+        self.plot_scroll = scroll
+        self._plot_wheel = ScrollFirstGuard(scroll)
+        for panel in self.panels:
+            panel.graphics.viewport().installEventFilter(self._plot_wheel)
+        self.plot_columns = 0
+        self.arrange_plots(NORMAL_COLUMNS)
         tab = QWidget()
         tab.setObjectName("explorer")
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(0, 2, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self._build_plot_switcher())
-        layout.addWidget(rows, 1)
+        layout.addWidget(scroll, 1)
         return tab
+
+    def arrange_plots(self, columns: int) -> None:
+        """Lay the six plots out in rows of ``columns`` (3 normally; fewer at lecture font sizes)."""
+        columns = max(1, min(len(self.panels), int(columns)))
+        if columns == self.plot_columns:
+            return
+        old_rows, self._plot_rows = self._plot_rows, []
+        for start in range(0, len(self.panels), columns):
+            row = QSplitter(Qt.Orientation.Horizontal)
+            row.setChildrenCollapsible(False)
+            for index, panel in enumerate(self.panels[start:start + columns]):
+                row.addWidget(panel)          # moves the panel out of its old row
+                row.setStretchFactor(index, 1)
+            row.setSizes([1000] * row.count())
+            self._rows.addWidget(row)
+            self._plot_rows.append(row)
+        for row in old_rows:
+            row.setParent(None)
+            row.deleteLater()
+        self._rows.setSizes([1000] * len(self._plot_rows))
+        self.plot_columns = columns
+        self._show_focused()
+
+    def _presentation_columns(self) -> int:
+        """Columns for all six plots in presentation mode: as many as are PRESENTATION_PLOT_WIDTH wide."""
+        width = self.plot_scroll.viewport().width() or self.plot_scroll.width()
+        return max(1, min(NORMAL_COLUMNS, width // PRESENTATION_PLOT_WIDTH))
+
+    def _update_plot_layout(self) -> None:
+        """All six plots at lecture font sizes: fewer columns, rows tall enough to read, a scrolling grid
+        (the wheel scrolls it; Ctrl+wheel zooms a plot). Otherwise: three columns that fit the tab."""
+        grid = self.presentation_mode and self.focused_plot is None
+        self.arrange_plots(self._presentation_columns() if grid else NORMAL_COLUMNS)
+        for row in self._plot_rows:
+            row.setMinimumHeight(PRESENTATION_ROW_HEIGHT if grid else 0)
+        self._plot_wheel.active = grid
+
+    def _show_focused(self) -> None:
+        name = self.focused_plot
+        for panel in self.panels:
+            panel.setVisible(name is None or panel.name == name)
+        for row in self._plot_rows:
+            row.setVisible(any(not row.widget(i).isHidden() for i in range(row.count())))
 
     def _show_plot(self, name: str | None) -> None:
         """A switcher button: show plot ``name`` (None: all); unlike focus_plot it never toggles."""
@@ -305,8 +371,9 @@ class MainWindow(QMainWindow):
         self.map_progress = QProgressBar()
         self.map_progress.setObjectName("map_progress")
         self.map_progress.setRange(0, 100)
-        self.map_progress.setMaximumWidth(180)
-        self.map_progress.setFormat("map %p%")
+        self.map_progress.setMaximumWidth(250)
+        self.map_progress.setFormat(MAP_FORMAT)
+        self.map_eta = EtaEstimator()
         self.map_progress.setValue(0)
         self.map_progress.setToolTip("Progress of the (t, k) gradient-flow map")
         self._awaiting_fast = False
@@ -337,6 +404,10 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+            # The whole window, its floating docks included (Qt counts them to their main window), but
+            # not another window such as a second explorer; fields that claim a key are handled by
+            # WindowShortcutGuard.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setStatusTip(tip)
         action.setToolTip(tip)
         action.setCheckable(checkable)
@@ -416,7 +487,7 @@ class MainWindow(QMainWindow):
         state = self.state
         state.fast_result_changed.connect(self._on_fast)
         state.map_result_changed.connect(self._on_map)
-        state.map_progress.connect(lambda fraction: self.map_progress.setValue(int(round(100 * fraction))))
+        state.map_progress.connect(self._on_map_progress)
         state.message.connect(self.show_error)
         state.config_changed.connect(self._on_computing)
         state.config_changed.connect(self._clear_readouts)
@@ -424,6 +495,7 @@ class MainWindow(QMainWindow):
         state.weights_dropped.connect(self._on_weights_dropped)
         state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
         self.compute.before_repaint.connect(self._settle_panels)
+        self.compute.notice.connect(lambda text: text and self.statusBar().showMessage(text, 15000))
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
             lambda message: self.gradcheck_label.setText("gradient check: error"))
@@ -451,13 +523,24 @@ class MainWindow(QMainWindow):
         self._awaiting_fast = False
         self._busy_timer.stop()
         self.compute_label.setText(f"plots {fast.seconds * 1000:.0f} ms · map …")
+        self.map_eta.start()   # the map is computed from here on
         # QProgressBar.setValue repaints at once (~1.5 ms): after the plots have their data.
         QTimer.singleShot(0, self, self._reset_map_progress)
+
+    def _on_map_progress(self, fraction: float) -> None:
+        """The map's bar, with the time left once it is known (hidden for a map that is quick anyway)."""
+        if self.map_progress.maximum() != 100:
+            # Still "busy" (indeterminate) when plots and map came in one redraw: a value would be lost.
+            self.map_progress.setRange(0, 100)
+        left = format_time_left(self.map_eta.update(fraction))
+        self.map_progress.setFormat(f"{MAP_FORMAT} · {left}" if left else MAP_FORMAT)
+        self.map_progress.setValue(int(round(100 * fraction)))
 
     def _reset_map_progress(self) -> None:
         if self.map_progress.maximum() != 100:
             self.map_progress.setRange(0, 100)
         if self.state.map_result is None:  # else the new map has reported its progress already
+            self.map_progress.setFormat(MAP_FORMAT)   # no time left of the previous map
             self.map_progress.setValue(0)
 
     def _settle_panels(self, _job_id: int) -> None:
@@ -707,9 +790,10 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
-        self.experiments.plot.set_presentation(self.presentation_mode)
+        self.experiments.set_presentation(self.presentation_mode)
         self.compare.plots.set_presentation(self.presentation_mode)
         self.trainer.set_presentation(self.presentation_mode)
+        self._update_docks()
         self.equations.set_font_size(PRESENTATION_FONT_PT + 2 if on else 11)
         self.controls_dock.setMinimumWidth(470 if on else 300)
         # Engine timings mean nothing to a lecture hall; at 720p their room is the key hint's.
@@ -725,6 +809,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("F11: leave · Alt+1…6: one plot · Esc: all", 10000)
         elif was_on and self.focused_plot != self._focus_before_presentation:
             self.focus_plot(self._focus_before_presentation)
+        self._update_plot_layout()
         if full_screen:
             if on:
                 self.showFullScreen()
@@ -750,6 +835,11 @@ class MainWindow(QMainWindow):
             "(Its checkpoint is written if one is set.)",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        if self.presentation_mode and self.focused_plot is None:
+            self._update_plot_layout()   # the number of columns that fit may have changed
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
         if not self.confirm_stop_training():

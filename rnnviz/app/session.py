@@ -11,11 +11,35 @@ from pathlib import Path
 
 from rnnviz import __version__
 from rnnviz.core.analysis import ExperimentConfig
+from rnnviz.app.state import MAX_SEQ_LEN
 from rnnviz.core.config import ConfigError
 from rnnviz.io_utils import atomic_write_json
 
 SESSION_FORMAT = "rnnviz-session"
 SESSION_VERSION = 1
+
+#: What the explorer's controls can show (panels/controls.py): a session beyond these would be
+#: shown clamped, i.e. wrongly, so it is refused. Field -> (low, high, the control's name).
+CONTROL_RANGES = {
+    "hidden_size": (1, 1024, "hidden size"),
+    "input_size": (1, 512, "input size"),
+    "num_layers": (1, 8, "layers"),
+    "seq_len": (1, MAX_SEQ_LEN, "length T"),
+    "seed": (0, 2**31 - 1, "seed"),
+    "radius": (0.0, 10.0, "spectral radius"),
+    "init_scale": (0.0, 10.0, "init scale"),
+    "forget_bias": (-10.0, 10.0, "forget bias"),
+    "input_scale": (0.0, 100.0, "input scale"),
+    "leaky_slope": (0.0, 1.0, "leaky slope"),
+}
+
+
+def check_control_ranges(config: ExperimentConfig) -> None:
+    """ConfigError naming the first field outside what the explorer's controls offer."""
+    for name, (low, high, label) in CONTROL_RANGES.items():
+        value = getattr(config, name)
+        if value is not None and not low <= value <= high:
+            raise ConfigError(f"{label} {value:g} is beyond the explorer's range [{low:g}, {high:g}]")
 
 
 def session_dict(config: ExperimentConfig, view: dict | None = None) -> dict:
@@ -47,6 +71,7 @@ def parse_session(data) -> tuple[ExperimentConfig, dict]:
         config.validate()
     except (TypeError, ValueError, AttributeError) as error:  # ConfigError is a ValueError
         raise ConfigError(f"session config is invalid: {error}") from None
+    check_control_ranges(config)
     view = data.get("view", {})
     return config, view if isinstance(view, dict) else {}
 

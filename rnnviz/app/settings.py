@@ -7,6 +7,8 @@ import json
 from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT_FILES = 8
+MIN_BUDGET_GB = 0.25
+MAX_BUDGET_GB = 1024.0
 
 
 class Settings:
@@ -72,6 +74,18 @@ class Settings:
 
     def set_last_session(self, session: dict) -> None:
         self.qsettings.setValue("session/last", json.dumps(session))
+
+    # -- memory -----------------------------------------------------------------------------------
+    def memory_budget_gb(self) -> float:
+        """The explorer's memory budget in GB (binary); out-of-range values give the default."""
+        from rnnviz.core.budget import DEFAULT_BUDGET_BYTES
+
+        default = DEFAULT_BUDGET_BYTES / 1024**3
+        value = self._get("memory/budget_gb", default, float)
+        return float(value) if MIN_BUDGET_GB <= value <= MAX_BUDGET_GB else default
+
+    def set_memory_budget_gb(self, gigabytes: float) -> None:
+        self.qsettings.setValue("memory/budget_gb", float(min(MAX_BUDGET_GB, max(MIN_BUDGET_GB, gigabytes))))
 
     def sync(self) -> None:
         self.qsettings.sync()

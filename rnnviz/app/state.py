@@ -6,6 +6,7 @@ or threads; ``rnnviz.app.compute`` turns configuration changes into jobs and fee
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,6 +86,9 @@ class AppState(QObject):
         self.map_result = None
         self._busy = False
         self.weights: LoadedWeights | None = None
+        #: ``admit(config) -> reason | None``: a configuration with a reason (e.g. over the memory
+        #: budget) is refused before anything changes; set by the compute controller.
+        self.admit: Callable[[ExperimentConfig], str | None] | None = None
         self._dropped: tuple[ExperimentConfig, LoadedWeights] | None = None  # what undo_drop brings back
 
     @property
@@ -118,12 +122,20 @@ class AppState(QObject):
         except (ConfigError, TypeError, ValueError) as error:
             self.message.emit(f"Not applied: {error}")
             return False
+        if not self._admitted(config):
+            return False
         self.weights = weights
         self._dropped = None
         self._config = config
         self.weights_changed.emit(weights)
         self.config_changed.emit(config)
         return True
+
+    def _admitted(self, config: ExperimentConfig) -> bool:
+        reason = self.admit(config) if self.admit is not None else None
+        if reason:
+            self.message.emit(f"Not applied: {reason}")
+        return not reason
 
     @property
     def can_undo_drop(self) -> bool:
@@ -154,6 +166,8 @@ class AppState(QObject):
     def _accept(self, config: ExperimentConfig) -> bool:
         if config == self._config:
             return True
+        if not self._admitted(config):
+            return False
         if self.weights is not None and any(getattr(config, f) != getattr(self._config, f)
                                             for f in WEIGHT_FIELDS):
             self._drop()

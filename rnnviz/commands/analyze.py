@@ -33,6 +33,7 @@ import io
 import json
 import math
 import sys
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from rnnviz.core.analysis import ExperimentConfig
+from rnnviz.commands import with_flag_names
 from rnnviz.core.config import ACTIVATIONS, CELLS, INITS, ConfigError, NetConfig
 
 NAME = "analyze"
@@ -111,6 +113,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                            help="anchor t0 in [0, T-1] of the Jacobian products (default 0)")
     run_group.add_argument("--truncate", type=int, default=None, metavar="K",
                            help="truncated BPTT: each loss term reaches back at most K steps (default: full)")
+    run_group.add_argument("--memory-budget", default="2", metavar="GB",
+                           help="refuse, before any work, an analysis whose estimated memory exceeds GB "
+                                "gigabytes (default 2; e.g. 8 or 512MB)")
 
     out = parser.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
@@ -140,6 +145,18 @@ class AnalyzeRequest:
         return {**self.config.to_dict(), "weights": self.weights_file, "inputs": self.inputs_file}
 
 
+# Engine field -> the flag the user typed, for messages that come from the engine's validation.
+FIELD_FLAGS = {
+    "hidden_size": "--hidden", "input_size": "--input-size", "num_layers": "--layers",
+    "seq_len": "--seq-len", "truncate": "--truncate", "anchor": "--anchor", "radius": "--radius",
+    "init_scale": "--init", "dtype": "--dtype", "seed": "--seed",
+}
+
+
+def _named(error: ConfigError) -> ConfigError:
+    return with_flag_names(error, FIELD_FLAGS)
+
+
 def _check_int_flag(flag: str, value: int | None, low: int) -> None:
     if value is not None and value < low:
         raise ConfigError(f"{flag} must be >= {low}, got {value}")
@@ -156,13 +173,16 @@ def _net_from_flags(args: argparse.Namespace, stored: NetConfig | None) -> NetCo
     }
     if stored is None:
         base = DEFAULTS.net
-        return replace(base, **{k: v for k, v in given.items() if v is not None}).validate()
+        try:
+            return replace(base, **{k: v for k, v in given.items() if v is not None}).validate()
+        except ConfigError as error:
+            raise _named(error) from None
     for field_name, value in given.items():
         stored_value = getattr(stored, field_name)
         if value is not None and value != stored_value:
             raise ConfigError(
                 f"{NET_FLAGS[field_name]} {value} does not match the weights file, which has "
-                f"{field_name} = {stored_value}"
+                f"{NET_FLAGS[field_name]} {stored_value}"
             )
     return stored
 
@@ -175,26 +195,14 @@ def _describe(net: NetConfig) -> str:
     )
 
 
-def _np_load(path: Path, what: str, kind: str):
-    """``np.load`` without pickles; any failure becomes one ConfigError line."""
-    try:
-        return np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise ConfigError(f"{what} file not found: {path}") from None
-    except (OSError, ValueError, EOFError) as error:
-        raise ConfigError(f"cannot read {what} file {path}: not a valid {kind} ({error})") from None
-
-
 def _read_npz(path: Path) -> tuple[dict[str, np.ndarray], NetConfig | None]:
     """Arrays of a weights file and its stored config (None for a plain state dict)."""
     from rnnviz.core.params import load_npz
+    from rnnviz.io_utils import read_npz
 
-    archive = _np_load(path, "weights", ".npz")
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ConfigError(f"weights file {path} holds a single array, not an .npz of named weights")
-    with archive:
-        if "__config__" not in archive.files:
-            return {name: archive[name] for name in archive.files}, None
+    arrays = read_npz(path, "weights")
+    if "__config__" not in arrays:
+        return arrays, None
     return load_npz(path)
 
 
@@ -218,10 +226,9 @@ def _load_weights(path: Path, args: argparse.Namespace) -> tuple[dict[str, np.nd
 
 def _load_inputs(path: Path, input_size: int, seq_len: int | None, batch: int | None) -> np.ndarray:
     """``(T, B, input_size)`` float64 from a ``.npy`` file of shape (T, input_size) or (T, B, input_size)."""
-    x = _np_load(path, "inputs", ".npy array")
-    if not isinstance(x, np.ndarray):
-        x.close()
-        raise ConfigError(f"inputs file {path} is an .npz archive; give one array as .npy")
+    from rnnviz.io_utils import read_npy
+
+    x = read_npy(path, "inputs")
     if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
         raise ConfigError(f"inputs file {path}: expected numbers, got dtype {x.dtype}")
     file_shape = x.shape
@@ -278,13 +285,16 @@ def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
     if not 0 <= args.anchor <= seq_len - 1:
         raise ConfigError(f"--anchor must lie in [0, T-1] = [0, {seq_len - 1}], got {args.anchor}")
 
-    config = replace(
-        DEFAULTS,
-        cell=net.cell, activation=net.activation, leaky_slope=net.leaky_slope,
-        hidden_size=net.hidden_size, input_size=net.input_size, num_layers=net.num_layers,
-        bidirectional=net.bidirectional, init=args.init, radius=args.radius, seq_len=int(seq_len),
-        batch=int(batch), truncate=args.truncate, anchor=args.anchor, seed=args.seed, dtype=args.dtype,
-    ).validate()
+    try:
+        config = replace(
+            DEFAULTS,
+            cell=net.cell, activation=net.activation, leaky_slope=net.leaky_slope,
+            hidden_size=net.hidden_size, input_size=net.input_size, num_layers=net.num_layers,
+            bidirectional=net.bidirectional, init=args.init, radius=args.radius, seq_len=int(seq_len),
+            batch=int(batch), truncate=args.truncate, anchor=args.anchor, seed=args.seed, dtype=args.dtype,
+        ).validate()
+    except ConfigError as error:
+        raise _named(error) from None
     return AnalyzeRequest(
         config=config, params=params, inputs=inputs,
         weights_file=None if args.weights is None else str(args.weights),
@@ -292,12 +302,39 @@ def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
     )
 
 
+def _overflow_error(request: AnalyzeRequest, detail: str) -> ConfigError:
+    """Which setting made the numbers overflow, as one line."""
+    config = request.config
+    if config.radius is not None and config.radius > 1:
+        culprit = (f"--radius {config.radius:g} makes the recurrent weights so large that the states "
+                   "are no longer finite numbers; use a smaller --radius")
+    elif request.inputs_file is not None:
+        culprit = f"the values in --inputs {request.inputs_file} are too large for the network"
+    elif request.weights_file is not None:
+        culprit = f"the weights in --weights {request.weights_file} are too large"
+    else:
+        culprit = f"the --init {config.init} weights are too large; give a --radius"
+    return ConfigError(f"the computation overflowed {config.dtype} ({detail}): {culprit}")
+
+
 def compute(request: AnalyzeRequest) -> dict[str, Any]:
-    """Run the analysis and return the JSON-ready result (see the module docstring for the keys)."""
+    """Run the analysis and return the JSON-ready result (see the module docstring for the keys).
+
+    Overflow inside the engine is an error that names the setting responsible (not a warning
+    followed by a failure deep in the analysis)."""
     from rnnviz.core.analysis import run_fast
 
     config = request.config
-    fast = run_fast(config, params=request.params, inputs=request.inputs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            fast = run_fast(config, params=request.params, inputs=request.inputs)
+        except (RuntimeWarning, FloatingPointError) as warning:
+            raise _overflow_error(request, str(warning).split(" encountered")[0]) from None
+        except ValueError as error:
+            if isinstance(error, ConfigError) or "must be finite" not in str(error):
+                raise
+            raise _overflow_error(request, "NaN or inf in the step Jacobians") from None
     net = fast.net
     curve = fast.curve
     result: dict[str, Any] = {
@@ -398,8 +435,11 @@ def csv_files(result: dict[str, Any]) -> dict[str, str]:
 
 
 def write_outputs(directory: Path, result: dict[str, Any]) -> list[Path]:
-    """Write the CSV files and run.json into ``directory`` (created if needed), each atomically."""
-    from rnnviz.io_utils import atomic_write_json, atomic_write_text, versions
+    """Write the CSV files and run.json into ``directory`` (created if needed) as one set.
+
+    The set appears whole or not at all (:class:`rnnviz.io_utils.AtomicFileSet`; run.json, written
+    last, says the CSVs beside it belong to it)."""
+    from rnnviz.io_utils import AtomicFileSet, versions
 
     files = csv_files(result)  # everything is rendered before the first file is touched
     run_info = {"command": "rnnviz analyze", "config": result["config"], "versions": versions(),
@@ -407,14 +447,11 @@ def write_outputs(directory: Path, result: dict[str, Any]) -> list[Path]:
     json.dumps(run_info, allow_nan=False)
     if directory.exists() and not directory.is_dir():
         raise ConfigError(f"--out {directory} exists and is not a directory")
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in files.items():
-        atomic_write_text(directory / name, text)
-        written.append(directory / name)
-    atomic_write_json(directory / "run.json", run_info)
-    written.append(directory / "run.json")
-    return written
+    with AtomicFileSet(directory, marker="run.json") as output:
+        for name, text in files.items():
+            output.write_text(name, text)
+        output.write_json("run.json", run_info)
+        return output.commit()
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -446,8 +483,34 @@ def summary_text(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def check_budget(config: ExperimentConfig, budget_text: str) -> None:
+    """ConfigError (one line, with the estimate) when ``config`` would not fit the memory budget;
+    a note on stderr when it will take long."""
+    from rnnviz.core.budget import admit, format_seconds, parse_budget
+
+    try:
+        budget = parse_budget(budget_text)
+    except ValueError:
+        raise ConfigError(f"--memory-budget must be a positive number of GB (e.g. 2 or 512MB), "
+                          f"got {budget_text!r}") from None
+    verdict = admit(config, budget, with_map=False)
+    seconds = verdict.estimate.seconds(with_map=False)
+    if verdict.refusal is not None:
+        raise ConfigError(f"this analysis {verdict.refusal}, ~{format_seconds(seconds)} of computing; "
+                          "lower --hidden, --layers or --seq-len, or raise --memory-budget")
+    if seconds > 20:
+        print(f"rnnviz analyze: note: this analysis needs ~{format_seconds(seconds)} of computing "
+              f"({verdict.estimate.fast_flops / 1e12:.1f} TFLOP, {verdict.estimate.describe(with_map=False)})",
+              file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
+    from rnnviz.io_utils import check_output_dir
+
+    if args.out is not None:
+        check_output_dir(args.out, "--out")  # before any work
     request = resolve_request(args)
+    check_budget(request.config, args.memory_budget)
     result = compute(request)
     if args.out is not None:
         written = write_outputs(args.out, result)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 import numpy as np
 
@@ -29,14 +30,16 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rnnviz.lm.sample import sample_text, sampler_from_checkpoint
+    from rnnviz.lm.sample import MAX_SAMPLE_LENGTH, sample_pieces, sampler_from_checkpoint
 
-    if args.length < 0:
-        raise ConfigError(f"--length must be >= 0, got {args.length}")
+    if not 0 <= args.length <= MAX_SAMPLE_LENGTH:
+        raise ConfigError(f"--length must be in [0, {MAX_SAMPLE_LENGTH:,}], got {args.length:,}")
     if not (args.temperature > 0 and args.temperature < float("inf")):
         raise ConfigError(f"--temperature must be a positive number, got {args.temperature}")
     if args.top < 0:
         raise ConfigError(f"--top must be >= 0, got {args.top}")
+    if args.seed < 0:
+        raise ConfigError(f"--seed must be >= 0, got {args.seed}")
     sampler = sampler_from_checkpoint(args.checkpoint)
     if args.top:
         sampler.prime(args.prime)
@@ -44,7 +47,40 @@ def run(args: argparse.Namespace) -> int:
         for token_id in np.argsort(probabilities)[::-1][:args.top]:
             token = sampler.vocab.tokens[int(token_id)]
             print(f"{token!r}\t{probabilities[token_id]:.4f}")
-    text = sample_text(sampler, prime=args.prime, length=args.length,
-                       temperature=args.temperature, argmax=args.argmax, seed=args.seed)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    pieces = sample_pieces(sampler, prime=args.prime, length=args.length,
+                           temperature=args.temperature, argmax=args.argmax, seed=args.seed)
+    write_streaming(pieces, sys.stdout)
     return 0
+
+
+def write_streaming(pieces, out, flush_seconds: float = 0.05) -> None:
+    """Write text pieces as they come, flushed at least every ``flush_seconds``; end with a newline.
+
+    Ctrl-C keeps what was generated: the text so far is flushed (with its newline) before the
+    interrupt goes on to end the command.
+    """
+    pending: list[str] = []
+    last_char = "\n"
+    last_flush = time.monotonic()
+
+    def flush():
+        nonlocal pending
+        if pending:
+            out.write("".join(pending))
+            pending = []
+        out.flush()
+
+    try:
+        for piece in pieces:
+            if not piece:
+                continue
+            pending.append(piece)
+            last_char = piece[-1]
+            now = time.monotonic()
+            if now - last_flush >= flush_seconds:
+                flush()
+                last_flush = now
+    finally:
+        if last_char != "\n":
+            pending.append("\n")
+        flush()

@@ -13,6 +13,8 @@ import re
 import tempfile
 from pathlib import Path
 
+from rnnviz.core.config import ConfigError
+
 NAME = "screenshot"
 PLOT_CHOICES = ("window", "decay", "map", "gates", "bptt", "spectrum", "hidden")
 
@@ -49,10 +51,10 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Render and write the PNG; ValueError/OSError (one line for the CLI) on bad input."""
+    """Render and write the PNG; ConfigError/OSError (one line for the CLI) on bad input."""
     out = Path(args.out)
     if out.suffix.lower() != ".png":
-        raise ValueError(f"--out must end in .png, got {out.name}")
+        raise ConfigError(f"--out must end in .png, got {out.name}")
     if not out.parent.exists():
         raise FileNotFoundError(f"output folder does not exist: {out.parent}")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -90,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
             if args.presentation:
                 window.set_presentation_mode(True, full_screen=False)
             if not window.wait_for_map(int(args.timeout * 1000)):
-                raise ValueError(window.last_error or f"the map was not complete after {args.timeout:g} s")
+                raise ConfigError(window.last_error or f"the map was not complete after {args.timeout:g} s")
             app.processEvents()
             target = window
             if args.plot != "window":

@@ -32,11 +32,12 @@ import sys
 import time
 from pathlib import Path
 
+from rnnviz.commands import with_flag_names
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 from rnnviz.core.sweep import CATEGORICAL, METRICS, SWEEPABLE, SweepAxis, SweepSpec, default_workers, \
     iter_sweep, parse_values
-from rnnviz.io_utils import atomic_write_json, atomic_write_text, versions
+from rnnviz.io_utils import AtomicFileSet, atomic_path, check_output_file, versions
 
 NAME = "sweep"
 DEFAULTS = ExperimentConfig()
@@ -59,6 +60,12 @@ FILE_SPEC_CONFLICTS = {
     "--input-signal": "input_signal", "--anchor": "anchor", "--seed": "seed", "--dtype": "dtype",
     "--seeds": "seeds", "--metric": "metric", "--threshold": "threshold", "--lyapunov-count": "lyapunov_count",
 }
+#: sweep and configuration field -> the flag that sets it, for messages
+FIELD_FLAGS = {field: flag for field, flag in (
+    *((name, flag) for flag, name in SWEEP_FLAGS.items()),
+    *((name, flag) for flag, name in FILE_SPEC_CONFLICTS.items()),
+    ("num_layers", "--layers"), ("anchor", "--anchor"), ("seeds", "--seeds"),
+) if "_" in field or field in ("anchor", "seeds")}
 DEFAULT_ARGUMENTS = {
     "input_size": DEFAULTS.input_size, "layers": DEFAULTS.num_layers, "init_scale": None,
     "input_signal": DEFAULTS.input_signal, "anchor": DEFAULTS.anchor, "seed": DEFAULTS.seed,
@@ -113,6 +120,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def spec_from_file(path) -> SweepSpec:
     """The sweep definition in a run.json (its "spec") or in a file holding just the definition."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"--spec: {path} is not a regular file")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -127,8 +136,15 @@ def spec_from_file(path) -> SweepSpec:
         raise ConfigError(f"--spec {path.name}: {error}") from None
 
 
-def spec_from_args(args: argparse.Namespace) -> SweepSpec:
-    """The SweepSpec described by the command line; ConfigError with one line if it is not valid."""
+#: From this many runs on, checking every grid point takes noticeable time: say so first.
+ANNOUNCE_RUNS = 1000
+
+
+def spec_from_args(args: argparse.Namespace, announce=None) -> SweepSpec:
+    """The SweepSpec described by the command line; ConfigError with one line if it is not valid.
+
+    ``announce(runs)`` is called before a large sweep (``ANNOUNCE_RUNS`` runs or more) is checked.
+    """
     if args.spec is not None:
         given = [flag for flag, name in SWEEP_FLAGS.items() if getattr(args, name) is not None]
         given += [flag for flag, dest in FILE_SPEC_CONFLICTS.items()
@@ -165,8 +181,14 @@ def spec_from_args(args: argparse.Namespace) -> SweepSpec:
     if unknown:
         raise ConfigError(f"--metric: unknown metric {unknown[0]!r}; choose from {', '.join(METRICS)}")
     metrics = tuple(m for m in METRICS if m in metrics)
-    return SweepSpec(base=base, axes=tuple(axes), seeds=args.seeds, metrics=metrics,
-                     threshold=args.threshold, lyapunov_count=args.lyapunov_count).validate()
+    spec = SweepSpec(base=base, axes=tuple(axes), seeds=args.seeds, metrics=metrics,
+                     threshold=args.threshold, lyapunov_count=args.lyapunov_count)
+    if announce is not None and spec.num_runs >= ANNOUNCE_RUNS:
+        announce(spec.num_runs)
+    try:
+        return spec.validate()
+    except ConfigError as error:
+        raise with_flag_names(error, FIELD_FLAGS) from None
 
 
 class _Progress:
@@ -184,6 +206,8 @@ class _Progress:
             return
         now = time.perf_counter()
         line = f"rnnviz sweep: {done}/{total} runs ({100 * done // total}%), {now - self.start:.1f} s"
+        if 0 < done < total:
+            line += f", ETA {(now - self.start) * (total - done) / done:.0f} s"
         if self.tty:
             if now - self.last_time >= 0.2 or done == total:
                 print("\r" + line, end="\n" if done == total else "", file=sys.stderr, flush=True)
@@ -199,17 +223,27 @@ def summary_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}_summary{out.suffix or '.csv'}")
 
 
+def run_json_path(out: Path) -> Path:
+    """The sweep's ``run.json``, named after its CSV so that sweeps sharing a folder keep theirs."""
+    return out.with_name(f"{out.stem}_run.json")
+
+
 def run(args: argparse.Namespace) -> int:
-    spec = spec_from_args(args)
     out = Path(args.out)
-    if not out.parent.is_dir():
-        raise ConfigError(f"--out: directory does not exist: {out.parent}")
+
+    def announce(runs: int) -> None:
+        if not args.quiet:
+            print(f"rnnviz sweep: checking {runs} runs", file=sys.stderr, flush=True)
+
+    spec = spec_from_args(args, announce)
+    # every output is tried before the first run
+    for path in (out, summary_path(out), run_json_path(out)):
+        check_output_file(path, "--out")
     plot = Path(args.plot) if args.plot else None
     if plot is not None:
         if plot.suffix.lower() not in PLOT_SUFFIXES:
             raise ConfigError(f"--plot: use a .png or .svg file name, got {plot.name!r}")
-        if not plot.parent.is_dir():
-            raise ConfigError(f"--plot: directory does not exist: {plot.parent}")
+        check_output_file(plot, "--plot")
     plot_metric = args.plot_metric or spec.metrics[0]
     if plot_metric not in spec.metric_columns:
         raise ConfigError(f"--plot-metric: {plot_metric!r} is not among the measured "
@@ -219,30 +253,39 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--workers must be >= 1, got {workers}")
 
     progress = _Progress(args.quiet)
+    progress(0, spec.num_runs)
     result = None
     for event in iter_sweep(spec, workers=workers):
         if event.result is None:
             progress(event.done, event.total)
         else:
             result = event.result
-    atomic_write_text(out, result.rows_csv())
     summary = summary_path(out)
-    atomic_write_text(summary, result.summary_csv())
-    if plot is not None:
-        render_plot(result, plot_metric, plot)
-    atomic_write_json(out.with_name("run.json"), {
-        "command": "rnnviz sweep",
-        "spec": spec.to_dict(),
-        "files": {"rows": out.name, "summary": summary.name, "plot": plot.name if plot else None},
-        "runs": spec.num_runs,
-        "workers": result.workers,
-        "seconds": round(result.seconds, 3),
-        "versions": versions(),
-    })
+    run_json = run_json_path(out)
+    # The CSVs, the plot (when beside them) and run.json appear together: all new or all old.
+    with AtomicFileSet(out.parent, marker=run_json.name) as files:
+        files.write_text(out.name, result.rows_csv())
+        files.write_text(summary.name, result.summary_csv())
+        if plot is not None:
+            if plot.resolve().parent == out.resolve().parent:
+                render_plot(result, plot_metric, files.path(plot.name))
+            else:
+                with atomic_path(plot) as temporary:
+                    render_plot(result, plot_metric, temporary)
+        files.write_json(run_json.name, {
+            "command": "rnnviz sweep",
+            "spec": spec.to_dict(),
+            "files": {"rows": out.name, "summary": summary.name, "plot": plot.name if plot else None},
+            "runs": spec.num_runs,
+            "workers": result.workers,
+            "seconds": round(result.seconds, 3),
+            "versions": versions(),
+        })
+        files.commit()
     if not args.quiet:
-        written = ", ".join(str(p) for p in (out, summary, plot) if p is not None)
+        written = ", ".join(str(p) for p in (out, summary, plot, run_json) if p is not None)
         print(f"rnnviz sweep: {spec.num_runs} runs in {result.seconds:.1f} s on {result.workers} "
-              f"worker(s); wrote {written} and run.json", file=sys.stderr)
+              f"worker(s); wrote {written}", file=sys.stderr)
     return 0
 
 

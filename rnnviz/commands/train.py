@@ -21,7 +21,7 @@ from rnnviz.lm.model import EMBEDDINGS, LOSS_REDUCTIONS
 from rnnviz.lm.optim import OPTIMIZERS
 from rnnviz.lm.presets import PRESETS, preset
 
-EXIT_DIVERGED = 1
+EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
 
 # option name -> (TrainConfig field, type, help)
@@ -115,7 +115,19 @@ def build_config(args: argparse.Namespace):
         config = TrainConfig(**fields)
     except TypeError as error:
         raise ConfigError(f"invalid training configuration: {error}") from None
-    return config.validate(), checkpoint
+    try:
+        return config.validate(), checkpoint
+    except ConfigError as error:
+        raise ConfigError(_with_flag_names(str(error))) from None
+
+
+_FLAGS = {flag[2:] for flag, _, _, _ in _OPTIONS}
+
+
+def _with_flag_names(message: str) -> str:
+    """``hidden must be ...`` -> ``--hidden must be ...``: name the option the user typed."""
+    first = message.split(" ", 1)[0]
+    return f"--{message}" if first in _FLAGS else message
 
 
 def _format_seconds(seconds: float | None) -> str:
@@ -147,11 +159,20 @@ def _finite_or_none(value):
 
 
 def run(args: argparse.Namespace) -> int:
-    from rnnviz.lm.train import train
+    from rnnviz.io_utils import check_output_file
+    from rnnviz.lm.train import Trainer
 
     config, checkpoint = build_config(args)
+    # Every output is tried before any work, so that nothing is trained for nothing.
+    if config.checkpoint:
+        check_output_file(config.checkpoint, "--checkpoint" if args.checkpoint else "--resume")
+    if config.log:
+        check_output_file(config.log, "--log", append=checkpoint is not None)
     corpus = load_corpus(config.corpus, valid=config.valid, test=config.test, level=config.level,
                          sentence_start=config.sentence_start)
+    # Refuses a resume that does not fit, or a checkpoint another run holds, before the log is
+    # touched; a resumed run appends to its log.
+    trainer = Trainer(config, corpus, resume=checkpoint)
     stop_requested = []
 
     def on_interrupt(signum, frame):
@@ -160,12 +181,14 @@ def run(args: argparse.Namespace) -> int:
     # Ctrl-C ends the run cleanly (checkpoint written) instead of killing it mid-step.
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous_handler = signal.signal(signal.SIGINT, on_interrupt) if in_main_thread else None
-    log_handle = open(config.log, "w", encoding="utf-8") if config.log else None
     last_draw = 0.0
     last_event = None
     started = time.perf_counter()
+    log_handle = None
+    events = trainer.run(should_stop=lambda: bool(stop_requested))
     try:
-        events = train(config, corpus, should_stop=lambda: bool(stop_requested), resume=checkpoint)
+        if config.log:
+            log_handle = open(config.log, "a" if checkpoint is not None else "w", encoding="utf-8")
         for event in events:
             last_event = event
             if log_handle is not None:
@@ -179,6 +202,8 @@ def run(args: argparse.Namespace) -> int:
                 sys.stderr.flush()
                 last_draw = now
     finally:
+        events.close()
+        trainer.release()
         if in_main_thread:
             signal.signal(signal.SIGINT, previous_handler)
         if log_handle is not None:

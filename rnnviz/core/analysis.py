@@ -146,7 +146,8 @@ def make_inputs(config: ExperimentConfig, rng: np.random.Generator) -> tuple[np.
     elif s == "onehot":
         tokens = rng.integers(0, n, (T + 1, B))
     else:  # text
-        codes = np.array([ord(ch) % n for ch in config.input_text])
+        # only the first T + 1 characters are ever used (a pasted book must not cost seconds)
+        codes = np.array([ord(ch) % n for ch in config.input_text[:T + 1]])
         reps = int(np.ceil((T + 1) / codes.size))
         tokens = np.tile(np.tile(codes, reps)[:T + 1, None], (1, B))
     if tokens is not None:
@@ -407,12 +408,15 @@ def map_max_k(T: int, S: int, budget: float = MAP_FLOPS) -> int:
     return max(1, int(budget / (2 * S ** 3 * T)))
 
 
-def iter_map(fast: FastResult, *, should_stop=None, interval: float = 0.05):
-    """Yield :class:`MapResult` snapshots of the (t, k) map; the last one has ``complete=True``."""
+def iter_map(fast: FastResult, *, should_stop=None, interval: float = 0.05, max_k: int | None = None):
+    """Yield :class:`MapResult` snapshots of the (t, k) map; the last one has ``complete=True``.
+
+    ``max_k``: distances k beyond it are left out (a memory budget, see :mod:`.budget`)."""
     J = fast.jacobians
     n = J.shape[0]
     T = fast.config.seq_len
-    max_k = map_max_k(n, fast.net.state_size)
+    limit = map_max_k(n, fast.net.state_size)
+    max_k = limit if max_k is None else max(1, min(limit, int(max_k)))
     off = fast.jacobian_start
     for snap in iter_norm_map(J, max_k=max_k, should_stop=should_stop, interval=interval):
         spec = np.full((T, T), np.nan)

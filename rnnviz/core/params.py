@@ -229,18 +229,17 @@ def load_npz(path, net: NetConfig | None = None) -> tuple[dict[str, np.ndarray],
     Never unpickles. ``net`` overrides or supplies the config (required when the file has none); every
     name and shape is validated against it.
     """
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except FileNotFoundError:
-        raise ConfigError(f"weights file not found: {path}") from None
-    except (OSError, ValueError, EOFError) as exc:
-        raise ConfigError(f"cannot read weights file {path}: not a valid .npz ({exc})") from None
+    from rnnviz.io_utils import read_npz
+
+    # headers are checked against the bytes present before anything is allocated
+    arrays = read_npz(path, "weights")
     stored = arrays.pop("__config__", None)
     if net is None:
         if stored is None:
             raise ConfigError(f"{path} has no stored config; give the network shape explicitly")
         try:
+            if stored.dtype.kind != "U" or stored.ndim != 0:
+                raise TypeError(f"expected a text entry, got {stored.dtype} of shape {stored.shape}")
             net = NetConfig.from_dict(json.loads(str(stored)))
         except (json.JSONDecodeError, TypeError) as exc:
             raise ConfigError(f"{path}: stored config is not valid JSON ({exc})") from None

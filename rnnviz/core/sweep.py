@@ -258,6 +258,7 @@ class SweepSpec:
             if config.seq_len * S * S * np.dtype(config.dtype).itemsize > MAX_JACOBIAN_BYTES:
                 raise ConfigError(f"at {self._describe(config)} the step Jacobians would need more than "
                                   f"{MAX_JACOBIAN_BYTES >> 30} GiB; reduce seq_len or hidden_size")
+        object.__setattr__(self, "_validated", True)   # a frozen spec stays valid: check it once
         return self
 
     def _describe(self, config: ExperimentConfig) -> str:
@@ -283,6 +284,13 @@ class SweepSpec:
             return [(v,) for v in grids[0]]
         return [(a, b) for a in grids[0] for b in grids[1]]
 
+    def _values_at(self, point: int) -> tuple:
+        # row-major index -> one value per axis, without building the whole grid
+        if not 0 <= point < self.num_points:
+            raise IndexError(f"grid point {point} out of range 0..{self.num_points - 1}")
+        index = np.unravel_index(point, self.shape)
+        return tuple(axis.values[int(i)] for axis, i in zip(self.axes, index))
+
     def point_configs(self, seed_index: int = 0) -> list[ExperimentConfig]:
         names = [axis.name for axis in self.axes]
         return [self.base.replace(**dict(zip(names, values)), seed=self.base.seed + seed_index)
@@ -291,12 +299,19 @@ class SweepSpec:
     def config_at(self, point: int, seed_index: int = 0) -> ExperimentConfig:
         """Configuration of grid point ``point`` (row-major index) for seed ``base.seed + seed_index``."""
         names = [axis.name for axis in self.axes]
-        values = self.point_values()[point]
-        return self.base.replace(**dict(zip(names, values)), seed=self.base.seed + seed_index)
+        return self.base.replace(**dict(zip(names, self._values_at(point))), seed=self.base.seed + seed_index)
 
     def runs(self) -> list[tuple[int, int, ExperimentConfig]]:
-        """Every (point, seed_index, config), point-major: the row order of the results."""
-        return [(p, s, self.config_at(p, s)) for p in range(self.num_points) for s in range(self.seeds)]
+        """Every (point, seed_index, config), point-major: the row order of the results.
+
+        Built in one pass over the grid (linear in the number of runs)."""
+        names = [axis.name for axis in self.axes]
+        runs = []
+        for point, values in enumerate(self.point_values()):
+            swept = dict(zip(names, values))
+            for seed_index in range(self.seeds):
+                runs.append((point, seed_index, self.base.replace(**swept, seed=self.base.seed + seed_index)))
+        return runs
 
     @property
     def metric_columns(self) -> tuple[str, ...]:
@@ -593,7 +608,8 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
     workers do not import the calling script (:func:`.mapprocs.main_not_imported`), so a script
     without an ``if __name__ == "__main__":`` guard does not run again in every worker.
     """
-    spec.validate()
+    if not getattr(spec, "_validated", False):
+        spec.validate()
     workers = default_workers() if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ConfigError(f"workers must be an integer >= 1, got {workers!r}")

@@ -13,16 +13,17 @@ integers) exact without pickling.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from rnnviz.core.config import ConfigError
-from rnnviz.io_utils import atomic_path
+from rnnviz.errors import BusyError, InputFileError, OutputPathError
+from rnnviz.io_utils import atomic_path, read_npz
 
 FORMAT = "rnnviz-lm-checkpoint"
 VERSION = 1
@@ -69,40 +70,24 @@ def save_checkpoint(path: str | os.PathLike[str], checkpoint: Checkpoint) -> Non
             np.savez(handle, **arrays)
 
 
-def _describe_load_error(error: BaseException) -> str:
-    text = str(error)
-    if isinstance(error, ValueError) and "pickle" in text:
-        return "not an .npz archive"   # np.load's guess for arbitrary bytes
-    if isinstance(error, (zipfile.BadZipFile, EOFError)):
-        return "corrupt or truncated .npz archive"
-    first = text.splitlines()[0] if text else type(error).__name__
-    return first if len(first) <= 100 else first[:97] + "..."
-
-
 def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
     """Read a checkpoint; :class:`ConfigError` with one clear line if it is missing or corrupt."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"checkpoint not found: {path}")
+    if not path.exists():
+        raise InputFileError(f"checkpoint not found: {path}")
+    arrays = read_npz(path, "checkpoint")
+    if "__meta__" not in arrays:
+        raise InputFileError(f"{path} is not an rnnviz language-model checkpoint (no __meta__)")
     try:
-        # our own handle: np.load leaks the file it opened when the zip turns out to be corrupt
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
-            names = list(archive.files)
-            if "__meta__" not in names:
-                raise ConfigError(f"{path} is not an rnnviz language-model checkpoint (no __meta__)")
-            meta = json.loads(archive["__meta__"].tobytes().decode("utf-8"))
-            groups: dict[str, dict[str, np.ndarray]] = {"param": {}, "optim": {}, "state": {}}
-            for name in names:
-                if name == "__meta__":
-                    continue
-                group, _, key = name.partition("/")
-                if group not in groups or not key:
-                    raise ConfigError(f"{path}: unexpected entry {name!r}")
-                groups[group][key] = archive[name]
-    except ConfigError:
-        raise
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path} is not a readable checkpoint ({_describe_load_error(error)})") from None
+        meta = json.loads(arrays.pop("__meta__").tobytes().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InputFileError(f"{path}: checkpoint metadata is not valid JSON ({error})") from None
+    groups: dict[str, dict[str, np.ndarray]] = {"param": {}, "optim": {}, "state": {}}
+    for name, value in arrays.items():
+        group, _, key = name.partition("/")
+        if group not in groups or not key:
+            raise InputFileError(f"{path}: unexpected entry {name!r}")
+        groups[group][key] = value
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ConfigError(f"{path} is not an rnnviz language-model checkpoint")
     if meta.get("version") != VERSION:
@@ -116,3 +101,49 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ConfigError(f"{path}: checkpoint metadata is incomplete ({error})") from None
+
+
+class CheckpointLock:
+    """One training run at a time per checkpoint: an ``flock`` on ``.<name>.lock`` beside it.
+
+    Taken when a run starts, released by :meth:`close` -- and by the kernel when the process ends
+    in any way, kill -9 included, so a crashed run never leaves a stale lock. The lock file itself
+    stays (removing it would let two runs lock two different files of the same name).
+    :class:`~rnnviz.errors.BusyError` if another run holds it.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self._fd: int | None = None
+        target = Path(os.path.realpath(path))
+        self.path = target.with_name(f".{target.name}.lock")
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as error:
+            raise OutputPathError(
+                f"cannot lock checkpoint {path} ({error.strerror or error}: {self.path})") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise BusyError(f"checkpoint {path} is in use by another training run{who}; wait for it "
+                            "to finish or choose another --checkpoint") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        self._fd = fd
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)   # closing the descriptor releases the lock
+            self._fd = None
+
+    def __enter__(self) -> "CheckpointLock":
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self.close()
+        return False
+
+    def __del__(self):
+        self.close()

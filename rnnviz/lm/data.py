@@ -1,6 +1,12 @@
 """Corpora for the language model: reading text, vocabularies, splits and TBPTT batches.
 
-Token ids are ``int64`` NumPy arrays. Two levels:
+Token ids of a corpus are compact unsigned NumPy arrays: ``uint8`` for at most 256 tokens,
+``uint16`` up to 65,536, ``uint32`` beyond (:func:`token_dtype`). Texts are read and tokenised in
+chunks, in two passes over each file (the vocabulary, then the ids), so a corpus never exists as
+one Python string or list: at peak a char-level corpus takes its ids plus one chunk (about one
+byte per character for up to 256 distinct characters), and every chunk is a few short NumPy or
+C-level calls, so tokenising leaves Python's interpreter lock to other threads most of the time.
+Two levels:
 
 * ``"char"``: every Unicode code point of a UTF-8 text is a token.
 * ``"word"``: Penn Treebank format -- whitespace-separated words, one sentence per line, an
@@ -14,14 +20,19 @@ in size so the corpus is the same on every run of the same Python).
 """
 from __future__ import annotations
 
+import codecs
 import os
+import re
+import stat
 import sysconfig
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from rnnviz.core.config import ConfigError
+from rnnviz.errors import InputFileError, ResourceError
 
 LEVELS = ("char", "word")
 BUILTIN_CORPORA = ("builtin:sample", "builtin:python-stdlib")
@@ -30,6 +41,15 @@ BOS = "<bos>"
 UNK = "<unk>"
 #: Size cap of ``builtin:python-stdlib`` in characters (keeps loading fast and the corpus fixed).
 STDLIB_MAX_CHARS = 2_000_000
+#: Bytes read (or characters taken) per chunk while tokenising characters; words take smaller
+#: chunks, because Python makes one object per word (each chunk's calls hold the interpreter lock
+#: for a few ms only, so a window running beside tokenising does not stall).
+CHUNK_BYTES = 1 << 20
+WORD_CHUNK_BYTES = 1 << 18
+#: A word-level corpus with more distinct words than this is refused (its softmax would not fit).
+MAX_WORD_VOCAB = 2_000_000
+#: A line longer than this (in characters) is tokenised in pieces, at whitespace.
+_LONG_LINE = 1 << 24
 _SPLIT_NAMES = {
     "train": ("ptb.train.txt", "train.txt"),
     "valid": ("ptb.valid.txt", "valid.txt"),
@@ -38,17 +58,34 @@ _SPLIT_NAMES = {
 
 
 # ----------------------------------------------------------------------------- reading text
-def read_text_file(path: str | os.PathLike[str]) -> str:
-    """Read a UTF-8 text file; :class:`ConfigError` with one clear line if it is not one."""
+def check_text_file(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a readable regular file; :class:`InputFileError` with one clear line otherwise.
+
+    Devices, pipes and sockets (``/dev/zero``, ``/dev/stdin``) are refused: they may never end.
+    """
     path = Path(path)
     if not path.exists():
-        raise ConfigError(f"corpus file not found: {path}")
+        raise InputFileError(f"corpus file not found: {path}")
     if path.is_dir():
-        raise ConfigError(f"expected a text file but {path} is a folder")
+        raise InputFileError(f"expected a text file but {path} is a folder")
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise InputFileError(f"cannot read {path}: {error.strerror or error}") from None
+    if not stat.S_ISREG(mode):
+        raise InputFileError(f"{path} is not a regular file (a device, pipe or socket); give a text file")
+    if not os.access(path, os.R_OK):
+        raise InputFileError(f"cannot read {path}: permission denied")
+    return path
+
+
+def read_text_file(path: str | os.PathLike[str]) -> str:
+    """Read a UTF-8 text file; :class:`ConfigError` with one clear line if it is not one."""
+    path = check_text_file(path)
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+        raise InputFileError(f"cannot read {path}: {error.strerror or error}") from None
     return decode_text(raw, str(path))
 
 
@@ -116,31 +153,11 @@ def _find_split_file(folder: Path, split: str) -> Path | None:
 
 def load_corpus_texts(corpus: str, valid: str | None = None, test: str | None = None
                       ) -> tuple[str, str | None, str | None]:
-    """Resolve a corpus name to its train / valid / test texts (``None`` where not given)."""
-    if not corpus:
-        raise ConfigError("no corpus given")
-    if corpus == "builtin:sample":
-        train_text = read_text_file(builtin_sample_path())
-    elif corpus == "builtin:python-stdlib":
-        train_text = python_stdlib_text()
-    elif corpus.startswith("builtin:"):
-        raise ConfigError(
-            f"unknown built-in corpus {corpus!r}; choose one of {', '.join(BUILTIN_CORPORA)}")
-    elif Path(corpus).is_dir():
-        folder = Path(corpus)
-        train_file = _find_split_file(folder, "train")
-        if train_file is None:
-            raise ConfigError(f"folder {folder} has no ptb.train.txt or train.txt")
-        train_text = read_text_file(train_file)
-        valid_file = _find_split_file(folder, "valid")
-        test_file = _find_split_file(folder, "test")
-        valid = valid if valid is not None else (str(valid_file) if valid_file else None)
-        test = test if test is not None else (str(test_file) if test_file else None)
-    else:
-        train_text = read_text_file(corpus)
-    valid_text = read_text_file(valid) if valid is not None else None
-    test_text = read_text_file(test) if test is not None else None
-    return train_text, valid_text, test_text
+    """Resolve a corpus name to its train / valid / test texts (``None`` where not given).
+
+    Whole texts in memory: for small corpora; :func:`load_corpus` streams instead."""
+    sources = corpus_sources(corpus, valid, test)
+    return tuple(None if source is None else "".join(source.pieces()) for source in sources)
 
 
 # ----------------------------------------------------------------------------- tokens and vocab
@@ -253,51 +270,360 @@ def build_corpus(train_text: str, valid_text: str | None = None, test_text: str 
     (all characters are known up front). Word level: the vocabulary is the training words; words of
     other splits that are not in it become ``<unk>`` (added to the vocabulary if needed).
     """
-    if level not in LEVELS:
-        raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
-    train_tokens = tokenize(train_text, level, sentence_start=sentence_start)
-    if not train_tokens:
-        raise ConfigError(f"corpus {name or ''} has no tokens".replace("  ", " "))
-    valid_tokens = tokenize(valid_text, level, sentence_start=sentence_start) if valid_text else None
-    test_tokens = tokenize(test_text, level, sentence_start=sentence_start) if test_text else None
-    if valid_tokens is None:
-        if not (0.0 < valid_fraction < 0.5 and 0.0 <= test_fraction < 0.5):
-            raise ConfigError("valid_fraction must be in (0, 0.5) and test_fraction in [0, 0.5)")
-        n = len(train_tokens)
-        n_valid = max(1, int(n * valid_fraction))
-        n_test = int(n * test_fraction) if test_tokens is None else 0
-        if n - n_valid - n_test < 2:
-            raise ConfigError(f"corpus {name} is too short to split: {n} tokens")
-        held_valid = train_tokens[n - n_valid - n_test:n - n_test]
-        held_test = train_tokens[n - n_test:] if n_test else None
-        train_tokens = train_tokens[:n - n_valid - n_test]
-        valid_tokens = held_valid
-        if test_tokens is None:
-            test_tokens = held_test
-    others = [t for t in (valid_tokens, test_tokens) if t]
-    if level == "char":
-        vocab = Vocabulary.build([train_tokens, *others])
-    else:
-        train_set = set(train_tokens)
-        needs_unk = any(tok not in train_set for tokens in others for tok in tokens)
-        vocab = Vocabulary.build([train_tokens], add_unk=needs_unk)
-    return Corpus(
-        level=level, vocab=vocab,
-        train=vocab.encode(train_tokens, what="training text"),
-        valid=vocab.encode(valid_tokens, what="validation text"),
-        test=vocab.encode(test_tokens, what="test text") if test_tokens else None,
-        name=name,
-    )
+    def source(text, what):
+        return TextSource(what, text=text) if text else None
+
+    return corpus_from_sources(source(train_text, name or "the corpus") or TextSource(name, text=""),
+                               source(valid_text, "the validation text"),
+                               source(test_text, "the test text"), level=level,
+                               sentence_start=sentence_start, valid_fraction=valid_fraction,
+                               test_fraction=test_fraction, name=name)
 
 
 def load_corpus(corpus: str, *, valid: str | None = None, test: str | None = None,
                 level: str = "char", sentence_start: bool = False, valid_fraction: float = 0.05,
                 test_fraction: float = 0.05) -> Corpus:
-    """Read and tokenise a corpus by name (file, PTB folder or ``builtin:...``)."""
-    train_text, valid_text, test_text = load_corpus_texts(corpus, valid, test)
-    return build_corpus(train_text, valid_text, test_text, level=level,
-                        sentence_start=sentence_start, valid_fraction=valid_fraction,
-                        test_fraction=test_fraction, name=corpus)
+    """Read and tokenise a corpus by name (file, PTB folder or ``builtin:...``), file by file in
+    chunks (see the module docstring)."""
+    train_source, valid_source, test_source = corpus_sources(corpus, valid, test)
+    return corpus_from_sources(train_source, valid_source, test_source, level=level,
+                               sentence_start=sentence_start, valid_fraction=valid_fraction,
+                               test_fraction=test_fraction, name=corpus)
+
+
+# ----------------------------------------------------------------------------- streamed tokenising
+def token_dtype(vocab_size: int) -> np.dtype:
+    """The smallest unsigned integer type for ids ``0 .. vocab_size - 1``."""
+    if vocab_size <= 1 << 8:
+        return np.dtype(np.uint8)
+    if vocab_size <= 1 << 16:
+        return np.dtype(np.uint16)
+    return np.dtype(np.uint32)
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """A text to tokenise: a UTF-8 file read in chunks (``path``) or a string in memory (``text``).
+
+    A file's pieces are decoded as :func:`decode_text` does (BOM dropped, CRLF -> LF, empty,
+    binary and non-UTF-8 files refused), one chunk at a time; a string's pieces are its slices.
+    """
+
+    name: str
+    path: Path | None = None
+    text: str | None = None
+
+    @classmethod
+    def file(cls, path: str | os.PathLike[str]) -> "TextSource":
+        return cls(str(path), path=check_text_file(path))
+
+    def _raw_chunks(self, size: int) -> Iterator[bytes]:
+        try:
+            with open(self.path, "rb") as handle:
+                while chunk := handle.read(size):
+                    yield chunk
+        except OSError as error:
+            raise InputFileError(f"cannot read {self.path}: {error.strerror or error}") from None
+
+    def pieces(self, size: int | None = None) -> Iterator[str]:
+        """The text in pieces of about ``size`` bytes (default ``CHUNK_BYTES``)."""
+        size = size or CHUNK_BYTES
+        if self.text is not None:
+            for start in range(0, len(self.text), size):
+                yield self.text[start:start + size]
+            return
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        offset = 0            # bytes of the file before the current chunk
+        has_content = False
+        carry_cr = False      # a chunk that ends in "\r" may be cut inside "\r\n"
+        for index, raw in enumerate(self._raw_chunks(size)):
+            if index == 0 and raw.startswith(codecs.BOM_UTF8):
+                raw, offset = raw[len(codecs.BOM_UTF8):], len(codecs.BOM_UTF8)
+            has_content = has_content or bool(raw.strip())
+            if b"\x00" in raw:
+                raise InputFileError(
+                    f"{self.name} looks like a binary file (it contains NUL bytes), not UTF-8 text")
+            pending = len(decoder.getstate()[0])
+            try:
+                text = decoder.decode(raw)
+            except UnicodeDecodeError as error:
+                raise InputFileError(f"{self.name} is not valid UTF-8 text (bad byte at offset "
+                                     f"{offset - pending + error.start})") from None
+            offset += len(raw)
+            if carry_cr:
+                text = "\r" + text
+            carry_cr = text.endswith("\r")
+            if carry_cr:
+                text = text[:-1]
+            yield text.replace("\r\n", "\n")
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise InputFileError(f"{self.name} is not valid UTF-8 text (bad byte at offset "
+                                 f"{offset - pending})") from None
+        if not has_content:
+            raise InputFileError(f"{self.name} is empty")
+        if carry_cr:
+            yield "\r"
+
+
+def corpus_sources(corpus: str, valid: str | None = None, test: str | None = None
+                   ) -> tuple[TextSource, TextSource | None, TextSource | None]:
+    """Resolve a corpus name to its train / valid / test sources (``None`` where not given)."""
+    if not corpus:
+        raise ConfigError("no corpus given")
+    if corpus == "builtin:sample":
+        train = TextSource.file(builtin_sample_path())
+    elif corpus == "builtin:python-stdlib":
+        train = TextSource(corpus, text=python_stdlib_text())
+    elif corpus.startswith("builtin:"):
+        raise ConfigError(
+            f"unknown built-in corpus {corpus!r}; choose one of {', '.join(BUILTIN_CORPORA)}")
+    elif Path(corpus).is_dir():
+        folder = Path(corpus)
+        train_file = _find_split_file(folder, "train")
+        if train_file is None:
+            raise InputFileError(f"folder {folder} has no ptb.train.txt or train.txt")
+        train = TextSource.file(train_file)
+        valid_file = _find_split_file(folder, "valid")
+        test_file = _find_split_file(folder, "test")
+        valid = valid if valid is not None else (str(valid_file) if valid_file else None)
+        test = test if test is not None else (str(test_file) if test_file else None)
+    else:
+        train = TextSource.file(corpus)
+    return (train, TextSource.file(valid) if valid is not None else None,
+            TextSource.file(test) if test is not None else None)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux ``MemAvailable``), None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _gib(nbytes: float) -> str:
+    return f"{nbytes / (1 << 30):.1f} GiB" if nbytes >= 1 << 28 else f"{nbytes / (1 << 20):.0f} MiB"
+
+
+def _check_memory(tokens: int, dtype: np.dtype, name: str) -> None:
+    # The ids, and a second copy of them while training cuts them into streams (or a word-level
+    # corpus re-numbers them for the training vocabulary).
+    needed = 2 * tokens * dtype.itemsize
+    available = available_memory()
+    if available is not None and needed > available:
+        raise ResourceError(
+            f"corpus {name} has {tokens:,} tokens; its {dtype} ids need about {_gib(needed)} of "
+            f"memory, but only {_gib(available)} are available")
+
+
+def _char_codes(piece: str) -> np.ndarray:
+    """Unicode code points of ``piece``: uint8 for ASCII text, uint32 otherwise."""
+    if piece.isascii():
+        return np.frombuffer(piece.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+_CODE_POINTS = 0x110000
+
+
+def _scan_chars(source: TextSource, present: np.ndarray) -> int:
+    """Mark the code points of ``source`` in ``present``; returns its number of characters."""
+    count = 0
+    for piece in source.pieces():
+        codes = _char_codes(piece)
+        if codes.dtype == np.uint8:
+            present[:256] |= np.bincount(codes, minlength=256) > 0
+        else:
+            present[codes] = True
+        count += codes.size
+    return count
+
+
+def _encode_chars(source: TextSource, lookup: np.ndarray, count: int) -> np.ndarray:
+    ids = np.empty(count, dtype=lookup.dtype)
+    position = 0
+    for piece in source.pieces():
+        codes = _char_codes(piece)
+        if position + codes.size > count:
+            raise InputFileError(f"{source.name} changed while it was read")
+        np.take(lookup, codes, out=ids[position:position + codes.size])
+        position += codes.size
+    if position != count:
+        raise InputFileError(f"{source.name} changed while it was read")
+    return ids
+
+
+class _WordSplitter:
+    """Words of a text fed in pieces: per non-empty line its words and ``<eos>`` (``<bos>`` first
+    if ``sentence_start``), exactly as :func:`tokenize` gives for the whole text."""
+
+    def __init__(self, sentence_start: bool):
+        self.sentence_start = sentence_start
+        self.carry = ""          # the unfinished last line
+        self.line_open = False   # the current line has given words already
+
+    def feed(self, piece: str, final: bool = False) -> list[str]:
+        lines = (self.carry + piece).split("\n")
+        self.carry = "" if final else lines.pop()
+        tokens: list[str] = []
+        if lines and self.line_open:   # the first line continues words given already
+            self._line(lines.pop(0), tokens, ends=True)
+        # All other complete lines at once: join the non-blank ones with the end (and start)
+        # markers between them and split once, instead of a Python loop over words.
+        filled = [line for line in lines if line and not line.isspace()]
+        if filled:
+            separator = f" {EOS} {BOS} " if self.sentence_start else f" {EOS} "
+            if self.sentence_start:
+                tokens.append(BOS)
+            tokens.extend(separator.join(filled).split())
+            tokens.append(EOS)
+        if len(self.carry) > _LONG_LINE:
+            # a line longer than a chunk: give its complete words now, keep the last one
+            match = re.search(r"\s(?=\S*\Z)", self.carry)
+            if match:
+                self._line(self.carry[:match.start()], tokens, ends=False)
+                self.carry = self.carry[match.end():]
+        return tokens
+
+    def _line(self, line: str, tokens: list[str], ends: bool) -> None:
+        words = line.split()
+        if words and not self.line_open:
+            if self.sentence_start:
+                tokens.append(BOS)
+            self.line_open = True
+        tokens.extend(words)
+        if ends:
+            if self.line_open:
+                tokens.append(EOS)
+            self.line_open = False
+
+
+def _word_chunks(source: TextSource, sentence_start: bool) -> Iterator[list[str]]:
+    splitter = _WordSplitter(sentence_start)
+    for piece in source.pieces(WORD_CHUNK_BYTES):
+        yield splitter.feed(piece)
+    yield splitter.feed("", final=True)
+
+
+def _scan_words(source: TextSource, seen: set, sentence_start: bool) -> int:
+    count = 0
+    for tokens in _word_chunks(source, sentence_start):
+        seen.update(tokens)
+        count += len(tokens)
+        if len(seen) > MAX_WORD_VOCAB:
+            raise ResourceError(f"{source.name} has more than {MAX_WORD_VOCAB:,} distinct words; "
+                                "a word-level model cannot train on that vocabulary (try --level char)")
+    return count
+
+
+def _encode_words(source: TextSource, index: dict, count: int, dtype: np.dtype,
+                  sentence_start: bool) -> np.ndarray:
+    ids = np.empty(count, dtype=dtype)
+    position = 0
+    for tokens in _word_chunks(source, sentence_start):
+        if position + len(tokens) > count:
+            raise InputFileError(f"{source.name} changed while it was read")
+        ids[position:position + len(tokens)] = np.fromiter(map(index.__getitem__, tokens), dtype=dtype,
+                                                          count=len(tokens))
+        position += len(tokens)
+    if position != count:
+        raise InputFileError(f"{source.name} changed while it was read")
+    return ids
+
+
+def _blocks(ids: np.ndarray) -> Iterator[np.ndarray]:
+    """Views of ``ids`` of ``CHUNK_BYTES`` elements: work on them keeps temporaries small."""
+    for start in range(0, ids.size, CHUNK_BYTES):
+        yield ids[start:start + CHUNK_BYTES]
+
+
+def _training_vocabulary(all_words: list[str], train: np.ndarray, others: Iterable[np.ndarray]
+                         ) -> tuple[Vocabulary, np.ndarray]:
+    """Word level: the vocabulary of the training ids (plus ``<unk>`` when another split needs it)
+    and the map from ``all_words`` ids to its ids (of ``train``'s dtype)."""
+    used = np.bincount(train, minlength=len(all_words)) > 0
+    needs_unk = any(bool((~used[block]).any()) for ids in others for block in _blocks(ids))
+    words = [all_words[i] for i in np.flatnonzero(used).tolist()]
+    if needs_unk and UNK not in set(words):
+        words = sorted([*words, UNK])
+    vocab = Vocabulary(tuple(words))
+    unk = vocab.unk_id
+    remap = np.full(len(all_words), 0 if unk is None else unk, dtype=train.dtype)
+    used_ids = np.flatnonzero(used)
+    remap[used_ids] = np.fromiter((vocab.index(all_words[i]) for i in used_ids.tolist()),
+                                  dtype=train.dtype, count=used_ids.size)
+    return vocab, remap
+
+
+def corpus_from_sources(train: TextSource, valid: TextSource | None = None,
+                        test: TextSource | None = None, *, level: str = "char",
+                        sentence_start: bool = False, valid_fraction: float = 0.05,
+                        test_fraction: float = 0.05, name: str = "") -> Corpus:
+    """Tokenise sources into a :class:`Corpus` (the splits and vocabularies of :func:`build_corpus`).
+
+    Two passes over every source: the first finds the vocabulary and the number of tokens (and
+    refuses, with the estimate, a corpus whose ids would not fit in the available memory), the
+    second writes the ids into one preallocated compact array per source.
+    """
+    if level not in LEVELS:
+        raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    if valid is None and not (0.0 < valid_fraction < 0.5 and 0.0 <= test_fraction < 0.5):
+        raise ConfigError("valid_fraction must be in (0, 0.5) and test_fraction in [0, 0.5)")
+    sources = [source for source in (train, valid, test) if source is not None]
+    if level == "char":
+        present = np.zeros(_CODE_POINTS, dtype=bool)
+        counts = [_scan_chars(source, present) for source in sources]
+        codes = np.flatnonzero(present)
+        vocab = Vocabulary(tuple(map(chr, codes.tolist())))
+        dtype = token_dtype(len(vocab))
+        _check_memory(sum(counts), dtype, name or train.name)
+        lookup = np.zeros(_CODE_POINTS, dtype=dtype)
+        lookup[codes] = np.arange(codes.size)
+        arrays = [_encode_chars(source, lookup, count) for source, count in zip(sources, counts)]
+    else:
+        seen: set[str] = set()
+        counts = [_scan_words(source, seen, sentence_start) for source in sources]
+        all_words = sorted(seen)
+        dtype = token_dtype(len(all_words) + 1)
+        _check_memory(sum(counts), dtype, name or train.name)
+        index = {word: i for i, word in enumerate(all_words)}
+        arrays = [_encode_words(source, index, count, dtype, sentence_start)
+                  for source, count in zip(sources, counts)]
+        del index
+    train_ids = arrays.pop(0)
+    valid_ids = arrays.pop(0) if valid is not None else None
+    test_ids = arrays.pop(0) if test is not None else None
+    if train_ids.size == 0:
+        raise ConfigError(f"corpus {name or ''} has no tokens".replace("  ", " "))
+    if valid_ids is None:
+        n = train_ids.size
+        n_valid = max(1, int(n * valid_fraction))
+        n_test = int(n * test_fraction) if test_ids is None else 0
+        if n - n_valid - n_test < 2:
+            raise ConfigError(f"corpus {name} is too short to split: {n} tokens")
+        valid_ids = train_ids[n - n_valid - n_test:n - n_test]
+        if test_ids is None and n_test:
+            test_ids = train_ids[n - n_test:]
+        train_ids = train_ids[:n - n_valid - n_test]
+    if test_ids is not None and test_ids.size == 0:
+        test_ids = None
+    if level == "word":
+        splits = [ids for ids in (train_ids, valid_ids, test_ids) if ids is not None]
+        vocab, remap = _training_vocabulary(all_words, train_ids, splits[1:])
+        for ids in splits:   # renumbered in place, block by block (the splits may share memory)
+            for block in _blocks(ids):
+                block[...] = remap[block]
+    return Corpus(level=level, vocab=vocab, train=train_ids, valid=valid_ids, test=test_ids, name=name)
 
 
 # ----------------------------------------------------------------------------- batches

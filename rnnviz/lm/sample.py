@@ -5,7 +5,7 @@ likely token tends to fall into loops.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,16 @@ from rnnviz.core.config import ConfigError
 from rnnviz.lm.checkpoint import Checkpoint, load_checkpoint
 from rnnviz.lm.data import Vocabulary, tokenize
 from rnnviz.lm.model import LanguageModel, ModelSpec
+
+#: Most tokens one call generates (ten million characters is already ~10 MB of text).
+MAX_SAMPLE_LENGTH = 10_000_000
+
+
+def check_length(length: int, what: str = "length") -> None:
+    """:class:`ConfigError` unless ``0 <= length <= MAX_SAMPLE_LENGTH``."""
+    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) \
+            or not 0 <= length <= MAX_SAMPLE_LENGTH:
+        raise ConfigError(f"{what} must be an integer in [0, {MAX_SAMPLE_LENGTH:,}], got {length!r}")
 
 
 def softmax_with_temperature(logits: np.ndarray, temperature: float) -> np.ndarray:
@@ -85,21 +95,26 @@ class Sampler:
                  rng: np.random.Generator | None = None,
                  should_stop: Callable[[], bool] | None = None) -> np.ndarray:
         """Draw ``length`` tokens, feeding each back in; returns their ids ``(length,)``."""
-        if length < 0:
-            raise ConfigError(f"length must be >= 0, got {length}")
+        ids = list(self.stream(length, temperature=temperature, argmax=argmax, rng=rng,
+                               should_stop=should_stop))
+        return np.array(ids, dtype=np.int64)
+
+    def stream(self, length: int, *, temperature: float = 1.0, argmax: bool = False,
+               rng: np.random.Generator | None = None,
+               should_stop: Callable[[], bool] | None = None) -> Iterator[int]:
+        """Yield up to ``length`` token ids as they are drawn (stops early when ``should_stop()``)."""
+        check_length(length)
         rng = rng if rng is not None else np.random.default_rng()
-        out = np.empty(length, dtype=np.int64)
-        for index in range(length):
+        for _ in range(length):
             if should_stop is not None and should_stop():
-                return out[:index]
+                return
             if argmax:
                 token = int(np.argmax(self.logits))
             else:
                 p = self.next_distribution(temperature)
                 token = int(min(np.searchsorted(np.cumsum(p), rng.random(), side="right"), p.size - 1))
-            out[index] = token
             self.feed(np.array([token]))
-        return out
+            yield token
 
 
 def sampler_from_checkpoint(checkpoint: Checkpoint | str | Path) -> Sampler:
@@ -119,14 +134,22 @@ def sampler_from_checkpoint(checkpoint: Checkpoint | str | Path) -> Sampler:
     return Sampler(model, vocab, checkpoint.level)
 
 
+def sample_pieces(sampler: Sampler, *, prime: str = "", length: int = 200, temperature: float = 1.0,
+                  argmax: bool = False, seed: int | None = 0) -> Iterator[str]:
+    """The prime, then the text of each generated token as soon as it is drawn."""
+    check_length(length)
+    sampler.prime(prime)
+    if prime:
+        separator = " " if sampler.level == "word" and not prime.endswith((" ", "\n")) else ""
+        yield prime + separator
+    vocab, level = sampler.vocab, sampler.level
+    for token in sampler.stream(length, temperature=temperature, argmax=argmax,
+                                rng=np.random.default_rng(seed)):
+        yield vocab.decode((token,), level)
+
+
 def sample_text(sampler: Sampler, *, prime: str = "", length: int = 200, temperature: float = 1.0,
                 argmax: bool = False, seed: int | None = 0) -> str:
     """Prime, generate ``length`` tokens and return the prime followed by the generated text."""
-    sampler.prime(prime)
-    ids = sampler.generate(length, temperature=temperature, argmax=argmax,
-                           rng=np.random.default_rng(seed))
-    generated = sampler.vocab.decode(ids, sampler.level)
-    if not prime:
-        return generated
-    separator = " " if sampler.level == "word" and not prime.endswith((" ", "\n")) else ""
-    return prime + separator + generated
+    return "".join(sample_pieces(sampler, prime=prime, length=length, temperature=temperature,
+                                 argmax=argmax, seed=seed))

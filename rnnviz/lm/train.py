@@ -25,7 +25,7 @@ import numpy as np
 
 from rnnviz.core.blas import take_control
 from rnnviz.core.config import CELLS, ConfigError, config_from_dict
-from rnnviz.lm.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from rnnviz.lm.checkpoint import Checkpoint, CheckpointLock, load_checkpoint, save_checkpoint
 from rnnviz.lm.data import (LEVELS, Corpus, Vocabulary, batchify, check_long_enough, get_batch,
                             num_batches)
 from rnnviz.lm.model import (EMBEDDINGS, LOSS_REDUCTIONS, LanguageModel, ModelSpec,
@@ -34,6 +34,12 @@ from rnnviz.lm.optim import OPTIMIZERS, clip_gradients, learning_rate, make_opti
 
 DTYPES = ("float32", "float64")
 LN2 = math.log(2.0)
+#: A loss above this many times ln V (the loss of a uniform guess) means training has diverged.
+DIVERGED_LOSS_FACTOR = 10.0
+#: A gradient norm this many times the median of the run's first steps means it has diverged.
+DIVERGED_GRADIENT_FACTOR = 1e8
+#: Steps whose gradient norms set that reference.
+GRADIENT_REFERENCE_STEPS = 10
 
 #: Fields that only say how long / how a run is driven; a resumed run may change them.
 RUN_CONTROL_FIELDS = ("epochs", "max_seconds", "max_steps", "checkpoint", "checkpoint_every",
@@ -372,6 +378,10 @@ class _BlasLimit:
         return False
 
 
+def _number_text(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) and math.isfinite(value) else str(value)
+
+
 def _check_resume_config(config: TrainConfig, saved: dict) -> None:
     try:
         saved_config = TrainConfig.from_dict(saved)
@@ -391,6 +401,19 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, data: Corpus, resume: Checkpoint | str | Path | None = None):
         config.validate()
+        self._lock = None
+        self._setup(config, data, resume)
+        # One run per checkpoint file, taken before any step (and after every check, so that a
+        # refused run leaves no lock file behind).
+        self._lock = CheckpointLock(config.checkpoint) if config.checkpoint else None
+
+    def release(self) -> None:
+        """Let another run use the checkpoint file (also happens when the process ends)."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def _setup(self, config: TrainConfig, data: Corpus, resume) -> None:
         self.config = config
         self.data = data
         check_long_enough(data.train, config.batch, config.seq_len, "the training text")
@@ -411,6 +434,7 @@ class Trainer:
         self.state: dict | None = None
         self.last_valid_loss: float | None = None
         self.last_checkpoint: str | None = None
+        self.last_checkpoint_step: int | None = None
         if resume is not None:
             checkpoint = resume if isinstance(resume, Checkpoint) else load_checkpoint(resume)
             self._restore(checkpoint)
@@ -430,17 +454,34 @@ class Trainer:
         if checkpoint.level != self.data.level or tuple(checkpoint.tokens) != self.data.vocab.tokens:
             raise ConfigError("cannot resume: the corpus vocabulary differs from the checkpoint's")
         dtype = self.config.numpy_dtype
-        params = {k: np.ascontiguousarray(v, dtype=dtype) for k, v in checkpoint.params.items()}
+        corrupt = (KeyError, ValueError, TypeError, OverflowError, AttributeError)
+        try:
+            params = {k: np.ascontiguousarray(v, dtype=dtype) for k, v in checkpoint.params.items()}
+        except corrupt as error:
+            raise ConfigError(f"cannot resume: the checkpoint's parameters are corrupt ({error})") from None
         self.model = LanguageModel(self.spec, params)
-        self.optimizer.load_state_dict(checkpoint.optimizer_state)
+        try:
+            self.optimizer.load_state_dict(checkpoint.optimizer_state)
+        except corrupt as error:
+            raise ConfigError(f"cannot resume: the checkpoint's optimizer state is corrupt ({error})") from None
         if checkpoint.rng_state is not None:
-            self.rng.bit_generator.state = checkpoint.rng_state
+            try:
+                self.rng.bit_generator.state = checkpoint.rng_state
+            except corrupt as error:
+                raise ConfigError("cannot resume: the checkpoint's random-number state is corrupt "
+                                  f"({type(error).__name__}: {error})") from None
         position = checkpoint.position
-        self.epoch = int(position.get("epoch", 1))
-        self.batch_index = int(position.get("batch_index", 0))
-        self.step = int(position.get("step", 0))
-        self.tokens_seen = int(position.get("tokens_seen", 0))
-        self.seconds_before = float(position.get("seconds", 0.0))
+        try:
+            self.epoch = int(position.get("epoch", 1))
+            self.batch_index = int(position.get("batch_index", 0))
+            self.step = int(position.get("step", 0))
+            self.tokens_seen = int(position.get("tokens_seen", 0))
+            self.seconds_before = float(position.get("seconds", 0.0))
+        except corrupt as error:
+            raise ConfigError(f"cannot resume: the checkpoint's data position is corrupt ({error})") from None
+        if not (1 <= self.epoch and 0 <= self.batch_index <= self.batches_per_epoch and self.step >= 0):
+            raise ConfigError(f"cannot resume: the checkpoint's data position {position} does not fit "
+                              f"this corpus ({self.batches_per_epoch} batches per epoch)")
         if checkpoint.carried_state:
             expected = (self.spec.num_layers, self.config.batch, self.spec.hidden_size)
             for name, value in checkpoint.carried_state.items():
@@ -466,18 +507,44 @@ class Trainer:
         # a sum is NaN/inf iff an entry is (or it overflows, which is just as bad)
         return all(math.isfinite(float(np.sum(v, dtype=np.float64))) for v in self.model.params.values())
 
-    def save(self, path: str | Path, seconds: float) -> str:
-        """Write a checkpoint; never one with NaN/inf parameters (:class:`FloatingPointError`)."""
-        if not self.params_finite():
-            raise FloatingPointError("parameters contain NaN or infinite values")
-        save_checkpoint(path, self.make_checkpoint(seconds))
+    def save(self, path: str | Path, seconds: float, checkpoint: Checkpoint | None = None) -> str:
+        """Write a checkpoint (``checkpoint``, or the current state); never one with NaN/inf
+        parameters (:class:`FloatingPointError`)."""
+        if checkpoint is None:
+            if not self.params_finite():
+                raise FloatingPointError("parameters contain NaN or infinite values")
+            checkpoint = self.make_checkpoint(seconds)
+        save_checkpoint(path, checkpoint)
         self.last_checkpoint = str(path)
+        self.last_checkpoint_step = int(checkpoint.position.get("step", 0))
         return str(path)
+
+    def exploded_loss(self) -> float:
+        """Losses above this (nats/token) count as divergence: far worse than a uniform guess."""
+        return DIVERGED_LOSS_FACTOR * max(math.log(max(self.data.vocab_size, 2)), 0.5)
+
+    def loss_is_healthy(self, loss: float | None) -> bool:
+        return loss is not None and math.isfinite(loss) and loss <= self.exploded_loss()
+
+    def current_loss(self) -> float:
+        """Loss of the current parameters on the next training window (no update, no dropout)."""
+        inputs, targets = get_batch(self.streams, min(self.batch_index, self.batches_per_epoch - 1),
+                                    self.config.seq_len)
+        state = self.state if self.batch_index else None
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            try:
+                result = self.model.forward(inputs, state)
+            except ConfigError:
+                return math.nan
+            return float(self.model.token_losses(result.logits, targets).astype(np.float64).mean())
 
     # ------------------------------------------------------------------ the loop
     def run(self, should_stop: Callable[[], bool] | None = None) -> Iterator[TrainEvent]:
-        with _BlasLimit(self.config.blas_threads):
-            yield from self._run(should_stop)
+        try:
+            with _BlasLimit(self.config.blas_threads):
+                yield from self._run(should_stop)
+        finally:
+            self.release()
 
     def _run(self, should_stop):
         config = self.config
@@ -514,19 +581,40 @@ class Trainer:
                                                            config.lr_decay, config.decay_after),
                 vocab_size=vocab_size, **extra)
 
-        def diverged(what, value, step):
-            kept = (f"; the last good checkpoint {self.last_checkpoint} is kept"
-                    if self.last_checkpoint else "")
+        # A checkpoint that falls due is written only after the next loss shows that its
+        # parameters are still sound: a diverging update is never saved.
+        pending: Checkpoint | None = None
+        first_norms: list[float] = []
+
+        def diverged(what, value, step, explain=""):
+            if self.last_checkpoint:
+                kept = (f"; the last checkpoint before it (step {self.last_checkpoint_step}) is kept "
+                        f"in {self.last_checkpoint}")
+            elif config.checkpoint:
+                kept = "; no checkpoint was written"
+            else:
+                kept = ""
             return base_event("diverged", train_loss=value if what == "loss" else None,
-                              message=f"{what} became {value} at step {step}; training "
+                              message=f"{what} became {_number_text(value)} at step {step}{explain}; training "
                                       f"stopped (try a lower learning rate or gradient "
                                       f"clipping){kept}",
                               checkpoint_path=self.last_checkpoint)
+
+        def exploded(loss):
+            return (f" (nats/token, far above ln V = {math.log(max(vocab_size, 2)):.2f}, "
+                    f"the loss of a uniform guess)") if math.isfinite(loss) else ""
 
         def finish(kind, reason):
             valid_loss = test_loss = None
             if kind == "done":
                 valid_loss = evaluate(self.model, self.data.valid, B, T)
+                check = valid_loss
+            else:
+                check = self.current_loss() if config.checkpoint else 0.0
+            if not self.loss_is_healthy(check):
+                what = "the validation loss" if kind == "done" else "the loss"
+                return diverged(what, check, self.step, exploded(check))
+            if kind == "done":
                 self.last_valid_loss = valid_loss
                 if self.data.test is not None:
                     test_loss = evaluate(self.model, self.data.test, B, T)
@@ -571,12 +659,22 @@ class Trainer:
                     return
                 norm_before, norm_after = clip_gradients(
                     grads, clip_value=config.clip_value, clip_norm=config.clip_norm)
-            if not math.isfinite(loss):
-                yield diverged("loss", loss, self.step + 1)
+            if not self.loss_is_healthy(loss):
+                yield diverged("loss", loss, self.step + 1, exploded(loss))
                 return
             if not math.isfinite(norm_before):
                 yield diverged("the gradient norm", norm_before, self.step + 1)
                 return
+            if len(first_norms) < GRADIENT_REFERENCE_STEPS:
+                first_norms.append(norm_before)
+            elif norm_before > DIVERGED_GRADIENT_FACTOR * max(float(np.median(first_norms)), 1e-30):
+                yield diverged("the gradient norm", norm_before, self.step + 1,
+                               f" ({DIVERGED_GRADIENT_FACTOR:.0e} times its size in the first steps)")
+                return
+            extra = {}
+            if pending is not None:   # the parameters it holds just gave a sound loss
+                extra["checkpoint_path"] = self.save(config.checkpoint, 0.0, pending)
+                pending = None
             with np.errstate(over="ignore", invalid="ignore", under="ignore"):
                 self.optimizer.step(self.model.params, grads, lr)
             train_seconds += time.perf_counter() - t0
@@ -588,7 +686,6 @@ class Trainer:
             run_tokens += inputs.size
             epoch_loss_sum += loss * inputs.size
             epoch_loss_count += inputs.size
-            extra = {}
             end_of_epoch = self.batch_index >= self.batches_per_epoch
             if end_of_epoch or (config.eval_every and self.step % config.eval_every == 0):
                 held_out = self.data.valid if config.eval_tokens is None else \
@@ -610,7 +707,7 @@ class Trainer:
                 if not self.params_finite():
                     yield diverged("a parameter", "NaN or infinite", self.step)
                     return
-                extra["checkpoint_path"] = self.save(config.checkpoint, elapsed())
+                pending = self.make_checkpoint(elapsed())
             event = base_event(
                 "step", lr=lr, train_loss=loss, train_loss_avg=epoch_loss_sum / epoch_loss_count,
                 grad_norm=norm_before, grad_norm_clipped=norm_after,

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.panels.trainer import TRAIN_LANE, TrainerPanel
@@ -83,8 +83,8 @@ def test_panel_shows_the_events_of_a_fake_generator(make_panel, qtbot):
     # clipping: the first step was clipped from 8 to 5
     cx, cy = panel.clip_scatter.getData()
     np.testing.assert_array_equal(cx, [1])
-    assert panel.grad_before_curve.yData.tolist() == [8.0, 2.0, 1.0]
-    assert panel.grad_after_curve.yData.tolist() == [5.0, 2.0, 1.0]
+    np.testing.assert_allclose(panel.grad_before_curve.yData, np.log10([8.0, 2.0, 1.0]))
+    np.testing.assert_allclose(panel.grad_after_curve.yData, np.log10([5.0, 2.0, 1.0]))
     fx, fy = panel.flow_grad_curve.getData()
     np.testing.assert_allclose(fy, [0, -1, -2, -3])
     np.testing.assert_allclose(panel.flow_jac_curve.getData()[1], [-0.5, -1.0, -1.5, -2.0])
@@ -198,7 +198,7 @@ def test_pause_resume_sample_and_stop(make_panel, qtbot):
     qtbot.waitUntil(lambda: panel.sample_text.startswith("The ") and len(panel.sample_text) > 50,
                     timeout=20000)
     assert panel.next_token_probs.sum() == pytest.approx(1.0)
-    assert len(panel.bars.opts["height"]) == 20
+    assert len(panel.bars.opts["height"]) == panel.shown_tokens() >= 5
     handoff = panel.explorer_handoff(length=16)
     assert handoff.inputs.shape == (16, 1, 16) and len(handoff.text) == 16
     panel.toggle_pause()
@@ -236,3 +236,98 @@ def test_redraw_ranges_the_views_before_the_repaint(make_panel, qtbot):
     assert x1 >= 40 and y1 >= 9.0
     (_, _), (g0, g1) = panel.grad_plot.vb.viewRange()  # log10 of 1 … 500
     assert g1 >= math.log10(500.0)
+
+
+def test_best_validation_point_is_marked(make_panel, qtbot):
+    events = _fake_events()
+    late = events[2]
+    events.insert(3, TrainEvent(**{**late.__dict__, "step": 4, "valid_loss": 3.4}))
+    panel = make_panel(train_factory=lambda config, data, should_stop: iter(events),
+                       corpus_loader=lambda *a, **k: None)
+    assert panel.start()
+    qtbot.waitUntil(lambda: not panel.running, timeout=5000)
+    panel.redraw()
+    np.testing.assert_array_equal(panel.best_scatter.getData()[0], [3])
+    np.testing.assert_array_equal(panel.best_scatter.getData()[1], [3.0])   # the final evaluation, at step 3
+    assert panel.best_point == (3, 3.0)
+    label = panel.loss_plot.legend.getLabel(panel.best_scatter)
+    assert "3.000" in label.text and "step 3" in label.text
+    panel.reset()
+    panel.redraw()
+    assert panel.best_point is None and len(panel.best_scatter.getData()[0] or []) == 0
+
+
+def test_default_run_regularises_the_short_builtin_text(make_panel):
+    config = make_panel().config()
+    assert config.corpus == "builtin:sample" and config.dropout == 0.5 and config.epochs == 60
+
+
+def test_sample_gives_new_text_each_click_and_a_seed_reproduces_it(make_panel, qtbot):
+    panel = make_panel()
+    _small(panel)
+    panel.epochs_spin.setValue(1)
+    panel.start()
+    qtbot.waitUntil(lambda: not panel.running, timeout=30000)
+    qtbot.waitUntil(lambda: panel.sample_text != "", timeout=20000)
+    texts = []
+    for _ in range(3):
+        before = panel.sample_text
+        qtbot.mouseClick(panel.sample_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda b=before: panel.sample_text != b, timeout=20000)
+        texts.append((panel.sample_seed_spin.value(), panel.sample_text))
+    assert len({text for _seed, text in texts}) == 3
+    assert [seed for seed, _text in texts] == [1, 2, 3]
+    panel.sample_seed_spin.setValue(1)            # the shown seed makes the same text again
+    qtbot.waitUntil(lambda: panel.sample_text == texts[0][1], timeout=20000)
+
+
+def _fits(widget, text) -> bool:
+    from PySide6.QtGui import QFontMetrics
+
+    return QFontMetrics(widget.font()).horizontalAdvance(text) <= widget.contentsRect().width()
+
+
+def test_presentation_at_720p_start_in_view_progress_fits_labels_apart(make_panel, qtbot):
+    events = _fake_events()
+    events[-1] = TrainEvent(**{**events[2].__dict__, "step": 123456, "epoch": 188, "epochs": 1000,
+                               "tokens_per_s": 123456.0, "eta_seconds": 4000.0})
+    panel = make_panel(train_factory=lambda config, data, should_stop: iter(events),
+                       corpus_loader=lambda *a, **k: None)
+    from PySide6.QtGui import QFont
+    font = QFont(panel.font())
+    font.setPointSize(16)
+    panel.resize(1280, 640)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.setFont(font)
+    panel.set_presentation(True)
+    assert not panel._controls_scroll.isAncestorOf(panel.start_button)
+    assert not panel.start_button.visibleRegion().isEmpty()
+    assert panel.start_button.mapTo(panel, panel.start_button.rect().bottomLeft()).y() < 640
+    assert panel.start()
+    qtbot.waitUntil(lambda: not panel.running, timeout=5000)
+    panel.redraw()
+    bar = panel.progress
+    shown = bar.text()
+    assert "epoch 188/1000" in shown and _fits(bar, shown)
+    label = panel.progress_label
+    assert not label.wordWrap() and _fits(label, label.text())
+    assert "123,456 tokens/s" in label.toolTip()
+    # the next-token labels keep apart at lecture font sizes
+    panel.next_token_probs = np.linspace(1.0, 0.1, 40) / np.linspace(1.0, 0.1, 40).sum()
+    panel._sample_tokens = [chr(ord("a") + i % 26) for i in range(40)]
+    panel._show_bars()
+    from PySide6.QtGui import QFontMetrics
+    axis = panel.bars_plot.getAxis("bottom")
+    count = len(panel.bars.opts["height"])
+    slot = panel.bars_plot.vb.width() / count
+    assert 5 <= count < 20 and QFontMetrics(axis.style["tickFont"]).horizontalAdvance("\\n") < slot
+
+
+def test_narrow_settings_scroll_sideways(make_panel, qtbot):
+    panel = make_panel()
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel._splitter.setSizes([120, 1080])
+    qtbot.waitUntil(lambda: panel._controls_scroll.horizontalScrollBar().isVisible(), timeout=3000)
+    assert panel._controls_scroll.widget().width() > panel._controls_scroll.viewport().width()

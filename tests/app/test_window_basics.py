@@ -192,3 +192,71 @@ def test_closing_without_training_does_not_ask(make_window, monkeypatch):
     window.remember = False
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: pytest.fail("asked without training"))
     assert window.close()
+
+
+def test_all_plots_in_presentation_at_720p_are_readable_and_scroll(make_window, qtbot, wait_results):
+    from rnnviz.app.main_window import PRESENTATION_ROW_HEIGHT
+
+    window = make_window()
+    window.remember = False
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.set_presentation_mode(True, full_screen=False)
+    window.resize(1280, 720)
+    wait_results(window)
+    assert window.focused_plot == "decay"            # presentation opens on one plot, large
+    window.focus_plot(None)                          # Esc: all six
+    qtbot.wait(50)
+    assert all(not panel.isHidden() for panel in window.panels)
+    assert window.plot_columns < 3
+    for panel in window.panels:
+        assert panel.width() >= 600 and panel.height() >= PRESENTATION_ROW_HEIGHT - 10
+    bar = window.plot_scroll.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    decay = window.panel_by_name["decay"]
+    view = decay.graphics.viewport()
+    import pyqtgraph as pg
+    boxes = [item for item in decay.graphics.scene().items() if isinstance(item, pg.ViewBox)]
+    ranges = [box.viewRange() for box in boxes]
+    _wheel(view, -2)                                 # the wheel scrolls the grid, it does not zoom
+    assert bar.value() > 0 and boxes
+    assert [box.viewRange() for box in boxes] == ranges
+    window.focus_plot("spectrum")                    # one plot: fills the tab, no scrolling
+    qtbot.wait(50)
+    assert bar.maximum() == 0
+    window.focus_plot(None)
+    window.set_presentation_mode(False, full_screen=False)
+    window.resize(1600, 1000)
+    qtbot.wait(50)
+    assert window.plot_columns == 3 and bar.maximum() == 0
+    assert all(row.minimumHeight() == 0 for row in window._plot_rows)
+
+
+def test_presentation_gives_the_other_tabs_the_whole_width(make_window, qtbot):
+    window = make_window()
+    window.remember = False
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentWidget(window.compare)
+    assert window.controls_dock.isVisible()           # normal mode: the controls stay beside Compare
+    window.set_presentation_mode(True, full_screen=False)
+    assert not window.controls_dock.isVisible()
+    window.tabs.setCurrentWidget(window.explorer)
+    assert window.controls_dock.isVisible()
+    window.tabs.setCurrentWidget(window.experiments)
+    assert not window.controls_dock.isVisible() and window.experiments.side.maximumWidth() >= 500
+    window.set_presentation_mode(False, full_screen=False)
+    assert window.controls_dock.isVisible() and window.experiments.side.maximumWidth() < 500
+
+
+def test_shortcuts_work_from_a_floating_controls_dock(make_window, qtbot):
+    window = _window_shown(qtbot, make_window)
+    window.remember = False
+    window.controls_dock.setFloating(True)
+    window.controls_dock.activateWindow()
+    spin = window.controls.hidden_spin
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus, timeout=2000)
+    qtbot.keyClick(spin, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)   # Ctrl+P: pin
+    assert len(window.compare.pins) == 1

@@ -65,9 +65,9 @@ def test_checkpoint_holds_everything(checkpoint_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"not a zip file at all", "not a readable checkpoint"),
+    (b"not a zip file at all", "not a valid .npz"),
     (None, "not an rnnviz language-model checkpoint"),
-    ("truncate", "not a readable checkpoint"),
+    ("truncate", "not a valid .npz"),
 ])
 def test_corrupt_checkpoints(tmp_path, checkpoint_path, content, message):
     path = tmp_path / "bad.npz"
@@ -81,3 +81,25 @@ def test_corrupt_checkpoints(tmp_path, checkpoint_path, content, message):
         sampler_from_checkpoint(path)
     with pytest.raises(ConfigError, match="not found"):
         load_checkpoint(tmp_path / "missing.npz")
+
+
+def test_tokens_stream_as_they_are_drawn(checkpoint_path):
+    from rnnviz.lm.sample import sample_pieces
+
+    sampler = sampler_from_checkpoint(checkpoint_path)
+    pieces = sample_pieces(sampler, prime="The ", length=10**7, temperature=0.8, seed=3)
+    first = [next(pieces) for _ in range(6)]   # ten million are not drawn before the first
+    pieces.close()
+    assert first[0] == "The " and all(len(piece) == 1 for piece in first[1:])
+    whole = sample_text(sampler, prime="The ", length=5, temperature=0.8, seed=3)
+    assert whole == "".join(first)
+
+
+def test_length_limit(checkpoint_path):
+    from rnnviz.lm.sample import MAX_SAMPLE_LENGTH
+
+    sampler = sampler_from_checkpoint(checkpoint_path)
+    with pytest.raises(ConfigError, match="length must be an integer in"):
+        sample_text(sampler, length=MAX_SAMPLE_LENGTH + 1)
+    with pytest.raises(ConfigError, match="length must be an integer in"):
+        sampler.generate(-1)

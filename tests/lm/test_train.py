@@ -193,3 +193,58 @@ def test_periodic_evaluation_can_use_part_of_the_validation_text(sample_corpus):
     events = list(trainer.run())
     assert events[-2].valid_loss == evaluate(trainer.model, sample_corpus.valid[:100], 8, 16)
     assert events[-1].valid_loss == evaluate(trainer.model, sample_corpus.valid, 8, 16)
+
+
+def test_exploding_loss_keeps_the_checkpoint_written_before_it(tmp_path, sample_corpus):
+    # A finite but huge loss is divergence too; a checkpoint is written only once the next
+    # step's loss shows its parameters are sound, so the one kept predates the explosion.
+    path = tmp_path / "run.npz"
+    config = TrainConfig(max_steps=50, checkpoint=str(path), checkpoint_every=1, **SMALL)
+    trainer = Trainer(config, sample_corpus)
+    events = trainer.run()
+    steps = [next(events) for _ in range(3)]
+    assert [e.checkpoint_path is not None for e in steps] == [False, True, True]
+    assert load_checkpoint(path).position["step"] == 2
+    for name in ("decoder.weight", "decoder.bias"):
+        trainer.model.params[name] *= 1e4   # finite weights, absurd predictions
+    rest = list(events)
+    assert rest[-1].kind == "diverged"
+    assert "far above ln V" in rest[-1].message and "(step 2)" in rest[-1].message
+    kept = load_checkpoint(path)
+    assert kept.position["step"] == 2
+    assert max(float(np.abs(v).max()) for v in kept.params.values()) < 10
+
+
+def test_a_second_trainer_on_the_same_checkpoint_is_refused(tmp_path, sample_corpus):
+    from rnnviz.errors import BusyError
+
+    path = tmp_path / "run.npz"
+    config = TrainConfig(max_steps=2, checkpoint=str(path), **SMALL)
+    first = Trainer(config, sample_corpus)
+    with pytest.raises(BusyError, match="in use by another training run"):
+        Trainer(config, sample_corpus)
+    events = first.run()
+    assert list(events)[-1].kind == "done"   # a finished run lets go of the file
+    assert list(train(config.replace(max_steps=3), sample_corpus, resume=path))[-1].kind == "done"
+
+
+@pytest.mark.parametrize("corrupt, message", [
+    (lambda meta: meta["rng_state"].update(bit_generator="NoSuchGenerator"), "random-number state"),
+    (lambda meta: meta["rng_state"]["state"].update(state="x"), "random-number state"),
+    (lambda meta: meta["position"].update(batch_index=10**9), "data position"),
+    (lambda meta: meta["position"].update(step="many"), "data position"),
+])
+def test_resume_from_a_corrupt_checkpoint_is_refused(tmp_path, sample_corpus, corrupt, message):
+    from rnnviz.lm.checkpoint import Checkpoint, save_checkpoint
+    import dataclasses
+
+    path = tmp_path / "run.npz"
+    config = TrainConfig(max_steps=2, checkpoint=str(path), **SMALL)
+    _collect(train(config, sample_corpus))
+    checkpoint = load_checkpoint(path)
+    meta = {"rng_state": checkpoint.rng_state, "position": dict(checkpoint.position)}
+    corrupt(meta)
+    save_checkpoint(path, dataclasses.replace(checkpoint, rng_state=meta["rng_state"],
+                                              position=meta["position"]))
+    with pytest.raises(ConfigError, match=f"cannot resume: the checkpoint's {message}"):
+        Trainer(config.replace(max_steps=4), sample_corpus, resume=path)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from rnnviz.app.eta import EtaEstimator, format_time_left
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.plots.base import (PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan,
                                    finite_range, restyle_symbols)
@@ -261,6 +262,10 @@ class SweepPlot(PlotPanel):
         pass
 
 
+SIDE_WIDTH = 380
+SIDE_WIDTH_PRESENTATION = 500   # "0.5:1.5:21" in full at lecture font sizes
+
+
 class ExperimentsPanel(QWidget):
     """Sweep controls, progress, the result plot and export. Reads the base configuration from ``state``.
 
@@ -311,6 +316,7 @@ class ExperimentsPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
+        self.eta = EtaEstimator()
         self.status = QLabel("Sweep parameters of the explorer's configuration; the rest stays as set there.")
         self.status.setWordWrap(True)
         self.export_csv_button = QPushButton("CSV…")
@@ -341,7 +347,8 @@ class ExperimentsPanel(QWidget):
         side.addWidget(export)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setMaximumWidth(380)
+        side_widget.setMaximumWidth(SIDE_WIDTH)
+        self.side = side_widget
         layout = QHBoxLayout(self)
         layout.addWidget(side_widget)
         layout.addWidget(self.plot, 1)
@@ -366,6 +373,11 @@ class ExperimentsPanel(QWidget):
         for widget in widgets:
             layout.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
         return row
+
+    def set_presentation(self, on: bool) -> None:
+        """Lecture font sizes: the plot's style, and room for the value fields at that size."""
+        self.side.setMaximumWidth(SIDE_WIDTH_PRESENTATION if on else SIDE_WIDTH)
+        self.plot.set_presentation(on)
 
     def _update_enabled(self) -> None:
         on = self.second_enabled.isChecked()
@@ -450,6 +462,7 @@ class ExperimentsPanel(QWidget):
         self.spec = spec
         self.progress.setValue(0)
         self.progress.setFormat(f"0/{spec.num_runs} runs")
+        self.eta.start()
         self.status.setText(f"Running {spec.num_runs} runs on {min(workers, spec.num_runs)} worker(s)…")
         self.job_id = self.runner.start(
             SWEEP_LANE, lambda should_stop: iter_sweep(spec, workers=workers, should_stop=should_stop))
@@ -468,7 +481,8 @@ class ExperimentsPanel(QWidget):
             return
         self.progress.setValue(int(1000 * event.fraction))
         if event.result is None:
-            self.progress.setFormat(f"{event.done}/{event.total} runs")
+            left = format_time_left(self.eta.update(event.done / max(1, event.total)))
+            self.progress.setFormat(f"{event.done}/{event.total} runs" + (f" · {left}" if left else ""))
         else:
             self.progress.setFormat("%p%")
             self.show_result(event.result)

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QProgressBar, QPushButton, QScrollArea, QSlider, QSpinBox,
+                               QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
 from rnnviz.app.plots.axis import cached_axes
@@ -43,8 +44,17 @@ SAMPLE_LANE = "lm-sample"
 REDRAW_MS = 100
 SAMPLE_LENGTH = 300
 TOP_TOKENS = 20
-#: The built-in sample is short: enough epochs to watch the text improve for a minute or two.
+MIN_TOKENS = 5
+#: The built-in sample is short (4,600 training characters): 60 epochs to watch the text improve,
+#: with dropout 0.5 so that the validation loss does not rise again. Measured on builtin:sample
+#: (LSTM H 128, seeds 0-2): without dropout it is lowest near step 300 (2.04-2.07) and ends at
+#: 2.24-2.38 at step 540; with dropout 0.5 it ends 0.01-0.03 above its lowest (2.06-2.13).
 PANEL_EPOCHS = 60
+PANEL_DROPOUT = 0.5
+#: The left column's narrowest width (the settings scroll sideways below their own width).
+LEFT_MIN_WIDTH = 240
+LEFT_MIN_WIDTH_PRESENTATION = 360
+LEFT_MAX_FRACTION = 0.37   # at 1280 pixels the lecture-size form (~470) still fits
 #: Validation during training: every N steps (and at each epoch end) on the first M tokens.
 PANEL_EVAL_EVERY = 200
 PANEL_EVAL_TOKENS = 20_000
@@ -129,6 +139,57 @@ def sampling_work(copy: ModelCopy, prime: str, temperature: float, length: int, 
     return work
 
 
+def progress_text(event: TrainEvent, paused: bool = False) -> str:
+    """The bar's short text: percent, epoch, time left and the run's state, e.g. '45% · epoch 3/60 · 0:12'."""
+    state = {"step": "", "done": " · done", "stopped": " · stopped", "diverged": " · diverged"}[event.kind]
+    if paused and event.kind == "step":
+        state = " · paused"
+    eta = event.eta_seconds
+    eta_text = "" if eta is None or event.kind != "step" else f" · {int(eta) // 60}:{int(eta) % 60:02d} left"
+    return f"{100 * event.progress:.0f}% · epoch {event.epoch}/{event.epochs}{eta_text}{state}"
+
+
+def progress_detail(event: TrainEvent) -> str:
+    """The line under the bar: step and speed (elided, never wrapped)."""
+    return f"step {event.step} · {event.tokens_per_s:,.0f} tokens/s"
+
+
+class ElidedLabel(QLabel):
+    """One line of text that never wraps or widens its panel: elided on the right to the width it
+    gets, the whole text in the tooltip."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(False)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._full_text = ""
+        self.set_full_text(text)
+
+    def full_text(self) -> str:
+        return self._full_text
+
+    def set_full_text(self, text: str) -> None:
+        self._full_text = text
+        self.setToolTip(text)
+        self._elide()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt name
+        return QSize(0, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._elide()
+
+    def _elide(self) -> None:
+        width = max(0, self.contentsRect().width())
+        self.setText(QFontMetrics(self.font()).elidedText(self._full_text, Qt.TextElideMode.ElideRight, width))
+
+
 def _token_label(token: str) -> str:
     return {"\n": "\\n", " ": "␣", "\t": "\\t"}.get(token, token)
 
@@ -160,6 +221,7 @@ class TrainerPanel(QWidget):
         self.last_snapshot = None
         self.sample_text = ""
         self.next_token_probs: np.ndarray | None = None
+        self._sample_tokens: list[str] = []
         self._build()
         self._connect()
         self.redraw_timer = QTimer(self)
@@ -227,9 +289,10 @@ class TrainerPanel(QWidget):
         self.layers_spin = self._spin(1, 8, d.layers, "Stacked recurrent layers.")
         self.hidden_spin = self._spin(4, 2048, d.hidden, "Hidden units per layer.", 16)
         self.embed_spin = self._spin(2, 2048, d.embed, "Embedding size (learned token vectors).", 16)
-        self.dropout_spin = self._dspin(0.0, 0.9, d.dropout, 2,
+        self.dropout_spin = self._dspin(0.0, 0.9, PANEL_DROPOUT, 2,
                                         "Dropout on non-recurrent connections (embedding, between "
-                                        "layers, before the softmax), Zaremba et al. 2014.", 0.05)
+                                        "layers, before the softmax), Zaremba et al. 2014. 0.5 keeps "
+                                        "the default model from overfitting the short built-in text.", 0.05)
         self.tie_check = QCheckBox("Tie embedding and softmax weights")
         self.tie_check.setToolTip("Share the embedding matrix with the output layer (needs embed = hidden).")
         self.dtype_combo = self._combo(("float32", "float64"), d.dtype,
@@ -281,6 +344,15 @@ class TrainerPanel(QWidget):
         form.addRow("Checkpoint", self.checkpoint_edit)
         column.addWidget(train_group)
 
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        # Narrower than its form: scroll sideways rather than squeeze the fields.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._controls_scroll = scroll
+
+        # Run control above the settings, outside their scroll area: Start is always in view.
         run_row = QHBoxLayout()
         self.start_button = QPushButton("Start")
         self.start_button.setToolTip("Start training from scratch with these settings.")
@@ -291,44 +363,59 @@ class TrainerPanel(QWidget):
         self.reset_button = QPushButton("Reset")
         self.reset_button.setToolTip("Stop and forget the model and the plots.")
         for button in (self.start_button, self.pause_button, self.stop_button, self.reset_button):
+            button.setMinimumWidth(0)
             run_row.addWidget(button)
-        column.addLayout(run_row)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setFormat("idle")
         self.progress.setTextVisible(True)
-        column.addWidget(self.progress)
+        self.progress_label = ElidedLabel("")
+        self.progress_label.setObjectName("train_progress_detail")
         self.status_label = QLabel("Press Start to train on the chosen corpus.")
         self.status_label.setWordWrap(True)
-        column.addWidget(self.status_label)
         self.explorer_button = QPushButton("Open in explorer")
         self.explorer_button.setToolTip("Send the trained cells and a stretch of real text to the explorer.")
-        column.addWidget(self.explorer_button)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(300)
-        self._controls_scroll = scroll
+        run_box = QWidget()
+        run_box.setObjectName("train_run_box")
+        run_column = QVBoxLayout(run_box)
+        run_column.setContentsMargins(4, 4, 4, 4)
+        run_column.addLayout(run_row)
+        run_column.addWidget(self.progress)
+        run_column.addWidget(self.progress_label)
+        run_column.addWidget(self.status_label)
+        run_column.addWidget(self.explorer_button)
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.setSpacing(0)
+        left_column.addWidget(run_box)
+        left_column.addWidget(scroll, 1)
+        left.setMinimumWidth(LEFT_MIN_WIDTH)
+        self._left = left
 
         # ---- plots
         self.plots = pg.GraphicsLayoutWidget()
         self.loss_plot = self.plots.addPlot(row=0, col=0, axisItems=cached_axes(), title="Loss per token (nats)")
         self.loss_plot.setLabel("bottom", "step")
+        self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
         legend_below(self.loss_plot, legend_pt(NORMAL_STYLE))
         self.train_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[0], width=1), name="train (batch)")
         self.train_avg_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[5], width=2), name="train (epoch mean)")
         self.valid_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[1], width=2), symbol="o", symbolSize=6,
                                                symbolBrush=PALETTE[1], name="valid")
+        self.best_scatter = self.loss_plot.plot(pen=None, symbol="star", symbolSize=16, symbolBrush=PALETTE[3],
+                                                symbolPen=pg.mkPen("#000000", width=1), name="best valid")
+        self.best_point: tuple[int, float] | None = None   # (step, lowest validation loss)
         self.baseline_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#777777", style=Qt.PenStyle.DashLine),
                                              label="ln V", labelOpts={"position": 0.05})
         self.baseline_line.setVisible(False)
         self.loss_plot.addItem(self.baseline_line)
         self.grad_plot = self.plots.addPlot(row=0, col=1, axisItems=cached_axes(), title="Gradient norm")
         self.grad_plot.setLabel("bottom", "step")
-        self.grad_plot.setLabel("left", "‖∂L/∂θ‖₂")
-        self.grad_plot.setLogMode(y=True)
-        # Before the first step: decades 0.01 … 100 (the default one decade crowds minor labels).
+        # log10 of the norm on a plain axis: a log axis labels minor ticks (2·10², 3·10², …) when the
+        # norms span less than a decade, and at lecture font sizes those labels run into each other.
+        self.grad_plot.setLabel("left", "log₁₀ ‖∂L/∂θ‖₂")
+        self.grad_plot.getAxis("left").enableAutoSIPrefix(False)
         self.grad_plot.setYRange(-2, 2, padding=0)
         self.grad_plot.enableAutoRange(y=True)
         legend_below(self.grad_plot, legend_pt(NORMAL_STYLE))
@@ -344,10 +431,18 @@ class TrainerPanel(QWidget):
         self.flow_grad_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[0], width=2), name="‖∂L<sub>τ</sub>/∂h<sub>τ−k</sub>‖")
         self.flow_jac_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[1], width=2), name="‖∂s<sub>k</sub>/∂s<sub>0</sub>‖₂")
         self.bars_plot = self.plots.addPlot(row=1, col=1, axisItems=cached_axes(), title="Next-token distribution")
+        self._fit_left_pending = False
+        self._presentation = False
         self.bars_plot.setLabel("left", "probability")
         self.bars_plot.getAxis("left").enableAutoSIPrefix(False)
+        # Two equal columns, whatever the titles' lengths (a long title would widen its column).
+        grid = self.plots.ci.layout
+        for column in (0, 1):
+            grid.setColumnStretchFactor(column, 1)
+            grid.setColumnPreferredWidth(column, 10000)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=PALETTE[0])
         self.bars_plot.addItem(self.bars)
+        self.bars_plot.vb.sigResized.connect(lambda _view: self._show_bars())
 
         sample_box = QWidget()
         sample_layout = QVBoxLayout(sample_box)
@@ -361,12 +456,21 @@ class TrainerPanel(QWidget):
                                            "high = adventurous and often wrong.")
         self.temperature_label = QLabel()
         self.sample_button = QPushButton("Sample")
-        self.sample_button.setToolTip("Generate text from the current weights.")
+        self.sample_button.setToolTip("Generate new text from the current weights (the next sampling seed).")
+        self.sample_seed_spin = QSpinBox()
+        self.sample_seed_spin.setRange(0, 2 ** 31 - 1)
+        self.sample_seed_spin.setValue(0)
+        self.sample_seed_spin.setKeyboardTracking(False)
+        self.sample_seed_spin.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.sample_seed_spin.setToolTip("Seed of the text shown: the same seed, weights, prime and temperature "
+                                         "give the same text. Sample moves on to the next seed.")
         sample_row.addWidget(QLabel("Prime"))
         sample_row.addWidget(self.prime_edit, 2)
         sample_row.addWidget(QLabel("Temperature"))
         sample_row.addWidget(self.temperature_slider, 2)
         sample_row.addWidget(self.temperature_label)
+        sample_row.addWidget(QLabel("Seed"))
+        sample_row.addWidget(self.sample_seed_spin)
         sample_row.addWidget(self.sample_button)
         self.sample_view = QPlainTextEdit()
         self.sample_view.setReadOnly(True)
@@ -386,8 +490,10 @@ class TrainerPanel(QWidget):
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
+        splitter.addWidget(left)
         splitter.addWidget(right)
+        splitter.setCollapsible(0, False)
+        self._splitter = splitter
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -396,17 +502,53 @@ class TrainerPanel(QWidget):
     def set_presentation(self, on: bool) -> None:
         """Large fonts and thick lines for lectures (the explorer's presentation style)."""
         style = PRESENTATION_STYLE if on else NORMAL_STYLE
-        self._controls_scroll.setMinimumWidth(460 if on else 300)
+        self._left.setMinimumWidth(LEFT_MIN_WIDTH_PRESENTATION if on else LEFT_MIN_WIDTH)
         for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
             restyle_plot(plot, style, [(item, width) for item, width in self._pen_widths
                                        if item.getViewBox() is plot.vb])
+        # The widest title, shorter on a projector so that it is not clipped.
+        self._presentation = on
+        self.bars_plot.setTitle("Next token" if on else "Next-token distribution")
+        self.flow_plot.setTitle(self._flow_title(None if self.last_snapshot is None else self.last_snapshot.step))
+        self._show_bars()   # as many tokens as fit at this font size
+        self._fit_left_pending = True
+        if self.isVisible():
+            self._fit_left()
+
+    def _flow_title(self, step: int | None) -> str:
+        # shorter on a projector: the long form is clipped at lecture font sizes in 1280 pixels
+        title = "Gradient flow" if self._presentation else "Gradient flow on real text"
+        return title if step is None else f"{title} (step {step})"
+
+    def _fit_left(self) -> None:
+        """The settings as wide as their form, up to LEFT_MAX_FRACTION of the tab (after a font change)."""
+        self._fit_left_pending = False
+        splitter = getattr(self, "_splitter", None)
+        if splitter is not None and self.width() > 0:
+            # The window's width: the tab may not have its own yet (the explorer's docks are hidden
+            # for the Trainer after it is shown); the plots' side takes what the window adds later.
+            room = max(self.width(), self.window().width())
+            left = min(max(self._left.minimumWidth(), self._settings_width()), int(room * LEFT_MAX_FRACTION))
+            splitter.setSizes([left, max(1, self.width() - left)])
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        if self._fit_left_pending:  # a hidden tab learns its width when laid out, after this event
+            QTimer.singleShot(0, self, self._fit_left)
+
+    def _settings_width(self) -> int:
+        """Width at which the settings form needs no horizontal scrolling."""
+        scroll = self._controls_scroll
+        return (scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                + 2 * scroll.frameWidth())
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.start)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.stop)
         self.reset_button.clicked.connect(self.reset)
-        self.sample_button.clicked.connect(self.request_sample)
+        self.sample_button.clicked.connect(self.new_sample)
+        self.sample_seed_spin.valueChanged.connect(lambda _seed: self.request_sample())
         self.temperature_slider.valueChanged.connect(self._on_temperature_changed)
         self.prime_edit.editingFinished.connect(self.request_sample)
         self.open_file_button.clicked.connect(self._choose_file)
@@ -513,7 +655,17 @@ class TrainerPanel(QWidget):
         self._show_status("Reset.")
         self._update_buttons()
 
+    def _label_best(self) -> None:
+        """The legend names the lowest validation loss and its step."""
+        legend = self.loss_plot.legend
+        label = legend.getLabel(self.best_scatter) if legend is not None else None
+        if label is not None:
+            best = self.best_point
+            label.setText("best valid" if best is None else f"best valid {best[1]:.3f} (step {best[0]})")
+            legend.updateSize()  # its columns follow the new text's width
+
     def _clear_run(self) -> None:
+        self.progress_label.set_full_text("")
         self.events = []
         self.last_event = None
         self.last_snapshot = None
@@ -611,6 +763,13 @@ class TrainerPanel(QWidget):
     def _update_temperature_label(self) -> None:
         self.temperature_label.setText(f"{self.temperature:.2f}")
 
+    def new_sample(self) -> None:
+        """The Sample button: new text from the next seed (shown, so the text can be made again)."""
+        spin = self.sample_seed_spin
+        with QSignalBlocker(spin):
+            spin.setValue(spin.value() + 1 if spin.value() < spin.maximum() else 0)
+        self.request_sample()
+
     def request_sample(self) -> None:
         """Regenerate the sample from the newest weights (asks the worker for a copy if it runs)."""
         if self.trainer is None:
@@ -630,18 +789,36 @@ class TrainerPanel(QWidget):
         self._last_sample_time = time.monotonic()
         self.runner.start(SAMPLE_LANE, sampling_work(
             self.model_copy, self.prime_edit.text(), self.temperature, SAMPLE_LENGTH,
-            seed=self.model_copy.step))
+            seed=self.sample_seed_spin.value()))
 
     def _show_sample(self, result) -> None:
         text, distribution, tokens = result
         self.sample_text = text
         self.next_token_probs = distribution
         self.sample_view.setPlainText(text)
-        order = np.argsort(distribution)[::-1][:TOP_TOKENS]
+        self._sample_tokens = tokens
+        self._show_bars()
+        self._update_buttons()
+
+    def shown_tokens(self) -> int:
+        """How many of the likeliest next tokens fit the bar plot's width without their labels touching."""
+        axis = self.bars_plot.getAxis("bottom")
+        font = axis.style.get("tickFont") or axis.font()
+        metrics = QFontMetrics(font)
+        slot = metrics.horizontalAdvance("\\n") + metrics.horizontalAdvance("W")   # a two-letter label and a gap
+        width = self.bars_plot.vb.width() or self.bars_plot.width()
+        return int(max(MIN_TOKENS, min(TOP_TOKENS, width // max(slot, 1.0))))
+
+    def _show_bars(self) -> None:
+        distribution = self.next_token_probs
+        if distribution is None:
+            return
+        tokens = self._sample_tokens
+        order = np.argsort(distribution)[::-1][:self.shown_tokens()]
         self.bars.setOpts(x=np.arange(order.size), height=distribution[order])
         self.bars_plot.getAxis("bottom").setTicks(
             [[(i, _token_label(tokens[int(k)])) for i, k in enumerate(order)]])
-        self._update_buttons()
+        self.bars_plot.setXRange(-0.6, max(order.size, 1) - 0.4, padding=0)
 
     # ------------------------------------------------------------------------------ explorer
     def explorer_handoff(self, length: int = 64) -> ExplorerHandoff | None:
@@ -673,10 +850,12 @@ class TrainerPanel(QWidget):
         self._dirty = False
         steps = [e for e in self.events if e.kind == "step"]
         if not steps:
-            for curve in (self.train_curve, self.train_avg_curve, self.valid_curve,
+            for curve in (self.train_curve, self.train_avg_curve, self.valid_curve, self.best_scatter,
                           self.grad_before_curve, self.grad_after_curve, self.flow_grad_curve,
                           self.flow_jac_curve):
                 curve.setData([], [])
+            self.best_point = None
+            self._label_best()
             self.clip_scatter.setData([], [])
             self.baseline_line.setVisible(False)
             return
@@ -684,19 +863,31 @@ class TrainerPanel(QWidget):
         self.train_curve.setData(x, np.array([e.train_loss for e in steps], dtype=float))
         self.train_avg_curve.setData(x, np.array([e.train_loss_avg for e in steps], dtype=float))
         valid = [e for e in self.events if e.valid_loss is not None]
-        self.valid_curve.setData(np.array([e.step for e in valid], dtype=float),
-                                 np.array([e.valid_loss for e in valid], dtype=float))
+        valid_steps = np.array([e.step for e in valid], dtype=float)
+        valid_losses = np.array([e.valid_loss for e in valid], dtype=float)
+        self.valid_curve.setData(valid_steps, valid_losses)
+        finite = np.isfinite(valid_losses)
+        if finite.any():
+            best = int(np.flatnonzero(finite)[np.argmin(valid_losses[finite])])  # the first of equal lows
+            self.best_point = (int(valid_steps[best]), float(valid_losses[best]))
+            self.best_scatter.setData([valid_steps[best]], [valid_losses[best]])
+        else:
+            self.best_point = None
+            self.best_scatter.setData([], [])
+        self._label_best()
         baseline = steps[-1].baseline_loss
         if math.isfinite(baseline):
             self.baseline_line.setValue(baseline)
             self.baseline_line.setVisible(True)
         before = np.array([e.grad_norm for e in steps], dtype=float)
         after = np.array([e.grad_norm_clipped for e in steps], dtype=float)
-        positive = (before > 0) & (after > 0)
-        self.grad_before_curve.setData(x[positive], before[positive])
-        self.grad_after_curve.setData(x[positive], after[positive])
+        positive = (before > 0) & (after > 0) & np.isfinite(before) & np.isfinite(after)
+        log_before = np.log10(np.where(positive, before, 1.0))
+        log_after = np.log10(np.where(positive, after, 1.0))
+        self.grad_before_curve.setData(x[positive], log_before[positive])
+        self.grad_after_curve.setData(x[positive], log_after[positive])
         clipped = np.array([e.clipped for e in steps]) & positive
-        self.clip_scatter.setData(x[clipped], before[clipped])
+        self.clip_scatter.setData(x[clipped], log_before[clipped])
         snapshot = self.last_snapshot
         if snapshot is not None:
             with np.errstate(divide="ignore"):
@@ -704,16 +895,10 @@ class TrainerPanel(QWidget):
             self.flow_grad_curve.setData(snapshot.distance.astype(float), np.where(np.isfinite(grad), grad, np.nan))
             jac = np.asarray(snapshot.jacobian_log10, dtype=float)
             self.flow_jac_curve.setData(snapshot.jacobian_k.astype(float), np.where(np.isfinite(jac), jac, np.nan))
-            self.flow_plot.setTitle(f"Gradient flow on real text (step {snapshot.step})")
+            self.flow_plot.setTitle(self._flow_title(snapshot.step))
         last = self.last_event
         if last is not None:
             self.progress.setValue(int(round(1000 * last.progress)))
-            eta = last.eta_seconds
-            eta_text = "--:--" if eta is None else f"{int(eta) // 60}:{int(eta) % 60:02d}"
-            state = {"step": "", "done": " — done", "stopped": " — stopped",
-                     "diverged": " — diverged"}[last.kind]
-            paused = " — paused" if self.paused and last.kind == "step" else ""
-            self.progress.setFormat(
-                f"{100 * last.progress:.1f}% · epoch {last.epoch}/{last.epochs} · step {last.step}"
-                f" · {last.tokens_per_s:,.0f} tok/s · ETA {eta_text}{state}{paused}")
+            self.progress.setFormat(progress_text(last, self.paused))
+            self.progress_label.set_full_text(progress_detail(last))
         settle_views(self.plots)  # one repaint per redraw, not two (see settle_views)

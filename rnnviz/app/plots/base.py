@@ -7,6 +7,8 @@ a one-line read-out label under it. Panels listen to AppState through ``show_fas
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
@@ -245,11 +247,89 @@ def legend_below(plot: pg.PlotItem, points: int) -> FlowLegend:
     return legend
 
 
+#: Colour indices of a heatmap image: 0..COLOURS-1 are the colour map, TRANSPARENT marks NaN/inf.
+COLOURS = 255
+TRANSPARENT = 255
+#: Images are drawn at most this many pixels per side unless the screen has more (see image_side).
+MIN_IMAGE_SIDE = 512
+
+
+def image_side() -> int:
+    """Largest image side worth drawing: half the screen's longer side in device pixels (a plot
+    never takes more), at least MIN_IMAGE_SIDE."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen() if QGuiApplication.instance() is not None else None
+    if screen is None:
+        return 2 * MIN_IMAGE_SIDE
+    size = screen.size()
+    return max(MIN_IMAGE_SIDE, int(max(size.width(), size.height()) * screen.devicePixelRatio()) // 2)
+
+
+def finite_bounds(values: np.ndarray) -> tuple[float, float] | None:
+    """(min, max) over the finite entries, or None when there are none (no copy of ``values``)."""
+    finite = np.isfinite(values)
+    if not finite.any():
+        return None
+    return (float(np.min(values, where=finite, initial=np.inf)),
+            float(np.max(values, where=finite, initial=-np.inf)))
+
+
+@dataclass(frozen=True)
+class HeatmapImage:
+    """What a heatmap draws: ``image`` (r, c) block means of the values (NaN where a block holds no
+    finite value), each pixel covering ``factors`` = (rows, cols) cells; ``bounds``: finite (min,
+    max) of the full values (None: none finite)."""
+
+    image: np.ndarray
+    factors: tuple[int, int]
+    bounds: tuple[float, float] | None
+
+
+def downsample_image(values, max_side: int) -> HeatmapImage:
+    """Block means of the finite entries so that neither side exceeds ``max_side`` pixels.
+
+    Plain NumPy (the explorer's worker thread prepares the map's images with it). Values: (rows,
+    cols) float; ±inf count as missing, as NaN does.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    bounds = finite_bounds(values) if values.size else None
+    rows, cols = values.shape
+    fr, fc = max(1, -(-rows // max_side)), max(1, -(-cols // max_side))
+    if fr == 1 and fc == 1:
+        return HeatmapImage(values, (1, 1), bounds)
+    out_r, out_c = -(-rows // fr), -(-cols // fc)
+    finite = np.zeros((out_r * fr, out_c * fc), dtype=bool)
+    finite[:rows, :cols] = np.isfinite(values)
+    filled = np.zeros(finite.shape)
+    np.copyto(filled[:rows, :cols], values, where=finite[:rows, :cols])
+    sums = filled.reshape(out_r, fr, out_c, fc).sum(axis=(1, 3))
+    counts = finite.reshape(out_r, fr, out_c, fc).sum(axis=(1, 3))
+    image = np.full((out_r, out_c), np.nan)
+    np.divide(sums, counts, out=image, where=counts > 0)
+    return HeatmapImage(image, (fr, fc), bounds)
+
+
+def colour_indices(image: np.ndarray, low: float, high: float) -> np.ndarray:
+    """uint8 indices into a COLOURS-entry colour table for levels (low, high); TRANSPARENT for NaN/inf."""
+    scale = COLOURS / (high - low) if high > low else 0.0
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = (image - low) * scale
+        np.clip(scaled, 0, COLOURS - 1, out=scaled)
+    scaled[~np.isfinite(image)] = TRANSPARENT
+    return scaled.astype(np.uint8)
+
+
 class Heatmap:
     """An ImageItem placed in data coordinates, with an optional colour bar and hover look-up.
 
     ``set_data(values, x0, y0)`` shows ``values: (rows, cols)`` with cell (r, c) centred on
     (x0 + c, y0 + r); NaN cells are transparent (the view's grey background shows through).
+
+    The image is drawn as 8-bit colour indices with a colour table (Qt's indexed format: no
+    per-pixel conversion when painting) and at most ``image_side()`` pixels per side (block means
+    beyond that): the (t, k) map at T = 2000 took 220 ms per redraw as a float image with NaNs,
+    1 ms as indices. ``values`` keeps the full data for the hover read-out and exports.
     """
 
     def __init__(self, plot: pg.PlotItem, colormap: str, label: str | None, levels=None, symmetric=False,
@@ -263,30 +343,42 @@ class Heatmap:
         plot.getViewBox().setBackgroundColor(QColor("#d9d9d9"))
         self.fixed_levels = levels
         self.symmetric = symmetric
+        table = np.zeros((TRANSPARENT + 1, 4), dtype=np.uint8)  # the last entry stays transparent
+        table[:COLOURS] = pg.colormap.get(colormap).getLookupTable(nPts=COLOURS, alpha=True)
+        self.image.setLookupTable(table)
+        # The colour bar shows the colour map and the levels; it would set both on the images it
+        # controls, so it controls a stand-in that is never drawn.
+        self._bar_image = pg.ImageItem(axisOrder="row-major")
         self.colorbar = CachedColorBarItem(values=levels or (0.0, 1.0), colorMap=pg.colormap.get(colormap),
                                         label=label, interactive=False, width=14)
-        self.colorbar.setImageItem(self.image, insert_in=plot)
-        self._levels = tuple(levels or (0.0, 1.0))
+        self.colorbar.setImageItem(self._bar_image, insert_in=plot)
         self._tick_pt = NORMAL_STYLE["font_pt"]
         self._shown_label: tuple | None = None
         self.colorbar.geometryChanged.connect(self._fit_to_height)
         self.values: np.ndarray | None = None
+        self.levels: tuple[float, float] | None = None
+        self.shown: HeatmapImage | None = None
         self.x0 = 0.0
         self.y0 = 0.0
 
-    def set_data(self, values: np.ndarray, x0: float = 0.0, y0: float = 0.0) -> None:
-        values = finite_or_nan(values)
+    def set_data(self, values: np.ndarray, x0: float = 0.0, y0: float = 0.0,
+                 prepared: HeatmapImage | None = None) -> None:
+        """Show ``values``; ``prepared``: its :func:`downsample_image` made elsewhere (off the UI thread)."""
+        values = np.asarray(values, dtype=np.float64)
         self.values, self.x0, self.y0 = values, float(x0), float(y0)
-        levels = self.fixed_levels or finite_range(values, symmetric=self.symmetric,
-                                                   min_half_range=self.min_half_range)
         rows, cols = values.shape
         if rows == 0 or cols == 0:
-            self.image.clear()
+            self.clear()
             return
-        self.image.setImage(values, autoLevels=False, levels=levels)
-        self.image.setRect(QRectF(x0 - 0.5, y0 - 0.5, cols, rows))
+        shown = prepared if prepared is not None else downsample_image(values, image_side())
+        self.shown = shown
+        levels = self.fixed_levels or self._levels(shown.bounds)
+        self.levels = levels
+        self.image.setImage(colour_indices(shown.image, *levels), autoLevels=False, levels=None)
+        fr, fc = shown.factors
+        height, width = shown.image.shape
+        self.image.setRect(QRectF(x0 - 0.5, y0 - 0.5, width * fc, height * fr))
         self.colorbar.setLevels(values=levels)
-        self._levels = tuple(levels)
         if self.few_ticks:
             self._fit_ticks()
 
@@ -312,7 +404,7 @@ class Heatmap:
         """Low, middle and high level on the colour bar; only as many as its height holds apart."""
         if not self.few_ticks:
             return
-        low, high = self._levels
+        low, high = self.levels or self.fixed_levels or (0.0, 1.0)
         font = QFont()
         font.setPointSize(self._tick_pt)
         text_height = QFontMetricsF(font).height()
@@ -323,8 +415,14 @@ class Heatmap:
         if ticks != self.colorbar.axis._tickLevels:
             self.colorbar.axis.setTicks(ticks)
 
+    def _levels(self, bounds) -> tuple[float, float]:
+        if bounds is None:
+            return (0.0, 1.0)
+        return finite_range(np.asarray(bounds), symmetric=self.symmetric, min_half_range=self.min_half_range)
+
     def clear(self) -> None:
         self.values = None
+        self.shown = None
         self.image.clear()
 
     def set_font(self, points: int) -> None:

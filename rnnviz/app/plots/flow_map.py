@@ -59,9 +59,16 @@ class FlowMapPanel(PlotPanel):
     def _redraw(self) -> None:
         if self.map_result is None:
             return
-        values = getattr(self.map_result, self.quantity.currentData())
-        # Stored [t0, k-1]; drawn with rows = k-1 (y = k) and columns = t0 (x = t0).
-        self.heatmap.set_data(np.asarray(values).T, x0=0.0, y0=1.0)
+        quantity = self.quantity.currentData()
+        values = getattr(self.map_result, quantity)
+        if values is None:  # left out: it would not fit the memory budget (see compute.SkippedMap)
+            self.heatmap.clear()
+            self.set_title(self.plot, "Gradient-flow map (not computed: over the memory budget)")
+            return
+        # Stored [t0, k-1]; drawn with rows = k-1 (y = k) and columns = t0 (x = t0). The explorer's
+        # worker prepares the drawn image (block means, levels) beside each snapshot.
+        prepared = getattr(self.map_result, "images", {}).get(quantity)
+        self.heatmap.set_data(np.asarray(values).T, x0=0.0, y0=1.0, prepared=prepared)
         state = "" if self.map_result.complete else f" ({self.map_result.fraction:.0%})"
         self.set_title(self.plot, f"Gradient-flow map{state}")
 
@@ -84,7 +91,7 @@ class FlowMapPanel(PlotPanel):
             self.anchor_clicked.emit(anchor)
 
     def csv_tables(self):
-        if self.map_result is None:
+        if self.map_result is None or self.map_result.log10_spectral is None:
             return {}
         spectral = np.asarray(self.map_result.log10_spectral, dtype=np.float64)
         frobenius = np.asarray(self.map_result.log10_frobenius, dtype=np.float64)

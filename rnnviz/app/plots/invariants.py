@@ -58,7 +58,13 @@ def data_rect(item) -> QRectF | None:
         image = item.image
         if image is None or image.size == 0:
             return None
-        finite = np.isfinite(np.asarray(image, dtype=np.float64))
+        if image.dtype == np.uint8 and image.ndim == 2:
+            # colour indices (rnnviz.app.plots.base.Heatmap): the last one is "no value"
+            from rnnviz.app.plots.base import TRANSPARENT
+
+            finite = image != TRANSPARENT
+        else:
+            finite = np.isfinite(np.asarray(image, dtype=np.float64))
         if finite.ndim == 3:
             finite = finite.all(axis=2)
         rows = np.flatnonzero(finite.any(axis=1))

@@ -1,0 +1,58 @@
+"""Heatmaps draw 8-bit colour indices, at most a screen's worth of pixels, and keep the full data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QImage
+
+from rnnviz.app.plots.base import (COLOURS, TRANSPARENT, Heatmap, colour_indices, downsample_image,
+                                   image_side)
+
+
+def test_downsampling_takes_means_of_the_finite_cells():
+    values = np.arange(24, dtype=float).reshape(4, 6)
+    values[0, 0] = np.nan
+    values[3, 4:] = np.inf  # the whole block (rows 2-3, cols 4-5) but two cells
+    shown = downsample_image(values, max_side=3)
+    assert shown.factors == (2, 2) and shown.image.shape == (2, 3)
+    assert shown.image[0, 0] == np.mean([1.0, 6.0, 7.0])
+    assert shown.image[1, 2] == np.mean([16.0, 17.0])
+    assert shown.bounds == (1.0, 21.0)
+    empty = downsample_image(np.full((5, 7), np.nan), max_side=2)
+    assert empty.bounds is None and np.isnan(empty.image).all()
+    small = downsample_image(values, max_side=10)
+    assert small.factors == (1, 1) and small.image is not None and small.image.shape == (4, 6)
+
+
+def test_colour_indices_map_the_levels_and_mark_missing_cells():
+    image = np.array([[-1.0, 0.0, 1.0, 5.0], [np.nan, np.inf, -np.inf, 0.5]])
+    indices = colour_indices(image, -1.0, 1.0)
+    assert indices.dtype == np.uint8
+    assert list(indices[0]) == [0, COLOURS // 2, COLOURS - 1, COLOURS - 1]
+    assert list(indices[1, :3]) == [TRANSPARENT] * 3
+    assert list(colour_indices(np.zeros((1, 2)), 0.0, 0.0)[0]) == [0, 0]  # an empty range
+
+
+def test_a_big_heatmap_is_drawn_small_and_keeps_every_value(qapp):
+    plot = pg.PlotItem()
+    heatmap = Heatmap(plot, "CET-D1", "label", symmetric=True, min_half_range=1.0)
+    rows, cols = 2000, 3000
+    values = np.linspace(-4, 4, rows * cols).reshape(rows, cols)
+    values[np.triu_indices(rows, 1, cols)] = np.nan  # like the map's empty half
+    heatmap.set_data(values, x0=0.0, y0=1.0)
+    side = image_side()
+    drawn = heatmap.image.image
+    assert drawn.dtype == np.uint8 and max(drawn.shape) <= side
+    assert heatmap.levels == (-4.0, 4.0)
+    # the image covers the data's cells in data coordinates, and the hover reads the full data
+    rect = heatmap.image.mapRectToParent(heatmap.image.boundingRect())
+    fr, fc = heatmap.shown.factors
+    assert (rect.left(), rect.top()) == (-0.5, 0.5)
+    assert rect.width() == drawn.shape[1] * fc >= cols and rect.height() == drawn.shape[0] * fr >= rows
+    assert heatmap.value_at(1500.0, 2000.0) == values[1999, 1500]
+    assert heatmap.value_at(10.0, 1000.0) == values[999, 10]
+    # Qt paints it as an indexed image whose last colour is transparent
+    heatmap.image.render()
+    assert heatmap.image.qimage.format() == QImage.Format.Format_Indexed8
+    assert heatmap.image.qimage.colorTable()[TRANSPARENT] >> 24 == 0
