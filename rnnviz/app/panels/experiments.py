@@ -178,8 +178,6 @@ class SweepPlot(PlotPanel):
                                                for i in range(len(x))])
             item.sigPointsClicked.connect(self._on_points_clicked)
             self.lines[legend] = item
-        if len(groups) > 1:
-            self.place_legend(self.plot, "bottom-right")
 
     def _draw_heatmap(self, spec: SweepSpec, mean, metric: str) -> None:
         first, second = spec.axes
@@ -264,6 +262,10 @@ class SweepPlot(PlotPanel):
         pass
 
 
+SIDE_WIDTH = 380
+SIDE_WIDTH_PRESENTATION = 500   # "0.5:1.5:21" in full at lecture font sizes
+
+
 class ExperimentsPanel(QWidget):
     """Sweep controls, progress, the result plot and export. Reads the base configuration from ``state``.
 
@@ -345,7 +347,8 @@ class ExperimentsPanel(QWidget):
         side.addWidget(export)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setMaximumWidth(380)
+        side_widget.setMaximumWidth(SIDE_WIDTH)
+        self.side = side_widget
         layout = QHBoxLayout(self)
         layout.addWidget(side_widget)
         layout.addWidget(self.plot, 1)
@@ -370,6 +373,11 @@ class ExperimentsPanel(QWidget):
         for widget in widgets:
             layout.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
         return row
+
+    def set_presentation(self, on: bool) -> None:
+        """Lecture font sizes: the plot's style, and room for the value fields at that size."""
+        self.side.setMaximumWidth(SIDE_WIDTH_PRESENTATION if on else SIDE_WIDTH)
+        self.plot.set_presentation(on)
 
     def _update_enabled(self) -> None:
         on = self.second_enabled.isChecked()
