@@ -143,8 +143,9 @@ def _engine_modules() -> list[str]:
 def fake_engine(tmp_path: Path) -> Path:
     """A throw-away rnnviz with an empty module for every name of the engine contracts, each
     importing the modules of the layer right below it (allowed)."""
-    _write_pyproject(tmp_path, [c for c in _contracts() if c["type"] != "forbidden"
-                                or "rnnviz.core.parallel" in c["forbidden_modules"]])
+    contracts = [{k: v for k, v in c.items() if k != "ignore_imports"} for c in _contracts()
+                 if c["type"] != "forbidden" or "rnnviz.core.parallel" in c["forbidden_modules"]]
+    _write_pyproject(tmp_path, contracts)
     files = {"rnnviz/__init__.py": "", "rnnviz/core/__init__.py": "", "rnnviz/app/__init__.py": "",
              "rnnviz/core/parallel/__init__.py": "from rnnviz.core import curve, normmap\n"}
     for name in _engine_modules():
