@@ -21,11 +21,12 @@ in size so the corpus is the same on every run of the same Python).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
 import re
 import stat
 import sysconfig
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -282,13 +283,14 @@ def build_corpus(train_text: str, valid_text: str | None = None, test_text: str 
 
 def load_corpus(corpus: str, *, valid: str | None = None, test: str | None = None,
                 level: str = "char", sentence_start: bool = False, valid_fraction: float = 0.05,
-                test_fraction: float = 0.05) -> Corpus:
+                test_fraction: float = 0.05, should_stop: Callable[[], bool] | None = None) -> Corpus:
     """Read and tokenise a corpus by name (file, PTB folder or ``builtin:...``), file by file in
-    chunks (see the module docstring)."""
+    chunks (see the module docstring). ``should_stop()`` is checked between chunks (True raises
+    :class:`rnnviz.core.products.Cancelled`)."""
     train_source, valid_source, test_source = corpus_sources(corpus, valid, test)
     return corpus_from_sources(train_source, valid_source, test_source, level=level,
                                sentence_start=sentence_start, valid_fraction=valid_fraction,
-                               test_fraction=test_fraction, name=corpus)
+                               test_fraction=test_fraction, name=corpus, should_stop=should_stop)
 
 
 # ----------------------------------------------------------------------------- streamed tokenising
@@ -312,6 +314,8 @@ class TextSource:
     name: str
     path: Path | None = None
     text: str | None = None
+    #: checked before every piece; True raises :class:`rnnviz.core.products.Cancelled`
+    should_stop: Callable[[], bool] | None = None
 
     @classmethod
     def file(cls, path: str | os.PathLike[str]) -> "TextSource":
@@ -327,7 +331,17 @@ class TextSource:
 
     def pieces(self, size: int | None = None) -> Iterator[str]:
         """The text in pieces of about ``size`` bytes (default ``CHUNK_BYTES``)."""
-        size = size or CHUNK_BYTES
+        if self.should_stop is None:
+            yield from self._pieces(size or CHUNK_BYTES)
+            return
+        from rnnviz.core.products import Cancelled
+
+        for piece in self._pieces(size or CHUNK_BYTES):
+            if self.should_stop():
+                raise Cancelled("loading the corpus was cancelled")
+            yield piece
+
+    def _pieces(self, size: int) -> Iterator[str]:
         if self.text is not None:
             for start in range(0, len(self.text), size):
                 yield self.text[start:start + size]
@@ -568,7 +582,8 @@ def _training_vocabulary(all_words: list[str], train: np.ndarray, others: Iterab
 def corpus_from_sources(train: TextSource, valid: TextSource | None = None,
                         test: TextSource | None = None, *, level: str = "char",
                         sentence_start: bool = False, valid_fraction: float = 0.05,
-                        test_fraction: float = 0.05, name: str = "") -> Corpus:
+                        test_fraction: float = 0.05, name: str = "",
+                        should_stop: Callable[[], bool] | None = None) -> Corpus:
     """Tokenise sources into a :class:`Corpus` (the splits and vocabularies of :func:`build_corpus`).
 
     Two passes over every source: the first finds the vocabulary and the number of tokens (and
@@ -579,6 +594,9 @@ def corpus_from_sources(train: TextSource, valid: TextSource | None = None,
         raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     if valid is None and not (0.0 < valid_fraction < 0.5 and 0.0 <= test_fraction < 0.5):
         raise ConfigError("valid_fraction must be in (0, 0.5) and test_fraction in [0, 0.5)")
+    if should_stop is not None:
+        train, valid, test = (None if source is None else dataclasses.replace(source, should_stop=should_stop)
+                              for source in (train, valid, test))
     sources = [source for source in (train, valid, test) if source is not None]
     if level == "char":
         present = np.zeros(_CODE_POINTS, dtype=bool)
