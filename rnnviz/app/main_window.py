@@ -464,6 +464,8 @@ class MainWindow(QMainWindow):
         self.show_all_action = self._action(view_menu, "Show &all plots", lambda: self.focus_plot(None), "Esc",
                                             "Back to all six plots (double-click a plot to show it alone)")
         self.show_all_action.setEnabled(False)
+        self.fit_action = self._action(view_menu, "&Fit plots to their data", self.fit_plots, "Ctrl+0",
+                                       "Undo every zoom and pan: each plot shows all of its data again")
         focus_menu = view_menu.addMenu("Show one &plot")
         for number, panel in enumerate(self.panels, start=1):
             self._action(focus_menu, panel.title, lambda _=False, n=panel.name: self.focus_plot(n), f"Alt+{number}",
@@ -488,6 +490,7 @@ class MainWindow(QMainWindow):
         state.map_progress.connect(self._on_map_progress)
         state.message.connect(self.show_error)
         state.config_changed.connect(self._on_computing)
+        state.config_changed.connect(self._clear_readouts)
         state.busy_changed.connect(self._on_busy_changed)
         state.weights_dropped.connect(self._on_weights_dropped)
         state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
@@ -501,9 +504,19 @@ class MainWindow(QMainWindow):
             panel.focus_requested.connect(self.focus_plot)
 
     # -- results -------------------------------------------------------------------------------
+    def _clear_readouts(self, _config=None) -> None:
+        """Hover read-outs name values of the configuration that was hovered: gone with it."""
+        for panel in self.panels:
+            panel.clear_readout()
+
+    def fit_plots(self) -> None:
+        for panel in self.panels:
+            panel.fit_view()
+
     def _on_fast(self, fast) -> None:
         for panel in self.panels:
             try:
+                panel.clear_readout()
                 panel.show_fast(fast)
             except Exception as error:  # noqa: BLE001 - one broken plot must not hide the others
                 self.show_error(f"{panel.title} could not be drawn: {type(error).__name__}: {error}")

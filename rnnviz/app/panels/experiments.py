@@ -178,8 +178,6 @@ class SweepPlot(PlotPanel):
                                                for i in range(len(x))])
             item.sigPointsClicked.connect(self._on_points_clicked)
             self.lines[legend] = item
-        if len(groups) > 1:
-            self.place_legend(self.plot, "bottom-right")
 
     def _draw_heatmap(self, spec: SweepSpec, mean, metric: str) -> None:
         first, second = spec.axes
