@@ -169,6 +169,8 @@ class ElidedLabel(QLabel):
         return self._full_text
 
     def set_full_text(self, text: str) -> None:
+        if text == self._full_text and self.toolTip() == text:
+            return   # redraws come at 10 Hz: no relayout for the same text
         self._full_text = text
         self.setToolTip(text)
         self._elide()
@@ -661,7 +663,9 @@ class TrainerPanel(QWidget):
         label = legend.getLabel(self.best_scatter) if legend is not None else None
         if label is not None:
             best = self.best_point
-            label.setText("best valid" if best is None else f"best valid {best[1]:.3f} (step {best[0]})")
+            text = "best valid" if best is None else f"best valid {best[1]:.3f} (step {best[0]})"
+            if label.text != text:   # a new text lays the legend out again
+                label.setText(text)
             legend.updateSize()  # its columns follow the new text's width
 
     def _clear_run(self) -> None:
