@@ -194,7 +194,12 @@ class FlowLegend(pg.LegendItem):
 
     def setGeometry(self, *args) -> None:  # noqa: N802 (Qt naming)
         super().setGeometry(*args)
-        columns = self._fitting_columns(self.geometry().width())
+        try:
+            columns = self._fitting_columns(self.geometry().width())
+        except RuntimeError:
+            # Qt resizes the legend while its plot is destroyed, after its entries went: an error
+            # escaping this override then would take the process down.
+            return
         if columns != self.columnCount:
             self._relayout(columns)
 
@@ -242,6 +247,7 @@ def legend_below(plot: pg.PlotItem, points: int) -> FlowLegend:
 
     It becomes ``plot.legend``, so curves made with ``name=`` join it as with ``addLegend``."""
     legend = FlowLegend(points)
+    legend.setParentItem(plot)  # the plot owns it, as it owns its axes
     plot.layout.addItem(legend, 4, 1)
     plot.legend = legend
     return legend
