@@ -154,7 +154,7 @@ class FlowLegend(pg.LegendItem):
     presentation mode its rows stayed spread out.
     """
 
-    SPACING = 14       # between entries
+    SPACING = 18       # between entries
     SAMPLE_GAP = 4     # between an entry's line sample and its text
 
     def __init__(self, points: int):
