@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.panel_by_name = {panel.name: panel for panel in self.panels}
         self.explorer = self._build_explorer_tab()
         self.add_tab(self.explorer, "Explorer")
-        self.experiments = ExperimentsPanel(self.state, self.runner)
+        self.experiments = ExperimentsPanel(self.state, self.runner, settings=self.settings)
         self.add_tab(self.experiments, "Experiments")
         self.compare = ComparePanel(self.state, self.runner)
         self.add_tab(self.compare, "Compare")

@@ -18,7 +18,9 @@ FILE_summary.csv beside it the mean and std over seeds per point; run.json the
 sweep definition, versions and timing; --spec run.json repeats that sweep. --plot FILE.png (or .svg) draws lines
 with +-1 std bands (one numeric parameter, optionally one line per cell /
 activation / init) or a heatmap (two numeric parameters). The same command
-always writes the same CSV, whatever --workers is.
+always writes the same CSV, whatever --workers is. --scheduler tcp://host:8786
+runs the same runs on a Dask distributed cluster (pip install 'rnnviz[cluster]',
+rnnviz installed on its workers) and writes the same CSV.
 
 example: rnnviz sweep --cell rnn,lstm,gru --radius 0.5:1.5:21 --seeds 3 --out reach.csv --plot reach.png
 """
@@ -109,6 +111,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="number of leading Lyapunov exponents (default 1)")
     output.add_argument("--workers", type=int, default=None, metavar="N",
                      help=f"processes (default: one per CPU, here {default_workers()})")
+    output.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="run on the Dask distributed cluster of this scheduler (tcp://host:8786; needs "
+                     "pip install 'rnnviz[cluster]' here and rnnviz on the workers); same CSV as a local run")
     output.add_argument("--out", required=True, metavar="FILE.csv", help="rows CSV (summary and run.json beside it)")
     output.add_argument("--plot", default=None, metavar="FILE.png", help="also draw the result (.png or .svg)")
     output.add_argument("--plot-metric", default=None, metavar="METRIC",
@@ -251,15 +256,26 @@ def run(args: argparse.Namespace) -> int:
     workers = default_workers() if args.workers is None else args.workers
     if workers < 1:
         raise ConfigError(f"--workers must be >= 1, got {workers}")
+    client = None
+    if args.scheduler is not None:
+        if args.workers is not None:
+            raise ConfigError("--workers does not apply with --scheduler (the cluster's workers run the sweep)")
+        from rnnviz.core.cluster import connect
 
-    progress = _Progress(args.quiet)
-    progress(0, spec.num_runs)
-    result = None
-    for event in iter_sweep(spec, workers=workers):
-        if event.result is None:
-            progress(event.done, event.total)
-        else:
-            result = event.result
+        client = connect(args.scheduler)  # an unreachable scheduler fails here, before any work
+
+    try:
+        progress = _Progress(args.quiet)
+        progress(0, spec.num_runs)
+        result = None
+        for event in iter_sweep(spec, workers=workers, scheduler=client):
+            if event.result is None:
+                progress(event.done, event.total)
+            else:
+                result = event.result
+    finally:
+        if client is not None:
+            client.close()
     summary = summary_path(out)
     run_json = run_json_path(out)
     # The CSVs, the plot (when beside them) and run.json appear together: all new or all old.
@@ -278,14 +294,16 @@ def run(args: argparse.Namespace) -> int:
             "files": {"rows": out.name, "summary": summary.name, "plot": plot.name if plot else None},
             "runs": spec.num_runs,
             "workers": result.workers,
+            "scheduler": args.scheduler,
             "seconds": round(result.seconds, 3),
             "versions": versions(),
         })
         files.commit()
     if not args.quiet:
         written = ", ".join(str(p) for p in (out, summary, plot, run_json) if p is not None)
+        where = f" of the Dask cluster at {args.scheduler}" if args.scheduler is not None else ""
         print(f"rnnviz sweep: {spec.num_runs} runs in {result.seconds:.1f} s on {result.workers} "
-              f"worker(s); wrote {written}", file=sys.stderr)
+              f"worker(s){where}; wrote {written}", file=sys.stderr)
     return 0
 
 

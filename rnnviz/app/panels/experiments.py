@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
 
 from rnnviz.app.eta import EtaEstimator, format_time_left
 from rnnviz.app.jobs import JobRunner
+from rnnviz.app.settings import Settings
 from rnnviz.app.plots.base import (PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan,
                                    finite_range, restyle_symbols)
 from rnnviz.core.analysis import ExperimentConfig
@@ -277,14 +278,17 @@ class ExperimentsPanel(QWidget):
     open_config = Signal(object)
     sweep_finished = Signal(object)
 
-    def __init__(self, state=None, runner: JobRunner | None = None, parent: QWidget | None = None):
+    def __init__(self, state=None, runner: JobRunner | None = None, parent: QWidget | None = None,
+                 settings: Settings | None = None):
         super().__init__(parent)
         self.setObjectName("experiments_panel")
         self.state = state
+        self.settings = settings if settings is not None else Settings()
         self.runner = runner if runner is not None else JobRunner(self)
         self.result: SweepResult | None = None
         self.spec: SweepSpec | None = None
         self.job_id: int | None = None
+        self.running_scheduler: str | None = None  # the scheduler of the sweep that runs (None: here)
 
         self.first_param = QComboBox()
         self.first_values = QLineEdit()
@@ -306,6 +310,16 @@ class ExperimentsPanel(QWidget):
         self.workers = QSpinBox()
         self.workers.setRange(1, max(64, default_workers()))
         self.workers.setValue(default_workers())
+        self.workers.setToolTip("processes on this machine (not used when a scheduler is set)")
+        self.scheduler = QLineEdit(self.settings.sweep_scheduler())
+        self.scheduler.setPlaceholderText("this machine")
+        self.scheduler.setClearButtonEnabled(True)
+        self.scheduler.setToolTip(
+            "Address of a Dask scheduler (tcp://host:8786) to run the sweep on its cluster, with the "
+            "same results as here; empty runs it on this machine. Needs pip install 'rnnviz[cluster]' "
+            "here and rnnviz on the workers. Remembered between sessions.")
+        self.scheduler.textChanged.connect(self._update_enabled)
+        self.scheduler.editingFinished.connect(self._remember_scheduler)
         self.metric_box = QComboBox()
         for metric in METRICS:
             self.metric_box.addItem(_metric_label(metric), metric)
@@ -334,6 +348,7 @@ class ExperimentsPanel(QWidget):
         form.addRow("Seeds", self.seeds)
         form.addRow("Threshold", self.threshold)
         form.addRow("Workers", self.workers)
+        form.addRow("Scheduler", self.scheduler)
         form.addRow("Show", self.metric_box)
         buttons = self._row(self.run_button, self.cancel_button)
         export = self._row(QLabel("Export"), self.export_csv_button, self.export_png_button,
@@ -363,6 +378,7 @@ class ExperimentsPanel(QWidget):
         self.second_param.setCurrentText("radius")
         self.second_values.setText(DEFAULT_VALUES["radius"])
         self.second_enabled.setChecked(True)
+        self._update_enabled()
         self._set_running(False)
 
     @staticmethod
@@ -383,6 +399,10 @@ class ExperimentsPanel(QWidget):
         on = self.second_enabled.isChecked()
         self.second_param.setEnabled(on)
         self.second_values.setEnabled(on)
+        self.workers.setEnabled(not self.scheduler.text().strip())
+
+    def _remember_scheduler(self) -> None:
+        self.settings.set_sweep_scheduler(self.scheduler.text())
 
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
@@ -459,13 +479,22 @@ class ExperimentsPanel(QWidget):
             self.status.setText(f"Not started: {error}")
             return None
         workers = self.workers.value()
+        scheduler = self.scheduler.text().strip() or None
+        self._remember_scheduler()
+        self.running_scheduler = scheduler
         self.spec = spec
         self.progress.setValue(0)
         self.progress.setFormat(f"0/{spec.num_runs} runs")
         self.eta.start()
-        self.status.setText(f"Running {spec.num_runs} runs on {min(workers, spec.num_runs)} worker(s)…")
+        if scheduler is None:
+            self.status.setText(f"Running {spec.num_runs} runs on {min(workers, spec.num_runs)} worker(s)…")
+        else:
+            self.status.setText(f"Running {spec.num_runs} runs on the Dask cluster at {scheduler}…")
+        # The job connects (with a timeout) and runs off the UI thread; an unreachable scheduler
+        # fails the job with one line before any run starts.
         self.job_id = self.runner.start(
-            SWEEP_LANE, lambda should_stop: iter_sweep(spec, workers=workers, should_stop=should_stop))
+            SWEEP_LANE, lambda should_stop: iter_sweep(spec, workers=workers, should_stop=should_stop,
+                                                       scheduler=scheduler))
         self._set_running(True)
         return self.job_id
 
@@ -486,8 +515,10 @@ class ExperimentsPanel(QWidget):
         else:
             self.progress.setFormat("%p%")
             self.show_result(event.result)
+            where = f" of the Dask cluster at {self.running_scheduler}" if self.running_scheduler else ""
             self.status.setText(f"{event.total} runs in {event.result.seconds:.1f} s on "
-                                f"{event.result.workers} worker(s). Click a point to open it in the explorer.")
+                                f"{event.result.workers} worker(s){where}. Click a point to open it in the "
+                                f"explorer.")
             self.sweep_finished.emit(event.result)
 
     def _on_finished(self, lane: str, job_id: int, _result) -> None:
