@@ -180,7 +180,7 @@ def render(window, folder, wait: Callable[[], object], save: Callable[[object, o
                                 state, problems))
         progress(name)
 
-    window.resize(*SIZES[1])
+    window.resize(*SIZES[-1])  # the default window size
     window.show()
     for transition in TRANSITIONS.steps:
         transition.apply(window)
