@@ -51,6 +51,7 @@ WORD_CHUNK_BYTES = 1 << 18
 MAX_WORD_VOCAB = 2_000_000
 #: A line longer than this (in characters) is tokenised in pieces, at whitespace.
 _LONG_LINE = 1 << 24
+_WORDS_PER_CALL = 8192
 _SPLIT_NAMES = {
     "train": ("ptb.train.txt", "train.txt"),
     "valid": ("ptb.valid.txt", "valid.txt"),
@@ -547,9 +548,12 @@ def _encode_words(source: TextSource, index: dict, count: int, dtype: np.dtype,
     for tokens in _word_chunks(source, sentence_start):
         if position + len(tokens) > count:
             raise InputFileError(f"{source.name} changed while it was read")
-        ids[position:position + len(tokens)] = np.fromiter(map(index.__getitem__, tokens), dtype=dtype,
-                                                          count=len(tokens))
-        position += len(tokens)
+        # a few thousand words per call: one call holds the interpreter lock for its whole length
+        for start in range(0, len(tokens), _WORDS_PER_CALL):
+            part = tokens[start:start + _WORDS_PER_CALL]
+            ids[position:position + len(part)] = np.fromiter(map(index.__getitem__, part), dtype=dtype,
+                                                             count=len(part))
+            position += len(part)
     if position != count:
         raise InputFileError(f"{source.name} changed while it was read")
     return ids
@@ -565,7 +569,9 @@ def _training_vocabulary(all_words: list[str], train: np.ndarray, others: Iterab
                          ) -> tuple[Vocabulary, np.ndarray]:
     """Word level: the vocabulary of the training ids (plus ``<unk>`` when another split needs it)
     and the map from ``all_words`` ids to its ids (of ``train``'s dtype)."""
-    used = np.bincount(train, minlength=len(all_words)) > 0
+    used = np.zeros(len(all_words), dtype=bool)
+    for block in _blocks(train):   # block by block: each call holds the interpreter lock briefly
+        used |= np.bincount(block, minlength=len(all_words)) > 0
     needs_unk = any(bool((~used[block]).any()) for ids in others for block in _blocks(ids))
     words = [all_words[i] for i in np.flatnonzero(used).tolist()]
     if needs_unk and UNK not in set(words):
