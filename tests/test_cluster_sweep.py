@@ -15,8 +15,8 @@ import rnnviz.cli as cli
 import rnnviz.core.cluster as cluster_module
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
-from rnnviz.core.products import Cancelled
-from rnnviz.core.sweep import SweepAxis, SweepSpec, iter_sweep
+from rnnviz.core.cancel import Cancelled
+from rnnviz.core.sweep import SweepAxis, SweepSpec
 
 SMALL = ["--cell", "rnn,gru", "--radius", "0.6:1.2:3", "--hidden", "8", "--seq-len", "30", "--seeds", "2"]
 
@@ -83,7 +83,8 @@ def test_progress_events_and_cancel_mid_way(dask_cluster):
         return len(seen) >= 3
 
     with pytest.raises(Cancelled):
-        for event in iter_sweep(spec, scheduler=dask_cluster.scheduler_address, should_stop=should_stop):
+        for event in cluster_module.iter_cluster_sweep(spec, dask_cluster.scheduler_address,
+                                                        should_stop=should_stop):
             assert event.result is None and event.total == 40
             seen.append(event.done)
     assert seen[:3] == [1, 2, 3] and len(seen) < 40
@@ -162,7 +163,7 @@ def test_a_cluster_that_goes_away_mid_sweep_is_one_line():
     done = []
     try:
         with pytest.raises(ConfigError, match=f"the Dask cluster at {address} dropped run"):
-            for event in iter_sweep(spec, scheduler=address):
+            for event in cluster_module.iter_cluster_sweep(spec, address):
                 done.append(event.done)
                 if event.done == 3:
                     cluster.close()
