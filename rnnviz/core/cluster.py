@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .blas import take_control
+from .cancel import Cancelled
 from .config import ConfigError
-from .products import Cancelled
+from .parallel.blas import single_threaded_blas
 
 __all__ = ["INSTALL_HINT", "CONNECT_TIMEOUT", "require_distributed", "connect", "iter_cluster_sweep"]
 
@@ -88,17 +88,12 @@ def _cluster_run(config, metrics, threshold, lyapunov_count, stop_name: str) -> 
     stop event is set."""
     from distributed import Event
 
-    from .sweep import _limit_blas_threads, measure
+    from .sweep import measure
 
     stop = Event(stop_name)
-    with take_control():  # a worker thread, not necessarily the first to set a limit: see .blas
-        limits = _limit_blas_threads()
-    try:
+    # One BLAS thread while this run (and any other on the worker's threads) is in progress.
+    with single_threaded_blas():
         return measure(config, metrics, threshold, lyapunov_count, should_stop=stop.is_set)
-    finally:
-        if limits is not None:
-            with take_control():
-                limits.restore_original_limits()
 
 
 def _worker_threads(client) -> int:

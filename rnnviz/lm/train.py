@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnviz.core.blas import take_control
+from rnnviz.core.parallel.blas import take_control
 from rnnviz.core.config import CELLS, ConfigError, config_from_dict
 from rnnviz.errors import ResourceError
 from rnnviz.lm.checkpoint import Checkpoint, CheckpointLock, load_checkpoint, save_checkpoint
