@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QV
                                QWidget)
 
 from rnnviz.app.plots.axis import CachedColorBarItem, cached_axes
+from rnnviz.app.texts import text_path
 
 #: Colour-blind safe palette (Okabe-Ito) used by every panel, in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -459,6 +460,8 @@ class PlotPanel(QWidget):
     title = "Plot"
     #: Emitted with the panel's name on a double click: the window shows this plot alone (or all again).
     focus_requested = Signal(str)
+    #: Emitted with the panel's name by its "?" button: the window opens the plot's explanation.
+    explain_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -482,6 +485,14 @@ class PlotPanel(QWidget):
                                    "mouse is kept through every change until then.")
         self.fit_button.setEnabled(False)
         self.fit_button.clicked.connect(self.fit_view)
+        self.help_button = QToolButton()
+        self.help_button.setObjectName(f"explain_{self.name}")
+        self.help_button.setText("?")
+        self.help_button.setAutoRaise(True)
+        self.help_button.setToolTip(QCoreApplication.translate(
+            "PlotPanel", "What this plot shows and how to read it (Shift+F1, then click a plot: the same)"))
+        self.help_button.clicked.connect(lambda: self.explain_requested.emit(self.name))
+        self.help_button.setVisible(text_path("explanations", self.name) is not None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(1)
@@ -490,9 +501,10 @@ class PlotPanel(QWidget):
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.readout, 1)
         bottom.addWidget(self.fit_button)
+        bottom.addWidget(self.help_button)
         layout.addLayout(bottom)
         self._zoomed: list[pg.PlotItem] = []  # plots the user zoomed or panned since the last fit
-        self._chrome: list[QWidget] = [self.readout, self.fit_button]
+        self._chrome: list[QWidget] = [self.readout, self.fit_button, self.help_button]
         self.style = dict(NORMAL_STYLE)
         self.presentation = False
         self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
