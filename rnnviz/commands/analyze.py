@@ -115,6 +115,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                            help="anchor t0 in [0, T-1] of the Jacobian products (default 0)")
     run_group.add_argument("--truncate", type=int, default=None, metavar="K",
                            help="truncated BPTT: each loss term reaches back at most K steps (default: full)")
+    run_group.add_argument(
+        "--tol", type=float, default=None, metavar="TOL",
+        help="spectral norms of the anchor curve by Lanczos to relative tolerance TOL (faster on big "
+             "networks; the explorer uses 1e-6); default: exact, an SVD of every product "
+             "(relative error <= 1e-12 in float64). The JSON config records which was used",
+    )
     run_group.add_argument("--memory-budget", default="2", metavar="GB",
                            help="refuse, before any work, an analysis whose estimated memory exceeds GB "
                                 "gigabytes (default 2; e.g. 8 or 512MB)")
@@ -145,9 +151,22 @@ class AnalyzeRequest:
     inputs: np.ndarray | None
     weights_file: str | None
     inputs_file: str | None
+    tol: float | None = None     # Lanczos tolerance of the anchor curve; None: exact (SVD)
 
     def config_dict(self) -> dict[str, Any]:
-        return {**self.config.to_dict(), "weights": self.weights_file, "inputs": self.inputs_file}
+        return {**self.config.to_dict(), "weights": self.weights_file, "inputs": self.inputs_file,
+                "precision": precision_name(self.tol), "tol": self.tol}
+
+
+def precision_name(tol: float | None) -> str:
+    """What the spectral norms are: ``exact`` (an SVD of every product) or ``lanczos``."""
+    return "exact" if tol is None else "lanczos"
+
+
+def check_tol(tol: float | None, flag: str = "--tol") -> float | None:
+    if tol is not None and not (math.isfinite(tol) and 0 < tol <= 0.1):
+        raise ConfigError(f"{flag} must be a number in (0, 0.1], got {tol}")
+    return None if tol is None else float(tol)
 
 
 # Engine field -> the flag the user typed, for messages that come from the engine's validation.
@@ -261,6 +280,7 @@ def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
     _check_int_flag("--batch", args.batch, 1)
     _check_int_flag("--truncate", args.truncate, 1)
     _check_int_flag("--seed", args.seed, 0)
+    tol = check_tol(getattr(args, "tol", None))
     if args.radius is not None and not (math.isfinite(args.radius) and args.radius >= 0):
         raise ConfigError(f"--radius must be a finite number >= 0, got {args.radius}")
 
@@ -295,7 +315,7 @@ def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
     return AnalyzeRequest(
         config=config, params=params, inputs=inputs,
         weights_file=None if args.weights is None else str(args.weights),
-        inputs_file=None if args.inputs is None else str(args.inputs),
+        inputs_file=None if args.inputs is None else str(args.inputs), tol=tol,
     )
 
 
@@ -325,7 +345,7 @@ def compute(request: AnalyzeRequest) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         try:
-            fast = run_fast(config, params=request.params, inputs=request.inputs)
+            fast = run_fast(config, params=request.params, inputs=request.inputs, tol=request.tol)
         except (RuntimeWarning, FloatingPointError) as warning:
             raise _overflow_error(request, str(warning).split(" encountered")[0]) from None
         except ValueError as error:
