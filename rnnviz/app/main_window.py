@@ -31,7 +31,7 @@ from rnnviz.app.settings import Settings
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
-from rnnviz.core.products import prepare_map_workers
+from rnnviz.core.parallel.schedule import prepare_map_workers
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)

@@ -48,7 +48,7 @@ MIN_TOKENS = 5
 #: The built-in sample is short (4,600 training characters): 60 epochs to watch the text improve,
 #: with dropout 0.5 so that the validation loss does not rise again. Measured on builtin:sample
 #: (LSTM H 128, seeds 0-2): without dropout it is lowest near step 300 (2.04-2.07) and ends at
-#: 2.24-2.38 at step 540; with dropout 0.5 it ends 0.01-0.03 above its lowest (2.06-2.13).
+#: 2.24-2.38 at step 540; with dropout 0.5 it ends 0.006-0.034 above its lowest (2.058-2.126).
 PANEL_EPOCHS = 60
 PANEL_DROPOUT = 0.5
 #: The left column's narrowest width (the settings scroll sideways below their own width).
@@ -169,6 +169,8 @@ class ElidedLabel(QLabel):
         return self._full_text
 
     def set_full_text(self, text: str) -> None:
+        if text == self._full_text and self.toolTip() == text:
+            return   # redraws come at 10 Hz: no relayout for the same text
         self._full_text = text
         self.setToolTip(text)
         self._elide()
@@ -661,7 +663,9 @@ class TrainerPanel(QWidget):
         label = legend.getLabel(self.best_scatter) if legend is not None else None
         if label is not None:
             best = self.best_point
-            label.setText("best valid" if best is None else f"best valid {best[1]:.3f} (step {best[0]})")
+            text = "best valid" if best is None else f"best valid {best[1]:.3f} (step {best[0]})"
+            if label.text != text:   # a new text lays the legend out again
+                label.setText(text)
             legend.updateSize()  # its columns follow the new text's width
 
     def _clear_run(self) -> None:
