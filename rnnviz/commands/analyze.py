@@ -508,7 +508,7 @@ def map_table(request: AnalyzeRequest) -> np.ndarray:
     The engine's map at its tightest tolerance (MAP_TOL): Frobenius norms exact, spectral norms
     within ~1e-14 relative for a well-separated top singular value (see :mod:`rnnviz.core.products`)."""
     from rnnviz.core.analysis import map_max_k, run_fast
-    from rnnviz.core.products import iter_norm_map
+    from rnnviz.core.products import norm_map
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
@@ -516,16 +516,15 @@ def map_table(request: AnalyzeRequest) -> np.ndarray:
             fast = run_fast(request.config, params=request.params, inputs=request.inputs)
             J = fast.jacobians
             max_k = map_max_k(J.shape[0], fast.net.state_size)
-            for snapshot in iter_norm_map(J, max_k=max_k, tol=MAP_TOL, max_iter=500, interval=1e9):
-                pass
+            norms = norm_map(J, max_k=max_k, tol=MAP_TOL, max_iter=500)
         except (RuntimeWarning, FloatingPointError) as warning:
             raise _overflow_error(request, str(warning).split(" encountered")[0]) from None
-    width = snapshot.log10_spectral.shape[1]
-    starts = np.asarray(snapshot.starts) + fast.jacobian_start
+    width = norms.log10_spectral.shape[1]
+    starts = np.asarray(norms.starts) + fast.jacobian_start
     anchors, ks = np.meshgrid(starts, np.arange(1, width + 1), indexing="ij")
-    keep = ~np.isnan(snapshot.log10_spectral)
-    return np.column_stack([anchors[keep], ks[keep], snapshot.log10_spectral[keep],
-                            snapshot.log10_frobenius[keep]]).astype(np.float64)
+    keep = ~np.isnan(norms.log10_spectral)
+    return np.column_stack([anchors[keep], ks[keep], norms.log10_spectral[keep],
+                            norms.log10_frobenius[keep]]).astype(np.float64)
 
 
 def write_map(path: Path, table: np.ndarray) -> None:
