@@ -11,7 +11,11 @@ about one byte per character. Goal: at most 3 bytes per character at peak.
 
     python benchmarks/bench_corpus_memory.py --text FILE [--mb 100]
 
-Last line: ``corpus_char_bytes_per_char=<a> corpus_word_bytes_per_char=<b> corpus_char_s=<c>``.
+A last pair of runs loads the corpus in a thread while the main thread wakes every 5 ms, as a
+window's event loop would, and reports its longest gap (the goal of the app: no gap > 100 ms).
+
+Last line: ``corpus_char_bytes_per_char=<a> corpus_word_bytes_per_char=<b> corpus_char_s=<c>
+corpus_max_gap_ms=<d>``.
 """
 
 from __future__ import annotations
@@ -42,6 +46,34 @@ start = time.perf_counter()
 if case == "read":
     data = Path(path).read_bytes()
     tokens = len(data)
+elif case.startswith("stall-"):
+    # the longest gap of a thread that wakes every 5 ms (a window's event loop) while another
+    # thread tokenises: how long tokenising keeps the interpreter lock at a time
+    import threading
+    done = threading.Event()
+    result = {}
+    def work():
+        if case == "stall-none":   # the reference: the same ticker beside a sleeping thread
+            time.sleep(3.0)
+            result["corpus"] = None
+        else:
+            result["corpus"] = load_corpus(path, level=case[6:])
+        done.set()
+    worker = threading.Thread(target=work)
+    gaps = []
+    last = time.perf_counter()
+    worker.start()
+    while not done.is_set():
+        time.sleep(0.005)
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+    worker.join()
+    tokens = 0 if result["corpus"] is None else result["corpus"].train.size
+    gaps.sort()
+    print(json.dumps({"max_gap_ms": 1000 * gaps[-1], "p99_gap_ms": 1000 * gaps[int(0.99 * (len(gaps) - 1))],
+                      "tokens": tokens}))
+    sys.exit(0)
 else:
     corpus = load_corpus(path, level=case)
     streams = batchify(corpus.train, 32)
@@ -84,17 +116,23 @@ def main() -> None:
         # tracemalloc slows every Python allocation, so it runs apart from the timed runs (and
         # not for words: one Python object per word makes it crawl)
         traced = {case: run_case(path, case, trace=True)["traced"] for case in ("read", "char")}
+        stalls = {level: run_case(path, f"stall-{level}") for level in ("none", "char", "word")}
     print(f"corpus: {size / 1e6:.0f} MB, {chars:,} characters")
     for case, result in results.items():
         extra = f", tracemalloc peak {traced[case] / chars:5.2f} bytes/char" if case in traced else ""
         print(f"{case:>5}: peak RSS +{result['rss'] / 2**20:7.0f} MiB = {result['rss'] / chars:5.2f} bytes/char"
               f"{extra}, {result['seconds']:6.2f} s, {result['tokens']:,} tokens")
+    for level, stall in stalls.items():
+        beside = "a sleeping thread (reference)" if level == "none" else f"{level} tokenising"
+        print(f"a 5 ms ticker beside {beside}: longest gap {stall['max_gap_ms']:.1f} ms, "
+              f"99th percentile {stall['p99_gap_ms']:.1f} ms")
     reference = results["read"]["rss"] / chars
     for case in ("char", "word"):
         print(f"{case}: {results[case]['rss'] / chars / reference:.2f} x the reference (reading the bytes once)")
     print(f"corpus_char_bytes_per_char={results['char']['rss'] / chars:.2f} "
           f"corpus_word_bytes_per_char={results['word']['rss'] / chars:.2f} "
-          f"corpus_char_s={results['char']['seconds']:.2f}")
+          f"corpus_char_s={results['char']['seconds']:.2f} "
+          f"corpus_max_gap_ms={max(stalls['char']['max_gap_ms'], stalls['word']['max_gap_ms']):.1f}")
 
 
 if __name__ == "__main__":

@@ -102,9 +102,17 @@ def test_resumed_run_appends_to_its_log_and_a_refused_one_touches_nothing(tmp_pa
     assert [e["step"] for e in lines if e["kind"] == "step"] == list(range(1, 26))
     capsys.readouterr()
     before = log.read_bytes()
+    files = sorted(tmp_path.iterdir())
     assert cli.main(["train", "--resume", str(checkpoint), "--hidden", "99", "--log", str(log)]) == 2
     one_error_line(capsys, "different settings for hidden", "train")
-    assert log.read_bytes() == before
+    assert log.read_bytes() == before and sorted(tmp_path.iterdir()) == files
+    short = tmp_path / "short.txt"
+    short.write_text("too short for a batch\n")
+    files = sorted(tmp_path.iterdir())
+    assert cli.main(["train", *TINY, "--corpus", str(short), "--checkpoint", str(tmp_path / "new.npz"),
+                     "--log", str(tmp_path / "new.jsonl")]) == 2
+    one_error_line(capsys, "shorter than one batch", "train")
+    assert sorted(tmp_path.iterdir()) == files   # no checkpoint, no lock file, no log
 
 
 def test_missing_checkpoint_folder_is_refused_before_training(tmp_path, capsys):
@@ -306,6 +314,12 @@ def test_endless_and_oversized_corpora_are_refused_at_once(tmp_path, capsys, mon
         one_error_line(capsys, "ids need about", "train")
 
 
+def test_a_model_that_would_not_fit_is_refused_with_the_estimate(capsys):
+    # 4·H·(H + E) recurrent weights alone: 4e10 parameters, ~600 GiB with gradients and Adam state
+    assert cli.main(["train", "--hidden", "100000", "--max-steps", "1"]) == 2
+    one_error_line(capsys, "the model has 40,030,902,925 parameters (--hidden 100000", "train")
+
+
 # ----------------------------------------------------------------------------- clearer words
 
 def test_overflowing_radius_names_the_setting(capsys):
@@ -358,3 +372,17 @@ def test_large_sweep_shows_progress_before_the_first_run(tmp_path):
     lines = result.stderr.splitlines()
     assert lines[0] == "rnnviz sweep: checking 2000 runs"
     assert lines[1].startswith("rnnviz sweep: 0/2000 runs (0%)")
+
+
+@pytest.mark.parametrize("arguments, fragment", [
+    (["sample", "--checkpoint", "m.npz", "--seed", "-1"], "--seed must be >= 0, got -1"),
+    (["sample", "--checkpoint", "/dev/null"], "checkpoint file /dev/null is not a regular file"),
+    (["sweep", "--spec", "/dev/zero", "--out", "x.csv"], "--spec: /dev/zero is not a regular file"),
+    (["train", "--embedding", "pretrained-init", "--embedding-file", "/dev/zero"],
+     "embedding file /dev/zero is not a regular file"),
+    (["analyze", "--inputs", "/dev/zero"], "inputs file /dev/zero is not a regular file"),
+    (["analyze", "--seed", str(2**70)], "--seed must be in [0, 9223372036854775807]"),
+])
+def test_odd_values_are_user_errors_never_internal_ones(capsys, arguments, fragment):
+    assert cli.main(arguments) == 2
+    one_error_line(capsys, fragment, arguments[0])

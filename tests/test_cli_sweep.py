@@ -95,7 +95,9 @@ def test_plot_files(main, tmp_path, suffix, qapp):
     (["--radius", "0.5,1", "--workers", "0"], "workers"),
     (["--radius", "0.5,1", "--plot", "x.jpg"], ".png or .svg"),
     (["--radius", "0.5,1", "--metric", "reach", "--plot-metric", "lyapunov"], "plot-metric"),
-    (["--seq-len", "5,50", "--anchor", "10"], "seq_len=5"),
+    (["--seq-len", "5,50", "--anchor", "10"], "at --seq-len=5: --anchor must be in [0, 4], got 10"),
+    (["--radius", "0.5,1", "--hidden", "0"], "--hidden must be in [1, 100000], got 0"),
+    (["--radius", "0.5,1", "--lyapunov-count", "0"], "--lyapunov-count must be an integer >= 1"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(main, tmp_path, capsys, arguments, message):
     out = tmp_path / "s.csv"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 class EtaEstimator:
     """``start()`` when the job starts, ``update(fraction)`` -> seconds left or None (unknown)."""
 
-    def __init__(self, min_elapsed: float = 0.5, min_fraction: float = 0.02, smoothing: float = 0.3,
+    def __init__(self, min_elapsed: float = 0.5, min_fraction: float = 0.02, smoothing: float = 0.2,
                  clock: Callable[[], float] = time.monotonic):
         self.min_elapsed = min_elapsed
         self.min_fraction = min_fraction

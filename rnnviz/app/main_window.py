@@ -32,7 +32,7 @@ from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
-from rnnviz.core.products import prepare_map_workers
+from rnnviz.core.parallel.schedule import prepare_map_workers
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         self.panel_by_name = {panel.name: panel for panel in self.panels}
         self.explorer = self._build_explorer_tab()
         self.add_tab(self.explorer, "Explorer")
-        self.experiments = ExperimentsPanel(self.state, self.runner)
+        self.experiments = ExperimentsPanel(self.state, self.runner, settings=self.settings)
         self.add_tab(self.experiments, "Experiments")
         self.compare = ComparePanel(self.state, self.runner)
         self.add_tab(self.compare, "Compare")
@@ -217,8 +217,19 @@ class MainWindow(QMainWindow):
         return accepted
 
     def _on_tab_changed(self, _index: int) -> None:
+        self._update_docks()
+
+    def _docks_wanted(self) -> bool:
+        """The Controls and Equations docks beside this tab? Not beside the Trainer (its own controls),
+        and in presentation mode only beside the Explorer: on a projector the other tabs need the width."""
+        current = self.tabs.currentWidget()
+        if current is self.trainer:
+            return False
+        return current is self.explorer or not self.presentation_mode
+
+    def _update_docks(self) -> None:
         docks = (self.controls_dock, self.equations_dock)
-        if self.tabs.currentWidget() is self.trainer:
+        if not self._docks_wanted():
             if self._docks_before_trainer is None:
                 self._docks_before_trainer = [d for d in docks if d.toggleViewAction().isChecked()]
                 for dock in self._docks_before_trainer:
@@ -394,6 +405,10 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+            # The whole window, its floating docks included (Qt counts them to their main window), but
+            # not another window such as a second explorer; fields that claim a key are handled by
+            # WindowShortcutGuard.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setStatusTip(tip)
         action.setToolTip(tip)
         action.setCheckable(checkable)
@@ -450,6 +465,8 @@ class MainWindow(QMainWindow):
         self.show_all_action = self._action(view_menu, "Show &all plots", lambda: self.focus_plot(None), "Esc",
                                             "Back to all six plots (double-click a plot to show it alone)")
         self.show_all_action.setEnabled(False)
+        self.fit_action = self._action(view_menu, "&Fit plots to their data", self.fit_plots, "Ctrl+0",
+                                       "Undo every zoom and pan: each plot shows all of its data again")
         focus_menu = view_menu.addMenu("Show one &plot")
         for number, panel in enumerate(self.panels, start=1):
             self._action(focus_menu, panel.title, lambda _=False, n=panel.name: self.focus_plot(n), f"Alt+{number}",
@@ -477,6 +494,7 @@ class MainWindow(QMainWindow):
         state.map_progress.connect(self._on_map_progress)
         state.message.connect(self.show_error)
         state.config_changed.connect(self._on_computing)
+        state.config_changed.connect(self._clear_readouts)
         state.busy_changed.connect(self._on_busy_changed)
         state.weights_dropped.connect(self._on_weights_dropped)
         state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
@@ -490,9 +508,19 @@ class MainWindow(QMainWindow):
             panel.focus_requested.connect(self.focus_plot)
 
     # -- results -------------------------------------------------------------------------------
+    def _clear_readouts(self, _config=None) -> None:
+        """Hover read-outs name values of the configuration that was hovered: gone with it."""
+        for panel in self.panels:
+            panel.clear_readout()
+
+    def fit_plots(self) -> None:
+        for panel in self.panels:
+            panel.fit_view()
+
     def _on_fast(self, fast) -> None:
         for panel in self.panels:
             try:
+                panel.clear_readout()
                 panel.show_fast(fast)
             except Exception as error:  # noqa: BLE001 - one broken plot must not hide the others
                 self.show_error(f"{panel.title} could not be drawn: {type(error).__name__}: {error}")
@@ -508,16 +536,16 @@ class MainWindow(QMainWindow):
         if self.map_progress.maximum() != 100:
             # Still "busy" (indeterminate) when plots and map came in one redraw: a value would be lost.
             self.map_progress.setRange(0, 100)
-        self.map_progress.setValue(int(round(100 * fraction)))
         left = format_time_left(self.map_eta.update(fraction))
         self.map_progress.setFormat(f"{MAP_FORMAT} · {left}" if left else MAP_FORMAT)
+        self.map_progress.setValue(int(round(100 * fraction)))
 
     def _reset_map_progress(self) -> None:
         if self.map_progress.maximum() != 100:
             self.map_progress.setRange(0, 100)
         if self.state.map_result is None:  # else the new map has reported its progress already
+            self.map_progress.setFormat(MAP_FORMAT)   # no time left of the previous map
             self.map_progress.setValue(0)
-            self.map_progress.setFormat(MAP_FORMAT)
 
     def _settle_panels(self, _job_id: int) -> None:
         """View ranges up to date before the repaint, so that each panel paints once."""
@@ -778,9 +806,10 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
-        self.experiments.plot.set_presentation(self.presentation_mode)
+        self.experiments.set_presentation(self.presentation_mode)
         self.compare.plots.set_presentation(self.presentation_mode)
         self.trainer.set_presentation(self.presentation_mode)
+        self._update_docks()
         self.equations.set_font_size(PRESENTATION_FONT_PT + 2 if on else 11)
         self.controls_dock.setMinimumWidth(470 if on else 300)
         # Engine timings mean nothing to a lecture hall; at 720p their room is the key hint's.

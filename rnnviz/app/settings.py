@@ -87,5 +87,13 @@ class Settings:
     def set_memory_budget_gb(self, gigabytes: float) -> None:
         self.qsettings.setValue("memory/budget_gb", float(min(MAX_BUDGET_GB, max(MIN_BUDGET_GB, gigabytes))))
 
+    # -- sweeps ----------------------------------------------------------------------------------
+    def sweep_scheduler(self) -> str:
+        """The Dask scheduler address the Experiments tab runs sweeps on ("" = this machine)."""
+        return str(self._get("sweep/scheduler", "", str)).strip()
+
+    def set_sweep_scheduler(self, address: str) -> None:
+        self.qsettings.setValue("sweep/scheduler", str(address).strip())
+
     def sync(self) -> None:
         self.qsettings.sync()

@@ -5,3 +5,13 @@ Each module here exposes ``register(subparsers) -> None`` (adds its parser and
 module names in ``COMMAND_MODULES``.  Modules import heavy dependencies inside
 ``run`` so that ``rnnviz --help`` stays fast.
 """
+from __future__ import annotations
+
+import re
+
+
+def with_flag_names(error, flags: dict[str, str]):
+    """The same error with engine field names replaced by the flags the user typed
+    (``flags``: field -> flag, e.g. ``{"hidden_size": "--hidden"}``)."""
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, flags)) + r")\b")
+    return type(error)(pattern.sub(lambda m: flags[m.group(1)], str(error)))

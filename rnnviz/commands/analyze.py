@@ -32,7 +32,6 @@ import csv
 import io
 import json
 import math
-import re
 import sys
 import warnings
 from dataclasses import dataclass, replace
@@ -42,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from rnnviz.core.analysis import ExperimentConfig
+from rnnviz.commands import with_flag_names
 from rnnviz.core.config import ACTIVATIONS, CELLS, INITS, ConfigError, NetConfig
 
 NAME = "analyze"
@@ -95,8 +95,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     weights.add_argument("--seed", type=int, default=DEFAULTS.seed, metavar="S",
                          help=f"seed of weights, inputs and targets (default {DEFAULTS.seed})")
-    weights.add_argument("--weights", type=Path, default=None, metavar="FILE.npz",
-                         help="load weights saved by rnnviz (PyTorch state-dict names)")
+    weights.add_argument("--weights", type=Path, default=None, metavar="FILE",
+                         help="load weights: .npz (rnnviz or PyTorch state-dict names), a PyTorch "
+                         ".pt/.pth state dict (read without torch, never unpickled), .safetensors or "
+                         ".onnx (RNN/LSTM/GRU operators)")
     weights.add_argument("--dtype", choices=("float64", "float32"), default=DEFAULTS.dtype,
                          help=f"compute precision (default {DEFAULTS.dtype})")
 
@@ -121,6 +123,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     out.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     out.add_argument("--out", type=Path, default=None, metavar="DIR",
                      help="also write the results as CSV files plus run.json into DIR")
+    out.add_argument("--map", type=Path, default=None, metavar="FILE.npy|FILE.csv",
+                     help="also write the (t, k) map: one row per anchor t0 and distance k with "
+                     "log10 spectral and Frobenius norms of ds_(t0+k)/ds_t0 (.npy: float64 (N, 4))")
     parser.set_defaults(func=run)
 
 
@@ -149,14 +154,12 @@ class AnalyzeRequest:
 FIELD_FLAGS = {
     "hidden_size": "--hidden", "input_size": "--input-size", "num_layers": "--layers",
     "seq_len": "--seq-len", "truncate": "--truncate", "anchor": "--anchor", "radius": "--radius",
-    "init_scale": "--init", "dtype": "--dtype",
+    "init_scale": "--init", "dtype": "--dtype", "seed": "--seed",
 }
-_FIELD_PATTERN = re.compile(r"\b(" + "|".join(FIELD_FLAGS) + r")\b")
 
 
-def with_flag_names(error: ConfigError) -> ConfigError:
-    """The same error, its engine field names replaced by the flags (``hidden_size`` -> ``--hidden``)."""
-    return type(error)(_FIELD_PATTERN.sub(lambda m: FIELD_FLAGS[m.group(1)], str(error)))
+def _named(error: ConfigError) -> ConfigError:
+    return with_flag_names(error, FIELD_FLAGS)
 
 
 def _check_int_flag(flag: str, value: int | None, low: int) -> None:
@@ -178,7 +181,7 @@ def _net_from_flags(args: argparse.Namespace, stored: NetConfig | None) -> NetCo
         try:
             return replace(base, **{k: v for k, v in given.items() if v is not None}).validate()
         except ConfigError as error:
-            raise with_flag_names(error) from None
+            raise _named(error) from None
     for field_name, value in given.items():
         stored_value = getattr(stored, field_name)
         if value is not None and value != stored_value:
@@ -197,28 +200,20 @@ def _describe(net: NetConfig) -> str:
     )
 
 
-def _read_npz(path: Path) -> tuple[dict[str, np.ndarray], NetConfig | None]:
-    """Arrays of a weights file and its stored config (None for a plain state dict)."""
-    from rnnviz.core.params import load_npz
-    from rnnviz.io_utils import read_npz
-
-    arrays = read_npz(path, "weights")
-    if "__config__" not in arrays:
-        return arrays, None
-    return load_npz(path)
-
-
 def _load_weights(path: Path, args: argparse.Namespace) -> tuple[dict[str, np.ndarray], NetConfig]:
-    """Recurrent weights from ``path``; flags that were given must agree with a stored config.
+    """Recurrent weights from ``path`` (any format of :mod:`rnnviz.core.formats`); flags that were
+    given must agree with what the file fixes. A state dict does not fix the activation or the cell
+    among those of equal gate count (``gru``/``gru-cho``/``lstm-cifg``): --activation and --cell do.
 
     A readout stored in the file is dropped: the analysis uses its own seeded readout, as for
     initialised weights, so that the numbers do not depend on what the readout was trained for.
     """
+    from rnnviz.core.formats import read_network
     from rnnviz.core.params import validate_params
 
-    params, stored = _read_npz(path)
-    net = _net_from_flags(args, stored)
-    params = {name: value for name, value in params.items() if not name.startswith("readout.")}
+    loaded = read_network(path, cell=args.cell, activation=args.activation)
+    net = _net_from_flags(args, loaded.net)
+    params = {name: value for name, value in loaded.params.items() if not name.startswith("readout.")}
     try:
         validate_params(params, net)
     except ConfigError as error:
@@ -296,7 +291,7 @@ def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
             batch=int(batch), truncate=args.truncate, anchor=args.anchor, seed=args.seed, dtype=args.dtype,
         ).validate()
     except ConfigError as error:
-        raise with_flag_names(error) from None
+        raise _named(error) from None
     return AnalyzeRequest(
         config=config, params=params, inputs=inputs,
         weights_file=None if args.weights is None else str(args.weights),
@@ -485,7 +480,58 @@ def summary_text(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def check_budget(config: ExperimentConfig, budget_text: str) -> None:
+MAP_COLUMNS = ("anchor", "k", "log10_spectral_norm", "log10_frobenius_norm")
+
+
+def _check_map_path(path: Path) -> None:
+    from rnnviz.io_utils import check_output_file
+
+    if path.suffix.lower() not in (".npy", ".csv"):
+        raise ConfigError(f"--map {path}: expected a .npy or .csv file name")
+    check_output_file(path, "--map")
+
+
+def map_table(request: AnalyzeRequest) -> np.ndarray:
+    """The (t, k) map as rows (anchor t0, k, log10 spectral, log10 Frobenius), float64 (N, 4).
+
+    Every anchor t0 = 0 .. T-1 and k = 1 .. T-t0 (fewer k when the map would exceed the engine's
+    budget, as in the explorer: :func:`rnnviz.core.analysis.map_max_k`); an exactly zero norm is -inf.
+    The norms are exact: an SVD of every product, carried in scaled form
+    (:func:`rnnviz.core.reference.norm_map`), not the explorer's fast estimate."""
+    from rnnviz.core.analysis import map_max_k, run_fast
+    from rnnviz.core.reference import norm_map
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            fast = run_fast(request.config, params=request.params, inputs=request.inputs)
+            J = fast.jacobians
+            max_k = map_max_k(J.shape[0], fast.net.state_size)
+            table = norm_map(J.astype(np.float64), max_k=max_k)
+        except (RuntimeWarning, FloatingPointError) as warning:
+            raise _overflow_error(request, str(warning).split(" encountered")[0]) from None
+    starts = table["starts"] + fast.jacobian_start
+    anchors, ks = np.meshgrid(starts, np.arange(1, max_k + 1), indexing="ij")
+    keep = ~np.isnan(table["log10_spectral"])
+    return np.column_stack([anchors[keep], ks[keep], table["log10_spectral"][keep],
+                            table["log10_frobenius"][keep]]).astype(np.float64)
+
+
+def write_map(path: Path, table: np.ndarray) -> None:
+    """``table`` as .npy (float64 (N, 4)) or CSV with a header (-inf as an empty field), atomically."""
+    from rnnviz.io_utils import atomic_path, atomic_write_text
+
+    if path.suffix.lower() == ".npy":
+        with atomic_path(path) as tmp:
+            with open(tmp, "wb") as handle:
+                np.save(handle, table, allow_pickle=False)
+        return
+    rows = ((int(a), int(k), *(repr(float(v)) if math.isfinite(v) else None for v in (s, f)))
+            for a, k, s, f in table)
+    atomic_write_text(path, _csv_text(list(MAP_COLUMNS), rows))
+
+
+def check_budget(config: ExperimentConfig, budget_text: str, with_map: bool = False) -> None:
     """ConfigError (one line, with the estimate) when ``config`` would not fit the memory budget;
     a note on stderr when it will take long."""
     from rnnviz.core.budget import admit, format_seconds, parse_budget
@@ -495,14 +541,14 @@ def check_budget(config: ExperimentConfig, budget_text: str) -> None:
     except ValueError:
         raise ConfigError(f"--memory-budget must be a positive number of GB (e.g. 2 or 512MB), "
                           f"got {budget_text!r}") from None
-    verdict = admit(config, budget, with_map=False)
-    seconds = verdict.estimate.seconds(with_map=False)
+    verdict = admit(config, budget, with_map=with_map)
+    seconds = verdict.estimate.seconds(with_map=with_map)
     if verdict.refusal is not None:
         raise ConfigError(f"this analysis {verdict.refusal}, ~{format_seconds(seconds)} of computing; "
                           "lower --hidden, --layers or --seq-len, or raise --memory-budget")
     if seconds > 20:
         print(f"rnnviz analyze: note: this analysis needs ~{format_seconds(seconds)} of computing "
-              f"({verdict.estimate.fast_flops / 1e12:.1f} TFLOP, {verdict.estimate.describe(with_map=False)})",
+              f"({verdict.estimate.fast_flops / 1e12:.1f} TFLOP, {verdict.estimate.describe(with_map=with_map)})",
               file=sys.stderr, flush=True)
 
 
@@ -511,9 +557,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         check_output_dir(args.out, "--out")  # before any work
+    if args.map is not None:
+        _check_map_path(args.map)
     request = resolve_request(args)
-    check_budget(request.config, args.memory_budget)
+    check_budget(request.config, args.memory_budget, with_map=args.map is not None)
     result = compute(request)
+    if args.map is not None:
+        write_map(args.map, map_table(request))
     if args.out is not None:
         written = write_outputs(args.out, result)
     if args.json:

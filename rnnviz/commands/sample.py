@@ -38,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--temperature must be a positive number, got {args.temperature}")
     if args.top < 0:
         raise ConfigError(f"--top must be >= 0, got {args.top}")
+    if args.seed < 0:
+        raise ConfigError(f"--seed must be >= 0, got {args.seed}")
     sampler = sampler_from_checkpoint(args.checkpoint)
     if args.top:
         sampler.prime(args.prime)

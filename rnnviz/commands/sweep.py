@@ -18,7 +18,9 @@ FILE_summary.csv beside it the mean and std over seeds per point; run.json the
 sweep definition, versions and timing; --spec run.json repeats that sweep. --plot FILE.png (or .svg) draws lines
 with +-1 std bands (one numeric parameter, optionally one line per cell /
 activation / init) or a heatmap (two numeric parameters). The same command
-always writes the same CSV, whatever --workers is.
+always writes the same CSV, whatever --workers is. --scheduler tcp://host:8786
+runs the same runs on a Dask distributed cluster (pip install 'rnnviz[cluster]',
+rnnviz installed on its workers) and writes the same CSV.
 
 example: rnnviz sweep --cell rnn,lstm,gru --radius 0.5:1.5:21 --seeds 3 --out reach.csv --plot reach.png
 """
@@ -32,6 +34,7 @@ import sys
 import time
 from pathlib import Path
 
+from rnnviz.commands import with_flag_names
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 from rnnviz.core.sweep import CATEGORICAL, METRICS, SWEEPABLE, SweepAxis, SweepSpec, default_workers, \
@@ -59,6 +62,12 @@ FILE_SPEC_CONFLICTS = {
     "--input-signal": "input_signal", "--anchor": "anchor", "--seed": "seed", "--dtype": "dtype",
     "--seeds": "seeds", "--metric": "metric", "--threshold": "threshold", "--lyapunov-count": "lyapunov_count",
 }
+#: sweep and configuration field -> the flag that sets it, for messages
+FIELD_FLAGS = {field: flag for field, flag in (
+    *((name, flag) for flag, name in SWEEP_FLAGS.items()),
+    *((name, flag) for flag, name in FILE_SPEC_CONFLICTS.items()),
+    ("num_layers", "--layers"), ("anchor", "--anchor"), ("seeds", "--seeds"),
+) if "_" in field or field in ("anchor", "seeds")}
 DEFAULT_ARGUMENTS = {
     "input_size": DEFAULTS.input_size, "layers": DEFAULTS.num_layers, "init_scale": None,
     "input_signal": DEFAULTS.input_signal, "anchor": DEFAULTS.anchor, "seed": DEFAULTS.seed,
@@ -102,6 +111,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="number of leading Lyapunov exponents (default 1)")
     output.add_argument("--workers", type=int, default=None, metavar="N",
                      help=f"processes (default: one per CPU, here {default_workers()})")
+    output.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="run on the Dask distributed cluster of this scheduler (tcp://host:8786; needs "
+                     "pip install 'rnnviz[cluster]' here and rnnviz on the workers); same CSV as a local run")
     output.add_argument("--out", required=True, metavar="FILE.csv", help="rows CSV (summary and run.json beside it)")
     output.add_argument("--plot", default=None, metavar="FILE.png", help="also draw the result (.png or .svg)")
     output.add_argument("--plot-metric", default=None, metavar="METRIC",
@@ -113,6 +125,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def spec_from_file(path) -> SweepSpec:
     """The sweep definition in a run.json (its "spec") or in a file holding just the definition."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"--spec: {path} is not a regular file")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -176,7 +190,10 @@ def spec_from_args(args: argparse.Namespace, announce=None) -> SweepSpec:
                      threshold=args.threshold, lyapunov_count=args.lyapunov_count)
     if announce is not None and spec.num_runs >= ANNOUNCE_RUNS:
         announce(spec.num_runs)
-    return spec.validate()
+    try:
+        return spec.validate()
+    except ConfigError as error:
+        raise with_flag_names(error, FIELD_FLAGS) from None
 
 
 class _Progress:
@@ -239,15 +256,30 @@ def run(args: argparse.Namespace) -> int:
     workers = default_workers() if args.workers is None else args.workers
     if workers < 1:
         raise ConfigError(f"--workers must be >= 1, got {workers}")
+    client = None
+    if args.scheduler is not None:
+        if args.workers is not None:
+            raise ConfigError("--workers does not apply with --scheduler (the cluster's workers run the sweep)")
+        from rnnviz.core.cluster import connect, iter_cluster_sweep  # Dask is optional: only when asked
 
-    progress = _Progress(args.quiet)
-    progress(0, spec.num_runs)
-    result = None
-    for event in iter_sweep(spec, workers=workers):
-        if event.result is None:
-            progress(event.done, event.total)
-        else:
-            result = event.result
+        client = connect(args.scheduler)  # an unreachable scheduler fails here, before any work
+        events = iter_cluster_sweep(spec, client)
+    else:
+        events = iter_sweep(spec, workers=workers)
+
+    try:
+        progress = _Progress(args.quiet)
+        progress(0, spec.num_runs)
+        result = None
+        for event in events:
+            if event.result is None:
+                progress(event.done, event.total)
+            else:
+                result = event.result
+    finally:
+        events.close()  # an interrupted cluster sweep cancels its runs before the client goes
+        if client is not None:
+            client.close()
     summary = summary_path(out)
     run_json = run_json_path(out)
     # The CSVs, the plot (when beside them) and run.json appear together: all new or all old.
@@ -266,14 +298,16 @@ def run(args: argparse.Namespace) -> int:
             "files": {"rows": out.name, "summary": summary.name, "plot": plot.name if plot else None},
             "runs": spec.num_runs,
             "workers": result.workers,
+            "scheduler": args.scheduler,
             "seconds": round(result.seconds, 3),
             "versions": versions(),
         })
         files.commit()
     if not args.quiet:
         written = ", ".join(str(p) for p in (out, summary, plot, run_json) if p is not None)
+        where = f" of the Dask cluster at {args.scheduler}" if args.scheduler is not None else ""
         print(f"rnnviz sweep: {spec.num_runs} runs in {result.seconds:.1f} s on {result.workers} "
-              f"worker(s); wrote {written}", file=sys.stderr)
+              f"worker(s){where}; wrote {written}", file=sys.stderr)
     return 0
 
 

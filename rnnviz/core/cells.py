@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import CELL_GATES
+
 
 # ----------------------------------------------------------------------------------------------
 # Activations
@@ -69,11 +71,6 @@ class Activation:
         if n == "leaky-relu":
             return np.where(a > 0, 1, self.leaky_slope).astype(a.dtype)
         raise ValueError(f"unknown activation {n!r}")
-
-    @property
-    def gamma(self) -> float:
-        """sup φ' — the γ of the Pascanu et al. (2013) bound."""
-        return 0.25 if self.name == "sigmoid" else 1.0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -130,7 +127,7 @@ def _row_mix(U: np.ndarray, W: np.ndarray, H: int) -> np.ndarray:
 
 
 class ElmanCell:
-    gates = ("h",)
+    gates = CELL_GATES["rnn"]
     states = ("h",)
 
     @staticmethod
@@ -166,7 +163,7 @@ class LSTMCell:
     def __init__(self, peephole: bool = False, cifg: bool = False):
         self.peephole = peephole
         self.cifg = cifg
-        self.gates = ("i", "g", "o") if cifg else ("i", "f", "g", "o")
+        self.gates = CELL_GATES["lstm-cifg" if cifg else "lstm"]
         self.states = ("h", "c")
 
     def step(self, w: LayerWeights, act: Activation, xp, state):
@@ -266,7 +263,7 @@ class LSTMCell:
 class GRUCell:
     """GRU; ``reset_after=True`` is PyTorch/cuDNN's form, ``False`` is Cho et al. (2014)."""
 
-    gates = ("r", "z", "n")
+    gates = CELL_GATES["gru"]
     states = ("h",)
 
     def __init__(self, reset_after: bool = True):

@@ -28,13 +28,12 @@ import numpy as np
 from .cells import LayerWeights
 
 FUSED_CELLS = ("rnn", "lstm", "gru")
-#: switch for tests and comparisons: False runs every cell through the generic step loop
-enabled = True
 
 
 def supports(cell: str, activation: str) -> bool:
-    """Whether the fused loops handle this cell and activation."""
-    return enabled and cell in FUSED_CELLS and activation == "tanh"
+    """Whether the fused loops handle this cell and activation (the choice itself is made once, in
+    :func:`rnnviz.core.sequence.uses_fused_loops`)."""
+    return cell in FUSED_CELLS and activation == "tanh"
 
 
 def input_bias(cell: str, b_ih: np.ndarray, b_hh: np.ndarray) -> np.ndarray:
@@ -47,7 +46,7 @@ def input_bias(cell: str, b_ih: np.ndarray, b_hh: np.ndarray) -> np.ndarray:
     return b_ih + b_hh
 
 
-def _sigmoid_into(a: np.ndarray, out: np.ndarray) -> None:
+def sigmoid_into(a: np.ndarray, out: np.ndarray) -> None:
     np.negative(a, out=out)
     np.exp(out, out=out)
     out += 1
@@ -183,7 +182,7 @@ def _lstm_forward(new, xp, w_hh, hs, h_prev, cs, c_prev, reverse):
         np.matmul(w_hh, h_prev[t], out=p)
         np.add(p, xp[t], out=p)
         gt = gates[t]
-        _sigmoid_into(p, gt)              # one pass over all four blocks; g is overwritten next
+        sigmoid_into(p, gt)              # one pass over all four blocks; g is overwritten next
         i, f, g, o = gt[:H], gt[H:2 * H], gt[2 * H:3 * H], gt[3 * H:]
         np.tanh(p[2 * H:3 * H], out=g)
         c = cs[t]
@@ -213,7 +212,7 @@ def _gru_forward(new, xp, w_hh, b_hn, hs, h_prev, reverse):
         np.matmul(w_hh, h_prev[t], out=rec)
         rzt = rz[t]
         np.add(rec[:2 * H], x[:2 * H], out=rzt)
-        _sigmoid_into(rzt, rzt)
+        sigmoid_into(rzt, rzt)
         r, z = rzt[:H], rzt[H:]
         hnt = hn[t]
         np.add(rec[2 * H:], b_hn, out=hnt)

@@ -21,11 +21,12 @@ in size so the corpus is the same on every run of the same Python).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
 import re
 import stat
 import sysconfig
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,12 +45,13 @@ STDLIB_MAX_CHARS = 2_000_000
 #: Bytes read (or characters taken) per chunk while tokenising characters; words take smaller
 #: chunks, because Python makes one object per word (each chunk's calls hold the interpreter lock
 #: for a few ms only, so a window running beside tokenising does not stall).
-CHUNK_BYTES = 1 << 22
-WORD_CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 20
+WORD_CHUNK_BYTES = 1 << 18
 #: A word-level corpus with more distinct words than this is refused (its softmax would not fit).
 MAX_WORD_VOCAB = 2_000_000
 #: A line longer than this (in characters) is tokenised in pieces, at whitespace.
 _LONG_LINE = 1 << 24
+_WORDS_PER_CALL = 8192
 _SPLIT_NAMES = {
     "train": ("ptb.train.txt", "train.txt"),
     "valid": ("ptb.valid.txt", "valid.txt"),
@@ -282,13 +284,14 @@ def build_corpus(train_text: str, valid_text: str | None = None, test_text: str 
 
 def load_corpus(corpus: str, *, valid: str | None = None, test: str | None = None,
                 level: str = "char", sentence_start: bool = False, valid_fraction: float = 0.05,
-                test_fraction: float = 0.05) -> Corpus:
+                test_fraction: float = 0.05, should_stop: Callable[[], bool] | None = None) -> Corpus:
     """Read and tokenise a corpus by name (file, PTB folder or ``builtin:...``), file by file in
-    chunks (see the module docstring)."""
+    chunks (see the module docstring). ``should_stop()`` is checked between chunks (True raises
+    :class:`rnnviz.core.cancel.Cancelled`)."""
     train_source, valid_source, test_source = corpus_sources(corpus, valid, test)
     return corpus_from_sources(train_source, valid_source, test_source, level=level,
                                sentence_start=sentence_start, valid_fraction=valid_fraction,
-                               test_fraction=test_fraction, name=corpus)
+                               test_fraction=test_fraction, name=corpus, should_stop=should_stop)
 
 
 # ----------------------------------------------------------------------------- streamed tokenising
@@ -312,6 +315,8 @@ class TextSource:
     name: str
     path: Path | None = None
     text: str | None = None
+    #: checked before every piece; True raises :class:`rnnviz.core.cancel.Cancelled`
+    should_stop: Callable[[], bool] | None = None
 
     @classmethod
     def file(cls, path: str | os.PathLike[str]) -> "TextSource":
@@ -327,7 +332,17 @@ class TextSource:
 
     def pieces(self, size: int | None = None) -> Iterator[str]:
         """The text in pieces of about ``size`` bytes (default ``CHUNK_BYTES``)."""
-        size = size or CHUNK_BYTES
+        if self.should_stop is None:
+            yield from self._pieces(size or CHUNK_BYTES)
+            return
+        from rnnviz.core.cancel import Cancelled
+
+        for piece in self._pieces(size or CHUNK_BYTES):
+            if self.should_stop():
+                raise Cancelled("loading the corpus was cancelled")
+            yield piece
+
+    def _pieces(self, size: int) -> Iterator[str]:
         if self.text is not None:
             for start in range(0, len(self.text), size):
                 yield self.text[start:start + size]
@@ -533,9 +548,12 @@ def _encode_words(source: TextSource, index: dict, count: int, dtype: np.dtype,
     for tokens in _word_chunks(source, sentence_start):
         if position + len(tokens) > count:
             raise InputFileError(f"{source.name} changed while it was read")
-        ids[position:position + len(tokens)] = np.fromiter(map(index.__getitem__, tokens), dtype=dtype,
-                                                          count=len(tokens))
-        position += len(tokens)
+        # a few thousand words per call: one call holds the interpreter lock for its whole length
+        for start in range(0, len(tokens), _WORDS_PER_CALL):
+            part = tokens[start:start + _WORDS_PER_CALL]
+            ids[position:position + len(part)] = np.fromiter(map(index.__getitem__, part), dtype=dtype,
+                                                             count=len(part))
+            position += len(part)
     if position != count:
         raise InputFileError(f"{source.name} changed while it was read")
     return ids
@@ -551,7 +569,9 @@ def _training_vocabulary(all_words: list[str], train: np.ndarray, others: Iterab
                          ) -> tuple[Vocabulary, np.ndarray]:
     """Word level: the vocabulary of the training ids (plus ``<unk>`` when another split needs it)
     and the map from ``all_words`` ids to its ids (of ``train``'s dtype)."""
-    used = np.bincount(train, minlength=len(all_words)) > 0
+    used = np.zeros(len(all_words), dtype=bool)
+    for block in _blocks(train):   # block by block: each call holds the interpreter lock briefly
+        used |= np.bincount(block, minlength=len(all_words)) > 0
     needs_unk = any(bool((~used[block]).any()) for ids in others for block in _blocks(ids))
     words = [all_words[i] for i in np.flatnonzero(used).tolist()]
     if needs_unk and UNK not in set(words):
@@ -568,7 +588,8 @@ def _training_vocabulary(all_words: list[str], train: np.ndarray, others: Iterab
 def corpus_from_sources(train: TextSource, valid: TextSource | None = None,
                         test: TextSource | None = None, *, level: str = "char",
                         sentence_start: bool = False, valid_fraction: float = 0.05,
-                        test_fraction: float = 0.05, name: str = "") -> Corpus:
+                        test_fraction: float = 0.05, name: str = "",
+                        should_stop: Callable[[], bool] | None = None) -> Corpus:
     """Tokenise sources into a :class:`Corpus` (the splits and vocabularies of :func:`build_corpus`).
 
     Two passes over every source: the first finds the vocabulary and the number of tokens (and
@@ -579,6 +600,9 @@ def corpus_from_sources(train: TextSource, valid: TextSource | None = None,
         raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     if valid is None and not (0.0 < valid_fraction < 0.5 and 0.0 <= test_fraction < 0.5):
         raise ConfigError("valid_fraction must be in (0, 0.5) and test_fraction in [0, 0.5)")
+    if should_stop is not None:
+        train, valid, test = (None if source is None else dataclasses.replace(source, should_stop=should_stop)
+                              for source in (train, valid, test))
     sources = [source for source in (train, valid, test) if source is not None]
     if level == "char":
         present = np.zeros(_CODE_POINTS, dtype=bool)

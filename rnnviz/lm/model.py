@@ -47,8 +47,10 @@ def load_word_vectors(path: str | Path, tokens: tuple[str, ...], dim: int | None
     from the file keep a random U(+-init_scale) row. ``dim``: the expected D (None = the file's).
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ConfigError(f"embedding file not found: {path}")
+    if not path.is_file():
+        raise ConfigError(f"embedding file {path} is not a regular file")
     wanted = {tok: i for i, tok in enumerate(tokens)}
     rows: dict[int, np.ndarray] = {}
     file_dim = None

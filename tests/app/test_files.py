@@ -153,7 +153,7 @@ def test_last_session_and_geometry_are_restored(make_window, small_config):
     assert second.size().height() == 700
 
 
-def test_presentation_mode_enlarges_fonts_and_lines(make_window, wait_results):
+def test_presentation_mode_enlarges_fonts_and_lines(make_window, wait_results, qtbot):
     window = make_window()
     wait_results(window)
     decay = window.panel_by_name["decay"]
@@ -163,6 +163,7 @@ def test_presentation_mode_enlarges_fonts_and_lines(make_window, wait_results):
     window.show()
     assert window.compute_label.isVisible()
     window.set_presentation_mode(True, full_screen=False)
+    qtbot.wait(10)  # the decay plot, shown alone, takes its new size (and with it the lecture style)
     assert decay.curves["spectral"].opts["pen"].widthF() > 2 * normal_width
     # markers grow with the lines: a lecture hall sees dots as well as curves
     assert [m.opts["size"] for m in markers] == [2 * size for size in normal_sizes]

@@ -40,8 +40,11 @@ def test_plots_hold_the_engine_numbers(make_window, wait_results, small_config, 
     _same(x, fast.curve["k"])
     _same(y, fast.curve["log10_spectral"])
     _same(_xy(decay.curves["frobenius"])[1], fast.curve["log10_frobenius"])
-    _same(_xy(decay.curves["bound"])[1], fast.bound["log10"])
-    _same(_xy(decay.curves["rho"])[1], fast.bound["rho_log10"])
+    # reference lines: the engine's values wherever drawn (they are clipped to the view)
+    for key, expected in (("bound", fast.bound["log10"]), ("rho", fast.bound["rho_log10"])):
+        drawn = _xy(decay.curves[key])[1]
+        assert np.isfinite(drawn).any()
+        _same(drawn[np.isfinite(drawn)], np.asarray(expected)[np.isfinite(drawn)])
     if "hidden" in decay.curves:
         _same(_xy(decay.curves["hidden"])[1], fast.curve["hidden_spectral"])
         _same(_xy(decay.curves["cell"])[1], fast.curve["cell_spectral"])
@@ -341,3 +344,161 @@ def test_the_itemized_map_shows_the_loss_steps_that_hold_data(make_window, wait_
     else:  # one loss step: its row fills the plot, with one tick at that step
         assert (low, high) == (rows[0] - 0.5, rows[-1] + 0.5)
         assert [value for value, _ in ticks[0]] == rows
+
+
+def _settled(window, wait_results):
+    from rnnviz.app.gallery import settle
+
+    settle(window, wait=lambda: wait_results(window))
+
+
+def _shown(make_window, wait_results, **kwargs):
+    """A window at the default size, shown, with its results drawn and settled."""
+    window = make_window(**kwargs)
+    window.resize(1600, 1000)
+    window.show()
+    _settled(window, wait_results)
+    return window
+
+
+def test_gates_time_axis_follows_T_and_the_trained_model(make_window, wait_results):
+    from rnnviz.app.gallery import HANDOFF_TEXT, trained_handoff
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    gates = window.panel_by_name["gates"]
+    for seq_len in (40, 8, 25):
+        window.state.update(seq_len=seq_len)
+        _settled(window, wait_results)
+        for plot in gates._time_plots:  # every heatmap row and the mean/saturation curves
+            assert plot.viewRange()[0] == pytest.approx([0.5, seq_len + 0.5])
+        # the plot areas line up: step t is at the same pixel in every row
+        lefts = {round(plot.vb.sceneBoundingRect().left(), 1) for plot in gates._time_plots}
+        widths = {round(plot.vb.sceneBoundingRect().width(), 1) for plot in gates._time_plots}
+        assert len(lefts) == 1 and len(widths) == 1
+    # the hand-off arrives while the Trainer tab is shown (the explorer's panels are hidden)
+    window.tabs.setCurrentWidget(window.trainer)
+    assert window.open_trained_model(trained_handoff())
+    _settled(window, wait_results)
+    steps = len(HANDOFF_TEXT)
+    for plot in gates._time_plots:
+        assert plot.viewRange()[0] == pytest.approx([0.5, steps + 0.5])
+    window.recompute_action.trigger()  # F5
+    _settled(window, wait_results)
+    assert gates._time_plots[0].viewRange()[0] == pytest.approx([0.5, steps + 0.5])
+
+
+def test_decay_range_fits_the_measured_curves_and_clips_reference_lines(make_window, wait_results):
+    from rnnviz.app.gallery import trained_handoff
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    window.open_trained_model(trained_handoff())  # σ_max = 3: the bound climbs ~38 decades
+    _settled(window, wait_results)
+    decay = window.panel_by_name["decay"]
+    fast = window.state.fast_result
+    low, high = decay.plot.viewRange()[1]
+    measured = np.concatenate([fast.curve[key] for key in ("log10_spectral", "log10_frobenius", "hidden_spectral",
+                                                           "cell_spectral", "highway") if key in fast.curve])
+    assert np.nanmax(fast.bound["log10"]) > high + 20  # the bound would have set the range
+    assert low <= np.nanmin(measured) and high >= np.nanmax(measured)
+    assert high - low < 2 * (np.nanmax(measured) - np.nanmin(measured))  # the curves fill the view
+    # reference lines: exact where drawn, not drawn where they and their segments lie outside the view
+    drawn = _xy(decay.curves["bound"])[1]
+    exact = np.asarray(fast.bound["log10"])
+    _same(drawn[np.isfinite(drawn)], exact[np.isfinite(drawn)])
+    assert np.isnan(drawn[exact > high + 2 * (high - low)]).all() and np.isnan(drawn).any()
+
+
+def _wheel(panel, plot, steps: int = 3):
+    """A real mouse-wheel zoom over ``plot`` (what a user does)."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = panel.graphics.mapFromScene(plot.vb.sceneBoundingRect().center())
+    viewport = panel.graphics.viewport()
+    event = QWheelEvent(QPointF(centre), QPointF(viewport.mapToGlobal(centre)), QPoint(0, 0),
+                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, event)
+
+
+def test_a_zoom_is_kept_until_fit(make_window, wait_results):
+    window = _shown(make_window, wait_results)
+    decay = window.panel_by_name["decay"]
+    assert not decay.fit_button.isEnabled()
+    fitted = decay.plot.viewRange()
+    _wheel(decay, decay.plot)
+    zoomed = decay.plot.viewRange()
+    assert zoomed[0][1] - zoomed[0][0] < fitted[0][1] - fitted[0][0]
+    assert decay.user_zoomed(decay.plot) and decay.fit_button.isEnabled()
+    window.state.update(seed=window.state.config.seed + 1)  # a new result keeps the zoom
+    _settled(window, wait_results)
+    assert np.ravel(decay.plot.viewRange()) == pytest.approx(np.ravel(zoomed))
+    window.fit_action.trigger()  # Ctrl+0, or the panel's Fit button
+    _settled(window, wait_results)
+    assert not decay.user_zoomed(decay.plot) and not decay.fit_button.isEnabled()
+    (x0, x1), (y0, y1) = decay.plot.viewRange()
+    k = window.state.fast_result.curve["k"]
+    assert x0 <= k[0] and x1 >= k[-1]
+    # the gates rows zoom together, and Fit brings back steps 1..T in all of them
+    gates = window.panel_by_name["gates"]
+    _wheel(gates, gates._time_plots[1])
+    ranges = {tuple(np.round(plot.viewRange()[0], 6)) for plot in gates._time_plots}
+    assert len(ranges) == 1 and ranges != {(0.5, window.state.config.seq_len + 0.5)}
+    gates.fit_button.click()
+    for plot in gates._time_plots:
+        assert plot.viewRange()[0] == pytest.approx([0.5, window.state.config.seq_len + 0.5])
+
+
+def test_legends_lie_beside_the_plots_and_shrink_back_after_presentation(make_window, wait_results):
+    window = _shown(make_window, wait_results)
+    decay, spectrum = window.panel_by_name["decay"], window.panel_by_name["spectrum"]
+    for plot in (decay.plot, spectrum.singular_plot):
+        assert plot.legend.items
+        assert not plot.legend.sceneBoundingRect().intersects(plot.vb.sceneBoundingRect())
+    legend = decay.plot.legend
+    height, row_height = legend.geometry().height(), legend.geometry().height() / legend.rowCount
+    window.set_presentation_mode(True, full_screen=False)
+    _settled(window, wait_results)
+    assert legend.geometry().height() / legend.rowCount > 1.2 * row_height  # lecture-size text
+    window.set_presentation_mode(False, full_screen=False)
+    _settled(window, wait_results)
+    assert decay.plot.legend.geometry().height() == pytest.approx(height, abs=0.5)
+
+
+def test_legend_text_is_typeset(make_window, wait_results):
+    import pyqtgraph as pg
+
+    window = make_window()
+    wait_results(window)
+    texts = []
+    for graphics in [panel.graphics for panel in window.panels] + [window.trainer.plots, window.compare.plots.graphics]:
+        for item in graphics.scene().items():
+            if isinstance(item, pg.LegendItem):
+                texts += [label.text for _sample, label in item.items]
+    assert any("Frobenius" in text for text in texts) and any("τ−k" in text for text in texts)
+    for text in texts:
+        assert not any(mark in text for mark in ("^", "_", "{", "}")), text
+
+
+def test_readouts_keep_their_width_and_are_cleared_on_every_change(make_window, wait_results):
+    window = _shown(make_window, wait_results)
+    decay = window.panel_by_name["decay"]
+    centre = decay.plot.vb.sceneBoundingRect().center()
+    decay._on_mouse_moved(centre)
+    assert "h→h" in decay.readout.text() and "highway" in decay.readout.text()
+    width = decay.width()
+    decay.readout.setText("k = 1   " * 60)  # far wider than the panel
+    window.repaint()
+    assert decay.width() == width and decay.readout.is_elided()
+    assert decay.readout.toolTip() == decay.readout.text()
+    decay._on_mouse_moved(centre)
+    window.state.update(cell="rnn")
+    assert decay.readout.text() == ""  # cleared at once, before the new result
+    _settled(window, wait_results)
+    decay._on_mouse_moved(centre)
+    assert decay.readout.text() and "h→h" not in decay.readout.text() and "highway" not in decay.readout.text()

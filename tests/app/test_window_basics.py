@@ -231,3 +231,32 @@ def test_all_plots_in_presentation_at_720p_are_readable_and_scroll(make_window, 
     qtbot.wait(50)
     assert window.plot_columns == 3 and bar.maximum() == 0
     assert all(row.minimumHeight() == 0 for row in window._plot_rows)
+
+
+def test_presentation_gives_the_other_tabs_the_whole_width(make_window, qtbot):
+    window = make_window()
+    window.remember = False
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentWidget(window.compare)
+    assert window.controls_dock.isVisible()           # normal mode: the controls stay beside Compare
+    window.set_presentation_mode(True, full_screen=False)
+    assert not window.controls_dock.isVisible()
+    window.tabs.setCurrentWidget(window.explorer)
+    assert window.controls_dock.isVisible()
+    window.tabs.setCurrentWidget(window.experiments)
+    assert not window.controls_dock.isVisible() and window.experiments.side.maximumWidth() >= 500
+    window.set_presentation_mode(False, full_screen=False)
+    assert window.controls_dock.isVisible() and window.experiments.side.maximumWidth() < 500
+
+
+def test_shortcuts_work_from_a_floating_controls_dock(make_window, qtbot):
+    window = _window_shown(qtbot, make_window)
+    window.remember = False
+    window.controls_dock.setFloating(True)
+    window.controls_dock.activateWindow()
+    spin = window.controls.hidden_spin
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus, timeout=2000)
+    qtbot.keyClick(spin, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)   # Ctrl+P: pin
+    assert len(window.compare.pins) == 1

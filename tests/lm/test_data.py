@@ -176,3 +176,20 @@ def test_a_corpus_that_would_not_fit_is_refused_with_the_estimate(tmp_path, monk
     path.write_text(" ".join(f"w{i}" for i in range(50)), encoding="utf-8")
     with pytest.raises(ResourceError, match="more than 10 distinct words"):
         load_corpus(str(path), level="word")
+
+
+def test_loading_stops_between_chunks_when_asked(tmp_path, tiny_chunks):
+    from rnnviz.core.cancel import Cancelled
+
+    path = tmp_path / "c.txt"
+    path.write_text("some text to read in many chunks\n" * 20, encoding="utf-8")
+    asked = []
+
+    def stop_after_three():
+        asked.append(1)
+        return len(asked) > 3
+
+    with pytest.raises(Cancelled):
+        load_corpus(str(path), should_stop=stop_after_three)
+    assert len(asked) == 4   # checked before every chunk, stopped at once
+    assert load_corpus(str(path), should_stop=lambda: False).train.size > 0

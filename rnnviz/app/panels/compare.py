@@ -117,7 +117,7 @@ class ComparePlots(PlotPanel):
                                    ("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖₂", None), legend=True, colspan=2)
         self.gates = self.add_plot(1, 0, "Gate means", ("gate", None),
                                    ("mean over units, steps", None))
-        self.spectrum = self.add_plot(1, 1, "Eigenvalues of W_hh", ("Re λ", None), ("Im λ", None))
+        self.spectrum = self.add_plot(1, 1, "Eigenvalues of W<sub>hh</sub>", ("Re λ", None), ("Im λ", None))
         self.spectrum.setAspectLocked(True)
         angle = np.linspace(0, 2 * np.pi, 361)
         self.spectrum.plot(np.cos(angle), np.sin(angle), pen=pg.mkPen("#999999", width=1,
@@ -170,7 +170,6 @@ class ComparePlots(PlotPanel):
         self.gates.setYRange(lowest, 1, padding=0.02)
         if names:
             self.gates.setXRange(-0.6, len(names) - 0.4, padding=0)
-        self.place_legend(self.decay, "bottom-left")
 
     def show_fast(self, fast) -> None:  # not an explorer panel
         pass

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
 
 from rnnviz.app.eta import EtaEstimator, format_time_left
 from rnnviz.app.jobs import JobRunner
+from rnnviz.app.settings import Settings
 from rnnviz.app.plots.base import (PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan,
                                    finite_range, restyle_symbols)
 from rnnviz.core.analysis import ExperimentConfig
@@ -178,8 +179,6 @@ class SweepPlot(PlotPanel):
                                                for i in range(len(x))])
             item.sigPointsClicked.connect(self._on_points_clicked)
             self.lines[legend] = item
-        if len(groups) > 1:
-            self.place_legend(self.plot, "bottom-right")
 
     def _draw_heatmap(self, spec: SweepSpec, mean, metric: str) -> None:
         first, second = spec.axes
@@ -264,6 +263,19 @@ class SweepPlot(PlotPanel):
         pass
 
 
+SIDE_WIDTH = 380
+SIDE_WIDTH_PRESENTATION = 500   # "0.5:1.5:21" in full at lecture font sizes
+
+
+def _sweep_events(spec: SweepSpec, workers: int, scheduler: str | None, should_stop):
+    """The sweep's events: here with ``workers`` processes, or on the Dask cluster of ``scheduler``."""
+    if scheduler is None:
+        return iter_sweep(spec, workers=workers, should_stop=should_stop)
+    from rnnviz.core.cluster import iter_cluster_sweep  # Dask is optional: imported only when asked for
+
+    return iter_cluster_sweep(spec, scheduler, should_stop=should_stop)
+
+
 class ExperimentsPanel(QWidget):
     """Sweep controls, progress, the result plot and export. Reads the base configuration from ``state``.
 
@@ -275,14 +287,17 @@ class ExperimentsPanel(QWidget):
     open_config = Signal(object)
     sweep_finished = Signal(object)
 
-    def __init__(self, state=None, runner: JobRunner | None = None, parent: QWidget | None = None):
+    def __init__(self, state=None, runner: JobRunner | None = None, parent: QWidget | None = None,
+                 settings: Settings | None = None):
         super().__init__(parent)
         self.setObjectName("experiments_panel")
         self.state = state
+        self.settings = settings if settings is not None else Settings()
         self.runner = runner if runner is not None else JobRunner(self)
         self.result: SweepResult | None = None
         self.spec: SweepSpec | None = None
         self.job_id: int | None = None
+        self.running_scheduler: str | None = None  # the scheduler of the sweep that runs (None: here)
 
         self.first_param = QComboBox()
         self.first_values = QLineEdit()
@@ -304,6 +319,16 @@ class ExperimentsPanel(QWidget):
         self.workers = QSpinBox()
         self.workers.setRange(1, max(64, default_workers()))
         self.workers.setValue(default_workers())
+        self.workers.setToolTip("processes on this machine (not used when a scheduler is set)")
+        self.scheduler = QLineEdit(self.settings.sweep_scheduler())
+        self.scheduler.setPlaceholderText("this machine")
+        self.scheduler.setClearButtonEnabled(True)
+        self.scheduler.setToolTip(
+            "Address of a Dask scheduler (tcp://host:8786) to run the sweep on its cluster, with the "
+            "same results as here; empty runs it on this machine. Needs pip install 'rnnviz[cluster]' "
+            "here and rnnviz on the workers. Remembered between sessions.")
+        self.scheduler.textChanged.connect(self._update_enabled)
+        self.scheduler.editingFinished.connect(self._remember_scheduler)
         self.metric_box = QComboBox()
         for metric in METRICS:
             self.metric_box.addItem(_metric_label(metric), metric)
@@ -332,6 +357,7 @@ class ExperimentsPanel(QWidget):
         form.addRow("Seeds", self.seeds)
         form.addRow("Threshold", self.threshold)
         form.addRow("Workers", self.workers)
+        form.addRow("Scheduler", self.scheduler)
         form.addRow("Show", self.metric_box)
         buttons = self._row(self.run_button, self.cancel_button)
         export = self._row(QLabel("Export"), self.export_csv_button, self.export_png_button,
@@ -345,7 +371,8 @@ class ExperimentsPanel(QWidget):
         side.addWidget(export)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setMaximumWidth(380)
+        side_widget.setMaximumWidth(SIDE_WIDTH)
+        self.side = side_widget
         layout = QHBoxLayout(self)
         layout.addWidget(side_widget)
         layout.addWidget(self.plot, 1)
@@ -360,6 +387,7 @@ class ExperimentsPanel(QWidget):
         self.second_param.setCurrentText("radius")
         self.second_values.setText(DEFAULT_VALUES["radius"])
         self.second_enabled.setChecked(True)
+        self._update_enabled()
         self._set_running(False)
 
     @staticmethod
@@ -371,10 +399,19 @@ class ExperimentsPanel(QWidget):
             layout.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
         return row
 
+    def set_presentation(self, on: bool) -> None:
+        """Lecture font sizes: the plot's style, and room for the value fields at that size."""
+        self.side.setMaximumWidth(SIDE_WIDTH_PRESENTATION if on else SIDE_WIDTH)
+        self.plot.set_presentation(on)
+
     def _update_enabled(self) -> None:
         on = self.second_enabled.isChecked()
         self.second_param.setEnabled(on)
         self.second_values.setEnabled(on)
+        self.workers.setEnabled(not self.scheduler.text().strip())
+
+    def _remember_scheduler(self) -> None:
+        self.settings.set_sweep_scheduler(self.scheduler.text())
 
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
@@ -451,13 +488,21 @@ class ExperimentsPanel(QWidget):
             self.status.setText(f"Not started: {error}")
             return None
         workers = self.workers.value()
+        scheduler = self.scheduler.text().strip() or None
+        self._remember_scheduler()
+        self.running_scheduler = scheduler
         self.spec = spec
         self.progress.setValue(0)
         self.progress.setFormat(f"0/{spec.num_runs} runs")
         self.eta.start()
-        self.status.setText(f"Running {spec.num_runs} runs on {min(workers, spec.num_runs)} worker(s)…")
-        self.job_id = self.runner.start(
-            SWEEP_LANE, lambda should_stop: iter_sweep(spec, workers=workers, should_stop=should_stop))
+        if scheduler is None:
+            self.status.setText(f"Running {spec.num_runs} runs on {min(workers, spec.num_runs)} worker(s)…")
+        else:
+            self.status.setText(f"Running {spec.num_runs} runs on the Dask cluster at {scheduler}…")
+        # The job connects (with a timeout) and runs off the UI thread; an unreachable scheduler
+        # fails the job with one line before any run starts.
+        self.job_id = self.runner.start(SWEEP_LANE, lambda should_stop: _sweep_events(spec, workers, scheduler,
+                                                                                   should_stop))
         self._set_running(True)
         return self.job_id
 
@@ -478,8 +523,10 @@ class ExperimentsPanel(QWidget):
         else:
             self.progress.setFormat("%p%")
             self.show_result(event.result)
+            where = f" of the Dask cluster at {self.running_scheduler}" if self.running_scheduler else ""
             self.status.setText(f"{event.total} runs in {event.result.seconds:.1f} s on "
-                                f"{event.result.workers} worker(s). Click a point to open it in the explorer.")
+                                f"{event.result.workers} worker(s){where}. Click a point to open it in the "
+                                f"explorer.")
             self.sweep_finished.emit(event.result)
 
     def _on_finished(self, lane: str, job_id: int, _result) -> None:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocument
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from rnnviz.app.plots.axis import CachedColorBarItem, cached_axes
 
@@ -23,6 +24,9 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 
 NORMAL_STYLE = {"line_width": 2.0, "font_pt": 9, "title_pt": 11, "marker_px": 6}
 PRESENTATION_STYLE = {"line_width": 5.0, "font_pt": 16, "title_pt": 20, "marker_px": 12}
+#: A panel smaller than this keeps the normal style in presentation mode: lecture fonts in a sixth
+#: of a 1280×720 screen (all plots at once) leave no room for the data or the labels' text.
+PRESENTATION_MIN_SIZE = (380, 300)
 
 
 def configure_pyqtgraph() -> None:
@@ -88,7 +92,160 @@ def settle_views(graphics: pg.GraphicsView) -> None:
     settled first, 38 ms).
     """
     if graphics.isVisible():
+        # Layouts first (a legend or a title that changed size moves the plot area): a view
+        # auto-ranged before its plot area moves auto-ranges again during the paint, which paints twice.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
         graphics.scene().prepareForPaint()
+
+
+class ReadoutLabel(QLabel):
+    """The hover read-out: one line that never asks for more width than its panel gives it.
+
+    A text too long for the line is elided (the whole text is in the tooltip); ``text()`` is the
+    whole text. Its height follows the font, so a read-out appearing never moves the plots.
+    """
+
+    IDLE_TIP = "Value under the mouse pointer"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(0)
+        self._show()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        self._full = (text or "").strip()
+        self._show()
+
+    def text(self) -> str:
+        return self._full
+
+    def shown_text(self) -> str:
+        """What the line shows (the whole text, or its elided start)."""
+        return super().text().strip()
+
+    def is_elided(self) -> bool:
+        return self.shown_text() != self._full
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._show()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._show()
+
+    def _show(self) -> None:
+        width = max(0, self.contentsRect().width() - 2)
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width) if self._full else ""
+        # A space keeps the line's height when there is nothing to show.
+        super().setText(shown or " ")
+        self.setToolTip(self._full if shown != self._full else self.IDLE_TIP)
+
+
+class FlowLegend(pg.LegendItem):
+    """A legend in a layout cell of its own, beside the plot area, so that it never covers data.
+
+    Its entries flow into as many columns as its width holds (one column in a narrow panel, one
+    row in a wide one), and its rows are laid out afresh whenever entries or the font size change:
+    pyqtgraph's LegendItem keeps the row heights of the largest font it ever showed, so after
+    presentation mode its rows stayed spread out.
+    """
+
+    SPACING = 14       # between entries
+    SAMPLE_GAP = 4     # between an entry's line sample and its text
+
+    def __init__(self, points: int):
+        super().__init__(offset=None, labelTextSize=f"{points}pt", horSpacing=self.SPACING, verSpacing=0,
+                         colCount=1)
+        # Any width: the entries flow into the columns that fit (its layout alone would pin it to
+        # the width of the columns it has).
+        self.setMinimumWidth(0)
+        self.setMaximumWidth(1e6)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._relayout()
+
+    def set_points(self, points: int) -> None:
+        self.opts["labelTextSize"] = f"{points}pt"
+        for _sample, label in self.items:
+            label.setText(label.text, size=f"{points}pt")
+        self._relayout(self._fitting_columns(self.geometry().width()))
+
+    def _column_widths(self, column: int, columns: int) -> tuple[float, float]:
+        """(sample, label) width of ``column`` when the entries flow into ``columns`` columns."""
+        entries = self.items[column::columns]
+        return (max((sample.boundingRect().width() for sample, _label in entries), default=0.0),
+                max((label.itemRect().width() for _sample, label in entries), default=0.0))
+
+    def needed_width(self, columns: int) -> float:
+        """Width the entries take in ``columns`` columns (margins and spacing included)."""
+        return 8 + sum(sum(self._column_widths(column, columns)) + self.SAMPLE_GAP + self.SPACING
+                       for column in range(columns))
+
+    def _fitting_columns(self, width: float) -> int:
+        if not self.items or width <= 0:
+            return max(1, self.columnCount)
+        for columns in range(len(self.items), 1, -1):
+            if self.needed_width(columns) <= width:
+                return columns
+        return 1
+
+    def setGeometry(self, *args) -> None:  # noqa: N802 (Qt naming)
+        super().setGeometry(*args)
+        columns = self._fitting_columns(self.geometry().width())
+        if columns != self.columnCount:
+            self._relayout(columns)
+
+    def setColumnCount(self, columnCount: int) -> None:  # noqa: N802,N803 (pyqtgraph naming)
+        self._relayout(columnCount)
+
+    def updateSize(self) -> None:  # noqa: N802 (pyqtgraph calls it after adding or removing entries)
+        for _sample, label in self.items:
+            label.item.document().setDocumentMargin(1)  # rows as high as the text, not 8 px more
+            label.updateMin()
+        self._relayout(self._fitting_columns(self.geometry().width()))
+
+    def _relayout(self, columns: int | None = None) -> None:
+        if columns is not None:
+            self.columnCount = max(1, int(columns))
+        layout = self.layout
+        for index in range(layout.count() - 1, -1, -1):
+            layout.removeAt(index)
+        layout.setHorizontalSpacing(self.SAMPLE_GAP)
+        layout.setVerticalSpacing(0)
+        layout.setContentsMargins(4, 1, 4, 1)
+        # Columns and rows no entry uses any more keep no width, height or spacing of their own.
+        for column in range(layout.columnCount()):
+            layout.setColumnMaximumWidth(column, 1e6)
+            layout.setColumnSpacing(column, self.SAMPLE_GAP)
+        for row in range(layout.rowCount()):
+            layout.setRowSpacing(row, 0)
+        for index, (sample, label) in enumerate(self.items):
+            row, column = divmod(index, self.columnCount)
+            layout.addItem(sample, row, 2 * column, alignment=Qt.AlignmentFlag.AlignVCenter)
+            layout.addItem(label, row, 2 * column + 1)
+        # Columns as wide as their widest entry: spare width stays at the right end.
+        for column in range(self.columnCount):
+            sample_width, label_width = self._column_widths(column, self.columnCount)
+            layout.setColumnMaximumWidth(2 * column, sample_width)
+            layout.setColumnMaximumWidth(2 * column + 1, label_width)
+            layout.setColumnSpacing(2 * column + 1, self.SPACING)
+        self.rowCount = max(1, -(-len(self.items) // self.columnCount))
+        layout.invalidate()
+        self.updateGeometry()
+
+
+def legend_below(plot: pg.PlotItem, points: int) -> FlowLegend:
+    """Give ``plot`` a :class:`FlowLegend` under its bottom axis, as wide as its plot area.
+
+    It becomes ``plot.legend``, so curves made with ``name=`` join it as with ``addLegend``."""
+    legend = FlowLegend(points)
+    plot.layout.addItem(legend, 4, 1)
+    plot.legend = legend
+    return legend
 
 
 #: Colour indices of a heatmap image: 0..COLOURS-1 are the colour map, TRANSPARENT marks NaN/inf.
@@ -208,8 +365,9 @@ class Heatmap:
     """
 
     def __init__(self, plot: pg.PlotItem, colormap: str, label: str | None, levels=None, symmetric=False,
-                 few_ticks: bool = False, min_half_range: float = 1e-12):
+                 few_ticks: bool = False, min_half_range: float = 1e-12, short_label: str | None = None):
         self.plot = plot
+        self.label, self.short_label = label, short_label
         self.min_half_range = min_half_range
         self.few_ticks = few_ticks
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -226,6 +384,9 @@ class Heatmap:
         self.colorbar = CachedColorBarItem(values=levels or (0.0, 1.0), colorMap=pg.colormap.get(colormap),
                                         label=label, interactive=False, width=14)
         self.colorbar.setImageItem(self._bar_image, insert_in=plot)
+        self._tick_pt = NORMAL_STYLE["font_pt"]
+        self._shown_label: tuple | None = None
+        self.colorbar.geometryChanged.connect(self._fit_to_height)
         self.values: np.ndarray | None = None
         self.levels: tuple[float, float] | None = None
         self.shown: HeatmapImage | None = None
@@ -251,8 +412,40 @@ class Heatmap:
         self.image.setRect(QRectF(x0 - 0.5, y0 - 0.5, width * fc, height * fr))
         self.colorbar.setLevels(values=levels)
         if self.few_ticks:
-            low, high = levels
-            self.colorbar.axis.setTicks([[(value, f"{value:.2g}") for value in (low, (low + high) / 2, high)]])
+            self._fit_ticks()
+
+    def _fit_to_height(self) -> None:
+        self._fit_ticks()
+        self._fit_label()
+
+    def _fit_label(self) -> None:
+        """The colour bar's label in the bar's height: smaller, or its short form, where it is short."""
+        if not self.label:
+            return
+        # A vertical pg.ColorBarItem puts its values on the right axis and its label on the left one.
+        label_axis = self.colorbar.getAxis("left")
+        height = label_axis.height()
+        candidates = [self.label] + ([self.short_label] if self.short_label else [])
+        choice = fitting_text(candidates, self._tick_pt, height if height > 0 else 1e9)
+        if choice != self._shown_label:
+            self._shown_label = choice
+            text, points = choice
+            label_axis.setLabel(text, **{"font-size": f"{points}pt"})
+
+    def _fit_ticks(self) -> None:
+        """Low, middle and high level on the colour bar; only as many as its height holds apart."""
+        if not self.few_ticks:
+            return
+        low, high = self.levels or self.fixed_levels or (0.0, 1.0)
+        font = QFont()
+        font.setPointSize(self._tick_pt)
+        text_height = QFontMetricsF(font).height()
+        height = self.colorbar.axis.height()
+        values = (low, (low + high) / 2, high) if height >= 2.2 * text_height else (
+            (low, high) if height >= 1.1 * text_height else ())
+        ticks = [[(value, f"{value:.2g}") for value in values]]
+        if ticks != self.colorbar.axis._tickLevels:
+            self.colorbar.axis.setTicks(ticks)
 
     def _levels(self, bounds) -> tuple[float, float]:
         if bounds is None:
@@ -266,14 +459,15 @@ class Heatmap:
         self.image.clear()
 
     def set_font(self, points: int) -> None:
+        self._tick_pt = points
         font = QFont()
         font.setPointSize(points)
         axis = self.colorbar.axis
         axis.setStyle(tickFont=font)
         axis.setTextPen(pg.mkPen("k"))
         axis.setWidth(int(points * 4.5))
-        if axis.label.isVisible():
-            axis.label.setFont(font)
+        self._shown_label = None
+        self._fit_to_height()
 
     def value_at(self, x: float, y: float) -> float | None:
         """The shown value at data point (x, y), or None outside the image."""
@@ -305,18 +499,35 @@ class PlotPanel(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.graphics.setMinimumSize(260, 200)
+        # Tight margins and row spacing: in a sixth of a 1280×720 screen every row of pixels counts.
+        self.graphics.ci.setContentsMargins(3, 3, 3, 3)
+        self.graphics.ci.layout.setSpacing(3)
         self.graphics.setToolTip("Double-click: show this plot alone / all plots again. "
                                  "Right-click: pyqtgraph menu (view, export). Mouse wheel: zoom.")
-        self.readout = QLabel(" ")
+        self.readout = ReadoutLabel()
         self.readout.setObjectName(f"readout_{self.name}")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.readout.setToolTip("Value under the mouse pointer")
+        self.fit_button = QToolButton()
+        self.fit_button.setObjectName(f"fit_{self.name}")
+        self.fit_button.setText("Fit")
+        self.fit_button.setAutoRaise(True)
+        self.fit_button.setToolTip("Fit the view to the plotted data again (Ctrl+0). A zoom or pan with the "
+                                   "mouse is kept through every change until then.")
+        self.fit_button.setEnabled(False)
+        self.fit_button.clicked.connect(self.fit_view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(1)
         layout.addWidget(self.graphics, 1)
-        layout.addWidget(self.readout)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self.readout, 1)
+        bottom.addWidget(self.fit_button)
+        layout.addLayout(bottom)
+        self._zoomed: list[pg.PlotItem] = []  # plots the user zoomed or panned since the last fit
+        self._chrome: list[QWidget] = [self.readout, self.fit_button]
         self.style = dict(NORMAL_STYLE)
+        self.presentation = False
         self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
         self._pens: list[tuple[object, str, str, float]] = []
         self._markers: list[tuple[object, float]] = []  # scatter items whose size follows the style
@@ -330,19 +541,26 @@ class PlotPanel(QWidget):
     # -- building blocks ----------------------------------------------------------------------
     def add_plot(self, row: int, col: int, title: str, x_label: tuple[str, str | None],
                  y_label: tuple[str, str | None], hover=None, legend: bool = False, left_axis_chars: float = 5.5,
-                 hide_x_values: bool = False, **kwargs) -> pg.PlotItem:
+                 hide_x_values: bool = False, short_y: str | None = None, short_title: str | None = None,
+                 **kwargs) -> pg.PlotItem:
         """Add a PlotItem with title and axis labels (text, units); ``hover(x, y) -> str`` feeds the read-out.
 
         ``left_axis_chars``: width of the left axis in units of the font size (room for tick labels).
+        ``short_y``, ``short_title``: the y label and the title where the plot is too short or too
+        narrow for the whole ones (see :meth:`fit_text`).
         """
         kwargs.setdefault("axisItems", cached_axes())
         plot = self.graphics.addPlot(row=row, col=col, **kwargs)
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.left_axis_chars = left_axis_chars
         plot.hide_x_values = hide_x_values
+        plot.short_y = short_y
+        plot.short_title = short_title
+        plot.shown_text = {}
         if legend:
-            plot.addLegend(offset=(-8, 8), labelTextSize=f"{self.style['font_pt']}pt",
-                           brush=pg.mkBrush(255, 255, 255, 200), pen=pg.mkPen("#bbbbbb"))
+            legend_below(plot, self.legend_pt())
+        plot.vb.sigRangeChangedManually.connect(lambda *_args, plot=plot: self._zoomed_by_user(plot))
+        plot.vb.sigResized.connect(lambda _vb, plot=plot: self.fit_text(plot))
         self._labelled.append((plot, title, x_label, y_label))
         self._apply_labels(plot, title, x_label, y_label)
         if hover is not None:
@@ -359,17 +577,52 @@ class PlotPanel(QWidget):
                 if old == title:
                     return
                 self._labelled[index] = (item, title, x_label, y_label)
-        self._set_plot_title(plot, title)
+        if getattr(plot, "shown_text", None) is None:
+            self._set_plot_title(plot, title)
+            return
+        plot.shown_text.pop("title", None)
+        self.fit_text(plot)
 
-    def add_legend_row(self, row: int, col: int = 0, columns: int = 4, **kwargs) -> pg.LegendItem:
+    def add_legend_row(self, row: int, col: int = 0, **kwargs) -> FlowLegend:
         """A legend in its own layout cell (below a plot), so it never covers data."""
-        legend = pg.LegendItem(offset=None, colCount=columns, labelTextSize=f"{self.style['font_pt']}pt",
-                               horSpacing=14)
+        legend = FlowLegend(self.legend_pt())
         self.graphics.addItem(legend, row=row, col=col, **kwargs)
-        # In a narrow panel the legend's entries may overlap; it must not widen the layout (clipping plots).
-        legend.setMinimumWidth(0)
         self._external_legends.append(legend)
         return legend
+
+    # -- view ranges: fitted to the data until the user zooms, and again on "Fit" ---------------------
+    def _zoomed_by_user(self, plot: pg.PlotItem) -> None:
+        if plot not in self._zoomed:
+            self._zoomed.append(plot)
+        self.fit_button.setEnabled(True)
+
+    def user_zoomed(self, plot: pg.PlotItem) -> bool:
+        """Whether the user zoomed or panned ``plot`` since the last fit (its range is then kept)."""
+        return plot in self._zoomed
+
+    def set_view_range(self, plot: pg.PlotItem, x_range=None, y_range=None, padding: float = 0.0) -> None:
+        """A panel's own range for ``plot`` (instead of pyqtgraph's auto-range), unless the user zoomed it."""
+        if self.user_zoomed(plot):
+            return
+        if x_range is not None:
+            plot.setXRange(*x_range, padding=padding)
+        if y_range is not None:
+            plot.setYRange(*y_range, padding=padding)
+
+    def fit_view(self) -> None:
+        """Forget the user's zoom: every plot shows its data again (auto-range, or the panel's ranges)."""
+        self._zoomed.clear()
+        self.fit_button.setEnabled(False)
+        for plot, *_ in self._labelled:
+            plot.enableAutoRange()
+        self.fit_ranges()
+
+    def fit_ranges(self) -> None:
+        """Set the ranges a panel chooses itself (through :meth:`set_view_range`); auto-range otherwise."""
+
+    def clear_readout(self) -> None:
+        """Empty the read-out (its values belong to the configuration that was hovered)."""
+        self.readout.setText("")
 
     def pen(self, item, color: str, style: str = "solid", scale: float = 1.0):
         """Give ``item`` (PlotDataItem/InfiniteLine) a pen that follows presentation mode."""
@@ -428,20 +681,75 @@ class PlotPanel(QWidget):
             plot.getAxis("bottom").setHeight(4)
         if plot.legend is not None:
             resize_legend(plot.legend, self.legend_pt())
+        plot.shown_text = {}
+        self.fit_text(plot)
 
-    @staticmethod
-    def place_legend(plot: pg.PlotItem, corner: str) -> None:
-        """Move ``plot``'s legend to a corner ("top-right", "bottom-right", "bottom-left", "top-left")."""
-        if plot.legend is None:
+    def fit_text(self, plot: pg.PlotItem) -> None:
+        """Title and axis labels in the room the plot has: at their size if they fit, else smaller
+        (down to :data:`MIN_TEXT_PT`), else the short y label; never wider than the plot.
+
+        Runs whenever the plot area changes size; text is only set again when the choice changed."""
+        entry = next((entry for entry in self._labelled if entry[0] is plot), None)
+        shown = getattr(plot, "shown_text", None)
+        if entry is None or shown is None:
             return
-        vertical, horizontal = corner.split("-")
-        x = 1 if horizontal == "right" else 0
-        y = 1 if vertical == "bottom" else 0
-        plot.legend.anchor(itemPos=(x, y), parentPos=(x, y), offset=(-8 if x else 8, -8 if y else 8))
+        _plot, title, x_label, y_label = entry
+        laid_out = plot.vb.width() > 0 and plot.vb.height() > 0  # else: full size until it is
+        width = plot.vb.width() if laid_out else 1e9
+        height = plot.vb.height() if laid_out else 1e9
+        if title:
+            short = getattr(plot, "short_title", None)
+            text, points = fitting_text([title] + ([short] if short else []), self.style["title_pt"], width, bold=True)
+            if shown.get("title") != (text, points):
+                shown["title"] = (text, points)
+                set_plot_title(plot, text, points)
+        elif shown.get("title") != ("", 0):
+            shown["title"] = ("", 0)
+            set_plot_title(plot, "", self.style["title_pt"])
+        for side, label, room in (("bottom", x_label, width), ("left", y_label, height)):
+            if not label[0]:
+                continue
+            full = f"{label[0]} ({label[1]})" if label[1] else label[0]
+            short = getattr(plot, "short_y", None) if side == "left" else None
+            text, points = fitting_text([full] + ([short] if short else []), self.style["font_pt"], room)
+            if shown.get(side) != (text, points):
+                shown[side] = (text, points)
+                plot.setLabel(side, text, siPrefixEnableRanges=(), **{"font-size": f"{points}pt"})
 
     def set_presentation(self, on: bool) -> None:
-        """Large fonts and thick lines for lectures."""
-        self.style = dict(PRESENTATION_STYLE if on else NORMAL_STYLE)
+        """Large fonts and thick lines for lectures (where the panel is large enough for them)."""
+        self.presentation = bool(on)
+        self.restyle(force=True)
+
+    def presentation_fits(self) -> bool:
+        """Whether the panel is large enough for the presentation style (a hidden panel is assumed
+        to be: presentation mode shows one plot at a time, and its resize re-decides)."""
+        if self.isHidden():
+            return True
+        width, height = PRESENTATION_MIN_SIZE
+        return self.width() >= width and self.height() >= height
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        if self.presentation:
+            self.restyle()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().hideEvent(event)
+        if self.presentation:
+            self.restyle()  # hidden: ready to be shown alone, in the lecture style
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if self.presentation:
+            self.restyle()
+
+    def restyle(self, force: bool = False) -> None:
+        """Apply the style presentation mode and the panel's size call for (``force``: even if unchanged)."""
+        style = PRESENTATION_STYLE if self.presentation and self.presentation_fits() else NORMAL_STYLE
+        if style == self.style and not force:
+            return
+        self.style = dict(style)
         for plot, title, x_label, y_label in self._labelled:
             self._apply_labels(plot, title, x_label, y_label)
         for item, color, style, scale in self._pens:
@@ -454,9 +762,19 @@ class PlotPanel(QWidget):
             resize_legend(legend, self.legend_pt())
         for heatmap in self._heatmaps:
             heatmap.set_font(self.style["font_pt"])
-        font = self.readout.font()
+        for widget in self._chrome:
+            font = widget.font()
+            font.setPointSize(self.style["font_pt"])
+            widget.setFont(font)
+
+    def chrome(self, widget: QWidget) -> QWidget:
+        """Let a widget around the plots (read-out, buttons, a norm chooser) take the plots' text size:
+        the window's lecture font would otherwise fill a small panel with it."""
+        self._chrome.append(widget)
+        font = widget.font()
         font.setPointSize(self.style["font_pt"])
-        self.readout.setFont(font)
+        widget.setFont(font)
+        return widget
 
     def legend_pt(self) -> int:
         return legend_pt(self.style)
@@ -504,12 +822,47 @@ class PlotPanel(QWidget):
         raise NotImplementedError
 
 
+#: The smallest size text is shrunk to before a short form is taken (see PlotPanel.fit_text).
+MIN_TEXT_PT = 7
+
+
+def text_width(html: str, points: float, bold: bool = False) -> float:
+    """Width in pixels of rich text ``html`` at ``points`` (as a plot's title or axis label lays it out)."""
+    document = QTextDocument()
+    font = QFont()
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    document.setDefaultFont(font)
+    document.setDocumentMargin(0)
+    document.setHtml(html)
+    return float(document.idealWidth())
+
+
+def fitting_text(candidates: list[str], points: float, room: float, bold: bool = False) -> tuple[str, float]:
+    """The first of ``candidates`` (longest first) that fits ``room`` pixels at ``points``, or shrunk
+    to no less than 80 % of it; then the last one shrunk as far as MIN_TEXT_PT."""
+    room = room - 4  # the text item's own margins
+    floor = max(MIN_TEXT_PT, round(points * 0.8))
+    for text in candidates:
+        for size in range(int(points), floor - 1, -1):
+            if text_width(text, size, bold) <= room:
+                return text, float(size)
+    text = candidates[-1]
+    for size in range(floor - 1, MIN_TEXT_PT - 1, -1):
+        if text_width(text, size, bold) <= room:
+            return text, float(size)
+    return text, float(MIN_TEXT_PT)
+
+
 def legend_pt(style: dict) -> int:
     """Legends a little smaller than axis text, so they cover less of the data."""
     return max(8, int(round(style["font_pt"] * 0.85)))
 
 
 def resize_legend(legend: pg.LegendItem, points: int) -> None:
+    if isinstance(legend, FlowLegend):
+        legend.set_points(points)
+        return
     legend.setLabelTextSize(f"{points}pt")
     for _sample, label in legend.items:
         label.setText(label.text, size=f"{points}pt")

@@ -16,8 +16,9 @@ class BpttPanel(PlotPanel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.norm_plot = self.add_plot(0, 0, "‖∂L/∂hₜ‖ per step", ("step t", None),
-                                       ("log₁₀ ‖∂L/∂hₜ‖", None), hover=self._hover_norm)
-        self.legend = self.add_legend_row(1, 0, columns=2)  # 3 columns clip at 1280 px
+                                       ("log₁₀ norm", None), hover=self._hover_norm,
+                                       short_y="log₁₀")
+        self.legend = self.add_legend_row(1, 0)
         self.window = pg.LinearRegionItem(movable=False, brush=QColor(230, 159, 0, 60),
                                           pen=pg.mkPen(QColor(230, 159, 0), width=1))
         self.window.setZValue(-10)
@@ -33,9 +34,11 @@ class BpttPanel(PlotPanel):
         # LegendItem cannot draw a sample of a LinearRegionItem; a data-less thick line stands in.
         self.window_sample = pg.PlotDataItem(pen=pg.mkPen(QColor(230, 159, 0, 120), width=10))
         self.legend.addItem(self.window_sample, "truncation window")
-        self.item_plot = self.add_plot(2, 0, "Itemized ‖∂L_τ/∂hₜ‖",
-                                       ("state step t", None), ("loss step τ", None), hover=self._hover_item)
-        self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L_τ/∂hₜ‖"))
+        self.item_plot = self.add_plot(2, 0, "Itemized ‖∂L<sub>τ</sub>/∂hₜ‖",
+                                       ("state step t", None), ("loss step τ", None), hover=self._hover_item,
+                                       short_y="τ")
+        self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L<sub>τ</sub>/∂hₜ‖",
+                                                           short_label="log₁₀"))
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
         self.graphics.ci.layout.setRowStretchFactor(2, 3)
         self.log_norms = np.zeros(0)

@@ -1,4 +1,9 @@
-"""Plot 1 — gradient decay: log10 ‖∂s_{t0+k}/∂s_{t0}‖ against the distance k."""
+"""Plot 1 — gradient decay: log10 ‖∂s_{t0+k}/∂s_{t0}‖ against the distance k.
+
+Range policy: the view fits the measured curves only. The reference lines (the Pascanu bound and
+ρ^k) never set it -- for a trained model they reach tens of decades and would flatten the curves
+-- and are clipped to the view. A zoom or pan is kept until the user asks for a fit again.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,41 @@ import pyqtgraph as pg
 
 from rnnviz.app.plots.base import PALETTE, PlotPanel, finite_or_nan
 
-#: curve key -> (legend text, colour, line style, width scale, source dict, key in the source dict)
+#: curve key -> (legend text (rich text), colour, line style, width scale, source dict, key in the source dict)
 CURVES = {
     "spectral": ("‖∏J‖₂ spectral", PALETTE[0], "solid", 1.0, "curve", "log10_spectral"),
-    "frobenius": ("‖∏J‖_F Frobenius", PALETTE[1], "solid", 0.7, "curve", "log10_frobenius"),
-    "bound": ("Pascanu bound (γ·σ_max)^k", "#555555", "dash", 0.8, "bound", "log10"),
-    "rho": ("ρ^k", "#000000", "dot", 0.8, "bound", "rho_log10"),
+    "frobenius": ("‖∏J‖<sub>F</sub> Frobenius", PALETTE[1], "solid", 0.7, "curve", "log10_frobenius"),
+    "bound": ("Pascanu bound (γ·σ<sub>max</sub>)<sup>k</sup>", "#555555", "dash", 0.8, "bound", "log10"),
+    "rho": ("ρ<sup>k</sup>", "#000000", "dot", 0.8, "bound", "rho_log10"),
     "hidden": ("h→h block", PALETTE[2], "solid", 0.8, "curve", "hidden_spectral"),
     "cell": ("c→c block", PALETTE[3], "solid", 0.8, "curve", "cell_spectral"),
     "highway": ("highway ∏ f", PALETTE[4], "dash", 1.2, "curve", "highway"),
 }
+#: The read-out's (plain text) name of each curve.
+HOVER_NAMES = {"spectral": "‖∏J‖₂", "frobenius": "‖∏J‖F", "bound": "bound", "rho": "ρᵏ", "hidden": "h→h",
+               "cell": "c→c", "highway": "highway"}
+#: Reference lines: drawn, clipped to the view, never part of its range.
+REFERENCE_KEYS = ("bound", "rho")
+
+
+def clip_to_range(y: np.ndarray, low: float, high: float) -> np.ndarray:
+    """``y`` with NaN where a point and both its segments lie outside [low, high].
+
+    The segments that cross the view keep both ends, so what is visible is exact; runs far outside
+    (a bound 50 decades up) are not drawn at all."""
+    y = np.asarray(y, dtype=np.float64)
+    out = y.copy()
+    if y.size < 2:
+        out[~((y >= low) & (y <= high))] = np.nan
+        return out
+    first, second = y[:-1], y[1:]
+    with np.errstate(invalid="ignore"):
+        crosses = (np.fmin(first, second) <= high) & (np.fmax(first, second) >= low)
+    keep = np.zeros(y.size, dtype=bool)
+    keep[:-1] |= crosses
+    keep[1:] |= crosses
+    out[~keep] = np.nan
+    return out
 
 
 #: The direct path through the cell's memory, in the equations panel's symbols.
@@ -32,21 +62,47 @@ class DecayPanel(PlotPanel):
         super().__init__(parent)
         self.plot = self.add_plot(0, 0, "Gradient decay from t₀",
                                   ("distance k", "steps"), ("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖", None),
-                                  hover=self._hover_text, legend=True)
+                                  hover=self._hover_text, legend=True, short_y="log₁₀ norm")
         self.plot.addLine(y=0, pen=pg.mkPen("#999999", width=1))
         self.curves: dict[str, pg.PlotDataItem] = {}
         self._data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._highway_label = "highway ∏ f"
+        self._drawn: dict[str, np.ndarray] = {}  # which points of each reference line are drawn
+        self.plot.vb.sigYRangeChanged.connect(lambda *_args: self._clip_references())
 
     def _curve(self, key: str) -> pg.PlotDataItem:
         if key not in self.curves:
             legend, color, style, scale, _source, _field = CURVES[key]
             if key == "highway":
                 legend = self._highway_label
-            item = self.plot.plot(name=legend, connect="finite")
+            item = pg.PlotDataItem(name=legend, connect="finite")
+            self.plot.addItem(item, ignoreBounds=key in REFERENCE_KEYS)
             self.pen(item, color, style, scale)
             self.curves[key] = item
         return self.curves[key]
+
+    def reference_window(self) -> tuple[float, float]:
+        """The y interval the reference lines are drawn in: the view's (or, while the view fits the
+        data, the measured curves' range, which the view is about to take), one span wider each way."""
+        low, high = self.plot.vb.viewRange()[1]
+        measured = self.measured_range()
+        if self.plot.vb.autoRangeEnabled()[1] and measured is not None:
+            low, high = measured
+        span = max(high - low, 1.0)
+        return low - span, high + span
+
+    def _clip_references(self, new_data: bool = False) -> None:
+        """Draw the reference lines clipped to the view; only when what is drawn changes (new
+        data drawn during a paint would make the plot paint again)."""
+        low, high = self.reference_window()
+        for key in REFERENCE_KEYS:
+            if key in self.curves and key in self._data:
+                k, values = self._data[key]
+                clipped = clip_to_range(finite_or_nan(values), low, high)
+                drawn = np.isfinite(clipped)
+                if new_data or not np.array_equal(drawn, self._drawn.get(key)):
+                    self._drawn[key] = drawn
+                    self.curves[key].setData(k, clipped)
 
     def show_fast(self, fast) -> None:
         self.fast = fast
@@ -62,35 +118,22 @@ class DecayPanel(PlotPanel):
                 k = np.asarray(table["k"], dtype=np.float64)
                 y = finite_or_nan(table[field])
                 self._data[key] = (k, np.asarray(table[field], dtype=np.float64))
-                self._curve(key).setData(k, y)
+                if key not in REFERENCE_KEYS:  # those are drawn clipped, below
+                    self._curve(key).setData(k, y)
                 self._curve(key).show()
             elif key in self.curves:
                 # Not applicable to this cell: remove from plot and legend.
                 item = self.curves.pop(key)
                 self.plot.removeItem(item)
+        self._clip_references(new_data=True)
         self.set_title(self.plot, f"Gradient decay from t₀ = {fast.config.anchor}")
-        self.place_legend(self.plot, self._emptiest_corner())
 
-    def _emptiest_corner(self) -> str:
-        """The plot corner (legend-sized: 45 % wide, 45 % high) that covers the fewest curve points."""
-        points = [(k, finite_or_nan(values)) for k, values in self._data.values()]
-        xs = np.concatenate([k for k, _values in points]) if points else np.zeros(0)
-        ys = np.concatenate([values for _k, values in points]) if points else np.zeros(0)
-        keep = np.isfinite(xs) & np.isfinite(ys)
-        xs, ys = xs[keep], ys[keep]
-        if xs.size == 0:
-            return "top-right"
-        span_x = max(float(xs.max() - xs.min()), 1e-12)
-        span_y = max(float(ys.max() - ys.min()), 1e-12)
-        u = (xs - xs.min()) / span_x
-        v = (ys - ys.min()) / span_y
-        counts = {
-            "top-left": np.count_nonzero((u < 0.45) & (v > 0.55)),
-            "top-right": np.count_nonzero((u > 0.55) & (v > 0.55)),
-            "bottom-left": np.count_nonzero((u < 0.45) & (v < 0.45)),
-            "bottom-right": np.count_nonzero((u > 0.55) & (v < 0.45)),
-        }
-        return min(counts, key=lambda corner: (counts[corner], corner != "top-right"))
+    def measured_range(self) -> tuple[float, float] | None:
+        """(low, high) of the measured curves (not the reference lines), None before any data."""
+        values = [finite_or_nan(v) for key, (_k, v) in self._data.items() if key not in REFERENCE_KEYS]
+        finite = np.concatenate(values) if values else np.zeros(0)
+        finite = finite[np.isfinite(finite)]
+        return (float(finite.min()), float(finite.max())) if finite.size else None
 
     def _hover_text(self, x: float, y: float) -> str:
         if not self._data:
@@ -104,7 +147,7 @@ class DecayPanel(PlotPanel):
         for key, (k_array, values) in self._data.items():
             match = np.nonzero(k_array == k)[0]
             if match.size:
-                parts.append(f"{CURVES[key][0].split(' (')[0]}: {values[match[0]]:.3g}")
+                parts.append(f"{HOVER_NAMES[key]}: {values[match[0]]:.3g}")
         return "   ".join(parts) + "   (log₁₀)"
 
     def csv_tables(self):

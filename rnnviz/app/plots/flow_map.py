@@ -19,7 +19,7 @@ class FlowMapPanel(PlotPanel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = self.add_plot(0, 0, "Gradient-flow map (click sets t₀)", ("anchor t₀", "step"),
+        self.plot = self.add_plot(0, 0, "Gradient-flow map", ("anchor t₀", "step"),
                                   ("distance k", "steps"), hover=self._hover_text)
         # Diverging map centred on log10 = 0 (norm 1): blue vanishes, red explodes.
         self.heatmap = self.register_heatmap(Heatmap(self.plot, "CET-D1", "log₁₀ ‖∏J‖", symmetric=True,
@@ -34,11 +34,12 @@ class FlowMapPanel(PlotPanel):
         self.quantity.setToolTip("Which matrix norm of the Jacobian product the map shows")
         self.quantity.currentIndexChanged.connect(lambda _index: self._redraw())
         row = QHBoxLayout()
-        row.addWidget(QLabel("Norm:"))
-        row.addWidget(self.quantity)
+        row.addWidget(self.chrome(QLabel("Norm:")))
+        row.addWidget(self.chrome(self.quantity))
         row.addStretch(1)
         self.layout().insertLayout(0, row)
         self.map_result = None
+        self.graphics.setToolTip("Click a cell: its anchor becomes t₀. " + self.graphics.toolTip())
         self.graphics.scene().sigMouseClicked.connect(self._on_click)
 
     def show_fast(self, fast) -> None:
@@ -69,7 +70,7 @@ class FlowMapPanel(PlotPanel):
         prepared = getattr(self.map_result, "images", {}).get(quantity)
         self.heatmap.set_data(np.asarray(values).T, x0=0.0, y0=1.0, prepared=prepared)
         state = "" if self.map_result.complete else f" ({self.map_result.fraction:.0%})"
-        self.set_title(self.plot, f"Gradient-flow map (click sets t₀){state}")
+        self.set_title(self.plot, f"Gradient-flow map{state}")
 
     def _hover_text(self, x: float, y: float) -> str:
         value = self.heatmap.value_at(x, y)

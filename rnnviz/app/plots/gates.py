@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel
 
@@ -11,6 +13,7 @@ GATE_TITLES = {
     "r": "reset gate r", "z": "update gate z", "n": "candidate n", "h": "hidden h",
 }
 SIGMOID_GATES = ("i", "f", "o", "r", "z")
+MIN_ROW_PX = 26  # height of a gate's heatmap, at least
 
 
 class GatesPanel(PlotPanel):
@@ -26,6 +29,9 @@ class GatesPanel(PlotPanel):
         self.summary = None
         self._gate_plots = []
         self.note = None
+        self._time_plots: list[pg.PlotItem] = []  # heatmaps and summary: one time axis
+        self._linking = False
+        self._spacer = None
 
     def _rebuild(self, gate_names: tuple[str, ...]) -> None:
         self.graphics.clear()
@@ -39,13 +45,15 @@ class GatesPanel(PlotPanel):
         self.saturation_curves.clear()
         self.gate_names = gate_names
         self._gate_plots = []
+        self._time_plots = []
+        self._spacer = None
         self.note = None
         if not gate_names:
             # The Elman RNN has no gates: say so instead of showing an empty panel.
             self.note = self.graphics.addLabel(
                 "<b>The Elman RNN has no gates.</b><br>Its only nonlinearity is φ in<br>"
                 "hₜ = φ(W<sub>ih</sub>xₜ + W<sub>hh</sub>hₜ₋₁ + b).<br>See the hidden state (plot 6)<br>"
-                "for saturated or dead units,<br>and the spectrum for γ·σ_max.",
+                "for saturated or dead units,<br>and the spectrum for γ·σ<sub>max</sub>.",
                 row=0, col=0, size=f"{self.style['font_pt'] + 2}pt", color="#333333")
             self.summary = None
             return
@@ -59,35 +67,70 @@ class GatesPanel(PlotPanel):
                 self.heatmaps[gate] = self.register_heatmap(Heatmap(plot, "viridis", None, levels=(0.0, 1.0), few_ticks=True))
             else:
                 self.heatmaps[gate] = self.register_heatmap(Heatmap(plot, "CET-D1", None, symmetric=True, few_ticks=True))
-            if self.heatmap_plots():
-                plot.setXLink(self.heatmap_plots()[0])
+            # Rows never thinner than MIN_ROW_PX (plus the title's room in the first row).
+            plot.setMinimumHeight(MIN_ROW_PX + 6 + (28 if title else 0))
             self._gate_plots.append(plot)
-        self.summary = self.add_plot(len(gate_names), 0, "Gate mean (—), saturated (- -)",
-                                     ("time t", "step"), ("mean / fraction", None), left_axis_chars=4.0,
+        # No title: the legend says which line is what (a title row costs the heatmaps their height).
+        self.summary = self.add_plot(len(gate_names), 0, "", ("time t", "step"), ("", None), left_axis_chars=4.0,
                                      hover=self._hover_summary)
-        self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0, columns=max(1, len(gate_names)))
-        if self._gate_plots:
-            self.summary.setXLink(self._gate_plots[0])
-        self.summary.setMinimumHeight(110)
-        self.graphics.ci.layout.setRowStretchFactor(len(gate_names), 2)
-        for index in range(len(gate_names)):
+        self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0)
+        # The heatmaps have colour bars on their right, the summary an empty cell as wide: their
+        # plot areas have the same width, so a step is at the same place in every row.
+        self._spacer = pg.GraphicsWidget()
+        self.summary.layout.addItem(self._spacer, 2, 5)
+        self.summary.layout.setColumnFixedWidth(4, 5)
+        # One time axis: a zoom or pan in any row moves all rows (in data units, not pixels, so a
+        # row laid out while hidden cannot pull the others to a range of its own).
+        self._time_plots = self._gate_plots + [self.summary]
+        for plot in self._time_plots:
+            plot.vb.sigXRangeChanged.connect(lambda _vb, x_range, plot=plot: self._follow_time_axis(plot, x_range))
+        self.summary.setMinimumHeight(64)
+        for index in range(len(gate_names) + 1):
             self.graphics.ci.layout.setRowStretchFactor(index, 1)
+        # Legend: one entry per gate (its colour), and what the solid and dashed lines are.
         for index, gate in enumerate(gate_names):
             color = PALETTE[index % len(PALETTE)]
             self.mean_curves[gate] = self.pen(self.summary.plot(), color)
-            self.summary_legend.addItem(self.mean_curves[gate], f"{gate} mean")
-        for index, gate in enumerate(gate_names):
+            self.summary_legend.addItem(self.mean_curves[gate], gate)
             if gate in SIGMOID_GATES:
-                color = PALETTE[index % len(PALETTE)]
                 self.saturation_curves[gate] = self.pen(self.summary.plot(), color, "dash", 0.7)
-                self.summary_legend.addItem(self.saturation_curves[gate], f"{gate} sat.")
-        self.set_presentation(self.style["line_width"] > 2.0)
+        # Data-less lines stand in for the two line styles.
+        self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555"), "mean")
+        if self.saturation_curves:
+            self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555", "dash", 0.7), "saturated")
+        self.restyle(force=True)
 
-    def set_presentation(self, on: bool) -> None:
-        super().set_presentation(on)
-        if self.summary is not None:
-            # Large fonts: fewer legend columns, or the legend alone is wider than the panel.
-            self.summary_legend.setColumnCount(2 if on else max(1, len(self.gate_names)))
+    def restyle(self, force: bool = False) -> None:
+        super().restyle(force)
+        if self._spacer is not None and self.heatmaps:
+            colorbar = next(iter(self.heatmaps.values())).colorbar
+            self._spacer.setFixedWidth(colorbar.effectiveSizeHint(Qt.SizeHint.PreferredSize).width())
+
+    def _follow_time_axis(self, source: pg.PlotItem, x_range) -> None:
+        if self._linking:
+            return
+        self._linking = True
+        try:
+            for plot in self._time_plots:
+                if plot is not source:
+                    plot.setXRange(*x_range, padding=0)
+        finally:
+            self._linking = False
+
+    def _zoomed_by_user(self, plot) -> None:
+        # A zoom of the time axis in one row is a zoom of all rows.
+        for other in self._time_plots if plot in self._time_plots else [plot]:
+            super()._zoomed_by_user(other)
+
+    def fit_ranges(self) -> None:
+        """Steps 1..T on the time axis of every row, all units of every heatmap."""
+        if self.fast is None or not self.gate_names:
+            return
+        steps = np.asarray(self.fast.gates[self.gate_names[0]]).shape[0]
+        units = np.asarray(self.fast.gates[self.gate_names[0]]).shape[1]
+        for plot in self._gate_plots:
+            self.set_view_range(plot, x_range=(0.5, steps + 0.5), y_range=(-0.5, units - 0.5))
+        self.set_view_range(self.summary, x_range=(0.5, steps + 0.5))
 
     def heatmap_plots(self) -> list:
         return list(self._gate_plots)
@@ -112,6 +155,7 @@ class GatesPanel(PlotPanel):
             if gate in self.saturation_curves and gate in fast.gate_saturation:
                 self.saturation_curves[gate].setData(
                     steps, np.asarray(fast.gate_saturation[gate], dtype=np.float64))
+        self.fit_ranges()
 
     def _hover_heatmap(self, gate: str, x: float, y: float) -> str:
         value = self.heatmaps[gate].value_at(x, y)

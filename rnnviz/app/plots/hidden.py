@@ -14,7 +14,7 @@ class HiddenPanel(PlotPanel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.h_plot = self.add_plot(0, 0, "Hidden state hₜ (layer 1)", ("time t", "step"), ("unit", None), left_axis_chars=4.0,
-                                    hover=lambda x, y: self._hover("h", x, y))
+                                    hover=lambda x, y: self._hover_state("h", x, y))
         self.h_map = self.register_heatmap(Heatmap(self.h_plot, "CET-D1", "hₜ", symmetric=True, min_half_range=1e-3))
         self.c_plot = None
         self.c_map = None
@@ -22,9 +22,9 @@ class HiddenPanel(PlotPanel):
     def _ensure_cell_plot(self, wanted: bool) -> None:
         if wanted and self.c_plot is None:
             self.c_plot = self.add_plot(1, 0, "Cell state cₜ (layer 1)", ("time t", "step"), ("unit", None), left_axis_chars=4.0,
-                                        hover=lambda x, y: self._hover("c", x, y))
+                                        hover=lambda x, y: self._hover_state("c", x, y))
             self.c_map = self.register_heatmap(Heatmap(self.c_plot, "CET-D1", "cₜ", symmetric=True, min_half_range=1e-3))
-            self.set_presentation(self.style["line_width"] > 2.0)
+            self.restyle(force=True)
         elif not wanted and self.c_plot is not None:
             self._labelled = [entry for entry in self._labelled if entry[0] is not self.c_plot]
             self._hover = [entry for entry in self._hover if entry[0] is not self.c_plot]
@@ -40,7 +40,7 @@ class HiddenPanel(PlotPanel):
         if fast.cell is not None:
             self.c_map.set_data(np.asarray(fast.cell).T, x0=0.0, y0=0.0)
 
-    def _hover(self, which: str, x: float, y: float) -> str:
+    def _hover_state(self, which: str, x: float, y: float) -> str:
         heatmap = self.h_map if which == "h" else self.c_map
         value = None if heatmap is None else heatmap.value_at(x, y)
         if value is None:

@@ -1,0 +1,131 @@
+"""The matrix of transitions the explorer's views are checked after, and pictured after.
+
+The view-invariant test walks :data:`TRANSITIONS` and checks every visible plot after each step
+(``rnnviz.app.plots.invariants``); ``rnnviz screenshot --gallery DIR`` walks the same steps and
+writes a picture of the window after each one, then one of every tab at both sizes with
+presentation mode off and on.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from rnnviz.core.analysis import ExperimentConfig
+
+#: The two window sizes everything is checked at: a 1280×720 projector and the default window.
+SIZES = ((1280, 720), (1600, 1000))
+PLOT_ORDER = ("decay", "map", "gates", "bptt", "spectrum", "hidden")
+#: A line of text the hand-off's model "reads" (characters embedded by a seeded table).
+HANDOFF_TEXT = "Shall I compare thee to a summer's day? Thou art more lovely and more temperate."
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of the matrix: ``name`` (a file-name stem), what it does to the window, and whether
+    it changes the configuration (then every read-out must be cleared)."""
+
+    name: str
+    apply: Callable[[object], None]
+    changes_config: bool
+
+
+@dataclass(frozen=True)
+class Matrix:
+    start_config: ExperimentConfig
+    steps: tuple[Transition, ...]
+
+
+def trained_handoff(hidden_size: int = 24, embedding: int = 12, seed: int = 3):
+    """What the Trainer's *Open in explorer* sends, for an LSTM whose recurrent weights are as large
+    as a trained model's (σ_max ≈ 3: the Pascanu bound climbs tens of decades over the text while
+    the measured norms stay near 1), reading :data:`HANDOFF_TEXT`."""
+    from rnnviz.app.panels.trainer import ExplorerHandoff
+    from rnnviz.core.config import NetConfig
+    from rnnviz.core.params import init_params
+
+    net = NetConfig(cell="lstm", input_size=embedding, hidden_size=hidden_size)
+    params = init_params(net, "orthogonal", seed=seed)
+    params = {name: value * 3.0 if name.startswith("weight_hh") else value for name, value in params.items()}
+    rng = np.random.default_rng(seed)
+    table = rng.normal(0.0, 1.0, (256, embedding))
+    codes = np.frombuffer(HANDOFF_TEXT.encode("ascii"), dtype=np.uint8)
+    inputs = table[codes][:, None, :]  # (T, 1, E)
+    return ExplorerHandoff(params, net, inputs, HANDOFF_TEXT)
+
+
+def _update(**changes) -> Callable:
+    return lambda window: window.state.update(**changes)
+
+
+def _preset(name: str) -> Callable:
+    def apply(window):
+        from rnnviz.app.presets import load_preset
+
+        window.apply_preset(load_preset(name))
+    return apply
+
+
+def _focus(name: str | None) -> Callable:
+    def apply(window):
+        if window.focused_plot != name:
+            window.focus_plot(name)
+    return apply
+
+
+def _resize(width: int, height: int) -> Callable:
+    return lambda window: window.resize(width, height)
+
+
+def _presentation(on: bool) -> Callable:
+    return lambda window: window.set_presentation_mode(on, full_screen=False)
+
+
+def _build_matrix() -> Matrix:
+    steps = [
+        Transition("start", lambda window: None, False),
+        Transition("T-up-120", _update(seq_len=120), True),
+        Transition("T-down-25", _update(seq_len=25), True),
+        Transition("cell-gru", _update(cell="gru"), True),
+        Transition("cell-rnn", _update(cell="rnn"), True),
+        Transition("cell-lstm-cifg", _update(cell="lstm-cifg"), True),
+        Transition("cell-lstm", _update(cell="lstm"), True),
+        Transition("preset-vanishing-rnn", _preset("vanishing-rnn"), True),
+        Transition("preset-lstm-forget-bias-1", _preset("lstm-forget-bias-1"), True),
+        Transition("trained-model", lambda window: window.open_trained_model(trained_handoff()), True),
+        Transition("trained-then-preset-gru", _preset("gru"), True),
+        Transition("recompute-F5", lambda window: window.recompute_action.trigger(), True),
+    ]
+    for name in PLOT_ORDER:
+        steps.append(Transition(f"focus-{name}", _focus(name), False))
+        steps.append(Transition(f"focus-{name}-back-to-all", _focus(None), False))
+    for width, height in SIZES:
+        size = f"{width}x{height}"
+        steps.append(Transition(f"size-{size}", _resize(width, height), False))
+        steps.append(Transition(f"{size}-presentation-on", _presentation(True), False))
+        for name in PLOT_ORDER[1:]:
+            steps.append(Transition(f"{size}-presentation-{name}", _focus(name), False))
+        steps.append(Transition(f"{size}-presentation-all", _focus(None), False))
+        steps.append(Transition(f"{size}-presentation-off", _presentation(False), False))
+    start = ExperimentConfig(cell="lstm", hidden_size=16, input_size=4, seq_len=40, anchor=0)
+    return Matrix(start, tuple(steps))
+
+
+TRANSITIONS = _build_matrix()
+
+
+def settle(window, wait: Callable[[], object], rounds: int = 4) -> None:
+    """Wait for the window's results (``wait()``), then let layouts, ranges and text settle."""
+    from PySide6.QtWidgets import QApplication
+
+    wait()
+    app = QApplication.instance()
+    for _ in range(rounds):
+        app.processEvents()
+        for panel in window.panels:
+            panel.settle()
+        time.sleep(0.01)
+    app.processEvents()

@@ -1,0 +1,266 @@
+"""What a view hides: checks that every visible plot shows the data it holds, readably.
+
+A plot can hold exactly the right arrays and still show only part of them (a stale range), cover
+them (a legend), or cut its own text (a title wider than the plot). :func:`view_problems` lists
+such problems for the visible plots of a set of panels, as sentences; an empty list is a view that
+tells the truth. The view-invariant test asserts it after every transition of a matrix of
+changes, and ``rnnviz screenshot --gallery`` writes it beside each picture.
+
+Checked for every visible PlotItem of a panel (colour bars only for their text):
+
+* **coverage**: the view range contains the bounds of every item that takes part in the range
+  (added without ``ignoreBounds``: reference lines are drawn clipped and left out by design);
+  for images, the bounds of their finite cells. Unless the user zoomed the plot.
+* **fill**: the data's bounds span at least :data:`MIN_FILL` of the view on each axis, so curves
+  never lie flat under a range set by something else.
+* **legends**: no legend's scene rectangle contains a visible curve or scatter point.
+* **text**: no title, axis label, legend label or read-out is wider than the room it has, and the
+  fixed ticks of an axis (colour bars, unit rows) do not overlap.
+* **heatmaps** are at least :data:`MIN_HEATMAP_PX` pixels high (not thin strips).
+* **read-outs** are empty (they are cleared on every change).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetricsF
+
+MIN_FILL = 0.2          # data span / view span, each axis
+MIN_HEATMAP_PX = 24     # height of a heatmap's plot area
+_TOLERANCE_PX = 1.5     # text width against its room; legend margin
+
+
+def visible_plots(graphics: pg.GraphicsView, colour_bars: bool = False) -> list[pg.PlotItem]:
+    """The visible PlotItems in ``graphics``' scene (colour bars only when asked for)."""
+    plots = []
+    for item in graphics.scene().items():
+        if not isinstance(item, pg.PlotItem) or not item.isVisible():
+            continue
+        if isinstance(item, pg.ColorBarItem) != colour_bars:
+            continue
+        if item.vb.sceneBoundingRect().width() > 0:
+            plots.append(item)
+    return plots
+
+
+def _plot_name(plot: pg.PlotItem) -> str:
+    title = plot.titleLabel.text if plot.titleLabel.isVisible() and plot.titleLabel.text else ""
+    if not title:
+        title = plot.getAxis("left").labelText or "untitled"
+    return f"plot '{title}'"
+
+
+def data_rect(item) -> QRectF | None:
+    """Bounds in view coordinates of the finite data ``item`` holds (None: no data, or not a data item)."""
+    if isinstance(item, pg.ImageItem):
+        image = item.image
+        if image is None or image.size == 0:
+            return None
+        if image.dtype == np.uint8 and image.ndim == 2:
+            # colour indices (rnnviz.app.plots.base.Heatmap): the last one is "no value"
+            from rnnviz.app.plots.base import TRANSPARENT
+
+            finite = image != TRANSPARENT
+        else:
+            finite = np.isfinite(np.asarray(image, dtype=np.float64))
+        if finite.ndim == 3:
+            finite = finite.all(axis=2)
+        rows = np.flatnonzero(finite.any(axis=1))
+        cols = np.flatnonzero(finite.any(axis=0))
+        if rows.size == 0:
+            return None
+        # row-major images: x is the column, y the row
+        cells = QRectF(float(cols[0]), float(rows[0]), float(cols[-1] - cols[0] + 1), float(rows[-1] - rows[0] + 1))
+        return item.mapRectToView(cells)
+    if isinstance(item, (pg.PlotDataItem, pg.PlotCurveItem, pg.ScatterPlotItem)):
+        x, y = _points(item)
+        if x.size == 0:
+            return None
+        return QRectF(float(x.min()), float(y.min()), float(x.max() - x.min()), float(y.max() - y.min()))
+    return None
+
+
+def _points(item) -> tuple[np.ndarray, np.ndarray]:
+    """Finite (x, y) points of a curve or scatter item, in view coordinates."""
+    if not item.isVisible():
+        return np.zeros(0), np.zeros(0)
+    x, y = item.getData()
+    if x is None or y is None:
+        return np.zeros(0), np.zeros(0)
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    keep = np.isfinite(x) & np.isfinite(y)
+    return x[keep], y[keep]
+
+
+def _range_items(plot: pg.PlotItem) -> list:
+    return [item for item in plot.vb.addedItems if item.isVisible()]
+
+
+def _curve_items(plot: pg.PlotItem) -> list:
+    items = list(plot.listDataItems())
+    items += [item for item in plot.vb.addedItems if isinstance(item, pg.ScatterPlotItem)]
+    return [item for item in dict.fromkeys(items) if isinstance(item, (pg.PlotDataItem, pg.ScatterPlotItem))]
+
+
+def coverage_problems(plot: pg.PlotItem) -> list[str]:
+    (x0, x1), (y0, y1) = plot.vb.viewRange()
+    problems = []
+    union = None
+    for item in _range_items(plot):
+        rect = data_rect(item)
+        if rect is None:
+            continue
+        union = rect if union is None else union.united(rect)
+        tol_x = 1e-6 * max(abs(x1 - x0), 1e-9)
+        tol_y = 1e-6 * max(abs(y1 - y0), 1e-9)
+        left, right, low, high = rect.left(), rect.right(), rect.top(), rect.bottom()
+        if left < x0 - tol_x or right > x1 + tol_x or low < y0 - tol_y or high > y1 + tol_y:
+            problems.append(f"{_plot_name(plot)}: view x {x0:.4g}…{x1:.4g}, y {y0:.4g}…{y1:.4g} hides part of "
+                            f"its data (x {left:.4g}…{right:.4g}, y {low:.4g}…{high:.4g})")
+    if union is not None:
+        for axis, span, view_span in (("x", union.width(), x1 - x0), ("y", union.height(), y1 - y0)):
+            magnitude = max(abs(union.left()), abs(union.right())) if axis == "x" else max(
+                abs(union.top()), abs(union.bottom()))
+            constant = span <= 1e-9 * max(magnitude, 1.0)  # e.g. all σ = 1: given a readable span
+            if not constant and view_span > 0 and span / view_span < MIN_FILL:
+                problems.append(f"{_plot_name(plot)}: its data fill {span / view_span:.0%} of the view's {axis} "
+                                f"range (the data lie flat)")
+    return problems
+
+
+def legend_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> list[str]:
+    legends = [item for item in graphics.scene().items()
+               if isinstance(item, pg.LegendItem) and item.isVisible() and item.items]
+    problems = []
+    for legend in legends:
+        rect = legend.sceneBoundingRect().adjusted(_TOLERANCE_PX, _TOLERANCE_PX, -_TOLERANCE_PX, -_TOLERANCE_PX)
+        covered = 0
+        for plot in plots:
+            area = plot.vb.sceneBoundingRect()
+            transform = plot.vb.childGroup.sceneTransform()
+            for item in _curve_items(plot):
+                x, y = _points(item)
+                if x.size == 0:
+                    continue
+                sx = transform.m11() * x + transform.m21() * y + transform.dx()
+                sy = transform.m12() * x + transform.m22() * y + transform.dy()
+                shown = (sx >= area.left()) & (sx <= area.right()) & (sy >= area.top()) & (sy <= area.bottom())
+                inside = shown & (sx > rect.left()) & (sx < rect.right()) & (sy > rect.top()) & (sy < rect.bottom())
+                covered += int(np.count_nonzero(inside))
+        if covered:
+            names = ", ".join(label.text for _sample, label in legend.items[:3])
+            problems.append(f"legend ({names} …) covers {covered} curve points")
+    for legend in legends:
+        for _sample, label in legend.items:
+            width = _text_width(label.item)
+            if width > label.geometry().width() + _TOLERANCE_PX:
+                problems.append(f"legend label '{label.text}' is cut ({width:.0f} px in {label.geometry().width():.0f})")
+    return problems
+
+
+def _text_width(text_item) -> float:
+    """Width of a QGraphicsTextItem's text, without the document margins."""
+    document = text_item.document()
+    return float(document.idealWidth()) - 2.0 * float(document.documentMargin())
+
+
+def text_problems(plot: pg.PlotItem) -> list[str]:
+    problems = []
+    title = plot.titleLabel
+    if title.isVisible() and title.text:
+        width = _text_width(title.item)
+        if width > title.geometry().width() + _TOLERANCE_PX:
+            problems.append(f"{_plot_name(plot)}: title is cut ({width:.0f} px in {title.geometry().width():.0f})")
+    for side in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(side) if side in plot.axes else None
+        if axis is None or not axis.isVisible():
+            continue
+        if axis.label.isVisible() and axis.labelText:
+            room = axis.height() if side in ("left", "right") else axis.width()
+            width = _text_width(axis.label)
+            if width > room + _TOLERANCE_PX:
+                problems.append(f"{_plot_name(plot)}: {side} axis label '{axis.labelText}' is cut "
+                                f"({width:.0f} px in {room:.0f})")
+        problems += _tick_overlaps(plot, axis, side)
+    return problems
+
+
+def _tick_overlaps(plot: pg.PlotItem, axis: pg.AxisItem, side: str) -> list[str]:
+    """Fixed tick labels (``setTicks``) closer together than their text."""
+    levels = axis._tickLevels
+    if not levels or not axis.style.get("showValues", True):
+        return []
+    low, high = axis.range
+    length = axis.height() if side in ("left", "right") else axis.width()
+    if high == low or length <= 0:
+        return []
+    font = axis.style.get("tickFont")
+    metrics = QFontMetricsF(font) if font is not None else QFontMetricsF(axis.font())
+    ticks = sorted((float(value), str(text)) for value, text in levels[0] if low <= value <= high)
+    for (first, first_text), (second, second_text) in zip(ticks, ticks[1:]):
+        gap = abs(second - first) / abs(high - low) * length
+        if side in ("left", "right"):
+            need = metrics.height()
+        else:
+            need = (metrics.horizontalAdvance(first_text) + metrics.horizontalAdvance(second_text)) / 2
+        if gap < need:
+            return [f"{_plot_name(plot)}: {side} tick labels '{first_text}' and '{second_text}' overlap "
+                    f"({gap:.0f} px apart, {need:.0f} px needed)"]
+    return []
+
+
+def heatmap_problems(plot: pg.PlotItem) -> list[str]:
+    holds_image = any(isinstance(item, pg.ImageItem) and data_rect(item) is not None for item in plot.vb.addedItems)
+    height = plot.vb.sceneBoundingRect().height()
+    if holds_image and height < MIN_HEATMAP_PX:
+        return [f"{_plot_name(plot)}: heatmap is a strip {height:.0f} px high"]
+    return []
+
+
+def outside_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> list[str]:
+    """Plots and legends laid out beyond the widget's edges (a layout taller than its panel)."""
+    shown = graphics.mapToScene(graphics.viewport().rect()).boundingRect().adjusted(-1, -1, 1, 1)
+    items = plots + [item for item in graphics.scene().items()
+                     if isinstance(item, pg.LegendItem) and item.isVisible() and item.items]
+    problems = []
+    for item in items:
+        rect = item.sceneBoundingRect()
+        if not shown.contains(rect):
+            name = _plot_name(item) if isinstance(item, pg.PlotItem) else "legend"
+            problems.append(f"{name} lies partly outside the panel ({rect.bottom():.0f} px, panel "
+                            f"{shown.bottom():.0f} px)")
+    return problems
+
+
+def panel_problems(panel, readouts: bool = True) -> list[str]:
+    """Problems of one visible plot panel (a :class:`~rnnviz.app.plots.base.PlotPanel`);
+    ``readouts``: whether its read-out must be empty (after a change of configuration)."""
+    if not panel.isVisible():
+        return []
+    graphics = panel.graphics
+    plots = visible_plots(graphics)
+    zoomed = getattr(panel, "user_zoomed", lambda plot: False)
+    problems = []
+    for plot in plots:
+        if not zoomed(plot):
+            problems += coverage_problems(plot)
+        problems += text_problems(plot) + heatmap_problems(plot)
+    for colour_bar in visible_plots(graphics, colour_bars=True):
+        problems += text_problems(colour_bar)
+    problems += legend_problems(graphics, plots) + outside_problems(graphics, plots)
+    readout = panel.readout
+    if readouts and readout.text().strip():
+        problems.append(f"read-out not cleared: '{readout.text().strip()}'")
+    return [f"{panel.name}: {problem}" for problem in problems]
+
+
+def view_problems(panels, readouts: bool = True) -> list[str]:
+    """Problems of every visible panel in ``panels``, one sentence each (empty: the views are true).
+
+    ``readouts``: also require empty read-outs (right after a change of configuration)."""
+    problems = []
+    for panel in panels:
+        problems += panel_problems(panel, readouts)
+    return problems
