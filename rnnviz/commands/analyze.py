@@ -22,7 +22,14 @@ variants highway {k, log10_norm} (the direct path: prod f, prod (1-i) for
 CIFG, prod z for GRU); loss; grad_norm_per_step (T values); bound {k, log10,
 rho_log10, gamma, sigma_max, spectral_radius} for (gamma sigma_max)^k and rho^k.
 --out DIR writes the same tables as CSV files plus run.json (config and
-versions), each file atomically.
+versions), each file atomically. --map FILE.npy|FILE.csv writes the (t, k)
+map: rows anchor, k, log10_spectral_norm, log10_frobenius_norm for every
+anchor t0 and k = 1 ... T-t0.
+
+--weights reads .npz, PyTorch .pt/.pth state dicts (without torch; never
+unpickled), .safetensors and ONNX RNN/LSTM/GRU operators; the network comes
+from the file (for a state dict, --activation and --cell gru-cho/lstm-cifg
+say what names and shapes cannot).
 """
 
 from __future__ import annotations
@@ -481,6 +488,8 @@ def summary_text(result: dict[str, Any]) -> str:
 
 
 MAP_COLUMNS = ("anchor", "k", "log10_spectral_norm", "log10_frobenius_norm")
+# Stopping tolerance of the map's spectral norms (the engine raises it to 50 machine epsilons).
+MAP_TOL = 1e-14
 
 
 def _check_map_path(path: Path) -> None:
@@ -496,10 +505,10 @@ def map_table(request: AnalyzeRequest) -> np.ndarray:
 
     Every anchor t0 = 0 .. T-1 and k = 1 .. T-t0 (fewer k when the map would exceed the engine's
     budget, as in the explorer: :func:`rnnviz.core.analysis.map_max_k`); an exactly zero norm is -inf.
-    The norms are exact: an SVD of every product, carried in scaled form
-    (:func:`rnnviz.core.reference.norm_map`), not the explorer's fast estimate."""
+    The engine's map at its tightest tolerance (MAP_TOL): Frobenius norms exact, spectral norms
+    within ~1e-14 relative for a well-separated top singular value (see :mod:`rnnviz.core.products`)."""
     from rnnviz.core.analysis import map_max_k, run_fast
-    from rnnviz.core.reference import norm_map
+    from rnnviz.core.products import norm_map
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
@@ -507,14 +516,15 @@ def map_table(request: AnalyzeRequest) -> np.ndarray:
             fast = run_fast(request.config, params=request.params, inputs=request.inputs)
             J = fast.jacobians
             max_k = map_max_k(J.shape[0], fast.net.state_size)
-            table = norm_map(J.astype(np.float64), max_k=max_k)
+            norms = norm_map(J, max_k=max_k, tol=MAP_TOL, max_iter=500)
         except (RuntimeWarning, FloatingPointError) as warning:
             raise _overflow_error(request, str(warning).split(" encountered")[0]) from None
-    starts = table["starts"] + fast.jacobian_start
-    anchors, ks = np.meshgrid(starts, np.arange(1, max_k + 1), indexing="ij")
-    keep = ~np.isnan(table["log10_spectral"])
-    return np.column_stack([anchors[keep], ks[keep], table["log10_spectral"][keep],
-                            table["log10_frobenius"][keep]]).astype(np.float64)
+    width = norms.log10_spectral.shape[1]
+    starts = np.asarray(norms.starts) + fast.jacobian_start
+    anchors, ks = np.meshgrid(starts, np.arange(1, width + 1), indexing="ij")
+    keep = ~np.isnan(norms.log10_spectral)
+    return np.column_stack([anchors[keep], ks[keep], norms.log10_spectral[keep],
+                            norms.log10_frobenius[keep]]).astype(np.float64)
 
 
 def write_map(path: Path, table: np.ndarray) -> None:
