@@ -28,9 +28,15 @@ T = 7
 
 MODELS = {
     # name: (module class, cell, kwargs)
-    "lstm-2layer": (torch.nn.LSTM, "lstm", dict(input_size=3, hidden_size=5, num_layers=2)),
-    "gru-bidirectional": (torch.nn.GRU, "gru", dict(input_size=3, hidden_size=4, bidirectional=True)),
-    "rnn-tanh": (torch.nn.RNN, "rnn", dict(input_size=3, hidden_size=6, nonlinearity="tanh")),
+    "lstm-2layer": (torch.nn.LSTM, "lstm", dict(input_size=3, hidden_size=5, num_layers=2,
+                                                dtype=torch.float64)),
+    "gru-bidirectional": (torch.nn.GRU, "gru", dict(input_size=3, hidden_size=4, bidirectional=True,
+                                                    dtype=torch.float64)),
+    "rnn-tanh": (torch.nn.RNN, "rnn", dict(input_size=3, hidden_size=6, nonlinearity="tanh",
+                                           dtype=torch.float64)),
+    # saved in float32 (torch's default); the expected values are computed in float64 from the
+    # same (exactly representable) weights
+    "lstm-float32": (torch.nn.LSTM, "lstm", dict(input_size=2, hidden_size=4, dtype=torch.float32)),
 }
 
 
@@ -109,15 +115,18 @@ def main() -> int:
     torch.manual_seed(0)
     expected, listing = {}, {}
     for name, (kind, cell, kwargs) in MODELS.items():
-        module = kind(**kwargs).double().eval()
+        saved = kind(**kwargs).eval()
+        module = kind(**{**kwargs, "dtype": torch.float64}).eval()
+        module.load_state_dict({k: v.double() for k, v in saved.state_dict().items()})
         x = torch.randn(T, 1, kwargs["input_size"], dtype=torch.float64)
         with torch.no_grad():
             out, state = module(x)
         h_n, c_n = state if isinstance(state, tuple) else (state, None)
-        state_dict = {k: v.detach().clone() for k, v in module.state_dict().items()}
-        torch.save(module.state_dict(), OUT / f"{name}.pt")
+        state_dict = {k: v.detach().clone() for k, v in saved.state_dict().items()}
+        torch.save(saved.state_dict(), OUT / f"{name}.pt")
         save_file(state_dict, str(OUT / f"{name}.safetensors"))
-        torch.onnx.export(module, (x,), str(OUT / f"{name}.onnx"), input_names=["x"], dynamo=False)
+        torch.onnx.export(saved, (x.to(state_dict["weight_hh_l0"].dtype),), str(OUT / f"{name}.onnx"),
+                          input_names=["x"], dynamo=False)
         expected[f"{name}/x"] = x.numpy()
         expected[f"{name}/h_n"] = h_n.numpy()
         if c_n is not None:
@@ -126,7 +135,8 @@ def main() -> int:
         listing[name] = {"cell": cell, "activation": kwargs.get("nonlinearity", "tanh"),
                          "input_size": kwargs["input_size"], "hidden_size": kwargs["hidden_size"],
                          "num_layers": kwargs.get("num_layers", 1),
-                         "bidirectional": kwargs.get("bidirectional", False), "seq_len": T}
+                         "bidirectional": kwargs.get("bidirectional", False), "seq_len": T,
+                         "dtype": str(state_dict["weight_hh_l0"].dtype).removeprefix("torch.")}
     np.savez(OUT / "expected.npz", **expected)
     (OUT / "expected.json").write_text(json.dumps({"torch": torch.__version__, "models": listing},
                                                   indent=2) + "\n")

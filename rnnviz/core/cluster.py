@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import threading
 import time
 import uuid
@@ -35,6 +36,8 @@ CONNECT_TIMEOUT = 10.0
 #: Runs in flight per worker thread: enough to keep the workers busy, few enough that a cancel
 #: leaves little queued work behind.
 RUNS_PER_THREAD = 2
+#: A running run asks whether its sweep was cancelled at most this often (seconds).
+STOP_CHECK_SECONDS = 0.5
 
 
 def require_distributed():
@@ -92,9 +95,19 @@ def _cluster_run(config, metrics, threshold, lyapunov_count, stop_name: str) -> 
     from .sweep import measure
 
     stop = Event(stop_name)
+    last_check = [-math.inf]  # the first check asks
+
+    def should_stop() -> bool:
+        # Asking is a round trip to the scheduler: at most every STOP_CHECK_SECONDS.
+        now = time.monotonic()
+        if now - last_check[0] < STOP_CHECK_SECONDS:
+            return False
+        last_check[0] = now
+        return stop.is_set()
+
     # One BLAS thread while this run (and any other on the worker's threads) is in progress.
     with single_threaded_blas():
-        return measure(config, metrics, threshold, lyapunov_count, should_stop=stop.is_set)
+        return measure(config, metrics, threshold, lyapunov_count, should_stop=should_stop)
 
 
 def _check_status(future, index: int, client, distributed) -> None:

@@ -48,7 +48,7 @@ def test_every_fixture_gives_the_architecture_torch_had(name, fmt):
     assert loaded.net == NetConfig(cell=info["cell"], activation=info["activation"],
                                    input_size=info["input_size"], hidden_size=info["hidden_size"],
                                    num_layers=info["num_layers"], bidirectional=info["bidirectional"])
-    assert all(v.dtype == np.float64 for v in loaded.params.values())
+    assert all(v.dtype == np.dtype(info["dtype"]) for v in loaded.params.values())
 
 
 @pytest.mark.parametrize(("name", "fmt"), CASES)
@@ -330,3 +330,31 @@ def test_onnx_without_recurrent_operators(tmp_path):
     with pytest.raises(ConfigError, match="found no recurrent operator \\(operators: Relu\\); expected ONNX RNN, "
                                           "LSTM or GRU operators"):
         read_onnx(tmp_path / "relu.onnx")
+
+
+def _text(value: str) -> bytes:
+    data = value.encode()
+    return b"X" + len(data).to_bytes(4, "little") + data
+
+
+def _tensor_pickle(size: tuple, stride: tuple, numel: int) -> bytes:
+    """A protocol-2 pickle of {"w": tensor} as torch writes it, with the given size and stride."""
+    ints = lambda values: b"(" + b"".join(b"J" + v.to_bytes(4, "little") for v in values) + b"t"  # noqa: E731
+    return (b"\x80\x02}" + _text("w") + b"ctorch._utils\n_rebuild_tensor_v2\n("
+            + b"(" + _text("storage") + b"ctorch\nDoubleStorage\n" + _text("0") + _text("cpu")
+            + b"J" + numel.to_bytes(4, "little") + b"tQ"
+            + b"K\x00" + ints(size) + ints(stride) + b"\x89N" + b"tRs.")
+
+
+def test_hand_written_state_dict_pickle_and_a_tensor_larger_than_its_storage(tmp_path):
+    values = np.arange(6, dtype="<f8")
+    good = _torch_zip(tmp_path / "good.pt", _tensor_pickle((3, 2), (1, 3), 6), {"0": values.tobytes()})
+    np.testing.assert_array_equal(read_state_dict(good)["w"], values.reshape(2, 3).T)
+    bomb = _torch_zip(tmp_path / "bomb.pt", _tensor_pickle((100000, 100000), (0, 0), 1),
+                      {"0": values[:1].tobytes()})
+    with pytest.raises(ConfigError, match=r"tensor w of size \(100000, 100000\) has more elements "
+                                          r"\(10000000000\) than its storage \(1\)"):
+        read_state_dict(bomb)
+    past = _torch_zip(tmp_path / "past.pt", _tensor_pickle((3, 2), (2, 3), 6), {"0": values.tobytes()})
+    with pytest.raises(ConfigError, match="reaches past its storage of 6 elements"):
+        read_state_dict(past)

@@ -9,6 +9,7 @@ allow-list is ever called, so a file cannot run code: anything else is "not a Py
 """
 from __future__ import annotations
 
+import math
 import struct
 import zipfile
 from collections import OrderedDict
@@ -311,6 +312,12 @@ def _storage_array(archive: zipfile.ZipFile, prefix: str, storage: _Storage, byt
         raise ConfigError(f"{path}: storage {storage.key} is missing from the archive "
                           "(truncated or damaged file)") from None
     itemsize = 2 if storage.dtype == "bfloat16" else np.dtype(storage.dtype).itemsize
+    # The sizes in the zip directory may lie: no member inflates to more than ~1032 times its bytes.
+    stored = min(info.compress_size, path.stat().st_size)
+    bound = stored if info.compress_type == zipfile.ZIP_STORED else stored * 1100 + 65536
+    if info.file_size > bound:
+        raise ConfigError(f"{path}: storage {storage.key} claims {info.file_size} bytes but the file "
+                          f"holds only {stored} (truncated or damaged file)")
     if info.file_size != storage.numel * itemsize:
         raise ConfigError(f"{path}: storage {storage.key} holds {info.file_size} bytes, the pickle "
                           f"says {storage.numel} elements of {itemsize} bytes")
@@ -329,7 +336,10 @@ def _storage_array(archive: zipfile.ZipFile, prefix: str, storage: _Storage, byt
 
 def _tensor_array(tensor: _Tensor, flat: np.ndarray, name: str, path: Path) -> np.ndarray:
     size, stride = tensor.size, tensor.stride
-    count = int(np.prod(size, dtype=np.int64)) if size else 1
+    count = math.prod(size)
+    if count > max(flat.size, 1):
+        raise ConfigError(f"{path}: tensor {name} of size {size} has more elements ({count}) than its "
+                          f"storage ({flat.size})")
     if count:
         last = tensor.offset + sum((n - 1) * s for n, s in zip(size, stride))
         if last >= flat.size:
