@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDia
 
 from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
 from rnnviz.app.eta import EtaEstimator, format_time_left
-from rnnviz.app.export import export_all, export_csv, export_image
+from rnnviz.app.export import export_all, export_csv, export_image, precision_text
 from rnnviz.app.input_guards import (ScrollFirstGuard, WheelGuard, WindowShortcutGuard, guard_shortcuts,
                                      guard_wheel)
 from rnnviz.app.jobs import JobRunner
@@ -33,6 +33,7 @@ from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 from rnnviz.core.parallel.schedule import prepare_map_workers
+from rnnviz.core.spectral_norm import DEFAULT_TOL
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
@@ -399,6 +400,10 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.compute_label)
         bar.addPermanentWidget(self.map_progress)
         bar.addPermanentWidget(self.gradcheck_label)
+        self.precision_label = QLabel(f"norms: Lanczos {DEFAULT_TOL:.0e}")
+        self.precision_label.setObjectName("norm_precision")
+        self.precision_label.setToolTip(precision_text())
+        bar.addPermanentWidget(self.precision_label)
         bar.addPermanentWidget(self.gradcheck_button)
 
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
