@@ -358,3 +358,17 @@ def test_hand_written_state_dict_pickle_and_a_tensor_larger_than_its_storage(tmp
     past = _torch_zip(tmp_path / "past.pt", _tensor_pickle((3, 2), (2, 3), 6), {"0": values.tobytes()})
     with pytest.raises(ConfigError, match="reaches past its storage of 6 elements"):
         read_state_dict(past)
+
+
+def test_training_checkpoint_gives_the_models_state_dict(tmp_path):
+    """torch.save({"epoch", "model_state_dict", "optimizer_state_dict" (Adam), ...})."""
+    loaded = read_network(FIXTURES / "checkpoint.pt")
+    assert loaded.net == NetConfig(cell="gru", input_size=2, hidden_size=3)
+    with np.load(FIXTURES / "checkpoint-expected.npz", allow_pickle=False) as archive:
+        assert sorted(archive.files) == sorted(loaded.params)
+        for name in archive.files:
+            np.testing.assert_array_equal(loaded.params[name], archive[name])
+    path = _torch_zip(tmp_path / "meta.pt", pickle.dumps({"epoch": 3, "lr": 0.1}, protocol=2))
+    with pytest.raises(ConfigError, match=r"entry 'epoch' is a int, expected a tensor \(nor is there a dict "
+                                          "of tensors under state_dict, model_state_dict"):
+        read_state_dict(path)
