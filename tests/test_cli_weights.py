@@ -46,8 +46,8 @@ def _one_error(capsys, arguments, fragment) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("fmt", ["pt", "safetensors", "onnx"])
-@pytest.mark.parametrize("name", sorted(LISTING))
+@pytest.mark.parametrize(("name", "fmt"), [(name, fmt) for name in sorted(LISTING)
+                                           for fmt in LISTING[name]["formats"]])
 def test_analyze_gives_torchs_final_state_and_norms(capsys, tmp_path, expected, name, fmt):
     info = LISTING[name]
     result = _json(capsys, "--weights", str(FIXTURES / f"{name}.{fmt}"),

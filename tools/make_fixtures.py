@@ -1,7 +1,8 @@
 """Regenerate tests/fixtures/models/: small torch RNN/LSTM/GRU models saved as .pt, .safetensors and
 .onnx, with what torch computes for them (final states, Jacobian norms by autograd) beside them.
 
-Needs torch, safetensors and onnx (torch is not a dependency of rnnviz; the tests read the committed
+Needs torch, safetensors, onnx and onnxscript (for torch's torch.export-based ONNX exporter,
+whose files are NAME.dynamo.onnx; torch is not a dependency of rnnviz; the tests read the committed
 files without it):
 
     python tools/make_fixtures.py
@@ -128,6 +129,11 @@ def main() -> int:
         save_file(state_dict, str(OUT / f"{name}.safetensors"))
         torch.onnx.export(saved, (x.to(state_dict["weight_hh_l0"].dtype),), str(OUT / f"{name}.onnx"),
                           input_names=["x"], dynamo=False)
+        formats = ["pt", "safetensors", "onnx"]
+        if kind is not torch.nn.RNN:  # the torch.export-based exporter unrolls nn.RNN into MatMul/Tanh
+            torch.onnx.export(saved, (x.to(state_dict["weight_hh_l0"].dtype),),
+                              str(OUT / f"{name}.dynamo.onnx"), dynamo=True)
+            formats.append("dynamo.onnx")
         expected[f"{name}/x"] = x.numpy()
         expected[f"{name}/h_n"] = h_n.numpy()
         if c_n is not None:
@@ -137,7 +143,8 @@ def main() -> int:
                          "input_size": kwargs["input_size"], "hidden_size": kwargs["hidden_size"],
                          "num_layers": kwargs.get("num_layers", 1),
                          "bidirectional": kwargs.get("bidirectional", False), "seq_len": T,
-                         "dtype": str(state_dict["weight_hh_l0"].dtype).removeprefix("torch.")}
+                         "dtype": str(state_dict["weight_hh_l0"].dtype).removeprefix("torch."),
+                         "formats": formats}
     np.savez(OUT / "expected.npz", **expected)
     (OUT / "expected.json").write_text(json.dumps({"torch": torch.__version__, "models": listing},
                                                   indent=2) + "\n")
