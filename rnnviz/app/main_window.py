@@ -7,13 +7,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QInputDialog,
+                               QLabel,
                                QMainWindow, QMessageBox, QProgressBar, QPushButton, QScrollArea, QSplitter,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
 from rnnviz.app.eta import EtaEstimator, format_time_left
-from rnnviz.app.export import export_all, export_csv, export_image
+from rnnviz.app.export import export_all, export_csv, export_image, precision_text
 from rnnviz.app.input_guards import (ScrollFirstGuard, WheelGuard, WindowShortcutGuard, guard_shortcuts,
                                      guard_wheel)
 from rnnviz.app.jobs import JobRunner
@@ -27,11 +28,12 @@ from rnnviz.app.plots import PANEL_CLASSES
 from rnnviz.app.plots.base import configure_pyqtgraph
 from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
-from rnnviz.app.settings import Settings
+from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 from rnnviz.core.parallel.schedule import prepare_map_workers
+from rnnviz.core.spectral_norm import DEFAULT_TOL
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
@@ -398,6 +400,10 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.compute_label)
         bar.addPermanentWidget(self.map_progress)
         bar.addPermanentWidget(self.gradcheck_label)
+        self.precision_label = QLabel(f"norms: Lanczos {DEFAULT_TOL:.0e}")
+        self.precision_label.setObjectName("norm_precision")
+        self.precision_label.setToolTip(precision_text())
+        bar.addPermanentWidget(self.precision_label)
         bar.addPermanentWidget(self.gradcheck_button)
 
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
@@ -479,6 +485,9 @@ class MainWindow(QMainWindow):
                                              "Finite-difference check of the analytic gradients")
         self.pin_action = self._action(tools_menu, "&Pin configuration for comparison", self._pin_current,
                                        "Ctrl+P", "Add the current configuration to the Compare tab (up to four)")
+        self._action(tools_menu, "&Memory budget…", self._ask_memory_budget,
+                     tip="The most memory one configuration may take: beyond it the map is shortened or "
+                         "the configuration refused, with the estimate")
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1", "List the keyboard shortcuts")
         self._update_recent_menu()
@@ -576,6 +585,18 @@ class MainWindow(QMainWindow):
             map_seconds = self.compute.last_map_seconds
             map_text = f"map {map_seconds * 1000:.0f} ms" if map_seconds is not None else "map done"
             self.compute_label.setText(f"plots {self.state.fast_result.seconds * 1000:.0f} ms · {map_text}")
+
+    def _ask_memory_budget(self) -> None:
+        value, ok = QInputDialog.getDouble(self, "Memory budget", "Gigabytes for one configuration:",
+                                           self.settings.memory_budget_gb(), MIN_BUDGET_GB, MAX_BUDGET_GB, 2)
+        if ok:
+            self.set_memory_budget_gb(value)
+
+    def set_memory_budget_gb(self, gigabytes: float) -> None:
+        """Keep the budget in the settings; it applies from the next configuration on."""
+        self.settings.set_memory_budget_gb(gigabytes)
+        self.compute.budget_bytes = int(self.settings.memory_budget_gb() * 1024**3)
+        self.statusBar().showMessage(f"Memory budget: {self.settings.memory_budget_gb():g} GB", 5000)
 
     def check_gradients(self) -> None:
         self.gradcheck_label.setText("gradient check: running …")

@@ -7,6 +7,7 @@ a one-line read-out label under it. Panels listen to AppState through ``show_fas
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -320,6 +321,37 @@ def colour_indices(image: np.ndarray, low: float, high: float) -> np.ndarray:
     return scaled.astype(np.uint8)
 
 
+#: Mantissas of the colour levels' steps (see nice_levels).
+_NICE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def _nice_above(value: float) -> float:
+    """The smallest m·10^e >= value with m in _NICE_MANTISSAS (value > 0)."""
+    exponent = math.floor(math.log10(value))
+    for mantissa in _NICE_MANTISSAS:
+        nice = mantissa * 10.0 ** exponent
+        if nice >= value * (1 - 1e-12):
+            return nice
+    return 10.0 ** (exponent + 1)
+
+
+def nice_levels(low: float, high: float) -> tuple[float, float]:
+    """Colour levels that cover (low, high), rounded outwards to a coarse grid: a symmetric pair
+    (-b, b) to b = m·10^e, others to multiples of a twentieth of the range's nice size.
+
+    Levels that follow the data exactly change with every recomputation, and each change makes
+    the colour bar's axis lay out its labels again (3-8 ms each; the explorer has six colour bars,
+    the map's changing with every progressive snapshot). Rounded, they mostly stay put.
+    """
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return low, high
+    if low == -high:
+        bound = _nice_above(high)
+        return -bound, bound
+    step = _nice_above(high - low) / 20.0
+    return math.floor(low / step) * step, math.ceil(high / step) * step
+
+
 class Heatmap:
     """An ImageItem placed in data coordinates, with an optional colour bar and hover look-up.
 
@@ -418,7 +450,8 @@ class Heatmap:
     def _levels(self, bounds) -> tuple[float, float]:
         if bounds is None:
             return (0.0, 1.0)
-        return finite_range(np.asarray(bounds), symmetric=self.symmetric, min_half_range=self.min_half_range)
+        low, high = finite_range(np.asarray(bounds), symmetric=self.symmetric, min_half_range=self.min_half_range)
+        return nice_levels(low, high)
 
     def clear(self) -> None:
         self.values = None
