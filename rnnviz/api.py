@@ -176,7 +176,7 @@ def show(result_or_network=None, inputs=None, *, block: bool | None = None, **co
 
     ``block`` None: from a script it runs Qt's event loop until the window is closed; in a notebook
     started with ``%gui qt`` (or a program whose Qt event loop already runs) it returns the window
-    at once. True/False force either. Returns the window.
+    at once. True/False force either. Returns the open window, or None once a blocking run ended.
     """
     from rnnviz.commands.analyze import AnalysisResult
 

@@ -14,6 +14,11 @@ CIFG        gates i, g, o; f_t = 1 − i_t
 GRU         r, z = σ(xp_· + hp_·), n = φ(xp_n + r ⊙ hp_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
 GRU (Cho)   r, z as above, n = φ(xp_n + W_hn (r ⊙ h_{t-1}) + b_hn), same update
 
+Derivatives come from the pre-activations kept in the caches (``pre``; ``pi pf pg po`` with the
+peepholes included; ``pr pz pn``): σ′(a) = σ(a)σ(−a), tanh′(a) = 4σ′(2a), CIFG f = σ(−a_i) and the
+GRU's 1 − z = σ(−a_z), so that saturated units keep their tiny nonzero derivatives (the output forms
+y(1 − y), 1 − y², 1 − i round to 0 below ~1e-16).
+
 Every function is pure: caches are returned, never stored. Backward functions accept gradients with any
 number of leading dimensions in front of ``(B, H)`` (used to push many loss terms or identity rows
 through one step at once); caches broadcast against them.

@@ -357,6 +357,22 @@ def _tensor_array(tensor: _Tensor, flat: np.ndarray, name: str, path: Path) -> n
     return array
 
 
+#: Keys under which training checkpoints commonly keep the model's state dict.
+CHECKPOINT_KEYS = ("state_dict", "model_state_dict", "model", "net", "module")
+
+
+def _model_state(obj: dict) -> dict:
+    """The state dict a training checkpoint keeps under one of :data:`CHECKPOINT_KEYS` (beside an
+    optimizer's state, an epoch ...), else ``obj`` itself."""
+    if all(isinstance(v, _Tensor) for v in obj.values()):
+        return obj
+    for key in CHECKPOINT_KEYS:
+        inner = obj.get(key)
+        if isinstance(inner, dict) and inner and all(isinstance(v, _Tensor) for v in inner.values()):
+            return inner
+    return obj
+
+
 def read_state_dict(path: str | Path) -> dict[str, np.ndarray]:
     """Name -> array of a ``torch.save``'d state dict (float64, float32; float16 and bfloat16 become
     float32). ConfigError (one line) for anything else, a truncated file or inconsistent tensors."""
@@ -387,17 +403,17 @@ def read_state_dict(path: str | Path) -> dict[str, np.ndarray]:
                 obj = interpret(archive.read(pickles[0]))
             except NotAStateDict as error:
                 raise ConfigError(f"{path}: {error}") from None
-            if isinstance(obj, dict) and "state_dict" in obj and isinstance(obj["state_dict"], dict):
-                obj = obj["state_dict"]
             if not isinstance(obj, dict):
                 raise ConfigError(f"{path}: not a PyTorch state dict: found a {type(obj).__name__}, "
                                   "expected a dict of tensors")
+            obj = _model_state(obj)
             cache: dict = {}
             arrays: dict[str, np.ndarray] = {}
             for name, value in obj.items():
                 if not isinstance(value, _Tensor):
                     raise ConfigError(f"{path}: not a PyTorch state dict: entry {name!r} is a "
-                                      f"{type(value).__name__}, expected a tensor")
+                                      f"{type(value).__name__}, expected a tensor (nor is there a dict "
+                                      f"of tensors under {', '.join(CHECKPOINT_KEYS)})")
                 flat = _storage_array(archive, prefix, value.storage, byteorder, cache, path)
                 arrays[str(name)] = _tensor_array(value, flat, str(name), path)
             return arrays
