@@ -30,8 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import blas_info, gemm_gflops, median_ms  # noqa: E402
 
-from rnnviz.core import mapprocs  # noqa: E402
-from rnnviz.core.products import _process_count, anchor_curve, norm_map  # noqa: E402
+from rnnviz.core.parallel import pool  # noqa: E402
+from rnnviz.core.parallel.schedule import process_count  # noqa: E402
+from rnnviz.core.products import anchor_curve, norm_map  # noqa: E402
 
 
 def lstm_jacobians(hidden: int, seq_len: int, dtype=np.float64) -> tuple[np.ndarray, str]:
@@ -92,8 +93,8 @@ def main(argv=None) -> int:
         f"  Frobenius-only map: {fro_ms:.0f} ms, {fro_rate:.1f} GFLOP/s, "
         f"ratio {fro_rate / gemm_ref:.3f} (the rest is the spectral-norm iteration)"
     )
-    workers = _process_count(None)
-    mode = f"{workers} worker processes" if mapprocs.ready(workers) else "threads"
+    workers = process_count(None)
+    mode = f"{workers} worker processes" if pool.ready(workers) else "threads"
     thread_rate, thread_ms = map_gflops(J_big, 1, processes=False)
     print(f"  the engine ran on {mode}; in threads instead (1 run): {thread_ms:.0f} ms, "
           f"ratio {thread_rate / gemm_ref:.3f}")
@@ -109,7 +110,7 @@ def main(argv=None) -> int:
     else:
         # As in the explorer, whose window starts the map's worker processes: stage (a) hands
         # the anchor curve's norms to one of them while it runs BPTT.
-        pool_up = workers >= 2 and mapprocs.wait_ready(workers)
+        pool_up = workers >= 2 and pool.wait_ready(workers)
         config = ExperimentConfig()
         case_ms = median_ms(lambda: run_fast(config), repeats=args.repeats)
         J_def = np.ascontiguousarray(run_fast(config).jacobians)

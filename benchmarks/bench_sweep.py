@@ -28,8 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import blas_info  # noqa: E402
 
 from rnnviz.core.analysis import ExperimentConfig  # noqa: E402
-from rnnviz.core.sweep import (SweepAxis, SweepSpec, _init_worker, _limit_blas_threads, measure,  # noqa: E402
-                               run_sweep)
+from rnnviz.core.parallel.blas import limit_this_process, single_threaded_blas  # noqa: E402
+from rnnviz.core.sweep import SweepAxis, SweepSpec, measure, run_sweep  # noqa: E402
+
+
+def _init_worker() -> None:
+    limit_this_process()  # as a sweep's worker does
 
 
 def load_text() -> str:
@@ -58,15 +62,13 @@ def parallel_reference(workers: int, repeats: int = 4000) -> tuple[float, float]
     built like the sweep's (spawn, one BLAS thread): what a perfectly parallel job gets under the
     current load. Start-up = creating the pool and importing NumPy + rnnviz in every worker.
     """
-    limits = _limit_blas_threads()
-    start = time.perf_counter()
-    _gemm_loop(repeats)
-    serial = time.perf_counter() - start
-    limits.restore_original_limits()
+    with single_threaded_blas():
+        start = time.perf_counter()
+        _gemm_loop(repeats)
+        serial = time.perf_counter() - start
     context = multiprocessing.get_context("spawn")
     start = time.perf_counter()
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(context.Event(),)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as pool:
         list(pool.map(time.sleep, [0.05] * workers))  # every worker up
         startup = time.perf_counter() - start
         start = time.perf_counter()
@@ -103,13 +105,12 @@ def main() -> int:
         print(f"workers={workers}: {timings[workers]:.2f} s ({1e3 * timings[workers] / spec.num_runs:.1f} ms "
               f"per run, including process start-up)")
     per_cell = {}
-    limits = _limit_blas_threads()  # as in a worker
-    for cell in ("rnn", "lstm", "gru"):
-        config = spec.base.replace(cell=cell)
-        start = time.perf_counter()
-        measure(config, spec.metrics)
-        per_cell[cell] = time.perf_counter() - start
-    limits.restore_original_limits()
+    with single_threaded_blas():  # as in a worker
+        for cell in ("rnn", "lstm", "gru"):
+            config = spec.base.replace(cell=cell)
+            start = time.perf_counter()
+            measure(config, spec.metrics)
+            per_cell[cell] = time.perf_counter() - start
     print("one run (this process, 1 BLAS thread, rho = 1): " + ", ".join(f"{c} {1e3 * s:.0f} ms" for c, s in per_cell.items()))
     print("after: " + load_text())
     identical = csv_text[1] == csv_text[args.workers]

@@ -1,7 +1,10 @@
-"""The only place threads live: a small job runner that runs plain Python functions off the UI thread.
+"""The only place the app starts threads: a small job runner that runs plain Python functions off
+the UI thread.  (The engine those functions call runs its own helpers: worker threads and processes
+for maps and anchor curves in ``rnnviz.core.parallel``, a process pool per sweep in
+``rnnviz.core.sweep``; see ARCHITECTURE.md.)
 
 A job is a plain callable ``work(should_stop) -> value | Iterator[event]``. It never touches Qt; it
-checks ``should_stop()`` between steps (the engine raises ``rnnviz.core.products.Cancelled`` when
+checks ``should_stop()`` between steps (the engine raises ``rnnviz.core.cancel.Cancelled`` when
 asked to stop). Every job gets an increasing id and belongs to a *lane* ("explore", "gradcheck"):
 starting a job in a lane supersedes the previous one there (its stop flag is set), and every event
 of a superseded job is dropped on arrival, so a late result can never overwrite a newer one.
@@ -20,6 +23,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from rnnviz.core.cancel import Cancelled
 
 
 class JobCancelled(Exception):
@@ -83,8 +88,7 @@ class _Runnable(QRunnable):
 def _is_cancellation(error: BaseException) -> bool:
     if isinstance(error, JobCancelled):
         return True
-    # rnnviz.core.products.Cancelled, matched by name so this module does not need the engine.
-    return type(error).__name__ == "Cancelled"
+    return isinstance(error, Cancelled)
 
 
 def _one_line(error: BaseException) -> str:

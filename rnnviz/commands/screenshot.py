@@ -45,6 +45,9 @@ def register(subparsers) -> None:
     source.add_argument("--preset", metavar="NAME", help="preset name (file stem in resources/presets, e.g. "
                         "vanishing-rnn, lstm-forget-bias-1); default: the default configuration")
     source.add_argument("--session", metavar="FILE", type=Path, help="a saved session JSON file")
+    source.add_argument("--lesson", metavar="NAME", help="a lesson (file stem or number in resources/lessons, "
+                        "e.g. 02-vanishing or 2, or a lesson .md file): its step set up, the Lessons dock open")
+    parser.add_argument("--step", type=int, default=1, metavar="N", help="with --lesson: the step (default 1)")
     parser.add_argument("--plot", default="window", choices=PLOT_CHOICES,
                         help="what to render: the whole window (default) or one plot")
     target = parser.add_mutually_exclusive_group(required=True)
@@ -76,7 +79,17 @@ def run(args: argparse.Namespace) -> int:
     # Resolve the configuration before Qt starts, so bad input fails fast with one line.
     from rnnviz.core.analysis import ExperimentConfig
 
-    if args.preset:
+    lesson = None
+    if args.lesson:
+        from rnnviz.app.lessons import load_lesson, read_lesson
+
+        lesson = read_lesson(args.lesson) if args.lesson.endswith(".md") else load_lesson(args.lesson)
+        if not 1 <= args.step <= len(lesson.steps):
+            raise ConfigError(f"--step must be in 1..{len(lesson.steps)} for lesson {lesson.name}, got {args.step}")
+        config = lesson.steps[args.step - 1].config or ExperimentConfig()
+    elif args.step != 1:
+        raise ConfigError("--step needs --lesson")
+    elif args.preset:
         from rnnviz.app.presets import load_preset
 
         config = load_preset(args.preset).config
@@ -94,6 +107,9 @@ def run(args: argparse.Namespace) -> int:
             window.show()
             if args.presentation:
                 window.set_presentation_mode(True, full_screen=False)
+            if lesson is not None:
+                window.show_lesson(lesson, args.step - 1)
+                window.apply_lesson_step(lesson.steps[args.step - 1])
             if not window.wait_for_map(int(args.timeout * 1000)):
                 raise ConfigError(window.last_error or f"the map was not complete after {args.timeout:g} s")
             app.processEvents()

@@ -260,20 +260,24 @@ def run(args: argparse.Namespace) -> int:
     if args.scheduler is not None:
         if args.workers is not None:
             raise ConfigError("--workers does not apply with --scheduler (the cluster's workers run the sweep)")
-        from rnnviz.core.cluster import connect
+        from rnnviz.core.cluster import connect, iter_cluster_sweep  # Dask is optional: only when asked
 
         client = connect(args.scheduler)  # an unreachable scheduler fails here, before any work
+        events = iter_cluster_sweep(spec, client)
+    else:
+        events = iter_sweep(spec, workers=workers)
 
     try:
         progress = _Progress(args.quiet)
         progress(0, spec.num_runs)
         result = None
-        for event in iter_sweep(spec, workers=workers, scheduler=client):
+        for event in events:
             if event.result is None:
                 progress(event.done, event.total)
             else:
                 result = event.result
     finally:
+        events.close()  # an interrupted cluster sweep cancels its runs before the client goes
         if client is not None:
             client.close()
     summary = summary_path(out)

@@ -23,12 +23,16 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from .bptt import backward, loss_steps_for, readout_loss
-from .config import INITS, ConfigError, NetConfig, _check_float, _check_int, config_from_dict
+from .cancel import Cancelled
+from .config import INITS, ConfigError, NetConfig, check_float, check_int, config_from_dict
+from .dynamics import activation_gamma, pascanu_bound, rho_line
 from .jacobian import (gate_statistics, highway_log10, itemized_from_jacobians, state_blocks,
                        step_jacobians)
+from .options import DEFAULT_OPTIONS, EngineOptions
+from .parallel.blas import single_threaded_blas
 from .params import block_spectra, init_params, recurrent_blocks, validate_params
-from .products import Cancelled, activation_gamma, iter_norm_map, single_threaded_blas
-from .products import start_anchor_curve
+from .products import iter_norm_map, start_anchor_curve
+from .spectral_norm import DEFAULT_TOL
 from .sequence import Trace, forward
 
 INPUT_SIGNALS = ("gaussian", "zeros", "constant", "sine", "onehot", "text")
@@ -84,31 +88,31 @@ class ExperimentConfig:
         if self.init not in INITS:
             raise ConfigError(f"unknown init scheme {self.init!r}; choose one of {', '.join(INITS)}")
         if self.init_scale is not None:
-            _check_float("init_scale", self.init_scale, 0.0)
+            check_float("init_scale", self.init_scale, 0.0)
         if self.radius is not None:
             if isinstance(self.radius, (int, float)) and not isinstance(self.radius, bool) \
                     and math.isfinite(self.radius) and self.radius < 0:
                 raise ConfigError(f"spectral radius must be >= 0, got {self.radius}")
-            _check_float("spectral radius", self.radius, 0.0)
-        _check_float("forget_bias", self.forget_bias, -1e3, 1e3)
+            check_float("spectral radius", self.radius, 0.0)
+        check_float("forget_bias", self.forget_bias, -1e3, 1e3)
         if self.input_signal not in INPUT_SIGNALS:
             raise ConfigError(f"unknown input signal {self.input_signal!r}; "
                               f"choose one of {', '.join(INPUT_SIGNALS)}")
-        _check_float("input_scale", self.input_scale, -1e6, 1e6)
+        check_float("input_scale", self.input_scale, -1e6, 1e6)
         if not isinstance(self.input_text, str):
             raise ConfigError("input_text must be text")
         if self.input_signal == "text" and not self.input_text:
             raise ConfigError("input signal 'text' needs some text")
-        _check_int("seq_len", self.seq_len, 1, 100_000)
-        _check_int("batch", self.batch, 1, 100_000)
+        check_int("seq_len", self.seq_len, 1, 100_000)
+        check_int("batch", self.batch, 1, 100_000)
         if self.loss_placement not in LOSS_PLACEMENTS:
             raise ConfigError(f"unknown loss placement {self.loss_placement!r}; "
                               f"choose one of {', '.join(LOSS_PLACEMENTS)}")
-        _check_int("loss_step", self.loss_step, 1, self.seq_len)
+        check_int("loss_step", self.loss_step, 1, self.seq_len)
         if self.truncate is not None:
-            _check_int("truncation window", self.truncate, 0)
-        _check_int("anchor", self.anchor, 0, self.seq_len - 1)
-        _check_int("seed", self.seed, 0, 2**63 - 1)
+            check_int("truncation window", self.truncate, 0)
+        check_int("anchor", self.anchor, 0, self.seq_len - 1)
+        check_int("seed", self.seed, 0, 2**63 - 1)
         if self.dtype not in DTYPES:
             raise ConfigError(f"dtype must be float64 or float32, got {self.dtype!r}")
         return self
@@ -258,6 +262,7 @@ class FastResult:
     state_blocks: dict
     seconds: float
     timings: dict = field(default_factory=dict)
+    tol: float | None = DEFAULT_TOL     # the anchor curve's Lanczos tolerance; None: exact (SVD)
 
 
 @dataclass
@@ -271,28 +276,54 @@ class MapResult:
     max_k: int
 
 
+class _ExactCurve:
+    """The anchor curve by an SVD of every product (:func:`reference.anchor_curve`), with the
+    ``result``/``cancel`` of :class:`products.CurveJob`; measured when its result is asked for."""
+
+    def __init__(self, J, t0, blocks):
+        self._J, self._t0, self._blocks = J, t0, blocks
+
+    def cancel(self):
+        self._J = None
+
+    def result(self, should_stop=None):
+        from types import SimpleNamespace
+
+        from .reference import anchor_curve
+
+        _check(should_stop)
+        curve = anchor_curve(self._J, self._t0, blocks=self._blocks)
+        return SimpleNamespace(k=curve["k"], log10_spectral=curve["log10_spectral"],
+                               log10_frobenius=curve["log10_frobenius"], blocks=curve["blocks"])
+
+
 def _check(should_stop):
     if should_stop is not None and should_stop():
         raise Cancelled("analysis cancelled")
 
 
 def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np.ndarray | None = None,
-             should_stop=None, processes: bool | None = None) -> FastResult:
+             should_stop=None, processes: bool | None = None,
+             options: EngineOptions = DEFAULT_OPTIONS, tol: float | None = DEFAULT_TOL) -> FastResult:
     """Stage one: everything but the (t, k) map. ``should_stop()`` → True raises Cancelled.
+
+    ``tol``: the anchor curve's spectral norms by Lanczos at this tolerance (the explorer's fast
+    default, ~1e-6 relative), or None for exact norms: an SVD of every product
+    (:func:`reference.anchor_curve`, relative error ~1e-15 in float64), measured here after BPTT.
 
     The anchor curve's norms are measured by a worker process of the map's pool while BPTT runs
     here, when the pool is up (``processes``: as for :func:`products.anchor_curve`); the numbers
-    are the same either way.
+    are the same either way; ``options`` tunes the engine (:class:`.EngineOptions`).
 
     BLAS runs single-threaded meanwhile: this stage is a chain of small products (one sequence,
     step by step), where two BLAS threads gain little on an idle machine and collapse on a busy one
     (measured with a training run beside it: 1009 ms with two threads against 80 ms with one).
     """
     with single_threaded_blas():
-        return _run_fast(config, params, inputs, should_stop, processes)
+        return _run_fast(config, params, inputs, should_stop, processes, options, tol)
 
 
-def _run_fast(config, params, inputs, should_stop, processes) -> FastResult:
+def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> FastResult:
     start = time.perf_counter()
     timings = {}
     spectra = None
@@ -301,8 +332,7 @@ def _run_fast(config, params, inputs, should_stop, processes) -> FastResult:
         params, spectra = _initial_params(config)
     net, params, x, targets = build(config, params, inputs)
     T = config.seq_len
-    placement = "steps" if config.loss_placement == "step" else config.loss_placement
-    steps = loss_steps_for(placement, T, (config.loss_step,))
+    steps = loss_steps_for(config.loss_placement, T, (config.loss_step,))
     trace = forward(params, net, x)
     loss, d_output, _ = readout_loss(params, trace.output, targets, steps)
     timings["forward"] = time.perf_counter() - start
@@ -321,7 +351,11 @@ def _run_fast(config, params, inputs, should_stop, processes) -> FastResult:
     # (products.start_anchor_curve), BPTT runs here meanwhile.
     blocks = state_blocks(net)
     sub = {"hidden": blocks["h_l0"], "cell": blocks["c_l0"]} if net.is_lstm else None
-    curve_job = start_anchor_curve(J, t0 - j_start, blocks=sub, processes=processes)
+    if tol is None:
+        curve_job = _ExactCurve(J, t0 - j_start, sub)
+    else:
+        curve_job = start_anchor_curve(J, t0 - j_start, blocks=sub, tol=tol, processes=processes,
+                                       options=options)
     timings["curve"] = time.perf_counter() - start - sum(timings.values())
 
     G = net.num_gates * net.hidden_size
@@ -367,10 +401,9 @@ def _run_fast(config, params, inputs, should_stop, processes) -> FastResult:
     main = next(s for s in layer0 if s.gate in ("h", "g", "n"))
     sigma = main.sigma_max
     k_all = np.arange(1, T - t0 + 1)
-    with np.errstate(divide="ignore"):
-        bound = {"k": k_all, "log10": k_all * np.log10(gamma * sigma),
-                 "rho_log10": k_all * np.log10(main.spectral_radius), "sigma_max": sigma,
-                 "spectral_radius": main.spectral_radius}
+    bound = {"k": k_all, "log10": pascanu_bound(sigma, gamma, k_all),
+             "rho_log10": rho_line(main.spectral_radius, k_all), "sigma_max": sigma,
+             "spectral_radius": main.spectral_radius}
 
     gate_vals = {k: v[:, 0].astype(np.float64) for k, v in trace.gates().items()}
     means, sat = gate_statistics(trace, batch_index=0)
@@ -382,7 +415,7 @@ def _run_fast(config, params, inputs, should_stop, processes) -> FastResult:
         cell=states["c"][:, 0].astype(np.float64) if "c" in states else None,
         final_state=trace.final_state, grad_norm_per_step=grads.grad_norm_per_step,
         itemized=grads.itemized, loss_steps=steps, truncate=config.truncate, jacobians=J,
-        jacobian_start=j_start, state_blocks=blocks, seconds=0.0, timings=timings)
+        jacobian_start=j_start, state_blocks=blocks, seconds=0.0, timings=timings, tol=tol)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -396,7 +429,7 @@ def _jacobian_window(params, net, trace, j_start, window):
             row.append(replace(lt, cache={k: v[j_start:j_start + window] for k, v in lt.cache.items()}))
         sliced_layers.append(row)
     part = Trace(trace.net, trace.x[j_start:j_start + window], None, sliced_layers,
-                 trace.output[j_start:j_start + window], trace.activation)
+                 trace.output[j_start:j_start + window], trace.activation, trace.fused_loops)
     return step_jacobians(params, net, part)
 
 

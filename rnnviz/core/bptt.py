@@ -46,19 +46,20 @@ class Grads:
 
 
 def loss_steps_for(placement: str, T: int, steps=()) -> np.ndarray:
-    """Steps (1…T) that carry loss: ``all`` (N→N), ``last`` (N→1) or the given ``steps``."""
+    """Steps (1…T) that carry loss, for the loss placements of ``analysis.LOSS_PLACEMENTS``:
+    ``all`` (N→N), ``last`` (N→1) or ``step``: the given ``steps`` (the explorer chooses one)."""
     if placement == "all":
         return np.arange(1, T + 1)
     if placement == "last":
         return np.array([T])
-    if placement in ("steps", "step"):
+    if placement == "step":
         arr = np.unique(np.asarray(list(steps), dtype=int))
         if arr.size == 0:
-            raise ConfigError("loss placement 'steps' needs at least one step")
+            raise ConfigError("loss placement 'step' needs at least one step")
         if arr[0] < 1 or arr[-1] > T:
             raise ConfigError(f"loss steps must lie in 1..{T}, got {arr.tolist()}")
         return arr
-    raise ConfigError(f"unknown loss placement {placement!r}; choose all, last or steps")
+    raise ConfigError(f"unknown loss placement {placement!r}; choose all, last or step")
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:
@@ -108,7 +109,7 @@ def _shift(rows: np.ndarray, reverse: bool) -> np.ndarray:
 
 def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | None,
                  inject: bool, d_final: dict | None, want_input_grad: bool,
-                 workspace: fused.Workspace | None = None):
+                 workspace: fused.Workspace | None = None, fused_loops: bool = False):
     """Backward through one layer and direction.
 
     ``d_out``: gradient on the layer's output h per step: ``(T, B, H)`` (summed) or, in band mode,
@@ -117,7 +118,7 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
     input width, or None), ``d_init`` (state name → (B, H)) and ``dh_seen: (T, B, H)`` (total ∂L/∂h_t).
     """
     w = lt.weights
-    if band is None and fused.supports(net.cell, net.activation):
+    if band is None and fused_loops:
         final = None if d_final is None else tuple(d_final.get(n) for n in net.state_names)
         d_xp, d_hp, d_init, dh_seen = fused.backward_layer(
             net.cell, w, lt.cache, d_out, final, lt.reverse, workspace,
@@ -227,7 +228,8 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
     it up in a table): ``Grads.d_projection`` holds its gradient ``(T, B, G·H)``, and neither
     ``weight_ih_l0`` nor ∂L/∂x is computed. ``step_norms=False`` skips ``grad_norm_per_step``
     (left None). ``workspace``: the fused loops take their arrays from it (see
-    :class:`fused.Workspace`).
+    :class:`fused.Workspace`).  Full BPTT runs the loops that made ``trace`` (``trace.fused_loops``:
+    the fused ones, else the step loop); a truncation window always runs the step loop.
 
     ``truncate``: window k (None = full BPTT). ``d_final``: gradient on the final state (dict like
     ``h0``; for carried-state truncated training), full BPTT only. ``itemize``: True for the matrix
@@ -264,7 +266,7 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
                 fin = {n: d_final[n][row] for n in net.state_names if n in d_final}
             d_xp, d_hp, d_in, d_init, seen = _sweep_layer(
                 lt, net, part, band, inject=top and band is not None, d_final=fin,
-                want_input_grad=layer > 0, workspace=workspace)
+                want_input_grad=layer > 0, workspace=workspace, fused_loops=trace.fused_loops)
             own_projection = layer == 0 and projection_grad
             grads.update(_layer_param_grads(lt, net, d_xp, d_hp, trace.aux,
                                             input_weight=not own_projection))

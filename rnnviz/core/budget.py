@@ -28,6 +28,7 @@ import numpy as np
 
 from .analysis import (CURVE_FLOPS, ITEMIZE_FLOPS, ITEMIZE_ROWS, JACOBIAN_BYTES, MAP_FLOPS,
                        ExperimentConfig)
+from .options import DEFAULT_OPTIONS
 
 #: Default memory budget of the explorer and ``rnnviz analyze`` (bytes).
 DEFAULT_BUDGET_BYTES = 2 * 1024**3
@@ -40,13 +41,14 @@ SPECTRA_SECONDS_PER_N3 = 1e-9
 # (cells.py: "pre, h, h_prev" for the Elman RNN, nine for the LSTMs, six and seven for the GRUs).
 _CACHE_ARRAYS = {"rnn": 3, "lstm": 9, "lstm-peephole": 9, "lstm-cifg": 9, "gru": 6, "gru-cho": 7}
 _GATES = {"rnn": 1, "lstm": 4, "lstm-peephole": 4, "lstm-cifg": 3, "gru": 3, "gru-cho": 3}
-# Chunk sizes of products.py (anchor curve, map): products are allocated a megabyte at a time.
-_PRODUCT_CHUNK_BYTES = 1 << 20
-# The map's time blocks: a whole chunk takes up to this many steps in one product.
-_MAP_TIME_BLOCK = 12
+# The engine's own tuning (options.EngineOptions): products are allocated a chunk (about a
+# megabyte) at a time; a whole chunk takes up to a time block of steps in one product (from
+# S = multi_step_min_s); larger Jacobian stacks are mapped in threads, without a copy.
+_PRODUCT_CHUNK_BYTES = DEFAULT_OPTIONS.chunk_bytes
+_MAP_TIME_BLOCK = DEFAULT_OPTIONS.time_block
 _MAP_WORKERS = 2
-_MULTI_STEP_MIN_S = 256
-_PROCESS_MAX_BYTES = 256 << 20  # larger Jacobian stacks are mapped in threads, without a copy
+_MULTI_STEP_MIN_S = DEFAULT_OPTIONS.multi_step_min_s
+_PROCESS_MAX_BYTES = DEFAULT_OPTIONS.process_max_bytes
 #: Temporaries the parts do not name (NumPy's intermediates, list bookkeeping): a share of every
 #: stage and a few megabytes.
 HEADROOM_FRACTION = 0.25

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
+from rnnviz.errors import ConfigError  # re-exported: the root of rnnviz.errors' family
+
 CELLS = ("rnn", "lstm", "lstm-peephole", "lstm-cifg", "gru", "gru-cho")
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear", "leaky-relu")
 INITS = ("gaussian", "uniform", "orthogonal", "identity", "pytorch")
@@ -25,9 +27,6 @@ LSTM_CELLS = ("lstm", "lstm-peephole", "lstm-cifg")
 GRU_CELLS = ("gru", "gru-cho")
 
 
-class ConfigError(ValueError):
-    """Invalid configuration or input; the message is one line meant for the user."""
-
 
 def config_from_dict(cls, data, what: str):
     """``cls(**data).validate()`` for a frozen config dataclass read from JSON; ConfigError if the
@@ -43,7 +42,7 @@ def config_from_dict(cls, data, what: str):
         raise ConfigError(f"invalid {what}: {exc}") from None
 
 
-def _check_int(name: str, value, low: int, high: int | None = None) -> None:
+def check_int(name: str, value, low: int, high: int | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"{name} must be an integer, got {value!r}")
     if value < low or (high is not None and value > high):
@@ -51,7 +50,7 @@ def _check_int(name: str, value, low: int, high: int | None = None) -> None:
         raise ConfigError(f"{name} must be {bound}, got {value}")
 
 
-def _check_float(name: str, value, low: float | None = None, high: float | None = None) -> None:
+def check_float(name: str, value, low: float | None = None, high: float | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{name} must be a number, got {value!r}")
     if not math.isfinite(value):
@@ -85,12 +84,12 @@ class NetConfig:
         if self.activation not in ACTIVATIONS:
             raise ConfigError(
                 f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
-        _check_int("input_size", self.input_size, 1, 1_000_000)
-        _check_int("hidden_size", self.hidden_size, 1, 100_000)
-        _check_int("num_layers", self.num_layers, 1, 64)
+        check_int("input_size", self.input_size, 1, 1_000_000)
+        check_int("hidden_size", self.hidden_size, 1, 100_000)
+        check_int("num_layers", self.num_layers, 1, 64)
         if not isinstance(self.bidirectional, bool):
             raise ConfigError(f"bidirectional must be true or false, got {self.bidirectional!r}")
-        _check_float("leaky_slope", self.leaky_slope, 0.0, 1.0)
+        check_float("leaky_slope", self.leaky_slope, 0.0, 1.0)
         return self
 
     @property

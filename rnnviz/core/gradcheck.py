@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .analysis import build
 from .bptt import backward, loss_steps_for, readout_loss
 from .cells import Activation, make_cell
 from .config import NetConfig
@@ -220,11 +221,8 @@ def check_gradients(params: dict, net: NetConfig, x, targets, loss_steps, *, tru
 
 def check_config(config, *, max_taus: int = 3) -> GradcheckReport:
     """Finite-difference check of the explorer configuration ``config`` (an ExperimentConfig), in float64."""
-    from .analysis import build
-
     net, params, x, targets = build(config.replace(dtype="float64"))
-    steps = loss_steps_for("steps" if config.loss_placement == "step" else config.loss_placement,
-                           config.seq_len, (config.loss_step,))
+    steps = loss_steps_for(config.loss_placement, config.seq_len, (config.loss_step,))
     taus = None
     if config.truncate is not None and steps.size > max_taus:
         taus = steps[np.linspace(0, steps.size - 1, max_taus).round().astype(int)]

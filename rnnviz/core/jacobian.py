@@ -7,8 +7,8 @@ For a bidirectional network the other direction's half of each layer input is he
 depend on this direction's past), so each direction is a recurrence of its own. For the reverse
 direction J_t = ∂s_t/∂s_{t+1}, in its processing order.
 
-Products, norms in log space and the (t, k) map live in products.py and work on the stack returned
-by :func:`step_jacobians`.
+Products, norms in log space and the (t, k) map (:mod:`.products`, readable in :mod:`.reference`)
+work on the stack returned by :func:`step_jacobians`.
 """
 from __future__ import annotations
 

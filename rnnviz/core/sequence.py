@@ -50,6 +50,8 @@ class Trace:
     layers: list
     output: np.ndarray
     activation: Activation = field(repr=False, default=None)
+    #: True when the fused loops made this trace (see :func:`uses_fused_loops`); backward follows.
+    fused_loops: bool = False
 
     @property
     def seq_len(self) -> int:
@@ -117,11 +119,21 @@ def check_inputs(net: NetConfig, x: np.ndarray, h0: dict | None, aux: np.ndarray
             raise ConfigError(f"auxiliary input: expected shape {(T, B, A)}, got {np.shape(aux)}")
 
 
-def projection_bias(params: dict, net: NetConfig, layer: int, direction: int = 0) -> np.ndarray:
-    """The bias :func:`forward` adds to ``x W_ih^T`` (``b_ih``, plus the part of ``b_hh`` the fused
-    loops fold into it)."""
+def uses_fused_loops(net: NetConfig, fused_loops: bool = True) -> bool:
+    """The one choice of implementation for a network: the fused whole-sequence loops
+    (:mod:`.fused`) when ``fused_loops`` asks for them and they handle the cell and activation,
+    else the step loop (``cell.step`` / ``cell.step_backward``, their readable twin).  The choice
+    fixes the input-projection bias convention (:func:`projection_bias`) and is recorded in the
+    trace, whose backward pass follows it."""
+    return fused_loops and fused.supports(net.cell, net.activation)
+
+
+def projection_bias(params: dict, net: NetConfig, layer: int, direction: int = 0,
+                    fused_loops: bool = True) -> np.ndarray:
+    """The bias :func:`forward` (with the same ``fused_loops``) adds to ``x W_ih^T``: ``b_ih``,
+    plus the part of ``b_hh`` the fused loops fold into it."""
     s = suffix(layer, direction)
-    if fused.supports(net.cell, net.activation):
+    if uses_fused_loops(net, fused_loops):
         return fused.input_bias(net.cell, params["bias_ih" + s], params["bias_hh" + s])
     return params["bias_ih" + s]
 
@@ -135,7 +147,7 @@ def _project(inputs: np.ndarray, weight: np.ndarray) -> np.ndarray:
 def forward(params: dict, net: NetConfig, x: np.ndarray, h0: dict | None = None,
             aux: np.ndarray | None = None, *, validate: bool = True,
             input_projection: np.ndarray | None = None,
-            workspace: fused.Workspace | None = None) -> Trace:
+            workspace: fused.Workspace | None = None, fused_loops: bool = True) -> Trace:
     """Run the network over ``x: (T, B, input_size)``.
 
     ``h0``: optional dict ``{"h": (L·D, B, H), "c": …}`` ordered like PyTorch (layer-major, direction
@@ -143,6 +155,8 @@ def forward(params: dict, net: NetConfig, x: np.ndarray, h0: dict | None = None,
     ``input_projection``: layer 0's ``x W_ih^T + projection_bias(...)`` computed by the caller
     (one direction only; it is overwritten); ``x`` is then only recorded in the trace.
     ``workspace``: the fused loops take their arrays from it (see :class:`fused.Workspace`).
+    ``fused_loops``: False runs the step loop even where the fused loops apply (see
+    :func:`uses_fused_loops`; the trace records the choice).
     """
     if validate:
         net.validate()
@@ -157,7 +171,7 @@ def forward(params: dict, net: NetConfig, x: np.ndarray, h0: dict | None = None,
     H = net.hidden_size
     act = Activation(net.activation, net.leaky_slope)
     cell = make_cell(net.cell)
-    use_fused = fused.supports(net.cell, net.activation)
+    use_fused = uses_fused_loops(net, fused_loops)
     layers = []
     layer_in = x
     for layer in range(net.num_layers):
@@ -169,7 +183,7 @@ def forward(params: dict, net: NetConfig, x: np.ndarray, h0: dict | None = None,
                 xp = input_projection
             else:
                 xp = _project(layer_in, w.w_ih)
-                xp += projection_bias(params, net, layer, d)
+                xp += projection_bias(params, net, layer, d, use_fused)
             if layer == 0 and aux is not None:
                 xp += _project(aux.astype(dtype, copy=False), params["weight_aux" + s])
             row = layer * net.num_directions + d
@@ -186,7 +200,7 @@ def forward(params: dict, net: NetConfig, x: np.ndarray, h0: dict | None = None,
         layers.append(per_dir)
         layer_in = (per_dir[0].outputs["h"] if len(per_dir) == 1
                     else np.concatenate([p.outputs["h"] for p in per_dir], axis=-1))
-    return Trace(net, x, aux, layers, layer_in, act)
+    return Trace(net, x, aux, layers, layer_in, act, fused_loops=use_fused)
 
 
 def _step_loop(cell, w: LayerWeights, act: Activation, xp: np.ndarray, state: tuple,

@@ -15,9 +15,8 @@ and the whole state s of the forward direction (batch element 0):
 Only what the chosen metrics need is computed: a forward pass, the step Jacobians and one anchor
 curve — no loss, no BPTT, no (t, k) map. Points run in a process pool (one BLAS thread per worker,
 so that workers do not fight over cores); results do not depend on the number of workers or on the
-order in which points finish, so the same spec always gives the same numbers. Given a Dask
-scheduler address, the same per-point function runs on that cluster instead (:mod:`.cluster`), with
-the same numbers.
+order in which points finish, so the same spec always gives the same numbers. :mod:`.cluster` runs
+the same per-point function on a Dask cluster, with the same numbers.
 """
 from __future__ import annotations
 
@@ -39,11 +38,12 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from .analysis import ExperimentConfig, build
-from .blas import take_control
 from .config import ACTIVATIONS, CELLS, INITS, ConfigError
 from .jacobian import gate_statistics, step_jacobians
-from .mapprocs import main_not_imported
-from .products import Cancelled, lyapunov_exponents
+from .cancel import Cancelled
+from .dynamics import lyapunov_exponents
+from .parallel.blas import limit_this_process, single_threaded_blas
+from .parallel.pool import main_not_imported
 from .reference import LOG10_2, running_products
 from .sequence import forward
 
@@ -551,25 +551,14 @@ class SweepProgress:
 # --------------------------------------------------------------------------- the runner
 
 _worker_stop = None
-_worker_limits = None
-
-
-def _limit_blas_threads():
-    # One BLAS thread per process: with N workers on N cores, more threads only contend. Also keeps
-    # the arithmetic identical whatever the worker count (some BLAS split sums by thread count).
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-        return None
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _init_worker(stop_event) -> None:
-    global _worker_stop, _worker_limits
+    global _worker_stop
     # Ctrl-C goes to the whole process group; the parent cleans up, workers must not print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_stop = stop_event
-    _worker_limits = _limit_blas_threads()
+    limit_this_process()
 
 
 def _worker_run(config: ExperimentConfig, metrics, threshold, lyapunov_count) -> dict[str, float]:
@@ -598,12 +587,8 @@ def _start_method() -> str:
 
 def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
                should_stop: Callable[[], bool] | None = None,
-               poll_seconds: float = 0.1, scheduler=None) -> Iterator[SweepProgress]:
+               poll_seconds: float = 0.1) -> Iterator[SweepProgress]:
     """Run every grid point and seed; yield a :class:`SweepProgress` per finished run.
-
-    ``scheduler`` (an address such as ``"tcp://host:8786"``, or a connected ``distributed.Client``)
-    runs the same per-point function on that Dask cluster instead, with the same events, cancel and
-    results (:mod:`.cluster`); ``workers`` is then ignored (the cluster's worker threads run it).
 
     The last event carries the :class:`SweepResult`. ``workers`` processes (default: one per CPU)
     run the points; 1 runs them here in this process. ``should_stop()`` is polled about every
@@ -611,16 +596,11 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
     ones are told to stop, and Cancelled is raised. Closing the generator early does the same.
 
     Workers are forked when that is safe (see :func:`_start_method`) and spawned otherwise; spawned
-    workers do not import the calling script (:func:`.mapprocs.main_not_imported`), so a script
+    workers do not import the calling script (:func:`.parallel.pool.main_not_imported`), so a script
     without an ``if __name__ == "__main__":`` guard does not run again in every worker.
     """
     if not getattr(spec, "_validated", False):
         spec.validate()
-    if scheduler is not None:
-        from .cluster import iter_cluster_sweep  # Dask is optional: imported only when asked for
-
-        yield from iter_cluster_sweep(spec, scheduler, should_stop=should_stop, poll_seconds=poll_seconds)
-        return
     workers = default_workers() if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ConfigError(f"workers must be an integer >= 1, got {workers!r}")
@@ -641,9 +621,8 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
 
     done = 0
     if workers == 1:
-        with take_control():  # this may be a worker thread (the GUI's sweeps): see .blas
-            limits = _limit_blas_threads()
-        try:
+        # One BLAS thread, as in the worker processes (the same arithmetic whatever the count).
+        with single_threaded_blas():
             for point, seed_index, config in runs:
                 if stopped():
                     raise Cancelled("sweep cancelled")
@@ -651,10 +630,6 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
                 store(point, seed_index, metrics)
                 done += 1
                 yield SweepProgress(done, total, point, seed_index, metrics)
-        finally:
-            if limits is not None:
-                with take_control():
-                    limits.restore_original_limits()
     else:
         context = multiprocessing.get_context(_start_method())
         stop_event = context.Event()
@@ -696,10 +671,10 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
 
 def run_sweep(spec: SweepSpec, *, workers: int | None = None,
               progress: Callable[[SweepProgress], None] | None = None,
-              should_stop: Callable[[], bool] | None = None, scheduler=None) -> SweepResult:
+              should_stop: Callable[[], bool] | None = None) -> SweepResult:
     """Run the whole sweep and return its :class:`SweepResult` (see :func:`iter_sweep`)."""
     result = None
-    for event in iter_sweep(spec, workers=workers, should_stop=should_stop, scheduler=scheduler):
+    for event in iter_sweep(spec, workers=workers, should_stop=should_stop):
         if progress is not None:
             progress(event)
         if event.result is not None:

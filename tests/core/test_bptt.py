@@ -96,9 +96,11 @@ def test_itemized_matrix_is_causal_sums_to_total_and_respects_truncation():
 def test_loss_placement_and_bad_values():
     np.testing.assert_array_equal(loss_steps_for("all", 3), [1, 2, 3])
     np.testing.assert_array_equal(loss_steps_for("last", 3), [3])
-    np.testing.assert_array_equal(loss_steps_for("steps", 5, [4, 2, 2]), [2, 4])
+    np.testing.assert_array_equal(loss_steps_for("step", 5, [4, 2, 2]), [2, 4])
     with pytest.raises(ConfigError):
-        loss_steps_for("steps", 5, [6])
+        loss_steps_for("step", 5, [6])
+    with pytest.raises(ConfigError):
+        loss_steps_for("steps", 5, [4])  # the explorer's word is "step"
     with pytest.raises(ConfigError):
         loss_steps_for("middle", 5)
     net, p, x, aux, y, h0 = make_case("rnn", "tanh", 1, False)

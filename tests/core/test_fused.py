@@ -8,21 +8,9 @@ from rnnviz.core import fused
 from rnnviz.core.bptt import backward, itemize_top_layer, readout_loss
 from rnnviz.core.config import NetConfig
 from rnnviz.core.params import init_params
-from rnnviz.core.sequence import forward
+from rnnviz.core.sequence import forward, projection_bias, uses_fused_loops
 
 T, B, IN, H, OUT = 6, 3, 4, 5, 3
-
-
-@pytest.fixture
-def generic_loop(monkeypatch):
-    """Run a callable with the fused loops switched off."""
-    def run(fn, *args, **kwargs):
-        monkeypatch.setattr(fused, "enabled", False)
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            monkeypatch.setattr(fused, "enabled", True)
-    return run
 
 
 def _case(cell, layers, bidirectional, dtype=np.float64, seed=0):
@@ -44,11 +32,12 @@ def _case(cell, layers, bidirectional, dtype=np.float64, seed=0):
 
 @pytest.mark.parametrize("cell", fused.FUSED_CELLS)
 @pytest.mark.parametrize("layers,bidirectional", [(1, False), (2, True)])
-def test_fused_loops_match_the_step_loop(cell, layers, bidirectional, generic_loop):
+def test_fused_loops_match_the_step_loop(cell, layers, bidirectional):
     net, params, x, aux, h0, targets = _case(cell, layers, bidirectional)
     assert fused.supports(cell, "tanh")
     fast = forward(params, net, x, h0=h0, aux=aux)
-    slow = generic_loop(forward, params, net, x, h0=h0, aux=aux)
+    slow = forward(params, net, x, h0=h0, aux=aux, fused_loops=False)
+    assert fast.fused_loops and not slow.fused_loops
     np.testing.assert_allclose(fast.output, slow.output, rtol=1e-12, atol=1e-13)
     for per_fast, per_slow in zip(fast.layers, slow.layers):
         for a, b in zip(per_fast, per_slow):
@@ -66,7 +55,7 @@ def test_fused_loops_match_the_step_loop(cell, layers, bidirectional, generic_lo
     _, d_output, _ = readout_loss(params, fast.output, targets, np.arange(1, T + 1))
     d_final = {n: np.full_like(h0[n], 0.3) for n in net.state_names}
     g_fast = backward(params, net, fast, d_output, d_final=d_final, input_grad=True)
-    g_slow = generic_loop(backward, params, net, slow, d_output, d_final=d_final, input_grad=True)
+    g_slow = backward(params, net, slow, d_output, d_final=d_final, input_grad=True)
     assert set(g_fast.params) == set(g_slow.params)
     for name in g_slow.params:
         np.testing.assert_allclose(g_fast.params[name], g_slow.params[name], rtol=1e-11, atol=1e-13,
@@ -82,7 +71,7 @@ def test_fused_loops_match_the_step_loop(cell, layers, bidirectional, generic_lo
     np.testing.assert_allclose(itemize_top_layer(net, fast, d_output, steps, 2),
                                itemize_top_layer(net, slow, d_output, steps, 2), rtol=1e-11)
     trunc_fast = backward(params, net, fast, d_output, truncate=2)
-    trunc_slow = generic_loop(backward, params, net, slow, d_output, truncate=2)
+    trunc_slow = backward(params, net, slow, d_output, truncate=2)
     for name in trunc_slow.params:
         np.testing.assert_allclose(trunc_fast.params[name], trunc_slow.params[name], rtol=1e-11,
                                    atol=1e-13)
@@ -118,12 +107,34 @@ def test_saturated_gates_give_exact_limits_without_warnings(cell):
 def test_fused_sigmoid_keeps_relative_precision_of_tiny_values():
     a = np.array([-700.0, -300.0, -40.0, -1.0, 0.0, 3.0, 40.0])
     out = np.empty_like(a)
-    fused._sigmoid_into(a, out)
+    fused.sigmoid_into(a, out)
     exact = np.exp(a) / (1 + np.exp(a))      # no overflow for these a
     np.testing.assert_allclose(out, exact, rtol=1e-15)
 
 
 def test_unsupported_configurations_use_the_step_loop():
+    net = NetConfig(cell="lstm", activation="relu", input_size=IN, hidden_size=H)
+    assert not uses_fused_loops(net) and not forward(*_inputs(net)).fused_loops
     assert not fused.supports("lstm", "relu")
     assert not fused.supports("gru-cho", "tanh")
     assert not fused.supports("lstm-peephole", "tanh")
+
+
+def _inputs(net):
+    params = init_params(net, "gaussian", scale=0.9, seed=1, output_size=OUT)
+    return params, net, np.random.default_rng(1).normal(size=(T, B, IN))
+
+
+@pytest.mark.parametrize("cell", fused.FUSED_CELLS)
+def test_the_projection_bias_follows_the_chosen_loops(cell):
+    """A caller that projects the inputs itself uses the bias of the loops it asks for."""
+    net = NetConfig(cell=cell, activation="tanh", input_size=IN, hidden_size=H)
+    params, net, x = _inputs(net)
+    params = {k: (v + 0.3 if k.startswith("bias") else v) for k, v in params.items()}
+    for fused_loops in (True, False):
+        xp = x @ params["weight_ih_l0"].T + projection_bias(params, net, 0, fused_loops=fused_loops)
+        own = forward(params, net, x, input_projection=xp, fused_loops=fused_loops)
+        plain = forward(params, net, x, fused_loops=fused_loops)
+        np.testing.assert_array_equal(own.output, plain.output)
+    folded = projection_bias(params, net, 0)
+    assert not np.array_equal(folded, projection_bias(params, net, 0, fused_loops=False))

@@ -1,7 +1,6 @@
 """The anchor curve with its norms measured by a worker process: the same numbers as in one
 thread, and every way the hand-over can fail ends with those numbers too."""
 
-import os
 import threading
 import time
 from concurrent.futures import Future
@@ -10,8 +9,16 @@ from concurrent.futures.process import BrokenProcessPool
 import numpy as np
 import pytest
 
-from rnnviz.core import analysis, mapprocs, products
-from rnnviz.core.products import Cancelled, anchor_curve, start_anchor_curve
+from rnnviz.core import analysis, curve
+from rnnviz.core.parallel import curve_worker, schedule
+from rnnviz.core.parallel import pool as process_pool
+from rnnviz.core.products import Cancelled, EngineOptions, anchor_curve, start_anchor_curve
+
+# A loaded test machine may take a while to hand the task over: wait for it, so that the tests
+# that expect the worker to measure do not depend on the machine's load.
+PATIENT = EngineOptions(curve_start_wait_s=10.0)
+# ~9 products of 24 x 24 per chunk: the curves below span several chunks.
+SMALL_CHUNKS = EngineOptions(curve_start_wait_s=10.0, curve_chunk_bytes=9 * 24 * 24 * 8)
 
 BLOCKS = {"hidden": slice(0, 12), "cell": slice(12, 24)}
 
@@ -34,28 +41,25 @@ def same_curves(a, b):
 
 
 @pytest.fixture
-def pool(monkeypatch):
-    if not mapprocs.wait_ready(2):
+def pool():
+    if not process_pool.wait_ready(2):
         pytest.fail("worker processes could not be started on this machine")
-    # A loaded test machine may take a while to hand the task over: wait for it, so that the
-    # tests that expect the worker to measure do not depend on the machine's load.
-    monkeypatch.setattr(products, "_CURVE_START_WAIT_S", 10.0)
-    return mapprocs.get_pool(2)
+    return process_pool.get_pool(2)
 
 
-@pytest.fixture
-def small_chunks(monkeypatch):
-    """~9 products of 24 x 24 per chunk: the curves below span several chunks."""
-    monkeypatch.setattr(products, "_CURVE_CHUNK_BYTES", 9 * 24 * 24 * 8)
+def wait_until_the_file_is_free():
+    deadline = time.monotonic() + 5
+    while curve_worker.arena_busy() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not curve_worker.arena_busy()
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("t0, blocks", [(0, BLOCKS), (5, BLOCKS), (0, None), (37, BLOCKS)])
-def test_a_worker_measures_the_numbers_of_one_thread_bit_for_bit(pool, small_chunks, dtype, t0,
-                                                                 blocks):
+def test_a_worker_measures_the_numbers_of_one_thread_bit_for_bit(pool, dtype, t0, blocks):
     J = stack(40, 24, seed=1, dtype=dtype)
-    here = anchor_curve(J, t0, blocks=blocks, processes=False)
-    job = start_anchor_curve(J, t0, blocks=blocks, processes=True)
+    here = anchor_curve(J, t0, blocks=blocks, processes=False, options=SMALL_CHUNKS)
+    job = start_anchor_curve(J, t0, blocks=blocks, processes=True, options=SMALL_CHUNKS)
     there = job.result()
     assert job.in_worker
     same_curves(here, there)
@@ -64,7 +68,7 @@ def test_a_worker_measures_the_numbers_of_one_thread_bit_for_bit(pool, small_chu
 
 def test_other_work_can_run_while_the_worker_measures(pool):
     J = stack(60, 24, seed=2)
-    job = start_anchor_curve(J, 3, blocks=BLOCKS, processes=True)
+    job = start_anchor_curve(J, 3, blocks=BLOCKS, processes=True, options=PATIENT)
     other = np.linalg.svd(J[0])  # the caller's own work meanwhile
     assert other[1].shape == (24,)
     same_curves(job.result(), anchor_curve(J, 3, blocks=BLOCKS, processes=False))
@@ -72,24 +76,20 @@ def test_other_work_can_run_while_the_worker_measures(pool):
     assert job.result() is not None  # asking again gives the same result
 
 
-def test_busy_workers_mean_the_curve_is_measured_here(pool, monkeypatch):
+def test_busy_workers_mean_the_curve_is_measured_here(pool):
     J = stack(50, 24, seed=3)
     busy = [pool.submit(time.sleep, 1.0) for _ in range(2)]
-    monkeypatch.setattr(products, "_CURVE_START_WAIT_S", 0.005)
     try:
-        job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
+        job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)  # waits 5 ms at most
         result = job.result()
         assert not job.in_worker
         same_curves(result, anchor_curve(J, 0, blocks=BLOCKS, processes=False))
     finally:
         for f in busy:
             f.result()
-    monkeypatch.setattr(products, "_CURVE_START_WAIT_S", 10.0)
     # The worker that got the task afterwards gave up at once and freed the shared file.
-    deadline = time.monotonic() + 5
-    while mapprocs._arena["busy"] and time.monotonic() < deadline:
-        time.sleep(0.01)
-    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
+    wait_until_the_file_is_free()
+    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True, options=PATIENT)
     job.result()
     assert job.in_worker
 
@@ -118,12 +118,11 @@ class ThreadExecutor:
 
 @pytest.mark.parametrize("failure", [RuntimeError("measure failed"),
                                      BrokenProcessPool("worker died")])
-def test_a_failing_worker_means_the_curve_is_measured_here(pool, small_chunks, monkeypatch,
-                                                           caplog, failure):
+def test_a_failing_worker_means_the_curve_is_measured_here(pool, monkeypatch, caplog, failure):
     J = stack(40, 24, seed=4)
-    expected = anchor_curve(J, 0, blocks=BLOCKS, processes=False)
+    expected = anchor_curve(J, 0, blocks=BLOCKS, processes=False, options=SMALL_CHUNKS)
     calls = []
-    real_measure = products._CurveMeasure.measure
+    real_measure = curve.CurveMeasure.measure
 
     def measure(self, *args):
         calls.append(threading.current_thread().name)
@@ -133,34 +132,33 @@ def test_a_failing_worker_means_the_curve_is_measured_here(pool, small_chunks, m
 
     discarded = []
     executor = ThreadExecutor()
-    monkeypatch.setattr(products._CurveMeasure, "measure", measure)
-    monkeypatch.setattr(mapprocs, "get_pool", lambda n: executor)
-    monkeypatch.setattr(mapprocs, "discard_pool", discarded.append)
-    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
+    signal = threading.Semaphore(0)
+    monkeypatch.setattr(curve.CurveMeasure, "measure", measure)
+    monkeypatch.setattr(process_pool, "pool_and_signal", lambda n: (executor, signal))
+    monkeypatch.setattr(process_pool, "handoff_signal", lambda: signal)
+    monkeypatch.setattr(process_pool, "discard_pool", discarded.append)
+    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True, options=SMALL_CHUNKS)
     executor.threads[0].join()  # the worker has failed before the result is asked for
     result = job.result()
     assert not job.in_worker
     same_curves(result, expected)
     assert "measured in this process" in caplog.text
     assert len(discarded) == (1 if isinstance(failure, BrokenProcessPool) else 0)
-    assert not mapprocs._arena["busy"]
+    assert not curve_worker.arena_busy()
 
 
-def test_cancelling_stops_the_worker_and_frees_the_shared_file(pool, small_chunks):
+def test_cancelling_stops_the_worker_and_frees_the_shared_file(pool):
     J = stack(40, 24, seed=5)
-    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
+    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True, options=SMALL_CHUNKS)
     job.cancel()
-    deadline = time.monotonic() + 5
-    while mapprocs._arena["busy"] and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not mapprocs._arena["busy"]
+    wait_until_the_file_is_free()
     with pytest.raises(Cancelled):
-        start_anchor_curve(J, 0, blocks=BLOCKS, processes=True).result(should_stop=lambda: True)
-    deadline = time.monotonic() + 5
-    while mapprocs._arena["busy"] and time.monotonic() < deadline:
-        time.sleep(0.01)
-    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
-    same_curves(job.result(), anchor_curve(J, 0, blocks=BLOCKS, processes=False))
+        start_anchor_curve(J, 0, blocks=BLOCKS, processes=True,
+                           options=SMALL_CHUNKS).result(should_stop=lambda: True)
+    wait_until_the_file_is_free()
+    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True, options=SMALL_CHUNKS)
+    same_curves(job.result(), anchor_curve(J, 0, blocks=BLOCKS, processes=False,
+                                           options=SMALL_CHUNKS))
     assert job.in_worker
 
 
@@ -171,7 +169,7 @@ def test_curves_from_two_threads_at_once_are_both_right(pool):
 
     def run(i):
         for _ in range(5):
-            results[i] = anchor_curve(Js[i], 0, blocks=BLOCKS, processes=True)
+            results[i] = anchor_curve(Js[i], 0, blocks=BLOCKS, processes=True, options=PATIENT)
             same_curves(results[i], expected[i])
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
@@ -185,34 +183,33 @@ def test_curves_from_two_threads_at_once_are_both_right(pool):
 
 def test_small_curves_and_no_pool_stay_in_this_thread(pool, monkeypatch):
     J = stack(10, 8, seed=6)
-    monkeypatch.setattr(products, "_default_workers", lambda: 2)
-    assert not start_anchor_curve(J, 0).in_worker  # 2·S³·K = 1e4 flops: not worth it
-    monkeypatch.setattr(products, "_CURVE_PROCESS_MIN_FLOPS", 0.0)
-    job = start_anchor_curve(J, 0)
+    two = EngineOptions(workers=2, curve_start_wait_s=10.0)
+    assert not start_anchor_curve(J, 0, options=two).in_worker  # 2·S³·K = 1e4 flops: not worth it
+    two_any = EngineOptions(workers=2, curve_start_wait_s=10.0, curve_process_min_flops=0.0)
+    job = start_anchor_curve(J, 0, options=two_any)
     job.result()
     assert job.in_worker
-    monkeypatch.setattr(mapprocs, "ready", lambda n: False)
-    job = start_anchor_curve(J, 0)
+    monkeypatch.setattr(process_pool, "ready", lambda n: False)
+    job = start_anchor_curve(J, 0, options=two_any)
     job.result()
     assert not job.in_worker
-    monkeypatch.setattr(products, "_default_workers", lambda: 1)
-    monkeypatch.setattr(mapprocs, "ready", lambda n: True)
-    job = start_anchor_curve(J, 0)
+    monkeypatch.setattr(process_pool, "ready", lambda n: True)
+    job = start_anchor_curve(J, 0, options=EngineOptions(workers=1, curve_process_min_flops=0.0))
     job.result()
     assert not job.in_worker  # one CPU: nothing runs beside this thread
 
 
 def test_run_fast_gives_the_same_results_with_a_worker(pool, monkeypatch):
     config = analysis.ExperimentConfig(hidden_size=24, seq_len=40, anchor=2)
-    monkeypatch.setattr(products, "_default_workers", lambda: 1)
+    monkeypatch.setattr(schedule, "configured_threads", lambda: 1)
     here = analysis.run_fast(config)
-    monkeypatch.setattr(products, "_default_workers", lambda: 2)
-    monkeypatch.setattr(products, "_CURVE_PROCESS_MIN_FLOPS", 0.0)
+    monkeypatch.setattr(schedule, "configured_threads", lambda: 2)
     jobs = []
     real_start = analysis.start_anchor_curve
     monkeypatch.setattr(analysis, "start_anchor_curve",
                         lambda *a, **k: jobs.append(real_start(*a, **k)) or jobs[-1])
-    there = analysis.run_fast(config)
+    there = analysis.run_fast(config, options=EngineOptions(curve_process_min_flops=0.0,
+                                                            curve_start_wait_s=10.0))
     assert jobs and jobs[0].in_worker
     assert here.curve.keys() == there.curve.keys()
     for key in here.curve:
@@ -222,8 +219,7 @@ def test_run_fast_gives_the_same_results_with_a_worker(pool, monkeypatch):
 
 def test_run_fast_cancelled_during_bptt_stops_the_worker(pool, monkeypatch):
     config = analysis.ExperimentConfig(hidden_size=24, seq_len=40)
-    monkeypatch.setattr(products, "_default_workers", lambda: 2)
-    monkeypatch.setattr(products, "_CURVE_PROCESS_MIN_FLOPS", 0.0)
+    monkeypatch.setattr(schedule, "configured_threads", lambda: 2)
     checks = []
 
     def should_stop():
@@ -231,31 +227,15 @@ def test_run_fast_cancelled_during_bptt_stops_the_worker(pool, monkeypatch):
         return len(checks) >= 3  # after the Jacobians: while the worker measures
 
     with pytest.raises(Cancelled):
-        analysis.run_fast(config, should_stop=should_stop)
-    deadline = time.monotonic() + 5
-    while mapprocs._arena["busy"] and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not mapprocs._arena["busy"]
-
-
-def test_the_default_worker_count_is_the_blas_count_even_while_blas_is_limited(monkeypatch):
-    outside = products._default_workers()
-    with products.single_threaded_blas():
-        assert products._default_workers() == outside  # not the 1 thread of the limit
-
-    class Limiter:  # a limit that replaced 2 BLAS threads
-        def get_original_num_threads(self):
-            return {"blas": 2}
-
-    monkeypatch.setitem(products._blas_state, "limiter", Limiter())
-    assert products._default_workers() == min(2, os.cpu_count())
+        analysis.run_fast(config, should_stop=should_stop,
+                          options=EngineOptions(curve_process_min_flops=0.0))
+    wait_until_the_file_is_free()
 
 
 def test_the_shared_file_goes_to_memory_when_it_can(pool):
     J = stack(40, 24, seed=7)
     anchor_curve(J, 0, processes=True)
-    where = mapprocs._arena["path"]
-    assert where.startswith(mapprocs.shared_dirs()[0])
+    assert curve_worker.arena_path().startswith(process_pool.shared_dirs()[0])
 
 
 @pytest.mark.parametrize("failure", [None, BrokenProcessPool("pool broke"),
@@ -265,9 +245,10 @@ def test_a_pool_that_goes_away_before_the_hand_over_means_this_thread(pool, monk
         def submit(self, *args):
             raise failure
 
-    monkeypatch.setattr(mapprocs, "get_pool", lambda n: None if failure is None else Gone())
+    monkeypatch.setattr(process_pool, "pool_and_signal",
+                        lambda n: None if failure is None else (Gone(), threading.Semaphore(0)))
     J = stack(30, 24, seed=8)
     job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
-    assert not job.in_worker and job._worker is None  # computed here, already complete
+    assert not job.in_worker  # computed here, already complete
     same_curves(job.result(), anchor_curve(J, 0, blocks=BLOCKS, processes=False))
-    assert not mapprocs._arena["busy"]
+    assert not curve_worker.arena_busy()

@@ -1,0 +1,335 @@
+"""The anchor curve's norms measured by a worker process while this process forms the products.
+
+The products are formed by one chain of GEMMs; their norms (two thirds of the curve's time on the
+explorer's default LSTM) can be measured by a worker of the map's pool (:mod:`.pool`) while the
+parent forms the next chunk and then goes on with other work (``analysis.run_fast`` runs BPTT).
+Parent and worker share one file, kept mapped in both so that no run pays page faults: a control
+block, the products and their scales.  The hand-off is synchronised, not left to the CPU's store
+order: after each formed chunk the parent posts the pool's semaphore, and the worker waits on it
+once per chunk before it reads the chunk (POSIX semaphores order memory between processes).  The
+results come back as the task's return value, through the pool.  Both halves measure the same
+chunks with :class:`~rnnviz.core.curve.CurveMeasure`, so the numbers are those of
+:func:`~rnnviz.core.curve.curve_norms` bit for bit, wherever they were measured.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import mmap
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+
+import numpy as np
+
+from ..cancel import Cancelled
+from ..curve import CurveChain, CurveMeasure, ProductNorms, curve_chunk, curve_chunks
+from ..options import EngineOptions
+from . import pool as process_pool
+from .pool import RUN_PREFIX, BrokenProcessPool
+
+__all__ = ["CURVE_MAX_BYTES", "CurveJob", "curve_layout", "curve_views", "measure_curve",
+           "start_in_worker"]
+
+log = logging.getLogger(__name__)
+
+# Control slots of the shared file.  CURVE_STARTED and CURVE_CANCEL are hints (a late or stale
+# read costs only time); the data is guarded by the semaphore and the task's result.
+CURVE_FORMED, CURVE_CANCEL, CURVE_STARTED = range(3)
+_CURVE_CONTROL_BYTES = 64
+# Larger curves are measured where they are formed (the file would grow beyond this).
+CURVE_MAX_BYTES = 64 << 20
+
+_arena_lock = threading.Lock()
+_arena: dict = {"dir": None, "path": None, "mm": None, "busy": False, "serial": 0}
+_worker_arena: dict = {}  # in a worker: path -> (mmap, file size)
+
+
+def curve_layout(K: int, S: int, itemsize: int) -> dict[str, int]:
+    """Byte offsets in the curve file: products (K + 1, S, S), fro_sq (K,), exp2 (K,); every part
+    aligned to 64 bytes.  ``"size"``: bytes in all."""
+    layout, off = {}, _CURVE_CONTROL_BYTES
+    for name, nbytes in (("products", (K + 1) * S * S * itemsize), ("fro_sq", 8 * K),
+                         ("exp2", 8 * K)):
+        layout[name] = off
+        off += -(-nbytes // 64) * 64
+    layout["size"] = off
+    return layout
+
+
+def curve_views(mm, layout: dict, K: int, S: int, dtype) -> dict[str, np.ndarray]:
+    """Plain ndarray views of the curve file's parts (no memmap subclass: no per-call cost)."""
+    def view(name, dt, shape):
+        count = int(np.prod(shape))
+        return np.frombuffer(mm, dtype=dt, count=count, offset=layout[name]).reshape(shape)
+
+    return {"control": np.frombuffer(mm, dtype=np.int64, count=_CURVE_CONTROL_BYTES // 8),
+            "products": view("products", dtype, (K + 1, S, S)),
+            "fro_sq": view("fro_sq", np.float64, (K,)),
+            "exp2": view("exp2", np.int64, (K,))}
+
+
+def _acquire_arena(size: int):
+    """``(path, mmap)`` of this process's curve file with at least ``size`` bytes, reserved for one
+    curve until :func:`_release_arena`; None when it is in use (another thread's curve, or a worker
+    that has not yet let go of it), too large, or cannot be made (then the parent measures the
+    curve itself)."""
+    if size > CURVE_MAX_BYTES:
+        return None
+    with _arena_lock:
+        if _arena["busy"]:
+            return None
+        if _arena["mm"] is None or len(_arena["mm"]) < size:
+            try:
+                _new_curve_file(max(size, 16 << 20))
+            except OSError as exc:
+                log.warning("anchor curve measured in this process: %s", exc)
+                return None
+        _arena["busy"] = True
+        return _arena["path"], _arena["mm"]
+
+
+def arena_busy() -> bool:
+    """True while a curve holds this process's shared file (its parent or its worker)."""
+    with _arena_lock:
+        return _arena["busy"]
+
+
+def arena_path() -> str | None:
+    """The current shared curve file of this process (None before the first curve)."""
+    with _arena_lock:
+        return _arena["path"]
+
+
+def _new_curve_file(size: int) -> None:
+    """Replace the curve file by one of ``size`` bytes, with every page touched now."""
+    where = process_pool.shared_dir(2 * size)
+    if _arena["dir"] is None or os.path.dirname(_arena["dir"].name) != where:
+        process_pool.remove_orphaned_runs()
+        _arena["dir"] = tempfile.TemporaryDirectory(prefix=f"{RUN_PREFIX}{os.getpid()}-",
+                                                    dir=where)
+    old = _arena["path"]
+    _arena["serial"] += 1
+    path = os.path.join(_arena["dir"].name, f"curve-{_arena['serial']}.bin")
+    with open(path, "w+b") as f:
+        f.truncate(size)
+        mm = mmap.mmap(f.fileno(), size)
+    np.frombuffer(mm, dtype=np.uint8)[:] = 0
+    if _arena["mm"] is not None:
+        with contextlib.suppress(BufferError):  # views still alive: the map goes with them
+            _arena["mm"].close()
+    _arena.update(path=path, mm=mm)
+    if old is not None:
+        with contextlib.suppress(OSError):
+            os.remove(old)
+
+
+def _release_arena() -> None:
+    with _arena_lock:
+        _arena["busy"] = False
+
+
+class _ArenaHold:
+    """The shared file is free again once both the parent and the worker task let go of it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._holders = 2
+
+    def let_go(self, *_) -> None:
+        with self._lock:
+            self._holders -= 1
+            last = self._holders == 0
+        if last:
+            _release_arena()
+
+
+def _curve_file_in_worker(path: str, size: int):
+    hit = _worker_arena.get(path)
+    if hit is None or hit[1] < size:
+        _worker_arena.clear()  # the parent made a new file: the old one is gone
+        with open(path, "r+b") as f:
+            total = os.fstat(f.fileno()).st_size
+            hit = (mmap.mmap(f.fileno(), total), total)
+        _worker_arena[path] = hit
+    return hit[0]
+
+
+def measure_curve(path: str, layout: dict, K: int, S: int, dtype: str, blocks: dict, tol: float,
+                  max_iter: int, krylov: int, warm: dict, cap: int,
+                  single_max: int) -> np.ndarray | None:
+    """Worker task: the anchor curve's norms, chunk by chunk as the parent forms the products
+    (one semaphore wait per chunk).  Returns (2 + 2·len(blocks), K) float64 — spectral and
+    Frobenius log10 norms of the state, then of each block — or None when the parent cancelled."""
+    mm = _curve_file_in_worker(path, layout["size"])
+    v = curve_views(mm, layout, K, S, np.dtype(dtype))
+    control = v["control"]
+    control[CURVE_STARTED] = 1
+    formed = process_pool.handoff_signal()
+    meas = CurveMeasure(K, S, dtype, blocks, tol, max_iter, krylov, warm, single_max)
+    X, fro_sq, exp2 = v["products"], v["fro_sq"], v["exp2"]
+    for c0, n in curve_chunks(K, cap):
+        while not formed.acquire(timeout=0.05):
+            if control[CURVE_CANCEL]:
+                return None
+        if control[CURVE_CANCEL]:
+            return None
+        meas.measure_stack(X, fro_sq, exp2, c0, n)
+    out = np.empty((2 + 2 * len(blocks), K))
+    out[0], out[1] = meas.spec, meas.fro
+    for i, name in enumerate(blocks):
+        out[2 + 2 * i], out[3 + 2 * i] = meas.block_out[name]
+    return out
+
+
+class CurveJob:
+    """An anchor curve on its way: :meth:`result` returns its :class:`ProductNorms`.
+
+    Made by :func:`~rnnviz.core.products.start_anchor_curve`.  When a worker process measures the
+    norms, the products are all formed (in the calling thread) before the job is returned, and the
+    worker measures them meanwhile; otherwise the job is complete when it is returned.
+    """
+
+    def __init__(self, t0: int, K: int, blocks, norms=None, start_wait_s: float = 0.005):
+        self.t0, self.K, self.blocks = t0, K, blocks
+        # A worker that has not taken the curve up after this long is busy with other work: then
+        # the curve is measured here.
+        self.start_wait_s = start_wait_s
+        self._norms = norms  # (spec, fro, {name: (spec, fro)}) once known
+        self._worker = None  # (future, control, signal, hold, measure_here) while a worker measures
+        self.in_worker = False  # the norms were measured by a worker process
+
+    def result(self, should_stop: Callable[[], bool] | None = None) -> ProductNorms:
+        """The curve (waits for the worker, if one measures it).  ``should_stop()`` → True
+        raises :class:`Cancelled` while waiting."""
+        if self._norms is None:
+            self._norms = self._collect(should_stop, self.start_wait_s)
+        spec, fro, block_norms = self._norms
+        return ProductNorms(t0=self.t0, k=np.arange(1, self.K + 1), log10_spectral=spec,
+                            log10_frobenius=fro, blocks=block_norms)
+
+    def cancel(self) -> None:
+        """Stop the worker, if one measures the curve (its result is not wanted)."""
+        if self._worker is None:
+            return
+        _, control, signal, hold, _ = self._worker
+        self._worker = None
+        _tell_cancel(control, signal)
+        hold.let_go()
+
+    def _collect(self, should_stop, start_wait_s):
+        future, control, signal, hold, measure_here = self._worker
+        try:
+            began = time.perf_counter()
+            while not control[CURVE_STARTED]:
+                if time.perf_counter() - began > start_wait_s or future.done():
+                    _tell_cancel(control, signal)
+                    return measure_here()
+                time.sleep(0)
+            while True:
+                if should_stop is not None and should_stop():
+                    _tell_cancel(control, signal)
+                    raise Cancelled("anchor curve cancelled")
+                try:
+                    out = future.result(timeout=0.005)
+                    break
+                except FutureTimeout:
+                    continue
+            if out is None:
+                raise RuntimeError("curve worker stopped early")
+            self.in_worker = True
+            names = list(self.blocks)
+            return out[0], out[1], {n: (out[2 + 2 * i], out[3 + 2 * i]) for i, n in enumerate(names)}
+        except (OSError, RuntimeError, BrokenProcessPool) as exc:
+            if isinstance(exc, BrokenProcessPool):
+                process_pool.discard_pool(str(exc) or "a worker process ended abruptly")
+            log.warning("anchor curve measured in this process: the worker failed: %s", exc)
+            _tell_cancel(control, signal)
+            return measure_here()
+        finally:
+            self._worker = None
+            hold.let_go()
+
+
+def _tell_cancel(control, signal) -> None:
+    """Ask the worker to stop: the flag, then a post that wakes it if it waits for a chunk."""
+    control[CURVE_CANCEL] = 1
+    signal.release()
+
+
+def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_procs: int,
+                    options: EngineOptions) -> CurveJob | None:
+    """Form the curve's products here while a worker process measures them; None where that does
+    not pay or cannot be done (then the caller computes the curve in this thread).
+
+    ``processes``: False never, True always (waiting for the pool to start), None when the pool
+    is up with ``n_procs`` >= 2 processes and the curve is worth it
+    (:attr:`.EngineOptions.curve_process_min_flops`)."""
+    T, S = J.shape[0], J.shape[1]
+    K = T - t0
+    if processes is False:
+        return None
+    if processes:
+        n_procs = max(n_procs, 2)
+        if not process_pool.wait_ready(n_procs):
+            return None
+    elif (n_procs < 2 or 2.0 * S ** 3 * K < options.curve_process_min_flops
+          or not process_pool.ready(n_procs)):
+        return None
+    layout = curve_layout(K, S, J.itemsize)
+    arena = _acquire_arena(layout["size"])
+    if arena is None:
+        return None
+    path, mm = arena
+    hold = _ArenaHold()
+    try:
+        views = curve_views(mm, layout, K, S, J.dtype)
+        control = views["control"]
+        control[:] = 0
+        cap = curve_chunk(S, J.itemsize, K, options.curve_chunk_bytes)
+        chain = CurveChain(J, t0, blocks, j_sq)
+        warm = {name: v.copy() for name, v in chain.warm.items()}
+        got = process_pool.pool_and_signal(n_procs)
+        if got is None:  # discarded since ready() said yes
+            _release_arena()
+            return None
+        pool, signal = got
+        # Posts left from an earlier curve whose worker stopped early (the file was busy until
+        # that worker's task ended, so none of them can still be waited for).
+        while signal.acquire(False):
+            pass
+        future = pool.submit(measure_curve, path, layout, K, S, J.dtype.str, blocks, tol,
+                             max_iter, krylov, warm, cap, options.single_max)
+    except (BrokenProcessPool, RuntimeError) as exc:  # broken or shut down meanwhile
+        _release_arena()
+        log.warning("anchor curve measured in this process: %s", exc)
+        return None
+    except BaseException:
+        _release_arena()
+        raise
+    future.add_done_callback(hold.let_go)
+    X, fro_sq, exp2 = views["products"], views["fro_sq"], views["exp2"]
+
+    def measure_here():
+        meas = CurveMeasure(K, S, J.dtype, blocks, tol, max_iter, krylov, warm, options.single_max)
+        for c0, n in curve_chunks(K, cap):
+            meas.measure_stack(X, fro_sq, exp2, c0, n)
+        return meas.spec.copy(), meas.fro.copy(), {
+            name: (a.copy(), b.copy()) for name, (a, b) in meas.block_out.items()}
+
+    job = CurveJob(t0, K, blocks, start_wait_s=options.curve_start_wait_s)
+    job._worker = (future, control, signal, hold, measure_here)
+    try:
+        X[0] = np.eye(S, dtype=J.dtype)
+        for c0, n in curve_chunks(K, cap):
+            chain.form(X[c0 : c0 + n + 1], fro_sq[c0 : c0 + n], exp2[c0 : c0 + n], c0, n)
+            control[CURVE_FORMED] = c0 + n  # for a reader of the file; the post is the hand-off
+            signal.release()
+    except BaseException:
+        job.cancel()
+        raise
+    return job
