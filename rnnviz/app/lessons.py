@@ -29,7 +29,6 @@ Any problem is a ConfigError naming the file and the step; nothing is applied th
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ from rnnviz.app.texts import language_chain, text_names
 from rnnviz import resources_dir
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
+from rnnviz.io_utils import parse_json
 
 LESSONS_KIND = "lessons"
 TABS = ("explorer", "experiments", "compare", "trainer")
@@ -97,10 +97,7 @@ def _split_fences(lines: list[str]):
 
 
 def _parse_setup(raw: str, where: str) -> tuple[ExperimentConfig | None, str | None, str | None]:
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"{where}: the json block is not valid JSON ({error})") from None
+    data = parse_json(raw, f"{where}: the json block")
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: the json block must be an object with {', '.join(SETUP_KEYS)}")
     unknown = sorted(set(data) - set(SETUP_KEYS))

@@ -28,7 +28,6 @@ example: rnnviz sweep --cell rnn,lstm,gru --radius 0.5:1.5:21 --seeds 3 --out re
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -39,7 +38,7 @@ from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 from rnnviz.core.sweep import CATEGORICAL, METRICS, SWEEPABLE, SweepAxis, SweepSpec, default_workers, \
     iter_sweep, parse_values
-from rnnviz.io_utils import AtomicFileSet, atomic_path, check_output_file, versions
+from rnnviz.io_utils import AtomicFileSet, atomic_path, check_output_file, parse_json, versions
 
 NAME = "sweep"
 DEFAULTS = ExperimentConfig()
@@ -128,11 +127,10 @@ def spec_from_file(path) -> SweepSpec:
     if path.exists() and not path.is_file():
         raise ConfigError(f"--spec: {path} is not a regular file")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"--spec: cannot read {path.name}: {error}") from None
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"--spec: {path.name} is not valid JSON ({error.msg} at line {error.lineno})") from None
+    data = parse_json(text, f"--spec: {path.name}")
     if isinstance(data, dict) and "spec" in data:
         data = data["spec"]
     try:

@@ -70,6 +70,9 @@ def test_session_round_trip(make_window, wait_results, tmp_path):
     ('{"format": "rnnviz-session", "version": 1, "config": {"hidden_size": -3}}', "hidden_size"),
     ('{"format": "rnnviz-session", "version": 1, "config": {"warp_drive": 1}}', "warp_drive"),
     ('[1, 2, 3]', "JSON object"),
+    # A hostile file: nesting deeper than the JSON parser's recursion limit.
+    ('{"format": "rnnviz-session", "version": 1, "config": ' + "[" * 100_000 + "]" * 100_000 + "}",
+     "nested too deeply"),
 ])
 def test_bad_session_file_gives_a_message_and_changes_nothing(make_window, tmp_path, content, fragment):
     window = make_window()
