@@ -858,9 +858,9 @@ def text_width(html: str, points: float, bold: bool = False) -> float:
 
 def fitting_text(candidates: list[str], points: float, room: float, bold: bool = False) -> tuple[str, float]:
     """The first of ``candidates`` (longest first) that fits ``room`` pixels at ``points``, or shrunk
-    to no less than 80 % of it; then the last one shrunk as far as MIN_TEXT_PT."""
+    to no less than 90 % of it; then the last one shrunk as far as MIN_TEXT_PT."""
     room = room - 4  # the text item's own margins
-    floor = max(MIN_TEXT_PT, round(points * 0.8))
+    floor = max(MIN_TEXT_PT, math.ceil(points * 0.9))
     for text in candidates:
         for size in range(int(points), floor - 1, -1):
             if text_width(text, size, bold) <= room:
