@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, QTimer, Signal
@@ -197,10 +196,12 @@ class MainWindow(QMainWindow):
         self.move(available.x() + (available.width() - width) // 2,
                   available.y() + max(0, (available.height() - height - FRAME_MARGIN[1]) // 2))
 
-    def _session_signature(self) -> str:
-        """What saving would write, minus view details: differs from the saved one = modified."""
-        return json.dumps({"config": self.state.config.to_dict(), "pins": self.compare.pins_to_json()},
-                          sort_keys=True, default=str)
+    def _session_signature(self) -> tuple:
+        """What saving would write, minus view details: differs from the saved one = modified.
+
+        Compared as Python values, not as serialised JSON: a session with a 10 MB input text
+        spent ~100 ms of the UI thread in json.dumps on every configuration change."""
+        return self.state.config.to_dict(), self.compare.pins_to_json()
 
     def _update_title(self, *_args) -> None:
         """"name.json — rnnviz" with Qt's modified marker; the app name appears once."""
