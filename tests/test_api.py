@@ -1,7 +1,6 @@
 """rnnviz.analyze: the Python API returns what ``rnnviz analyze --json`` prints, typed."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -15,7 +14,6 @@ from rnnviz.core.params import init_params, save_npz
 from rnnviz.core.config import NetConfig
 from tests.test_cli_analyze import SMALL, analyze_json
 
-HAVE_TORCH = importlib.util.find_spec("torch") is not None
 
 
 def test_import_rnnviz_stays_light():
@@ -93,11 +91,8 @@ def test_bad_arguments_are_config_errors(call, fragment):
     assert fragment in str(info.value)
 
 
-@pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a live module)")
 @pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
-def test_torch_module_matches_torch(kind):
-    import torch
-
+def test_torch_module_matches_torch(kind, torch):
     torch.manual_seed(0)
     module = getattr(torch.nn, kind)(input_size=3, hidden_size=4, num_layers=2, batch_first=True).double()
     x = torch.randn(1, 7, 3, dtype=torch.float64, requires_grad=False)

@@ -134,9 +134,8 @@ def test_hostile_model_files_are_one_line(capsys, tmp_path, monkeypatch):
     _one_error(capsys, ["--weights", str(tmp_path / "cut.safetensors")], "not a readable safetensors file")
 
 
-def test_a_live_torch_module_round_trips(tmp_path, capsys):
-    """Runs where torch is installed (the fixture tests above always run)."""
-    torch = pytest.importorskip("torch")
+def test_a_live_torch_module_round_trips(tmp_path, capsys, torch):
+    """Runs where torch is installed, and always in CI (the fixture tests above always run)."""
     module = torch.nn.LSTM(2, 3, num_layers=2, bidirectional=True).double()
     torch.save(module.state_dict(), tmp_path / "live.pt")
     x = torch.randn(5, 1, 2, dtype=torch.float64)
