@@ -515,6 +515,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.gradcheck_label)
         self.precision_label = QLabel(f"norms: Lanczos {DEFAULT_TOL:.0e}")
         self.precision_label.setObjectName("norm_precision")
+        self.precision_label.setContentsMargins(6, 0, 0, 0)  # apart from the gradient check's text
         self.precision_label.setToolTip(precision_text())
         bar.addPermanentWidget(self.precision_label)
         bar.addPermanentWidget(self.gradcheck_button)
@@ -951,6 +952,8 @@ class MainWindow(QMainWindow):
         self.controls_dock.setMinimumWidth(470 if on else 300)
         # Engine timings mean nothing to a lecture hall; at 720p their room is the key hint's.
         self.compute_label.setVisible(not on)
+        # ... and a shorter map bar leaves the hint room to be read whole at 1280 px.
+        self.map_progress.setMaximumWidth(140 if on else 250)
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         # At lecture font sizes six plots do not fit one screen: start on one plot, large, and
         # go back to the previous view on leaving.
