@@ -17,7 +17,15 @@ TEST_STAMP := $(VENV)/.installed-test
 run: $(RUN_STAMP)
 	$(BIN)/rnnviz
 
+# RNNVIZ_REQUIRE_TORCH=1 (set by .ci/run) also installs PyTorch's CPU build, so that the tests
+# against a live torch module run instead of skipping; torch is never a runtime requirement.
+TORCH_SPEC ?= torch==2.13.0
+
 test: $(TEST_STAMP)
+	@if [ -n "$$RNNVIZ_REQUIRE_TORCH" ] && ! $(BIN)/python -c "import torch" 2>/dev/null; then \
+		echo "installing $(TORCH_SPEC) for the live-torch tests"; \
+		$(PIP) install "$(TORCH_SPEC)"; \
+	fi
 	$(BIN)/python -m pytest
 
 # The desktop entry and icon go to $$XDG_DATA_HOME (default ~/.local/share), written atomically.

@@ -4,6 +4,9 @@ Packages:
     rnnviz.core  NumPy engine: cells, forward, BPTT, Jacobian products (no Qt).
     rnnviz.lm    character language model and trainer (no Qt).
     rnnviz.app   the PySide6/pyqtgraph desktop application.
+
+Python API: ``rnnviz.analyze(network, inputs)`` returns what ``rnnviz analyze --json`` prints, typed;
+``rnnviz.show(result)`` opens the explorer on it (see rnnviz.api).
 """
 
 from __future__ import annotations
@@ -12,7 +15,19 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "resources_dir"]
+__all__ = ["__version__", "analyze", "resources_dir", "show"]
+
+
+def __getattr__(name: str):
+    """``rnnviz.analyze`` and ``rnnviz.show`` (:mod:`rnnviz.api`), imported when first used, so that
+    ``import rnnviz`` stays light (no NumPy engine, no Qt, no torch)."""
+    if name in ("analyze", "show"):
+        # by name, not an import statement: rnnviz.core and rnnviz.lm import this package (for
+        # __version__), and the API reaches the app; the layer contracts see static imports only
+        import importlib
+
+        return getattr(importlib.import_module("rnnviz.api"), name)
+    raise AttributeError(f"module 'rnnviz' has no attribute {name!r}")
 
 
 def resources_dir() -> Path:

@@ -37,6 +37,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from rnnviz.errors import ConfigError, InputFileError, OutputPathError
+
 __all__ = [
     "atomic_path",
     "atomic_write_bytes",
@@ -48,6 +50,7 @@ __all__ = [
     "remove_stale_temporaries",
     "read_npz",
     "read_npy",
+    "parse_json",
     "versions",
 ]
 
@@ -305,8 +308,6 @@ def check_output_file(path: str | os.PathLike[str], flag: str, *, append: bool =
 
     Nothing is created or changed. Raises :class:`~rnnviz.errors.OutputPathError` naming ``flag``.
     """
-    from rnnviz.errors import OutputPathError
-
     given = Path(path)
     target = _resolve_target(given)
     if target.is_dir():
@@ -326,8 +327,6 @@ def check_output_file(path: str | os.PathLike[str], flag: str, *, append: bool =
 
 def check_output_dir(path: str | os.PathLike[str], flag: str) -> Path:
     """Make sure files can be written into folder ``path`` (created later if it does not exist)."""
-    from rnnviz.errors import OutputPathError
-
     given = Path(path)
     if given.exists() and not given.is_dir():
         raise OutputPathError(f"{flag} {given} exists and is not a directory")
@@ -360,8 +359,6 @@ def _size_text(nbytes: int) -> str:
 def _read_array(handle, available: int, where: str):
     """One ``.npy`` stream from ``handle`` holding ``available`` bytes; checked before allocating."""
     import numpy as np
-
-    from rnnviz.errors import InputFileError
 
     fmt = np.lib.format
     try:
@@ -402,8 +399,6 @@ def _first_line(error: BaseException) -> str:
 
 
 def _check_input_file(path: Path, what: str) -> None:
-    from rnnviz.errors import InputFileError
-
     if not path.exists():
         raise InputFileError(f"{what} file not found: {path}")
     if not path.is_file():
@@ -416,8 +411,6 @@ def read_npz(path: str | os.PathLike[str], what: str = "weights") -> dict:
     Raises :class:`~rnnviz.errors.InputFileError` with one line for a file that is missing, is not
     a zip archive, is truncated or fails its CRC, or whose headers claim more data than it holds.
     """
-    from rnnviz.errors import InputFileError
-
     path = Path(path)
     _check_input_file(path, what)
     try:
@@ -456,8 +449,6 @@ def read_npz(path: str | os.PathLike[str], what: str = "weights") -> dict:
 
 def read_npy(path: str | os.PathLike[str], what: str = "inputs"):
     """The array of an ``.npy`` file, never unpickling; header checked against the file's size."""
-    from rnnviz.errors import InputFileError
-
     path = Path(path)
     _check_input_file(path, what)
     try:
@@ -471,6 +462,20 @@ def read_npy(path: str | os.PathLike[str], what: str = "inputs"):
             return _read_array(handle, os.fstat(handle.fileno()).st_size, f"{what} file {path}")
     except OSError as error:
         raise InputFileError(f"cannot read {what} file {path}: {error.strerror or error}") from None
+
+
+def parse_json(text: str, where: str) -> Any:
+    """``json.loads(text)`` with every failure a :class:`~rnnviz.errors.ConfigError` naming ``where``.
+
+    Besides invalid JSON this covers nesting too deep for the parser: a hostile file of a few
+    megabytes of ``[[[[…`` makes ``json.loads`` raise RecursionError, which is bad input, not a bug.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{where} is not valid JSON ({error.msg} at line {error.lineno})") from None
+    except RecursionError:
+        raise ConfigError(f"{where} is nested too deeply to be a valid file") from None
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

@@ -45,3 +45,17 @@ def run_unguarded_script(tmp_path):
         return done.stdout.strip()
 
     return run
+
+
+@pytest.fixture
+def torch():
+    """The torch module, for tests that need a live torch (fixture files cover every format
+    without it).  Where torch is not installed these tests skip, except where
+    RNNVIZ_REQUIRE_TORCH is set (CI: `.ci/run`), where a missing torch fails them."""
+    try:
+        import torch as module
+    except ImportError:
+        if os.environ.get("RNNVIZ_REQUIRE_TORCH"):
+            pytest.fail("RNNVIZ_REQUIRE_TORCH is set but torch cannot be imported")
+        pytest.skip("needs torch (RNNVIZ_REQUIRE_TORCH=1 make test installs it)")
+    return module

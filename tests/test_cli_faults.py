@@ -314,6 +314,12 @@ def test_endless_and_oversized_corpora_are_refused_at_once(tmp_path, capsys, mon
         one_error_line(capsys, "ids need about", "train")
 
 
+def test_a_model_that_would_not_fit_is_refused_with_the_estimate(capsys):
+    # 4·H·(H + E) recurrent weights alone: 4e10 parameters, ~600 GiB with gradients and Adam state
+    assert cli.main(["train", "--hidden", "100000", "--max-steps", "1"]) == 2
+    one_error_line(capsys, "the model has 40,030,902,925 parameters (--hidden 100000", "train")
+
+
 # ----------------------------------------------------------------------------- clearer words
 
 def test_overflowing_radius_names_the_setting(capsys):

@@ -130,3 +130,7 @@ def test_spec_from_run_json_repeats_the_sweep(main, tmp_path, capsys):
     assert main(["sweep", "--spec", str(tmp_path / "bad.json"), "--out", str(second / "t.csv")]) == 2
     assert "not valid JSON" in capsys.readouterr().err
     assert not (second / "t.csv").exists()
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    assert main(["sweep", "--spec", str(tmp_path / "deep.json"), "--out", str(second / "t.csv")]) == 2
+    assert "deep.json is nested too deeply" in capsys.readouterr().err
+    assert not (second / "t.csv").exists()

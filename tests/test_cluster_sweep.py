@@ -15,8 +15,8 @@ import rnnviz.cli as cli
 import rnnviz.core.cluster as cluster_module
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
-from rnnviz.core.products import Cancelled
-from rnnviz.core.sweep import SweepAxis, SweepSpec, iter_sweep
+from rnnviz.core.cancel import Cancelled
+from rnnviz.core.sweep import SweepAxis, SweepSpec
 
 SMALL = ["--cell", "rnn,gru", "--radius", "0.6:1.2:3", "--hidden", "8", "--seq-len", "30", "--seeds", "2"]
 
@@ -34,7 +34,7 @@ def dask_cluster():
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address="127.0.0.1:0") as cluster:
         yield cluster
 
 
@@ -83,7 +83,8 @@ def test_progress_events_and_cancel_mid_way(dask_cluster):
         return len(seen) >= 3
 
     with pytest.raises(Cancelled):
-        for event in iter_sweep(spec, scheduler=dask_cluster.scheduler_address, should_stop=should_stop):
+        for event in cluster_module.iter_cluster_sweep(spec, dask_cluster.scheduler_address,
+                                                        should_stop=should_stop):
             assert event.result is None and event.total == 40
             seen.append(event.done)
     assert seen[:3] == [1, 2, 3] and len(seen) < 40
@@ -147,3 +148,25 @@ def test_dask_is_not_imported_by_rnnviz_or_a_local_sweep():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+def test_a_cluster_that_goes_away_mid_sweep_is_one_line():
+    """Its own scheduler and workers: this test stops them after three runs."""
+    from distributed import LocalCluster
+
+    spec = SweepSpec(base=ExperimentConfig(hidden_size=16, seq_len=200, cell="lstm"),
+                     axes=(SweepAxis("radius", (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4)),),
+                     seeds=4).validate()
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address="127.0.0.1:0")
+    address = cluster.scheduler_address
+    done = []
+    try:
+        with pytest.raises(ConfigError, match=f"the Dask cluster at {address} dropped run"):
+            for event in cluster_module.iter_cluster_sweep(spec, address):
+                done.append(event.done)
+                if event.done == 3:
+                    cluster.close()
+    finally:
+        cluster.close()
+    assert done[:3] == [1, 2, 3] and len(done) < 40

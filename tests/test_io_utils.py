@@ -14,7 +14,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from rnnviz.errors import InputFileError, OutputPathError
+from rnnviz.errors import ConfigError, InputFileError, OutputPathError
 from rnnviz.io_utils import (
     AtomicFileSet,
     atomic_path,
@@ -23,6 +23,7 @@ from rnnviz.io_utils import (
     atomic_write_text,
     check_output_dir,
     check_output_file,
+    parse_json,
     read_npy,
     read_npz,
     remove_stale_temporaries,
@@ -332,3 +333,11 @@ def test_random_bytes_are_not_called_pickles(tmp_path):
     np.save(objects, np.array([1, object()], dtype=object), allow_pickle=True)
     with pytest.raises(InputFileError, match="holds Python objects"):
         read_npy(objects)
+
+
+def test_parse_json_names_the_source_for_invalid_and_too_deeply_nested_text():
+    assert parse_json('{"a": [1, 2]}', "x.json") == {"a": [1, 2]}
+    with pytest.raises(ConfigError, match=r"x\.json is not valid JSON \(Expecting value at line 2\)"):
+        parse_json('{"a":\n}', "x.json")
+    with pytest.raises(ConfigError, match=r"x\.json is nested too deeply"):
+        parse_json("[" * 100_000 + "]" * 100_000, "x.json")

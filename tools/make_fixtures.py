@@ -1,7 +1,8 @@
 """Regenerate tests/fixtures/models/: small torch RNN/LSTM/GRU models saved as .pt, .safetensors and
 .onnx, with what torch computes for them (final states, Jacobian norms by autograd) beside them.
 
-Needs torch, safetensors and onnx (torch is not a dependency of rnnviz; the tests read the committed
+Needs torch, safetensors, onnx and onnxscript (for torch's torch.export-based ONNX exporter,
+whose files are NAME.dynamo.onnx; torch is not a dependency of rnnviz; the tests read the committed
 files without it):
 
     python tools/make_fixtures.py
@@ -10,7 +11,8 @@ expected.npz holds, for each model NAME: NAME/x (T, 1, input) inputs, NAME/h_n a
 final states, (layers·directions, 1, H)), NAME/log10_spectral and NAME/log10_frobenius ((T, T),
 entry [t0, k-1] = log10 ||ds_(t0+k)/ds_t0|| of the forward direction, NaN where t0 + k > T).
 expected.json lists the models with their architecture. tensors.pt holds tensors stored in other
-dtypes, strides and offsets, tensors-expected.npz their values; wrong-shape.pt an LSTM state dict
+dtypes, strides and offsets, tensors-expected.npz their values; checkpoint.pt a GRU's state dict
+beside an Adam optimizer's state (checkpoint-expected.npz the weights); wrong-shape.pt an LSTM state dict
 with a weight of the wrong shape.
 """
 from __future__ import annotations
@@ -28,9 +30,15 @@ T = 7
 
 MODELS = {
     # name: (module class, cell, kwargs)
-    "lstm-2layer": (torch.nn.LSTM, "lstm", dict(input_size=3, hidden_size=5, num_layers=2)),
-    "gru-bidirectional": (torch.nn.GRU, "gru", dict(input_size=3, hidden_size=4, bidirectional=True)),
-    "rnn-tanh": (torch.nn.RNN, "rnn", dict(input_size=3, hidden_size=6, nonlinearity="tanh")),
+    "lstm-2layer": (torch.nn.LSTM, "lstm", dict(input_size=3, hidden_size=5, num_layers=2,
+                                                dtype=torch.float64)),
+    "gru-bidirectional": (torch.nn.GRU, "gru", dict(input_size=3, hidden_size=4, bidirectional=True,
+                                                    dtype=torch.float64)),
+    "rnn-tanh": (torch.nn.RNN, "rnn", dict(input_size=3, hidden_size=6, nonlinearity="tanh",
+                                           dtype=torch.float64)),
+    # saved in float32 (torch's default); the expected values are computed in float64 from the
+    # same (exactly representable) weights
+    "lstm-float32": (torch.nn.LSTM, "lstm", dict(input_size=2, hidden_size=4, dtype=torch.float32)),
 }
 
 
@@ -109,15 +117,23 @@ def main() -> int:
     torch.manual_seed(0)
     expected, listing = {}, {}
     for name, (kind, cell, kwargs) in MODELS.items():
-        module = kind(**kwargs).double().eval()
+        saved = kind(**kwargs).eval()
+        module = kind(**{**kwargs, "dtype": torch.float64}).eval()
+        module.load_state_dict({k: v.double() for k, v in saved.state_dict().items()})
         x = torch.randn(T, 1, kwargs["input_size"], dtype=torch.float64)
         with torch.no_grad():
             out, state = module(x)
         h_n, c_n = state if isinstance(state, tuple) else (state, None)
-        state_dict = {k: v.detach().clone() for k, v in module.state_dict().items()}
-        torch.save(module.state_dict(), OUT / f"{name}.pt")
+        state_dict = {k: v.detach().clone() for k, v in saved.state_dict().items()}
+        torch.save(saved.state_dict(), OUT / f"{name}.pt")
         save_file(state_dict, str(OUT / f"{name}.safetensors"))
-        torch.onnx.export(module, (x,), str(OUT / f"{name}.onnx"), input_names=["x"], dynamo=False)
+        torch.onnx.export(saved, (x.to(state_dict["weight_hh_l0"].dtype),), str(OUT / f"{name}.onnx"),
+                          input_names=["x"], dynamo=False)
+        formats = ["pt", "safetensors", "onnx"]
+        if kind is not torch.nn.RNN:  # the torch.export-based exporter unrolls nn.RNN into MatMul/Tanh
+            torch.onnx.export(saved, (x.to(state_dict["weight_hh_l0"].dtype),),
+                              str(OUT / f"{name}.dynamo.onnx"), dynamo=True)
+            formats.append("dynamo.onnx")
         expected[f"{name}/x"] = x.numpy()
         expected[f"{name}/h_n"] = h_n.numpy()
         if c_n is not None:
@@ -126,7 +142,9 @@ def main() -> int:
         listing[name] = {"cell": cell, "activation": kwargs.get("nonlinearity", "tanh"),
                          "input_size": kwargs["input_size"], "hidden_size": kwargs["hidden_size"],
                          "num_layers": kwargs.get("num_layers", 1),
-                         "bidirectional": kwargs.get("bidirectional", False), "seq_len": T}
+                         "bidirectional": kwargs.get("bidirectional", False), "seq_len": T,
+                         "dtype": str(state_dict["weight_hh_l0"].dtype).removeprefix("torch."),
+                         "formats": formats}
     np.savez(OUT / "expected.npz", **expected)
     (OUT / "expected.json").write_text(json.dumps({"torch": torch.__version__, "models": listing},
                                                   indent=2) + "\n")
@@ -147,6 +165,14 @@ def main() -> int:
     np.savez(OUT / "tensors-expected.npz",
              **{k: (v.float() if v.dtype in (torch.float16, torch.bfloat16) else v).numpy()
                 for k, v in tensors.items()})
+    # a training checkpoint: the model's state dict beside an optimizer's state and an epoch
+    gru = torch.nn.GRU(2, 3, dtype=torch.float64)
+    optimizer = torch.optim.Adam(gru.parameters(), lr=1e-3, betas=(0.9, 0.99))
+    gru(torch.randn(4, 1, 2, dtype=torch.float64))[0].sum().backward()
+    optimizer.step()
+    torch.save({"epoch": 3, "model_state_dict": gru.state_dict(), "optimizer_state_dict": optimizer.state_dict(),
+                "loss": 0.25, "note": "fixture"}, OUT / "checkpoint.pt")
+    np.savez(OUT / "checkpoint-expected.npz", **{k: v.detach().numpy() for k, v in gru.state_dict().items()})
     bad = torch.nn.LSTM(3, 4).double().state_dict()
     bad["weight_hh_l0"] = torch.zeros(16, 5, dtype=torch.float64)
     torch.save(bad, OUT / "wrong-shape.pt")

@@ -94,9 +94,18 @@ def _format_number(value: float) -> str:
     return repr(float(value))
 
 
+def precision_text() -> str:
+    """What precision the explorer's spectral norms have (status bar, CSV headers)."""
+    from rnnviz.core.spectral_norm import DEFAULT_MAP_TOL, DEFAULT_TOL
+
+    return (f"precision: spectral norms by Lanczos to tolerance {DEFAULT_TOL:.0e} (anchor curve) and "
+            f"{DEFAULT_MAP_TOL:.0e} (t, k map), relative; rnnviz analyze gives exact norms")
+
+
 def csv_header(panel, config) -> list[str]:
     return [f"rnnviz {__version__} — {panel.title}",
             "config: " + json.dumps(config.to_dict(), sort_keys=True),
+            precision_text(),
             *panel.csv_notes()]
 
 

@@ -129,3 +129,102 @@ def settle(window, wait: Callable[[], object], rounds: int = 4) -> None:
             panel.settle()
         time.sleep(0.01)
     app.processEvents()
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One picture of a gallery: its file name, the state it shows, and the view problems found then."""
+
+    file: str
+    tab: str
+    size: tuple[int, int]
+    presentation: bool
+    state: str
+    problems: tuple[str, ...]
+
+
+def _pin_two(window, wait_ms: int = 60000) -> None:
+    """Two pins in the Compare tab (the current configuration and one with ρ = 1.2), computed."""
+    from PySide6.QtCore import QDeadlineTimer
+    from PySide6.QtWidgets import QApplication
+
+    compare = window.compare
+    config = window.state.config
+    compare.pin_current()
+    window.state.set_config(config.replace(radius=1.2))
+    compare.pin_current()
+    deadline = QDeadlineTimer(wait_ms)
+    while len(compare.plots.decay_curves) < 2 and not deadline.hasExpired():
+        QApplication.instance().processEvents()
+        time.sleep(0.01)
+    window.state.set_config(config)
+
+
+def render(window, folder, wait: Callable[[], object], save: Callable[[object, object], None],
+           progress: Callable[[str], None] = lambda _text: None) -> list[Picture]:
+    """Walk :data:`TRANSITIONS` on ``window`` and picture the window after each step, then every tab
+    at both sizes with presentation mode off and on; ``save(pixmap, path)`` writes one PNG into
+    ``folder``. Returns what each picture shows, with the view problems found at that moment."""
+    from pathlib import Path
+
+    from rnnviz.app.plots.invariants import view_problems
+
+    pictures: list[Picture] = []
+
+    def shoot(state: str, readouts: bool) -> None:
+        tab = window.tabs.tabText(window.tabs.currentIndex())
+        name = f"{len(pictures) + 1:02d}-{state}.png"
+        problems = tuple(view_problems(window.panels, readouts=readouts)) if tab == "Explorer" else ()
+        save(window.grab(), Path(folder) / name)
+        pictures.append(Picture(name, tab, (window.width(), window.height()), window.presentation_mode,
+                                state, problems))
+        progress(name)
+
+    window.resize(*SIZES[-1])  # the default window size
+    window.show()
+    for transition in TRANSITIONS.steps:
+        transition.apply(window)
+        settle(window, wait)
+        shoot(transition.name, transition.changes_config)
+    _pin_two(window)
+    settle(window, wait)
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        tab = window.tabs.tabText(index).lower()
+        for width, height in SIZES:
+            for on in (False, True):
+                window.resize(width, height)
+                window.set_presentation_mode(on, full_screen=False)
+                if window.focused_plot is not None:
+                    window.focus_plot(None)  # every tab with all of its plots
+                settle(window, wait)
+                shoot(f"tab-{tab}-{width}x{height}-presentation-{'on' if on else 'off'}", False)
+        window.set_presentation_mode(False, full_screen=False)
+    window.tabs.setCurrentIndex(0)
+    return pictures
+
+
+def index_text(pictures: list[Picture]) -> str:
+    """index.txt: one line per picture, tab-separated: file, tab, size, presentation, state, problems."""
+    lines = [f"# rnnviz screenshot --gallery: {len(pictures)} pictures",
+             "# file\ttab\tsize\tpresentation\tstate\tview problems (rnnviz.app.plots.invariants)"]
+    for picture in pictures:
+        problems = "; ".join(picture.problems) if picture.problems else "none"
+        lines.append(f"{picture.file}\t{picture.tab}\t{picture.size[0]}x{picture.size[1]}\t"
+                     f"{'on' if picture.presentation else 'off'}\t{picture.state}\t{problems}")
+    return "\n".join(lines) + "\n"
+
+
+def index_html(pictures: list[Picture]) -> str:
+    """index.html: every picture with the state it shows and its view problems."""
+    import html
+
+    rows = []
+    for picture in pictures:
+        problems = "".join(f"<li>{html.escape(problem)}</li>" for problem in picture.problems) or "<li>none</li>"
+        rows.append(f"<figure><a href='{picture.file}'><img src='{picture.file}' width='640'></a>"
+                    f"<figcaption><b>{html.escape(picture.file)}</b>: {html.escape(picture.tab)}, "
+                    f"{picture.size[0]}×{picture.size[1]}, presentation {'on' if picture.presentation else 'off'}, "
+                    f"after <i>{html.escape(picture.state)}</i><ul>{problems}</ul></figcaption></figure>")
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>rnnviz gallery</title></head><body>"
+            f"<h1>rnnviz gallery ({len(pictures)} pictures)</h1>{''.join(rows)}</body></html>\n")

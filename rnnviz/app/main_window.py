@@ -2,36 +2,41 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QInputDialog,
+                               QLabel,
                                QMainWindow, QMessageBox, QProgressBar, QPushButton, QScrollArea, QSplitter,
-                               QTabWidget, QToolButton, QVBoxLayout, QWidget)
+                               QTabWidget, QToolButton, QVBoxLayout, QWhatsThis, QWidget)
 
 from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
 from rnnviz.app.eta import EtaEstimator, format_time_left
-from rnnviz.app.export import export_all, export_csv, export_image
+from rnnviz.app.explain import (NORMAL_TEXT_PT, PRESENTATION_TEXT_PT, ExplanationDialog, explanation_markdown,
+                                markdown_html, ui_language)
+from rnnviz.app.export import export_all, export_csv, export_image, precision_text
 from rnnviz.app.input_guards import (ScrollFirstGuard, WheelGuard, WindowShortcutGuard, guard_shortcuts,
                                      guard_wheel)
 from rnnviz.app.jobs import JobRunner
+from rnnviz.app.lessons import FOCUS_ALL, Lesson, LessonStep, list_lessons, read_lesson
 from rnnviz.app.main import application_icon
 from rnnviz.app.panels.compare import ComparePanel
 from rnnviz.app.panels.controls import ControlsPanel
 from rnnviz.app.panels.equations import EquationsPanel
 from rnnviz.app.panels.experiments import ExperimentsPanel
+from rnnviz.app.panels.lessons import LessonsPanel
 from rnnviz.app.panels.trainer import TrainerPanel
 from rnnviz.app.plots import PANEL_CLASSES
 from rnnviz.app.plots.base import configure_pyqtgraph
 from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
-from rnnviz.app.settings import Settings
+from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 from rnnviz.core.parallel.schedule import prepare_map_workers
+from rnnviz.core.spectral_norm import DEFAULT_TOL
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
@@ -42,6 +47,7 @@ UNTITLED = "Untitled"
 UNDO_MESSAGE_MS = 15000
 MAP_FORMAT = "map %p%"
 SESSION_FILTER = "rnnviz session (*.json)"
+LESSON_FILTER = "rnnviz lesson (*.md)"
 PRESENTATION_FONT_PT = 16
 BUSY_DELAY_MS = 150  # the map bar turns indeterminate if the cheap plots take longer than this
 PRESENTATION_FIRST_PLOT = "decay"  # the plot presentation mode opens on
@@ -115,6 +121,11 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.controls_dock, self.equations_dock)
         self.controls_dock.raise_()
         self.resizeDocks([self.controls_dock], [330], Qt.Orientation.Horizontal)
+        self._build_lessons_dock()
+        self.explanation_dialog: ExplanationDialog | None = None
+        for panel in self.explained_panels():
+            panel.explain_requested.connect(self.show_explanation)
+        self.trainer.explain_requested.connect(self.show_explanation)
 
         # The Controls and Equations docks belong to the explorer's configuration: the Trainer tab
         # has its own controls and gets the whole width (which matters on a projector).
@@ -123,6 +134,8 @@ class MainWindow(QMainWindow):
         self._tab_hook = True
 
         self._build_status_bar()
+        if self._lessons_problem is not None:
+            self.statusBar().showMessage(f"Lessons unavailable: {self._lessons_problem}", UNDO_MESSAGE_MS)
         self._build_menus()
         self._connect_state()
 
@@ -150,6 +163,24 @@ class MainWindow(QMainWindow):
         """Add a top-level tab (the lead's Trainer and Experiments views use this)."""
         return self.tabs.addTab(widget, title)
 
+    def _build_lessons_dock(self) -> None:
+        """The Lessons dock, a tab beside Controls and Equations (their width suits a 1280×720 projector),
+        closed at first: View → Lessons (Ctrl+L) opens it."""
+        try:
+            lessons = list_lessons(ui_language())
+            problem = None
+        except (ConfigError, OSError) as error:
+            lessons, problem = [], str(error)
+        self.lessons = LessonsPanel(lessons)
+        self.lessons.apply_requested.connect(self.apply_lesson_step)
+        self.lessons_dock = self._dock("Lessons", self.lessons, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.lessons_dock.setWindowTitle(self.tr("Lessons"))
+        self.tabifyDockWidget(self.equations_dock, self.lessons_dock)
+        self.lessons_dock.hide()
+        self.controls_dock.raise_()
+        self.lessons_dock.toggleViewAction().toggled.connect(self._update_lesson_keys)
+        self._lessons_problem = problem
+
     def fit_to_screen(self) -> None:
         """DEFAULT_SIZE, or less where the screen's available geometry is smaller (also the minimum)."""
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -165,10 +196,12 @@ class MainWindow(QMainWindow):
         self.move(available.x() + (available.width() - width) // 2,
                   available.y() + max(0, (available.height() - height - FRAME_MARGIN[1]) // 2))
 
-    def _session_signature(self) -> str:
-        """What saving would write, minus view details: differs from the saved one = modified."""
-        return json.dumps({"config": self.state.config.to_dict(), "pins": self.compare.pins_to_json()},
-                          sort_keys=True, default=str)
+    def _session_signature(self) -> tuple:
+        """What saving would write, minus view details: differs from the saved one = modified.
+
+        Compared as Python values, not as serialised JSON: a session with a 10 MB input text
+        spent ~100 ms of the UI thread in json.dumps on every configuration change."""
+        return self.state.config.to_dict(), self.compare.pins_to_json()
 
     def _update_title(self, *_args) -> None:
         """"name.json — rnnviz" with Qt's modified marker; the app name appears once."""
@@ -214,6 +247,88 @@ class MainWindow(QMainWindow):
         if accepted:
             self.tabs.setCurrentWidget(self.explorer)
         return accepted
+
+    # -- explanations and lessons ----------------------------------------------------------------
+    def explained_panels(self) -> list:
+        """Every plot panel with a "?" button: the explorer's six, the sweep and the comparison."""
+        return [*self.panels, self.experiments.plot, self.compare.plots]
+
+    def show_explanation(self, name: str) -> bool:
+        """Open the explanation of plot ``name`` (large text in presentation mode)."""
+        if self.explanation_dialog is None:
+            self.explanation_dialog = ExplanationDialog(self)
+        try:
+            self.explanation_dialog.show_explanation(name, presentation=self.presentation_mode)
+        except (KeyError, OSError) as error:
+            self.show_error(str(error))
+            return False
+        return True
+
+    def _update_whats_this(self) -> None:
+        """Each plot's explanation as its What's This help (Shift+F1), at the current text size."""
+        points = PRESENTATION_TEXT_PT if self.presentation_mode else NORMAL_TEXT_PT
+        widgets = [(panel, panel.name) for panel in self.explained_panels()] + [(self.trainer.plots_box, "trainer")]
+        for widget, name in widgets:
+            try:
+                widget.setWhatsThis(markdown_html(explanation_markdown(name), points))
+            except (KeyError, OSError):
+                widget.setWhatsThis("")
+
+    def apply_lesson_step(self, step: LessonStep) -> bool:
+        """Set a lesson step up: its configuration, then its tab and plot. An invalid configuration
+        changes nothing (AppState says why in the status bar)."""
+        if step.config is not None and not self.state.set_config(step.config):
+            return False
+        if step.tab is not None:
+            self.tabs.setCurrentWidget({"explorer": self.explorer, "experiments": self.experiments,
+                                        "compare": self.compare, "trainer": self.trainer}[step.tab])
+        elif step.config is not None or step.focus is not None:
+            self.tabs.setCurrentWidget(self.explorer)
+        if step.focus is not None:
+            self._show_plot(None if step.focus == FOCUS_ALL else step.focus)
+        return True
+
+    def open_lesson(self, path) -> bool:
+        """Add the lesson file ``path`` to the Lessons dock and show its first step; a file that is not
+        a valid lesson gives one message and changes nothing."""
+        try:
+            lesson = read_lesson(path)
+        except ConfigError as error:
+            self.show_error(str(error))
+            return False
+        self.show_lesson(lesson)
+        return True
+
+    def show_lesson(self, lesson: Lesson, step: int = 0) -> None:
+        self.lessons.add_lesson(lesson)
+        self.lessons.show_step(step)
+        self.lessons_dock.show()
+        self.lessons_dock.raise_()
+
+    def lessons_open(self) -> bool:
+        """The Lessons dock is open (perhaps behind the Controls tab)."""
+        return self.lessons_dock.toggleViewAction().isChecked()
+
+    def open_lesson_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open lesson"), "", LESSON_FILTER)
+        if path:
+            self.open_lesson(path)
+
+    def lesson_step(self, delta: int) -> bool:
+        """Page Up/Down in presentation mode: the previous/next step, set up at once (a clicker)."""
+        if not self.lessons_open():
+            return False
+        moved = self.lessons.next_step() if delta > 0 else self.lessons.previous_step()
+        if moved:
+            self.lessons.apply_current()
+        return moved
+
+    def _update_lesson_keys(self, *_args) -> None:
+        """Page Up/Down step the lesson only in presentation mode with the Lessons dock open; otherwise
+        they keep their usual meaning (scrolling, a spin box's big step)."""
+        enabled = self.presentation_mode and self.lessons_open()
+        for action in (self.next_step_action, self.previous_step_action):
+            action.setEnabled(enabled)
 
     def _on_tab_changed(self, _index: int) -> None:
         self._update_docks()
@@ -398,6 +513,11 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.compute_label)
         bar.addPermanentWidget(self.map_progress)
         bar.addPermanentWidget(self.gradcheck_label)
+        self.precision_label = QLabel(f"norms: Lanczos {DEFAULT_TOL:.0e}")
+        self.precision_label.setObjectName("norm_precision")
+        self.precision_label.setContentsMargins(6, 0, 0, 0)  # apart from the gradient check's text
+        self.precision_label.setToolTip(precision_text())
+        bar.addPermanentWidget(self.precision_label)
         bar.addPermanentWidget(self.gradcheck_button)
 
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
@@ -425,6 +545,8 @@ class MainWindow(QMainWindow):
                                         "Ctrl+S", "Save the current configuration")
         self._action(file_menu, "Save session &as…", lambda: self.save_session_dialog(ask=True),
                      "Ctrl+Shift+S", "Save the current configuration under a new name")
+        self.open_lesson_action = self._action(file_menu, "Open &lesson…", self.open_lesson_dialog,
+                                               tip="Open a lesson file (Markdown with a configuration per step)")
         file_menu.addSeparator()
         self.export_menu = file_menu.addMenu("Export &plot")
         for panel in self.panels:
@@ -473,14 +595,30 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.controls_dock.toggleViewAction())
         view_menu.addAction(self.equations_dock.toggleViewAction())
+        lessons_toggle = self.lessons_dock.toggleViewAction()
+        lessons_toggle.setShortcut(QKeySequence("Ctrl+L"))
+        lessons_toggle.setStatusTip("The course's guided lessons, step by step")
+        view_menu.addAction(lessons_toggle)
+        self.next_step_action = self._action(view_menu, "&Next lesson step", lambda: self.lesson_step(1),
+                                             "PgDown", "Presentation mode: the lesson's next step, set up")
+        self.previous_step_action = self._action(view_menu, "Pre&vious lesson step", lambda: self.lesson_step(-1),
+                                                 "PgUp", "Presentation mode: the lesson's previous step, set up")
 
         tools_menu = menus.addMenu("&Tools")
         self.gradcheck_action = self._action(tools_menu, "Check &gradients", self.check_gradients, "Ctrl+G",
                                              "Finite-difference check of the analytic gradients")
         self.pin_action = self._action(tools_menu, "&Pin configuration for comparison", self._pin_current,
                                        "Ctrl+P", "Add the current configuration to the Compare tab (up to four)")
+        self._action(tools_menu, "&Memory budget…", self._ask_memory_budget,
+                     tip="The most memory one configuration may take: beyond it the map is shortened or "
+                         "the configuration refused, with the estimate")
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1", "List the keyboard shortcuts")
+        self.whats_this_action = QWhatsThis.createAction(self)   # Shift+F1, then click a plot
+        self.whats_this_action.setStatusTip("Click a plot to read what it shows (or use its ? button)")
+        help_menu.addAction(self.whats_this_action)
+        self._update_whats_this()
+        self._update_lesson_keys()
         self._update_recent_menu()
 
     def _connect_state(self) -> None:
@@ -577,6 +715,18 @@ class MainWindow(QMainWindow):
             map_text = f"map {map_seconds * 1000:.0f} ms" if map_seconds is not None else "map done"
             self.compute_label.setText(f"plots {self.state.fast_result.seconds * 1000:.0f} ms · {map_text}")
 
+    def _ask_memory_budget(self) -> None:
+        value, ok = QInputDialog.getDouble(self, "Memory budget", "Gigabytes for one configuration:",
+                                           self.settings.memory_budget_gb(), MIN_BUDGET_GB, MAX_BUDGET_GB, 2)
+        if ok:
+            self.set_memory_budget_gb(value)
+
+    def set_memory_budget_gb(self, gigabytes: float) -> None:
+        """Keep the budget in the settings; it applies from the next configuration on."""
+        self.settings.set_memory_budget_gb(gigabytes)
+        self.compute.budget_bytes = int(self.settings.memory_budget_gb() * 1024**3)
+        self.statusBar().showMessage(f"Memory budget: {self.settings.memory_budget_gb():g} GB", 5000)
+
     def check_gradients(self) -> None:
         self.gradcheck_label.setText("gradient check: running …")
         if self.compute.check_gradients() is None:
@@ -625,7 +775,8 @@ class MainWindow(QMainWindow):
         text = ("Ctrl+O open session · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
                 "F11 presentation mode · Alt+1…6 show one plot (or double-click it) · Esc all plots · "
                 "Ctrl+G check gradients · Ctrl+P pin for comparison · Ctrl+Z back to the trained model · "
-                "F1 this help · Ctrl+Q quit")
+                "Ctrl+L lessons · Page Up/Down lesson steps (presentation mode) · "
+                "Shift+F1 what's this (click a plot) · F1 this help · Ctrl+Q quit")
         box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", text, QMessageBox.StandardButton.Ok,
                           self)
         box.open()
@@ -793,11 +944,16 @@ class MainWindow(QMainWindow):
         self.experiments.set_presentation(self.presentation_mode)
         self.compare.plots.set_presentation(self.presentation_mode)
         self.trainer.set_presentation(self.presentation_mode)
+        self.lessons.set_presentation(self.presentation_mode)
+        self._update_whats_this()
+        self._update_lesson_keys()
         self._update_docks()
         self.equations.set_font_size(PRESENTATION_FONT_PT + 2 if on else 11)
         self.controls_dock.setMinimumWidth(470 if on else 300)
         # Engine timings mean nothing to a lecture hall; at 720p their room is the key hint's.
         self.compute_label.setVisible(not on)
+        # ... and a shorter map bar leaves the hint room to be read whole at 1280 px.
+        self.map_progress.setMaximumWidth(140 if on else 250)
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         # At lecture font sizes six plots do not fit one screen: start on one plot, large, and
         # go back to the previous view on leaving.

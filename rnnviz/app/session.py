@@ -6,14 +6,13 @@ Reading validates everything before returning, so a bad or newer file changes no
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from rnnviz import __version__
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.app.state import MAX_SEQ_LEN
 from rnnviz.core.config import ConfigError
-from rnnviz.io_utils import atomic_write_json
+from rnnviz.io_utils import atomic_write_json, parse_json
 
 SESSION_FORMAT = "rnnviz-session"
 SESSION_VERSION = 1
@@ -83,10 +82,7 @@ def read_session(path) -> tuple[ExperimentConfig, dict]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read {path.name}: {error}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"{path.name} is not valid JSON ({error.msg} at line {error.lineno})") from None
+    data = parse_json(text, path.name)
     try:
         return parse_session(data)
     except ConfigError as error:

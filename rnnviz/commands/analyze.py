@@ -22,7 +22,14 @@ variants highway {k, log10_norm} (the direct path: prod f, prod (1-i) for
 CIFG, prod z for GRU); loss; grad_norm_per_step (T values); bound {k, log10,
 rho_log10, gamma, sigma_max, spectral_radius} for (gamma sigma_max)^k and rho^k.
 --out DIR writes the same tables as CSV files plus run.json (config and
-versions), each file atomically.
+versions), each file atomically. --map FILE.npy|FILE.csv writes the (t, k)
+map: rows anchor, k, log10_spectral_norm, log10_frobenius_norm for every
+anchor t0 and k = 1 ... T-t0.
+
+--weights reads .npz, PyTorch .pt/.pth state dicts (without torch; never
+unpickled), .safetensors and ONNX RNN/LSTM/GRU operators; the network comes
+from the file (for a state dict, --activation and --cell gru-cho/lstm-cifg
+say what names and shapes cannot).
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ import json
 import math
 import sys
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +122,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                            help="anchor t0 in [0, T-1] of the Jacobian products (default 0)")
     run_group.add_argument("--truncate", type=int, default=None, metavar="K",
                            help="truncated BPTT: each loss term reaches back at most K steps (default: full)")
+    run_group.add_argument(
+        "--tol", type=float, default=None, metavar="TOL",
+        help="spectral norms of the anchor curve by Lanczos to relative tolerance TOL (faster on big "
+             "networks; the explorer uses 1e-6); default: exact, an SVD of every product "
+             "(relative error <= 1e-12 in float64). The JSON config records which was used",
+    )
     run_group.add_argument("--memory-budget", default="2", metavar="GB",
                            help="refuse, before any work, an analysis whose estimated memory exceeds GB "
                                 "gigabytes (default 2; e.g. 8 or 512MB)")
@@ -145,9 +158,22 @@ class AnalyzeRequest:
     inputs: np.ndarray | None
     weights_file: str | None
     inputs_file: str | None
+    tol: float | None = None     # Lanczos tolerance of the anchor curve; None: exact (SVD)
 
     def config_dict(self) -> dict[str, Any]:
-        return {**self.config.to_dict(), "weights": self.weights_file, "inputs": self.inputs_file}
+        return {**self.config.to_dict(), "weights": self.weights_file, "inputs": self.inputs_file,
+                "precision": precision_name(self.tol), "tol": self.tol}
+
+
+def precision_name(tol: float | None) -> str:
+    """What the spectral norms are: ``exact`` (an SVD of every product) or ``lanczos``."""
+    return "exact" if tol is None else "lanczos"
+
+
+def check_tol(tol: float | None, flag: str = "--tol") -> float | None:
+    if tol is not None and not (math.isfinite(tol) and 0 < tol <= 0.1):
+        raise ConfigError(f"{flag} must be a number in (0, 0.1], got {tol}")
+    return None if tol is None else float(tol)
 
 
 # Engine field -> the flag the user typed, for messages that come from the engine's validation.
@@ -261,6 +287,7 @@ def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
     _check_int_flag("--batch", args.batch, 1)
     _check_int_flag("--truncate", args.truncate, 1)
     _check_int_flag("--seed", args.seed, 0)
+    tol = check_tol(getattr(args, "tol", None))
     if args.radius is not None and not (math.isfinite(args.radius) and args.radius >= 0):
         raise ConfigError(f"--radius must be a finite number >= 0, got {args.radius}")
 
@@ -295,7 +322,7 @@ def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
     return AnalyzeRequest(
         config=config, params=params, inputs=inputs,
         weights_file=None if args.weights is None else str(args.weights),
-        inputs_file=None if args.inputs is None else str(args.inputs),
+        inputs_file=None if args.inputs is None else str(args.inputs), tol=tol,
     )
 
 
@@ -314,18 +341,130 @@ def _overflow_error(request: AnalyzeRequest, detail: str) -> ConfigError:
     return ConfigError(f"the computation overflowed {config.dtype} ({detail}): {culprit}")
 
 
-def compute(request: AnalyzeRequest) -> dict[str, Any]:
-    """Run the analysis and return the JSON-ready result (see the module docstring for the keys).
+@dataclass(frozen=True)
+class Curve:
+    """Norms of ∂s_{t0+k}/∂s_{t0} for k = ``k`` (log10; an exactly zero norm is -inf)."""
 
-    Overflow inside the engine is an error that names the setting responsible (not a warning
-    followed by a failure deep in the analysis)."""
+    anchor: int
+    k: np.ndarray
+    log10_spectral_norm: np.ndarray
+    log10_frobenius_norm: np.ndarray
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return _curve(self.k, {"log10_spectral_norm": self.log10_spectral_norm,
+                               "log10_frobenius_norm": self.log10_frobenius_norm}, anchor=self.anchor)
+
+
+@dataclass(frozen=True)
+class Highway:
+    """log10 of the direct path Π f (CIFG: Π (1 − i), GRU: Π z) for k = ``k``."""
+
+    k: np.ndarray
+    log10_norm: np.ndarray
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return _curve(self.k, {"log10_norm": self.log10_norm})
+
+
+@dataclass(frozen=True)
+class Bound:
+    """log10 of the Pascanu bound (γ σ_max)^k (``log10``) and of ρ^k (``rho_log10``)."""
+
+    gamma: float
+    sigma_max: float
+    spectral_radius: float
+    k: np.ndarray
+    log10: np.ndarray
+    rho_log10: np.ndarray
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return _curve(self.k, {"log10": self.log10, "rho_log10": self.rho_log10}, gamma=self.gamma,
+                      sigma_max=self.sigma_max, spectral_radius=self.spectral_radius)
+
+
+@dataclass(frozen=True)
+class NormMap:
+    """The (t, k) map, one entry per anchor t0 and distance k (the rows of ``--map``)."""
+
+    anchor: np.ndarray
+    k: np.ndarray
+    log10_spectral_norm: np.ndarray
+    log10_frobenius_norm: np.ndarray
+
+    @classmethod
+    def from_table(cls, table: np.ndarray) -> NormMap:
+        return cls(table[:, 0].astype(np.int64), table[:, 1].astype(np.int64), table[:, 2], table[:, 3])
+
+    def table(self) -> np.ndarray:
+        """float64 ``(N, 4)``: anchor, k, log10 spectral, log10 Frobenius (as ``--map FILE.npy``)."""
+        return np.column_stack([self.anchor, self.k, self.log10_spectral_norm,
+                                self.log10_frobenius_norm]).astype(np.float64)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"anchor": [int(v) for v in self.anchor], "k": [int(v) for v in self.k],
+                "log10_spectral_norm": _float_list(self.log10_spectral_norm),
+                "log10_frobenius_norm": _float_list(self.log10_frobenius_norm)}
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """What ``rnnviz analyze --json`` prints, typed: every attribute is the JSON key of the same name,
+    numbers as NumPy float64 arrays (an exactly zero norm is -inf here, null in JSON).
+
+    ``hidden_jacobian``/``cell_jacobian`` exist for LSTM variants, ``highway`` for LSTM and GRU
+    variants (None otherwise); ``map`` when it was asked for. :meth:`to_json_dict` is the JSON
+    object of the command line (which prints exactly that). ``params`` and ``inputs`` (not in the
+    JSON) are the weights and inputs given (None: generated from ``experiment``, the configuration
+    analysed), for :func:`rnnviz.show`.
+    """
+
+    config: dict
+    loss: float
+    blocks: tuple
+    spectral_radius: np.ndarray
+    sigma_max: np.ndarray
+    final_state: dict
+    state_jacobian: Curve
+    grad_norm_per_step: np.ndarray
+    bound: Bound
+    hidden_jacobian: Curve | None = None
+    cell_jacobian: Curve | None = None
+    highway: Highway | None = None
+    map: NormMap | None = None
+    params: dict | None = field(default=None, repr=False, compare=False)
+    inputs: np.ndarray | None = field(default=None, repr=False, compare=False)
+    experiment: ExperimentConfig | None = field(default=None, repr=False, compare=False)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "config": dict(self.config),
+            "loss": _finite_or_none(self.loss),
+            "blocks": list(self.blocks),
+            "spectral_radius": [float(v) for v in self.spectral_radius],
+            "sigma_max": [float(v) for v in self.sigma_max],
+            "final_state": {name: _float_list(state) for name, state in self.final_state.items()},
+            "state_jacobian": self.state_jacobian.to_json_dict(),
+        }
+        for name in ("hidden_jacobian", "cell_jacobian", "highway"):
+            if getattr(self, name) is not None:
+                result[name] = getattr(self, name).to_json_dict()
+        result["grad_norm_per_step"] = _float_list(self.grad_norm_per_step)
+        result["bound"] = self.bound.to_json_dict()
+        if self.map is not None:
+            result["map"] = self.map.to_json_dict()
+        return result
+
+
+def analyze_request(request: AnalyzeRequest, with_map: bool = False) -> AnalysisResult:
+    """Run the analysis of ``request`` (the anchor curve exact unless ``request.tol``); the (t, k)
+    map too when ``with_map``. ConfigError (one line) when the numbers overflow."""
     from rnnviz.core.analysis import run_fast
 
     config = request.config
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         try:
-            fast = run_fast(config, params=request.params, inputs=request.inputs)
+            fast = run_fast(config, params=request.params, inputs=request.inputs, tol=request.tol)
         except (RuntimeWarning, FloatingPointError) as warning:
             raise _overflow_error(request, str(warning).split(" encountered")[0]) from None
         except ValueError as error:
@@ -334,42 +473,40 @@ def compute(request: AnalyzeRequest) -> dict[str, Any]:
             raise _overflow_error(request, "NaN or inf in the step Jacobians") from None
     net = fast.net
     curve = fast.curve
-    result: dict[str, Any] = {
-        "config": request.config_dict(),
-        "loss": _finite_or_none(fast.loss),
-        "blocks": [spectrum.name for spectrum in fast.spectra],
-        "spectral_radius": [float(spectrum.spectral_radius) for spectrum in fast.spectra],
-        "sigma_max": [float(spectrum.sigma_max) for spectrum in fast.spectra],
-    }
+    f64 = lambda values: np.asarray(values, dtype=np.float64)  # noqa: E731
     # Top layer, forward direction: rows of PyTorch's (layers·directions, batch, hidden) h_n.
     top_row = (net.num_layers - 1) * net.num_directions
-    result["final_state"] = {name: _float_list(state[top_row]) for name, state in fast.final_state.items()}
-    result["state_jacobian"] = _curve(
-        curve["k"],
-        {"log10_spectral_norm": curve["log10_spectral"], "log10_frobenius_norm": curve["log10_frobenius"]},
-        anchor=config.anchor,
-    )
+    k = np.asarray(curve["k"], dtype=np.int64)
+    parts: dict[str, Any] = {}
     if net.is_lstm:
         # Layer 0's h→h and c→c blocks of the same products.
         for name in ("hidden", "cell"):
-            result[f"{name}_jacobian"] = _curve(
-                curve["k"],
-                {"log10_spectral_norm": curve[f"{name}_spectral"],
-                 "log10_frobenius_norm": curve[f"{name}_frobenius"]},
-                anchor=config.anchor,
-            )
+            parts[f"{name}_jacobian"] = Curve(config.anchor, k, f64(curve[f"{name}_spectral"]),
+                                              f64(curve[f"{name}_frobenius"]))
     if "highway" in curve:
-        result["highway"] = _curve(curve["k"], {"log10_norm": curve["highway"]})
-    result["grad_norm_per_step"] = _float_list(fast.grad_norm_per_step)
+        parts["highway"] = Highway(k, f64(curve["highway"]))
     bound = fast.bound
-    result["bound"] = _curve(
-        bound["k"],
-        {"log10": bound["log10"], "rho_log10": bound["rho_log10"]},
-        gamma=float(fast.gamma),
-        sigma_max=float(bound["sigma_max"]),
-        spectral_radius=float(bound["spectral_radius"]),
+    return AnalysisResult(
+        config=request.config_dict(),
+        loss=float(fast.loss),
+        blocks=tuple(spectrum.name for spectrum in fast.spectra),
+        spectral_radius=f64([spectrum.spectral_radius for spectrum in fast.spectra]),
+        sigma_max=f64([spectrum.sigma_max for spectrum in fast.spectra]),
+        final_state={name: f64(state[top_row]) for name, state in fast.final_state.items()},
+        state_jacobian=Curve(config.anchor, k, f64(curve["log10_spectral"]), f64(curve["log10_frobenius"])),
+        grad_norm_per_step=f64(fast.grad_norm_per_step),
+        bound=Bound(float(fast.gamma), float(bound["sigma_max"]), float(bound["spectral_radius"]),
+                    np.asarray(bound["k"], dtype=np.int64), f64(bound["log10"]), f64(bound["rho_log10"])),
+        map=NormMap.from_table(map_table(request)) if with_map else None,
+        params=None if request.params is None else fast.params, inputs=request.inputs,
+        experiment=config,
+        **parts,
     )
-    return result
+
+
+def compute(request: AnalyzeRequest) -> dict[str, Any]:
+    """The JSON object of ``rnnviz analyze --json`` (:meth:`AnalysisResult.to_json_dict`)."""
+    return analyze_request(request).to_json_dict()
 
 
 # --------------------------------------------------------------------------- output
@@ -481,6 +618,8 @@ def summary_text(result: dict[str, Any]) -> str:
 
 
 MAP_COLUMNS = ("anchor", "k", "log10_spectral_norm", "log10_frobenius_norm")
+# Stopping tolerance of the map's spectral norms (the engine raises it to 50 machine epsilons).
+MAP_TOL = 1e-14
 
 
 def _check_map_path(path: Path) -> None:
@@ -496,10 +635,10 @@ def map_table(request: AnalyzeRequest) -> np.ndarray:
 
     Every anchor t0 = 0 .. T-1 and k = 1 .. T-t0 (fewer k when the map would exceed the engine's
     budget, as in the explorer: :func:`rnnviz.core.analysis.map_max_k`); an exactly zero norm is -inf.
-    The norms are exact: an SVD of every product, carried in scaled form
-    (:func:`rnnviz.core.reference.norm_map`), not the explorer's fast estimate."""
+    The engine's map at its tightest tolerance (MAP_TOL): Frobenius norms exact, spectral norms
+    within ~1e-14 relative for a well-separated top singular value (see :mod:`rnnviz.core.products`)."""
     from rnnviz.core.analysis import map_max_k, run_fast
-    from rnnviz.core.reference import norm_map
+    from rnnviz.core.products import norm_map
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
@@ -507,14 +646,15 @@ def map_table(request: AnalyzeRequest) -> np.ndarray:
             fast = run_fast(request.config, params=request.params, inputs=request.inputs)
             J = fast.jacobians
             max_k = map_max_k(J.shape[0], fast.net.state_size)
-            table = norm_map(J.astype(np.float64), max_k=max_k)
+            norms = norm_map(J, max_k=max_k, tol=MAP_TOL, max_iter=500)
         except (RuntimeWarning, FloatingPointError) as warning:
             raise _overflow_error(request, str(warning).split(" encountered")[0]) from None
-    starts = table["starts"] + fast.jacobian_start
-    anchors, ks = np.meshgrid(starts, np.arange(1, max_k + 1), indexing="ij")
-    keep = ~np.isnan(table["log10_spectral"])
-    return np.column_stack([anchors[keep], ks[keep], table["log10_spectral"][keep],
-                            table["log10_frobenius"][keep]]).astype(np.float64)
+    width = norms.log10_spectral.shape[1]
+    starts = np.asarray(norms.starts) + fast.jacobian_start
+    anchors, ks = np.meshgrid(starts, np.arange(1, width + 1), indexing="ij")
+    keep = ~np.isnan(norms.log10_spectral)
+    return np.column_stack([anchors[keep], ks[keep], norms.log10_spectral[keep],
+                            norms.log10_frobenius[keep]]).astype(np.float64)
 
 
 def write_map(path: Path, table: np.ndarray) -> None:

@@ -3,13 +3,20 @@
 The window is built exactly as on screen (same plots, same sizes), the configuration comes from a
 preset or a saved session, and the picture is taken once the (t, k) map is complete. Qt's
 offscreen platform is used unless QT_QPA_PLATFORM says otherwise, so no display is needed.
+
+``--gallery DIR`` renders the matrix of transitions of ``rnnviz.app.gallery`` instead (every
+change the view-invariant test checks, then every tab at both sizes with presentation mode off and
+on) and writes the pictures with ``index.txt`` and ``index.html`` as one set: into a temporary
+folder beside DIR, renamed to DIR when complete (an older gallery there is replaced).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -38,9 +45,17 @@ def register(subparsers) -> None:
     source.add_argument("--preset", metavar="NAME", help="preset name (file stem in resources/presets, e.g. "
                         "vanishing-rnn, lstm-forget-bias-1); default: the default configuration")
     source.add_argument("--session", metavar="FILE", type=Path, help="a saved session JSON file")
+    source.add_argument("--lesson", metavar="NAME", help="a lesson (file stem or number in resources/lessons, "
+                        "e.g. 02-vanishing or 2, or a lesson .md file): its step set up, the Lessons dock open")
+    parser.add_argument("--step", type=int, default=1, metavar="N", help="with --lesson: the step (default 1)")
     parser.add_argument("--plot", default="window", choices=PLOT_CHOICES,
                         help="what to render: the whole window (default) or one plot")
-    parser.add_argument("--out", required=True, type=Path, metavar="FILE.png", help="output PNG file")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, metavar="FILE.png", help="output PNG file")
+    target.add_argument("--gallery", type=Path, metavar="DIR",
+                        help="render the explorer after every transition of the view-invariant matrix and "
+                             "every tab at 1280x720 and 1600x1000, presentation off and on, into DIR "
+                             "(PNGs, index.txt, index.html; written as a whole or not at all)")
     parser.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH",
                         help="window size in pixels (default 1600x1000); with --plot, the plot's size")
     parser.add_argument("--presentation", action="store_true",
@@ -52,6 +67,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Render and write the PNG; ConfigError/OSError (one line for the CLI) on bad input."""
+    if args.gallery is not None:
+        return run_gallery(args)
     out = Path(args.out)
     if out.suffix.lower() != ".png":
         raise ConfigError(f"--out must end in .png, got {out.name}")
@@ -62,7 +79,17 @@ def run(args: argparse.Namespace) -> int:
     # Resolve the configuration before Qt starts, so bad input fails fast with one line.
     from rnnviz.core.analysis import ExperimentConfig
 
-    if args.preset:
+    lesson = None
+    if args.lesson:
+        from rnnviz.app.lessons import load_lesson, read_lesson
+
+        lesson = read_lesson(args.lesson) if args.lesson.endswith(".md") else load_lesson(args.lesson)
+        if not 1 <= args.step <= len(lesson.steps):
+            raise ConfigError(f"--step must be in 1..{len(lesson.steps)} for lesson {lesson.name}, got {args.step}")
+        config = lesson.steps[args.step - 1].config or ExperimentConfig()
+    elif args.step != 1:
+        raise ConfigError("--step needs --lesson")
+    elif args.preset:
         from rnnviz.app.presets import load_preset
 
         config = load_preset(args.preset).config
@@ -73,24 +100,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         config = ExperimentConfig()
 
-    from PySide6.QtCore import QSettings
-
-    from rnnviz.app.main import ensure_application
-
-    app = ensure_application(["rnnviz-screenshot"])
-    from rnnviz.app.main_window import MainWindow
-    from rnnviz.app.settings import Settings
-
-    with tempfile.TemporaryDirectory(prefix="rnnviz-screenshot-") as scratch:
-        # A throw-away settings file: a screenshot neither reads nor changes the user's preferences.
-        settings = Settings(QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat))
-        window = MainWindow(settings=settings, restore_session=False, remember=False, config=config)
+    with _offscreen_window(config) as (app, window):
         try:
             width, height = args.size
             window.resize(width, height)
             window.show()
             if args.presentation:
                 window.set_presentation_mode(True, full_screen=False)
+            if lesson is not None:
+                window.show_lesson(lesson, args.step - 1)
+                window.apply_lesson_step(lesson.steps[args.step - 1])
             if not window.wait_for_map(int(args.timeout * 1000)):
                 raise ConfigError(window.last_error or f"the map was not complete after {args.timeout:g} s")
             app.processEvents()
@@ -115,11 +134,82 @@ def run(args: argparse.Namespace) -> int:
         finally:
             if args.plot != "window":
                 window.panel_by_name[args.plot].close()
-            window.close()
-            window.deleteLater()
-            app.processEvents()
     print(f"wrote {out} ({image.width()}x{image.height()})")
     return 0
+
+
+@contextlib.contextmanager
+def _offscreen_window(config):
+    """``(app, window)``: the explorer for ``config``, with throw-away settings; closed afterwards."""
+    from PySide6.QtCore import QSettings
+
+    from rnnviz.app.main import ensure_application
+
+    app = ensure_application(["rnnviz-screenshot"])
+    from rnnviz.app.main_window import MainWindow
+    from rnnviz.app.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="rnnviz-screenshot-") as scratch:
+        # A throw-away settings file: a screenshot neither reads nor changes the user's preferences.
+        settings = Settings(QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(settings=settings, restore_session=False, remember=False, config=config)
+        try:
+            yield app, window
+        finally:
+            window.close()
+            window.runner.shutdown(10000)
+            window.deleteLater()
+            app.processEvents()
+
+
+GALLERY_MARK = "index.txt"  # a folder holding it is a gallery, which --gallery may replace
+
+
+def run_gallery(args: argparse.Namespace) -> int:
+    """Render the gallery into a temporary folder beside ``args.gallery`` and rename it into place."""
+    folder = Path(args.gallery)
+    if folder.exists() and (not folder.is_dir() or (any(folder.iterdir()) and not (folder / GALLERY_MARK).is_file())):
+        raise ConfigError(f"--gallery {folder} exists and is not an earlier gallery (no {GALLERY_MARK}): "
+                          "choose a new folder")
+    parent = folder.resolve().parent
+    if not parent.is_dir():
+        raise FileNotFoundError(f"output folder does not exist: {parent}")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from rnnviz.app import gallery
+    from rnnviz.io_utils import atomic_write_text
+
+    scratch = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=parent))
+    try:
+        with _offscreen_window(gallery.TRANSITIONS.start_config) as (_app, window):
+            def wait():
+                if not window.wait_for_map(int(args.timeout * 1000)):
+                    raise ConfigError(window.last_error or f"the map was not complete after {args.timeout:g} s")
+
+            def save(pixmap, path):
+                if pixmap.isNull() or not _save_png(pixmap, path):
+                    raise OSError(f"could not write {path}")
+
+            pictures = gallery.render(window, scratch, wait, save)
+        problems = sum(bool(picture.problems) for picture in pictures)
+        atomic_write_text(scratch / "index.html", gallery.index_html(pictures))
+        atomic_write_text(scratch / GALLERY_MARK, gallery.index_text(pictures))
+        _replace_folder(scratch, folder)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    print(f"wrote {len(pictures)} pictures to {folder} ({problems} with view problems, listed in {GALLERY_MARK})")
+    return 0
+
+
+def _replace_folder(new: Path, folder: Path) -> None:
+    """Put the complete folder ``new`` at ``folder`` (an earlier gallery there goes away)."""
+    if not folder.exists():
+        os.rename(new, folder)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}-old-", dir=new.parent))
+    os.rename(folder, old / folder.name)
+    os.rename(new, folder)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _save_png(pixmap, path: Path) -> bool:

@@ -28,7 +28,6 @@ example: rnnviz sweep --cell rnn,lstm,gru --radius 0.5:1.5:21 --seeds 3 --out re
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -39,7 +38,7 @@ from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 from rnnviz.core.sweep import CATEGORICAL, METRICS, SWEEPABLE, SweepAxis, SweepSpec, default_workers, \
     iter_sweep, parse_values
-from rnnviz.io_utils import AtomicFileSet, atomic_path, check_output_file, versions
+from rnnviz.io_utils import AtomicFileSet, atomic_path, check_output_file, parse_json, versions
 
 NAME = "sweep"
 DEFAULTS = ExperimentConfig()
@@ -128,11 +127,10 @@ def spec_from_file(path) -> SweepSpec:
     if path.exists() and not path.is_file():
         raise ConfigError(f"--spec: {path} is not a regular file")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"--spec: cannot read {path.name}: {error}") from None
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"--spec: {path.name} is not valid JSON ({error.msg} at line {error.lineno})") from None
+    data = parse_json(text, f"--spec: {path.name}")
     if isinstance(data, dict) and "spec" in data:
         data = data["spec"]
     try:
@@ -260,20 +258,24 @@ def run(args: argparse.Namespace) -> int:
     if args.scheduler is not None:
         if args.workers is not None:
             raise ConfigError("--workers does not apply with --scheduler (the cluster's workers run the sweep)")
-        from rnnviz.core.cluster import connect
+        from rnnviz.core.cluster import connect, iter_cluster_sweep  # Dask is optional: only when asked
 
         client = connect(args.scheduler)  # an unreachable scheduler fails here, before any work
+        events = iter_cluster_sweep(spec, client)
+    else:
+        events = iter_sweep(spec, workers=workers)
 
     try:
         progress = _Progress(args.quiet)
         progress(0, spec.num_runs)
         result = None
-        for event in iter_sweep(spec, workers=workers, scheduler=client):
+        for event in events:
             if event.result is None:
                 progress(event.done, event.total)
             else:
                 result = event.result
     finally:
+        events.close()  # an interrupted cluster sweep cancels its runs before the client goes
         if client is not None:
             client.close()
     summary = summary_path(out)

@@ -32,6 +32,7 @@ from .options import DEFAULT_OPTIONS, EngineOptions
 from .parallel.blas import single_threaded_blas
 from .params import block_spectra, init_params, recurrent_blocks, validate_params
 from .products import iter_norm_map, start_anchor_curve
+from .spectral_norm import DEFAULT_TOL
 from .sequence import Trace, forward
 
 INPUT_SIGNALS = ("gaussian", "zeros", "constant", "sine", "onehot", "text")
@@ -261,6 +262,7 @@ class FastResult:
     state_blocks: dict
     seconds: float
     timings: dict = field(default_factory=dict)
+    tol: float | None = DEFAULT_TOL     # the anchor curve's Lanczos tolerance; None: exact (SVD)
 
 
 @dataclass
@@ -274,6 +276,27 @@ class MapResult:
     max_k: int
 
 
+class _ExactCurve:
+    """The anchor curve by an SVD of every product (:func:`reference.anchor_curve`), with the
+    ``result``/``cancel`` of :class:`products.CurveJob`; measured when its result is asked for."""
+
+    def __init__(self, J, t0, blocks):
+        self._J, self._t0, self._blocks = J, t0, blocks
+
+    def cancel(self):
+        self._J = None
+
+    def result(self, should_stop=None):
+        from types import SimpleNamespace
+
+        from .reference import anchor_curve
+
+        _check(should_stop)
+        curve = anchor_curve(self._J, self._t0, blocks=self._blocks)
+        return SimpleNamespace(k=curve["k"], log10_spectral=curve["log10_spectral"],
+                               log10_frobenius=curve["log10_frobenius"], blocks=curve["blocks"])
+
+
 def _check(should_stop):
     if should_stop is not None and should_stop():
         raise Cancelled("analysis cancelled")
@@ -281,8 +304,12 @@ def _check(should_stop):
 
 def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np.ndarray | None = None,
              should_stop=None, processes: bool | None = None,
-             options: EngineOptions = DEFAULT_OPTIONS) -> FastResult:
+             options: EngineOptions = DEFAULT_OPTIONS, tol: float | None = DEFAULT_TOL) -> FastResult:
     """Stage one: everything but the (t, k) map. ``should_stop()`` → True raises Cancelled.
+
+    ``tol``: the anchor curve's spectral norms by Lanczos at this tolerance (the explorer's fast
+    default, ~1e-6 relative), or None for exact norms: an SVD of every product
+    (:func:`reference.anchor_curve`, relative error ~1e-15 in float64), measured here after BPTT.
 
     The anchor curve's norms are measured by a worker process of the map's pool while BPTT runs
     here, when the pool is up (``processes``: as for :func:`products.anchor_curve`); the numbers
@@ -293,10 +320,10 @@ def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np
     (measured with a training run beside it: 1009 ms with two threads against 80 ms with one).
     """
     with single_threaded_blas():
-        return _run_fast(config, params, inputs, should_stop, processes, options)
+        return _run_fast(config, params, inputs, should_stop, processes, options, tol)
 
 
-def _run_fast(config, params, inputs, should_stop, processes, options) -> FastResult:
+def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> FastResult:
     start = time.perf_counter()
     timings = {}
     spectra = None
@@ -324,8 +351,11 @@ def _run_fast(config, params, inputs, should_stop, processes, options) -> FastRe
     # (products.start_anchor_curve), BPTT runs here meanwhile.
     blocks = state_blocks(net)
     sub = {"hidden": blocks["h_l0"], "cell": blocks["c_l0"]} if net.is_lstm else None
-    curve_job = start_anchor_curve(J, t0 - j_start, blocks=sub, processes=processes,
-                                   options=options)
+    if tol is None:
+        curve_job = _ExactCurve(J, t0 - j_start, sub)
+    else:
+        curve_job = start_anchor_curve(J, t0 - j_start, blocks=sub, tol=tol, processes=processes,
+                                       options=options)
     timings["curve"] = time.perf_counter() - start - sum(timings.values())
 
     G = net.num_gates * net.hidden_size
@@ -385,7 +415,7 @@ def _run_fast(config, params, inputs, should_stop, processes, options) -> FastRe
         cell=states["c"][:, 0].astype(np.float64) if "c" in states else None,
         final_state=trace.final_state, grad_norm_per_step=grads.grad_norm_per_step,
         itemized=grads.itemized, loss_steps=steps, truncate=config.truncate, jacobians=J,
-        jacobian_start=j_start, state_blocks=blocks, seconds=0.0, timings=timings)
+        jacobian_start=j_start, state_blocks=blocks, seconds=0.0, timings=timings, tol=tol)
     result.seconds = time.perf_counter() - start
     return result
 

@@ -14,6 +14,11 @@ CIFG        gates i, g, o; f_t = 1 − i_t
 GRU         r, z = σ(xp_· + hp_·), n = φ(xp_n + r ⊙ hp_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
 GRU (Cho)   r, z as above, n = φ(xp_n + W_hn (r ⊙ h_{t-1}) + b_hn), same update
 
+Derivatives come from the pre-activations kept in the caches (``pre``; ``pi pf pg po`` with the
+peepholes included; ``pr pz pn``): σ′(a) = σ(a)σ(−a), tanh′(a) = 4σ′(2a), CIFG f = σ(−a_i) and the
+GRU's 1 − z = σ(−a_z), so that saturated units keep their tiny nonzero derivatives (the output forms
+y(1 − y), 1 − y², 1 − i round to 0 below ~1e-16).
+
 Every function is pure: caches are returned, never stored. Backward functions accept gradients with any
 number of leading dimensions in front of ``(B, H)`` (used to push many loss terms or identity rows
 through one step at once); caches broadcast against them.
@@ -37,9 +42,26 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
     return np.exp(np.minimum(a, 0)) / (1 + np.exp(-np.abs(a)))
 
 
+def sigmoid_slope(a: np.ndarray) -> np.ndarray:
+    """σ′(a) = σ(a) σ(−a) = e^{−|a|} / (1 + e^{−|a|})², from the pre-activation.
+
+    The output form y (1 − y) rounds to 0 once 1 − y is below the float's resolution (a ≳ 37 in
+    float64); this form keeps full relative precision until e^{−|a|} leaves the normal range."""
+    e = np.exp(-np.abs(a))
+    return e / ((1 + e) * (1 + e))
+
+
+def tanh_slope(a: np.ndarray) -> np.ndarray:
+    """tanh′(a) = sech²(a) = 4 e^{−2|a|} / (1 + e^{−2|a|})² (= 4 σ′(2a)), from the pre-activation.
+
+    1 − tanh(a)² is 0 for |a| ≳ 19 in float64; this form is exact to a few ulp down to ~1e-308."""
+    return 4 * sigmoid_slope(2 * a)
+
+
 @dataclass(frozen=True)
 class Activation:
-    """φ with its derivative expressed through the pre-activation ``a`` and the output ``y``."""
+    """φ with its derivative. The derivative uses the pre-activation ``a`` (not the output ``y``)
+    wherever the output form loses precision in saturation (tanh, sigmoid)."""
 
     name: str
     leaky_slope: float = 0.01
@@ -61,9 +83,9 @@ class Activation:
     def derivative(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         n = self.name
         if n == "tanh":
-            return 1 - y * y
+            return tanh_slope(a)
         if n == "sigmoid":
-            return y * (1 - y)
+            return sigmoid_slope(a)
         if n == "relu":
             return (a > 0).astype(a.dtype)
         if n == "linear":
@@ -174,13 +196,16 @@ class LSTMCell:
         else:
             pi, pf, pg, po = _split(pre, 4)
         if self.peephole:
-            i = sigmoid(pi + w.peep_i * c_prev)
-            f = sigmoid(pf + w.peep_f * c_prev)
+            pi = pi + w.peep_i * c_prev
+            pf = pf + w.peep_f * c_prev
+            i = sigmoid(pi)
+            f = sigmoid(pf)
         else:
             # one σ over every gate block is cheaper than three calls; the g block is ignored
             gates = sigmoid(pre)
             i, o = _split(gates, len(self.gates))[0], _split(gates, len(self.gates))[-1]
-            f = 1 - i if self.cifg else _split(gates, 4)[1]
+            # CIFG: f = 1 − i = σ(−a_i), computed so that it keeps its precision when i → 1
+            f = sigmoid(-pi) if self.cifg else _split(gates, 4)[1]
         g = act(pg)
         c = f * c_prev + i * g
         if self.peephole:
@@ -188,26 +213,29 @@ class LSTMCell:
             o = sigmoid(po)
         phic = act(c)
         h = o * phic
-        cache = {"i": i, "f": f, "g": g, "o": o, "pg": pg, "c": c, "phic": phic,
+        # gate pre-activations (peepholes included) for the derivatives σ′(a) of backward/Jacobian
+        cache = {"i": i, "f": f, "g": g, "o": o, "pi": pi, "pg": pg, "po": po, "c": c, "phic": phic,
                  "h_prev": h_prev, "c_prev": c_prev}
+        if not self.cifg:
+            cache["pf"] = pf
         return (h, c), cache
 
     def step_backward(self, w: LayerWeights, act: Activation, cache, d_state):
         dh, dc = d_state
         i, f, g, o = cache["i"], cache["f"], cache["g"], cache["o"]
         c, c_prev, phic = cache["c"], cache["c_prev"], cache["phic"]
-        d_po = dh * phic * o * (1 - o)
+        d_po = dh * phic * sigmoid_slope(cache["po"])
         dc_total = dc + dh * o * act.derivative(c, phic)
         if self.peephole:
             dc_total = dc_total + d_po * w.peep_o
         d_pg = dc_total * i * act.derivative(cache["pg"], g)
         if self.cifg:
-            d_pi = dc_total * (g - c_prev) * i * (1 - i)
+            d_pi = dc_total * (g - c_prev) * sigmoid_slope(cache["pi"])
             dc_prev = dc_total * f
             d_pre = np.concatenate([d_pi, d_pg, d_po], axis=-1)
         else:
-            d_pi = dc_total * g * i * (1 - i)
-            d_pf = dc_total * c_prev * f * (1 - f)
+            d_pi = dc_total * g * sigmoid_slope(cache["pi"])
+            d_pf = dc_total * c_prev * sigmoid_slope(cache["pf"])
             dc_prev = dc_total * f
             if self.peephole:
                 dc_prev = dc_prev + d_pi * w.peep_i + d_pf * w.peep_f
@@ -222,7 +250,7 @@ class LSTMCell:
         H = w.hidden
         i, f, g, o = (cache[k][b] for k in "ifgo")
         c, c_prev, phic = cache["c"][b], cache["c_prev"][b], cache["phic"][b]
-        si, so = i * (1 - i), o * (1 - o)
+        si, so = sigmoid_slope(cache["pi"][b]), sigmoid_slope(cache["po"][b])
         dg = act.derivative(cache["pg"][b], g)
         p_o = w.peep_o if self.peephole else 0.0
         kappa = phic * so * p_o + o * act.derivative(c, phic)      # dh_t/dc_t along all paths
@@ -230,9 +258,9 @@ class LSTMCell:
         if self.cifg:
             coef = {"i": (g - c_prev) * si, "g": i * dg}
             rows = {"i": 0, "g": 1, "o": 2}
-            dc_dc = 1 - i
+            dc_dc = f.copy()   # σ(−a_i), not 1 − i
         else:
-            sf = f * (1 - f)
+            sf = sigmoid_slope(cache["pf"][b])
             coef = {"i": g * si, "f": c_prev * sf, "g": i * dg}
             rows = {"i": 0, "f": 1, "g": 2, "o": 3}
             dc_dc = f.copy()
@@ -276,21 +304,25 @@ class GRUCell:
         if self.reset_after:
             hp = h_prev @ w.w_hh.T + w.b_hh
             hn = hp[..., 2 * H:]
-            rz = sigmoid(xp[..., :2 * H] + hp[..., :2 * H])
+            prz = xp[..., :2 * H] + hp[..., :2 * H]
+            pr, pz = prz[..., :H], prz[..., H:]
+            rz = sigmoid(prz)
             r, z = rz[..., :H], rz[..., H:]
             pn = xn + r * hn
             rh = None
         else:
             hp_rz = h_prev @ w.w_hh[:2 * H].T + w.b_hh[:2 * H]
             hr, hz = _split(hp_rz, 2)
-            r = sigmoid(xr + hr)
-            z = sigmoid(xz + hz)
+            pr, pz = xr + hr, xz + hz
+            r = sigmoid(pr)
+            z = sigmoid(pz)
             rh = r * h_prev
             hn = rh @ w.w_hh[2 * H:].T + w.b_hh[2 * H:]
             pn = xn + hn
         n = act(pn)
         h = (1 - z) * n + z * h_prev
-        cache = {"r": r, "z": z, "n": n, "pn": pn, "hn": hn, "h_prev": h_prev}
+        # gate pre-activations for σ′(a) and 1 − z = σ(−a_z) in backward/Jacobian
+        cache = {"r": r, "z": z, "n": n, "pr": pr, "pz": pz, "pn": pn, "hn": hn, "h_prev": h_prev}
         if rh is not None:
             cache["rh"] = rh
         return (h,), cache
@@ -299,17 +331,17 @@ class GRUCell:
         (dh,) = d_state
         H = w.hidden
         r, z, n, h_prev = cache["r"], cache["z"], cache["n"], cache["h_prev"]
-        d_pn = dh * (1 - z) * act.derivative(cache["pn"], n)
-        d_pz = dh * (h_prev - n) * z * (1 - z)
+        d_pn = dh * sigmoid(-cache["pz"]) * act.derivative(cache["pn"], n)
+        d_pz = dh * (h_prev - n) * sigmoid_slope(cache["pz"])
         dh_prev = dh * z
         if self.reset_after:
             d_hn = d_pn * r
-            d_pr = d_pn * cache["hn"] * r * (1 - r)
+            d_pr = d_pn * cache["hn"] * sigmoid_slope(cache["pr"])
             d_hp = np.concatenate([d_pr, d_pz, d_hn], axis=-1)
             dh_prev = dh_prev + d_hp @ w.w_hh
         else:
             d_rh = d_pn @ w.w_hh[2 * H:]
-            d_pr = d_rh * h_prev * r * (1 - r)
+            d_pr = d_rh * h_prev * sigmoid_slope(cache["pr"])
             d_hp = np.concatenate([d_pr, d_pz, d_pn], axis=-1)
             dh_prev = dh_prev + d_rh * r + d_hp[..., :2 * H] @ w.w_hh[:2 * H]
         d_xp = np.concatenate([d_pr, d_pz, d_pn], axis=-1)
@@ -323,7 +355,7 @@ class GRUCell:
     def step_jacobian(self, w: LayerWeights, act: Activation, cache, b, w_in, out=None):
         H = w.hidden
         r, z, n, h_prev = cache["r"][b], cache["z"][b], cache["n"][b], cache["h_prev"][b]
-        sr, sz = r * (1 - r), z * (1 - z)
+        sr, sz = sigmoid_slope(cache["pr"][b]), sigmoid_slope(cache["pz"][b])
         dn = act.derivative(cache["pn"][b], n)
         Wr, Wz, Wn = w.w_hh[:H], w.w_hh[H:2 * H], w.w_hh[2 * H:]
         if self.reset_after:
@@ -331,7 +363,7 @@ class GRUCell:
             dpn_dh = r[..., None] * Wn + (hn * sr)[..., None] * Wr
         else:
             dpn_dh = Wn * r[..., None, :] + Wn @ ((h_prev * sr)[..., None] * Wr)
-        a_n, a_z = (1 - z) * dn, (h_prev - n) * sz
+        a_n, a_z = sigmoid(-cache["pz"][b]) * dn, (h_prev - n) * sz
         jac = np.multiply(a_n[..., None], dpn_dh, out=out)
         jac += a_z[..., None] * Wz
         diag = np.arange(H)

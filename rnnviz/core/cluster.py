@@ -15,6 +15,8 @@ they import :func:`_cluster_run` by name.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
 import threading
 import time
 import uuid
@@ -34,6 +36,8 @@ CONNECT_TIMEOUT = 10.0
 #: Runs in flight per worker thread: enough to keep the workers busy, few enough that a cancel
 #: leaves little queued work behind.
 RUNS_PER_THREAD = 2
+#: A running run asks whether its sweep was cancelled at most this often (seconds).
+STOP_CHECK_SECONDS = 0.5
 
 
 def require_distributed():
@@ -91,9 +95,33 @@ def _cluster_run(config, metrics, threshold, lyapunov_count, stop_name: str) -> 
     from .sweep import measure
 
     stop = Event(stop_name)
+    last_check = [-math.inf]  # the first check asks
+
+    def should_stop() -> bool:
+        # Asking is a round trip to the scheduler: at most every STOP_CHECK_SECONDS.
+        now = time.monotonic()
+        if now - last_check[0] < STOP_CHECK_SECONDS:
+            return False
+        last_check[0] = now
+        return stop.is_set()
+
     # One BLAS thread while this run (and any other on the worker's threads) is in progress.
     with single_threaded_blas():
-        return measure(config, metrics, threshold, lyapunov_count, should_stop=stop.is_set)
+        return measure(config, metrics, threshold, lyapunov_count, should_stop=should_stop)
+
+
+def _check_status(future, index: int, client, distributed) -> None:
+    """ConfigError with one line if the cluster, not the run itself, failed run ``index``."""
+    address = getattr(client.scheduler, "address", "?")
+    if future.status == "error":
+        error = future.exception()
+        if isinstance(error, distributed.KilledWorker):
+            raise ConfigError(f"run {index} of the sweep killed Dask workers of the cluster at {address} "
+                              f"(out of memory?): {_first_line(error)}")
+        return  # the run's own exception: future.result() raises it
+    if future.status != "finished":
+        raise ConfigError(f"the Dask cluster at {address} dropped run {index} ({future.status}); "
+                          "has its scheduler stopped?")
 
 
 def _worker_threads(client) -> int:
@@ -154,7 +182,8 @@ def iter_cluster_sweep(spec, scheduler, *, should_stop: Callable[[], bool] | Non
             finished = [future for future in pending if future.done()]
             for future in sorted(finished, key=pending.__getitem__):
                 index = pending.pop(future)
-                metrics = future.result()  # a run's error is raised here, as locally
+                _check_status(future, index, client, distributed)
+                metrics = future.result()  # a run's own error is raised here, as locally
                 point, seed_index, _ = runs[index]
                 for c in columns:
                     values[c][point, seed_index] = metrics[c]
@@ -163,11 +192,14 @@ def iter_cluster_sweep(spec, scheduler, *, should_stop: Callable[[], bool] | Non
         clean = True
     finally:
         try:
-            if not clean:
-                if stop_event is not None:
-                    stop_event.set()
-                if pending:
-                    client.cancel(list(pending))
+            # Best effort, and only while the scheduler answers: a lost cluster has nothing to stop,
+            # and the error that ended the sweep must not be replaced by one of these calls.
+            if not clean and client.status == "running":
+                with contextlib.suppress(OSError, TimeoutError):
+                    if stop_event is not None:
+                        stop_event.set()
+                    if pending:
+                        client.cancel(list(pending))
         finally:
             pending.clear()
             if own_client:

@@ -193,8 +193,8 @@ def _lstm_forward(new, xp, w_hh, hs, h_prev, cs, c_prev, reverse):
         np.tanh(c, out=ph)
         np.multiply(o, ph, out=hs[t])
     return {"i": gates[:, :H], "f": gates[:, H:2 * H], "g": gates[:, 2 * H:3 * H],
-            "o": gates[:, 3 * H:], "pg": pre[:, 2 * H:3 * H], "c": cs, "phic": phic,
-            "c_prev": c_prev}
+            "o": gates[:, 3 * H:], "pi": pre[:, :H], "pf": pre[:, H:2 * H], "pg": pre[:, 2 * H:3 * H],
+            "po": pre[:, 3 * H:], "c": cs, "phic": phic, "c_prev": c_prev}
 
 
 def _gru_forward(new, xp, w_hh, b_hn, hs, h_prev, reverse):
@@ -202,6 +202,7 @@ def _gru_forward(new, xp, w_hh, b_hn, hs, h_prev, reverse):
     H = G // 3
     dtype = xp.dtype
     rz = new("rz", (T, 2 * H, B), dtype)
+    prz = new("prz", (T, 2 * H, B), dtype)
     hn = new("hn", (T, H, B), dtype)
     pn = new("pn", (T, H, B), dtype)
     n = new("n", (T, H, B), dtype)
@@ -210,9 +211,9 @@ def _gru_forward(new, xp, w_hh, b_hn, hs, h_prev, reverse):
     for t in _order(T, reverse):
         x = xp[t]
         np.matmul(w_hh, h_prev[t], out=rec)
-        rzt = rz[t]
-        np.add(rec[:2 * H], x[:2 * H], out=rzt)
-        sigmoid_into(rzt, rzt)
+        rzt, przt = rz[t], prz[t]
+        np.add(rec[:2 * H], x[:2 * H], out=przt)
+        sigmoid_into(przt, rzt)
         r, z = rzt[:H], rzt[H:]
         hnt = hn[t]
         np.add(rec[2 * H:], b_hn, out=hnt)
@@ -224,7 +225,8 @@ def _gru_forward(new, xp, w_hh, b_hn, hs, h_prev, reverse):
         np.subtract(h_prev[t], nt, out=tmp)   # h = (1 − z) n + z h_prev = n + z (h_prev − n)
         tmp *= z
         np.add(nt, tmp, out=hs[t])
-    return {"r": rz[:, :H], "z": rz[:, H:], "n": n, "pn": pn, "hn": hn}
+    return {"r": rz[:, :H], "z": rz[:, H:], "pr": prz[:, :H], "pz": prz[:, H:], "n": n, "pn": pn,
+            "hn": hn}
 
 
 def backward_layer(cell: str, w: LayerWeights, cache: dict, d_out: np.ndarray | None,
@@ -277,23 +279,37 @@ def _total_dh(carry_h, dh_seen, t):
     return dh
 
 
-def _tanh_grad(y, out):
-    """out = 1 − y² (tanh' from its output), written in place."""
-    np.multiply(y, y, out=out)
-    np.subtract(1, out, out=out)
+def _sigmoid_grad(a, out, scale=1):
+    """out = σ′(scale·a) = e^{−|sa|} / (1 + e^{−|sa|})² from the pre-activation ``a``, in place
+    (the output form s (1 − s) rounds to 0 in saturation; see cells.sigmoid_slope)."""
+    np.abs(a, out=out)
+    out *= -scale
+    np.exp(out, out=out)
+    den = out + 1
+    den *= den
+    out /= den
     return out
 
 
-def _sigmoid_grad(s, out):
-    """out = s (1 − s) (σ' from its output), written in place."""
-    np.subtract(1, s, out=out)
-    out *= s
+def _tanh_grad(a, out):
+    """out = tanh′(a) = 4 σ′(2a) from the pre-activation ``a``, in place (cells.tanh_slope)."""
+    _sigmoid_grad(a, out, scale=2)
+    out *= 4
+    return out
+
+
+def _one_minus_sigmoid(a, out):
+    """out = 1 − σ(a) = σ(−a) = 1 / (1 + e^{a}), in place; exact where 1 − σ(a) would round."""
+    with np.errstate(over="ignore"):
+        np.exp(a, out=out)
+    out += 1
+    np.reciprocal(out, out=out)
     return out
 
 
 def _rnn_backward(new, w_hh_t, fm, carry, dh_seen, order):
-    h = fm["h"]
-    d_pre = _tanh_grad(h, new("d_pre", h.shape, h.dtype))  # φ' for every step at once
+    pre = fm["pre"]
+    d_pre = _tanh_grad(pre, new("d_pre", pre.shape, pre.dtype))  # φ' for every step at once
     (dh_carry,) = carry
     for t in order:
         dh = _total_dh(dh_carry, dh_seen, t)
@@ -305,30 +321,30 @@ def _rnn_backward(new, w_hh_t, fm, carry, dh_seen, order):
 
 def _lstm_backward(new, w_hh_t, fm, carry, dh_seen, order):
     """Everything that does not depend on the incoming gradient is computed for all steps at
-    once before the sweep: with κ = o (1 − φ(c)²),
+    once before the sweep: with κ = o φ′(c),
 
-        d_pi = dc_t · g i (1 − i),  d_pf = dc_t · c_prev f (1 − f),  d_pg = dc_t · i (1 − g²),
-        d_po = dh · φ(c) o (1 − o),  dc_t = dc + dh κ,  dc_prev = dc_t f,
+        d_pi = dc_t · g σ′(a_i),  d_pf = dc_t · c_prev σ′(a_f),  d_pg = dc_t · i φ′(a_g),
+        d_po = dh · φ(c) σ′(a_o),  dc_t = dc + dh κ,  dc_prev = dc_t f,
 
     so that each step is a handful of products with dh and dc_t.
     """
-    i, f, g, o = fm["i"], fm["f"], fm["g"], fm["o"]
-    phic, c_prev = fm["phic"], fm["c_prev"]
+    i, f, g = fm["i"], fm["f"], fm["g"]
+    phic, c, c_prev = fm["phic"], fm["c"], fm["c_prev"]
     T, H, B = phic.shape
     dtype = phic.dtype
     d_pre = new("d_pre", (T, 4 * H, B), dtype)
     kappa = new("kappa", (T, H, B), dtype)
     di, df, dg, do = d_pre[:, :H], d_pre[:, H:2 * H], d_pre[:, 2 * H:3 * H], d_pre[:, 3 * H:]
-    _sigmoid_grad(i, di)
+    _sigmoid_grad(fm["pi"], di)
     di *= g
-    _sigmoid_grad(f, df)
+    _sigmoid_grad(fm["pf"], df)
     df *= c_prev
-    _tanh_grad(g, dg)
+    _tanh_grad(fm["pg"], dg)
     dg *= i
-    _sigmoid_grad(o, do)
+    _sigmoid_grad(fm["po"], do)
     do *= phic
-    _tanh_grad(phic, kappa)
-    kappa *= o
+    _tanh_grad(c, kappa)
+    kappa *= fm["o"]
     by_dc = d_pre[:, :3 * H].reshape(T, 3, H, B)   # the i, f, g blocks scale with dc_t
     dh_carry, dc = carry
     tmp = np.empty((H, B), dtype)
@@ -345,24 +361,26 @@ def _lstm_backward(new, w_hh_t, fm, carry, dh_seen, order):
 
 def _gru_backward(new, w_hh_t, fm, carry, dh_seen, order):
     """As for the LSTM, the factors that do not depend on the incoming gradient come first: with
-    a_n = (1 − z)(1 − n²),
+    a_n = σ(−a_z) φ′(a_n) (σ(−a_z) = 1 − z without its rounding; every derivative from its
+    pre-activation),
 
-        d_pn = dh a_n,  d_pz = dh (h_prev − n) z (1 − z),  d_pr = dh a_n hn r (1 − r),
+        d_pn = dh a_n,  d_pz = dh (h_prev − n) σ′(a_z),  d_pr = dh a_n hn σ′(a_r),
         d_hn = dh a_n r,  dh_prev = W_hh^T d_hp + dh z.
     """
     r, z, n, hn, h_prev = fm["r"], fm["z"], fm["n"], fm["hn"], fm["h_prev"]
+    pz = fm["pz"]
     T, H, B = n.shape
     dtype = n.dtype
     d_xp = new("d_pre", (T, 3 * H, B), dtype)
     d_hp = new("d_rec", (T, 3 * H, B), dtype)
     dr, dz, dn = d_xp[:, :H], d_xp[:, H:2 * H], d_xp[:, 2 * H:]
-    _tanh_grad(n, dn)
-    np.subtract(1, z, out=dz)
+    _tanh_grad(fm["pn"], dn)
+    _one_minus_sigmoid(pz, dz)
     dn *= dz
+    _sigmoid_grad(pz, dz)
     np.subtract(h_prev, n, out=dr)             # dr as scratch for (h_prev − n)
     dz *= dr
-    dz *= z
-    _sigmoid_grad(r, dr)
+    _sigmoid_grad(fm["pr"], dr)
     dr *= hn
     dr *= dn
     d_hp[:, :2 * H] = d_xp[:, :2 * H]

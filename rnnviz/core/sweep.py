@@ -15,9 +15,8 @@ and the whole state s of the forward direction (batch element 0):
 Only what the chosen metrics need is computed: a forward pass, the step Jacobians and one anchor
 curve — no loss, no BPTT, no (t, k) map. Points run in a process pool (one BLAS thread per worker,
 so that workers do not fight over cores); results do not depend on the number of workers or on the
-order in which points finish, so the same spec always gives the same numbers. Given a Dask
-scheduler address, the same per-point function runs on that cluster instead (:mod:`.cluster`), with
-the same numbers.
+order in which points finish, so the same spec always gives the same numbers. :mod:`.cluster` runs
+the same per-point function on a Dask cluster, with the same numbers.
 """
 from __future__ import annotations
 
@@ -588,12 +587,8 @@ def _start_method() -> str:
 
 def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
                should_stop: Callable[[], bool] | None = None,
-               poll_seconds: float = 0.1, scheduler=None) -> Iterator[SweepProgress]:
+               poll_seconds: float = 0.1) -> Iterator[SweepProgress]:
     """Run every grid point and seed; yield a :class:`SweepProgress` per finished run.
-
-    ``scheduler`` (an address such as ``"tcp://host:8786"``, or a connected ``distributed.Client``)
-    runs the same per-point function on that Dask cluster instead, with the same events, cancel and
-    results (:mod:`.cluster`); ``workers`` is then ignored (the cluster's worker threads run it).
 
     The last event carries the :class:`SweepResult`. ``workers`` processes (default: one per CPU)
     run the points; 1 runs them here in this process. ``should_stop()`` is polled about every
@@ -606,11 +601,6 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
     """
     if not getattr(spec, "_validated", False):
         spec.validate()
-    if scheduler is not None:
-        from .cluster import iter_cluster_sweep  # Dask is optional: imported only when asked for
-
-        yield from iter_cluster_sweep(spec, scheduler, should_stop=should_stop, poll_seconds=poll_seconds)
-        return
     workers = default_workers() if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ConfigError(f"workers must be an integer >= 1, got {workers!r}")
@@ -681,10 +671,10 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
 
 def run_sweep(spec: SweepSpec, *, workers: int | None = None,
               progress: Callable[[SweepProgress], None] | None = None,
-              should_stop: Callable[[], bool] | None = None, scheduler=None) -> SweepResult:
+              should_stop: Callable[[], bool] | None = None) -> SweepResult:
     """Run the whole sweep and return its :class:`SweepResult` (see :func:`iter_sweep`)."""
     result = None
-    for event in iter_sweep(spec, workers=workers, should_stop=should_stop, scheduler=scheduler):
+    for event in iter_sweep(spec, workers=workers, should_stop=should_stop):
         if progress is not None:
             progress(event)
         if event.result is not None:

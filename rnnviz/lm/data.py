@@ -287,7 +287,7 @@ def load_corpus(corpus: str, *, valid: str | None = None, test: str | None = Non
                 test_fraction: float = 0.05, should_stop: Callable[[], bool] | None = None) -> Corpus:
     """Read and tokenise a corpus by name (file, PTB folder or ``builtin:...``), file by file in
     chunks (see the module docstring). ``should_stop()`` is checked between chunks (True raises
-    :class:`rnnviz.core.products.Cancelled`)."""
+    :class:`rnnviz.core.cancel.Cancelled`)."""
     train_source, valid_source, test_source = corpus_sources(corpus, valid, test)
     return corpus_from_sources(train_source, valid_source, test_source, level=level,
                                sentence_start=sentence_start, valid_fraction=valid_fraction,
@@ -315,7 +315,7 @@ class TextSource:
     name: str
     path: Path | None = None
     text: str | None = None
-    #: checked before every piece; True raises :class:`rnnviz.core.products.Cancelled`
+    #: checked before every piece; True raises :class:`rnnviz.core.cancel.Cancelled`
     should_stop: Callable[[], bool] | None = None
 
     @classmethod
@@ -335,7 +335,7 @@ class TextSource:
         if self.should_stop is None:
             yield from self._pieces(size or CHUNK_BYTES)
             return
-        from rnnviz.core.products import Cancelled
+        from rnnviz.core.cancel import Cancelled
 
         for piece in self._pieces(size or CHUNK_BYTES):
             if self.should_stop():

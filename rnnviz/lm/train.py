@@ -25,9 +25,10 @@ import numpy as np
 
 from rnnviz.core.parallel.blas import take_control
 from rnnviz.core.config import CELLS, ConfigError, config_from_dict
+from rnnviz.errors import ResourceError
 from rnnviz.lm.checkpoint import Checkpoint, CheckpointLock, load_checkpoint, save_checkpoint
-from rnnviz.lm.data import (LEVELS, Corpus, Vocabulary, batchify, check_long_enough, get_batch,
-                            num_batches)
+from rnnviz.lm.data import (LEVELS, Corpus, Vocabulary, available_memory, batchify, check_long_enough,
+                            get_batch, num_batches)
 from rnnviz.lm.model import (EMBEDDINGS, LOSS_REDUCTIONS, LanguageModel, ModelSpec,
                              init_model_params, load_word_vectors)
 from rnnviz.lm.optim import OPTIMIZERS, clip_gradients, learning_rate, make_optimizer
@@ -382,6 +383,35 @@ def _number_text(value) -> str:
     return f"{value:.4g}" if isinstance(value, float) and math.isfinite(value) else str(value)
 
 
+#: Optimiser state arrays per parameter array.
+_OPTIMIZER_SLOTS = {"sgd": 1, "adagrad": 1, "rmsprop": 1, "adam": 2}
+
+
+def estimate_training_bytes(config: "TrainConfig", spec: ModelSpec) -> int:
+    """Rough peak memory of a run: parameters, gradients, optimiser state and a checkpoint copy,
+    plus one window's activations and logits (T·B·(3V + L·H·(gates + 4)) values)."""
+    itemsize = np.dtype(config.numpy_dtype).itemsize
+    parameters = sum(math.prod(shape) for shape in spec.param_shapes().values())
+    slots = _OPTIMIZER_SLOTS.get(config.optimizer, 2)
+    copies = 2 + slots + (1 + slots if config.checkpoint else 0)
+    gates = len(spec.net.gate_names)
+    window = config.seq_len * config.batch * (3 * spec.vocab_size
+                                              + spec.num_layers * spec.hidden_size * (gates + 4))
+    return (parameters * copies + window) * itemsize
+
+
+def _check_memory(config: "TrainConfig", spec: ModelSpec) -> None:
+    needed = estimate_training_bytes(config, spec)
+    available = available_memory()
+    if available is not None and needed > available:
+        parameters = sum(math.prod(shape) for shape in spec.param_shapes().values())
+        raise ResourceError(
+            f"the model has {parameters:,} parameters (--hidden {config.hidden}, --layers "
+            f"{config.layers}, vocabulary {spec.vocab_size:,}); training it with {config.optimizer} "
+            f"needs about {needed / (1 << 30):.1f} GiB of memory, but only "
+            f"{available / (1 << 30):.1f} GiB are available")
+
+
 def _check_resume_config(config: TrainConfig, saved: dict) -> None:
     try:
         saved_config = TrainConfig.from_dict(saved)
@@ -423,6 +453,7 @@ class Trainer:
             raise ConfigError("the test text needs at least 2 tokens")
         self.spec = config.model_spec(data.vocab_size)
         self.spec.validate()
+        _check_memory(config, self.spec)   # before anything of the model's size is allocated
         dtype = config.numpy_dtype
         self.streams = batchify(data.train, config.batch)
         self.batches_per_epoch = num_batches(self.streams, config.seq_len)

@@ -76,3 +76,14 @@ def test_a_map_that_cannot_fit_at_all_is_left_out(make_window, wait_results, sma
     assert "not computed" in panel.plot.titleLabel.text and panel.heatmap.values is None
     assert panel.csv_tables() == {}
     assert window.state.fast_result.config == config  # the cheap plots are there
+
+
+def test_the_budget_is_a_setting_kept_across_windows(make_window, wait_results):
+    window = make_window()
+    wait_results(window)
+    window.set_memory_budget_gb(0.5)
+    assert window.compute.budget_bytes == 512 * 1024**2
+    assert window.settings.memory_budget_gb() == 0.5
+    assert make_window().compute.budget_bytes == 512 * 1024**2
+    window.set_memory_budget_gb(1e9)  # beyond the range: the largest allowed
+    assert window.settings.memory_budget_gb() == 1024.0

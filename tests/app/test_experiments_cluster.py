@@ -22,7 +22,7 @@ def dask_cluster():
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address="127.0.0.1:0") as cluster:
         yield cluster
 
 
@@ -76,3 +76,24 @@ def test_unreachable_scheduler_fails_in_one_line(qtbot, panel, monkeypatch):
     text = panel.status.text()
     assert text.startswith("Sweep failed: cannot reach the Dask scheduler at tcp://127.0.0.1:") and "\n" not in text
     assert panel.result is None and not panel.runner.is_running(SWEEP_LANE)
+
+
+def test_cancel_on_the_cluster_stops_the_sweep_and_its_runs(qtbot, panel, dask_cluster):
+    import time
+
+    # runs long enough (tenths of a second each) that the sweep is surely cancelled mid-way
+    assert panel.state.update(hidden_size=32, seq_len=200)
+    assert panel.base_config().hidden_size == 32
+    panel.second_values.setText("0.5:1.5:11")
+    panel.seeds.setValue(4)  # 2 cells x 11 radii x 4 seeds = 88 runs
+    panel.scheduler.setText(dask_cluster.scheduler_address)
+    assert panel.run() is not None
+    qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=30000)
+    panel.cancel()
+    assert panel.status.text() == "Cancelled." and panel.run_button.isEnabled()
+    assert panel.runner.shutdown(20000)  # the job saw the stop flag and ended
+    assert panel.result is None
+    deadline = time.monotonic() + 15
+    while dask_cluster.scheduler.tasks and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not dask_cluster.scheduler.tasks  # queued runs cancelled, running ones ended

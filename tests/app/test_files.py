@@ -70,6 +70,9 @@ def test_session_round_trip(make_window, wait_results, tmp_path):
     ('{"format": "rnnviz-session", "version": 1, "config": {"hidden_size": -3}}', "hidden_size"),
     ('{"format": "rnnviz-session", "version": 1, "config": {"warp_drive": 1}}', "warp_drive"),
     ('[1, 2, 3]', "JSON object"),
+    # A hostile file: nesting deeper than the JSON parser's recursion limit.
+    ('{"format": "rnnviz-session", "version": 1, "config": ' + "[" * 100_000 + "]" * 100_000 + "}",
+     "nested too deeply"),
 ])
 def test_bad_session_file_gives_a_message_and_changes_nothing(make_window, tmp_path, content, fragment):
     window = make_window()
@@ -117,6 +120,11 @@ def test_exported_csv_holds_the_plotted_numbers(make_window, wait_results, tmp_p
     data = _read_csv(path)
     np.testing.assert_array_equal(data["k"], fast.curve["k"])
     np.testing.assert_array_equal(data["log10_spectral"], fast.curve["log10_spectral"])
+    # the file and the status bar say how precise these norms are: the explorer's fast tolerance
+    assert "# precision: spectral norms by Lanczos to tolerance 1e-06 (anchor curve)" in path.read_text()
+    assert fast.tol == 1e-6
+    assert window.precision_label.text() == "norms: Lanczos 1e-06"
+    assert "rnnviz analyze gives exact norms" in window.precision_label.toolTip()
     path = tmp_path / "bptt.csv"
     window.export_plot(window.panel_by_name["bptt"], path)
     np.testing.assert_array_equal(_read_csv(path)["grad_norm"], fast.grad_norm_per_step)

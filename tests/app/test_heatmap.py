@@ -56,3 +56,16 @@ def test_a_big_heatmap_is_drawn_small_and_keeps_every_value(qapp):
     heatmap.image.render()
     assert heatmap.image.qimage.format() == QImage.Format.Format_Indexed8
     assert heatmap.image.qimage.colorTable()[TRANSPARENT] >> 24 == 0
+
+
+def test_colour_levels_cover_the_data_on_a_coarse_grid():
+    from rnnviz.app.plots.base import nice_levels
+
+    assert nice_levels(-0.93, 0.93) == (-1.0, 1.0) == nice_levels(-0.999, 0.999)
+    assert nice_levels(-13.7, 13.7) == (-15.0, 15.0)
+    assert nice_levels(0.02, 0.97) == (0.0, 1.0)
+    low, high = nice_levels(-3.2, 1.1)
+    assert low <= -3.2 and high >= 1.1 and high - low <= 1.2 * 4.3
+    # nearby data give the same levels: the colour bar's axis is not laid out again
+    assert nice_levels(-0.91, 0.91) == nice_levels(-0.95, 0.95)
+    assert nice_levels(5.0, 5.0) == (5.0, 5.0)  # an empty range is left to the caller

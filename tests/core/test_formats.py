@@ -24,7 +24,10 @@ from rnnviz.core.params import init_params, save_npz
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "models"
 LISTING = json.loads((FIXTURES / "expected.json").read_text())["models"]
 FORMATS = ("pt", "safetensors", "onnx")
-CASES = [(name, fmt) for name in LISTING for fmt in FORMATS]
+# pt, safetensors, onnx (torch's TorchScript exporter) and, for LSTM and GRU, dynamo.onnx (its
+# torch.export-based exporter, weights in a .data file beside it)
+CASES = [(name, fmt) for name, info in LISTING.items() for fmt in info["formats"]]
+assert {fmt for _, fmt in CASES} == {*FORMATS, "dynamo.onnx"}
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +47,11 @@ def _config(net: NetConfig, seq_len: int, anchor: int = 0) -> ExperimentConfig:
 def test_every_fixture_gives_the_architecture_torch_had(name, fmt):
     loaded = read_network(FIXTURES / f"{name}.{fmt}")
     info = LISTING[name]
-    assert loaded.format == fmt
+    assert loaded.format == fmt.removeprefix("dynamo.")
     assert loaded.net == NetConfig(cell=info["cell"], activation=info["activation"],
                                    input_size=info["input_size"], hidden_size=info["hidden_size"],
                                    num_layers=info["num_layers"], bidirectional=info["bidirectional"])
-    assert all(v.dtype == np.float64 for v in loaded.params.values())
+    assert all(v.dtype == np.dtype(info["dtype"]) for v in loaded.params.values())
 
 
 @pytest.mark.parametrize(("name", "fmt"), CASES)
@@ -76,7 +79,7 @@ def test_final_states_and_jacobian_norms_equal_torch(name, fmt, expected):
 
 def test_three_formats_hold_the_same_weights():
     for name in LISTING:
-        tensors = [read_network(FIXTURES / f"{name}.{fmt}").params for fmt in FORMATS]
+        tensors = [read_network(FIXTURES / f"{name}.{fmt}").params for fmt in LISTING[name]["formats"]]
         for other in tensors[1:]:
             assert sorted(other) == sorted(tensors[0])
             for key, value in tensors[0].items():
@@ -330,3 +333,58 @@ def test_onnx_without_recurrent_operators(tmp_path):
     with pytest.raises(ConfigError, match="found no recurrent operator \\(operators: Relu\\); expected ONNX RNN, "
                                           "LSTM or GRU operators"):
         read_onnx(tmp_path / "relu.onnx")
+
+
+def _text(value: str) -> bytes:
+    data = value.encode()
+    return b"X" + len(data).to_bytes(4, "little") + data
+
+
+def _tensor_pickle(size: tuple, stride: tuple, numel: int) -> bytes:
+    """A protocol-2 pickle of {"w": tensor} as torch writes it, with the given size and stride."""
+    ints = lambda values: b"(" + b"".join(b"J" + v.to_bytes(4, "little") for v in values) + b"t"  # noqa: E731
+    return (b"\x80\x02}" + _text("w") + b"ctorch._utils\n_rebuild_tensor_v2\n("
+            + b"(" + _text("storage") + b"ctorch\nDoubleStorage\n" + _text("0") + _text("cpu")
+            + b"J" + numel.to_bytes(4, "little") + b"tQ"
+            + b"K\x00" + ints(size) + ints(stride) + b"\x89N" + b"tRs.")
+
+
+def test_hand_written_state_dict_pickle_and_a_tensor_larger_than_its_storage(tmp_path):
+    values = np.arange(6, dtype="<f8")
+    good = _torch_zip(tmp_path / "good.pt", _tensor_pickle((3, 2), (1, 3), 6), {"0": values.tobytes()})
+    np.testing.assert_array_equal(read_state_dict(good)["w"], values.reshape(2, 3).T)
+    bomb = _torch_zip(tmp_path / "bomb.pt", _tensor_pickle((100000, 100000), (0, 0), 1),
+                      {"0": values[:1].tobytes()})
+    with pytest.raises(ConfigError, match=r"tensor w of size \(100000, 100000\) has more elements "
+                                          r"\(10000000000\) than its storage \(1\)"):
+        read_state_dict(bomb)
+    past = _torch_zip(tmp_path / "past.pt", _tensor_pickle((3, 2), (2, 3), 6), {"0": values.tobytes()})
+    with pytest.raises(ConfigError, match="reaches past its storage of 6 elements"):
+        read_state_dict(past)
+
+
+def test_training_checkpoint_gives_the_models_state_dict(tmp_path):
+    """torch.save({"epoch", "model_state_dict", "optimizer_state_dict" (Adam), ...})."""
+    loaded = read_network(FIXTURES / "checkpoint.pt")
+    assert loaded.net == NetConfig(cell="gru", input_size=2, hidden_size=3)
+    with np.load(FIXTURES / "checkpoint-expected.npz", allow_pickle=False) as archive:
+        assert sorted(archive.files) == sorted(loaded.params)
+        for name in archive.files:
+            np.testing.assert_array_equal(loaded.params[name], archive[name])
+    path = _torch_zip(tmp_path / "meta.pt", pickle.dumps({"epoch": 3, "lr": 0.1}, protocol=2))
+    with pytest.raises(ConfigError, match=r"entry 'epoch' is a int, expected a tensor \(nor is there a dict "
+                                          "of tensors under state_dict, model_state_dict"):
+        read_state_dict(path)
+
+
+def test_bfloat16_safetensors_become_float32(tmp_path):
+    # a safetensors file as safetensors.torch writes a bfloat16 tensor: header, then 2-byte values
+    header = json.dumps({"w": {"dtype": "BF16", "shape": [3], "data_offsets": [0, 6]}}).encode()
+    path = tmp_path / "bf16.safetensors"
+    values = np.array([1.5, -2.0, 0.0078125], dtype=np.float32)  # exact in bfloat16
+    path.write_bytes(len(header).to_bytes(8, "little") + header + (values.view(np.uint32) >> 16).astype("<u2").tobytes())
+    from rnnviz.core.formats import _read_safetensors
+
+    arrays = _read_safetensors(path)  # onnx, in the test extra, brings ml_dtypes: NumPy has bfloat16
+    assert arrays["w"].dtype == np.float32
+    np.testing.assert_array_equal(arrays["w"], values)

@@ -179,7 +179,7 @@ def test_a_corpus_that_would_not_fit_is_refused_with_the_estimate(tmp_path, monk
 
 
 def test_loading_stops_between_chunks_when_asked(tmp_path, tiny_chunks):
-    from rnnviz.core.products import Cancelled
+    from rnnviz.core.cancel import Cancelled
 
     path = tmp_path / "c.txt"
     path.write_text("some text to read in many chunks\n" * 20, encoding="utf-8")

@@ -114,9 +114,9 @@ class ComparePlots(PlotPanel):
         super().__init__(parent)
         # The decay curves are what pins are compared on first: they get the whole top row.
         self.decay = self.add_plot(0, 0, "Gradient decay from t₀", ("distance k", "steps"),
-                                   ("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖₂", None), legend=True, colspan=2)
+                                   ("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖₂", None), legend=True, colspan=2, short_y="log₁₀ norm")
         self.gates = self.add_plot(1, 0, "Gate means", ("gate", None),
-                                   ("mean over units, steps", None))
+                                   ("mean over units, steps", None), short_y="mean")
         self.spectrum = self.add_plot(1, 1, "Eigenvalues of W<sub>hh</sub>", ("Re λ", None), ("Im λ", None))
         self.spectrum.setAspectLocked(True)
         angle = np.linspace(0, 2 * np.pi, 361)

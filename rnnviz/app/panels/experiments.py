@@ -267,6 +267,15 @@ SIDE_WIDTH = 380
 SIDE_WIDTH_PRESENTATION = 500   # "0.5:1.5:21" in full at lecture font sizes
 
 
+def _sweep_events(spec: SweepSpec, workers: int, scheduler: str | None, should_stop):
+    """The sweep's events: here with ``workers`` processes, or on the Dask cluster of ``scheduler``."""
+    if scheduler is None:
+        return iter_sweep(spec, workers=workers, should_stop=should_stop)
+    from rnnviz.core.cluster import iter_cluster_sweep  # Dask is optional: imported only when asked for
+
+    return iter_cluster_sweep(spec, scheduler, should_stop=should_stop)
+
+
 class ExperimentsPanel(QWidget):
     """Sweep controls, progress, the result plot and export. Reads the base configuration from ``state``.
 
@@ -492,9 +501,8 @@ class ExperimentsPanel(QWidget):
             self.status.setText(f"Running {spec.num_runs} runs on the Dask cluster at {scheduler}…")
         # The job connects (with a timeout) and runs off the UI thread; an unreachable scheduler
         # fails the job with one line before any run starts.
-        self.job_id = self.runner.start(
-            SWEEP_LANE, lambda should_stop: iter_sweep(spec, workers=workers, should_stop=should_stop,
-                                                       scheduler=scheduler))
+        self.job_id = self.runner.start(SWEEP_LANE, lambda should_stop: _sweep_events(spec, workers, scheduler,
+                                                                                   should_stop))
         self._set_running(True)
         return self.job_id
 

@@ -27,7 +27,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox,
-                               QSplitter, QVBoxLayout, QWidget)
+                               QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.app.plots.axis import cached_axes
 from rnnviz.app.plots.base import (NORMAL_STYLE, PALETTE, PRESENTATION_STYLE, legend_below, legend_pt, restyle_plot,
@@ -200,6 +200,7 @@ class TrainerPanel(QWidget):
     """The trainer tab. ``runner``: the app's JobRunner; ``train_factory`` for tests (fake events)."""
 
     open_in_explorer = Signal(object)   # ExplorerHandoff
+    explain_requested = Signal(str)     # "trainer": the window opens the plots' explanation
     status = Signal(str)
 
     def __init__(self, runner, parent: QWidget | None = None, *, train_factory=None,
@@ -486,8 +487,25 @@ class TrainerPanel(QWidget):
                             (self.flow_grad_curve, 2.0), (self.flow_jac_curve, 2.0)]
         self.set_presentation(False)
 
+        # The plots with a "?" under them (what they show), as on the explorer's plots.
+        self.help_button = QToolButton()
+        self.help_button.setObjectName("explain_trainer")
+        self.help_button.setText("?")
+        self.help_button.setAutoRaise(True)
+        self.help_button.setToolTip(self.tr("What these plots show and how to read them"))
+        self.help_button.clicked.connect(lambda: self.explain_requested.emit("trainer"))
+        self.plots_box = QWidget()
+        plots_layout = QVBoxLayout(self.plots_box)
+        plots_layout.setContentsMargins(0, 0, 0, 0)
+        plots_layout.setSpacing(0)
+        plots_layout.addWidget(self.plots, 1)
+        help_row = QHBoxLayout()
+        help_row.setContentsMargins(0, 0, 0, 0)
+        help_row.addStretch(1)
+        help_row.addWidget(self.help_button)
+        plots_layout.addLayout(help_row)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.plots)
+        right.addWidget(self.plots_box)
         right.addWidget(sample_box)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)

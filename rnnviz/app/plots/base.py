@@ -7,6 +7,7 @@ a one-line read-out label under it. Panels listen to AppState through ``show_fas
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QV
                                QWidget)
 
 from rnnviz.app.plots.axis import CachedColorBarItem, cached_axes
+from rnnviz.app.texts import text_path
 
 #: Colour-blind safe palette (Okabe-Ito) used by every panel, in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -154,7 +156,7 @@ class FlowLegend(pg.LegendItem):
     presentation mode its rows stayed spread out.
     """
 
-    SPACING = 14       # between entries
+    SPACING = 18       # between entries
     SAMPLE_GAP = 4     # between an entry's line sample and its text
 
     def __init__(self, points: int):
@@ -194,7 +196,12 @@ class FlowLegend(pg.LegendItem):
 
     def setGeometry(self, *args) -> None:  # noqa: N802 (Qt naming)
         super().setGeometry(*args)
-        columns = self._fitting_columns(self.geometry().width())
+        try:
+            columns = self._fitting_columns(self.geometry().width())
+        except RuntimeError:
+            # Qt resizes the legend while its plot is destroyed, after its entries went: an error
+            # escaping this override then would take the process down.
+            return
         if columns != self.columnCount:
             self._relayout(columns)
 
@@ -242,6 +249,7 @@ def legend_below(plot: pg.PlotItem, points: int) -> FlowLegend:
 
     It becomes ``plot.legend``, so curves made with ``name=`` join it as with ``addLegend``."""
     legend = FlowLegend(points)
+    legend.setParentItem(plot)  # the plot owns it, as it owns its axes
     plot.layout.addItem(legend, 4, 1)
     plot.legend = legend
     return legend
@@ -318,6 +326,37 @@ def colour_indices(image: np.ndarray, low: float, high: float) -> np.ndarray:
         np.clip(scaled, 0, COLOURS - 1, out=scaled)
     scaled[~np.isfinite(image)] = TRANSPARENT
     return scaled.astype(np.uint8)
+
+
+#: Mantissas of the colour levels' steps (see nice_levels).
+_NICE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def _nice_above(value: float) -> float:
+    """The smallest m·10^e >= value with m in _NICE_MANTISSAS (value > 0)."""
+    exponent = math.floor(math.log10(value))
+    for mantissa in _NICE_MANTISSAS:
+        nice = mantissa * 10.0 ** exponent
+        if nice >= value * (1 - 1e-12):
+            return nice
+    return 10.0 ** (exponent + 1)
+
+
+def nice_levels(low: float, high: float) -> tuple[float, float]:
+    """Colour levels that cover (low, high), rounded outwards to a coarse grid: a symmetric pair
+    (-b, b) to b = m·10^e, others to multiples of a twentieth of the range's nice size.
+
+    Levels that follow the data exactly change with every recomputation, and each change makes
+    the colour bar's axis lay out its labels again (3-8 ms each; the explorer has six colour bars,
+    the map's changing with every progressive snapshot). Rounded, they mostly stay put.
+    """
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return low, high
+    if low == -high:
+        bound = _nice_above(high)
+        return -bound, bound
+    step = _nice_above(high - low) / 20.0
+    return math.floor(low / step) * step, math.ceil(high / step) * step
 
 
 class Heatmap:
@@ -418,7 +457,8 @@ class Heatmap:
     def _levels(self, bounds) -> tuple[float, float]:
         if bounds is None:
             return (0.0, 1.0)
-        return finite_range(np.asarray(bounds), symmetric=self.symmetric, min_half_range=self.min_half_range)
+        low, high = finite_range(np.asarray(bounds), symmetric=self.symmetric, min_half_range=self.min_half_range)
+        return nice_levels(low, high)
 
     def clear(self) -> None:
         self.values = None
@@ -459,6 +499,8 @@ class PlotPanel(QWidget):
     title = "Plot"
     #: Emitted with the panel's name on a double click: the window shows this plot alone (or all again).
     focus_requested = Signal(str)
+    #: Emitted with the panel's name by its "?" button: the window opens the plot's explanation.
+    explain_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -482,6 +524,14 @@ class PlotPanel(QWidget):
                                    "mouse is kept through every change until then.")
         self.fit_button.setEnabled(False)
         self.fit_button.clicked.connect(self.fit_view)
+        self.help_button = QToolButton()
+        self.help_button.setObjectName(f"explain_{self.name}")
+        self.help_button.setText("?")
+        self.help_button.setAutoRaise(True)
+        self.help_button.setToolTip(QCoreApplication.translate(
+            "PlotPanel", "What this plot shows and how to read it (Shift+F1, then click a plot: the same)"))
+        self.help_button.clicked.connect(lambda: self.explain_requested.emit(self.name))
+        self.help_button.setVisible(text_path("explanations", self.name) is not None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(1)
@@ -490,9 +540,10 @@ class PlotPanel(QWidget):
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.readout, 1)
         bottom.addWidget(self.fit_button)
+        bottom.addWidget(self.help_button)
         layout.addLayout(bottom)
         self._zoomed: list[pg.PlotItem] = []  # plots the user zoomed or panned since the last fit
-        self._chrome: list[QWidget] = [self.readout, self.fit_button]
+        self._chrome: list[QWidget] = [self.readout, self.fit_button, self.help_button]
         self.style = dict(NORMAL_STYLE)
         self.presentation = False
         self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
@@ -807,9 +858,9 @@ def text_width(html: str, points: float, bold: bool = False) -> float:
 
 def fitting_text(candidates: list[str], points: float, room: float, bold: bool = False) -> tuple[str, float]:
     """The first of ``candidates`` (longest first) that fits ``room`` pixels at ``points``, or shrunk
-    to no less than 80 % of it; then the last one shrunk as far as MIN_TEXT_PT."""
+    to no less than 90 % of it; then the last one shrunk as far as MIN_TEXT_PT."""
     room = room - 4  # the text item's own margins
-    floor = max(MIN_TEXT_PT, round(points * 0.8))
+    floor = max(MIN_TEXT_PT, math.ceil(points * 0.9))
     for text in candidates:
         for size in range(int(points), floor - 1, -1):
             if text_width(text, size, bold) <= room:

@@ -77,6 +77,7 @@ class GatesPanel(PlotPanel):
         # The heatmaps have colour bars on their right, the summary an empty cell as wide: their
         # plot areas have the same width, so a step is at the same place in every row.
         self._spacer = pg.GraphicsWidget()
+        self._spacer.setParentItem(self.summary)
         self.summary.layout.addItem(self._spacer, 2, 5)
         self.summary.layout.setColumnFixedWidth(4, 5)
         # One time axis: a zoom or pan in any row moves all rows (in data units, not pixels, so a

@@ -85,12 +85,21 @@ def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
     except ImportError:
         raise ConfigError("reading safetensors files needs the safetensors package: "
                           "pip install 'rnnviz[formats]' (or pip install safetensors)") from None
+    try:  # registers bfloat16 with NumPy, where installed (onnx depends on it)
+        import ml_dtypes  # noqa: F401
+    except ImportError:
+        pass
     try:
         arrays = load_file(str(path))
     except Exception as error:  # SafetensorError, or a dtype NumPy lacks (bfloat16)
         first = (str(error).splitlines() or [type(error).__name__])[0][:120]
+        if "bfloat16" in first:
+            raise ConfigError(f"{path} holds bfloat16 tensors, which NumPy reads only with the ml_dtypes "
+                              "package: pip install ml_dtypes (or save them as float32)") from None
         raise ConfigError(f"{path}: not a readable safetensors file ({first})") from None
-    return {name: (a.astype(np.float32) if a.dtype == np.float16 else a) for name, a in arrays.items()}
+    # float16, and bfloat16 where NumPy has it (the ml_dtypes package), become float32
+    return {name: (a.astype(np.float32) if a.dtype.name in ("float16", "bfloat16") else a)
+            for name, a in arrays.items()}
 
 
 def _check_floats(arrays: dict[str, np.ndarray], where: str) -> None:

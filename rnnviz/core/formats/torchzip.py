@@ -9,6 +9,7 @@ allow-list is ever called, so a file cannot run code: anything else is "not a Py
 """
 from __future__ import annotations
 
+import math
 import struct
 import zipfile
 from collections import OrderedDict
@@ -311,6 +312,12 @@ def _storage_array(archive: zipfile.ZipFile, prefix: str, storage: _Storage, byt
         raise ConfigError(f"{path}: storage {storage.key} is missing from the archive "
                           "(truncated or damaged file)") from None
     itemsize = 2 if storage.dtype == "bfloat16" else np.dtype(storage.dtype).itemsize
+    # The sizes in the zip directory may lie: no member inflates to more than ~1032 times its bytes.
+    stored = min(info.compress_size, path.stat().st_size)
+    bound = stored if info.compress_type == zipfile.ZIP_STORED else stored * 1100 + 65536
+    if info.file_size > bound:
+        raise ConfigError(f"{path}: storage {storage.key} claims {info.file_size} bytes but the file "
+                          f"holds only {stored} (truncated or damaged file)")
     if info.file_size != storage.numel * itemsize:
         raise ConfigError(f"{path}: storage {storage.key} holds {info.file_size} bytes, the pickle "
                           f"says {storage.numel} elements of {itemsize} bytes")
@@ -329,7 +336,10 @@ def _storage_array(archive: zipfile.ZipFile, prefix: str, storage: _Storage, byt
 
 def _tensor_array(tensor: _Tensor, flat: np.ndarray, name: str, path: Path) -> np.ndarray:
     size, stride = tensor.size, tensor.stride
-    count = int(np.prod(size, dtype=np.int64)) if size else 1
+    count = math.prod(size)
+    if count > max(flat.size, 1):
+        raise ConfigError(f"{path}: tensor {name} of size {size} has more elements ({count}) than its "
+                          f"storage ({flat.size})")
     if count:
         last = tensor.offset + sum((n - 1) * s for n, s in zip(size, stride))
         if last >= flat.size:
@@ -345,6 +355,22 @@ def _tensor_array(tensor: _Tensor, flat: np.ndarray, name: str, path: Path) -> n
             array = array.astype(np.float32)
         array = array.astype(array.dtype.newbyteorder("="))
     return array
+
+
+#: Keys under which training checkpoints commonly keep the model's state dict.
+CHECKPOINT_KEYS = ("state_dict", "model_state_dict", "model", "net", "module")
+
+
+def _model_state(obj: dict) -> dict:
+    """The state dict a training checkpoint keeps under one of :data:`CHECKPOINT_KEYS` (beside an
+    optimizer's state, an epoch ...), else ``obj`` itself."""
+    if all(isinstance(v, _Tensor) for v in obj.values()):
+        return obj
+    for key in CHECKPOINT_KEYS:
+        inner = obj.get(key)
+        if isinstance(inner, dict) and inner and all(isinstance(v, _Tensor) for v in inner.values()):
+            return inner
+    return obj
 
 
 def read_state_dict(path: str | Path) -> dict[str, np.ndarray]:
@@ -377,17 +403,17 @@ def read_state_dict(path: str | Path) -> dict[str, np.ndarray]:
                 obj = interpret(archive.read(pickles[0]))
             except NotAStateDict as error:
                 raise ConfigError(f"{path}: {error}") from None
-            if isinstance(obj, dict) and "state_dict" in obj and isinstance(obj["state_dict"], dict):
-                obj = obj["state_dict"]
             if not isinstance(obj, dict):
                 raise ConfigError(f"{path}: not a PyTorch state dict: found a {type(obj).__name__}, "
                                   "expected a dict of tensors")
+            obj = _model_state(obj)
             cache: dict = {}
             arrays: dict[str, np.ndarray] = {}
             for name, value in obj.items():
                 if not isinstance(value, _Tensor):
                     raise ConfigError(f"{path}: not a PyTorch state dict: entry {name!r} is a "
-                                      f"{type(value).__name__}, expected a tensor")
+                                      f"{type(value).__name__}, expected a tensor (nor is there a dict "
+                                      f"of tensors under {', '.join(CHECKPOINT_KEYS)})")
                 flat = _storage_array(archive, prefix, value.storage, byteorder, cache, path)
                 arrays[str(name)] = _tensor_array(value, flat, str(name), path)
             return arrays

@@ -1,0 +1,142 @@
+"""The Lessons dock: the course's guided lessons, one step at a time.
+
+Each step shows its text, a question ("try this") and what the student should see; *Apply* sets
+the step's configuration and shows its plot (the window does that on ``apply_requested``).
+The lessons themselves are data (:mod:`rnnviz.app.lessons`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QTextBrowser,
+                               QVBoxLayout, QWidget)
+
+from rnnviz.app.lessons import Lesson, LessonStep
+
+NORMAL_TEXT_PT = 11
+PRESENTATION_TEXT_PT = 18
+
+
+class LessonsPanel(QWidget):
+    """Chooses a lesson and steps through it. ``apply_requested(step)``: set this step up."""
+
+    apply_requested = Signal(object)
+    step_changed = Signal(int)
+
+    def __init__(self, lessons: list[Lesson], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("lessons")
+        self.lessons: list[Lesson] = []
+        self.lesson: Lesson | None = None
+        self.step_index = 0
+        self.presentation = False
+        self.chooser = QComboBox()
+        self.chooser.setObjectName("lesson_chooser")
+        self.chooser.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.chooser.setToolTip(self.tr("The course's lessons, and the lesson files you opened"))
+        self.chooser.currentIndexChanged.connect(self._on_chosen)
+        self.step_label = QLabel()
+        self.step_label.setObjectName("lesson_step_label")
+        self.text = QTextBrowser()
+        self.text.setObjectName("lesson_text")
+        self.text.setOpenExternalLinks(False)
+        self.previous_button = QPushButton(self.tr("◀ Previous"))
+        self.previous_button.setObjectName("lesson_previous")
+        self.previous_button.setToolTip(self.tr("The previous step (Page Up in presentation mode)"))
+        self.previous_button.clicked.connect(self.previous_step)
+        self.apply_button = QPushButton(self.tr("Apply"))
+        self.apply_button.setObjectName("lesson_apply")
+        self.apply_button.setToolTip(self.tr("Set this step's configuration and show its plot"))
+        self.apply_button.clicked.connect(self.apply_current)
+        self.next_button = QPushButton(self.tr("Next ▶"))
+        self.next_button.setObjectName("lesson_next")
+        self.next_button.setToolTip(self.tr("The next step (Page Down in presentation mode)"))
+        self.next_button.clicked.connect(self.next_step)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.previous_button)
+        buttons.addWidget(self.apply_button, 1)
+        buttons.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.chooser)
+        layout.addWidget(self.step_label)
+        layout.addWidget(self.text, 1)
+        layout.addLayout(buttons)
+        for lesson in lessons:
+            self.add_lesson(lesson, select=False)
+        if self.lessons:
+            self.select_lesson(0)
+
+    # -- lessons ---------------------------------------------------------------------------------
+    def add_lesson(self, lesson: Lesson, select: bool = True) -> int:
+        """Add ``lesson`` to the chooser (a lesson from the same file replaces its older copy)."""
+        for index, known in enumerate(self.lessons):
+            if lesson.path is not None and known.path == lesson.path:
+                self.lessons[index] = lesson
+                self.chooser.setItemText(index, lesson.title)
+                break
+        else:
+            self.lessons.append(lesson)
+            self.chooser.addItem(lesson.title)
+            index = len(self.lessons) - 1
+        if select:
+            self.select_lesson(index)
+            if self.lesson is not lesson:   # the chooser already showed this index
+                self.lesson = lesson
+                self.show_step(0)
+        return index
+
+    def select_lesson(self, index: int) -> None:
+        self.chooser.setCurrentIndex(index)
+        if self.lesson is not self.lessons[index]:
+            self._on_chosen(index)
+
+    def _on_chosen(self, index: int) -> None:
+        if 0 <= index < len(self.lessons):
+            self.lesson = self.lessons[index]
+            self.show_step(0)
+
+    # -- steps -----------------------------------------------------------------------------------
+    def current_step(self) -> LessonStep | None:
+        if self.lesson is None:
+            return None
+        return self.lesson.steps[self.step_index]
+
+    def show_step(self, index: int) -> bool:
+        """Show step ``index`` (0-based) of the lesson; False (nothing changes) when there is none."""
+        if self.lesson is None or not 0 <= index < len(self.lesson.steps):
+            return False
+        self.step_index = index
+        step = self.lesson.steps[index]
+        count = len(self.lesson.steps)
+        self.step_label.setText(self.tr("Step {0} of {1}").format(index + 1, count))
+        self.text.setMarkdown(step.markdown())
+        self.previous_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index + 1 < count)
+        self.apply_button.setEnabled(step.config is not None or step.focus is not None or step.tab is not None)
+        self.step_changed.emit(index)
+        return True
+
+    def next_step(self) -> bool:
+        return self.show_step(self.step_index + 1)
+
+    def previous_step(self) -> bool:
+        return self.show_step(self.step_index - 1)
+
+    def apply_current(self) -> None:
+        step = self.current_step()
+        if step is not None:
+            self.apply_requested.emit(step)
+
+    # -- look ------------------------------------------------------------------------------------
+    def set_presentation(self, on: bool) -> None:
+        """Lecture-size text in the step's text (the window's font covers the buttons)."""
+        self.presentation = bool(on)
+        font = self.text.font()
+        font.setPointSize(PRESENTATION_TEXT_PT if on else NORMAL_TEXT_PT)
+        self.text.setFont(font)
+        self.text.document().setDefaultFont(font)
+        step = self.current_step()
+        if step is not None:
+            self.text.setMarkdown(step.markdown())
