@@ -22,6 +22,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
@@ -264,3 +266,87 @@ def view_problems(panels, readouts: bool = True) -> list[str]:
     for panel in panels:
         problems += panel_problems(panel, readouts)
     return problems
+
+
+# -- raw markup in the window's text ---------------------------------------------------------------
+#: TeX-like markup a reader should never see: ``_{…}``, ``^{…}``, ``^k``, and a one-letter subscript
+#: written with an underscore (``b_f``, ``‖·‖_F``). PyTorch names (``weight_hh_l0``) and CSV column
+#: names (``log10_spectral``) have longer parts after each underscore and are left alone.
+RAW_MARKUP = re.compile(r"_\{|\^\{|\^\w|(?<=[\w‖)])_[A-Za-z](?![\w])")
+#: Rich-text tags shown as text where Qt draws plain text (combo items, line edits, window titles).
+RAW_TAGS = re.compile(r"</?(sub|sup|b|i)>|&nbsp;|&lt;|&gt;")
+
+
+def _plain_markup(where: str, text: str, rich: bool) -> list[str]:
+    if not text:
+        return []
+    found = RAW_MARKUP.findall(text) or ([] if rich else RAW_TAGS.findall(text))
+    if not found:
+        return []
+    return [f"{where}: raw markup in {text!r}"]
+
+
+def _graphics_texts(graphics: pg.GraphicsView) -> list[tuple[str, str]]:
+    """(where, text) of every title, axis label, legend entry and text item in a plot widget's scene."""
+    texts = []
+    for item in graphics.scene().items():
+        if isinstance(item, pg.LabelItem):
+            texts.append(("plot label", item.text))
+        elif isinstance(item, pg.AxisItem):
+            texts.append(("axis label", item.labelText or ""))
+            for level in item._tickLevels or ():
+                texts += [("tick", str(text)) for _value, text in level]
+        elif isinstance(item, pg.TextItem):
+            texts.append(("plot text", item.toPlainText()))
+    return texts
+
+
+def raw_markup_problems(root) -> list[str]:
+    """Raw markup (see :data:`RAW_MARKUP`) in any text ``root`` (a window) shows or holds ready to show:
+    labels, buttons, combo items, fields and their placeholders, group titles, tab and dock titles,
+    progress texts, actions and menus, every tooltip and status tip, and the plots' titles, axis
+    labels, ticks and legends. Rich text may use tags; plain text may not."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QDockWidget, QGroupBox, QLabel, QLineEdit,
+                                   QPlainTextEdit, QProgressBar, QTabBar, QTextEdit, QWidget)
+
+    problems: list[str] = []
+    widgets = [root] + root.findChildren(QWidget)
+    for widget in widgets:
+        name = widget.objectName() or type(widget).__name__
+        problems += _plain_markup(f"{name} tooltip", widget.toolTip(), rich=True)
+        problems += _plain_markup(f"{name} status tip", widget.statusTip(), rich=False)
+        if widget.isWindow():
+            problems += _plain_markup(f"{name} window title", widget.windowTitle(), rich=False)
+        if isinstance(widget, QLabel):
+            rich = widget.textFormat() != Qt.TextFormat.PlainText
+            problems += _plain_markup(f"label {name}", widget.text(), rich=rich)
+        elif isinstance(widget, QAbstractButton):
+            problems += _plain_markup(f"button {name}", widget.text(), rich=False)
+        elif isinstance(widget, QComboBox):
+            for index in range(widget.count()):
+                problems += _plain_markup(f"combo {name} item", widget.itemText(index), rich=False)
+        elif isinstance(widget, QLineEdit):
+            problems += _plain_markup(f"field {name} placeholder", widget.placeholderText(), rich=False)
+        elif isinstance(widget, (QPlainTextEdit, QTextEdit)):
+            problems += _plain_markup(f"text {name} placeholder", widget.placeholderText(), rich=False)
+        elif isinstance(widget, QGroupBox):
+            problems += _plain_markup(f"group {name}", widget.title(), rich=False)
+        elif isinstance(widget, QTabBar):
+            for index in range(widget.count()):
+                problems += _plain_markup(f"tab {name}", widget.tabText(index), rich=False)
+                problems += _plain_markup(f"tab {name} tooltip", widget.tabToolTip(index), rich=True)
+        elif isinstance(widget, QDockWidget):
+            problems += _plain_markup(f"dock {name}", widget.windowTitle(), rich=False)
+        elif isinstance(widget, QProgressBar):
+            problems += _plain_markup(f"progress {name}", widget.text(), rich=False)
+        elif isinstance(widget, pg.GraphicsView):
+            problems += [problem for where, text in _graphics_texts(widget)
+                         for problem in _plain_markup(f"{name} {where}", text, rich=True)]
+    for action in root.findChildren(QAction):
+        where = f"action {action.objectName() or action.text()!r}"
+        problems += _plain_markup(where, action.text(), rich=False)
+        problems += _plain_markup(f"{where} tooltip", action.toolTip(), rich=False)
+        problems += _plain_markup(f"{where} status tip", action.statusTip(), rich=False)
+    return list(dict.fromkeys(problems))
