@@ -35,7 +35,7 @@ def test_the_scan_finds_tags_in_plain_text_only(qtbot):
     combo.addItem("‖·‖<sub>F</sub>")  # a combo item is plain text: the tags would show
     layout.addWidget(combo)
     problems = raw_markup_problems(root)
-    assert len(problems) == 1 and "combo" in problems[0]
+    assert len(problems) == 1 and "QComboBox" in problems[0]
 
 
 def test_no_text_in_the_window_shows_raw_markup(make_window, wait_results):

@@ -301,52 +301,49 @@ def _graphics_texts(graphics: pg.GraphicsView) -> list[tuple[str, str]]:
     return texts
 
 
+def _widget_texts(widget) -> list[tuple[str, str, bool]]:
+    """(what, text, drawn as rich text) of the texts one widget shows or holds ready to show."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QDockWidget, QGroupBox, QLabel, QLineEdit,
+                                   QPlainTextEdit, QProgressBar, QTabBar, QTextEdit)
+
+    texts = [("tooltip", widget.toolTip(), True), ("status tip", widget.statusTip(), False)]
+    if widget.isWindow() or isinstance(widget, QDockWidget):
+        texts.append(("title", widget.windowTitle(), False))
+    if isinstance(widget, QLabel):
+        texts.append(("label", widget.text(), widget.textFormat() != Qt.TextFormat.PlainText))
+    elif isinstance(widget, (QAbstractButton, QProgressBar)):
+        texts.append(("text", widget.text(), False))
+    elif isinstance(widget, QComboBox):
+        texts += [("item", widget.itemText(index), False) for index in range(widget.count())]
+    elif isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
+        texts.append(("placeholder", widget.placeholderText(), False))
+    elif isinstance(widget, QGroupBox):
+        texts.append(("title", widget.title(), False))
+    elif isinstance(widget, QTabBar):
+        texts += [("tab", widget.tabText(index), False) for index in range(widget.count())]
+        texts += [("tab tooltip", widget.tabToolTip(index), True) for index in range(widget.count())]
+    elif isinstance(widget, pg.GraphicsView):
+        texts += [(where, text, True) for where, text in _graphics_texts(widget)]
+    return texts
+
+
 def raw_markup_problems(root) -> list[str]:
     """Raw markup (see :data:`RAW_MARKUP`) in any text ``root`` (a window) shows or holds ready to show:
     labels, buttons, combo items, fields and their placeholders, group titles, tab and dock titles,
     progress texts, actions and menus, every tooltip and status tip, and the plots' titles, axis
     labels, ticks and legends. Rich text may use tags; plain text may not."""
-    from PySide6.QtCore import Qt
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QDockWidget, QGroupBox, QLabel, QLineEdit,
-                                   QPlainTextEdit, QProgressBar, QTabBar, QTextEdit, QWidget)
+    from PySide6.QtWidgets import QWidget
 
     problems: list[str] = []
-    widgets = [root] + root.findChildren(QWidget)
-    for widget in widgets:
-        name = widget.objectName() or type(widget).__name__
-        problems += _plain_markup(f"{name} tooltip", widget.toolTip(), rich=True)
-        problems += _plain_markup(f"{name} status tip", widget.statusTip(), rich=False)
-        if widget.isWindow():
-            problems += _plain_markup(f"{name} window title", widget.windowTitle(), rich=False)
-        if isinstance(widget, QLabel):
-            rich = widget.textFormat() != Qt.TextFormat.PlainText
-            problems += _plain_markup(f"label {name}", widget.text(), rich=rich)
-        elif isinstance(widget, QAbstractButton):
-            problems += _plain_markup(f"button {name}", widget.text(), rich=False)
-        elif isinstance(widget, QComboBox):
-            for index in range(widget.count()):
-                problems += _plain_markup(f"combo {name} item", widget.itemText(index), rich=False)
-        elif isinstance(widget, QLineEdit):
-            problems += _plain_markup(f"field {name} placeholder", widget.placeholderText(), rich=False)
-        elif isinstance(widget, (QPlainTextEdit, QTextEdit)):
-            problems += _plain_markup(f"text {name} placeholder", widget.placeholderText(), rich=False)
-        elif isinstance(widget, QGroupBox):
-            problems += _plain_markup(f"group {name}", widget.title(), rich=False)
-        elif isinstance(widget, QTabBar):
-            for index in range(widget.count()):
-                problems += _plain_markup(f"tab {name}", widget.tabText(index), rich=False)
-                problems += _plain_markup(f"tab {name} tooltip", widget.tabToolTip(index), rich=True)
-        elif isinstance(widget, QDockWidget):
-            problems += _plain_markup(f"dock {name}", widget.windowTitle(), rich=False)
-        elif isinstance(widget, QProgressBar):
-            problems += _plain_markup(f"progress {name}", widget.text(), rich=False)
-        elif isinstance(widget, pg.GraphicsView):
-            problems += [problem for where, text in _graphics_texts(widget)
-                         for problem in _plain_markup(f"{name} {where}", text, rich=True)]
+    for widget in [root] + root.findChildren(QWidget):
+        name = f"{type(widget).__name__} {widget.objectName()}".strip()
+        for what, text, rich in _widget_texts(widget):
+            problems += _plain_markup(f"{name} {what}", text, rich)
     for action in root.findChildren(QAction):
         where = f"action {action.objectName() or action.text()!r}"
-        problems += _plain_markup(where, action.text(), rich=False)
-        problems += _plain_markup(f"{where} tooltip", action.toolTip(), rich=False)
-        problems += _plain_markup(f"{where} status tip", action.statusTip(), rich=False)
+        for what, text in (("text", action.text()), ("tooltip", action.toolTip()),
+                           ("status tip", action.statusTip())):
+            problems += _plain_markup(f"{where} {what}", text, rich=False)
     return list(dict.fromkeys(problems))
