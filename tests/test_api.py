@@ -119,6 +119,30 @@ def test_torch_module_matches_torch(kind, torch):
         assert result.state_jacobian.log10_spectral_norm[k - 1] == pytest.approx(np.log10(norm), abs=1e-10)
 
 
+def test_a_map_runs_the_fast_stage_once(monkeypatch, capsys, tmp_path):
+    """analyze(map=True) and ``rnnviz analyze --map`` share one forward pass and one set of step
+    Jacobians between the anchor curve and the map."""
+    from rnnviz.core import analysis
+
+    calls = []
+    real = analysis.run_fast
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("tol"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "run_fast", counted)
+    result = rnnviz.analyze(cell="gru", hidden_size=4, input_size=2, seq_len=6, map=True)
+    assert len(calls) == 1 and result.map is not None
+    assert result.map.table().shape == (6 * 7 // 2, 4)
+    calls.clear()
+    cli = analyze_json(capsys, *SMALL, "--cell", "gru", "--map", str(tmp_path / "map.npy"))
+    assert len(calls) == 1 and "map" not in cli
+    np.testing.assert_array_equal(np.load(tmp_path / "map.npy"),
+                                  rnnviz.analyze(cell="gru", hidden_size=5, input_size=3, seq_len=12,
+                                                 seed=3, map=True).map.table())
+
+
 def test_aux_and_encoder_decoder_through_the_api(capsys):
     """rnnviz.analyze takes the new fields as configuration keys, as the command line its flags."""
     cli = analyze_json(capsys, *SMALL, "--cell", "lstm", "--aux-size", "3", "--loss", "encoder-decoder",

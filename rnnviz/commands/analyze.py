@@ -522,7 +522,7 @@ def analyze_request(request: AnalyzeRequest, with_map: bool = False) -> Analysis
         grad_norm_per_step=f64(fast.grad_norm_per_step),
         bound=Bound(float(fast.gamma), float(bound["sigma_max"]), float(bound["spectral_radius"]),
                     np.asarray(bound["k"], dtype=np.int64), f64(bound["log10"]), f64(bound["rho_log10"])),
-        map=NormMap.from_table(map_table(request)) if with_map else None,
+        map=NormMap.from_table(map_table(request, fast)) if with_map else None,
         params=None if request.params is None else fast.params, inputs=request.inputs,
         experiment=config,
         **parts,
@@ -663,20 +663,24 @@ def _check_map_path(path: Path) -> None:
     check_output_file(path, "--map")
 
 
-def map_table(request: AnalyzeRequest) -> np.ndarray:
+def map_table(request: AnalyzeRequest, fast=None) -> np.ndarray:
     """The (t, k) map as rows (anchor t0, k, log10 spectral, log10 Frobenius), float64 (N, 4).
 
     Every anchor t0 = 0 .. T-1 and k = 1 .. T-t0 (fewer k when the map would exceed the engine's
     budget, as in the explorer: :func:`rnnviz.core.analysis.map_max_k`); an exactly zero norm is -inf.
     The engine's map at its tightest tolerance (MAP_TOL): Frobenius norms exact, spectral norms
-    within ~1e-14 relative for a well-separated top singular value (see :mod:`rnnviz.core.products`)."""
+    within ~1e-14 relative for a well-separated top singular value (see :mod:`rnnviz.core.products`).
+
+    ``fast``: the stage-one result of ``request`` when the caller has it (its step Jacobians do not
+    depend on the anchor curve's tolerance), so that the forward pass and the Jacobians run once."""
     from rnnviz.core.analysis import map_max_k, run_fast
     from rnnviz.core.products import norm_map
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         try:
-            fast = run_fast(request.config, params=request.params, inputs=request.inputs)
+            if fast is None:
+                fast = run_fast(request.config, params=request.params, inputs=request.inputs)
             J = fast.jacobians
             max_k = map_max_k(J.shape[0], fast.net.state_size)
             norms = norm_map(J, max_k=max_k, tol=MAP_TOL, max_iter=500)
@@ -734,9 +738,11 @@ def run(args: argparse.Namespace) -> int:
         _check_map_path(args.map)
     request = resolve_request(args)
     check_budget(request.config, args.memory_budget, with_map=args.map is not None)
-    result = compute(request)
+    analysis = analyze_request(request, with_map=args.map is not None)
+    result = analysis.to_json_dict()
+    result.pop("map", None)   # the map goes to its own file, not into the JSON
     if args.map is not None:
-        write_map(args.map, map_table(request))
+        write_map(args.map, analysis.map.table())
     if args.out is not None:
         written = write_outputs(args.out, result)
     if args.json:
