@@ -17,7 +17,7 @@ class BpttPanel(PlotPanel):
         super().__init__(parent)
         self.norm_plot = self.add_plot(0, 0, "‖∂L/∂hₜ‖ per step", ("step t", None),
                                        ("log₁₀ norm", None), hover=self._hover_norm,
-                                       short_y="log₁₀")
+                                       short_y="log₁₀", steady_y=True)
         self.legend = self.add_legend_row(1, 0)
         self.window = pg.LinearRegionItem(movable=False, brush=QColor(230, 159, 0, 60),
                                           pen=pg.mkPen(QColor(230, 159, 0), width=1))

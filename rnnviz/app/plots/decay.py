@@ -62,7 +62,7 @@ class DecayPanel(PlotPanel):
         super().__init__(parent)
         self.plot = self.add_plot(0, 0, "Gradient decay from t₀",
                                   ("distance k", "steps"), ("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖", None),
-                                  hover=self._hover_text, legend=True, short_y="log₁₀ norm")
+                                  hover=self._hover_text, legend=True, short_y="log₁₀ norm", steady_y=True)
         self.plot.addLine(y=0, pen=pg.mkPen("#999999", width=1))
         self.curves: dict[str, pg.PlotDataItem] = {}
         self._data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
