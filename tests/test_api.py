@@ -141,3 +141,20 @@ def test_a_map_runs_the_fast_stage_once(monkeypatch, capsys, tmp_path):
     np.testing.assert_array_equal(np.load(tmp_path / "map.npy"),
                                   rnnviz.analyze(cell="gru", hidden_size=5, input_size=3, seq_len=12,
                                                  seed=3, map=True).map.table())
+
+
+def test_aux_and_encoder_decoder_through_the_api(capsys):
+    """rnnviz.analyze takes the new fields as configuration keys, as the command line its flags."""
+    cli = analyze_json(capsys, *SMALL, "--cell", "lstm", "--aux-size", "3", "--loss", "encoder-decoder",
+                       "--decoder-steps", "3")
+    result = rnnviz.analyze(cell="lstm", hidden_size=5, input_size=3, seq_len=12, seed=3, aux_size=3,
+                            loss_placement="encoder-decoder", decoder_steps=3)
+    assert json.loads(json.dumps(result.to_json_dict(), allow_nan=False)) == cli
+    # a loaded network gets seeded W_aux (the file has none)
+    net = NetConfig(cell="rnn", hidden_size=4, input_size=2)
+    loaded = rnnviz.analyze(dict(init_params(net, "gaussian", seed=1)), np.ones((6, 2)), aux_size=2)
+    plain = rnnviz.analyze(dict(init_params(net, "gaussian", seed=1)), np.ones((6, 2)))
+    assert loaded.config["aux_size"] == 2
+    assert not np.allclose(loaded.grad_norm_per_step, plain.grad_norm_per_step)
+    with pytest.raises(ConfigError, match="auxiliary input pattern"):
+        rnnviz.analyze(aux_pattern="previous")

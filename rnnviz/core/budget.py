@@ -154,6 +154,7 @@ def _params_bytes(config: ExperimentConfig) -> int:
         width = config.input_size if layer == 0 else D * H
         count += D * (G * H * (width + H) + 2 * G * H + (3 * H if config.cell == "lstm-peephole" else 0))
     count += config.input_size * (D * H + 1)  # readout
+    count += D * G * H * config.aux_size       # W_aux
     return count * 8
 
 
@@ -182,6 +183,10 @@ def estimate(config: ExperimentConfig, *, processes: bool = True, map_max_k: int
     if config.input_signal in ("onehot", "text"):
         inputs *= 2  # the one-hot codes are made in float64 first
     fast["inputs"] = 2 * inputs + 2 * T * B * 8
+    if config.aux_size:
+        # a_t in float64 and its dtype copy, W_aux a_t per direction, the intent pattern's indices
+        aux = T * B * config.aux_size
+        fast["auxiliary input"] = aux * (f8 + isz) + T * B * G * H * D * isz + 4 * T * B * 8
     cache = _CACHE_ARRAYS[config.cell] + len(net.state_names) + 1
     fast["forward caches"] = units * cache * isz + T * B * G * H * isz  # + one layer's input projection
     fast_flops += 2.0 * T * B * D * G * H * (n_in + (L - 1) * D * H + L * H)
@@ -196,7 +201,7 @@ def estimate(config: ExperimentConfig, *, processes: bool = True, map_max_k: int
     fast["anchor curve"] = curve_chunk + (j_bytes if processes else 0) + 8 * curve_k * 8
     fast_flops += 2.0 * S ** 3 * curve_k * 1.5  # products, then their norms
 
-    steps = T if config.loss_placement == "all" else 1
+    steps = {"all": T, "encoder-decoder": config.decoder_length}.get(config.loss_placement, 1)
     per_row = 2.0 * G * H * H * T * D * B
     rows = int(min(ITEMIZE_ROWS, max(4, ITEMIZE_FLOPS // per_row), steps))
     via_jacobians = window == T and B == 1 and D == 1

@@ -24,12 +24,15 @@ CASES = [
     (dict(cell="lstm-peephole", hidden_size=48, seq_len=250, loss_placement="last"), True),
     (dict(cell="rnn", hidden_size=300, seq_len=30, dtype="float32"), True),
     (dict(hidden_size=256, seq_len=200), False),                             # Jacobian window < T
+    (dict(cell="rnn", hidden_size=32, seq_len=300, batch=4, aux_size=200,     # a wide aux input
+          loss_placement="encoder-decoder"), True),
 ]
 
 
 def _measured_peaks(config: ExperimentConfig, with_map: bool) -> tuple[int, int]:
     """tracemalloc peaks (bytes) of run_fast alone and of run_fast + the whole iter_map, in threads."""
     analysis._INIT_CACHE.clear()  # the initial weights are part of what a first run allocates
+    analysis._aux_weights.cache_clear()
     tracemalloc.start()
     try:
         fast = run_fast(config, processes=False)

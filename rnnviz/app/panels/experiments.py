@@ -46,13 +46,17 @@ DEFAULT_VALUES = {
 }
 
 
+#: The metrics' names as the window shows them (the command line's are plain ASCII).
+METRIC_TEXTS = {**METRIC_LABELS, "log10_norm": "log₁₀ ‖∂s(T)/∂s(t₀)‖₂"}
+
+
 def _metric_label(metric: str) -> str:
     if metric.startswith("lyapunov_"):
         return f"Lyapunov exponent {metric.split('_')[1]} (per step)"
-    return METRIC_LABELS.get(metric, metric)
+    return METRIC_TEXTS.get(metric, metric)
 
 
-SHORT_METRIC_NAMES = {"reach": "Gradient reach", "log10_norm": "log10 ‖∂s_T/∂s_t0‖",
+SHORT_METRIC_NAMES = {"reach": "Gradient reach", "log10_norm": "log₁₀ ‖∂s(T)/∂s(t₀)‖",
                       "lyapunov": "Largest Lyapunov exponent", "saturation": "Saturated gate fraction"}
 
 

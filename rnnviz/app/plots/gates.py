@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel
+from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap
 
 GATE_TITLES = {
     "i": "input gate i", "f": "forget gate f", "g": "candidate g", "o": "output gate o",
@@ -146,7 +146,8 @@ class GatesPanel(PlotPanel):
         for gate in gate_names:
             activations = np.asarray(fast.gates[gate])  # (T, H)
             # Rows = units, columns = steps 1..T.
-            self.heatmaps[gate].set_data(activations.T, x0=1.0, y0=0.0)
+            self.heatmaps[gate].set_data(activations.T, x0=1.0, y0=0.0,
+                                         prepared=prepared_heatmap(fast, f"gate_{gate}"))
             units = activations.shape[1]
             # Short rows: label only the first and last unit so tick labels never overlap.
             self.heatmaps[gate].plot.getAxis("left").setTicks(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnviz.app.plots.base import Heatmap, PlotPanel
+from rnnviz.app.plots.base import Heatmap, PlotPanel, prepared_heatmap
 
 
 class HiddenPanel(PlotPanel):
@@ -35,10 +35,10 @@ class HiddenPanel(PlotPanel):
     def show_fast(self, fast) -> None:
         self.fast = fast
         # (T+1, H) with index 0 = initial state: rows = units, columns = t = 0..T.
-        self.h_map.set_data(np.asarray(fast.hidden).T, x0=0.0, y0=0.0)
+        self.h_map.set_data(np.asarray(fast.hidden).T, x0=0.0, y0=0.0, prepared=prepared_heatmap(fast, "hidden"))
         self._ensure_cell_plot(fast.cell is not None)
         if fast.cell is not None:
-            self.c_map.set_data(np.asarray(fast.cell).T, x0=0.0, y0=0.0)
+            self.c_map.set_data(np.asarray(fast.cell).T, x0=0.0, y0=0.0, prepared=prepared_heatmap(fast, "cell"))
 
     def _hover_state(self, which: str, x: float, y: float) -> str:
         heatmap = self.h_map if which == "h" else self.c_map
