@@ -26,26 +26,18 @@ from rnnviz.app.loading import read_network_file
 from rnnviz.app.open_files import INPUTS_LANE, NETWORK_LANE
 from rnnviz.core import reference
 from rnnviz.core.spectral_norm import DEFAULT_TOL
+from tests.test_cli_weights import FIXTURES, LISTING, LOG_TOL, expected  # noqa: F401 - expected is a fixture
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "models"
-LISTING = json.loads((FIXTURES / "expected.json").read_text())["models"]
 CASES = [(name, fmt) for name, info in LISTING.items() for fmt in info["formats"]]
 # Dropped onto the window: each model once, each format once.
 DROPPED = {("lstm-2layer", "dynamo.onnx"), ("gru-bidirectional", "pt"), ("rnn-tanh", "safetensors"),
            ("lstm-float32", "onnx")}
 WAYS = [(name, fmt, "open") for name, fmt in CASES] + [(name, fmt, "drop") for name, fmt in CASES
                                                        if (name, fmt) in DROPPED]
-LOG_TOL = 1e-10 / math.log(10)          # 1e-10 relative in a norm, in its log10
 LANCZOS_LOG_TOL = DEFAULT_TOL / math.log(10)
 # The map's spectral norms stop at DEFAULT_MAP_TOL (1e-4); spectral_norm.py states what that gives in
 # log10 on LSTM Jacobians: within ~2e-3 at k <= 5 and ~3e-4 beyond. The test holds it to the first.
 MAP_SPECTRAL_LOG_TOL = 2e-3
-
-
-@pytest.fixture(scope="module")
-def expected():
-    with np.load(FIXTURES / "expected.npz", allow_pickle=False) as archive:
-        return {name: archive[name] for name in archive.files}
 
 
 def _copy_fixture(tmp_path: Path, name: str, fmt: str) -> Path:
