@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
             hidden_size=net.hidden_size, input_size=net.input_size, num_layers=net.num_layers,
             bidirectional=net.bidirectional, seq_len=steps, batch=1, radius=None,
             anchor=min(self.state.config.anchor, steps - 1), truncate=None, loss_placement="all",
-            loss_step=1, input_signal="gaussian", dtype="float64")
+            loss_step=1, input_signal="gaussian", dtype="float64", aux_size=0)
         layers = f"{net.num_layers} layer{'s' if net.num_layers > 1 else ''}"
         description = f"trained {net.cell} language model ({layers}, H = {net.hidden_size})"
         accepted = self.state.set_weights(config, LoadedWeights(handoff.params, handoff.inputs,

@@ -182,7 +182,7 @@ class FileOpener(QObject):
         config = self.state.config
         changes = dict(cell=net.cell, activation=net.activation, leaky_slope=net.leaky_slope,
                        hidden_size=net.hidden_size, input_size=net.input_size, num_layers=net.num_layers,
-                       bidirectional=net.bidirectional, radius=None, dtype="float64")
+                       bidirectional=net.bidirectional, radius=None, dtype="float64", aux_size=0)
         if current is not None and current.network_file is None and current.inputs_file is None:
             changes.update(input_signal="gaussian")  # a trained model's embedded text goes with it
         fixed = NETWORK_FIELDS + (INPUT_FIELDS if inputs is not None else ())
