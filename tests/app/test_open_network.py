@@ -208,7 +208,7 @@ def test_the_controls_say_what_is_analysed_and_grey_what_does_not_apply(qtbot, m
         "Analysing network lstm-2layer.safetensors (LSTM, 2 layers, H = 5)", "inputs: generated (Gaussian noise)"]
     for widget in (controls.cell_combo, controls.hidden_spin, controls.layers_spin, controls.init_combo,
                    controls.radius_check, controls.radius_spin, controls.forget_bias_spin, controls.activation_combo,
-                   controls.input_size_spin, controls.bidirectional_check):
+                   controls.input_size_spin, controls.bidirectional_check, controls.aux_size_spin):
         assert not widget.isEnabled(), widget.objectName()
         assert "lstm-2layer.safetensors" in widget.toolTip() and "Back to generated network" in widget.toolTip()
     for widget in (controls.seq_len_spin, controls.input_combo, controls.seed_spin, controls.anchor_spin):
