@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF
 
 from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap, safe_log10
 from rnnviz.app.plots.boundary import EncoderBoundary
@@ -44,6 +46,8 @@ class BpttPanel(PlotPanel):
         self.graphics.ci.layout.setRowStretchFactor(2, 3)
         self.log_norms = np.zeros(0)
         self.log_itemized = np.zeros((0, 0))
+        self._loss_rows = np.zeros(0, dtype=np.int64)  # row indices of the itemized matrix that hold data
+        self.item_plot.vb.sigResized.connect(lambda _vb: self._label_loss_rows())
         self.boundary = EncoderBoundary()
 
     def show_fast(self, fast) -> None:
@@ -76,15 +80,30 @@ class BpttPanel(PlotPanel):
     def _fit_loss_rows(self, rows: np.ndarray) -> None:
         """Show the loss steps that hold data (``rows``: their row indices), not all T rows: with the
         loss on the last step only, its one row would be a line one pixel high at the top of an empty plot."""
-        axis = self.item_plot.getAxis("left")
+        self._loss_rows = rows
         if rows.size == 0:
-            axis.setTicks(None)
+            self.item_plot.getAxis("left").setTicks(None)
             self.item_plot.enableAutoRange(axis="y")
             return
         self.item_plot.setYRange(rows[0] + 0.5, rows[-1] + 1.5, padding=0)
+        self._label_loss_rows()
+
+    def _label_loss_rows(self) -> None:
+        """A few rows: a tick on every loss step the plot's height has room for (the default ticks
+        would fall between steps); many rows: the default ticks. Again whenever the plot's height changes."""
+        rows = self._loss_rows
+        if rows.size == 0:
+            return
+        axis = self.item_plot.getAxis("left")
         span = rows[-1] - rows[0] + 1
-        # A few rows: one tick per loss step (the default ticks would fall between steps).
-        axis.setTicks([[(float(r + 1), str(r + 1)) for r in rows]] if span <= 8 else None)
+        if span > 8:
+            axis.setTicks(None)
+            return
+        font = axis.style.get("tickFont")
+        text_px = QFontMetricsF(font).height() if font is not None else QFontMetricsF(axis.font()).height()
+        row_px = self.item_plot.vb.height() / span
+        every = 1 if row_px <= 0 else max(1, math.ceil(1.1 * text_px / row_px))
+        axis.setTicks([[(float(r + 1), str(r + 1)) for r in rows if (r - rows[0]) % every == 0]])
 
     @staticmethod
     def truncation_window(fast) -> tuple[float, float] | None:
