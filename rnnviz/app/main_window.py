@@ -57,9 +57,14 @@ NORMAL_COLUMNS = 3
 # this tall (the grid scrolls): at 1280×720 one column of plots ~800 × 480 pixels.
 PRESENTATION_PLOT_WIDTH = 620
 PRESENTATION_ROW_HEIGHT = 480
+# The unrolled network spans a third row of "All plots" only where three rows are readable (the
+# plots' area this high: the 1600×1000 window, not 1280×720, where the six plots keep two rows and
+# the unrolled network is one click or Alt+7 away). The presentation grid scrolls, and holds it.
+THREE_ROWS_MIN_HEIGHT = 780
+GRID_OPTIONAL = ("unrolled",)
 # Short names for the plot switcher, so that it fits a 1280-pixel projector at lecture font sizes.
 SWITCHER_LABELS = {"decay": "Decay", "map": "Map", "gates": "Gates", "bptt": "BPTT", "spectrum": "Spectrum",
-                   "hidden": "States"}
+                   "hidden": "States", "unrolled": "Unrolled"}
 
 
 class MainWindow(QMainWindow):
@@ -434,10 +439,18 @@ class MainWindow(QMainWindow):
             row.setMinimumHeight(PRESENTATION_ROW_HEIGHT if grid else 0)
         self._plot_wheel.active = grid
 
+    def grid_leaves_out(self) -> tuple[str, ...]:
+        """Plots "All plots" leaves out now: the unrolled network where three rows would not be readable."""
+        if self.presentation_mode or not self.isVisible():
+            return ()
+        height = self.plot_scroll.viewport().height()
+        return GRID_OPTIONAL if 0 < height < THREE_ROWS_MIN_HEIGHT else ()
+
     def _show_focused(self) -> None:
         name = self.focused_plot
+        left_out = self.grid_leaves_out() if name is None else ()
         for panel in self.panels:
-            panel.setVisible(name is None or panel.name == name)
+            panel.setVisible(panel.name == name if name is not None else panel.name not in left_out)
         for row in self._plot_rows:
             row.setVisible(any(not row.widget(i).isHidden() for i in range(row.count())))
 
@@ -456,7 +469,7 @@ class MainWindow(QMainWindow):
         group = QButtonGroup(strip)
         group.setExclusive(True)
         self.plot_buttons: dict[str, QToolButton] = {}
-        entries = [("", "All plots", "Esc", "Show all six plots")]
+        entries = [("", "All plots", "Esc", "Show all seven plots")]
         entries += [(panel.name, f"{number} {SWITCHER_LABELS.get(panel.name, panel.title)}", f"Alt+{number}",
                      f"Show only the {panel.title} plot") for number, panel in enumerate(self.panels, start=1)]
         for name, text, key, tip in entries:
@@ -598,7 +611,7 @@ class MainWindow(QMainWindow):
                                                 "F11", "Full screen, large fonts and thick lines for lectures",
                                                 checkable=True)
         self.show_all_action = self._action(view_menu, "Show &all plots", lambda: self.focus_plot(None), "Esc",
-                                            "Back to all six plots (double-click a plot to show it alone)")
+                                            "Back to all seven plots (double-click a plot to show it alone)")
         self.show_all_action.setEnabled(False)
         self.fit_action = self._action(view_menu, "&Fit plots to their data", self.fit_plots, "Ctrl+0",
                                        "Undo every zoom and pan: each plot shows all of its data again")
@@ -792,7 +805,7 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         text = ("Ctrl+O open session · Ctrl+Shift+O open network · Ctrl+Shift+I open inputs · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
-                "F11 presentation mode · Alt+1…6 show one plot (or double-click it) · Esc all plots · "
+                "F11 presentation mode · Alt+1…7 show one plot (or double-click it) · Esc all plots · "
                 "Ctrl+G check gradients · Ctrl+P pin for comparison · Ctrl+Z back to the trained model · "
                 "Ctrl+L lessons · Page Up/Down lesson steps (presentation mode) · "
                 "Shift+F1 what's this (click a plot) · F1 this help · Ctrl+Q quit")
@@ -996,7 +1009,7 @@ class MainWindow(QMainWindow):
             if self.focused_plot is None:
                 self.focus_plot(PRESENTATION_FIRST_PLOT)
         if on:
-            self.statusBar().showMessage("F11: leave · Alt+1…6: one plot · Esc: all", 10000)
+            self.statusBar().showMessage("F11: leave · Alt+1…7: one plot · Esc: all", 10000)
         elif was_on and self.focused_plot != self._focus_before_presentation:
             self.focus_plot(self._focus_before_presentation)
         self._update_plot_layout()
@@ -1055,6 +1068,9 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         if self.presentation_mode and self.focused_plot is None:
             self._update_plot_layout()   # the number of columns that fit may have changed
+        elif self.focused_plot is None:
+            self._show_focused()         # whether a third row fits may have changed
+            QTimer.singleShot(0, self, self._show_focused)  # once the plots' area has its new size
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
         if not self.confirm_stop_training():
