@@ -48,7 +48,7 @@ class BpttPanel(PlotPanel):
         self.log_itemized = np.zeros((0, 0))
         self._loss_rows = np.zeros(0, dtype=np.int64)  # row indices of the itemized matrix that hold data
         self.item_plot.vb.sigResized.connect(lambda _vb: self._label_loss_rows())
-        self.boundary = EncoderBoundary()
+        self.boundary = EncoderBoundary(self)
 
     def show_fast(self, fast) -> None:
         self.fast = fast
@@ -75,7 +75,11 @@ class BpttPanel(PlotPanel):
         # [τ-1, t-1]: rows = loss step τ, columns = state step t.
         self.itemized.set_data(self.log_itemized, x0=1.0, y0=1.0, prepared=prepared_heatmap(fast, "itemized"))
         self._fit_loss_rows(rows)
-        self.boundary.show([self.norm_plot, self.item_plot], fast, self.style["font_pt"], label_plot=self.norm_plot)
+        self.boundary.show([self.norm_plot, self.item_plot], fast, label_plot=self.norm_plot)
+
+    def restyle(self, force: bool = False) -> None:
+        super().restyle(force)
+        self.boundary.restyle()
 
     def _fit_loss_rows(self, rows: np.ndarray) -> None:
         """Show the loss steps that hold data (``rows``: their row indices), not all T rows: with the
