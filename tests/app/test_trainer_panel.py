@@ -331,3 +331,27 @@ def test_narrow_settings_scroll_sideways(make_panel, qtbot):
     panel._splitter.setSizes([120, 1080])
     qtbot.waitUntil(lambda: panel._controls_scroll.horizontalScrollBar().isVisible(), timeout=3000)
     assert panel._controls_scroll.widget().width() > panel._controls_scroll.viewport().width()
+
+
+
+def test_stop_ends_the_corpus_loading(make_panel, qtbot, endless_corpus):
+    loader = endless_corpus
+    panel = make_panel(corpus_loader=loader)
+    assert panel.start()
+    qtbot.waitUntil(loader.started.is_set, timeout=10000)
+    qtbot.waitUntil(lambda: loader.chunks > 3, timeout=10000)  # still loading
+    assert panel.running and panel.stop_button.isEnabled()
+    panel.stop()
+    qtbot.waitUntil(lambda: not panel.running, timeout=10000)
+    assert loader.stopped and panel.start_button.isEnabled() and panel.trainer is None
+    assert "corpus was loading" in panel.status_label.text() and panel.progress.format() == "stopped"
+
+
+def test_reset_ends_the_corpus_loading(make_panel, qtbot, endless_corpus):
+    loader = endless_corpus
+    panel = make_panel(corpus_loader=loader)
+    assert panel.start()
+    qtbot.waitUntil(loader.started.is_set, timeout=10000)
+    panel.reset()
+    qtbot.waitUntil(lambda: loader.stopped, timeout=10000)
+    assert not panel.running and panel.progress.format() == "idle"

@@ -96,14 +96,18 @@ def training_work(config: TrainConfig, *, stop_flag: threading.Event, pause_flag
     """
 
     def work(should_stop):
+        def stopped():
+            return stop_flag.is_set() or should_stop()
+
+        # Stop, Reset or closing the window end a long load between two chunks (Cancelled).
         data = corpus_loader(config.corpus, valid=config.valid, test=config.test,
-                             level=config.level, sentence_start=config.sentence_start)
+                             level=config.level, sentence_start=config.sentence_start, should_stop=stopped)
 
         def hook():
             # Pause = wait here, between two steps; Stop/supersede = end the generator.
-            while pause_flag.is_set() and not (stop_flag.is_set() or should_stop()):
+            while pause_flag.is_set() and not stopped():
                 time.sleep(0.02)
-            return stop_flag.is_set() or should_stop()
+            return stopped()
 
         if train_factory is not None:
             yield from train_factory(config, data, hook)
@@ -775,6 +779,10 @@ class TrainerPanel(QWidget):
 
     def _on_job_cancelled(self, lane: str, job_id: int) -> None:
         if lane == TRAIN_LANE and job_id == self.job_id:
+            if self.trainer is None and not self.events:   # stopped while the corpus was loading
+                self.progress.setValue(0)
+                self.progress.setFormat(self.tr("stopped"))
+                self._show_status(self.tr("Stopped while the corpus was loading; nothing was trained."))
             self._update_buttons()
 
     # ------------------------------------------------------------------------------ sampling
