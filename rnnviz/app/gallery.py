@@ -18,7 +18,7 @@ from rnnviz.core.analysis import ExperimentConfig
 
 #: The two window sizes everything is checked at: a 1280×720 projector and the default window.
 SIZES = ((1280, 720), (1600, 1000))
-PLOT_ORDER = ("decay", "map", "gates", "bptt", "spectrum", "hidden")
+PLOT_ORDER = ("decay", "map", "gates", "bptt", "spectrum", "hidden", "unrolled")
 #: A line of text the hand-off's model "reads" (characters embedded by a seeded table).
 HANDOFF_TEXT = "Shall I compare thee to a summer's day? Thou art more lovely and more temperate."
 
@@ -93,6 +93,14 @@ def _build_matrix() -> Matrix:
         Transition("cell-rnn", _update(cell="rnn"), True),
         Transition("cell-lstm-cifg", _update(cell="lstm-cifg"), True),
         Transition("cell-lstm", _update(cell="lstm"), True),
+        Transition("aux-on", _update(aux_size=4), True),
+        Transition("encoder-decoder", _update(loss_placement="encoder-decoder", encoder_steps=15,
+                                              decoder_steps=8), True),
+        Transition("encoder-decoder-T-down-12", _update(seq_len=12), True),
+        Transition("encoder-decoder-T-up-30", _update(seq_len=30), True),
+        Transition("encoder-decoder-cell-rnn", _update(cell="rnn"), True),
+        Transition("encoder-decoder-back-to-all", _update(loss_placement="all", cell="lstm"), True),
+        Transition("aux-off", _update(aux_size=0), True),
         Transition("preset-vanishing-rnn", _preset("vanishing-rnn"), True),
         Transition("preset-lstm-forget-bias-1", _preset("lstm-forget-bias-1"), True),
         Transition("trained-model", lambda window: window.open_trained_model(trained_handoff()), True),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rnnviz import __version__
 from rnnviz.core.analysis import ExperimentConfig
-from rnnviz.app.state import MAX_SEQ_LEN
+from rnnviz.app.state import MAX_AUX_SIZE, MAX_SEQ_LEN
 from rnnviz.core.config import ConfigError
 from rnnviz.io_utils import atomic_write_json, parse_json
 
@@ -30,6 +30,8 @@ CONTROL_RANGES = {
     "forget_bias": (-10.0, 10.0, "forget bias"),
     "input_scale": (0.0, 100.0, "input scale"),
     "leaky_slope": (0.0, 1.0, "leaky slope"),
+    "aux_size": (0, MAX_AUX_SIZE, "auxiliary input size A"),
+    "aux_scale": (0.0, 100.0, "auxiliary input scale"),
 }
 
 

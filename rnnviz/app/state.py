@@ -7,7 +7,7 @@ or threads; ``rnnviz.app.compute`` turns configuration changes into jobs and fee
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -18,10 +18,13 @@ from rnnviz.core.config import ConfigError
 #: Sequence length limits offered by the controls.
 MIN_SEQ_LEN = 1
 MAX_SEQ_LEN = 2000
+#: Largest auxiliary input size A the controls offer.
+MAX_AUX_SIZE = 64
 
 
 def clamp_dependent_fields(config: ExperimentConfig) -> ExperimentConfig:
-    """Keep the anchor t0 in [0, T-1], the loss step in [1, T] and k in [1, T] after T changed."""
+    """Keep the anchor t0 in [0, T-1], the loss step in [1, T] and k in [1, T] after T changed, and
+    the encoder–decoder's N + M within T (see :func:`clamp_encoder_decoder`)."""
     seq_len = config.seq_len
     changes = {}
     if config.anchor > seq_len - 1:
@@ -30,29 +33,76 @@ def clamp_dependent_fields(config: ExperimentConfig) -> ExperimentConfig:
         changes["loss_step"] = seq_len
     if config.truncate is not None and config.truncate > seq_len:
         changes["truncate"] = seq_len
+    changes.update(clamp_encoder_decoder(config))
     return config.replace(**changes) if changes else config
+
+
+def clamp_encoder_decoder(config: ExperimentConfig) -> dict:
+    """Changes that keep the encoder steps N and decoder steps M valid for the sequence length T.
+
+    Unset (None) they follow T (N = ⌈T/2⌉, M = T − N). Set ones that no longer fit (N + M > T, or
+    either beyond T) shrink in proportion, so that T down keeps the split's shape; at T = 1 they are
+    unset (the placement itself then needs T ≥ 2, which validation says).
+    """
+    T = config.seq_len
+    n_set, m_set = config.encoder_steps, config.decoder_steps
+    if n_set is None and m_set is None:
+        return {}
+    n, m = config.encoder_length, config.decoder_length
+    if 1 <= n and 1 <= m and n + m <= T and (n_set or 0) <= T and (m_set or 0) <= T:
+        return {}
+    if T < 2:
+        return {"encoder_steps": None, "decoder_steps": None}
+    n, m = max(1, n), max(1, m)
+    new_n = min(T - 1, max(1, round(n * T / max(n + m, T))))
+    new_m = min(T - new_n, max(1, round(m * T / max(n + m, T))))
+    return {"encoder_steps": None if n_set is None else new_n, "decoder_steps": None if m_set is None else new_m}
 
 
 #: Fields whose controls do not apply to loaded weights (the weights and inputs come with them).
 NOT_APPLICABLE_TO_LOADED = ("init", "init_scale", "radius", "forget_bias", "seed", "input_signal", "input_scale",
-                            "input_text", "input_size", "leaky_slope")
+                            "input_text", "input_size", "leaky_slope", "aux_size", "aux_pattern", "aux_scale")
 
 #: Fields that decide which weights and inputs the engine generates; weights loaded from elsewhere
 #: (a trained language model) stop applying as soon as one of them changes.
 WEIGHT_FIELDS = ("cell", "activation", "leaky_slope", "hidden_size", "input_size", "num_layers",
                  "bidirectional", "init", "init_scale", "radius", "forget_bias", "input_signal",
-                 "input_scale", "input_text", "seq_len", "batch", "seed", "dtype")
+                 "input_scale", "input_text", "seq_len", "batch", "seed", "dtype", "aux_size", "aux_pattern",
+                 "aux_scale")
+
+
+#: Fields a network read from a file fixes: changing one analyses generated weights instead.
+NETWORK_FIELDS = ("cell", "activation", "leaky_slope", "hidden_size", "input_size", "num_layers",
+                  "bidirectional", "init", "init_scale", "radius", "forget_bias", "dtype", "aux_size",
+                  "aux_pattern", "aux_scale")
+#: Fields inputs read from a file fix.
+INPUT_FIELDS = ("input_signal", "input_scale", "input_text", "input_size", "seq_len", "batch")
 
 
 @dataclass(frozen=True)
 class LoadedWeights:
-    """Weights (engine names) and optionally inputs ``(T, B, input_size)`` to analyse instead of generated ones."""
+    """Weights (engine names) and/or inputs ``(T, B, input_size)`` to analyse instead of generated ones.
 
-    params: dict
+    ``params`` None: generated weights with loaded inputs; ``inputs`` None: generated inputs.
+    ``fixed``: the configuration fields these weights and inputs fix; a change of one of them
+    analyses generated ones instead (undoable). ``network_file``/``inputs_file``: the files they
+    were read from (:class:`rnnviz.app.loading.FileSource`), None for a trained model's hand-off.
+    ``vocabulary``: a trainer checkpoint's (text files become inputs through it).
+    """
+
+    params: dict | None
     inputs: np.ndarray | None
     label: str
     text: str = ""          # what the inputs encode (a trained model's real text), shown by the controls
     description: str = ""   # the network, e.g. "LSTM, 1 layer, H = 128"
+    fixed: tuple = WEIGHT_FIELDS
+    network_file: object = None
+    inputs_file: object = None
+    vocabulary: object = field(default=None, repr=False)
+
+    @property
+    def from_files(self) -> bool:
+        return self.network_file is not None or self.inputs_file is not None
 
 
 class AppState(QObject):
@@ -138,8 +188,13 @@ class AppState(QObject):
         return not reason
 
     @property
+    def dropped_label(self) -> str:
+        """The label of the weights undo_drop brings back ("" if none)."""
+        return self._dropped[1].label if self._dropped is not None else ""
+
+    @property
     def can_undo_drop(self) -> bool:
-        return self._dropped is not None and self.weights is None
+        return self._dropped is not None and self.weights is not self._dropped[1]
 
     def undo_drop(self) -> bool:
         """Analyse the weights the last drop replaced again, with the configuration they had."""
@@ -147,6 +202,30 @@ class AppState(QObject):
             return False
         config, weights = self._dropped
         return self.set_weights(config, weights)
+
+    def generated_network(self) -> bool:
+        """Back to a generated network (of the same architecture), keeping loaded inputs; undoable."""
+        weights = self.weights
+        if weights is None or weights.network_file is None:
+            return False
+        rest = None
+        if weights.inputs_file is not None:
+            rest = replace(weights, params=None, network_file=None, description="", fixed=INPUT_FIELDS,
+                           label=self.tr("inputs {name}").format(name=weights.inputs_file.name))
+        return self.keep_part(self._config, rest, self.tr("Now analysing a generated network instead of {name}")
+                              .format(name=weights.network_file.name))
+
+    def generated_inputs(self) -> bool:
+        """Back to generated inputs, keeping a loaded network; undoable."""
+        weights = self.weights
+        if weights is None or weights.inputs_file is None:
+            return False
+        rest = None
+        if weights.network_file is not None:
+            rest = replace(weights, inputs=None, inputs_file=None, text="", fixed=NETWORK_FIELDS,
+                           label=self.tr("network {name}").format(name=weights.network_file.name))
+        return self.keep_part(self._config, rest, self.tr("Now analysing generated inputs instead of {name}")
+                              .format(name=weights.inputs_file.name))
 
     def drop_weights(self) -> bool:
         """Analyse generated weights for the current configuration (undoable); False if none were loaded."""
@@ -161,7 +240,26 @@ class AppState(QObject):
         label = self.weights.label
         self.weights = None
         self.weights_changed.emit(None)
-        self.weights_dropped.emit(f"Now analysing generated weights instead of the {label}")
+        self.weights_dropped.emit(self.tr("Now analysing generated weights instead of the {label}").format(label=label))
+
+    def keep_part(self, config: ExperimentConfig, weights: LoadedWeights | None, text: str) -> bool:
+        """Go back to generated weights or inputs for part of what is loaded: analyse ``weights``
+        (the rest; None: all generated) under ``config``, undoably; ``text`` says what happened."""
+        if self.weights is None:
+            return False
+        before = (self._config, self.weights)
+        if weights is None:
+            if not self._admitted(config):
+                return False
+            self.weights = None
+            self._config = config
+            self.weights_changed.emit(None)
+            self.config_changed.emit(config)
+        elif not self.set_weights(config, weights):
+            return False
+        self._dropped = before
+        self.weights_dropped.emit(text)
+        return True
 
     def _accept(self, config: ExperimentConfig) -> bool:
         if config == self._config:
@@ -169,7 +267,7 @@ class AppState(QObject):
         if not self._admitted(config):
             return False
         if self.weights is not None and any(getattr(config, f) != getattr(self._config, f)
-                                            for f in WEIGHT_FIELDS):
+                                            for f in self.weights.fixed):
             self._drop()
         self._config = config
         self.config_changed.emit(config)

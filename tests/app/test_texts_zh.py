@@ -15,7 +15,7 @@ ZH = "zh_CN"
 #: The four bold parts of every explanation, in order, English and Chinese.
 EXPLANATION_PARTS = {
     "en": ("**What is plotted.**", "**How to read it.**", "**What the lecture says.**", "**Try this.**"),
-    ZH: ("**图示内容。**", "**读图方法。**", "**课程要点。**", "**试一试。**"),
+    ZH: ("**图示内容**：", "**读图方法**：", "**课程要点**：", "**试一试**："),
 }
 LESSON_PART_HEADINGS = ("试一试", "你应该看到")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -87,7 +87,7 @@ def test_every_english_text_has_a_chinese_counterpart_and_no_other():
 
 
 @pytest.mark.parametrize("name", lesson_names())
-def test_a_chinese_lesson_has_the_english_steps_and_set_ups(name):
+def test_a_chinese_lesson_has_the_english_steps_and_set_ups(qapp, name):
     english, chinese = load_lesson(name, "en"), load_lesson(name, ZH)
     assert chinese.path.parent.name == ZH and english.path.parent.name == "en"
     assert chinese.title.split(" ", 1)[0] == english.title.split(" ", 1)[0]   # "3." stays "3."
@@ -102,6 +102,7 @@ def test_a_chinese_lesson_has_the_english_steps_and_set_ups(name):
             missing = _formula_tokens(getattr(en_step, part)) - _formula_tokens(getattr(zh_step, part))
             assert not missing, (where, part, "formulas changed or lost", sorted(missing))
         _assert_reads_as_chinese(zh_step.markdown(), where)
+        assert "**" not in markdown_html(zh_step.markdown()), (where, "emphasis that Markdown does not close")
     _assert_reads_as_chinese(chinese.title + "\n\n" + chinese.summary, name)
     # The set-up blocks are copied byte for byte, not re-typed.
     en_blocks = FENCED.findall(english.path.read_text(encoding="utf-8"))

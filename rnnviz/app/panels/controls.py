@@ -13,7 +13,7 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
-from rnnviz.app.state import MAX_SEQ_LEN, MIN_SEQ_LEN, AppState, LoadedWeights
+from rnnviz.app.state import MAX_AUX_SIZE, MAX_SEQ_LEN, MIN_SEQ_LEN, AppState, LoadedWeights
 
 CELL_NAMES = {
     "rnn": "Elman RNN",
@@ -122,9 +122,23 @@ class ControlsPanel(QScrollArea):
         self.generated_button.setToolTip("Analyse weights generated from these controls instead of the trained "
                                          "model's (Ctrl+Z goes back)")
         self.generated_button.clicked.connect(self.state.drop_weights)
+        # weights and inputs read from files (File → Open network…, File → Open inputs…)
+        self.generated_network_button = QPushButton(self.tr("Back to generated network"))
+        self.generated_network_button.setObjectName("back_to_generated_network")
+        self.generated_network_button.setToolTip(self.tr(
+            "Analyse a network generated from these controls (same architecture) instead of the file's; "
+            "loaded inputs stay (Ctrl+Z goes back)"))
+        self.generated_network_button.clicked.connect(self.state.generated_network)
+        self.generated_inputs_button = QPushButton(self.tr("Back to generated inputs"))
+        self.generated_inputs_button.setObjectName("back_to_generated_inputs")
+        self.generated_inputs_button.setToolTip(self.tr(
+            "Feed the network the input signal chosen below instead of the file's inputs (Ctrl+Z goes back)"))
+        self.generated_inputs_button.clicked.connect(self.state.generated_inputs)
         loaded = QVBoxLayout()
         loaded.addWidget(self.loaded_label)
         loaded.addWidget(self.generated_button)
+        loaded.addWidget(self.generated_network_button)
+        loaded.addWidget(self.generated_inputs_button)
         self.loaded_box = self._group("Analysed: a trained model", loaded)
         self.loaded_box.setVisible(False)
         column.addWidget(self.loaded_box)
@@ -201,6 +215,7 @@ class ControlsPanel(QScrollArea):
         inputs.addRow("Scale", self.input_scale_spin)
         inputs.addRow("Length T", self.seq_len_spin)
         column.addWidget(self._group("Input", inputs))
+        column.addWidget(self._build_aux_group())
 
         # -- loss and BPTT ---------------------------------------------------------------------
         self.loss_combo = _combo(LOSS_NAMES, "Which steps carry a loss term L_τ (cross-entropy of a random "
@@ -217,6 +232,7 @@ class ControlsPanel(QScrollArea):
         loss = QFormLayout()
         loss.addRow("Loss at", self.loss_combo)
         loss.addRow("Loss step τ", self.loss_step_spin)
+        self._add_encoder_decoder_rows(loss)
         loss.addRow(self.truncate_check, self.truncate_spin)
         loss.addRow("Anchor t₀", self.anchor_spin)
         column.addWidget(self._group("Loss and backprop", loss))
@@ -226,10 +242,20 @@ class ControlsPanel(QScrollArea):
         self._not_applicable = [self.init_combo, self.init_scale_spin, self.radius_check, self.radius_slider,
                                 self.radius_spin, self.radius_log_check, self.forget_bias_spin, self.seed_spin,
                                 self.input_combo, self.input_text_edit, self.input_scale_spin,
-                                self.input_size_spin, self.leaky_slope_spin]
+                                self.input_size_spin, self.leaky_slope_spin, self.aux_size_spin,
+                                self.aux_pattern_combo, self.aux_scale_spin]
         self._dropping = [self.cell_combo, self.activation_combo, self.hidden_spin, self.layers_spin,
                           self.bidirectional_check, self.seq_len_spin]
-        self._tooltips = {id(w): w.toolTip() for w in self._not_applicable + self._dropping}
+        # ... and those a network or inputs read from a file fix.
+        self._network_fixed = [self.cell_combo, self.activation_combo, self.leaky_slope_spin, self.hidden_spin,
+                               self.input_size_spin, self.layers_spin, self.bidirectional_check, self.init_combo,
+                               self.init_scale_spin, self.radius_check, self.radius_slider, self.radius_spin,
+                               self.radius_log_check, self.forget_bias_spin, self.aux_size_spin,
+                               self.aux_pattern_combo, self.aux_scale_spin]
+        self._inputs_fixed = [self.input_combo, self.input_text_edit, self.input_scale_spin, self.seq_len_spin,
+                              self.input_size_spin]
+        self._tooltips = {id(w): w.toolTip() for w in self._not_applicable + self._dropping + self._network_fixed
+                          + self._inputs_fixed}
 
         self._connect()
         self.show_config(state.config)
@@ -292,6 +318,12 @@ class ControlsPanel(QScrollArea):
             lambda on: update(truncate=self.truncate_spin.value() if on else None))
         self.truncate_spin.valueChanged.connect(lambda value: update(truncate=value))
         self.anchor_spin.valueChanged.connect(lambda value: update(anchor=value))
+        self.aux_size_spin.valueChanged.connect(lambda value: update(aux_size=value))
+        self.aux_pattern_combo.currentIndexChanged.connect(
+            lambda _i: update(aux_pattern=self.aux_pattern_combo.currentData()))
+        self.aux_scale_spin.valueChanged.connect(lambda value: update(aux_scale=value))
+        self.encoder_spin.valueChanged.connect(self._on_encoder_steps)
+        self.decoder_spin.valueChanged.connect(self._on_decoder_steps)
 
     def _on_radius_slider(self, position: int) -> None:
         self._update(radius=slider_to_radius(position, self.radius_log_check.isChecked()))
@@ -310,7 +342,8 @@ class ControlsPanel(QScrollArea):
                    self.init_scale_spin, self.radius_check, self.radius_slider, self.radius_spin,
                    self.forget_bias_spin, self.seed_spin, self.input_combo, self.input_text_edit,
                    self.input_scale_spin, self.seq_len_spin, self.loss_combo, self.loss_step_spin,
-                   self.truncate_check, self.truncate_spin, self.anchor_spin]
+                   self.truncate_check, self.truncate_spin, self.anchor_spin, self.aux_size_spin,
+                   self.aux_pattern_combo, self.aux_scale_spin, self.encoder_spin, self.decoder_spin]
         blockers = [QSignalBlocker(widget) for widget in widgets]
         try:
             self.cell_combo.setCurrentIndex(self.cell_combo.findData(config.cell))
@@ -344,6 +377,7 @@ class ControlsPanel(QScrollArea):
                 self.truncate_spin.setValue(config.truncate)
             self.anchor_spin.setMaximum(max(0, config.seq_len - 1))
             self.anchor_spin.setValue(config.anchor)
+            self._show_topology(config)
         finally:
             for blocker in blockers:
                 blocker.unblock()
@@ -352,6 +386,13 @@ class ControlsPanel(QScrollArea):
 
     def _show_analysed(self, weights: LoadedWeights | None) -> None:
         """With loaded weights: say what is analysed, grey out what does not apply, warn on the rest."""
+        if weights is not None and weights.from_files:
+            self._show_files(weights)
+            return
+        for button in (self.generated_network_button, self.generated_inputs_button):
+            button.setVisible(False)
+        self.generated_button.setVisible(True)
+        self.loaded_box.setTitle(self.tr("Analysed: a trained model"))
         loaded = weights is not None
         with QSignalBlocker(self.input_combo), QSignalBlocker(self.input_text_edit):
             index = self.input_combo.findData(LOADED_SIGNAL)
@@ -359,6 +400,7 @@ class ControlsPanel(QScrollArea):
                 if index < 0:
                     self.input_combo.addItem(LOADED_SIGNAL_NAME, LOADED_SIGNAL)
                     index = self.input_combo.count() - 1
+                self.input_combo.setItemText(index, LOADED_SIGNAL_NAME)
                 self.input_combo.setCurrentIndex(index)
                 self.input_text_edit.setText(weights.text)
                 self.input_text_edit.setCursorPosition(0)
@@ -382,6 +424,60 @@ class ControlsPanel(QScrollArea):
             original = self._tooltips[id(widget)]
             widget.setToolTip(f"{original}\n{DROP_TIP}" if loaded else original)
 
+    def _show_files(self, weights: LoadedWeights) -> None:
+        """A network and/or inputs read from files: the banner, and the controls they fix greyed."""
+        network, inputs = weights.network_file, weights.inputs_file
+        with QSignalBlocker(self.input_combo):
+            index = self.input_combo.findData(LOADED_SIGNAL)
+            if inputs is not None:
+                if index < 0:
+                    self.input_combo.addItem(LOADED_SIGNAL_NAME, LOADED_SIGNAL)
+                    index = self.input_combo.count() - 1
+                self.input_combo.setItemText(index, self.tr("from file {name}").format(name=inputs.name))
+                self.input_combo.setCurrentIndex(index)
+                if weights.text:
+                    with QSignalBlocker(self.input_text_edit):
+                        self.input_text_edit.setText(weights.text)
+                        self.input_text_edit.setCursorPosition(0)
+            elif index >= 0:
+                self.input_combo.removeItem(index)
+        self.loaded_box.setTitle(self.tr("Analysed: loaded from files"))
+        self.loaded_box.setVisible(True)
+        self.generated_button.setVisible(False)
+        self.generated_network_button.setVisible(network is not None)
+        self.generated_inputs_button.setVisible(inputs is not None)
+        lines = []
+        if network is not None:
+            lines.append(self.tr("Analysing network {name} ({description})").format(
+                name=network.name, description=weights.description))
+        else:
+            lines.append(self.tr("Network: generated from the controls below"))
+        if inputs is not None:
+            x = weights.inputs
+            batch = self.tr(", batch = {batch}").format(batch=x.shape[1]) if x.shape[1] > 1 else ""
+            lines.append(self.tr("inputs: {name} (T = {steps}{batch})").format(
+                name=inputs.name, steps=x.shape[0], batch=batch))
+        else:
+            lines.append(self.tr("inputs: generated ({signal})").format(
+                signal=SIGNAL_NAMES.get(self.state.config.input_signal, self.state.config.input_signal)))
+        self.loaded_label.setText("\n".join(lines))
+        self.loaded_label.setToolTip("\n".join(f"{source.name}: {source.path}" for source in (network, inputs)
+                                               if source is not None))
+        fixed_by = {}
+        if network is not None:
+            tip = self.tr("Does not apply: the network read from {name} is analysed as it is. "
+                          "“Back to generated network” makes it apply again.").format(name=network.name)
+            fixed_by.update({id(widget): tip for widget in self._network_fixed})
+        if inputs is not None:
+            tip = self.tr("Does not apply: the inputs read from {name} are analysed. "
+                          "“Back to generated inputs” makes it apply again.").format(name=inputs.name)
+            fixed_by.update({id(widget): tip for widget in self._inputs_fixed})
+        for widget in self._network_fixed + self._inputs_fixed:
+            tip = fixed_by.get(id(widget))
+            if tip is not None:
+                widget.setEnabled(False)
+            widget.setToolTip(tip or self._tooltips[id(widget)])
+
     def _show_measured_radius(self, fast) -> None:
         """Without rescaling, the (disabled) ρ box shows the weights' own spectral radius, so that
         switching rescaling on starts from the current network."""
@@ -394,7 +490,9 @@ class ControlsPanel(QScrollArea):
 
     def _enable_dependent(self, config) -> None:
         for widget in (self.init_combo, self.radius_check, self.radius_log_check, self.seed_spin, self.input_combo,
-                       self.input_scale_spin, self.input_size_spin):
+                       self.input_scale_spin, self.input_size_spin, self.aux_size_spin, self.cell_combo,
+                       self.activation_combo, self.hidden_spin, self.layers_spin, self.bidirectional_check,
+                       self.seq_len_spin):
             widget.setEnabled(True)   # greyed only while loaded weights are analysed
         self.leaky_slope_spin.setEnabled(config.activation == "leaky-relu")
         self.radius_slider.setEnabled(config.radius is not None)
@@ -403,4 +501,60 @@ class ControlsPanel(QScrollArea):
         self.forget_bias_spin.setEnabled(config.cell in LSTM_CELLS)
         self.input_text_edit.setEnabled(config.input_signal == "text")
         self.loss_step_spin.setEnabled(config.loss_placement == "step")
+        for widget in (self.encoder_spin, self.decoder_spin):
+            widget.setEnabled(config.loss_placement == "encoder-decoder")
+        for widget in (self.aux_pattern_combo, self.aux_scale_spin):
+            widget.setEnabled(config.aux_size > 0)
         self.truncate_spin.setEnabled(config.truncate is not None)
+
+    # -- the auxiliary input and the encoder–decoder ----------------------------------------------
+    def _build_aux_group(self) -> QGroupBox:
+        self.aux_size_spin = _spin(0, MAX_AUX_SIZE, self.tr(
+            "Size A of an auxiliary input aₜ added to layer 1 as W_aux aₜ (0 = none). W_aux is seeded and "
+            "initialised like W_ih; aₜ is an input, not a state"), "aux_size", live=False)
+        self.aux_size_spin.setSpecialValueText(self.tr("none"))
+        self.aux_pattern_combo = QComboBox()
+        self.aux_pattern_combo.setObjectName("aux_pattern")
+        for value, text in (("intent", self.tr("one-hot intent (held 3–8 steps)")),
+                            ("constant", self.tr("constant")), ("gaussian", self.tr("Gaussian noise"))):
+            self.aux_pattern_combo.addItem(text, value)
+        self.aux_pattern_combo.setToolTip(self.tr(
+            "What aₜ holds: a one-hot class that changes every few steps (e.g. the previous intent), "
+            "ones, or seeded Gaussian noise"))
+        self.aux_scale_spin = _double(0.0, 100.0, 0.1, 3, self.tr("Multiplies the auxiliary input aₜ"),
+                                      "aux_scale")
+        form = QFormLayout()
+        form.addRow(self.tr("Size A"), self.aux_size_spin)
+        form.addRow(self.tr("Pattern"), self.aux_pattern_combo)
+        form.addRow(self.tr("Scale"), self.aux_scale_spin)
+        return self._group(self.tr("Auxiliary input"), form)
+
+    def _add_encoder_decoder_rows(self, form: QFormLayout) -> None:
+        self.loss_combo.addItem(self.tr("encoder–decoder"), "encoder-decoder")
+        self.encoder_spin = _spin(1, MAX_SEQ_LEN - 1, self.tr(
+            "Encoder–decoder: steps 1…N read the input; after them the input is zero (the previous output "
+            "is not fed back). Shrinks with T"), "encoder_steps", live=False)
+        self.decoder_spin = _spin(1, MAX_SEQ_LEN - 1, self.tr(
+            "Encoder–decoder: only the last M steps carry a loss (N + M ≤ T; the steps between are a delay "
+            "without input or loss). Shrinks with T"), "decoder_steps", live=False)
+        form.addRow(self.tr("Encoder steps N"), self.encoder_spin)
+        form.addRow(self.tr("Decoder steps M"), self.decoder_spin)
+
+    def _on_encoder_steps(self, value: int) -> None:
+        # What the two boxes show is kept; the other one gives way only when N + M would exceed T.
+        config = self.state.config
+        self._update(encoder_steps=value, decoder_steps=max(1, min(config.decoder_length, config.seq_len - value)))
+
+    def _on_decoder_steps(self, value: int) -> None:
+        config = self.state.config
+        self._update(decoder_steps=value, encoder_steps=max(1, min(config.encoder_length, config.seq_len - value)))
+
+    def _show_topology(self, config) -> None:
+        """The aux and encoder–decoder widgets from ``config`` (signals blocked by the caller)."""
+        self.aux_size_spin.setValue(config.aux_size)
+        self.aux_pattern_combo.setCurrentIndex(self.aux_pattern_combo.findData(config.aux_pattern))
+        self.aux_scale_spin.setValue(config.aux_scale)
+        top = max(1, config.seq_len - 1)
+        for spin, value in ((self.encoder_spin, config.encoder_length), (self.decoder_spin, config.decoder_length)):
+            spin.setMaximum(top)
+            spin.setValue(min(top, max(1, value)))
