@@ -40,14 +40,13 @@ class BpttPanel(PlotPanel):
         self.item_plot = self.add_plot(2, 0, "Itemized ‖∂L<sub>τ</sub>/∂hₜ‖",
                                        ("state step t", None), ("loss step τ", None), hover=self._hover_item,
                                        short_y="τ")
+        self.item_plot.vb.sigResized.connect(self._tick_loss_rows)
         self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L<sub>τ</sub>/∂hₜ‖",
                                                            short_label="log₁₀"))
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
         self.graphics.ci.layout.setRowStretchFactor(2, 3)
         self.log_norms = np.zeros(0)
         self.log_itemized = np.zeros((0, 0))
-        self._loss_rows = np.zeros(0, dtype=np.int64)  # row indices of the itemized matrix that hold data
-        self.item_plot.vb.sigResized.connect(lambda _vb: self._label_loss_rows())
         self.boundary = EncoderBoundary(self)
 
     def show_fast(self, fast) -> None:
@@ -84,19 +83,21 @@ class BpttPanel(PlotPanel):
     def _fit_loss_rows(self, rows: np.ndarray) -> None:
         """Show the loss steps that hold data (``rows``: their row indices), not all T rows: with the
         loss on the last step only, its one row would be a line one pixel high at the top of an empty plot."""
+        axis = self.item_plot.getAxis("left")
         self._loss_rows = rows
         if rows.size == 0:
-            self.item_plot.getAxis("left").setTicks(None)
+            axis.setTicks(None)
             self.item_plot.enableAutoRange(axis="y")
             return
         self.item_plot.setYRange(rows[0] + 0.5, rows[-1] + 1.5, padding=0)
-        self._label_loss_rows()
+        self._tick_loss_rows()
 
-    def _label_loss_rows(self) -> None:
-        """A few rows: a tick on every loss step the plot's height has room for (the default ticks
-        would fall between steps); many rows: the default ticks. Again whenever the plot's height changes."""
-        rows = self._loss_rows
-        if rows.size == 0:
+    def _tick_loss_rows(self, *_args) -> None:
+        """A few rows: a tick per loss step (the default ticks would fall between steps), or per
+        second, third … step where the plot is too short for one each (eight decoder steps of an
+        encoder-decoder in a 60-pixel plot ran into each other)."""
+        rows = getattr(self, "_loss_rows", None)
+        if rows is None or rows.size == 0:
             return
         axis = self.item_plot.getAxis("left")
         span = rows[-1] - rows[0] + 1
@@ -104,10 +105,12 @@ class BpttPanel(PlotPanel):
             axis.setTicks(None)
             return
         font = axis.style.get("tickFont")
-        text_px = QFontMetricsF(font).height() if font is not None else QFontMetricsF(axis.font()).height()
-        row_px = self.item_plot.vb.height() / span
-        every = 1 if row_px <= 0 else max(1, math.ceil(1.1 * text_px / row_px))
-        axis.setTicks([[(float(r + 1), str(r + 1)) for r in rows if (r - rows[0]) % every == 0]])
+        text_height = QFontMetricsF(font if font is not None else axis.font()).height()
+        height = self.item_plot.vb.height()
+        every = 1 if height <= 0 else max(1, math.ceil(span * text_height / height))
+        ticks = [[(float(r + 1), str(r + 1)) for r in rows[::every]]]
+        if ticks != axis._tickLevels:
+            axis.setTicks(ticks)
 
     @staticmethod
     def truncation_window(fast) -> tuple[float, float] | None:
