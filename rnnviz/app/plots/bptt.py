@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF
 
 from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap, safe_log10
 from rnnviz.app.plots.boundary import EncoderBoundary
@@ -45,6 +47,8 @@ class BpttPanel(PlotPanel):
         self.log_norms = np.zeros(0)
         self.log_itemized = np.zeros((0, 0))
         self.boundary = EncoderBoundary(self)
+        self._loss_rows = None
+        self.item_plot.vb.sigResized.connect(self._loss_row_ticks)
 
     def show_fast(self, fast) -> None:
         self.fast = fast
@@ -87,8 +91,24 @@ class BpttPanel(PlotPanel):
             return
         self.item_plot.setYRange(rows[0] + 0.5, rows[-1] + 1.5, padding=0)
         span = rows[-1] - rows[0] + 1
-        # A few rows: one tick per loss step (the default ticks would fall between steps).
-        axis.setTicks([[(float(r + 1), str(r + 1)) for r in rows]] if span <= 8 else None)
+        # A few rows: ticks on loss steps (the default ticks would fall between steps).
+        self._loss_rows = rows if span <= 8 else None
+        self._loss_row_ticks()
+
+    def _loss_row_ticks(self, *_args) -> None:
+        """A tick per loss row, or per every n-th one where the rows are lower than a line of text
+        (ticks must never overlap); again whenever the plot is resized."""
+        axis = self.item_plot.getAxis("left")
+        rows = getattr(self, "_loss_rows", None)
+        if rows is None:
+            axis.setTicks(None)
+            return
+        height = self.item_plot.vb.height()
+        span = rows[-1] - rows[0] + 1
+        font = axis.style.get("tickFont")
+        need = QFontMetricsF(font if font is not None else axis.font()).height()
+        every = 1 if height <= 0 else max(1, math.ceil(need * span / height))
+        axis.setTicks([[(float(r + 1), str(r + 1)) for r in rows[::every]]])
 
     @staticmethod
     def truncation_window(fast) -> tuple[float, float] | None:
