@@ -40,6 +40,7 @@ class BpttPanel(PlotPanel):
         self.item_plot = self.add_plot(2, 0, "Itemized ‖∂L<sub>τ</sub>/∂hₜ‖",
                                        ("state step t", None), ("loss step τ", None), hover=self._hover_item,
                                        short_y="τ")
+        self.item_plot.vb.sigResized.connect(self._tick_loss_rows)
         self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L<sub>τ</sub>/∂hₜ‖",
                                                            short_label="log₁₀"))
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
@@ -47,8 +48,6 @@ class BpttPanel(PlotPanel):
         self.log_norms = np.zeros(0)
         self.log_itemized = np.zeros((0, 0))
         self.boundary = EncoderBoundary(self)
-        self._loss_rows = None
-        self.item_plot.vb.sigResized.connect(self._loss_row_ticks)
 
     def show_fast(self, fast) -> None:
         self.fast = fast
@@ -85,30 +84,33 @@ class BpttPanel(PlotPanel):
         """Show the loss steps that hold data (``rows``: their row indices), not all T rows: with the
         loss on the last step only, its one row would be a line one pixel high at the top of an empty plot."""
         axis = self.item_plot.getAxis("left")
+        self._loss_rows = rows
         if rows.size == 0:
             axis.setTicks(None)
             self.item_plot.enableAutoRange(axis="y")
             return
         self.item_plot.setYRange(rows[0] + 0.5, rows[-1] + 1.5, padding=0)
-        span = rows[-1] - rows[0] + 1
-        # A few rows: ticks on loss steps (the default ticks would fall between steps).
-        self._loss_rows = rows if span <= 8 else None
-        self._loss_row_ticks()
+        self._tick_loss_rows()
 
-    def _loss_row_ticks(self, *_args) -> None:
-        """A tick per loss row, or per every n-th one where the rows are lower than a line of text
-        (ticks must never overlap); again whenever the plot is resized."""
-        axis = self.item_plot.getAxis("left")
+    def _tick_loss_rows(self, *_args) -> None:
+        """A few rows: a tick per loss step (the default ticks would fall between steps), or per
+        second, third … step where the plot is too short for one each (eight decoder steps of an
+        encoder-decoder in a 60-pixel plot ran into each other)."""
         rows = getattr(self, "_loss_rows", None)
-        if rows is None:
+        if rows is None or rows.size == 0:
+            return
+        axis = self.item_plot.getAxis("left")
+        span = rows[-1] - rows[0] + 1
+        if span > 8:
             axis.setTicks(None)
             return
-        height = self.item_plot.vb.height()
-        span = rows[-1] - rows[0] + 1
         font = axis.style.get("tickFont")
-        need = QFontMetricsF(font if font is not None else axis.font()).height()
-        every = 1 if height <= 0 else max(1, math.ceil(need * span / height))
-        axis.setTicks([[(float(r + 1), str(r + 1)) for r in rows[::every]]])
+        text_height = QFontMetricsF(font if font is not None else axis.font()).height()
+        height = self.item_plot.vb.height()
+        every = 1 if height <= 0 else max(1, math.ceil(span * text_height / height))
+        ticks = [[(float(r + 1), str(r + 1)) for r in rows[::every]]]
+        if ticks != axis._tickLevels:
+            axis.setTicks(ticks)
 
     @staticmethod
     def truncation_window(fast) -> tuple[float, float] | None:
