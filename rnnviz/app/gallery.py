@@ -174,7 +174,8 @@ def render(window, folder, wait: Callable[[], object], save: Callable[[object, o
     def shoot(state: str, readouts: bool) -> None:
         tab = window.tabs.tabText(window.tabs.currentIndex())
         name = f"{len(pictures) + 1:02d}-{state}.png"
-        problems = tuple(view_problems(window.panels, readouts=readouts)) if tab == "Explorer" else ()
+        explorer = window.tabs.currentWidget() is window.explorer
+        problems = tuple(view_problems(window.panels, readouts=readouts)) if explorer else ()
         save(window.grab(), Path(folder) / name)
         pictures.append(Picture(name, tab, (window.width(), window.height()), window.presentation_mode,
                                 state, problems))
@@ -190,7 +191,7 @@ def render(window, folder, wait: Callable[[], object], save: Callable[[object, o
     settle(window, wait)
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
-        tab = window.tabs.tabText(index).lower()
+        tab = window.tabs.widget(index).objectName().removesuffix("_panel")  # file names in any language
         for width, height in SIZES:
             for on in (False, True):
                 window.resize(width, height)

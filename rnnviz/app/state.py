@@ -101,7 +101,7 @@ class AppState(QObject):
             new_config = clamp_dependent_fields(self._config.replace(**changes))
             new_config.validate()
         except (ConfigError, TypeError, ValueError) as error:
-            self.message.emit(f"Not applied: {error}")
+            self.message.emit(self.tr("Not applied: {0}").format(error))
             return False
         return self._accept(new_config)
 
@@ -111,7 +111,7 @@ class AppState(QObject):
             config = clamp_dependent_fields(config)
             config.validate()
         except (ConfigError, TypeError, ValueError) as error:
-            self.message.emit(f"Not applied: {error}")
+            self.message.emit(self.tr("Not applied: {0}").format(error))
             return False
         return self._accept(config)
 
@@ -120,7 +120,7 @@ class AppState(QObject):
         try:
             config.validate()
         except (ConfigError, TypeError, ValueError) as error:
-            self.message.emit(f"Not applied: {error}")
+            self.message.emit(self.tr("Not applied: {0}").format(error))
             return False
         if not self._admitted(config):
             return False
@@ -134,7 +134,7 @@ class AppState(QObject):
     def _admitted(self, config: ExperimentConfig) -> bool:
         reason = self.admit(config) if self.admit is not None else None
         if reason:
-            self.message.emit(f"Not applied: {reason}")
+            self.message.emit(self.tr("Not applied: {0}").format(reason))
         return not reason
 
     @property
@@ -161,7 +161,7 @@ class AppState(QObject):
         label = self.weights.label
         self.weights = None
         self.weights_changed.emit(None)
-        self.weights_dropped.emit(f"Now analysing generated weights instead of the {label}")
+        self.weights_dropped.emit(self.tr("Now analysing generated weights instead of the {0}").format(label))
 
     def _accept(self, config: ExperimentConfig) -> bool:
         if config == self._config:

@@ -77,7 +77,7 @@ class EquationsPanel(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("equations")
         self.setOpenLinks(False)
-        self.setToolTip("Equations of the selected cell, in the symbols the plots use")
+        self.setToolTip(self.tr("Equations of the selected cell, in the symbols the plots use"))
         self._font_pt = 11
         self._config = state.config
         state.config_changed.connect(self.show_config)
@@ -89,6 +89,7 @@ class EquationsPanel(QTextBrowser):
 
     def show_config(self, config) -> None:
         self._config = config
+        from rnnviz.app.i18n import names
         from rnnviz.app.panels.controls import CELL_NAMES
 
         # Most changes (ρ, T, the seed …) leave the equations as they are: skip the re-layout.
@@ -96,9 +97,12 @@ class EquationsPanel(QTextBrowser):
         if key == getattr(self, "_shown_key", None):
             return
         self._shown_key = key
+        heading = self.tr("What the plots show")
+        legend = self.tr("⊙ element-wise product, σ logistic sigmoid, φ the chosen activation.")
         self.setHtml(
             f"<div style='font-size:{self._font_pt}pt; font-family: serif'>"
-            f"<h3>{CELL_NAMES.get(config.cell, config.cell)}</h3>"
+            f"<h3>{names(CELL_NAMES.get(config.cell, config.cell))}</h3>"
             f"<p>{cell_equations(config.cell, config.activation)}</p>"
-            f"<h3>What the plots show</h3><p>{analysis_equations(config.activation)}</p>"
-            "<p style='color:#555'>⊙ element-wise product, σ logistic sigmoid, φ the chosen activation.</p></div>")
+            f"<h3>{heading}</h3><p>{analysis_equations(config.activation)}</p>"
+            f"<p style='color:#555'>{legend}</p>"
+            "</div>")
