@@ -117,3 +117,44 @@ def test_torch_module_matches_torch(kind, torch):
         J = torch.autograd.functional.jacobian(lambda s0: final_state(s0, k), torch.zeros(S, dtype=torch.float64))
         norm = np.linalg.svd(J.numpy(), compute_uv=False)[0]
         assert result.state_jacobian.log10_spectral_norm[k - 1] == pytest.approx(np.log10(norm), abs=1e-10)
+
+
+def test_a_map_runs_the_fast_stage_once(monkeypatch, capsys, tmp_path):
+    """analyze(map=True) and ``rnnviz analyze --map`` share one forward pass and one set of step
+    Jacobians between the anchor curve and the map."""
+    from rnnviz.core import analysis
+
+    calls = []
+    real = analysis.run_fast
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("tol"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "run_fast", counted)
+    result = rnnviz.analyze(cell="gru", hidden_size=4, input_size=2, seq_len=6, map=True)
+    assert len(calls) == 1 and result.map is not None
+    assert result.map.table().shape == (6 * 7 // 2, 4)
+    calls.clear()
+    cli = analyze_json(capsys, *SMALL, "--cell", "gru", "--map", str(tmp_path / "map.npy"))
+    assert len(calls) == 1 and "map" not in cli
+    np.testing.assert_array_equal(np.load(tmp_path / "map.npy"),
+                                  rnnviz.analyze(cell="gru", hidden_size=5, input_size=3, seq_len=12,
+                                                 seed=3, map=True).map.table())
+
+
+def test_aux_and_encoder_decoder_through_the_api(capsys):
+    """rnnviz.analyze takes the new fields as configuration keys, as the command line its flags."""
+    cli = analyze_json(capsys, *SMALL, "--cell", "lstm", "--aux-size", "3", "--loss", "encoder-decoder",
+                       "--decoder-steps", "3")
+    result = rnnviz.analyze(cell="lstm", hidden_size=5, input_size=3, seq_len=12, seed=3, aux_size=3,
+                            loss_placement="encoder-decoder", decoder_steps=3)
+    assert json.loads(json.dumps(result.to_json_dict(), allow_nan=False)) == cli
+    # a loaded network gets seeded W_aux (the file has none)
+    net = NetConfig(cell="rnn", hidden_size=4, input_size=2)
+    loaded = rnnviz.analyze(dict(init_params(net, "gaussian", seed=1)), np.ones((6, 2)), aux_size=2)
+    plain = rnnviz.analyze(dict(init_params(net, "gaussian", seed=1)), np.ones((6, 2)))
+    assert loaded.config["aux_size"] == 2
+    assert not np.allclose(loaded.grad_norm_per_step, plain.grad_norm_per_step)
+    with pytest.raises(ConfigError, match="auxiliary input pattern"):
+        rnnviz.analyze(aux_pattern="previous")

@@ -396,3 +396,42 @@ def test_summary_without_json(capsys):
     assert out.startswith("network: gru (tanh), hidden 5, input 3, 1 layer(s); T = 12, batch 1, float64")
     assert "weight_hh_l0[z]: spectral radius" in out
     assert "log10 highway norm at k=12" in out
+
+
+def test_aux_flags_reach_the_analysis(capsys):
+    plain = analyze_json(capsys, *SMALL)
+    result = analyze_json(capsys, *SMALL, "--aux-size", "3", "--aux-pattern", "gaussian", "--aux-scale", "2")
+    config = result["config"]
+    assert (config["aux_size"], config["aux_pattern"], config["aux_scale"]) == (3, "gaussian", 2.0)
+    # the same network and inputs plus W_aux a_t: the gradients differ, the spectra do not
+    assert result["spectral_radius"] == plain["spectral_radius"]
+    assert not np.allclose(result["grad_norm_per_step"], plain["grad_norm_per_step"])
+    from dataclasses import fields
+
+    from rnnviz.core.analysis import ExperimentConfig, run_fast
+
+    fast = run_fast(ExperimentConfig(**{f.name: config[f.name] for f in fields(ExperimentConfig)}), tol=None)
+    np.testing.assert_allclose(result["grad_norm_per_step"], fast.grad_norm_per_step, rtol=1e-12)
+
+
+def test_encoder_decoder_flags(capsys):
+    result = analyze_json(capsys, *SMALL, "--loss", "encoder-decoder", "--encoder-steps", "5",
+                          "--decoder-steps", "4")
+    config = result["config"]
+    assert (config["loss_placement"], config["encoder_steps"], config["decoder_steps"]) == \
+        ("encoder-decoder", 5, 4)
+    grads = np.array(result["grad_norm_per_step"])
+    assert np.all(grads[:8] > 0)               # reached only through the decoder's losses 9…12
+    assert cli.main(["analyze", *SMALL, "--loss", "encoder-decoder"]) == 0
+    assert "loss on steps 7-12" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("arguments, fragment", [
+    (["--aux-size", "-1"], "--aux-size must be in [0,"),
+    (["--aux-pattern", "previous"], "invalid choice"),
+    (["--aux-scale", "nan"], "--aux-scale must be a finite number"),
+    (["--loss", "encoder-decoder", "--encoder-steps", "10", "--decoder-steps", "4"], "N + M <= T = 12"),
+    (["--loss", "step", "--loss-step", "13"], "--loss-step must be in [1, 12]"),
+])
+def test_bad_topology_flags_give_one_error_line(capsys, arguments, fragment):
+    assert_one_error_line(capsys, [*SMALL, *arguments], fragment)

@@ -279,8 +279,16 @@
         <translation>ρ 滑块按对数刻度（0.01 … 2）而非线性刻度（0 … 2）取值</translation>
     </message>
     <message>
-        <source>Forget-gate bias b_f added at init (LSTM variants): 1 keeps the cell-state highway open, 0 lets it close</source>
-        <translation>初始化时加上的遗忘门偏置 b_f（LSTM 各变体）：取 1 使细胞状态高速通路保持畅通，取 0 则任其关闭</translation>
+        <source>Forget-gate bias b&lt;sub&gt;f&lt;/sub&gt; added at init (LSTM variants): 1 keeps the cell-state highway open, 0 lets it close</source>
+        <translation>初始化时加上的遗忘门偏置 b&lt;sub&gt;f&lt;/sub&gt;（LSTM 各变体）：取 1 使细胞状态高速通路保持畅通，取 0 则任其关闭</translation>
+    </message>
+    <message>
+        <source>Forget bias b&lt;sub&gt;f&lt;/sub&gt;</source>
+        <translation>遗忘门偏置 b&lt;sub&gt;f&lt;/sub&gt;</translation>
+    </message>
+    <message>
+        <source>Input sequence x&lt;sub&gt;1&lt;/sub&gt; … x&lt;sub&gt;T&lt;/sub&gt; fed to the network</source>
+        <translation>送入网络的输入序列 x&lt;sub&gt;1&lt;/sub&gt; … x&lt;sub&gt;T&lt;/sub&gt;</translation>
     </message>
     <message>
         <source>Random seed of weights and inputs</source>
@@ -295,20 +303,12 @@
         <translation>尺度</translation>
     </message>
     <message>
-        <source>Forget bias b_f</source>
-        <translation>遗忘门偏置 b_f</translation>
-    </message>
-    <message>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
         <source>Initialisation</source>
         <translation>初始化</translation>
-    </message>
-    <message>
-        <source>Input sequence x₁ … x_T fed to the network</source>
-        <translation>送入网络的输入序列 x₁ … x_T</translation>
     </message>
     <message>
         <source>type text here</source>
@@ -585,8 +585,16 @@
         <translation>谱范数 ‖·‖₂</translation>
     </message>
     <message>
-        <source>Frobenius norm ‖·‖_F</source>
-        <translation>Frobenius 范数 ‖·‖_F</translation>
+        <source>spectral norm ‖·‖&lt;sub&gt;2&lt;/sub&gt;</source>
+        <translation>谱范数 ‖·‖&lt;sub&gt;2&lt;/sub&gt;</translation>
+    </message>
+    <message>
+        <source>Frobenius norm</source>
+        <translation>Frobenius 范数</translation>
+    </message>
+    <message>
+        <source>Frobenius norm ‖·‖&lt;sub&gt;F&lt;/sub&gt;</source>
+        <translation>Frobenius 范数 ‖·‖&lt;sub&gt;F&lt;/sub&gt;</translation>
     </message>
     <message>
         <source>Which matrix norm of the Jacobian product the map shows</source>
@@ -1386,6 +1394,10 @@
         <translation>梯度可达距离 k（步）</translation>
     </message>
     <message>
+        <source>log₁₀ ‖∂s(T)/∂s(t₀)‖₂</source>
+        <translation>log₁₀ ‖∂s(T)/∂s(t₀)‖₂</translation>
+    </message>
+    <message>
         <source>largest Lyapunov exponent (per step)</source>
         <translation>最大李雅普诺夫指数（每步）</translation>
     </message>
@@ -1398,12 +1410,12 @@
         <translation>梯度可达距离</translation>
     </message>
     <message>
-        <source>Run a sweep to see its result</source>
-        <translation>运行一次扫描以查看结果</translation>
+        <source>log₁₀ ‖∂s(T)/∂s(t₀)‖</source>
+        <translation>log₁₀ ‖∂s(T)/∂s(t₀)‖</translation>
     </message>
     <message>
-        <source>log10 ‖∂s_T/∂s_t0‖</source>
-        <translation>log10 ‖∂s_T/∂s_t0‖</translation>
+        <source>Run a sweep to see its result</source>
+        <translation>运行一次扫描以查看结果</translation>
     </message>
     <message>
         <source>Largest Lyapunov exponent</source>
@@ -1580,10 +1592,6 @@
         <translation>梯度爆炸：RNN（ρ = 1.5）</translation>
     </message>
     <message>
-        <source>Elman tanh RNN with orthogonal weights rescaled to ρ = 1.5 and small inputs: the state stays in tanh&apos;s linear range, so the Jacobian products grow like 1.5^k.</source>
-        <translation>Elman tanh RNN，正交权重缩放到 ρ = 1.5，输入较小：状态停留在 tanh 的线性区，因此雅可比矩阵乘积按 1.5^k 增长。</translation>
-    </message>
-    <message>
         <source>GRU (PyTorch/cuDNN)</source>
         <translation>GRU（PyTorch/cuDNN）</translation>
     </message>
@@ -1600,12 +1608,16 @@
         <translation>Le、Jaitly 与 Hinton（2015）：W_hh = I 的 ReLU RNN。激活的单元原样传递梯度；失活的单元将其切断。</translation>
     </message>
     <message>
-        <source>Linear orthogonal RNN (ρ^k exactly)</source>
-        <translation>线性正交 RNN（恰为 ρ^k）</translation>
+        <source>Elman tanh RNN with orthogonal weights rescaled to ρ = 1.5 and small inputs: the state stays in tanh&apos;s linear range, so the Jacobian products grow like 1.5ᵏ.</source>
+        <translation>Elman tanh RNN，正交权重缩放到 ρ = 1.5，输入较小：状态停留在 tanh 的线性区，因此雅可比矩阵乘积按 1.5ᵏ 增长。</translation>
     </message>
     <message>
-        <source>Linear RNN with W_hh = ρ·Q (Q orthogonal): every singular value equals ρ, so ‖∂s(t₀+k)/∂s(t₀)‖₂ = ρ^k exactly and the spectral curve lies on the ρ^k line.</source>
-        <translation>W_hh = ρ·Q（Q 为正交矩阵）的线性 RNN：每个奇异值都等于 ρ，因此 ‖∂s(t₀+k)/∂s(t₀)‖₂ 恰为 ρ^k，谱范数曲线正好落在 ρ^k 直线上。</translation>
+        <source>Linear orthogonal RNN (ρᵏ exactly)</source>
+        <translation>线性正交 RNN（恰为 ρᵏ）</translation>
+    </message>
+    <message>
+        <source>Linear RNN with Wₕₕ = ρ·Q (Q orthogonal): every singular value equals ρ, so ‖∂s(t₀+k)/∂s(t₀)‖₂ = ρᵏ exactly and the spectral curve lies on the ρᵏ line.</source>
+        <translation>Wₕₕ = ρ·Q（Q 为正交矩阵）的线性 RNN：每个奇异值都等于 ρ，因此 ‖∂s(t₀+k)/∂s(t₀)‖₂ 恰为 ρᵏ，谱范数曲线正好落在 ρᵏ 直线上。</translation>
     </message>
     <message>
         <source>LSTM highway half closed (forget bias 0)</source>

@@ -9,7 +9,9 @@ Time convention: h_0 is the initial state; x_1 ... x_T give h_1 ... h_T; the
 anchor t0 lies in [0, T-1] and k runs over 1 ... T-t0. s is the whole state
 of the forward direction (h, or [h; c] for LSTM variants, all layers stacked);
 batch element 0 is analysed. The loss is softmax cross-entropy of a seeded
-readout against seeded random classes at every step. Every norm is log10, so
+readout against seeded random classes at every step (--loss: the last, one
+chosen, or an encoder-decoder's last M steps, with input on the first N only).
+--aux-size adds an auxiliary input W_aux a_t to layer 0 (--aux-pattern). Every norm is log10, so
 nothing overflows; an exactly zero norm (log10 = -inf) is null in JSON and an
 empty field in CSV.
 
@@ -47,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnviz.core.analysis import ExperimentConfig
+from rnnviz.core.analysis import AUX_PATTERNS, LOSS_PLACEMENTS, ExperimentConfig
 from rnnviz.commands import with_flag_names
 from rnnviz.core.config import ACTIVATIONS, CELLS, INITS, ConfigError, NetConfig
 
@@ -128,6 +130,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
              "networks; the explorer uses 1e-6); default: exact, an SVD of every product "
              "(relative error <= 1e-12 in float64). The JSON config records which was used",
     )
+    run_group.add_argument("--loss", choices=LOSS_PLACEMENTS, default=DEFAULTS.loss_placement,
+                           help="where the loss terms sit: every step, the last, one chosen step "
+                                "(--loss-step), or encoder-decoder: input on the first N steps only "
+                                "(zero afterwards), loss on the last M (default all)")
+    run_group.add_argument("--loss-step", type=int, default=None, metavar="TAU",
+                           help="the loss step of --loss step, in [1, T] (default 1)")
+    run_group.add_argument("--encoder-steps", type=int, default=None, metavar="N",
+                           help="--loss encoder-decoder: steps that read input (default ceil(T/2))")
+    run_group.add_argument("--decoder-steps", type=int, default=None, metavar="M",
+                           help="--loss encoder-decoder: last steps that carry a loss (default T - N)")
+    run_group.add_argument("--aux-size", type=int, default=DEFAULTS.aux_size, metavar="A",
+                           help="an auxiliary input a_t of size A, added to layer 0 as W_aux a_t "
+                                "(default 0: none)")
+    run_group.add_argument("--aux-pattern", choices=AUX_PATTERNS, default=DEFAULTS.aux_pattern,
+                           help="the auxiliary input: intent (one-hot classes held 3-8 steps), "
+                                f"constant or gaussian (default {DEFAULTS.aux_pattern})")
+    run_group.add_argument("--aux-scale", type=float, default=DEFAULTS.aux_scale, metavar="S",
+                           help=f"multiplies the auxiliary input (default {DEFAULTS.aux_scale:g})")
     run_group.add_argument("--memory-budget", default="2", metavar="GB",
                            help="refuse, before any work, an analysis whose estimated memory exceeds GB "
                                 "gigabytes (default 2; e.g. 8 or 512MB)")
@@ -180,7 +200,9 @@ def check_tol(tol: float | None, flag: str = "--tol") -> float | None:
 FIELD_FLAGS = {
     "hidden_size": "--hidden", "input_size": "--input-size", "num_layers": "--layers",
     "seq_len": "--seq-len", "truncate": "--truncate", "anchor": "--anchor", "radius": "--radius",
-    "init_scale": "--init", "dtype": "--dtype", "seed": "--seed",
+    "init_scale": "--init", "dtype": "--dtype", "seed": "--seed", "loss_step": "--loss-step",
+    "encoder_steps": "--encoder-steps", "decoder_steps": "--decoder-steps", "aux_size": "--aux-size",
+    "aux_scale": "--aux-scale",
 }
 
 
@@ -316,6 +338,9 @@ def resolve_request(args: argparse.Namespace) -> AnalyzeRequest:
             hidden_size=net.hidden_size, input_size=net.input_size, num_layers=net.num_layers,
             bidirectional=net.bidirectional, init=args.init, radius=args.radius, seq_len=int(seq_len),
             batch=int(batch), truncate=args.truncate, anchor=args.anchor, seed=args.seed, dtype=args.dtype,
+            loss_placement=args.loss, loss_step=DEFAULTS.loss_step if args.loss_step is None else args.loss_step,
+            encoder_steps=args.encoder_steps, decoder_steps=args.decoder_steps, aux_size=args.aux_size,
+            aux_pattern=args.aux_pattern, aux_scale=args.aux_scale,
         ).validate()
     except ConfigError as error:
         raise _named(error) from None
@@ -497,7 +522,7 @@ def analyze_request(request: AnalyzeRequest, with_map: bool = False) -> Analysis
         grad_norm_per_step=f64(fast.grad_norm_per_step),
         bound=Bound(float(fast.gamma), float(bound["sigma_max"]), float(bound["spectral_radius"]),
                     np.asarray(bound["k"], dtype=np.int64), f64(bound["log10"]), f64(bound["rho_log10"])),
-        map=NormMap.from_table(map_table(request)) if with_map else None,
+        map=NormMap.from_table(map_table(request, fast)) if with_map else None,
         params=None if request.params is None else fast.params, inputs=request.inputs,
         experiment=config,
         **parts,
@@ -601,6 +626,14 @@ def summary_text(result: dict[str, Any]) -> str:
         f"{', bidirectional' if config['bidirectional'] else ''}; "
         f"T = {config['seq_len']}, batch {config['batch']}, {config['dtype']}"
     ]
+    if config.get("aux_size"):
+        lines.append(f"auxiliary input: A = {config['aux_size']} ({config['aux_pattern']}, "
+                     f"scale {config['aux_scale']:g})")
+    if config.get("loss_placement") == "encoder-decoder":
+        known = {name: config[name] for name in ("seq_len", "encoder_steps", "decoder_steps")}
+        experiment = replace(DEFAULTS, loss_placement="encoder-decoder", **known)
+        n, m, T = experiment.encoder_length, experiment.decoder_length, experiment.seq_len
+        lines.append(f"encoder-decoder: input on steps 1-{n} (zero afterwards), loss on steps {T - m + 1}-{T}")
     for name, rho, sigma in zip(result["blocks"], result["spectral_radius"], result["sigma_max"]):
         lines.append(f"  {name}: spectral radius {rho:.4f}, sigma_max {sigma:.4f}")
     curve = result["state_jacobian"]
@@ -630,20 +663,24 @@ def _check_map_path(path: Path) -> None:
     check_output_file(path, "--map")
 
 
-def map_table(request: AnalyzeRequest) -> np.ndarray:
+def map_table(request: AnalyzeRequest, fast=None) -> np.ndarray:
     """The (t, k) map as rows (anchor t0, k, log10 spectral, log10 Frobenius), float64 (N, 4).
 
     Every anchor t0 = 0 .. T-1 and k = 1 .. T-t0 (fewer k when the map would exceed the engine's
     budget, as in the explorer: :func:`rnnviz.core.analysis.map_max_k`); an exactly zero norm is -inf.
     The engine's map at its tightest tolerance (MAP_TOL): Frobenius norms exact, spectral norms
-    within ~1e-14 relative for a well-separated top singular value (see :mod:`rnnviz.core.products`)."""
+    within ~1e-14 relative for a well-separated top singular value (see :mod:`rnnviz.core.products`).
+
+    ``fast``: the stage-one result of ``request`` when the caller has it (its step Jacobians do not
+    depend on the anchor curve's tolerance), so that the forward pass and the Jacobians run once."""
     from rnnviz.core.analysis import map_max_k, run_fast
     from rnnviz.core.products import norm_map
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         try:
-            fast = run_fast(request.config, params=request.params, inputs=request.inputs)
+            if fast is None:
+                fast = run_fast(request.config, params=request.params, inputs=request.inputs)
             J = fast.jacobians
             max_k = map_max_k(J.shape[0], fast.net.state_size)
             norms = norm_map(J, max_k=max_k, tol=MAP_TOL, max_iter=500)
@@ -701,9 +738,11 @@ def run(args: argparse.Namespace) -> int:
         _check_map_path(args.map)
     request = resolve_request(args)
     check_budget(request.config, args.memory_budget, with_map=args.map is not None)
-    result = compute(request)
+    analysis = analyze_request(request, with_map=args.map is not None)
+    result = analysis.to_json_dict()
+    result.pop("map", None)   # the map goes to its own file, not into the JSON
     if args.map is not None:
-        write_map(args.map, map_table(request))
+        write_map(args.map, analysis.map.table())
     if args.out is not None:
         written = write_outputs(args.out, result)
     if args.json:

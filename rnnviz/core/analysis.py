@@ -14,6 +14,7 @@ what they cover: ``curve["k"]``, ``jacobian_start`` and the nonzero rows of ``it
 """
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
@@ -30,13 +31,19 @@ from .jacobian import (gate_statistics, highway_log10, itemized_from_jacobians, 
                        step_jacobians)
 from .options import DEFAULT_OPTIONS, EngineOptions
 from .parallel.blas import single_threaded_blas
-from .params import block_spectra, init_params, recurrent_blocks, validate_params
+from .params import block_spectra, init_aux_weights, init_params, recurrent_blocks, validate_params
 from .products import iter_norm_map, start_anchor_curve
 from .spectral_norm import DEFAULT_TOL
 from .sequence import Trace, forward
 
 INPUT_SIGNALS = ("gaussian", "zeros", "constant", "sine", "onehot", "text")
-LOSS_PLACEMENTS = ("all", "last", "step")
+#: "encoder-decoder": inputs only on the first N steps (zero afterwards), losses only on the last M.
+LOSS_PLACEMENTS = ("all", "last", "step", "encoder-decoder")
+#: Patterns of the auxiliary input a_t (the seeds' s_t = φ(W s_{t−1} + U x_t + A a_t)): "intent" is a
+#: one-hot class held for INTENT_SEGMENT steps at a time (e.g. the previous turn's intent).
+AUX_PATTERNS = ("intent", "constant", "gaussian")
+INTENT_SEGMENT = (3, 8)
+MAX_AUX_SIZE = 100_000
 DTYPES = ("float64", "float32")
 JACOBIAN_BYTES = 1 << 30
 MAP_FLOPS = 1.5e12
@@ -46,8 +53,8 @@ ITEMIZE_ROWS = 256
 ITEMIZE_FLOPS = 2e9
 CURVE_FLOPS = 4e10
 
-__all__ = ["ExperimentConfig", "FastResult", "MapResult", "build", "run_fast", "iter_map", "Cancelled",
-           "INPUT_SIGNALS", "LOSS_PLACEMENTS"]
+__all__ = ["ExperimentConfig", "FastResult", "MapResult", "build", "make_aux", "config_loss_steps", "run_fast",
+           "iter_map", "Cancelled", "INPUT_SIGNALS", "LOSS_PLACEMENTS", "AUX_PATTERNS"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,29 @@ class ExperimentConfig:
     anchor: int = 0
     seed: int = 0
     dtype: str = "float64"
+    #: auxiliary input a_t of size A added to layer 0 as W_aux a_t (0: none), its pattern and scale
+    aux_size: int = 0
+    aux_pattern: str = "intent"
+    aux_scale: float = 1.0
+    #: encoder–decoder placement: N input steps and M loss steps (None: N = ⌈T/2⌉, M = T − N)
+    encoder_steps: int | None = None
+    decoder_steps: int | None = None
+
+    @property
+    def encoder_length(self) -> int:
+        """N: the steps that read input under the encoder–decoder placement."""
+        if self.encoder_steps is not None:
+            return self.encoder_steps
+        if self.decoder_steps is not None:
+            return max(0, self.seq_len - self.decoder_steps)
+        return (self.seq_len + 1) // 2
+
+    @property
+    def decoder_length(self) -> int:
+        """M: the last steps that carry a loss under the encoder–decoder placement."""
+        if self.decoder_steps is not None:
+            return self.decoder_steps
+        return max(0, self.seq_len - self.encoder_length)
 
     @property
     def net(self) -> NetConfig:
@@ -109,6 +139,21 @@ class ExperimentConfig:
             raise ConfigError(f"unknown loss placement {self.loss_placement!r}; "
                               f"choose one of {', '.join(LOSS_PLACEMENTS)}")
         check_int("loss_step", self.loss_step, 1, self.seq_len)
+        for name in ("encoder_steps", "decoder_steps"):
+            if getattr(self, name) is not None:
+                check_int(name, getattr(self, name), 1, self.seq_len)
+        if self.loss_placement == "encoder-decoder":
+            if self.seq_len < 2:
+                raise ConfigError("the encoder–decoder placement needs a sequence of at least 2 steps")
+            n, m = self.encoder_length, self.decoder_length
+            if n < 1 or m < 1 or n + m > self.seq_len:
+                raise ConfigError(f"encoder steps N = {n} and decoder steps M = {m} must be >= 1 with "
+                                  f"N + M <= T = {self.seq_len}")
+        check_int("aux_size", self.aux_size, 0, MAX_AUX_SIZE)
+        if self.aux_pattern not in AUX_PATTERNS:
+            raise ConfigError(f"unknown auxiliary input pattern {self.aux_pattern!r}; "
+                              f"choose one of {', '.join(AUX_PATTERNS)}")
+        check_float("aux_scale", self.aux_scale, -1e6, 1e6)
         if self.truncate is not None:
             check_int("truncation window", self.truncate, 0)
         check_int("anchor", self.anchor, 0, self.seq_len - 1)
@@ -162,6 +207,42 @@ def make_inputs(config: ExperimentConfig, rng: np.random.Generator) -> tuple[np.
     return x * config.input_scale, targets
 
 
+def make_aux(config: ExperimentConfig) -> np.ndarray | None:
+    """The auxiliary input ``a: (T, B, A)`` in float64 (None when ``aux_size`` is 0).
+
+    Seeded by ``config.seed`` on a stream of its own, so the inputs x_t and the targets are the same
+    with and without it. Patterns: ``intent`` one-hot classes, each held for 3–8 steps (seeded);
+    ``constant`` ones; ``gaussian`` N(0, 1) per step. Times ``aux_scale``; the encoder–decoder
+    placement leaves it on in the decoder (a side feature, not the sequence's input).
+    """
+    A = config.aux_size
+    if not A:
+        return None
+    T, B = config.seq_len, config.batch
+    rng = np.random.default_rng([config.seed, 2])
+    if config.aux_pattern == "intent":
+        low, high = INTENT_SEGMENT
+        # at most T segments per sequence; step t falls in the segment whose end passes it
+        ends = np.cumsum(rng.integers(low, high + 1, (B, T)), axis=1)
+        classes = rng.integers(0, A, (B, T))
+        segment = np.stack([np.searchsorted(ends[b], np.arange(T), side="right") for b in range(B)], axis=1)
+        a = np.zeros((T, B, A))
+        a[np.arange(T)[:, None], np.arange(B)[None, :], classes.T[segment, np.arange(B)[None, :]]] = 1.0
+    elif config.aux_pattern == "constant":
+        a = np.ones((T, B, A))
+    else:  # gaussian
+        a = rng.standard_normal((T, B, A))
+    return a * config.aux_scale
+
+
+def config_loss_steps(config: ExperimentConfig) -> np.ndarray:
+    """The loss steps τ (1…T) of ``config``'s placement (the encoder–decoder's: T − M + 1 … T)."""
+    T = config.seq_len
+    if config.loss_placement == "encoder-decoder":
+        return np.arange(T - config.decoder_length + 1, T + 1)
+    return loss_steps_for(config.loss_placement, T, (config.loss_step,))
+
+
 # Seeded initial weights before the spectral rescaling, with their block spectra, for the last few
 # configurations: dragging the ρ slider (or changing the input, T, the loss…) then costs one multiply
 # per block instead of an initialisation plus an eigen-decomposition per block.
@@ -200,11 +281,19 @@ def _initial_params(config: ExperimentConfig) -> tuple[dict, list]:
                 spectra[n] = replace(sp, eigenvalues=sp.eigenvalues * f,
                                      singular_values=sp.singular_values * f,
                                      spectral_radius=sp.spectral_radius * f, sigma_max=sp.sigma_max * f)
+    if config.aux_size:
+        params.update(_aux_weights(net, config.init, config.init_scale, config.seed, config.aux_size))
     dtype = np.dtype(config.dtype)
     params = {k: v.astype(dtype) for k, v in params.items()}
     if dtype != np.float64:
         spectra = block_spectra(params, net)
     return params, spectra
+
+
+@functools.lru_cache(maxsize=4)
+def _aux_weights(net: NetConfig, init: str, init_scale: float | None, seed: int, aux_size: int) -> dict:
+    """W_aux apart from the cached initial weights: changing A alone costs no initialisation."""
+    return init_aux_weights(net, init, aux_size, scale=init_scale, seed=seed)
 
 
 def build(config: ExperimentConfig, params: dict | None = None, inputs: np.ndarray | None = None):
@@ -221,6 +310,9 @@ def build(config: ExperimentConfig, params: dict | None = None, inputs: np.ndarr
             a = 1 / np.sqrt(net.output_size)
             params["readout.weight"] = rng.uniform(-a, a, (config.input_size, net.output_size)).astype(dtype)
             params["readout.bias"] = np.zeros(config.input_size, dtype)
+        if config.aux_size and "weight_aux_l0" not in params:
+            params.update({k: v.astype(dtype) for k, v in _aux_weights(
+                net, config.init, config.init_scale, config.seed, config.aux_size).items()})
         validate_params(params, net)
     rng = np.random.default_rng([config.seed, 1])
     x, targets = make_inputs(config, rng)
@@ -232,6 +324,10 @@ def build(config: ExperimentConfig, params: dict | None = None, inputs: np.ndarr
             raise ConfigError(f"inputs: expected shape ({config.seq_len}, {config.batch}, "
                               f"{config.input_size}) or ({config.seq_len}, {config.input_size}), "
                               f"got {np.shape(inputs)}")
+    if config.loss_placement == "encoder-decoder":
+        # the decoder runs on its own recurrence: zero input after the encoder's N steps
+        x = x.copy()
+        x[config.encoder_length:] = 0.0
     return net, params, x.astype(dtype), targets
 
 
@@ -332,8 +428,9 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
         params, spectra = _initial_params(config)
     net, params, x, targets = build(config, params, inputs)
     T = config.seq_len
-    steps = loss_steps_for(config.loss_placement, T, (config.loss_step,))
-    trace = forward(params, net, x)
+    steps = config_loss_steps(config)
+    aux = make_aux(config)
+    trace = forward(params, net, x, aux=None if aux is None else aux.astype(x.dtype))
     loss, d_output, _ = readout_loss(params, trace.output, targets, steps)
     timings["forward"] = time.perf_counter() - start
     _check(should_stop)

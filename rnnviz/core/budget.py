@@ -29,6 +29,7 @@ import numpy as np
 from .analysis import (CURVE_FLOPS, ITEMIZE_FLOPS, ITEMIZE_ROWS, JACOBIAN_BYTES, MAP_FLOPS,
                        ExperimentConfig)
 from .options import DEFAULT_OPTIONS
+from .sequence import uses_fused_loops
 
 #: Default memory budget of the explorer and ``rnnviz analyze`` (bytes).
 DEFAULT_BUDGET_BYTES = 2 * 1024**3
@@ -41,6 +42,13 @@ SPECTRA_SECONDS_PER_N3 = 1e-9
 # (cells.py: "pre, h, h_prev" for the Elman RNN, nine for the LSTMs, six and seven for the GRUs).
 _CACHE_ARRAYS = {"rnn": 3, "lstm": 9, "lstm-peephole": 9, "lstm-cifg": 9, "gru": 6, "gru-cho": 7}
 _GATES = {"rnn": 1, "lstm": 4, "lstm-peephole": 4, "lstm-cifg": 3, "gru": 3, "gru-cho": 3}
+# Per step and unit, what the backward sweep of one layer and direction holds on top of the
+# per-step gradients of every layer (which "BPTT" counts at six arrays): the fused GRU keeps two
+# (T, B, 3H) pre-activation gradients (input and recurrent projections, fused.py's d_pre and
+# d_rec) and their GEMM-ready copies, the fused LSTM one (T, B, 4H) array and its copy; the step
+# loop a few (T, B, H) scratch arrays. Measured with tracemalloc on one layer (test_budget.py).
+_BACKWARD_LAYER_ARRAYS = {"rnn": 1, "lstm": 5, "gru": 8}
+_STEP_BACKWARD_LAYER_ARRAYS = 2
 # The engine's own tuning (options.EngineOptions): products are allocated a chunk (about a
 # megabyte) at a time; a whole chunk takes up to a time block of steps in one product (from
 # S = multi_step_min_s); larger Jacobian stacks are mapped in threads, without a copy.
@@ -146,6 +154,7 @@ def _params_bytes(config: ExperimentConfig) -> int:
         width = config.input_size if layer == 0 else D * H
         count += D * (G * H * (width + H) + 2 * G * H + (3 * H if config.cell == "lstm-peephole" else 0))
     count += config.input_size * (D * H + 1)  # readout
+    count += D * G * H * config.aux_size       # W_aux
     return count * 8
 
 
@@ -174,6 +183,10 @@ def estimate(config: ExperimentConfig, *, processes: bool = True, map_max_k: int
     if config.input_signal in ("onehot", "text"):
         inputs *= 2  # the one-hot codes are made in float64 first
     fast["inputs"] = 2 * inputs + 2 * T * B * 8
+    if config.aux_size:
+        # a_t in float64 and its dtype copy, W_aux a_t per direction, the intent pattern's indices
+        aux = T * B * config.aux_size
+        fast["auxiliary input"] = aux * (f8 + isz) + T * B * G * H * D * isz + 4 * T * B * 8
     cache = _CACHE_ARRAYS[config.cell] + len(net.state_names) + 1
     fast["forward caches"] = units * cache * isz + T * B * G * H * isz  # + one layer's input projection
     fast_flops += 2.0 * T * B * D * G * H * (n_in + (L - 1) * D * H + L * H)
@@ -188,11 +201,13 @@ def estimate(config: ExperimentConfig, *, processes: bool = True, map_max_k: int
     fast["anchor curve"] = curve_chunk + (j_bytes if processes else 0) + 8 * curve_k * 8
     fast_flops += 2.0 * S ** 3 * curve_k * 1.5  # products, then their norms
 
-    steps = T if config.loss_placement == "all" else 1
+    steps = {"all": T, "encoder-decoder": config.decoder_length}.get(config.loss_placement, 1)
     per_row = 2.0 * G * H * H * T * D * B
     rows = int(min(ITEMIZE_ROWS, max(4, ITEMIZE_FLOPS // per_row), steps))
     via_jacobians = window == T and B == 1 and D == 1
-    fast["BPTT"] = units * 6 * f8 + (rows * S * f8 if via_jacobians else 3 * rows * B * H * f8)
+    layer_arrays = _BACKWARD_LAYER_ARRAYS[config.cell] if uses_fused_loops(net) else _STEP_BACKWARD_LAYER_ARRAYS
+    fast["BPTT"] = units * 6 * f8 + T * B * H * layer_arrays * isz \
+        + (rows * S * f8 if via_jacobians else 3 * rows * B * H * f8)
     fast["itemized matrix"] = T * T * f8 * (1 if via_jacobians else 2)
     fast_flops += 2 * 2.0 * T * B * D * G * H * (n_in + (L - 1) * D * H + L * H)
     fast_flops += 2.0 * rows * S * S * T if via_jacobians else 2 * per_row * rows

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .analysis import build
-from .bptt import backward, loss_steps_for, readout_loss
+from .analysis import build, config_loss_steps, make_aux
+from .bptt import backward, readout_loss
 from .cells import Activation, make_cell
 from .config import NetConfig
 from .params import suffix
@@ -222,8 +222,9 @@ def check_gradients(params: dict, net: NetConfig, x, targets, loss_steps, *, tru
 def check_config(config, *, max_taus: int = 3) -> GradcheckReport:
     """Finite-difference check of the explorer configuration ``config`` (an ExperimentConfig), in float64."""
     net, params, x, targets = build(config.replace(dtype="float64"))
-    steps = loss_steps_for(config.loss_placement, config.seq_len, (config.loss_step,))
+    steps = config_loss_steps(config)
     taus = None
     if config.truncate is not None and steps.size > max_taus:
         taus = steps[np.linspace(0, steps.size - 1, max_taus).round().astype(int)]
-    return check_gradients(params, net, x, targets, steps, truncate=config.truncate, taus=taus)
+    return check_gradients(params, net, x, targets, steps, truncate=config.truncate, taus=taus,
+                           aux=make_aux(config))

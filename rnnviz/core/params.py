@@ -100,6 +100,32 @@ def _init_matrix(rng, scheme: str, rows: int, cols: int, scale: float | None, H:
     raise ConfigError(f"unknown init scheme {scheme!r}; choose one of {', '.join(INITS)}")
 
 
+def _input_matrix(rng, scheme: str, shape: tuple[int, int], scale: float | None, H: int,
+                  blocks: int) -> np.ndarray:
+    """A matrix that reads an input (W_ih, W_aux, the readout): orthogonal per gate block of rows."""
+    if scheme == "orthogonal":
+        return np.concatenate([_init_matrix(rng, scheme, shape[0] // blocks, shape[1], scale, H, False)
+                               for _ in range(blocks)])
+    return _init_matrix(rng, scheme, shape[0], shape[1], scale, H, False)
+
+
+def init_aux_weights(net: NetConfig, scheme: str, aux_size: int, *, scale: float | None = None,
+                     seed: int = 0) -> dict[str, np.ndarray]:
+    """Seeded ``weight_aux_l0`` (and ``weight_aux_l0_reverse``): (G·H, A), initialised like W_ih.
+
+    Drawn from a stream of their own (``seed`` and a fixed tag), so turning the auxiliary input on
+    adds the term W_aux a_t and leaves every other weight of :func:`init_params` as it was.
+    """
+    net.validate()
+    if scheme not in INITS:
+        raise ConfigError(f"unknown init scheme {scheme!r}; choose one of {', '.join(INITS)}")
+    rng = np.random.default_rng([seed, 3])
+    shapes = expected_shapes(net, aux_size=aux_size)
+    return {name: np.asarray(_input_matrix(rng, scheme, shape, scale, net.hidden_size, net.num_gates),
+                             dtype=np.float64)
+            for name, shape in shapes.items() if name.startswith("weight_aux")}
+
+
 def init_params(net: NetConfig, scheme: str = "pytorch", *, scale: float | None = None, seed: int = 0,
                 radius: float | None = None, forget_bias: float | None = None,
                 output_size: int | None = None, aux_size: int | None = None,
@@ -130,12 +156,7 @@ def init_params(net: NetConfig, scheme: str = "pytorch", *, scale: float | None 
         if name.startswith("weight_hh"):
             w = np.concatenate([_init_matrix(rng, scheme, H, H, scale, H, True) for _ in range(G)])
         elif name.startswith(("weight_ih", "weight_aux", "readout.weight")):
-            if scheme == "orthogonal":
-                w = np.concatenate([_init_matrix(rng, scheme, shape[0] // G if "readout" not in name
-                                                 else shape[0], shape[1], scale, H, False)
-                                    for _ in range(1 if "readout" in name else G)])
-            else:
-                w = _init_matrix(rng, scheme, shape[0], shape[1], scale, H, False)
+            w = _input_matrix(rng, scheme, shape, scale, H, 1 if "readout" in name else G)
         elif name.startswith("weight_c"):  # peepholes
             a = 1 / np.sqrt(H)
             w = rng.uniform(-a, a, shape) if scheme == "pytorch" else np.zeros(shape)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from .analysis import ExperimentConfig, build
+from .analysis import ExperimentConfig, build, make_aux
 from .config import ACTIVATIONS, CELLS, INITS, ConfigError
 from .jacobian import gate_statistics, step_jacobians
 from .cancel import Cancelled
@@ -382,7 +382,7 @@ def measure(config: ExperimentConfig, metrics=METRICS, threshold: float = 1e-6, 
             raise Cancelled("sweep cancelled")
 
     net, params, x, _ = build(config)
-    trace = forward(params, net, x)
+    trace = forward(params, net, x, aux=make_aux(config))
     check()
     out: dict[str, float] = {}
     jacobians = None

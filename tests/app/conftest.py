@@ -35,7 +35,23 @@ def small_config():
 
 
 @pytest.fixture
-def make_window(qtbot, small_config):
+def closed_after(qtbot):
+    """``closed_after(window) -> window``: the window is closed after the test and its jobs stopped."""
+    windows = []
+
+    def keep(window):
+        qtbot.addWidget(window)
+        windows.append(window)
+        return window
+
+    yield keep
+    for window in windows:
+        window.close()
+        window.runner.shutdown(10000)
+
+
+@pytest.fixture
+def make_window(closed_after, small_config):
     """Factory: ``make_window(**kwargs) -> MainWindow``; every window it made is closed afterwards.
 
     Defaults: the small configuration, no restored session. Pass ``engine=`` to drive the window
@@ -43,21 +59,13 @@ def make_window(qtbot, small_config):
     """
     from rnnviz.app.main_window import MainWindow
 
-    windows = []
-
     def factory(**kwargs):
         kwargs.setdefault("restore_session", False)
         if "config" not in kwargs and kwargs.get("restore_session") is False:
             kwargs["config"] = small_config
-        window = MainWindow(**kwargs)
-        qtbot.addWidget(window)
-        windows.append(window)
-        return window
+        return closed_after(MainWindow(**kwargs))
 
-    yield factory
-    for window in windows:
-        window.close()
-        window.runner.shutdown(10000)
+    return factory
 
 
 def wait_for_results(qtbot, window, complete_map: bool = True, timeout: int = 30000) -> None:

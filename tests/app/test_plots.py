@@ -454,6 +454,34 @@ def test_a_zoom_is_kept_until_fit(make_window, wait_results):
         assert plot.viewRange()[0] == pytest.approx([0.5, window.state.config.seq_len + 0.5])
 
 
+def test_the_map_keeps_a_zoom_until_fit_and_follows_T_until_zoomed(make_window, wait_results):
+    window = _shown(make_window, wait_results)
+    flow = window.panel_by_name["map"]
+
+    def covers_the_triangle():
+        (x0, x1), (y0, y1) = flow.plot.viewRange()
+        seq_len = window.state.config.seq_len
+        return x0 <= -0.5 and x1 >= seq_len - 0.5 and y0 <= 0.5 and y1 >= seq_len + 0.5
+
+    assert covers_the_triangle()
+    for seq_len in (30, 18):  # not zoomed: the view follows T up and down
+        window.state.update(seq_len=seq_len)
+        _settled(window, wait_results)
+        assert covers_the_triangle()
+    _wheel(flow, flow.plot)
+    zoomed = flow.plot.viewRange()
+    assert flow.user_zoomed(flow.plot) and flow.fit_button.isEnabled() and not covers_the_triangle()
+    window.state.update(seed=window.state.config.seed + 1)  # a new result keeps the zoom
+    _settled(window, wait_results)
+    assert np.ravel(flow.plot.viewRange()) == pytest.approx(np.ravel(zoomed))
+    window.state.update(seq_len=24)  # so does a new T
+    _settled(window, wait_results)
+    assert np.ravel(flow.plot.viewRange()) == pytest.approx(np.ravel(zoomed))
+    window.fit_action.trigger()  # Ctrl+0
+    _settled(window, wait_results)
+    assert not flow.user_zoomed(flow.plot) and covers_the_triangle()
+
+
 def test_legends_lie_beside_the_plots_and_shrink_back_after_presentation(make_window, wait_results):
     window = _shown(make_window, wait_results)
     decay, spectrum = window.panel_by_name["decay"], window.panel_by_name["spectrum"]

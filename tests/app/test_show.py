@@ -9,20 +9,17 @@ from rnnviz.app import launch
 
 
 @pytest.fixture
-def shown(qtbot):
+def shown(closed_after):
     windows = []
 
     def open_(*args, **kwargs):
-        window = rnnviz.show(*args, block=False, **kwargs)
-        qtbot.addWidget(window)
+        window = closed_after(rnnviz.show(*args, block=False, **kwargs))
         windows.append(window)
         return window
 
     yield open_
     for window in windows:
-        window.close()
-        window.runner.shutdown(10000)
-        launch._WINDOWS.remove(window)   # closed here, not at exit
+        launch._WINDOWS.remove(window)   # closed after the test (closed_after), not at exit
 
 
 def test_show_analyses_the_given_weights_and_inputs(shown, wait_results):

@@ -24,12 +24,15 @@ CASES = [
     (dict(cell="lstm-peephole", hidden_size=48, seq_len=250, loss_placement="last"), True),
     (dict(cell="rnn", hidden_size=300, seq_len=30, dtype="float32"), True),
     (dict(hidden_size=256, seq_len=200), False),                             # Jacobian window < T
+    (dict(cell="rnn", hidden_size=32, seq_len=300, batch=4, aux_size=200,     # a wide aux input
+          loss_placement="encoder-decoder"), True),
 ]
 
 
 def _measured_peaks(config: ExperimentConfig, with_map: bool) -> tuple[int, int]:
     """tracemalloc peaks (bytes) of run_fast alone and of run_fast + the whole iter_map, in threads."""
     analysis._INIT_CACHE.clear()  # the initial weights are part of what a first run allocates
+    analysis._aux_weights.cache_clear()
     tracemalloc.start()
     try:
         fast = run_fast(config, processes=False)
@@ -113,3 +116,27 @@ def test_budget_text():
         with pytest.raises(ValueError):
             parse_budget(bad)
     assert format_bytes(3 * 1024**3) == "3.0 GB" and format_bytes(20 * 1024**2) == "20 MB"
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru", "gru-cho", "lstm-cifg"])
+@pytest.mark.parametrize("layers, bidirectional", [(1, False), (2, True)])
+def test_the_bptt_part_bounds_the_backward_sweep(cell, layers, bidirectional):
+    """The backward sweep alone, measured: the fused GRU's two (T, B, 3H) pre-activation gradients
+    (and the fused LSTM's (T, B, 4H) one) are counted, so BPTT's part bounds its peak."""
+    from rnnviz.core.bptt import backward
+    from rnnviz.core.sequence import forward
+
+    config = ExperimentConfig(cell=cell, hidden_size=64, seq_len=400, batch=4, num_layers=layers,
+                              bidirectional=bidirectional)
+    params, _ = analysis._initial_params(config)
+    net, params, x, _targets = analysis.build(config, params, None)
+    trace = forward(params, net, x)
+    d_output = np.ones_like(trace.output)
+    tracemalloc.start()
+    try:
+        backward(params, net, trace, d_output)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    part = estimate(config).fast_parts["BPTT"]
+    assert peak <= part <= 3 * peak

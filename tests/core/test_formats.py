@@ -313,13 +313,37 @@ def test_onnx_cifg_takes_the_i_c_o_blocks(tmp_path):
                                            "one of Tanh, Sigmoid, Relu, LeakyRelu"),
     ("LSTM", {"activations": ["Sigmoid", "Tanh", "Relu"]}, "for the candidate and the cell output"),
     ("GRU", {"activations": ["HardSigmoid", "Tanh"]}, "has activations"),
-    ("LSTM", {"clip": 3.0}, "clips its gates"),
-    ("GRU", {"direction": "reverse"}, "has direction 'reverse'; expected forward or bidirectional"),
+    ("LSTM", {"clip": 3.0}, r"clips its gate pre-activations to ±3; rnnviz has no clipped cells"),
+    ("RNN", {"clip": 0.5}, "no clipped cells"),
+    ("GRU", {"direction": "reverse"}, r"has direction 'reverse'; expected forward or bidirectional \(rnnviz has "
+                                      r"no reverse-only layers: export the layer as forward and feed it x\[::-1\]\)"),
+    ("LSTM", {"direction": "reverse"}, "no reverse-only layers"),
 ])
 def test_unsupported_onnx_operators_say_why(tmp_path, op, attributes, fragment):
     _onnx_model(tmp_path / "m.onnx", op, 3, 2, **attributes)
     with pytest.raises(ConfigError, match=fragment):
         read_network(tmp_path / "m.onnx")
+
+
+@pytest.mark.parametrize(("op", "D", "attributes"), [
+    ("LSTM", 1, {}), ("GRU", 2, {"linear_before_reset": 1}), ("GRU", 1, {"linear_before_reset": 0}), ("RNN", 1, {})])
+def test_onnx_batch_first_layout_is_the_same_network(tmp_path, op, D, attributes):
+    """layout=1 only transposes X and Y: the (batch, T, input) inputs the ONNX reference runs give its
+    final states when rnnviz runs them as (T, batch, input)."""
+    from onnx.reference import ReferenceEvaluator
+
+    path = tmp_path / "batch_first.onnx"
+    _onnx_model(path, op, 4, 3, D=D, layout=1, **attributes)
+    loaded = read_network(path)
+    x_batch_first = np.random.default_rng(7).normal(size=(2, 6, 3))
+    outputs = ReferenceEvaluator(str(path)).run(None, {"x": x_batch_first})
+    x = np.swapaxes(x_batch_first, 0, 1)
+    config = _config(loaded.net, 6).replace(batch=2)
+    fast = run_fast(config, params=loaded.params, inputs=x)
+    # Y_h is (batch, directions, H) in layout 1; rnnviz's final state (directions, batch, H)
+    np.testing.assert_allclose(fast.final_state["h"], np.swapaxes(outputs[0], 0, 1), rtol=1e-12, atol=1e-15)
+    if op == "LSTM":
+        np.testing.assert_allclose(fast.final_state["c"], np.swapaxes(outputs[1], 0, 1), rtol=1e-12, atol=1e-15)
 
 
 def test_onnx_without_recurrent_operators(tmp_path):

@@ -189,8 +189,8 @@ class ControlsPanel(QScrollArea):
         self.radius_log_check = QCheckBox(self.tr("log slider"))
         self.radius_log_check.setObjectName("radius_log")
         self.radius_log_check.setToolTip(self.tr("Map the ρ slider logarithmically (0.01 … 2) instead of linearly (0 … 2)"))
-        self.forget_bias_spin = _double(-10.0, 10.0, 0.5, 3, self.tr("Forget-gate bias b_f added at init (LSTM variants): "
-                                        "1 keeps the cell-state highway open, 0 lets it close"), "forget_bias")
+        self.forget_bias_spin = _double(-10.0, 10.0, 0.5, 3, self.tr("Forget-gate bias b<sub>f</sub> added at init (LSTM "
+                                        "variants): 1 keeps the cell-state highway open, 0 lets it close"), "forget_bias")
         self.seed_spin = _spin(0, 2**31 - 1, self.tr("Random seed of weights and inputs"), "seed", live=False)
         radius_row = QHBoxLayout()
         radius_row.addWidget(self.radius_slider, 1)
@@ -200,12 +200,13 @@ class ControlsPanel(QScrollArea):
         init.addRow(self.tr("Scale"), self.init_scale_spin)
         init.addRow(self.radius_check, self.radius_log_check)
         init.addRow("ρ", radius_row)
-        init.addRow(self.tr("Forget bias b_f"), self.forget_bias_spin)
+        init.addRow(self.tr("Forget bias b<sub>f</sub>"), self.forget_bias_spin)
         init.addRow(self.tr("Seed"), self.seed_spin)
         column.addWidget(self._group(self.tr("Initialisation"), init))
 
         # -- input -----------------------------------------------------------------------------
-        self.input_combo = _combo(SIGNAL_NAMES, self.tr("Input sequence x₁ … x_T fed to the network"), "input_signal")
+        self.input_combo = _combo(SIGNAL_NAMES, self.tr("Input sequence x<sub>1</sub> … x<sub>T</sub> fed to the network"),
+                                  "input_signal")
         self.input_text_edit = QLineEdit()
         self.input_text_edit.setObjectName("input_text")
         self.input_text_edit.setPlaceholderText(self.tr("type text here"))

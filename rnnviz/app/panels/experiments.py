@@ -47,19 +47,23 @@ DEFAULT_VALUES = {
 }
 
 
+#: The metrics' names as the window shows them (the command line's, METRIC_LABELS, are plain ASCII).
+METRIC_NAMES = {"reach": QT_TRANSLATE_NOOP("Names", "gradient reach k (steps)"),
+                "log10_norm": QT_TRANSLATE_NOOP("Names", "log₁₀ ‖∂s(T)/∂s(t₀)‖₂"),
+                "lyapunov": QT_TRANSLATE_NOOP("Names", "largest Lyapunov exponent (per step)"),
+                "saturation": QT_TRANSLATE_NOOP("Names", "saturated gate fraction")}
+
+
 def _metric_label(metric: str) -> str:
     if metric.startswith("lyapunov_"):
         return f"Lyapunov exponent {metric.split('_')[1]} (per step)"
-    return names(METRIC_NAMES.get(metric, METRIC_LABELS.get(metric, metric)))
+    return names(METRIC_NAMES.get(metric, metric))
 
 
-#: The sweep's measures (rnnviz.core.sweep.METRIC_LABELS) as the interface shows them.
-METRIC_NAMES = {"reach": QT_TRANSLATE_NOOP("Names", "gradient reach k (steps)"),
-                "log10_norm": QT_TRANSLATE_NOOP("Names", "log10 ‖∂s_T/∂s_t0‖"),
-                "lyapunov": QT_TRANSLATE_NOOP("Names", "largest Lyapunov exponent (per step)"),
-                "saturation": QT_TRANSLATE_NOOP("Names", "saturated gate fraction")}
-SHORT_METRIC_NAMES = {"reach": QT_TRANSLATE_NOOP("Names", "Gradient reach"), "log10_norm": QT_TRANSLATE_NOOP("Names", "log10 ‖∂s_T/∂s_t0‖"),
-                      "lyapunov": QT_TRANSLATE_NOOP("Names", "Largest Lyapunov exponent"), "saturation": QT_TRANSLATE_NOOP("Names", "Saturated gate fraction")}
+SHORT_METRIC_NAMES = {"reach": QT_TRANSLATE_NOOP("Names", "Gradient reach"),
+                      "log10_norm": QT_TRANSLATE_NOOP("Names", "log₁₀ ‖∂s(T)/∂s(t₀)‖"),
+                      "lyapunov": QT_TRANSLATE_NOOP("Names", "Largest Lyapunov exponent"),
+                      "saturation": QT_TRANSLATE_NOOP("Names", "Saturated gate fraction")}
 
 
 def _short_metric(metric: str) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QHBoxLayout, QLabel
 
 from rnnviz.app.plots.base import Heatmap, PlotPanel
+from rnnviz.app.rich_text import RichComboBox
 
 
 class FlowMapPanel(PlotPanel):
@@ -27,10 +28,12 @@ class FlowMapPanel(PlotPanel):
         self.anchor_line = pg.InfiniteLine(angle=90, movable=False)
         self.pen(self.anchor_line, "#000000", "dash", 0.6)
         self.plot.addItem(self.anchor_line)
-        self.quantity = QComboBox()
+        self.quantity = RichComboBox()
         self.quantity.setObjectName("map_quantity")
-        self.quantity.addItem(self.tr("spectral norm ‖·‖₂"), "log10_spectral")
-        self.quantity.addItem(self.tr("Frobenius norm ‖·‖_F"), "log10_frobenius")
+        self.quantity.add_rich_item(self.tr("spectral norm ‖·‖₂"), self.tr("spectral norm ‖·‖<sub>2</sub>"),
+                                    "log10_spectral")
+        self.quantity.add_rich_item(self.tr("Frobenius norm"), self.tr("Frobenius norm ‖·‖<sub>F</sub>"),
+                                    "log10_frobenius")
         self.quantity.setToolTip(self.tr("Which matrix norm of the Jacobian product the map shows"))
         self.quantity.currentIndexChanged.connect(lambda _index: self._redraw())
         row = QHBoxLayout()
@@ -49,8 +52,15 @@ class FlowMapPanel(PlotPanel):
         self.anchor_line.setValue(fast.config.anchor)
         seq_len = fast.config.seq_len
         self.plot.setLimits(xMin=-1, xMax=seq_len + 1, yMin=0, yMax=seq_len + 1)
-        self.plot.setRange(xRange=(-0.5, seq_len - 0.5), yRange=(0.5, seq_len + 0.5), padding=0.02)
+        self.fit_ranges()  # a user's zoom or pan is kept until Fit (Ctrl+0)
         self.set_title(self.plot, self.tr("Gradient-flow map (computing …)"))
+
+    def fit_ranges(self) -> None:
+        """Every anchor t₀ = 0…T−1 and distance k = 1…T (the map's whole triangle)."""
+        if self.fast is None:
+            return
+        seq_len = self.fast.config.seq_len
+        self.set_view_range(self.plot, x_range=(-0.5, seq_len - 0.5), y_range=(0.5, seq_len + 0.5), padding=0.02)
 
     def show_map(self, map_result) -> None:
         self.map_result = map_result

@@ -22,6 +22,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
@@ -264,3 +266,84 @@ def view_problems(panels, readouts: bool = True) -> list[str]:
     for panel in panels:
         problems += panel_problems(panel, readouts)
     return problems
+
+
+# -- raw markup in the window's text ---------------------------------------------------------------
+#: TeX-like markup a reader should never see: ``_{…}``, ``^{…}``, ``^k``, and a one-letter subscript
+#: written with an underscore (``b_f``, ``‖·‖_F``). PyTorch names (``weight_hh_l0``) and CSV column
+#: names (``log10_spectral``) have longer parts after each underscore and are left alone.
+RAW_MARKUP = re.compile(r"_\{|\^\{|\^\w|(?<=[\w‖)])_[A-Za-z](?![\w])")
+#: Rich-text tags shown as text where Qt draws plain text (combo items, line edits, window titles).
+RAW_TAGS = re.compile(r"</?(sub|sup|b|i)>|&nbsp;|&lt;|&gt;")
+
+
+def _plain_markup(where: str, text: str, rich: bool) -> list[str]:
+    if not text:
+        return []
+    found = RAW_MARKUP.findall(text) or ([] if rich else RAW_TAGS.findall(text))
+    if not found:
+        return []
+    return [f"{where}: raw markup in {text!r}"]
+
+
+def _graphics_texts(graphics: pg.GraphicsView) -> list[tuple[str, str]]:
+    """(where, text) of every title, axis label, legend entry and text item in a plot widget's scene."""
+    texts = []
+    for item in graphics.scene().items():
+        if isinstance(item, pg.LabelItem):
+            texts.append(("plot label", item.text))
+        elif isinstance(item, pg.AxisItem):
+            texts.append(("axis label", item.labelText or ""))
+            for level in item._tickLevels or ():
+                texts += [("tick", str(text)) for _value, text in level]
+        elif isinstance(item, pg.TextItem):
+            texts.append(("plot text", item.toPlainText()))
+    return texts
+
+
+def _widget_texts(widget) -> list[tuple[str, str, bool]]:
+    """(what, text, drawn as rich text) of the texts one widget shows or holds ready to show."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QDockWidget, QGroupBox, QLabel, QLineEdit,
+                                   QPlainTextEdit, QProgressBar, QTabBar, QTextEdit)
+
+    texts = [("tooltip", widget.toolTip(), True), ("status tip", widget.statusTip(), False)]
+    if widget.isWindow() or isinstance(widget, QDockWidget):
+        texts.append(("title", widget.windowTitle(), False))
+    if isinstance(widget, QLabel):
+        texts.append(("label", widget.text(), widget.textFormat() != Qt.TextFormat.PlainText))
+    elif isinstance(widget, (QAbstractButton, QProgressBar)):
+        texts.append(("text", widget.text(), False))
+    elif isinstance(widget, QComboBox):
+        texts += [("item", widget.itemText(index), False) for index in range(widget.count())]
+    elif isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
+        texts.append(("placeholder", widget.placeholderText(), False))
+    elif isinstance(widget, QGroupBox):
+        texts.append(("title", widget.title(), False))
+    elif isinstance(widget, QTabBar):
+        texts += [("tab", widget.tabText(index), False) for index in range(widget.count())]
+        texts += [("tab tooltip", widget.tabToolTip(index), True) for index in range(widget.count())]
+    elif isinstance(widget, pg.GraphicsView):
+        texts += [(where, text, True) for where, text in _graphics_texts(widget)]
+    return texts
+
+
+def raw_markup_problems(root) -> list[str]:
+    """Raw markup (see :data:`RAW_MARKUP`) in any text ``root`` (a window) shows or holds ready to show:
+    labels, buttons, combo items, fields and their placeholders, group titles, tab and dock titles,
+    progress texts, actions and menus, every tooltip and status tip, and the plots' titles, axis
+    labels, ticks and legends. Rich text may use tags; plain text may not."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QWidget
+
+    problems: list[str] = []
+    for widget in [root] + root.findChildren(QWidget):
+        name = f"{type(widget).__name__} {widget.objectName()}".strip()
+        for what, text, rich in _widget_texts(widget):
+            problems += _plain_markup(f"{name} {what}", text, rich)
+    for action in root.findChildren(QAction):
+        where = f"action {action.objectName() or action.text()!r}"
+        for what, text in (("text", action.text()), ("tooltip", action.toolTip()),
+                           ("status tip", action.statusTip())):
+            problems += _plain_markup(f"{where} {what}", text, rich=False)
+    return list(dict.fromkeys(problems))

@@ -7,6 +7,9 @@ z, r, h (GRU); PyTorch, and rnnviz, i, f, g, o and r, z, n. P is ordered i, o, f
 
 Cells: LSTM with P -> ``lstm-peephole``; ``input_forget=1`` -> ``lstm-cifg`` (the f block of W, R, B is
 unused, as ONNX specifies); GRU ``linear_before_reset=1`` -> ``gru`` (PyTorch's), ``=0`` -> ``gru-cho``.
+``layout=1`` (batch first) is read as ``layout=0``: it orders the axes of the graph's inputs and outputs, not
+the weights. ``direction="reverse"`` and ``clip`` are refused: the engine has no reverse-only layers and no
+clipped cells.
 """
 from __future__ import annotations
 
@@ -64,13 +67,21 @@ def _layer(node, values, onnx, where: str, index: int):
     what = f"{where}: {op} operator {node.name or index}"
     H = a.get("hidden_size")
     direction = _text(a.get("direction", b"forward"))
+    if direction == "reverse":
+        # The engine's directions are forward, and forward + reverse; a reverse-only network equals
+        # the forward one on time-reversed inputs, but then its steps t are not the file's.
+        raise ConfigError(f"{what} has direction 'reverse'; expected forward or bidirectional (rnnviz has "
+                          "no reverse-only layers: export the layer as forward and feed it x[::-1])")
     if direction not in ("forward", "bidirectional"):
         raise ConfigError(f"{what} has direction {direction!r}; expected forward or bidirectional")
     D = 2 if direction == "bidirectional" else 1
     if "clip" in a:
-        raise ConfigError(f"{what} clips its gates (clip={a['clip']:g}); rnnviz supports unclipped cells only")
-    if int(a.get("layout", 0)) != 0:
-        raise ConfigError(f"{what} has layout=1 (batch first); expected layout=0")
+        raise ConfigError(f"{what} clips its gate pre-activations to ±{a['clip']:g}; rnnviz has no clipped "
+                          "cells (export without clip)")
+    # layout=1 (batch first) changes only the axes of X, Y and the initial states, not the weights:
+    # the inputs a user gives are (T, batch, input) here whatever the file's layout.
+    if int(a.get("layout", 0)) not in (0, 1):
+        raise ConfigError(f"{what} has layout={a['layout']}; expected 0 or 1")
     activations = [_text(s) for s in a.get("activations", [])] or DEFAULT_ACTIVATIONS[op] * D
     alphas = list(a.get("activation_alpha", []))
     per_dir = len(DEFAULT_ACTIVATIONS[op])
