@@ -415,6 +415,57 @@
     </message>
 </context>
 <context>
+    <name>Equations</name>
+    <message>
+        <source>state s&lt;sub&gt;t&lt;/sub&gt; = h&lt;sub&gt;t&lt;/sub&gt;</source>
+        <translation>状态 s&lt;sub&gt;t&lt;/sub&gt; = h&lt;sub&gt;t&lt;/sub&gt;</translation>
+    </message>
+    <message>
+        <source>(coupled input-forget gate)</source>
+        <translation>（输入门与遗忘门耦合）</translation>
+    </message>
+    <message>
+        <source>state s&lt;sub&gt;t&lt;/sub&gt; = [h&lt;sub&gt;t&lt;/sub&gt;; c&lt;sub&gt;t&lt;/sub&gt;]</source>
+        <translation>状态 s&lt;sub&gt;t&lt;/sub&gt; = [h&lt;sub&gt;t&lt;/sub&gt;; c&lt;sub&gt;t&lt;/sub&gt;]</translation>
+    </message>
+    <message>
+        <source>highway: the direct path c&lt;sub&gt;t−1&lt;/sub&gt; → c&lt;sub&gt;t&lt;/sub&gt; multiplies by diag(f&lt;sub&gt;t&lt;/sub&gt;); the decay plot shows ‖∏ diag(f)‖</source>
+        <translation>高速通路：直接通路 c&lt;sub&gt;t−1&lt;/sub&gt; → c&lt;sub&gt;t&lt;/sub&gt; 乘以 diag(f&lt;sub&gt;t&lt;/sub&gt;)；衰减图显示 ‖∏ diag(f)‖</translation>
+    </message>
+    <message>
+        <source>state s&lt;sub&gt;t&lt;/sub&gt; = h&lt;sub&gt;t&lt;/sub&gt;; highway: ∏ diag(z)</source>
+        <translation>状态 s&lt;sub&gt;t&lt;/sub&gt; = h&lt;sub&gt;t&lt;/sub&gt;；高速通路：∏ diag(z)</translation>
+    </message>
+    <message>
+        <source>J&lt;sub&gt;t&lt;/sub&gt; = ∂s&lt;sub&gt;t&lt;/sub&gt;/∂s&lt;sub&gt;t−1&lt;/sub&gt; &amp;nbsp;(step Jacobian)</source>
+        <translation>J&lt;sub&gt;t&lt;/sub&gt; = ∂s&lt;sub&gt;t&lt;/sub&gt;/∂s&lt;sub&gt;t−1&lt;/sub&gt; &amp;nbsp;（单步雅可比矩阵）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Gradient decay&lt;/b&gt;: log&lt;sub&gt;10&lt;/sub&gt; ‖∂s&lt;sub&gt;t₀+k&lt;/sub&gt;/∂s&lt;sub&gt;t₀&lt;/sub&gt;‖ = log&lt;sub&gt;10&lt;/sub&gt; ‖J&lt;sub&gt;t₀+k&lt;/sub&gt; ⋯ J&lt;sub&gt;t₀+1&lt;/sub&gt;‖ against k</source>
+        <translation>&lt;b&gt;梯度衰减&lt;/b&gt;：log&lt;sub&gt;10&lt;/sub&gt; ‖∂s&lt;sub&gt;t₀+k&lt;/sub&gt;/∂s&lt;sub&gt;t₀&lt;/sub&gt;‖ = log&lt;sub&gt;10&lt;/sub&gt; ‖J&lt;sub&gt;t₀+k&lt;/sub&gt; ⋯ J&lt;sub&gt;t₀+1&lt;/sub&gt;‖ 随 k 的变化</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Pascanu bound&lt;/b&gt; (Elman): ‖∏J‖₂ ≤ (γ·σ&lt;sub&gt;max&lt;/sub&gt;(W&lt;sub&gt;hh&lt;/sub&gt;))&lt;sup&gt;k&lt;/sup&gt;, γ = sup φ′ = {0}</source>
+        <translation>&lt;b&gt;Pascanu 上界&lt;/b&gt;（Elman）：‖∏J‖₂ ≤ (γ·σ&lt;sub&gt;max&lt;/sub&gt;(W&lt;sub&gt;hh&lt;/sub&gt;))&lt;sup&gt;k&lt;/sup&gt;，γ = sup φ′ = {0}</translation>
+    </message>
+    <message>
+        <source>ρ = max |λ(W&lt;sub&gt;hh&lt;/sub&gt;)| (spectral radius); linear orthogonal RNN: ‖∏J‖₂ = ρ&lt;sup&gt;k&lt;/sup&gt; exactly</source>
+        <translation>ρ = max |λ(W&lt;sub&gt;hh&lt;/sub&gt;)|（谱半径）；线性正交 RNN：‖∏J‖₂ 恰为 ρ&lt;sup&gt;k&lt;/sup&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Map&lt;/b&gt;: the same log-norm for every anchor t₀ and distance k</source>
+        <translation>&lt;b&gt;梯度流图&lt;/b&gt;：对每个锚点 t₀ 和距离 k 画出同一对数范数</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;BPTT&lt;/b&gt;: ∂L/∂h&lt;sub&gt;t&lt;/sub&gt; = Σ&lt;sub&gt;τ ≥ t&lt;/sub&gt; ∂L&lt;sub&gt;τ&lt;/sub&gt;/∂h&lt;sub&gt;t&lt;/sub&gt;; truncation k keeps only τ − t ≤ k</source>
+        <translation>&lt;b&gt;随时间反向传播&lt;/b&gt;：∂L/∂h&lt;sub&gt;t&lt;/sub&gt; = Σ&lt;sub&gt;τ ≥ t&lt;/sub&gt; ∂L&lt;sub&gt;τ&lt;/sub&gt;/∂h&lt;sub&gt;t&lt;/sub&gt;；截断 k 只保留 τ − t ≤ k 的项</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Loss&lt;/b&gt;: L = Σ&lt;sub&gt;τ&lt;/sub&gt; CE(softmax(W&lt;sub&gt;o&lt;/sub&gt; h&lt;sub&gt;τ&lt;/sub&gt; + b&lt;sub&gt;o&lt;/sub&gt;), y&lt;sub&gt;τ&lt;/sub&gt;)</source>
+        <translation>&lt;b&gt;损失&lt;/b&gt;：L = Σ&lt;sub&gt;τ&lt;/sub&gt; CE(softmax(W&lt;sub&gt;o&lt;/sub&gt; h&lt;sub&gt;τ&lt;/sub&gt; + b&lt;sub&gt;o&lt;/sub&gt;), y&lt;sub&gt;τ&lt;/sub&gt;)</translation>
+    </message>
+</context>
+<context>
     <name>EquationsPanel</name>
     <message>
         <source>Equations of the selected cell, in the symbols the plots use</source>
@@ -426,7 +477,26 @@
     </message>
     <message>
         <source>⊙ element-wise product, σ logistic sigmoid, φ the chosen activation.</source>
-        <translation>⊙ 逐元素乘积，σ 为 logistic sigmoid 函数，φ 为所选激活函数。</translation>
+        <translation>⊙ 逐元素乘积，σ 为逻辑斯谛 sigmoid 函数，φ 为所选激活函数。</translation>
+    </message>
+</context>
+<context>
+    <name>Eta</name>
+    <message>
+        <source>{0} s left</source>
+        <translation>剩余 {0} 秒</translation>
+    </message>
+    <message>
+        <source>{0} min {1} s left</source>
+        <translation>剩余 {0} 分 {1} 秒</translation>
+    </message>
+    <message>
+        <source>{0} min left</source>
+        <translation>剩余 {0} 分钟</translation>
+    </message>
+    <message>
+        <source>{0} h {1:02d} min left</source>
+        <translation>剩余 {0} 小时 {1:02d} 分</translation>
     </message>
 </context>
 <context>
@@ -544,12 +614,24 @@
         <translation>扫描失败：{0}</translation>
     </message>
     <message>
+        <source>run a sweep first</source>
+        <translation>请先运行一次扫描</translation>
+    </message>
+    <message>
+        <source>unknown export format {0!r}; use .csv, .png or .svg</source>
+        <translation>未知的导出格式 {0!r}；请使用 .csv、.png 或 .svg</translation>
+    </message>
+    <message>
         <source>Export sweep</source>
         <translation>导出扫描</translation>
     </message>
     <message>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
+    </message>
+    <message>
+        <source>Wrote {0}</source>
+        <translation>已写入 {0}</translation>
     </message>
 </context>
 <context>
@@ -647,6 +729,14 @@
         <source>{0}: t = {1}, unit {2}: {3:.3f}</source>
         <translation>{0}：t = {1}，单元 {2}：{3:.3f}</translation>
     </message>
+    <message>
+        <source>{0}: mean {1:.3f}</source>
+        <translation>{0}：均值 {1:.3f}</translation>
+    </message>
+    <message>
+        <source>, saturated {0:.0%}</source>
+        <translation>，饱和 {0:.0%}</translation>
+    </message>
 </context>
 <context>
     <name>HiddenPanel</name>
@@ -661,6 +751,21 @@
     <message>
         <source>Cell state cₜ (layer 1)</source>
         <translation>细胞状态 cₜ（第 1 层）</translation>
+    </message>
+    <message>
+        <source>{0}: t = {1}, unit {2}: {3:.4g}</source>
+        <translation>{0}：t = {1}，单元 {2}：{3:.4g}</translation>
+    </message>
+</context>
+<context>
+    <name>Launch</name>
+    <message>
+        <source>{0}, {1} layer(s), H = {2}</source>
+        <translation>{0}，{1} 层，H = {2}</translation>
+    </message>
+    <message>
+        <source>from Python: {0}</source>
+        <translation>来自 Python：{0}</translation>
     </message>
 </context>
 <context>
@@ -1254,6 +1359,54 @@
         <translation>状态</translation>
     </message>
     <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>forget bias</source>
+        <translation>遗忘门偏置</translation>
+    </message>
+    <message>
+        <source>init</source>
+        <translation>初始化</translation>
+    </message>
+    <message>
+        <source>init scale</source>
+        <translation>初始化尺度</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>slope</source>
+        <translation>斜率</translation>
+    </message>
+    <message>
+        <source>bidirectional</source>
+        <translation>双向</translation>
+    </message>
+    <message>
+        <source>one direction</source>
+        <translation>单向</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
         <source>Compare</source>
         <translation>比较</translation>
     </message>
@@ -1557,6 +1710,22 @@
         <source>Hidden state</source>
         <translation>隐藏状态</translation>
     </message>
+    <message>
+        <source>input size</source>
+        <translation>输入维度</translation>
+    </message>
+    <message>
+        <source>length T</source>
+        <translation>长度 T</translation>
+    </message>
+    <message>
+        <source>spectral radius</source>
+        <translation>谱半径</translation>
+    </message>
+    <message>
+        <source>leaky slope</source>
+        <translation>泄漏斜率</translation>
+    </message>
 </context>
 <context>
     <name>PlotPanel</name>
@@ -1653,6 +1822,41 @@
     </message>
 </context>
 <context>
+    <name>Session</name>
+    <message>
+        <source>{0} {1:g} is beyond the explorer&apos;s range [{2:g}, {3:g}]</source>
+        <translation>{0} {1:g} 超出探索器的范围 [{2:g}, {3:g}]</translation>
+    </message>
+    <message>
+        <source>not an rnnviz session: expected a JSON object</source>
+        <translation>不是 rnnviz 会话：应为 JSON 对象</translation>
+    </message>
+    <message>
+        <source>not an rnnviz session: &apos;format&apos; is {0!r}, expected {1!r}</source>
+        <translation>不是 rnnviz 会话：&apos;format&apos; 为 {0!r}，应为 {1!r}</translation>
+    </message>
+    <message>
+        <source>session has no valid &apos;version&apos; (got {0!r})</source>
+        <translation>会话没有有效的 &apos;version&apos;（得到 {0!r}）</translation>
+    </message>
+    <message>
+        <source>session version {0} is newer than this rnnviz supports ({1}); update rnnviz to open it</source>
+        <translation>会话版本 {0} 比此 rnnviz 支持的版本（{1}）新；请更新 rnnviz 后再打开</translation>
+    </message>
+    <message>
+        <source>session version {0} is not valid</source>
+        <translation>会话版本 {0} 无效</translation>
+    </message>
+    <message>
+        <source>session config is invalid: {0}</source>
+        <translation>会话配置无效：{0}</translation>
+    </message>
+    <message>
+        <source>cannot read {0}: {1}</source>
+        <translation>无法读取 {0}：{1}</translation>
+    </message>
+</context>
+<context>
     <name>SpectrumPanel</name>
     <message>
         <source>Eigenvalues λ</source>
@@ -1678,9 +1882,48 @@
         <source>&lt;table cellspacing=&apos;0&apos; cellpadding=&apos;2&apos;&gt;&lt;tr&gt;&lt;th align=&apos;left&apos;&gt;block&lt;/th&gt;&lt;th&gt;ρ&lt;/th&gt;&lt;th&gt;σ&lt;sub&gt;max&lt;/sub&gt;&lt;/th&gt;&lt;th&gt;γ·σ&lt;sub&gt;max&lt;/sub&gt; (γ = {0:g})&lt;/th&gt;&lt;/tr&gt;{1}&lt;/table&gt;</source>
         <translation>&lt;table cellspacing=&apos;0&apos; cellpadding=&apos;2&apos;&gt;&lt;tr&gt;&lt;th align=&apos;left&apos;&gt;块&lt;/th&gt;&lt;th&gt;ρ&lt;/th&gt;&lt;th&gt;σ&lt;sub&gt;max&lt;/sub&gt;&lt;/th&gt;&lt;th&gt;γ·σ&lt;sub&gt;max&lt;/sub&gt; (γ = {0:g})&lt;/th&gt;&lt;/tr&gt;{1}&lt;/table&gt;</translation>
     </message>
+    <message>
+        <source>index {0}</source>
+        <translation>序号 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>SweepPlot</name>
+    <message>
+        <source>{0}: {1} = {2:.4g} ± {3:.2g}  (click to open in the explorer)</source>
+        <translation>{0}：{1} = {2:.4g} ± {3:.2g}（点击即可在探索器中打开）</translation>
+    </message>
 </context>
 <context>
     <name>TrainerPanel</name>
+    <message>
+        <source> · done</source>
+        <translation> · 完成</translation>
+    </message>
+    <message>
+        <source> · stopped</source>
+        <translation> · 已停止</translation>
+    </message>
+    <message>
+        <source> · diverged</source>
+        <translation> · 已发散</translation>
+    </message>
+    <message>
+        <source> · paused</source>
+        <translation> · 已暂停</translation>
+    </message>
+    <message>
+        <source> · {0}:{1:02d} left</source>
+        <translation> · 剩余 {0}:{1:02d}</translation>
+    </message>
+    <message>
+        <source>{0:.0f}% · epoch {1}/{2}{3}{4}</source>
+        <translation>{0:.0f}% · 第 {1}/{2} 轮{3}{4}</translation>
+    </message>
+    <message>
+        <source>step {0} · {1:,.0f} tokens/s</source>
+        <translation>第 {0} 步 · 每秒 {1:,.0f} 个词元</translation>
+    </message>
     <message>
         <source>Corpus</source>
         <translation>语料</translation>
@@ -2074,12 +2317,76 @@
         <translation>Penn Treebank 文件夹</translation>
     </message>
     <message>
+        <source>Cannot start: {0}</source>
+        <translation>无法开始：{0}</translation>
+    </message>
+    <message>
         <source>loading corpus…</source>
         <translation>正在载入语料…</translation>
     </message>
     <message>
+        <source>Training {0} on {1}…</source>
+        <translation>正在 {1} 上训练 {0}…</translation>
+    </message>
+    <message>
+        <source>Resumed.</source>
+        <translation>已继续。</translation>
+    </message>
+    <message>
+        <source>Paused (between two steps).</source>
+        <translation>已暂停（在两步之间）。</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Reset.</source>
+        <translation>已重置。</translation>
+    </message>
+    <message>
+        <source>best valid {0:.3f} (step {1})</source>
+        <translation>最佳验证 {0:.3f}（第 {1} 步）</translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation>继续</translation>
+    </message>
+    <message>
+        <source>Training diverged: {0}</source>
+        <translation>训练发散：{0}</translation>
+    </message>
+    <message>
+        <source>Finished {0} epochs at step {1}.</source>
+        <translation>已完成 {0} 轮，共 {1} 步。</translation>
+    </message>
+    <message>
+        <source>Stopped at step {0}.</source>
+        <translation>在第 {0} 步停止。</translation>
+    </message>
+    <message>
+        <source>valid loss {0:.3f} (ppl {1:.1f})</source>
+        <translation>验证损失 {0:.3f}（困惑度 {1:.1f}）</translation>
+    </message>
+    <message>
+        <source>test loss {0:.3f} (ppl {1:.1f})</source>
+        <translation>测试损失 {0:.3f}（困惑度 {1:.1f}）</translation>
+    </message>
+    <message>
+        <source>checkpoint {0}</source>
+        <translation>检查点 {0}</translation>
+    </message>
+    <message>
+        <source>Training failed: {0}</source>
+        <translation>训练失败：{0}</translation>
+    </message>
+    <message>
+        <source>Sampling failed: {0}</source>
+        <translation>采样失败：{0}</translation>
+    </message>
+    <message>
+        <source>Pause or stop training first, then open the model in the explorer.</source>
+        <translation>请先暂停或停止训练，再在探索器中打开模型。</translation>
     </message>
 </context>
 </TS>

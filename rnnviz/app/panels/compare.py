@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
                                QWidget)
 
+from rnnviz.app import i18n
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.plots.base import (PALETTE, PlotPanel, configure_pyqtgraph, finite_or_nan,
                                    restyle_symbols)
@@ -63,22 +64,30 @@ def describe(config: ExperimentConfig) -> str:
     return f"{config.cell} {config.activation} ρ={radius} H={config.hidden_size}"
 
 
-#: How a differing field is named in a pin's label (others: "field value").
-FIELD_WORDS = {"cell": "", "activation": "", "hidden_size": "H=", "input_size": "input ", "num_layers": "layers ",
-               "radius": "ρ=", "forget_bias": "forget bias ", "init": "init ", "init_scale": "init scale ",
-               "seq_len": "T=", "seed": "seed ", "input_signal": "input ", "input_scale": "input scale ",
-               "anchor": "t₀=", "truncate": "k=", "loss_placement": "loss ", "leaky_slope": "slope "}
+#: How a differing field is named in a pin's label: a symbol before its value ("H=64") ...
+FIELD_SYMBOLS = {"cell": "", "activation": "", "hidden_size": "H=", "radius": "ρ=", "seq_len": "T=", "anchor": "t₀=",
+                 "truncate": "k="}
+#: ... or a word and a space ("forget bias 1"); other fields: their name, underscores as spaces.
+FIELD_WORDS = {"input_size": QT_TRANSLATE_NOOP("Names", "input"), "num_layers": QT_TRANSLATE_NOOP("Names", "layers"),
+               "forget_bias": QT_TRANSLATE_NOOP("Names", "forget bias"), "init": QT_TRANSLATE_NOOP("Names", "init"),
+               "init_scale": QT_TRANSLATE_NOOP("Names", "init scale"), "seed": QT_TRANSLATE_NOOP("Names", "seed"),
+               "input_signal": QT_TRANSLATE_NOOP("Names", "input"),
+               "input_scale": QT_TRANSLATE_NOOP("Names", "input scale"),
+               "loss_placement": QT_TRANSLATE_NOOP("Names", "loss"), "leaky_slope": QT_TRANSLATE_NOOP("Names", "slope")}
+PIN_VALUE_WORDS = (QT_TRANSLATE_NOOP("Names", "bidirectional"), QT_TRANSLATE_NOOP("Names", "one direction"),
+                   QT_TRANSLATE_NOOP("Names", "none"), QT_TRANSLATE_NOOP("Names", "default"))
 
 
 def _field_text(field: str, value) -> str:
     if field == "bidirectional":
-        return "bidirectional" if value else "one direction"
+        return i18n.names("bidirectional" if value else "one direction")
     if value is None:
-        value = "none" if field == "truncate" else "—" if field == "radius" else "default"
+        value = i18n.names("none") if field == "truncate" else "—" if field == "radius" else i18n.names("default")
     elif isinstance(value, float):
         value = f"{value:g}"
-    prefix = FIELD_WORDS.get(field, field.replace("_", " ") + " ")
-    return f"{prefix}{value}"
+    if field in FIELD_SYMBOLS:
+        return f"{FIELD_SYMBOLS[field]}{value}"
+    return f"{i18n.names(FIELD_WORDS.get(field, field.replace('_', ' ')))} {value}"
 
 
 def pin_labels(configs: list[ExperimentConfig]) -> list[str]:

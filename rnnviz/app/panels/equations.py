@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser
 
 ACTIVATION_SYMBOLS = {"tanh": "tanh", "sigmoid": "σ", "relu": "ReLU", "linear": "id", "leaky-relu": "LeakyReLU"}
@@ -19,12 +20,12 @@ def cell_equations(cell: str, activation: str) -> str:
     if cell == "rnn":
         body = _lines(f"h<sub>t</sub> = {phi}(W<sub>ih</sub> x<sub>t</sub> + b<sub>ih</sub> + "
                       "W<sub>hh</sub> h<sub>t−1</sub> + b<sub>hh</sub>)",
-                      "state s<sub>t</sub> = h<sub>t</sub>")
+                      QCoreApplication.translate("Equations", "state s<sub>t</sub> = h<sub>t</sub>"))
     elif cell in ("lstm", "lstm-peephole", "lstm-cifg"):
         peep = cell == "lstm-peephole"
         i_line = "i<sub>t</sub> = " + gate.format("i", " + w<sub>ci</sub> ⊙ c<sub>t−1</sub>" if peep else "")
         if cell == "lstm-cifg":
-            f_line = "f<sub>t</sub> = 1 − i<sub>t</sub> &nbsp;(coupled input-forget gate)"
+            f_line = "f<sub>t</sub> = 1 − i<sub>t</sub> &nbsp;" + QCoreApplication.translate("Equations", "(coupled input-forget gate)")
         else:
             f_line = "f<sub>t</sub> = " + gate.format("f", " + w<sub>cf</sub> ⊙ c<sub>t−1</sub>" if peep else "")
         g_line = (f"g<sub>t</sub> = {phi}(W<sub>ig</sub> x<sub>t</sub> + b<sub>ig</sub> + W<sub>hg</sub> "
@@ -33,9 +34,10 @@ def cell_equations(cell: str, activation: str) -> str:
         body = _lines(i_line, f_line, g_line, o_line,
                       "c<sub>t</sub> = f<sub>t</sub> ⊙ c<sub>t−1</sub> + i<sub>t</sub> ⊙ g<sub>t</sub>",
                       f"h<sub>t</sub> = o<sub>t</sub> ⊙ {phi}(c<sub>t</sub>)",
-                      "state s<sub>t</sub> = [h<sub>t</sub>; c<sub>t</sub>]",
-                      "highway: the direct path c<sub>t−1</sub> → c<sub>t</sub> multiplies by diag(f<sub>t</sub>); "
-                      "the decay plot shows ‖∏ diag(f)‖" + (" = ‖∏ diag(1 − i)‖" if cell == "lstm-cifg" else ""))
+                      QCoreApplication.translate("Equations", "state s<sub>t</sub> = [h<sub>t</sub>; c<sub>t</sub>]"),
+                      QCoreApplication.translate("Equations", "highway: the direct path c<sub>t−1</sub> → c<sub>t</sub> multiplies by "
+                                 "diag(f<sub>t</sub>); the decay plot shows ‖∏ diag(f)‖")
+                      + (" = ‖∏ diag(1 − i)‖" if cell == "lstm-cifg" else ""))
     elif cell in ("gru", "gru-cho"):
         r_line = "r<sub>t</sub> = " + gate.format("r", "")
         z_line = "z<sub>t</sub> = " + gate.format("z", "")
@@ -47,7 +49,7 @@ def cell_equations(cell: str, activation: str) -> str:
                       "(r<sub>t</sub> ⊙ h<sub>t−1</sub>) + b<sub>hn</sub>) &nbsp;(Cho et al. 2014)")
         body = _lines(r_line, z_line, n_line,
                       "h<sub>t</sub> = (1 − z<sub>t</sub>) ⊙ n<sub>t</sub> + z<sub>t</sub> ⊙ h<sub>t−1</sub>",
-                      "state s<sub>t</sub> = h<sub>t</sub>; highway: ∏ diag(z)")
+                      QCoreApplication.translate("Equations", "state s<sub>t</sub> = h<sub>t</sub>; highway: ∏ diag(z)"))
     else:
         body = f"unknown cell {cell}"
     return body
@@ -57,16 +59,18 @@ def analysis_equations(activation: str) -> str:
     """HTML of what the plots show, in the same symbols."""
     gamma = GAMMA.get(activation, "1")
     return _lines(
-        "J<sub>t</sub> = ∂s<sub>t</sub>/∂s<sub>t−1</sub> &nbsp;(step Jacobian)",
-        "<b>Gradient decay</b>: log<sub>10</sub> ‖∂s<sub>t₀+k</sub>/∂s<sub>t₀</sub>‖ = "
-        "log<sub>10</sub> ‖J<sub>t₀+k</sub> ⋯ J<sub>t₀+1</sub>‖ against k",
-        f"<b>Pascanu bound</b> (Elman): ‖∏J‖₂ ≤ (γ·σ<sub>max</sub>(W<sub>hh</sub>))<sup>k</sup>, "
-        f"γ = sup φ′ = {gamma}",
-        "ρ = max |λ(W<sub>hh</sub>)| (spectral radius); linear orthogonal RNN: ‖∏J‖₂ = ρ<sup>k</sup> exactly",
-        "<b>Map</b>: the same log-norm for every anchor t₀ and distance k",
-        "<b>BPTT</b>: ∂L/∂h<sub>t</sub> = Σ<sub>τ ≥ t</sub> ∂L<sub>τ</sub>/∂h<sub>t</sub>; truncation k keeps "
-        "only τ − t ≤ k",
-        "<b>Loss</b>: L = Σ<sub>τ</sub> CE(softmax(W<sub>o</sub> h<sub>τ</sub> + b<sub>o</sub>), y<sub>τ</sub>)",
+        QCoreApplication.translate("Equations", "J<sub>t</sub> = ∂s<sub>t</sub>/∂s<sub>t−1</sub> &nbsp;(step Jacobian)"),
+        QCoreApplication.translate("Equations", "<b>Gradient decay</b>: log<sub>10</sub> ‖∂s<sub>t₀+k</sub>/∂s<sub>t₀</sub>‖ = "
+          "log<sub>10</sub> ‖J<sub>t₀+k</sub> ⋯ J<sub>t₀+1</sub>‖ against k"),
+        QCoreApplication.translate("Equations", "<b>Pascanu bound</b> (Elman): ‖∏J‖₂ ≤ (γ·σ<sub>max</sub>(W<sub>hh</sub>))<sup>k</sup>, "
+          "γ = sup φ′ = {0}").format(gamma),
+        QCoreApplication.translate("Equations", "ρ = max |λ(W<sub>hh</sub>)| (spectral radius); linear orthogonal RNN: ‖∏J‖₂ = "
+          "ρ<sup>k</sup> exactly"),
+        QCoreApplication.translate("Equations", "<b>Map</b>: the same log-norm for every anchor t₀ and distance k"),
+        QCoreApplication.translate("Equations", "<b>BPTT</b>: ∂L/∂h<sub>t</sub> = Σ<sub>τ ≥ t</sub> ∂L<sub>τ</sub>/∂h<sub>t</sub>; "
+          "truncation k keeps only τ − t ≤ k"),
+        QCoreApplication.translate("Equations", "<b>Loss</b>: L = Σ<sub>τ</sub> CE(softmax(W<sub>o</sub> h<sub>τ</sub> + b<sub>o</sub>), "
+          "y<sub>τ</sub>)"),
     )
 
 

@@ -245,7 +245,8 @@ class SweepPlot(PlotPanel):
         where = ", ".join(f"{a.name}={_value_text(v)}" for a, v in zip(spec.axes, values))
         index = np.unravel_index(point, spec.shape)
         m, s = self.result.mean[self.metric_name][index], self.result.std[self.metric_name][index]
-        return f"{where}: {self.metric_name} = {m:.4g} ± {s:.2g}  (click to open in the explorer)"
+        return self.tr("{0}: {1} = {2:.4g} ± {3:.2g}  (click to open in the explorer)").format(
+            where, self.metric_name, m, s)
 
     def _on_points_clicked(self, item, points, *_event) -> None:
         if len(points):
@@ -571,7 +572,7 @@ class ExperimentsPanel(QWidget):
     def export(self, path) -> list[Path]:
         """Write the result: .csv (rows, plus <stem>_summary.csv), .png or .svg (the plot)."""
         if self.result is None:
-            raise ValueError("run a sweep first")
+            raise ValueError(self.tr("run a sweep first"))
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".csv":
@@ -581,7 +582,7 @@ class ExperimentsPanel(QWidget):
             return [path, summary]
         if suffix in (".png", ".svg"):
             return [self.plot.save_image(path)]
-        raise ValueError(f"unknown export format {path.suffix!r}; use .csv, .png or .svg")
+        raise ValueError(self.tr("unknown export format {0!r}; use .csv, .png or .svg").format(path.suffix))
 
     def _export_dialog(self, kind: str) -> None:
         filters = {"csv": "CSV table (*.csv)", "png": "PNG image (*.png)", "svg": "SVG image (*.svg)"}
@@ -596,7 +597,7 @@ class ExperimentsPanel(QWidget):
         except (OSError, ValueError) as error:
             self.status.setText(self.tr("Export failed: {0}").format(error))
             return
-        self.status.setText("Wrote " + ", ".join(p.name for p in written))
+        self.status.setText(self.tr("Wrote {0}").format(", ".join(p.name for p in written)))
 
 
 __all__ = ["SweepPlot", "ExperimentsPanel", "SWEEP_LANE", "format_values"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
@@ -141,17 +141,18 @@ def sampling_work(copy: ModelCopy, prime: str, temperature: float, length: int, 
 
 def progress_text(event: TrainEvent, paused: bool = False) -> str:
     """The bar's short text: percent, epoch, time left and the run's state, e.g. '45% · epoch 3/60 · 0:12'."""
-    state = {"step": "", "done": " · done", "stopped": " · stopped", "diverged": " · diverged"}[event.kind]
-    if paused and event.kind == "step":
-        state = " · paused"
+    states = {"step": "", "done": QCoreApplication.translate("TrainerPanel", " · done"), "stopped": QCoreApplication.translate("TrainerPanel", " · stopped"), "diverged": QCoreApplication.translate("TrainerPanel", " · diverged")}
+    state = QCoreApplication.translate("TrainerPanel", " · paused") if paused and event.kind == "step" else states[event.kind]
     eta = event.eta_seconds
-    eta_text = "" if eta is None or event.kind != "step" else f" · {int(eta) // 60}:{int(eta) % 60:02d} left"
-    return f"{100 * event.progress:.0f}% · epoch {event.epoch}/{event.epochs}{eta_text}{state}"
+    eta_text = ("" if eta is None or event.kind != "step"
+                else QCoreApplication.translate("TrainerPanel", " · {0}:{1:02d} left").format(int(eta) // 60, int(eta) % 60))
+    return QCoreApplication.translate("TrainerPanel", "{0:.0f}% · epoch {1}/{2}{3}{4}").format(100 * event.progress, event.epoch, event.epochs, eta_text,
+                                                    state)
 
 
 def progress_detail(event: TrainEvent) -> str:
     """The line under the bar: step and speed (elided, never wrapped)."""
-    return f"step {event.step} · {event.tokens_per_s:,.0f} tokens/s"
+    return QCoreApplication.translate("TrainerPanel", "step {0} · {1:,.0f} tokens/s").format(event.step, event.tokens_per_s)
 
 
 class ElidedLabel(QLabel):
@@ -630,7 +631,7 @@ class TrainerPanel(QWidget):
         try:
             config = self.config()
         except ConfigError as error:
-            self._show_status(f"Cannot start: {error}")
+            self._show_status(self.tr("Cannot start: {0}").format(error))
             return False
         self._clear_run()
         self._stop_flag = threading.Event()
@@ -641,7 +642,7 @@ class TrainerPanel(QWidget):
                              corpus_loader=self.corpus_loader)
         self.job_id = self.runner.start(TRAIN_LANE, work)
         self.progress.setFormat(self.tr("loading corpus…"))
-        self._show_status(f"Training {config.cell} on {config.corpus}…")
+        self._show_status(self.tr("Training {0} on {1}…").format(config.cell, config.corpus))
         self._update_buttons()
         return True
 
@@ -650,17 +651,17 @@ class TrainerPanel(QWidget):
             return
         if self.paused:
             self._pause_flag.clear()
-            self._show_status("Resumed.")
+            self._show_status(self.tr("Resumed."))
         else:
             self._pause_flag.set()
-            self._show_status("Paused (between two steps).")
+            self._show_status(self.tr("Paused (between two steps)."))
         self._update_buttons()
 
     def stop(self) -> None:
         if self.running:
             self._stop_flag.set()
             self._pause_flag.clear()
-            self._show_status("Stopping…")
+            self._show_status(self.tr("Stopping…"))
 
     def reset(self) -> None:
         if self.running:
@@ -672,7 +673,7 @@ class TrainerPanel(QWidget):
         self._clear_run()
         self.progress.setValue(0)
         self.progress.setFormat("idle")
-        self._show_status("Reset.")
+        self._show_status(self.tr("Reset."))
         self._update_buttons()
 
     def _label_best(self) -> None:
@@ -681,7 +682,7 @@ class TrainerPanel(QWidget):
         label = legend.getLabel(self.best_scatter) if legend is not None else None
         if label is not None:
             best = self.best_point
-            text = "best valid" if best is None else f"best valid {best[1]:.3f} (step {best[0]})"
+            text = self.tr("best valid") if best is None else self.tr("best valid {0:.3f} (step {1})").format(best[1], best[0])
             if label.text != text:   # a new text lays the legend out again
                 label.setText(text)
             legend.updateSize()  # its columns follow the new text's width
@@ -742,14 +743,17 @@ class TrainerPanel(QWidget):
 
     def _final_message(self, event: TrainEvent) -> str:
         if event.kind == "diverged":
-            return f"Training diverged: {event.message}"
-        parts = [f"{event.message.capitalize()} at step {event.step}."]
+            return self.tr("Training diverged: {0}").format(event.message)
+        if event.kind == "done":
+            parts = [self.tr("Finished {0} epochs at step {1}.").format(event.epochs, event.step)]
+        else:
+            parts = [self.tr("Stopped at step {0}.").format(event.step)]
         if event.valid_loss is not None:
-            parts.append(f"valid loss {event.valid_loss:.3f} (ppl {event.valid_ppl:.1f})")
+            parts.append(self.tr("valid loss {0:.3f} (ppl {1:.1f})").format(event.valid_loss, event.valid_ppl))
         if event.test_loss is not None:
-            parts.append(f"test loss {event.test_loss:.3f} (ppl {event.test_ppl:.1f})")
+            parts.append(self.tr("test loss {0:.3f} (ppl {1:.1f})").format(event.test_loss, event.test_ppl))
         if event.checkpoint_path:
-            parts.append(f"checkpoint {event.checkpoint_path}")
+            parts.append(self.tr("checkpoint {0}").format(event.checkpoint_path))
         return " ".join(parts)
 
     def _on_job_finished(self, lane: str, job_id: int, result) -> None:
@@ -767,11 +771,11 @@ class TrainerPanel(QWidget):
 
     def _on_job_failed(self, lane: str, job_id: int, message: str) -> None:
         if lane == TRAIN_LANE and job_id == self.job_id:
-            self._show_status(f"Training failed: {message}")
+            self._show_status(self.tr("Training failed: {0}").format(message))
             self.progress.setFormat("failed")
             self._update_buttons()
         elif lane == SAMPLE_LANE:
-            self._show_status(f"Sampling failed: {message}")
+            self._show_status(self.tr("Sampling failed: {0}").format(message))
 
     def _on_job_cancelled(self, lane: str, job_id: int) -> None:
         if lane == TRAIN_LANE and job_id == self.job_id:
@@ -860,7 +864,7 @@ class TrainerPanel(QWidget):
     def send_to_explorer(self) -> None:
         handoff = self.explorer_handoff()
         if handoff is None:
-            self._show_status("Pause or stop training first, then open the model in the explorer.")
+            self._show_status(self.tr("Pause or stop training first, then open the model in the explorer."))
             return
         self.open_in_explorer.emit(handoff)
 

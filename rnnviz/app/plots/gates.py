@@ -177,9 +177,9 @@ class GatesPanel(PlotPanel):
             return ""
         parts = [f"t = {step}"]
         for gate in self.gate_names:
-            part = f"{gate}: mean {float(self.fast.gate_mean[gate][step - 1]):.3f}"
+            part = self.tr("{0}: mean {1:.3f}").format(gate, float(self.fast.gate_mean[gate][step - 1]))
             if gate in self.fast.gate_saturation:
-                part += f", saturated {float(self.fast.gate_saturation[gate][step - 1]):.0%}"
+                part += self.tr(", saturated {0:.0%}").format(float(self.fast.gate_saturation[gate][step - 1]))
             parts.append(part)
         return "   ".join(parts)
 

@@ -47,7 +47,7 @@ class HiddenPanel(PlotPanel):
         value = None if heatmap is None else heatmap.value_at(x, y)
         if value is None:
             return ""
-        return f"{which}: t = {int(round(x))}, unit {int(round(y))}: {value:.4g}"
+        return self.tr("{0}: t = {1}, unit {2}: {3:.4g}").format(which, int(round(x)), int(round(y)), value)
 
     def csv_tables(self):
         if self.fast is None:

@@ -111,7 +111,7 @@ class SpectrumPanel(PlotPanel):
 
     def _hover_singular(self, x: float, y: float) -> str:
         index = int(round(x))
-        parts = [f"index {index}"]
+        parts = [self.tr("index {0}").format(index)]
         for block in self.spectra:
             singular = np.sort(np.asarray(block.singular_values))[::-1]
             if 1 <= index <= singular.size:
