@@ -16,6 +16,10 @@ controls, set as a session would); 8 bidirectional LSTM layers of 512 with T = 2
 10 MB session file opens and while the Trainer starts on a 100 MB corpus (both files are made in a
 temporary folder).                                                   goal: every gap <= 100 ms
 
+UI-thread CPU time (``time.thread_time()`` of the UI thread, from the change until (b) and until
+(c)) is printed too: unlike the wall-clock figures it hardly grows when other processes share the
+cores, so it shows what the window itself costs per change.
+
 Reference measured in the same run: the engine alone (``run_fast``, and ``run_fast`` + the whole
 ``iter_map``) on the default configurations, so the ratios show what the window adds.
 
@@ -135,6 +139,7 @@ def main() -> int:
     # once that repaint of the window is over (the offscreen backing store paints every dirty widget
     # of the window in one event).
     painted_at: dict[str, float] = {}
+    painted_cpu: dict[str, float] = {}  # the same moments in UI-thread CPU time
 
     class PaintWatch(QObject):
         def __init__(self, name: str):
@@ -144,7 +149,12 @@ def main() -> int:
         def eventFilter(self, watched, event):  # noqa: N802 - Qt name
             if event.type() == QEvent.Type.Paint:
                 name = self.name
-                QTimer.singleShot(0, lambda: painted_at.__setitem__(name, time.perf_counter()))
+
+                def done():
+                    painted_at[name] = time.perf_counter()
+                    painted_cpu[name] = time.thread_time()
+
+                QTimer.singleShot(0, done)
             return False
 
     watches = []
@@ -173,11 +183,13 @@ def main() -> int:
         if current() and "fast" not in marks:
             marks["fast"] = time.perf_counter()
             painted_at.clear()
+            painted_cpu.clear()
 
     def on_map(job_id: int, complete: bool) -> None:
         if complete and current() and "map" not in marks:
             marks["map_data"] = time.perf_counter()
             painted_at.pop("map", None)
+            painted_cpu.pop("map", None)
 
     def on_message(text: str) -> None:
         marks.setdefault("message", time.perf_counter())
@@ -204,21 +216,28 @@ def main() -> int:
     def map_done() -> bool:
         if "map_data" in marks and "map" in painted_at:
             marks.setdefault("map", painted_at["map"])
+            marks.setdefault("map_cpu", painted_cpu["map"])
         return "map" in marks or "message" in marks
 
     def change(action, expected) -> dict:
         """Apply ``action()`` and wait until its map is complete and painted (or a message came)."""
         marks.clear()
         painted_at.clear()
+        painted_cpu.clear()
         wanted["config"] = expected
         meter.start()
         start = time.perf_counter()
+        start_cpu = time.thread_time()
         action()
         finished = wait_for(map_done, args.timeout)
         spin(80)  # the redraw clock settles; gaps until then count
         stall = meter.stop()
         painted = non_map_painted()
-        return {"ok": finished, "start": start, "stall": stall,
+        names = [p.name for p in window.panels if p.name != "map" and p.isVisible()]
+        cpu = max((painted_cpu[name] for name in names if name in painted_cpu), default=None)
+        return {"painted_cpu": 1e3 * (cpu - start_cpu) if painted is not None and cpu is not None else None,
+                "map_cpu": 1e3 * (marks["map_cpu"] - start_cpu) if "map_cpu" in marks else None,
+                "ok": finished, "start": start, "stall": stall,
                 "update": 1e3 * (marks["fast"] - start) if "fast" in marks else None,
                 "painted": 1e3 * (painted - start) if painted is not None else None,
                 "map": 1e3 * (marks["map"] - start) if "map" in marks else None,
@@ -226,6 +245,7 @@ def main() -> int:
 
     # -- (1) the default case, changed through the radius spin box -----------------------------
     update_ms, painted_ms, map_ms, stalls = [], [], [], []
+    painted_cpu_ms, map_cpu_ms = [], []
     for radius in radii:
         if radius == window.state.config.radius:
             radius = round(radius + 0.005, 3)
@@ -239,6 +259,10 @@ def main() -> int:
             painted_ms.append(result["painted"])
         map_ms.append(result["map"])
         stalls.append(result["stall"])
+        if result["painted_cpu"] is not None:
+            painted_cpu_ms.append(result["painted_cpu"])
+        if result["map_cpu"] is not None:
+            map_cpu_ms.append(result["map_cpu"])
 
     # -- (2) the heavy set, (3) a 10 MB session, (4) the Trainer on a 100 MB corpus -----------------
     heavy_rows = []
@@ -318,6 +342,8 @@ def main() -> int:
             figures.append(f"plots {result['update']:.0f} ms")
         if result.get("map") is not None:
             figures.append(f"map {result['map']:.0f} ms")
+        if result.get("map_cpu") is not None:
+            figures.append(f"UI-thread CPU {result['map_cpu']:.0f} ms")
         if result.get("message"):
             figures.append(f"message: {result['message'][:110]}")
         if not result["ok"]:
@@ -330,6 +356,9 @@ def main() -> int:
     print(f"ratio explorer / engine alone: update {update / reference_fast:.2f}, painted {painted / reference_fast:.2f}, "
           f"map {full / reference_full:.2f}")
     print(json.dumps({"stalls_ms": [round(s) for s in stalls]}))
+    print(f"UI-thread CPU per change (median): change -> plots but map painted "
+          f"{statistics.median(painted_cpu_ms) if painted_cpu_ms else float('nan'):.1f} ms, "
+          f"change -> complete map painted {statistics.median(map_cpu_ms) if map_cpu_ms else float('nan'):.1f} ms")
     print(f"explorer_update_ms={update:.1f} explorer_painted_ms={painted:.1f} explorer_map_ms={full:.1f} "
           f"max_stall_ms={max_stall:.0f}")
     return 0

@@ -291,6 +291,66 @@
         <translation>送入网络的输入序列 x&lt;sub&gt;1&lt;/sub&gt; … x&lt;sub&gt;T&lt;/sub&gt;</translation>
     </message>
     <message>
+        <source>Size A of an auxiliary input aₜ added to layer 1 as W_aux aₜ (0 = none). W_aux is seeded and initialised like W_ih; aₜ is an input, not a state</source>
+        <translation>辅助输入 aₜ 的维度 A，以 W_aux aₜ 的形式加到第 1 层（0 = 无）。W_aux 由种子生成，初始化方式同 W_ih；aₜ 是输入，不是状态</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>one-hot intent (held 3–8 steps)</source>
+        <translation>独热意图（保持 3–8 步）</translation>
+    </message>
+    <message>
+        <source>constant</source>
+        <translation>常数</translation>
+    </message>
+    <message>
+        <source>Gaussian noise</source>
+        <translation>高斯噪声</translation>
+    </message>
+    <message>
+        <source>What aₜ holds: a one-hot class that changes every few steps (e.g. the previous intent), ones, or seeded Gaussian noise</source>
+        <translation>aₜ 的内容：每隔几步改变一次的独热类别（例如上一个意图）、全 1，或由种子生成的高斯噪声</translation>
+    </message>
+    <message>
+        <source>Multiplies the auxiliary input aₜ</source>
+        <translation>辅助输入 aₜ 的乘数</translation>
+    </message>
+    <message>
+        <source>Size A</source>
+        <translation>维度 A</translation>
+    </message>
+    <message>
+        <source>Pattern</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Auxiliary input</source>
+        <translation>辅助输入</translation>
+    </message>
+    <message>
+        <source>encoder–decoder</source>
+        <translation>编码器–解码器</translation>
+    </message>
+    <message>
+        <source>Encoder–decoder: steps 1…N read the input; after them the input is zero (the previous output is not fed back). Shrinks with T</source>
+        <translation>编码器–解码器：第 1…N 步读取输入；此后输入为零（不回馈上一步的输出）。随 T 缩小</translation>
+    </message>
+    <message>
+        <source>Encoder–decoder: only the last M steps carry a loss (N + M ≤ T; the steps between are a delay without input or loss). Shrinks with T</source>
+        <translation>编码器–解码器：只有最后 M 步带有损失（N + M ≤ T；中间各步是既无输入也无损失的延迟）。随 T 缩小</translation>
+    </message>
+    <message>
+        <source>Encoder steps N</source>
+        <translation>编码步数 N</translation>
+    </message>
+    <message>
+        <source>Decoder steps M</source>
+        <translation>解码步数 M</translation>
+    </message>
+    <message>
         <source>Random seed of weights and inputs</source>
         <translation>权重与输入的随机种子</translation>
     </message>
@@ -415,6 +475,21 @@
     </message>
 </context>
 <context>
+    <name>EncoderBoundary</name>
+    <message>
+        <source>decoder →</source>
+        <translation>解码器 →</translation>
+    </message>
+    <message>
+        <source>← encoder</source>
+        <translation>← 编码器</translation>
+    </message>
+    <message>
+        <source>← encoder   decoder →</source>
+        <translation>← 编码器   解码器 →</translation>
+    </message>
+</context>
+<context>
     <name>Equations</name>
     <message>
         <source>state s&lt;sub&gt;t&lt;/sub&gt; = h&lt;sub&gt;t&lt;/sub&gt;</source>
@@ -467,6 +542,14 @@
 </context>
 <context>
     <name>EquationsPanel</name>
+    <message>
+        <source>a&lt;sub&gt;t&lt;/sub&gt;: the auxiliary input (layer 1 only); A = weight_aux_l0, seeded and initialised like W&lt;sub&gt;ih&lt;/sub&gt;. It adds no path between states: J&lt;sub&gt;t&lt;/sub&gt; changes only through the states and gates it moves.</source>
+        <translation>a&lt;sub&gt;t&lt;/sub&gt;：辅助输入（仅第 1 层）；A = weight_aux_l0，由种子生成，初始化方式同 W&lt;sub&gt;ih&lt;/sub&gt;。它不在状态之间增加通路：J&lt;sub&gt;t&lt;/sub&gt; 只通过它所改变的状态和门而变化。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Encoder–decoder&lt;/b&gt;: x&lt;sub&gt;t&lt;/sub&gt; = 0 for t &amp;gt; N = {n} (no output fed back); losses L&lt;sub&gt;τ&lt;/sub&gt; only for τ &amp;gt; T − M = {start}: every ∂L/∂h&lt;sub&gt;t&lt;/sub&gt; of the encoder comes back through the decoder</source>
+        <translation>&lt;b&gt;编码器–解码器&lt;/b&gt;：t &amp;gt; N = {n} 时 x&lt;sub&gt;t&lt;/sub&gt; = 0（不回馈输出）；损失 L&lt;sub&gt;τ&lt;/sub&gt; 只在 τ &amp;gt; T − M = {start} 时存在：编码器的每个 ∂L/∂h&lt;sub&gt;t&lt;/sub&gt; 都经由解码器传回</translation>
+    </message>
     <message>
         <source>Equations of the selected cell, in the symbols the plots use</source>
         <translation>所选单元的方程，符号与各图一致</translation>
@@ -1725,6 +1808,14 @@
     <message>
         <source>leaky slope</source>
         <translation>泄漏斜率</translation>
+    </message>
+    <message>
+        <source>auxiliary input size A</source>
+        <translation>辅助输入维度 A</translation>
+    </message>
+    <message>
+        <source>auxiliary input scale</source>
+        <translation>辅助输入尺度</translation>
     </message>
 </context>
 <context>

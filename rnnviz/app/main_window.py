@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
             hidden_size=net.hidden_size, input_size=net.input_size, num_layers=net.num_layers,
             bidirectional=net.bidirectional, seq_len=steps, batch=1, radius=None,
             anchor=min(self.state.config.anchor, steps - 1), truncate=None, loss_placement="all",
-            loss_step=1, input_signal="gaussian", dtype="float64")
+            loss_step=1, input_signal="gaussian", dtype="float64", aux_size=0)
         description = self.tr("trained {0} language model ({1} layer(s), H = {2})").format(
             net.cell, net.num_layers, net.hidden_size)
         accepted = self.state.set_weights(config, LoadedWeights(handoff.params, handoff.inputs,

@@ -12,7 +12,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from rnnviz import __version__
 from rnnviz.core.analysis import ExperimentConfig
-from rnnviz.app.state import MAX_SEQ_LEN
+from rnnviz.app.state import MAX_AUX_SIZE, MAX_SEQ_LEN
 from rnnviz.core.config import ConfigError
 from rnnviz.io_utils import atomic_write_json, parse_json
 
@@ -32,6 +32,8 @@ CONTROL_RANGES = {
     "forget_bias": (-10.0, 10.0, QT_TRANSLATE_NOOP("Names", "forget bias")),
     "input_scale": (0.0, 100.0, QT_TRANSLATE_NOOP("Names", "input scale")),
     "leaky_slope": (0.0, 1.0, QT_TRANSLATE_NOOP("Names", "leaky slope")),
+    "aux_size": (0, MAX_AUX_SIZE, QT_TRANSLATE_NOOP("Names", "auxiliary input size A")),
+    "aux_scale": (0.0, 100.0, QT_TRANSLATE_NOOP("Names", "auxiliary input scale")),
 }
 
 

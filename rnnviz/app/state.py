@@ -18,10 +18,13 @@ from rnnviz.core.config import ConfigError
 #: Sequence length limits offered by the controls.
 MIN_SEQ_LEN = 1
 MAX_SEQ_LEN = 2000
+#: Largest auxiliary input size A the controls offer.
+MAX_AUX_SIZE = 64
 
 
 def clamp_dependent_fields(config: ExperimentConfig) -> ExperimentConfig:
-    """Keep the anchor t0 in [0, T-1], the loss step in [1, T] and k in [1, T] after T changed."""
+    """Keep the anchor t0 in [0, T-1], the loss step in [1, T] and k in [1, T] after T changed, and
+    the encoder–decoder's N + M within T (see :func:`clamp_encoder_decoder`)."""
     seq_len = config.seq_len
     changes = {}
     if config.anchor > seq_len - 1:
@@ -30,18 +33,42 @@ def clamp_dependent_fields(config: ExperimentConfig) -> ExperimentConfig:
         changes["loss_step"] = seq_len
     if config.truncate is not None and config.truncate > seq_len:
         changes["truncate"] = seq_len
+    changes.update(clamp_encoder_decoder(config))
     return config.replace(**changes) if changes else config
+
+
+def clamp_encoder_decoder(config: ExperimentConfig) -> dict:
+    """Changes that keep the encoder steps N and decoder steps M valid for the sequence length T.
+
+    Unset (None) they follow T (N = ⌈T/2⌉, M = T − N). Set ones that no longer fit (N + M > T, or
+    either beyond T) shrink in proportion, so that T down keeps the split's shape; at T = 1 they are
+    unset (the placement itself then needs T ≥ 2, which validation says).
+    """
+    T = config.seq_len
+    n_set, m_set = config.encoder_steps, config.decoder_steps
+    if n_set is None and m_set is None:
+        return {}
+    n, m = config.encoder_length, config.decoder_length
+    if 1 <= n and 1 <= m and n + m <= T and (n_set or 0) <= T and (m_set or 0) <= T:
+        return {}
+    if T < 2:
+        return {"encoder_steps": None, "decoder_steps": None}
+    n, m = max(1, n), max(1, m)
+    new_n = min(T - 1, max(1, round(n * T / max(n + m, T))))
+    new_m = min(T - new_n, max(1, round(m * T / max(n + m, T))))
+    return {"encoder_steps": None if n_set is None else new_n, "decoder_steps": None if m_set is None else new_m}
 
 
 #: Fields whose controls do not apply to loaded weights (the weights and inputs come with them).
 NOT_APPLICABLE_TO_LOADED = ("init", "init_scale", "radius", "forget_bias", "seed", "input_signal", "input_scale",
-                            "input_text", "input_size", "leaky_slope")
+                            "input_text", "input_size", "leaky_slope", "aux_size", "aux_pattern", "aux_scale")
 
 #: Fields that decide which weights and inputs the engine generates; weights loaded from elsewhere
 #: (a trained language model) stop applying as soon as one of them changes.
 WEIGHT_FIELDS = ("cell", "activation", "leaky_slope", "hidden_size", "input_size", "num_layers",
                  "bidirectional", "init", "init_scale", "radius", "forget_bias", "input_signal",
-                 "input_scale", "input_text", "seq_len", "batch", "seed", "dtype")
+                 "input_scale", "input_text", "seq_len", "batch", "seed", "dtype", "aux_size", "aux_pattern",
+                 "aux_scale")
 
 
 @dataclass(frozen=True)

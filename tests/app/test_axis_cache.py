@@ -83,6 +83,14 @@ def test_unchanged_ticks_keep_the_picture(qtbot):
     assert axis.picture is picture
     axis.setTicks([[(0.0, "zero"), (5.0, "5")]])
     assert axis.picture is None
+    # Automatic ticks asked for again (the itemized plot does it on every recomputation): kept.
+    axis.setTicks(None)
+    widget.grab()
+    picture = axis.picture
+    axis.setTicks(None)
+    assert axis.picture is picture
+    axis.setTicks(ticks)
+    assert axis.picture is None
 
 
 @pytest.mark.parametrize("cached", [False, True])

@@ -69,3 +69,43 @@ def test_colour_levels_cover_the_data_on_a_coarse_grid():
     # nearby data give the same levels: the colour bar's axis is not laid out again
     assert nice_levels(-0.91, 0.91) == nice_levels(-0.95, 0.95)
     assert nice_levels(5.0, 5.0) == (5.0, 5.0)  # an empty range is left to the caller
+
+
+def test_the_worker_prepares_every_heatmap_of_the_cheap_plots(qapp):
+    """explore() gives the FastResult its heatmaps as drawn (block means, bounds, the itemized
+    log10), and the panels draw those instead of reducing the arrays on the UI thread."""
+    from rnnviz.app.compute import Engine, explore
+    from rnnviz.app.plots.bptt import BpttPanel
+    from rnnviz.app.plots.gates import GatesPanel
+    from rnnviz.app.plots.hidden import HiddenPanel
+    from rnnviz.app.plots.base import safe_log10
+    from rnnviz.core.analysis import ExperimentConfig
+
+    config = ExperimentConfig(hidden_size=12, seq_len=40)
+    events = explore(Engine.default(), config, lambda: False, image_side_px=16)
+    kind, fast = next(events)
+    events.close()
+    assert kind == "fast"
+    images = fast.images
+    assert set(images.heatmaps) == {"gate_i", "gate_f", "gate_g", "gate_o", "hidden", "cell", "itemized"}
+    expected = {f"gate_{gate}": np.asarray(values).T for gate, values in fast.gates.items()}
+    expected.update(hidden=fast.hidden.T, cell=fast.cell.T, itemized=safe_log10(fast.itemized))
+    for name, values in expected.items():
+        prepared, reference = images.heatmaps[name], downsample_image(values, 16)
+        assert max(prepared.image.shape) <= 16 and prepared.factors == reference.factors
+        np.testing.assert_array_equal(prepared.image, reference.image)
+        assert prepared.bounds == reference.bounds
+    np.testing.assert_array_equal(images.log_itemized, safe_log10(fast.itemized))
+    np.testing.assert_array_equal(images.itemized_rows, np.arange(config.seq_len))  # a loss on every step
+
+    gates, hidden, bptt = GatesPanel(), HiddenPanel(), BpttPanel()
+    for panel in (gates, hidden, bptt):
+        panel.show_fast(fast)
+    drawn = {"gate_i": gates.heatmaps["i"], "hidden": hidden.h_map, "cell": hidden.c_map, "itemized": bptt.itemized}
+    for name, heatmap in drawn.items():
+        assert heatmap.shown is images.heatmaps[name]          # drawn as prepared, not reduced again
+        assert heatmap.image.image.shape == images.heatmaps[name].image.shape
+        assert heatmap.value_at(3.0, 2.0) is not None          # the hover still reads the full data
+    assert bptt.itemized.value_at(5.0, 7.0) == images.log_itemized[6, 4]
+    for panel in (gates, hidden, bptt):
+        panel.deleteLater()

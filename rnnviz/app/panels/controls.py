@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QLineEdit, QPushButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from rnnviz.app.i18n import names
-from rnnviz.app.state import MAX_SEQ_LEN, MIN_SEQ_LEN, AppState, LoadedWeights
+from rnnviz.app.state import MAX_AUX_SIZE, MAX_SEQ_LEN, MIN_SEQ_LEN, AppState, LoadedWeights
 
 CELL_NAMES = {
     "rnn": QT_TRANSLATE_NOOP("Names", "Elman RNN"),
@@ -220,6 +220,7 @@ class ControlsPanel(QScrollArea):
         inputs.addRow(self.tr("Scale"), self.input_scale_spin)
         inputs.addRow(self.tr("Length T"), self.seq_len_spin)
         column.addWidget(self._group(self.tr("Input"), inputs))
+        column.addWidget(self._build_aux_group())
 
         # -- loss and BPTT ---------------------------------------------------------------------
         self.loss_combo = _combo(LOSS_NAMES, self.tr("Which steps carry a loss term L_τ (cross-entropy of a random "
@@ -236,6 +237,7 @@ class ControlsPanel(QScrollArea):
         loss = QFormLayout()
         loss.addRow(self.tr("Loss at"), self.loss_combo)
         loss.addRow(self.tr("Loss step τ"), self.loss_step_spin)
+        self._add_encoder_decoder_rows(loss)
         loss.addRow(self.truncate_check, self.truncate_spin)
         loss.addRow(self.tr("Anchor t₀"), self.anchor_spin)
         column.addWidget(self._group(self.tr("Loss and backprop"), loss))
@@ -245,7 +247,8 @@ class ControlsPanel(QScrollArea):
         self._not_applicable = [self.init_combo, self.init_scale_spin, self.radius_check, self.radius_slider,
                                 self.radius_spin, self.radius_log_check, self.forget_bias_spin, self.seed_spin,
                                 self.input_combo, self.input_text_edit, self.input_scale_spin,
-                                self.input_size_spin, self.leaky_slope_spin]
+                                self.input_size_spin, self.leaky_slope_spin, self.aux_size_spin,
+                                self.aux_pattern_combo, self.aux_scale_spin]
         self._dropping = [self.cell_combo, self.activation_combo, self.hidden_spin, self.layers_spin,
                           self.bidirectional_check, self.seq_len_spin]
         self._tooltips = {id(w): w.toolTip() for w in self._not_applicable + self._dropping}
@@ -311,6 +314,12 @@ class ControlsPanel(QScrollArea):
             lambda on: update(truncate=self.truncate_spin.value() if on else None))
         self.truncate_spin.valueChanged.connect(lambda value: update(truncate=value))
         self.anchor_spin.valueChanged.connect(lambda value: update(anchor=value))
+        self.aux_size_spin.valueChanged.connect(lambda value: update(aux_size=value))
+        self.aux_pattern_combo.currentIndexChanged.connect(
+            lambda _i: update(aux_pattern=self.aux_pattern_combo.currentData()))
+        self.aux_scale_spin.valueChanged.connect(lambda value: update(aux_scale=value))
+        self.encoder_spin.valueChanged.connect(self._on_encoder_steps)
+        self.decoder_spin.valueChanged.connect(self._on_decoder_steps)
 
     def _on_radius_slider(self, position: int) -> None:
         self._update(radius=slider_to_radius(position, self.radius_log_check.isChecked()))
@@ -329,7 +338,8 @@ class ControlsPanel(QScrollArea):
                    self.init_scale_spin, self.radius_check, self.radius_slider, self.radius_spin,
                    self.forget_bias_spin, self.seed_spin, self.input_combo, self.input_text_edit,
                    self.input_scale_spin, self.seq_len_spin, self.loss_combo, self.loss_step_spin,
-                   self.truncate_check, self.truncate_spin, self.anchor_spin]
+                   self.truncate_check, self.truncate_spin, self.anchor_spin, self.aux_size_spin,
+                   self.aux_pattern_combo, self.aux_scale_spin, self.encoder_spin, self.decoder_spin]
         blockers = [QSignalBlocker(widget) for widget in widgets]
         try:
             self.cell_combo.setCurrentIndex(self.cell_combo.findData(config.cell))
@@ -363,6 +373,7 @@ class ControlsPanel(QScrollArea):
                 self.truncate_spin.setValue(config.truncate)
             self.anchor_spin.setMaximum(max(0, config.seq_len - 1))
             self.anchor_spin.setValue(config.anchor)
+            self._show_topology(config)
         finally:
             for blocker in blockers:
                 blocker.unblock()
@@ -411,7 +422,7 @@ class ControlsPanel(QScrollArea):
 
     def _enable_dependent(self, config) -> None:
         for widget in (self.init_combo, self.radius_check, self.radius_log_check, self.seed_spin, self.input_combo,
-                       self.input_scale_spin, self.input_size_spin):
+                       self.input_scale_spin, self.input_size_spin, self.aux_size_spin):
             widget.setEnabled(True)   # greyed only while loaded weights are analysed
         self.leaky_slope_spin.setEnabled(config.activation == "leaky-relu")
         self.radius_slider.setEnabled(config.radius is not None)
@@ -420,4 +431,60 @@ class ControlsPanel(QScrollArea):
         self.forget_bias_spin.setEnabled(config.cell in LSTM_CELLS)
         self.input_text_edit.setEnabled(config.input_signal == "text")
         self.loss_step_spin.setEnabled(config.loss_placement == "step")
+        for widget in (self.encoder_spin, self.decoder_spin):
+            widget.setEnabled(config.loss_placement == "encoder-decoder")
+        for widget in (self.aux_pattern_combo, self.aux_scale_spin):
+            widget.setEnabled(config.aux_size > 0)
         self.truncate_spin.setEnabled(config.truncate is not None)
+
+    # -- the auxiliary input and the encoder–decoder ----------------------------------------------
+    def _build_aux_group(self) -> QGroupBox:
+        self.aux_size_spin = _spin(0, MAX_AUX_SIZE, self.tr(
+            "Size A of an auxiliary input aₜ added to layer 1 as W_aux aₜ (0 = none). W_aux is seeded and "
+            "initialised like W_ih; aₜ is an input, not a state"), "aux_size", live=False)
+        self.aux_size_spin.setSpecialValueText(self.tr("none"))
+        self.aux_pattern_combo = QComboBox()
+        self.aux_pattern_combo.setObjectName("aux_pattern")
+        for value, text in (("intent", self.tr("one-hot intent (held 3–8 steps)")),
+                            ("constant", self.tr("constant")), ("gaussian", self.tr("Gaussian noise"))):
+            self.aux_pattern_combo.addItem(text, value)
+        self.aux_pattern_combo.setToolTip(self.tr(
+            "What aₜ holds: a one-hot class that changes every few steps (e.g. the previous intent), "
+            "ones, or seeded Gaussian noise"))
+        self.aux_scale_spin = _double(0.0, 100.0, 0.1, 3, self.tr("Multiplies the auxiliary input aₜ"),
+                                      "aux_scale")
+        form = QFormLayout()
+        form.addRow(self.tr("Size A"), self.aux_size_spin)
+        form.addRow(self.tr("Pattern"), self.aux_pattern_combo)
+        form.addRow(self.tr("Scale"), self.aux_scale_spin)
+        return self._group(self.tr("Auxiliary input"), form)
+
+    def _add_encoder_decoder_rows(self, form: QFormLayout) -> None:
+        self.loss_combo.addItem(self.tr("encoder–decoder"), "encoder-decoder")
+        self.encoder_spin = _spin(1, MAX_SEQ_LEN - 1, self.tr(
+            "Encoder–decoder: steps 1…N read the input; after them the input is zero (the previous output "
+            "is not fed back). Shrinks with T"), "encoder_steps", live=False)
+        self.decoder_spin = _spin(1, MAX_SEQ_LEN - 1, self.tr(
+            "Encoder–decoder: only the last M steps carry a loss (N + M ≤ T; the steps between are a delay "
+            "without input or loss). Shrinks with T"), "decoder_steps", live=False)
+        form.addRow(self.tr("Encoder steps N"), self.encoder_spin)
+        form.addRow(self.tr("Decoder steps M"), self.decoder_spin)
+
+    def _on_encoder_steps(self, value: int) -> None:
+        # What the two boxes show is kept; the other one gives way only when N + M would exceed T.
+        config = self.state.config
+        self._update(encoder_steps=value, decoder_steps=max(1, min(config.decoder_length, config.seq_len - value)))
+
+    def _on_decoder_steps(self, value: int) -> None:
+        config = self.state.config
+        self._update(decoder_steps=value, encoder_steps=max(1, min(config.encoder_length, config.seq_len - value)))
+
+    def _show_topology(self, config) -> None:
+        """The aux and encoder–decoder widgets from ``config`` (signals blocked by the caller)."""
+        self.aux_size_spin.setValue(config.aux_size)
+        self.aux_pattern_combo.setCurrentIndex(self.aux_pattern_combo.findData(config.aux_pattern))
+        self.aux_scale_spin.setValue(config.aux_scale)
+        top = max(1, config.seq_len - 1)
+        for spin, value in ((self.encoder_spin, config.encoder_length), (self.decoder_spin, config.decoder_length)):
+            spin.setMaximum(top)
+            spin.setValue(min(top, max(1, value)))

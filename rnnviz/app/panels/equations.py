@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser
 
@@ -55,6 +57,36 @@ def cell_equations(cell: str, activation: str) -> str:
     return body
 
 
+#: Every input term of layer 1's pre-activations: W_ih x_t (Elman), W_i{gate} x_t (gated cells).
+_INPUT_TERM = re.compile(r"W<sub>i([a-z])</sub> x<sub>t</sub>")
+AUX_COLOUR = "#0072B2"
+
+
+def with_aux_term(body: str, cell: str) -> str:
+    """``body`` (from :func:`cell_equations`) with the auxiliary input's term + A a_t after every
+    input term of layer 1 (A<sub>gate</sub> per gate for gated cells), marked in colour."""
+    def term(match):
+        weight = "A" if cell == "rnn" else f"A<sub>{match.group(1)}</sub>"
+        return f"{match.group(0)} <span style='color:{AUX_COLOUR}'>+ {weight} a<sub>t</sub></span>"
+
+    note = QCoreApplication.translate(
+        "EquationsPanel", "a<sub>t</sub>: the auxiliary input (layer 1 only); A = weight_aux_l0, seeded and "
+        "initialised like W<sub>ih</sub>. It adds no path between states: J<sub>t</sub> changes only "
+        "through the states and gates it moves.")
+    return _lines(_INPUT_TERM.sub(term, body), f"<span style='color:{AUX_COLOUR}'>{note}</span>")
+
+
+def topology_equations(config) -> str:
+    """The encoder–decoder's inputs and losses, in the equations' symbols ("" for other placements)."""
+    if config.loss_placement != "encoder-decoder":
+        return ""
+    n, m, T = config.encoder_length, config.decoder_length, config.seq_len
+    return QCoreApplication.translate(
+        "EquationsPanel", "<b>Encoder–decoder</b>: x<sub>t</sub> = 0 for t &gt; N = {n} (no output fed "
+        "back); losses L<sub>τ</sub> only for τ &gt; T − M = {start}: every ∂L/∂h<sub>t</sub> of the "
+        "encoder comes back through the decoder").format(n=n, start=T - m)
+
+
 def analysis_equations(activation: str) -> str:
     """HTML of what the plots show, in the same symbols."""
     gamma = GAMMA.get(activation, "1")
@@ -97,16 +129,23 @@ class EquationsPanel(QTextBrowser):
         from rnnviz.app.panels.controls import CELL_NAMES
 
         # Most changes (ρ, T, the seed …) leave the equations as they are: skip the re-layout.
-        key = (config.cell, config.activation, self._font_pt)
+        topology = topology_equations(config)
+        key = (config.cell, config.activation, self._font_pt, config.aux_size > 0, topology)
         if key == getattr(self, "_shown_key", None):
             return
         self._shown_key = key
+        body = cell_equations(config.cell, config.activation)
+        if config.aux_size:
+            body = with_aux_term(body, config.cell)
+        shows = analysis_equations(config.activation)
+        if topology:
+            shows = _lines(shows, topology)
         heading = self.tr("What the plots show")
         legend = self.tr("⊙ element-wise product, σ logistic sigmoid, φ the chosen activation.")
         self.setHtml(
             f"<div style='font-size:{self._font_pt}pt; font-family: serif'>"
             f"<h3>{names(CELL_NAMES.get(config.cell, config.cell))}</h3>"
-            f"<p>{cell_equations(config.cell, config.activation)}</p>"
-            f"<h3>{heading}</h3><p>{analysis_equations(config.activation)}</p>"
+            f"<p>{body}</p>"
+            f"<h3>{heading}</h3><p>{shows}</p>"
             f"<p style='color:#555'>{legend}</p>"
             "</div>")

@@ -57,7 +57,9 @@ class CachedAxisItem(pg.AxisItem):
         return (rect.x(), rect.y(), rect.width(), rect.height())
 
     def setTicks(self, ticks) -> None:  # noqa: N802 (Qt naming)
-        if self.picture is not None and ticks is not None and ticks == self._tickLevels:
+        # (None: pyqtgraph's own ticks again; asked for on every recomputation by plots that
+        # choose between fixed and automatic ticks)
+        if self.picture is not None and ticks == self._tickLevels:
             return
         super().setTicks(ticks)
 

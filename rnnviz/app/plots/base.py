@@ -497,6 +497,12 @@ class Heatmap:
         return None
 
 
+def prepared_heatmap(fast, name: str) -> HeatmapImage | None:
+    """The image of heatmap ``name`` the explorer's worker prepared beside ``fast`` (None: none)."""
+    images = getattr(fast, "images", None)
+    return None if images is None else images.heatmaps.get(name)
+
+
 class PlotPanel(QWidget):
     """Base class of the six explorer plots.
 

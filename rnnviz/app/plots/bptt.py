@@ -8,7 +8,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, safe_log10
+from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap, safe_log10
+from rnnviz.app.plots.boundary import EncoderBoundary
 
 
 class BpttPanel(PlotPanel):
@@ -45,6 +46,7 @@ class BpttPanel(PlotPanel):
         self.graphics.ci.layout.setRowStretchFactor(2, 3)
         self.log_norms = np.zeros(0)
         self.log_itemized = np.zeros((0, 0))
+        self.boundary = EncoderBoundary()
 
     def show_fast(self, fast) -> None:
         self.fast = fast
@@ -62,15 +64,20 @@ class BpttPanel(PlotPanel):
             self.window.setRegion(window)
             self.window.show()
             self.set_title(self.norm_plot, self.tr("‖∂L/∂hₜ‖ per step (truncated at k = {0})").format(fast.truncate))
-        self.log_itemized = safe_log10(fast.itemized)
+        images = getattr(fast, "images", None)  # prepared by the explorer's worker, if it ran this
+        if images is not None:
+            self.log_itemized, rows = images.log_itemized, images.itemized_rows
+        else:
+            self.log_itemized = safe_log10(fast.itemized)
+            rows = np.flatnonzero(np.isfinite(self.log_itemized).any(axis=1))
         # [τ-1, t-1]: rows = loss step τ, columns = state step t.
-        self.itemized.set_data(self.log_itemized, x0=1.0, y0=1.0)
-        self._fit_loss_rows()
+        self.itemized.set_data(self.log_itemized, x0=1.0, y0=1.0, prepared=prepared_heatmap(fast, "itemized"))
+        self._fit_loss_rows(rows)
+        self.boundary.show([self.norm_plot, self.item_plot], fast, self.style["font_pt"], label_plot=self.norm_plot)
 
-    def _fit_loss_rows(self) -> None:
-        """Show the loss steps that hold data, not all T rows: with the loss on the last step only,
-        its one row would be a line one pixel high at the top of an empty plot."""
-        rows = np.flatnonzero(np.isfinite(self.log_itemized).any(axis=1))
+    def _fit_loss_rows(self, rows: np.ndarray) -> None:
+        """Show the loss steps that hold data (``rows``: their row indices), not all T rows: with the
+        loss on the last step only, its one row would be a line one pixel high at the top of an empty plot."""
         axis = self.item_plot.getAxis("left")
         if rows.size == 0:
             axis.setTicks(None)

@@ -7,7 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 
 from rnnviz.app.i18n import names
-from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel
+from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap
+from rnnviz.app.plots.boundary import EncoderBoundary
 
 GATE_TITLES = {
     "i": QT_TRANSLATE_NOOP("Names", "input gate i"), "f": QT_TRANSLATE_NOOP("Names", "forget gate f"), "g": QT_TRANSLATE_NOOP("Names", "candidate g"), "o": QT_TRANSLATE_NOOP("Names", "output gate o"),
@@ -33,6 +34,7 @@ class GatesPanel(PlotPanel):
         self._time_plots: list[pg.PlotItem] = []  # heatmaps and summary: one time axis
         self._linking = False
         self._spacer = None
+        self.boundary = EncoderBoundary()
 
     def _rebuild(self, gate_names: tuple[str, ...]) -> None:
         self.graphics.clear()
@@ -149,7 +151,8 @@ class GatesPanel(PlotPanel):
         for gate in gate_names:
             activations = np.asarray(fast.gates[gate])  # (T, H)
             # Rows = units, columns = steps 1..T.
-            self.heatmaps[gate].set_data(activations.T, x0=1.0, y0=0.0)
+            self.heatmaps[gate].set_data(activations.T, x0=1.0, y0=0.0,
+                                         prepared=prepared_heatmap(fast, f"gate_{gate}"))
             units = activations.shape[1]
             # Short rows: label only the first and last unit so tick labels never overlap.
             self.heatmaps[gate].plot.getAxis("left").setTicks(
@@ -159,6 +162,7 @@ class GatesPanel(PlotPanel):
             if gate in self.saturation_curves and gate in fast.gate_saturation:
                 self.saturation_curves[gate].setData(
                     steps, np.asarray(fast.gate_saturation[gate], dtype=np.float64))
+        self.boundary.show(self._time_plots, fast, self.style["font_pt"])
         self.fit_ranges()
 
     def _hover_heatmap(self, gate: str, x: float, y: float) -> str:

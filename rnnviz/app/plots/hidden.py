@@ -6,7 +6,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 import numpy as np
 
-from rnnviz.app.plots.base import Heatmap, PlotPanel
+from rnnviz.app.plots.base import Heatmap, PlotPanel, prepared_heatmap
+from rnnviz.app.plots.boundary import EncoderBoundary
 
 
 class HiddenPanel(PlotPanel):
@@ -20,6 +21,7 @@ class HiddenPanel(PlotPanel):
         self.h_map = self.register_heatmap(Heatmap(self.h_plot, "CET-D1", "hₜ", symmetric=True, min_half_range=1e-3))
         self.c_plot = None
         self.c_map = None
+        self.boundary = EncoderBoundary()
 
     def _ensure_cell_plot(self, wanted: bool) -> None:
         if wanted and self.c_plot is None:
@@ -37,10 +39,11 @@ class HiddenPanel(PlotPanel):
     def show_fast(self, fast) -> None:
         self.fast = fast
         # (T+1, H) with index 0 = initial state: rows = units, columns = t = 0..T.
-        self.h_map.set_data(np.asarray(fast.hidden).T, x0=0.0, y0=0.0)
+        self.h_map.set_data(np.asarray(fast.hidden).T, x0=0.0, y0=0.0, prepared=prepared_heatmap(fast, "hidden"))
         self._ensure_cell_plot(fast.cell is not None)
         if fast.cell is not None:
-            self.c_map.set_data(np.asarray(fast.cell).T, x0=0.0, y0=0.0)
+            self.c_map.set_data(np.asarray(fast.cell).T, x0=0.0, y0=0.0, prepared=prepared_heatmap(fast, "cell"))
+        self.boundary.show([self.h_plot, self.c_plot], fast, self.style["font_pt"])
 
     def _hover_state(self, which: str, x: float, y: float) -> str:
         heatmap = self.h_map if which == "h" else self.c_map

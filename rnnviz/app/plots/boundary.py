@@ -1,0 +1,82 @@
+"""The encoder–decoder boundary: a dashed vertical line between step N and step N + 1 on time axes."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QFont
+
+BOUNDARY_COLOUR = QColor(80, 80, 80)
+#: Where on the line its label sits (0 = bottom of the view, 1 = top): low, where the gradient that
+#: has just crossed from the decoder is large and the curve runs high.
+LABEL_POSITION = 0.08
+
+
+def boundary_step(fast) -> float | None:
+    """x of the boundary (N + 0.5, steps drawn at integer x), or None when the placement is another."""
+    config = fast.config
+    if config.loss_placement != "encoder-decoder":
+        return None
+    return config.encoder_length + 0.5
+
+
+class EncoderBoundary:
+    """One dashed line per plot at :func:`boundary_step`, hidden for other placements; the line on
+    ``label_plot`` says which side is which. Lines are added with ``ignoreBounds``: they never set
+    a view range."""
+
+    def __init__(self):
+        self._lines: dict = {}   # plot -> its line
+
+    def show(self, plots, fast, font_pt: float, label_plot=None) -> None:
+        x = boundary_step(fast)
+        wanted = [plot for plot in plots if plot is not None]
+        for plot in list(self._lines):
+            if plot not in wanted:
+                self._lines.pop(plot)   # a rebuilt panel dropped the plot (and the line with it)
+        for plot in wanted:
+            line = self._lines.get(plot)
+            if line is None or line.scene() is not plot.scene():
+                line = self._make_line(labelled=plot is label_plot)
+                plot.addItem(line, ignoreBounds=True)
+                self._lines[plot] = line
+            if x is None:
+                line.hide()
+                continue
+            line.setValue(x)
+            line.show()
+            if line.label is not None:
+                self._place_label(line, x, fast.config.seq_len, font_pt)
+
+    @property
+    def lines(self) -> list:
+        return list(self._lines.values())
+
+    @staticmethod
+    def _make_line(labelled: bool) -> pg.InfiniteLine:
+        pen = pg.mkPen(BOUNDARY_COLOUR, width=1.5, style=Qt.PenStyle.DashLine)
+        options = {"position": LABEL_POSITION, "color": BOUNDARY_COLOUR, "fill": pg.mkBrush(255, 255, 255, 210)}
+        line = pg.InfiniteLine(angle=90, movable=False, pen=pen, label="" if labelled else None,
+                               labelOpts=options)
+        line.setZValue(5)
+        if not labelled:
+            line.label = None
+        return line
+
+    @staticmethod
+    def _place_label(line: pg.InfiniteLine, x: float, seq_len: int, font_pt: float) -> None:
+        """Both names around the line when there is room on both sides, else the one with room."""
+        fraction = (x - 0.5) / max(1, seq_len)
+        translate = QCoreApplication.translate
+        if fraction < 0.2:
+            text, anchor = translate("EncoderBoundary", "decoder →"), (0.0, 1.0)
+        elif fraction > 0.8:
+            text, anchor = translate("EncoderBoundary", "← encoder"), (1.0, 1.0)
+        else:
+            text, anchor = translate("EncoderBoundary", "← encoder   decoder →"), (0.5, 1.0)
+        line.label.setText(text)
+        line.label.anchors = [anchor, anchor]
+        font = QFont()
+        font.setPointSizeF(max(7.0, font_pt * 0.9))
+        line.label.setFont(font)
+        line.label.updatePosition()
