@@ -448,7 +448,7 @@
     </message>
     <message>
         <source>The {0} on real text{1}: “{2}”. Greyed controls do not apply; changing the network or T analyses generated weights instead (Ctrl+Z goes back).</source>
-        <translation>在真实文本{1}上的{0}：“{2}”。灰色控件不适用；更改网络或 T 将改为分析生成的权重（Ctrl+Z 可撤回）。</translation>
+        <translation>{0}，作用于真实文本{1}：“{2}”。灰色控件不适用；更改网络或 T 将改为分析生成的权重（Ctrl+Z 可撤回）。</translation>
     </message>
 </context>
 <context>
@@ -1407,7 +1407,7 @@
     </message>
     <message>
         <source>map %p%</source>
-        <translation>梯度流图 %p%</translation>
+        <translation>流图 %p%</translation>
     </message>
     <message>
         <source>rnnviz session (*.json)</source>
@@ -2145,11 +2145,11 @@
     </message>
     <message>
         <source>Rescale the gradient when its global norm exceeds this (0 = off).</source>
-        <translation>当梯度的全局范数超过此值时对其缩放（0 = 关闭）。</translation>
+        <translation>当梯度的全局范数超过此值时按比例缩小（0 = 关闭）。</translation>
     </message>
     <message>
         <source>Clip every gradient entry to ±this (0 = off).</source>
-        <translation>将梯度的每个分量截断到 ±此值（0 = 关闭）。</translation>
+        <translation>将梯度的每个分量裁剪到 ±此值（0 = 关闭）。</translation>
     </message>
     <message>
         <source>Random seed: initialisation and dropout.</source>
@@ -2197,11 +2197,11 @@
     </message>
     <message>
         <source>Clip norm</source>
-        <translation>范数截断</translation>
+        <translation>范数裁剪</translation>
     </message>
     <message>
         <source>Clip value</source>
-        <translation>数值截断</translation>
+        <translation>数值裁剪</translation>
     </message>
     <message>
         <source>Seed</source>
@@ -2309,15 +2309,15 @@
     </message>
     <message>
         <source>after clipping</source>
-        <translation>截断后</translation>
+        <translation>裁剪后</translation>
     </message>
     <message>
         <source>before clipping</source>
-        <translation>截断前</translation>
+        <translation>裁剪前</translation>
     </message>
     <message>
         <source>clipped</source>
-        <translation>截断</translation>
+        <translation>已裁剪</translation>
     </message>
     <message>
         <source>Gradient flow on real text</source>

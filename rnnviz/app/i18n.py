@@ -75,7 +75,7 @@ def current_language() -> str:
 def install_language(language: str, app: QCoreApplication | None = None) -> list[str]:
     """Make ``language`` the interface language of the running application: remove the translators
     installed before, install rnnviz's and Qt's for ``language`` and make it Qt's default locale (the
-    teaching texts follow it). Returns the translation files loaded. Strings already shown keep
+    teaching texts follow it; for English, the system locale unless that is a Chinese one). Returns the translation files loaded. Strings already shown keep
     their text: windows made afterwards are in the new language."""
     global _current
     app = app if app is not None else QCoreApplication.instance()
@@ -92,7 +92,12 @@ def install_language(language: str, app: QCoreApplication | None = None) -> list
                 app.installTranslator(translator)
                 _installed.append(translator)
                 loaded.append(str(Path(folder) / f"{name}.qm"))
-    QLocale.setDefault(QLocale(language))
+    system = QLocale.system()
+    if language == ENGLISH and supported(system.name()) != CHINESE:
+        # English text with the system's own number formats (a German user keeps "0,5")
+        QLocale.setDefault(system)
+    else:
+        QLocale.setDefault(QLocale(language))
     _current = language
     return loaded
 

@@ -278,7 +278,19 @@ def test_nothing_is_cut_in_chinese_at_both_sizes(chinese, make_window, wait_resu
         transition.apply(window)
         settle(window, wait=lambda: wait_results(window))
         failures += [f"after {transition.name}: {problem}" for problem in view_problems(window.panels, readouts=False)]
+        failures += [f"after {transition.name}: {problem}" for problem in status_bar_problems(window)]
     assert not failures, "\n".join(failures)
+
+
+def status_bar_problems(window) -> list[str]:
+    """The map's progress text wider than its bar (in presentation mode it wrapped and was cut)."""
+    from PySide6.QtGui import QFontMetrics
+
+    bar = window.map_progress
+    text = bar.format().replace("%p", "100")   # its widest: the map complete
+    width = QFontMetrics(bar.font()).horizontalAdvance(text)
+    room = bar.contentsRect().width() - 8
+    return [] if width <= room else [f"map progress text {text!r} is {width} px in a {room} px bar"]
 
 
 def test_screenshot_renders_chinese(tmp_path):
