@@ -8,8 +8,24 @@
         <translation>未应用：{0}</translation>
     </message>
     <message>
-        <source>Now analysing generated weights instead of the {0}</source>
-        <translation>现在分析生成的权重，不再分析{0}</translation>
+        <source>inputs {name}</source>
+        <translation>输入 {name}</translation>
+    </message>
+    <message>
+        <source>Now analysing a generated network instead of {name}</source>
+        <translation>现在分析生成的网络，不再分析 {name}</translation>
+    </message>
+    <message>
+        <source>network {name}</source>
+        <translation>网络 {name}</translation>
+    </message>
+    <message>
+        <source>Now analysing generated inputs instead of {name}</source>
+        <translation>现在分析生成的输入，不再分析 {name}</translation>
+    </message>
+    <message>
+        <source>Now analysing generated weights instead of the {label}</source>
+        <translation>现在分析生成的权重，不再分析{label}</translation>
     </message>
 </context>
 <context>
@@ -179,6 +195,22 @@
         <translation>改为分析由这些控件生成的权重，而非训练所得模型的权重（Ctrl+Z 可撤回）</translation>
     </message>
     <message>
+        <source>Back to generated network</source>
+        <translation>回到生成的网络</translation>
+    </message>
+    <message>
+        <source>Analyse a network generated from these controls (same architecture) instead of the file&apos;s; loaded inputs stay (Ctrl+Z goes back)</source>
+        <translation>改为分析由这些控件生成的网络（结构相同），不再分析文件中的网络；已载入的输入保留（Ctrl+Z 可撤回）</translation>
+    </message>
+    <message>
+        <source>Back to generated inputs</source>
+        <translation>回到生成的输入</translation>
+    </message>
+    <message>
+        <source>Feed the network the input signal chosen below instead of the file&apos;s inputs (Ctrl+Z goes back)</source>
+        <translation>改为向网络送入下方所选的输入信号，不再使用文件中的输入（Ctrl+Z 可撤回）</translation>
+    </message>
+    <message>
         <source>Analysed: a trained model</source>
         <translation>分析对象：训练所得的模型</translation>
     </message>
@@ -289,6 +321,42 @@
     <message>
         <source>Input sequence x&lt;sub&gt;1&lt;/sub&gt; … x&lt;sub&gt;T&lt;/sub&gt; fed to the network</source>
         <translation>送入网络的输入序列 x&lt;sub&gt;1&lt;/sub&gt; … x&lt;sub&gt;T&lt;/sub&gt;</translation>
+    </message>
+    <message>
+        <source>from file {name}</source>
+        <translation>来自文件 {name}</translation>
+    </message>
+    <message>
+        <source>Analysed: loaded from files</source>
+        <translation>分析对象：从文件载入</translation>
+    </message>
+    <message>
+        <source>Analysing network {name} ({description})</source>
+        <translation>正在分析网络 {name}（{description}）</translation>
+    </message>
+    <message>
+        <source>Network: generated from the controls below</source>
+        <translation>网络：由下方控件生成</translation>
+    </message>
+    <message>
+        <source>, batch = {batch}</source>
+        <translation>，批 = {batch}</translation>
+    </message>
+    <message>
+        <source>inputs: {name} (T = {steps}{batch})</source>
+        <translation>输入：{name}（T = {steps}{batch}）</translation>
+    </message>
+    <message>
+        <source>inputs: generated ({signal})</source>
+        <translation>输入：生成（{signal}）</translation>
+    </message>
+    <message>
+        <source>Does not apply: the network read from {name} is analysed as it is. “Back to generated network” makes it apply again.</source>
+        <translation>不适用：按原样分析从 {name} 读取的网络。点击“回到生成的网络”可使其重新适用。</translation>
+    </message>
+    <message>
+        <source>Does not apply: the inputs read from {name} are analysed. “Back to generated inputs” makes it apply again.</source>
+        <translation>不适用：分析的是从 {name} 读取的输入。点击“回到生成的输入”可使其重新适用。</translation>
     </message>
     <message>
         <source>Size A of an auxiliary input aₜ added to layer 1 as W_aux aₜ (0 = none). W_aux is seeded and initialised like W_ih; aₜ is an input, not a state</source>
@@ -543,8 +611,12 @@
 <context>
     <name>EquationsPanel</name>
     <message>
-        <source>a&lt;sub&gt;t&lt;/sub&gt;: the auxiliary input (layer 1 only); A = weight_aux_l0, seeded and initialised like W&lt;sub&gt;ih&lt;/sub&gt;. It adds no path between states: J&lt;sub&gt;t&lt;/sub&gt; changes only through the states and gates it moves.</source>
-        <translation>a&lt;sub&gt;t&lt;/sub&gt;：辅助输入（仅第 1 层）；A = weight_aux_l0，由种子生成，初始化方式同 W&lt;sub&gt;ih&lt;/sub&gt;。它不在状态之间增加通路：J&lt;sub&gt;t&lt;/sub&gt; 只通过它所改变的状态和门而变化。</translation>
+        <source>a&lt;sub&gt;t&lt;/sub&gt;: the auxiliary input (layer 1 only); A = weight_aux_l0, seeded and initialised like W&lt;sub&gt;ih&lt;/sub&gt;. It adds no path between states: J&lt;sub&gt;t&lt;/sub&gt; changes only through the states it moves.</source>
+        <translation>a&lt;sub&gt;t&lt;/sub&gt;：辅助输入（仅第 1 层）；A = weight_aux_l0，由种子生成，初始化方式同 W&lt;sub&gt;ih&lt;/sub&gt;。它不在状态之间增加通路：J&lt;sub&gt;t&lt;/sub&gt; 只通过它所改变的状态而变化。</translation>
+    </message>
+    <message>
+        <source>a&lt;sub&gt;t&lt;/sub&gt;: the auxiliary input (layer 1 only); the A blocks, one per gate, are the rows of weight_aux_l0, seeded and initialised like W&lt;sub&gt;ih&lt;/sub&gt;. It adds no path between states: J&lt;sub&gt;t&lt;/sub&gt; changes only through the states and gates it moves.</source>
+        <translation>a&lt;sub&gt;t&lt;/sub&gt;：辅助输入（仅第 1 层）；各门各有一个 A 块，即 weight_aux_l0 的各行，由种子生成，初始化方式同 W&lt;sub&gt;ih&lt;/sub&gt;。它不在状态之间增加通路：J&lt;sub&gt;t&lt;/sub&gt; 只通过它所改变的状态和门而变化。</translation>
     </message>
     <message>
         <source>&lt;b&gt;Encoder–decoder&lt;/b&gt;: x&lt;sub&gt;t&lt;/sub&gt; = 0 for t &amp;gt; N = {n} (no output fed back); losses L&lt;sub&gt;τ&lt;/sub&gt; only for τ &amp;gt; T − M = {start}: every ∂L/∂h&lt;sub&gt;t&lt;/sub&gt; of the encoder comes back through the decoder</source>
@@ -729,6 +801,105 @@
     <message>
         <source>precision: spectral norms by Lanczos to tolerance {0:.0e} (anchor curve) and {1:.0e} (t, k map), relative; rnnviz analyze gives exact norms</source>
         <translation>精度：谱范数由 Lanczos 方法求得，相对容差为 {0:.0e}（锚点曲线）和 {1:.0e}（(t, k) 图）；rnnviz analyze 给出精确范数</translation>
+    </message>
+</context>
+<context>
+    <name>FileOpener</name>
+    <message>
+        <source>Networks ({patterns});;All files (*)</source>
+        <translation>网络 ({patterns});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Input arrays (*.npy *.csv);;Text in a trainer checkpoint&apos;s vocabulary (*.txt *.text *.md);;All files (*)</source>
+        <translation>输入数组 (*.npy *.csv);;使用训练器检查点词表的文本 (*.txt *.text *.md);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open network</source>
+        <translation>打开网络</translation>
+    </message>
+    <message>
+        <source>Open inputs</source>
+        <translation>打开输入</translation>
+    </message>
+    <message>
+        <source>Reading network {name} …</source>
+        <translation>正在读取网络 {name} …</translation>
+    </message>
+    <message>
+        <source>Reading inputs {name} …</source>
+        <translation>正在读取输入 {name} …</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无内容</translation>
+    </message>
+    <message>
+        <source>Cannot open {names}: drop a network ({networks}) or inputs ({inputs})</source>
+        <translation>无法打开 {names}：请拖入网络（{networks}）或输入（{inputs}）</translation>
+    </message>
+    <message>
+        <source>Could not open the network</source>
+        <translation>无法打开网络</translation>
+    </message>
+    <message>
+        <source>Could not open the inputs</source>
+        <translation>无法打开输入</translation>
+    </message>
+    <message>
+        <source>Could not read the session&apos;s files</source>
+        <translation>无法读取会话引用的文件</translation>
+    </message>
+    <message>
+        <source> · the inputs {name} (input {width}) do not fit it: generated inputs instead</source>
+        <translation> · 输入 {name}（宽度 {width}）与它不匹配：改用生成的输入</translation>
+    </message>
+    <message>
+        <source>network {name}</source>
+        <translation>网络 {name}</translation>
+    </message>
+    <message>
+        <source>Analysing network {name} ({description}){notice}</source>
+        <translation>正在分析网络 {name}（{description}）{notice}</translation>
+    </message>
+    <message>
+        <source>Could not open the inputs: {name} has shape {found}; the network {network} expects (T, {size}) or (T, batch, {size})</source>
+        <translation>无法打开输入：{name} 的形状为 {found}；网络 {network} 需要 (T, {size}) 或 (T, batch, {size})</translation>
+    </message>
+    <message>
+        <source>inputs {name}</source>
+        <translation>输入 {name}</translation>
+    </message>
+    <message>
+        <source>, batch = {batch}</source>
+        <translation>，批 = {batch}</translation>
+    </message>
+    <message>
+        <source>Analysing inputs {name} (T = {steps}{batch}){note}</source>
+        <translation>正在分析输入 {name}（T = {steps}{batch}）{note}</translation>
+    </message>
+    <message>
+        <source>The session&apos;s {what} entry is not valid; generated {what} are shown</source>
+        <translation>会话中的{what}条目无效；显示的是生成的{what}</translation>
+    </message>
+    <message>
+        <source>network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>The session analysed the {what} {path}, which is missing: generated {what} are shown</source>
+        <translation>会话分析的{what} {path} 已不存在：显示的是生成的{what}</translation>
+    </message>
+    <message>
+        <source>The session&apos;s {what} {path} has changed since the session was saved (its SHA-256 differs): generated {what} are shown; open it again to analyse it as it is now</source>
+        <translation>会话中的{what} {path} 在保存会话之后已改变（SHA-256 不同）：显示的是生成的{what}；重新打开它即可按其现状分析</translation>
+    </message>
+    <message>
+        <source>The session&apos;s {what} {path} cannot be read ({detail}): generated {what} are shown</source>
+        <translation>无法读取会话中的{what} {path}（{detail}）：显示的是生成的{what}</translation>
     </message>
 </context>
 <context>
@@ -949,10 +1120,6 @@
         <translation>全部图</translation>
     </message>
     <message>
-        <source>Show all six plots</source>
-        <translation>显示全部六幅图</translation>
-    </message>
-    <message>
         <source>Show only the {0} plot</source>
         <translation>只显示“{0}”图</translation>
     </message>
@@ -1105,8 +1272,28 @@
         <translation>显示全部图(&amp;A)</translation>
     </message>
     <message>
-        <source>Back to all six plots (double-click a plot to show it alone)</source>
-        <translation>回到全部六幅图（双击某幅图可单独显示）</translation>
+        <source>Show all seven plots</source>
+        <translation>显示全部七幅图</translation>
+    </message>
+    <message>
+        <source>Open &amp;network…</source>
+        <translation>打开网络(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Analyse a network from a file: .npz, .safetensors, PyTorch .pt/.pth, ONNX, or a trainer checkpoint (or drop the file onto the window)</source>
+        <translation>分析文件中的网络：.npz、.safetensors、PyTorch .pt/.pth、ONNX 或训练器检查点（也可把文件拖到窗口上）</translation>
+    </message>
+    <message>
+        <source>Open &amp;inputs…</source>
+        <translation>打开输入(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Feed the network inputs from a file: (T, input) or (T, batch, input) arrays as .npy or .csv, or text in a trainer checkpoint&apos;s vocabulary</source>
+        <translation>从文件向网络送入输入：形状为 (T, input) 或 (T, batch, input) 的 .npy 或 .csv 数组，或使用训练器检查点词表的文本</translation>
+    </message>
+    <message>
+        <source>Back to all seven plots (double-click a plot to show it alone)</source>
+        <translation>回到全部七幅图（双击某幅图可单独显示）</translation>
     </message>
     <message>
         <source>&amp;Fit plots to their data</source>
@@ -1289,20 +1476,36 @@
         <translation>梯度检验失败</translation>
     </message>
     <message>
+        <source>&amp;Undo: back to the {label}</source>
+        <translation>撤销：回到{label}(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Analyse the {label} again (Ctrl+Z)</source>
+        <translation>重新分析{label}（Ctrl+Z）</translation>
+    </message>
+    <message>
         <source>{0} · Ctrl+Z or Undo goes back</source>
         <translation>{0} · 按 Ctrl+Z 或“撤销”可回退</translation>
     </message>
     <message>
-        <source>Analysing the trained model again</source>
-        <translation>重新分析训练所得的模型</translation>
+        <source>Analysing the {label} again</source>
+        <translation>重新分析{label}</translation>
     </message>
     <message>
-        <source>Ctrl+O open session · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · F11 presentation mode · Alt+1…6 show one plot (or double-click it) · Esc all plots · Ctrl+G check gradients · Ctrl+P pin for comparison · Ctrl+Z back to the trained model · Ctrl+L lessons · Page Up/Down lesson steps (presentation mode) · Shift+F1 what&apos;s this (click a plot) · F1 this help · Ctrl+Q quit</source>
-        <translation>Ctrl+O 打开会话 · Ctrl+S 保存 · Ctrl+Shift+S 另存为 · Ctrl+E 全部导出 · F5 重新计算 · F11 演示模式 · Alt+1…6 显示单幅图（或双击该图） · Esc 全部图 · Ctrl+G 检验梯度 · Ctrl+P 固定以供比较 · Ctrl+Z 回到训练所得的模型 · Ctrl+L 课程 · Page Up/Down 课程步骤（演示模式） · Shift+F1 这是什么（点击某幅图） · F1 本帮助 · Ctrl+Q 退出</translation>
+        <source>Ctrl+O open session · Ctrl+Shift+O open network · Ctrl+Shift+I open inputs · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · F11 presentation mode · Alt+1…7 show one plot (or double-click it) · Esc all plots · Ctrl+G check gradients · Ctrl+P pin for comparison · Ctrl+Z back to the trained model · Ctrl+L lessons · Page Up/Down lesson steps (presentation mode) · Shift+F1 what&apos;s this (click a plot) · F1 this help · Ctrl+Q quit</source>
+        <translation>Ctrl+O 打开会话 · Ctrl+Shift+O 打开网络 · Ctrl+Shift+I 打开输入 · Ctrl+S 保存 · Ctrl+Shift+S 另存为 · Ctrl+E 全部导出 · F5 重新计算 · F11 演示模式 · Alt+1…7 显示单幅图（或双击该图） · Esc 全部图 · Ctrl+G 检验梯度 · Ctrl+P 固定以供比较 · Ctrl+Z 回到训练所得的模型 · Ctrl+L 课程 · Page Up/Down 课程步骤（演示模式） · Shift+F1 这是什么（点击某幅图） · F1 本帮助 · Ctrl+Q 退出</translation>
+    </message>
+    <message>
+        <source>F11: leave · Alt+1…7: one plot · Esc: all</source>
+        <translation>F11：退出 · Alt+1…7：单幅图 · Esc：全部</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Preset: {0} · {1}</source>
+        <translation>预设：{0} · {1}</translation>
     </message>
     <message>
         <source>Preset: {0}</source>
@@ -1377,10 +1580,6 @@
         <translation>已将 {0} 个文件导出到 {1}</translation>
     </message>
     <message>
-        <source>F11: leave · Alt+1…6: one plot · Esc: all</source>
-        <translation>F11：退出 · Alt+1…6：单幅图 · Esc：全部</translation>
-    </message>
-    <message>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
@@ -1440,6 +1639,10 @@
     <message>
         <source>States</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>Unrolled</source>
+        <translation>展开</translation>
     </message>
     <message>
         <source>input</source>
@@ -1816,6 +2019,113 @@
     <message>
         <source>auxiliary input scale</source>
         <translation>辅助输入尺度</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkSummaryDialog</name>
+    <message>
+        <source>Open network: {name}</source>
+        <translation>打开网络：{name}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{name}&lt;/b&gt; describes this network:</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; 描述的网络如下：</translation>
+    </message>
+    <message>
+        <source>{activation} (a state dict does not record it: the default)</source>
+        <translation>{activation}（state dict 不记录激活函数：取默认值）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>{format}, {size}</source>
+        <translation>{format}，{size}</translation>
+    </message>
+    <message>
+        <source>Cell</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Hidden size H</source>
+        <translation>隐藏层大小 H</translation>
+    </message>
+    <message>
+        <source>Input size</source>
+        <translation>输入维度</translation>
+    </message>
+    <message>
+        <source>Bidirectional</source>
+        <translation>双向</translation>
+    </message>
+    <message>
+        <source>Activation φ</source>
+        <translation>激活函数 φ</translation>
+    </message>
+    <message>
+        <source>Stored as</source>
+        <translation>存储精度</translation>
+    </message>
+    <message>
+        <source>{dtype} (analysed in float64)</source>
+        <translation>{dtype}（以 float64 分析）</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Vocabulary</source>
+        <translation>词表</translation>
+    </message>
+    <message>
+        <source>{count} {level} tokens (File → Open inputs… takes text in it)</source>
+        <translation>{count} 个 {level} 词元（“文件 → 打开输入…”可读入用此词表写的文本）</translation>
+    </message>
+    <message>
+        <source>Not analysed</source>
+        <translation>不分析</translation>
+    </message>
+    <message>
+        <source>Parameter</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>The file&apos;s recurrent weights in PyTorch&apos;s names and gate order</source>
+        <translation>文件中的循环权重，按 PyTorch 的命名与门的顺序</translation>
+    </message>
+    <message>
+        <source>Analyse</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <source>Analyse this network in the explorer (Enter)</source>
+        <translation>在探索器中分析此网络（Enter）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Leave the explorer as it is (Esc)</source>
+        <translation>保持探索器不变（Esc）</translation>
     </message>
 </context>
 <context>
@@ -2478,6 +2788,147 @@
     <message>
         <source>Pause or stop training first, then open the model in the explorer.</source>
         <translation>请先暂停或停止训练，再在探索器中打开模型。</translation>
+    </message>
+</context>
+<context>
+    <name>UnrolledPanel</name>
+    <message>
+        <source>‖∂L/∂hₜ‖ (BPTT)</source>
+        <translation>‖∂L/∂hₜ‖（随时间反向传播）</translation>
+    </message>
+    <message>
+        <source>‖∂Lτ/∂hₜ‖ of one loss step τ</source>
+        <translation>单个损失时间步 τ 的 ‖∂Lτ/∂hₜ‖</translation>
+    </message>
+    <message>
+        <source>‖∂s(t₀+k)/∂s(t₀)‖ from the anchor</source>
+        <translation>自锚点起的 ‖∂s(t₀+k)/∂s(t₀)‖</translation>
+    </message>
+    <message>
+        <source>What colours and widens the arrows: the whole loss&apos;s gradient on every state, the gradient of the loss at one step τ, or the Jacobian product from the anchor t₀</source>
+        <translation>决定箭头颜色与粗细的量：总损失对每个状态的梯度、某一时间步 τ 的损失的梯度，或自锚点 t₀ 起的雅可比矩阵乘积</translation>
+    </message>
+    <message>
+        <source>The loss step τ whose gradient the arrows show (the steps that carry a loss)</source>
+        <translation>箭头所示梯度对应的损失时间步 τ（带有损失的时间步）</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Run backpropagation through time step by step (Space: play or pause; ← →: one step, when the plot has the focus)</source>
+        <translation>逐步演示随时间反向传播（空格：播放或暂停；← →：单步，需图获得焦点）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n steps/s</source>
+        <translation>
+            <numerusform>每秒 %n 步</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>How many steps Play reveals per second</source>
+        <translation>播放时每秒展开的步数</translation>
+    </message>
+    <message>
+        <source>Gradient:</source>
+        <translation>梯度：</translation>
+    </message>
+    <message>
+        <source>Unrolled network</source>
+        <translation>按时间展开的网络</translation>
+    </message>
+    <message>
+        <source>step t</source>
+        <translation>时间步 t</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂L/∂hₜ‖</source>
+        <translation>log₁₀ ‖∂L/∂hₜ‖</translation>
+    </message>
+    <message>
+        <source>Wheel: zoom in time · drag: pan · Space: play/pause · ← →: one step (click the plot first) · double-click: this plot alone</source>
+        <translation>滚轮：沿时间缩放 · 拖动：平移 · 空格：播放/暂停 · ← →：单步（先点击此图） · 双击：单独显示此图</translation>
+    </message>
+    <message>
+        <source>log₁₀</source>
+        <translation>log₁₀</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂Lτ/∂hₜ‖</source>
+        <translation>log₁₀ ‖∂Lτ/∂hₜ‖</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖</source>
+        <translation>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖</translation>
+    </message>
+    <message>
+        <source>‖∂L/∂hₜ‖</source>
+        <translation>‖∂L/∂hₜ‖</translation>
+    </message>
+    <message>
+        <source>‖∂Lτ/∂hₜ‖, τ = %1</source>
+        <translation>‖∂Lτ/∂hₜ‖，τ = %1</translation>
+    </message>
+    <message>
+        <source>‖∂s(t₀+k)/∂s(t₀)‖, t₀ = %1</source>
+        <translation>‖∂s(t₀+k)/∂s(t₀)‖，t₀ = %1</translation>
+    </message>
+    <message>
+        <source>; dashed: c→c block</source>
+        <translation>；虚线：c→c 块</translation>
+    </message>
+    <message>
+        <source>, truncated at k = %1</source>
+        <translation>，截断于 k = %1</translation>
+    </message>
+    <message>
+        <source>steps %1–%2 of %3</source>
+        <translation>第 %1–%2 步，共 %3 步</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>layer %1</source>
+        <translation>第 %1 层</translation>
+    </message>
+    <message>
+        <source> forward</source>
+        <translation> 正向</translation>
+    </message>
+    <message>
+        <source> backward</source>
+        <translation> 反向</translation>
+    </message>
+    <message>
+        <source>t = %1, %2: arrow into h(t) %3</source>
+        <translation>t = %1，%2：进入 h(t) 的箭头 %3</translation>
+    </message>
+    <message>
+        <source>, c line %1</source>
+        <translation>，c 线 %1</translation>
+    </message>
+    <message>
+        <source>t = %1: x(t) → h(t) %2</source>
+        <translation>t = %1：x(t) → h(t) %2</translation>
+    </message>
+    <message>
+        <source>t = %1: h(t) → y(t) %2</source>
+        <translation>t = %1：h(t) → y(t) %2</translation>
+    </message>
+    <message>
+        <source>t = %1: loss L(t) %2</source>
+        <translation>t = %1：损失 L(t) %2</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
     </message>
 </context>
 </TS>

@@ -315,6 +315,8 @@ class ComputeController(QObject):
             self.gradcheck_failed.emit(message)
             self.state.message.emit(self.tr("Gradient check failed: {0}").format(message))
             return
+        if lane != EXPLORE_LANE:
+            return   # another part of the window (a sweep, a file being read) reports its own failures
         self.state.set_busy(False)
         self.state.message.emit(self.tr("Computation failed: {0}").format(message))
 

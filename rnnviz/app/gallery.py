@@ -18,7 +18,7 @@ from rnnviz.core.analysis import ExperimentConfig
 
 #: The two window sizes everything is checked at: a 1280×720 projector and the default window.
 SIZES = ((1280, 720), (1600, 1000))
-PLOT_ORDER = ("decay", "map", "gates", "bptt", "spectrum", "hidden")
+PLOT_ORDER = ("decay", "map", "gates", "bptt", "spectrum", "hidden", "unrolled")
 #: A line of text the hand-off's model "reads" (characters embedded by a seeded table).
 HANDOFF_TEXT = "Shall I compare thee to a summer's day? Thou art more lovely and more temperate."
 

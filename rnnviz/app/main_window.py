@@ -23,6 +23,7 @@ from rnnviz.app.input_guards import (ScrollFirstGuard, WheelGuard, WindowShortcu
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.lessons import FOCUS_ALL, Lesson, LessonStep, list_lessons, read_lesson
 from rnnviz.app.main import application_icon
+from rnnviz.app.open_files import FileOpener, droppable, dropped_paths, recorded_files
 from rnnviz.app.panels.compare import ComparePanel
 from rnnviz.app.panels.controls import ControlsPanel
 from rnnviz.app.panels.equations import EquationsPanel
@@ -58,9 +59,16 @@ NORMAL_COLUMNS = 3
 # this tall (the grid scrolls): at 1280×720 one column of plots ~800 × 480 pixels.
 PRESENTATION_PLOT_WIDTH = 620
 PRESENTATION_ROW_HEIGHT = 480
+# The unrolled network spans a third row of "All plots" only where three rows are readable (the
+# plots' area this high: the 1600×1000 window, not 1280×720, where the six plots keep two rows and
+# the unrolled network is one click or Alt+7 away). The presentation grid scrolls, and holds it.
+THREE_ROWS_MIN_HEIGHT = 780
+GRID_OPTIONAL = ("unrolled",)
 # Short names for the plot switcher, so that it fits a 1280-pixel projector at lecture font sizes.
-SWITCHER_LABELS = {"decay": QT_TRANSLATE_NOOP("Names", "Decay"), "map": QT_TRANSLATE_NOOP("Names", "Map"), "gates": QT_TRANSLATE_NOOP("Names", "Gates"), "bptt": QT_TRANSLATE_NOOP("Names", "BPTT"), "spectrum": QT_TRANSLATE_NOOP("Names", "Spectrum"),
-                   "hidden": QT_TRANSLATE_NOOP("Names", "States")}
+SWITCHER_LABELS = {"decay": QT_TRANSLATE_NOOP("Names", "Decay"), "map": QT_TRANSLATE_NOOP("Names", "Map"),
+                   "gates": QT_TRANSLATE_NOOP("Names", "Gates"), "bptt": QT_TRANSLATE_NOOP("Names", "BPTT"),
+                   "spectrum": QT_TRANSLATE_NOOP("Names", "Spectrum"), "hidden": QT_TRANSLATE_NOOP("Names", "States"),
+                   "unrolled": QT_TRANSLATE_NOOP("Names", "Unrolled")}
 
 
 #: Windows reopened in another language (View → Language), kept referenced while they are open.
@@ -97,6 +105,10 @@ class MainWindow(QMainWindow):
         self.compute = ComputeController(self.state, self.runner, engine, parent=self,
                                          budget_bytes=int(self.settings.memory_budget_gb() * 1024**3))
         prepare_map_workers()  # the map's worker processes start now, beside the first plots
+        # File → Open network… / Open inputs… and files dropped onto the window
+        self.opener = FileOpener(self.state, self.runner, self.settings, self.show_error, self._show_status, self)
+        self.opener.opened.connect(lambda _path: self.tabs.setCurrentWidget(self.explorer))
+        self.setAcceptDrops(True)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
@@ -158,6 +170,7 @@ class MainWindow(QMainWindow):
             started_from_session = self._restore_last_session()
         self._saved_signature = self._session_signature()
         self.state.config_changed.connect(self._update_title)
+        self.state.weights_changed.connect(self._update_title)
         self.compare.pins_changed.connect(self._update_title)
         self._update_title()
         if not started_from_session:
@@ -206,7 +219,7 @@ class MainWindow(QMainWindow):
 
         Compared as Python values, not as serialised JSON: a session with a 10 MB input text
         spent ~100 ms of the UI thread in json.dumps on every configuration change."""
-        return self.state.config.to_dict(), self.compare.pins_to_json()
+        return self.state.config.to_dict(), self.compare.pins_to_json(), self.opener.session_view()
 
     def _update_title(self, *_args) -> None:
         """"name.json — rnnviz" with Qt's modified marker; the app name appears once."""
@@ -433,10 +446,18 @@ class MainWindow(QMainWindow):
             row.setMinimumHeight(PRESENTATION_ROW_HEIGHT if grid else 0)
         self._plot_wheel.active = grid
 
+    def grid_leaves_out(self) -> tuple[str, ...]:
+        """Plots "All plots" leaves out now: the unrolled network where three rows would not be readable."""
+        if self.presentation_mode or not self.isVisible():
+            return ()
+        height = self.plot_scroll.viewport().height()
+        return GRID_OPTIONAL if 0 < height < THREE_ROWS_MIN_HEIGHT else ()
+
     def _show_focused(self) -> None:
         name = self.focused_plot
+        left_out = self.grid_leaves_out() if name is None else ()
         for panel in self.panels:
-            panel.setVisible(name is None or panel.name == name)
+            panel.setVisible(panel.name == name if name is not None else panel.name not in left_out)
         for row in self._plot_rows:
             row.setVisible(any(not row.widget(i).isHidden() for i in range(row.count())))
 
@@ -455,7 +476,7 @@ class MainWindow(QMainWindow):
         group = QButtonGroup(strip)
         group.setExclusive(True)
         self.plot_buttons: dict[str, QToolButton] = {}
-        entries = [("", self.tr("All plots"), "Esc", self.tr("Show all six plots"))]
+        entries = [("", self.tr("All plots"), "Esc", self.tr("Show all seven plots"))]
         entries += [(panel.name, f"{number} {names(SWITCHER_LABELS.get(panel.name, panel.title))}", f"Alt+{number}",
                      self.tr("Show only the {0} plot").format(panel.title))
                     for number, panel in enumerate(self.panels, start=1)]
@@ -548,6 +569,14 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(file_menu, self.tr("&Open session…"), self.open_session_dialog,
                                         "Ctrl+O", self.tr("Open a saved session (JSON)"))
         self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
+        self.open_network_action = self._action(
+            file_menu, self.tr("Open &network…"), lambda: self.opener.open_network_dialog(self), "Ctrl+Shift+O",
+            self.tr("Analyse a network from a file: .npz, .safetensors, PyTorch .pt/.pth, ONNX, or a trainer "
+                    "checkpoint (or drop the file onto the window)"))
+        self.open_inputs_action = self._action(
+            file_menu, self.tr("Open &inputs…"), lambda: self.opener.open_inputs_dialog(self), "Ctrl+Shift+I",
+            self.tr("Feed the network inputs from a file: (T, input) or (T, batch, input) arrays as .npy or .csv, "
+                    "or text in a trainer checkpoint's vocabulary"))
         self.save_action = self._action(file_menu, self.tr("&Save session"), self.save_session_dialog,
                                         "Ctrl+S", self.tr("Save the current configuration"))
         self._action(file_menu, self.tr("Save session &as…"), lambda: self.save_session_dialog(ask=True),
@@ -591,7 +620,7 @@ class MainWindow(QMainWindow):
                                                 "F11", self.tr("Full screen, large fonts and thick lines for lectures"),
                                                 checkable=True)
         self.show_all_action = self._action(view_menu, self.tr("Show &all plots"), lambda: self.focus_plot(None), "Esc",
-                                            self.tr("Back to all six plots (double-click a plot to show it alone)"))
+                                            self.tr("Back to all seven plots (double-click a plot to show it alone)"))
         self.show_all_action.setEnabled(False)
         self.fit_action = self._action(view_menu, self.tr("&Fit plots to their data"), self.fit_plots, "Ctrl+0",
                                        self.tr("Undo every zoom and pan: each plot shows all of its data again"))
@@ -823,7 +852,11 @@ class MainWindow(QMainWindow):
     def _on_weights_dropped(self, text: str) -> None:
         """A notice, not a popup: the status bar says what happened and offers Undo (Ctrl+Z)."""
         self.undo_action.setEnabled(True)
-        self.statusBar().showMessage(self.tr("{0} · Ctrl+Z or Undo goes back").format(text), UNDO_MESSAGE_MS)
+        dropped = self.state.dropped_label
+        self.undo_action.setText(self.tr("&Undo: back to the {label}").format(label=dropped))
+        self.undo_button.setToolTip(self.tr("Analyse the {label} again (Ctrl+Z)").format(label=dropped))
+        self._drop_notice = self.tr("{0} · Ctrl+Z or Undo goes back").format(text)
+        self.statusBar().showMessage(self._drop_notice, UNDO_MESSAGE_MS)
         self.undo_button.setVisible(True)
 
     def _on_status_message_changed(self, text: str) -> None:
@@ -832,10 +865,11 @@ class MainWindow(QMainWindow):
 
     def undo_drop(self) -> bool:
         """Back to the trained weights a change replaced (Ctrl+Z, the status bar's Undo)."""
+        label = self.state.dropped_label
         if not self.state.undo_drop():
             return False
         self.undo_action.setEnabled(False)
-        self.statusBar().showMessage(self.tr("Analysing the trained model again"), 5000)
+        self.statusBar().showMessage(self.tr("Analysing the {label} again").format(label=label), 5000)
         return True
 
     # -- messages ------------------------------------------------------------------------------
@@ -852,8 +886,8 @@ class MainWindow(QMainWindow):
         self.error_shown.emit(text)
 
     def show_shortcuts(self) -> None:
-        text = self.tr("Ctrl+O open session · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
-                "F11 presentation mode · Alt+1…6 show one plot (or double-click it) · Esc all plots · "
+        text = self.tr("Ctrl+O open session · Ctrl+Shift+O open network · Ctrl+Shift+I open inputs · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
+                "F11 presentation mode · Alt+1…7 show one plot (or double-click it) · Esc all plots · "
                 "Ctrl+G check gradients · Ctrl+P pin for comparison · Ctrl+Z back to the trained model · "
                 "Ctrl+L lessons · Page Up/Down lesson steps (presentation mode) · "
                 "Shift+F1 what's this (click a plot) · F1 this help · Ctrl+Q quit")
@@ -863,8 +897,13 @@ class MainWindow(QMainWindow):
 
     # -- presets and sessions ------------------------------------------------------------------
     def apply_preset(self, preset: Preset) -> bool:
+        loaded = self.state.weights
         accepted = self.state.set_config(preset.config)
-        if accepted:
+        if accepted and loaded is not None and self.state.weights is None:
+            # the notice of what the preset replaced stays, with its Undo
+            self.statusBar().showMessage(self.tr("Preset: {0} · {1}").format(preset_text(preset.title),
+                                                                              self._drop_notice), UNDO_MESSAGE_MS)
+        elif accepted:
             self.statusBar().showMessage(self.tr("Preset: {0}").format(preset_text(preset.title)), 5000)
         return accepted
 
@@ -874,7 +913,7 @@ class MainWindow(QMainWindow):
     def _view(self) -> dict:
         """What a session stores besides the configuration: the sweep definition and the pins."""
         return {"presentation": self.presentation_mode, "sweep": self.experiments.sweep_definition(),
-                "pins": self.compare.pins_to_json()}
+                "pins": self.compare.pins_to_json(), **self.opener.session_view()}
 
     def _apply_view(self, view: dict) -> None:
         problems = []
@@ -895,8 +934,18 @@ class MainWindow(QMainWindow):
         if not self.state.set_config(config):
             return False
         self._apply_view(view)
+        recorded = {key: source.to_json() for key, source in recorded_files(view).items()}
+        if self.state.weights is not None and self.state.weights.from_files \
+                and self.opener.session_view() != recorded:
+            self.state.drop_weights()   # the session analysed other (or generated) weights and inputs
+        self.opener.restore(view)
         self.session_path = Path(path)
         self._mark_saved()
+        # Saved = the files the session names, once they are read again (a missing one: modified).
+        config_dict, pins, _files = self._saved_signature
+        self._saved_signature = (config_dict, pins, {key: source.to_json()
+                                                     for key, source in recorded_files(view).items()})
+        self._update_title()
         self._add_recent(str(path))
         self.statusBar().showMessage(self.tr("Opened {0}").format(Path(path).name), 5000)
         return True
@@ -1019,6 +1068,7 @@ class MainWindow(QMainWindow):
         else:
             font = self._normal_font
         self.setFont(font)
+        self.opener.presentation_font = font if on else None
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
         self.experiments.set_presentation(self.presentation_mode)
@@ -1042,7 +1092,7 @@ class MainWindow(QMainWindow):
             if self.focused_plot is None:
                 self.focus_plot(PRESENTATION_FIRST_PLOT)
         if on:
-            self.statusBar().showMessage(self.tr("F11: leave · Alt+1…6: one plot · Esc: all"), 10000)
+            self.statusBar().showMessage(self.tr("F11: leave · Alt+1…7: one plot · Esc: all"), 10000)
         elif was_on and self.focused_plot != self._focus_before_presentation:
             self.focus_plot(self._focus_before_presentation)
         self._update_plot_layout()
@@ -1071,10 +1121,38 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
+    def _show_status(self, text: str, milliseconds: int = 0) -> None:
+        if text:
+            self.statusBar().showMessage(text, milliseconds)
+        else:
+            self.statusBar().clearMessage()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt name
+        """A network or inputs file dragged over the window: accepted (see dropEvent)."""
+        if any(droppable(path) for path in dropped_paths(event.mimeData())):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt name
+        """A dropped network file opens as File → Open network… would, an inputs file as Open inputs…"""
+        paths = dropped_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.opener.open_dropped(paths)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().resizeEvent(event)
         if self.presentation_mode and self.focused_plot is None:
             self._update_plot_layout()   # the number of columns that fit may have changed
+        elif self.focused_plot is None:
+            self._show_focused()         # whether a third row fits may have changed
+            QTimer.singleShot(0, self, self._show_focused)  # once the plots' area has its new size
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
         if not self.confirm_stop_training():

@@ -7,7 +7,7 @@ or threads; ``rnnviz.app.compute`` turns configuration changes into jobs and fee
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -71,15 +71,38 @@ WEIGHT_FIELDS = ("cell", "activation", "leaky_slope", "hidden_size", "input_size
                  "aux_scale")
 
 
+#: Fields a network read from a file fixes: changing one analyses generated weights instead.
+NETWORK_FIELDS = ("cell", "activation", "leaky_slope", "hidden_size", "input_size", "num_layers",
+                  "bidirectional", "init", "init_scale", "radius", "forget_bias", "dtype", "aux_size",
+                  "aux_pattern", "aux_scale")
+#: Fields inputs read from a file fix.
+INPUT_FIELDS = ("input_signal", "input_scale", "input_text", "input_size", "seq_len", "batch")
+
+
 @dataclass(frozen=True)
 class LoadedWeights:
-    """Weights (engine names) and optionally inputs ``(T, B, input_size)`` to analyse instead of generated ones."""
+    """Weights (engine names) and/or inputs ``(T, B, input_size)`` to analyse instead of generated ones.
 
-    params: dict
+    ``params`` None: generated weights with loaded inputs; ``inputs`` None: generated inputs.
+    ``fixed``: the configuration fields these weights and inputs fix; a change of one of them
+    analyses generated ones instead (undoable). ``network_file``/``inputs_file``: the files they
+    were read from (:class:`rnnviz.app.loading.FileSource`), None for a trained model's hand-off.
+    ``vocabulary``: a trainer checkpoint's (text files become inputs through it).
+    """
+
+    params: dict | None
     inputs: np.ndarray | None
     label: str
     text: str = ""          # what the inputs encode (a trained model's real text), shown by the controls
     description: str = ""   # the network, e.g. "LSTM, 1 layer, H = 128"
+    fixed: tuple = WEIGHT_FIELDS
+    network_file: object = None
+    inputs_file: object = None
+    vocabulary: object = field(default=None, repr=False)
+
+    @property
+    def from_files(self) -> bool:
+        return self.network_file is not None or self.inputs_file is not None
 
 
 class AppState(QObject):
@@ -165,8 +188,13 @@ class AppState(QObject):
         return not reason
 
     @property
+    def dropped_label(self) -> str:
+        """The label of the weights undo_drop brings back ("" if none)."""
+        return self._dropped[1].label if self._dropped is not None else ""
+
+    @property
     def can_undo_drop(self) -> bool:
-        return self._dropped is not None and self.weights is None
+        return self._dropped is not None and self.weights is not self._dropped[1]
 
     def undo_drop(self) -> bool:
         """Analyse the weights the last drop replaced again, with the configuration they had."""
@@ -174,6 +202,30 @@ class AppState(QObject):
             return False
         config, weights = self._dropped
         return self.set_weights(config, weights)
+
+    def generated_network(self) -> bool:
+        """Back to a generated network (of the same architecture), keeping loaded inputs; undoable."""
+        weights = self.weights
+        if weights is None or weights.network_file is None:
+            return False
+        rest = None
+        if weights.inputs_file is not None:
+            rest = replace(weights, params=None, network_file=None, description="", fixed=INPUT_FIELDS,
+                           label=self.tr("inputs {name}").format(name=weights.inputs_file.name))
+        return self.keep_part(self._config, rest, self.tr("Now analysing a generated network instead of {name}")
+                              .format(name=weights.network_file.name))
+
+    def generated_inputs(self) -> bool:
+        """Back to generated inputs, keeping a loaded network; undoable."""
+        weights = self.weights
+        if weights is None or weights.inputs_file is None:
+            return False
+        rest = None
+        if weights.network_file is not None:
+            rest = replace(weights, inputs=None, inputs_file=None, text="", fixed=NETWORK_FIELDS,
+                           label=self.tr("network {name}").format(name=weights.network_file.name))
+        return self.keep_part(self._config, rest, self.tr("Now analysing generated inputs instead of {name}")
+                              .format(name=weights.inputs_file.name))
 
     def drop_weights(self) -> bool:
         """Analyse generated weights for the current configuration (undoable); False if none were loaded."""
@@ -188,7 +240,26 @@ class AppState(QObject):
         label = self.weights.label
         self.weights = None
         self.weights_changed.emit(None)
-        self.weights_dropped.emit(self.tr("Now analysing generated weights instead of the {0}").format(label))
+        self.weights_dropped.emit(self.tr("Now analysing generated weights instead of the {label}").format(label=label))
+
+    def keep_part(self, config: ExperimentConfig, weights: LoadedWeights | None, text: str) -> bool:
+        """Go back to generated weights or inputs for part of what is loaded: analyse ``weights``
+        (the rest; None: all generated) under ``config``, undoably; ``text`` says what happened."""
+        if self.weights is None:
+            return False
+        before = (self._config, self.weights)
+        if weights is None:
+            if not self._admitted(config):
+                return False
+            self.weights = None
+            self._config = config
+            self.weights_changed.emit(None)
+            self.config_changed.emit(config)
+        elif not self.set_weights(config, weights):
+            return False
+        self._dropped = before
+        self.weights_dropped.emit(text)
+        return True
 
     def _accept(self, config: ExperimentConfig) -> bool:
         if config == self._config:
@@ -196,7 +267,7 @@ class AppState(QObject):
         if not self._admitted(config):
             return False
         if self.weights is not None and any(getattr(config, f) != getattr(self._config, f)
-                                            for f in WEIGHT_FIELDS):
+                                            for f in self.weights.fixed):
             self._drop()
         self._config = config
         self.config_changed.emit(config)

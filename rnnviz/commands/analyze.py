@@ -271,26 +271,14 @@ def _load_weights(path: Path, args: argparse.Namespace) -> tuple[dict[str, np.nd
 
 def _load_inputs(path: Path, input_size: int, seq_len: int | None, batch: int | None) -> np.ndarray:
     """``(T, B, input_size)`` float64 from a ``.npy`` file of shape (T, input_size) or (T, B, input_size)."""
+    from rnnviz.core.formats.inputs import input_array
     from rnnviz.io_utils import read_npy
 
-    x = read_npy(path, "inputs")
-    if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
-        raise ConfigError(f"inputs file {path}: expected numbers, got dtype {x.dtype}")
-    file_shape = x.shape
-    if x.ndim == 2:
-        x = x[:, None, :]
-    if x.ndim != 3 or x.shape[2] != input_size or x.shape[0] < 1 or x.shape[1] < 1:
-        raise ConfigError(
-            f"inputs file {path}: expected shape (T, {input_size}) or (T, batch, {input_size}) "
-            f"with T, batch >= 1, got {file_shape}"
-        )
+    x = input_array(read_npy(path, "inputs"), input_size, f"inputs file {path}")
     if seq_len is not None and seq_len != x.shape[0]:
         raise ConfigError(f"--seq-len {seq_len} does not match the inputs file, which has T = {x.shape[0]}")
     if batch is not None and batch != x.shape[1]:
         raise ConfigError(f"--batch {batch} does not match the inputs file, which has batch = {x.shape[1]}")
-    x = x.astype(np.float64)
-    if not np.all(np.isfinite(x)):
-        raise ConfigError(f"inputs file {path} contains NaN or infinite values")
     return x
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from rnnviz.core.config import ConfigError
 
 NAME = "screenshot"
-PLOT_CHOICES = ("window", "decay", "map", "gates", "bptt", "spectrum", "hidden")
+PLOT_CHOICES = ("window", "decay", "map", "gates", "bptt", "spectrum", "hidden", "unrolled")
 
 
 def _size(text: str) -> tuple[int, int]:

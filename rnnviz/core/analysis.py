@@ -359,6 +359,10 @@ class FastResult:
     seconds: float
     timings: dict = field(default_factory=dict)
     tol: float | None = DEFAULT_TOL     # the anchor curve's Lanczos tolerance; None: exact (SVD)
+    #: (L·D, T) ‖∂L/∂h_t‖ of every layer and direction, row layer·D + direction (Grads.layer_grad_norms)
+    layer_grad_norms: np.ndarray | None = None
+    #: (T,) ‖∂L_t/∂h_t‖: the gradient each step's own loss puts on the top layer's output (0 off the loss steps)
+    output_grad_norm: np.ndarray | None = None
 
 
 @dataclass
@@ -512,9 +516,16 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
         cell=states["c"][:, 0].astype(np.float64) if "c" in states else None,
         final_state=trace.final_state, grad_norm_per_step=grads.grad_norm_per_step,
         itemized=grads.itemized, loss_steps=steps, truncate=config.truncate, jacobians=J,
-        jacobian_start=j_start, state_blocks=blocks, seconds=0.0, timings=timings, tol=tol)
+        jacobian_start=j_start, state_blocks=blocks, seconds=0.0, timings=timings, tol=tol,
+        layer_grad_norms=grads.layer_grad_norms, output_grad_norm=_step_norms(d_output))
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _step_norms(values: np.ndarray) -> np.ndarray:
+    """(T,) Euclidean norm of each step of ``values: (T, …)`` in float64."""
+    flat = np.asarray(values).reshape(values.shape[0], -1).astype(np.float64, copy=False)
+    return np.sqrt(np.einsum("ti,ti->t", flat, flat))
 
 
 def _jacobian_window(params, net, trace, j_start, window):

@@ -33,7 +33,9 @@ class Grads:
     ``params``: name → array like the parameters. ``d_h0``: state name → (L·D, B, H).
     ``d_hidden: (T, B, H·D)`` total ∂L/∂h_t of the top layer; ``grad_norm_per_step: (T,)`` its norm
     over (B, H·D) (None if not asked for). ``itemized: (T, T)`` or None:
-    ``C[τ−1, t−1] = ‖∂L_τ/∂h_t‖`` (top layer).
+    ``C[τ−1, t−1] = ‖∂L_τ/∂h_t‖`` (top layer). ``layer_grad_norms: (L·D, T)`` or None (as
+    ``grad_norm_per_step``): ‖∂L/∂h_t‖ over (B, H) of each layer and direction, row ``layer·D + d``
+    (the top layer's rows, combined in quadrature, are ``grad_norm_per_step``).
     """
 
     params: dict
@@ -43,6 +45,7 @@ class Grads:
     itemized: np.ndarray | None = None
     d_input: np.ndarray | None = None   # (T, B, input_size) ∂L/∂x_t, with ``input_grad=True``
     d_projection: np.ndarray | None = None  # (T, B, G·H) ∂L/∂xp_t of layer 0, ``projection_grad=True``
+    layer_grad_norms: np.ndarray | None = None
 
 
 def loss_steps_for(placement: str, T: int, steps=()) -> np.ndarray:
@@ -254,6 +257,7 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
     if projection_grad and D != 1:
         raise ConfigError("a projection gradient needs a one-directional network")
     d_input = d_projection = None
+    layer_norms = np.zeros((L * D, T)) if step_norms else None
     for layer in range(L - 1, -1, -1):
         d_in_total = None
         top = layer == L - 1
@@ -277,6 +281,9 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
                 d_input = part_in if d_input is None else d_input + part_in
             for n in net.state_names:
                 d_h0[n][row] = d_init[n]
+            if layer_norms is not None:
+                flat = seen.reshape(T, -1).astype(np.float64, copy=False)
+                layer_norms[row] = np.sqrt(np.einsum("ti,ti->t", flat, flat))
             if top:
                 dh_top = seen if dh_top is None else np.concatenate([dh_top, seen], axis=-1)
             if d_in is not None:
@@ -298,7 +305,7 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
         else:
             steps = np.asarray(itemize, dtype=int)
         itemized = itemize_top_layer(net, trace, d_output, steps, truncate)
-    return Grads(grads, d_h0, dh_top, norms, itemized, d_input, d_projection)
+    return Grads(grads, d_h0, dh_top, norms, itemized, d_input, d_projection, layer_norms)
 
 
 def itemize_top_layer(net: NetConfig, trace: Trace, d_output: np.ndarray, steps: np.ndarray,

@@ -172,10 +172,12 @@ def test_double_click_shows_one_plot_and_esc_all(make_window, qtbot):
     assert [panel.name for panel in window.panels if panel.isVisible()] == ["spectrum"]
     assert window.show_all_action.isEnabled()
     window.show_all_action.trigger()
-    assert all(panel.isVisible() for panel in window.panels)
+    # every plot, but the unrolled network where three rows would not fit (see test_unrolled.py)
+    shown = {panel.name for panel in window.panels if panel.isVisible()}
+    assert shown == {panel.name for panel in window.panels} - set(window.grid_leaves_out())
     window.focus_plot("map")
     window.focus_plot("map")  # the same plot again: back to all
-    assert all(panel.isVisible() for panel in window.panels)
+    assert {panel.name for panel in window.panels if panel.isVisible()} == shown
 
 
 def test_plot_switcher_buttons_and_focus_stay_in_step(make_window, wait_results):

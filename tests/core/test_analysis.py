@@ -115,3 +115,15 @@ def test_big_configurations_keep_the_fast_stage_within_budget(monkeypatch):
     r = run_fast(ExperimentConfig(cell="lstm", hidden_size=4, input_size=2, seq_len=30))
     assert r.curve["k"].size == 5
     assert np.count_nonzero(r.itemized.any(axis=1)) == 4             # at least four loss steps
+
+
+def test_fast_result_carries_per_layer_and_output_gradient_norms():
+    config = ExperimentConfig(cell="rnn", hidden_size=5, input_size=3, seq_len=9, num_layers=2,
+                              bidirectional=True, loss_placement="step", loss_step=4)
+    fast = run_fast(config)
+    assert fast.layer_grad_norms.shape == (4, 9)
+    top = fast.layer_grad_norms[2:]
+    np.testing.assert_allclose(np.sqrt((top ** 2).sum(axis=0)), fast.grad_norm_per_step, rtol=1e-12)
+    # the loss at step 4 alone puts a gradient on the output: ‖∂L₄/∂h₄‖, the itemized diagonal
+    assert np.flatnonzero(fast.output_grad_norm).tolist() == [3]
+    np.testing.assert_allclose(fast.output_grad_norm[3], fast.itemized[3, 3], rtol=1e-12)

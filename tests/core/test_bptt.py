@@ -176,3 +176,42 @@ def test_input_gradient(cell, bidirectional, truncate):
         num = sum(numerical_gradient(
             lambda tau=tau: windowed_loss(p, tr, net, x, y, tau, truncate, h0, h0), x) for tau in steps)
     np.testing.assert_allclose(g.d_input, num, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("truncate", [None, 2])
+def test_per_layer_gradient_norms_follow_the_chain_rule(truncate):
+    """‖∂L/∂h_t‖ of each layer of a stacked Elman tanh RNN: the top layer's is grad_norm_per_step,
+    the bottom layer's follows ∂L/∂h⁰_t = W_hh⁰ᵀ D⁰_{t+1} ∂L/∂h⁰_{t+1} + W_ih¹ᵀ D¹_t ∂L/∂h¹_t
+    (D = diag(1 − h²)), written out here step by step (full BPTT)."""
+    net, p, x, aux, y, h0 = make_case("rnn", "tanh", 2, False, seed=3)
+    trace = forward(p, net, x, h0=h0)
+    _, d_output, _ = readout_loss(p, trace.output, y, loss_steps_for("all", T))
+    grads = backward(p, net, trace, d_output, truncate=truncate)
+    norms = grads.layer_grad_norms
+    assert norms.shape == (2, T)
+    np.testing.assert_allclose(norms[1], grads.grad_norm_per_step, rtol=1e-13)
+    if truncate is not None:
+        assert np.all(norms > 0)
+        return
+    top = grads.d_hidden                                  # (T, B, H) ∂L/∂h¹_t
+    h_bottom = trace.layers[0][0].outputs["h"]
+    h_top = trace.layers[1][0].outputs["h"]
+    expected = np.zeros((T, B, H))
+    carry = np.zeros((B, H))
+    for t in range(T - 1, -1, -1):
+        from_above = ((1 - h_top[t] ** 2) * top[t]) @ p["weight_ih_l1"]
+        expected[t] = from_above + carry
+        carry = ((1 - h_bottom[t] ** 2) * expected[t]) @ p["weight_hh_l0"]
+    np.testing.assert_allclose(norms[0], np.sqrt((expected ** 2).sum(axis=(1, 2))), rtol=1e-12)
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_per_layer_gradient_norms_are_the_same_in_the_fused_and_the_step_loops(bidirectional):
+    net, p, x, aux, y, h0 = make_case("lstm", "tanh", 2, bidirectional, seed=5)
+    _, d_output, _ = readout_loss(p, forward(p, net, x, h0=h0).output, y, loss_steps_for("all", T))
+    fused = backward(p, net, forward(p, net, x, h0=h0), d_output)
+    plain = backward(p, net, forward(p, net, x, h0=h0, fused_loops=False), d_output)
+    assert fused.layer_grad_norms.shape == (2 * net.num_directions, T)
+    np.testing.assert_allclose(fused.layer_grad_norms, plain.layer_grad_norms, rtol=1e-11)
+    top = fused.layer_grad_norms[-net.num_directions:]
+    np.testing.assert_allclose(np.sqrt((top ** 2).sum(axis=0)), fused.grad_norm_per_step, rtol=1e-12)

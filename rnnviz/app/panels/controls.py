@@ -140,9 +140,23 @@ class ControlsPanel(QScrollArea):
         self.generated_button.setToolTip(self.tr("Analyse weights generated from these controls instead of the trained "
                                          "model's (Ctrl+Z goes back)"))
         self.generated_button.clicked.connect(self.state.drop_weights)
+        # weights and inputs read from files (File → Open network…, File → Open inputs…)
+        self.generated_network_button = QPushButton(self.tr("Back to generated network"))
+        self.generated_network_button.setObjectName("back_to_generated_network")
+        self.generated_network_button.setToolTip(self.tr(
+            "Analyse a network generated from these controls (same architecture) instead of the file's; "
+            "loaded inputs stay (Ctrl+Z goes back)"))
+        self.generated_network_button.clicked.connect(self.state.generated_network)
+        self.generated_inputs_button = QPushButton(self.tr("Back to generated inputs"))
+        self.generated_inputs_button.setObjectName("back_to_generated_inputs")
+        self.generated_inputs_button.setToolTip(self.tr(
+            "Feed the network the input signal chosen below instead of the file's inputs (Ctrl+Z goes back)"))
+        self.generated_inputs_button.clicked.connect(self.state.generated_inputs)
         loaded = QVBoxLayout()
         loaded.addWidget(self.loaded_label)
         loaded.addWidget(self.generated_button)
+        loaded.addWidget(self.generated_network_button)
+        loaded.addWidget(self.generated_inputs_button)
         self.loaded_box = self._group(self.tr("Analysed: a trained model"), loaded)
         self.loaded_box.setVisible(False)
         column.addWidget(self.loaded_box)
@@ -251,7 +265,16 @@ class ControlsPanel(QScrollArea):
                                 self.aux_pattern_combo, self.aux_scale_spin]
         self._dropping = [self.cell_combo, self.activation_combo, self.hidden_spin, self.layers_spin,
                           self.bidirectional_check, self.seq_len_spin]
-        self._tooltips = {id(w): w.toolTip() for w in self._not_applicable + self._dropping}
+        # ... and those a network or inputs read from a file fix.
+        self._network_fixed = [self.cell_combo, self.activation_combo, self.leaky_slope_spin, self.hidden_spin,
+                               self.input_size_spin, self.layers_spin, self.bidirectional_check, self.init_combo,
+                               self.init_scale_spin, self.radius_check, self.radius_slider, self.radius_spin,
+                               self.radius_log_check, self.forget_bias_spin, self.aux_size_spin,
+                               self.aux_pattern_combo, self.aux_scale_spin]
+        self._inputs_fixed = [self.input_combo, self.input_text_edit, self.input_scale_spin, self.seq_len_spin,
+                              self.input_size_spin]
+        self._tooltips = {id(w): w.toolTip() for w in self._not_applicable + self._dropping + self._network_fixed
+                          + self._inputs_fixed}
 
         self._connect()
         self.show_config(state.config)
@@ -382,6 +405,13 @@ class ControlsPanel(QScrollArea):
 
     def _show_analysed(self, weights: LoadedWeights | None) -> None:
         """With loaded weights: say what is analysed, grey out what does not apply, warn on the rest."""
+        if weights is not None and weights.from_files:
+            self._show_files(weights)
+            return
+        for button in (self.generated_network_button, self.generated_inputs_button):
+            button.setVisible(False)
+        self.generated_button.setVisible(True)
+        self.loaded_box.setTitle(self.tr("Analysed: a trained model"))
         loaded = weights is not None
         with QSignalBlocker(self.input_combo), QSignalBlocker(self.input_text_edit):
             index = self.input_combo.findData(LOADED_SIGNAL)
@@ -389,6 +419,7 @@ class ControlsPanel(QScrollArea):
                 if index < 0:
                     self.input_combo.addItem(names(LOADED_SIGNAL_NAME), LOADED_SIGNAL)
                     index = self.input_combo.count() - 1
+                self.input_combo.setItemText(index, LOADED_SIGNAL_NAME)
                 self.input_combo.setCurrentIndex(index)
                 self.input_text_edit.setText(weights.text)
                 self.input_text_edit.setCursorPosition(0)
@@ -410,6 +441,60 @@ class ControlsPanel(QScrollArea):
             original = self._tooltips[id(widget)]
             widget.setToolTip(f"{original}\n{names(DROP_TIP)}" if loaded else original)
 
+    def _show_files(self, weights: LoadedWeights) -> None:
+        """A network and/or inputs read from files: the banner, and the controls they fix greyed."""
+        network, inputs = weights.network_file, weights.inputs_file
+        with QSignalBlocker(self.input_combo):
+            index = self.input_combo.findData(LOADED_SIGNAL)
+            if inputs is not None:
+                if index < 0:
+                    self.input_combo.addItem(LOADED_SIGNAL_NAME, LOADED_SIGNAL)
+                    index = self.input_combo.count() - 1
+                self.input_combo.setItemText(index, self.tr("from file {name}").format(name=inputs.name))
+                self.input_combo.setCurrentIndex(index)
+                if weights.text:
+                    with QSignalBlocker(self.input_text_edit):
+                        self.input_text_edit.setText(weights.text)
+                        self.input_text_edit.setCursorPosition(0)
+            elif index >= 0:
+                self.input_combo.removeItem(index)
+        self.loaded_box.setTitle(self.tr("Analysed: loaded from files"))
+        self.loaded_box.setVisible(True)
+        self.generated_button.setVisible(False)
+        self.generated_network_button.setVisible(network is not None)
+        self.generated_inputs_button.setVisible(inputs is not None)
+        lines = []
+        if network is not None:
+            lines.append(self.tr("Analysing network {name} ({description})").format(
+                name=network.name, description=weights.description))
+        else:
+            lines.append(self.tr("Network: generated from the controls below"))
+        if inputs is not None:
+            x = weights.inputs
+            batch = self.tr(", batch = {batch}").format(batch=x.shape[1]) if x.shape[1] > 1 else ""
+            lines.append(self.tr("inputs: {name} (T = {steps}{batch})").format(
+                name=inputs.name, steps=x.shape[0], batch=batch))
+        else:
+            lines.append(self.tr("inputs: generated ({signal})").format(
+                signal=SIGNAL_NAMES.get(self.state.config.input_signal, self.state.config.input_signal)))
+        self.loaded_label.setText("\n".join(lines))
+        self.loaded_label.setToolTip("\n".join(f"{source.name}: {source.path}" for source in (network, inputs)
+                                               if source is not None))
+        fixed_by = {}
+        if network is not None:
+            tip = self.tr("Does not apply: the network read from {name} is analysed as it is. "
+                          "“Back to generated network” makes it apply again.").format(name=network.name)
+            fixed_by.update({id(widget): tip for widget in self._network_fixed})
+        if inputs is not None:
+            tip = self.tr("Does not apply: the inputs read from {name} are analysed. "
+                          "“Back to generated inputs” makes it apply again.").format(name=inputs.name)
+            fixed_by.update({id(widget): tip for widget in self._inputs_fixed})
+        for widget in self._network_fixed + self._inputs_fixed:
+            tip = fixed_by.get(id(widget))
+            if tip is not None:
+                widget.setEnabled(False)
+            widget.setToolTip(tip or self._tooltips[id(widget)])
+
     def _show_measured_radius(self, fast) -> None:
         """Without rescaling, the (disabled) ρ box shows the weights' own spectral radius, so that
         switching rescaling on starts from the current network."""
@@ -422,7 +507,9 @@ class ControlsPanel(QScrollArea):
 
     def _enable_dependent(self, config) -> None:
         for widget in (self.init_combo, self.radius_check, self.radius_log_check, self.seed_spin, self.input_combo,
-                       self.input_scale_spin, self.input_size_spin, self.aux_size_spin):
+                       self.input_scale_spin, self.input_size_spin, self.aux_size_spin, self.cell_combo,
+                       self.activation_combo, self.hidden_spin, self.layers_spin, self.bidirectional_check,
+                       self.seq_len_spin):
             widget.setEnabled(True)   # greyed only while loaded weights are analysed
         self.leaky_slope_spin.setEnabled(config.activation == "leaky-relu")
         self.radius_slider.setEnabled(config.radius is not None)

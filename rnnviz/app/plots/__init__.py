@@ -1,4 +1,4 @@
-"""The explorer's six plot panels (pyqtgraph)."""
+"""The explorer's seven plot panels (pyqtgraph)."""
 
 from rnnviz.app.plots.bptt import BpttPanel
 from rnnviz.app.plots.decay import DecayPanel
@@ -6,10 +6,11 @@ from rnnviz.app.plots.flow_map import FlowMapPanel
 from rnnviz.app.plots.gates import GatesPanel
 from rnnviz.app.plots.hidden import HiddenPanel
 from rnnviz.app.plots.spectrum import SpectrumPanel
+from rnnviz.app.plots.unrolled import UnrolledPanel
 
 #: Panel classes in display order; their ``name`` is what `rnnviz screenshot --plot` accepts.
-PANEL_CLASSES = (DecayPanel, FlowMapPanel, GatesPanel, BpttPanel, SpectrumPanel, HiddenPanel)
+PANEL_CLASSES = (DecayPanel, FlowMapPanel, GatesPanel, BpttPanel, SpectrumPanel, HiddenPanel, UnrolledPanel)
 PLOT_NAMES = tuple(panel.name for panel in PANEL_CLASSES)
 
 __all__ = ["PANEL_CLASSES", "PLOT_NAMES", "BpttPanel", "DecayPanel", "FlowMapPanel", "GatesPanel",
-           "HiddenPanel", "SpectrumPanel"]
+           "HiddenPanel", "SpectrumPanel", "UnrolledPanel"]

@@ -430,6 +430,23 @@ class Heatmap:
         if self.few_ticks:
             self._fit_ticks()
 
+    def set_scale(self, levels: tuple[float, float], colormap: pg.ColorMap | None = None) -> None:
+        """Show only the colour bar, at ``levels`` (and ``colormap``): the scale of items that colour
+        themselves (the image stays empty)."""
+        if colormap is not None and colormap is not self.colorbar.colorMap():
+            self.colorbar.setColorMap(colormap)
+        self.levels = (float(levels[0]), float(levels[1]))
+        self.colorbar.setLevels(values=self.levels)
+        if self.few_ticks:
+            self._fit_ticks()
+
+    def set_label(self, label: str, short_label: str | None = None) -> None:
+        """A new colour-bar label (laid out again only when it changed)."""
+        if (label, short_label) != (self.label, self.short_label):
+            self.label, self.short_label = label, short_label
+            self._shown_label = None
+            self._fit_label()
+
     def _fit_to_height(self) -> None:
         self._fit_ticks()
         self._fit_label()

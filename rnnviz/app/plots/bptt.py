@@ -46,7 +46,7 @@ class BpttPanel(PlotPanel):
         self.graphics.ci.layout.setRowStretchFactor(2, 3)
         self.log_norms = np.zeros(0)
         self.log_itemized = np.zeros((0, 0))
-        self.boundary = EncoderBoundary()
+        self.boundary = EncoderBoundary(self)
 
     def show_fast(self, fast) -> None:
         self.fast = fast
@@ -73,7 +73,11 @@ class BpttPanel(PlotPanel):
         # [τ-1, t-1]: rows = loss step τ, columns = state step t.
         self.itemized.set_data(self.log_itemized, x0=1.0, y0=1.0, prepared=prepared_heatmap(fast, "itemized"))
         self._fit_loss_rows(rows)
-        self.boundary.show([self.norm_plot, self.item_plot], fast, self.style["font_pt"], label_plot=self.norm_plot)
+        self.boundary.show([self.norm_plot, self.item_plot], fast, label_plot=self.norm_plot)
+
+    def restyle(self, force: bool = False) -> None:
+        super().restyle(force)
+        self.boundary.restyle()
 
     def _fit_loss_rows(self, rows: np.ndarray) -> None:
         """Show the loss steps that hold data (``rows``: their row indices), not all T rows: with the

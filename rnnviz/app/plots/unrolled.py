@@ -1,0 +1,936 @@
+"""Plot 7 — the network unrolled in time, its arrows coloured and sized by the gradient they carry.
+
+One column per step t: the input x(t), one box per layer and direction holding h(t), the output
+y(t) and, at the loss steps, the loss L(t). Arrows h(t−1) → h(t) (h(t+1) → h(t) in a backward
+direction), x(t) → h(t), layer to layer, h(t) → y(t) and, for LSTMs, the cell-state line
+c(t−1) → c(t) (dashed). Every value is a log10 norm the explorer's computation already holds
+(see :func:`arrow_values`); an arrow is coloured by the gradient that enters it at its head to travel
+back along it.
+
+*Play* runs backpropagation through time step by step: a QTimer on the UI thread reveals one more
+step per tick (only a repaint). Long sequences show a window of steps (wheel and drag pan and
+zoom in time; the strip below shows the whole sequence and where the window lies). The diagram
+is one graphics item that paints only the columns in view, so an update costs the same at
+T = 1 and T = 2000.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolButton
+
+from rnnviz.app.plots.base import NORMAL_STYLE, PALETTE, Heatmap, PlotPanel, finite_or_nan, nice_levels, \
+    safe_log10
+
+#: The quantities the arrows can show (keys of the chooser, in its order).
+QUANTITIES = ("total", "itemized", "anchor")
+#: Steps in view for a long sequence: as many as the plot's width holds at STEP_EM font sizes per
+#: step (a box and its label, "h₁₀₀", stay readable), between these limits.
+MAX_DEFAULT_STEPS = 30
+MIN_DEFAULT_STEPS = 6
+STEP_EM = 3.6
+#: Sequences up to this long show markers in the overview strip (a line needs many steps).
+SHOW_ALL_STEPS = 40
+#: Zoom limits in steps (fewer is a close-up; more would no longer be readable).
+MIN_VISIBLE_STEPS = 3
+MAX_VISIBLE_STEPS = 80
+#: Play speeds in steps per second (the chooser's entries) and the default.
+SPEEDS = (1, 2, 4, 8, 16, 32)
+DEFAULT_SPEED = 4
+#: Box half sizes in steps (x) and rows (y).
+BOX_HALF_WIDTH = 0.3
+STATE_HALF_HEIGHT = 0.26
+LSTM_HALF_HEIGHT = 0.32
+IO_HALF_HEIGHT = 0.2
+#: Colours of arrows without a value (no gradient there) and not reached yet during Play.
+NO_VALUE = QColor("#b8b8b8")
+NOT_REACHED = QColor("#e2e2e2")
+TRUNCATION_BRUSH = QColor(230, 159, 0, 45)
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+@dataclass
+class ArrowValues:
+    """What the arrows show, log10 norms (NaN: no value), for rows r = layer·D + direction.
+
+    ``recurrent: (R, T)``: the arrow into h(t) from the previous step of its direction, column t−1.
+    ``cell: (R, T)`` or None: the same for the cell-state line (LSTMs).
+    ``vertical: (L + 1, T)``: arrow j into layer j from below (j = 0: from x(t)); j = L: h(t) → y(t).
+    """
+
+    recurrent: np.ndarray
+    cell: np.ndarray | None
+    vertical: np.ndarray
+
+    def levels(self, symmetric: bool) -> tuple[float, float]:
+        parts = [self.recurrent.ravel(), self.vertical.ravel()]
+        if self.cell is not None:
+            parts.append(self.cell.ravel())
+        values = np.concatenate(parts)
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            return (-1.0, 1.0) if symmetric else (0.0, 1.0)
+        low, high = float(values.min()), float(values.max())
+        if symmetric:
+            bound = max(abs(low), abs(high), 1.0)
+            return nice_levels(-bound, bound)
+        if high - low < 1e-9:
+            low, high = low - 0.5, high + 0.5
+        return nice_levels(low, high)
+
+
+def _directions(fast) -> int:
+    return 2 if fast.net.bidirectional else 1
+
+
+def arrow_values(fast, quantity: str, tau: int | None = None) -> ArrowValues:
+    """The arrows' log10 norms for ``quantity`` (see :data:`QUANTITIES`) from a FastResult.
+
+    * ``total``: ‖∂L/∂h(t)‖ of each layer and direction (full or truncated BPTT, as configured);
+      into layer j from below: that layer's ‖∂L/∂h(t)‖ over both directions; h(t) → y(t):
+      ‖∂L(t)/∂h(t)‖, what the step's own loss puts on the output.
+    * ``itemized``: ‖∂L(τ)/∂h(t)‖ of the top layer (both directions together): forward rows for
+      t ≤ τ, backward rows for t ≥ τ; h(τ) → y(τ) carries ‖∂L(τ)/∂h(τ)‖; lower layers: no value.
+    * ``anchor``: ‖∂s(t₀+k)/∂s(t₀)‖ (the whole state s) on the forward recurrent arrows into
+      step t₀ + k; the LSTM's cell-state line of layer 1 the c → c block's norm.
+    """
+    T = int(fast.config.seq_len)
+    L, D = int(fast.net.num_layers), _directions(fast)
+    R = L * D
+    lstm = fast.net.is_lstm
+    recurrent = np.full((R, T), np.nan)
+    vertical = np.full((L + 1, T), np.nan)
+    cell = np.full((R, T), np.nan) if lstm else None
+    top = slice((L - 1) * D, L * D)
+    if quantity == "total":
+        layers = getattr(fast, "layer_grad_norms", None)
+        if layers is None:  # a result without per-layer norms: the top layer's, one direction
+            layers = np.full((R, T), np.nan)
+            if D == 1:
+                layers[-1] = np.asarray(fast.grad_norm_per_step, dtype=np.float64)
+        layers = np.asarray(layers, dtype=np.float64)
+        recurrent[:] = safe_log10(layers)
+        per_layer = np.sqrt((layers.reshape(L, D, T) ** 2).sum(axis=1))
+        vertical[:L] = safe_log10(per_layer)
+        output = getattr(fast, "output_grad_norm", None)
+        if output is not None:
+            vertical[L] = safe_log10(output)
+    elif quantity == "itemized":
+        tau = int(np.clip(tau if tau is not None else fast.loss_steps[-1], 1, T))
+        row = safe_log10(np.asarray(fast.itemized[tau - 1], dtype=np.float64))
+        forward = np.arange(1, T + 1) <= tau
+        for r in range(top.start, top.stop):
+            reverse = (r - top.start) == 1
+            keep = (np.arange(1, T + 1) >= tau) if reverse else forward
+            recurrent[r] = np.where(keep, row, np.nan)
+        vertical[L - 1] = row
+        vertical[L, tau - 1] = row[tau - 1]
+    elif quantity == "anchor":
+        t0 = int(fast.config.anchor)
+        k = np.asarray(fast.curve["k"], dtype=np.int64)
+        keep = (k >= 1) & (t0 + k <= T)
+        columns = t0 + k[keep] - 1
+        spectral = finite_or_nan(fast.curve["log10_spectral"])[keep]
+        for r in range(0, R, D):   # forward rows
+            recurrent[r, columns] = spectral
+        if lstm and "cell_spectral" in fast.curve:
+            cell[0, columns] = finite_or_nan(fast.curve["cell_spectral"])[keep]
+    else:
+        raise ValueError(f"unknown quantity {quantity!r}; choose one of {', '.join(QUANTITIES)}")
+    return ArrowValues(recurrent, cell, vertical)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The shape of the drawing: steps, layers, directions, cell-state line, loss steps."""
+
+    seq_len: int = 0
+    layers: int = 1
+    directions: int = 1
+    lstm: bool = False
+    loss_steps: tuple[int, ...] = ()
+
+    @property
+    def rows(self) -> int:
+        return self.layers * self.directions
+
+    def row_y(self, row: int) -> float:
+        return 1.0 + row
+
+    @property
+    def output_y(self) -> float:
+        return 1.0 + self.rows
+
+    @property
+    def loss_y(self) -> float:
+        return 2.0 + self.rows
+
+    @property
+    def last_column(self) -> int:
+        """The rightmost column drawn: T, or T + 1 (a backward direction's initial state)."""
+        return self.seq_len + (1 if self.directions == 2 else 0)
+
+
+class UnrolledDiagram(pg.GraphicsObject):
+    """Boxes and arrows of the unrolled network, painted for the columns in view only.
+
+    Holds the values it draws: ``values`` (:class:`ArrowValues`), ``revealed`` (which arrows the
+    gradient has reached during Play; None: all) and the colours and widths derived from them.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.structure = Structure()
+        self.values: ArrowValues | None = None
+        self.levels = (0.0, 1.0)
+        self.colormap = pg.colormap.get("viridis")
+        self.revealed_recurrent: np.ndarray | None = None   # (R, T) bool, None: all
+        self.revealed_columns: np.ndarray | None = None     # (T,) bool, None: all
+        self.font_pt = NORMAL_STYLE["font_pt"]
+        self.line_scale = 1.0
+        self._rgba: dict[str, np.ndarray] = {}
+        self._fraction: dict[str, np.ndarray] = {}
+        self._bounds = QRectF(0, 0, 1, 1)
+
+    # -- data ------------------------------------------------------------------------------
+    def set_structure(self, structure: Structure) -> None:
+        if structure != self.structure:
+            self.prepareGeometryChange()
+            self.structure = structure
+            self._bounds = QRectF(-0.7, -0.7, structure.last_column + 1.4, structure.loss_y + 1.4)
+        self.update()
+
+    def set_values(self, values: ArrowValues, levels: tuple[float, float], colormap: pg.ColorMap) -> None:
+        self.values, self.levels, self.colormap = values, levels, colormap
+        low, high = levels
+        span = high - low if high > low else 1.0
+        self._rgba.clear()
+        self._fraction.clear()
+        for key in ("recurrent", "cell", "vertical"):
+            array = getattr(values, key)
+            if array is None:
+                continue
+            fraction = np.clip((array - low) / span, 0.0, 1.0)
+            self._fraction[key] = fraction
+            flat = np.where(np.isfinite(fraction), fraction, 0.0).ravel()
+            self._rgba[key] = np.asarray(colormap.map(flat, mode="byte")).reshape(array.shape + (-1,))
+        self.update()
+
+    def set_revealed(self, recurrent: np.ndarray | None, columns: np.ndarray | None) -> None:
+        self.revealed_recurrent, self.revealed_columns = recurrent, columns
+        self.update()
+
+    def set_style(self, font_pt: int, line_width: float) -> None:
+        self.font_pt = font_pt
+        self.line_scale = line_width / NORMAL_STYLE["line_width"]
+        self.update()
+
+    def arrow_width(self, key: str, index: tuple[int, int]) -> float:
+        """Width in pixels of an arrow (1 px without a value; up to 5 px at the top of the scale)."""
+        fraction = self._fraction.get(key)
+        value = np.nan if fraction is None else fraction[index]
+        return self.line_scale * (1.0 if not np.isfinite(value) else 1.0 + 4.0 * float(value))
+
+    def arrow_colour(self, key: str, index: tuple[int, int], reached: bool = True) -> QColor:
+        array = getattr(self.values, key) if self.values is not None else None
+        if array is None or not np.isfinite(array[index]):
+            return NO_VALUE
+        if not reached:
+            return NOT_REACHED
+        r, g, b, a = (int(c) for c in self._rgba[key][index])
+        return QColor(r, g, b, a)
+
+    # -- QGraphicsItem -----------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt naming)
+        return self._bounds
+
+    def visible_columns(self) -> range:
+        view = self.getViewBox()
+        last = self.structure.last_column
+        if view is None:
+            return range(0, last + 1)
+        (x0, x1), _ = view.viewRange()
+        return range(max(0, int(math.floor(x0))), min(last, int(math.ceil(x1))) + 1)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        s = self.structure
+        if s.seq_len == 0 or self.values is None:
+            return
+        transform = painter.transform()
+        columns = self.visible_columns()
+        unit_px = abs(transform.m11())
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont()
+        font.setPointSizeF(self.font_pt)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        half_state = LSTM_HALF_HEIGHT if s.lstm else STATE_HALF_HEIGHT
+
+        def at(x: float, y: float) -> QPointF:
+            return transform.map(QPointF(x, y))
+
+        T, D, L = s.seq_len, s.directions, s.layers
+        for t in columns:
+            if not 1 <= t <= T:
+                continue
+            column = t - 1
+            reached_column = self.revealed_columns is None or bool(self.revealed_columns[column])
+            # vertical arrows: x(t) → layer 0 → … → top → y(t)
+            for j in range(L + 1):
+                below = 0.0 if j == 0 else s.row_y(j * D - 1)
+                above = s.output_y if j == L else s.row_y(j * D)
+                start = below + (IO_HALF_HEIGHT if j == 0 else half_state)
+                end = above - (IO_HALF_HEIGHT if j == L else half_state)
+                self._arrow(painter, at(t, start), at(t, end), "vertical", (j, column), reached_column)
+            # recurrent arrows and the cell-state line
+            for r in range(s.rows):
+                reverse = D == 2 and r % D == 1
+                source = t + 1 if reverse else t - 1
+                edge = BOX_HALF_WIDTH if reverse else -BOX_HALF_WIDTH
+                y = s.row_y(r)
+                reached = self.revealed_recurrent is None or bool(self.revealed_recurrent[r, column])
+                h_y = y - 0.1 if s.lstm else y
+                self._arrow(painter, at(source - edge, h_y), at(t + edge, h_y), "recurrent", (r, column), reached)
+                if s.lstm:
+                    self._arrow(painter, at(source - edge, y + 0.14), at(t + edge, y + 0.14), "cell",
+                                (r, column), reached, dashed=True)
+        # boxes over the arrows' ends
+        for t in columns:
+            self._column_boxes(painter, t, at, unit_px, metrics, half_state)
+        painter.restore()
+
+    def _arrow(self, painter: QPainter, tail: QPointF, head: QPointF, key: str, index: tuple[int, int],
+               reached: bool, dashed: bool = False) -> None:
+        colour = self.arrow_colour(key, index, reached)
+        width = self.arrow_width(key, index) if reached else self.line_scale
+        dx, dy = head.x() - tail.x(), head.y() - tail.y()
+        length = math.hypot(dx, dy)
+        if length < 1e-6:
+            return
+        ux, uy = dx / length, dy / length
+        size = min(4.0 + 2.2 * width, 0.45 * length)
+        base = QPointF(head.x() - ux * size, head.y() - uy * size)
+        pen = QPen(colour, width)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        if dashed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawLine(tail, base)
+        half = size * 0.55
+        triangle = QPolygonF([head, QPointF(base.x() - uy * half, base.y() + ux * half),
+                              QPointF(base.x() + uy * half, base.y() - ux * half)])
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(colour))
+        painter.drawPolygon(triangle)
+
+    def _column_boxes(self, painter: QPainter, t: int, at, unit_px: float, metrics: QFontMetricsF,
+                      half_state: float) -> None:
+        s = self.structure
+        T = s.seq_len
+        subscript = str(t).translate(SUBSCRIPT)
+        outline = QPen(QColor("#404040"), 1.0)
+        initial = t == 0 or t == T + 1
+        boxes = []
+        for r in range(s.rows):
+            reverse = s.directions == 2 and r % 2 == 1
+            if initial and (reverse != (t == T + 1)):
+                continue
+            boxes.append((s.row_y(r), half_state, "#ffffff", f"h{subscript}", initial))
+        if not initial:
+            boxes.append((0.0, IO_HALF_HEIGHT, "#e8f1fa", f"x{subscript}", False))
+            boxes.append((s.output_y, IO_HALF_HEIGHT, "#f2f2f2", f"y{subscript}", False))
+            if t in s.loss_steps:
+                boxes.append((s.loss_y, IO_HALF_HEIGHT, "#fbe3cf", f"L{subscript}", False))
+        for y, half_height, fill, label, dashed in boxes:
+            top_left, bottom_right = at(t - BOX_HALF_WIDTH, y + half_height), at(t + BOX_HALF_WIDTH, y - half_height)
+            rect = QRectF(top_left, bottom_right).normalized()
+            pen = QPen(outline)
+            if dashed:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(QBrush(QColor(fill)))
+            radius = min(4.0, rect.height() / 4)
+            painter.drawRoundedRect(rect, radius, radius)
+            if metrics.horizontalAdvance(label) + 4 <= rect.width() and metrics.height() <= rect.height() + 2:
+                painter.setPen(QColor("#202020"))
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+        # the loss feeds back into y(t): a short line from L(t) down to y(t)
+        if not initial and t in s.loss_steps:
+            path = QPainterPath(at(t, s.loss_y - IO_HALF_HEIGHT))
+            path.lineTo(at(t, s.output_y + IO_HALF_HEIGHT))
+            painter.setPen(QPen(QColor(PALETTE[1]), 1.5 * self.line_scale))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+
+
+class UnrolledPanel(PlotPanel):
+    """The unrolled network with its gradient; Play animates BPTT (Space, arrow keys)."""
+
+    name = "unrolled"
+    title = "Unrolled network"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.quantity = QComboBox()
+        self.quantity.setObjectName("unrolled_quantity")
+        self.quantity.addItem(self.tr("‖∂L/∂hₜ‖ (BPTT)"), "total")
+        self.quantity.addItem(self.tr("‖∂Lτ/∂hₜ‖ of one loss step τ"), "itemized")
+        self.quantity.addItem(self.tr("‖∂s(t₀+k)/∂s(t₀)‖ from the anchor"), "anchor")
+        self.quantity.setToolTip(self.tr("What colours and widens the arrows: the whole loss's gradient on "
+                                         "every state, the gradient of the loss at one step τ, or the "
+                                         "Jacobian product from the anchor t₀"))
+        self.tau_spin = QSpinBox()
+        self.tau_spin.setObjectName("unrolled_tau")
+        self.tau_spin.setRange(1, 1)
+        self.tau_spin.setPrefix("τ = ")
+        self.tau_spin.setToolTip(self.tr("The loss step τ whose gradient the arrows show (the steps that "
+                                         "carry a loss)"))
+        self.tau_spin.setEnabled(False)
+        self.play_button = QToolButton()
+        self.play_button.setObjectName("unrolled_play")
+        self.play_button.setCheckable(True)
+        self.play_button.setText(self.tr("Play"))
+        self.play_button.setToolTip(self.tr("Run backpropagation through time step by step (Space: play or "
+                                            "pause; ← →: one step, when the plot has the focus)"))
+        self.speed = QComboBox()
+        self.speed.setObjectName("unrolled_speed")
+        for steps in SPEEDS:
+            self.speed.addItem(self.tr("%n steps/s", "", steps), steps)
+        self.speed.setCurrentIndex(SPEEDS.index(DEFAULT_SPEED))
+        self.speed.setToolTip(self.tr("How many steps Play reveals per second"))
+        row = QHBoxLayout()
+        row.addWidget(self.chrome(QLabel(self.tr("Gradient:"))))
+        row.addWidget(self.chrome(self.quantity))
+        row.addWidget(self.chrome(self.tau_spin))
+        row.addWidget(self.chrome(self.play_button))
+        row.addWidget(self.chrome(self.speed))
+        row.addStretch(1)
+        self.layout().insertLayout(0, row)
+
+        self.plot = self.add_plot(0, 0, self.tr("Unrolled network"), (self.tr("step t"), None), ("", None),
+                                  hover=self._hover_text, left_axis_chars=5.0)
+        self.plot.showGrid(x=False, y=False)
+        self.plot.vb.setMouseEnabled(x=True, y=False)
+        self.plot.vb.disableAutoRange()
+        self.plot.hideButtons()
+        self.truncation = pg.LinearRegionItem(movable=False, brush=TRUNCATION_BRUSH,
+                                              pen=pg.mkPen(QColor(230, 159, 0), width=1))
+        self.truncation.setZValue(-10)
+        self.truncation.hide()
+        self.plot.addItem(self.truncation, ignoreBounds=True)
+        self.diagram = UnrolledDiagram()
+        self.plot.addItem(self.diagram)
+        self.scale = self.register_heatmap(Heatmap(self.plot, "viridis", self.tr("log₁₀ ‖∂L/∂hₜ‖"),
+                                                   short_label="log₁₀"))
+        self.plot.vb.setBackgroundColor(QColor("#ffffff"))
+        self.colormaps = {"sequential": pg.colormap.get("viridis"), "diverging": pg.colormap.get("CET-D1")}
+
+        self.overview = self.add_plot(1, 0, "", ("", None), ("", None), left_axis_chars=5.0)
+        self.overview.setMouseEnabled(x=False, y=False)
+        self.overview.hideButtons()
+        self.overview.getAxis("left").setStyle(showValues=False)
+        self.overview.showGrid(x=False, y=False)
+        self.overview_curve = self.pen(self.overview.plot(connect="finite"), PALETTE[0], scale=0.6)
+        self.window_region = pg.LinearRegionItem(brush=QColor(0, 114, 178, 40),
+                                                 pen=pg.mkPen(QColor(0, 114, 178), width=1))
+        self.overview.addItem(self.window_region, ignoreBounds=True)
+        self.front_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PALETTE[1], width=1))
+        self.front_line.hide()
+        self.overview.addItem(self.front_line, ignoreBounds=True)
+        layout = self.graphics.ci.layout
+        layout.setRowStretchFactor(0, 5)
+        layout.setRowStretchFactor(1, 1)
+        self.overview.setMaximumHeight(90)
+
+        self.values: ArrowValues | None = None
+        self.structure = Structure()
+        self.revealed: int | None = None   # steps the gradient has reached during Play; None: all
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+        self._syncing = False
+        self.quantity.currentIndexChanged.connect(lambda _index: self._restart_and_redraw())
+        self.tau_spin.valueChanged.connect(self._on_tau)
+        self.play_button.toggled.connect(self._on_play_toggled)
+        self.speed.currentIndexChanged.connect(lambda _index: self._apply_speed())
+        self.plot.vb.sigXRangeChanged.connect(lambda *_args: self._view_moved())
+        self.window_region.sigRegionChanged.connect(self._region_moved)
+        self.plot.vb.sigResized.connect(lambda *_args: self._resized())
+        self.graphics.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.graphics.installEventFilter(self)
+        self.graphics.setToolTip(self.tr("Wheel: zoom in time · drag: pan · Space: play/pause · ← →: one step "
+                                         "(click the plot first) · double-click: this plot alone"))
+        self._apply_speed()
+
+    # -- data -------------------------------------------------------------------------------
+    def current_quantity(self) -> str:
+        return self.quantity.currentData()
+
+    def show_fast(self, fast) -> None:
+        previous = self.fast
+        self.fast = fast
+        T = int(fast.config.seq_len)
+        loss_steps = tuple(int(step) for step in np.asarray(fast.loss_steps).ravel())
+        self.structure = Structure(T, int(fast.net.num_layers), _directions(fast), bool(fast.net.is_lstm), loss_steps)
+        self.diagram.set_structure(self.structure)
+        self.plot.setLimits(xMin=-1.0, xMax=self.structure.last_column + 1.0,
+                            minXRange=MIN_VISIBLE_STEPS, maxXRange=MAX_VISIBLE_STEPS)
+        self.plot.setYRange(-0.75, self.structure.loss_y + 0.75, padding=0)
+        self._fit_row_ticks()
+        self.tau_spin.blockSignals(True)
+        self.tau_spin.setRange(1, T)
+        if previous is None or self.tau_spin.value() not in self._itemized_steps():
+            self.tau_spin.setValue(self._nearest_itemized(self.tau_spin.value() if previous else T, +1))
+        self.tau_spin.blockSignals(False)
+        new_length = previous is None or int(previous.config.seq_len) != T
+        if new_length and self.plot in self._zoomed:
+            self._zoomed.remove(self.plot)  # a new length: the window starts again where BPTT starts
+        if self.revealed is not None:
+            self.revealed = 0          # Play starts again for the new configuration
+        self._redraw(new_window=new_length)
+
+    def _itemized_steps(self) -> np.ndarray:
+        """Loss steps τ (1-based) whose itemized row holds values."""
+        if self.fast is None:
+            return np.zeros(0, dtype=np.int64)
+        rows = np.flatnonzero(np.asarray(self.fast.itemized).any(axis=1)) + 1
+        return rows if rows.size else np.asarray(self.fast.loss_steps, dtype=np.int64)
+
+    def _nearest_itemized(self, tau: int, direction: int) -> int:
+        steps = self._itemized_steps()
+        if steps.size == 0:
+            return int(tau)
+        later, earlier = steps[steps >= tau], steps[steps <= tau]
+        if direction >= 0:
+            return int(later[0]) if later.size else int(earlier[-1])
+        return int(earlier[-1]) if earlier.size else int(later[0])
+
+    def _restart_and_redraw(self) -> None:
+        """Another quantity or loss step: Play (if it ran) starts again, the window where it starts."""
+        if self.revealed is not None:
+            self.revealed = 0
+        self._redraw(new_window=True)
+
+    def _on_tau(self, value: int) -> None:
+        steps = self._itemized_steps()
+        if steps.size and value not in steps:
+            previous = getattr(self, "_tau_shown", value)
+            snapped = self._nearest_itemized(value, +1 if value >= previous else -1)
+            self.tau_spin.blockSignals(True)
+            self.tau_spin.setValue(snapped)
+            self.tau_spin.blockSignals(False)
+        self._restart_and_redraw()
+
+    def tau(self) -> int:
+        return int(self.tau_spin.value())
+
+    def _redraw(self, new_window: bool = False) -> None:
+        fast = self.fast
+        if fast is None:
+            return
+        quantity = self.current_quantity()
+        self.tau_spin.setEnabled(quantity == "itemized")
+        self._tau_shown = self.tau()
+        self.values = arrow_values(fast, quantity, self.tau())
+        symmetric = quantity == "anchor"
+        levels = self.values.levels(symmetric)
+        colormap = self.colormaps["diverging" if symmetric else "sequential"]
+        self.diagram.set_values(self.values, levels, colormap)
+        self.scale.set_scale(levels, colormap)
+        self.scale.set_label(*self._scale_label(quantity))
+        self._update_truncation()
+        self._update_overview()
+        self._apply_reveal()
+        if new_window:
+            self.fit_ranges()
+        self._update_title()
+
+    def _scale_label(self, quantity: str) -> tuple[str, str]:
+        """The colour bar's label (it also gives the arrows' width; the title says what the c line shows)."""
+        if quantity == "total":
+            return self.tr("log₁₀ ‖∂L/∂hₜ‖"), self.tr("log₁₀")
+        if quantity == "itemized":
+            return self.tr("log₁₀ ‖∂Lτ/∂hₜ‖"), self.tr("log₁₀")
+        return self.tr("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖"), self.tr("log₁₀")
+
+    def _update_truncation(self) -> None:
+        span = self.truncation_span()
+        if span is None:
+            self.truncation.hide()
+        else:
+            self.truncation.setRegion(span)
+            self.truncation.show()
+
+    def truncation_span(self) -> tuple[float, float] | None:
+        """Steps the truncated gradient of the loss at τ (or the last loss step) reaches: [τ − k, τ]
+        (±½ a step, so the span covers their boxes); None for full BPTT or the anchor view."""
+        fast = self.fast
+        if fast is None or fast.truncate is None or self.current_quantity() == "anchor" \
+                or fast.truncate >= fast.config.seq_len:
+            return None
+        tau = self.tau() if self.current_quantity() == "itemized" else int(np.max(fast.loss_steps))
+        low = max(1, tau - int(fast.truncate))
+        high = tau
+        if self.structure.directions == 2:
+            high = min(self.structure.seq_len, tau + int(fast.truncate))
+        return low - 0.5, high + 0.5
+
+    def _update_overview(self) -> None:
+        values = self.values
+        T = self.structure.seq_len
+        # the strip shows, for every step, the largest value in its column
+        stacked = np.vstack([values.recurrent, values.vertical] + ([values.cell] if values.cell is not None else []))
+        finite = np.isfinite(stacked)
+        column = np.where(finite.any(axis=0), np.max(np.where(finite, stacked, -np.inf), axis=0), np.nan)
+        few = T <= SHOW_ALL_STEPS  # a few steps: a marker on each (one step would be no line at all)
+        self.overview_curve.setData(np.arange(1, T + 1, dtype=np.float64), column, symbol="o" if few else None,
+                                    symbolSize=5, symbolPen=None, symbolBrush=PALETTE[0])
+        _integer_ticks(self.overview.getAxis("bottom"), T)
+        if not np.isfinite(column).any():
+            self.overview.setYRange(0, 1, padding=0)
+        else:
+            self.overview.enableAutoRange(axis="y")
+        self.overview.setXRange(0.5, T + 0.5, padding=0.01)
+
+    # -- the window ---------------------------------------------------------------------------
+    def default_steps(self) -> int:
+        """Steps the window shows by default: what the plot's width holds readably."""
+        width = self.plot.vb.width()
+        if width <= 0:
+            return MAX_DEFAULT_STEPS
+        step_px = STEP_EM * self.style["font_pt"] * 96.0 / 72.0
+        return int(np.clip(width // step_px, MIN_DEFAULT_STEPS, MAX_DEFAULT_STEPS))
+
+    def default_window(self) -> tuple[float, float]:
+        """The steps shown until the user pans or zooms: the whole sequence where it fits
+        :meth:`default_steps`, else that many, ending where BPTT starts (the loss step τ, the last
+        loss step) or starting at the anchor."""
+        s = self.structure
+        steps = self.default_steps()
+        if s.last_column + 1 <= steps:
+            return -0.7, s.last_column + 0.7
+        start = self.play_start()
+        if self.current_quantity() == "anchor":
+            low = max(-0.7, start - 1.5)
+            return low, low + steps
+        high = min(s.last_column + 0.7, start + 1.5)
+        return high - steps, high
+
+    def fit_ranges(self) -> None:
+        if self.fast is None:
+            return
+        self.set_view_range(self.plot, x_range=self.default_window())
+
+    def window(self) -> tuple[float, float]:
+        return tuple(self.plot.vb.viewRange()[0])
+
+    def _view_moved(self) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            self.window_region.setRegion(self.window())
+        finally:
+            self._syncing = False
+        low, high = self.window()
+        _integer_ticks(self.plot.getAxis("bottom"), high - low)
+        self._update_title()
+
+    def _region_moved(self) -> None:
+        if self._syncing or self.fast is None:
+            return
+        low, high = self.window_region.getRegion()
+        self._syncing = True
+        try:
+            self.plot.setXRange(low, high, padding=0)
+        finally:
+            self._syncing = False
+        self._zoomed_by_user(self.plot)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        if self.fast is None:
+            return
+        names = {"total": self.tr("‖∂L/∂hₜ‖"), "itemized": self.tr("‖∂Lτ/∂hₜ‖, τ = %1").replace("%1", str(self.tau())),
+                 "anchor": self.tr("‖∂s(t₀+k)/∂s(t₀)‖, t₀ = %1").replace("%1", str(self.fast.config.anchor))}
+        what = names[self.current_quantity()]
+        if self.current_quantity() == "anchor" and self.structure.lstm:
+            what += self.tr("; dashed: c→c block")
+        if self.fast.truncate is not None and self.current_quantity() != "anchor":
+            what += self.tr(", truncated at k = %1").replace("%1", str(self.fast.truncate))
+        columns = self.diagram.visible_columns()
+        first = max(1, columns.start)
+        last = min(self.structure.seq_len, columns.stop - 1)
+        where = self.tr("steps %1–%2 of %3").replace("%1", str(first)).replace("%2", str(last)).replace(
+            "%3", str(self.structure.seq_len))
+        self.plot.short_title = what
+        self.set_title(self.plot, f"{what} · {where}")
+
+    def _resized(self) -> None:
+        self._fit_row_ticks()
+        if self.fast is not None and not self.user_zoomed(self.plot) and not self.is_playing():
+            self.fit_ranges()   # as many steps as the new width holds
+
+    def _fit_row_ticks(self) -> None:
+        """Row names on the left axis: x, each layer (→ ←), y, L; every n-th where rows are close."""
+        s = self.structure
+        labels = [(0.0, "x")]
+        for layer in range(s.layers):
+            for direction in range(s.directions):
+                name = f"h{layer + 1}" if s.layers > 1 else "h"
+                if s.directions == 2:
+                    name += " →" if direction == 0 else " ←"
+                labels.append((s.row_y(layer * s.directions + direction), name))
+        labels += [(s.output_y, "y"), (s.loss_y, "L")]
+        height = self.plot.vb.height()
+        font = QFont()
+        font.setPointSize(self.style["font_pt"])
+        needed = QFontMetricsF(font).height()
+        rows = s.loss_y + 1.5
+        per_row = height / rows if height > 0 else needed
+        stride = max(1, int(math.ceil(needed / max(per_row, 1e-6))))
+        self.plot.getAxis("left").setTicks([[entry for index, entry in enumerate(labels) if index % stride == 0]])
+
+    # -- Play ---------------------------------------------------------------------------------
+    def play_start(self) -> int:
+        """The step where the gradient starts: τ, the last loss step (BPTT), or t₀ + 1 (anchor)."""
+        fast = self.fast
+        quantity = self.current_quantity()
+        if quantity == "anchor":
+            return int(fast.config.anchor) + 1
+        if quantity == "itemized":
+            return self.tau()
+        return int(np.max(fast.loss_steps)) if len(fast.loss_steps) else self.structure.seq_len
+
+    def play_length(self) -> int:
+        """Steps Play takes from its start until the gradient has reached every step it reaches."""
+        s, fast = self.structure, self.fast
+        start = self.play_start()
+        quantity = self.current_quantity()
+        if quantity == "anchor":
+            return s.seq_len - start + 1
+        k = fast.truncate if fast.truncate is not None and quantity == "itemized" else None
+        forward = start if k is None else min(start, k + 1)
+        if s.directions == 1:
+            return forward
+        first = self.tau() if quantity == "itemized" else int(np.min(fast.loss_steps))
+        backward = s.seq_len - first + 1
+        return max(forward, backward if k is None else min(backward, k + 1))
+
+    def reveal_masks(self, progress: int | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(rows, T) recurrent arrows and (T,) columns the gradient has reached after ``progress``
+        steps of Play (None, None: everything)."""
+        if progress is None:
+            return None, None
+        s = self.structure
+        steps = np.arange(1, s.seq_len + 1)
+        start = self.play_start()
+        if self.current_quantity() == "anchor":
+            forward = (steps >= start) & (steps < start + progress)
+            backward = np.zeros_like(forward)
+        else:
+            forward = (steps <= start) & (steps > start - progress)
+            first = self.tau() if self.current_quantity() == "itemized" else int(np.min(self.fast.loss_steps))
+            backward = (steps >= first) & (steps < first + progress)
+        rows = np.zeros((s.rows, s.seq_len), dtype=bool)
+        for r in range(s.rows):
+            rows[r] = backward if (s.directions == 2 and r % 2 == 1) else forward
+        columns = forward | backward if s.directions == 2 else forward
+        return rows, columns
+
+    def front(self) -> int | None:
+        """The step the gradient has just reached during Play (None: not playing, or not started)."""
+        if self.revealed is None or self.revealed == 0 or self.fast is None:
+            return None
+        start = self.play_start()
+        if self.current_quantity() == "anchor":
+            return min(self.structure.seq_len, start + self.revealed - 1)
+        return max(1, start - self.revealed + 1)
+
+    def _apply_reveal(self) -> None:
+        if self.fast is None:
+            return
+        if self.revealed is not None:
+            self.revealed = int(np.clip(self.revealed, 0, self.play_length()))
+        rows, columns = self.reveal_masks(self.revealed)
+        self.diagram.set_revealed(rows, columns)
+        front = self.front()
+        if front is None:
+            self.front_line.hide()
+        else:
+            self.front_line.setValue(front)
+            self.front_line.show()
+            self._follow(front)
+
+    def _follow(self, step: int) -> None:
+        """Pan so that the front stays in view (it moves out of a window the user zoomed, too)."""
+        low, high = self.window()
+        if low + 0.5 <= step <= high - 0.5:
+            return
+        width = high - low
+        centre = step - width * 0.25 if self.current_quantity() != "anchor" else step + width * 0.25
+        self.plot.setXRange(centre - width / 2, centre + width / 2, padding=0)
+
+    def play(self) -> None:
+        """Start (or resume) Play; from the start when it had finished or never ran."""
+        if self.fast is None:
+            return
+        if self.revealed is None or self.revealed >= self.play_length():
+            self.revealed = 0
+            self._apply_reveal()
+        self.timer.start()
+        self._set_play_checked(True)
+
+    def pause(self) -> None:
+        self.timer.stop()
+        self._set_play_checked(False)
+
+    def is_playing(self) -> bool:
+        return self.timer.isActive()
+
+    def step(self, steps: int = 1) -> None:
+        """Move the front by ``steps`` (negative: back); pauses Play."""
+        if self.fast is None:
+            return
+        self.pause()
+        current = self.play_length() if self.revealed is None else self.revealed
+        self.revealed = int(np.clip(current + steps, 0, self.play_length()))
+        self._apply_reveal()
+
+    def show_all(self) -> None:
+        """Stop Play and show every arrow."""
+        self.pause()
+        self.revealed = None
+        self._apply_reveal()
+
+    def _tick(self) -> None:
+        if self.fast is None or self.revealed is None:
+            self.pause()
+            return
+        self.revealed += 1
+        self._apply_reveal()
+        if self.revealed >= self.play_length():
+            self.pause()
+
+    def _on_play_toggled(self, checked: bool) -> None:
+        if checked and not self.is_playing():
+            self.play()
+        elif not checked and self.is_playing():
+            self.pause()
+
+    def _set_play_checked(self, checked: bool) -> None:
+        self.play_button.blockSignals(True)
+        self.play_button.setChecked(checked)
+        self.play_button.setText(self.tr("Pause") if checked else self.tr("Play"))
+        self.play_button.blockSignals(False)
+
+    def _apply_speed(self) -> None:
+        self.timer.setInterval(max(1, int(round(1000 / self.speed.currentData()))))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+        if watched is self.graphics and event.type() == QEvent.Type.KeyPress and self.handle_key(event.key()):
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if not self.handle_key(event.key()):
+            super().keyPressEvent(event)
+
+    def handle_key(self, key: int) -> bool:
+        """Space plays or pauses; the arrow key in the direction the front moves steps forward, the
+        other back (BPTT moves left, the anchor's product right)."""
+        if key == Qt.Key.Key_Space:
+            self.pause() if self.is_playing() else self.play()
+            return True
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            onward = Qt.Key.Key_Right if self.current_quantity() == "anchor" else Qt.Key.Key_Left
+            self.step(1 if key == onward else -1)
+            return True
+        return False
+
+    # -- style, hover, export --------------------------------------------------------------------
+    def restyle(self, force: bool = False) -> None:
+        super().restyle(force)
+        self.diagram.set_style(self.style["font_pt"], self.style["line_width"])
+        self._fit_row_ticks()
+
+    def row_name(self, row: int) -> str:
+        s = self.structure
+        layer, direction = divmod(row, s.directions)
+        text = self.tr("layer %1").replace("%1", str(layer + 1))
+        if s.directions == 2:
+            text += self.tr(" forward") if direction == 0 else self.tr(" backward")
+        return text
+
+    def _hover_text(self, x: float, y: float) -> str:
+        if self.values is None:
+            return ""
+        s = self.structure
+        t = int(round(x))
+        if not 1 <= t <= s.seq_len:
+            return ""
+        level = y - 1.0
+        if -0.5 <= level < s.rows - 0.5:
+            row = int(round(level))
+            value = self.values.recurrent[row, t - 1]
+            text = self.tr("t = %1, %2: arrow into h(t) %3").replace("%1", str(t)).replace(
+                "%2", self.row_name(row)).replace("%3", _log_text(value))
+            if self.values.cell is not None:
+                text += self.tr(", c line %1").replace("%1", _log_text(self.values.cell[row, t - 1]))
+            return text
+        if y < 0.5:
+            return self.tr("t = %1: x(t) → h(t) %2").replace("%1", str(t)).replace(
+                "%2", _log_text(self.values.vertical[0, t - 1]))
+        if y < s.output_y + 0.5:
+            return self.tr("t = %1: h(t) → y(t) %2").replace("%1", str(t)).replace(
+                "%2", _log_text(self.values.vertical[s.layers, t - 1]))
+        return self.tr("t = %1: loss L(t) %2").replace("%1", str(t)).replace(
+            "%2", self.tr("yes") if t in s.loss_steps else self.tr("none"))
+
+    def csv_notes(self) -> list[str]:
+        if self.fast is None:
+            return []
+        low, high = self.window()
+        return [f"quantity: {self.current_quantity()}" + (f", tau = {self.tau()}" if self.current_quantity() == "itemized" else ""),
+                "values: log10 norms (nan: no value); recurrent_<row>: the arrow into h(t) of row = layer*D + "
+                "direction; cell_<row>: the cell-state line; up_<layer>: the arrow into that layer from below "
+                f"(up_0 from x(t)), up_{self.structure.layers}: h(t) -> y(t); revealed: reached by Play "
+                "(1 when not playing)",
+                f"window shown: steps {low:.1f} to {high:.1f}"]
+
+    def csv_tables(self):
+        if self.values is None:
+            return {}
+        s = self.structure
+        steps = np.arange(1, s.seq_len + 1, dtype=np.float64)
+        rows, columns = self.reveal_masks(self.revealed)
+        revealed = np.ones(s.seq_len) if columns is None else columns.astype(np.float64)
+        names = ["t"] + [f"recurrent_{r}" for r in range(s.rows)]
+        data = [steps] + list(self.values.recurrent)
+        if self.values.cell is not None:
+            names += [f"cell_{r}" for r in range(s.rows)]
+            data += list(self.values.cell)
+        names += [f"up_{j}" for j in range(s.layers + 1)] + ["revealed"]
+        data += list(self.values.vertical) + [revealed]
+        return {"unrolled": (names, np.column_stack(data))}
+
+
+def _integer_ticks(axis: pg.AxisItem, span: float) -> None:
+    """Ticks on whole steps only (1, 2, 5, 10, … apart), about eight along ``span`` steps."""
+    raw = max(1.0, span / 8.0)
+    exponent = 10 ** math.floor(math.log10(raw))
+    spacing = next(step * exponent for step in (1, 2, 5, 10) if step * exponent >= raw)
+    if getattr(axis, "_rnnviz_spacing", None) != spacing:
+        axis._rnnviz_spacing = spacing
+        axis.setTickSpacing(spacing, spacing)
+
+
+def _log_text(value: float) -> str:
+    return f"log₁₀ = {value:.3g}" if np.isfinite(value) else "—"

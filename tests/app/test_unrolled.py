@@ -1,0 +1,260 @@
+"""The unrolled network: its arrows carry the computation's norms; Play walks BPTT step by step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from rnnviz.app.plots.unrolled import MAX_VISIBLE_STEPS, UnrolledPanel
+
+
+def _log10(values):
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        out = np.log10(values)
+    return np.where(values > 0, out, np.nan)
+
+
+def _same(actual, expected):
+    np.testing.assert_allclose(np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64),
+                               rtol=1e-13, atol=0, equal_nan=True)
+
+
+def _choose(panel: UnrolledPanel, quantity: str) -> None:
+    panel.quantity.setCurrentIndex(panel.quantity.findData(quantity))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_the_arrows_carry_the_computed_norms(make_window, wait_results, small_config, cell):
+    window = make_window(config=small_config.replace(cell=cell, anchor=3, loss_placement="all"))
+    wait_results(window)
+    fast = window.state.fast_result
+    panel = window.panel_by_name["unrolled"]
+    T = small_config.seq_len
+    diagram = panel.diagram
+    assert diagram.values is panel.values and diagram.structure.seq_len == T
+
+    # ‖∂L/∂h_t‖: recurrent and input arrows of the one layer, the loss's own gradient on h(t) → y(t)
+    _choose(panel, "total")
+    _same(diagram.values.recurrent[0], _log10(fast.grad_norm_per_step))
+    _same(diagram.values.recurrent, _log10(fast.layer_grad_norms))
+    _same(diagram.values.vertical[0], _log10(fast.grad_norm_per_step))
+    _same(diagram.values.vertical[1], _log10(fast.output_grad_norm))
+    _same(diagram.values.vertical[1], _log10(np.diag(fast.itemized)))   # ‖∂L_t/∂h_t‖
+    assert (diagram.values.cell is None) == (cell == "rnn")
+    # colour and width follow the value: the largest arrow has the top colour and the widest pen
+    recurrent = diagram.values.recurrent[0]
+    top, bottom = int(np.nanargmax(recurrent)), int(np.nanargmin(recurrent))
+    assert diagram.arrow_width("recurrent", (0, top)) > diagram.arrow_width("recurrent", (0, bottom))
+    low, high = diagram.levels
+    assert low <= recurrent[bottom] and recurrent[top] <= high
+    assert panel.scale.levels == diagram.levels
+
+    # ‖∂L_τ/∂h_t‖ for a chosen τ: the itemized row, up to τ
+    _choose(panel, "itemized")
+    panel.tau_spin.setValue(7)
+    assert panel.tau() == 7
+    expected = _log10(fast.itemized[6])
+    _same(diagram.values.recurrent[0, :7], expected[:7])
+    assert np.isnan(diagram.values.recurrent[0, 7:]).all()
+    assert np.isfinite(diagram.values.vertical[1]).sum() == 1
+    _same(diagram.values.vertical[1, 6], _log10(fast.itemized[6, 6]))
+
+    # from the anchor: the product norms on the arrows into t0 + k; an LSTM's c line the c→c block
+    _choose(panel, "anchor")
+    k = np.asarray(fast.curve["k"])
+    _same(diagram.values.recurrent[0, 3 + k - 1], fast.curve["log10_spectral"])
+    assert np.isnan(diagram.values.recurrent[0, :3]).all()
+    if cell == "lstm":
+        _same(diagram.values.cell[0, 3 + k - 1], fast.curve["cell_spectral"])
+        assert "c→c" in panel.plot.titleLabel.text
+
+
+def test_stacked_and_bidirectional_nets_draw_a_row_per_layer_and_direction(make_window, wait_results,
+                                                                            small_config):
+    window = make_window(config=small_config.replace(cell="rnn", num_layers=2, bidirectional=True))
+    wait_results(window)
+    fast = window.state.fast_result
+    panel = window.panel_by_name["unrolled"]
+    T = small_config.seq_len
+    assert panel.structure.rows == 4 and panel.structure.last_column == T + 1
+    assert panel.values.recurrent.shape == (4, T) and panel.values.vertical.shape == (3, T)
+    _same(panel.values.recurrent, _log10(fast.layer_grad_norms))
+    ticks = [label for _value, label in panel.plot.getAxis("left")._tickLevels[0]]
+    assert ticks == ["x", "h1 →", "h1 ←", "h2 →", "h2 ←", "y", "L"]
+    # the loss at τ reaches the forward rows at t ≤ τ and the backward rows at t ≥ τ
+    _choose(panel, "itemized")
+    panel.tau_spin.setValue(5)
+    forward, backward = panel.values.recurrent[2], panel.values.recurrent[3]
+    assert np.isfinite(forward[:5]).all() and np.isnan(forward[5:]).all()
+    assert np.isnan(backward[:4]).all() and np.isfinite(backward[4:]).all()
+
+    window.state.update(num_layers=3, bidirectional=False)
+    wait_results(window)
+    assert panel.structure.rows == 3 and panel.values.recurrent.shape == (3, T)
+
+
+def test_play_reveals_bptt_step_by_step_and_stops_at_the_end(make_window, wait_results, small_config):
+    window = make_window(config=small_config.replace(cell="rnn", loss_placement="all"))
+    window.show()
+    wait_results(window)
+    panel = window.panel_by_name["unrolled"]
+    T = small_config.seq_len
+    assert panel.play_start() == T and panel.play_length() == T
+    panel.speed.setCurrentIndex(0)         # 1 step/s: the test ticks by hand
+    panel.play()
+    assert panel.is_playing() and panel.revealed == 0 and panel.front() is None
+    rows, columns = panel.reveal_masks(panel.revealed)
+    assert not rows.any() and not columns.any()
+    for ticks in range(1, 4):
+        panel._tick()
+        assert panel.front() == T - ticks + 1
+        assert np.flatnonzero(panel.diagram.revealed_columns).tolist() == list(range(T - ticks, T))
+    assert panel.front_line.isVisible() and panel.front_line.value() == T - 2
+    for _ in range(T):
+        panel._tick()
+    assert not panel.is_playing() and panel.revealed == T and panel.front() == 1
+    assert panel.diagram.revealed_recurrent.all()
+    assert not panel.play_button.isChecked()
+
+    # the arrow keys step (← onwards, as BPTT moves), Space plays and pauses
+    panel.step(-3)
+    assert panel.revealed == T - 3 and not panel.is_playing()
+    panel.graphics.setFocus()
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(panel.graphics, Qt.Key.Key_Left)
+    assert panel.revealed == T - 2
+    QTest.keyClick(panel.graphics, Qt.Key.Key_Right)
+    assert panel.revealed == T - 3
+    QTest.keyClick(panel.graphics, Qt.Key.Key_Space)
+    assert panel.is_playing() and panel.play_button.isChecked()
+
+    # a configuration change starts Play again from the loss
+    window.state.update(radius=0.5)
+    wait_results(window)
+    assert panel.is_playing() and panel.revealed <= 1
+    QTest.keyClick(panel.graphics, Qt.Key.Key_Space)
+    assert not panel.is_playing()
+    panel.show_all()
+    assert panel.revealed is None and panel.diagram.revealed_columns is None
+
+
+def test_play_from_a_loss_step_stops_at_the_truncation_window(make_window, wait_results, small_config):
+    window = make_window(config=small_config.replace(cell="rnn", loss_placement="all", truncate=3))
+    wait_results(window)
+    panel = window.panel_by_name["unrolled"]
+    _choose(panel, "itemized")
+    panel.tau_spin.setValue(9)
+    assert panel.truncation_span() == (5.5, 9.5)       # steps τ − k … τ
+    assert panel.truncation.isVisible() and panel.truncation.getRegion() == pytest.approx((5.5, 9.5))
+    assert panel.play_start() == 9 and panel.play_length() == 4
+    panel.speed.setCurrentIndex(0)
+    panel.play()
+    for _ in range(10):
+        panel._tick()
+    assert not panel.is_playing() and panel.front() == 6
+    # the anchor's product grows to the right, from t₀ + 1
+    _choose(panel, "anchor")
+    assert not panel.truncation.isVisible()
+    panel.step(2)
+    assert panel.front() == small_config.anchor + 2
+
+
+def test_the_window_follows_T_and_long_sequences_stay_readable(make_window, wait_results, small_config):
+    window = make_window(config=small_config.replace(cell="rnn", seq_len=300, loss_placement="all"))
+    window.resize(1600, 1000)
+    window.show()
+    window.focus_plot("unrolled")
+    wait_results(window)
+    panel = window.panel_by_name["unrolled"]
+    panel.settle()
+    low, high = panel.window()
+    steps = panel.default_steps()
+    assert 6 <= steps <= 30 and high - low == pytest.approx(steps)
+    assert low < 300 < high                              # ends where BPTT starts: the last loss
+    assert panel.window_region.getRegion() == pytest.approx((low, high))
+    assert f"of 300" in panel.plot.titleLabel.text
+    # a pan is kept through a change that keeps T ...
+    panel.plot.setXRange(100, 120, padding=0)
+    panel._zoomed_by_user(panel.plot)
+    window.state.update(radius=0.8)
+    wait_results(window)
+    assert panel.window() == pytest.approx((100, 120))
+    # ... and a new T starts the window again at the end
+    window.state.update(seq_len=2000)
+    wait_results(window, complete_map=False, timeout=120000)
+    panel.settle()
+    low, high = panel.window()
+    assert low < 2000 < high and high - low <= MAX_VISIBLE_STEPS
+    assert len(panel.diagram.visible_columns()) <= MAX_VISIBLE_STEPS + 2
+    # the overview strip holds the whole sequence
+    x, _y = panel.overview_curve.getData()
+    assert x.size == 2000
+    window.state.update(seq_len=1)
+    wait_results(window)
+    panel.settle()
+    low, high = panel.window()
+    assert low <= 0 and high >= 1 and panel.play_length() == 1
+    panel.play()
+    panel._tick()
+    assert not panel.is_playing() and panel.front() == 1
+
+
+def test_export_writes_what_is_shown(make_window, wait_results, small_config, tmp_path):
+    from rnnviz.app.export import export_csv, export_image
+
+    window = make_window(config=small_config.replace(cell="lstm"))
+    window.show()
+    wait_results(window)
+    panel = window.panel_by_name["unrolled"]
+    for suffix in ("png", "svg"):
+        path = export_image(panel, tmp_path / f"unrolled.{suffix}")
+        assert path.stat().st_size > 1000
+    written = export_csv(panel, tmp_path / "unrolled.csv", window.state.config)
+    text = written[0].read_text()
+    assert "quantity: total" in text and "window shown" in text
+    rows = [line for line in text.splitlines() if line and not line.startswith("#")]
+    header = rows[0].split(",")
+    assert header[:2] == ["t", "recurrent_0"] and "cell_0" in header and header[-1] == "revealed"
+    assert len(rows) == 1 + small_config.seq_len
+    fast = window.state.fast_result
+    first = np.array([float(value) for value in rows[1].split(",")])
+    assert first[1] == pytest.approx(np.log10(fast.grad_norm_per_step[0]), rel=1e-15)
+
+
+def test_the_unrolled_view_tells_the_truth_alone_and_in_presentation(make_window, wait_results, small_config):
+    from rnnviz.app.plots.invariants import view_problems
+
+    window = make_window(config=small_config.replace(num_layers=2, bidirectional=True))
+    window.resize(1280, 720)
+    window.show()
+    wait_results(window)
+    window.focus_plot("unrolled")
+    panel = window.panel_by_name["unrolled"]
+    for presentation in (False, True):
+        window.set_presentation_mode(presentation, full_screen=False)
+        window.focus_plot("unrolled") if window.focused_plot != "unrolled" else None
+        for _ in range(3):
+            panel.settle()
+        assert panel.isVisible()
+        assert view_problems([panel], readouts=False) == []
+    window.set_presentation_mode(False, full_screen=False)
+
+
+def test_all_plots_has_a_row_for_the_unrolled_view_where_three_rows_fit(make_window, wait_results, qtbot):
+    window = make_window()
+    window.show()
+    window.resize(1600, 1000)
+    wait_results(window)
+    qtbot.waitUntil(lambda: window.panel_by_name["unrolled"].isVisible())
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: not window.panel_by_name["unrolled"].isVisible())
+    assert all(panel.isVisible() for panel in window.panels if panel.name != "unrolled")
+    window.focus_plot("unrolled")                       # Alt+7 / the switcher's 7th button
+    assert window.panel_by_name["unrolled"].isVisible()
+    window.set_presentation_mode(True, full_screen=False)
+    window.focus_plot(None)                             # the presentation grid scrolls and holds all
+    assert all(not panel.isHidden() for panel in window.panels)
+    window.set_presentation_mode(False, full_screen=False)
