@@ -863,7 +863,7 @@
     </message>
     <message>
         <source>Could not open the inputs: {name} has shape {found}; the network {network} expects (T, {size}) or (T, batch, {size})</source>
-        <translation>无法打开输入：{name} 的形状为 {found}；网络 {network} 需要 (T, {size}) 或 (T, batch, {size})</translation>
+        <translation>无法打开输入：{name} 的形状为 {found}；网络 {network} 需要 (T, {size}) 或 (T, 批, {size})</translation>
     </message>
     <message>
         <source>inputs {name}</source>
@@ -1289,7 +1289,7 @@
     </message>
     <message>
         <source>Feed the network inputs from a file: (T, input) or (T, batch, input) arrays as .npy or .csv, or text in a trainer checkpoint&apos;s vocabulary</source>
-        <translation>从文件向网络送入输入：形状为 (T, input) 或 (T, batch, input) 的 .npy 或 .csv 数组，或使用训练器检查点词表的文本</translation>
+        <translation>从文件向网络送入输入：形状为 (T, 输入维度) 或 (T, 批, 输入维度) 的 .npy 或 .csv 数组，或使用训练器检查点词表的文本</translation>
     </message>
     <message>
         <source>Back to all seven plots (double-click a plot to show it alone)</source>
@@ -2019,6 +2019,10 @@
     <message>
         <source>auxiliary input scale</source>
         <translation>辅助输入尺度</translation>
+    </message>
+    <message>
+        <source>Unrolled network</source>
+        <translation>按时间展开的网络</translation>
     </message>
 </context>
 <context>

@@ -21,7 +21,7 @@ ALLOWED_WORDS = {
     "pytorch", "cudnn", "dask", "blas", "pyqtgraph", "rnnviz", "penn", "treebank", "ptb", "utf",
     # formats, keys, units, mathematics
     "analyze", "cluster",   # rnnviz's commands and extras, as typed
-    "png", "svg", "csv", "json", "npz", "txt", "ctrl", "alt", "shift", "esc", "page", "down", "tab",
+    "png", "svg", "csv", "json", "npz", "npy", "txt", "onnx", "ctrl", "alt", "shift", "esc", "page", "down", "tab",
     "max", "log", "sup", "diag", "std", "ms", "eos", "char", "word", "float", "tcp", "host", "pip", "install",
     # the values of combo boxes (identifiers in configurations and session files)
     "sgd", "adam", "adagrad", "rmsprop", "builtin", "sample", "python", "stdlib", "tanh", "linear",

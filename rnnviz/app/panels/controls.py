@@ -419,7 +419,7 @@ class ControlsPanel(QScrollArea):
                 if index < 0:
                     self.input_combo.addItem(names(LOADED_SIGNAL_NAME), LOADED_SIGNAL)
                     index = self.input_combo.count() - 1
-                self.input_combo.setItemText(index, LOADED_SIGNAL_NAME)
+                self.input_combo.setItemText(index, names(LOADED_SIGNAL_NAME))
                 self.input_combo.setCurrentIndex(index)
                 self.input_text_edit.setText(weights.text)
                 self.input_text_edit.setCursorPosition(0)
@@ -448,7 +448,7 @@ class ControlsPanel(QScrollArea):
             index = self.input_combo.findData(LOADED_SIGNAL)
             if inputs is not None:
                 if index < 0:
-                    self.input_combo.addItem(LOADED_SIGNAL_NAME, LOADED_SIGNAL)
+                    self.input_combo.addItem(names(LOADED_SIGNAL_NAME), LOADED_SIGNAL)
                     index = self.input_combo.count() - 1
                 self.input_combo.setItemText(index, self.tr("from file {name}").format(name=inputs.name))
                 self.input_combo.setCurrentIndex(index)
