@@ -57,6 +57,30 @@ def trained_handoff(hidden_size: int = 24, embedding: int = 12, seed: int = 3):
     return ExplorerHandoff(params, net, inputs, HANDOFF_TEXT)
 
 
+def opened_network(hidden_size: int = 20, input_size: int = 3, layers: int = 2, seed: int = 5):
+    """What File → Open network… reads from a file: a stacked GRU as a torch state dict would hold it
+    (float32; no file is needed for the matrix, only what the reader returns)."""
+    from rnnviz.app.loading import FileSource, OpenedNetwork
+    from rnnviz.core.config import NetConfig
+    from rnnviz.core.params import init_params
+
+    net = NetConfig(cell="gru", input_size=input_size, hidden_size=hidden_size, num_layers=layers)
+    params = {name: value.astype(np.float32).astype(np.float64)
+              for name, value in init_params(net, "pytorch", seed=seed).items()}
+    return OpenedNetwork(FileSource("/gallery/my-gru.safetensors", "0" * 64, 0), params, net, "safetensors",
+                         complete=False, stored_dtype="float32")
+
+
+def opened_inputs(steps: int = 64, width: int = 3, batch: int = 2, seed: int = 6):
+    """What File → Open inputs… reads from a (T, batch, input) .npy file: a noisy sine per channel."""
+    from rnnviz.app.loading import FileSource, OpenedInputs
+
+    t = np.arange(steps)[:, None, None]
+    rng = np.random.default_rng(seed)
+    x = np.sin(0.2 * t + np.arange(width)) + 0.1 * rng.normal(size=(steps, batch, width))
+    return OpenedInputs(FileSource("/gallery/signal.npy", "1" * 64, 0), x, "npy")
+
+
 def _update(**changes) -> Callable:
     return lambda window: window.state.update(**changes)
 
@@ -103,6 +127,11 @@ def _build_matrix() -> Matrix:
         Transition("aux-off", _update(aux_size=0), True),
         Transition("preset-vanishing-rnn", _preset("vanishing-rnn"), True),
         Transition("preset-lstm-forget-bias-1", _preset("lstm-forget-bias-1"), True),
+        Transition("network-file", lambda window: window.opener.analyse_network(opened_network()), True),
+        Transition("network-file-T-up-90", _update(seq_len=90), True),
+        Transition("network-file-inputs", lambda window: window.opener.analyse_inputs(opened_inputs()), True),
+        Transition("network-file-back-to-generated-network", lambda window: window.state.generated_network(), True),
+        Transition("inputs-file-back-to-generated-inputs", lambda window: window.state.generated_inputs(), True),
         Transition("trained-model", lambda window: window.open_trained_model(trained_handoff()), True),
         Transition("trained-then-preset-gru", _preset("gru"), True),
         Transition("recompute-F5", lambda window: window.recompute_action.trigger(), True),

@@ -1006,12 +1006,15 @@ class MainWindow(QMainWindow):
         if data is None:
             return False
         try:
-            config, _view = parse_session(data)
+            config, view = parse_session(data)
         except ConfigError:
             return False  # an unreadable remembered session just means starting from defaults
         if config == self.state.config:
             return False
-        return self.state.set_config(config)
+        accepted = self.state.set_config(config)
+        if accepted:
+            self.opener.restore(view)   # the network and inputs read from files at the last exit
+        return accepted
 
     # -- export ----------------------------------------------------------------------------------
     def export_plot(self, panel, path) -> list[Path]:
