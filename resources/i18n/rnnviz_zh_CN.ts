@@ -2642,10 +2642,6 @@
         <translation>距离 k（回溯步数）</translation>
     </message>
     <message>
-        <source>log10 norm</source>
-        <translation>log10 范数</translation>
-    </message>
-    <message>
         <source>‖∂L&lt;sub&gt;τ&lt;/sub&gt;/∂h&lt;sub&gt;τ−k&lt;/sub&gt;‖</source>
         <translation>‖∂L&lt;sub&gt;τ&lt;/sub&gt;/∂h&lt;sub&gt;τ−k&lt;/sub&gt;‖</translation>
     </message>
@@ -2698,8 +2694,32 @@
         <translation>这些图显示什么、如何解读</translation>
     </message>
     <message>
+        <source>Loss (nats)</source>
+        <translation>损失（奈特）</translation>
+    </message>
+    <message>
         <source>Next token</source>
         <translation>下一词元</translation>
+    </message>
+    <message>
+        <source>best {0:.3f} at {1}</source>
+        <translation>最佳 {0:.3f}，第 {1} 步</translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation>批</translation>
+    </message>
+    <message>
+        <source>epoch mean</source>
+        <translation>每轮平均</translation>
+    </message>
+    <message>
+        <source>after clip</source>
+        <translation>裁剪后</translation>
+    </message>
+    <message>
+        <source>before clip</source>
+        <translation>裁剪前</translation>
     </message>
     <message>
         <source>Gradient flow</source>
@@ -2754,6 +2774,10 @@
         <translation>最佳验证 {0:.3f}（第 {1} 步）</translation>
     </message>
     <message>
+        <source>log₁₀ norm</source>
+        <translation>log₁₀ 范数</translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
@@ -2788,6 +2812,14 @@
     <message>
         <source>Sampling failed: {0}</source>
         <translation>采样失败：{0}</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Stopped while the corpus was loading; nothing was trained.</source>
+        <translation>在载入语料时停止；没有进行任何训练。</translation>
     </message>
     <message>
         <source>Pause or stop training first, then open the model in the explorer.</source>
