@@ -6,7 +6,7 @@
 Writes an LSTM whose float32 weights take about --mb megabytes (a temporary folder), opens it
 through the window's open path, and prints the time to the summary dialog, the longest UI gap while
 reading, and the longest gap from Analyse to the first plots (T = 4: the analysis of a network of
-this size is heavy in itself). Reference in the same run: the longest gap of the same timer while
+this size is heavy in itself, and over the default 2 GB budget it is refused at once). Reference in the same run: the longest gap of the same timer while
 the window is idle for as long as the reading took.
 """
 from __future__ import annotations
@@ -110,6 +110,7 @@ def main(argv=None) -> int:
         pump_until(lambda: window.opener.summary is not None and window.opener.summary.isVisible())
         to_dialog = time.perf_counter() - started
         reading_gap = meter.stop()
+        hidden = window.opener.summary.opened.net.hidden_size
 
         meter.start()
         idle_until = time.perf_counter() + to_dialog
@@ -123,14 +124,17 @@ def main(argv=None) -> int:
         pump_until(lambda: window.state.fast_result is not None and window.state.fast_result.config == config,
                    timeout=args.analyse_timeout)
         finished = window.state.fast_result is not None and window.state.fast_result.config == config
+        refused = window.last_error if window.state.weights is None else None
         to_plots = time.perf_counter() - started
         analyse_gap = meter.stop()
         window.close()
         window.runner.shutdown(60000)
-    print(f"file: {args.format}, {size / 1024**2:.1f} MB (LSTM H = {config.hidden_size}, float32)")
+    print(f"file: {args.format}, {size / 1024**2:.1f} MB (LSTM H = {hidden}, float32)")
     print(f"open → summary dialog: {to_dialog:.2f} s; longest UI gap {reading_gap * 1000:.0f} ms")
     print(f"idle window, same time: longest UI gap {idle_gap * 1000:.0f} ms (reference)")
     outcome = f"{to_plots:.2f} s" if finished else f"not within {args.analyse_timeout:.0f} s"
+    if refused:
+        outcome = f"refused at once: {refused}"
     print(f"Analyse → first plots (T = {config.seq_len}): {outcome}; longest UI gap {analyse_gap * 1000:.0f} ms")
     print(f"ratio reading / idle: {reading_gap / max(idle_gap, 1e-9):.1f}")
     return 0

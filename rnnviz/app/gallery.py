@@ -57,6 +57,30 @@ def trained_handoff(hidden_size: int = 24, embedding: int = 12, seed: int = 3):
     return ExplorerHandoff(params, net, inputs, HANDOFF_TEXT)
 
 
+def opened_network(hidden_size: int = 20, input_size: int = 3, layers: int = 2, seed: int = 5):
+    """What File → Open network… reads from a file: a stacked GRU as a torch state dict would hold it
+    (float32; no file is needed for the matrix, only what the reader returns)."""
+    from rnnviz.app.loading import FileSource, OpenedNetwork
+    from rnnviz.core.config import NetConfig
+    from rnnviz.core.params import init_params
+
+    net = NetConfig(cell="gru", input_size=input_size, hidden_size=hidden_size, num_layers=layers)
+    params = {name: value.astype(np.float32).astype(np.float64)
+              for name, value in init_params(net, "pytorch", seed=seed).items()}
+    return OpenedNetwork(FileSource("/gallery/my-gru.safetensors", "0" * 64, 0), params, net, "safetensors",
+                         complete=False, stored_dtype="float32")
+
+
+def opened_inputs(steps: int = 64, width: int = 3, batch: int = 2, seed: int = 6):
+    """What File → Open inputs… reads from a (T, batch, input) .npy file: a noisy sine per channel."""
+    from rnnviz.app.loading import FileSource, OpenedInputs
+
+    t = np.arange(steps)[:, None, None]
+    rng = np.random.default_rng(seed)
+    x = np.sin(0.2 * t + np.arange(width)) + 0.1 * rng.normal(size=(steps, batch, width))
+    return OpenedInputs(FileSource("/gallery/signal.npy", "1" * 64, 0), x, "npy")
+
+
 def _update(**changes) -> Callable:
     return lambda window: window.state.update(**changes)
 
@@ -103,6 +127,11 @@ def _build_matrix() -> Matrix:
         Transition("aux-off", _update(aux_size=0), True),
         Transition("preset-vanishing-rnn", _preset("vanishing-rnn"), True),
         Transition("preset-lstm-forget-bias-1", _preset("lstm-forget-bias-1"), True),
+        Transition("network-file", lambda window: window.opener.analyse_network(opened_network()), True),
+        Transition("network-file-T-up-90", _update(seq_len=90), True),
+        Transition("network-file-inputs", lambda window: window.opener.analyse_inputs(opened_inputs()), True),
+        Transition("network-file-back-to-generated-network", lambda window: window.state.generated_network(), True),
+        Transition("inputs-file-back-to-generated-inputs", lambda window: window.state.generated_inputs(), True),
         Transition("trained-model", lambda window: window.open_trained_model(trained_handoff()), True),
         Transition("trained-then-preset-gru", _preset("gru"), True),
         Transition("recompute-F5", lambda window: window.recompute_action.trigger(), True),
@@ -151,7 +180,7 @@ class Picture:
     problems: tuple[str, ...]
 
 
-def _pin_two(window, wait_ms: int = 60000) -> None:
+def pin_two(window, wait_ms: int = 60000) -> None:
     """Two pins in the Compare tab (the current configuration and one with ρ = 1.2), computed."""
     from PySide6.QtCore import QDeadlineTimer
     from PySide6.QtWidgets import QApplication
@@ -168,6 +197,69 @@ def _pin_two(window, wait_ms: int = 60000) -> None:
     window.state.set_config(config)
 
 
+#: The gallery's sweep: three cells over five radii, one seed, on one worker (in the sweep's own job
+#: thread: no processes to start), for the explorer's configuration at the end of the matrix.
+GALLERY_SWEEP = (("cell", "rnn,lstm,gru"), ("radius", "0.5:1.5:5"))
+#: The gallery's training run: a small LSTM over the built-in sample, three epochs (~100 steps),
+#: with validation points, gradient-flow snapshots and a sample at the end. Seeded: the same run
+#: every time.
+GALLERY_TRAINING = {"hidden_spin": 32, "embed_spin": 16, "seq_len_spin": 16, "batch_spin": 8,
+                    "epochs_spin": 3, "snapshot_spin": 10, "seed_spin": 0, "threads_spin": 1}
+
+
+def _wait_until(done: Callable[[], bool], what: str, wait_ms: int) -> None:
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    deadline = QDeadlineTimer(wait_ms)
+    app = QApplication.instance()
+    while not done():
+        if deadline.hasExpired():
+            raise TimeoutError(f"{what} did not finish in {wait_ms / 1000:g} s")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.005)
+
+
+def run_gallery_sweep(window, wait_ms: int = 120000) -> None:
+    """Run :data:`GALLERY_SWEEP` through the Experiments tab's controls and wait for its result."""
+    panel = window.experiments
+    (first, first_values), (second, second_values) = GALLERY_SWEEP
+    panel.first_param.setCurrentText(first)
+    panel.first_values.setText(first_values)
+    panel.second_enabled.setChecked(True)
+    panel.second_param.setCurrentText(second)
+    panel.second_values.setText(second_values)
+    panel.seeds.setValue(1)
+    panel.workers.setValue(1)
+    panel.scheduler.setText("")
+    if panel.run() is None:
+        raise RuntimeError(f"the gallery's sweep did not start: {panel.status.text()}")
+    _wait_until(lambda: panel.job_id is None, "the gallery's sweep", wait_ms)
+    if panel.result is None:
+        raise RuntimeError(f"the gallery's sweep gave no result: {panel.status.text()}")
+
+
+def run_gallery_training(window, wait_ms: int = 180000, **controls) -> None:
+    """Train :data:`GALLERY_TRAINING` (``controls``: other values for some of its controls) through
+    the Trainer tab's controls; wait for the run to end and for its sample (the next-token bars)."""
+    from rnnviz.app.panels.trainer import SAMPLE_LANE
+
+    trainer = window.trainer
+    for name, value in {**GALLERY_TRAINING, **controls}.items():
+        getattr(trainer, name).setValue(value)
+    trainer.corpus_edit.setCurrentText("builtin:sample")
+    trainer.level_combo.setCurrentText("char")
+    trainer.cell_combo.setCurrentText("lstm")
+    if not trainer.start():
+        raise RuntimeError(f"the gallery's training did not start: {trainer.status_label.text()}")
+    _wait_until(lambda: not trainer.running, "the gallery's training", wait_ms)
+    if trainer.trainer is None or not trainer.events:
+        raise RuntimeError(f"the gallery's training did not run: {trainer.status_label.text()}")
+    _wait_until(lambda: trainer.next_token_probs is not None and not window.runner.is_running(SAMPLE_LANE),
+                "the gallery's sample", wait_ms)
+    trainer.redraw()
+
+
 def render(window, folder, wait: Callable[[], object], save: Callable[[object, object], None],
            progress: Callable[[str], None] = lambda _text: None) -> list[Picture]:
     """Walk :data:`TRANSITIONS` on ``window`` and picture the window after each step, then every tab
@@ -175,14 +267,15 @@ def render(window, folder, wait: Callable[[], object], save: Callable[[object, o
     ``folder``. Returns what each picture shows, with the view problems found at that moment."""
     from pathlib import Path
 
-    from rnnviz.app.plots.invariants import view_problems
+    from rnnviz.app.plots.invariants import tab_problems, view_problems
 
     pictures: list[Picture] = []
 
     def shoot(state: str, readouts: bool) -> None:
         tab = window.tabs.tabText(window.tabs.currentIndex())
         name = f"{len(pictures) + 1:02d}-{state}.png"
-        problems = tuple(view_problems(window.panels, readouts=readouts)) if tab == "Explorer" else ()
+        problems = tuple(view_problems(window.panels, readouts=readouts) if window.tabs.currentWidget() is window.explorer
+                         else tab_problems(window))
         save(window.grab(), Path(folder) / name)
         pictures.append(Picture(name, tab, (window.width(), window.height()), window.presentation_mode,
                                 state, problems))
@@ -194,7 +287,9 @@ def render(window, folder, wait: Callable[[], object], save: Callable[[object, o
         transition.apply(window)
         settle(window, wait)
         shoot(transition.name, transition.changes_config)
-    _pin_two(window)
+    pin_two(window)
+    run_gallery_sweep(window)
+    run_gallery_training(window)
     settle(window, wait)
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)

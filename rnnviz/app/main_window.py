@@ -50,6 +50,8 @@ MAP_FORMAT = "map %p%"
 SESSION_FILTER = "rnnviz session (*.json)"
 LESSON_FILTER = "rnnviz lesson (*.md)"
 PRESENTATION_FONT_PT = 16
+#: The Lessons dock's share of the window's width beside the Trainer tab.
+LESSONS_BESIDE_TRAINER = 0.25
 BUSY_DELAY_MS = 150  # the map bar turns indeterminate if the cheap plots take longer than this
 PRESENTATION_FIRST_PLOT = "decay"  # the plot presentation mode opens on
 NORMAL_COLUMNS = 3
@@ -400,6 +402,17 @@ class MainWindow(QMainWindow):
             if self.controls_dock in self._docks_before_trainer:
                 self.controls_dock.raise_()
             self._docks_before_trainer = None
+        self._fit_lessons_beside_trainer()
+
+    def _fit_lessons_beside_trainer(self) -> None:
+        """Beside the Trainer the lesson's text gets a quarter of the window: its settings column and
+        four plots need the rest (at 1280 px the dock kept the Controls' 470 px of presentation
+        mode; the plots' titles were cut, the loss legend a column of four rows)."""
+        beside = 0
+        if self.tabs.currentWidget() is self.trainer and self.lessons_open():
+            beside = int(self.width() * LESSONS_BESIDE_TRAINER)
+            self.resizeDocks([self.lessons_dock], [beside], Qt.Orientation.Horizontal)
+        self.trainer.set_docks_beside(beside)
 
     def focus_plot(self, name: str | None) -> None:
         """Show only the plot called ``name`` (None, or the focused one again: every plot)."""
@@ -961,12 +974,15 @@ class MainWindow(QMainWindow):
         if data is None:
             return False
         try:
-            config, _view = parse_session(data)
+            config, view = parse_session(data)
         except ConfigError:
             return False  # an unreadable remembered session just means starting from defaults
         if config == self.state.config:
             return False
-        return self.state.set_config(config)
+        accepted = self.state.set_config(config)
+        if accepted:
+            self.opener.restore(view)   # the network and inputs read from files at the last exit
+        return accepted
 
     # -- export ----------------------------------------------------------------------------------
     def export_plot(self, panel, path) -> list[Path]:
@@ -1027,7 +1043,7 @@ class MainWindow(QMainWindow):
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
         self.experiments.set_presentation(self.presentation_mode)
-        self.compare.plots.set_presentation(self.presentation_mode)
+        self.compare.set_presentation(self.presentation_mode)
         self.trainer.set_presentation(self.presentation_mode)
         self.lessons.set_presentation(self.presentation_mode)
         self._update_whats_this()
@@ -1040,6 +1056,7 @@ class MainWindow(QMainWindow):
         # ... and a shorter map bar leaves the hint room to be read whole at 1280 px.
         self.map_progress.setMaximumWidth(140 if on else 250)
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
+        self._fit_lessons_beside_trainer()
         # At lecture font sizes six plots do not fit one screen: start on one plot, large, and
         # go back to the previous view on leaving.
         if on and not was_on:

@@ -21,13 +21,26 @@ def _size_text(n_bytes: int) -> str:
     return f"{n_bytes} bytes"
 
 
+def _parameter_order(name: str) -> tuple:
+    """Layer by layer, forward before reverse, as torch lists them: weight_ih, weight_hh, bias_ih,
+    bias_hh, then the peepholes."""
+    kinds = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_ci", "weight_cf", "weight_co")
+    kind = next((k for k in kinds if name.startswith(k + "_l")), name)
+    rest = name[len(kind) + 2:] if kind in kinds else ""
+    layer_text, _, direction = rest.partition("_")
+    layer = int(layer_text) if layer_text.isdigit() else 0
+    return layer, direction != "", kinds.index(kind) if kind in kinds else len(kinds), name
+
+
 class NetworkSummaryDialog(QDialog):
     """Non-modal; ``analyse_requested(OpenedNetwork)`` when the user chooses Analyse."""
 
     analyse_requested = Signal(object)
 
-    def __init__(self, opened: OpenedNetwork, parent: QWidget | None = None):
+    def __init__(self, opened: OpenedNetwork, parent: QWidget | None = None, font=None):
         super().__init__(parent)
+        if font is not None:
+            self.setFont(font)   # before the layout: the table's height follows the font
         self.setObjectName("network_summary")
         self.opened = opened
         net = opened.net
@@ -75,13 +88,15 @@ class NetworkSummaryDialog(QDialog):
             self.fields[key] = label
         layout.addLayout(form)
 
-        shapes = opened.parameter_shapes()
+        shapes = sorted(opened.parameter_shapes(), key=lambda item: _parameter_order(item[0]))
         self.table = QTableWidget(len(shapes), 2)
         self.table.setObjectName("summary_parameters")
         self.table.setHorizontalHeaderLabels([self.tr("Parameter"), self.tr("Shape")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # Enter and Esc go to Analyse and Cancel
         self.table.setToolTip(self.tr("The file's recurrent weights in PyTorch's names and gate order"))
         for row, (name, shape) in enumerate(shapes):
             self.table.setItem(row, 0, QTableWidgetItem(name))
@@ -104,6 +119,8 @@ class NetworkSummaryDialog(QDialog):
         layout.addWidget(self.buttons)
         self.accepted.connect(lambda: self.analyse_requested.emit(self.opened))
         self._fit_table()
+        # wide enough for the notes beside the fields on one line or two
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
 
     def _fit_table(self) -> None:
         """Tall enough for TABLE_ROWS rows (it scrolls beyond), as the font allows."""

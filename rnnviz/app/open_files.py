@@ -158,9 +158,7 @@ class FileOpener(QObject):
     def show_summary(self, opened: OpenedNetwork) -> NetworkSummaryDialog:
         if self.summary is not None:
             self.summary.close()
-        dialog = NetworkSummaryDialog(opened, self.parent())
-        if self.presentation_font is not None:
-            dialog.setFont(self.presentation_font)
+        dialog = NetworkSummaryDialog(opened, self.parent(), font=self.presentation_font)
         dialog.analyse_requested.connect(self.analyse_network)
         dialog.open()
         self.summary = dialog
@@ -223,8 +221,9 @@ class FileOpener(QObject):
         if not self.state.set_weights(clamp_dependent_fields(config.replace(**changes)), weights):
             return False
         note = f" ({opened.note})" if opened.note else ""
-        self._show_status(self.tr("Analysing inputs {name}: T = {steps}, batch = {batch}{note}").format(
-            name=opened.source.name, steps=steps, batch=batch, note=note), 10000)
+        batch_text = self.tr(", batch = {batch}").format(batch=batch) if batch > 1 else ""
+        self._show_status(self.tr("Analysing inputs {name} (T = {steps}{batch}){note}").format(
+            name=opened.source.name, steps=steps, batch=batch_text, note=note), 10000)
         self.opened.emit(opened.source.path)
         return True
 

@@ -334,3 +334,17 @@ def test_the_open_actions_and_their_shortcuts(make_window):
     window.settings.set_last_folder("network", "/tmp")
     assert window.settings.last_folder("network") == "/tmp"
 
+
+
+def test_the_network_comes_back_at_the_next_start(qtbot, make_window, wait_results):
+    from rnnviz.app.settings import Settings
+
+    window = make_window()
+    window.opener.open_network(FIXTURES / "rnn-tanh.safetensors")
+    _analyse_summary(qtbot, window)
+    wait_results(window)
+    window.settings.set_last_session(window.session())
+    again = make_window(settings=Settings(window.settings.qsettings), restore_session=True, config=None)
+    qtbot.waitUntil(lambda: again.state.weights is not None, timeout=20000)
+    assert again.state.weights.network_file.name == "rnn-tanh.safetensors"
+    assert again.state.config == window.state.config

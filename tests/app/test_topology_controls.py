@@ -183,3 +183,25 @@ def test_a_trained_model_analysed_without_aux_and_its_controls_greyed(make_windo
         assert not widget.isEnabled()
     wait_results(window)
     assert "weight_aux_l0" not in window.state.fast_result.params
+
+
+def test_the_boundary_follows_presentation_mode(make_window, wait_results):
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    window.state.update(loss_placement="encoder-decoder", encoder_steps=3, decoder_steps=6)
+    wait_results(window)
+    panel = window.panel_by_name["bptt"]
+    line = panel.boundary.lines[0]
+    width, points = line.pen.widthF(), line.label.textItem.font().pointSizeF()
+    assert line.label.toPlainText() == "← encoder   decoder →"
+    window.focus_plot("bptt")
+    window.set_presentation_mode(True, full_screen=False)
+    assert panel.style["font_pt"] > 9
+    assert line.pen.widthF() > width and line.label.textItem.font().pointSizeF() > points
+    # a boundary near an end names only the side with room
+    window.state.update(encoder_steps=1, decoder_steps=11)
+    wait_results(window)
+    assert line.label.toPlainText() == "decoder →"
+    window.set_presentation_mode(False, full_screen=False)
+    assert line.pen.widthF() == pytest.approx(width)

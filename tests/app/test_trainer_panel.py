@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import Qt
 
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.panels.trainer import TRAIN_LANE, TrainerPanel
@@ -138,43 +139,16 @@ def test_invalid_settings_give_a_message_and_no_job(make_panel):
     assert panel.runner.current_job_id(TRAIN_LANE) is None
 
 
-def test_ui_stays_responsive_during_real_training(make_panel, qtbot):
-    """A 10 ms QTimer keeps firing while the model trains (with gradient snapshots) in the worker.
-
-    The machine running the tests may be shared: the whole process can be descheduled for a while
-    by the OS, which no code of ours can prevent. So the clock runs through three 1-second windows;
-    blocking caused by the trainer (the GIL held by the worker, slow slots) would show in every
-    window, a stall of the machine only in some.
-    """
+def test_real_training_streams_events_to_the_panel_and_stops(make_panel, qtbot):
+    """A small real run in the worker: step events with gradient snapshots reach the panel, the loss
+    falls, Stop ends it. (How long the UI thread waits meanwhile is measured by
+    benchmarks/bench_trainer_responsiveness.py: timings do not belong in unit tests on a shared
+    machine.)"""
     panel = make_panel()
     _small(panel)
-    clock = QElapsedTimer()
-    clock.start()
-    gaps: list[list[int]] = []
-    last = [0]
-
-    def tick():
-        now = clock.elapsed()
-        gaps[-1].append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
     assert panel.start()
-    qtbot.waitUntil(lambda: len(panel.events) >= 3, timeout=20000)
-    for _ in range(3):
-        gaps.append([])
-        last[0] = clock.elapsed()
-        timer.start()
-        qtbot.wait(1000)
-        timer.stop()
-    assert len(panel.events) > 10
+    qtbot.waitUntil(lambda: len(panel.events) > 10, timeout=60000)
     assert any(e.snapshot is not None for e in panel.events)
-    best_window = min(max(window) for window in gaps)
-    assert best_window < 100, f"UI thread blocked for {best_window} ms in every window"
-    all_gaps = np.concatenate([np.array(w) for w in gaps])
-    assert np.percentile(all_gaps, 95) < 50
     losses = [e.train_loss for e in panel.events if e.kind == "step"]
     assert np.mean(losses[-3:]) < losses[0]
     panel.stop()
@@ -251,7 +225,7 @@ def test_best_validation_point_is_marked(make_panel, qtbot):
     np.testing.assert_array_equal(panel.best_scatter.getData()[1], [3.0])   # the final evaluation, at step 3
     assert panel.best_point == (3, 3.0)
     label = panel.loss_plot.legend.getLabel(panel.best_scatter)
-    assert "3.000" in label.text and "step 3" in label.text
+    assert "3.000" in label.text and re.search(r"(step|at) 3\b", label.text)  # long or short form
     panel.reset()
     panel.redraw()
     assert panel.best_point is None and len(panel.best_scatter.getData()[0] or []) == 0
@@ -331,3 +305,27 @@ def test_narrow_settings_scroll_sideways(make_panel, qtbot):
     panel._splitter.setSizes([120, 1080])
     qtbot.waitUntil(lambda: panel._controls_scroll.horizontalScrollBar().isVisible(), timeout=3000)
     assert panel._controls_scroll.widget().width() > panel._controls_scroll.viewport().width()
+
+
+
+def test_stop_ends_the_corpus_loading(make_panel, qtbot, endless_corpus):
+    loader = endless_corpus
+    panel = make_panel(corpus_loader=loader)
+    assert panel.start()
+    qtbot.waitUntil(loader.started.is_set, timeout=10000)
+    qtbot.waitUntil(lambda: loader.chunks > 3, timeout=10000)  # still loading
+    assert panel.running and panel.stop_button.isEnabled()
+    panel.stop()
+    qtbot.waitUntil(lambda: not panel.running, timeout=10000)
+    assert loader.stopped and panel.start_button.isEnabled() and panel.trainer is None
+    assert "corpus was loading" in panel.status_label.text() and panel.progress.format() == "stopped"
+
+
+def test_reset_ends_the_corpus_loading(make_panel, qtbot, endless_corpus):
+    loader = endless_corpus
+    panel = make_panel(corpus_loader=loader)
+    assert panel.start()
+    qtbot.waitUntil(loader.started.is_set, timeout=10000)
+    panel.reset()
+    qtbot.waitUntil(lambda: loader.stopped, timeout=10000)
+    assert not panel.running and panel.progress.format() == "idle"

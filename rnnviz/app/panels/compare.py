@@ -182,6 +182,10 @@ class ComparePlots(PlotPanel):
         return tables
 
 
+SIDE_WIDTH = 300
+SIDE_WIDTH_PRESENTATION = 420   # "Remove" and "Open in explorer" side by side at lecture font sizes
+
+
 class ComparePanel(QWidget):
     """Pin list (rename by double-click on the text) and the overlaid plots.
 
@@ -203,7 +207,6 @@ class ComparePanel(QWidget):
         self._uids = itertools.count(1)
 
         self.pin_list = QListWidget()
-        self.pin_list.setMaximumWidth(300)
         self.pin_list.itemChanged.connect(self._on_item_changed)
         self.pin_button = QPushButton("Pin current configuration")
         self.remove_button = QPushButton("Remove")
@@ -225,7 +228,8 @@ class ComparePanel(QWidget):
         side.addWidget(self.status)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setMaximumWidth(300)
+        side_widget.setMaximumWidth(SIDE_WIDTH)
+        self.side = side_widget
         layout = QHBoxLayout(self)
         layout.addWidget(side_widget)
         layout.addWidget(self.plots, 1)
@@ -233,6 +237,11 @@ class ComparePanel(QWidget):
         self.runner.job_event.connect(self._on_event)
         self.runner.job_failed.connect(self._on_failed)
         self._update_buttons()
+
+    def set_presentation(self, on: bool) -> None:
+        """Lecture font sizes: the plots' style, and room for the buttons' text at that size."""
+        self.side.setMaximumWidth(SIDE_WIDTH_PRESENTATION if on else SIDE_WIDTH)
+        self.plots.set_presentation(on)
 
     # -- pins ----------------------------------------------------------------------------------------
     def pin_current(self, name: str | None = None) -> Pin | None:

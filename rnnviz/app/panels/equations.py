@@ -68,10 +68,16 @@ def with_aux_term(body: str, cell: str) -> str:
         weight = "A" if cell == "rnn" else f"A<sub>{match.group(1)}</sub>"
         return f"{match.group(0)} <span style='color:{AUX_COLOUR}'>+ {weight} a<sub>t</sub></span>"
 
-    note = QCoreApplication.translate(
-        "EquationsPanel", "a<sub>t</sub>: the auxiliary input (layer 1 only); A = weight_aux_l0, seeded and "
-        "initialised like W<sub>ih</sub>. It adds no path between states: J<sub>t</sub> changes only "
-        "through the states and gates it moves.")
+    if cell == "rnn":
+        note = QCoreApplication.translate(
+            "EquationsPanel", "a<sub>t</sub>: the auxiliary input (layer 1 only); A = weight_aux_l0, seeded "
+            "and initialised like W<sub>ih</sub>. It adds no path between states: J<sub>t</sub> changes "
+            "only through the states it moves.")
+    else:
+        note = QCoreApplication.translate(
+            "EquationsPanel", "a<sub>t</sub>: the auxiliary input (layer 1 only); the A blocks, one per gate, are the "
+            "rows of weight_aux_l0, seeded and initialised like W<sub>ih</sub>. It adds no path "
+            "between states: J<sub>t</sub> changes only through the states and gates it moves.")
     return _lines(_INPUT_TERM.sub(term, body), f"<span style='color:{AUX_COLOUR}'>{note}</span>")
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.app.plots.axis import cached_axes
-from rnnviz.app.plots.base import (NORMAL_STYLE, PALETTE, PRESENTATION_STYLE, legend_below, legend_pt, restyle_plot,
-                                   settle_views)
+from rnnviz.app.plots.base import (NORMAL_STYLE, PALETTE, PRESENTATION_MIN_SIZE, PRESENTATION_STYLE, fitting_text,
+                                   legend_below, legend_pt, restyle_plot, set_plot_title, settle_views,
+                                   text_width)
 from rnnviz.core.config import CELLS, ConfigError
 from rnnviz.lm.data import load_corpus
 from rnnviz.lm.model import LanguageModel
@@ -96,14 +97,18 @@ def training_work(config: TrainConfig, *, stop_flag: threading.Event, pause_flag
     """
 
     def work(should_stop):
+        def stopped():
+            return stop_flag.is_set() or should_stop()
+
+        # Stop, Reset or closing the window end a long load between two chunks (Cancelled).
         data = corpus_loader(config.corpus, valid=config.valid, test=config.test,
-                             level=config.level, sentence_start=config.sentence_start)
+                             level=config.level, sentence_start=config.sentence_start, should_stop=stopped)
 
         def hook():
             # Pause = wait here, between two steps; Stop/supersede = end the generator.
-            while pause_flag.is_set() and not (stop_flag.is_set() or should_stop()):
+            while pause_flag.is_set() and not stopped():
                 time.sleep(0.02)
-            return stop_flag.is_set() or should_stop()
+            return stopped()
 
         if train_factory is not None:
             yield from train_factory(config, data, hook)
@@ -190,6 +195,12 @@ class ElidedLabel(QLabel):
     def _elide(self) -> None:
         width = max(0, self.contentsRect().width())
         self.setText(QFontMetrics(self.font()).elidedText(self._full_text, Qt.TextElideMode.ElideRight, width))
+
+
+def _points(choice: tuple[str, float]) -> tuple[str, float | int]:
+    """A fitted text's size as "20pt", not "20.0pt", where it is whole."""
+    text, size = choice
+    return text, int(size) if float(size).is_integer() else size
 
 
 def _token_label(token: str) -> str:
@@ -410,7 +421,7 @@ class TrainerPanel(QWidget):
                                                 symbolPen=pg.mkPen("#000000", width=1), name="best valid")
         self.best_point: tuple[int, float] | None = None   # (step, lowest validation loss)
         self.baseline_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#777777", style=Qt.PenStyle.DashLine),
-                                             label="ln V", labelOpts={"position": 0.05})
+                                             label="ln V", labelOpts={"position": 0.98, "anchors": [(1, 0), (1, 0)]})
         self.baseline_line.setVisible(False)
         self.loss_plot.addItem(self.baseline_line)
         self.grad_plot = self.plots.addPlot(row=0, col=1, axisItems=cached_axes(), title="Gradient norm")
@@ -429,13 +440,17 @@ class TrainerPanel(QWidget):
                                                 name="clipped")
         self.flow_plot = self.plots.addPlot(row=1, col=0, axisItems=cached_axes(), title="Gradient flow on real text")
         self.flow_plot.setLabel("bottom", "distance k (steps back)")
-        self.flow_plot.setLabel("left", "log10 norm")
+        self.flow_plot.setLabel("left", "log₁₀ norm")
         legend_below(self.flow_plot, legend_pt(NORMAL_STYLE))
         self.flow_grad_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[0], width=2), name="‖∂L<sub>τ</sub>/∂h<sub>τ−k</sub>‖")
         self.flow_jac_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[1], width=2), name="‖∂s<sub>k</sub>/∂s<sub>0</sub>‖₂")
         self.bars_plot = self.plots.addPlot(row=1, col=1, axisItems=cached_axes(), title="Next-token distribution")
         self._fit_left_pending = False
         self._presentation = False
+        self._plots_style: dict = {}
+        #: Width the window's docks take beside this tab (the Lessons dock): not the settings' room.
+        self.docks_beside = 0
+        self.plots.installEventFilter(self)
         self.bars_plot.setLabel("left", "probability")
         self.bars_plot.getAxis("left").enableAutoSIPrefix(False)
         # Two equal columns, whatever the titles' lengths (a long title would widen its column).
@@ -446,6 +461,8 @@ class TrainerPanel(QWidget):
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=PALETTE[0])
         self.bars_plot.addItem(self.bars)
         self.bars_plot.vb.sigResized.connect(lambda _view: self._show_bars())
+        for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
+            plot.vb.sigResized.connect(self._fit_titles)
 
         sample_box = QWidget()
         sample_layout = QVBoxLayout(sample_box)
@@ -465,20 +482,21 @@ class TrainerPanel(QWidget):
         self.sample_seed_spin.setValue(0)
         self.sample_seed_spin.setKeyboardTracking(False)
         self.sample_seed_spin.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        # Room for six digits, not for 2³¹: beside the Lessons dock at 1280 px the row has no more.
+        self.sample_seed_spin.setMaximumWidth(self._seed_width())
         self.sample_seed_spin.setToolTip("Seed of the text shown: the same seed, weights, prime and temperature "
                                          "give the same text. Sample moves on to the next seed.")
-        sample_row.addWidget(QLabel("Prime"))
-        sample_row.addWidget(self.prime_edit, 2)
-        sample_row.addWidget(QLabel("Temperature"))
-        sample_row.addWidget(self.temperature_slider, 2)
-        sample_row.addWidget(self.temperature_label)
-        sample_row.addWidget(QLabel("Seed"))
-        sample_row.addWidget(self.sample_seed_spin)
-        sample_row.addWidget(self.sample_button)
+        self._prime_label, self._temperature_caption, self._seed_label = (
+            QLabel("Prime"), QLabel("Temperature"), QLabel("Seed"))
+        # One row; two in presentation mode, where lecture-size text does not fit one row beside
+        # the Lessons dock at 1280 px (the temperature slider had no width left, its label was cut).
+        self._sample_rows = (sample_row, QHBoxLayout())
+        self._arrange_sample_rows(two=False)
         self.sample_view = QPlainTextEdit()
         self.sample_view.setReadOnly(True)
         self.sample_view.setPlaceholderText("Samples appear here while the model trains.")
-        sample_layout.addLayout(sample_row)
+        sample_layout.addLayout(self._sample_rows[0])
+        sample_layout.addLayout(self._sample_rows[1])
         sample_layout.addWidget(self.sample_view)
         self._update_temperature_label()
 
@@ -519,26 +537,159 @@ class TrainerPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
+    def _arrange_sample_rows(self, two: bool) -> None:
+        first, second = self._sample_rows
+        for row in (first, second):
+            while row.count():
+                row.takeAt(0)
+        prime = [(self._prime_label, 0), (self.prime_edit, 2), (self._seed_label, 0),
+                 (self.sample_seed_spin, 0), (self.sample_button, 0)]
+        temperature = [(self._temperature_caption, 0), (self.temperature_slider, 2), (self.temperature_label, 0)]
+        rows = ((prime, first), (temperature, second)) if two else ((prime[:2] + temperature + prime[2:], first),)
+        for widgets, row in rows:
+            for widget, stretch in widgets:
+                row.addWidget(widget, stretch)
+
+    def _seed_width(self) -> int:
+        return self.fontMetrics().horizontalAdvance("0000000") + 40   # digits, arrows and frame
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "sample_seed_spin"):
+            self.sample_seed_spin.setMaximumWidth(self._seed_width())
+
     def set_presentation(self, on: bool) -> None:
-        """Large fonts and thick lines for lectures (the explorer's presentation style)."""
-        style = PRESENTATION_STYLE if on else NORMAL_STYLE
+        """Large fonts and thick lines for lectures (the explorer's presentation style), where the
+        plots have the room for them (see :meth:`plots_style`)."""
         self._left.setMinimumWidth(LEFT_MIN_WIDTH_PRESENTATION if on else LEFT_MIN_WIDTH)
-        for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
-            restyle_plot(plot, style, [(item, width) for item, width in self._pen_widths
-                                       if item.getViewBox() is plot.vb])
-        # The widest title, shorter on a projector so that it is not clipped.
         self._presentation = on
-        self.bars_plot.setTitle("Next token" if on else "Next-token distribution")
-        self.flow_plot.setTitle(self._flow_title(None if self.last_snapshot is None else self.last_snapshot.step))
-        self._show_bars()   # as many tokens as fit at this font size
+        self._arrange_sample_rows(two=on)
+        self._restyle_plots(force=True)
         self._fit_left_pending = True
         if self.isVisible():
             self._fit_left()
 
-    def _flow_title(self, step: int | None) -> str:
-        # shorter on a projector: the long form is clipped at lecture font sizes in 1280 pixels
-        title = "Gradient flow" if self._presentation else "Gradient flow on real text"
+    def plots_style(self) -> dict:
+        """The style the four plots take: the lecture style in presentation mode if each plot gets at
+        least PRESENTATION_MIN_SIZE (as the explorer's panels do), else the normal one. At 1280×720
+        the lecture fonts left the plots' data a strip between titles, axes and one-column legends,
+        with cut axis labels."""
+        if not self._presentation:
+            return NORMAL_STYLE
+        width, height = PRESENTATION_MIN_SIZE
+        fits = self.plots.width() >= 2 * width and self.plots.height() >= 2 * height
+        return PRESENTATION_STYLE if fits or not self.plots.isVisible() else NORMAL_STYLE
+
+    def _restyle_plots(self, force: bool = False) -> None:
+        style = self.plots_style()
+        if style == self._plots_style and not force:
+            return
+        self._plots_style = dict(style)
+        for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
+            restyle_plot(plot, style, [(item, width) for item, width in self._pen_widths
+                                       if item.getViewBox() is plot.vb])
+        # Room under the tick labels for descenders (g, p, the ␣ of a space) at every font size.
+        self.bars_plot.getAxis("bottom").setHeight(int(style["font_pt"] * 2.6))
+        for plot in self._titles():
+            plot._shown_title = plot._shown_y = None   # restyle_plot set them at the style's size
+            if plot.legend is not None:
+                plot.legend._fitted_for = None
+        self._fit_titles()
+        self._show_bars()   # as many tokens as fit at this font size
+
+    def _titles(self) -> dict:
+        """Each plot's titles, longest first: the first that fits its width is shown."""
+        step = None if self.last_snapshot is None else self.last_snapshot.step
+        return {self.loss_plot: ["Loss per token (nats)", "Loss (nats)"],
+                self.grad_plot: ["Gradient norm"],
+                self.flow_plot: [self._flow_title(step, short) for short in (False, True)],
+                self.bars_plot: ["Next-token distribution", "Next token"]}
+
+    def _fit_titles(self, *_args) -> None:
+        """Titles in the width each plot has, y labels in its height, legends in as many columns as
+        fit (shorter, then smaller, never cut)."""
+        if not self._plots_style:
+            return
+        points = self._plots_style["title_pt"]
+        for plot, candidates in self._titles().items():
+            text, size = _points(fitting_text(candidates, points, self._room(plot.vb.width())))
+            if getattr(plot, "_shown_title", None) != (text, size):
+                plot._shown_title = (text, size)
+                set_plot_title(plot, text, size, bold=False)
+        points = self._plots_style["font_pt"]
+        for plot, candidates in self._y_labels().items():
+            text, size = _points(fitting_text(candidates, points, self._room(plot.vb.height())))
+            if getattr(plot, "_shown_y", None) != (text, size):
+                plot._shown_y = (text, size)
+                plot.setLabel("left", text, **{"font-size": f"{size}pt"})
+        self._fit_legends()
+
+    def _room(self, pixels: float) -> float:
+        """A plot's width or height, once it is laid out on screen (before that: room for everything)."""
+        return pixels if self.plots.isVisible() and pixels > 0 else 1e9
+
+    def _y_labels(self) -> dict:
+        return {self.grad_plot: ["log₁₀ ‖∂L/∂θ‖₂", "log₁₀ norm"], self.flow_plot: ["log₁₀ norm", "log₁₀"],
+                self.bars_plot: ["probability", "p"]}
+
+    def _legend_texts(self) -> dict:
+        """Each legend's entries with their long and short texts (the short ones where the long ones
+        leave the legend a single column: beside the Lessons dock at 1280 px its four rows took
+        most of the loss plot's height)."""
+        best = self.best_point
+        best_texts = ("best valid", "best valid") if best is None else (
+            f"best valid {best[1]:.3f} (step {best[0]})", f"best {best[1]:.3f} at {best[0]}")
+        return {self.loss_plot: [(self.train_curve, ("train (batch)", "batch")),
+                                 (self.train_avg_curve, ("train (epoch mean)", "epoch mean")),
+                                 (self.valid_curve, ("valid", "valid")), (self.best_scatter, best_texts)],
+                self.grad_plot: [(self.grad_after_curve, ("after clipping", "after clip")),
+                                 (self.grad_before_curve, ("before clipping", "before clip")),
+                                 (self.clip_scatter, ("clipped", "clipped"))]}
+
+    def _fit_legends(self) -> None:
+        points = legend_pt(self._plots_style or NORMAL_STYLE)
+        for plot, entries in self._legend_texts().items():
+            legend = plot.legend
+            width = self._room(plot.vb.width())
+            labels = [legend.getLabel(item) for item, _texts in entries]
+            long_texts = [texts[0] for _item, texts in entries]
+            key = (width, points, tuple(long_texts))
+            if getattr(legend, "_fitted_for", None) == key:
+                continue   # the 10 Hz redraw: nothing changed
+            legend._fitted_for = key
+            samples = [sample.boundingRect().width() for sample, _label in legend.items]
+            columns = min(2, len(entries))
+            needed = 8 + sum(max(samples[index] + text_width(long_texts[index], points)
+                                 for index in range(column, len(entries), columns))
+                             + legend.SAMPLE_GAP + legend.SPACING for column in range(columns))
+            chosen = long_texts if needed <= width else [texts[1] for _item, texts in entries]
+            changed = False
+            for label, text in zip(labels, chosen):
+                if label is not None and label.text != text:
+                    label.setText(text)   # a new text lays the legend out again
+                    changed = True
+            if changed:
+                legend.updateSize()  # its columns follow the new texts' widths
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt name
+        if watched is self.plots and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            QTimer.singleShot(0, self, self._on_plots_resized)   # after the resize, not inside it
+        return super().eventFilter(watched, event)
+
+    def _on_plots_resized(self) -> None:
+        if self._presentation:
+            self._restyle_plots()
+        self._fit_titles()
+
+    @staticmethod
+    def _flow_title(step: int | None, short: bool = False) -> str:
+        title = "Gradient flow" if short else "Gradient flow on real text"
         return title if step is None else f"{title} (step {step})"
+
+    def set_docks_beside(self, width: int) -> None:
+        """The window's docks beside this tab take ``width`` pixels: fit the settings column again."""
+        self.docks_beside = max(0, int(width))
+        self._fit_left()
 
     def _fit_left(self) -> None:
         """The settings as wide as their form, up to LEFT_MAX_FRACTION of the tab (after a font change)."""
@@ -547,7 +698,7 @@ class TrainerPanel(QWidget):
         if splitter is not None and self.width() > 0:
             # The window's width: the tab may not have its own yet (the explorer's docks are hidden
             # for the Trainer after it is shown); the plots' side takes what the window adds later.
-            room = max(self.width(), self.window().width())
+            room = max(self.width(), self.window().width() - self.docks_beside)
             left = min(max(self._left.minimumWidth(), self._settings_width()), int(room * LEFT_MAX_FRACTION))
             splitter.setSizes([left, max(1, self.width() - left)])
 
@@ -676,15 +827,8 @@ class TrainerPanel(QWidget):
         self._update_buttons()
 
     def _label_best(self) -> None:
-        """The legend names the lowest validation loss and its step."""
-        legend = self.loss_plot.legend
-        label = legend.getLabel(self.best_scatter) if legend is not None else None
-        if label is not None:
-            best = self.best_point
-            text = "best valid" if best is None else f"best valid {best[1]:.3f} (step {best[0]})"
-            if label.text != text:   # a new text lays the legend out again
-                label.setText(text)
-            legend.updateSize()  # its columns follow the new text's width
+        """The legend names the lowest validation loss and its step (see _legend_texts)."""
+        self._fit_legends()
 
     def _clear_run(self) -> None:
         self.progress_label.set_full_text("")
@@ -775,6 +919,10 @@ class TrainerPanel(QWidget):
 
     def _on_job_cancelled(self, lane: str, job_id: int) -> None:
         if lane == TRAIN_LANE and job_id == self.job_id:
+            if self.trainer is None and not self.events:   # stopped while the corpus was loading
+                self.progress.setValue(0)
+                self.progress.setFormat(self.tr("stopped"))
+                self._show_status(self.tr("Stopped while the corpus was loading; nothing was trained."))
             self._update_buttons()
 
     # ------------------------------------------------------------------------------ sampling
@@ -917,7 +1065,7 @@ class TrainerPanel(QWidget):
             self.flow_grad_curve.setData(snapshot.distance.astype(float), np.where(np.isfinite(grad), grad, np.nan))
             jac = np.asarray(snapshot.jacobian_log10, dtype=float)
             self.flow_jac_curve.setData(snapshot.jacobian_k.astype(float), np.where(np.isfinite(jac), jac, np.nan))
-            self.flow_plot.setTitle(self._flow_title(snapshot.step))
+            self._fit_titles()
         last = self.last_event
         if last is not None:
             self.progress.setValue(int(round(1000 * last.progress)))

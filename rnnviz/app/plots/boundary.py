@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QFont
 
 BOUNDARY_COLOUR = QColor(80, 80, 80)
@@ -21,19 +21,22 @@ def boundary_step(fast) -> float | None:
 
 
 class EncoderBoundary:
-    """One dashed line per plot at :func:`boundary_step`, hidden for other placements; the line on
-    ``label_plot`` says which side is which. Lines are added with ``ignoreBounds``: they never set
-    a view range."""
+    """One dashed line per plot of ``panel`` at :func:`boundary_step`, hidden for other placements;
+    the line on ``label_plot`` says which side is which. Lines are added with ``ignoreBounds`` (they
+    never set a view range) and take the panel's pens, so presentation mode thickens them."""
 
-    def __init__(self):
+    def __init__(self, panel):
+        self._panel = panel
         self._lines: dict = {}   # plot -> its line
+        self._seq_len = 1
 
-    def show(self, plots, fast, font_pt: float, label_plot=None) -> None:
+    def show(self, plots, fast, label_plot=None) -> None:
         x = boundary_step(fast)
+        self._seq_len = fast.config.seq_len
         wanted = [plot for plot in plots if plot is not None]
         for plot in list(self._lines):
-            if plot not in wanted:
-                self._lines.pop(plot)   # a rebuilt panel dropped the plot (and the line with it)
+            if plot not in wanted:   # a rebuilt panel dropped the plot, and the line with it
+                self._panel.forget([self._lines.pop(plot)])
         for plot in wanted:
             line = self._lines.get(plot)
             if line is None or line.scene() is not plot.scene():
@@ -45,19 +48,22 @@ class EncoderBoundary:
                 continue
             line.setValue(x)
             line.show()
-            if line.label is not None:
-                self._place_label(line, x, fast.config.seq_len, font_pt)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """The labels' text in the panel's current font size (after presentation mode changed)."""
+        for line in self._lines.values():
+            if line.label is not None and line.isVisible():
+                self._place_label(line, line.value(), self._seq_len, self._panel.style["font_pt"])
 
     @property
     def lines(self) -> list:
         return list(self._lines.values())
 
-    @staticmethod
-    def _make_line(labelled: bool) -> pg.InfiniteLine:
-        pen = pg.mkPen(BOUNDARY_COLOUR, width=1.5, style=Qt.PenStyle.DashLine)
+    def _make_line(self, labelled: bool) -> pg.InfiniteLine:
         options = {"position": LABEL_POSITION, "color": BOUNDARY_COLOUR, "fill": pg.mkBrush(255, 255, 255, 210)}
-        line = pg.InfiniteLine(angle=90, movable=False, pen=pen, label="" if labelled else None,
-                               labelOpts=options)
+        line = pg.InfiniteLine(angle=90, movable=False, label="" if labelled else None, labelOpts=options)
+        self._panel.pen(line, BOUNDARY_COLOUR.name(), "dash", 0.6)
         line.setZValue(5)
         if not labelled:
             line.label = None

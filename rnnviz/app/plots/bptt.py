@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF
 
 from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap, safe_log10
 from rnnviz.app.plots.boundary import EncoderBoundary
@@ -38,13 +40,14 @@ class BpttPanel(PlotPanel):
         self.item_plot = self.add_plot(2, 0, "Itemized ‖∂L<sub>τ</sub>/∂hₜ‖",
                                        ("state step t", None), ("loss step τ", None), hover=self._hover_item,
                                        short_y="τ")
+        self.item_plot.vb.sigResized.connect(self._tick_loss_rows)
         self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L<sub>τ</sub>/∂hₜ‖",
                                                            short_label="log₁₀"))
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
         self.graphics.ci.layout.setRowStretchFactor(2, 3)
         self.log_norms = np.zeros(0)
         self.log_itemized = np.zeros((0, 0))
-        self.boundary = EncoderBoundary()
+        self.boundary = EncoderBoundary(self)
 
     def show_fast(self, fast) -> None:
         self.fast = fast
@@ -71,20 +74,43 @@ class BpttPanel(PlotPanel):
         # [τ-1, t-1]: rows = loss step τ, columns = state step t.
         self.itemized.set_data(self.log_itemized, x0=1.0, y0=1.0, prepared=prepared_heatmap(fast, "itemized"))
         self._fit_loss_rows(rows)
-        self.boundary.show([self.norm_plot, self.item_plot], fast, self.style["font_pt"], label_plot=self.norm_plot)
+        self.boundary.show([self.norm_plot, self.item_plot], fast, label_plot=self.norm_plot)
+
+    def restyle(self, force: bool = False) -> None:
+        super().restyle(force)
+        self.boundary.restyle()
 
     def _fit_loss_rows(self, rows: np.ndarray) -> None:
         """Show the loss steps that hold data (``rows``: their row indices), not all T rows: with the
         loss on the last step only, its one row would be a line one pixel high at the top of an empty plot."""
         axis = self.item_plot.getAxis("left")
+        self._loss_rows = rows
         if rows.size == 0:
             axis.setTicks(None)
             self.item_plot.enableAutoRange(axis="y")
             return
         self.item_plot.setYRange(rows[0] + 0.5, rows[-1] + 1.5, padding=0)
+        self._tick_loss_rows()
+
+    def _tick_loss_rows(self, *_args) -> None:
+        """A few rows: a tick per loss step (the default ticks would fall between steps), or per
+        second, third … step where the plot is too short for one each (eight decoder steps of an
+        encoder-decoder in a 60-pixel plot ran into each other)."""
+        rows = getattr(self, "_loss_rows", None)
+        if rows is None or rows.size == 0:
+            return
+        axis = self.item_plot.getAxis("left")
         span = rows[-1] - rows[0] + 1
-        # A few rows: one tick per loss step (the default ticks would fall between steps).
-        axis.setTicks([[(float(r + 1), str(r + 1)) for r in rows]] if span <= 8 else None)
+        if span > 8:
+            axis.setTicks(None)
+            return
+        font = axis.style.get("tickFont")
+        text_height = QFontMetricsF(font if font is not None else axis.font()).height()
+        height = self.item_plot.vb.height()
+        every = 1 if height <= 0 else max(1, math.ceil(span * text_height / height))
+        ticks = [[(float(r + 1), str(r + 1)) for r in rows[::every]]]
+        if ticks != axis._tickLevels:
+            axis.setTicks(ticks)
 
     @staticmethod
     def truncation_window(fast) -> tuple[float, float] | None:

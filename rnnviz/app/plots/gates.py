@@ -33,7 +33,7 @@ class GatesPanel(PlotPanel):
         self._time_plots: list[pg.PlotItem] = []  # heatmaps and summary: one time axis
         self._linking = False
         self._spacer = None
-        self.boundary = EncoderBoundary()
+        self.boundary = EncoderBoundary(self)
 
     def _rebuild(self, gate_names: tuple[str, ...]) -> None:
         self.graphics.clear()
@@ -159,7 +159,7 @@ class GatesPanel(PlotPanel):
             if gate in self.saturation_curves and gate in fast.gate_saturation:
                 self.saturation_curves[gate].setData(
                     steps, np.asarray(fast.gate_saturation[gate], dtype=np.float64))
-        self.boundary.show(self._time_plots, fast, self.style["font_pt"])
+        self.boundary.show(self._time_plots, fast)
         self.fit_ranges()
 
     def _hover_heatmap(self, gate: str, x: float, y: float) -> str:

@@ -19,7 +19,7 @@ class HiddenPanel(PlotPanel):
         self.h_map = self.register_heatmap(Heatmap(self.h_plot, "CET-D1", "hₜ", symmetric=True, min_half_range=1e-3))
         self.c_plot = None
         self.c_map = None
-        self.boundary = EncoderBoundary()
+        self.boundary = EncoderBoundary(self)
 
     def _ensure_cell_plot(self, wanted: bool) -> None:
         if wanted and self.c_plot is None:
@@ -41,7 +41,7 @@ class HiddenPanel(PlotPanel):
         self._ensure_cell_plot(fast.cell is not None)
         if fast.cell is not None:
             self.c_map.set_data(np.asarray(fast.cell).T, x0=0.0, y0=0.0, prepared=prepared_heatmap(fast, "cell"))
-        self.boundary.show([self.h_plot, self.c_plot], fast, self.style["font_pt"])
+        self.boundary.show([self.h_plot, self.c_plot], fast)
 
     def _hover_state(self, which: str, x: float, y: float) -> str:
         heatmap = self.h_map if which == "h" else self.c_map

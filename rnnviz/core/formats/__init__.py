@@ -79,18 +79,41 @@ def sniff(path: Path) -> str:
     raise InputFileError(f"weights file {path}: unknown format; expected {EXTENSIONS}")
 
 
+def _holds_bfloat16(path: Path) -> bool:
+    """Whether a safetensors file's JSON header names a BF16 tensor (a file that is no safetensors
+    file says False here; the reader then says what is wrong)."""
+    import json
+
+    try:
+        with open(path, "rb") as handle:
+            (length,) = struct.unpack("<Q", handle.read(8))
+            if length > 100 << 20:
+                return False
+            header = json.loads(handle.read(length))
+    except (OSError, struct.error, ValueError):
+        return False
+    return isinstance(header, dict) and any(isinstance(entry, dict) and entry.get("dtype") == "BF16"
+                                            for entry in header.values())
+
+
 def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
     try:
-        from safetensors.numpy import load_file
+        from safetensors import safe_open
     except ImportError:
         raise ConfigError("reading safetensors files needs the safetensors package: "
                           "pip install 'rnnviz[formats]' (or pip install safetensors)") from None
-    try:  # registers bfloat16 with NumPy, where installed (onnx depends on it)
-        import ml_dtypes  # noqa: F401
-    except ImportError:
-        pass
+    if _holds_bfloat16(path):
+        # ml_dtypes registers bfloat16 with NumPy, where installed (onnx depends on it); imported
+        # only then: its import holds the interpreter lock for ~1-3 s, which would stall the window
+        try:
+            import ml_dtypes  # noqa: F401
+        except ImportError:
+            pass
     try:
-        arrays = load_file(str(path))
+        # one tensor at a time: the reader holds the interpreter lock while it copies a tensor, so
+        # the window waits at most for the largest one, not for the whole file
+        with safe_open(str(path), framework="np") as handle:
+            arrays = {name: handle.get_tensor(name) for name in handle.keys()}
     except Exception as error:  # SafetensorError, or a dtype NumPy lacks (bfloat16)
         first = (str(error).splitlines() or [type(error).__name__])[0][:120]
         if "bfloat16" in first:
