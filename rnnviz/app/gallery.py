@@ -293,7 +293,7 @@ def render(window, folder, wait: Callable[[], object], save: Callable[[object, o
     settle(window, wait)
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
-        tab = window.tabs.tabText(index).lower()
+        tab = window.tabs.widget(index).objectName().removesuffix("_panel")  # file names in any language
         for width, height in SIZES:
             for on in (False, True):
                 window.resize(width, height)

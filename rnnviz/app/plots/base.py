@@ -12,17 +12,22 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocument
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
+from rnnviz.app.i18n import names
 from rnnviz.app.plots.axis import CachedColorBarItem, cached_axes
 from rnnviz.app.texts import text_path
 
 #: Colour-blind safe palette (Okabe-Ito) used by every panel, in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 
+#: Units of the axis labels (shown in the interface language with every label, see PlotPanel.add_plot).
+UNIT_NAMES = (QT_TRANSLATE_NOOP("Names", "step"), QT_TRANSLATE_NOOP("Names", "steps"),
+              QT_TRANSLATE_NOOP("Names", "unit"), QT_TRANSLATE_NOOP("Names", "units"),
+              QT_TRANSLATE_NOOP("Names", "index"))
 NORMAL_STYLE = {"line_width": 2.0, "font_pt": 9, "title_pt": 11, "marker_px": 6}
 PRESENTATION_STYLE = {"line_width": 5.0, "font_pt": 16, "title_pt": 20, "marker_px": 12}
 #: A panel smaller than this keeps the normal style in presentation mode: lecture fonts in a sixth
@@ -106,7 +111,7 @@ class ReadoutLabel(QLabel):
     whole text. Its height follows the font, so a read-out appearing never moves the plots.
     """
 
-    IDLE_TIP = "Value under the mouse pointer"
+    IDLE_TIP = QT_TRANSLATE_NOOP("Names", "Value under the mouse pointer")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -144,7 +149,7 @@ class ReadoutLabel(QLabel):
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width) if self._full else ""
         # A space keeps the line's height when there is nothing to show.
         super().setText(shown or " ")
-        self.setToolTip(self._full if shown != self._full else self.IDLE_TIP)
+        self.setToolTip(self._full if shown != self._full else names(self.IDLE_TIP))
 
 
 class FlowLegend(pg.LegendItem):
@@ -168,6 +173,10 @@ class FlowLegend(pg.LegendItem):
         self.setMaximumWidth(1e6)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._relayout()
+
+    def addItem(self, item, name) -> None:  # noqa: N802 (pyqtgraph naming)
+        """An entry; a name defined with QT_TRANSLATE_NOOP("Names", ...) is shown translated."""
+        super().addItem(item, names(name))
 
     def set_points(self, points: int) -> None:
         self.opts["labelTextSize"] = f"{points}pt"
@@ -519,7 +528,7 @@ class PlotPanel(QWidget):
     """
 
     name = "plot"
-    title = "Plot"
+    title = QT_TRANSLATE_NOOP("Names", "Plot")
     #: Emitted with the panel's name on a double click: the window shows this plot alone (or all again).
     focus_requested = Signal(str)
     #: Emitted with the panel's name by its "?" button: the window opens the plot's explanation.
@@ -528,23 +537,24 @@ class PlotPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(f"plot_{self.name}")
+        self.title = names(type(self).title)  # the class's title in the interface language
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.graphics.setMinimumSize(260, 200)
         # Tight margins and row spacing: in a sixth of a 1280×720 screen every row of pixels counts.
         self.graphics.ci.setContentsMargins(3, 3, 3, 3)
         self.graphics.ci.layout.setSpacing(3)
-        self.graphics.setToolTip("Double-click: show this plot alone / all plots again. "
-                                 "Right-click: pyqtgraph menu (view, export). Mouse wheel: zoom.")
+        self.graphics.setToolTip(self.tr("Double-click: show this plot alone / all plots again. "
+                                 "Right-click: pyqtgraph menu (view, export). Mouse wheel: zoom."))
         self.readout = ReadoutLabel()
         self.readout.setObjectName(f"readout_{self.name}")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fit_button = QToolButton()
         self.fit_button.setObjectName(f"fit_{self.name}")
-        self.fit_button.setText("Fit")
+        self.fit_button.setText(self.tr("Fit"))
         self.fit_button.setAutoRaise(True)
-        self.fit_button.setToolTip("Fit the view to the plotted data again (Ctrl+0). A zoom or pan with the "
-                                   "mouse is kept through every change until then.")
+        self.fit_button.setToolTip(self.tr("Fit the view to the plotted data again (Ctrl+0). A zoom or pan with the "
+                                   "mouse is kept through every change until then."))
         self.fit_button.setEnabled(False)
         self.fit_button.clicked.connect(self.fit_view)
         self.help_button = QToolButton()
@@ -590,6 +600,10 @@ class PlotPanel(QWidget):
         ``short_y``, ``short_title``: the y label and the title where the plot is too short or too
         narrow for the whole ones (see :meth:`fit_text`).
         """
+        # Titles, labels and units defined as names (QT_TRANSLATE_NOOP) are shown translated here;
+        # text the caller translated already passes unchanged.
+        title, short_y, short_title = names(title), short_y and names(short_y), short_title and names(short_title)
+        x_label, y_label = (tuple(part and names(part) for part in label) for label in (x_label, y_label))
         kwargs.setdefault("axisItems", cached_axes())
         plot = self.graphics.addPlot(row=row, col=col, **kwargs)
         plot.showGrid(x=True, y=True, alpha=0.25)
@@ -613,6 +627,7 @@ class PlotPanel(QWidget):
 
         An unchanged title is left alone: laying out its rich text costs ~0.3 ms, and the
         cheap plots set their titles on every recomputation."""
+        title = names(title)
         for index, (item, old, x_label, y_label) in enumerate(self._labelled):
             if item is plot:
                 if old == title:

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor, QFontMetricsF
 
 from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap, safe_log10
@@ -14,13 +15,13 @@ from rnnviz.app.plots.boundary import EncoderBoundary
 
 class BpttPanel(PlotPanel):
     name = "bptt"
-    title = "Backprop through time"
+    title = QT_TRANSLATE_NOOP("Names", "Backprop through time")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.norm_plot = self.add_plot(0, 0, "‖∂L/∂hₜ‖ per step", ("step t", None),
-                                       ("log₁₀ norm", None), hover=self._hover_norm,
-                                       short_y="log₁₀")
+        self.norm_plot = self.add_plot(0, 0, self.tr("‖∂L/∂hₜ‖ per step"), (self.tr("step t"), None),
+                                       (self.tr("log₁₀ norm"), None), hover=self._hover_norm,
+                                       short_y=self.tr("log₁₀"))
         self.legend = self.add_legend_row(1, 0)
         self.window = pg.LinearRegionItem(movable=False, brush=QColor(230, 159, 0, 60),
                                           pen=pg.mkPen(QColor(230, 159, 0), width=1))
@@ -32,13 +33,13 @@ class BpttPanel(PlotPanel):
         self.loss_markers = self.marker(pg.ScatterPlotItem(symbol="o", brush=pg.mkBrush(PALETTE[1]),
                                                            pen=None))
         self.norm_plot.addItem(self.loss_markers)
-        self.legend.addItem(self.norm_curve, "‖∂L/∂hₜ‖")
-        self.legend.addItem(self.loss_markers, "loss steps")
+        self.legend.addItem(self.norm_curve, self.tr("‖∂L/∂hₜ‖"))
+        self.legend.addItem(self.loss_markers, self.tr("loss steps"))
         # LegendItem cannot draw a sample of a LinearRegionItem; a data-less thick line stands in.
         self.window_sample = pg.PlotDataItem(pen=pg.mkPen(QColor(230, 159, 0, 120), width=10))
-        self.legend.addItem(self.window_sample, "truncation window")
-        self.item_plot = self.add_plot(2, 0, "Itemized ‖∂L<sub>τ</sub>/∂hₜ‖",
-                                       ("state step t", None), ("loss step τ", None), hover=self._hover_item,
+        self.legend.addItem(self.window_sample, self.tr("truncation window"))
+        self.item_plot = self.add_plot(2, 0, self.tr("Itemized ‖∂L<sub>τ</sub>/∂hₜ‖"),
+                                       (self.tr("state step t"), None), (self.tr("loss step τ"), None), hover=self._hover_item,
                                        short_y="τ")
         self.item_plot.vb.sigResized.connect(self._tick_loss_rows)
         self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L<sub>τ</sub>/∂hₜ‖",
@@ -60,11 +61,11 @@ class BpttPanel(PlotPanel):
         window = self.truncation_window(fast)
         if window is None:
             self.window.hide()
-            self.set_title(self.norm_plot, "‖∂L/∂hₜ‖ per step (full BPTT)")
+            self.set_title(self.norm_plot, self.tr("‖∂L/∂hₜ‖ per step (full BPTT)"))
         else:
             self.window.setRegion(window)
             self.window.show()
-            self.set_title(self.norm_plot, f"‖∂L/∂hₜ‖ per step (truncated at k = {fast.truncate})")
+            self.set_title(self.norm_plot, self.tr("‖∂L/∂hₜ‖ per step (truncated at k = {0})").format(fast.truncate))
         images = getattr(fast, "images", None)  # prepared by the explorer's worker, if it ran this
         if images is not None:
             self.log_itemized, rows = images.log_itemized, images.itemized_rows

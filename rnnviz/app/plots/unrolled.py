@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolButton
 
@@ -375,7 +375,7 @@ class UnrolledPanel(PlotPanel):
     """The unrolled network with its gradient; Play animates BPTT (Space, arrow keys)."""
 
     name = "unrolled"
-    title = "Unrolled network"
+    title = QT_TRANSLATE_NOOP("Names", "Unrolled network")
 
     def __init__(self, parent=None):
         super().__init__(parent)
