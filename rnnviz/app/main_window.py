@@ -412,11 +412,12 @@ class MainWindow(QMainWindow):
         self._fit_lessons_beside_trainer()
 
     def _fit_lessons_beside_trainer(self) -> None:
-        """Beside the Trainer the lesson's text gets a quarter of the window: its settings column and
-        four plots need the rest (at 1280 px the dock kept the Controls' 470 px of presentation
-        mode; the plots' titles were cut, the loss legend a column of four rows)."""
+        """In presentation mode the lesson's text gets a quarter of the window beside the Trainer: its
+        settings column and four plots need the rest (at 1280 px the dock kept the Controls' 470 px;
+        the plots' titles were cut, the loss legend a column of four rows). Otherwise the dock keeps
+        the width the user gave it."""
         beside = 0
-        if self.tabs.currentWidget() is self.trainer and self.lessons_open():
+        if self.presentation_mode and self.tabs.currentWidget() is self.trainer and self.lessons_open():
             beside = int(self.width() * LESSONS_BESIDE_TRAINER)
             self.resizeDocks([self.lessons_dock], [beside], Qt.Orientation.Horizontal)
         self.trainer.set_docks_beside(beside)
