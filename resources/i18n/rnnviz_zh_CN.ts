@@ -657,6 +657,14 @@
 <context>
     <name>ExperimentsPanel</name>
     <message>
+        <source>Lyapunov exponent {0} (per step)</source>
+        <translation>李雅普诺夫指数 {0}（每步）</translation>
+    </message>
+    <message>
+        <source>Lyapunov exponent {0}</source>
+        <translation>李雅普诺夫指数 {0}</translation>
+    </message>
+    <message>
         <source>and</source>
         <translation>和</translation>
     </message>
@@ -2224,6 +2232,21 @@
     </message>
 </context>
 <context>
+    <name>OpenFiles</name>
+    <message>
+        <source>{cell}, {layers} layers, H = {hidden}</source>
+        <translation>{cell}，{layers} 层，H = {hidden}</translation>
+    </message>
+    <message>
+        <source>{cell}, 1 layer, H = {hidden}</source>
+        <translation>{cell}，1 层，H = {hidden}</translation>
+    </message>
+    <message>
+        <source>, bidirectional</source>
+        <translation>，双向</translation>
+    </message>
+</context>
+<context>
     <name>PlotPanel</name>
     <message>
         <source>Double-click: show this plot alone / all plots again. Right-click: pyqtgraph menu (view, export). Mouse wheel: zoom.</source>
@@ -2385,6 +2408,26 @@
 </context>
 <context>
     <name>SweepPlot</name>
+    <message>
+        <source>±1 std, {0} seeds</source>
+        <translation>±1 标准差，{0} 个种子</translation>
+    </message>
+    <message>
+        <source>1 seed</source>
+        <translation>1 个种子</translation>
+    </message>
+    <message>
+        <source>gradient reach k with ‖∂s‖ ≥ {0:g}</source>
+        <translation>满足 ‖∂s‖ ≥ {0:g} 的梯度可达距离 k</translation>
+    </message>
+    <message>
+        <source>{0} vs {1} ({2})</source>
+        <translation>{0} 随{1}的变化（{2}）</translation>
+    </message>
+    <message>
+        <source>mean over {0} seeds</source>
+        <translation>{0} 个种子的平均</translation>
+    </message>
     <message>
         <source>{0}: {1} = {2:.4g} ± {3:.2g}  (click to open in the explorer)</source>
         <translation>{0}：{1} = {2:.4g} ± {3:.2g}（点击即可在探索器中打开）</translation>
