@@ -12,9 +12,11 @@ python=${1:?usage: $0 VENV_PYTHON}
 # Debian 12 packages that provide the shared libraries of PySide6's QtCore,
 # QtGui, QtWidgets, the offscreen platform plugin (tests) and the xcb platform
 # plugin (the app on an X11 desktop), found with ldd + dpkg -S, plus a font so
-# that text renders (Qt warns about a missing font directory otherwise).
+# that text renders (Qt warns about a missing font directory otherwise) and a
+# CJK font for the Simplified Chinese interface (without one its text shows as
+# empty boxes).
 packages=(
-    libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6 fonts-dejavu-core
+    libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6 fonts-dejavu-core fonts-noto-cjk
     libxkbcommon0 libxkbcommon-x11-0 libx11-6 libx11-xcb1
     libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
     libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
@@ -28,6 +30,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 app = QtWidgets.QApplication(["qt-smoke-test"])
 QtGui.QFontDatabase.families()
+# The Simplified Chinese interface needs a font with its characters (fontconfig's :lang=zh).
+if not QtGui.QFontDatabase.families(QtGui.QFontDatabase.WritingSystem.SimplifiedChinese):
+    sys.exit("no font with Simplified Chinese characters (fc-list :lang=zh is empty)")
 # The xcb plugin is only loaded on a desktop, so check its libraries directly.
 import pathlib, subprocess
 plugins = pathlib.Path(QtCore.QLibraryInfo.path(QtCore.QLibraryInfo.LibraryPath.PluginsPath))

@@ -222,7 +222,7 @@ class ComputeController(QObject):
         if admission.refusal is not None:
             self.runner.cancel(EXPLORE_LANE)
             self.state.set_busy(False)
-            self.state.message.emit(f"Not computed: {admission.refusal}")
+            self.state.message.emit(self.tr("Not computed: {0}").format(admission.refusal))
             return None
         self.admission = admission
         engine = self.engine
@@ -245,7 +245,7 @@ class ComputeController(QObject):
         """Run the finite-difference gradient check of the current configuration off-thread."""
         check = self.engine.check_config
         if check is None:
-            self.state.message.emit("Gradient check is not available in this build.")
+            self.state.message.emit(self.tr("Gradient check is not available in this build."))
             return None
         config = self.state.config
         return self.runner.start(GRADCHECK_LANE, lambda should_stop: check(config))
@@ -313,12 +313,12 @@ class ComputeController(QObject):
     def _on_failed(self, lane: str, job_id: int, message: str) -> None:
         if lane == GRADCHECK_LANE:
             self.gradcheck_failed.emit(message)
-            self.state.message.emit(f"Gradient check failed: {message}")
+            self.state.message.emit(self.tr("Gradient check failed: {0}").format(message))
             return
         if lane != EXPLORE_LANE:
             return   # another part of the window (a sweep, a file being read) reports its own failures
         self.state.set_busy(False)
-        self.state.message.emit(f"Computation failed: {message}")
+        self.state.message.emit(self.tr("Computation failed: {0}").format(message))
 
     def _on_cancelled(self, lane: str, job_id: int) -> None:
         if lane == EXPLORE_LANE and self.runner.current_job_id(EXPLORE_LANE) is None:

@@ -1,4 +1,5 @@
-"""Time left for a long job, from the time it has run and the fraction it has done (no Qt).
+"""Time left for a long job, from the time it has run and the fraction it has done (Qt only to
+translate the text it shows).
 
 The estimate of the *total* time, elapsed / fraction, is smoothed exponentially, so one quick
 or slow chunk moves it a little rather than making the shown time jump; until the job has run
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
 
 
 class EtaEstimator:
@@ -50,13 +53,14 @@ def format_time_left(seconds: float | None) -> str:
     if seconds is None or seconds <= 0.0:
         return ""
     if seconds < 60:
-        return f"{max(1, round(seconds))} s left"
+        return QCoreApplication.translate("Eta", "{0} s left").format(max(1, round(seconds)))
     if seconds < 600:
         whole = int(round(seconds / 10.0)) * 10      # ten-second steps: no flicker of the last digit
         minutes, rest = divmod(whole, 60)
-        return f"{minutes} min {rest} s left" if rest else f"{minutes} min left"
+        return (QCoreApplication.translate("Eta", "{0} min {1} s left").format(minutes, rest) if rest
+                else QCoreApplication.translate("Eta", "{0} min left").format(minutes))
     minutes = int(round(seconds / 60.0))
     if minutes < 60:
-        return f"{minutes} min left"
+        return QCoreApplication.translate("Eta", "{0} min left").format(minutes)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min left"
+    return QCoreApplication.translate("Eta", "{0} h {1:02d} min left").format(hours, minutes)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph.exporters as exporters
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice
 
 from rnnviz import __version__
 from rnnviz.io_utils import atomic_path, atomic_write_bytes, atomic_write_text
@@ -98,8 +98,9 @@ def precision_text() -> str:
     """What precision the explorer's spectral norms have (status bar, CSV headers)."""
     from rnnviz.core.spectral_norm import DEFAULT_MAP_TOL, DEFAULT_TOL
 
-    return (f"precision: spectral norms by Lanczos to tolerance {DEFAULT_TOL:.0e} (anchor curve) and "
-            f"{DEFAULT_MAP_TOL:.0e} (t, k map), relative; rnnviz analyze gives exact norms")
+    return QCoreApplication.translate(
+        "Export", "precision: spectral norms by Lanczos to tolerance {0:.0e} (anchor curve) and {1:.0e} (t, k map), "
+        "relative; rnnviz analyze gives exact norms").format(DEFAULT_TOL, DEFAULT_MAP_TOL)
 
 
 def csv_header(panel, config) -> list[str]:

@@ -180,7 +180,7 @@ class Picture:
     problems: tuple[str, ...]
 
 
-def _pin_two(window, wait_ms: int = 60000) -> None:
+def pin_two(window, wait_ms: int = 60000) -> None:
     """Two pins in the Compare tab (the current configuration and one with ρ = 1.2), computed."""
     from PySide6.QtCore import QDeadlineTimer
     from PySide6.QtWidgets import QApplication
@@ -197,6 +197,69 @@ def _pin_two(window, wait_ms: int = 60000) -> None:
     window.state.set_config(config)
 
 
+#: The gallery's sweep: three cells over five radii, one seed, on one worker (in the sweep's own job
+#: thread: no processes to start), for the explorer's configuration at the end of the matrix.
+GALLERY_SWEEP = (("cell", "rnn,lstm,gru"), ("radius", "0.5:1.5:5"))
+#: The gallery's training run: a small LSTM over the built-in sample, three epochs (~100 steps),
+#: with validation points, gradient-flow snapshots and a sample at the end. Seeded: the same run
+#: every time.
+GALLERY_TRAINING = {"hidden_spin": 32, "embed_spin": 16, "seq_len_spin": 16, "batch_spin": 8,
+                    "epochs_spin": 3, "snapshot_spin": 10, "seed_spin": 0, "threads_spin": 1}
+
+
+def _wait_until(done: Callable[[], bool], what: str, wait_ms: int) -> None:
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    deadline = QDeadlineTimer(wait_ms)
+    app = QApplication.instance()
+    while not done():
+        if deadline.hasExpired():
+            raise TimeoutError(f"{what} did not finish in {wait_ms / 1000:g} s")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.005)
+
+
+def run_gallery_sweep(window, wait_ms: int = 120000) -> None:
+    """Run :data:`GALLERY_SWEEP` through the Experiments tab's controls and wait for its result."""
+    panel = window.experiments
+    (first, first_values), (second, second_values) = GALLERY_SWEEP
+    panel.first_param.setCurrentText(first)
+    panel.first_values.setText(first_values)
+    panel.second_enabled.setChecked(True)
+    panel.second_param.setCurrentText(second)
+    panel.second_values.setText(second_values)
+    panel.seeds.setValue(1)
+    panel.workers.setValue(1)
+    panel.scheduler.setText("")
+    if panel.run() is None:
+        raise RuntimeError(f"the gallery's sweep did not start: {panel.status.text()}")
+    _wait_until(lambda: panel.job_id is None, "the gallery's sweep", wait_ms)
+    if panel.result is None:
+        raise RuntimeError(f"the gallery's sweep gave no result: {panel.status.text()}")
+
+
+def run_gallery_training(window, wait_ms: int = 180000, **controls) -> None:
+    """Train :data:`GALLERY_TRAINING` (``controls``: other values for some of its controls) through
+    the Trainer tab's controls; wait for the run to end and for its sample (the next-token bars)."""
+    from rnnviz.app.panels.trainer import SAMPLE_LANE
+
+    trainer = window.trainer
+    for name, value in {**GALLERY_TRAINING, **controls}.items():
+        getattr(trainer, name).setValue(value)
+    trainer.corpus_edit.setCurrentText("builtin:sample")
+    trainer.level_combo.setCurrentText("char")
+    trainer.cell_combo.setCurrentText("lstm")
+    if not trainer.start():
+        raise RuntimeError(f"the gallery's training did not start: {trainer.status_label.text()}")
+    _wait_until(lambda: not trainer.running, "the gallery's training", wait_ms)
+    if trainer.trainer is None or not trainer.events:
+        raise RuntimeError(f"the gallery's training did not run: {trainer.status_label.text()}")
+    _wait_until(lambda: trainer.next_token_probs is not None and not window.runner.is_running(SAMPLE_LANE),
+                "the gallery's sample", wait_ms)
+    trainer.redraw()
+
+
 def render(window, folder, wait: Callable[[], object], save: Callable[[object, object], None],
            progress: Callable[[str], None] = lambda _text: None) -> list[Picture]:
     """Walk :data:`TRANSITIONS` on ``window`` and picture the window after each step, then every tab
@@ -204,14 +267,15 @@ def render(window, folder, wait: Callable[[], object], save: Callable[[object, o
     ``folder``. Returns what each picture shows, with the view problems found at that moment."""
     from pathlib import Path
 
-    from rnnviz.app.plots.invariants import view_problems
+    from rnnviz.app.plots.invariants import tab_problems, view_problems
 
     pictures: list[Picture] = []
 
     def shoot(state: str, readouts: bool) -> None:
         tab = window.tabs.tabText(window.tabs.currentIndex())
         name = f"{len(pictures) + 1:02d}-{state}.png"
-        problems = tuple(view_problems(window.panels, readouts=readouts)) if tab == "Explorer" else ()
+        problems = tuple(view_problems(window.panels, readouts=readouts) if window.tabs.currentWidget() is window.explorer
+                         else tab_problems(window))
         save(window.grab(), Path(folder) / name)
         pictures.append(Picture(name, tab, (window.width(), window.height()), window.presentation_mode,
                                 state, problems))
@@ -223,11 +287,13 @@ def render(window, folder, wait: Callable[[], object], save: Callable[[object, o
         transition.apply(window)
         settle(window, wait)
         shoot(transition.name, transition.changes_config)
-    _pin_two(window)
+    pin_two(window)
+    run_gallery_sweep(window)
+    run_gallery_training(window)
     settle(window, wait)
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
-        tab = window.tabs.tabText(index).lower()
+        tab = window.tabs.widget(index).objectName().removesuffix("_panel")  # file names in any language
         for width, height in SIZES:
             for on in (False, True):
                 window.resize(width, height)

@@ -6,7 +6,7 @@ import atexit
 import sys
 
 import shiboken6
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QCoreApplication, QThread
 
 from rnnviz.app.main import ensure_application
 from rnnviz.app.state import LoadedWeights
@@ -42,10 +42,11 @@ def show_result(result, block: bool | None = None):
     if result.params is not None:
         source = result.config.get("weights") or "network"
         net = experiment.net
-        description = (f"{net.cell}, {net.num_layers} layer{'s' if net.num_layers > 1 else ''}, "
-                       f"H = {net.hidden_size}")
-        accepted = window.state.set_weights(experiment, LoadedWeights(
-            result.params, result.inputs, f"from Python: {source}", description=description))
+        description = QCoreApplication.translate("Launch", "{0}, {1} layer(s), H = {2}").format(
+            net.cell, net.num_layers, net.hidden_size)
+        label = QCoreApplication.translate("Launch", "from Python: {0}").format(source)
+        accepted = window.state.set_weights(experiment, LoadedWeights(result.params, result.inputs, label,
+                                                                      description=description))
     else:
         accepted = window.state.set_config(experiment)
     window.state.message.disconnect(refusals.append)

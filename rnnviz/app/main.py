@@ -35,6 +35,10 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         app.setApplicationDisplayName("rnnviz")
         QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
         app.setWindowIcon(application_icon())
+        from rnnviz.app.i18n import install_language, resolve_language
+        from rnnviz.app.settings import Settings
+
+        install_language(resolve_language(Settings().language()), app)
     return app
 
 

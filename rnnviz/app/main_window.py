@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDeadlineTimer, QEvent, QEventLoop, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QInputDialog,
                                QLabel,
                                QMainWindow, QMessageBox, QProgressBar, QPushButton, QScrollArea, QSplitter,
@@ -15,6 +15,8 @@ from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
 from rnnviz.app.eta import EtaEstimator, format_time_left
 from rnnviz.app.explain import (NORMAL_TEXT_PT, PRESENTATION_TEXT_PT, ExplanationDialog, explanation_markdown,
                                 markdown_html, ui_language)
+from rnnviz.app.i18n import (CHINESE, CHOICES, ENGLISH, SYSTEM, current_language, names, preset_text,
+                             resolve_language)
 from rnnviz.app.export import export_all, export_csv, export_image, precision_text
 from rnnviz.app.input_guards import (ScrollFirstGuard, WheelGuard, WindowShortcutGuard, guard_shortcuts,
                                      guard_wheel)
@@ -44,12 +46,14 @@ DEFAULT_SIZE = (1600, 1000)
 # Room left for the window manager's frame and title bar when the window is fitted to a screen.
 FRAME_MARGIN = (16, 48)
 APP_NAME = "rnnviz"
-UNTITLED = "Untitled"
+UNTITLED = QT_TRANSLATE_NOOP("Names", "Untitled")
 UNDO_MESSAGE_MS = 15000
-MAP_FORMAT = "map %p%"
-SESSION_FILTER = "rnnviz session (*.json)"
-LESSON_FILTER = "rnnviz lesson (*.md)"
+MAP_FORMAT = QT_TRANSLATE_NOOP("Names", "map %p%")
+SESSION_FILTER = QT_TRANSLATE_NOOP("Names", "rnnviz session (*.json)")
+LESSON_FILTER = QT_TRANSLATE_NOOP("Names", "rnnviz lesson (*.md)")
 PRESENTATION_FONT_PT = 16
+#: The Lessons dock's share of the window's width beside the Trainer tab.
+LESSONS_BESIDE_TRAINER = 0.25
 BUSY_DELAY_MS = 150  # the map bar turns indeterminate if the cheap plots take longer than this
 PRESENTATION_FIRST_PLOT = "decay"  # the plot presentation mode opens on
 NORMAL_COLUMNS = 3
@@ -63,8 +67,49 @@ PRESENTATION_ROW_HEIGHT = 480
 THREE_ROWS_MIN_HEIGHT = 780
 GRID_OPTIONAL = ("unrolled",)
 # Short names for the plot switcher, so that it fits a 1280-pixel projector at lecture font sizes.
-SWITCHER_LABELS = {"decay": "Decay", "map": "Map", "gates": "Gates", "bptt": "BPTT", "spectrum": "Spectrum",
-                   "hidden": "States", "unrolled": "Unrolled"}
+SWITCHER_LABELS = {"decay": QT_TRANSLATE_NOOP("Names", "Decay"), "map": QT_TRANSLATE_NOOP("Names", "Map"),
+                   "gates": QT_TRANSLATE_NOOP("Names", "Gates"), "bptt": QT_TRANSLATE_NOOP("Names", "BPTT"),
+                   "spectrum": QT_TRANSLATE_NOOP("Names", "Spectrum"), "hidden": QT_TRANSLATE_NOOP("Names", "States"),
+                   "unrolled": QT_TRANSLATE_NOOP("Names", "Unrolled")}
+
+
+#: Windows reopened in another language (View → Language), kept referenced while they are open.
+_REOPENED: list = []
+
+
+class PlotSwitcher(QWidget):
+    """The plot switcher's strip: its buttons show "number name" where that fits, else the names."""
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        self.fit_labels()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit_labels()
+
+    def fit_labels(self) -> None:
+        buttons = [button for button in self.findChildren(QToolButton) if hasattr(button, "full_text")]
+        layout = self.layout()
+        if not buttons or layout is None:
+            return
+        margins = layout.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - layout.spacing() * (len(buttons) - 1)
+
+        def needed(attribute: str) -> int:
+            total = 0
+            for button in buttons:
+                text = button.text()
+                button.setText(getattr(button, attribute))
+                total += button.sizeHint().width()
+                button.setText(text)
+            return total
+
+        attribute = "full_text" if needed("full_text") <= room else "compact_text"
+        for button in buttons:
+            if button.text() != getattr(button, attribute):
+                button.setText(getattr(button, attribute))
 
 
 class MainWindow(QMainWindow):
@@ -111,22 +156,22 @@ class MainWindow(QMainWindow):
         self._plot_rows: list[QSplitter] = []
         self.panel_by_name = {panel.name: panel for panel in self.panels}
         self.explorer = self._build_explorer_tab()
-        self.add_tab(self.explorer, "Explorer")
+        self.add_tab(self.explorer, self.tr("Explorer"))
         self.experiments = ExperimentsPanel(self.state, self.runner, settings=self.settings)
-        self.add_tab(self.experiments, "Experiments")
+        self.add_tab(self.experiments, self.tr("Experiments"))
         self.compare = ComparePanel(self.state, self.runner)
-        self.add_tab(self.compare, "Compare")
+        self.add_tab(self.compare, self.tr("Compare"))
         self.trainer = TrainerPanel(self.runner)
-        self.add_tab(self.trainer, "Trainer")
+        self.add_tab(self.trainer, self.tr("Trainer"))
         self.experiments.open_config.connect(self.open_in_explorer)
         self.compare.open_config.connect(self.open_in_explorer)
         self.trainer.open_in_explorer.connect(self.open_trained_model)
 
         self.controls = ControlsPanel(self.state)
-        self.controls_dock = self._dock("Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.controls_dock = self._dock("controls", self.tr("Controls"), self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.controls_dock.setMinimumWidth(300)
         self.equations = EquationsPanel(self.state)
-        self.equations_dock = self._dock("Equations", self.equations, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.equations_dock = self._dock("equations", self.tr("Equations"), self.equations, Qt.DockWidgetArea.LeftDockWidgetArea)
         # Tabs beside the controls keep the plots wide; drag the tab out to see both at once.
         self.tabifyDockWidget(self.controls_dock, self.equations_dock)
         self.controls_dock.raise_()
@@ -145,7 +190,7 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         if self._lessons_problem is not None:
-            self.statusBar().showMessage(f"Lessons unavailable: {self._lessons_problem}", UNDO_MESSAGE_MS)
+            self.statusBar().showMessage(self.tr("Lessons unavailable: {0}").format(self._lessons_problem), UNDO_MESSAGE_MS)
         self._build_menus()
         self._connect_state()
 
@@ -184,8 +229,7 @@ class MainWindow(QMainWindow):
             lessons, problem = [], str(error)
         self.lessons = LessonsPanel(lessons)
         self.lessons.apply_requested.connect(self.apply_lesson_step)
-        self.lessons_dock = self._dock("Lessons", self.lessons, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.lessons_dock.setWindowTitle(self.tr("Lessons"))
+        self.lessons_dock = self._dock("lessons", self.tr("Lessons"), self.lessons, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(self.equations_dock, self.lessons_dock)
         self.lessons_dock.hide()
         self.controls_dock.raise_()
@@ -216,7 +260,7 @@ class MainWindow(QMainWindow):
 
     def _update_title(self, *_args) -> None:
         """"name.json — rnnviz" with Qt's modified marker; the app name appears once."""
-        name = self.session_path.name if self.session_path is not None else UNTITLED
+        name = self.session_path.name if self.session_path is not None else names(UNTITLED)
         self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(self._session_signature() != self._saved_signature)
 
@@ -227,9 +271,9 @@ class MainWindow(QMainWindow):
     def _pin_current(self) -> None:
         pin = self.compare.pin_current()
         if pin is None:
-            self.statusBar().showMessage("Compare holds four pins already: remove one first", 5000)
+            self.statusBar().showMessage(self.tr("Compare holds four pins already: remove one first"), 5000)
         else:
-            self.statusBar().showMessage(f"Pinned {pin.name} (Compare tab)", 5000)
+            self.statusBar().showMessage(self.tr("Pinned {0} (Compare tab)").format(pin.name), 5000)
 
     def open_trained_model(self, handoff) -> bool:
         """Analyse the trainer's cells on a stretch of real text (its embedded tokens are the inputs)."""
@@ -241,15 +285,15 @@ class MainWindow(QMainWindow):
             bidirectional=net.bidirectional, seq_len=steps, batch=1, radius=None,
             anchor=min(self.state.config.anchor, steps - 1), truncate=None, loss_placement="all",
             loss_step=1, input_signal="gaussian", dtype="float64", aux_size=0)
-        layers = f"{net.num_layers} layer{'s' if net.num_layers > 1 else ''}"
-        description = f"trained {net.cell} language model ({layers}, H = {net.hidden_size})"
+        description = self.tr("trained {0} language model ({1} layer(s), H = {2})").format(
+            net.cell, net.num_layers, net.hidden_size)
         accepted = self.state.set_weights(config, LoadedWeights(handoff.params, handoff.inputs,
-                                                                "trained language model", text=handoff.text,
+                                                                self.tr("trained language model"), text=handoff.text,
                                                                 description=description))
         if accepted:
             self.tabs.setCurrentWidget(self.explorer)
             preview = " ".join(handoff.text.split())[:60]
-            self.statusBar().showMessage(f"Explorer shows the trained model on: “{preview}…”", 10000)
+            self.statusBar().showMessage(self.tr("Explorer shows the trained model on: “{0}…”").format(preview), 10000)
         return accepted
 
     def open_in_explorer(self, config: ExperimentConfig) -> bool:
@@ -321,7 +365,7 @@ class MainWindow(QMainWindow):
         return self.lessons_dock.toggleViewAction().isChecked()
 
     def open_lesson_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open lesson"), "", LESSON_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open lesson"), "", names(LESSON_FILTER))
         if path:
             self.open_lesson(path)
 
@@ -365,6 +409,18 @@ class MainWindow(QMainWindow):
             if self.controls_dock in self._docks_before_trainer:
                 self.controls_dock.raise_()
             self._docks_before_trainer = None
+        self._fit_lessons_beside_trainer()
+
+    def _fit_lessons_beside_trainer(self) -> None:
+        """In presentation mode the lesson's text gets a quarter of the window beside the Trainer: its
+        settings column and four plots need the rest (at 1280 px the dock kept the Controls' 470 px;
+        the plots' titles were cut, the loss legend a column of four rows). Otherwise the dock keeps
+        the width the user gave it."""
+        beside = 0
+        if self.presentation_mode and self.tabs.currentWidget() is self.trainer and self.lessons_open():
+            beside = int(self.width() * LESSONS_BESIDE_TRAINER)
+            self.resizeDocks([self.lessons_dock], [beside], Qt.Orientation.Horizontal)
+        self.trainer.set_docks_beside(beside)
 
     def focus_plot(self, name: str | None) -> None:
         """Show only the plot called ``name`` (None, or the focused one again: every plot)."""
@@ -460,8 +516,8 @@ class MainWindow(QMainWindow):
             self.focus_plot(name)
 
     def _build_plot_switcher(self) -> QWidget:
-        """A strip of buttons: all six plots, or one of them alone (as Alt+1…6 and double-click)."""
-        strip = QWidget()
+        """A strip of buttons: all seven plots, or one of them alone (as Alt+1…7 and double-click)."""
+        strip = PlotSwitcher()
         strip.setObjectName("plot_switcher")
         layout = QHBoxLayout(strip)
         layout.setContentsMargins(6, 0, 6, 0)
@@ -469,12 +525,16 @@ class MainWindow(QMainWindow):
         group = QButtonGroup(strip)
         group.setExclusive(True)
         self.plot_buttons: dict[str, QToolButton] = {}
-        entries = [("", "All plots", "Esc", "Show all seven plots")]
-        entries += [(panel.name, f"{number} {SWITCHER_LABELS.get(panel.name, panel.title)}", f"Alt+{number}",
-                     f"Show only the {panel.title} plot") for number, panel in enumerate(self.panels, start=1)]
+        entries = [("", self.tr("All plots"), "Esc", self.tr("Show all seven plots"))]
+        entries += [(panel.name, f"{number} {names(SWITCHER_LABELS.get(panel.name, panel.title))}", f"Alt+{number}",
+                     self.tr("Show only the {0} plot").format(panel.title))
+                    for number, panel in enumerate(self.panels, start=1)]
         for name, text, key, tip in entries:
             button = QToolButton()
             button.setText(text)
+            # where the strip is too narrow for "5 Spectrum" (seven plots at lecture font sizes on a
+            # 1280-pixel projector), the names alone: their numbers are in the tooltips
+            button.full_text, button.compact_text = text, text.split(" ", 1)[1] if name else text
             button.setCheckable(True)
             button.setAutoRaise(True)
             button.setObjectName(f"plot_button_{name or 'all'}")
@@ -487,9 +547,10 @@ class MainWindow(QMainWindow):
         self.plot_buttons[""].setChecked(True)
         return strip
 
-    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+    def _dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
+        """A dock called ``dock_<name>`` (saved window states find it by that name) showing ``title``."""
         dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title.lower()}")
+        dock.setObjectName(f"dock_{name}")
         dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -501,30 +562,30 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.compute_label = QLabel("")
         self.compute_label.setObjectName("compute_time")
-        self.compute_label.setToolTip("Time the engine took for the cheap plots, and for the full (t, k) map")
+        self.compute_label.setToolTip(self.tr("Time the engine took for the cheap plots, and for the full (t, k) map"))
         self.map_progress = QProgressBar()
         self.map_progress.setObjectName("map_progress")
         self.map_progress.setRange(0, 100)
         self.map_progress.setMaximumWidth(250)
-        self.map_progress.setFormat(MAP_FORMAT)
+        self.map_progress.setFormat(names(MAP_FORMAT))
         self.map_eta = EtaEstimator()
         self.map_progress.setValue(0)
-        self.map_progress.setToolTip("Progress of the (t, k) gradient-flow map")
+        self.map_progress.setToolTip(self.tr("Progress of the (t, k) gradient-flow map"))
         self._awaiting_fast = False
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
         self._busy_timer.timeout.connect(self._show_busy)
-        self.gradcheck_label = QLabel("gradient check: not run")
+        self.gradcheck_label = QLabel(self.tr("gradient check: not run"))
         self.gradcheck_label.setObjectName("gradcheck_result")
-        self.gradcheck_label.setToolTip("Central finite differences in float64 against the analytic BPTT gradient")
-        self.gradcheck_button = QPushButton("Check gradients")
+        self.gradcheck_label.setToolTip(self.tr("Central finite differences in float64 against the analytic BPTT gradient"))
+        self.gradcheck_button = QPushButton(self.tr("Check gradients"))
         self.gradcheck_button.setObjectName("gradcheck_button")
-        self.gradcheck_button.setToolTip("Run a finite-difference gradient check of the current configuration "
-                                         "(Ctrl+G)")
+        self.gradcheck_button.setToolTip(self.tr("Run a finite-difference gradient check of the current configuration "
+                                         "(Ctrl+G)"))
         self.gradcheck_button.clicked.connect(self.check_gradients)
-        self.undo_button = QPushButton("Undo")
+        self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.setObjectName("undo_drop_button")
-        self.undo_button.setToolTip("Analyse the trained model again (Ctrl+Z)")
+        self.undo_button.setToolTip(self.tr("Analyse the trained model again (Ctrl+Z)"))
         self.undo_button.clicked.connect(self.undo_drop)
         self.undo_button.setVisible(False)
         bar.addWidget(self.undo_button)
@@ -532,7 +593,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.compute_label)
         bar.addPermanentWidget(self.map_progress)
         bar.addPermanentWidget(self.gradcheck_label)
-        self.precision_label = QLabel(f"norms: Lanczos {DEFAULT_TOL:.0e}")
+        self.precision_label = QLabel(self.tr("norms: Lanczos {0:.0e}").format(DEFAULT_TOL))
         self.precision_label.setObjectName("norm_precision")
         self.precision_label.setContentsMargins(6, 0, 0, 0)  # apart from the gradient check's text
         self.precision_label.setToolTip(precision_text())
@@ -556,10 +617,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        self.open_action = self._action(file_menu, "&Open session…", self.open_session_dialog,
-                                        "Ctrl+O", "Open a saved session (JSON)")
-        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu = menus.addMenu(self.tr("&File"))
+        self.open_action = self._action(file_menu, self.tr("&Open session…"), self.open_session_dialog,
+                                        "Ctrl+O", self.tr("Open a saved session (JSON)"))
+        self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self.open_network_action = self._action(
             file_menu, self.tr("Open &network…"), lambda: self.opener.open_network_dialog(self), "Ctrl+Shift+O",
             self.tr("Analyse a network from a file: .npz, .safetensors, PyTorch .pt/.pth, ONNX, or a trainer "
@@ -568,85 +629,157 @@ class MainWindow(QMainWindow):
             file_menu, self.tr("Open &inputs…"), lambda: self.opener.open_inputs_dialog(self), "Ctrl+Shift+I",
             self.tr("Feed the network inputs from a file: (T, input) or (T, batch, input) arrays as .npy or .csv, "
                     "or text in a trainer checkpoint's vocabulary"))
-        self.save_action = self._action(file_menu, "&Save session", self.save_session_dialog,
-                                        "Ctrl+S", "Save the current configuration")
-        self._action(file_menu, "Save session &as…", lambda: self.save_session_dialog(ask=True),
-                     "Ctrl+Shift+S", "Save the current configuration under a new name")
-        self.open_lesson_action = self._action(file_menu, "Open &lesson…", self.open_lesson_dialog,
-                                               tip="Open a lesson file (Markdown with a configuration per step)")
+        self.save_action = self._action(file_menu, self.tr("&Save session"), self.save_session_dialog,
+                                        "Ctrl+S", self.tr("Save the current configuration"))
+        self._action(file_menu, self.tr("Save session &as…"), lambda: self.save_session_dialog(ask=True),
+                     "Ctrl+Shift+S", self.tr("Save the current configuration under a new name"))
+        self.open_lesson_action = self._action(file_menu, self.tr("Open &lesson…"), self.open_lesson_dialog,
+                                               tip=self.tr("Open a lesson file (Markdown with a configuration per step)"))
         file_menu.addSeparator()
-        self.export_menu = file_menu.addMenu("Export &plot")
+        self.export_menu = file_menu.addMenu(self.tr("Export &plot"))
         for panel in self.panels:
-            self._action(self.export_menu, f"{panel.title}…", lambda _=False, p=panel: self.export_plot_dialog(p),
-                         tip=f"Save the {panel.title} plot as PNG or SVG, or its data as CSV")
-        self.export_all_action = self._action(file_menu, "&Export all…", self.export_all_dialog, "Ctrl+E",
-                                              "Every plot as PNG, SVG and CSV plus the session, into a folder")
+            self._action(self.export_menu, self.tr("{0}…").format(panel.title), lambda _=False, p=panel: self.export_plot_dialog(p),
+                         tip=self.tr("Save the {0} plot as PNG or SVG, or its data as CSV").format(panel.title))
+        self.export_all_action = self._action(file_menu, self.tr("&Export all…"), self.export_all_dialog, "Ctrl+E",
+                                              self.tr("Every plot as PNG, SVG and CSV plus the session, into a folder"))
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, "Ctrl+Q", "Close rnnviz")
+        self._action(file_menu, self.tr("&Quit"), self.close, "Ctrl+Q", self.tr("Close rnnviz"))
 
-        edit_menu = menus.addMenu("&Edit")
-        self.undo_action = self._action(edit_menu, "&Undo: back to the trained model", self.undo_drop,
+        edit_menu = menus.addMenu(self.tr("&Edit"))
+        self.undo_action = self._action(edit_menu, self.tr("&Undo: back to the trained model"), self.undo_drop,
                                         QKeySequence.StandardKey.Undo,
-                                        "Analyse the trained model's weights again after a change replaced them")
+                                        self.tr("Analyse the trained model's weights again after a change replaced them"))
         # Ctrl+Z right after a change in a spin box means this, not the box's own text undo.
         self.undo_action.setProperty("beats_editing", True)
         self.undo_action.setEnabled(False)
 
-        self.presets_menu = menus.addMenu("P&resets")
+        self.presets_menu = menus.addMenu(self.tr("P&resets"))
         try:
             presets = list_presets()
         except (ConfigError, OSError) as error:
             presets = []
-            self.presets_menu.addAction(f"(presets unavailable: {error})").setEnabled(False)
+            self.presets_menu.addAction(self.tr("(presets unavailable: {0})").format(error)).setEnabled(False)
         for preset in presets:
-            action = self._action(self.presets_menu, preset.title, lambda _=False, p=preset: self.apply_preset(p),
-                                  tip=preset.description)
+            action = self._action(self.presets_menu, preset_text(preset.title),
+                                  lambda _=False, p=preset: self.apply_preset(p), tip=preset_text(preset.description))
             action.setObjectName(f"preset_{preset.name}")
         self.presets_menu.setToolTipsVisible(True)
 
-        view_menu = menus.addMenu("&View")
-        self.recompute_action = self._action(view_menu, "&Recompute", self.state.recompute, "F5",
-                                             "Compute everything again for the current configuration")
-        self.presentation_action = self._action(view_menu, "&Presentation mode", self.set_presentation_mode,
-                                                "F11", "Full screen, large fonts and thick lines for lectures",
+        view_menu = menus.addMenu(self.tr("&View"))
+        self.recompute_action = self._action(view_menu, self.tr("&Recompute"), self.state.recompute, "F5",
+                                             self.tr("Compute everything again for the current configuration"))
+        self.presentation_action = self._action(view_menu, self.tr("&Presentation mode"), self.set_presentation_mode,
+                                                "F11", self.tr("Full screen, large fonts and thick lines for lectures"),
                                                 checkable=True)
-        self.show_all_action = self._action(view_menu, "Show &all plots", lambda: self.focus_plot(None), "Esc",
-                                            "Back to all seven plots (double-click a plot to show it alone)")
+        self.show_all_action = self._action(view_menu, self.tr("Show &all plots"), lambda: self.focus_plot(None), "Esc",
+                                            self.tr("Back to all seven plots (double-click a plot to show it alone)"))
         self.show_all_action.setEnabled(False)
-        self.fit_action = self._action(view_menu, "&Fit plots to their data", self.fit_plots, "Ctrl+0",
-                                       "Undo every zoom and pan: each plot shows all of its data again")
-        focus_menu = view_menu.addMenu("Show one &plot")
+        self.fit_action = self._action(view_menu, self.tr("&Fit plots to their data"), self.fit_plots, "Ctrl+0",
+                                       self.tr("Undo every zoom and pan: each plot shows all of its data again"))
+        focus_menu = view_menu.addMenu(self.tr("Show one &plot"))
         for number, panel in enumerate(self.panels, start=1):
             self._action(focus_menu, panel.title, lambda _=False, n=panel.name: self.focus_plot(n), f"Alt+{number}",
-                         f"Show only the {panel.title} plot")
+                         self.tr("Show only the {0} plot").format(panel.title))
         view_menu.addSeparator()
         view_menu.addAction(self.controls_dock.toggleViewAction())
         view_menu.addAction(self.equations_dock.toggleViewAction())
         lessons_toggle = self.lessons_dock.toggleViewAction()
         lessons_toggle.setShortcut(QKeySequence("Ctrl+L"))
-        lessons_toggle.setStatusTip("The course's guided lessons, step by step")
+        lessons_toggle.setStatusTip(self.tr("The course's guided lessons, step by step"))
         view_menu.addAction(lessons_toggle)
-        self.next_step_action = self._action(view_menu, "&Next lesson step", lambda: self.lesson_step(1),
-                                             "PgDown", "Presentation mode: the lesson's next step, set up")
-        self.previous_step_action = self._action(view_menu, "Pre&vious lesson step", lambda: self.lesson_step(-1),
-                                                 "PgUp", "Presentation mode: the lesson's previous step, set up")
+        self.next_step_action = self._action(view_menu, self.tr("&Next lesson step"), lambda: self.lesson_step(1),
+                                             "PgDown", self.tr("Presentation mode: the lesson's next step, set up"))
+        self.previous_step_action = self._action(view_menu, self.tr("Pre&vious lesson step"), lambda: self.lesson_step(-1),
+                                                 "PgUp", self.tr("Presentation mode: the lesson's previous step, set up"))
 
-        tools_menu = menus.addMenu("&Tools")
-        self.gradcheck_action = self._action(tools_menu, "Check &gradients", self.check_gradients, "Ctrl+G",
-                                             "Finite-difference check of the analytic gradients")
-        self.pin_action = self._action(tools_menu, "&Pin configuration for comparison", self._pin_current,
-                                       "Ctrl+P", "Add the current configuration to the Compare tab (up to four)")
-        self._action(tools_menu, "&Memory budget…", self._ask_memory_budget,
-                     tip="The most memory one configuration may take: beyond it the map is shortened or "
-                         "the configuration refused, with the estimate")
-        help_menu = menus.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1", "List the keyboard shortcuts")
+        self._build_language_menu(view_menu)
+
+        tools_menu = menus.addMenu(self.tr("&Tools"))
+        self.gradcheck_action = self._action(tools_menu, self.tr("Check &gradients"), self.check_gradients, "Ctrl+G",
+                                             self.tr("Finite-difference check of the analytic gradients"))
+        self.pin_action = self._action(tools_menu, self.tr("&Pin configuration for comparison"), self._pin_current,
+                                       "Ctrl+P", self.tr("Add the current configuration to the Compare tab (up to four)"))
+        self._action(tools_menu, self.tr("&Memory budget…"), self._ask_memory_budget,
+                     tip=self.tr("The most memory one configuration may take: beyond it the map is shortened or "
+                         "the configuration refused, with the estimate"))
+        help_menu = menus.addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1", self.tr("List the keyboard shortcuts"))
         self.whats_this_action = QWhatsThis.createAction(self)   # Shift+F1, then click a plot
-        self.whats_this_action.setStatusTip("Click a plot to read what it shows (or use its ? button)")
+        self.whats_this_action.setStatusTip(self.tr("Click a plot to read what it shows (or use its ? button)"))
         help_menu.addAction(self.whats_this_action)
         self._update_whats_this()
         self._update_lesson_keys()
         self._update_recent_menu()
+
+    def _build_language_menu(self, view_menu) -> None:
+        """View → Language: System, English, 简体中文 (each language named in itself), remembered."""
+        menu = view_menu.addMenu(self.tr("&Language"))
+        menu.setObjectName("language_menu")
+        menu.setToolTipsVisible(True)
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        labels = {SYSTEM: self.tr("System language"), ENGLISH: "English", CHINESE: "简体中文"}
+        tips = {SYSTEM: self.tr("The language of the computer's locale (English where rnnviz has none)"),
+                ENGLISH: self.tr("English"), CHINESE: self.tr("Simplified Chinese")}
+        self.language_actions: dict[str, QAction] = {}
+        chosen = self.settings.language()
+        for choice in CHOICES:
+            action = QAction(labels[choice], self)
+            action.setObjectName(f"language_{choice}")
+            action.setCheckable(True)
+            action.setChecked(choice == chosen)
+            action.setToolTip(tips[choice])
+            action.setStatusTip(tips[choice])
+            action.triggered.connect(lambda _=False, c=choice: self.choose_language(c))
+            group.addAction(action)
+            menu.addAction(action)
+            self.language_actions[choice] = action
+
+    def choose_language(self, choice: str) -> None:
+        """Remember ``choice``; if it changes the interface language, offer to reopen the window in it
+        (the change applies to windows opened from then on, this one's texts are already made)."""
+        self.settings.set_language(choice)
+        self.settings.sync()
+        for name, action in self.language_actions.items():
+            action.setChecked(name == choice)
+        language = resolve_language(choice)
+        if language == current_language():
+            self.statusBar().showMessage(self.tr("Language: {0}").format(self.language_actions[choice].text()), 5000)
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Language"),
+                          self.tr("The new language applies when rnnviz starts next time. Reopen the window "
+                                  "in it now? The configuration, the sweep and the pins are kept; a training "
+                                  "run and a trained model's weights are not."), QMessageBox.StandardButton.NoButton,
+                          self)
+        box.setObjectName("language_box")
+        reopen = box.addButton(self.tr("Reopen now"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.buttonClicked.connect(lambda button: button is reopen and self.reopen_in_language(language))
+        box.open()
+
+    def reopen_in_language(self, language: str):
+        """Replace this window by a new one in ``language`` showing the same configuration, sweep, pins,
+        size and presentation mode. Returns the new window, or None where this one may not close
+        (the user kept a training run going)."""
+        from rnnviz.app.i18n import install_language
+
+        previous = current_language()
+        install_language(language)
+        window = MainWindow(settings=self.settings, engine=self.compute.engine, restore_session=False,
+                            remember=self.remember, config=self.state.config)
+        window._apply_view(self._view())
+        window.session_path = self.session_path
+        window._mark_saved()
+        window.setGeometry(self.geometry())
+        window.show()
+        if self.presentation_mode:
+            window.set_presentation_mode(True, full_screen=self.isFullScreen())
+        if not self.close():   # asks first if a training run would end
+            install_language(previous)
+            window.close()
+            return None
+        _REOPENED.append(window)
+        return window
 
     def _connect_state(self) -> None:
         state = self.state
@@ -663,7 +796,7 @@ class MainWindow(QMainWindow):
         self.compute.notice.connect(lambda text: text and self.statusBar().showMessage(text, 15000))
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
-            lambda message: self.gradcheck_label.setText("gradient check: error"))
+            lambda message: self.gradcheck_label.setText(self.tr("gradient check: error")))
         self.panel_by_name["map"].anchor_clicked.connect(lambda anchor: state.update(anchor=anchor))
         for panel in self.panels:
             panel.focus_requested.connect(self.focus_plot)
@@ -684,10 +817,10 @@ class MainWindow(QMainWindow):
                 panel.clear_readout()
                 panel.show_fast(fast)
             except Exception as error:  # noqa: BLE001 - one broken plot must not hide the others
-                self.show_error(f"{panel.title} could not be drawn: {type(error).__name__}: {error}")
+                self.show_error(self.tr("{0} could not be drawn: {1}: {2}").format(panel.title, type(error).__name__, error))
         self._awaiting_fast = False
         self._busy_timer.stop()
-        self.compute_label.setText(f"plots {fast.seconds * 1000:.0f} ms · map …")
+        self.compute_label.setText(self.tr("plots {0:.0f} ms · map …").format(fast.seconds * 1000))
         self.map_eta.start()   # the map is computed from here on
         # QProgressBar.setValue repaints at once (~1.5 ms): after the plots have their data.
         QTimer.singleShot(0, self, self._reset_map_progress)
@@ -698,14 +831,14 @@ class MainWindow(QMainWindow):
             # Still "busy" (indeterminate) when plots and map came in one redraw: a value would be lost.
             self.map_progress.setRange(0, 100)
         left = format_time_left(self.map_eta.update(fraction))
-        self.map_progress.setFormat(f"{MAP_FORMAT} · {left}" if left else MAP_FORMAT)
+        self.map_progress.setFormat(f"{names(MAP_FORMAT)} · {left}" if left else names(MAP_FORMAT))
         self.map_progress.setValue(int(round(100 * fraction)))
 
     def _reset_map_progress(self) -> None:
         if self.map_progress.maximum() != 100:
             self.map_progress.setRange(0, 100)
         if self.state.map_result is None:  # else the new map has reported its progress already
-            self.map_progress.setFormat(MAP_FORMAT)   # no time left of the previous map
+            self.map_progress.setFormat(names(MAP_FORMAT))   # no time left of the previous map
             self.map_progress.setValue(0)
 
     def _settle_panels(self, _job_id: int) -> None:
@@ -716,7 +849,7 @@ class MainWindow(QMainWindow):
     def _on_computing(self, _config=None) -> None:
         """A computation started: an indeterminate bar if the cheap plots take longer than
         BUSY_DELAY_MS (not for every step of a slider drag, where it would only flicker)."""
-        self.compute_label.setText("computing …")
+        self.compute_label.setText(self.tr("computing …"))
         self._awaiting_fast = True
         self._busy_timer.start(BUSY_DELAY_MS)
 
@@ -732,18 +865,19 @@ class MainWindow(QMainWindow):
             # Stopped before any result (error or cancelled): leave the busy state.
             self.map_progress.setRange(0, 100)
             self.map_progress.setValue(0)
-            if self.compute_label.text() == "computing …":
+            if self.compute_label.text() == self.tr("computing …"):
                 self.compute_label.setText("")
 
     def _on_map(self, map_result) -> None:
         self.panel_by_name["map"].show_map(map_result)
         if map_result.complete and self.state.fast_result is not None:
             map_seconds = self.compute.last_map_seconds
-            map_text = f"map {map_seconds * 1000:.0f} ms" if map_seconds is not None else "map done"
-            self.compute_label.setText(f"plots {self.state.fast_result.seconds * 1000:.0f} ms · {map_text}")
+            map_text = (self.tr("map {0:.0f} ms").format(map_seconds * 1000) if map_seconds is not None
+                        else self.tr("map done"))
+            self.compute_label.setText(self.tr("plots {0:.0f} ms · {1}").format(self.state.fast_result.seconds * 1000, map_text))
 
     def _ask_memory_budget(self) -> None:
-        value, ok = QInputDialog.getDouble(self, "Memory budget", "Gigabytes for one configuration:",
+        value, ok = QInputDialog.getDouble(self, self.tr("Memory budget"), self.tr("Gigabytes for one configuration:"),
                                            self.settings.memory_budget_gb(), MIN_BUDGET_GB, MAX_BUDGET_GB, 2)
         if ok:
             self.set_memory_budget_gb(value)
@@ -752,19 +886,19 @@ class MainWindow(QMainWindow):
         """Keep the budget in the settings; it applies from the next configuration on."""
         self.settings.set_memory_budget_gb(gigabytes)
         self.compute.budget_bytes = int(self.settings.memory_budget_gb() * 1024**3)
-        self.statusBar().showMessage(f"Memory budget: {self.settings.memory_budget_gb():g} GB", 5000)
+        self.statusBar().showMessage(self.tr("Memory budget: {0:g} GB").format(self.settings.memory_budget_gb()), 5000)
 
     def check_gradients(self) -> None:
-        self.gradcheck_label.setText("gradient check: running …")
+        self.gradcheck_label.setText(self.tr("gradient check: running …"))
         if self.compute.check_gradients() is None:
-            self.gradcheck_label.setText("gradient check: unavailable")
+            self.gradcheck_label.setText(self.tr("gradient check: unavailable"))
 
     def _on_gradcheck(self, report) -> None:
-        verdict = "passed ✓" if report.passed else "FAILED ✗"
-        self.gradcheck_label.setText(f"gradient check {verdict} (max rel. error {report.max_rel_error:.1e})")
+        verdict = self.tr("passed ✓") if report.passed else self.tr("FAILED ✗")
+        self.gradcheck_label.setText(self.tr("gradient check {0} (max rel. error {1:.1e})").format(verdict, report.max_rel_error))
         self.last_gradcheck = report
         if not report.passed:
-            self.show_error(report.summary() if hasattr(report, "summary") else "gradient check failed")
+            self.show_error(report.summary() if hasattr(report, "summary") else self.tr("gradient check failed"))
 
     # -- trained weights -------------------------------------------------------------------------
     def _on_weights_dropped(self, text: str) -> None:
@@ -773,7 +907,7 @@ class MainWindow(QMainWindow):
         dropped = self.state.dropped_label
         self.undo_action.setText(self.tr("&Undo: back to the {label}").format(label=dropped))
         self.undo_button.setToolTip(self.tr("Analyse the {label} again (Ctrl+Z)").format(label=dropped))
-        self._drop_notice = f"{text} · Ctrl+Z or Undo goes back"
+        self._drop_notice = self.tr("{0} · Ctrl+Z or Undo goes back").format(text)
         self.statusBar().showMessage(self._drop_notice, UNDO_MESSAGE_MS)
         self.undo_button.setVisible(True)
 
@@ -804,12 +938,12 @@ class MainWindow(QMainWindow):
         self.error_shown.emit(text)
 
     def show_shortcuts(self) -> None:
-        text = ("Ctrl+O open session · Ctrl+Shift+O open network · Ctrl+Shift+I open inputs · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
+        text = self.tr("Ctrl+O open session · Ctrl+Shift+O open network · Ctrl+Shift+I open inputs · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · "
                 "F11 presentation mode · Alt+1…7 show one plot (or double-click it) · Esc all plots · "
                 "Ctrl+G check gradients · Ctrl+P pin for comparison · Ctrl+Z back to the trained model · "
                 "Ctrl+L lessons · Page Up/Down lesson steps (presentation mode) · "
                 "Shift+F1 what's this (click a plot) · F1 this help · Ctrl+Q quit")
-        box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", text, QMessageBox.StandardButton.Ok,
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"), text, QMessageBox.StandardButton.Ok,
                           self)
         box.open()
 
@@ -819,9 +953,10 @@ class MainWindow(QMainWindow):
         accepted = self.state.set_config(preset.config)
         if accepted and loaded is not None and self.state.weights is None:
             # the notice of what the preset replaced stays, with its Undo
-            self.statusBar().showMessage(f"Preset: {preset.title} · {self._drop_notice}", UNDO_MESSAGE_MS)
+            self.statusBar().showMessage(self.tr("Preset: {0} · {1}").format(preset_text(preset.title),
+                                                                              self._drop_notice), UNDO_MESSAGE_MS)
         elif accepted:
-            self.statusBar().showMessage(f"Preset: {preset.title}", 5000)
+            self.statusBar().showMessage(self.tr("Preset: {0}").format(preset_text(preset.title)), 5000)
         return accepted
 
     def session(self) -> dict:
@@ -835,18 +970,18 @@ class MainWindow(QMainWindow):
     def _apply_view(self, view: dict) -> None:
         problems = []
         if "sweep" in view and not self.experiments.set_sweep_definition(view["sweep"]):
-            problems.append("sweep definition")
+            problems.append(self.tr("sweep definition"))
         if "pins" in view and not self.compare.set_pins_from_json(view["pins"]):
-            problems.append("pins")
+            problems.append(self.tr("pins"))
         if problems:
-            self.show_error(f"The session's {' and '.join(problems)} could not be read and were left as they were")
+            self.show_error(self.tr("The session's {0} could not be read and were left as they were").format(self.tr(" and ").join(problems)))
 
     def open_session(self, path) -> bool:
         """Load a session file; a bad or newer file gives one message and changes nothing."""
         try:
             config, view = read_session(path)
         except ConfigError as error:
-            self.show_error(f"Could not open session: {error}")
+            self.show_error(self.tr("Could not open session: {0}").format(error))
             return False
         if not self.state.set_config(config):
             return False
@@ -864,24 +999,24 @@ class MainWindow(QMainWindow):
                                                      for key, source in recorded_files(view).items()})
         self._update_title()
         self._add_recent(str(path))
-        self.statusBar().showMessage(f"Opened {Path(path).name}", 5000)
+        self.statusBar().showMessage(self.tr("Opened {0}").format(Path(path).name), 5000)
         return True
 
     def save_session(self, path) -> bool:
         try:
             write_session(path, self.state.config, self._view())
         except OSError as error:
-            self.show_error(f"Could not save session: {error}")
+            self.show_error(self.tr("Could not save session: {0}").format(error))
             return False
         self.session_path = Path(path)
         self._mark_saved()
         self._add_recent(str(path))
-        self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
+        self.statusBar().showMessage(self.tr("Saved {0}").format(Path(path).name), 5000)
         return True
 
     def open_session_dialog(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, "Open session", self.settings.last_folder("session"),
-                                                    SESSION_FILTER)
+        path, _filter = QFileDialog.getOpenFileName(self, self.tr("Open session"), self.settings.last_folder("session"),
+                                                    names(SESSION_FILTER))
         if path:
             self.settings.set_last_folder("session", str(Path(path).parent))
             self.open_session(path)
@@ -890,7 +1025,7 @@ class MainWindow(QMainWindow):
         path = str(self.session_path) if self.session_path is not None and not ask else ""
         if not path:
             start = str(Path(self.settings.last_folder("session") or ".") / "session.json")
-            path, _filter = QFileDialog.getSaveFileName(self, "Save session", start, SESSION_FILTER)
+            path, _filter = QFileDialog.getSaveFileName(self, self.tr("Save session"), start, names(SESSION_FILTER))
         if path:
             if not path.lower().endswith(".json"):
                 path += ".json"
@@ -914,7 +1049,7 @@ class MainWindow(QMainWindow):
         if not Path(path).is_file():
             self.settings.remove_recent_file(path)
             self._update_recent_menu()
-            self.show_error(f"Could not open session: {path} no longer exists")
+            self.show_error(self.tr("Could not open session: {0} no longer exists").format(path))
             return
         self.open_session(path)
 
@@ -942,9 +1077,9 @@ class MainWindow(QMainWindow):
         return [export_image(panel, path)]
 
     def export_plot_dialog(self, panel) -> None:
-        filters = "PNG image (*.png);;SVG image (*.svg);;CSV data (*.csv)"
+        filters = self.tr("PNG image (*.png);;SVG image (*.svg);;CSV data (*.csv)")
         start = str(Path(self.settings.last_folder("export") or ".") / f"{panel.name}.png")
-        path, chosen = QFileDialog.getSaveFileName(self, f"Export {panel.title}", start, filters,
+        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export {0}").format(panel.title), start, filters,
                                                    self.settings.last_export_filter())
         if not path:
             return
@@ -956,15 +1091,15 @@ class MainWindow(QMainWindow):
         try:
             written = self.export_plot(panel, path)
         except (OSError, ValueError) as error:
-            self.show_error(f"Export failed: {error}")
+            self.show_error(self.tr("Export failed: {0}").format(error))
             return
-        self.statusBar().showMessage(f"Exported {', '.join(p.name for p in written)}", 5000)
+        self.statusBar().showMessage(self.tr("Exported {0}").format(', '.join(p.name for p in written)), 5000)
 
     def export_all_to(self, folder) -> list[Path]:
         return export_all(self.panels, folder, self.state.config, self.session())
 
     def export_all_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export all plots to folder",
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export all plots to folder"),
                                                   self.settings.last_folder("export"))
         if not folder:
             return
@@ -972,9 +1107,9 @@ class MainWindow(QMainWindow):
         try:
             written = self.export_all_to(folder)
         except (OSError, ValueError) as error:
-            self.show_error(f"Export failed: {error}")
+            self.show_error(self.tr("Export failed: {0}").format(error))
             return
-        self.statusBar().showMessage(f"Exported {len(written)} files to {folder}", 8000)
+        self.statusBar().showMessage(self.tr("Exported {0} files to {1}").format(len(written), folder), 8000)
 
     # -- presentation ----------------------------------------------------------------------------
     def set_presentation_mode(self, on: bool, full_screen: bool = True) -> None:
@@ -992,7 +1127,7 @@ class MainWindow(QMainWindow):
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
         self.experiments.set_presentation(self.presentation_mode)
-        self.compare.plots.set_presentation(self.presentation_mode)
+        self.compare.set_presentation(self.presentation_mode)
         self.trainer.set_presentation(self.presentation_mode)
         self.lessons.set_presentation(self.presentation_mode)
         self._update_whats_this()
@@ -1005,6 +1140,7 @@ class MainWindow(QMainWindow):
         # ... and a shorter map bar leaves the hint room to be read whole at 1280 px.
         self.map_progress.setMaximumWidth(140 if on else 250)
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
+        self._fit_lessons_beside_trainer()
         # At lecture font sizes six plots do not fit one screen: start on one plot, large, and
         # go back to the previous view on leaving.
         if on and not was_on:
@@ -1012,7 +1148,7 @@ class MainWindow(QMainWindow):
             if self.focused_plot is None:
                 self.focus_plot(PRESENTATION_FIRST_PLOT)
         if on:
-            self.statusBar().showMessage("F11: leave · Alt+1…7: one plot · Esc: all", 10000)
+            self.statusBar().showMessage(self.tr("F11: leave · Alt+1…7: one plot · Esc: all"), 10000)
         elif was_on and self.focused_plot != self._focus_before_presentation:
             self.focus_plot(self._focus_before_presentation)
         self._update_plot_layout()
@@ -1035,10 +1171,9 @@ class MainWindow(QMainWindow):
         """Ask before closing ends a running or paused training run; True = go ahead."""
         if not self.trainer.running:
             return True
-        state = "paused" if self.trainer.paused else "running"
+        state = self.tr("paused") if self.trainer.paused else self.tr("running")
         answer = QMessageBox.question(
-            self, "Quit rnnviz", f"A training run is {state} in the Trainer tab. Stop it and quit?\n"
-            "(Its checkpoint is written if one is set.)",
+            self, self.tr("Quit rnnviz"), self.tr("A training run is {0} in the Trainer tab. Stop it and quit?\n(Its checkpoint is written if one is set.)").format(state),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 

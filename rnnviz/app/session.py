@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from rnnviz import __version__
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.app.state import MAX_AUX_SIZE, MAX_SEQ_LEN
@@ -20,18 +22,18 @@ SESSION_VERSION = 1
 #: What the explorer's controls can show (panels/controls.py): a session beyond these would be
 #: shown clamped, i.e. wrongly, so it is refused. Field -> (low, high, the control's name).
 CONTROL_RANGES = {
-    "hidden_size": (1, 1024, "hidden size"),
-    "input_size": (1, 512, "input size"),
-    "num_layers": (1, 8, "layers"),
-    "seq_len": (1, MAX_SEQ_LEN, "length T"),
-    "seed": (0, 2**31 - 1, "seed"),
-    "radius": (0.0, 10.0, "spectral radius"),
-    "init_scale": (0.0, 10.0, "init scale"),
-    "forget_bias": (-10.0, 10.0, "forget bias"),
-    "input_scale": (0.0, 100.0, "input scale"),
-    "leaky_slope": (0.0, 1.0, "leaky slope"),
-    "aux_size": (0, MAX_AUX_SIZE, "auxiliary input size A"),
-    "aux_scale": (0.0, 100.0, "auxiliary input scale"),
+    "hidden_size": (1, 1024, QT_TRANSLATE_NOOP("Names", "hidden size")),
+    "input_size": (1, 512, QT_TRANSLATE_NOOP("Names", "input size")),
+    "num_layers": (1, 8, QT_TRANSLATE_NOOP("Names", "layers")),
+    "seq_len": (1, MAX_SEQ_LEN, QT_TRANSLATE_NOOP("Names", "length T")),
+    "seed": (0, 2**31 - 1, QT_TRANSLATE_NOOP("Names", "seed")),
+    "radius": (0.0, 10.0, QT_TRANSLATE_NOOP("Names", "spectral radius")),
+    "init_scale": (0.0, 10.0, QT_TRANSLATE_NOOP("Names", "init scale")),
+    "forget_bias": (-10.0, 10.0, QT_TRANSLATE_NOOP("Names", "forget bias")),
+    "input_scale": (0.0, 100.0, QT_TRANSLATE_NOOP("Names", "input scale")),
+    "leaky_slope": (0.0, 1.0, QT_TRANSLATE_NOOP("Names", "leaky slope")),
+    "aux_size": (0, MAX_AUX_SIZE, QT_TRANSLATE_NOOP("Names", "auxiliary input size A")),
+    "aux_scale": (0.0, 100.0, QT_TRANSLATE_NOOP("Names", "auxiliary input scale")),
 }
 
 
@@ -40,7 +42,8 @@ def check_control_ranges(config: ExperimentConfig) -> None:
     for name, (low, high, label) in CONTROL_RANGES.items():
         value = getattr(config, name)
         if value is not None and not low <= value <= high:
-            raise ConfigError(f"{label} {value:g} is beyond the explorer's range [{low:g}, {high:g}]")
+            raise ConfigError(QCoreApplication.translate("Session", "{0} {1:g} is beyond the explorer's range [{2:g}, {3:g}]").format(
+                QCoreApplication.translate("Names", label), value, low, high))
 
 
 def session_dict(config: ExperimentConfig, view: dict | None = None) -> dict:
@@ -56,22 +59,23 @@ def write_session(path, config: ExperimentConfig, view: dict | None = None) -> N
 def parse_session(data) -> tuple[ExperimentConfig, dict]:
     """(config, view) from a decoded session object; ConfigError with one clear line otherwise."""
     if not isinstance(data, dict):
-        raise ConfigError("not an rnnviz session: expected a JSON object")
+        raise ConfigError(QCoreApplication.translate("Session", "not an rnnviz session: expected a JSON object"))
     if data.get("format") != SESSION_FORMAT:
-        raise ConfigError(f"not an rnnviz session: 'format' is {data.get('format')!r}, expected {SESSION_FORMAT!r}")
+        raise ConfigError(QCoreApplication.translate("Session", "not an rnnviz session: 'format' is {0!r}, expected {1!r}").format(
+            data.get("format"), SESSION_FORMAT))
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise ConfigError(f"session has no valid 'version' (got {version!r})")
+        raise ConfigError(QCoreApplication.translate("Session", "session has no valid 'version' (got {0!r})").format(version))
     if version > SESSION_VERSION:
-        raise ConfigError(f"session version {version} is newer than this rnnviz supports ({SESSION_VERSION}); "
-                          "update rnnviz to open it")
+        raise ConfigError(QCoreApplication.translate("Session", "session version {0} is newer than this rnnviz supports ({1}); "
+                                                     "update rnnviz to open it").format(version, SESSION_VERSION))
     if version < 1:
-        raise ConfigError(f"session version {version} is not valid")
+        raise ConfigError(QCoreApplication.translate("Session", "session version {0} is not valid").format(version))
     try:
         config = ExperimentConfig.from_dict(data.get("config"))
         config.validate()
     except (TypeError, ValueError, AttributeError) as error:  # ConfigError is a ValueError
-        raise ConfigError(f"session config is invalid: {error}") from None
+        raise ConfigError(QCoreApplication.translate("Session", "session config is invalid: {0}").format(error)) from None
     check_control_ranges(config)
     view = data.get("view", {})
     return config, view if isinstance(view, dict) else {}
@@ -83,7 +87,7 @@ def read_session(path) -> tuple[ExperimentConfig, dict]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {path.name}: {error}") from None
+        raise ConfigError(QCoreApplication.translate("Session", "cannot read {0}: {1}").format(path.name, error)) from None
     data = parse_json(text, path.name)
     try:
         return parse_session(data)

@@ -87,6 +87,21 @@ class Settings:
     def set_memory_budget_gb(self, gigabytes: float) -> None:
         self.qsettings.setValue("memory/budget_gb", float(min(MAX_BUDGET_GB, max(MIN_BUDGET_GB, gigabytes))))
 
+    # -- language ---------------------------------------------------------------------------------
+    def language(self) -> str:
+        """The interface language chosen in View → Language: "system" (the default), "en" or "zh_CN"."""
+        from rnnviz.app.i18n import CHOICES, SYSTEM
+
+        value = str(self._get("ui/language", SYSTEM, str))
+        return value if value in CHOICES else SYSTEM
+
+    def set_language(self, choice: str) -> None:
+        from rnnviz.app.i18n import CHOICES
+
+        if choice not in CHOICES:
+            raise ValueError(f"unknown language choice {choice!r}; use one of {', '.join(CHOICES)}")
+        self.qsettings.setValue("ui/language", choice)
+
     # -- sweeps ----------------------------------------------------------------------------------
     def sweep_scheduler(self) -> str:
         """The Dask scheduler address the Experiments tab runs sweeps on ("" = this machine)."""

@@ -151,7 +151,7 @@ class AppState(QObject):
             new_config = clamp_dependent_fields(self._config.replace(**changes))
             new_config.validate()
         except (ConfigError, TypeError, ValueError) as error:
-            self.message.emit(f"Not applied: {error}")
+            self.message.emit(self.tr("Not applied: {0}").format(error))
             return False
         return self._accept(new_config)
 
@@ -161,7 +161,7 @@ class AppState(QObject):
             config = clamp_dependent_fields(config)
             config.validate()
         except (ConfigError, TypeError, ValueError) as error:
-            self.message.emit(f"Not applied: {error}")
+            self.message.emit(self.tr("Not applied: {0}").format(error))
             return False
         return self._accept(config)
 
@@ -170,7 +170,7 @@ class AppState(QObject):
         try:
             config.validate()
         except (ConfigError, TypeError, ValueError) as error:
-            self.message.emit(f"Not applied: {error}")
+            self.message.emit(self.tr("Not applied: {0}").format(error))
             return False
         if not self._admitted(config):
             return False
@@ -184,7 +184,7 @@ class AppState(QObject):
     def _admitted(self, config: ExperimentConfig) -> bool:
         reason = self.admit(config) if self.admit is not None else None
         if reason:
-            self.message.emit(f"Not applied: {reason}")
+            self.message.emit(self.tr("Not applied: {0}").format(reason))
         return not reason
 
     @property

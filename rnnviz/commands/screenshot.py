@@ -60,6 +60,9 @@ def register(subparsers) -> None:
                         help="window size in pixels (default 1600x1000); with --plot, the plot's size")
     parser.add_argument("--presentation", action="store_true",
                         help="large fonts and thick lines, as in presentation mode (F11)")
+    parser.add_argument("--lang", choices=("en", "zh_CN"), default=None, metavar="LANGUAGE",
+                        help="interface language: en or zh_CN (default: $RNNVIZ_LANG, else en); with "
+                             "--gallery, every picture in it")
     parser.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
                         help="give up when the map is not complete after this long (default 300)")
     parser.set_defaults(func=run)
@@ -81,9 +84,12 @@ def run(args: argparse.Namespace) -> int:
 
     lesson = None
     if args.lesson:
+        from rnnviz.app.i18n import ENGLISH, resolve_language
         from rnnviz.app.lessons import load_lesson, read_lesson
 
-        lesson = read_lesson(args.lesson) if args.lesson.endswith(".md") else load_lesson(args.lesson)
+        # A built-in lesson in the language the window will be in (its Chinese text with --lang zh_CN).
+        lesson = (read_lesson(args.lesson) if args.lesson.endswith(".md")
+                  else load_lesson(args.lesson, args.lang or resolve_language(ENGLISH)))
         if not 1 <= args.step <= len(lesson.steps):
             raise ConfigError(f"--step must be in 1..{len(lesson.steps)} for lesson {lesson.name}, got {args.step}")
         config = lesson.steps[args.step - 1].config or ExperimentConfig()
@@ -100,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         config = ExperimentConfig()
 
-    with _offscreen_window(config) as (app, window):
+    with _offscreen_window(config, args.lang) as (app, window):
         try:
             width, height = args.size
             window.resize(width, height)
@@ -139,13 +145,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _offscreen_window(config):
-    """``(app, window)``: the explorer for ``config``, with throw-away settings; closed afterwards."""
+def _offscreen_window(config, language: str | None = None):
+    """``(app, window)``: the explorer for ``config`` in ``language`` (None: $RNNVIZ_LANG, else
+    English -- not the user's own choice), with throw-away settings; closed afterwards."""
     from PySide6.QtCore import QSettings
 
+    from rnnviz.app.i18n import ENGLISH, install_language, resolve_language
     from rnnviz.app.main import ensure_application
 
     app = ensure_application(["rnnviz-screenshot"])
+    install_language(language or resolve_language(ENGLISH), app)
     from rnnviz.app.main_window import MainWindow
     from rnnviz.app.settings import Settings
 
@@ -180,7 +189,7 @@ def run_gallery(args: argparse.Namespace) -> int:
 
     scratch = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=parent))
     try:
-        with _offscreen_window(gallery.TRANSITIONS.start_config) as (_app, window):
+        with _offscreen_window(gallery.TRANSITIONS.start_config, args.lang) as (_app, window):
             def wait():
                 if not window.wait_for_map(int(args.timeout * 1000)):
                     raise ConfigError(window.last_error or f"the map was not complete after {args.timeout:g} s")

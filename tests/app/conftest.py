@@ -85,3 +85,33 @@ def wait_for_results(qtbot, window, complete_map: bool = True, timeout: int = 30
 @pytest.fixture
 def wait_results(qtbot):
     return lambda window, complete_map=True, timeout=30000: wait_for_results(qtbot, window, complete_map, timeout)
+
+
+class EndlessCorpus:
+    """A corpus loader that reads "chunks" for ever until its ``should_stop`` says stop (a huge corpus)."""
+
+    def __init__(self):
+        import threading
+
+        self.started = threading.Event()
+        self.chunks = 0
+        self.stopped = False
+
+    def __call__(self, corpus, *, should_stop=None, **_kwargs):
+        import time
+
+        from rnnviz.core.cancel import Cancelled
+
+        assert should_stop is not None, "the trainer must let Stop end the corpus loading"
+        self.started.set()
+        while not should_stop():
+            self.chunks += 1
+            time.sleep(0.005)
+        self.stopped = True
+        raise Cancelled("corpus loading stopped")
+
+
+@pytest.fixture
+def endless_corpus():
+    """A corpus loader that never finishes unless its ``should_stop`` hook says stop."""
+    return EndlessCorpus()

@@ -185,7 +185,7 @@ def test_a_trained_model_analysed_without_aux_and_its_controls_greyed(make_windo
     assert "weight_aux_l0" not in window.state.fast_result.params
 
 
-def test_the_boundary_follows_presentation_mode(make_window, wait_results):
+def test_the_boundary_follows_presentation_mode(make_window, wait_results, qapp):
     window = make_window()
     window.resize(1600, 1000)
     window.show()
@@ -195,8 +195,9 @@ def test_the_boundary_follows_presentation_mode(make_window, wait_results):
     line = panel.boundary.lines[0]
     width, points = line.pen.widthF(), line.label.textItem.font().pointSizeF()
     assert line.label.toPlainText() == "← encoder   decoder →"
-    window.focus_plot("bptt")
     window.set_presentation_mode(True, full_screen=False)
+    window.focus_plot("bptt")
+    qapp.processEvents()
     assert panel.style["font_pt"] > 9
     assert line.pen.widthF() > width and line.label.textItem.font().pointSizeF() > points
     # a boundary near an end names only the side with room

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -224,7 +225,7 @@ def test_best_validation_point_is_marked(make_panel, qtbot):
     np.testing.assert_array_equal(panel.best_scatter.getData()[1], [3.0])   # the final evaluation, at step 3
     assert panel.best_point == (3, 3.0)
     label = panel.loss_plot.legend.getLabel(panel.best_scatter)
-    assert "3.000" in label.text and "step 3" in label.text
+    assert "3.000" in label.text and re.search(r"(step|at) 3\b", label.text)  # long or short form
     panel.reset()
     panel.redraw()
     assert panel.best_point is None and len(panel.best_scatter.getData()[0] or []) == 0
@@ -304,3 +305,27 @@ def test_narrow_settings_scroll_sideways(make_panel, qtbot):
     panel._splitter.setSizes([120, 1080])
     qtbot.waitUntil(lambda: panel._controls_scroll.horizontalScrollBar().isVisible(), timeout=3000)
     assert panel._controls_scroll.widget().width() > panel._controls_scroll.viewport().width()
+
+
+
+def test_stop_ends_the_corpus_loading(make_panel, qtbot, endless_corpus):
+    loader = endless_corpus
+    panel = make_panel(corpus_loader=loader)
+    assert panel.start()
+    qtbot.waitUntil(loader.started.is_set, timeout=10000)
+    qtbot.waitUntil(lambda: loader.chunks > 3, timeout=10000)  # still loading
+    assert panel.running and panel.stop_button.isEnabled()
+    panel.stop()
+    qtbot.waitUntil(lambda: not panel.running, timeout=10000)
+    assert loader.stopped and panel.start_button.isEnabled() and panel.trainer is None
+    assert "corpus was loading" in panel.status_label.text() and panel.progress.format() == "stopped"
+
+
+def test_reset_ends_the_corpus_loading(make_panel, qtbot, endless_corpus):
+    loader = endless_corpus
+    panel = make_panel(corpus_loader=loader)
+    assert panel.start()
+    qtbot.waitUntil(loader.started.is_set, timeout=10000)
+    panel.reset()
+    qtbot.waitUntil(lambda: loader.stopped, timeout=10000)
+    assert not panel.running and panel.progress.format() == "idle"

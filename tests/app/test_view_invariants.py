@@ -14,12 +14,34 @@ from rnnviz.app.gallery import TRANSITIONS, settle
 from rnnviz.app.plots.invariants import view_problems
 
 
-def _hover_every_panel(window) -> None:
-    """Fill each visible panel's read-out, as a mouse resting on its first plot would."""
-    for panel in window.panels:
-        if panel.isVisible() and panel._hover:
-            plot = panel._hover[0][0]
-            panel._on_mouse_moved(plot.vb.sceneBoundingRect().center())
+def _hover_every_panel(window) -> list[str]:
+    """Fill each visible panel's read-out, as a mouse resting on its first plot would; then give it
+    a text far longer than its line. Returns the panels whose size or plots moved (a read-out has a
+    fixed width: it never widens its panel or squeezes its neighbours)."""
+    from PySide6.QtWidgets import QApplication
+
+    shown = [panel for panel in window.panels if panel.isVisible() and panel._hover]
+    before = {panel.name: (panel.geometry(), panel.graphics.geometry()) for panel in shown}
+    for panel in shown:
+        plot = panel._hover[0][0]
+        panel._on_mouse_moved(plot.vb.sceneBoundingRect().center())
+    QApplication.instance().processEvents()
+    moved = [name for name, geometry in before.items()
+             if (window.panel_by_name[name].geometry(), window.panel_by_name[name].graphics.geometry()) != geometry]
+    hovered = {panel.name: panel.readout.text() for panel in shown}
+    for panel in shown:
+        if hovered[panel.name].strip():
+            panel.readout.setText(hovered[panel.name] + " · " + "a long read-out, " * 40)
+    QApplication.instance().processEvents()
+    moved += [name for name, geometry in before.items()
+              if (window.panel_by_name[name].geometry(), window.panel_by_name[name].graphics.geometry()) != geometry]
+    for panel in shown:
+        readout = panel.readout
+        if readout.text().strip() and readout.width() > panel.width():
+            moved.append(f"{panel.name} (read-out wider than its panel)")
+        if hovered[panel.name].strip():
+            panel.readout.setText(hovered[panel.name])
+    return sorted(set(moved))
 
 
 def test_every_view_holds_its_data_after_every_transition(make_window, wait_results):
@@ -27,13 +49,59 @@ def test_every_view_holds_its_data_after_every_transition(make_window, wait_resu
     window.resize(1600, 1000)
     window.show()
     failures = []
-    hovered = 0
+    hovered = set()
     for transition in TRANSITIONS.steps:
-        _hover_every_panel(window)
-        hovered += sum(bool(panel.readout.text()) for panel in window.panels)
+        moved = _hover_every_panel(window)
+        failures += [f"before {transition.name}: a read-out moved {name}" for name in moved]
+        hovered.update(panel.name for panel in window.panels if panel.readout.text().strip())
         transition.apply(window)
         settle(window, wait=lambda: wait_results(window))
         problems = view_problems(window.panels, readouts=transition.changes_config)
         failures += [f"after {transition.name}: {problem}" for problem in problems]
-    assert hovered > 0  # the read-outs had something to clear
+    # every plot with a read-out had something to clear, after some transition
+    assert hovered == {panel.name for panel in window.panels if panel._hover}
+    assert not failures, "\n".join(failures)
+
+
+def test_every_tab_shows_its_data_whole_at_both_sizes(make_window, wait_results):
+    """The Experiments tab after a sweep, Compare with two pins, the Trainer after a short real run
+    (and beside the Lessons dock): at 1280×720 and 1600×1000, presentation off and on, every plot
+    covers its data, no legend covers curves, no title, axis label, label or button text is cut,
+    and the Trainer's Start button is in view without scrolling."""
+    from rnnviz.app.gallery import SIZES, pin_two, run_gallery_sweep, run_gallery_training
+    from rnnviz.app.lessons import load_lesson
+    from rnnviz.app.plots.invariants import tab_problems
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.resize(*SIZES[-1])
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    pin_two(window)
+    run_gallery_sweep(window)
+    run_gallery_training(window, epochs_spin=1, snapshot_spin=5)
+    trainer = window.trainer
+    assert window.experiments.plot.plot.listDataItems() and len(window.compare.plots.decay_curves) == 2
+    assert trainer.train_curve.getData()[0].size > 20 and trainer.flow_grad_curve.getData()[0].size > 0
+    failures = []
+    for lessons in (False, True):
+        if lessons:
+            window.show_lesson(load_lesson("11"))
+        tabs = [window.trainer] if lessons else [window.experiments, window.compare, window.trainer]
+        for tab in tabs:
+            window.tabs.setCurrentWidget(tab)
+            for width, height in SIZES:
+                for on in (False, True):
+                    window.resize(width, height)
+                    window.set_presentation_mode(on, full_screen=False)
+                    settle(window, wait=lambda: wait_results(window))
+                    state = f"{width}x{height}, presentation {'on' if on else 'off'}{', lessons' if lessons else ''}"
+                    failures += [f"{state}: {problem}" for problem in tab_problems(window)]
+                    if tab is trainer:
+                        start = trainer.start_button
+                        bottom = start.mapTo(window, start.rect().bottomLeft()).y()
+                        if start.visibleRegion().isEmpty() or bottom > window.height():
+                            failures.append(f"{state}: Start is not in view")
+                        if trainer.loss_plot.legend.columnCount < 2:
+                            failures.append(f"{state}: the loss legend is one column")
+            window.set_presentation_mode(False, full_screen=False)
     assert not failures, "\n".join(failures)

@@ -187,6 +187,18 @@ def test_closing_during_training_asks_first(make_window, qtbot, monkeypatch, pau
     qtbot.waitUntil(lambda: not window.trainer.running, timeout=10000)
 
 
+def test_closing_while_the_corpus_loads_ends_the_loading(make_window, qtbot, monkeypatch, endless_corpus):
+    window = make_window()
+    window.remember = False
+    loader = window.trainer.corpus_loader = endless_corpus
+    assert window.trainer.start()
+    qtbot.waitUntil(loader.started.is_set, timeout=10000)
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    assert window.close()
+    qtbot.waitUntil(lambda: loader.stopped, timeout=10000)  # not the whole corpus first
+    assert window.runner.shutdown(10000)
+
+
 def test_closing_without_training_does_not_ask(make_window, monkeypatch):
     window = make_window()
     window.remember = False

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
                                QWidget)
 
+from rnnviz.app import i18n
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.plots.base import (PALETTE, PlotPanel, configure_pyqtgraph, finite_or_nan,
                                    restyle_symbols)
@@ -63,22 +64,30 @@ def describe(config: ExperimentConfig) -> str:
     return f"{config.cell} {config.activation} ρ={radius} H={config.hidden_size}"
 
 
-#: How a differing field is named in a pin's label (others: "field value").
-FIELD_WORDS = {"cell": "", "activation": "", "hidden_size": "H=", "input_size": "input ", "num_layers": "layers ",
-               "radius": "ρ=", "forget_bias": "forget bias ", "init": "init ", "init_scale": "init scale ",
-               "seq_len": "T=", "seed": "seed ", "input_signal": "input ", "input_scale": "input scale ",
-               "anchor": "t₀=", "truncate": "k=", "loss_placement": "loss ", "leaky_slope": "slope "}
+#: How a differing field is named in a pin's label: a symbol before its value ("H=64") ...
+FIELD_SYMBOLS = {"cell": "", "activation": "", "hidden_size": "H=", "radius": "ρ=", "seq_len": "T=", "anchor": "t₀=",
+                 "truncate": "k="}
+#: ... or a word and a space ("forget bias 1"); other fields: their name, underscores as spaces.
+FIELD_WORDS = {"input_size": QT_TRANSLATE_NOOP("Names", "input"), "num_layers": QT_TRANSLATE_NOOP("Names", "layers"),
+               "forget_bias": QT_TRANSLATE_NOOP("Names", "forget bias"), "init": QT_TRANSLATE_NOOP("Names", "init"),
+               "init_scale": QT_TRANSLATE_NOOP("Names", "init scale"), "seed": QT_TRANSLATE_NOOP("Names", "seed"),
+               "input_signal": QT_TRANSLATE_NOOP("Names", "input"),
+               "input_scale": QT_TRANSLATE_NOOP("Names", "input scale"),
+               "loss_placement": QT_TRANSLATE_NOOP("Names", "loss"), "leaky_slope": QT_TRANSLATE_NOOP("Names", "slope")}
+PIN_VALUE_WORDS = (QT_TRANSLATE_NOOP("Names", "bidirectional"), QT_TRANSLATE_NOOP("Names", "one direction"),
+                   QT_TRANSLATE_NOOP("Names", "none"), QT_TRANSLATE_NOOP("Names", "default"))
 
 
 def _field_text(field: str, value) -> str:
     if field == "bidirectional":
-        return "bidirectional" if value else "one direction"
+        return i18n.names("bidirectional" if value else "one direction")
     if value is None:
-        value = "none" if field == "truncate" else "—" if field == "radius" else "default"
+        value = i18n.names("none") if field == "truncate" else "—" if field == "radius" else i18n.names("default")
     elif isinstance(value, float):
         value = f"{value:g}"
-    prefix = FIELD_WORDS.get(field, field.replace("_", " ") + " ")
-    return f"{prefix}{value}"
+    if field in FIELD_SYMBOLS:
+        return f"{FIELD_SYMBOLS[field]}{value}"
+    return f"{i18n.names(FIELD_WORDS.get(field, field.replace('_', ' ')))} {value}"
 
 
 def pin_labels(configs: list[ExperimentConfig]) -> list[str]:
@@ -107,17 +116,17 @@ class ComparePlots(PlotPanel):
     """Three overlays: gradient decay, mean gate activation per gate, eigenvalues of W_hh."""
 
     name = "compare"
-    title = "Compare"
+    title = QT_TRANSLATE_NOOP("Names", "Compare")
 
     def __init__(self, parent=None):
         configure_pyqtgraph()
         super().__init__(parent)
         # The decay curves are what pins are compared on first: they get the whole top row.
-        self.decay = self.add_plot(0, 0, "Gradient decay from t₀", ("distance k", "steps"),
-                                   ("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖₂", None), legend=True, colspan=2, short_y="log₁₀ norm")
-        self.gates = self.add_plot(1, 0, "Gate means", ("gate", None),
-                                   ("mean over units, steps", None), short_y="mean")
-        self.spectrum = self.add_plot(1, 1, "Eigenvalues of W<sub>hh</sub>", ("Re λ", None), ("Im λ", None))
+        self.decay = self.add_plot(0, 0, self.tr("Gradient decay from t₀"), (self.tr("distance k"), "steps"),
+                                   (self.tr("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖₂"), None), legend=True, colspan=2, short_y=self.tr("log₁₀ norm"))
+        self.gates = self.add_plot(1, 0, self.tr("Gate means"), (self.tr("gate"), None),
+                                   (self.tr("mean over units, steps"), None), short_y=self.tr("mean"))
+        self.spectrum = self.add_plot(1, 1, self.tr("Eigenvalues of W<sub>hh</sub>"), (self.tr("Re λ"), None), (self.tr("Im λ"), None))
         self.spectrum.setAspectLocked(True)
         angle = np.linspace(0, 2 * np.pi, 361)
         self.spectrum.plot(np.cos(angle), np.sin(angle), pen=pg.mkPen("#999999", width=1,
@@ -182,6 +191,10 @@ class ComparePlots(PlotPanel):
         return tables
 
 
+SIDE_WIDTH = 300
+SIDE_WIDTH_PRESENTATION = 420   # "Remove" and "Open in explorer" side by side at lecture font sizes
+
+
 class ComparePanel(QWidget):
     """Pin list (rename by double-click on the text) and the overlaid plots.
 
@@ -203,15 +216,14 @@ class ComparePanel(QWidget):
         self._uids = itertools.count(1)
 
         self.pin_list = QListWidget()
-        self.pin_list.setMaximumWidth(300)
         self.pin_list.itemChanged.connect(self._on_item_changed)
-        self.pin_button = QPushButton("Pin current configuration")
-        self.remove_button = QPushButton("Remove")
-        self.open_button = QPushButton("Open in explorer")
+        self.pin_button = QPushButton(self.tr("Pin current configuration"))
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.open_button = QPushButton(self.tr("Open in explorer"))
         self.pin_button.clicked.connect(lambda: self.pin_current())
         self.remove_button.clicked.connect(self._remove_selected)
         self.open_button.clicked.connect(self._open_selected)
-        self.status = QLabel(f"Pin up to {MAX_PINS} configurations to compare them.")
+        self.status = QLabel(self.tr("Pin up to {0} configurations to compare them.").format(MAX_PINS))
         self.status.setWordWrap(True)
         self.plots = ComparePlots()
 
@@ -225,7 +237,8 @@ class ComparePanel(QWidget):
         side.addWidget(self.status)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setMaximumWidth(300)
+        side_widget.setMaximumWidth(SIDE_WIDTH)
+        self.side = side_widget
         layout = QHBoxLayout(self)
         layout.addWidget(side_widget)
         layout.addWidget(self.plots, 1)
@@ -233,6 +246,11 @@ class ComparePanel(QWidget):
         self.runner.job_event.connect(self._on_event)
         self.runner.job_failed.connect(self._on_failed)
         self._update_buttons()
+
+    def set_presentation(self, on: bool) -> None:
+        """Lecture font sizes: the plots' style, and room for the buttons' text at that size."""
+        self.side.setMaximumWidth(SIDE_WIDTH_PRESENTATION if on else SIDE_WIDTH)
+        self.plots.set_presentation(on)
 
     # -- pins ----------------------------------------------------------------------------------------
     def pin_current(self, name: str | None = None) -> Pin | None:
@@ -242,7 +260,7 @@ class ComparePanel(QWidget):
     def add_pin(self, config: ExperimentConfig, name: str | None = None, colour: str | None = None) -> Pin | None:
         """Pin ``config``; None (and a message) when four are pinned already."""
         if len(self.pins) >= MAX_PINS:
-            self.status.setText(f"At most {MAX_PINS} pins; remove one first.")
+            self.status.setText(self.tr("At most {0} pins; remove one first.").format(MAX_PINS))
             return None
         used = {pin.colour for pin in self.pins}
         colour = colour or next(c for c in PIN_COLOURS if c not in used)
@@ -305,7 +323,7 @@ class ComparePanel(QWidget):
                 raise ConfigError(f"pins must be a list of at most {MAX_PINS}")
             pins = [Pin.from_dict(entry) for entry in data]
         except (ConfigError, TypeError, ValueError) as error:
-            self.status.setText(f"Pins not restored: {error}")
+            self.status.setText(self.tr("Pins not restored: {0}").format(error))
             return False
         self.runner.cancel(COMPARE_LANE)
         self.pins, self.results = [], {}
@@ -364,7 +382,7 @@ class ComparePanel(QWidget):
         # Results of pins that are not recomputed stay; one job computes every pin still missing.
         missing = [(pin.uid, pin.config) for pin in self.pins if pin.uid not in self.results]
         if missing:
-            self.status.setText(f"Computing {len(missing)} pin(s)…")
+            self.status.setText(self.tr("Computing {0} pin(s)…").format(len(missing)))
             self.runner.start(COMPARE_LANE, _compare_work(missing))
 
     def _on_event(self, lane: str, job_id: int, payload) -> None:
@@ -375,11 +393,11 @@ class ComparePanel(QWidget):
             self.results[uid] = fast
             self._redraw()
             done = sum(pin.uid in self.results for pin in self.pins)
-            self.status.setText(f"{done} of {len(self.pins)} pin(s) computed.")
+            self.status.setText(self.tr("{0} of {1} pin(s) computed.").format(done, len(self.pins)))
 
     def _on_failed(self, lane: str, job_id: int, message: str) -> None:
         if lane == COMPARE_LANE:
-            self.status.setText(f"Compare failed: {message}")
+            self.status.setText(self.tr("Compare failed: {0}").format(message))
 
     def _redraw(self) -> None:
         self.plots.show_pins(self.pins, self.results)

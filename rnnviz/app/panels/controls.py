@@ -9,34 +9,52 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
+from rnnviz.app.i18n import names
 from rnnviz.app.state import MAX_AUX_SIZE, MAX_SEQ_LEN, MIN_SEQ_LEN, AppState, LoadedWeights
 
 CELL_NAMES = {
-    "rnn": "Elman RNN",
-    "lstm": "LSTM",
-    "lstm-peephole": "Peephole LSTM",
-    "lstm-cifg": "CIFG LSTM",
-    "gru": "GRU (PyTorch/cuDNN)",
-    "gru-cho": "GRU (Cho 2014)",
+    "rnn": QT_TRANSLATE_NOOP("Names", "Elman RNN"),
+    "lstm": QT_TRANSLATE_NOOP("Names", "LSTM"),
+    "lstm-peephole": QT_TRANSLATE_NOOP("Names", "Peephole LSTM"),
+    "lstm-cifg": QT_TRANSLATE_NOOP("Names", "CIFG LSTM"),
+    "gru": QT_TRANSLATE_NOOP("Names", "GRU (PyTorch/cuDNN)"),
+    "gru-cho": QT_TRANSLATE_NOOP("Names", "GRU (Cho 2014)"),
 }
-ACTIVATION_NAMES = {"tanh": "tanh", "sigmoid": "sigmoid", "relu": "ReLU", "linear": "linear (identity)",
-                    "leaky-relu": "leaky ReLU"}
-INIT_NAMES = {"orthogonal": "orthogonal", "gaussian": "Gaussian", "uniform": "uniform",
-              "identity": "identity (IRNN)", "pytorch": "PyTorch default U(±1/√H)"}
-SIGNAL_NAMES = {"gaussian": "Gaussian noise", "zeros": "zeros", "constant": "constant", "sine": "sine",
-                "onehot": "random one-hot tokens", "text": "text (type below)"}
-LOSS_NAMES = {"all": "every step", "last": "last step", "step": "chosen step"}
+ACTIVATION_NAMES = {
+    "tanh": "tanh",
+    "sigmoid": QT_TRANSLATE_NOOP("Names", "sigmoid"),
+    "relu": QT_TRANSLATE_NOOP("Names", "ReLU"),
+    "linear": QT_TRANSLATE_NOOP("Names", "linear (identity)"),
+    "leaky-relu": QT_TRANSLATE_NOOP("Names", "leaky ReLU"),
+}
+INIT_NAMES = {
+    "orthogonal": QT_TRANSLATE_NOOP("Names", "orthogonal"),
+    "gaussian": QT_TRANSLATE_NOOP("Names", "Gaussian"),
+    "uniform": QT_TRANSLATE_NOOP("Names", "uniform"),
+    "identity": QT_TRANSLATE_NOOP("Names", "identity (IRNN)"),
+    "pytorch": QT_TRANSLATE_NOOP("Names", "PyTorch default U(±1/√H)"),
+}
+SIGNAL_NAMES = {
+    "gaussian": QT_TRANSLATE_NOOP("Names", "Gaussian noise"),
+    "zeros": QT_TRANSLATE_NOOP("Names", "zeros"),
+    "constant": QT_TRANSLATE_NOOP("Names", "constant"),
+    "sine": QT_TRANSLATE_NOOP("Names", "sine"),
+    "onehot": QT_TRANSLATE_NOOP("Names", "random one-hot tokens"),
+    "text": QT_TRANSLATE_NOOP("Names", "text (type below)"),
+}
+LOSS_NAMES = {"all": QT_TRANSLATE_NOOP("Names", "every step"), "last": QT_TRANSLATE_NOOP("Names", "last step"),
+              "step": QT_TRANSLATE_NOOP("Names", "chosen step")}
 LSTM_CELLS = ("lstm", "lstm-peephole", "lstm-cifg")
 #: The input entry shown (and only shown) while loaded weights bring their own inputs.
 LOADED_SIGNAL = "loaded"
-LOADED_SIGNAL_NAME = "real text (trained model)"
-NOT_APPLICABLE_TIP = ("Does not apply: the trained model's own weights and its embedded text are analysed. "
-                      "“Use generated weights” above makes it apply again.")
-DROP_TIP = "Changing this analyses generated weights instead of the trained model's (Ctrl+Z goes back)."
+LOADED_SIGNAL_NAME = QT_TRANSLATE_NOOP("Names", "real text (trained model)")
+NOT_APPLICABLE_TIP = (QT_TRANSLATE_NOOP("Names", "Does not apply: the trained model's own weights and its embedded text are analysed. "
+                      "“Use generated weights” above makes it apply again."))
+DROP_TIP = QT_TRANSLATE_NOOP("Names", "Changing this analyses generated weights instead of the trained model's (Ctrl+Z goes back).")
 PREVIEW_CHARS = 80
 DEFAULT_TEXT = "the quick brown fox jumps over the lazy dog"
 
@@ -73,7 +91,7 @@ def _combo(items: dict[str, str], tooltip: str, name: str) -> QComboBox:
     combo = QComboBox()
     combo.setObjectName(name)
     for value, text in items.items():
-        combo.addItem(text, value)
+        combo.addItem(names(text), value)
     combo.setToolTip(tooltip)
     return combo
 
@@ -117,10 +135,10 @@ class ControlsPanel(QScrollArea):
         self.loaded_label = QLabel()
         self.loaded_label.setObjectName("loaded_weights")
         self.loaded_label.setWordWrap(True)
-        self.generated_button = QPushButton("Use generated weights")
+        self.generated_button = QPushButton(self.tr("Use generated weights"))
         self.generated_button.setObjectName("use_generated_weights")
-        self.generated_button.setToolTip("Analyse weights generated from these controls instead of the trained "
-                                         "model's (Ctrl+Z goes back)")
+        self.generated_button.setToolTip(self.tr("Analyse weights generated from these controls instead of the trained "
+                                         "model's (Ctrl+Z goes back)"))
         self.generated_button.clicked.connect(self.state.drop_weights)
         # weights and inputs read from files (File → Open network…, File → Open inputs…)
         self.generated_network_button = QPushButton(self.tr("Back to generated network"))
@@ -139,103 +157,104 @@ class ControlsPanel(QScrollArea):
         loaded.addWidget(self.generated_button)
         loaded.addWidget(self.generated_network_button)
         loaded.addWidget(self.generated_inputs_button)
-        self.loaded_box = self._group("Analysed: a trained model", loaded)
+        self.loaded_box = self._group(self.tr("Analysed: a trained model"), loaded)
         self.loaded_box.setVisible(False)
         column.addWidget(self.loaded_box)
 
         # -- network ---------------------------------------------------------------------------
-        self.cell_combo = _combo(CELL_NAMES, "Recurrent cell. GRU (PyTorch/cuDNN) applies the reset gate to "
-                                 "(W_hn h + b_hn); GRU (Cho 2014) applies it to h before W_hn.", "cell")
-        self.activation_combo = _combo(ACTIVATION_NAMES, "Nonlinearity φ: the Elman RNN's activation; for gated "
+        self.cell_combo = _combo(CELL_NAMES, self.tr("Recurrent cell. GRU (PyTorch/cuDNN) applies the reset gate to "
+                                 "(W_hn h + b_hn); GRU (Cho 2014) applies it to h before W_hn."), "cell")
+        self.activation_combo = _combo(ACTIVATION_NAMES, self.tr("Nonlinearity φ: the Elman RNN's activation; for gated "
                                        "cells it replaces tanh in the candidate and the cell output (gates stay "
-                                       "sigmoid).", "activation")
-        self.leaky_slope_spin = _double(0.0, 1.0, 0.01, 3, "Slope of leaky ReLU for negative inputs", "leaky_slope")
-        self.hidden_spin = _spin(1, 1024, "Hidden size H: units per layer and direction", "hidden_size", live=False)
-        self.input_size_spin = _spin(1, 512, "Input size: width of each input vector xₜ", "input_size", live=False)
-        self.layers_spin = _spin(1, 8, "Number of stacked layers; the analysed state s stacks all layers",
+                                       "sigmoid)."), "activation")
+        self.leaky_slope_spin = _double(0.0, 1.0, 0.01, 3, self.tr("Slope of leaky ReLU for negative inputs"), "leaky_slope")
+        self.hidden_spin = _spin(1, 1024, self.tr("Hidden size H: units per layer and direction"), "hidden_size", live=False)
+        self.input_size_spin = _spin(1, 512, self.tr("Input size: width of each input vector xₜ"), "input_size", live=False)
+        self.layers_spin = _spin(1, 8, self.tr("Number of stacked layers; the analysed state s stacks all layers"),
                                  "num_layers")
-        self.bidirectional_check = QCheckBox("bidirectional")
+        self.bidirectional_check = QCheckBox(self.tr("bidirectional"))
         self.bidirectional_check.setObjectName("bidirectional")
-        self.bidirectional_check.setToolTip("Add a reverse-direction RNN per layer (the plots show the forward "
-                                            "direction)")
+        self.bidirectional_check.setToolTip(self.tr("Add a reverse-direction RNN per layer (the plots show the forward "
+                                            "direction)"))
         network = QFormLayout()
-        network.addRow("Cell", self.cell_combo)
-        network.addRow("Activation φ", self.activation_combo)
-        network.addRow("Leaky slope", self.leaky_slope_spin)
-        network.addRow("Hidden size H", self.hidden_spin)
-        network.addRow("Input size", self.input_size_spin)
-        network.addRow("Layers", self.layers_spin)
+        network.addRow(self.tr("Cell"), self.cell_combo)
+        network.addRow(self.tr("Activation φ"), self.activation_combo)
+        network.addRow(self.tr("Leaky slope"), self.leaky_slope_spin)
+        network.addRow(self.tr("Hidden size H"), self.hidden_spin)
+        network.addRow(self.tr("Input size"), self.input_size_spin)
+        network.addRow(self.tr("Layers"), self.layers_spin)
         network.addRow("", self.bidirectional_check)
-        column.addWidget(self._group("Network", network))
+        column.addWidget(self._group(self.tr("Network"), network))
 
         # -- initialisation ------------------------------------------------------------------
-        self.init_combo = _combo(INIT_NAMES, "Initialisation scheme of the weights (before rescaling to ρ)", "init")
-        self.init_scale_spin = _double(0.0, 10.0, 0.05, 3, "Scale of the init scheme: σ for Gaussian, a for "
-                                       "U(−a, a); 'default' = the scheme's own choice", "init_scale")
-        self.init_scale_spin.setSpecialValueText("default")
-        self.radius_check = QCheckBox("rescale to ρ")
+        self.init_combo = _combo(INIT_NAMES, self.tr("Initialisation scheme of the weights (before rescaling to ρ)"), "init")
+        self.init_scale_spin = _double(0.0, 10.0, 0.05, 3, self.tr("Scale of the init scheme: σ for Gaussian, a for "
+                                       "U(−a, a); 'default' = the scheme's own choice"), "init_scale")
+        self.init_scale_spin.setSpecialValueText(self.tr("default"))
+        self.radius_check = QCheckBox(self.tr("rescale to ρ"))
         self.radius_check.setObjectName("radius_enabled")
-        self.radius_check.setToolTip("Rescale every square recurrent block W_hh so its spectral radius is ρ; "
-                                     "off = keep the init scheme's weights")
+        self.radius_check.setToolTip(self.tr("Rescale every square recurrent block W_hh so its spectral radius is ρ; "
+                                     "off = keep the init scheme's weights"))
         self.radius_slider = QSlider(Qt.Orientation.Horizontal)
         self.radius_slider.setObjectName("radius_slider")
         self.radius_slider.setRange(0, RADIUS_SLIDER_STEPS)
-        self.radius_slider.setToolTip("Spectral radius ρ of each recurrent block, 0 to 2 (drag: live update)")
-        self.radius_spin = _double(0.0, 10.0, 0.01, 4, "Exact spectral radius ρ", "radius")
-        self.radius_log_check = QCheckBox("log slider")
+        self.radius_slider.setToolTip(self.tr("Spectral radius ρ of each recurrent block, 0 to 2 (drag: live update)"))
+        self.radius_spin = _double(0.0, 10.0, 0.01, 4, self.tr("Exact spectral radius ρ"), "radius")
+        self.radius_log_check = QCheckBox(self.tr("log slider"))
         self.radius_log_check.setObjectName("radius_log")
-        self.radius_log_check.setToolTip("Map the ρ slider logarithmically (0.01 … 2) instead of linearly (0 … 2)")
-        self.forget_bias_spin = _double(-10.0, 10.0, 0.5, 3, "Forget-gate bias b<sub>f</sub> added at init (LSTM variants): "
-                                        "1 keeps the cell-state highway open, 0 lets it close", "forget_bias")
-        self.seed_spin = _spin(0, 2**31 - 1, "Random seed of weights and inputs", "seed", live=False)
+        self.radius_log_check.setToolTip(self.tr("Map the ρ slider logarithmically (0.01 … 2) instead of linearly (0 … 2)"))
+        self.forget_bias_spin = _double(-10.0, 10.0, 0.5, 3, self.tr("Forget-gate bias b<sub>f</sub> added at init (LSTM "
+                                        "variants): 1 keeps the cell-state highway open, 0 lets it close"), "forget_bias")
+        self.seed_spin = _spin(0, 2**31 - 1, self.tr("Random seed of weights and inputs"), "seed", live=False)
         radius_row = QHBoxLayout()
         radius_row.addWidget(self.radius_slider, 1)
         radius_row.addWidget(self.radius_spin)
         init = QFormLayout()
-        init.addRow("Scheme", self.init_combo)
-        init.addRow("Scale", self.init_scale_spin)
+        init.addRow(self.tr("Scheme"), self.init_combo)
+        init.addRow(self.tr("Scale"), self.init_scale_spin)
         init.addRow(self.radius_check, self.radius_log_check)
         init.addRow("ρ", radius_row)
-        init.addRow("Forget bias b<sub>f</sub>", self.forget_bias_spin)
-        init.addRow("Seed", self.seed_spin)
-        column.addWidget(self._group("Initialisation", init))
+        init.addRow(self.tr("Forget bias b<sub>f</sub>"), self.forget_bias_spin)
+        init.addRow(self.tr("Seed"), self.seed_spin)
+        column.addWidget(self._group(self.tr("Initialisation"), init))
 
         # -- input -----------------------------------------------------------------------------
-        self.input_combo = _combo(SIGNAL_NAMES, "Input sequence x<sub>1</sub> … x<sub>T</sub> fed to the network", "input_signal")
+        self.input_combo = _combo(SIGNAL_NAMES, self.tr("Input sequence x<sub>1</sub> … x<sub>T</sub> fed to the network"),
+                                  "input_signal")
         self.input_text_edit = QLineEdit()
         self.input_text_edit.setObjectName("input_text")
-        self.input_text_edit.setPlaceholderText("type text here")
-        self.input_text_edit.setToolTip("Characters hashed to one-hot vectors (input signal 'text'); the text "
-                                        "repeats to fill the sequence length")
-        self.input_scale_spin = _double(0.0, 100.0, 0.1, 3, "Multiplies the input signal", "input_scale")
-        self.seq_len_spin = _spin(MIN_SEQ_LEN, MAX_SEQ_LEN, "Sequence length T (1–2000)", "seq_len", live=False)
+        self.input_text_edit.setPlaceholderText(self.tr("type text here"))
+        self.input_text_edit.setToolTip(self.tr("Characters hashed to one-hot vectors (input signal 'text'); the text "
+                                        "repeats to fill the sequence length"))
+        self.input_scale_spin = _double(0.0, 100.0, 0.1, 3, self.tr("Multiplies the input signal"), "input_scale")
+        self.seq_len_spin = _spin(MIN_SEQ_LEN, MAX_SEQ_LEN, self.tr("Sequence length T (1–2000)"), "seq_len", live=False)
         inputs = QFormLayout()
-        inputs.addRow("Signal", self.input_combo)
-        inputs.addRow("Text", self.input_text_edit)
-        inputs.addRow("Scale", self.input_scale_spin)
-        inputs.addRow("Length T", self.seq_len_spin)
-        column.addWidget(self._group("Input", inputs))
+        inputs.addRow(self.tr("Signal"), self.input_combo)
+        inputs.addRow(self.tr("Text"), self.input_text_edit)
+        inputs.addRow(self.tr("Scale"), self.input_scale_spin)
+        inputs.addRow(self.tr("Length T"), self.seq_len_spin)
+        column.addWidget(self._group(self.tr("Input"), inputs))
         column.addWidget(self._build_aux_group())
 
         # -- loss and BPTT ---------------------------------------------------------------------
-        self.loss_combo = _combo(LOSS_NAMES, "Which steps carry a loss term L_τ (cross-entropy of a random "
-                                 "readout against random targets)", "loss_placement")
-        self.loss_step_spin = _spin(1, MAX_SEQ_LEN, "The step τ carrying the loss when 'chosen step' is selected",
+        self.loss_combo = _combo(LOSS_NAMES, self.tr("Which steps carry a loss term L_τ (cross-entropy of a random "
+                                 "readout against random targets)"), "loss_placement")
+        self.loss_step_spin = _spin(1, MAX_SEQ_LEN, self.tr("The step τ carrying the loss when 'chosen step' is selected"),
                                     "loss_step")
-        self.truncate_check = QCheckBox("truncate BPTT")
+        self.truncate_check = QCheckBox(self.tr("truncate BPTT"))
         self.truncate_check.setObjectName("truncate_enabled")
-        self.truncate_check.setToolTip("Off = full backprop through time; on = each loss term sends gradient back "
-                                       "at most k steps")
-        self.truncate_spin = _spin(1, MAX_SEQ_LEN, "Truncation window k in steps", "truncate")
-        self.anchor_spin = _spin(0, MAX_SEQ_LEN - 1, "Anchor step t₀ of the gradient-decay curve (click the map "
-                                 "to set it)", "anchor")
+        self.truncate_check.setToolTip(self.tr("Off = full backprop through time; on = each loss term sends gradient back "
+                                       "at most k steps"))
+        self.truncate_spin = _spin(1, MAX_SEQ_LEN, self.tr("Truncation window k in steps"), "truncate")
+        self.anchor_spin = _spin(0, MAX_SEQ_LEN - 1, self.tr("Anchor step t₀ of the gradient-decay curve (click the map "
+                                 "to set it)"), "anchor")
         loss = QFormLayout()
-        loss.addRow("Loss at", self.loss_combo)
-        loss.addRow("Loss step τ", self.loss_step_spin)
+        loss.addRow(self.tr("Loss at"), self.loss_combo)
+        loss.addRow(self.tr("Loss step τ"), self.loss_step_spin)
         self._add_encoder_decoder_rows(loss)
         loss.addRow(self.truncate_check, self.truncate_spin)
-        loss.addRow("Anchor t₀", self.anchor_spin)
-        column.addWidget(self._group("Loss and backprop", loss))
+        loss.addRow(self.tr("Anchor t₀"), self.anchor_spin)
+        column.addWidget(self._group(self.tr("Loss and backprop"), loss))
         column.addStretch(1)
 
         # Controls that do not apply to loaded weights, and those whose change drops them.
@@ -398,9 +417,9 @@ class ControlsPanel(QScrollArea):
             index = self.input_combo.findData(LOADED_SIGNAL)
             if loaded:
                 if index < 0:
-                    self.input_combo.addItem(LOADED_SIGNAL_NAME, LOADED_SIGNAL)
+                    self.input_combo.addItem(names(LOADED_SIGNAL_NAME), LOADED_SIGNAL)
                     index = self.input_combo.count() - 1
-                self.input_combo.setItemText(index, LOADED_SIGNAL_NAME)
+                self.input_combo.setItemText(index, names(LOADED_SIGNAL_NAME))
                 self.input_combo.setCurrentIndex(index)
                 self.input_text_edit.setText(weights.text)
                 self.input_text_edit.setCursorPosition(0)
@@ -411,18 +430,16 @@ class ControlsPanel(QScrollArea):
             preview = " ".join(weights.text.split())
             if len(preview) > PREVIEW_CHARS:
                 preview = preview[:PREVIEW_CHARS].rstrip() + "…"
-            steps = "" if weights.inputs is None else f" ({weights.inputs.shape[0]} steps)"
+            steps = "" if weights.inputs is None else self.tr(" ({0} steps)").format(weights.inputs.shape[0])
             self.loaded_label.setText(
-                f"The {weights.description or weights.label} on real text{steps}: “{preview}”. Greyed "
-                "controls do not apply; changing the network or T analyses generated weights instead "
-                "(Ctrl+Z goes back).")
+                self.tr("The {0} on real text{1}: “{2}”. Greyed controls do not apply; changing the network or T analyses generated weights instead (Ctrl+Z goes back).").format(weights.description or weights.label, steps, preview))
         for widget in self._not_applicable:
             if loaded:
                 widget.setEnabled(False)
-            widget.setToolTip(NOT_APPLICABLE_TIP if loaded else self._tooltips[id(widget)])
+            widget.setToolTip(names(NOT_APPLICABLE_TIP) if loaded else self._tooltips[id(widget)])
         for widget in self._dropping:
             original = self._tooltips[id(widget)]
-            widget.setToolTip(f"{original}\n{DROP_TIP}" if loaded else original)
+            widget.setToolTip(f"{original}\n{names(DROP_TIP)}" if loaded else original)
 
     def _show_files(self, weights: LoadedWeights) -> None:
         """A network and/or inputs read from files: the banner, and the controls they fix greyed."""
@@ -431,7 +448,7 @@ class ControlsPanel(QScrollArea):
             index = self.input_combo.findData(LOADED_SIGNAL)
             if inputs is not None:
                 if index < 0:
-                    self.input_combo.addItem(LOADED_SIGNAL_NAME, LOADED_SIGNAL)
+                    self.input_combo.addItem(names(LOADED_SIGNAL_NAME), LOADED_SIGNAL)
                     index = self.input_combo.count() - 1
                 self.input_combo.setItemText(index, self.tr("from file {name}").format(name=inputs.name))
                 self.input_combo.setCurrentIndex(index)

@@ -22,12 +22,12 @@ def cell_equations(cell: str, activation: str) -> str:
     if cell == "rnn":
         body = _lines(f"h<sub>t</sub> = {phi}(W<sub>ih</sub> x<sub>t</sub> + b<sub>ih</sub> + "
                       "W<sub>hh</sub> h<sub>t−1</sub> + b<sub>hh</sub>)",
-                      "state s<sub>t</sub> = h<sub>t</sub>")
+                      QCoreApplication.translate("Equations", "state s<sub>t</sub> = h<sub>t</sub>"))
     elif cell in ("lstm", "lstm-peephole", "lstm-cifg"):
         peep = cell == "lstm-peephole"
         i_line = "i<sub>t</sub> = " + gate.format("i", " + w<sub>ci</sub> ⊙ c<sub>t−1</sub>" if peep else "")
         if cell == "lstm-cifg":
-            f_line = "f<sub>t</sub> = 1 − i<sub>t</sub> &nbsp;(coupled input-forget gate)"
+            f_line = "f<sub>t</sub> = 1 − i<sub>t</sub> &nbsp;" + QCoreApplication.translate("Equations", "(coupled input-forget gate)")
         else:
             f_line = "f<sub>t</sub> = " + gate.format("f", " + w<sub>cf</sub> ⊙ c<sub>t−1</sub>" if peep else "")
         g_line = (f"g<sub>t</sub> = {phi}(W<sub>ig</sub> x<sub>t</sub> + b<sub>ig</sub> + W<sub>hg</sub> "
@@ -36,9 +36,10 @@ def cell_equations(cell: str, activation: str) -> str:
         body = _lines(i_line, f_line, g_line, o_line,
                       "c<sub>t</sub> = f<sub>t</sub> ⊙ c<sub>t−1</sub> + i<sub>t</sub> ⊙ g<sub>t</sub>",
                       f"h<sub>t</sub> = o<sub>t</sub> ⊙ {phi}(c<sub>t</sub>)",
-                      "state s<sub>t</sub> = [h<sub>t</sub>; c<sub>t</sub>]",
-                      "highway: the direct path c<sub>t−1</sub> → c<sub>t</sub> multiplies by diag(f<sub>t</sub>); "
-                      "the decay plot shows ‖∏ diag(f)‖" + (" = ‖∏ diag(1 − i)‖" if cell == "lstm-cifg" else ""))
+                      QCoreApplication.translate("Equations", "state s<sub>t</sub> = [h<sub>t</sub>; c<sub>t</sub>]"),
+                      QCoreApplication.translate("Equations", "highway: the direct path c<sub>t−1</sub> → c<sub>t</sub> multiplies by "
+                                 "diag(f<sub>t</sub>); the decay plot shows ‖∏ diag(f)‖")
+                      + (" = ‖∏ diag(1 − i)‖" if cell == "lstm-cifg" else ""))
     elif cell in ("gru", "gru-cho"):
         r_line = "r<sub>t</sub> = " + gate.format("r", "")
         z_line = "z<sub>t</sub> = " + gate.format("z", "")
@@ -50,7 +51,7 @@ def cell_equations(cell: str, activation: str) -> str:
                       "(r<sub>t</sub> ⊙ h<sub>t−1</sub>) + b<sub>hn</sub>) &nbsp;(Cho et al. 2014)")
         body = _lines(r_line, z_line, n_line,
                       "h<sub>t</sub> = (1 − z<sub>t</sub>) ⊙ n<sub>t</sub> + z<sub>t</sub> ⊙ h<sub>t−1</sub>",
-                      "state s<sub>t</sub> = h<sub>t</sub>; highway: ∏ diag(z)")
+                      QCoreApplication.translate("Equations", "state s<sub>t</sub> = h<sub>t</sub>; highway: ∏ diag(z)"))
     else:
         body = f"unknown cell {cell}"
     return body
@@ -96,16 +97,18 @@ def analysis_equations(activation: str) -> str:
     """HTML of what the plots show, in the same symbols."""
     gamma = GAMMA.get(activation, "1")
     return _lines(
-        "J<sub>t</sub> = ∂s<sub>t</sub>/∂s<sub>t−1</sub> &nbsp;(step Jacobian)",
-        "<b>Gradient decay</b>: log<sub>10</sub> ‖∂s<sub>t₀+k</sub>/∂s<sub>t₀</sub>‖ = "
-        "log<sub>10</sub> ‖J<sub>t₀+k</sub> ⋯ J<sub>t₀+1</sub>‖ against k",
-        f"<b>Pascanu bound</b> (Elman): ‖∏J‖₂ ≤ (γ·σ<sub>max</sub>(W<sub>hh</sub>))<sup>k</sup>, "
-        f"γ = sup φ′ = {gamma}",
-        "ρ = max |λ(W<sub>hh</sub>)| (spectral radius); linear orthogonal RNN: ‖∏J‖₂ = ρ<sup>k</sup> exactly",
-        "<b>Map</b>: the same log-norm for every anchor t₀ and distance k",
-        "<b>BPTT</b>: ∂L/∂h<sub>t</sub> = Σ<sub>τ ≥ t</sub> ∂L<sub>τ</sub>/∂h<sub>t</sub>; truncation k keeps "
-        "only τ − t ≤ k",
-        "<b>Loss</b>: L = Σ<sub>τ</sub> CE(softmax(W<sub>o</sub> h<sub>τ</sub> + b<sub>o</sub>), y<sub>τ</sub>)",
+        QCoreApplication.translate("Equations", "J<sub>t</sub> = ∂s<sub>t</sub>/∂s<sub>t−1</sub> &nbsp;(step Jacobian)"),
+        QCoreApplication.translate("Equations", "<b>Gradient decay</b>: log<sub>10</sub> ‖∂s<sub>t₀+k</sub>/∂s<sub>t₀</sub>‖ = "
+          "log<sub>10</sub> ‖J<sub>t₀+k</sub> ⋯ J<sub>t₀+1</sub>‖ against k"),
+        QCoreApplication.translate("Equations", "<b>Pascanu bound</b> (Elman): ‖∏J‖₂ ≤ (γ·σ<sub>max</sub>(W<sub>hh</sub>))<sup>k</sup>, "
+          "γ = sup φ′ = {0}").format(gamma),
+        QCoreApplication.translate("Equations", "ρ = max |λ(W<sub>hh</sub>)| (spectral radius); linear orthogonal RNN: ‖∏J‖₂ = "
+          "ρ<sup>k</sup> exactly"),
+        QCoreApplication.translate("Equations", "<b>Map</b>: the same log-norm for every anchor t₀ and distance k"),
+        QCoreApplication.translate("Equations", "<b>BPTT</b>: ∂L/∂h<sub>t</sub> = Σ<sub>τ ≥ t</sub> ∂L<sub>τ</sub>/∂h<sub>t</sub>; "
+          "truncation k keeps only τ − t ≤ k"),
+        QCoreApplication.translate("Equations", "<b>Loss</b>: L = Σ<sub>τ</sub> CE(softmax(W<sub>o</sub> h<sub>τ</sub> + b<sub>o</sub>), "
+          "y<sub>τ</sub>)"),
     )
 
 
@@ -116,7 +119,7 @@ class EquationsPanel(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("equations")
         self.setOpenLinks(False)
-        self.setToolTip("Equations of the selected cell, in the symbols the plots use")
+        self.setToolTip(self.tr("Equations of the selected cell, in the symbols the plots use"))
         self._font_pt = 11
         self._config = state.config
         state.config_changed.connect(self.show_config)
@@ -128,6 +131,7 @@ class EquationsPanel(QTextBrowser):
 
     def show_config(self, config) -> None:
         self._config = config
+        from rnnviz.app.i18n import names
         from rnnviz.app.panels.controls import CELL_NAMES
 
         # Most changes (ρ, T, the seed …) leave the equations as they are: skip the re-layout.
@@ -142,9 +146,12 @@ class EquationsPanel(QTextBrowser):
         shows = analysis_equations(config.activation)
         if topology:
             shows = _lines(shows, topology)
+        heading = self.tr("What the plots show")
+        legend = self.tr("⊙ element-wise product, σ logistic sigmoid, φ the chosen activation.")
         self.setHtml(
             f"<div style='font-size:{self._font_pt}pt; font-family: serif'>"
-            f"<h3>{CELL_NAMES.get(config.cell, config.cell)}</h3>"
+            f"<h3>{names(CELL_NAMES.get(config.cell, config.cell))}</h3>"
             f"<p>{body}</p>"
-            f"<h3>What the plots show</h3><p>{shows}</p>"
-            "<p style='color:#555'>⊙ element-wise product, σ logistic sigmoid, φ the chosen activation.</p></div>")
+            f"<h3>{heading}</h3><p>{shows}</p>"
+            f"<p style='color:#555'>{legend}</p>"
+            "</div>")

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from rnnviz.app.eta import EtaEstimator, format_time_left
+from rnnviz.app.i18n import names
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.settings import Settings
 from rnnviz.app.plots.base import (PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan,
@@ -33,10 +34,10 @@ SWEEP_LANE = "sweep"
 
 #: axis label (text, units) of each sweepable parameter
 PARAMETER_LABELS = {
-    "radius": ("spectral radius ρ", None), "hidden_size": ("hidden size", "units"),
-    "seq_len": ("sequence length T", "steps"), "forget_bias": ("forget-gate bias", None),
-    "activation": ("activation", None), "cell": ("cell", None), "init": ("init scheme", None),
-    "input_scale": ("input scale", None),
+    "radius": (QT_TRANSLATE_NOOP("Names", "spectral radius ρ"), None), "hidden_size": (QT_TRANSLATE_NOOP("Names", "hidden size"), "units"),
+    "seq_len": (QT_TRANSLATE_NOOP("Names", "sequence length T"), "steps"), "forget_bias": (QT_TRANSLATE_NOOP("Names", "forget-gate bias"), None),
+    "activation": ("activation", None), "cell": ("cell", None), "init": (QT_TRANSLATE_NOOP("Names", "init scheme"), None),
+    "input_scale": (QT_TRANSLATE_NOOP("Names", "input scale"), None),
 }
 #: values offered when a parameter is chosen in the controls
 DEFAULT_VALUES = {
@@ -46,18 +47,23 @@ DEFAULT_VALUES = {
 }
 
 
-#: The metrics' names as the window shows them (the command line's are plain ASCII).
-METRIC_TEXTS = {**METRIC_LABELS, "log10_norm": "log₁₀ ‖∂s(T)/∂s(t₀)‖₂"}
+#: The metrics' names as the window shows them (the command line's, METRIC_LABELS, are plain ASCII).
+METRIC_NAMES = {"reach": QT_TRANSLATE_NOOP("Names", "gradient reach k (steps)"),
+                "log10_norm": QT_TRANSLATE_NOOP("Names", "log₁₀ ‖∂s(T)/∂s(t₀)‖₂"),
+                "lyapunov": QT_TRANSLATE_NOOP("Names", "largest Lyapunov exponent (per step)"),
+                "saturation": QT_TRANSLATE_NOOP("Names", "saturated gate fraction")}
 
 
 def _metric_label(metric: str) -> str:
     if metric.startswith("lyapunov_"):
         return f"Lyapunov exponent {metric.split('_')[1]} (per step)"
-    return METRIC_TEXTS.get(metric, metric)
+    return names(METRIC_NAMES.get(metric, metric))
 
 
-SHORT_METRIC_NAMES = {"reach": "Gradient reach", "log10_norm": "log₁₀ ‖∂s(T)/∂s(t₀)‖",
-                      "lyapunov": "Largest Lyapunov exponent", "saturation": "Saturated gate fraction"}
+SHORT_METRIC_NAMES = {"reach": QT_TRANSLATE_NOOP("Names", "Gradient reach"),
+                      "log10_norm": QT_TRANSLATE_NOOP("Names", "log₁₀ ‖∂s(T)/∂s(t₀)‖"),
+                      "lyapunov": QT_TRANSLATE_NOOP("Names", "Largest Lyapunov exponent"),
+                      "saturation": QT_TRANSLATE_NOOP("Names", "Saturated gate fraction")}
 
 
 def _short_metric(metric: str) -> str:
@@ -79,7 +85,7 @@ class SweepPlot(PlotPanel):
     """
 
     name = "sweep"
-    title = "Sweep"
+    title = QT_TRANSLATE_NOOP("Names", "Sweep")
     point_clicked = Signal(int)
 
     def __init__(self, parent=None):
@@ -93,7 +99,7 @@ class SweepPlot(PlotPanel):
         self._build_plot()
         self.graphics.scene().sigMouseClicked.connect(self._on_scene_click)
 
-    def _build_plot(self, x_label=("", None), y_label=("", None), title="Run a sweep to see its result",
+    def _build_plot(self, x_label=("", None), y_label=("", None), title=QT_TRANSLATE_NOOP("Names", "Run a sweep to see its result"),
                     legend: bool = False):
         self.graphics.clear()
         self._labelled.clear()
@@ -239,7 +245,8 @@ class SweepPlot(PlotPanel):
         where = ", ".join(f"{a.name}={_value_text(v)}" for a, v in zip(spec.axes, values))
         index = np.unravel_index(point, spec.shape)
         m, s = self.result.mean[self.metric_name][index], self.result.std[self.metric_name][index]
-        return f"{where}: {self.metric_name} = {m:.4g} ± {s:.2g}  (click to open in the explorer)"
+        return self.tr("{0}: {1} = {2:.4g} ± {3:.2g}  (click to open in the explorer)").format(
+            where, self.metric_name, m, s)
 
     def _on_points_clicked(self, item, points, *_event) -> None:
         if len(points):
@@ -305,7 +312,7 @@ class ExperimentsPanel(QWidget):
 
         self.first_param = QComboBox()
         self.first_values = QLineEdit()
-        self.second_enabled = QCheckBox("and")
+        self.second_enabled = QCheckBox(self.tr("and"))
         self.second_param = QComboBox()
         self.second_values = QLineEdit()
         for combo in (self.first_param, self.second_param):
@@ -314,41 +321,41 @@ class ExperimentsPanel(QWidget):
         self.second_param.currentTextChanged.connect(lambda n: self.second_values.setText(DEFAULT_VALUES[n]))
         self.second_enabled.toggled.connect(self._update_enabled)
         for edit in (self.first_values, self.second_values):
-            edit.setToolTip("a range start:stop:num (both ends included) or a list a,b,c")
+            edit.setToolTip(self.tr("a range start:stop:num (both ends included) or a list a,b,c"))
         self.seeds = QSpinBox()
         self.seeds.setRange(1, 100)
         self.seeds.setValue(3)
         self.threshold = QLineEdit("1e-6")
-        self.threshold.setToolTip("gradient reach = largest k with ‖∂s(t₀+k)/∂s(t₀)‖₂ ≥ threshold")
+        self.threshold.setToolTip(self.tr("gradient reach = largest k with ‖∂s(t₀+k)/∂s(t₀)‖₂ ≥ threshold"))
         self.workers = QSpinBox()
         self.workers.setRange(1, max(64, default_workers()))
         self.workers.setValue(default_workers())
-        self.workers.setToolTip("processes on this machine (not used when a scheduler is set)")
+        self.workers.setToolTip(self.tr("processes on this machine (not used when a scheduler is set)"))
         self.scheduler = QLineEdit(self.settings.sweep_scheduler())
-        self.scheduler.setPlaceholderText("this machine")
+        self.scheduler.setPlaceholderText(self.tr("this machine"))
         self.scheduler.setClearButtonEnabled(True)
         self.scheduler.setToolTip(
-            "Address of a Dask scheduler (tcp://host:8786) to run the sweep on its cluster, with the "
+            self.tr("Address of a Dask scheduler (tcp://host:8786) to run the sweep on its cluster, with the "
             "same results as here; empty runs it on this machine. Needs pip install 'rnnviz[cluster]' "
-            "here and rnnviz on the workers. Remembered between sessions.")
+            "here and rnnviz on the workers. Remembered between sessions."))
         self.scheduler.textChanged.connect(self._update_enabled)
         self.scheduler.editingFinished.connect(self._remember_scheduler)
         self.metric_box = QComboBox()
         for metric in METRICS:
             self.metric_box.addItem(_metric_label(metric), metric)
         self.metric_box.currentIndexChanged.connect(self._redraw)
-        self.run_button = QPushButton("Run")
-        self.cancel_button = QPushButton("Cancel")
+        self.run_button = QPushButton(self.tr("Run"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.eta = EtaEstimator()
-        self.status = QLabel("Sweep parameters of the explorer's configuration; the rest stays as set there.")
+        self.status = QLabel(self.tr("Sweep parameters of the explorer's configuration; the rest stays as set there."))
         self.status.setWordWrap(True)
-        self.export_csv_button = QPushButton("CSV…")
-        self.export_png_button = QPushButton("PNG…")
-        self.export_svg_button = QPushButton("SVG…")
+        self.export_csv_button = QPushButton(self.tr("CSV…"))
+        self.export_png_button = QPushButton(self.tr("PNG…"))
+        self.export_svg_button = QPushButton(self.tr("SVG…"))
         self.export_csv_button.clicked.connect(lambda: self._export_dialog("csv"))
         self.export_png_button.clicked.connect(lambda: self._export_dialog("png"))
         self.export_svg_button.clicked.connect(lambda: self._export_dialog("svg"))
@@ -356,15 +363,15 @@ class ExperimentsPanel(QWidget):
         self.plot.point_clicked.connect(self._on_point_clicked)
 
         form = QFormLayout()
-        form.addRow("Vary", self._row(self.first_param, self.first_values))
+        form.addRow(self.tr("Vary"), self._row(self.first_param, self.first_values))
         form.addRow(self.second_enabled, self._row(self.second_param, self.second_values))
-        form.addRow("Seeds", self.seeds)
-        form.addRow("Threshold", self.threshold)
-        form.addRow("Workers", self.workers)
-        form.addRow("Scheduler", self.scheduler)
-        form.addRow("Show", self.metric_box)
+        form.addRow(self.tr("Seeds"), self.seeds)
+        form.addRow(self.tr("Threshold"), self.threshold)
+        form.addRow(self.tr("Workers"), self.workers)
+        form.addRow(self.tr("Scheduler"), self.scheduler)
+        form.addRow(self.tr("Show"), self.metric_box)
         buttons = self._row(self.run_button, self.cancel_button)
-        export = self._row(QLabel("Export"), self.export_csv_button, self.export_png_button,
+        export = self._row(QLabel(self.tr("Export")), self.export_csv_button, self.export_png_button,
                            self.export_svg_button)
         side = QVBoxLayout()
         side.addLayout(form)
@@ -468,7 +475,7 @@ class ExperimentsPanel(QWidget):
             metric = data.get("metric", METRICS[0])
             spec = SweepSpec.from_dict(data["spec"]) if "spec" in data else None
         except (KeyError, TypeError, ValueError) as error:
-            self.status.setText(f"Sweep definition not restored: {error}")
+            self.status.setText(self.tr("Sweep definition not restored: {0}").format(error))
             return False
         self.first_param.setCurrentText(first["name"])
         self.first_values.setText(str(first["values"]))
@@ -489,7 +496,7 @@ class ExperimentsPanel(QWidget):
         try:
             spec = self.build_spec()
         except (ConfigError, ValueError) as error:
-            self.status.setText(f"Not started: {error}")
+            self.status.setText(self.tr("Not started: {0}").format(error))
             return None
         workers = self.workers.value()
         scheduler = self.scheduler.text().strip() or None
@@ -497,12 +504,12 @@ class ExperimentsPanel(QWidget):
         self.running_scheduler = scheduler
         self.spec = spec
         self.progress.setValue(0)
-        self.progress.setFormat(f"0/{spec.num_runs} runs")
+        self.progress.setFormat(self.tr("0/{0} runs").format(spec.num_runs))
         self.eta.start()
         if scheduler is None:
-            self.status.setText(f"Running {spec.num_runs} runs on {min(workers, spec.num_runs)} worker(s)…")
+            self.status.setText(self.tr("Running {0} runs on {1} worker(s)…").format(spec.num_runs, min(workers, spec.num_runs)))
         else:
-            self.status.setText(f"Running {spec.num_runs} runs on the Dask cluster at {scheduler}…")
+            self.status.setText(self.tr("Running {0} runs on the Dask cluster at {1}…").format(spec.num_runs, scheduler))
         # The job connects (with a timeout) and runs off the UI thread; an unreachable scheduler
         # fails the job with one line before any run starts.
         self.job_id = self.runner.start(SWEEP_LANE, lambda should_stop: _sweep_events(spec, workers, scheduler,
@@ -513,7 +520,7 @@ class ExperimentsPanel(QWidget):
     def cancel(self) -> None:
         if self.runner.is_running(SWEEP_LANE):
             self.runner.cancel(SWEEP_LANE)
-            self.status.setText("Cancelled.")
+            self.status.setText(self.tr("Cancelled."))
         self.job_id = None
         self._set_running(False)
 
@@ -525,12 +532,10 @@ class ExperimentsPanel(QWidget):
             left = format_time_left(self.eta.update(event.done / max(1, event.total)))
             self.progress.setFormat(f"{event.done}/{event.total} runs" + (f" · {left}" if left else ""))
         else:
-            self.progress.setFormat("%p%")
+            self.progress.setFormat(self.tr("%p%"))
             self.show_result(event.result)
             where = f" of the Dask cluster at {self.running_scheduler}" if self.running_scheduler else ""
-            self.status.setText(f"{event.total} runs in {event.result.seconds:.1f} s on "
-                                f"{event.result.workers} worker(s){where}. Click a point to open it in the "
-                                f"explorer.")
+            self.status.setText(self.tr("{0} runs in {1:.1f} s on {2} worker(s){3}. Click a point to open it in the explorer.").format(event.total, event.result.seconds, event.result.workers, where))
             self.sweep_finished.emit(event.result)
 
     def _on_finished(self, lane: str, job_id: int, _result) -> None:
@@ -541,13 +546,13 @@ class ExperimentsPanel(QWidget):
     def _on_failed(self, lane: str, job_id: int, message: str) -> None:
         if lane == SWEEP_LANE:
             self.job_id = None
-            self.status.setText(f"Sweep failed: {message}")
+            self.status.setText(self.tr("Sweep failed: {0}").format(message))
             self._set_running(False)
 
     def _on_cancelled(self, lane: str, job_id: int) -> None:
         if lane == SWEEP_LANE:
             self.job_id = None
-            self.status.setText("Cancelled.")
+            self.status.setText(self.tr("Cancelled."))
             self._set_running(False)
 
     def show_result(self, result: SweepResult) -> None:
@@ -567,7 +572,7 @@ class ExperimentsPanel(QWidget):
     def export(self, path) -> list[Path]:
         """Write the result: .csv (rows, plus <stem>_summary.csv), .png or .svg (the plot)."""
         if self.result is None:
-            raise ValueError("run a sweep first")
+            raise ValueError(self.tr("run a sweep first"))
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".csv":
@@ -577,11 +582,11 @@ class ExperimentsPanel(QWidget):
             return [path, summary]
         if suffix in (".png", ".svg"):
             return [self.plot.save_image(path)]
-        raise ValueError(f"unknown export format {path.suffix!r}; use .csv, .png or .svg")
+        raise ValueError(self.tr("unknown export format {0!r}; use .csv, .png or .svg").format(path.suffix))
 
     def _export_dialog(self, kind: str) -> None:
         filters = {"csv": "CSV table (*.csv)", "png": "PNG image (*.png)", "svg": "SVG image (*.svg)"}
-        path, _ = QFileDialog.getSaveFileName(self, "Export sweep", os.path.join(os.getcwd(), f"sweep.{kind}"),
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export sweep"), os.path.join(os.getcwd(), f"sweep.{kind}"),
                                               filters[kind])
         if not path:
             return
@@ -590,9 +595,9 @@ class ExperimentsPanel(QWidget):
         try:
             written = self.export(path)
         except (OSError, ValueError) as error:
-            self.status.setText(f"Export failed: {error}")
+            self.status.setText(self.tr("Export failed: {0}").format(error))
             return
-        self.status.setText("Wrote " + ", ".join(p.name for p in written))
+        self.status.setText(self.tr("Wrote {0}").format(", ".join(p.name for p in written)))
 
 
 __all__ = ["SweepPlot", "ExperimentsPanel", "SWEEP_LANE", "format_values"]

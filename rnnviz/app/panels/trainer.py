@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.app.plots.axis import cached_axes
-from rnnviz.app.plots.base import (NORMAL_STYLE, PALETTE, PRESENTATION_STYLE, legend_below, legend_pt, restyle_plot,
-                                   settle_views)
+from rnnviz.app.plots.base import (NORMAL_STYLE, PALETTE, PRESENTATION_MIN_SIZE, PRESENTATION_STYLE, fitting_text,
+                                   legend_below, legend_pt, restyle_plot, set_plot_title, settle_views,
+                                   text_width)
 from rnnviz.core.config import CELLS, ConfigError
 from rnnviz.lm.data import load_corpus
 from rnnviz.lm.model import LanguageModel
@@ -96,14 +97,18 @@ def training_work(config: TrainConfig, *, stop_flag: threading.Event, pause_flag
     """
 
     def work(should_stop):
+        def stopped():
+            return stop_flag.is_set() or should_stop()
+
+        # Stop, Reset or closing the window end a long load between two chunks (Cancelled).
         data = corpus_loader(config.corpus, valid=config.valid, test=config.test,
-                             level=config.level, sentence_start=config.sentence_start)
+                             level=config.level, sentence_start=config.sentence_start, should_stop=stopped)
 
         def hook():
             # Pause = wait here, between two steps; Stop/supersede = end the generator.
-            while pause_flag.is_set() and not (stop_flag.is_set() or should_stop()):
+            while pause_flag.is_set() and not stopped():
                 time.sleep(0.02)
-            return stop_flag.is_set() or should_stop()
+            return stopped()
 
         if train_factory is not None:
             yield from train_factory(config, data, hook)
@@ -141,17 +146,18 @@ def sampling_work(copy: ModelCopy, prime: str, temperature: float, length: int, 
 
 def progress_text(event: TrainEvent, paused: bool = False) -> str:
     """The bar's short text: percent, epoch, time left and the run's state, e.g. '45% · epoch 3/60 · 0:12'."""
-    state = {"step": "", "done": " · done", "stopped": " · stopped", "diverged": " · diverged"}[event.kind]
-    if paused and event.kind == "step":
-        state = " · paused"
+    states = {"step": "", "done": QCoreApplication.translate("TrainerPanel", " · done"), "stopped": QCoreApplication.translate("TrainerPanel", " · stopped"), "diverged": QCoreApplication.translate("TrainerPanel", " · diverged")}
+    state = QCoreApplication.translate("TrainerPanel", " · paused") if paused and event.kind == "step" else states[event.kind]
     eta = event.eta_seconds
-    eta_text = "" if eta is None or event.kind != "step" else f" · {int(eta) // 60}:{int(eta) % 60:02d} left"
-    return f"{100 * event.progress:.0f}% · epoch {event.epoch}/{event.epochs}{eta_text}{state}"
+    eta_text = ("" if eta is None or event.kind != "step"
+                else QCoreApplication.translate("TrainerPanel", " · {0}:{1:02d} left").format(int(eta) // 60, int(eta) % 60))
+    return QCoreApplication.translate("TrainerPanel", "{0:.0f}% · epoch {1}/{2}{3}{4}").format(100 * event.progress, event.epoch, event.epochs, eta_text,
+                                                    state)
 
 
 def progress_detail(event: TrainEvent) -> str:
     """The line under the bar: step and speed (elided, never wrapped)."""
-    return f"step {event.step} · {event.tokens_per_s:,.0f} tokens/s"
+    return QCoreApplication.translate("TrainerPanel", "step {0} · {1:,.0f} tokens/s").format(event.step, event.tokens_per_s)
 
 
 class ElidedLabel(QLabel):
@@ -190,6 +196,12 @@ class ElidedLabel(QLabel):
     def _elide(self) -> None:
         width = max(0, self.contentsRect().width())
         self.setText(QFontMetrics(self.font()).elidedText(self._full_text, Qt.TextElideMode.ElideRight, width))
+
+
+def _points(choice: tuple[str, float]) -> tuple[str, float | int]:
+    """A fitted text's size as "20pt", not "20.0pt", where it is whole."""
+    text, size = choice
+    return text, int(size) if float(size).is_integer() else size
 
 
 def _token_label(token: str) -> str:
@@ -263,88 +275,88 @@ class TrainerPanel(QWidget):
         controls = QWidget()
         column = QVBoxLayout(controls)
 
-        corpus_group = QGroupBox("Corpus")
+        corpus_group = QGroupBox(self.tr("Corpus"))
         form = QFormLayout(corpus_group)
         self.corpus_edit = QComboBox()
         self.corpus_edit.setEditable(True)
         self.corpus_edit.addItems(["builtin:sample", "builtin:python-stdlib"])
         self.corpus_edit.setToolTip(
-            "Training text: a built-in corpus, a UTF-8 text file, or a folder with "
-            "ptb.train.txt / ptb.valid.txt / ptb.test.txt (Penn Treebank format).")
+            self.tr("Training text: a built-in corpus, a UTF-8 text file, or a folder with "
+            "ptb.train.txt / ptb.valid.txt / ptb.test.txt (Penn Treebank format)."))
         buttons = QHBoxLayout()
-        self.open_file_button = QPushButton("Open file…")
-        self.open_file_button.setToolTip("Choose a UTF-8 text file to train on.")
-        self.open_folder_button = QPushButton("PTB folder…")
-        self.open_folder_button.setToolTip("Choose a folder with ptb.train.txt, ptb.valid.txt, ptb.test.txt.")
+        self.open_file_button = QPushButton(self.tr("Open file…"))
+        self.open_file_button.setToolTip(self.tr("Choose a UTF-8 text file to train on."))
+        self.open_folder_button = QPushButton(self.tr("PTB folder…"))
+        self.open_folder_button.setToolTip(self.tr("Choose a folder with ptb.train.txt, ptb.valid.txt, ptb.test.txt."))
         buttons.addWidget(self.open_file_button)
         buttons.addWidget(self.open_folder_button)
         self.level_combo = self._combo(("char", "word"), d.level,
-                                       "char: every character is a token. word: whitespace-separated "
-                                       "words, one sentence per line, <eos> at each line end.")
-        form.addRow("Corpus", self.corpus_edit)
+                                       self.tr("char: every character is a token. word: whitespace-separated "
+                                       "words, one sentence per line, <eos> at each line end."))
+        form.addRow(self.tr("Corpus"), self.corpus_edit)
         form.addRow(buttons)
-        form.addRow("Level", self.level_combo)
+        form.addRow(self.tr("Level"), self.level_combo)
         column.addWidget(corpus_group)
 
-        model_group = QGroupBox("Model")
+        model_group = QGroupBox(self.tr("Model"))
         form = QFormLayout(model_group)
-        self.cell_combo = self._combo(CELLS, d.cell, "Recurrent cell of every layer (the engine's cells).")
-        self.layers_spin = self._spin(1, 8, d.layers, "Stacked recurrent layers.")
-        self.hidden_spin = self._spin(4, 2048, d.hidden, "Hidden units per layer.", 16)
-        self.embed_spin = self._spin(2, 2048, d.embed, "Embedding size (learned token vectors).", 16)
+        self.cell_combo = self._combo(CELLS, d.cell, self.tr("Recurrent cell of every layer (the engine's cells)."))
+        self.layers_spin = self._spin(1, 8, d.layers, self.tr("Stacked recurrent layers."))
+        self.hidden_spin = self._spin(4, 2048, d.hidden, self.tr("Hidden units per layer."), 16)
+        self.embed_spin = self._spin(2, 2048, d.embed, self.tr("Embedding size (learned token vectors)."), 16)
         self.dropout_spin = self._dspin(0.0, 0.9, PANEL_DROPOUT, 2,
-                                        "Dropout on non-recurrent connections (embedding, between "
+                                        self.tr("Dropout on non-recurrent connections (embedding, between "
                                         "layers, before the softmax), Zaremba et al. 2014. 0.5 keeps "
-                                        "the default model from overfitting the short built-in text.", 0.05)
-        self.tie_check = QCheckBox("Tie embedding and softmax weights")
-        self.tie_check.setToolTip("Share the embedding matrix with the output layer (needs embed = hidden).")
+                                        "the default model from overfitting the short built-in text."), 0.05)
+        self.tie_check = QCheckBox(self.tr("Tie embedding and softmax weights"))
+        self.tie_check.setToolTip(self.tr("Share the embedding matrix with the output layer (needs embed = hidden)."))
         self.dtype_combo = self._combo(("float32", "float64"), d.dtype,
-                                       "float32 is about twice as fast; float64 for exact comparisons.")
-        for label, widget in (("Cell", self.cell_combo), ("Layers", self.layers_spin),
-                              ("Hidden", self.hidden_spin), ("Embedding", self.embed_spin),
-                              ("Dropout", self.dropout_spin), ("Precision", self.dtype_combo)):
+                                       self.tr("float32 is about twice as fast; float64 for exact comparisons."))
+        for label, widget in ((self.tr("Cell"), self.cell_combo), (self.tr("Layers"), self.layers_spin),
+                              (self.tr("Hidden"), self.hidden_spin), (self.tr("Embedding"), self.embed_spin),
+                              (self.tr("Dropout"), self.dropout_spin), (self.tr("Precision"), self.dtype_combo)):
             form.addRow(label, widget)
         form.addRow(self.tie_check)
         column.addWidget(model_group)
 
-        train_group = QGroupBox("Training")
+        train_group = QGroupBox(self.tr("Training"))
         form = QFormLayout(train_group)
         self.optimizer_combo = self._combo(OPTIMIZERS, d.optimizer,
-                                           "sgd (optionally with momentum), adagrad, rmsprop or adam.")
-        self.lr_spin = self._dspin(1e-5, 100.0, d.lr, 5, "Learning rate.", 0.001)
-        self.momentum_spin = self._dspin(0.0, 0.99, d.momentum, 2, "SGD momentum (0 = plain SGD).", 0.05)
+                                           self.tr("sgd (optionally with momentum), adagrad, rmsprop or adam."))
+        self.lr_spin = self._dspin(1e-5, 100.0, d.lr, 5, self.tr("Learning rate."), 0.001)
+        self.momentum_spin = self._dspin(0.0, 0.99, d.momentum, 2, self.tr("SGD momentum (0 = plain SGD)."), 0.05)
         self.decay_spin = self._dspin(0.01, 1.0, d.lr_decay, 3,
-                                      "Multiply the learning rate by this every epoch after "
-                                      "'decay after' (1 = no decay).", 0.05)
-        self.decay_after_spin = self._spin(0, 1000, d.decay_after, "Last epoch at the full learning rate.")
+                                      self.tr("Multiply the learning rate by this every epoch after "
+                                      "'decay after' (1 = no decay)."), 0.05)
+        self.decay_after_spin = self._spin(0, 1000, d.decay_after, self.tr("Last epoch at the full learning rate."))
         self.seq_len_spin = self._spin(2, 1000, d.seq_len,
-                                       "Truncated BPTT window T: gradients flow back at most this "
-                                       "many steps; the hidden state is carried across windows.")
-        self.batch_spin = self._spin(1, 512, d.batch, "Parallel streams B over the corpus.")
-        self.epochs_spin = self._spin(1, 1000, PANEL_EPOCHS, "Passes over the training text.")
+                                       self.tr("Truncated BPTT window T: gradients flow back at most this "
+                                       "many steps; the hidden state is carried across windows."))
+        self.batch_spin = self._spin(1, 512, d.batch, self.tr("Parallel streams B over the corpus."))
+        self.epochs_spin = self._spin(1, 1000, PANEL_EPOCHS, self.tr("Passes over the training text."))
         self.clip_norm_spin = self._dspin(0.0, 1000.0, d.clip_norm or 0.0, 2,
-                                          "Rescale the gradient when its global norm exceeds this "
-                                          "(0 = off).", 0.5)
+                                          self.tr("Rescale the gradient when its global norm exceeds this "
+                                          "(0 = off)."), 0.5)
         self.clip_value_spin = self._dspin(0.0, 1000.0, 0.0, 3,
-                                           "Clip every gradient entry to ±this (0 = off).", 0.1)
-        self.seed_spin = self._spin(0, 2 ** 31 - 1, d.seed, "Random seed: initialisation and dropout.")
+                                           self.tr("Clip every gradient entry to ±this (0 = off)."), 0.1)
+        self.seed_spin = self._spin(0, 2 ** 31 - 1, d.seed, self.tr("Random seed: initialisation and dropout."))
         self.snapshot_spin = self._spin(0, 100000, d.snapshot_every,
-                                        "Gradient-flow snapshot every N steps (0 = never).", 10)
+                                        self.tr("Gradient-flow snapshot every N steps (0 = never)."), 10)
         self.threads_spin = self._spin(1, 64, 1,
-                                       "BLAS threads used by training. 1 keeps the explorer "
-                                       "responsive on a 2-core machine.")
-        for label, widget in (("Optimizer", self.optimizer_combo), ("Learning rate", self.lr_spin),
-                              ("Momentum", self.momentum_spin), ("LR decay", self.decay_spin),
-                              ("Decay after epoch", self.decay_after_spin),
-                              ("BPTT length T", self.seq_len_spin), ("Batch B", self.batch_spin),
-                              ("Epochs", self.epochs_spin), ("Clip norm", self.clip_norm_spin),
-                              ("Clip value", self.clip_value_spin), ("Seed", self.seed_spin),
-                              ("Snapshot every", self.snapshot_spin), ("BLAS threads", self.threads_spin)):
+                                       self.tr("BLAS threads used by training. 1 keeps the explorer "
+                                       "responsive on a 2-core machine."))
+        for label, widget in ((self.tr("Optimizer"), self.optimizer_combo), (self.tr("Learning rate"), self.lr_spin),
+                              (self.tr("Momentum"), self.momentum_spin), (self.tr("LR decay"), self.decay_spin),
+                              (self.tr("Decay after epoch"), self.decay_after_spin),
+                              (self.tr("BPTT length T"), self.seq_len_spin), (self.tr("Batch B"), self.batch_spin),
+                              (self.tr("Epochs"), self.epochs_spin), (self.tr("Clip norm"), self.clip_norm_spin),
+                              (self.tr("Clip value"), self.clip_value_spin), (self.tr("Seed"), self.seed_spin),
+                              (self.tr("Snapshot every"), self.snapshot_spin), (self.tr("BLAS threads"), self.threads_spin)):
             form.addRow(label, widget)
         self.checkpoint_edit = QLineEdit()
-        self.checkpoint_edit.setPlaceholderText("(no checkpoint)")
-        self.checkpoint_edit.setToolTip("Write checkpoints (.npz) here at each epoch end and on Stop.")
-        form.addRow("Checkpoint", self.checkpoint_edit)
+        self.checkpoint_edit.setPlaceholderText(self.tr("(no checkpoint)"))
+        self.checkpoint_edit.setToolTip(self.tr("Write checkpoints (.npz) here at each epoch end and on Stop."))
+        form.addRow(self.tr("Checkpoint"), self.checkpoint_edit)
         column.addWidget(train_group)
 
         column.addStretch(1)
@@ -357,14 +369,14 @@ class TrainerPanel(QWidget):
 
         # Run control above the settings, outside their scroll area: Start is always in view.
         run_row = QHBoxLayout()
-        self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Start training from scratch with these settings.")
-        self.pause_button = QPushButton("Pause")
-        self.pause_button.setToolTip("Pause between two steps; press again to resume.")
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("End training now (writes the checkpoint if one is set).")
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.setToolTip("Stop and forget the model and the plots.")
+        self.start_button = QPushButton(self.tr("Start"))
+        self.start_button.setToolTip(self.tr("Start training from scratch with these settings."))
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.pause_button.setToolTip(self.tr("Pause between two steps; press again to resume."))
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("End training now (writes the checkpoint if one is set)."))
+        self.reset_button = QPushButton(self.tr("Reset"))
+        self.reset_button.setToolTip(self.tr("Stop and forget the model and the plots."))
         for button in (self.start_button, self.pause_button, self.stop_button, self.reset_button):
             button.setMinimumWidth(0)
             run_row.addWidget(button)
@@ -374,10 +386,10 @@ class TrainerPanel(QWidget):
         self.progress.setTextVisible(True)
         self.progress_label = ElidedLabel("")
         self.progress_label.setObjectName("train_progress_detail")
-        self.status_label = QLabel("Press Start to train on the chosen corpus.")
+        self.status_label = QLabel(self.tr("Press Start to train on the chosen corpus."))
         self.status_label.setWordWrap(True)
-        self.explorer_button = QPushButton("Open in explorer")
-        self.explorer_button.setToolTip("Send the trained cells and a stretch of real text to the explorer.")
+        self.explorer_button = QPushButton(self.tr("Open in explorer"))
+        self.explorer_button.setToolTip(self.tr("Send the trained cells and a stretch of real text to the explorer."))
         run_box = QWidget()
         run_box.setObjectName("train_run_box")
         run_column = QVBoxLayout(run_box)
@@ -398,45 +410,49 @@ class TrainerPanel(QWidget):
 
         # ---- plots
         self.plots = pg.GraphicsLayoutWidget()
-        self.loss_plot = self.plots.addPlot(row=0, col=0, axisItems=cached_axes(), title="Loss per token (nats)")
-        self.loss_plot.setLabel("bottom", "step")
+        self.loss_plot = self.plots.addPlot(row=0, col=0, axisItems=cached_axes(), title=self.tr("Loss per token (nats)"))
+        self.loss_plot.setLabel("bottom", self.tr("step"))
         self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
         legend_below(self.loss_plot, legend_pt(NORMAL_STYLE))
-        self.train_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[0], width=1), name="train (batch)")
-        self.train_avg_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[5], width=2), name="train (epoch mean)")
+        self.train_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[0], width=1), name=self.tr("train (batch)"))
+        self.train_avg_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[5], width=2), name=self.tr("train (epoch mean)"))
         self.valid_curve = self.loss_plot.plot(pen=pg.mkPen(PALETTE[1], width=2), symbol="o", symbolSize=6,
-                                               symbolBrush=PALETTE[1], name="valid")
+                                               symbolBrush=PALETTE[1], name=self.tr("valid"))
         self.best_scatter = self.loss_plot.plot(pen=None, symbol="star", symbolSize=16, symbolBrush=PALETTE[3],
-                                                symbolPen=pg.mkPen("#000000", width=1), name="best valid")
+                                                symbolPen=pg.mkPen("#000000", width=1), name=self.tr("best valid"))
         self.best_point: tuple[int, float] | None = None   # (step, lowest validation loss)
         self.baseline_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#777777", style=Qt.PenStyle.DashLine),
-                                             label="ln V", labelOpts={"position": 0.05})
+                                             label=self.tr("ln V"), labelOpts={"position": 0.98, "anchors": [(1, 0), (1, 0)]})
         self.baseline_line.setVisible(False)
         self.loss_plot.addItem(self.baseline_line)
-        self.grad_plot = self.plots.addPlot(row=0, col=1, axisItems=cached_axes(), title="Gradient norm")
-        self.grad_plot.setLabel("bottom", "step")
+        self.grad_plot = self.plots.addPlot(row=0, col=1, axisItems=cached_axes(), title=self.tr("Gradient norm"))
+        self.grad_plot.setLabel("bottom", self.tr("step"))
         # log10 of the norm on a plain axis: a log axis labels minor ticks (2·10², 3·10², …) when the
         # norms span less than a decade, and at lecture font sizes those labels run into each other.
-        self.grad_plot.setLabel("left", "log₁₀ ‖∂L/∂θ‖₂")
+        self.grad_plot.setLabel("left", self.tr("log₁₀ ‖∂L/∂θ‖₂"))
         self.grad_plot.getAxis("left").enableAutoSIPrefix(False)
         self.grad_plot.setYRange(-2, 2, padding=0)
         self.grad_plot.enableAutoRange(y=True)
         legend_below(self.grad_plot, legend_pt(NORMAL_STYLE))
         # "after" first and thick, "before" thin on top: where they differ, clipping acted
-        self.grad_after_curve = self.grad_plot.plot(pen=pg.mkPen(PALETTE[2], width=3), name="after clipping")
-        self.grad_before_curve = self.grad_plot.plot(pen=pg.mkPen(PALETTE[3], width=1), name="before clipping")
+        self.grad_after_curve = self.grad_plot.plot(pen=pg.mkPen(PALETTE[2], width=3), name=self.tr("after clipping"))
+        self.grad_before_curve = self.grad_plot.plot(pen=pg.mkPen(PALETTE[3], width=1), name=self.tr("before clipping"))
         self.clip_scatter = self.grad_plot.plot(pen=None, symbol="x", symbolSize=7, symbolPen=PALETTE[1],
-                                                name="clipped")
-        self.flow_plot = self.plots.addPlot(row=1, col=0, axisItems=cached_axes(), title="Gradient flow on real text")
-        self.flow_plot.setLabel("bottom", "distance k (steps back)")
-        self.flow_plot.setLabel("left", "log10 norm")
+                                                name=self.tr("clipped"))
+        self.flow_plot = self.plots.addPlot(row=1, col=0, axisItems=cached_axes(), title=self.tr("Gradient flow on real text"))
+        self.flow_plot.setLabel("bottom", self.tr("distance k (steps back)"))
+        self.flow_plot.setLabel("left", self.tr("log₁₀ norm"))
         legend_below(self.flow_plot, legend_pt(NORMAL_STYLE))
-        self.flow_grad_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[0], width=2), name="‖∂L<sub>τ</sub>/∂h<sub>τ−k</sub>‖")
-        self.flow_jac_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[1], width=2), name="‖∂s<sub>k</sub>/∂s<sub>0</sub>‖₂")
-        self.bars_plot = self.plots.addPlot(row=1, col=1, axisItems=cached_axes(), title="Next-token distribution")
+        self.flow_grad_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[0], width=2), name=self.tr("‖∂L<sub>τ</sub>/∂h<sub>τ−k</sub>‖"))
+        self.flow_jac_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[1], width=2), name=self.tr("‖∂s<sub>k</sub>/∂s<sub>0</sub>‖₂"))
+        self.bars_plot = self.plots.addPlot(row=1, col=1, axisItems=cached_axes(), title=self.tr("Next-token distribution"))
         self._fit_left_pending = False
         self._presentation = False
-        self.bars_plot.setLabel("left", "probability")
+        self._plots_style: dict = {}
+        #: Width the window's docks take beside this tab (the Lessons dock): not the settings' room.
+        self.docks_beside = 0
+        self.plots.installEventFilter(self)
+        self.bars_plot.setLabel("left", self.tr("probability"))
         self.bars_plot.getAxis("left").enableAutoSIPrefix(False)
         # Two equal columns, whatever the titles' lengths (a long title would widen its column).
         grid = self.plots.ci.layout
@@ -446,39 +462,42 @@ class TrainerPanel(QWidget):
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=PALETTE[0])
         self.bars_plot.addItem(self.bars)
         self.bars_plot.vb.sigResized.connect(lambda _view: self._show_bars())
+        for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
+            plot.vb.sigResized.connect(self._fit_titles)
 
         sample_box = QWidget()
         sample_layout = QVBoxLayout(sample_box)
         sample_row = QHBoxLayout()
         self.prime_edit = QLineEdit("The ")
-        self.prime_edit.setToolTip("Text the sample starts from.")
+        self.prime_edit.setToolTip(self.tr("Text the sample starts from."))
         self.temperature_slider = QSlider(Qt.Orientation.Horizontal)
         self.temperature_slider.setRange(1, TEMPERATURE_STEPS)
         self.temperature_slider.setValue(80)
-        self.temperature_slider.setToolTip("Softmax temperature: low = safe and repetitive, "
-                                           "high = adventurous and often wrong.")
+        self.temperature_slider.setToolTip(self.tr("Softmax temperature: low = safe and repetitive, "
+                                           "high = adventurous and often wrong."))
         self.temperature_label = QLabel()
-        self.sample_button = QPushButton("Sample")
-        self.sample_button.setToolTip("Generate new text from the current weights (the next sampling seed).")
+        self.sample_button = QPushButton(self.tr("Sample"))
+        self.sample_button.setToolTip(self.tr("Generate new text from the current weights (the next sampling seed)."))
         self.sample_seed_spin = QSpinBox()
         self.sample_seed_spin.setRange(0, 2 ** 31 - 1)
         self.sample_seed_spin.setValue(0)
         self.sample_seed_spin.setKeyboardTracking(False)
         self.sample_seed_spin.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.sample_seed_spin.setToolTip("Seed of the text shown: the same seed, weights, prime and temperature "
-                                         "give the same text. Sample moves on to the next seed.")
-        sample_row.addWidget(QLabel("Prime"))
-        sample_row.addWidget(self.prime_edit, 2)
-        sample_row.addWidget(QLabel("Temperature"))
-        sample_row.addWidget(self.temperature_slider, 2)
-        sample_row.addWidget(self.temperature_label)
-        sample_row.addWidget(QLabel("Seed"))
-        sample_row.addWidget(self.sample_seed_spin)
-        sample_row.addWidget(self.sample_button)
+        # Room for six digits, not for 2³¹: beside the Lessons dock at 1280 px the row has no more.
+        self.sample_seed_spin.setMaximumWidth(self._seed_width())
+        self.sample_seed_spin.setToolTip(self.tr("Seed of the text shown: the same seed, weights, prime and "
+                                                 "temperature give the same text. Sample moves on to the next seed."))
+        self._prime_label, self._temperature_caption, self._seed_label = (
+            QLabel(self.tr("Prime")), QLabel(self.tr("Temperature")), QLabel(self.tr("Seed")))
+        # One row; two in presentation mode, where lecture-size text does not fit one row beside
+        # the Lessons dock at 1280 px (the temperature slider had no width left, its label was cut).
+        self._sample_rows = (sample_row, QHBoxLayout())
+        self._arrange_sample_rows(two=False)
         self.sample_view = QPlainTextEdit()
         self.sample_view.setReadOnly(True)
-        self.sample_view.setPlaceholderText("Samples appear here while the model trains.")
-        sample_layout.addLayout(sample_row)
+        self.sample_view.setPlaceholderText(self.tr("Samples appear here while the model trains."))
+        sample_layout.addLayout(self._sample_rows[0])
+        sample_layout.addLayout(self._sample_rows[1])
         sample_layout.addWidget(self.sample_view)
         self._update_temperature_label()
 
@@ -519,26 +538,163 @@ class TrainerPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
+    def _arrange_sample_rows(self, two: bool) -> None:
+        first, second = self._sample_rows
+        for row in (first, second):
+            while row.count():
+                row.takeAt(0)
+        prime = [(self._prime_label, 0), (self.prime_edit, 2), (self._seed_label, 0),
+                 (self.sample_seed_spin, 0), (self.sample_button, 0)]
+        temperature = [(self._temperature_caption, 0), (self.temperature_slider, 2), (self.temperature_label, 0)]
+        rows = ((prime, first), (temperature, second)) if two else ((prime[:2] + temperature + prime[2:], first),)
+        for widgets, row in rows:
+            for widget, stretch in widgets:
+                row.addWidget(widget, stretch)
+
+    def _seed_width(self) -> int:
+        return self.fontMetrics().horizontalAdvance("0000000") + 40   # digits, arrows and frame
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "sample_seed_spin"):
+            self.sample_seed_spin.setMaximumWidth(self._seed_width())
+
     def set_presentation(self, on: bool) -> None:
-        """Large fonts and thick lines for lectures (the explorer's presentation style)."""
-        style = PRESENTATION_STYLE if on else NORMAL_STYLE
+        """Large fonts and thick lines for lectures (the explorer's presentation style), where the
+        plots have the room for them (see :meth:`plots_style`)."""
         self._left.setMinimumWidth(LEFT_MIN_WIDTH_PRESENTATION if on else LEFT_MIN_WIDTH)
-        for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
-            restyle_plot(plot, style, [(item, width) for item, width in self._pen_widths
-                                       if item.getViewBox() is plot.vb])
-        # The widest title, shorter on a projector so that it is not clipped.
         self._presentation = on
-        self.bars_plot.setTitle("Next token" if on else "Next-token distribution")
-        self.flow_plot.setTitle(self._flow_title(None if self.last_snapshot is None else self.last_snapshot.step))
-        self._show_bars()   # as many tokens as fit at this font size
+        self._arrange_sample_rows(two=on)
+        self._restyle_plots(force=True)
         self._fit_left_pending = True
         if self.isVisible():
             self._fit_left()
 
-    def _flow_title(self, step: int | None) -> str:
-        # shorter on a projector: the long form is clipped at lecture font sizes in 1280 pixels
-        title = "Gradient flow" if self._presentation else "Gradient flow on real text"
-        return title if step is None else f"{title} (step {step})"
+    def plots_style(self) -> dict:
+        """The style the four plots take: the lecture style in presentation mode if each plot gets at
+        least PRESENTATION_MIN_SIZE (as the explorer's panels do), else the normal one. At 1280×720
+        the lecture fonts left the plots' data a strip between titles, axes and one-column legends,
+        with cut axis labels."""
+        if not self._presentation:
+            return NORMAL_STYLE
+        width, height = PRESENTATION_MIN_SIZE
+        fits = self.plots.width() >= 2 * width and self.plots.height() >= 2 * height
+        return PRESENTATION_STYLE if fits or not self.plots.isVisible() else NORMAL_STYLE
+
+    def _restyle_plots(self, force: bool = False) -> None:
+        style = self.plots_style()
+        if style == self._plots_style and not force:
+            return
+        self._plots_style = dict(style)
+        for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
+            restyle_plot(plot, style, [(item, width) for item, width in self._pen_widths
+                                       if item.getViewBox() is plot.vb])
+        # Room beside the tick labels ("0.12", "-0.6") for the y label: restyle_plot's width had
+        # the label run into them.
+        for plot in (self.grad_plot, self.flow_plot, self.bars_plot):
+            plot.getAxis("left").setWidth(int(style["font_pt"] * 5.5))
+        # Room under the tick labels for descenders (g, p, the ␣ of a space) at every font size.
+        self.bars_plot.getAxis("bottom").setHeight(int(style["font_pt"] * 2.6))
+        for plot in self._titles():
+            plot._shown_title = plot._shown_y = None   # restyle_plot set them at the style's size
+            if plot.legend is not None:
+                plot.legend._fitted_for = None
+        self._fit_titles()
+        self._show_bars()   # as many tokens as fit at this font size
+
+    def _titles(self) -> dict:
+        """Each plot's titles, longest first: the first that fits its width is shown."""
+        step = None if self.last_snapshot is None else self.last_snapshot.step
+        return {self.loss_plot: [self.tr("Loss per token (nats)"), self.tr("Loss (nats)")],
+                self.grad_plot: [self.tr("Gradient norm")],
+                self.flow_plot: [self._flow_title(step, short) for short in (False, True)],
+                self.bars_plot: [self.tr("Next-token distribution"), self.tr("Next token")]}
+
+    def _fit_titles(self, *_args) -> None:
+        """Titles in the width each plot has, y labels in its height, legends in as many columns as
+        fit (shorter, then smaller, never cut)."""
+        if not self._plots_style:
+            return
+        points = self._plots_style["title_pt"]
+        for plot, candidates in self._titles().items():
+            text, size = _points(fitting_text(candidates, points, self._room(plot.vb.width())))
+            if getattr(plot, "_shown_title", None) != (text, size):
+                plot._shown_title = (text, size)
+                set_plot_title(plot, text, size, bold=False)
+        points = self._plots_style["font_pt"]
+        for plot, candidates in self._y_labels().items():
+            text, size = _points(fitting_text(candidates, points, self._room(plot.vb.height())))
+            if getattr(plot, "_shown_y", None) != (text, size):
+                plot._shown_y = (text, size)
+                plot.setLabel("left", text, **{"font-size": f"{size}pt"})
+        self._fit_legends()
+
+    def _room(self, pixels: float) -> float:
+        """A plot's width or height, once it is laid out on screen (before that: room for everything)."""
+        return pixels if self.plots.isVisible() and pixels > 0 else 1e9
+
+    def _y_labels(self) -> dict:
+        return {self.grad_plot: ["log₁₀ ‖∂L/∂θ‖₂", self.tr("log₁₀ norm")], self.flow_plot: [self.tr("log₁₀ norm"), "log₁₀"],
+                self.bars_plot: [self.tr("probability"), "p"]}
+
+    def _legend_texts(self) -> dict:
+        """Each legend's entries with their long and short texts (the short ones where the long ones
+        leave the legend a single column: beside the Lessons dock at 1280 px its four rows took
+        most of the loss plot's height)."""
+        best = self.best_point
+        best_texts = (self.tr("best valid"), self.tr("best valid")) if best is None else (
+            self.tr("best valid {0:.3f} (step {1})").format(best[1], best[0]),
+            self.tr("best {0:.3f} at {1}").format(best[1], best[0]))
+        return {self.loss_plot: [(self.train_curve, (self.tr("train (batch)"), self.tr("batch"))),
+                                 (self.train_avg_curve, (self.tr("train (epoch mean)"), self.tr("epoch mean"))),
+                                 (self.valid_curve, (self.tr("valid"), self.tr("valid"))), (self.best_scatter, best_texts)],
+                self.grad_plot: [(self.grad_after_curve, (self.tr("after clipping"), self.tr("after clip"))),
+                                 (self.grad_before_curve, (self.tr("before clipping"), self.tr("before clip"))),
+                                 (self.clip_scatter, (self.tr("clipped"), self.tr("clipped")))]}
+
+    def _fit_legends(self) -> None:
+        points = legend_pt(self._plots_style or NORMAL_STYLE)
+        for plot, entries in self._legend_texts().items():
+            legend = plot.legend
+            width = self._room(plot.vb.width())
+            labels = [legend.getLabel(item) for item, _texts in entries]
+            long_texts = [texts[0] for _item, texts in entries]
+            key = (width, points, tuple(long_texts))
+            if getattr(legend, "_fitted_for", None) == key:
+                continue   # the 10 Hz redraw: nothing changed
+            legend._fitted_for = key
+            samples = [sample.boundingRect().width() for sample, _label in legend.items]
+            columns = min(2, len(entries))
+            needed = 8 + sum(max(samples[index] + text_width(long_texts[index], points)
+                                 for index in range(column, len(entries), columns))
+                             + legend.SAMPLE_GAP + legend.SPACING for column in range(columns))
+            chosen = long_texts if needed <= width else [texts[1] for _item, texts in entries]
+            changed = False
+            for label, text in zip(labels, chosen):
+                if label is not None and label.text != text:
+                    label.setText(text)   # a new text lays the legend out again
+                    changed = True
+            if changed:
+                legend.updateSize()  # its columns follow the new texts' widths
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt name
+        if watched is self.plots and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            QTimer.singleShot(0, self, self._on_plots_resized)   # after the resize, not inside it
+        return super().eventFilter(watched, event)
+
+    def _on_plots_resized(self) -> None:
+        if self._presentation:
+            self._restyle_plots()
+        self._fit_titles()
+
+    def _flow_title(self, step: int | None, short: bool = False) -> str:
+        title = self.tr("Gradient flow") if short else self.tr("Gradient flow on real text")
+        return title if step is None else self.tr("{0} (step {1})").format(title, step)
+
+    def set_docks_beside(self, width: int) -> None:
+        """The window's docks beside this tab take ``width`` pixels: fit the settings column again."""
+        self.docks_beside = max(0, int(width))
+        self._fit_left()
 
     def _fit_left(self) -> None:
         """The settings as wide as their form, up to LEFT_MAX_FRACTION of the tab (after a font change)."""
@@ -547,7 +703,7 @@ class TrainerPanel(QWidget):
         if splitter is not None and self.width() > 0:
             # The window's width: the tab may not have its own yet (the explorer's docks are hidden
             # for the Trainer after it is shown); the plots' side takes what the window adds later.
-            room = max(self.width(), self.window().width())
+            room = max(self.width(), self.window().width() - self.docks_beside)
             left = min(max(self._left.minimumWidth(), self._settings_width()), int(room * LEFT_MAX_FRACTION))
             splitter.setSizes([left, max(1, self.width() - left)])
 
@@ -606,12 +762,12 @@ class TrainerPanel(QWidget):
         ).validate()
 
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Training text", "", "Text files (*.txt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Training text"), "", self.tr("Text files (*.txt);;All files (*)"))
         if path:
             self.corpus_edit.setCurrentText(path)
 
     def _choose_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Penn Treebank folder")
+        path = QFileDialog.getExistingDirectory(self, self.tr("Penn Treebank folder"))
         if path:
             self.corpus_edit.setCurrentText(path)
             self.level_combo.setCurrentText("word")
@@ -630,7 +786,7 @@ class TrainerPanel(QWidget):
         try:
             config = self.config()
         except ConfigError as error:
-            self._show_status(f"Cannot start: {error}")
+            self._show_status(self.tr("Cannot start: {0}").format(error))
             return False
         self._clear_run()
         self._stop_flag = threading.Event()
@@ -640,8 +796,8 @@ class TrainerPanel(QWidget):
                              params_request=self._params_request, train_factory=self.train_factory,
                              corpus_loader=self.corpus_loader)
         self.job_id = self.runner.start(TRAIN_LANE, work)
-        self.progress.setFormat("loading corpus…")
-        self._show_status(f"Training {config.cell} on {config.corpus}…")
+        self.progress.setFormat(self.tr("loading corpus…"))
+        self._show_status(self.tr("Training {0} on {1}…").format(config.cell, config.corpus))
         self._update_buttons()
         return True
 
@@ -650,17 +806,17 @@ class TrainerPanel(QWidget):
             return
         if self.paused:
             self._pause_flag.clear()
-            self._show_status("Resumed.")
+            self._show_status(self.tr("Resumed."))
         else:
             self._pause_flag.set()
-            self._show_status("Paused (between two steps).")
+            self._show_status(self.tr("Paused (between two steps)."))
         self._update_buttons()
 
     def stop(self) -> None:
         if self.running:
             self._stop_flag.set()
             self._pause_flag.clear()
-            self._show_status("Stopping…")
+            self._show_status(self.tr("Stopping…"))
 
     def reset(self) -> None:
         if self.running:
@@ -672,19 +828,12 @@ class TrainerPanel(QWidget):
         self._clear_run()
         self.progress.setValue(0)
         self.progress.setFormat("idle")
-        self._show_status("Reset.")
+        self._show_status(self.tr("Reset."))
         self._update_buttons()
 
     def _label_best(self) -> None:
-        """The legend names the lowest validation loss and its step."""
-        legend = self.loss_plot.legend
-        label = legend.getLabel(self.best_scatter) if legend is not None else None
-        if label is not None:
-            best = self.best_point
-            text = "best valid" if best is None else f"best valid {best[1]:.3f} (step {best[0]})"
-            if label.text != text:   # a new text lays the legend out again
-                label.setText(text)
-            legend.updateSize()  # its columns follow the new text's width
+        """The legend names the lowest validation loss and its step (see _legend_texts)."""
+        self._fit_legends()
 
     def _clear_run(self) -> None:
         self.progress_label.set_full_text("")
@@ -702,7 +851,7 @@ class TrainerPanel(QWidget):
         running = self.running
         self.start_button.setEnabled(not running)
         self.pause_button.setEnabled(running)
-        self.pause_button.setText("Resume" if running and self.paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if running and self.paused else self.tr("Pause"))
         self.stop_button.setEnabled(running)
         has_model = self.trainer is not None or self.model_copy is not None
         self.sample_button.setEnabled(has_model)
@@ -742,14 +891,17 @@ class TrainerPanel(QWidget):
 
     def _final_message(self, event: TrainEvent) -> str:
         if event.kind == "diverged":
-            return f"Training diverged: {event.message}"
-        parts = [f"{event.message.capitalize()} at step {event.step}."]
+            return self.tr("Training diverged: {0}").format(event.message)
+        if event.kind == "done":
+            parts = [self.tr("Finished {0} epochs at step {1}.").format(event.epochs, event.step)]
+        else:
+            parts = [self.tr("Stopped at step {0}.").format(event.step)]
         if event.valid_loss is not None:
-            parts.append(f"valid loss {event.valid_loss:.3f} (ppl {event.valid_ppl:.1f})")
+            parts.append(self.tr("valid loss {0:.3f} (ppl {1:.1f})").format(event.valid_loss, event.valid_ppl))
         if event.test_loss is not None:
-            parts.append(f"test loss {event.test_loss:.3f} (ppl {event.test_ppl:.1f})")
+            parts.append(self.tr("test loss {0:.3f} (ppl {1:.1f})").format(event.test_loss, event.test_ppl))
         if event.checkpoint_path:
-            parts.append(f"checkpoint {event.checkpoint_path}")
+            parts.append(self.tr("checkpoint {0}").format(event.checkpoint_path))
         return " ".join(parts)
 
     def _on_job_finished(self, lane: str, job_id: int, result) -> None:
@@ -767,14 +919,18 @@ class TrainerPanel(QWidget):
 
     def _on_job_failed(self, lane: str, job_id: int, message: str) -> None:
         if lane == TRAIN_LANE and job_id == self.job_id:
-            self._show_status(f"Training failed: {message}")
+            self._show_status(self.tr("Training failed: {0}").format(message))
             self.progress.setFormat("failed")
             self._update_buttons()
         elif lane == SAMPLE_LANE:
-            self._show_status(f"Sampling failed: {message}")
+            self._show_status(self.tr("Sampling failed: {0}").format(message))
 
     def _on_job_cancelled(self, lane: str, job_id: int) -> None:
         if lane == TRAIN_LANE and job_id == self.job_id:
+            if self.trainer is None and not self.events:   # stopped while the corpus was loading
+                self.progress.setValue(0)
+                self.progress.setFormat(self.tr("stopped"))
+                self._show_status(self.tr("Stopped while the corpus was loading; nothing was trained."))
             self._update_buttons()
 
     # ------------------------------------------------------------------------------ sampling
@@ -860,7 +1016,7 @@ class TrainerPanel(QWidget):
     def send_to_explorer(self) -> None:
         handoff = self.explorer_handoff()
         if handoff is None:
-            self._show_status("Pause or stop training first, then open the model in the explorer.")
+            self._show_status(self.tr("Pause or stop training first, then open the model in the explorer."))
             return
         self.open_in_explorer.emit(handoff)
 
@@ -917,7 +1073,7 @@ class TrainerPanel(QWidget):
             self.flow_grad_curve.setData(snapshot.distance.astype(float), np.where(np.isfinite(grad), grad, np.nan))
             jac = np.asarray(snapshot.jacobian_log10, dtype=float)
             self.flow_jac_curve.setData(snapshot.jacobian_k.astype(float), np.where(np.isfinite(jac), jac, np.nan))
-            self.flow_plot.setTitle(self._flow_title(snapshot.step))
+            self._fit_titles()
         last = self.last_event
         if last is not None:
             self.progress.setValue(int(round(1000 * last.progress)))

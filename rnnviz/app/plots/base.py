@@ -12,17 +12,23 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocument
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
+from rnnviz.app.i18n import names
 from rnnviz.app.plots.axis import CachedColorBarItem, cached_axes
+from rnnviz.app.plots.steady import SteadyViewBox, nice_above, steady_range
 from rnnviz.app.texts import text_path
 
 #: Colour-blind safe palette (Okabe-Ito) used by every panel, in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 
+#: Units of the axis labels (shown in the interface language with every label, see PlotPanel.add_plot).
+UNIT_NAMES = (QT_TRANSLATE_NOOP("Names", "step"), QT_TRANSLATE_NOOP("Names", "steps"),
+              QT_TRANSLATE_NOOP("Names", "unit"), QT_TRANSLATE_NOOP("Names", "units"),
+              QT_TRANSLATE_NOOP("Names", "index"))
 NORMAL_STYLE = {"line_width": 2.0, "font_pt": 9, "title_pt": 11, "marker_px": 6}
 PRESENTATION_STYLE = {"line_width": 5.0, "font_pt": 16, "title_pt": 20, "marker_px": 12}
 #: A panel smaller than this keeps the normal style in presentation mode: lecture fonts in a sixth
@@ -106,7 +112,7 @@ class ReadoutLabel(QLabel):
     whole text. Its height follows the font, so a read-out appearing never moves the plots.
     """
 
-    IDLE_TIP = "Value under the mouse pointer"
+    IDLE_TIP = QT_TRANSLATE_NOOP("Names", "Value under the mouse pointer")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -144,7 +150,7 @@ class ReadoutLabel(QLabel):
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width) if self._full else ""
         # A space keeps the line's height when there is nothing to show.
         super().setText(shown or " ")
-        self.setToolTip(self._full if shown != self._full else self.IDLE_TIP)
+        self.setToolTip(self._full if shown != self._full else names(self.IDLE_TIP))
 
 
 class FlowLegend(pg.LegendItem):
@@ -168,6 +174,10 @@ class FlowLegend(pg.LegendItem):
         self.setMaximumWidth(1e6)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._relayout()
+
+    def addItem(self, item, name) -> None:  # noqa: N802 (pyqtgraph naming)
+        """An entry; a name defined with QT_TRANSLATE_NOOP("Names", ...) is shown translated."""
+        super().addItem(item, names(name))
 
     def set_points(self, points: int) -> None:
         self.opts["labelTextSize"] = f"{points}pt"
@@ -334,12 +344,7 @@ _NICE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 def _nice_above(value: float) -> float:
     """The smallest m·10^e >= value with m in _NICE_MANTISSAS (value > 0)."""
-    exponent = math.floor(math.log10(value))
-    for mantissa in _NICE_MANTISSAS:
-        nice = mantissa * 10.0 ** exponent
-        if nice >= value * (1 - 1e-12):
-            return nice
-    return 10.0 ** (exponent + 1)
+    return nice_above(value, _NICE_MANTISSAS)
 
 
 def nice_levels(low: float, high: float) -> tuple[float, float]:
@@ -372,8 +377,15 @@ class Heatmap:
     """
 
     def __init__(self, plot: pg.PlotItem, colormap: str, label: str | None, levels=None, symmetric=False,
-                 few_ticks: bool = False, min_half_range: float = 1e-12, short_label: str | None = None):
+                 few_ticks: bool = False, min_half_range: float = 1e-12, short_label: str | None = None,
+                 steady: bool = False):
+        """``steady``: colour levels for data that arrive in parts (the progressive map): while the
+        data are partial the levels only widen, and the levels shown before are kept while the
+        complete data fill most of them (:func:`rnnviz.app.plots.steady.steady_range`), so the
+        colours mean the same from the first part to the last and the colour bar is not laid out
+        again for each part."""
         self.plot = plot
+        self.steady = steady
         self.label, self.short_label = label, short_label
         self.min_half_range = min_half_range
         self.few_ticks = few_ticks
@@ -401,8 +413,9 @@ class Heatmap:
         self.y0 = 0.0
 
     def set_data(self, values: np.ndarray, x0: float = 0.0, y0: float = 0.0,
-                 prepared: HeatmapImage | None = None) -> None:
-        """Show ``values``; ``prepared``: its :func:`downsample_image` made elsewhere (off the UI thread)."""
+                 prepared: HeatmapImage | None = None, partial: bool = False) -> None:
+        """Show ``values``; ``prepared``: its :func:`downsample_image` made elsewhere (off the UI
+        thread); ``partial``: more of the data is still to come (see ``steady``)."""
         values = np.asarray(values, dtype=np.float64)
         self.values, self.x0, self.y0 = values, float(x0), float(y0)
         rows, cols = values.shape
@@ -412,6 +425,11 @@ class Heatmap:
         shown = prepared if prepared is not None else downsample_image(values, image_side())
         self.shown = shown
         levels = self.fixed_levels or self._levels(shown.bounds)
+        if self.steady and not self.fixed_levels and self.levels is not None:
+            if partial:
+                levels = (min(levels[0], self.levels[0]), max(levels[1], self.levels[1]))
+            else:
+                levels = steady_range(self.levels, levels)
         self.levels = levels
         self.image.setImage(colour_indices(shown.image, *levels), autoLevels=False, levels=None)
         fr, fc = shown.factors
@@ -519,7 +537,7 @@ class PlotPanel(QWidget):
     """
 
     name = "plot"
-    title = "Plot"
+    title = QT_TRANSLATE_NOOP("Names", "Plot")
     #: Emitted with the panel's name on a double click: the window shows this plot alone (or all again).
     focus_requested = Signal(str)
     #: Emitted with the panel's name by its "?" button: the window opens the plot's explanation.
@@ -528,23 +546,24 @@ class PlotPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(f"plot_{self.name}")
+        self.title = names(type(self).title)  # the class's title in the interface language
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.graphics.setMinimumSize(260, 200)
         # Tight margins and row spacing: in a sixth of a 1280×720 screen every row of pixels counts.
         self.graphics.ci.setContentsMargins(3, 3, 3, 3)
         self.graphics.ci.layout.setSpacing(3)
-        self.graphics.setToolTip("Double-click: show this plot alone / all plots again. "
-                                 "Right-click: pyqtgraph menu (view, export). Mouse wheel: zoom.")
+        self.graphics.setToolTip(self.tr("Double-click: show this plot alone / all plots again. "
+                                 "Right-click: pyqtgraph menu (view, export). Mouse wheel: zoom."))
         self.readout = ReadoutLabel()
         self.readout.setObjectName(f"readout_{self.name}")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fit_button = QToolButton()
         self.fit_button.setObjectName(f"fit_{self.name}")
-        self.fit_button.setText("Fit")
+        self.fit_button.setText(self.tr("Fit"))
         self.fit_button.setAutoRaise(True)
-        self.fit_button.setToolTip("Fit the view to the plotted data again (Ctrl+0). A zoom or pan with the "
-                                   "mouse is kept through every change until then.")
+        self.fit_button.setToolTip(self.tr("Fit the view to the plotted data again (Ctrl+0). A zoom or pan with the "
+                                   "mouse is kept through every change until then."))
         self.fit_button.setEnabled(False)
         self.fit_button.clicked.connect(self.fit_view)
         self.help_button = QToolButton()
@@ -583,14 +602,22 @@ class PlotPanel(QWidget):
     def add_plot(self, row: int, col: int, title: str, x_label: tuple[str, str | None],
                  y_label: tuple[str, str | None], hover=None, legend: bool = False, left_axis_chars: float = 5.5,
                  hide_x_values: bool = False, short_y: str | None = None, short_title: str | None = None,
-                 **kwargs) -> pg.PlotItem:
+                 steady_y: bool = False, **kwargs) -> pg.PlotItem:
         """Add a PlotItem with title and axis labels (text, units); ``hover(x, y) -> str`` feeds the read-out.
 
         ``left_axis_chars``: width of the left axis in units of the font size (room for tick labels).
         ``short_y``, ``short_title``: the y label and the title where the plot is too short or too
-        narrow for the whole ones (see :meth:`fit_text`).
+        narrow for the whole ones (see :meth:`fit_text`). ``steady_y``: the automatic y range stays
+        put while the data move a little (:mod:`rnnviz.app.plots.steady`): for curves whose values
+        change with every recomputation.
         """
+        # Titles, labels and units defined as names (QT_TRANSLATE_NOOP) are shown translated here;
+        # text the caller translated already passes unchanged.
+        title, short_y, short_title = names(title), short_y and names(short_y), short_title and names(short_title)
+        x_label, y_label = (tuple(part and names(part) for part in label) for label in (x_label, y_label))
         kwargs.setdefault("axisItems", cached_axes())
+        if steady_y:
+            kwargs.setdefault("viewBox", SteadyViewBox())
         plot = self.graphics.addPlot(row=row, col=col, **kwargs)
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.left_axis_chars = left_axis_chars
@@ -613,6 +640,7 @@ class PlotPanel(QWidget):
 
         An unchanged title is left alone: laying out its rich text costs ~0.3 ms, and the
         cheap plots set their titles on every recomputation."""
+        title = names(title)
         for index, (item, old, x_label, y_label) in enumerate(self._labelled):
             if item is plot:
                 if old == title:

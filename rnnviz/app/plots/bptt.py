@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtGui import QColor, QFontMetricsF
 
 from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap, safe_log10
 from rnnviz.app.plots.boundary import EncoderBoundary
@@ -12,13 +15,13 @@ from rnnviz.app.plots.boundary import EncoderBoundary
 
 class BpttPanel(PlotPanel):
     name = "bptt"
-    title = "Backprop through time"
+    title = QT_TRANSLATE_NOOP("Names", "Backprop through time")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.norm_plot = self.add_plot(0, 0, "‖∂L/∂hₜ‖ per step", ("step t", None),
-                                       ("log₁₀ norm", None), hover=self._hover_norm,
-                                       short_y="log₁₀")
+        self.norm_plot = self.add_plot(0, 0, self.tr("‖∂L/∂hₜ‖ per step"), (self.tr("step t"), None),
+                                       (self.tr("log₁₀ norm"), None), hover=self._hover_norm,
+                                       short_y=self.tr("log₁₀"), steady_y=True)
         self.legend = self.add_legend_row(1, 0)
         self.window = pg.LinearRegionItem(movable=False, brush=QColor(230, 159, 0, 60),
                                           pen=pg.mkPen(QColor(230, 159, 0), width=1))
@@ -30,14 +33,15 @@ class BpttPanel(PlotPanel):
         self.loss_markers = self.marker(pg.ScatterPlotItem(symbol="o", brush=pg.mkBrush(PALETTE[1]),
                                                            pen=None))
         self.norm_plot.addItem(self.loss_markers)
-        self.legend.addItem(self.norm_curve, "‖∂L/∂hₜ‖")
-        self.legend.addItem(self.loss_markers, "loss steps")
+        self.legend.addItem(self.norm_curve, self.tr("‖∂L/∂hₜ‖"))
+        self.legend.addItem(self.loss_markers, self.tr("loss steps"))
         # LegendItem cannot draw a sample of a LinearRegionItem; a data-less thick line stands in.
         self.window_sample = pg.PlotDataItem(pen=pg.mkPen(QColor(230, 159, 0, 120), width=10))
-        self.legend.addItem(self.window_sample, "truncation window")
-        self.item_plot = self.add_plot(2, 0, "Itemized ‖∂L<sub>τ</sub>/∂hₜ‖",
-                                       ("state step t", None), ("loss step τ", None), hover=self._hover_item,
+        self.legend.addItem(self.window_sample, self.tr("truncation window"))
+        self.item_plot = self.add_plot(2, 0, self.tr("Itemized ‖∂L<sub>τ</sub>/∂hₜ‖"),
+                                       (self.tr("state step t"), None), (self.tr("loss step τ"), None), hover=self._hover_item,
                                        short_y="τ")
+        self.item_plot.vb.sigResized.connect(self._tick_loss_rows)
         self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L<sub>τ</sub>/∂hₜ‖",
                                                            short_label="log₁₀"))
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
@@ -57,11 +61,11 @@ class BpttPanel(PlotPanel):
         window = self.truncation_window(fast)
         if window is None:
             self.window.hide()
-            self.set_title(self.norm_plot, "‖∂L/∂hₜ‖ per step (full BPTT)")
+            self.set_title(self.norm_plot, self.tr("‖∂L/∂hₜ‖ per step (full BPTT)"))
         else:
             self.window.setRegion(window)
             self.window.show()
-            self.set_title(self.norm_plot, f"‖∂L/∂hₜ‖ per step (truncated at k = {fast.truncate})")
+            self.set_title(self.norm_plot, self.tr("‖∂L/∂hₜ‖ per step (truncated at k = {0})").format(fast.truncate))
         images = getattr(fast, "images", None)  # prepared by the explorer's worker, if it ran this
         if images is not None:
             self.log_itemized, rows = images.log_itemized, images.itemized_rows
@@ -81,14 +85,33 @@ class BpttPanel(PlotPanel):
         """Show the loss steps that hold data (``rows``: their row indices), not all T rows: with the
         loss on the last step only, its one row would be a line one pixel high at the top of an empty plot."""
         axis = self.item_plot.getAxis("left")
+        self._loss_rows = rows
         if rows.size == 0:
             axis.setTicks(None)
             self.item_plot.enableAutoRange(axis="y")
             return
         self.item_plot.setYRange(rows[0] + 0.5, rows[-1] + 1.5, padding=0)
+        self._tick_loss_rows()
+
+    def _tick_loss_rows(self, *_args) -> None:
+        """A few rows: a tick per loss step (the default ticks would fall between steps), or per
+        second, third … step where the plot is too short for one each (eight decoder steps of an
+        encoder-decoder in a 60-pixel plot ran into each other)."""
+        rows = getattr(self, "_loss_rows", None)
+        if rows is None or rows.size == 0:
+            return
+        axis = self.item_plot.getAxis("left")
         span = rows[-1] - rows[0] + 1
-        # A few rows: one tick per loss step (the default ticks would fall between steps).
-        axis.setTicks([[(float(r + 1), str(r + 1)) for r in rows]] if span <= 8 else None)
+        if span > 8:
+            axis.setTicks(None)
+            return
+        font = axis.style.get("tickFont")
+        text_height = QFontMetricsF(font if font is not None else axis.font()).height()
+        height = self.item_plot.vb.height()
+        every = 1 if height <= 0 else max(1, math.ceil(span * text_height / height))
+        ticks = [[(float(r + 1), str(r + 1)) for r in rows[::every]]]
+        if ticks != axis._tickLevels:
+            axis.setTicks(ticks)
 
     @staticmethod
     def truncation_window(fast) -> tuple[float, float] | None:

@@ -7,24 +7,27 @@ Range policy: the view fits the measured curves only. The reference lines (the P
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 import numpy as np
 import pyqtgraph as pg
 
+from rnnviz.app.i18n import names
 from rnnviz.app.plots.base import PALETTE, PlotPanel, finite_or_nan
 
 #: curve key -> (legend text (rich text), colour, line style, width scale, source dict, key in the source dict)
 CURVES = {
-    "spectral": ("‖∏J‖₂ spectral", PALETTE[0], "solid", 1.0, "curve", "log10_spectral"),
-    "frobenius": ("‖∏J‖<sub>F</sub> Frobenius", PALETTE[1], "solid", 0.7, "curve", "log10_frobenius"),
-    "bound": ("Pascanu bound (γ·σ<sub>max</sub>)<sup>k</sup>", "#555555", "dash", 0.8, "bound", "log10"),
-    "rho": ("ρ<sup>k</sup>", "#000000", "dot", 0.8, "bound", "rho_log10"),
-    "hidden": ("h→h block", PALETTE[2], "solid", 0.8, "curve", "hidden_spectral"),
-    "cell": ("c→c block", PALETTE[3], "solid", 0.8, "curve", "cell_spectral"),
-    "highway": ("highway ∏ f", PALETTE[4], "dash", 1.2, "curve", "highway"),
+    "spectral": (QT_TRANSLATE_NOOP("Names", "‖∏J‖₂ spectral"), PALETTE[0], "solid", 1.0, "curve", "log10_spectral"),
+    "frobenius": (QT_TRANSLATE_NOOP("Names", "‖∏J‖<sub>F</sub> Frobenius"), PALETTE[1], "solid", 0.7, "curve", "log10_frobenius"),
+    "bound": (QT_TRANSLATE_NOOP("Names", "Pascanu bound (γ·σ<sub>max</sub>)<sup>k</sup>"), "#555555", "dash", 0.8, "bound", "log10"),
+    "rho": (QT_TRANSLATE_NOOP("Names", "ρ<sup>k</sup>"), "#000000", "dot", 0.8, "bound", "rho_log10"),
+    "hidden": (QT_TRANSLATE_NOOP("Names", "h→h block"), PALETTE[2], "solid", 0.8, "curve", "hidden_spectral"),
+    "cell": (QT_TRANSLATE_NOOP("Names", "c→c block"), PALETTE[3], "solid", 0.8, "curve", "cell_spectral"),
+    "highway": (QT_TRANSLATE_NOOP("Names", "highway ∏ f"), PALETTE[4], "dash", 1.2, "curve", "highway"),
 }
 #: The read-out's (plain text) name of each curve.
-HOVER_NAMES = {"spectral": "‖∏J‖₂", "frobenius": "‖∏J‖F", "bound": "bound", "rho": "ρᵏ", "hidden": "h→h",
-               "cell": "c→c", "highway": "highway"}
+HOVER_NAMES = {"spectral": QT_TRANSLATE_NOOP("Names", "‖∏J‖₂"), "frobenius": QT_TRANSLATE_NOOP("Names", "‖∏J‖F"), "bound": "bound", "rho": "ρᵏ", "hidden": QT_TRANSLATE_NOOP("Names", "h→h"),
+               "cell": QT_TRANSLATE_NOOP("Names", "c→c"), "highway": "highway"}
 #: Reference lines: drawn, clipped to the view, never part of its range.
 REFERENCE_KEYS = ("bound", "rho")
 
@@ -50,19 +53,20 @@ def clip_to_range(y: np.ndarray, low: float, high: float) -> np.ndarray:
 
 
 #: The direct path through the cell's memory, in the equations panel's symbols.
-HIGHWAY_LABELS = {"lstm": "highway ∏ f", "lstm-peephole": "highway ∏ f", "lstm-cifg": "highway ∏ (1 − i)",
-                  "gru": "highway ∏ z", "gru-cho": "highway ∏ z"}
+HIGHWAY_LABELS = {"lstm": QT_TRANSLATE_NOOP("Names", "highway ∏ f"), "lstm-peephole": QT_TRANSLATE_NOOP("Names", "highway ∏ f"), "lstm-cifg": QT_TRANSLATE_NOOP("Names", "highway ∏ (1 − i)"),
+                  "gru": QT_TRANSLATE_NOOP("Names", "highway ∏ z"), "gru-cho": QT_TRANSLATE_NOOP("Names", "highway ∏ z")}
 
 
 class DecayPanel(PlotPanel):
     name = "decay"
-    title = "Gradient decay"
+    title = QT_TRANSLATE_NOOP("Names", "Gradient decay")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = self.add_plot(0, 0, "Gradient decay from t₀",
-                                  ("distance k", "steps"), ("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖", None),
-                                  hover=self._hover_text, legend=True, short_y="log₁₀ norm")
+        self.plot = self.add_plot(0, 0, self.tr("Gradient decay from t₀"),
+                                  (self.tr("distance k"), "steps"), (self.tr("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖"), None),
+                                  hover=self._hover_text, legend=True, short_y=self.tr("log₁₀ norm"),
+                                  steady_y=True)
         self.plot.addLine(y=0, pen=pg.mkPen("#999999", width=1))
         self.curves: dict[str, pg.PlotDataItem] = {}
         self._data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -126,7 +130,7 @@ class DecayPanel(PlotPanel):
                 item = self.curves.pop(key)
                 self.plot.removeItem(item)
         self._clip_references(new_data=True)
-        self.set_title(self.plot, f"Gradient decay from t₀ = {fast.config.anchor}")
+        self.set_title(self.plot, self.tr("Gradient decay from t₀ = {0}").format(fast.config.anchor))
 
     def measured_range(self) -> tuple[float, float] | None:
         """(low, high) of the measured curves (not the reference lines), None before any data."""
@@ -147,7 +151,7 @@ class DecayPanel(PlotPanel):
         for key, (k_array, values) in self._data.items():
             match = np.nonzero(k_array == k)[0]
             if match.size:
-                parts.append(f"{HOVER_NAMES[key]}: {values[match[0]]:.3g}")
+                parts.append(f"{names(HOVER_NAMES[key])}: {values[match[0]]:.3g}")
         return "   ".join(parts) + "   (log₁₀)"
 
     def csv_tables(self):

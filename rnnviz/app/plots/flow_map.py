@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel
 
 from rnnviz.app.plots.base import Heatmap, PlotPanel
@@ -15,16 +15,16 @@ class FlowMapPanel(PlotPanel):
     """Heatmap x = anchor t0, y = distance k; a click on a cell asks for that anchor."""
 
     name = "map"
-    title = "Gradient-flow map"
+    title = QT_TRANSLATE_NOOP("Names", "Gradient-flow map")
     anchor_clicked = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = self.add_plot(0, 0, "Gradient-flow map", ("anchor t₀", "step"),
-                                  ("distance k", "steps"), hover=self._hover_text)
+        self.plot = self.add_plot(0, 0, self.tr("Gradient-flow map"), (self.tr("anchor t₀"), "step"),
+                                  (self.tr("distance k"), "steps"), hover=self._hover_text)
         # Diverging map centred on log10 = 0 (norm 1): blue vanishes, red explodes.
         self.heatmap = self.register_heatmap(Heatmap(self.plot, "CET-D1", "log₁₀ ‖∏J‖", symmetric=True,
-                                                      min_half_range=1.0))
+                                                      min_half_range=1.0, steady=True))
         self.anchor_line = pg.InfiniteLine(angle=90, movable=False)
         self.pen(self.anchor_line, "#000000", "dash", 0.6)
         self.plot.addItem(self.anchor_line)
@@ -37,12 +37,12 @@ class FlowMapPanel(PlotPanel):
         self.quantity.setToolTip(self.tr("Which matrix norm of the Jacobian product the map shows"))
         self.quantity.currentIndexChanged.connect(lambda _index: self._redraw())
         row = QHBoxLayout()
-        row.addWidget(self.chrome(QLabel("Norm:")))
+        row.addWidget(self.chrome(QLabel(self.tr("Norm:"))))
         row.addWidget(self.chrome(self.quantity))
         row.addStretch(1)
         self.layout().insertLayout(0, row)
         self.map_result = None
-        self.graphics.setToolTip("Click a cell: its anchor becomes t₀. " + self.graphics.toolTip())
+        self.graphics.setToolTip(self.tr("Click a cell: its anchor becomes t₀.") + " " + self.graphics.toolTip())
         self.graphics.scene().sigMouseClicked.connect(self._on_click)
 
     def show_fast(self, fast) -> None:
@@ -53,7 +53,7 @@ class FlowMapPanel(PlotPanel):
         seq_len = fast.config.seq_len
         self.plot.setLimits(xMin=-1, xMax=seq_len + 1, yMin=0, yMax=seq_len + 1)
         self.fit_ranges()  # a user's zoom or pan is kept until Fit (Ctrl+0)
-        self.set_title(self.plot, "Gradient-flow map (computing …)")
+        self.set_title(self.plot, self.tr("Gradient-flow map (computing …)"))
 
     def fit_ranges(self) -> None:
         """Every anchor t₀ = 0…T−1 and distance k = 1…T (the map's whole triangle)."""
@@ -73,14 +73,15 @@ class FlowMapPanel(PlotPanel):
         values = getattr(self.map_result, quantity)
         if values is None:  # left out: it would not fit the memory budget (see compute.SkippedMap)
             self.heatmap.clear()
-            self.set_title(self.plot, "Gradient-flow map (not computed: over the memory budget)")
+            self.set_title(self.plot, self.tr("Gradient-flow map (not computed: over the memory budget)"))
             return
         # Stored [t0, k-1]; drawn with rows = k-1 (y = k) and columns = t0 (x = t0). The explorer's
         # worker prepares the drawn image (block means, levels) beside each snapshot.
         prepared = getattr(self.map_result, "images", {}).get(quantity)
-        self.heatmap.set_data(np.asarray(values).T, x0=0.0, y0=1.0, prepared=prepared)
+        self.heatmap.set_data(np.asarray(values).T, x0=0.0, y0=1.0, prepared=prepared,
+                              partial=not self.map_result.complete)
         state = "" if self.map_result.complete else f" ({self.map_result.fraction:.0%})"
-        self.set_title(self.plot, f"Gradient-flow map{state}")
+        self.set_title(self.plot, self.tr("Gradient-flow map{0}").format(state))
 
     def _hover_text(self, x: float, y: float) -> str:
         value = self.heatmap.value_at(x, y)

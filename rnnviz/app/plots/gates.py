@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 
+from rnnviz.app.i18n import names
 from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap
 from rnnviz.app.plots.boundary import EncoderBoundary
 
 GATE_TITLES = {
-    "i": "input gate i", "f": "forget gate f", "g": "candidate g", "o": "output gate o",
-    "r": "reset gate r", "z": "update gate z", "n": "candidate n", "h": "hidden h",
+    "i": QT_TRANSLATE_NOOP("Names", "input gate i"), "f": QT_TRANSLATE_NOOP("Names", "forget gate f"), "g": QT_TRANSLATE_NOOP("Names", "candidate g"), "o": QT_TRANSLATE_NOOP("Names", "output gate o"),
+    "r": QT_TRANSLATE_NOOP("Names", "reset gate r"), "z": QT_TRANSLATE_NOOP("Names", "update gate z"), "n": QT_TRANSLATE_NOOP("Names", "candidate n"), "h": QT_TRANSLATE_NOOP("Names", "hidden h"),
 }
 SIGMOID_GATES = ("i", "f", "o", "r", "z")
 MIN_ROW_PX = 26  # height of a gate's heatmap, at least
@@ -19,7 +20,7 @@ MIN_ROW_PX = 26  # height of a gate's heatmap, at least
 
 class GatesPanel(PlotPanel):
     name = "gates"
-    title = "Gates"
+    title = QT_TRANSLATE_NOOP("Names", "Gates")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -53,15 +54,15 @@ class GatesPanel(PlotPanel):
         if not gate_names:
             # The Elman RNN has no gates: say so instead of showing an empty panel.
             self.note = self.graphics.addLabel(
-                "<b>The Elman RNN has no gates.</b><br>Its only nonlinearity is φ in<br>"
-                "hₜ = φ(W<sub>ih</sub>xₜ + W<sub>hh</sub>hₜ₋₁ + b).<br>See the hidden state (plot 6)<br>"
-                "for saturated or dead units,<br>and the spectrum for γ·σ<sub>max</sub>.",
+                self.tr("<b>The Elman RNN has no gates.</b><br>Its only nonlinearity is φ in<br>"
+                        "hₜ = φ(W<sub>ih</sub>xₜ + W<sub>hh</sub>hₜ₋₁ + b).<br>See the hidden state (plot 6)<br>"
+                        "for saturated or dead units,<br>and the spectrum for γ·σ<sub>max</sub>."),
                 row=0, col=0, size=f"{self.style['font_pt'] + 2}pt", color="#333333")
             self.summary = None
             return
         # One column: time runs along x in every row, so the rows line up step for step.
         for index, gate in enumerate(gate_names):
-            title = "Gates (units × time)" if index == 0 else ""
+            title = self.tr("Gates (units × time)") if index == 0 else ""
             plot = self.add_plot(index, 0, title, ("", None), (gate, None),
                                  left_axis_chars=4.0, hide_x_values=True,
                                  hover=lambda x, y, gate=gate: self._hover_heatmap(gate, x, y))
@@ -73,8 +74,8 @@ class GatesPanel(PlotPanel):
             plot.setMinimumHeight(MIN_ROW_PX + 6 + (28 if title else 0))
             self._gate_plots.append(plot)
         # No title: the legend says which line is what (a title row costs the heatmaps their height).
-        self.summary = self.add_plot(len(gate_names), 0, "", ("time t", "step"), ("", None), left_axis_chars=4.0,
-                                     hover=self._hover_summary)
+        self.summary = self.add_plot(len(gate_names), 0, "", (self.tr("time t"), "step"), ("", None), left_axis_chars=4.0,
+                                     hover=self._hover_summary, steady_y=True)
         self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0)
         # The heatmaps have colour bars on their right, the summary an empty cell as wide: their
         # plot areas have the same width, so a step is at the same place in every row.
@@ -87,7 +88,9 @@ class GatesPanel(PlotPanel):
         self._time_plots = self._gate_plots + [self.summary]
         for plot in self._time_plots:
             plot.vb.sigXRangeChanged.connect(lambda _vb, x_range, plot=plot: self._follow_time_axis(plot, x_range))
-        self.summary.setMinimumHeight(64)
+        # 54: room for three tick labels; at 1280×720 the rows above and the legend take the rest (CJK
+        # text makes the window's menu, status bar and buttons taller, and the panel shorter).
+        self.summary.setMinimumHeight(54)
         for index in range(len(gate_names) + 1):
             self.graphics.ci.layout.setRowStretchFactor(index, 1)
         # Legend: one entry per gate (its colour), and what the solid and dashed lines are.
@@ -98,9 +101,9 @@ class GatesPanel(PlotPanel):
             if gate in SIGMOID_GATES:
                 self.saturation_curves[gate] = self.pen(self.summary.plot(), color, "dash", 0.7)
         # Data-less lines stand in for the two line styles.
-        self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555"), "mean")
+        self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555"), self.tr("mean"))
         if self.saturation_curves:
-            self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555", "dash", 0.7), "saturated")
+            self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555", "dash", 0.7), self.tr("saturated"))
         self.restyle(force=True)
 
     def restyle(self, force: bool = False) -> None:
@@ -166,7 +169,8 @@ class GatesPanel(PlotPanel):
         value = self.heatmaps[gate].value_at(x, y)
         if value is None:
             return ""
-        return f"{GATE_TITLES.get(gate, gate)}: t = {int(round(x))}, unit {int(round(y))}: {value:.3f}"
+        return self.tr("{0}: t = {1}, unit {2}: {3:.3f}").format(names(GATE_TITLES.get(gate, gate)), int(round(x)),
+                                                                int(round(y)), value)
 
     def _hover_summary(self, x: float, y: float) -> str:
         if self.fast is None or not self.gate_names:
@@ -177,9 +181,9 @@ class GatesPanel(PlotPanel):
             return ""
         parts = [f"t = {step}"]
         for gate in self.gate_names:
-            part = f"{gate}: mean {float(self.fast.gate_mean[gate][step - 1]):.3f}"
+            part = self.tr("{0}: mean {1:.3f}").format(gate, float(self.fast.gate_mean[gate][step - 1]))
             if gate in self.fast.gate_saturation:
-                part += f", saturated {float(self.fast.gate_saturation[gate][step - 1]):.0%}"
+                part += self.tr(", saturated {0:.0%}").format(float(self.fast.gate_saturation[gate][step - 1]))
             parts.append(part)
         return "   ".join(parts)
 

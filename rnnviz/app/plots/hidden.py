@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 import numpy as np
 
 from rnnviz.app.plots.base import Heatmap, PlotPanel, prepared_heatmap
@@ -10,11 +12,11 @@ from rnnviz.app.plots.boundary import EncoderBoundary
 
 class HiddenPanel(PlotPanel):
     name = "hidden"
-    title = "Hidden state"
+    title = QT_TRANSLATE_NOOP("Names", "Hidden state")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.h_plot = self.add_plot(0, 0, "Hidden state hₜ (layer 1)", ("time t", "step"), ("unit", None), left_axis_chars=4.0,
+        self.h_plot = self.add_plot(0, 0, self.tr("Hidden state hₜ (layer 1)"), (self.tr("time t"), "step"), ("unit", None), left_axis_chars=4.0,
                                     hover=lambda x, y: self._hover_state("h", x, y))
         self.h_map = self.register_heatmap(Heatmap(self.h_plot, "CET-D1", "hₜ", symmetric=True, min_half_range=1e-3))
         self.c_plot = None
@@ -23,7 +25,7 @@ class HiddenPanel(PlotPanel):
 
     def _ensure_cell_plot(self, wanted: bool) -> None:
         if wanted and self.c_plot is None:
-            self.c_plot = self.add_plot(1, 0, "Cell state cₜ (layer 1)", ("time t", "step"), ("unit", None), left_axis_chars=4.0,
+            self.c_plot = self.add_plot(1, 0, self.tr("Cell state cₜ (layer 1)"), (self.tr("time t"), "step"), ("unit", None), left_axis_chars=4.0,
                                         hover=lambda x, y: self._hover_state("c", x, y))
             self.c_map = self.register_heatmap(Heatmap(self.c_plot, "CET-D1", "cₜ", symmetric=True, min_half_range=1e-3))
             self.restyle(force=True)
@@ -48,7 +50,7 @@ class HiddenPanel(PlotPanel):
         value = None if heatmap is None else heatmap.value_at(x, y)
         if value is None:
             return ""
-        return f"{which}: t = {int(round(x))}, unit {int(round(y))}: {value:.4g}"
+        return self.tr("{0}: t = {1}, unit {2}: {3:.4g}").format(which, int(round(x)), int(round(y)), value)
 
     def csv_tables(self):
         if self.fast is None:

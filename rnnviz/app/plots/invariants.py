@@ -236,14 +236,12 @@ def outside_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> lis
     return problems
 
 
-def panel_problems(panel, readouts: bool = True) -> list[str]:
-    """Problems of one visible plot panel (a :class:`~rnnviz.app.plots.base.PlotPanel`);
-    ``readouts``: whether its read-out must be empty (after a change of configuration)."""
-    if not panel.isVisible():
+def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> list[str]:
+    """Problems of the visible plots in one plot widget (``zoomed(plot)``: the user zoomed it, so its
+    range is theirs): coverage, text, heatmaps, legends, plots outside the widget."""
+    if not graphics.isVisible():
         return []
-    graphics = panel.graphics
     plots = visible_plots(graphics)
-    zoomed = getattr(panel, "user_zoomed", lambda plot: False)
     problems = []
     for plot in plots:
         if not zoomed(plot):
@@ -251,11 +249,61 @@ def panel_problems(panel, readouts: bool = True) -> list[str]:
         problems += text_problems(plot) + heatmap_problems(plot)
     for colour_bar in visible_plots(graphics, colour_bars=True):
         problems += text_problems(colour_bar)
-    problems += legend_problems(graphics, plots) + outside_problems(graphics, plots)
+    return problems + legend_problems(graphics, plots) + outside_problems(graphics, plots)
+
+
+def panel_problems(panel, readouts: bool = True) -> list[str]:
+    """Problems of one visible plot panel (a :class:`~rnnviz.app.plots.base.PlotPanel`);
+    ``readouts``: whether its read-out must be empty (after a change of configuration)."""
+    if not panel.isVisible():
+        return []
+    problems = graphics_problems(panel.graphics, getattr(panel, "user_zoomed", lambda plot: False))
     readout = panel.readout
     if readouts and readout.text().strip():
         problems.append(f"read-out not cleared: '{readout.text().strip()}'")
     return [f"{panel.name}: {problem}" for problem in problems]
+
+
+def clipped_widget_problems(root) -> list[str]:
+    """One-line labels and push buttons under ``root`` whose text is wider than the widget shows
+    (labels that elide on purpose, with the whole text in their tooltip, and labels that wrap are
+    left out; so are widgets scrolled out of view, which a scroll bar reaches)."""
+    from PySide6.QtGui import Qt as TextQt  # Qt.mightBeRichText lives in QtGui
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    problems = []
+    for widget in root.findChildren(QLabel) + root.findChildren(QPushButton):
+        if not widget.isVisible() or widget.visibleRegion().isEmpty():
+            continue
+        text = re.sub(r"&(.)", r"\1", widget.text()) if isinstance(widget, QPushButton) else widget.text()
+        if not text or "\n" in text:
+            continue
+        if isinstance(widget, QLabel):
+            if widget.wordWrap() or widget.toolTip() == widget.text() or TextQt.mightBeRichText(text) \
+                    or hasattr(widget, "shown_text") or hasattr(widget, "full_text"):
+                continue
+            room, need = widget.contentsRect().width(), widget.fontMetrics().horizontalAdvance(text)
+        else:
+            room, need = widget.width(), widget.fontMetrics().horizontalAdvance(text) + 8
+        if need > room + _TOLERANCE_PX:
+            problems.append(f"'{text}' is cut ({need} px in {room})")
+    return problems
+
+
+def tab_problems(window) -> list[str]:
+    """Problems of the window's current tab other than the Explorer: the plots (the Experiments
+    tab's sweep plot, the Compare tab's plots, the Trainer's four plots; read-outs are not checked:
+    no configuration changed under them) and the texts of its labels and buttons."""
+    current = window.tabs.currentWidget()
+    tab = window.tabs.tabText(window.tabs.currentIndex()).lower()
+    if current is window.trainer:
+        problems = graphics_problems(window.trainer.plots)
+    else:
+        panel = {window.experiments: window.experiments.plot, window.compare: window.compare.plots}.get(current)
+        problems = panel_problems(panel, readouts=False) if panel is not None else []
+    if current is not window.explorer:
+        problems += clipped_widget_problems(current)
+    return [f"{tab}: {problem}" for problem in problems]
 
 
 def view_problems(panels, readouts: bool = True) -> list[str]:

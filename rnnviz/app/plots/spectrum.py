@@ -6,7 +6,7 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea
 
 from rnnviz.app.plots.base import PALETTE, PlotPanel
@@ -23,17 +23,17 @@ def short_block_name(block) -> str:
 
 class SpectrumPanel(PlotPanel):
     name = "spectrum"
-    title = "Spectrum"
+    title = QT_TRANSLATE_NOOP("Names", "Spectrum")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.eigen_plot = self.add_plot(0, 0, "Eigenvalues λ", ("Re λ", None), ("Im λ", None),
+        self.eigen_plot = self.add_plot(0, 0, self.tr("Eigenvalues λ"), (self.tr("Re λ"), None), (self.tr("Im λ"), None),
                                         hover=self._hover_eigen, left_axis_chars=4.0, short_title="λ")
         self.eigen_plot.setAspectLocked(True)
         angle = np.linspace(0.0, 2.0 * np.pi, 361)
         self.unit_circle = self.pen(self.eigen_plot.plot(np.cos(angle), np.sin(angle)),
                                     "#777777", "dash", 0.6)
-        self.singular_plot = self.add_plot(0, 1, "Singular values σ", ("index", None), ("σ", None), left_axis_chars=6.0,
+        self.singular_plot = self.add_plot(0, 1, self.tr("Singular values σ"), ("index", None), ("σ", None), left_axis_chars=6.0,
                                            hover=self._hover_singular, legend=True, short_title="σ")
         self.singular_plot.addLine(y=1.0, pen=pg.mkPen("#999999", width=1, style=Qt.PenStyle.DashLine))
         self.eigen_items: list[pg.ScatterPlotItem] = []
@@ -41,8 +41,8 @@ class SpectrumPanel(PlotPanel):
         self.numbers = self.chrome(QLabel())
         self.numbers.setObjectName("spectrum_numbers")
         self.numbers.setTextFormat(Qt.TextFormat.RichText)
-        self.numbers.setToolTip("ρ = spectral radius, σₘₐₓ = largest singular value, γ = sup φ′ of the activation;"
-                                " γ·σₘₐₓ < 1 guarantees vanishing gradients (Pascanu et al. 2013)")
+        self.numbers.setToolTip(self.tr("ρ = spectral radius, σₘₐₓ = largest singular value, γ = sup φ′ of the activation;"
+                                " γ·σₘₐₓ < 1 guarantees vanishing gradients (Pascanu et al. 2013)"))
         numbers_area = QScrollArea()
         numbers_area.setWidget(self.numbers)
         numbers_area.setWidgetResizable(True)
@@ -104,15 +104,14 @@ class SpectrumPanel(PlotPanel):
                         f"<td align='right'>{block.sigma_max:.4g}</td>"
                         f"<td align='right'>{gamma * block.sigma_max:.4g}</td></tr>")
         self.numbers.setText(
-            f"<table cellspacing='0' cellpadding='2'><tr><th align='left'>block</th><th>ρ</th><th>σ<sub>max</sub></th>"
-            f"<th>γ·σ<sub>max</sub> (γ = {gamma:g})</th></tr>{''.join(rows)}</table>")
+            self.tr("<table cellspacing='0' cellpadding='2'><tr><th align='left'>block</th><th>ρ</th><th>σ<sub>max</sub></th><th>γ·σ<sub>max</sub> (γ = {0:g})</th></tr>{1}</table>").format(gamma, ''.join(rows)))
 
     def _hover_eigen(self, x: float, y: float) -> str:
         return f"λ ≈ {x:.3f} {'+' if y >= 0 else '−'} {abs(y):.3f}i   |λ| = {np.hypot(x, y):.3f}"
 
     def _hover_singular(self, x: float, y: float) -> str:
         index = int(round(x))
-        parts = [f"index {index}"]
+        parts = [self.tr("index {0}").format(index)]
         for block in self.spectra:
             singular = np.sort(np.asarray(block.singular_values))[::-1]
             if 1 <= index <= singular.size:

@@ -1,0 +1,3061 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>AppState</name>
+    <message>
+        <source>Not applied: {0}</source>
+        <translation>未应用：{0}</translation>
+    </message>
+    <message>
+        <source>inputs {name}</source>
+        <translation>输入 {name}</translation>
+    </message>
+    <message>
+        <source>Now analysing a generated network instead of {name}</source>
+        <translation>现在分析生成的网络，不再分析 {name}</translation>
+    </message>
+    <message>
+        <source>network {name}</source>
+        <translation>网络 {name}</translation>
+    </message>
+    <message>
+        <source>Now analysing generated inputs instead of {name}</source>
+        <translation>现在分析生成的输入，不再分析 {name}</translation>
+    </message>
+    <message>
+        <source>Now analysing generated weights instead of the {label}</source>
+        <translation>现在分析生成的权重，不再分析{label}</translation>
+    </message>
+</context>
+<context>
+    <name>BpttPanel</name>
+    <message>
+        <source>‖∂L/∂hₜ‖ per step</source>
+        <translation>各时间步的 ‖∂L/∂hₜ‖</translation>
+    </message>
+    <message>
+        <source>step t</source>
+        <translation>时间步 t</translation>
+    </message>
+    <message>
+        <source>log₁₀ norm</source>
+        <translation>log₁₀ 范数</translation>
+    </message>
+    <message>
+        <source>log₁₀</source>
+        <translation>log₁₀</translation>
+    </message>
+    <message>
+        <source>‖∂L/∂hₜ‖</source>
+        <translation>‖∂L/∂hₜ‖</translation>
+    </message>
+    <message>
+        <source>loss steps</source>
+        <translation>损失所在步</translation>
+    </message>
+    <message>
+        <source>truncation window</source>
+        <translation>截断窗口</translation>
+    </message>
+    <message>
+        <source>Itemized ‖∂L&lt;sub&gt;τ&lt;/sub&gt;/∂hₜ‖</source>
+        <translation>逐项 ‖∂L&lt;sub&gt;τ&lt;/sub&gt;/∂hₜ‖</translation>
+    </message>
+    <message>
+        <source>state step t</source>
+        <translation>状态时间步 t</translation>
+    </message>
+    <message>
+        <source>loss step τ</source>
+        <translation>损失时间步 τ</translation>
+    </message>
+    <message>
+        <source>‖∂L/∂hₜ‖ per step (full BPTT)</source>
+        <translation>各时间步的 ‖∂L/∂hₜ‖（完整随时间反向传播）</translation>
+    </message>
+    <message>
+        <source>‖∂L/∂hₜ‖ per step (truncated at k = {0})</source>
+        <translation>各时间步的 ‖∂L/∂hₜ‖（截断于 k = {0}）</translation>
+    </message>
+</context>
+<context>
+    <name>ComparePanel</name>
+    <message>
+        <source>Pin current configuration</source>
+        <translation>固定当前配置</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Open in explorer</source>
+        <translation>在探索器中打开</translation>
+    </message>
+    <message>
+        <source>Pin up to {0} configurations to compare them.</source>
+        <translation>最多可固定 {0} 个配置进行比较。</translation>
+    </message>
+    <message>
+        <source>At most {0} pins; remove one first.</source>
+        <translation>最多 {0} 个固定项；请先移除一个。</translation>
+    </message>
+    <message>
+        <source>Pins not restored: {0}</source>
+        <translation>未能恢复固定项：{0}</translation>
+    </message>
+    <message>
+        <source>Computing {0} pin(s)…</source>
+        <translation>正在计算 {0} 个固定项…</translation>
+    </message>
+    <message>
+        <source>{0} of {1} pin(s) computed.</source>
+        <translation>已计算 {0}/{1} 个固定项。</translation>
+    </message>
+    <message>
+        <source>Compare failed: {0}</source>
+        <translation>比较失败：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ComparePlots</name>
+    <message>
+        <source>Gradient decay from t₀</source>
+        <translation>自 t₀ 起的梯度衰减</translation>
+    </message>
+    <message>
+        <source>distance k</source>
+        <translation>距离 k</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖₂</source>
+        <translation>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖₂</translation>
+    </message>
+    <message>
+        <source>log₁₀ norm</source>
+        <translation>log₁₀ 范数</translation>
+    </message>
+    <message>
+        <source>Gate means</source>
+        <translation>门的均值</translation>
+    </message>
+    <message>
+        <source>gate</source>
+        <translation>门</translation>
+    </message>
+    <message>
+        <source>mean over units, steps</source>
+        <translation>对单元与时间步取平均</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>Eigenvalues of W&lt;sub&gt;hh&lt;/sub&gt;</source>
+        <translation>W&lt;sub&gt;hh&lt;/sub&gt; 的特征值</translation>
+    </message>
+    <message>
+        <source>Re λ</source>
+        <translation>Re λ</translation>
+    </message>
+    <message>
+        <source>Im λ</source>
+        <translation>Im λ</translation>
+    </message>
+</context>
+<context>
+    <name>ComputeController</name>
+    <message>
+        <source>Not computed: {0}</source>
+        <translation>未计算：{0}</translation>
+    </message>
+    <message>
+        <source>Gradient check is not available in this build.</source>
+        <translation>此版本不提供梯度检验。</translation>
+    </message>
+    <message>
+        <source>Gradient check failed: {0}</source>
+        <translation>梯度检验失败：{0}</translation>
+    </message>
+    <message>
+        <source>Computation failed: {0}</source>
+        <translation>计算失败：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ControlsPanel</name>
+    <message>
+        <source>Use generated weights</source>
+        <translation>使用生成的权重</translation>
+    </message>
+    <message>
+        <source>Analyse weights generated from these controls instead of the trained model&apos;s (Ctrl+Z goes back)</source>
+        <translation>改为分析由这些控件生成的权重，而非训练所得模型的权重（Ctrl+Z 可撤回）</translation>
+    </message>
+    <message>
+        <source>Back to generated network</source>
+        <translation>回到生成的网络</translation>
+    </message>
+    <message>
+        <source>Analyse a network generated from these controls (same architecture) instead of the file&apos;s; loaded inputs stay (Ctrl+Z goes back)</source>
+        <translation>改为分析由这些控件生成的网络（结构相同），不再分析文件中的网络；已载入的输入保留（Ctrl+Z 可撤回）</translation>
+    </message>
+    <message>
+        <source>Back to generated inputs</source>
+        <translation>回到生成的输入</translation>
+    </message>
+    <message>
+        <source>Feed the network the input signal chosen below instead of the file&apos;s inputs (Ctrl+Z goes back)</source>
+        <translation>改为向网络送入下方所选的输入信号，不再使用文件中的输入（Ctrl+Z 可撤回）</translation>
+    </message>
+    <message>
+        <source>Analysed: a trained model</source>
+        <translation>分析对象：训练所得的模型</translation>
+    </message>
+    <message>
+        <source>Recurrent cell. GRU (PyTorch/cuDNN) applies the reset gate to (W_hn h + b_hn); GRU (Cho 2014) applies it to h before W_hn.</source>
+        <translation>循环单元。GRU（PyTorch/cuDNN）把重置门作用于 (W_hn h + b_hn)；GRU（Cho 2014）则在乘 W_hn 之前把它作用于 h。</translation>
+    </message>
+    <message>
+        <source>Nonlinearity φ: the Elman RNN&apos;s activation; for gated cells it replaces tanh in the candidate and the cell output (gates stay sigmoid).</source>
+        <translation>非线性函数 φ：Elman RNN 的激活函数；对门控单元，它替换候选值与细胞输出中的 tanh（各门仍为 sigmoid）。</translation>
+    </message>
+    <message>
+        <source>Slope of leaky ReLU for negative inputs</source>
+        <translation>leaky ReLU 在负输入处的斜率</translation>
+    </message>
+    <message>
+        <source>Hidden size H: units per layer and direction</source>
+        <translation>隐藏层大小 H：每层每个方向的单元数</translation>
+    </message>
+    <message>
+        <source>Input size: width of each input vector xₜ</source>
+        <translation>输入维度：每个输入向量 xₜ 的宽度</translation>
+    </message>
+    <message>
+        <source>Number of stacked layers; the analysed state s stacks all layers</source>
+        <translation>堆叠层数；所分析的状态 s 由各层拼接而成</translation>
+    </message>
+    <message>
+        <source>bidirectional</source>
+        <translation>双向</translation>
+    </message>
+    <message>
+        <source>Add a reverse-direction RNN per layer (the plots show the forward direction)</source>
+        <translation>每层增加一个反向 RNN（图中显示正向）</translation>
+    </message>
+    <message>
+        <source>Cell</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>Activation φ</source>
+        <translation>激活函数 φ</translation>
+    </message>
+    <message>
+        <source>Leaky slope</source>
+        <translation>泄漏斜率</translation>
+    </message>
+    <message>
+        <source>Hidden size H</source>
+        <translation>隐藏层大小 H</translation>
+    </message>
+    <message>
+        <source>Input size</source>
+        <translation>输入维度</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Initialisation scheme of the weights (before rescaling to ρ)</source>
+        <translation>权重的初始化方案（在缩放到 ρ 之前）</translation>
+    </message>
+    <message>
+        <source>Scale of the init scheme: σ for Gaussian, a for U(−a, a); &apos;default&apos; = the scheme&apos;s own choice</source>
+        <translation>初始化方案的尺度：高斯分布为 σ，U(−a, a) 为 a；“默认”即方案自身的取值</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>rescale to ρ</source>
+        <translation>缩放到 ρ</translation>
+    </message>
+    <message>
+        <source>Rescale every square recurrent block W_hh so its spectral radius is ρ; off = keep the init scheme&apos;s weights</source>
+        <translation>缩放每个方形循环块 W_hh，使其谱半径为 ρ；关闭则保留初始化方案给出的权重</translation>
+    </message>
+    <message>
+        <source>Spectral radius ρ of each recurrent block, 0 to 2 (drag: live update)</source>
+        <translation>每个循环块的谱半径 ρ，0 到 2（拖动即时更新）</translation>
+    </message>
+    <message>
+        <source>Exact spectral radius ρ</source>
+        <translation>精确的谱半径 ρ</translation>
+    </message>
+    <message>
+        <source>log slider</source>
+        <translation>对数滑块</translation>
+    </message>
+    <message>
+        <source>Map the ρ slider logarithmically (0.01 … 2) instead of linearly (0 … 2)</source>
+        <translation>ρ 滑块按对数刻度（0.01 … 2）而非线性刻度（0 … 2）取值</translation>
+    </message>
+    <message>
+        <source>Forget-gate bias b&lt;sub&gt;f&lt;/sub&gt; added at init (LSTM variants): 1 keeps the cell-state highway open, 0 lets it close</source>
+        <translation>初始化时加上的遗忘门偏置 b&lt;sub&gt;f&lt;/sub&gt;（LSTM 各变体）：取 1 使细胞状态高速通路保持畅通，取 0 则任其关闭</translation>
+    </message>
+    <message>
+        <source>Forget bias b&lt;sub&gt;f&lt;/sub&gt;</source>
+        <translation>遗忘门偏置 b&lt;sub&gt;f&lt;/sub&gt;</translation>
+    </message>
+    <message>
+        <source>Input sequence x&lt;sub&gt;1&lt;/sub&gt; … x&lt;sub&gt;T&lt;/sub&gt; fed to the network</source>
+        <translation>送入网络的输入序列 x&lt;sub&gt;1&lt;/sub&gt; … x&lt;sub&gt;T&lt;/sub&gt;</translation>
+    </message>
+    <message>
+        <source>from file {name}</source>
+        <translation>来自文件 {name}</translation>
+    </message>
+    <message>
+        <source>Analysed: loaded from files</source>
+        <translation>分析对象：从文件载入</translation>
+    </message>
+    <message>
+        <source>Analysing network {name} ({description})</source>
+        <translation>正在分析网络 {name}（{description}）</translation>
+    </message>
+    <message>
+        <source>Network: generated from the controls below</source>
+        <translation>网络：由下方控件生成</translation>
+    </message>
+    <message>
+        <source>, batch = {batch}</source>
+        <translation>，批 = {batch}</translation>
+    </message>
+    <message>
+        <source>inputs: {name} (T = {steps}{batch})</source>
+        <translation>输入：{name}（T = {steps}{batch}）</translation>
+    </message>
+    <message>
+        <source>inputs: generated ({signal})</source>
+        <translation>输入：生成（{signal}）</translation>
+    </message>
+    <message>
+        <source>Does not apply: the network read from {name} is analysed as it is. “Back to generated network” makes it apply again.</source>
+        <translation>不适用：按原样分析从 {name} 读取的网络。点击“回到生成的网络”可使其重新适用。</translation>
+    </message>
+    <message>
+        <source>Does not apply: the inputs read from {name} are analysed. “Back to generated inputs” makes it apply again.</source>
+        <translation>不适用：分析的是从 {name} 读取的输入。点击“回到生成的输入”可使其重新适用。</translation>
+    </message>
+    <message>
+        <source>Size A of an auxiliary input aₜ added to layer 1 as W_aux aₜ (0 = none). W_aux is seeded and initialised like W_ih; aₜ is an input, not a state</source>
+        <translation>辅助输入 aₜ 的维度 A，以 W_aux aₜ 的形式加到第 1 层（0 = 无）。W_aux 由种子生成，初始化方式同 W_ih；aₜ 是输入，不是状态</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>one-hot intent (held 3–8 steps)</source>
+        <translation>独热意图（保持 3–8 步）</translation>
+    </message>
+    <message>
+        <source>constant</source>
+        <translation>常数</translation>
+    </message>
+    <message>
+        <source>Gaussian noise</source>
+        <translation>高斯噪声</translation>
+    </message>
+    <message>
+        <source>What aₜ holds: a one-hot class that changes every few steps (e.g. the previous intent), ones, or seeded Gaussian noise</source>
+        <translation>aₜ 的内容：每隔几步改变一次的独热类别（例如上一个意图）、全 1，或由种子生成的高斯噪声</translation>
+    </message>
+    <message>
+        <source>Multiplies the auxiliary input aₜ</source>
+        <translation>辅助输入 aₜ 的乘数</translation>
+    </message>
+    <message>
+        <source>Size A</source>
+        <translation>维度 A</translation>
+    </message>
+    <message>
+        <source>Pattern</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Auxiliary input</source>
+        <translation>辅助输入</translation>
+    </message>
+    <message>
+        <source>encoder–decoder</source>
+        <translation>编码器–解码器</translation>
+    </message>
+    <message>
+        <source>Encoder–decoder: steps 1…N read the input; after them the input is zero (the previous output is not fed back). Shrinks with T</source>
+        <translation>编码器–解码器：第 1…N 步读取输入；此后输入为零（不回馈上一步的输出）。随 T 缩小</translation>
+    </message>
+    <message>
+        <source>Encoder–decoder: only the last M steps carry a loss (N + M ≤ T; the steps between are a delay without input or loss). Shrinks with T</source>
+        <translation>编码器–解码器：只有最后 M 步带有损失（N + M ≤ T；中间各步是既无输入也无损失的延迟）。随 T 缩小</translation>
+    </message>
+    <message>
+        <source>Encoder steps N</source>
+        <translation>编码步数 N</translation>
+    </message>
+    <message>
+        <source>Decoder steps M</source>
+        <translation>解码步数 M</translation>
+    </message>
+    <message>
+        <source>Random seed of weights and inputs</source>
+        <translation>权重与输入的随机种子</translation>
+    </message>
+    <message>
+        <source>Scheme</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>尺度</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Initialisation</source>
+        <translation>初始化</translation>
+    </message>
+    <message>
+        <source>type text here</source>
+        <translation>在此输入文本</translation>
+    </message>
+    <message>
+        <source>Characters hashed to one-hot vectors (input signal &apos;text&apos;); the text repeats to fill the sequence length</source>
+        <translation>字符经散列映射为独热向量（输入信号“文本”）；文本循环重复以填满序列长度</translation>
+    </message>
+    <message>
+        <source>Multiplies the input signal</source>
+        <translation>输入信号的乘数</translation>
+    </message>
+    <message>
+        <source>Sequence length T (1–2000)</source>
+        <translation>序列长度 T（1–2000）</translation>
+    </message>
+    <message>
+        <source>Signal</source>
+        <translation>信号</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Length T</source>
+        <translation>长度 T</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Which steps carry a loss term L_τ (cross-entropy of a random readout against random targets)</source>
+        <translation>哪些时间步带有损失项 L_τ（随机读出层对随机目标的交叉熵）</translation>
+    </message>
+    <message>
+        <source>The step τ carrying the loss when &apos;chosen step&apos; is selected</source>
+        <translation>选择“指定时间步”时承载损失的时间步 τ</translation>
+    </message>
+    <message>
+        <source>truncate BPTT</source>
+        <translation>截断随时间反向传播</translation>
+    </message>
+    <message>
+        <source>Off = full backprop through time; on = each loss term sends gradient back at most k steps</source>
+        <translation>关闭 = 完整的随时间反向传播；开启 = 每个损失项的梯度最多回传 k 步</translation>
+    </message>
+    <message>
+        <source>Truncation window k in steps</source>
+        <translation>截断窗口 k（时间步数）</translation>
+    </message>
+    <message>
+        <source>Anchor step t₀ of the gradient-decay curve (click the map to set it)</source>
+        <translation>梯度衰减曲线的锚点时间步 t₀（点击梯度流图即可设置）</translation>
+    </message>
+    <message>
+        <source>Loss at</source>
+        <translation>损失位置</translation>
+    </message>
+    <message>
+        <source>Loss step τ</source>
+        <translation>损失时间步 τ</translation>
+    </message>
+    <message>
+        <source>Anchor t₀</source>
+        <translation>锚点 t₀</translation>
+    </message>
+    <message>
+        <source>Loss and backprop</source>
+        <translation>损失与反向传播</translation>
+    </message>
+    <message>
+        <source> ({0} steps)</source>
+        <translation>（{0} 步）</translation>
+    </message>
+    <message>
+        <source>The {0} on real text{1}: “{2}”. Greyed controls do not apply; changing the network or T analyses generated weights instead (Ctrl+Z goes back).</source>
+        <translation>{0}，作用于真实文本{1}：“{2}”。灰色控件不适用；更改网络或 T 将改为分析生成的权重（Ctrl+Z 可撤回）。</translation>
+    </message>
+</context>
+<context>
+    <name>DecayPanel</name>
+    <message>
+        <source>Gradient decay from t₀</source>
+        <translation>自 t₀ 起的梯度衰减</translation>
+    </message>
+    <message>
+        <source>distance k</source>
+        <translation>距离 k</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖</source>
+        <translation>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖</translation>
+    </message>
+    <message>
+        <source>log₁₀ norm</source>
+        <translation>log₁₀ 范数</translation>
+    </message>
+    <message>
+        <source>Gradient decay from t₀ = {0}</source>
+        <translation>自 t₀ = {0} 起的梯度衰减</translation>
+    </message>
+</context>
+<context>
+    <name>EncoderBoundary</name>
+    <message>
+        <source>decoder →</source>
+        <translation>解码器 →</translation>
+    </message>
+    <message>
+        <source>← encoder</source>
+        <translation>← 编码器</translation>
+    </message>
+    <message>
+        <source>← encoder   decoder →</source>
+        <translation>← 编码器   解码器 →</translation>
+    </message>
+</context>
+<context>
+    <name>Equations</name>
+    <message>
+        <source>state s&lt;sub&gt;t&lt;/sub&gt; = h&lt;sub&gt;t&lt;/sub&gt;</source>
+        <translation>状态 s&lt;sub&gt;t&lt;/sub&gt; = h&lt;sub&gt;t&lt;/sub&gt;</translation>
+    </message>
+    <message>
+        <source>(coupled input-forget gate)</source>
+        <translation>（输入门与遗忘门耦合）</translation>
+    </message>
+    <message>
+        <source>state s&lt;sub&gt;t&lt;/sub&gt; = [h&lt;sub&gt;t&lt;/sub&gt;; c&lt;sub&gt;t&lt;/sub&gt;]</source>
+        <translation>状态 s&lt;sub&gt;t&lt;/sub&gt; = [h&lt;sub&gt;t&lt;/sub&gt;; c&lt;sub&gt;t&lt;/sub&gt;]</translation>
+    </message>
+    <message>
+        <source>highway: the direct path c&lt;sub&gt;t−1&lt;/sub&gt; → c&lt;sub&gt;t&lt;/sub&gt; multiplies by diag(f&lt;sub&gt;t&lt;/sub&gt;); the decay plot shows ‖∏ diag(f)‖</source>
+        <translation>高速通路：直接通路 c&lt;sub&gt;t−1&lt;/sub&gt; → c&lt;sub&gt;t&lt;/sub&gt; 乘以 diag(f&lt;sub&gt;t&lt;/sub&gt;)；衰减图显示 ‖∏ diag(f)‖</translation>
+    </message>
+    <message>
+        <source>state s&lt;sub&gt;t&lt;/sub&gt; = h&lt;sub&gt;t&lt;/sub&gt;; highway: ∏ diag(z)</source>
+        <translation>状态 s&lt;sub&gt;t&lt;/sub&gt; = h&lt;sub&gt;t&lt;/sub&gt;；高速通路：∏ diag(z)</translation>
+    </message>
+    <message>
+        <source>J&lt;sub&gt;t&lt;/sub&gt; = ∂s&lt;sub&gt;t&lt;/sub&gt;/∂s&lt;sub&gt;t−1&lt;/sub&gt; &amp;nbsp;(step Jacobian)</source>
+        <translation>J&lt;sub&gt;t&lt;/sub&gt; = ∂s&lt;sub&gt;t&lt;/sub&gt;/∂s&lt;sub&gt;t−1&lt;/sub&gt; &amp;nbsp;（单步雅可比矩阵）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Gradient decay&lt;/b&gt;: log&lt;sub&gt;10&lt;/sub&gt; ‖∂s&lt;sub&gt;t₀+k&lt;/sub&gt;/∂s&lt;sub&gt;t₀&lt;/sub&gt;‖ = log&lt;sub&gt;10&lt;/sub&gt; ‖J&lt;sub&gt;t₀+k&lt;/sub&gt; ⋯ J&lt;sub&gt;t₀+1&lt;/sub&gt;‖ against k</source>
+        <translation>&lt;b&gt;梯度衰减&lt;/b&gt;：log&lt;sub&gt;10&lt;/sub&gt; ‖∂s&lt;sub&gt;t₀+k&lt;/sub&gt;/∂s&lt;sub&gt;t₀&lt;/sub&gt;‖ = log&lt;sub&gt;10&lt;/sub&gt; ‖J&lt;sub&gt;t₀+k&lt;/sub&gt; ⋯ J&lt;sub&gt;t₀+1&lt;/sub&gt;‖ 随 k 的变化</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Pascanu bound&lt;/b&gt; (Elman): ‖∏J‖₂ ≤ (γ·σ&lt;sub&gt;max&lt;/sub&gt;(W&lt;sub&gt;hh&lt;/sub&gt;))&lt;sup&gt;k&lt;/sup&gt;, γ = sup φ′ = {0}</source>
+        <translation>&lt;b&gt;Pascanu 上界&lt;/b&gt;（Elman）：‖∏J‖₂ ≤ (γ·σ&lt;sub&gt;max&lt;/sub&gt;(W&lt;sub&gt;hh&lt;/sub&gt;))&lt;sup&gt;k&lt;/sup&gt;，γ = sup φ′ = {0}</translation>
+    </message>
+    <message>
+        <source>ρ = max |λ(W&lt;sub&gt;hh&lt;/sub&gt;)| (spectral radius); linear orthogonal RNN: ‖∏J‖₂ = ρ&lt;sup&gt;k&lt;/sup&gt; exactly</source>
+        <translation>ρ = max |λ(W&lt;sub&gt;hh&lt;/sub&gt;)|（谱半径）；线性正交 RNN：‖∏J‖₂ 恰为 ρ&lt;sup&gt;k&lt;/sup&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Map&lt;/b&gt;: the same log-norm for every anchor t₀ and distance k</source>
+        <translation>&lt;b&gt;梯度流图&lt;/b&gt;：对每个锚点 t₀ 和距离 k 画出同一对数范数</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;BPTT&lt;/b&gt;: ∂L/∂h&lt;sub&gt;t&lt;/sub&gt; = Σ&lt;sub&gt;τ ≥ t&lt;/sub&gt; ∂L&lt;sub&gt;τ&lt;/sub&gt;/∂h&lt;sub&gt;t&lt;/sub&gt;; truncation k keeps only τ − t ≤ k</source>
+        <translation>&lt;b&gt;随时间反向传播&lt;/b&gt;：∂L/∂h&lt;sub&gt;t&lt;/sub&gt; = Σ&lt;sub&gt;τ ≥ t&lt;/sub&gt; ∂L&lt;sub&gt;τ&lt;/sub&gt;/∂h&lt;sub&gt;t&lt;/sub&gt;；截断 k 只保留 τ − t ≤ k 的项</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Loss&lt;/b&gt;: L = Σ&lt;sub&gt;τ&lt;/sub&gt; CE(softmax(W&lt;sub&gt;o&lt;/sub&gt; h&lt;sub&gt;τ&lt;/sub&gt; + b&lt;sub&gt;o&lt;/sub&gt;), y&lt;sub&gt;τ&lt;/sub&gt;)</source>
+        <translation>&lt;b&gt;损失&lt;/b&gt;：L = Σ&lt;sub&gt;τ&lt;/sub&gt; CE(softmax(W&lt;sub&gt;o&lt;/sub&gt; h&lt;sub&gt;τ&lt;/sub&gt; + b&lt;sub&gt;o&lt;/sub&gt;), y&lt;sub&gt;τ&lt;/sub&gt;)</translation>
+    </message>
+</context>
+<context>
+    <name>EquationsPanel</name>
+    <message>
+        <source>a&lt;sub&gt;t&lt;/sub&gt;: the auxiliary input (layer 1 only); A = weight_aux_l0, seeded and initialised like W&lt;sub&gt;ih&lt;/sub&gt;. It adds no path between states: J&lt;sub&gt;t&lt;/sub&gt; changes only through the states it moves.</source>
+        <translation>a&lt;sub&gt;t&lt;/sub&gt;：辅助输入（仅第 1 层）；A = weight_aux_l0，由种子生成，初始化方式同 W&lt;sub&gt;ih&lt;/sub&gt;。它不在状态之间增加通路：J&lt;sub&gt;t&lt;/sub&gt; 只通过它所改变的状态而变化。</translation>
+    </message>
+    <message>
+        <source>a&lt;sub&gt;t&lt;/sub&gt;: the auxiliary input (layer 1 only); the A blocks, one per gate, are the rows of weight_aux_l0, seeded and initialised like W&lt;sub&gt;ih&lt;/sub&gt;. It adds no path between states: J&lt;sub&gt;t&lt;/sub&gt; changes only through the states and gates it moves.</source>
+        <translation>a&lt;sub&gt;t&lt;/sub&gt;：辅助输入（仅第 1 层）；各门各有一个 A 块，即 weight_aux_l0 的各行，由种子生成，初始化方式同 W&lt;sub&gt;ih&lt;/sub&gt;。它不在状态之间增加通路：J&lt;sub&gt;t&lt;/sub&gt; 只通过它所改变的状态和门而变化。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Encoder–decoder&lt;/b&gt;: x&lt;sub&gt;t&lt;/sub&gt; = 0 for t &amp;gt; N = {n} (no output fed back); losses L&lt;sub&gt;τ&lt;/sub&gt; only for τ &amp;gt; T − M = {start}: every ∂L/∂h&lt;sub&gt;t&lt;/sub&gt; of the encoder comes back through the decoder</source>
+        <translation>&lt;b&gt;编码器–解码器&lt;/b&gt;：t &amp;gt; N = {n} 时 x&lt;sub&gt;t&lt;/sub&gt; = 0（不回馈输出）；损失 L&lt;sub&gt;τ&lt;/sub&gt; 只在 τ &amp;gt; T − M = {start} 时存在：编码器的每个 ∂L/∂h&lt;sub&gt;t&lt;/sub&gt; 都经由解码器传回</translation>
+    </message>
+    <message>
+        <source>Equations of the selected cell, in the symbols the plots use</source>
+        <translation>所选单元的方程，符号与各图一致</translation>
+    </message>
+    <message>
+        <source>What the plots show</source>
+        <translation>各图所示</translation>
+    </message>
+    <message>
+        <source>⊙ element-wise product, σ logistic sigmoid, φ the chosen activation.</source>
+        <translation>⊙ 逐元素乘积，σ 为逻辑斯谛 sigmoid 函数，φ 为所选激活函数。</translation>
+    </message>
+</context>
+<context>
+    <name>Eta</name>
+    <message>
+        <source>{0} s left</source>
+        <translation>剩余 {0} 秒</translation>
+    </message>
+    <message>
+        <source>{0} min {1} s left</source>
+        <translation>剩余 {0} 分 {1} 秒</translation>
+    </message>
+    <message>
+        <source>{0} min left</source>
+        <translation>剩余 {0} 分钟</translation>
+    </message>
+    <message>
+        <source>{0} h {1:02d} min left</source>
+        <translation>剩余 {0} 小时 {1:02d} 分</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentsPanel</name>
+    <message>
+        <source>and</source>
+        <translation>和</translation>
+    </message>
+    <message>
+        <source>a range start:stop:num (both ends included) or a list a,b,c</source>
+        <translation>范围 start:stop:num（含两端）或列表 a,b,c</translation>
+    </message>
+    <message>
+        <source>gradient reach = largest k with ‖∂s(t₀+k)/∂s(t₀)‖₂ ≥ threshold</source>
+        <translation>梯度可达距离 = 满足 ‖∂s(t₀+k)/∂s(t₀)‖₂ ≥ 阈值的最大 k</translation>
+    </message>
+    <message>
+        <source>processes on this machine (not used when a scheduler is set)</source>
+        <translation>本机上的进程数（设置调度器后不使用）</translation>
+    </message>
+    <message>
+        <source>this machine</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Address of a Dask scheduler (tcp://host:8786) to run the sweep on its cluster, with the same results as here; empty runs it on this machine. Needs pip install &apos;rnnviz[cluster]&apos; here and rnnviz on the workers. Remembered between sessions.</source>
+        <translation>Dask 调度器的地址（tcp://host:8786），在其集群上运行扫描，结果与本机相同；留空则在本机运行。需要在本机执行 pip install &apos;rnnviz[cluster]&apos;，并在各工作节点安装 rnnviz。此设置会被记住。</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Sweep parameters of the explorer&apos;s configuration; the rest stays as set there.</source>
+        <translation>扫描探索器配置中的参数；其余参数保持探索器中的设置。</translation>
+    </message>
+    <message>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <source>PNG…</source>
+        <translation>PNG…</translation>
+    </message>
+    <message>
+        <source>SVG…</source>
+        <translation>SVG…</translation>
+    </message>
+    <message>
+        <source>Vary</source>
+        <translation>变化参数</translation>
+    </message>
+    <message>
+        <source>Seeds</source>
+        <translation>种子数</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>工作进程</translation>
+    </message>
+    <message>
+        <source>Scheduler</source>
+        <translation>调度器</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Sweep definition not restored: {0}</source>
+        <translation>未能恢复扫描定义：{0}</translation>
+    </message>
+    <message>
+        <source>Not started: {0}</source>
+        <translation>未开始：{0}</translation>
+    </message>
+    <message>
+        <source>0/{0} runs</source>
+        <translation>0/{0} 次运行</translation>
+    </message>
+    <message>
+        <source>Running {0} runs on {1} worker(s)…</source>
+        <translation>正在用 {1} 个工作进程执行 {0} 次运行…</translation>
+    </message>
+    <message>
+        <source>Running {0} runs on the Dask cluster at {1}…</source>
+        <translation>正在 {1} 处的 Dask 集群上执行 {0} 次运行…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>%p%</source>
+        <translation>%p%</translation>
+    </message>
+    <message>
+        <source>{0} runs in {1:.1f} s on {2} worker(s){3}. Click a point to open it in the explorer.</source>
+        <translation>{0} 次运行，用时 {1:.1f} 秒，{2} 个工作进程{3}。点击某一点即可在探索器中打开它。</translation>
+    </message>
+    <message>
+        <source>Sweep failed: {0}</source>
+        <translation>扫描失败：{0}</translation>
+    </message>
+    <message>
+        <source>run a sweep first</source>
+        <translation>请先运行一次扫描</translation>
+    </message>
+    <message>
+        <source>unknown export format {0!r}; use .csv, .png or .svg</source>
+        <translation>未知的导出格式 {0!r}；请使用 .csv、.png 或 .svg</translation>
+    </message>
+    <message>
+        <source>Export sweep</source>
+        <translation>导出扫描</translation>
+    </message>
+    <message>
+        <source>Export failed: {0}</source>
+        <translation>导出失败：{0}</translation>
+    </message>
+    <message>
+        <source>Wrote {0}</source>
+        <translation>已写入 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ExplanationDialog</name>
+    <message>
+        <source>About this plot: {0}</source>
+        <translation>关于此图：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <source>precision: spectral norms by Lanczos to tolerance {0:.0e} (anchor curve) and {1:.0e} (t, k map), relative; rnnviz analyze gives exact norms</source>
+        <translation>精度：谱范数由 Lanczos 方法求得，相对容差为 {0:.0e}（锚点曲线）和 {1:.0e}（(t, k) 图）；rnnviz analyze 给出精确范数</translation>
+    </message>
+</context>
+<context>
+    <name>FileOpener</name>
+    <message>
+        <source>Networks ({patterns});;All files (*)</source>
+        <translation>网络 ({patterns});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Input arrays (*.npy *.csv);;Text in a trainer checkpoint&apos;s vocabulary (*.txt *.text *.md);;All files (*)</source>
+        <translation>输入数组 (*.npy *.csv);;使用训练器检查点词表的文本 (*.txt *.text *.md);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open network</source>
+        <translation>打开网络</translation>
+    </message>
+    <message>
+        <source>Open inputs</source>
+        <translation>打开输入</translation>
+    </message>
+    <message>
+        <source>Reading network {name} …</source>
+        <translation>正在读取网络 {name} …</translation>
+    </message>
+    <message>
+        <source>Reading inputs {name} …</source>
+        <translation>正在读取输入 {name} …</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无内容</translation>
+    </message>
+    <message>
+        <source>Cannot open {names}: drop a network ({networks}) or inputs ({inputs})</source>
+        <translation>无法打开 {names}：请拖入网络（{networks}）或输入（{inputs}）</translation>
+    </message>
+    <message>
+        <source>Could not open the network</source>
+        <translation>无法打开网络</translation>
+    </message>
+    <message>
+        <source>Could not open the inputs</source>
+        <translation>无法打开输入</translation>
+    </message>
+    <message>
+        <source>Could not read the session&apos;s files</source>
+        <translation>无法读取会话引用的文件</translation>
+    </message>
+    <message>
+        <source> · the inputs {name} (input {width}) do not fit it: generated inputs instead</source>
+        <translation> · 输入 {name}（宽度 {width}）与它不匹配：改用生成的输入</translation>
+    </message>
+    <message>
+        <source>network {name}</source>
+        <translation>网络 {name}</translation>
+    </message>
+    <message>
+        <source>Analysing network {name} ({description}){notice}</source>
+        <translation>正在分析网络 {name}（{description}）{notice}</translation>
+    </message>
+    <message>
+        <source>Could not open the inputs: {name} has shape {found}; the network {network} expects (T, {size}) or (T, batch, {size})</source>
+        <translation>无法打开输入：{name} 的形状为 {found}；网络 {network} 需要 (T, {size}) 或 (T, 批, {size})</translation>
+    </message>
+    <message>
+        <source>inputs {name}</source>
+        <translation>输入 {name}</translation>
+    </message>
+    <message>
+        <source>, batch = {batch}</source>
+        <translation>，批 = {batch}</translation>
+    </message>
+    <message>
+        <source>Analysing inputs {name} (T = {steps}{batch}){note}</source>
+        <translation>正在分析输入 {name}（T = {steps}{batch}）{note}</translation>
+    </message>
+    <message>
+        <source>The session&apos;s {what} entry is not valid; generated {what} are shown</source>
+        <translation>会话中的{what}条目无效；显示的是生成的{what}</translation>
+    </message>
+    <message>
+        <source>network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>The session analysed the {what} {path}, which is missing: generated {what} are shown</source>
+        <translation>会话分析的{what} {path} 已不存在：显示的是生成的{what}</translation>
+    </message>
+    <message>
+        <source>The session&apos;s {what} {path} has changed since the session was saved (its SHA-256 differs): generated {what} are shown; open it again to analyse it as it is now</source>
+        <translation>会话中的{what} {path} 在保存会话之后已改变（SHA-256 不同）：显示的是生成的{what}；重新打开它即可按其现状分析</translation>
+    </message>
+    <message>
+        <source>The session&apos;s {what} {path} cannot be read ({detail}): generated {what} are shown</source>
+        <translation>无法读取会话中的{what} {path}（{detail}）：显示的是生成的{what}</translation>
+    </message>
+</context>
+<context>
+    <name>FlowMapPanel</name>
+    <message>
+        <source>Gradient-flow map</source>
+        <translation>梯度流图</translation>
+    </message>
+    <message>
+        <source>anchor t₀</source>
+        <translation>锚点 t₀</translation>
+    </message>
+    <message>
+        <source>distance k</source>
+        <translation>距离 k</translation>
+    </message>
+    <message>
+        <source>spectral norm ‖·‖₂</source>
+        <translation>谱范数 ‖·‖₂</translation>
+    </message>
+    <message>
+        <source>spectral norm ‖·‖&lt;sub&gt;2&lt;/sub&gt;</source>
+        <translation>谱范数 ‖·‖&lt;sub&gt;2&lt;/sub&gt;</translation>
+    </message>
+    <message>
+        <source>Frobenius norm</source>
+        <translation>Frobenius 范数</translation>
+    </message>
+    <message>
+        <source>Frobenius norm ‖·‖&lt;sub&gt;F&lt;/sub&gt;</source>
+        <translation>Frobenius 范数 ‖·‖&lt;sub&gt;F&lt;/sub&gt;</translation>
+    </message>
+    <message>
+        <source>Which matrix norm of the Jacobian product the map shows</source>
+        <translation>图中显示雅可比矩阵乘积的哪种矩阵范数</translation>
+    </message>
+    <message>
+        <source>Norm:</source>
+        <translation>范数：</translation>
+    </message>
+    <message>
+        <source>Click a cell: its anchor becomes t₀.</source>
+        <translation>点击一个格子：其锚点即成为 t₀。</translation>
+    </message>
+    <message>
+        <source>Gradient-flow map (computing …)</source>
+        <translation>梯度流图（计算中 …）</translation>
+    </message>
+    <message>
+        <source>Gradient-flow map (not computed: over the memory budget)</source>
+        <translation>梯度流图（未计算：超出内存预算）</translation>
+    </message>
+    <message>
+        <source>Gradient-flow map{0}</source>
+        <translation>梯度流图{0}</translation>
+    </message>
+</context>
+<context>
+    <name>GatesPanel</name>
+    <message>
+        <source>&lt;b&gt;The Elman RNN has no gates.&lt;/b&gt;&lt;br&gt;Its only nonlinearity is φ in&lt;br&gt;hₜ = φ(W&lt;sub&gt;ih&lt;/sub&gt;xₜ + W&lt;sub&gt;hh&lt;/sub&gt;hₜ₋₁ + b).&lt;br&gt;See the hidden state (plot 6)&lt;br&gt;for saturated or dead units,&lt;br&gt;and the spectrum for γ·σ&lt;sub&gt;max&lt;/sub&gt;.</source>
+        <translation>&lt;b&gt;Elman RNN 没有门。&lt;/b&gt;&lt;br&gt;它唯一的非线性在于&lt;br&gt;hₜ = φ(W&lt;sub&gt;ih&lt;/sub&gt;xₜ + W&lt;sub&gt;hh&lt;/sub&gt;hₜ₋₁ + b) 中的 φ。&lt;br&gt;饱和或失活的单元&lt;br&gt;见隐藏状态（图 6），&lt;br&gt;γ·σ&lt;sub&gt;max&lt;/sub&gt; 见谱图。</translation>
+    </message>
+    <message>
+        <source>Gates (units × time)</source>
+        <translation>门（单元 × 时间）</translation>
+    </message>
+    <message>
+        <source>time t</source>
+        <translation>时间 t</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>saturated</source>
+        <translation>饱和</translation>
+    </message>
+    <message>
+        <source>{0}: t = {1}, unit {2}: {3:.3f}</source>
+        <translation>{0}：t = {1}，单元 {2}：{3:.3f}</translation>
+    </message>
+    <message>
+        <source>{0}: mean {1:.3f}</source>
+        <translation>{0}：均值 {1:.3f}</translation>
+    </message>
+    <message>
+        <source>, saturated {0:.0%}</source>
+        <translation>，饱和 {0:.0%}</translation>
+    </message>
+</context>
+<context>
+    <name>HiddenPanel</name>
+    <message>
+        <source>Hidden state hₜ (layer 1)</source>
+        <translation>隐藏状态 hₜ（第 1 层）</translation>
+    </message>
+    <message>
+        <source>time t</source>
+        <translation>时间 t</translation>
+    </message>
+    <message>
+        <source>Cell state cₜ (layer 1)</source>
+        <translation>细胞状态 cₜ（第 1 层）</translation>
+    </message>
+    <message>
+        <source>{0}: t = {1}, unit {2}: {3:.4g}</source>
+        <translation>{0}：t = {1}，单元 {2}：{3:.4g}</translation>
+    </message>
+</context>
+<context>
+    <name>Launch</name>
+    <message>
+        <source>{0}, {1} layer(s), H = {2}</source>
+        <translation>{0}，{1} 层，H = {2}</translation>
+    </message>
+    <message>
+        <source>from Python: {0}</source>
+        <translation>来自 Python：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>Lessons</name>
+    <message>
+        <source>{0}: the json block</source>
+        <translation>{0}：json 块</translation>
+    </message>
+    <message>
+        <source>{0}: the json block must be an object with {1}</source>
+        <translation>{0}：json 块必须是含有 {1} 的对象</translation>
+    </message>
+    <message>
+        <source>{0}: unknown key(s) {1} in the json block; use {2}</source>
+        <translation>{0}：json 块中有未知的键 {1}；请使用 {2}</translation>
+    </message>
+    <message>
+        <source>{0}: &apos;config&apos; must be an object of configuration fields</source>
+        <translation>{0}：&apos;config&apos; 必须是由配置字段组成的对象</translation>
+    </message>
+    <message>
+        <source>{0}: focus must be one of {1}, got {2!r}</source>
+        <translation>{0}：focus 必须是 {1} 之一，得到的是 {2!r}</translation>
+    </message>
+    <message>
+        <source>{0}: tab must be one of {1}, got {2!r}</source>
+        <translation>{0}：tab 必须是 {1} 之一，得到的是 {2!r}</translation>
+    </message>
+    <message>
+        <source>{0}: focus names an explorer plot, so tab must be explorer</source>
+        <translation>{0}：focus 指定的是探索器中的图，因此 tab 必须为 explorer</translation>
+    </message>
+    <message>
+        <source>{0}: unexpected heading {1!r} (steps are &apos;## &apos; sections with two &apos;### &apos; parts)</source>
+        <translation>{0}：意外的标题 {1!r}（每一步是一个 &apos;## &apos; 小节，含两个 &apos;### &apos; 部分）</translation>
+    </message>
+    <message>
+        <source>{0}: the json block is not closed</source>
+        <translation>{0}：json 块没有闭合</translation>
+    </message>
+    <message>
+        <source>{0}: a step has at most one json block, found {1}</source>
+        <translation>{0}：每一步最多一个 json 块，实际有 {1} 个</translation>
+    </message>
+    <message>
+        <source>{0}: a step needs two &apos;### &apos; parts (try this, what you should see), found {1}</source>
+        <translation>{0}：每一步需要两个 &apos;### &apos; 部分（试一试、应看到的现象），实际有 {1} 个</translation>
+    </message>
+    <message>
+        <source>{0}: the step has no title</source>
+        <translation>{0}：这一步没有标题</translation>
+    </message>
+    <message>
+        <source>{0}: the parts &apos;{1}&apos; and &apos;{2}&apos; must not be empty</source>
+        <translation>{0}：&apos;{1}&apos; 和 &apos;{2}&apos; 两部分不能为空</translation>
+    </message>
+    <message>
+        <source>lesson {0}: unexpected heading {1!r} before the first step</source>
+        <translation>课程 {0}：第一步之前出现意外的标题 {1!r}</translation>
+    </message>
+    <message>
+        <source>lesson {0}: the file must start with a &apos;# &apos; title line</source>
+        <translation>课程 {0}：文件必须以 &apos;# &apos; 标题行开头</translation>
+    </message>
+    <message>
+        <source>lesson {0}: no &apos;# &apos; title line</source>
+        <translation>课程 {0}：没有 &apos;# &apos; 标题行</translation>
+    </message>
+    <message>
+        <source>lesson {0}: no steps (&apos;## &apos; sections)</source>
+        <translation>课程 {0}：没有步骤（&apos;## &apos; 小节）</translation>
+    </message>
+    <message>
+        <source>lesson {0}, step {1}</source>
+        <translation>课程 {0}，第 {1} 步</translation>
+    </message>
+    <message>
+        <source>lesson {0}: larger than {1} kB; not a lesson file?</source>
+        <translation>课程 {0}：大于 {1} kB；这不是课程文件吧？</translation>
+    </message>
+    <message>
+        <source>lesson {0}: cannot read ({1})</source>
+        <translation>课程 {0}：无法读取（{1}）</translation>
+    </message>
+    <message>
+        <source>unknown lesson {0!r}; available: {1}</source>
+        <translation>未知的课程 {0!r}；可用的有：{1}</translation>
+    </message>
+    <message>
+        <source>unknown lesson {0!r}</source>
+        <translation>未知的课程 {0!r}</translation>
+    </message>
+</context>
+<context>
+    <name>LessonsPanel</name>
+    <message>
+        <source>The course&apos;s lessons, and the lesson files you opened</source>
+        <translation>课程的各节课，以及你打开的课程文件</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一步</translation>
+    </message>
+    <message>
+        <source>The previous step (Page Up in presentation mode)</source>
+        <translation>上一步（演示模式下按 Page Up）</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Set this step&apos;s configuration and show its plot</source>
+        <translation>设置本步的配置并显示其图</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一步 ▶</translation>
+    </message>
+    <message>
+        <source>The next step (Page Down in presentation mode)</source>
+        <translation>下一步（演示模式下按 Page Down）</translation>
+    </message>
+    <message>
+        <source>Step {0} of {1}</source>
+        <translation>第 {0} 步，共 {1} 步</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Explorer</source>
+        <translation>探索器</translation>
+    </message>
+    <message>
+        <source>Experiments</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Trainer</source>
+        <translation>训练器</translation>
+    </message>
+    <message>
+        <source>Controls</source>
+        <translation>控件</translation>
+    </message>
+    <message>
+        <source>Equations</source>
+        <translation>方程</translation>
+    </message>
+    <message>
+        <source>Lessons unavailable: {0}</source>
+        <translation>课程不可用：{0}</translation>
+    </message>
+    <message>
+        <source>Lessons</source>
+        <translation>课程</translation>
+    </message>
+    <message>
+        <source>Compare holds four pins already: remove one first</source>
+        <translation>“比较”中已有四个固定项：请先移除一个</translation>
+    </message>
+    <message>
+        <source>Pinned {0} (Compare tab)</source>
+        <translation>已固定 {0}（见“比较”标签页）</translation>
+    </message>
+    <message>
+        <source>trained {0} language model ({1} layer(s), H = {2})</source>
+        <translation>训练所得的 {0} 语言模型（{1} 层，H = {2}）</translation>
+    </message>
+    <message>
+        <source>trained language model</source>
+        <translation>训练所得的语言模型</translation>
+    </message>
+    <message>
+        <source>Explorer shows the trained model on: “{0}…”</source>
+        <translation>探索器显示训练所得模型在此文本上的情况：“{0}…”</translation>
+    </message>
+    <message>
+        <source>Open lesson</source>
+        <translation>打开课程</translation>
+    </message>
+    <message>
+        <source>All plots</source>
+        <translation>全部图</translation>
+    </message>
+    <message>
+        <source>Show only the {0} plot</source>
+        <translation>只显示“{0}”图</translation>
+    </message>
+    <message>
+        <source>Time the engine took for the cheap plots, and for the full (t, k) map</source>
+        <translation>引擎计算快速各图以及完整 (t, k) 图所用的时间</translation>
+    </message>
+    <message>
+        <source>Progress of the (t, k) gradient-flow map</source>
+        <translation>(t, k) 梯度流图的进度</translation>
+    </message>
+    <message>
+        <source>gradient check: not run</source>
+        <translation>梯度检验：未运行</translation>
+    </message>
+    <message>
+        <source>Central finite differences in float64 against the analytic BPTT gradient</source>
+        <translation>以 float64 中心有限差分对照随时间反向传播的解析梯度</translation>
+    </message>
+    <message>
+        <source>Check gradients</source>
+        <translation>检验梯度</translation>
+    </message>
+    <message>
+        <source>Run a finite-difference gradient check of the current configuration (Ctrl+G)</source>
+        <translation>对当前配置进行有限差分梯度检验（Ctrl+G）</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Analyse the trained model again (Ctrl+Z)</source>
+        <translation>重新分析训练所得的模型（Ctrl+Z）</translation>
+    </message>
+    <message>
+        <source>norms: Lanczos {0:.0e}</source>
+        <translation>范数：Lanczos {0:.0e}</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open session…</source>
+        <translation>打开会话(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a saved session (JSON)</source>
+        <translation>打开已保存的会话（JSON）</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save session</source>
+        <translation>保存会话(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the current configuration</source>
+        <translation>保存当前配置</translation>
+    </message>
+    <message>
+        <source>Save session &amp;as…</source>
+        <translation>会话另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save the current configuration under a new name</source>
+        <translation>以新名称保存当前配置</translation>
+    </message>
+    <message>
+        <source>Open &amp;lesson…</source>
+        <translation>打开课程(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Open a lesson file (Markdown with a configuration per step)</source>
+        <translation>打开课程文件（Markdown，每一步附一个配置）</translation>
+    </message>
+    <message>
+        <source>Export &amp;plot</source>
+        <translation>导出图(&amp;P)</translation>
+    </message>
+    <message>
+        <source>{0}…</source>
+        <translation>{0}…</translation>
+    </message>
+    <message>
+        <source>Save the {0} plot as PNG or SVG, or its data as CSV</source>
+        <translation>将“{0}”图保存为 PNG 或 SVG，或将其数据保存为 CSV</translation>
+    </message>
+    <message>
+        <source>&amp;Export all…</source>
+        <translation>全部导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Every plot as PNG, SVG and CSV plus the session, into a folder</source>
+        <translation>将每幅图导出为 PNG、SVG 和 CSV，连同会话一起存入一个文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Close rnnviz</source>
+        <translation>关闭 rnnviz</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo: back to the trained model</source>
+        <translation>撤销：回到训练所得的模型(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Analyse the trained model&apos;s weights again after a change replaced them</source>
+        <translation>在某次更改替换了训练所得模型的权重之后，重新分析这些权重</translation>
+    </message>
+    <message>
+        <source>P&amp;resets</source>
+        <translation>预设(&amp;R)</translation>
+    </message>
+    <message>
+        <source>(presets unavailable: {0})</source>
+        <translation>（预设不可用：{0}）</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Recompute</source>
+        <translation>重新计算(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Compute everything again for the current configuration</source>
+        <translation>为当前配置重新计算全部内容</translation>
+    </message>
+    <message>
+        <source>&amp;Presentation mode</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Full screen, large fonts and thick lines for lectures</source>
+        <translation>全屏、大字体、粗线条，适合课堂讲授</translation>
+    </message>
+    <message>
+        <source>Show &amp;all plots</source>
+        <translation>显示全部图(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Show all seven plots</source>
+        <translation>显示全部七幅图</translation>
+    </message>
+    <message>
+        <source>Open &amp;network…</source>
+        <translation>打开网络(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Analyse a network from a file: .npz, .safetensors, PyTorch .pt/.pth, ONNX, or a trainer checkpoint (or drop the file onto the window)</source>
+        <translation>分析文件中的网络：.npz、.safetensors、PyTorch .pt/.pth、ONNX 或训练器检查点（也可把文件拖到窗口上）</translation>
+    </message>
+    <message>
+        <source>Open &amp;inputs…</source>
+        <translation>打开输入(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Feed the network inputs from a file: (T, input) or (T, batch, input) arrays as .npy or .csv, or text in a trainer checkpoint&apos;s vocabulary</source>
+        <translation>从文件向网络送入输入：形状为 (T, 输入维度) 或 (T, 批, 输入维度) 的 .npy 或 .csv 数组，或使用训练器检查点词表的文本</translation>
+    </message>
+    <message>
+        <source>Back to all seven plots (double-click a plot to show it alone)</source>
+        <translation>回到全部七幅图（双击某幅图可单独显示）</translation>
+    </message>
+    <message>
+        <source>&amp;Fit plots to their data</source>
+        <translation>使各图适配其数据(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Undo every zoom and pan: each plot shows all of its data again</source>
+        <translation>撤销所有缩放与平移：每幅图重新显示其全部数据</translation>
+    </message>
+    <message>
+        <source>Show one &amp;plot</source>
+        <translation>显示单幅图(&amp;P)</translation>
+    </message>
+    <message>
+        <source>The course&apos;s guided lessons, step by step</source>
+        <translation>课程的引导式课程，逐步进行</translation>
+    </message>
+    <message>
+        <source>&amp;Next lesson step</source>
+        <translation>课程下一步(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Presentation mode: the lesson&apos;s next step, set up</source>
+        <translation>演示模式：课程的下一步，并完成设置</translation>
+    </message>
+    <message>
+        <source>Pre&amp;vious lesson step</source>
+        <translation>课程上一步(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Presentation mode: the lesson&apos;s previous step, set up</source>
+        <translation>演示模式：课程的上一步，并完成设置</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Check &amp;gradients</source>
+        <translation>检验梯度(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Finite-difference check of the analytic gradients</source>
+        <translation>用有限差分检验解析梯度</translation>
+    </message>
+    <message>
+        <source>&amp;Pin configuration for comparison</source>
+        <translation>固定配置以供比较(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Add the current configuration to the Compare tab (up to four)</source>
+        <translation>将当前配置加入“比较”标签页（最多四个）</translation>
+    </message>
+    <message>
+        <source>&amp;Memory budget…</source>
+        <translation>内存预算(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>The most memory one configuration may take: beyond it the map is shortened or the configuration refused, with the estimate</source>
+        <translation>单个配置可占用的最大内存：超出时缩短梯度流图或拒绝该配置，并给出估计值</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>List the keyboard shortcuts</source>
+        <translation>列出键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Click a plot to read what it shows (or use its ? button)</source>
+        <translation>点击某幅图，阅读它显示的内容（或使用其 ? 按钮）</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <source>The language of the computer&apos;s locale (English where rnnviz has none)</source>
+        <translation>计算机区域设置的语言（rnnviz 没有该语言时使用英语）</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <source>Simplified Chinese</source>
+        <translation>简体中文</translation>
+    </message>
+    <message>
+        <source>Language: {0}</source>
+        <translation>语言：{0}</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The new language applies when rnnviz starts next time. Reopen the window in it now? The configuration, the sweep and the pins are kept; a training run and a trained model&apos;s weights are not.</source>
+        <translation>新语言将在 rnnviz 下次启动时生效。现在就以新语言重新打开窗口吗？配置、扫描和固定项会保留；训练过程和训练所得模型的权重不会保留。</translation>
+    </message>
+    <message>
+        <source>Reopen now</source>
+        <translation>立即重新打开</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <source>gradient check: error</source>
+        <translation>梯度检验：出错</translation>
+    </message>
+    <message>
+        <source>{0} could not be drawn: {1}: {2}</source>
+        <translation>无法绘制“{0}”：{1}：{2}</translation>
+    </message>
+    <message>
+        <source>plots {0:.0f} ms · map …</source>
+        <translation>各图 {0:.0f} 毫秒 · 梯度流图 …</translation>
+    </message>
+    <message>
+        <source>computing …</source>
+        <translation>计算中 …</translation>
+    </message>
+    <message>
+        <source>map {0:.0f} ms</source>
+        <translation>梯度流图 {0:.0f} 毫秒</translation>
+    </message>
+    <message>
+        <source>map done</source>
+        <translation>梯度流图完成</translation>
+    </message>
+    <message>
+        <source>plots {0:.0f} ms · {1}</source>
+        <translation>各图 {0:.0f} 毫秒 · {1}</translation>
+    </message>
+    <message>
+        <source>Memory budget</source>
+        <translation>内存预算</translation>
+    </message>
+    <message>
+        <source>Gigabytes for one configuration:</source>
+        <translation>单个配置可用的内存（GB）：</translation>
+    </message>
+    <message>
+        <source>Memory budget: {0:g} GB</source>
+        <translation>内存预算：{0:g} GB</translation>
+    </message>
+    <message>
+        <source>gradient check: running …</source>
+        <translation>梯度检验：运行中 …</translation>
+    </message>
+    <message>
+        <source>gradient check: unavailable</source>
+        <translation>梯度检验：不可用</translation>
+    </message>
+    <message>
+        <source>passed ✓</source>
+        <translation>通过 ✓</translation>
+    </message>
+    <message>
+        <source>FAILED ✗</source>
+        <translation>未通过 ✗</translation>
+    </message>
+    <message>
+        <source>gradient check {0} (max rel. error {1:.1e})</source>
+        <translation>梯度检验{0}（最大相对误差 {1:.1e}）</translation>
+    </message>
+    <message>
+        <source>gradient check failed</source>
+        <translation>梯度检验失败</translation>
+    </message>
+    <message>
+        <source>&amp;Undo: back to the {label}</source>
+        <translation>撤销：回到{label}(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Analyse the {label} again (Ctrl+Z)</source>
+        <translation>重新分析{label}（Ctrl+Z）</translation>
+    </message>
+    <message>
+        <source>{0} · Ctrl+Z or Undo goes back</source>
+        <translation>{0} · 按 Ctrl+Z 或“撤销”可回退</translation>
+    </message>
+    <message>
+        <source>Analysing the {label} again</source>
+        <translation>重新分析{label}</translation>
+    </message>
+    <message>
+        <source>Ctrl+O open session · Ctrl+Shift+O open network · Ctrl+Shift+I open inputs · Ctrl+S save · Ctrl+Shift+S save as · Ctrl+E export all · F5 recompute · F11 presentation mode · Alt+1…7 show one plot (or double-click it) · Esc all plots · Ctrl+G check gradients · Ctrl+P pin for comparison · Ctrl+Z back to the trained model · Ctrl+L lessons · Page Up/Down lesson steps (presentation mode) · Shift+F1 what&apos;s this (click a plot) · F1 this help · Ctrl+Q quit</source>
+        <translation>Ctrl+O 打开会话 · Ctrl+Shift+O 打开网络 · Ctrl+Shift+I 打开输入 · Ctrl+S 保存 · Ctrl+Shift+S 另存为 · Ctrl+E 全部导出 · F5 重新计算 · F11 演示模式 · Alt+1…7 显示单幅图（或双击该图） · Esc 全部图 · Ctrl+G 检验梯度 · Ctrl+P 固定以供比较 · Ctrl+Z 回到训练所得的模型 · Ctrl+L 课程 · Page Up/Down 课程步骤（演示模式） · Shift+F1 这是什么（点击某幅图） · F1 本帮助 · Ctrl+Q 退出</translation>
+    </message>
+    <message>
+        <source>F11: leave · Alt+1…7: one plot · Esc: all</source>
+        <translation>F11：退出 · Alt+1…7：单幅图 · Esc：全部</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Preset: {0} · {1}</source>
+        <translation>预设：{0} · {1}</translation>
+    </message>
+    <message>
+        <source>Preset: {0}</source>
+        <translation>预设：{0}</translation>
+    </message>
+    <message>
+        <source>sweep definition</source>
+        <translation>扫描定义</translation>
+    </message>
+    <message>
+        <source>pins</source>
+        <translation>固定项</translation>
+    </message>
+    <message>
+        <source>The session&apos;s {0} could not be read and were left as they were</source>
+        <translation>无法读取会话中的{0}，保持原样</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>和</translation>
+    </message>
+    <message>
+        <source>Could not open session: {0}</source>
+        <translation>无法打开会话：{0}</translation>
+    </message>
+    <message>
+        <source>Opened {0}</source>
+        <translation>已打开 {0}</translation>
+    </message>
+    <message>
+        <source>Could not save session: {0}</source>
+        <translation>无法保存会话：{0}</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>已保存 {0}</translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation>打开会话</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>Could not open session: {0} no longer exists</source>
+        <translation>无法打开会话：{0} 已不存在</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG image (*.svg);;CSV data (*.csv)</source>
+        <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;CSV 数据 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export {0}</source>
+        <translation>导出“{0}”</translation>
+    </message>
+    <message>
+        <source>Export failed: {0}</source>
+        <translation>导出失败：{0}</translation>
+    </message>
+    <message>
+        <source>Exported {0}</source>
+        <translation>已导出 {0}</translation>
+    </message>
+    <message>
+        <source>Export all plots to folder</source>
+        <translation>将全部图导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Exported {0} files to {1}</source>
+        <translation>已将 {0} 个文件导出到 {1}</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>正在运行</translation>
+    </message>
+    <message>
+        <source>Quit rnnviz</source>
+        <translation>退出 rnnviz</translation>
+    </message>
+    <message>
+        <source>A training run is {0} in the Trainer tab. Stop it and quit?
+(Its checkpoint is written if one is set.)</source>
+        <translation>“训练器”标签页中的训练{0}。停止训练并退出吗？
+（若设置了检查点，会写入检查点。）</translation>
+    </message>
+</context>
+<context>
+    <name>Names</name>
+    <message>
+        <source>Untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <source>map %p%</source>
+        <translation>流图 %p%</translation>
+    </message>
+    <message>
+        <source>rnnviz session (*.json)</source>
+        <translation>rnnviz 会话 (*.json)</translation>
+    </message>
+    <message>
+        <source>rnnviz lesson (*.md)</source>
+        <translation>rnnviz 课程 (*.md)</translation>
+    </message>
+    <message>
+        <source>Decay</source>
+        <translation>衰减</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>流图</translation>
+    </message>
+    <message>
+        <source>Gates</source>
+        <translation>门</translation>
+    </message>
+    <message>
+        <source>BPTT</source>
+        <translation>BPTT</translation>
+    </message>
+    <message>
+        <source>Spectrum</source>
+        <translation>谱</translation>
+    </message>
+    <message>
+        <source>States</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Unrolled</source>
+        <translation>展开</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>forget bias</source>
+        <translation>遗忘门偏置</translation>
+    </message>
+    <message>
+        <source>init</source>
+        <translation>初始化</translation>
+    </message>
+    <message>
+        <source>init scale</source>
+        <translation>初始化尺度</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>slope</source>
+        <translation>斜率</translation>
+    </message>
+    <message>
+        <source>bidirectional</source>
+        <translation>双向</translation>
+    </message>
+    <message>
+        <source>one direction</source>
+        <translation>单向</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Elman RNN</source>
+        <translation>Elman RNN</translation>
+    </message>
+    <message>
+        <source>LSTM</source>
+        <translation>LSTM</translation>
+    </message>
+    <message>
+        <source>Peephole LSTM</source>
+        <translation>窥视孔 LSTM</translation>
+    </message>
+    <message>
+        <source>CIFG LSTM</source>
+        <translation>CIFG LSTM</translation>
+    </message>
+    <message>
+        <source>GRU (PyTorch/cuDNN)</source>
+        <translation>GRU（PyTorch/cuDNN）</translation>
+    </message>
+    <message>
+        <source>GRU (Cho 2014)</source>
+        <translation>GRU（Cho 2014）</translation>
+    </message>
+    <message>
+        <source>sigmoid</source>
+        <translation>sigmoid</translation>
+    </message>
+    <message>
+        <source>ReLU</source>
+        <translation>ReLU</translation>
+    </message>
+    <message>
+        <source>linear (identity)</source>
+        <translation>线性（恒等）</translation>
+    </message>
+    <message>
+        <source>leaky ReLU</source>
+        <translation>leaky ReLU</translation>
+    </message>
+    <message>
+        <source>orthogonal</source>
+        <translation>正交</translation>
+    </message>
+    <message>
+        <source>Gaussian</source>
+        <translation>高斯</translation>
+    </message>
+    <message>
+        <source>uniform</source>
+        <translation>均匀</translation>
+    </message>
+    <message>
+        <source>identity (IRNN)</source>
+        <translation>单位矩阵（IRNN）</translation>
+    </message>
+    <message>
+        <source>PyTorch default U(±1/√H)</source>
+        <translation>PyTorch 默认 U(±1/√H)</translation>
+    </message>
+    <message>
+        <source>Gaussian noise</source>
+        <translation>高斯噪声</translation>
+    </message>
+    <message>
+        <source>zeros</source>
+        <translation>全零</translation>
+    </message>
+    <message>
+        <source>constant</source>
+        <translation>常数</translation>
+    </message>
+    <message>
+        <source>sine</source>
+        <translation>正弦</translation>
+    </message>
+    <message>
+        <source>random one-hot tokens</source>
+        <translation>随机独热词元</translation>
+    </message>
+    <message>
+        <source>text (type below)</source>
+        <translation>文本（在下方输入）</translation>
+    </message>
+    <message>
+        <source>every step</source>
+        <translation>每个时间步</translation>
+    </message>
+    <message>
+        <source>last step</source>
+        <translation>最后一步</translation>
+    </message>
+    <message>
+        <source>chosen step</source>
+        <translation>指定时间步</translation>
+    </message>
+    <message>
+        <source>real text (trained model)</source>
+        <translation>真实文本（训练所得的模型）</translation>
+    </message>
+    <message>
+        <source>Does not apply: the trained model&apos;s own weights and its embedded text are analysed. “Use generated weights” above makes it apply again.</source>
+        <translation>不适用：分析的是训练所得模型自身的权重及其嵌入的文本。点击上方的“使用生成的权重”可使其重新适用。</translation>
+    </message>
+    <message>
+        <source>Changing this analyses generated weights instead of the trained model&apos;s (Ctrl+Z goes back).</source>
+        <translation>更改此项将改为分析生成的权重，而非训练所得模型的权重（Ctrl+Z 可撤回）。</translation>
+    </message>
+    <message>
+        <source>spectral radius ρ</source>
+        <translation>谱半径 ρ</translation>
+    </message>
+    <message>
+        <source>hidden size</source>
+        <translation>隐藏层大小</translation>
+    </message>
+    <message>
+        <source>sequence length T</source>
+        <translation>序列长度 T</translation>
+    </message>
+    <message>
+        <source>forget-gate bias</source>
+        <translation>遗忘门偏置</translation>
+    </message>
+    <message>
+        <source>init scheme</source>
+        <translation>初始化方案</translation>
+    </message>
+    <message>
+        <source>input scale</source>
+        <translation>输入尺度</translation>
+    </message>
+    <message>
+        <source>gradient reach k (steps)</source>
+        <translation>梯度可达距离 k（步）</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂s(T)/∂s(t₀)‖₂</source>
+        <translation>log₁₀ ‖∂s(T)/∂s(t₀)‖₂</translation>
+    </message>
+    <message>
+        <source>largest Lyapunov exponent (per step)</source>
+        <translation>最大李雅普诺夫指数（每步）</translation>
+    </message>
+    <message>
+        <source>saturated gate fraction</source>
+        <translation>饱和门比例</translation>
+    </message>
+    <message>
+        <source>Gradient reach</source>
+        <translation>梯度可达距离</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂s(T)/∂s(t₀)‖</source>
+        <translation>log₁₀ ‖∂s(T)/∂s(t₀)‖</translation>
+    </message>
+    <message>
+        <source>Run a sweep to see its result</source>
+        <translation>运行一次扫描以查看结果</translation>
+    </message>
+    <message>
+        <source>Largest Lyapunov exponent</source>
+        <translation>最大李雅普诺夫指数</translation>
+    </message>
+    <message>
+        <source>Saturated gate fraction</source>
+        <translation>饱和门比例</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>unit</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>units</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>index</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Value under the mouse pointer</source>
+        <translation>鼠标指针处的数值</translation>
+    </message>
+    <message>
+        <source>Plot</source>
+        <translation>图</translation>
+    </message>
+    <message>
+        <source>Backprop through time</source>
+        <translation>随时间反向传播</translation>
+    </message>
+    <message>
+        <source>‖∏J‖₂ spectral</source>
+        <translation>‖∏J‖₂ 谱范数</translation>
+    </message>
+    <message>
+        <source>‖∏J‖&lt;sub&gt;F&lt;/sub&gt; Frobenius</source>
+        <translation>‖∏J‖&lt;sub&gt;F&lt;/sub&gt; Frobenius 范数</translation>
+    </message>
+    <message>
+        <source>Pascanu bound (γ·σ&lt;sub&gt;max&lt;/sub&gt;)&lt;sup&gt;k&lt;/sup&gt;</source>
+        <translation>Pascanu 上界 (γ·σ&lt;sub&gt;max&lt;/sub&gt;)&lt;sup&gt;k&lt;/sup&gt;</translation>
+    </message>
+    <message>
+        <source>ρ&lt;sup&gt;k&lt;/sup&gt;</source>
+        <translation>ρ&lt;sup&gt;k&lt;/sup&gt;</translation>
+    </message>
+    <message>
+        <source>h→h block</source>
+        <translation>h→h 块</translation>
+    </message>
+    <message>
+        <source>c→c block</source>
+        <translation>c→c 块</translation>
+    </message>
+    <message>
+        <source>highway ∏ f</source>
+        <translation>高速通路 ∏ f</translation>
+    </message>
+    <message>
+        <source>‖∏J‖₂</source>
+        <translation>‖∏J‖₂</translation>
+    </message>
+    <message>
+        <source>‖∏J‖F</source>
+        <translation>‖∏J‖F</translation>
+    </message>
+    <message>
+        <source>h→h</source>
+        <translation>h→h</translation>
+    </message>
+    <message>
+        <source>c→c</source>
+        <translation>c→c</translation>
+    </message>
+    <message>
+        <source>highway ∏ (1 − i)</source>
+        <translation>高速通路 ∏ (1 − i)</translation>
+    </message>
+    <message>
+        <source>highway ∏ z</source>
+        <translation>高速通路 ∏ z</translation>
+    </message>
+    <message>
+        <source>Gradient decay</source>
+        <translation>梯度衰减</translation>
+    </message>
+    <message>
+        <source>Gradient-flow map</source>
+        <translation>梯度流图</translation>
+    </message>
+    <message>
+        <source>input gate i</source>
+        <translation>输入门 i</translation>
+    </message>
+    <message>
+        <source>forget gate f</source>
+        <translation>遗忘门 f</translation>
+    </message>
+    <message>
+        <source>candidate g</source>
+        <translation>候选值 g</translation>
+    </message>
+    <message>
+        <source>output gate o</source>
+        <translation>输出门 o</translation>
+    </message>
+    <message>
+        <source>reset gate r</source>
+        <translation>重置门 r</translation>
+    </message>
+    <message>
+        <source>update gate z</source>
+        <translation>更新门 z</translation>
+    </message>
+    <message>
+        <source>candidate n</source>
+        <translation>候选值 n</translation>
+    </message>
+    <message>
+        <source>hidden h</source>
+        <translation>隐藏状态 h</translation>
+    </message>
+    <message>
+        <source>Hidden state</source>
+        <translation>隐藏状态</translation>
+    </message>
+    <message>
+        <source>input size</source>
+        <translation>输入维度</translation>
+    </message>
+    <message>
+        <source>length T</source>
+        <translation>长度 T</translation>
+    </message>
+    <message>
+        <source>spectral radius</source>
+        <translation>谱半径</translation>
+    </message>
+    <message>
+        <source>leaky slope</source>
+        <translation>泄漏斜率</translation>
+    </message>
+    <message>
+        <source>auxiliary input size A</source>
+        <translation>辅助输入维度 A</translation>
+    </message>
+    <message>
+        <source>auxiliary input scale</source>
+        <translation>辅助输入尺度</translation>
+    </message>
+    <message>
+        <source>Unrolled network</source>
+        <translation>按时间展开的网络</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkSummaryDialog</name>
+    <message>
+        <source>Open network: {name}</source>
+        <translation>打开网络：{name}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{name}&lt;/b&gt; describes this network:</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; 描述的网络如下：</translation>
+    </message>
+    <message>
+        <source>{activation} (a state dict does not record it: the default)</source>
+        <translation>{activation}（state dict 不记录激活函数：取默认值）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>{format}, {size}</source>
+        <translation>{format}，{size}</translation>
+    </message>
+    <message>
+        <source>Cell</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Hidden size H</source>
+        <translation>隐藏层大小 H</translation>
+    </message>
+    <message>
+        <source>Input size</source>
+        <translation>输入维度</translation>
+    </message>
+    <message>
+        <source>Bidirectional</source>
+        <translation>双向</translation>
+    </message>
+    <message>
+        <source>Activation φ</source>
+        <translation>激活函数 φ</translation>
+    </message>
+    <message>
+        <source>Stored as</source>
+        <translation>存储精度</translation>
+    </message>
+    <message>
+        <source>{dtype} (analysed in float64)</source>
+        <translation>{dtype}（以 float64 分析）</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Vocabulary</source>
+        <translation>词表</translation>
+    </message>
+    <message>
+        <source>{count} {level} tokens (File → Open inputs… takes text in it)</source>
+        <translation>{count} 个 {level} 词元（“文件 → 打开输入…”可读入用此词表写的文本）</translation>
+    </message>
+    <message>
+        <source>Not analysed</source>
+        <translation>不分析</translation>
+    </message>
+    <message>
+        <source>Parameter</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>The file&apos;s recurrent weights in PyTorch&apos;s names and gate order</source>
+        <translation>文件中的循环权重，按 PyTorch 的命名与门的顺序</translation>
+    </message>
+    <message>
+        <source>Analyse</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <source>Analyse this network in the explorer (Enter)</source>
+        <translation>在探索器中分析此网络（Enter）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Leave the explorer as it is (Esc)</source>
+        <translation>保持探索器不变（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>PlotPanel</name>
+    <message>
+        <source>Double-click: show this plot alone / all plots again. Right-click: pyqtgraph menu (view, export). Mouse wheel: zoom.</source>
+        <translation>双击：单独显示此图 / 重新显示全部图。右键：pyqtgraph 菜单（视图、导出）。鼠标滚轮：缩放。</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适配</translation>
+    </message>
+    <message>
+        <source>Fit the view to the plotted data again (Ctrl+0). A zoom or pan with the mouse is kept through every change until then.</source>
+        <translation>使视图重新适配所绘数据（Ctrl+0）。在此之前，用鼠标进行的缩放或平移在每次更改后都会保留。</translation>
+    </message>
+    <message>
+        <source>What this plot shows and how to read it (Shift+F1, then click a plot: the same)</source>
+        <translation>此图显示什么、如何解读（按 Shift+F1 后点击某幅图，效果相同）</translation>
+    </message>
+</context>
+<context>
+    <name>Presets</name>
+    <message>
+        <source>LSTM without a forget path (CIFG)</source>
+        <translation>无独立遗忘通路的 LSTM（CIFG）</translation>
+    </message>
+    <message>
+        <source>Coupled input-forget gate LSTM: f = 1 − i, so writing to the cell always erases it; the highway is ∏ (1 − i).</source>
+        <translation>输入门与遗忘门耦合的 LSTM：f = 1 − i，因此写入细胞必然同时擦除它；高速通路为 ∏ (1 − i)。</translation>
+    </message>
+    <message>
+        <source>Exploding gradients: RNN (ρ = 1.5)</source>
+        <translation>梯度爆炸：RNN（ρ = 1.5）</translation>
+    </message>
+    <message>
+        <source>GRU (PyTorch/cuDNN)</source>
+        <translation>GRU（PyTorch/cuDNN）</translation>
+    </message>
+    <message>
+        <source>GRU as in PyTorch/cuDNN: the update gate z interpolates between the old state and the candidate; ∏ z is its highway.</source>
+        <translation>PyTorch/cuDNN 形式的 GRU：更新门 z 在旧状态与候选值之间插值；∏ z 是它的高速通路。</translation>
+    </message>
+    <message>
+        <source>IRNN: ReLU with identity init</source>
+        <translation>IRNN：单位矩阵初始化的 ReLU</translation>
+    </message>
+    <message>
+        <source>Le, Jaitly &amp; Hinton (2015): ReLU RNN with W_hh = I. Active units pass the gradient on unchanged; dead units cut it.</source>
+        <translation>Le、Jaitly 与 Hinton（2015）：W_hh = I 的 ReLU RNN。激活的单元原样传递梯度；失活的单元将其切断。</translation>
+    </message>
+    <message>
+        <source>Elman tanh RNN with orthogonal weights rescaled to ρ = 1.5 and small inputs: the state stays in tanh&apos;s linear range, so the Jacobian products grow like 1.5ᵏ.</source>
+        <translation>Elman tanh RNN，正交权重缩放到 ρ = 1.5，输入较小：状态停留在 tanh 的线性区，因此雅可比矩阵乘积按 1.5ᵏ 增长。</translation>
+    </message>
+    <message>
+        <source>Linear orthogonal RNN (ρᵏ exactly)</source>
+        <translation>线性正交 RNN（恰为 ρᵏ）</translation>
+    </message>
+    <message>
+        <source>Linear RNN with Wₕₕ = ρ·Q (Q orthogonal): every singular value equals ρ, so ‖∂s(t₀+k)/∂s(t₀)‖₂ = ρᵏ exactly and the spectral curve lies on the ρᵏ line.</source>
+        <translation>Wₕₕ = ρ·Q（Q 为正交矩阵）的线性 RNN：每个奇异值都等于 ρ，因此 ‖∂s(t₀+k)/∂s(t₀)‖₂ 恰为 ρᵏ，谱范数曲线正好落在 ρᵏ 直线上。</translation>
+    </message>
+    <message>
+        <source>LSTM highway half closed (forget bias 0)</source>
+        <translation>LSTM 高速通路半闭（遗忘门偏置 0）</translation>
+    </message>
+    <message>
+        <source>The same LSTM with forget-gate bias 0: f ≈ σ(0) = 0.5 halves the highway at every step; compare with forget bias 1.</source>
+        <translation>同一个 LSTM，遗忘门偏置为 0：f ≈ σ(0) = 0.5，高速通路每一步减半；可与遗忘门偏置 1 对比。</translation>
+    </message>
+    <message>
+        <source>LSTM highway open (forget bias 1)</source>
+        <translation>LSTM 高速通路畅通（遗忘门偏置 1）</translation>
+    </message>
+    <message>
+        <source>LSTM with forget-gate bias 1: f ≈ σ(1) ≈ 0.73 and the cell-state highway ∏ f carries the gradient much further than the h→h path.</source>
+        <translation>遗忘门偏置为 1 的 LSTM：f ≈ σ(1) ≈ 0.73，细胞状态高速通路 ∏ f 传递梯度的距离远超 h→h 通路。</translation>
+    </message>
+    <message>
+        <source>Saturated sigmoid RNN</source>
+        <translation>饱和的 sigmoid RNN</translation>
+    </message>
+    <message>
+        <source>Sigmoid RNN with large weights and inputs: units sit at 0 or 1 where σ′ ≈ 0, and γ = ¼ makes even the bound shrink by 4× per step.</source>
+        <translation>权重和输入都很大的 sigmoid RNN：各单元停在 0 或 1 附近，此处 σ′ ≈ 0；而 γ = ¼ 使得连上界也每步缩小为四分之一。</translation>
+    </message>
+    <message>
+        <source>Vanishing gradients: tanh RNN (ρ = 0.9)</source>
+        <translation>梯度消失：tanh RNN（ρ = 0.9）</translation>
+    </message>
+    <message>
+        <source>Elman tanh RNN with orthogonal weights rescaled to ρ = 0.9: every step multiplies the gradient by at most γ·σ_max &lt; 1, so ‖∂s(t₀+k)/∂s(t₀)‖ falls exponentially (a straight line in log scale).</source>
+        <translation>Elman tanh RNN，正交权重缩放到 ρ = 0.9：每一步梯度至多乘以 γ·σ_max &lt; 1，因此 ‖∂s(t₀+k)/∂s(t₀)‖ 按指数下降（对数坐标下为一条直线）。</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <source>{0} {1:g} is beyond the explorer&apos;s range [{2:g}, {3:g}]</source>
+        <translation>{0} {1:g} 超出探索器的范围 [{2:g}, {3:g}]</translation>
+    </message>
+    <message>
+        <source>not an rnnviz session: expected a JSON object</source>
+        <translation>不是 rnnviz 会话：应为 JSON 对象</translation>
+    </message>
+    <message>
+        <source>not an rnnviz session: &apos;format&apos; is {0!r}, expected {1!r}</source>
+        <translation>不是 rnnviz 会话：&apos;format&apos; 为 {0!r}，应为 {1!r}</translation>
+    </message>
+    <message>
+        <source>session has no valid &apos;version&apos; (got {0!r})</source>
+        <translation>会话没有有效的 &apos;version&apos;（得到 {0!r}）</translation>
+    </message>
+    <message>
+        <source>session version {0} is newer than this rnnviz supports ({1}); update rnnviz to open it</source>
+        <translation>会话版本 {0} 比此 rnnviz 支持的版本（{1}）新；请更新 rnnviz 后再打开</translation>
+    </message>
+    <message>
+        <source>session version {0} is not valid</source>
+        <translation>会话版本 {0} 无效</translation>
+    </message>
+    <message>
+        <source>session config is invalid: {0}</source>
+        <translation>会话配置无效：{0}</translation>
+    </message>
+    <message>
+        <source>cannot read {0}: {1}</source>
+        <translation>无法读取 {0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>SpectrumPanel</name>
+    <message>
+        <source>Eigenvalues λ</source>
+        <translation>特征值 λ</translation>
+    </message>
+    <message>
+        <source>Re λ</source>
+        <translation>Re λ</translation>
+    </message>
+    <message>
+        <source>Im λ</source>
+        <translation>Im λ</translation>
+    </message>
+    <message>
+        <source>Singular values σ</source>
+        <translation>奇异值 σ</translation>
+    </message>
+    <message>
+        <source>ρ = spectral radius, σₘₐₓ = largest singular value, γ = sup φ′ of the activation; γ·σₘₐₓ &lt; 1 guarantees vanishing gradients (Pascanu et al. 2013)</source>
+        <translation>ρ = 谱半径，σₘₐₓ = 最大奇异值，γ = 激活函数导数的上确界 sup φ′；γ·σₘₐₓ &lt; 1 必然导致梯度消失（Pascanu 等，2013）</translation>
+    </message>
+    <message>
+        <source>&lt;table cellspacing=&apos;0&apos; cellpadding=&apos;2&apos;&gt;&lt;tr&gt;&lt;th align=&apos;left&apos;&gt;block&lt;/th&gt;&lt;th&gt;ρ&lt;/th&gt;&lt;th&gt;σ&lt;sub&gt;max&lt;/sub&gt;&lt;/th&gt;&lt;th&gt;γ·σ&lt;sub&gt;max&lt;/sub&gt; (γ = {0:g})&lt;/th&gt;&lt;/tr&gt;{1}&lt;/table&gt;</source>
+        <translation>&lt;table cellspacing=&apos;0&apos; cellpadding=&apos;2&apos;&gt;&lt;tr&gt;&lt;th align=&apos;left&apos;&gt;块&lt;/th&gt;&lt;th&gt;ρ&lt;/th&gt;&lt;th&gt;σ&lt;sub&gt;max&lt;/sub&gt;&lt;/th&gt;&lt;th&gt;γ·σ&lt;sub&gt;max&lt;/sub&gt; (γ = {0:g})&lt;/th&gt;&lt;/tr&gt;{1}&lt;/table&gt;</translation>
+    </message>
+    <message>
+        <source>index {0}</source>
+        <translation>序号 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>SweepPlot</name>
+    <message>
+        <source>{0}: {1} = {2:.4g} ± {3:.2g}  (click to open in the explorer)</source>
+        <translation>{0}：{1} = {2:.4g} ± {3:.2g}（点击即可在探索器中打开）</translation>
+    </message>
+</context>
+<context>
+    <name>TrainerPanel</name>
+    <message>
+        <source> · done</source>
+        <translation> · 完成</translation>
+    </message>
+    <message>
+        <source> · stopped</source>
+        <translation> · 已停止</translation>
+    </message>
+    <message>
+        <source> · diverged</source>
+        <translation> · 已发散</translation>
+    </message>
+    <message>
+        <source> · paused</source>
+        <translation> · 已暂停</translation>
+    </message>
+    <message>
+        <source> · {0}:{1:02d} left</source>
+        <translation> · 剩余 {0}:{1:02d}</translation>
+    </message>
+    <message>
+        <source>{0:.0f}% · epoch {1}/{2}{3}{4}</source>
+        <translation>{0:.0f}% · 第 {1}/{2} 轮{3}{4}</translation>
+    </message>
+    <message>
+        <source>step {0} · {1:,.0f} tokens/s</source>
+        <translation>第 {0} 步 · 每秒 {1:,.0f} 个词元</translation>
+    </message>
+    <message>
+        <source>Corpus</source>
+        <translation>语料</translation>
+    </message>
+    <message>
+        <source>Training text: a built-in corpus, a UTF-8 text file, or a folder with ptb.train.txt / ptb.valid.txt / ptb.test.txt (Penn Treebank format).</source>
+        <translation>训练文本：内置语料、UTF-8 文本文件，或包含 ptb.train.txt / ptb.valid.txt / ptb.test.txt 的文件夹（Penn Treebank 格式）。</translation>
+    </message>
+    <message>
+        <source>Open file…</source>
+        <translation>打开文件…</translation>
+    </message>
+    <message>
+        <source>Choose a UTF-8 text file to train on.</source>
+        <translation>选择用于训练的 UTF-8 文本文件。</translation>
+    </message>
+    <message>
+        <source>PTB folder…</source>
+        <translation>PTB 文件夹…</translation>
+    </message>
+    <message>
+        <source>Choose a folder with ptb.train.txt, ptb.valid.txt, ptb.test.txt.</source>
+        <translation>选择包含 ptb.train.txt、ptb.valid.txt、ptb.test.txt 的文件夹。</translation>
+    </message>
+    <message>
+        <source>char: every character is a token. word: whitespace-separated words, one sentence per line, &lt;eos&gt; at each line end.</source>
+        <translation>char：每个字符是一个词元。word：以空白分隔的词，每行一句，行末为 &lt;eos&gt;。</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>粒度</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Recurrent cell of every layer (the engine&apos;s cells).</source>
+        <translation>每一层的循环单元（引擎中的单元）。</translation>
+    </message>
+    <message>
+        <source>Stacked recurrent layers.</source>
+        <translation>堆叠的循环层数。</translation>
+    </message>
+    <message>
+        <source>Hidden units per layer.</source>
+        <translation>每层的隐藏单元数。</translation>
+    </message>
+    <message>
+        <source>Embedding size (learned token vectors).</source>
+        <translation>嵌入维度（学习得到的词元向量）。</translation>
+    </message>
+    <message>
+        <source>Dropout on non-recurrent connections (embedding, between layers, before the softmax), Zaremba et al. 2014. 0.5 keeps the default model from overfitting the short built-in text.</source>
+        <translation>在非循环连接上使用 dropout（嵌入层、层与层之间、softmax 之前），见 Zaremba 等 2014。取 0.5 可防止默认模型在简短的内置文本上过拟合。</translation>
+    </message>
+    <message>
+        <source>Tie embedding and softmax weights</source>
+        <translation>共享嵌入与 softmax 权重</translation>
+    </message>
+    <message>
+        <source>Share the embedding matrix with the output layer (needs embed = hidden).</source>
+        <translation>输出层与嵌入层共用同一矩阵（要求嵌入维度 = 隐藏单元数）。</translation>
+    </message>
+    <message>
+        <source>float32 is about twice as fast; float64 for exact comparisons.</source>
+        <translation>float32 约快一倍；float64 用于精确比较。</translation>
+    </message>
+    <message>
+        <source>Cell</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Hidden</source>
+        <translation>隐藏单元</translation>
+    </message>
+    <message>
+        <source>Embedding</source>
+        <translation>嵌入维度</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>Dropout</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>sgd (optionally with momentum), adagrad, rmsprop or adam.</source>
+        <translation>sgd（可带动量）、adagrad、rmsprop 或 adam。</translation>
+    </message>
+    <message>
+        <source>Learning rate.</source>
+        <translation>学习率。</translation>
+    </message>
+    <message>
+        <source>SGD momentum (0 = plain SGD).</source>
+        <translation>SGD 动量（0 = 普通 SGD）。</translation>
+    </message>
+    <message>
+        <source>Multiply the learning rate by this every epoch after &apos;decay after&apos; (1 = no decay).</source>
+        <translation>在“衰减起始轮”之后，每轮将学习率乘以此值（1 = 不衰减）。</translation>
+    </message>
+    <message>
+        <source>Last epoch at the full learning rate.</source>
+        <translation>使用完整学习率的最后一轮。</translation>
+    </message>
+    <message>
+        <source>Truncated BPTT window T: gradients flow back at most this many steps; the hidden state is carried across windows.</source>
+        <translation>截断随时间反向传播的窗口 T：梯度最多回传这么多步；隐藏状态跨窗口延续。</translation>
+    </message>
+    <message>
+        <source>Parallel streams B over the corpus.</source>
+        <translation>在语料上并行的序列流数 B。</translation>
+    </message>
+    <message>
+        <source>Passes over the training text.</source>
+        <translation>遍历训练文本的轮数。</translation>
+    </message>
+    <message>
+        <source>Rescale the gradient when its global norm exceeds this (0 = off).</source>
+        <translation>当梯度的全局范数超过此值时按比例缩小（0 = 关闭）。</translation>
+    </message>
+    <message>
+        <source>Clip every gradient entry to ±this (0 = off).</source>
+        <translation>将梯度的每个分量裁剪到 ±此值（0 = 关闭）。</translation>
+    </message>
+    <message>
+        <source>Random seed: initialisation and dropout.</source>
+        <translation>随机种子：用于初始化与 dropout。</translation>
+    </message>
+    <message>
+        <source>Gradient-flow snapshot every N steps (0 = never).</source>
+        <translation>每 N 步记录一次梯度流快照（0 = 从不）。</translation>
+    </message>
+    <message>
+        <source>BLAS threads used by training. 1 keeps the explorer responsive on a 2-core machine.</source>
+        <translation>训练使用的 BLAS 线程数。取 1 可使双核机器上的探索器保持流畅。</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <source>LR decay</source>
+        <translation>学习率衰减</translation>
+    </message>
+    <message>
+        <source>Decay after epoch</source>
+        <translation>衰减起始轮</translation>
+    </message>
+    <message>
+        <source>BPTT length T</source>
+        <translation>BPTT 长度 T</translation>
+    </message>
+    <message>
+        <source>Batch B</source>
+        <translation>批大小 B</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Clip norm</source>
+        <translation>范数裁剪</translation>
+    </message>
+    <message>
+        <source>Clip value</source>
+        <translation>数值裁剪</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Snapshot every</source>
+        <translation>快照间隔</translation>
+    </message>
+    <message>
+        <source>BLAS threads</source>
+        <translation>BLAS 线程</translation>
+    </message>
+    <message>
+        <source>(no checkpoint)</source>
+        <translation>（无检查点）</translation>
+    </message>
+    <message>
+        <source>Write checkpoints (.npz) here at each epoch end and on Stop.</source>
+        <translation>在每轮结束和停止时把检查点（.npz）写到这里。</translation>
+    </message>
+    <message>
+        <source>Checkpoint</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Start training from scratch with these settings.</source>
+        <translation>以这些设置从头开始训练。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Pause between two steps; press again to resume.</source>
+        <translation>在两步之间暂停；再按一次继续。</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>End training now (writes the checkpoint if one is set).</source>
+        <translation>立即结束训练（若设置了检查点则写入）。</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>Stop and forget the model and the plots.</source>
+        <translation>停止训练，并清除模型与各图。</translation>
+    </message>
+    <message>
+        <source>Press Start to train on the chosen corpus.</source>
+        <translation>按“开始”在所选语料上训练。</translation>
+    </message>
+    <message>
+        <source>Open in explorer</source>
+        <translation>在探索器中打开</translation>
+    </message>
+    <message>
+        <source>Send the trained cells and a stretch of real text to the explorer.</source>
+        <translation>把训练好的单元和一段真实文本送到探索器。</translation>
+    </message>
+    <message>
+        <source>Loss per token (nats)</source>
+        <translation>每个词元的损失（奈特）</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>train (batch)</source>
+        <translation>训练（批）</translation>
+    </message>
+    <message>
+        <source>train (epoch mean)</source>
+        <translation>训练（每轮平均）</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>best valid</source>
+        <translation>最佳验证</translation>
+    </message>
+    <message>
+        <source>ln V</source>
+        <translation>ln V</translation>
+    </message>
+    <message>
+        <source>Gradient norm</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂L/∂θ‖₂</source>
+        <translation>log₁₀ ‖∂L/∂θ‖₂</translation>
+    </message>
+    <message>
+        <source>after clipping</source>
+        <translation>裁剪后</translation>
+    </message>
+    <message>
+        <source>before clipping</source>
+        <translation>裁剪前</translation>
+    </message>
+    <message>
+        <source>clipped</source>
+        <translation>已裁剪</translation>
+    </message>
+    <message>
+        <source>Gradient flow on real text</source>
+        <translation>真实文本上的梯度流</translation>
+    </message>
+    <message>
+        <source>distance k (steps back)</source>
+        <translation>距离 k（回溯步数）</translation>
+    </message>
+    <message>
+        <source>‖∂L&lt;sub&gt;τ&lt;/sub&gt;/∂h&lt;sub&gt;τ−k&lt;/sub&gt;‖</source>
+        <translation>‖∂L&lt;sub&gt;τ&lt;/sub&gt;/∂h&lt;sub&gt;τ−k&lt;/sub&gt;‖</translation>
+    </message>
+    <message>
+        <source>‖∂s&lt;sub&gt;k&lt;/sub&gt;/∂s&lt;sub&gt;0&lt;/sub&gt;‖₂</source>
+        <translation>‖∂s&lt;sub&gt;k&lt;/sub&gt;/∂s&lt;sub&gt;0&lt;/sub&gt;‖₂</translation>
+    </message>
+    <message>
+        <source>Next-token distribution</source>
+        <translation>下一词元的分布</translation>
+    </message>
+    <message>
+        <source>probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>Text the sample starts from.</source>
+        <translation>采样的起始文本。</translation>
+    </message>
+    <message>
+        <source>Softmax temperature: low = safe and repetitive, high = adventurous and often wrong.</source>
+        <translation>Softmax 温度：低 = 稳妥但重复，高 = 大胆但常出错。</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <source>Generate new text from the current weights (the next sampling seed).</source>
+        <translation>用当前权重生成新文本（使用下一个采样种子）。</translation>
+    </message>
+    <message>
+        <source>Seed of the text shown: the same seed, weights, prime and temperature give the same text. Sample moves on to the next seed.</source>
+        <translation>所示文本的种子：种子、权重、起始文本和温度都相同时生成的文本相同。“采样”会换用下一个种子。</translation>
+    </message>
+    <message>
+        <source>Prime</source>
+        <translation>起始文本</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Samples appear here while the model trains.</source>
+        <translation>模型训练时，采样结果显示在这里。</translation>
+    </message>
+    <message>
+        <source>What these plots show and how to read them</source>
+        <translation>这些图显示什么、如何解读</translation>
+    </message>
+    <message>
+        <source>Loss (nats)</source>
+        <translation>损失（奈特）</translation>
+    </message>
+    <message>
+        <source>Next token</source>
+        <translation>下一词元</translation>
+    </message>
+    <message>
+        <source>best {0:.3f} at {1}</source>
+        <translation>最佳 {0:.3f}，第 {1} 步</translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation>批</translation>
+    </message>
+    <message>
+        <source>epoch mean</source>
+        <translation>每轮平均</translation>
+    </message>
+    <message>
+        <source>after clip</source>
+        <translation>裁剪后</translation>
+    </message>
+    <message>
+        <source>before clip</source>
+        <translation>裁剪前</translation>
+    </message>
+    <message>
+        <source>Gradient flow</source>
+        <translation>梯度流</translation>
+    </message>
+    <message>
+        <source>{0} (step {1})</source>
+        <translation>{0}（第 {1} 步）</translation>
+    </message>
+    <message>
+        <source>Training text</source>
+        <translation>训练文本</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>文本文件 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Penn Treebank folder</source>
+        <translation>Penn Treebank 文件夹</translation>
+    </message>
+    <message>
+        <source>Cannot start: {0}</source>
+        <translation>无法开始：{0}</translation>
+    </message>
+    <message>
+        <source>loading corpus…</source>
+        <translation>正在载入语料…</translation>
+    </message>
+    <message>
+        <source>Training {0} on {1}…</source>
+        <translation>正在 {1} 上训练 {0}…</translation>
+    </message>
+    <message>
+        <source>Resumed.</source>
+        <translation>已继续。</translation>
+    </message>
+    <message>
+        <source>Paused (between two steps).</source>
+        <translation>已暂停（在两步之间）。</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Reset.</source>
+        <translation>已重置。</translation>
+    </message>
+    <message>
+        <source>best valid {0:.3f} (step {1})</source>
+        <translation>最佳验证 {0:.3f}（第 {1} 步）</translation>
+    </message>
+    <message>
+        <source>log₁₀ norm</source>
+        <translation>log₁₀ 范数</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Training diverged: {0}</source>
+        <translation>训练发散：{0}</translation>
+    </message>
+    <message>
+        <source>Finished {0} epochs at step {1}.</source>
+        <translation>已完成 {0} 轮，共 {1} 步。</translation>
+    </message>
+    <message>
+        <source>Stopped at step {0}.</source>
+        <translation>在第 {0} 步停止。</translation>
+    </message>
+    <message>
+        <source>valid loss {0:.3f} (ppl {1:.1f})</source>
+        <translation>验证损失 {0:.3f}（困惑度 {1:.1f}）</translation>
+    </message>
+    <message>
+        <source>test loss {0:.3f} (ppl {1:.1f})</source>
+        <translation>测试损失 {0:.3f}（困惑度 {1:.1f}）</translation>
+    </message>
+    <message>
+        <source>checkpoint {0}</source>
+        <translation>检查点 {0}</translation>
+    </message>
+    <message>
+        <source>Training failed: {0}</source>
+        <translation>训练失败：{0}</translation>
+    </message>
+    <message>
+        <source>Sampling failed: {0}</source>
+        <translation>采样失败：{0}</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Stopped while the corpus was loading; nothing was trained.</source>
+        <translation>在载入语料时停止；没有进行任何训练。</translation>
+    </message>
+    <message>
+        <source>Pause or stop training first, then open the model in the explorer.</source>
+        <translation>请先暂停或停止训练，再在探索器中打开模型。</translation>
+    </message>
+</context>
+<context>
+    <name>UnrolledPanel</name>
+    <message>
+        <source>‖∂L/∂hₜ‖ (BPTT)</source>
+        <translation>‖∂L/∂hₜ‖（随时间反向传播）</translation>
+    </message>
+    <message>
+        <source>‖∂Lτ/∂hₜ‖ of one loss step τ</source>
+        <translation>单个损失时间步 τ 的 ‖∂Lτ/∂hₜ‖</translation>
+    </message>
+    <message>
+        <source>‖∂s(t₀+k)/∂s(t₀)‖ from the anchor</source>
+        <translation>自锚点起的 ‖∂s(t₀+k)/∂s(t₀)‖</translation>
+    </message>
+    <message>
+        <source>What colours and widens the arrows: the whole loss&apos;s gradient on every state, the gradient of the loss at one step τ, or the Jacobian product from the anchor t₀</source>
+        <translation>决定箭头颜色与粗细的量：总损失对每个状态的梯度、某一时间步 τ 的损失的梯度，或自锚点 t₀ 起的雅可比矩阵乘积</translation>
+    </message>
+    <message>
+        <source>The loss step τ whose gradient the arrows show (the steps that carry a loss)</source>
+        <translation>箭头所示梯度对应的损失时间步 τ（带有损失的时间步）</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Run backpropagation through time step by step (Space: play or pause; ← →: one step, when the plot has the focus)</source>
+        <translation>逐步演示随时间反向传播（空格：播放或暂停；← →：单步，需图获得焦点）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n steps/s</source>
+        <translation>
+            <numerusform>每秒 %n 步</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>How many steps Play reveals per second</source>
+        <translation>播放时每秒展开的步数</translation>
+    </message>
+    <message>
+        <source>Gradient:</source>
+        <translation>梯度：</translation>
+    </message>
+    <message>
+        <source>Unrolled network</source>
+        <translation>按时间展开的网络</translation>
+    </message>
+    <message>
+        <source>step t</source>
+        <translation>时间步 t</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂L/∂hₜ‖</source>
+        <translation>log₁₀ ‖∂L/∂hₜ‖</translation>
+    </message>
+    <message>
+        <source>Wheel: zoom in time · drag: pan · Space: play/pause · ← →: one step (click the plot first) · double-click: this plot alone</source>
+        <translation>滚轮：沿时间缩放 · 拖动：平移 · 空格：播放/暂停 · ← →：单步（先点击此图） · 双击：单独显示此图</translation>
+    </message>
+    <message>
+        <source>log₁₀</source>
+        <translation>log₁₀</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂Lτ/∂hₜ‖</source>
+        <translation>log₁₀ ‖∂Lτ/∂hₜ‖</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖</source>
+        <translation>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖</translation>
+    </message>
+    <message>
+        <source>‖∂L/∂hₜ‖</source>
+        <translation>‖∂L/∂hₜ‖</translation>
+    </message>
+    <message>
+        <source>‖∂Lτ/∂hₜ‖, τ = %1</source>
+        <translation>‖∂Lτ/∂hₜ‖，τ = %1</translation>
+    </message>
+    <message>
+        <source>‖∂s(t₀+k)/∂s(t₀)‖, t₀ = %1</source>
+        <translation>‖∂s(t₀+k)/∂s(t₀)‖，t₀ = %1</translation>
+    </message>
+    <message>
+        <source>; dashed: c→c block</source>
+        <translation>；虚线：c→c 块</translation>
+    </message>
+    <message>
+        <source>, truncated at k = %1</source>
+        <translation>，截断于 k = %1</translation>
+    </message>
+    <message>
+        <source>steps %1–%2 of %3</source>
+        <translation>第 %1–%2 步，共 %3 步</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>layer %1</source>
+        <translation>第 %1 层</translation>
+    </message>
+    <message>
+        <source> forward</source>
+        <translation> 正向</translation>
+    </message>
+    <message>
+        <source> backward</source>
+        <translation> 反向</translation>
+    </message>
+    <message>
+        <source>t = %1, %2: arrow into h(t) %3</source>
+        <translation>t = %1，%2：进入 h(t) 的箭头 %3</translation>
+    </message>
+    <message>
+        <source>, c line %1</source>
+        <translation>，c 线 %1</translation>
+    </message>
+    <message>
+        <source>t = %1: x(t) → h(t) %2</source>
+        <translation>t = %1：x(t) → h(t) %2</translation>
+    </message>
+    <message>
+        <source>t = %1: h(t) → y(t) %2</source>
+        <translation>t = %1：h(t) → y(t) %2</translation>
+    </message>
+    <message>
+        <source>t = %1: loss L(t) %2</source>
+        <translation>t = %1：损失 L(t) %2</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+</context>
+</TS>

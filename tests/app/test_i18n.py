@@ -1,0 +1,303 @@
+"""The interface in Simplified Chinese: every string translated, the translations built, the language
+chosen as the settings and the environment say, nothing cut at the two window sizes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: ASCII words that stay as they are in the Chinese interface: names of people, cells, formats,
+#: libraries and keys, mathematical abbreviations, and the identifiers the controls offer as values.
+ALLOWED_WORDS = {
+    # cells, methods and people
+    "rnn", "lstm", "gru", "cifg", "irnn", "elman", "bptt", "relu", "leakyrelu", "tanh", "sigmoid", "cho",
+    "pascanu", "frobenius", "lanczos", "zaremba", "jaitly", "hinton", "dropout", "softmax", "lyapunov",
+    "pytorch", "cudnn", "dask", "blas", "pyqtgraph", "rnnviz", "penn", "treebank", "ptb", "utf",
+    # formats, keys, units, mathematics
+    "analyze", "cluster",   # rnnviz's commands and extras, as typed
+    "png", "svg", "csv", "json", "npz", "npy", "txt", "onnx", "ctrl", "alt", "shift", "esc", "page", "down", "tab",
+    "max", "log", "sup", "diag", "std", "ms", "eos", "char", "word", "float", "tcp", "host", "pip", "install",
+    # the values of combo boxes (identifiers in configurations and session files)
+    "sgd", "adam", "adagrad", "rmsprop", "builtin", "sample", "python", "stdlib", "tanh", "linear",
+    "peephole", "cho",
+    # the sweepable parameters, named as in configurations, session files and `rnnviz sweep`
+    "radius", "activation", "cell", "init",
+    # languages named in themselves (View → Language), file formats named in file dialogs
+    "english", "markdown", "leaky",
+}
+
+#: Widgets whose text is data, not interface: the lesson chooser lists the lessons' own titles
+#: (Markdown files, translated as texts), the read-outs are empty until hovered.
+DATA_WIDGETS = {"lesson_chooser"}
+
+
+def english_words(text: str) -> list[str]:
+    """ASCII words of three or more letters in ``text`` (markup, entities and identifiers such as
+    ``W_hh``, ``weight_hh_l0`` or ``float32`` removed) that the allow-list does not hold."""
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"&[a-z]+;", " ", text)
+    text = re.sub(r"“[^”]*”", " ", text)               # quoted data: the analysed text, a file's name
+    text = re.sub(r"\S+\.\w+", " ", text)            # file names (ptb.train.txt) and addresses
+    text = re.sub(r"\w+(:\w+)+", " ", text)           # range syntax start:stop:num
+    text = re.sub(r"\b\w*[_\d]\w*\b", " ", text)   # identifiers with an underscore or a digit
+    return [word for word in re.findall(r"[A-Za-z]{3,}", text) if word.lower() not in ALLOWED_WORDS]
+
+
+def test_english_words_finds_english_and_allows_names():
+    assert english_words("Gradient decay from t₀") == ["Gradient", "decay", "from"]
+    assert english_words("LSTM（PyTorch/cuDNN）") == []
+    assert english_words("<b>梯度</b> W_hh weight_hh_l0 float32 Ctrl+E") == []
+    assert english_words("遗忘门偏置 b_f") == []
+    assert english_words("在真实文本上：“Shall I compare thee”。文件 ptb.train.txt") == []
+
+
+def interface_texts(window) -> list[tuple[str, str]]:
+    """Every (where, text) the window shows or offers: widget texts, titles, tooltips, placeholders,
+    combo items, tab titles, actions and menus, rich-text panels (equations, lesson text), plot
+    titles, axis labels and legend entries."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QDockWidget, QGroupBox, QLabel,
+                                   QLineEdit, QMenu, QTabWidget, QTextBrowser, QWidget)
+
+    found: list[tuple[str, str]] = []
+
+    def add(where: str, text: str | None) -> None:
+        if text:
+            found.append((where, text))
+
+    for widget in window.findChildren(QWidget):
+        name = widget.objectName() or type(widget).__name__
+        if name in DATA_WIDGETS:
+            continue
+        add(f"{name} tooltip", widget.toolTip())
+        if isinstance(widget, QLabel) and not name.startswith("readout_"):
+            add(name, widget.text())
+        elif isinstance(widget, QAbstractButton):
+            add(name, widget.text())
+        elif isinstance(widget, QGroupBox):
+            add(name, widget.title())
+        elif isinstance(widget, QComboBox) and not widget.isEditable():
+            for index in range(widget.count()):
+                add(f"{name} item {index}", widget.itemText(index))
+        elif isinstance(widget, QLineEdit):
+            add(f"{name} placeholder", widget.placeholderText())
+        elif isinstance(widget, QAbstractSpinBox):
+            add(f"{name} special value", widget.specialValueText())
+            add(f"{name} suffix", getattr(widget, "suffix", lambda: "")())
+        elif isinstance(widget, QTabWidget):
+            for index in range(widget.count()):
+                add(f"{name} tab {index}", widget.tabText(index))
+        elif isinstance(widget, QTextBrowser):   # the equations, the lesson's text (markup keeps W<sub>hh</sub> apart)
+            add(name, re.sub(r"(?s)<head>.*?</head>", "", widget.toHtml()))
+        elif isinstance(widget, QDockWidget):
+            add(name, widget.windowTitle())
+        elif isinstance(widget, QMenu):
+            add(name, widget.title())
+        elif isinstance(widget, pg.GraphicsView):
+            for item in widget.scene().items():
+                if isinstance(item, pg.AxisItem) and item.isVisible() and item.label.isVisible():
+                    add(f"{name} axis", item.labelText)
+                elif isinstance(item, pg.LabelItem) and item.isVisible():
+                    add(f"{name} label", item.text)
+                elif isinstance(item, pg.TextItem) and item.isVisible():
+                    add(f"{name} text", item.textItem.toPlainText())
+    for action in window.findChildren(QAction):
+        name = action.objectName() or action.text()
+        if isinstance(action.parent(), pg.GraphicsScene):
+            continue   # pyqtgraph's own context menu (its strings are pyqtgraph's)
+        add(f"action {name}", action.text())
+        add(f"action {name} tooltip", action.toolTip() if action.toolTip() != action.text().replace("&", "") else "")
+        add(f"action {name} status tip", action.statusTip())
+    return found
+
+
+@pytest.fixture
+def chinese(qapp):
+    """The interface in Simplified Chinese for one test (English again afterwards)."""
+    from rnnviz.app.i18n import CHINESE, ENGLISH, install_language
+
+    loaded = install_language(CHINESE, qapp)
+    assert any(path.endswith("rnnviz_zh_CN.qm") for path in loaded)
+    yield
+    install_language(ENGLISH, qapp)
+
+
+def untranslated(window) -> list[str]:
+    return [f"{where}: {text!r} ({', '.join(words)})" for where, text in interface_texts(window)
+            if (words := english_words(text))]
+
+
+def test_every_interface_string_is_translated(chinese, make_window, wait_results):
+    """Built in zh_CN, the window (each tab, the cells that change the gates and controls, a trained
+    model's hand-off) shows no English word outside the allow-list."""
+    from rnnviz.app.gallery import trained_handoff
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    problems = set(untranslated(window))
+    for change in ({"cell": "gru"}, {"cell": "rnn"}):
+        window.state.update(**change)
+        wait_results(window)
+        problems |= set(untranslated(window))
+    assert window.open_trained_model(trained_handoff())
+    wait_results(window)
+    problems |= set(untranslated(window))
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        qapp_process()
+        problems |= set(untranslated(window))
+    assert not problems, "\n".join(sorted(problems))
+
+
+def qapp_process() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance().processEvents()
+
+
+def test_the_check_finds_an_untranslated_string(make_window):
+    """In English, the same walk reports the window's words (so the test above can fail)."""
+    window = make_window()
+    found = untranslated(window)
+    assert any("Gradient" in line for line in found) and any("File" in line for line in found)
+
+
+def test_translations_are_complete_and_built():
+    """The .ts holds every string of the code, none unfinished, and the .qm is the one it builds."""
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "update_translations.py"), "--check"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_placeholders_and_markup_survive_translation():
+    """Each translation keeps its source's {n} fields, HTML tags and keyboard accelerator."""
+    import xml.etree.ElementTree as ElementTree
+
+    tree = ElementTree.parse(ROOT / "resources" / "i18n" / "rnnviz_zh_CN.ts")
+    problems = []
+    for message in tree.getroot().iter("message"):
+        source, translation = message.findtext("source"), message.findtext("translation") or ""
+        for pattern in (r"\{[^{}]*\}", r"</?\w+[^>]*>", r"%p%"):
+            if sorted(re.findall(pattern, source)) != sorted(re.findall(pattern, translation)):
+                problems.append(f"{source!r} -> {translation!r}")
+        if re.search(r"&\w", re.sub(r"&\w+;", "", source)) and not re.search(r"\(&[A-Z]\)", translation):
+            problems.append(f"accelerator lost: {source!r} -> {translation!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_language_choice_order():
+    """RNNVIZ_LANG beats the settings' choice, which beats the system locale; unknown ones give English."""
+    from rnnviz.app.i18n import resolve_language
+
+    assert resolve_language("system", {}, "zh_CN") == "zh_CN"
+    assert resolve_language("system", {}, "zh_TW") == "en"
+    assert resolve_language("system", {}, "de_DE") == "en"
+    assert resolve_language("en", {}, "zh_CN") == "en"
+    assert resolve_language("zh_CN", {}, "en_US") == "zh_CN"
+    assert resolve_language("en", {"RNNVIZ_LANG": "zh_CN"}, "en_US") == "zh_CN"
+    assert resolve_language("zh_CN", {"RNNVIZ_LANG": "xx"}, "en_US") == "zh_CN"
+
+
+def test_language_setting_is_typed_and_checked():
+    from rnnviz.app.settings import Settings
+
+    settings = Settings()
+    assert settings.language() == "system"
+    settings.set_language("zh_CN")
+    assert Settings().language() == "zh_CN"
+    with pytest.raises(ValueError):
+        settings.set_language("klingon")
+    settings.qsettings.setValue("ui/language", "klingon")   # a hand-edited file
+    assert settings.language() == "system"
+
+
+def test_view_language_menu_remembers_and_reopens_the_window(make_window, qapp, qtbot):
+    """View → Language: the choice is remembered; Reopen now gives a window in that language with the
+    same configuration, and this one closes."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from rnnviz.app.i18n import ENGLISH, current_language, install_language
+
+    window = make_window()
+    assert [action.text() for action in window.language_actions.values()] == ["System language", "English", "简体中文"]
+    window.state.update(seq_len=33)
+    window.language_actions["zh_CN"].trigger()
+    assert window.settings.language() == "zh_CN" and window.language_actions["zh_CN"].isChecked()
+    box = window.findChild(QMessageBox, "language_box")
+    assert box is not None and box.isVisible()
+    try:
+        reopened = window.reopen_in_language("zh_CN")
+        assert reopened is not None and current_language() == "zh_CN"
+        qtbot.addWidget(reopened)
+        assert reopened.tabs.tabText(0) == "探索器" and reopened.state.config.seq_len == 33
+        assert not window.isVisible() and reopened.isVisible()
+        QApplication.instance().processEvents()
+    finally:
+        install_language(ENGLISH, qapp)
+        if reopened is not None:
+            reopened.close()
+            reopened.runner.shutdown(10000)
+    box.close()
+
+
+def test_teaching_texts_follow_the_interface_language(chinese):
+    from rnnviz.app.explain import ui_language
+
+    assert ui_language() == "zh_CN"
+
+
+def test_qt_standard_buttons_are_translated(chinese):
+    """Qt's own translations (qtbase_zh_CN.qm from PySide6) give the standard dialog buttons."""
+    from PySide6.QtCore import QCoreApplication
+
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") != "Cancel"
+
+
+def test_nothing_is_cut_in_chinese_at_both_sizes(chinese, make_window, wait_results):
+    """The view invariants (no title, axis label or legend entry cut, no overlapping ticks) hold in
+    zh_CN at 1280×720 and 1600×1000, presentation mode off and on, each plot alone and all."""
+    from rnnviz.app.gallery import SIZES, TRANSITIONS, settle
+    from rnnviz.app.plots.invariants import view_problems
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.resize(*SIZES[-1])
+    window.show()
+    failures = []
+    steps = [step for step in TRANSITIONS.steps if step.name == "start" or step.name.startswith(("size-", "1280", "1600"))]
+    assert len(steps) > 10
+    for transition in steps:
+        transition.apply(window)
+        settle(window, wait=lambda: wait_results(window))
+        failures += [f"after {transition.name}: {problem}" for problem in view_problems(window.panels, readouts=False)]
+        failures += [f"after {transition.name}: {problem}" for problem in status_bar_problems(window)]
+    assert not failures, "\n".join(failures)
+
+
+def status_bar_problems(window) -> list[str]:
+    """The map's progress text wider than its bar (in presentation mode it wrapped and was cut)."""
+    from PySide6.QtGui import QFontMetrics
+
+    bar = window.map_progress
+    text = bar.format().replace("%p", "100")   # its widest: the map complete
+    width = QFontMetrics(bar.font()).horizontalAdvance(text)
+    room = bar.contentsRect().width() - 8
+    return [] if width <= room else [f"map progress text {text!r} is {width} px in a {room} px bar"]
+
+
+def test_screenshot_renders_chinese(tmp_path):
+    """``rnnviz screenshot --lang zh_CN`` renders the window in Chinese (a CJK font is present)."""
+    out = tmp_path / "zh.png"
+    done = subprocess.run([sys.executable, "-m", "rnnviz", "screenshot", "--lang", "zh_CN", "--plot", "decay",
+                           "--size", "500x360", "--out", str(out)], capture_output=True, text=True, timeout=600,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert out.stat().st_size > 1000

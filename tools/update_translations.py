@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Bring the interface translations up to date: lupdate over the app's code, then lrelease.
+
+    .venv/bin/python tools/update_translations.py          # update the .ts files and build the .qm
+    .venv/bin/python tools/update_translations.py --check  # only say whether they are up to date
+
+The sources are every ``.py`` under ``rnnviz/app`` plus the titles and descriptions of the presets
+(``resources/presets/*.json``, context "Presets"), which the Presets menu shows. New strings arrive
+in ``resources/i18n/rnnviz_<language>.ts`` as unfinished entries: translate them (Qt Linguist,
+``pyside6-linguist``, or any editor), then run this again to build the ``.qm`` the app loads.
+Entries whose source text is gone are dropped. ``--check`` exits 1 when the code has strings the
+``.ts`` lacks, an entry is unfinished, or the ``.qm`` is not the one the ``.ts`` builds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "rnnviz" / "app"
+I18N = ROOT / "resources" / "i18n"
+PRESETS = ROOT / "resources" / "presets"
+LANGUAGES = ("zh_CN",)
+PRESET_CONTEXT = "Presets"
+
+
+def tool(name: str) -> str:
+    """pyside6-lupdate / pyside6-lrelease beside this Python (the venv's bin), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        sys.exit(f"{name} not found: install the project's venv (make .venv/.installed-test)")
+    return found
+
+
+def preset_strings() -> list[str]:
+    """The preset titles and descriptions, in file order."""
+    strings: list[str] = []
+    for path in sorted(PRESETS.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for key in ("title", "description"):
+            if data.get(key):
+                strings.append(str(data[key]))
+    return strings
+
+
+def write_preset_source(folder: Path) -> Path:
+    """A Python file that marks the preset strings for lupdate (QT_TRANSLATE_NOOP)."""
+    lines = [f"QT_TRANSLATE_NOOP({PRESET_CONTEXT!r}, {json.dumps(text, ensure_ascii=False)})"
+             for text in preset_strings()]
+    path = folder / "presets.py"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def sources(folder: Path) -> list[str]:
+    return [str(path) for path in sorted(APP.rglob("*.py"))] + [str(write_preset_source(folder))]
+
+
+def lupdate(ts: Path, folder: Path) -> str:
+    done = subprocess.run([tool("pyside6-lupdate"), *sources(folder), "-locations", "none", "-no-obsolete",
+                           "-source-language", "en", "-target-language", ts.stem.split("_", 1)[1], "-ts", str(ts)],
+                          capture_output=True, text=True, check=True)
+    # lupdate turns the code's "#:" comments into notes for translators: not meant for them, and
+    # every edit of such a comment would change the .ts.
+    text = ts.read_text(encoding="utf-8")
+    ts.write_text(re.sub(r"\n *<extracomment>.*?</extracomment>", "", text, flags=re.S), encoding="utf-8")
+    return done.stdout + done.stderr
+
+
+def lrelease(ts: Path, qm: Path) -> str:
+    done = subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(qm)], capture_output=True, text=True,
+                          check=True)
+    return done.stdout + done.stderr
+
+
+def check(language: str) -> list[str]:
+    """What is out of date for ``language`` (empty: nothing)."""
+    problems: list[str] = []
+    ts, qm = I18N / f"rnnviz_{language}.ts", I18N / f"rnnviz_{language}.qm"
+    if not ts.is_file():
+        return [f"{ts} is missing"]
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch_ts = Path(scratch) / ts.name
+        shutil.copy(ts, scratch_ts)
+        lupdate(scratch_ts, Path(scratch))
+        if scratch_ts.read_bytes() != ts.read_bytes():
+            problems.append(f"{ts.name} is not up to date with the code (run {Path(__file__).name})")
+        if 'type="unfinished"' in ts.read_text(encoding="utf-8"):
+            problems.append(f"{ts.name} has unfinished entries")
+        scratch_qm = Path(scratch) / qm.name
+        lrelease(ts, scratch_qm)
+        if not qm.is_file() or scratch_qm.read_bytes() != qm.read_bytes():
+            problems.append(f"{qm.name} is not the one {ts.name} builds (run {Path(__file__).name})")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report what is out of date")
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = [problem for language in LANGUAGES for problem in check(language)]
+        print("\n".join(problems) or "translations are up to date")
+        return 1 if problems else 0
+    I18N.mkdir(parents=True, exist_ok=True)
+    for language in LANGUAGES:
+        ts, qm = I18N / f"rnnviz_{language}.ts", I18N / f"rnnviz_{language}.qm"
+        with tempfile.TemporaryDirectory() as scratch:
+            print(lupdate(ts, Path(scratch)).strip())
+        print(lrelease(ts, qm).strip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
