@@ -2127,10 +2127,6 @@
         <translation>&lt;b&gt;{name}&lt;/b&gt; 描述的网络如下：</translation>
     </message>
     <message>
-        <source>{activation} (a state dict does not record it: the default)</source>
-        <translation>{activation}（state dict 不记录激活函数：取默认值）</translation>
-    </message>
-    <message>
         <source>yes</source>
         <translation>是</translation>
     </message>
@@ -2193,6 +2189,14 @@
     <message>
         <source>Not analysed</source>
         <translation>不分析</translation>
+    </message>
+    <message>
+        <source>A state dict does not say which of these cells it holds (their weights have the same shapes): torch&apos;s nn.GRU is GRU</source>
+        <translation>状态字典不记录它保存的是其中哪一种单元（它们的权重形状相同）：torch 的 nn.GRU 对应 GRU</translation>
+    </message>
+    <message>
+        <source>A state dict does not record nn.RNN&apos;s nonlinearity: choose it (torch&apos;s default is tanh)</source>
+        <translation>状态字典不记录 nn.RNN 的非线性函数：请在此选择（torch 的默认值为 tanh）</translation>
     </message>
     <message>
         <source>Parameter</source>
