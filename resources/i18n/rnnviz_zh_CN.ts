@@ -1023,6 +1023,97 @@
     </message>
 </context>
 <context>
+    <name>Lessons</name>
+    <message>
+        <source>{0}: the json block</source>
+        <translation>{0}：json 块</translation>
+    </message>
+    <message>
+        <source>{0}: the json block must be an object with {1}</source>
+        <translation>{0}：json 块必须是含有 {1} 的对象</translation>
+    </message>
+    <message>
+        <source>{0}: unknown key(s) {1} in the json block; use {2}</source>
+        <translation>{0}：json 块中有未知的键 {1}；请使用 {2}</translation>
+    </message>
+    <message>
+        <source>{0}: &apos;config&apos; must be an object of configuration fields</source>
+        <translation>{0}：&apos;config&apos; 必须是由配置字段组成的对象</translation>
+    </message>
+    <message>
+        <source>{0}: focus must be one of {1}, got {2!r}</source>
+        <translation>{0}：focus 必须是 {1} 之一，得到的是 {2!r}</translation>
+    </message>
+    <message>
+        <source>{0}: tab must be one of {1}, got {2!r}</source>
+        <translation>{0}：tab 必须是 {1} 之一，得到的是 {2!r}</translation>
+    </message>
+    <message>
+        <source>{0}: focus names an explorer plot, so tab must be explorer</source>
+        <translation>{0}：focus 指定的是探索器中的图，因此 tab 必须为 explorer</translation>
+    </message>
+    <message>
+        <source>{0}: unexpected heading {1!r} (steps are &apos;## &apos; sections with two &apos;### &apos; parts)</source>
+        <translation>{0}：意外的标题 {1!r}（每一步是一个 &apos;## &apos; 小节，含两个 &apos;### &apos; 部分）</translation>
+    </message>
+    <message>
+        <source>{0}: the json block is not closed</source>
+        <translation>{0}：json 块没有闭合</translation>
+    </message>
+    <message>
+        <source>{0}: a step has at most one json block, found {1}</source>
+        <translation>{0}：每一步最多一个 json 块，实际有 {1} 个</translation>
+    </message>
+    <message>
+        <source>{0}: a step needs two &apos;### &apos; parts (try this, what you should see), found {1}</source>
+        <translation>{0}：每一步需要两个 &apos;### &apos; 部分（试一试、应看到的现象），实际有 {1} 个</translation>
+    </message>
+    <message>
+        <source>{0}: the step has no title</source>
+        <translation>{0}：这一步没有标题</translation>
+    </message>
+    <message>
+        <source>{0}: the parts &apos;{1}&apos; and &apos;{2}&apos; must not be empty</source>
+        <translation>{0}：&apos;{1}&apos; 和 &apos;{2}&apos; 两部分不能为空</translation>
+    </message>
+    <message>
+        <source>lesson {0}: unexpected heading {1!r} before the first step</source>
+        <translation>课程 {0}：第一步之前出现意外的标题 {1!r}</translation>
+    </message>
+    <message>
+        <source>lesson {0}: the file must start with a &apos;# &apos; title line</source>
+        <translation>课程 {0}：文件必须以 &apos;# &apos; 标题行开头</translation>
+    </message>
+    <message>
+        <source>lesson {0}: no &apos;# &apos; title line</source>
+        <translation>课程 {0}：没有 &apos;# &apos; 标题行</translation>
+    </message>
+    <message>
+        <source>lesson {0}: no steps (&apos;## &apos; sections)</source>
+        <translation>课程 {0}：没有步骤（&apos;## &apos; 小节）</translation>
+    </message>
+    <message>
+        <source>lesson {0}, step {1}</source>
+        <translation>课程 {0}，第 {1} 步</translation>
+    </message>
+    <message>
+        <source>lesson {0}: larger than {1} kB; not a lesson file?</source>
+        <translation>课程 {0}：大于 {1} kB；这不是课程文件吧？</translation>
+    </message>
+    <message>
+        <source>lesson {0}: cannot read ({1})</source>
+        <translation>课程 {0}：无法读取（{1}）</translation>
+    </message>
+    <message>
+        <source>unknown lesson {0!r}; available: {1}</source>
+        <translation>未知的课程 {0!r}；可用的有：{1}</translation>
+    </message>
+    <message>
+        <source>unknown lesson {0!r}</source>
+        <translation>未知的课程 {0!r}</translation>
+    </message>
+</context>
+<context>
     <name>LessonsPanel</name>
     <message>
         <source>The course&apos;s lessons, and the lesson files you opened</source>

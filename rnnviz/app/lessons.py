@@ -33,6 +33,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 from rnnviz.app.plots import PLOT_NAMES
 from rnnviz.app.texts import language_chain, text_names
 from rnnviz import resources_dir
@@ -97,29 +99,28 @@ def _split_fences(lines: list[str]):
 
 
 def _parse_setup(raw: str, where: str) -> tuple[ExperimentConfig | None, str | None, str | None]:
-    data = parse_json(raw, f"{where}: the json block")
+    data = parse_json(raw, QCoreApplication.translate("Lessons", "{0}: the json block").format(where))
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: the json block must be an object with {', '.join(SETUP_KEYS)}")
+        raise ConfigError(QCoreApplication.translate("Lessons", "{0}: the json block must be an object with {1}").format(where, ', '.join(SETUP_KEYS)))
     unknown = sorted(set(data) - set(SETUP_KEYS))
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} in the json block; "
-                          f"use {', '.join(SETUP_KEYS)}")
+        raise ConfigError(QCoreApplication.translate("Lessons", "{0}: unknown key(s) {1} in the json block; use {2}").format(where, ', '.join(unknown), ', '.join(SETUP_KEYS)))
     config = None
     if "config" in data:
         if not isinstance(data["config"], dict):
-            raise ConfigError(f"{where}: 'config' must be an object of configuration fields")
+            raise ConfigError(QCoreApplication.translate("Lessons", "{0}: 'config' must be an object of configuration fields").format(where))
         try:
             config = ExperimentConfig.from_dict({**ExperimentConfig().to_dict(), **data["config"]})
         except (ConfigError, TypeError, ValueError) as error:
             raise ConfigError(f"{where}: {error}") from None
     focus = data.get("focus")
     if focus is not None and focus not in (*PLOT_NAMES, FOCUS_ALL):
-        raise ConfigError(f"{where}: focus must be one of {', '.join((*PLOT_NAMES, FOCUS_ALL))}, got {focus!r}")
+        raise ConfigError(QCoreApplication.translate("Lessons", "{0}: focus must be one of {1}, got {2!r}").format(where, ', '.join((*PLOT_NAMES, FOCUS_ALL)), focus))
     tab = data.get("tab")
     if tab is not None and tab not in TABS:
-        raise ConfigError(f"{where}: tab must be one of {', '.join(TABS)}, got {tab!r}")
+        raise ConfigError(QCoreApplication.translate("Lessons", "{0}: tab must be one of {1}, got {2!r}").format(where, ', '.join(TABS), tab))
     if focus is not None and tab not in (None, "explorer"):
-        raise ConfigError(f"{where}: focus names an explorer plot, so tab must be explorer")
+        raise ConfigError(QCoreApplication.translate("Lessons", "{0}: focus names an explorer plot, so tab must be explorer").format(where))
     return config, focus, tab
 
 
@@ -143,20 +144,18 @@ def _parse_step(title: str, lines: list[str], where: str) -> LessonStep:
         elif line.startswith("#### ") or not line.startswith("#") or inside:
             (sections[-1][1] if sections else body).append(line)
         else:
-            raise ConfigError(f"{where}: unexpected heading {line.strip()!r} (steps are '## ' sections with "
-                              "two '### ' parts)")
+            raise ConfigError(QCoreApplication.translate("Lessons", "{0}: unexpected heading {1!r} (steps are '## ' sections with two '### ' parts)").format(where, line.strip()))
     if block is not None:
-        raise ConfigError(f"{where}: the json block is not closed")
+        raise ConfigError(QCoreApplication.translate("Lessons", "{0}: the json block is not closed").format(where))
     if len(setup_blocks) > 1:
-        raise ConfigError(f"{where}: a step has at most one json block, found {len(setup_blocks)}")
+        raise ConfigError(QCoreApplication.translate("Lessons", "{0}: a step has at most one json block, found {1}").format(where, len(setup_blocks)))
     if len(sections) != 2:
-        raise ConfigError(f"{where}: a step needs two '### ' parts (try this, what you should see), "
-                          f"found {len(sections)}")
+        raise ConfigError(QCoreApplication.translate("Lessons", "{0}: a step needs two '### ' parts (try this, what you should see), found {1}").format(where, len(sections)))
     if not title:
-        raise ConfigError(f"{where}: the step has no title")
+        raise ConfigError(QCoreApplication.translate("Lessons", "{0}: the step has no title").format(where))
     (try_heading, try_lines), (see_heading, see_lines) = sections
     if not "\n".join(try_lines).strip() or not "\n".join(see_lines).strip():
-        raise ConfigError(f"{where}: the parts '{try_heading}' and '{see_heading}' must not be empty")
+        raise ConfigError(QCoreApplication.translate("Lessons", "{0}: the parts '{1}' and '{2}' must not be empty").format(where, try_heading, see_heading))
     config, focus, tab = _parse_setup(setup_blocks[0], where) if setup_blocks else (None, None, None)
     return LessonStep(title=title, text="\n".join(body).strip(), try_heading=try_heading,
                       try_text="\n".join(try_lines).strip(), see_heading=see_heading,
@@ -177,16 +176,16 @@ def parse_lesson(text: str, name: str, path: Path | None = None) -> Lesson:
         elif steps:
             steps[-1][1].append(line)
         elif not inside and line.startswith("#"):
-            raise ConfigError(f"lesson {name}: unexpected heading {line.strip()!r} before the first step")
+            raise ConfigError(QCoreApplication.translate("Lessons", "lesson {0}: unexpected heading {1!r} before the first step").format(name, line.strip()))
         elif line.strip() and not title:
-            raise ConfigError(f"lesson {name}: the file must start with a '# ' title line")
+            raise ConfigError(QCoreApplication.translate("Lessons", "lesson {0}: the file must start with a '# ' title line").format(name))
         else:
             summary.append(line)
     if not title:
-        raise ConfigError(f"lesson {name}: no '# ' title line")
+        raise ConfigError(QCoreApplication.translate("Lessons", "lesson {0}: no '# ' title line").format(name))
     if not steps:
-        raise ConfigError(f"lesson {name}: no steps ('## ' sections)")
-    parsed = tuple(_parse_step(step_title, step_lines, f"lesson {name}, step {number}")
+        raise ConfigError(QCoreApplication.translate("Lessons", "lesson {0}: no steps ('## ' sections)").format(name))
+    parsed = tuple(_parse_step(step_title, step_lines, QCoreApplication.translate("Lessons", "lesson {0}, step {1}").format(name, number))
                    for number, (step_title, step_lines) in enumerate(steps, start=1))
     return Lesson(name=name, title=title, summary="\n".join(summary).strip(), steps=parsed, path=path)
 
@@ -196,10 +195,10 @@ def read_lesson(path) -> Lesson:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_LESSON_BYTES:
-            raise ConfigError(f"lesson {path.name}: larger than {MAX_LESSON_BYTES // 1000} kB; not a lesson file?")
+            raise ConfigError(QCoreApplication.translate("Lessons", "lesson {0}: larger than {1} kB; not a lesson file?").format(path.name, MAX_LESSON_BYTES // 1000))
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"lesson {path.name}: cannot read ({error})") from None
+        raise ConfigError(QCoreApplication.translate("Lessons", "lesson {0}: cannot read ({1})").format(path.name, error)) from None
     return parse_lesson(text, path.stem, path)
 
 
@@ -214,13 +213,13 @@ def load_lesson(name: str, language: str | None = None) -> Lesson:
     if name not in names:
         by_number = [n for n in names if name.isdigit() and n.split("-", 1)[0].lstrip("0") == name.lstrip("0")]
         if len(by_number) != 1:
-            raise ConfigError(f"unknown lesson {name!r}; available: {', '.join(names)}")
+            raise ConfigError(QCoreApplication.translate("Lessons", "unknown lesson {0!r}; available: {1}").format(name, ', '.join(names)))
         name = by_number[0]
     for folder in language_chain(language):
         path = resources_dir() / LESSONS_KIND / folder / f"{name}.md"
         if path.is_file():
             return read_lesson(path)
-    raise ConfigError(f"unknown lesson {name!r}")
+    raise ConfigError(QCoreApplication.translate("Lessons", "unknown lesson {0!r}").format(name))
 
 
 def list_lessons(language: str | None = None) -> list[Lesson]:

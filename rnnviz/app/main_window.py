@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDeadlineTimer, QEventLoop, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDeadlineTimer, QEvent, QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QInputDialog,
                                QLabel,
@@ -75,6 +75,41 @@ SWITCHER_LABELS = {"decay": QT_TRANSLATE_NOOP("Names", "Decay"), "map": QT_TRANS
 
 #: Windows reopened in another language (View → Language), kept referenced while they are open.
 _REOPENED: list = []
+
+
+class PlotSwitcher(QWidget):
+    """The plot switcher's strip: its buttons show "number name" where that fits, else the names."""
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        self.fit_labels()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit_labels()
+
+    def fit_labels(self) -> None:
+        buttons = [button for button in self.findChildren(QToolButton) if hasattr(button, "full_text")]
+        layout = self.layout()
+        if not buttons or layout is None:
+            return
+        margins = layout.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - layout.spacing() * (len(buttons) - 1)
+
+        def needed(attribute: str) -> int:
+            total = 0
+            for button in buttons:
+                text = button.text()
+                button.setText(getattr(button, attribute))
+                total += button.sizeHint().width()
+                button.setText(text)
+            return total
+
+        attribute = "full_text" if needed("full_text") <= room else "compact_text"
+        for button in buttons:
+            if button.text() != getattr(button, attribute):
+                button.setText(getattr(button, attribute))
 
 
 class MainWindow(QMainWindow):
@@ -377,11 +412,12 @@ class MainWindow(QMainWindow):
         self._fit_lessons_beside_trainer()
 
     def _fit_lessons_beside_trainer(self) -> None:
-        """Beside the Trainer the lesson's text gets a quarter of the window: its settings column and
-        four plots need the rest (at 1280 px the dock kept the Controls' 470 px of presentation
-        mode; the plots' titles were cut, the loss legend a column of four rows)."""
+        """In presentation mode the lesson's text gets a quarter of the window beside the Trainer: its
+        settings column and four plots need the rest (at 1280 px the dock kept the Controls' 470 px;
+        the plots' titles were cut, the loss legend a column of four rows). Otherwise the dock keeps
+        the width the user gave it."""
         beside = 0
-        if self.tabs.currentWidget() is self.trainer and self.lessons_open():
+        if self.presentation_mode and self.tabs.currentWidget() is self.trainer and self.lessons_open():
             beside = int(self.width() * LESSONS_BESIDE_TRAINER)
             self.resizeDocks([self.lessons_dock], [beside], Qt.Orientation.Horizontal)
         self.trainer.set_docks_beside(beside)
@@ -480,8 +516,8 @@ class MainWindow(QMainWindow):
             self.focus_plot(name)
 
     def _build_plot_switcher(self) -> QWidget:
-        """A strip of buttons: all six plots, or one of them alone (as Alt+1…6 and double-click)."""
-        strip = QWidget()
+        """A strip of buttons: all seven plots, or one of them alone (as Alt+1…7 and double-click)."""
+        strip = PlotSwitcher()
         strip.setObjectName("plot_switcher")
         layout = QHBoxLayout(strip)
         layout.setContentsMargins(6, 0, 6, 0)
@@ -496,6 +532,9 @@ class MainWindow(QMainWindow):
         for name, text, key, tip in entries:
             button = QToolButton()
             button.setText(text)
+            # where the strip is too narrow for "5 Spectrum" (seven plots at lecture font sizes on a
+            # 1280-pixel projector), the names alone: their numbers are in the tooltips
+            button.full_text, button.compact_text = text, text.split(" ", 1)[1] if name else text
             button.setCheckable(True)
             button.setAutoRaise(True)
             button.setObjectName(f"plot_button_{name or 'all'}")

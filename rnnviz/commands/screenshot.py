@@ -84,9 +84,12 @@ def run(args: argparse.Namespace) -> int:
 
     lesson = None
     if args.lesson:
+        from rnnviz.app.i18n import ENGLISH, resolve_language
         from rnnviz.app.lessons import load_lesson, read_lesson
 
-        lesson = read_lesson(args.lesson) if args.lesson.endswith(".md") else load_lesson(args.lesson)
+        # A built-in lesson in the language the window will be in (its Chinese text with --lang zh_CN).
+        lesson = (read_lesson(args.lesson) if args.lesson.endswith(".md")
+                  else load_lesson(args.lesson, args.lang or resolve_language(ENGLISH)))
         if not 1 <= args.step <= len(lesson.steps):
             raise ConfigError(f"--step must be in 1..{len(lesson.steps)} for lesson {lesson.name}, got {args.step}")
         config = lesson.steps[args.step - 1].config or ExperimentConfig()

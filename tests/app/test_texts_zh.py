@@ -148,3 +148,41 @@ def test_the_checks_catch_english_left_in_a_chinese_text():
     text = english.path.read_text(encoding="utf-8")
     stripped = parse_lesson(FENCED.sub("", text, count=1), "stripped")
     assert (stripped.steps[0].config, stripped.steps[0].focus) != (english.steps[0].config, english.steps[0].focus)
+
+
+def test_a_chinese_screenshot_shows_the_chinese_lesson_and_explanation(qapp, tmp_path, monkeypatch):
+    """``rnnviz screenshot --lang zh_CN --lesson 2``: the Lessons dock (chooser, step text) and a plot's
+    "?" dialog are in Chinese, and the built-in lesson is not added a second time in English."""
+    import argparse
+
+    from PySide6.QtGui import QImage
+
+    from rnnviz.app.i18n import ENGLISH, install_language
+    from rnnviz.app.main_window import MainWindow
+    from rnnviz.commands import screenshot
+
+    seen = {}
+    show_lesson = MainWindow.show_lesson
+
+    def spy(window, lesson, step=0):
+        show_lesson(window, lesson, step)
+        window.show_explanation("decay")
+        seen.update(lesson=lesson, text=window.lessons.text.toPlainText(),
+                    titles=[window.lessons.chooser.itemText(i) for i in range(window.lessons.chooser.count())],
+                    explanation=window.explanation_dialog.browser.toPlainText())
+
+    monkeypatch.setattr(MainWindow, "show_lesson", spy)
+    parser = argparse.ArgumentParser()
+    screenshot.register(parser.add_subparsers(dest="command"))
+    out = tmp_path / "lesson.png"
+    args = parser.parse_args(["screenshot", "--lang", ZH, "--lesson", "2", "--step", "2", "--out", str(out),
+                              "--size", "1280x720", "--presentation"])
+    try:
+        assert args.func(args) == 0
+    finally:
+        install_language(ENGLISH, qapp)
+    assert QImage(str(out)).size().toTuple() == (1280, 720)
+    assert seen["lesson"].path == load_lesson("2", ZH).path
+    assert seen["text"].startswith("上界 (γ·σₘₐₓ)ᵏ") and "试一试" in seen["text"]
+    assert len(seen["titles"]) == len(lesson_names()) and all(CJK.search(title) for title in seen["titles"])
+    assert seen["explanation"].startswith("梯度衰减") and "图示内容" in seen["explanation"]

@@ -172,7 +172,7 @@ def test_the_window_follows_T_and_long_sequences_stay_readable(make_window, wait
     panel.settle()
     low, high = panel.window()
     steps = panel.default_steps()
-    assert 6 <= steps <= 30 and high - low == pytest.approx(steps)
+    assert 6 <= steps <= 30 and steps - 0.5 <= high - low <= steps + 0.5
     assert low < 300 < high                              # ends where BPTT starts: the last loss
     assert panel.window_region.getRegion() == pytest.approx((low, high))
     assert f"of 300" in panel.plot.titleLabel.text

@@ -14,12 +14,34 @@ from rnnviz.app.gallery import TRANSITIONS, settle
 from rnnviz.app.plots.invariants import view_problems
 
 
-def _hover_every_panel(window) -> None:
-    """Fill each visible panel's read-out, as a mouse resting on its first plot would."""
-    for panel in window.panels:
-        if panel.isVisible() and panel._hover:
-            plot = panel._hover[0][0]
-            panel._on_mouse_moved(plot.vb.sceneBoundingRect().center())
+def _hover_every_panel(window) -> list[str]:
+    """Fill each visible panel's read-out, as a mouse resting on its first plot would; then give it
+    a text far longer than its line. Returns the panels whose size or plots moved (a read-out has a
+    fixed width: it never widens its panel or squeezes its neighbours)."""
+    from PySide6.QtWidgets import QApplication
+
+    shown = [panel for panel in window.panels if panel.isVisible() and panel._hover]
+    before = {panel.name: (panel.geometry(), panel.graphics.geometry()) for panel in shown}
+    for panel in shown:
+        plot = panel._hover[0][0]
+        panel._on_mouse_moved(plot.vb.sceneBoundingRect().center())
+    QApplication.instance().processEvents()
+    moved = [name for name, geometry in before.items()
+             if (window.panel_by_name[name].geometry(), window.panel_by_name[name].graphics.geometry()) != geometry]
+    hovered = {panel.name: panel.readout.text() for panel in shown}
+    for panel in shown:
+        if hovered[panel.name].strip():
+            panel.readout.setText(hovered[panel.name] + " · " + "a long read-out, " * 40)
+    QApplication.instance().processEvents()
+    moved += [name for name, geometry in before.items()
+              if (window.panel_by_name[name].geometry(), window.panel_by_name[name].graphics.geometry()) != geometry]
+    for panel in shown:
+        readout = panel.readout
+        if readout.text().strip() and readout.width() > panel.width():
+            moved.append(f"{panel.name} (read-out wider than its panel)")
+        if hovered[panel.name].strip():
+            panel.readout.setText(hovered[panel.name])
+    return sorted(set(moved))
 
 
 def test_every_view_holds_its_data_after_every_transition(make_window, wait_results):
@@ -27,15 +49,17 @@ def test_every_view_holds_its_data_after_every_transition(make_window, wait_resu
     window.resize(1600, 1000)
     window.show()
     failures = []
-    hovered = 0
+    hovered = set()
     for transition in TRANSITIONS.steps:
-        _hover_every_panel(window)
-        hovered += sum(bool(panel.readout.text()) for panel in window.panels)
+        moved = _hover_every_panel(window)
+        failures += [f"before {transition.name}: a read-out moved {name}" for name in moved]
+        hovered.update(panel.name for panel in window.panels if panel.readout.text().strip())
         transition.apply(window)
         settle(window, wait=lambda: wait_results(window))
         problems = view_problems(window.panels, readouts=transition.changes_config)
         failures += [f"after {transition.name}: {problem}" for problem in problems]
-    assert hovered > 0  # the read-outs had something to clear
+    # every plot with a read-out had something to clear, after some transition
+    assert hovered == {panel.name for panel in window.panels if panel._hover}
     assert not failures, "\n".join(failures)
 
 

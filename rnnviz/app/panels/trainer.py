@@ -589,6 +589,10 @@ class TrainerPanel(QWidget):
         for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
             restyle_plot(plot, style, [(item, width) for item, width in self._pen_widths
                                        if item.getViewBox() is plot.vb])
+        # Room beside the tick labels ("0.12", "-0.6") for the y label: restyle_plot's width had
+        # the label run into them.
+        for plot in (self.grad_plot, self.flow_plot, self.bars_plot):
+            plot.getAxis("left").setWidth(int(style["font_pt"] * 5.5))
         # Room under the tick labels for descenders (g, p, the ␣ of a space) at every font size.
         self.bars_plot.getAxis("bottom").setHeight(int(style["font_pt"] * 2.6))
         for plot in self._titles():

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QV
 
 from rnnviz.app.i18n import names
 from rnnviz.app.plots.axis import CachedColorBarItem, cached_axes
+from rnnviz.app.plots.steady import SteadyViewBox, nice_above, steady_range
 from rnnviz.app.texts import text_path
 
 #: Colour-blind safe palette (Okabe-Ito) used by every panel, in order.
@@ -343,12 +344,7 @@ _NICE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 def _nice_above(value: float) -> float:
     """The smallest m·10^e >= value with m in _NICE_MANTISSAS (value > 0)."""
-    exponent = math.floor(math.log10(value))
-    for mantissa in _NICE_MANTISSAS:
-        nice = mantissa * 10.0 ** exponent
-        if nice >= value * (1 - 1e-12):
-            return nice
-    return 10.0 ** (exponent + 1)
+    return nice_above(value, _NICE_MANTISSAS)
 
 
 def nice_levels(low: float, high: float) -> tuple[float, float]:
@@ -381,8 +377,15 @@ class Heatmap:
     """
 
     def __init__(self, plot: pg.PlotItem, colormap: str, label: str | None, levels=None, symmetric=False,
-                 few_ticks: bool = False, min_half_range: float = 1e-12, short_label: str | None = None):
+                 few_ticks: bool = False, min_half_range: float = 1e-12, short_label: str | None = None,
+                 steady: bool = False):
+        """``steady``: colour levels for data that arrive in parts (the progressive map): while the
+        data are partial the levels only widen, and the levels shown before are kept while the
+        complete data fill most of them (:func:`rnnviz.app.plots.steady.steady_range`), so the
+        colours mean the same from the first part to the last and the colour bar is not laid out
+        again for each part."""
         self.plot = plot
+        self.steady = steady
         self.label, self.short_label = label, short_label
         self.min_half_range = min_half_range
         self.few_ticks = few_ticks
@@ -410,8 +413,9 @@ class Heatmap:
         self.y0 = 0.0
 
     def set_data(self, values: np.ndarray, x0: float = 0.0, y0: float = 0.0,
-                 prepared: HeatmapImage | None = None) -> None:
-        """Show ``values``; ``prepared``: its :func:`downsample_image` made elsewhere (off the UI thread)."""
+                 prepared: HeatmapImage | None = None, partial: bool = False) -> None:
+        """Show ``values``; ``prepared``: its :func:`downsample_image` made elsewhere (off the UI
+        thread); ``partial``: more of the data is still to come (see ``steady``)."""
         values = np.asarray(values, dtype=np.float64)
         self.values, self.x0, self.y0 = values, float(x0), float(y0)
         rows, cols = values.shape
@@ -421,6 +425,11 @@ class Heatmap:
         shown = prepared if prepared is not None else downsample_image(values, image_side())
         self.shown = shown
         levels = self.fixed_levels or self._levels(shown.bounds)
+        if self.steady and not self.fixed_levels and self.levels is not None:
+            if partial:
+                levels = (min(levels[0], self.levels[0]), max(levels[1], self.levels[1]))
+            else:
+                levels = steady_range(self.levels, levels)
         self.levels = levels
         self.image.setImage(colour_indices(shown.image, *levels), autoLevels=False, levels=None)
         fr, fc = shown.factors
@@ -593,18 +602,22 @@ class PlotPanel(QWidget):
     def add_plot(self, row: int, col: int, title: str, x_label: tuple[str, str | None],
                  y_label: tuple[str, str | None], hover=None, legend: bool = False, left_axis_chars: float = 5.5,
                  hide_x_values: bool = False, short_y: str | None = None, short_title: str | None = None,
-                 **kwargs) -> pg.PlotItem:
+                 steady_y: bool = False, **kwargs) -> pg.PlotItem:
         """Add a PlotItem with title and axis labels (text, units); ``hover(x, y) -> str`` feeds the read-out.
 
         ``left_axis_chars``: width of the left axis in units of the font size (room for tick labels).
         ``short_y``, ``short_title``: the y label and the title where the plot is too short or too
-        narrow for the whole ones (see :meth:`fit_text`).
+        narrow for the whole ones (see :meth:`fit_text`). ``steady_y``: the automatic y range stays
+        put while the data move a little (:mod:`rnnviz.app.plots.steady`): for curves whose values
+        change with every recomputation.
         """
         # Titles, labels and units defined as names (QT_TRANSLATE_NOOP) are shown translated here;
         # text the caller translated already passes unchanged.
         title, short_y, short_title = names(title), short_y and names(short_y), short_title and names(short_title)
         x_label, y_label = (tuple(part and names(part) for part in label) for label in (x_label, y_label))
         kwargs.setdefault("axisItems", cached_axes())
+        if steady_y:
+            kwargs.setdefault("viewBox", SteadyViewBox())
         plot = self.graphics.addPlot(row=row, col=col, **kwargs)
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.left_axis_chars = left_axis_chars

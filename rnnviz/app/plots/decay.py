@@ -65,7 +65,8 @@ class DecayPanel(PlotPanel):
         super().__init__(parent)
         self.plot = self.add_plot(0, 0, self.tr("Gradient decay from t₀"),
                                   (self.tr("distance k"), "steps"), (self.tr("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖"), None),
-                                  hover=self._hover_text, legend=True, short_y=self.tr("log₁₀ norm"))
+                                  hover=self._hover_text, legend=True, short_y=self.tr("log₁₀ norm"),
+                                  steady_y=True)
         self.plot.addLine(y=0, pen=pg.mkPen("#999999", width=1))
         self.curves: dict[str, pg.PlotDataItem] = {}
         self._data: dict[str, tuple[np.ndarray, np.ndarray]] = {}

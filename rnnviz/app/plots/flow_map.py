@@ -24,7 +24,7 @@ class FlowMapPanel(PlotPanel):
                                   (self.tr("distance k"), "steps"), hover=self._hover_text)
         # Diverging map centred on log10 = 0 (norm 1): blue vanishes, red explodes.
         self.heatmap = self.register_heatmap(Heatmap(self.plot, "CET-D1", "log₁₀ ‖∏J‖", symmetric=True,
-                                                      min_half_range=1.0))
+                                                      min_half_range=1.0, steady=True))
         self.anchor_line = pg.InfiniteLine(angle=90, movable=False)
         self.pen(self.anchor_line, "#000000", "dash", 0.6)
         self.plot.addItem(self.anchor_line)
@@ -78,7 +78,8 @@ class FlowMapPanel(PlotPanel):
         # Stored [t0, k-1]; drawn with rows = k-1 (y = k) and columns = t0 (x = t0). The explorer's
         # worker prepares the drawn image (block means, levels) beside each snapshot.
         prepared = getattr(self.map_result, "images", {}).get(quantity)
-        self.heatmap.set_data(np.asarray(values).T, x0=0.0, y0=1.0, prepared=prepared)
+        self.heatmap.set_data(np.asarray(values).T, x0=0.0, y0=1.0, prepared=prepared,
+                              partial=not self.map_result.complete)
         state = "" if self.map_result.complete else f" ({self.map_result.fraction:.0%})"
         self.set_title(self.plot, self.tr("Gradient-flow map{0}").format(state))
 

@@ -75,7 +75,7 @@ class GatesPanel(PlotPanel):
             self._gate_plots.append(plot)
         # No title: the legend says which line is what (a title row costs the heatmaps their height).
         self.summary = self.add_plot(len(gate_names), 0, "", (self.tr("time t"), "step"), ("", None), left_axis_chars=4.0,
-                                     hover=self._hover_summary)
+                                     hover=self._hover_summary, steady_y=True)
         self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0)
         # The heatmaps have colour bars on their right, the summary an empty cell as wide: their
         # plot areas have the same width, so a step is at the same place in every row.
