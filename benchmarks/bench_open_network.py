@@ -75,7 +75,12 @@ class GapMeter:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=100.0)
-    parser.add_argument("--format", choices=("safetensors", "npz"), default="safetensors")
+    try:
+        import safetensors  # noqa: F401  (the formats extra; a plain install reads .npz)
+        default_format = "safetensors"
+    except ImportError:
+        default_format = "npz"
+    parser.add_argument("--format", choices=("safetensors", "npz"), default=default_format)
     parser.add_argument("--analyse-timeout", type=float, default=300.0, metavar="S",
                         help="give up waiting for the first plots after S seconds (default 300)")
     args = parser.parse_args(argv)

@@ -657,6 +657,14 @@
 <context>
     <name>ExperimentsPanel</name>
     <message>
+        <source>Lyapunov exponent {0} (per step)</source>
+        <translation>李雅普诺夫指数 {0}（每步）</translation>
+    </message>
+    <message>
+        <source>Lyapunov exponent {0}</source>
+        <translation>李雅普诺夫指数 {0}</translation>
+    </message>
+    <message>
         <source>and</source>
         <translation>和</translation>
     </message>
@@ -2127,10 +2135,6 @@
         <translation>&lt;b&gt;{name}&lt;/b&gt; 描述的网络如下：</translation>
     </message>
     <message>
-        <source>{activation} (a state dict does not record it: the default)</source>
-        <translation>{activation}（state dict 不记录激活函数：取默认值）</translation>
-    </message>
-    <message>
         <source>yes</source>
         <translation>是</translation>
     </message>
@@ -2195,6 +2199,14 @@
         <translation>不分析</translation>
     </message>
     <message>
+        <source>A state dict does not say which of these cells it holds (their weights have the same shapes): torch&apos;s nn.GRU is GRU</source>
+        <translation>状态字典不记录它保存的是其中哪一种单元（它们的权重形状相同）：torch 的 nn.GRU 对应 GRU</translation>
+    </message>
+    <message>
+        <source>A state dict does not record nn.RNN&apos;s nonlinearity: choose it (torch&apos;s default is tanh)</source>
+        <translation>状态字典不记录 nn.RNN 的非线性函数：请在此选择（torch 的默认值为 tanh）</translation>
+    </message>
+    <message>
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
@@ -2221,6 +2233,21 @@
     <message>
         <source>Leave the explorer as it is (Esc)</source>
         <translation>保持探索器不变（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>OpenFiles</name>
+    <message>
+        <source>{cell}, {layers} layers, H = {hidden}</source>
+        <translation>{cell}，{layers} 层，H = {hidden}</translation>
+    </message>
+    <message>
+        <source>{cell}, 1 layer, H = {hidden}</source>
+        <translation>{cell}，1 层，H = {hidden}</translation>
+    </message>
+    <message>
+        <source>, bidirectional</source>
+        <translation>，双向</translation>
     </message>
 </context>
 <context>
@@ -2385,6 +2412,26 @@
 </context>
 <context>
     <name>SweepPlot</name>
+    <message>
+        <source>±1 std, {0} seeds</source>
+        <translation>±1 标准差，{0} 个种子</translation>
+    </message>
+    <message>
+        <source>1 seed</source>
+        <translation>1 个种子</translation>
+    </message>
+    <message>
+        <source>gradient reach k with ‖∂s‖ ≥ {0:g}</source>
+        <translation>满足 ‖∂s‖ ≥ {0:g} 的梯度可达距离 k</translation>
+    </message>
+    <message>
+        <source>{0} vs {1} ({2})</source>
+        <translation>{0} 随{1}的变化（{2}）</translation>
+    </message>
+    <message>
+        <source>mean over {0} seeds</source>
+        <translation>{0} 个种子的平均</translation>
+    </message>
     <message>
         <source>{0}: {1} = {2:.4g} ± {3:.2g}  (click to open in the explorer)</source>
         <translation>{0}：{1} = {2:.4g} ± {3:.2g}（点击即可在探索器中打开）</translation>

@@ -4,11 +4,18 @@ Analyse and Cancel."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from dataclasses import replace
+
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView,
+                               QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from rnnviz.app.loading import FORMAT_NAMES, CELL_TITLES, OpenedNetwork
 from rnnviz.app.panels.controls import ACTIVATION_NAMES
+
+#: Cells a state dict cannot tell apart (the same weight shapes): the user chooses.
+SAME_SHAPES = ("gru", "gru-cho", "lstm-cifg")
+#: Elman nonlinearities offered for a state dict (torch's nn.RNN has tanh and relu).
+RNN_ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 
 #: Rows of the parameter table shown without scrolling (a stacked bidirectional LSTM has 16 and more).
 TABLE_ROWS = 8
@@ -56,9 +63,6 @@ class NetworkSummaryDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fields: dict[str, QLabel] = {}
         activation = ACTIVATION_NAMES.get(net.activation, net.activation)
-        if not opened.complete:
-            activation = self.tr("{activation} (a state dict does not record it: the default)").format(
-                activation=activation)
         yes, no = self.tr("yes"), self.tr("no")
         rows = [
             ("format", self.tr("Format"), self.tr("{format}, {size}").format(
@@ -79,7 +83,20 @@ class NetworkSummaryDialog(QDialog):
         if opened.ignored:
             shown = ", ".join(opened.ignored[:4]) + (" …" if len(opened.ignored) > 4 else "")
             rows.append(("ignored", self.tr("Not analysed"), shown))
+        self.cell_combo = self.activation_combo = None
+        if not opened.complete and net.cell in SAME_SHAPES:
+            self.cell_combo = self._choice("cell", [(c, CELL_TITLES[c]) for c in SAME_SHAPES], net.cell, self.tr(
+                "A state dict does not say which of these cells it holds (their weights have the same shapes): "
+                "torch's nn.GRU is GRU"))
+        if not opened.complete and net.cell == "rnn":
+            self.activation_combo = self._choice(
+                "activation", [(a, ACTIVATION_NAMES[a]) for a in RNN_ACTIVATIONS], net.activation, self.tr(
+                    "A state dict does not record nn.RNN's nonlinearity: choose it (torch's default is tanh)"))
         for key, title, value in rows:
+            combo = {"cell": self.cell_combo, "activation": self.activation_combo}.get(key)
+            if combo is not None:
+                form.addRow(title, combo)
+                continue
             label = QLabel(value)
             label.setObjectName(f"summary_{key}")
             label.setWordWrap(True)
@@ -117,14 +134,35 @@ class NetworkSummaryDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.accepted.connect(lambda: self.analyse_requested.emit(self.opened))
+        self.accepted.connect(lambda: self.analyse_requested.emit(self.chosen()))
         self._fit_table()
         # wide enough for the notes beside the fields on one line or two
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+
+    def _choice(self, key: str, items: list[tuple[str, str]], current: str, tip: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(f"summary_{key}_choice")
+        for value, text in items:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.setToolTip(tip)
+        return combo
+
+    def chosen(self) -> OpenedNetwork:
+        """The network as read, with the cell and activation chosen where the file does not say them."""
+        net = self.opened.net
+        if self.cell_combo is not None:
+            net = replace(net, cell=self.cell_combo.currentData())
+        if self.activation_combo is not None:
+            net = replace(net, activation=self.activation_combo.currentData())
+        return self.opened if net == self.opened.net else replace(self.opened, net=net.validate())
 
     def _fit_table(self) -> None:
         """Tall enough for TABLE_ROWS rows (it scrolls beyond), as the font allows."""
         rows = min(TABLE_ROWS, self.table.rowCount())
         height = self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
-        height += sum(self.table.sizeHintForRow(row) for row in range(rows))
+        # rows as tall as set below (sizeHintForRow lags a font set on the dialog), and a little room
+        height += rows * self.table.verticalHeader().defaultSectionSize() + self.fontMetrics().height() // 2
         self.table.setMinimumHeight(height)
+        if self.table.rowCount() <= TABLE_ROWS:
+            self.table.setMaximumHeight(height)   # no empty rows below a short list

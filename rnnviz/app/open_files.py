@@ -14,15 +14,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
 from rnnviz.app.jobs import JobRunner
-from rnnviz.app.loading import (INPUT_SUFFIXES, NETWORK_SUFFIXES, FileSource, OpenedInputs, OpenedNetwork,
-                                describe_net, read_inputs_file, read_network_file)
+from rnnviz.app.loading import (CELL_TITLES, INPUT_SUFFIXES, NETWORK_SUFFIXES, FileSource, OpenedInputs, OpenedNetwork,
+                                read_inputs_file, read_network_file)
 from rnnviz.app.network_dialog import NetworkSummaryDialog
 from rnnviz.app.state import INPUT_FIELDS, NETWORK_FIELDS, AppState, LoadedWeights, clamp_dependent_fields
 from rnnviz.core.config import ConfigError
+
+
+def describe_in_language(net) -> str:
+    """:func:`rnnviz.app.loading.describe_net` in the interface language (loading.py stays Qt-free)."""
+    if net.num_layers > 1:
+        text = QCoreApplication.translate("OpenFiles", "{cell}, {layers} layers, H = {hidden}")
+    else:
+        text = QCoreApplication.translate("OpenFiles", "{cell}, 1 layer, H = {hidden}")
+    text = text.format(cell=CELL_TITLES.get(net.cell, net.cell), layers=net.num_layers, hidden=net.hidden_size)
+    return text + (QCoreApplication.translate("OpenFiles", ", bidirectional") if net.bidirectional else "")
+
 
 NETWORK_LANE = "open-network"
 INPUTS_LANE = "open-inputs"
@@ -185,7 +196,7 @@ class FileOpener(QObject):
             changes.update(input_signal="gaussian")  # a trained model's embedded text goes with it
         fixed = NETWORK_FIELDS + (INPUT_FIELDS if inputs is not None else ())
         weights = LoadedWeights(opened.params, inputs, self.tr("network {name}").format(name=opened.source.name),
-                                text=text, description=describe_net(net), fixed=fixed,
+                                text=text, description=describe_in_language(net), fixed=fixed,
                                 network_file=opened.source, inputs_file=inputs_file, vocabulary=opened.vocabulary)
         if not self.state.set_weights(clamp_dependent_fields(config.replace(**changes)), weights):
             return False

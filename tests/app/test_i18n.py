@@ -136,8 +136,8 @@ def untranslated(window) -> list[str]:
 
 def test_every_interface_string_is_translated(chinese, make_window, wait_results):
     """Built in zh_CN, the window (each tab, the cells that change the gates and controls, a trained
-    model's hand-off) shows no English word outside the allow-list."""
-    from rnnviz.app.gallery import trained_handoff
+    model's hand-off, a sweep) shows no English word outside the allow-list."""
+    from rnnviz.app.gallery import run_gallery_sweep, trained_handoff
 
     window = make_window()
     window.resize(1600, 1000)
@@ -150,6 +150,8 @@ def test_every_interface_string_is_translated(chinese, make_window, wait_results
         problems |= set(untranslated(window))
     assert window.open_trained_model(trained_handoff())
     wait_results(window)
+    problems |= set(untranslated(window))
+    run_gallery_sweep(window)   # the sweep plot's title, axes and legend
     problems |= set(untranslated(window))
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)

@@ -88,7 +88,9 @@ def test_each_fixture_through_the_window_gives_torchs_numbers(qtbot, make_window
         assert _drop(window, network).isAccepted()
     dialog = _analyse_summary(qtbot, window)
     info = LISTING[name]
-    assert dialog.fields["cell"].text() == {"lstm": "LSTM", "gru": "GRU", "rnn": "Elman RNN"}[info["cell"]]
+    assert dialog.chosen().net.cell == info["cell"]
+    if dialog.cell_combo is None:
+        assert dialog.fields["cell"].text() == {"lstm": "LSTM", "gru": "GRU", "rnn": "Elman RNN"}[info["cell"]]
     assert dialog.fields["hidden_size"].text() == str(info["hidden_size"])
     assert dialog.fields["layers"].text() == str(info["num_layers"])
     assert dialog.fields["input_size"].text() == str(info["input_size"])
@@ -348,3 +350,24 @@ def test_the_network_comes_back_at_the_next_start(qtbot, make_window, wait_resul
     qtbot.waitUntil(lambda: again.state.weights is not None, timeout=20000)
     assert again.state.weights.network_file.name == "rnn-tanh.safetensors"
     assert again.state.config == window.state.config
+
+
+@pytest.mark.parametrize(("fixture", "combo", "choice", "field"), [
+    ("rnn-tanh.pt", "activation_combo", "relu", "activation"),
+    ("gru-bidirectional.safetensors", "cell_combo", "gru-cho", "cell")])
+def test_what_a_state_dict_does_not_say_is_chosen_in_the_summary(qtbot, make_window, wait_results, fixture, combo,
+                                                                  choice, field):
+    window = make_window()
+    window.opener.open_network(FIXTURES / fixture)
+    qtbot.waitUntil(lambda: window.opener.summary is not None and window.opener.summary.isVisible(), timeout=20000)
+    dialog = window.opener.summary
+    box = getattr(dialog, combo)
+    box.setCurrentIndex(box.findData(choice))
+    dialog.analyse_button.click()
+    assert getattr(window.state.config, field) == choice
+    wait_results(window)
+    assert getattr(window.state.fast_result.config, field) == choice
+    # an ONNX file says everything: nothing to choose
+    window.opener.open_network(FIXTURES / "gru-bidirectional.onnx")
+    qtbot.waitUntil(lambda: window.opener.summary is not dialog and window.opener.summary.isVisible(), timeout=20000)
+    assert window.opener.summary.cell_combo is None and window.opener.summary.activation_combo is None

@@ -476,7 +476,7 @@ class ControlsPanel(QScrollArea):
                 name=inputs.name, steps=x.shape[0], batch=batch))
         else:
             lines.append(self.tr("inputs: generated ({signal})").format(
-                signal=SIGNAL_NAMES.get(self.state.config.input_signal, self.state.config.input_signal)))
+                signal=names(SIGNAL_NAMES.get(self.state.config.input_signal, self.state.config.input_signal))))
         self.loaded_label.setText("\n".join(lines))
         self.loaded_label.setToolTip("\n".join(f"{source.name}: {source.path}" for source in (network, inputs)
                                                if source is not None))

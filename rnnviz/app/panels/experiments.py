@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
@@ -56,7 +56,8 @@ METRIC_NAMES = {"reach": QT_TRANSLATE_NOOP("Names", "gradient reach k (steps)"),
 
 def _metric_label(metric: str) -> str:
     if metric.startswith("lyapunov_"):
-        return f"Lyapunov exponent {metric.split('_')[1]} (per step)"
+        return QCoreApplication.translate("ExperimentsPanel", "Lyapunov exponent {0} (per step)").format(
+            metric.split('_')[1])
     return names(METRIC_NAMES.get(metric, metric))
 
 
@@ -68,8 +69,8 @@ SHORT_METRIC_NAMES = {"reach": QT_TRANSLATE_NOOP("Names", "Gradient reach"),
 
 def _short_metric(metric: str) -> str:
     if metric.startswith("lyapunov_"):
-        return f"Lyapunov exponent {metric.split('_')[1]}"
-    return SHORT_METRIC_NAMES.get(metric, metric)
+        return QCoreApplication.translate("ExperimentsPanel", "Lyapunov exponent {0}").format(metric.split('_')[1])
+    return names(SHORT_METRIC_NAMES.get(metric, metric))
 
 
 def _value_text(value) -> str:
@@ -121,19 +122,21 @@ class SweepPlot(PlotPanel):
         self.result, self.metric_name = result, metric
         mean, std = result.mean[metric], result.std[metric]
         categorical = [axis.categorical for axis in spec.axes]
-        seeds = f"±1 std, {spec.seeds} seeds" if spec.seeds > 1 else "1 seed"
+        seeds = self.tr("±1 std, {0} seeds").format(spec.seeds) if spec.seeds > 1 else self.tr("1 seed")
         y_label = (_metric_label(metric), None)
         if metric == "reach":
-            y_label = (f"gradient reach k with ‖∂s‖ ≥ {spec.threshold:g}", "steps")
+            y_label = (self.tr("gradient reach k with ‖∂s‖ ≥ {0:g}").format(spec.threshold), "steps")
         if len(spec.axes) == 1 or categorical.count(True) == 1:
             numeric_axis = next((i for i, cat in enumerate(categorical) if not cat), 0)
             x_axis = spec.axes[numeric_axis]
-            title = f"{_short_metric(metric)} vs {PARAMETER_LABELS[x_axis.name][0]} ({seeds})"
+            title = self.tr("{0} vs {1} ({2})").format(_short_metric(metric), names(PARAMETER_LABELS[x_axis.name][0]),
+                                                       seeds)
             self._build_plot(PARAMETER_LABELS[x_axis.name], y_label, title, legend=len(spec.axes) == 2)
             self._draw_lines(spec, mean, std, numeric_axis)
         else:
             first, second = spec.axes
-            title = f"{_short_metric(metric)} ({'mean over %d seeds' % spec.seeds if spec.seeds > 1 else '1 seed'})"
+            title = "{0} ({1})".format(_short_metric(metric), self.tr("mean over {0} seeds").format(spec.seeds)
+                                       if spec.seeds > 1 else self.tr("1 seed"))
             self._build_plot(PARAMETER_LABELS[second.name], PARAMETER_LABELS[first.name], title)
             self._draw_heatmap(spec, mean, metric)
         if self.heatmap is None and (metric.startswith("lyapunov") or metric == "log10_norm"):
@@ -171,7 +174,7 @@ class SweepPlot(PlotPanel):
                 fill.setAlpha(55)
                 band = pg.FillBetweenItem(low_item, high_item, brush=pg.mkBrush(fill))
                 self.plot.addItem(band)
-            legend = name or PARAMETER_LABELS[x_axis.name][0]
+            legend = name or names(PARAMETER_LABELS[x_axis.name][0])
             item = self.plot.plot(x, m, name=name, connect="finite", symbol="o", symbolSize=6,
                                   symbolBrush=color, symbolPen=color)
             if x_axis.categorical:
