@@ -367,8 +367,8 @@
         <translation>无</translation>
     </message>
     <message>
-        <source>one-hot intent (held 3–8 steps)</source>
-        <translation>独热意图（保持 3–8 步）</translation>
+        <source>one-hot intent</source>
+        <translation>独热意图</translation>
     </message>
     <message>
         <source>constant</source>

@@ -532,3 +532,31 @@ def test_readouts_keep_their_width_and_are_cleared_on_every_change(make_window, 
     _settled(window, wait_results)
     decay._on_mouse_moved(centre)
     assert decay.readout.text() and "h→h" not in decay.readout.text() and "highway" not in decay.readout.text()
+
+
+def test_gate_summary_ticks_keep_apart(make_window, wait_results):
+    """The gates' summary row is short: its value labels are as far apart as their text needs
+    (pyqtgraph's own spacing put "0.4 0.2 0 -0.2" on top of each other there)."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from rnnviz.app.gallery import trained_handoff
+    from rnnviz.app.plots.gates import tick_spacing
+
+    assert tick_spacing(0.0, 1.0, 3) == 1.0 and tick_spacing(-0.5, 0.8, 4) == 0.5
+    assert tick_spacing(-0.2, 0.45, 5) == 0.25 and tick_spacing(-0.5, 0.8, 1) == 1.0
+    window = _shown(make_window, wait_results)
+    gates = window.panel_by_name["gates"]
+    for change in (lambda: window.state.update(cell="gru"), lambda: window.open_trained_model(trained_handoff()),
+                   lambda: window.set_presentation_mode(True, full_screen=False)):
+        change()
+        if window.presentation_mode:
+            window.focus_plot("gates")
+        _settled(window, wait_results)
+        axis = gates.summary.getAxis("left")
+        low, high = gates.summary.vb.viewRange()[1]
+        height = gates.summary.vb.height()
+        levels = axis.tickValues(low, high, height)
+        shown = sorted(value for value in levels[0][1] if low <= value <= high)
+        text_height = QFontMetricsF(axis.style["tickFont"]).height()
+        gaps = np.diff(shown) / (high - low) * height
+        assert shown and (gaps >= text_height).all(), (shown, gaps, text_height)

@@ -532,7 +532,7 @@ class ControlsPanel(QScrollArea):
         self.aux_size_spin.setSpecialValueText(self.tr("none"))
         self.aux_pattern_combo = QComboBox()
         self.aux_pattern_combo.setObjectName("aux_pattern")
-        for value, text in (("intent", self.tr("one-hot intent (held 3–8 steps)")),
+        for value, text in (("intent", self.tr("one-hot intent")),
                             ("constant", self.tr("constant")), ("gaussian", self.tr("Gaussian noise"))):
             self.aux_pattern_combo.addItem(text, value)
         self.aux_pattern_combo.setToolTip(self.tr(

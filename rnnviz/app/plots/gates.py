@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtGui import QFontMetricsF
 
 from rnnviz.app.i18n import names
 from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap
 from rnnviz.app.plots.boundary import EncoderBoundary
+from rnnviz.app.plots.steady import nice_above
 
 GATE_TITLES = {
     "i": QT_TRANSLATE_NOOP("Names", "input gate i"), "f": QT_TRANSLATE_NOOP("Names", "forget gate f"), "g": QT_TRANSLATE_NOOP("Names", "candidate g"), "o": QT_TRANSLATE_NOOP("Names", "output gate o"),
@@ -17,6 +21,23 @@ GATE_TITLES = {
 SIGMOID_GATES = ("i", "f", "o", "r", "z")
 MIN_ROW_PX = 26  # height of a gate's heatmap, at least
 
+
+
+def tick_spacing(low: float, high: float, fitting: int) -> float:
+    """The largest nice step (1, 2, 2.5 or 5 × 10ᵉ) with at least two and at most ``fitting``
+    multiples in [low, high] (one, where only one fits)."""
+    exponent = math.floor(math.log10(high - low))
+    steps = [mantissa * 10.0 ** power for power in range(exponent - 2, exponent + 2)
+             for mantissa in (1.0, 2.0, 2.5, 5.0)]
+
+    def count(step: float) -> int:
+        return math.floor(high / step + 1e-9) - math.ceil(low / step - 1e-9) + 1
+
+    for wanted in (min(2, fitting), 1):
+        for step in sorted(steps, reverse=True):
+            if step <= high - low and wanted <= count(step) <= fitting:
+                return step
+    return nice_above(high - low)
 
 class GatesPanel(PlotPanel):
     name = "gates"
@@ -76,6 +97,7 @@ class GatesPanel(PlotPanel):
         # No title: the legend says which line is what (a title row costs the heatmaps their height).
         self.summary = self.add_plot(len(gate_names), 0, "", (self.tr("time t"), "step"), ("", None), left_axis_chars=4.0,
                                      hover=self._hover_summary, steady_y=True)
+        self._tick_spacing = None   # a new summary row: its ticks are spaced afresh
         self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0)
         # The heatmaps have colour bars on their right, the summary an empty cell as wide: their
         # plot areas have the same width, so a step is at the same place in every row.
@@ -91,6 +113,8 @@ class GatesPanel(PlotPanel):
         # 54: room for three tick labels; at 1280×720 the rows above and the legend take the rest (CJK
         # text makes the window's menu, status bar and buttons taller, and the panel shorter).
         self.summary.setMinimumHeight(54)
+        self.summary.vb.sigResized.connect(self._space_summary_ticks)
+        self.summary.vb.sigYRangeChanged.connect(self._space_summary_ticks)
         for index in range(len(gate_names) + 1):
             self.graphics.ci.layout.setRowStretchFactor(index, 1)
         # Legend: one entry per gate (its colour), and what the solid and dashed lines are.
@@ -171,6 +195,24 @@ class GatesPanel(PlotPanel):
             return ""
         return self.tr("{0}: t = {1}, unit {2}: {3:.3f}").format(names(GATE_TITLES.get(gate, gate)), int(round(x)),
                                                                 int(round(y)), value)
+
+    def _space_summary_ticks(self, *_args) -> None:
+        """The summary row's value ticks as far apart as their text needs: in a row 30 pixels high
+        pyqtgraph put "0.4 0.2 0 -0.2" on top of each other."""
+        if self.summary is None:
+            return
+        axis = self.summary.getAxis("left")
+        low, high = self.summary.vb.viewRange()[1]
+        height = self.summary.vb.height()
+        if height <= 0 or not high > low:
+            return
+        font = axis.style.get("tickFont")
+        text_height = QFontMetricsF(font if font is not None else axis.font()).height()
+        fitting = max(1, int(height // (1.3 * text_height)))
+        spacing = tick_spacing(low, high, fitting)
+        if getattr(self, "_tick_spacing", None) != spacing:
+            self._tick_spacing = spacing
+            axis.setTickSpacing(spacing, spacing)
 
     def _hover_summary(self, x: float, y: float) -> str:
         if self.fast is None or not self.gate_names:
