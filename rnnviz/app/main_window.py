@@ -41,6 +41,8 @@ from rnnviz.core.config import ConfigError
 from rnnviz.core.parallel.schedule import prepare_map_workers
 from rnnviz.core.spectral_norm import DEFAULT_TOL
 
+SESSION_LANE = "open-session"
+
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
 # Room left for the window manager's frame and title bar when the window is fitted to a screen.
@@ -139,6 +141,9 @@ class MainWindow(QMainWindow):
         self.state = AppState(config)
         # explorer, a sweep, a training run and the compare pins may all be busy at once
         self.runner = JobRunner(self, max_threads=4)
+        self._opening_sessions: dict[int, Path] = {}   # job id -> session file being read
+        self.runner.job_finished.connect(self._on_session_read)
+        self.runner.job_failed.connect(self._on_session_failed)
         self.compute = ComputeController(self.state, self.runner, engine, parent=self,
                                          budget_bytes=int(self.settings.memory_budget_gb() * 1024**3))
         prepare_map_workers()  # the map's worker processes start now, beside the first plots
@@ -977,12 +982,39 @@ class MainWindow(QMainWindow):
             self.show_error(self.tr("The session's {0} could not be read and were left as they were").format(self.tr(" and ").join(problems)))
 
     def open_session(self, path) -> bool:
-        """Load a session file; a bad or newer file gives one message and changes nothing."""
+        """Load a session file now (read on the calling thread: scripts and tests); a bad or newer
+        file gives one message and changes nothing. The window's menus use :meth:`start_open_session`."""
         try:
             config, view = read_session(path)
         except ConfigError as error:
-            self.show_error(self.tr("Could not open session: {0}").format(error))
+            self._session_not_opened(str(error))
             return False
+        return self._apply_session(path, config, view)
+
+    def start_open_session(self, path) -> int:
+        """Read and check a session file off the UI thread (lane "open-session": a 10 MB session
+        took 20-26 ms of JSON parsing on the UI thread), then apply it as :meth:`open_session`
+        does; the same message and nothing changed when it cannot be used. Returns the job id."""
+        path = Path(path)
+        job_id = self.runner.start(SESSION_LANE, lambda _should_stop: read_session(path))
+        self._opening_sessions = {job_id: path}   # only the newest: an older read is superseded
+        return job_id
+
+    def _on_session_read(self, lane: str, job_id: int, result) -> None:
+        path = self._opening_sessions.pop(job_id, None)
+        if lane == SESSION_LANE and path is not None:
+            config, view = result
+            self._apply_session(path, config, view)
+
+    def _on_session_failed(self, lane: str, job_id: int, message: str) -> None:
+        if lane == SESSION_LANE and self._opening_sessions.pop(job_id, None) is not None:
+            self._session_not_opened(message)
+
+    def _session_not_opened(self, reason: str) -> None:
+        self.show_error(self.tr("Could not open session: {0}").format(reason))
+
+    def _apply_session(self, path, config: ExperimentConfig, view: dict) -> bool:
+        """The UI thread's part of opening a session: ``config`` and ``view`` as read and checked."""
         if not self.state.set_config(config):
             return False
         self._apply_view(view)
@@ -1019,7 +1051,7 @@ class MainWindow(QMainWindow):
                                                     names(SESSION_FILTER))
         if path:
             self.settings.set_last_folder("session", str(Path(path).parent))
-            self.open_session(path)
+            self.start_open_session(path)
 
     def save_session_dialog(self, ask: bool = False) -> None:
         path = str(self.session_path) if self.session_path is not None and not ask else ""
@@ -1051,7 +1083,7 @@ class MainWindow(QMainWindow):
             self._update_recent_menu()
             self.show_error(self.tr("Could not open session: {0} no longer exists").format(path))
             return
-        self.open_session(path)
+        self.start_open_session(path)
 
     def _restore_last_session(self) -> bool:
         data = self.settings.last_session()
