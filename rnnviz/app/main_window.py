@@ -33,6 +33,7 @@ from rnnviz.app.panels.trainer import TrainerPanel
 from rnnviz.app.plots import PANEL_CLASSES
 from rnnviz.app.plots.base import configure_pyqtgraph
 from rnnviz.app.presets import Preset, list_presets
+from rnnviz.app.repaint import StaggeredRepaint
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
 from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
 from rnnviz.app.state import AppState, LoadedWeights
@@ -147,6 +148,8 @@ class MainWindow(QMainWindow):
         self.compute = ComputeController(self.state, self.runner, engine, parent=self,
                                          budget_bytes=int(self.settings.memory_budget_gb() * 1024**3))
         prepare_map_workers()  # the map's worker processes start now, beside the first plots
+        # after a new result: one panel painted per turn of the event loop
+        self.repaints = StaggeredRepaint(lambda panel: panel.graphics.viewport(), self)
         # File → Open network… / Open inputs… and files dropped onto the window
         self.opener = FileOpener(self.state, self.runner, self.settings, self.show_error, self._show_status, self)
         self.opener.opened.connect(lambda _path: self.tabs.setCurrentWidget(self.explorer))
@@ -798,6 +801,7 @@ class MainWindow(QMainWindow):
         state.weights_dropped.connect(self._on_weights_dropped)
         state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
         self.compute.before_repaint.connect(self._settle_panels)
+        self.compute.fast_shown.connect(self._stagger_repaint)
         self.compute.notice.connect(lambda text: text and self.statusBar().showMessage(text, 15000))
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
@@ -845,6 +849,14 @@ class MainWindow(QMainWindow):
         if self.state.map_result is None:  # else the new map has reported its progress already
             self.map_progress.setFormat(names(MAP_FORMAT))   # no time left of the previous map
             self.map_progress.setValue(0)
+
+    def _stagger_repaint(self, _job_id: int) -> None:
+        """Every panel has the new result: their repaints follow one another (see app/repaint.py)."""
+        self.repaints.hold([panel for panel in self.panels if panel.isVisible()])
+
+    def grab(self, *args):  # noqa: D102 - QWidget.grab, with every held repaint done first
+        self.repaints.release_all()
+        return super().grab(*args)
 
     def _settle_panels(self, _job_id: int) -> None:
         """View ranges up to date before the repaint, so that each panel paints once."""
