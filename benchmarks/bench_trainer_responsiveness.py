@@ -77,7 +77,9 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="profile the UI thread while training")
     parser.add_argument("--probe", action="store_true", help="sample the UI thread's stack in every gap > 60 ms")
     args = parser.parse_args()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from rnnviz.app.main import ensure_application
+
+    app = ensure_application(sys.argv[:1])   # the app's own set-up (switch interval included)
     idle = gaps_over_windows(app)
     runner = JobRunner(max_threads=2)
     panel = TrainerPanel(runner)

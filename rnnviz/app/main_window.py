@@ -801,7 +801,6 @@ class MainWindow(QMainWindow):
         state.weights_dropped.connect(self._on_weights_dropped)
         state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
         self.compute.before_repaint.connect(self._settle_panels)
-        self.compute.fast_shown.connect(self._stagger_repaint)
         self.compute.notice.connect(lambda text: text and self.statusBar().showMessage(text, 15000))
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
@@ -821,6 +820,8 @@ class MainWindow(QMainWindow):
             panel.fit_view()
 
     def _on_fast(self, fast) -> None:
+        # Held before the panels change, so that none of them paints until its turn (app/repaint.py).
+        self.repaints.hold([panel for panel in self.panels if panel.isVisible()])
         for panel in self.panels:
             try:
                 panel.clear_readout()
@@ -849,10 +850,6 @@ class MainWindow(QMainWindow):
         if self.state.map_result is None:  # else the new map has reported its progress already
             self.map_progress.setFormat(names(MAP_FORMAT))   # no time left of the previous map
             self.map_progress.setValue(0)
-
-    def _stagger_repaint(self, _job_id: int) -> None:
-        """Every panel has the new result: their repaints follow one another (see app/repaint.py)."""
-        self.repaints.hold([panel for panel in self.panels if panel.isVisible()])
 
     def grab(self, *args):  # noqa: D102 - QWidget.grab, with every held repaint done first
         self.repaints.release_all()
