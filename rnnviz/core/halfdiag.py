@@ -8,12 +8,10 @@ For a one-layer LSTM, s = [h; c] (S = 2H) and c_{t−1} reaches s_t only through
 
 A product with J then needs one GEMM over H instead of S, plus one scaled copy:
 
-    (X Jᵀ)[r, j] = Σ_{m<H} X[r, m] A[j, m] + X[r, H + j mod H] · d[j]
-    (g J)[r, c]  = (g A)[r, c]                           for c < H,
-                 = g[r, c − H] · d[c − H] + g[r, c] · d[c]  for c ≥ H.
+    (X Jᵀ)[r, j] = Σ_{m<H} X[r, m] A[j, m] + X[r, H + j mod H] · d[j].
 
 The numbers are those of the dense product up to rounding (the same terms, without the zeros);
-the dense ``X @ J.T`` / ``g @ J`` is the reference, and every caller falls back on it for a
+the dense ``X @ J.T`` is the reference, and every caller falls back on it for a
 Jacobian that does not have this form (:func:`half_diagonal` tells which do, entry by entry).
 """
 
@@ -21,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["diagonal_positions", "half_diagonal", "half_diagonal_steps", "rows_times", "times_transpose"]
+__all__ = ["diagonal_positions", "half_diagonal", "half_diagonal_steps", "times_transpose"]
 
 
 def diagonal_positions(S: int) -> tuple[np.ndarray, np.ndarray]:
@@ -37,9 +35,9 @@ def half_diagonal_steps(J: np.ndarray) -> np.ndarray:
     if S % 2 or S < 2 or J.shape[-2] != S:
         return np.zeros(n, dtype=bool)
     rows, cols = diagonal_positions(S)
-    right = J[:, :, S // 2:].reshape(n, -1)
-    on_diagonals = J[:, rows, cols]
-    return np.count_nonzero(right, axis=1) == np.count_nonzero(on_diagonals, axis=1)
+    on_diagonals = np.count_nonzero(J[:, rows, cols], axis=1)
+    # step by step: no copy of (half) the stack, which may be most of the memory budget
+    return np.array([(J[i, :, S // 2:] != 0).sum() == on_diagonals[i] for i in range(n)], dtype=bool)
 
 
 def half_diagonal(Js: np.ndarray) -> np.ndarray | None:
@@ -57,15 +55,4 @@ def times_transpose(X: np.ndarray, Js: np.ndarray, d: np.ndarray, out: np.ndarra
     np.matmul(X[:, :H], Js[:, :H].T, out=out)
     # out[:, :H] += X[:, H:] · d_h and out[:, H:] += X[:, H:] · d_c, as one broadcast product
     out.reshape(-1, 2, H).__iadd__(X[:, None, H:] * d.reshape(2, H))
-    return out
-
-
-def rows_times(g: np.ndarray, Js: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """``g @ Js`` for rows ``g: (N, S)`` and a half-diagonal ``Js`` (``d`` from
-    :func:`half_diagonal`), as a new array."""
-    H = Js.shape[0] // 2
-    out = np.empty(g.shape, dtype=np.result_type(g.dtype, Js.dtype))
-    np.matmul(g, Js[:, :H], out=out[:, :H])
-    np.multiply(g[:, :H], d[:H], out=out[:, H:])
-    out[:, H:] += g[:, H:] * d[H:]
     return out

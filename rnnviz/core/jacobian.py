@@ -16,7 +16,6 @@ import numpy as np
 
 from .cells import make_cell
 from .config import NetConfig
-from .halfdiag import diagonal_positions, half_diagonal_steps, rows_times
 from .sequence import Trace
 
 
@@ -124,7 +123,6 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
     so one step back is one (rows × S)·(S × S) product for all the terms still in reach. This is the
     itemized matrix of ``bptt.backward(itemize=…)`` for a unidirectional net and batch of one, at a
     fraction of its cost (the loss terms share the Jacobians instead of each running a cell backward).
-    A one-layer LSTM's Jacobians take half a GEMM per step (:mod:`.halfdiag`).
     """
     T = J.shape[0]
     H = d_top.shape[1]
@@ -138,8 +136,6 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
     G = np.zeros((steps.size, S), dtype=np.result_type(J.dtype, d_top.dtype))
     new = {int(tau): r for r, tau in enumerate(steps)}
     window = T if truncate is None else int(truncate)
-    half = half_diagonal_steps(J)
-    diagonal = diagonal_positions(S) if half.any() else None
     for t in range(T, 0, -1):
         r = new.get(t)
         if r is not None:
@@ -152,8 +148,5 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
         g = G[lo:hi]
         C[steps[lo:hi] - 1, t - 1] = np.sqrt(np.einsum("ij,ij->i", g[:, :H], g[:, :H], dtype=np.float64))
         if t > 1:
-            if half[t - 1]:
-                g[:] = rows_times(g, J[t - 1], J[t - 1][diagonal])
-            else:
-                np.matmul(g, J[t - 1], out=g)
+            np.matmul(g, J[t - 1], out=g)
     return C

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from rnnviz.core import curve, jacobian, normmap
+from rnnviz.core import curve, normmap
 from rnnviz.core.analysis import ExperimentConfig, build
-from rnnviz.core.halfdiag import half_diagonal, half_diagonal_steps, rows_times, times_transpose
-from rnnviz.core.jacobian import itemized_from_jacobians, step_jacobians
+from rnnviz.core.halfdiag import half_diagonal, half_diagonal_steps, times_transpose
+from rnnviz.core.jacobian import step_jacobians
 from rnnviz.core.products import anchor_curve, norm_map
 from rnnviz.core.reference import anchor_curve as reference_curve
 from rnnviz.core.reference import norm_map as reference_map
@@ -56,32 +56,24 @@ def test_products_equal_the_dense_ones():
     out = np.empty_like(X)
     times_transpose(X, J, d, out)
     np.testing.assert_allclose(out, X @ J.T, rtol=0, atol=1e-14 * np.abs(X @ J.T).max())
-    np.testing.assert_allclose(rows_times(X, J, d), X @ J, rtol=0, atol=1e-14 * np.abs(X @ J).max())
 
 
 def dense_only(monkeypatch):
     """Every engine module on its dense GEMMs (the reference for the half-diagonal path)."""
     monkeypatch.setattr(curve, "half_diagonal_steps", lambda J: np.zeros(J.shape[0], dtype=bool))
-    monkeypatch.setattr(jacobian, "half_diagonal_steps", lambda J: np.zeros(J.shape[0], dtype=bool))
     monkeypatch.setattr(normmap, "half_diagonal", lambda Js: None)
 
 
-def test_curve_map_and_itemized_agree_with_dense_and_reference(monkeypatch):
+def test_curve_and_map_agree_with_dense_and_reference(monkeypatch):
     J = jacobians(radius=1.3)
-    rng = np.random.default_rng(0)
-    d_top = rng.standard_normal((J.shape[0], J.shape[1] // 2))
-    steps = np.arange(1, J.shape[0] + 1)
-    fast = (anchor_curve(J, 2, tol=1e-12, processes=False), norm_map(J, processes=False, tol=1e-12),
-            itemized_from_jacobians(J, d_top, steps))
+    fast = (anchor_curve(J, 2, tol=1e-12, processes=False), norm_map(J, processes=False, tol=1e-12))
     dense_only(monkeypatch)
-    dense = (anchor_curve(J, 2, tol=1e-12, processes=False), norm_map(J, processes=False, tol=1e-12),
-             itemized_from_jacobians(J, d_top, steps))
+    dense = (anchor_curve(J, 2, tol=1e-12, processes=False), norm_map(J, processes=False, tol=1e-12))
     for a, b in ((fast[0].log10_spectral, dense[0].log10_spectral),
                  (fast[0].log10_frobenius, dense[0].log10_frobenius),
                  (fast[1].log10_spectral, dense[1].log10_spectral),
                  (fast[1].log10_frobenius, dense[1].log10_frobenius)):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(fast[2], dense[2], rtol=1e-12, atol=0)
     ref = reference_curve(J, 2)
     np.testing.assert_allclose(fast[0].log10_spectral, ref["log10_spectral"], rtol=0, atol=1e-9)
     ref_map = reference_map(J)
