@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
         self.explanation_dialog: ExplanationDialog | None = None
         for panel in self.explained_panels():
             panel.explain_requested.connect(self.show_explanation)
+        for panel in (*self.panels, self.experiments.plot, self.compare.plots):
+            panel.export_requested.connect(self.export_plot_dialog)
         self.trainer.explain_requested.connect(self.show_explanation)
 
         # The Controls and Equations docks belong to the explorer's configuration: the Trainer tab
