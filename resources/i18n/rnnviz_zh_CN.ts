@@ -1329,6 +1329,17 @@
     </message>
 </context>
 <context>
+    <name>LanguageSwitch</name>
+    <message>
+        <source>A training run is {0} in the Trainer tab. Stop it (or let it finish), then choose the language again: a running run is not carried into the rebuilt window.</source>
+        <translation>训练器选项卡中有一次训练{0}。请先停止训练（或等它结束），再选择语言：正在进行的训练不会带入重建的窗口。</translation>
+    </message>
+    <message>
+        <source>A sweep is running in the Experiments tab. Let it finish (or cancel it), then choose the language again.</source>
+        <translation>实验选项卡中有一次扫描正在运行。请等它结束（或取消它），再选择语言。</translation>
+    </message>
+</context>
+<context>
     <name>Launch</name>
     <message>
         <source>{0}, {1} layer(s), H = {2}</source>
@@ -1806,18 +1817,6 @@
     <message>
         <source>Language</source>
         <translation>语言</translation>
-    </message>
-    <message>
-        <source>The new language applies when rnnviz starts next time. Reopen the window in it now? The configuration, the sweep and the pins are kept; a training run and a trained model&apos;s weights are not.</source>
-        <translation>新语言将在 rnnviz 下次启动时生效。现在就以新语言重新打开窗口吗？配置、扫描和固定项会保留；训练过程和训练所得模型的权重不会保留。</translation>
-    </message>
-    <message>
-        <source>Reopen now</source>
-        <translation>立即重新打开</translation>
-    </message>
-    <message>
-        <source>Later</source>
-        <translation>稍后</translation>
     </message>
     <message>
         <source>gradient check: error</source>

@@ -303,33 +303,28 @@ def test_language_setting_is_typed_and_checked():
     assert settings.language() == "system"
 
 
-def test_view_language_menu_remembers_and_reopens_the_window(make_window, qapp, qtbot):
-    """View → Language: the choice is remembered; Reopen now gives a window in that language with the
-    same configuration, and this one closes."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
+def test_view_language_menu_remembers_and_switches_at_once(make_window, qapp, qtbot):
+    """View → Language: the choice is remembered and the window is in that language at once, with the
+    same configuration (tests/app/test_language_switch.py: everything else it keeps)."""
     from rnnviz.app.i18n import ENGLISH, current_language, install_language
 
     window = make_window()
     assert [action.text() for action in window.language_actions.values()] == ["System language", "English", "简体中文"]
     window.state.update(seq_len=33)
     window.language_actions["zh_CN"].trigger()
-    assert window.settings.language() == "zh_CN" and window.language_actions["zh_CN"].isChecked()
-    box = window.findChild(QMessageBox, "language_box")
-    assert box is not None and box.isVisible()
+    switched = window.replaced_by
     try:
-        reopened = window.reopen_in_language("zh_CN")
-        assert reopened is not None and current_language() == "zh_CN"
-        qtbot.addWidget(reopened)
-        assert reopened.tabs.tabText(0) == "探索器" and reopened.state.config.seq_len == 33
-        assert not window.isVisible() and reopened.isVisible()
-        QApplication.instance().processEvents()
+        assert switched is not None and current_language() == "zh_CN"
+        qtbot.addWidget(switched)
+        assert switched.settings.language() == "zh_CN" and switched.language_actions["zh_CN"].isChecked()
+        assert switched.tabs.tabText(0) == "探索器" and switched.state.config.seq_len == 33
+        assert not window.isVisible() and switched.isVisible()
+        qapp.processEvents()
     finally:
         install_language(ENGLISH, qapp)
-        if reopened is not None:
-            reopened.close()
-            reopened.runner.shutdown(10000)
-    box.close()
+        if switched is not None:
+            switched.close()
+            switched.runner.shutdown(10000)
 
 
 def test_teaching_texts_follow_the_interface_language(chinese):
