@@ -25,6 +25,7 @@ import numpy as np
 
 from .bptt import backward, loss_steps_for, readout_loss
 from .cancel import Cancelled
+from .cells import make_cell
 from .config import INITS, ConfigError, NetConfig, check_float, check_int, config_from_dict
 from .dynamics import activation_gamma, pascanu_bound, rho_line
 from .jacobian import (gate_statistics, highway_log10, itemized_from_jacobians, state_blocks,
@@ -363,6 +364,10 @@ class FastResult:
     layer_grad_norms: np.ndarray | None = None
     #: (T,) ‖∂L_t/∂h_t‖: the gradient each step's own loss puts on the top layer's output (0 off the loss steps)
     output_grad_norm: np.ndarray | None = None
+    #: LSTMs: (L·D, T) ‖∂L/∂c_t‖ of every layer and direction (Grads.layer_cell_grad_norms), else None
+    layer_cell_grad_norms: np.ndarray | None = None
+    #: LSTMs: (T, T) ‖∂L_τ/∂c_t‖ of the top layer beside ``itemized`` (same rows), else None
+    itemized_cell: np.ndarray | None = None
 
 
 @dataclass
@@ -474,8 +479,10 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
         if via_jacobians:
             Sl, H = net.layer_state_size, net.hidden_size
             top = slice((net.num_layers - 1) * Sl, net.num_layers * Sl)
-            grads.itemized = itemized_from_jacobians(J, d_output[:, 0, :H], item_steps,
-                                                     config.truncate, rows=top)
+            kappa = _top_output_slope(net, trace) if net.is_lstm else None
+            itemized = itemized_from_jacobians(J, d_output[:, 0, :H], item_steps,
+                                               config.truncate, rows=top, kappa=kappa)
+            grads.itemized, grads.itemized_cell = itemized if net.is_lstm else (itemized, None)
     except BaseException:
         curve_job.cancel()
         raise
@@ -517,9 +524,17 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
         final_state=trace.final_state, grad_norm_per_step=grads.grad_norm_per_step,
         itemized=grads.itemized, loss_steps=steps, truncate=config.truncate, jacobians=J,
         jacobian_start=j_start, state_blocks=blocks, seconds=0.0, timings=timings, tol=tol,
-        layer_grad_norms=grads.layer_grad_norms, output_grad_norm=_step_norms(d_output))
+        layer_grad_norms=grads.layer_grad_norms, output_grad_norm=_step_norms(d_output),
+        layer_cell_grad_norms=grads.layer_cell_grad_norms, itemized_cell=grads.itemized_cell)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _top_output_slope(net: NetConfig, trace: Trace) -> np.ndarray:
+    """(T, H) κ_t = ∂h_t/∂c_t of the top layer's LSTM, batch element 0 (forward direction)."""
+    lt = trace.layers[-1][0]
+    cache = {k: lt.cache[k][:, 0] for k in ("o", "c", "phic", "po")}
+    return make_cell(net.cell).output_slope(lt.weights, trace.activation, cache)
 
 
 def _step_norms(values: np.ndarray) -> np.ndarray:
