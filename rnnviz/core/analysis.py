@@ -456,7 +456,7 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
     # The anchor curve's products are formed now; when a worker process measures their norms
     # (products.start_anchor_curve), BPTT runs here meanwhile.
     blocks = state_blocks(net)
-    sub = {"hidden": blocks["h_l0"], "cell": blocks["c_l0"]} if net.is_lstm else None
+    sub = curve_blocks(net, blocks)
     if tol is None:
         curve_job = _ExactCurve(J, t0 - j_start, sub)
     else:
@@ -492,9 +492,17 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
 
     curve = {"k": norms.k, "log10_spectral": norms.log10_spectral,
              "log10_frobenius": norms.log10_frobenius}
-    if sub:
+    if net.is_lstm:
         curve["hidden_spectral"], curve["hidden_frobenius"] = norms.blocks["hidden"]
         curve["cell_spectral"], curve["cell_frobenius"] = norms.blocks["cell"]
+    if sub and "layer_0" in sub:
+        L = net.num_layers
+        curve["layer_spectral"] = np.stack([norms.blocks[f"layer_{l}"][0] for l in range(L)])
+        curve["layer_frobenius"] = np.stack([norms.blocks[f"layer_{l}"][1] for l in range(L)])
+        if net.is_lstm:
+            cells = [norms.blocks["cell" if l == 0 else f"cell_{l}"] for l in range(L)]
+            curve["layer_cell_spectral"] = np.stack([spec for spec, _ in cells])
+            curve["layer_cell_frobenius"] = np.stack([fro for _, fro in cells])
     hw = highway_log10(trace, t0)
     if hw is not None:
         curve["highway"] = hw[:norms.k.size]
@@ -528,6 +536,21 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
         layer_cell_grad_norms=grads.layer_cell_grad_norms, itemized_cell=grads.itemized_cell)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def curve_blocks(net: NetConfig, blocks: dict[str, slice]) -> dict[str, slice] | None:
+    """The diagonal blocks of the anchor curve's products P = ∂s(t₀+k)/∂s(t₀) measured beside P:
+    an LSTM's layer-1 h→h and c→c blocks ("hidden", "cell"); in a stacked network every layer's
+    own block ∂sˡ(t₀+k)/∂sˡ(t₀) ("layer_l") and, for LSTMs, its c→c block ("cell_l", l ≥ 1).
+    Blocks of one size are measured in one batched Lanczos run (:class:`.curve.CurveMeasure`)."""
+    sub = {"hidden": blocks["h_l0"], "cell": blocks["c_l0"]} if net.is_lstm else {}
+    if net.num_layers > 1:
+        Sl = net.layer_state_size
+        for layer in range(net.num_layers):
+            sub[f"layer_{layer}"] = slice(layer * Sl, (layer + 1) * Sl)
+            if net.is_lstm and layer > 0:
+                sub[f"cell_{layer}"] = blocks[f"c_l{layer}"]
+    return sub or None
 
 
 def _top_output_slope(net: NetConfig, trace: Trace) -> np.ndarray:
