@@ -3388,8 +3388,8 @@
         <translation>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖</translation>
     </message>
     <message>
-        <source>Lower layers: no values here, ‖∂Lτ/∂hₜ‖ is itemized for the top layer only</source>
-        <translation>下层此处无值：‖∂Lτ/∂hₜ‖ 只对顶层逐项计算</translation>
+        <source>Lower layers: not itemized for a network this large (time budget)</source>
+        <translation>下层：网络规模较大，受计算时间所限，未逐项计算</translation>
     </message>
     <message>
         <source>‖∂sˡ(t₀+k)/∂sˡ(t₀)‖ of each layer l, t₀ = %1</source>
@@ -3406,6 +3406,10 @@
     <message>
         <source>‖∂s(t₀+k)/∂s(t₀)‖, t₀ = %1</source>
         <translation>‖∂s(t₀+k)/∂s(t₀)‖，t₀ = %1</translation>
+    </message>
+    <message>
+        <source>Lower layers: itemized only at some loss steps (time budget), not at this τ</source>
+        <translation>下层：受计算时间所限，只在部分损失步上逐项计算，此 τ 不在其中</translation>
     </message>
     <message>
         <source>; dashed: c→c block</source>

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from .bptt import backward, loss_steps_for, readout_loss
+from .bptt import backward, itemize_layers, loss_steps_for, readout_loss
 from .cancel import Cancelled
 from .cells import make_cell
 from .config import INITS, ConfigError, NetConfig, check_float, check_int, config_from_dict
@@ -49,6 +49,10 @@ DTYPES = ("float64", "float32")
 JACOBIAN_BYTES = 1 << 30
 MAP_FLOPS = 1.5e12
 ITEMIZE_ROWS = 256
+#: The itemized gradient of every layer of a stacked network (``FastResult.layer_itemized``) is
+#: computed when its sweeps take at most this many layer-steps (layers · directions · T): each is a
+#: cell backward of its own, ~0.1 ms of interpreter time.
+LAYER_ITEMIZE_STEPS = 2000
 #: run_fast must stay quick for big networks: the itemized matrix and the anchor curve get these
 #: floating-point budgets (the default case is far below both and is computed in full).
 ITEMIZE_FLOPS = 2e9
@@ -368,6 +372,13 @@ class FastResult:
     layer_cell_grad_norms: np.ndarray | None = None
     #: LSTMs: (T, T) ‖∂L_τ/∂c_t‖ of the top layer beside ``itemized`` (same rows), else None
     itemized_cell: np.ndarray | None = None
+    #: stacked networks: the loss steps τ (R,) of ``layer_itemized``, as many of ``itemized``'s
+    #: rows as ``ITEMIZE_FLOPS`` allows for every layer (None for one layer)
+    layer_itemized_steps: np.ndarray | None = None
+    #: (L·D, R, T) ‖∂L_τ/∂h_t‖ of every layer and direction for those τ (bptt.itemize_layers)
+    layer_itemized: np.ndarray | None = None
+    #: LSTMs: the same for c_t
+    layer_itemized_cell: np.ndarray | None = None
 
 
 @dataclass
@@ -483,6 +494,17 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
             itemized = itemized_from_jacobians(J, d_output[:, 0, :H], item_steps,
                                                config.truncate, rows=top, kappa=kappa)
             grads.itemized, grads.itemized_cell = itemized if net.is_lstm else (itemized, None)
+        layer_steps = layer_items = layer_items_c = None
+        # every layer costs what the top layer's rows cost: fewer loss steps where needed, none
+        # where even one would exceed the budget or the sweeps would take too many steps
+        low = int(min(item_steps.size, ITEMIZE_FLOPS // (per_row * net.num_layers)))
+        sweeps = net.num_layers * net.num_directions * T
+        if net.num_layers > 1 and low >= 1 and sweeps <= LAYER_ITEMIZE_STEPS:
+            layer_steps = item_steps if low >= item_steps.size else \
+                item_steps[np.linspace(0, item_steps.size - 1, low).round().astype(int)]
+            _check(should_stop)
+            layer_items, layer_items_c = itemize_layers(net, trace, d_output, layer_steps, config.truncate,
+                                                        should_stop=should_stop)
     except BaseException:
         curve_job.cancel()
         raise
@@ -533,7 +555,8 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
         itemized=grads.itemized, loss_steps=steps, truncate=config.truncate, jacobians=J,
         jacobian_start=j_start, state_blocks=blocks, seconds=0.0, timings=timings, tol=tol,
         layer_grad_norms=grads.layer_grad_norms, output_grad_norm=_step_norms(d_output),
-        layer_cell_grad_norms=grads.layer_cell_grad_norms, itemized_cell=grads.itemized_cell)
+        layer_cell_grad_norms=grads.layer_cell_grad_norms, itemized_cell=grads.itemized_cell,
+        layer_itemized_steps=layer_steps, layer_itemized=layer_items, layer_itemized_cell=layer_items_c)
     result.seconds = time.perf_counter() - start
     return result
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import fused
+from .cancel import Cancelled
 from .cells import Activation, make_cell
 from .config import ConfigError, NetConfig
 from .params import suffix
@@ -379,6 +380,86 @@ def itemize_top_layer(net: NetConfig, trace: Trace, d_output: np.ndarray, steps:
     if with_cell:
         return np.sqrt(C2), np.sqrt(C2_cell)
     return np.sqrt(C2)
+
+
+#: Bytes of gradient rows a chunk of :func:`itemize_layers` holds for the layer below at a time.
+ITEMIZE_CHUNK_BYTES = 16 << 20
+
+
+def itemize_layers(net: NetConfig, trace: Trace, d_output: np.ndarray, steps,
+                   truncate: int | None = None, chunk_bytes: int = ITEMIZE_CHUNK_BYTES,
+                   should_stop=None):
+    """Every layer's and direction's ‖∂L_τ/∂h_t‖ for the loss steps τ in ``steps``.
+
+    Returns ``(norms_h, norms_c)``: ``norms_h[layer·D + d, r, t−1] = ‖∂L_τ/∂h^{layer,d}_t‖`` over
+    (B, H) for τ = steps[r], the total gradient of the one loss term L_τ as :func:`backward` of
+    L_τ alone gives it (truncated alike); ``norms_c`` the same for an LSTM's c_t (else None).
+
+    As in :func:`itemize_top_layer`, the loss terms travel as rows of one sweep, here from the top
+    layer down: a layer's rows ∂L_τ/∂x_t become the rows of the layer below. The rows of the layer
+    below are held for the whole sequence, so the terms go in chunks of about ``chunk_bytes``;
+    ``should_stop()`` → True raises Cancelled between chunks.
+    """
+    steps = np.asarray(steps, dtype=int)
+    L, D, T = net.num_layers, net.num_directions, trace.seq_len
+    norms_h = np.zeros((L * D, steps.size, T))
+    norms_c = np.zeros((L * D, steps.size, T)) if net.is_lstm else None
+    per_term = T * d_output.shape[1] * net.hidden_size * D * d_output.dtype.itemsize
+    chunk = max(1, int(chunk_bytes // max(per_term, 1)))
+    for lo in range(0, steps.size, chunk):
+        if should_stop is not None and should_stop():
+            raise Cancelled("itemizing cancelled")
+        part = slice(lo, lo + chunk)
+        _itemize_rows(net, trace, d_output, steps[part], truncate, norms_h[:, part],
+                      None if norms_c is None else norms_c[:, part])
+    return norms_h, norms_c
+
+
+def _itemize_rows(net, trace, d_output, steps, truncate, out_h, out_c) -> None:
+    """:func:`itemize_layers` for one chunk of loss steps, written into ``out_h``/``out_c``."""
+    cell = make_cell(net.cell)
+    act = trace.activation
+    T, B = trace.seq_len, d_output.shape[1]
+    H, L, D = net.hidden_size, net.num_layers, net.num_directions
+    R = steps.size
+    row_of = {int(tau): r for r, tau in enumerate(steps)}
+    upstream = None   # below the top: rows of ∂L_τ/∂(layer output) per step, (T, R, B, H·D)
+    for layer in range(L - 1, -1, -1):
+        below = None
+        for d in range(D):
+            lt = trace.layers[layer][d]
+            row = layer * D + d
+            carry = [np.zeros((R, B, H), d_output.dtype) for _ in net.state_names]
+            d_in = np.zeros((T, R, B, lt.inputs.shape[2]), d_output.dtype) if layer > 0 else None
+            for t in (range(T) if lt.reverse else range(T - 1, -1, -1)):
+                step = t + 1
+                if upstream is None:
+                    dh = carry[0]
+                    r = row_of.get(step)
+                    if r is not None:
+                        dh = dh.copy()
+                        dh[r] += d_output[t, :, d * H:(d + 1) * H]
+                else:
+                    dh = carry[0] + upstream[t][..., d * H:(d + 1) * H]
+                if truncate is not None:
+                    # rows whose loss step is more than k steps away no longer reach this state
+                    far = np.abs(steps - step) > truncate
+                    if far.any():
+                        dh = np.where(far[:, None, None], 0, dh)
+                        carry = [np.where(far[:, None, None], 0, c) for c in carry]
+                out_h[row, :, t] = np.sqrt((dh.astype(np.float64) ** 2).sum(axis=(1, 2)))
+                d_state = (dh,) + tuple(carry[1:])
+                if out_c is None:
+                    prev, dxp, _ = cell.step_backward(lt.weights, act, lt.step_cache(t), d_state)
+                else:
+                    prev, dxp, _, dc = cell.step_backward_cell(lt.weights, act, lt.step_cache(t), d_state)
+                    out_c[row, :, t] = np.sqrt((dc.astype(np.float64) ** 2).sum(axis=(1, 2)))
+                if d_in is not None:
+                    d_in[t] = dxp @ lt.weights.w_ih
+                carry = list(prev)
+            if d_in is not None:
+                below = d_in if below is None else below + d_in
+        upstream = below
 
 
 def loss_and_grads(params: dict, net: NetConfig, x: np.ndarray, targets: np.ndarray, loss_steps, *,

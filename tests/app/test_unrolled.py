@@ -296,22 +296,38 @@ def test_stacked_lstm_anchor_rows_show_each_layers_own_block(make_window, wait_r
     assert "each layer" not in panel.plot.titleLabel.text
 
 
-def test_itemized_view_says_why_the_lower_layers_are_empty(make_window, wait_results, small_config):
-    window = make_window(config=small_config.replace(cell="rnn", num_layers=2, loss_placement="all"))
+def test_itemized_view_fills_the_lower_layers_or_says_why_not(make_window, wait_results, small_config):
+    """A stacked network's lower layers show their own ‖∂L_τ/∂hˡ_t‖ (and c line); at a τ the
+    engine did not itemize them for, a note over their rows says so."""
+    window = make_window(config=small_config.replace(cell="lstm", num_layers=2, bidirectional=True,
+                                                     loss_placement="all"))
     wait_results(window)
+    fast = window.state.fast_result
     panel = window.panel_by_name["unrolled"]
     _choose(panel, "itemized")
-    assert np.isnan(panel.values.recurrent[0]).all() and np.isfinite(panel.values.recurrent[1, :panel.tau()]).all()
-    assert "top layer only" in panel.diagram.note
-    # the note lies over the lower layer's row, below the top layer's
+    panel.tau_spin.setValue(5)
+    r = int(np.flatnonzero(fast.layer_itemized_steps == 5)[0])
+    _same(panel.values.recurrent[:2], _log10(fast.layer_itemized[:2, r]))
+    _same(panel.values.cell[:2], _log10(fast.layer_itemized_cell[:2, r]))
+    _same(panel.values.vertical[0], _log10(np.sqrt((fast.layer_itemized[:2, r] ** 2).sum(axis=0))))
+    assert np.isfinite(panel.values.recurrent[0, :5]).all()
+    assert panel.diagram.note == ""
+    # a result whose lower layers were itemized at other loss steps only
+    from dataclasses import replace
+    keep = fast.layer_itemized_steps != 5
+    panel.show_fast(replace(fast, layer_itemized_steps=fast.layer_itemized_steps[keep],
+                            layer_itemized=fast.layer_itemized[:, keep],
+                            layer_itemized_cell=fast.layer_itemized_cell[:, keep]))
+    assert panel.tau() == 5
+    assert np.isnan(panel.values.recurrent[:2]).all() and np.isfinite(panel.values.recurrent[2, :5]).all()
+    assert "not at this τ" in panel.diagram.note
+    panel.show_fast(replace(fast, layer_itemized_steps=None, layer_itemized=None, layer_itemized_cell=None))
+    assert np.isnan(panel.values.recurrent[:2]).all() and "this large" in panel.diagram.note
+    # the note lies over the lower layer's rows, below the top layer's
     from rnnviz.app.plots.unrolled import QPointF
     rect = panel.diagram.note_rect(lambda x, y: QPointF(100 * x, 100 * y))   # 100 px per step and row
-    assert rect.top() <= 100 * panel.structure.row_y(0) <= rect.bottom() < 100 * panel.structure.row_y(1)
+    assert rect.top() <= 100 * panel.structure.row_y(1) <= rect.bottom() < 100 * panel.structure.row_y(2)
     _choose(panel, "total")
-    assert panel.diagram.note == ""
-    _choose(panel, "itemized")
-    window.state.update(num_layers=1)
-    wait_results(window)
     assert panel.diagram.note == ""
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from rnnviz.core import analysis
 from rnnviz.core.analysis import ExperimentConfig, run_fast
-from rnnviz.core.bptt import backward, itemize_top_layer, loss_steps_for, readout_loss
+from rnnviz.core.bptt import backward, itemize_layers, itemize_top_layer, loss_steps_for, readout_loss
 from rnnviz.core.config import LSTM_CELLS, NetConfig
 from rnnviz.core.jacobian import itemized_from_jacobians, step_jacobians
 from rnnviz.core.params import init_params
@@ -216,16 +216,23 @@ def test_itemized_cell_from_jacobians_equals_cell_backward(cell, layers, truncat
     np.testing.assert_allclose(got_c, ref_c, rtol=1e-12, atol=1e-300)
 
 
-@pytest.mark.parametrize("changes", [{}, {"bidirectional": True}, {"num_layers": 2, "truncate": 4}])
-def test_run_fast_carries_the_cell_state_gradients(changes):
-    """The explorer's FastResult holds ‖∂L/∂c_t‖ per layer and direction and the itemized matrix
-    of the top layer's c, on both of run_fast's routes (Jacobians for one direction, else BPTT)."""
-    cfg = ExperimentConfig(cell="lstm-peephole", hidden_size=6, input_size=3, seq_len=12).replace(**changes)
+def _fast_and_reference(cfg):
+    """run_fast of ``cfg`` and, for the reference paths, its network, weights, trace, loss steps
+    (every step) and gradient on the outputs."""
     fast = run_fast(cfg)
     net, params, x, targets = analysis.build(cfg)
     trace = forward(params, net, x)
     steps = loss_steps_for("all", cfg.seq_len)
     _, d_out, _ = readout_loss(params, trace.output, targets, steps)
+    return fast, net, params, trace, steps, d_out
+
+
+@pytest.mark.parametrize("changes", [{}, {"bidirectional": True}, {"num_layers": 2, "truncate": 4}])
+def test_run_fast_carries_the_cell_state_gradients(changes):
+    """The explorer's FastResult holds ‖∂L/∂c_t‖ per layer and direction and the itemized matrix
+    of the top layer's c, on both of run_fast's routes (Jacobians for one direction, else BPTT)."""
+    cfg = ExperimentConfig(cell="lstm-peephole", hidden_size=6, input_size=3, seq_len=12).replace(**changes)
+    fast, net, params, trace, steps, d_out = _fast_and_reference(cfg)
     ref = backward(params, net, trace, d_out, truncate=cfg.truncate, itemize=steps)
     assert fast.layer_cell_grad_norms.shape == (net.num_layers * net.num_directions, cfg.seq_len)
     np.testing.assert_allclose(fast.layer_cell_grad_norms, ref.layer_cell_grad_norms, rtol=1e-12)
@@ -260,3 +267,82 @@ def test_cell_state_gradient_matches_torch_autograd(torch, cell):
         trace = forward(p, net, x, h0=h0, fused_loops=fused_loops)
         grads = backward(p, net, trace, d_output)
         np.testing.assert_allclose(grads.layer_cell_grad_norms, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("cell,bidirectional,truncate", [
+    ("lstm", False, None), ("lstm-peephole", True, None), ("lstm-cifg", True, 1), ("rnn", False, 2),
+    ("gru", True, None)])
+def test_itemized_every_layer_rows_are_single_loss_backward_passes(cell, bidirectional, truncate):
+    """itemize_layers: row τ of every layer and direction is what BPTT of L_τ alone gives there
+    (h and, for LSTMs, c), truncated alike; the top layer's rows are itemize_top_layer's. A tiny
+    chunk size sends the loss terms through in several chunks."""
+    net, p, x, y, h0 = _case(cell, 3, bidirectional, seed=8) if cell.startswith("lstm") else \
+        _gru_or_rnn_case(cell, bidirectional)
+    steps = loss_steps_for("all", T)
+    trace = forward(p, net, x, h0=h0)
+    _, d_output, _ = readout_loss(p, trace.output, y, steps)
+    chosen = np.array([1, 3, 5])
+    norms_h, norms_c = itemize_layers(net, trace, d_output, chosen, truncate, chunk_bytes=1)
+    D = net.num_directions
+    assert norms_h.shape == (3 * D, 3, T) and (norms_c is None) == (not net.is_lstm)
+    for r, tau in enumerate(chosen):
+        alone = np.zeros_like(d_output)
+        alone[tau - 1] = d_output[tau - 1]
+        ref = backward(p, net, trace, alone, truncate=truncate)
+        np.testing.assert_allclose(norms_h[:, r], ref.layer_grad_norms, rtol=1e-12, atol=1e-300)
+        if norms_c is not None:
+            np.testing.assert_allclose(norms_c[:, r], ref.layer_cell_grad_norms, rtol=1e-12, atol=1e-300)
+        assert np.count_nonzero(norms_h[:D, r]) > 0    # the bottom layer receives L_τ's gradient
+    top = itemize_top_layer(net, trace, d_output, chosen, truncate)
+    np.testing.assert_allclose(np.sqrt((norms_h[-D:] ** 2).sum(axis=0)), top[chosen - 1], rtol=1e-12,
+                               atol=1e-300)
+
+
+def _gru_or_rnn_case(cell, bidirectional, seed=8):
+    net = NetConfig(cell=cell, input_size=IN, hidden_size=H, num_layers=3, bidirectional=bidirectional)
+    p = init_params(net, "gaussian", scale=0.8, seed=seed, output_size=OUT)
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(T, B, IN))
+    y = rng.integers(0, OUT, (T, B))
+    h0 = {"h": rng.normal(0, 0.5, (3 * net.num_directions, B, H))}
+    return net, p, x, y, h0
+
+
+@pytest.mark.parametrize("changes", [{"num_layers": 2}, {"num_layers": 3, "bidirectional": True, "truncate": 3},
+                                     {"num_layers": 2, "cell": "gru", "batch": 2}])
+def test_run_fast_itemizes_every_layer_of_a_stacked_net(changes):
+    cfg = ExperimentConfig(cell="lstm", hidden_size=5, input_size=3, seq_len=10).replace(**changes)
+    fast, net, params, trace, steps, d_out = _fast_and_reference(cfg)
+    np.testing.assert_array_equal(fast.layer_itemized_steps, steps)   # small: every loss step
+    ref_h, ref_c = itemize_layers(net, trace, d_out, steps, cfg.truncate)
+    np.testing.assert_allclose(fast.layer_itemized, ref_h, rtol=1e-12, atol=1e-300)
+    if net.is_lstm:
+        np.testing.assert_allclose(fast.layer_itemized_cell, ref_c, rtol=1e-12, atol=1e-300)
+    else:
+        assert fast.layer_itemized_cell is None
+    D = net.num_directions
+    top = np.sqrt((fast.layer_itemized[-D:] ** 2).sum(axis=0))
+    np.testing.assert_allclose(top, fast.itemized[steps - 1], rtol=1e-10, atol=1e-300)
+    assert run_fast(cfg.replace(num_layers=1, bidirectional=False)).layer_itemized is None
+
+
+def test_run_fast_itemizes_fewer_loss_steps_of_every_layer_when_the_budget_says_so(monkeypatch):
+    cfg = ExperimentConfig(cell="lstm", hidden_size=5, input_size=3, seq_len=30, num_layers=3)
+    per_row = 2.0 * 4 * 5 * 5 * 30      # G·H·T·D·B flops of one loss step's rows in one layer
+    monkeypatch.setattr(analysis, "ITEMIZE_FLOPS", per_row * 3 * 7)   # 7 loss steps for 3 layers
+    fast = run_fast(cfg)
+    assert fast.layer_itemized_steps.size == 7 and fast.layer_itemized.shape == (3, 7, 30)
+    assert fast.layer_itemized_steps[-1] == 30
+    assert set(fast.layer_itemized_steps) <= set(np.flatnonzero(np.diagonal(fast.itemized)) + 1)
+
+
+def test_run_fast_skips_the_lower_layers_of_big_networks(monkeypatch):
+    """Beyond the budget (flops for one loss step, or layer-steps of the sweeps) the lower layers
+    are not itemized: None, which the unrolled view says on the plot."""
+    cfg = ExperimentConfig(cell="lstm", hidden_size=5, input_size=3, seq_len=30, num_layers=3)
+    monkeypatch.setattr(analysis, "LAYER_ITEMIZE_STEPS", 89)
+    assert run_fast(cfg).layer_itemized is None and run_fast(cfg).itemized.any()
+    monkeypatch.setattr(analysis, "LAYER_ITEMIZE_STEPS", 90)
+    assert run_fast(cfg).layer_itemized.shape == (3, 30, 30)
+    monkeypatch.setattr(analysis, "ITEMIZE_FLOPS", 1)
+    assert run_fast(cfg).layer_itemized is None

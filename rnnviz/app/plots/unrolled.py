@@ -107,7 +107,9 @@ def arrow_values(fast, quantity: str, tau: int | None = None) -> ArrowValues:
       into c(t): ‖∂L/∂c(t)‖, the cell state's total gradient, on the same scale.
     * ``itemized``: ‖∂L(τ)/∂h(t)‖ of the top layer (both directions together): forward rows for
       t ≤ τ, backward rows for t ≥ τ; h(τ) → y(τ) carries ‖∂L(τ)/∂h(τ)‖; the top layer's c line
-      ‖∂L(τ)/∂c(t)‖; lower layers: no value (the itemized matrix holds the top layer only).
+      ‖∂L(τ)/∂c(t)‖. Lower layers of a stacked network: their own ‖∂L(τ)/∂hˡ(t)‖ (and c line)
+      for the loss steps ``layer_itemized_steps`` holds (see :func:`lower_layers_itemized`), and
+      into layer j from below that layer's value over both directions; no value at other τ.
     * ``anchor``: on the forward recurrent arrows into step t₀ + k, ‖∂s(t₀+k)/∂s(t₀)‖ of the whole
       state s for one layer; in a stacked network each layer's own diagonal block
       ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖ (the whole state's norm is in the decay plot). An LSTM's c line: the
@@ -153,6 +155,13 @@ def arrow_values(fast, quantity: str, tau: int | None = None) -> ArrowValues:
                 cell[r] = np.where(keep, row_c, np.nan)
         vertical[L - 1] = row
         vertical[L, tau - 1] = row[tau - 1]
+        r_low = lower_layers_itemized(fast, tau)
+        if r_low is not None:
+            lower = np.asarray(fast.layer_itemized, dtype=np.float64)[:top.start, r_low]
+            recurrent[:top.start] = safe_log10(lower)
+            vertical[:L - 1] = safe_log10(np.sqrt((lower.reshape(L - 1, D, T) ** 2).sum(axis=1)))
+            if lstm and getattr(fast, "layer_itemized_cell", None) is not None:
+                cell[:top.start] = safe_log10(np.asarray(fast.layer_itemized_cell, dtype=np.float64)[:top.start, r_low])
     elif quantity == "anchor":
         t0 = int(fast.config.anchor)
         k = np.asarray(fast.curve["k"], dtype=np.int64)
@@ -173,6 +182,15 @@ def arrow_values(fast, quantity: str, tau: int | None = None) -> ArrowValues:
         raise ValueError(f"unknown quantity {quantity!r}; choose one of {', '.join(QUANTITIES)}")
     vertical[0, input_steps(fast.config):] = np.nan
     return ArrowValues(recurrent, cell, vertical)
+
+
+def lower_layers_itemized(fast, tau: int) -> int | None:
+    """The row of ``fast.layer_itemized`` that holds loss step τ (None: not itemized there, or one layer)."""
+    steps = getattr(fast, "layer_itemized_steps", None)
+    if steps is None or getattr(fast, "layer_itemized", None) is None:
+        return None
+    hits = np.flatnonzero(np.asarray(steps) == int(tau))
+    return int(hits[0]) if hits.size else None
 
 
 def input_steps(config) -> int:
@@ -698,10 +716,16 @@ class UnrolledPanel(PlotPanel):
         return self.tr("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖"), self.tr("log₁₀")
 
     def _update_note(self) -> None:
-        """Say on the plot why the lower layers have no itemized values."""
-        empty = self.current_quantity() == "itemized" and self.structure.layers > 1
-        self.diagram.set_note(self.tr("Lower layers: no values here, ‖∂Lτ/∂hₜ‖ is itemized for the top "
-                                      "layer only") if empty else "")
+        """Say on the plot why the lower layers have no itemized values at this τ (the engine itemizes
+        every layer for as many loss steps as its budget allows)."""
+        note = ""
+        if self.current_quantity() == "itemized" and self.structure.layers > 1 and \
+                lower_layers_itemized(self.fast, self.tau()) is None:
+            if getattr(self.fast, "layer_itemized", None) is None:
+                note = self.tr("Lower layers: not itemized for a network this large (time budget)")
+            else:
+                note = self.tr("Lower layers: itemized only at some loss steps (time budget), not at this τ")
+        self.diagram.set_note(note)
 
     def _update_truncation(self) -> None:
         span = self.truncation_span()
