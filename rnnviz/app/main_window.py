@@ -42,7 +42,7 @@ from rnnviz.core.config import ConfigError
 from rnnviz.core.parallel.schedule import prepare_map_workers
 from rnnviz.core.spectral_norm import DEFAULT_TOL
 
-SESSION_LANE = "open-session"
+SESSION_READ_LANE = "open-session"
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
@@ -1029,18 +1029,18 @@ class MainWindow(QMainWindow):
         took 20-26 ms of JSON parsing on the UI thread), then apply it as :meth:`open_session`
         does; the same message and nothing changed when it cannot be used. Returns the job id."""
         path = Path(path)
-        job_id = self.runner.start(SESSION_LANE, lambda _should_stop: read_session(path))
+        job_id = self.runner.start(SESSION_READ_LANE, lambda _should_stop: read_session(path))
         self._opening_sessions = {job_id: path}   # only the newest: an older read is superseded
         return job_id
 
     def _on_session_read(self, lane: str, job_id: int, result) -> None:
         path = self._opening_sessions.pop(job_id, None)
-        if lane == SESSION_LANE and path is not None:
+        if lane == SESSION_READ_LANE and path is not None:
             config, view = result
             self._apply_session(path, config, view)
 
     def _on_session_failed(self, lane: str, job_id: int, message: str) -> None:
-        if lane == SESSION_LANE and self._opening_sessions.pop(job_id, None) is not None:
+        if lane == SESSION_READ_LANE and self._opening_sessions.pop(job_id, None) is not None:
             self._session_not_opened(message)
 
     def _session_not_opened(self, reason: str) -> None:
