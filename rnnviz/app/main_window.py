@@ -35,6 +35,7 @@ from rnnviz.app.plots.base import configure_pyqtgraph
 from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
 from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
+from rnnviz.app.status_bar import show_messages_in_a_label
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
@@ -590,6 +591,7 @@ class MainWindow(QMainWindow):
         self.undo_button.setVisible(False)
         bar.addWidget(self.undo_button)
         bar.messageChanged.connect(self._on_status_message_changed)
+        self.status_message = show_messages_in_a_label(bar)
         bar.addPermanentWidget(self.compute_label)
         bar.addPermanentWidget(self.map_progress)
         bar.addPermanentWidget(self.gradcheck_label)
