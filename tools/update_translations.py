@@ -4,8 +4,10 @@
     .venv/bin/python tools/update_translations.py          # update the .ts files and build the .qm
     .venv/bin/python tools/update_translations.py --check  # only say whether they are up to date
 
-The sources are every ``.py`` under ``rnnviz/app`` plus the titles and descriptions of the presets
-(``resources/presets/*.json``, context "Presets"), which the Presets menu shows. New strings arrive
+The sources are every ``.py`` under ``rnnviz/app``, the titles and descriptions of the presets
+(``resources/presets/*.json``, context "Presets"), which the Presets menu shows, and the strings of
+pyqtgraph's plot context menu and export dialog (its own contexts: "ViewBox", "PlotItem", "Form",
+"Exporter", "GraphicsScene"), read from the installed pyqtgraph. New strings arrive
 in ``resources/i18n/rnnviz_<language>.ts`` as unfinished entries: translate them (Qt Linguist,
 ``pyside6-linguist``, or any editor), then run this again to build the ``.qm`` the app loads.
 Entries whose source text is gone are dropped. ``--check`` exits 1 when the code has strings the
@@ -15,6 +17,8 @@ Entries whose source text is gone are dropped. ``--check`` exits 1 when the code
 from __future__ import annotations
 
 import argparse
+import ast
+import importlib.util
 import json
 import re
 import shutil
@@ -62,8 +66,50 @@ def write_preset_source(folder: Path) -> Path:
     return path
 
 
+#: The parts of pyqtgraph whose strings the explorer shows: a plot's right-click menu (the view box's
+#: and the plot's options, the scene's Export…) and the export dialog with its exporters.
+PYQTGRAPH_PARTS = ("GraphicsScene/GraphicsScene.py", "GraphicsScene/exportDialogTemplate_generic.py",
+                   "exporters", "graphicsItems/ViewBox", "graphicsItems/PlotItem")
+
+
+def pyqtgraph_strings() -> list[tuple[str, str]]:
+    """(context, text) of every literal ``translate(context, text)`` in PYQTGRAPH_PARTS, and the
+    exporters' names (the export dialog translates them in the context "Exporter")."""
+    spec = importlib.util.find_spec("pyqtgraph")
+    if spec is None or spec.origin is None:
+        sys.exit("pyqtgraph not found: run this with the project's venv (.venv/bin/python)")
+    root = Path(spec.origin).parent
+    found: list[tuple[str, str]] = []
+    for part in PYQTGRAPH_PARTS:
+        paths = [root / part] if part.endswith(".py") else sorted((root / part).glob("*.py"))
+        for path in paths:
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and len(node.args) >= 2 and _called(node) in ("translate", "_translate") \
+                        and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2]):
+                    found.append((node.args[0].value, node.args[1].value))
+                elif part == "exporters" and isinstance(node, ast.ClassDef):
+                    found += [("Exporter", item.value.value) for item in node.body
+                              if isinstance(item, ast.Assign) and [getattr(t, "id", "") for t in item.targets] == ["Name"]
+                              and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)]
+    return list(dict.fromkeys(found))
+
+
+def _called(call: ast.Call) -> str:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+
+
+def write_pyqtgraph_source(folder: Path) -> Path:
+    """A Python file that marks pyqtgraph's strings for lupdate, in their own contexts."""
+    lines = [f"QT_TRANSLATE_NOOP({context!r}, {json.dumps(text, ensure_ascii=False)})"
+             for context, text in pyqtgraph_strings()]
+    path = folder / "pyqtgraph_strings.py"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def sources(folder: Path) -> list[str]:
-    return [str(path) for path in sorted(APP.rglob("*.py"))] + [str(write_preset_source(folder))]
+    return [str(path) for path in sorted(APP.rglob("*.py"))] + [str(write_preset_source(folder)),
+                                                                str(write_pyqtgraph_source(folder))]
 
 
 def lupdate(ts: Path, folder: Path) -> str:

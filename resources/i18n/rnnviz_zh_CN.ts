@@ -812,6 +812,81 @@
     </message>
 </context>
 <context>
+    <name>Exporter</name>
+    <message>
+        <source>CSV of original plot data</source>
+        <translation>原始绘图数据（CSV）</translation>
+    </message>
+    <message>
+        <source>separator</source>
+        <translation>分隔符</translation>
+    </message>
+    <message>
+        <source>precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>columnMode</source>
+        <translation>列的排列</translation>
+    </message>
+    <message>
+        <source>HDF5 Export: plot (x,y)</source>
+        <translation>HDF5 导出：曲线 (x,y)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Image File (PNG, TIF, JPG, ...)</source>
+        <translation>图像文件（PNG、TIF、JPG 等）</translation>
+    </message>
+    <message>
+        <source>width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <source>height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <source>antialias</source>
+        <translation>抗锯齿</translation>
+    </message>
+    <message>
+        <source>background</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <source>invertValue</source>
+        <translation>反转数值</translation>
+    </message>
+    <message>
+        <source>Matplotlib Window</source>
+        <translation>Matplotlib 窗口</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Print Document</source>
+        <translation>打印文档</translation>
+    </message>
+    <message>
+        <source>Scalable Vector Graphics (SVG)</source>
+        <translation>可缩放矢量图形（SVG）</translation>
+    </message>
+    <message>
+        <source>scaling stroke</source>
+        <translation>线宽随缩放</translation>
+    </message>
+    <message>
+        <source>Scalable Vector Graphics</source>
+        <translation>可缩放矢量图形</translation>
+    </message>
+</context>
+<context>
     <name>FileOpener</name>
     <message>
         <source>Networks ({patterns});;All files (*)</source>
@@ -966,6 +1041,233 @@
     </message>
 </context>
 <context>
+    <name>Form</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Item to export:</source>
+        <translation>导出对象：</translation>
+    </message>
+    <message>
+        <source>Export format</source>
+        <translation>导出格式</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Export options</source>
+        <translation>导出选项</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>PyQtGraph</source>
+        <translation>PyQtGraph</translation>
+    </message>
+    <message>
+        <source>Link Axis:</source>
+        <translation>联动坐标轴：</translation>
+    </message>
+    <message>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Links this axis with another view. When linked, both views will display the same data range.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;将此坐标轴与另一视图联动。联动后，两个视图显示相同的数据范围。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Percent of data to be visible when auto-scaling. It may be useful to decrease this value for data with spiky noise.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;自动缩放时可见数据所占的百分比。数据含有尖峰噪声时，可适当减小此值。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Automatically resize this axis whenever the displayed data is changed.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;显示的数据改变时自动调整此坐标轴的范围。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Set the range for this axis manually. This disables automatic scaling. &lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;手动设置此坐标轴的范围，同时关闭自动缩放。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Minimum value to display for this axis.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;此坐标轴显示的最小值。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <source>0</source>
+        <translation>0</translation>
+    </message>
+    <message>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Maximum value to display for this axis.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;此坐标轴显示的最大值。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Inverts the display of this axis. (+y points downward instead of upward)&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;反转此坐标轴的方向（+y 朝下而不是朝上）。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <source>Invert Axis</source>
+        <translation>反转坐标轴</translation>
+    </message>
+    <message>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Enables mouse interaction (panning, scaling) for this axis.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;允许用鼠标操作此坐标轴（平移、缩放）。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <source>Mouse Enabled</source>
+        <translation>允许鼠标操作</translation>
+    </message>
+    <message>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;When checked, the axis will only auto-scale to data that is visible along the orthogonal axis.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;选中后，此坐标轴只按另一坐标轴方向上可见的数据自动缩放。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <source>Visible Data Only</source>
+        <translation>仅按可见数据</translation>
+    </message>
+    <message>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;When checked, the axis will automatically pan to center on the current data, but the scale along this axis will not change.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;选中后，此坐标轴自动平移使当前数据居中，但比例不变。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <source>Auto Pan Only</source>
+        <translation>仅自动平移</translation>
+    </message>
+    <message>
+        <source>Display averages of the curves displayed in this plot. The parameter list allows you to choose parameters to average over (if any are available).</source>
+        <translation>显示本图中各曲线的平均。可在参数列表中选择对哪些参数求平均（如有）。</translation>
+    </message>
+    <message>
+        <source>Average</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>Plot only the portion of each curve that is visible. This assumes X values are uniformly spaced.</source>
+        <translation>只绘制每条曲线的可见部分（假定 X 值等间距）。</translation>
+    </message>
+    <message>
+        <source>Clip to View</source>
+        <translation>裁剪到视图</translation>
+    </message>
+    <message>
+        <source>If multiple curves are displayed in this plot, check this box to limit the number of traces that are displayed.</source>
+        <translation>本图显示多条曲线时，选中此项可限制显示的曲线条数。</translation>
+    </message>
+    <message>
+        <source>Max Traces:</source>
+        <translation>最多曲线数：</translation>
+    </message>
+    <message>
+        <source>Downsample</source>
+        <translation>降采样</translation>
+    </message>
+    <message>
+        <source>Downsample by drawing a saw wave that follows the min and max of the original data. This method produces the best visual representation of the data but is slower.</source>
+        <translation>以跟随原始数据最小值与最大值的锯齿波降采样。此法最能保留数据的外观，但较慢。</translation>
+    </message>
+    <message>
+        <source>Peak</source>
+        <translation>峰值</translation>
+    </message>
+    <message>
+        <source>If multiple curves are displayed in this plot, check &quot;Max Traces&quot; and set this value to limit the number of traces that are displayed.</source>
+        <translation>本图显示多条曲线时，选中“最多曲线数”并设置此值，以限制显示的曲线条数。</translation>
+    </message>
+    <message>
+        <source>If MaxTraces is checked, remove curves from memory after they are hidden (saves memory, but traces can not be un-hidden).</source>
+        <translation>选中“最多曲线数”时，曲线隐藏后即从内存中移除（节省内存，但无法再显示）。</translation>
+    </message>
+    <message>
+        <source>Forget hidden traces</source>
+        <translation>丢弃隐藏的曲线</translation>
+    </message>
+    <message>
+        <source>Downsample by taking the mean of N samples.</source>
+        <translation>取每 N 个样本的均值降采样。</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>Downsample by taking the first of N samples. This method is fastest and least accurate.</source>
+        <translation>取每 N 个样本中的第一个降采样。此法最快，也最不精确。</translation>
+    </message>
+    <message>
+        <source>Subsample</source>
+        <translation>抽样</translation>
+    </message>
+    <message>
+        <source>Automatically downsample data based on the visible range. This assumes X values are uniformly spaced.</source>
+        <translation>按可见范围自动降采样（假定 X 值等间距）。</translation>
+    </message>
+    <message>
+        <source>Downsample data before plotting. (plot every Nth sample)</source>
+        <translation>绘图前先降采样（每 N 个样本绘一个）。</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>x</translation>
+    </message>
+    <message>
+        <source>Log X</source>
+        <translation>X 取对数</translation>
+    </message>
+    <message>
+        <source>dy/dx</source>
+        <translation>dy/dx</translation>
+    </message>
+    <message>
+        <source>Y vs. Y&apos;</source>
+        <translation>Y 对 Y′</translation>
+    </message>
+    <message>
+        <source>Power Spectrum (FFT)</source>
+        <translation>功率谱（FFT）</translation>
+    </message>
+    <message>
+        <source>Log Y</source>
+        <translation>Y 取对数</translation>
+    </message>
+    <message>
+        <source>Subtract Mean</source>
+        <translation>减去均值</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>数据点</translation>
+    </message>
+    <message>
+        <source>Show X Grid</source>
+        <translation>显示 X 网格</translation>
+    </message>
+    <message>
+        <source>Show Y Grid</source>
+        <translation>显示 Y 网格</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+    <message>
+        <source>Alpha</source>
+        <translation>透明度</translation>
+    </message>
+</context>
+<context>
     <name>GatesPanel</name>
     <message>
         <source>&lt;b&gt;The Elman RNN has no gates.&lt;/b&gt;&lt;br&gt;Its only nonlinearity is φ in&lt;br&gt;hₜ = φ(W&lt;sub&gt;ih&lt;/sub&gt;xₜ + W&lt;sub&gt;hh&lt;/sub&gt;hₜ₋₁ + b).&lt;br&gt;See the hidden state (plot 6)&lt;br&gt;for saturated or dead units,&lt;br&gt;and the spectrum for γ·σ&lt;sub&gt;max&lt;/sub&gt;.</source>
@@ -1001,6 +1303,13 @@
     </message>
 </context>
 <context>
+    <name>GraphicsScene</name>
+    <message>
+        <source>Export...</source>
+        <translation>导出…</translation>
+    </message>
+</context>
+<context>
     <name>HiddenPanel</name>
     <message>
         <source>Hidden state hₜ (layer 1)</source>
@@ -1017,6 +1326,17 @@
     <message>
         <source>{0}: t = {1}, unit {2}: {3:.4g}</source>
         <translation>{0}：t = {1}，单元 {2}：{3:.4g}</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageSwitch</name>
+    <message>
+        <source>A training run is {0} in the Trainer tab. Stop it (or let it finish), then choose the language again: a running run is not carried into the rebuilt window.</source>
+        <translation>训练器选项卡中有一次训练{0}。请先停止训练（或等它结束），再选择语言：正在进行的训练不会带入重建的窗口。</translation>
+    </message>
+    <message>
+        <source>A sweep is running in the Experiments tab. Let it finish (or cancel it), then choose the language again.</source>
+        <translation>实验选项卡中有一次扫描正在运行。请等它结束（或取消它），再选择语言。</translation>
     </message>
 </context>
 <context>
@@ -1497,18 +1817,6 @@
     <message>
         <source>Language</source>
         <translation>语言</translation>
-    </message>
-    <message>
-        <source>The new language applies when rnnviz starts next time. Reopen the window in it now? The configuration, the sweep and the pins are kept; a training run and a trained model&apos;s weights are not.</source>
-        <translation>新语言将在 rnnviz 下次启动时生效。现在就以新语言重新打开窗口吗？配置、扫描和固定项会保留；训练过程和训练所得模型的权重不会保留。</translation>
-    </message>
-    <message>
-        <source>Reopen now</source>
-        <translation>立即重新打开</translation>
-    </message>
-    <message>
-        <source>Later</source>
-        <translation>稍后</translation>
     </message>
     <message>
         <source>gradient check: error</source>
@@ -2248,6 +2556,37 @@
     <message>
         <source>, bidirectional</source>
         <translation>，双向</translation>
+    </message>
+</context>
+<context>
+    <name>PlotItem</name>
+    <message>
+        <source>Plot Options</source>
+        <translation>绘图选项</translation>
+    </message>
+    <message>
+        <source>Transforms</source>
+        <translation>变换</translation>
+    </message>
+    <message>
+        <source>Downsample</source>
+        <translation>降采样</translation>
+    </message>
+    <message>
+        <source>Average</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>Alpha</source>
+        <translation>透明度</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>数据点</translation>
     </message>
 </context>
 <context>
@@ -3037,12 +3376,32 @@
         <translation>log₁₀</translation>
     </message>
     <message>
+        <source>log₁₀ ‖∂L/∂hₜ‖; dashed: ‖∂L/∂cₜ‖</source>
+        <translation>log₁₀ ‖∂L/∂hₜ‖；虚线：‖∂L/∂cₜ‖</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂Lτ/∂hₜ‖; dashed: ‖∂Lτ/∂cₜ‖</source>
+        <translation>log₁₀ ‖∂Lτ/∂hₜ‖；虚线：‖∂Lτ/∂cₜ‖</translation>
+    </message>
+    <message>
         <source>log₁₀ ‖∂Lτ/∂hₜ‖</source>
         <translation>log₁₀ ‖∂Lτ/∂hₜ‖</translation>
     </message>
     <message>
+        <source>log₁₀ ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖ of each layer</source>
+        <translation>各层的 log₁₀ ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖</translation>
+    </message>
+    <message>
         <source>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖</source>
         <translation>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖</translation>
+    </message>
+    <message>
+        <source>Lower layers: not itemized for a network this large (time budget)</source>
+        <translation>下层：网络规模较大，受计算时间所限，未逐项计算</translation>
+    </message>
+    <message>
+        <source>‖∂sˡ(t₀+k)/∂sˡ(t₀)‖ of each layer l, t₀ = %1</source>
+        <translation>各层 l 的 ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖，t₀ = %1</translation>
     </message>
     <message>
         <source>‖∂L/∂hₜ‖</source>
@@ -3057,8 +3416,16 @@
         <translation>‖∂s(t₀+k)/∂s(t₀)‖，t₀ = %1</translation>
     </message>
     <message>
+        <source>Lower layers: itemized only at some loss steps (time budget), not at this τ</source>
+        <translation>下层：受计算时间所限，只在部分损失步上逐项计算，此 τ 不在其中</translation>
+    </message>
+    <message>
         <source>; dashed: c→c block</source>
         <translation>；虚线：c→c 块</translation>
+    </message>
+    <message>
+        <source>; dashed: c line</source>
+        <translation>；虚线：c 线</translation>
     </message>
     <message>
         <source>, truncated at k = %1</source>
@@ -3093,6 +3460,10 @@
         <translation>，c 线 %1</translation>
     </message>
     <message>
+        <source>t = %1: x(t) = 0, the decoder reads no input</source>
+        <translation>t = %1：x(t) = 0，解码器没有输入</translation>
+    </message>
+    <message>
         <source>t = %1: x(t) → h(t) %2</source>
         <translation>t = %1：x(t) → h(t) %2</translation>
     </message>
@@ -3111,6 +3482,33 @@
     <message>
         <source>none</source>
         <translation>无</translation>
+    </message>
+</context>
+<context>
+    <name>ViewBox</name>
+    <message>
+        <source>ViewBox options</source>
+        <translation>视图选项</translation>
+    </message>
+    <message>
+        <source>View All</source>
+        <translation>显示全部</translation>
+    </message>
+    <message>
+        <source>Mouse Mode</source>
+        <translation>鼠标模式</translation>
+    </message>
+    <message>
+        <source>3 button</source>
+        <translation>三键</translation>
+    </message>
+    <message>
+        <source>1 button</source>
+        <translation>单键</translation>
+    </message>
+    <message>
+        <source>axis</source>
+        <translation>轴</translation>
     </message>
 </context>
 </TS>

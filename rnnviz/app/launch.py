@@ -41,12 +41,10 @@ def show_result(result, block: bool | None = None):
     window.state.message.connect(refusals.append)
     if result.params is not None:
         source = result.config.get("weights") or "network"
-        net = experiment.net
-        description = QCoreApplication.translate("Launch", "{0}, {1} layer(s), H = {2}").format(
-            net.cell, net.num_layers, net.hidden_size)
-        label = QCoreApplication.translate("Launch", "from Python: {0}").format(source)
-        accepted = window.state.set_weights(experiment, LoadedWeights(result.params, result.inputs, label,
-                                                                      description=description))
+        label, description = python_texts(source, experiment)
+        accepted = window.state.set_weights(experiment, LoadedWeights(
+            result.params, result.inputs, label, description=description,
+            texts=lambda config: python_texts(source, config)))
     else:
         accepted = window.state.set_config(experiment)
     window.state.message.disconnect(refusals.append)
@@ -62,6 +60,13 @@ def show_result(result, block: bool | None = None):
         atexit.register(_delete_all)
     _WINDOWS.append(window)
     return window
+
+
+def python_texts(source: str, config) -> tuple[str, str]:
+    """The label and description of weights handed over from Python, in the interface language."""
+    description = QCoreApplication.translate("Launch", "{0}, {1} layer(s), H = {2}").format(
+        config.cell, config.num_layers, config.hidden_size)
+    return QCoreApplication.translate("Launch", "from Python: {0}").format(source), description
 
 
 def _delete(window) -> None:

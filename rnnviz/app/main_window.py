@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDeadlineTimer, QEvent, QEventLoop, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDeadlineTimer, QEvent, QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QInputDialog,
                                QLabel,
@@ -74,8 +74,16 @@ SWITCHER_LABELS = {"decay": QT_TRANSLATE_NOOP("Names", "Decay"), "map": QT_TRANS
                    "unrolled": QT_TRANSLATE_NOOP("Names", "Unrolled")}
 
 
-#: Windows reopened in another language (View → Language), kept referenced while they are open.
+#: Windows rebuilt in another language (View → Language), kept referenced while they are open.
 _REOPENED: list = []
+
+
+def trained_model_texts(net) -> tuple[str, str]:
+    """The label and description of a trained model's weights in the explorer (``net``: anything
+    with ``cell``, ``num_layers``, ``hidden_size``: the model's NetConfig or the explorer's config)."""
+    description = QCoreApplication.translate("MainWindow", "trained {0} language model ({1} layer(s), H = {2})").format(
+        net.cell, net.num_layers, net.hidden_size)
+    return QCoreApplication.translate("MainWindow", "trained language model"), description
 
 
 class PlotSwitcher(QWidget):
@@ -123,7 +131,10 @@ class MainWindow(QMainWindow):
     error_shown = Signal(str)
 
     def __init__(self, settings: Settings | None = None, engine: Engine | None = None,
-                 restore_session: bool = True, remember: bool = True, config: ExperimentConfig | None = None):
+                 restore_session: bool = True, remember: bool = True, config: ExperimentConfig | None = None,
+                 carried=None):
+        """``carried``: the live state of the window this one replaces in another language
+        (:mod:`rnnviz.app.language_switch`); its weights and undo are in place before the first job."""
         super().__init__()
         configure_pyqtgraph()
         self.setObjectName("rnnviz_main_window")
@@ -134,10 +145,13 @@ class MainWindow(QMainWindow):
         self.last_error: str | None = None
         self._error_box: QMessageBox | None = None
         self.presentation_mode = False
+        self.replaced_by: MainWindow | None = None   # the window built in another language in its place
         self._focus_before_presentation: str | None = None  # the view presentation mode returns to
         self._normal_font = QApplication.font()
 
         self.state = AppState(config)
+        if carried is not None:
+            carried.into_state(self.state)
         # explorer, a sweep, a training run and the compare pins may all be busy at once
         self.runner = JobRunner(self, max_threads=4)
         self.compute = ComputeController(self.state, self.runner, engine, parent=self,
@@ -181,6 +195,8 @@ class MainWindow(QMainWindow):
         self.explanation_dialog: ExplanationDialog | None = None
         for panel in self.explained_panels():
             panel.explain_requested.connect(self.show_explanation)
+        for panel in (*self.panels, self.experiments.plot, self.compare.plots):
+            panel.export_requested.connect(self.export_plot_dialog)
         self.trainer.explain_requested.connect(self.show_explanation)
 
         # The Controls and Equations docks belong to the explorer's configuration: the Trainer tab
@@ -286,11 +302,9 @@ class MainWindow(QMainWindow):
             bidirectional=net.bidirectional, seq_len=steps, batch=1, radius=None,
             anchor=min(self.state.config.anchor, steps - 1), truncate=None, loss_placement="all",
             loss_step=1, input_signal="gaussian", dtype="float64", aux_size=0)
-        description = self.tr("trained {0} language model ({1} layer(s), H = {2})").format(
-            net.cell, net.num_layers, net.hidden_size)
-        accepted = self.state.set_weights(config, LoadedWeights(handoff.params, handoff.inputs,
-                                                                self.tr("trained language model"), text=handoff.text,
-                                                                description=description))
+        label, description = trained_model_texts(net)
+        accepted = self.state.set_weights(config, LoadedWeights(handoff.params, handoff.inputs, label, text=handoff.text,
+                                                                description=description, texts=trained_model_texts))
         if accepted:
             self.tabs.setCurrentWidget(self.explorer)
             preview = " ".join(handoff.text.split())[:60]
@@ -738,48 +752,53 @@ class MainWindow(QMainWindow):
             self.language_actions[choice] = action
 
     def choose_language(self, choice: str) -> None:
-        """Remember ``choice``; if it changes the interface language, offer to reopen the window in it
-        (the change applies to windows opened from then on, this one's texts are already made)."""
+        """Switch the interface to ``choice`` now (the window is rebuilt in it, keeping everything:
+        :mod:`rnnviz.app.language_switch`) and remember it; refused, with a message, while a
+        training run or a sweep is running."""
+        from rnnviz.app.language_switch import refusal
+
+        language = resolve_language(choice)
+        problem = refusal(self) if language != current_language() else None
+        if problem is not None:
+            for name, action in self.language_actions.items():
+                action.setChecked(name == self.settings.language())
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Language"), problem,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("language_box")
+            box.open()
+            return
         self.settings.set_language(choice)
         self.settings.sync()
         for name, action in self.language_actions.items():
             action.setChecked(name == choice)
-        language = resolve_language(choice)
         if language == current_language():
             self.statusBar().showMessage(self.tr("Language: {0}").format(self.language_actions[choice].text()), 5000)
             return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Language"),
-                          self.tr("The new language applies when rnnviz starts next time. Reopen the window "
-                                  "in it now? The configuration, the sweep and the pins are kept; a training "
-                                  "run and a trained model's weights are not."), QMessageBox.StandardButton.NoButton,
-                          self)
-        box.setObjectName("language_box")
-        reopen = box.addButton(self.tr("Reopen now"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
-        box.buttonClicked.connect(lambda button: button is reopen and self.reopen_in_language(language))
-        box.open()
+        self.switch_language(language)
 
-    def reopen_in_language(self, language: str):
-        """Replace this window by a new one in ``language`` showing the same configuration, sweep, pins,
-        size and presentation mode. Returns the new window, or None where this one may not close
-        (the user kept a training run going)."""
+    def switch_language(self, language: str):
+        """Replace this window by one built in ``language`` that takes over its live state (see
+        :mod:`rnnviz.app.language_switch`). Returns the new window, or None (nothing changed) while a
+        training run or a sweep is running."""
+        from rnnviz.app import language_switch
         from rnnviz.app.i18n import install_language
 
+        if language_switch.refusal(self) is not None:
+            return None
+        carried = language_switch.capture(self)
         previous = current_language()
         install_language(language)
         window = MainWindow(settings=self.settings, engine=self.compute.engine, restore_session=False,
-                            remember=self.remember, config=self.state.config)
-        window._apply_view(self._view())
-        window.session_path = self.session_path
-        window._mark_saved()
-        window.setGeometry(self.geometry())
+                            remember=self.remember, config=self.state.config, carried=carried)
+        language_switch.restore(window, carried)
         window.show()
-        if self.presentation_mode:
-            window.set_presentation_mode(True, full_screen=self.isFullScreen())
-        if not self.close():   # asks first if a training run would end
+        window.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Language: {0}").format(
+            window.language_actions[window.settings.language()].text()), 5000)
+        if not self.close():   # cannot happen (no run is going), but then this window stays as it was
             install_language(previous)
             window.close()
             return None
+        self.replaced_by = window
         _REOPENED.append(window)
         return window
 
@@ -795,6 +814,8 @@ class MainWindow(QMainWindow):
         state.weights_dropped.connect(self._on_weights_dropped)
         state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
         self.compute.before_repaint.connect(self._settle_panels)
+        # a map snapshot changes the map alone (settling all seven panels cost ~1.5 ms per snapshot)
+        self.compute.before_map_repaint.connect(lambda _job_id: self.panel_by_name["map"].settle())
         self.compute.notice.connect(lambda text: text and self.statusBar().showMessage(text, 15000))
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
@@ -905,13 +926,16 @@ class MainWindow(QMainWindow):
     # -- trained weights -------------------------------------------------------------------------
     def _on_weights_dropped(self, text: str) -> None:
         """A notice, not a popup: the status bar says what happened and offers Undo (Ctrl+Z)."""
-        self.undo_action.setEnabled(True)
-        dropped = self.state.dropped_label
-        self.undo_action.setText(self.tr("&Undo: back to the {label}").format(label=dropped))
-        self.undo_button.setToolTip(self.tr("Analyse the {label} again (Ctrl+Z)").format(label=dropped))
+        self.show_undo(self.state.dropped_label)
         self._drop_notice = self.tr("{0} · Ctrl+Z or Undo goes back").format(text)
         self.statusBar().showMessage(self._drop_notice, UNDO_MESSAGE_MS)
         self.undo_button.setVisible(True)
+
+    def show_undo(self, dropped: str) -> None:
+        """Edit → Undo (Ctrl+Z) and the status bar's Undo bring back the weights labelled ``dropped``."""
+        self.undo_action.setEnabled(True)
+        self.undo_action.setText(self.tr("&Undo: back to the {label}").format(label=dropped))
+        self.undo_button.setToolTip(self.tr("Analyse the {label} again (Ctrl+Z)").format(label=dropped))
 
     def _on_status_message_changed(self, text: str) -> None:
         if self.undo_button.isVisible() and "Ctrl+Z" not in text:

@@ -88,6 +88,8 @@ class LoadedWeights:
     analyses generated ones instead (undoable). ``network_file``/``inputs_file``: the files they
     were read from (:class:`rnnviz.app.loading.FileSource`), None for a trained model's hand-off.
     ``vocabulary``: a trainer checkpoint's (text files become inputs through it).
+    ``texts``: for weights from no file, ``texts(config) -> (label, description)`` makes the two
+    again in the interface language (a language switch); None: they stay as they are.
     """
 
     params: dict | None
@@ -99,6 +101,7 @@ class LoadedWeights:
     network_file: object = None
     inputs_file: object = None
     vocabulary: object = field(default=None, repr=False)
+    texts: Callable[[object], tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def from_files(self) -> bool:

@@ -18,10 +18,10 @@ ALLOWED_WORDS = {
     # cells, methods and people
     "rnn", "lstm", "gru", "cifg", "irnn", "elman", "bptt", "relu", "leakyrelu", "tanh", "sigmoid", "cho",
     "pascanu", "frobenius", "lanczos", "zaremba", "jaitly", "hinton", "dropout", "softmax", "lyapunov",
-    "pytorch", "cudnn", "dask", "blas", "pyqtgraph", "rnnviz", "penn", "treebank", "ptb", "utf",
+    "pytorch", "cudnn", "dask", "blas", "pyqtgraph", "matplotlib", "rnnviz", "penn", "treebank", "ptb", "utf",
     # formats, keys, units, mathematics
     "analyze", "cluster",   # rnnviz's commands and extras, as typed
-    "png", "svg", "csv", "json", "npz", "npy", "txt", "onnx", "ctrl", "alt", "shift", "esc", "page", "down", "tab",
+    "png", "svg", "csv", "json", "tif", "jpg", "fft", "npz", "npy", "txt", "onnx", "ctrl", "alt", "shift", "esc", "page", "down", "tab",
     "max", "log", "sup", "diag", "std", "ms", "eos", "char", "word", "float", "tcp", "host", "pip", "install",
     # the values of combo boxes (identifiers in configurations and session files)
     "sgd", "adam", "adagrad", "rmsprop", "builtin", "sample", "python", "stdlib", "tanh", "linear",
@@ -111,10 +111,66 @@ def interface_texts(window) -> list[tuple[str, str]]:
     for action in window.findChildren(QAction):
         name = action.objectName() or action.text()
         if isinstance(action.parent(), pg.GraphicsScene):
-            continue   # pyqtgraph's own context menu (its strings are pyqtgraph's)
+            continue   # pyqtgraph's context menu: context_menu_texts walks it
         add(f"action {name}", action.text())
         add(f"action {name} tooltip", action.toolTip() if action.toolTip() != action.text().replace("&", "") else "")
         add(f"action {name} status tip", action.statusTip())
+    return found
+
+
+def widget_texts(where: str, root) -> list[tuple[str, str]]:
+    """The texts and tooltips of ``root``'s labels, buttons, group boxes and list items (pyqtgraph's
+    option forms and export dialog)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QListWidget, QTreeWidget, QWidget
+
+    every_item = Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive
+    found = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        name = f"{where} {widget.objectName() or type(widget).__name__}"
+        texts = [widget.toolTip(), widget.windowTitle() if widget.isWindow() else ""]
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+        elif isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        elif isinstance(widget, QListWidget):
+            texts += [widget.item(row).text() for row in range(widget.count())]
+        elif isinstance(widget, QTreeWidget):
+            texts += [item.text(0) for item in widget.findItems("", every_item, 0)]
+        found += [(name, text) for text in texts if text]
+    return found
+
+
+def menu_texts(where: str, menu) -> list[tuple[str, str]]:
+    """A menu's title, its actions' texts and tooltips, the widgets of its widget actions, and the
+    same for its submenus."""
+    from PySide6.QtWidgets import QWidgetAction
+
+    found = [(where, menu.title())] if menu.title() else []
+    for action in menu.actions():
+        if action.menu() is not None:
+            found += menu_texts(f"{where} › {action.menu().title()}", action.menu())
+        elif isinstance(action, QWidgetAction) and action.defaultWidget() is not None:
+            found += widget_texts(where, action.defaultWidget())
+        elif action.text():
+            found.append((f"{where} action", action.text()))
+    return found
+
+
+def context_menu_texts(window) -> list[tuple[str, str]]:
+    """What a right click on each plot offers: the scene's entries (Export…), the view box's menu
+    (View All, the axis forms, Mouse Mode) and the plot's options (Transforms, Downsample, …)."""
+    import pyqtgraph as pg
+
+    found = []
+    for view in window.findChildren(pg.GraphicsView):
+        scene, name = view.scene(), view.objectName() or type(view.parent()).__name__
+        found += [(f"{name} scene menu", action.text()) for action in scene.contextMenu]
+        for item in scene.items():
+            if isinstance(item, pg.ViewBox) and item.menu is not None:
+                found += menu_texts(f"{name} view box menu", item.menu)
+            elif isinstance(item, pg.PlotItem) and item.ctrlMenu is not None:
+                found += menu_texts(f"{name} plot options", item.ctrlMenu)
     return found
 
 
@@ -130,8 +186,33 @@ def chinese(qapp):
 
 
 def untranslated(window) -> list[str]:
-    return [f"{where}: {text!r} ({', '.join(words)})" for where, text in interface_texts(window)
+    return [f"{where}: {text!r} ({', '.join(words)})"
+            for where, text in interface_texts(window) + context_menu_texts(window)
             if (words := english_words(text))]
+
+
+def test_plot_context_menus_and_export_are_chinese(chinese, make_window, wait_results, monkeypatch):
+    """pyqtgraph's right-click menu (its own contexts "ViewBox", "PlotItem", "Form", "GraphicsScene")
+    reads Chinese in zh_CN, and its Export… opens rnnviz's export dialog, in Chinese too."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window()
+    window.show()
+    wait_results(window)
+    found = context_menu_texts(window)
+    assert {"显示全部", "鼠标模式", "绘图选项", "导出…", "反转坐标轴", "X 轴"} <= {text for _where, text in found}
+    problems = [f"{where}: {text!r}" for where, text in found if english_words(text)]
+    assert not problems, "\n".join(problems)
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: asked.append(args) or ("", ""))
+    for panel in (window.panel_by_name["decay"], window.experiments.plot, window.compare.plots):
+        panel.graphics.scene().contextMenu[0].trigger()
+    assert len(asked) == 3 and all(isinstance(args[0], pg.QtWidgets.QMainWindow) for args in asked)
+    _parent, title, _start, filters, _chosen = asked[0]
+    assert window.panel_by_name["decay"].title in title
+    assert english_words(title) == [] and english_words(filters) == [], (title, filters)
+    assert window.panel_by_name["decay"].graphics.scene().exportDialog is None   # not pyqtgraph's dialog
 
 
 def test_every_interface_string_is_translated(chinese, make_window, wait_results):
@@ -222,33 +303,28 @@ def test_language_setting_is_typed_and_checked():
     assert settings.language() == "system"
 
 
-def test_view_language_menu_remembers_and_reopens_the_window(make_window, qapp, qtbot):
-    """View → Language: the choice is remembered; Reopen now gives a window in that language with the
-    same configuration, and this one closes."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
+def test_view_language_menu_remembers_and_switches_at_once(make_window, qapp, qtbot):
+    """View → Language: the choice is remembered and the window is in that language at once, with the
+    same configuration (tests/app/test_language_switch.py: everything else it keeps)."""
     from rnnviz.app.i18n import ENGLISH, current_language, install_language
 
     window = make_window()
     assert [action.text() for action in window.language_actions.values()] == ["System language", "English", "简体中文"]
     window.state.update(seq_len=33)
     window.language_actions["zh_CN"].trigger()
-    assert window.settings.language() == "zh_CN" and window.language_actions["zh_CN"].isChecked()
-    box = window.findChild(QMessageBox, "language_box")
-    assert box is not None and box.isVisible()
+    switched = window.replaced_by
     try:
-        reopened = window.reopen_in_language("zh_CN")
-        assert reopened is not None and current_language() == "zh_CN"
-        qtbot.addWidget(reopened)
-        assert reopened.tabs.tabText(0) == "探索器" and reopened.state.config.seq_len == 33
-        assert not window.isVisible() and reopened.isVisible()
-        QApplication.instance().processEvents()
+        assert switched is not None and current_language() == "zh_CN"
+        qtbot.addWidget(switched)
+        assert switched.settings.language() == "zh_CN" and switched.language_actions["zh_CN"].isChecked()
+        assert switched.tabs.tabText(0) == "探索器" and switched.state.config.seq_len == 33
+        assert not window.isVisible() and switched.isVisible()
+        qapp.processEvents()
     finally:
         install_language(ENGLISH, qapp)
-        if reopened is not None:
-            reopened.close()
-            reopened.runner.shutdown(10000)
-    box.close()
+        if switched is not None:
+            switched.close()
+            switched.runner.shutdown(10000)
 
 
 def test_teaching_texts_follow_the_interface_language(chinese):

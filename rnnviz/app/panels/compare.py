@@ -325,17 +325,22 @@ class ComparePanel(QWidget):
         except (ConfigError, TypeError, ValueError) as error:
             self.status.setText(self.tr("Pins not restored: {0}").format(error))
             return False
-        self.runner.cancel(COMPARE_LANE)
-        self.pins, self.results = [], {}
         for pin in pins:
             pin.uid = next(self._uids)
-            self.pins.append(pin)
+        self.take_pins(pins, {})
+        return True
+
+    def take_pins(self, pins: list[Pin], results: dict) -> None:
+        """Show ``pins`` with the ``results`` computed for them (by uid; another window's on a language
+        switch): only the pins without one are computed."""
+        self.runner.cancel(COMPARE_LANE)
+        self.pins, self.results = list(pins), dict(results)
+        self._uids = itertools.count(max((pin.uid for pin in self.pins), default=0) + 1)
         self._relabel()
         self._refresh_list()
         self._redraw()
         self._compute(self.pins)
         self.pins_changed.emit()
-        return True
 
     # -- list widget ---------------------------------------------------------------------------------
     def _refresh_list(self) -> None:

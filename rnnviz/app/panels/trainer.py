@@ -847,6 +847,29 @@ class TrainerPanel(QWidget):
         self.sample_view.setPlainText("")
         self._dirty = True
 
+    #: What a run leaves behind (model, curves, sample): :meth:`run_state`, :meth:`take_run`.
+    RUN_ATTRIBUTES = ("events", "last_event", "last_snapshot", "trainer", "model_copy", "sample_text",
+                      "next_token_probs", "_sample_tokens")
+
+    def run_state(self) -> dict | None:
+        """The finished (or stopped) run's objects, for another Trainer tab; None without a run.
+        A running or paused run has a worker thread wired to this tab: it is not handed over."""
+        if self.running or (self.trainer is None and not self.events and self.model_copy is None):
+            return None
+        return {name: getattr(self, name) for name in self.RUN_ATTRIBUTES if hasattr(self, name)}
+
+    def take_run(self, run: dict) -> None:
+        """Show the run :meth:`run_state` gave (its model samples and goes to the explorer as here)."""
+        for name, value in run.items():
+            setattr(self, name, value)
+        self.sample_view.setPlainText(self.sample_text)
+        if self.last_event is not None and self.last_event.kind != "step":
+            self._show_status(self._final_message(self.last_event))
+        self._dirty = True
+        self.redraw()
+        self._show_bars()
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
         running = self.running
         self.start_button.setEnabled(not running)

@@ -598,6 +598,14 @@ def prepared_heatmap(fast, name: str) -> HeatmapImage | None:
     return None if images is None else images.heatmaps.get(name)
 
 
+def reroute_export(scene: pg.GraphicsScene, export) -> None:
+    """Make the Export… entry of ``scene``'s right-click menu call ``export()`` rather than open
+    pyqtgraph's export dialog (whose item list and option values pyqtgraph does not translate)."""
+    action = scene.contextMenu[0]
+    action.triggered.disconnect()
+    action.triggered.connect(export)
+
+
 class PlotPanel(QWidget):
     """Base class of the six explorer plots.
 
@@ -611,6 +619,9 @@ class PlotPanel(QWidget):
     focus_requested = Signal(str)
     #: Emitted with the panel's name by its "?" button: the window opens the plot's explanation.
     explain_requested = Signal(str)
+    #: Emitted with the panel by the right-click menu's Export…: the window's export dialog (PNG,
+    #: SVG or CSV, in the interface language, remembering the folder) instead of pyqtgraph's.
+    export_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -662,6 +673,7 @@ class PlotPanel(QWidget):
         self._markers: list[tuple[object, float]] = []  # scatter items whose size follows the style
         self._external_legends: list[pg.LegendItem] = []
         self._heatmaps: list[Heatmap] = []
+        reroute_export(self.graphics.scene(), lambda: self.export_requested.emit(self))
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self._hover: list[tuple[pg.PlotItem, callable]] = []
