@@ -582,6 +582,7 @@ class MainWindow(QMainWindow):
         self.map_progress.setObjectName("map_progress")
         self.map_progress.setRange(0, 100)
         self.map_progress.setMaximumWidth(250)
+        self.map_progress.setMinimumWidth(250)  # the message line (status_bar.py) takes the rest
         self.map_progress.setFormat(names(MAP_FORMAT))
         self.map_eta = EtaEstimator()
         self.map_progress.setValue(0)
@@ -1165,6 +1166,7 @@ class MainWindow(QMainWindow):
         self.compute_label.setVisible(not on)
         # ... and a shorter map bar leaves the hint room to be read whole at 1280 px.
         self.map_progress.setMaximumWidth(140 if on else 250)
+        self.map_progress.setMinimumWidth(140 if on else 250)  # the message line takes the rest
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         self._fit_lessons_beside_trainer()
         # At lecture font sizes six plots do not fit one screen: start on one plot, large, and

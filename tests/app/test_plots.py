@@ -487,9 +487,10 @@ def test_the_map_keeps_a_zoom_until_fit_and_follows_T_until_zoomed(make_window, 
 def test_legends_lie_beside_the_plots_and_shrink_back_after_presentation(make_window, wait_results):
     window = _shown(make_window, wait_results)
     decay, spectrum = window.panel_by_name["decay"], window.panel_by_name["spectrum"]
-    for plot in (decay.plot, spectrum.singular_plot):
-        assert plot.legend.items
-        assert not plot.legend.sceneBoundingRect().intersects(plot.vb.sceneBoundingRect())
+    # the spectrum's legend is a row below both of its plots (a block has one colour in each)
+    for plots, legend in (((decay.plot,), decay.plot.legend), ((spectrum.eigen_plot, spectrum.singular_plot), spectrum.legend)):
+        assert legend.items
+        assert not any(legend.sceneBoundingRect().intersects(plot.vb.sceneBoundingRect()) for plot in plots)
     legend = decay.plot.legend
     height, row_height = legend.geometry().height(), legend.geometry().height() / legend.rowCount
     window.set_presentation_mode(True, full_screen=False)

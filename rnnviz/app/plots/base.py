@@ -162,7 +162,7 @@ class FlowLegend(pg.LegendItem):
     presentation mode its rows stayed spread out.
     """
 
-    SPACING = 18       # between entries
+    SPACING = 12       # between entries
     SAMPLE_GAP = 4     # between an entry's line sample and its text
     #: A legend below its plot takes at most this share of the height the plot area and the legend
     #: share; where its entries need more, they take their short forms (:attr:`short_names`).
@@ -551,9 +551,10 @@ class Heatmap:
         font.setPointSize(self._tick_pt)
         text_height = QFontMetricsF(font).height()
         height = self.colorbar.axis.height()
-        # The labels lie within the bar's height (CachedAxisItem.labels_inside): each needs a line.
-        values = (low, (low + high) / 2, high) if height >= 3.3 * text_height else (
-            (low, high) if height >= 2.1 * text_height else ())
+        # The labels lie within the bar's height (CachedAxisItem.labels_inside): each needs about a
+        # line (a line's leading may overlap the next; the digits do not).
+        values = (low, (low + high) / 2, high) if height >= 3.0 * text_height else (
+            (low, high) if height >= 1.8 * text_height else ())
         ticks = [[(value, f"{value:.2g}") for value in values]]
         if ticks != self.colorbar.axis._tickLevels:
             self.colorbar.axis.setTicks(ticks)

@@ -20,7 +20,7 @@ GATE_TITLES = {
 }
 SIGMOID_GATES = ("i", "f", "o", "r", "z")
 MIN_ROW_PX = 26  # height of a gate's heatmap, at least
-MIN_SUMMARY_PX = 40  # height of the mean/saturation plot area, at least (two value ticks and the curves)
+MIN_SUMMARY_PX = 34  # height of the mean/saturation plot area, at least (two value ticks and the curves)
 
 
 

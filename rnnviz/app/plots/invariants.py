@@ -36,7 +36,7 @@ from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
 MIN_FILL = 0.2          # data span / view span, each axis
 MIN_HEATMAP_PX = 24     # height of a heatmap's plot area
-MIN_PLOT_PX = 36        # height of any other plot area (room for two value ticks and a curve)
+MIN_PLOT_PX = 32        # height of any other plot area (room for two value ticks and a curve)
 MAX_LEGEND_SHARE = 0.5  # a legend's height / its plot area's height
 MIN_TITLE_CHARS = 3     # a shown title shorter than this is a symbol, not a title
 _TEXT_GAP_PX = 1.0      # tick labels of neighbouring axes this close together touch
