@@ -16,7 +16,7 @@ from rnnviz.app.eta import EtaEstimator, format_time_left
 from rnnviz.app.explain import (NORMAL_TEXT_PT, PRESENTATION_TEXT_PT, ExplanationDialog, explanation_markdown,
                                 markdown_html, ui_language)
 from rnnviz.app.i18n import (CHINESE, CHOICES, ENGLISH, SYSTEM, current_language, names, preset_text,
-                             resolve_language)
+                             resolve_language, translated)
 from rnnviz.app.export import export_all, export_csv, export_image, precision_text
 from rnnviz.app.input_guards import (ScrollFirstGuard, WheelGuard, WindowShortcutGuard, guard_shortcuts,
                                      guard_wheel)
@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
             lessons = list_lessons(ui_language())
             problem = None
         except (ConfigError, OSError) as error:
-            lessons, problem = [], str(error)
+            lessons, problem = [], translated(error)
         self.lessons = LessonsPanel(lessons)
         self.lessons.apply_requested.connect(self.apply_lesson_step)
         self.lessons_dock = self._dock("lessons", self.tr("Lessons"), self.lessons, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
         try:
             lesson = read_lesson(path)
         except ConfigError as error:
-            self.show_error(str(error))
+            self.show_error(translated(error))
             return False
         self.show_lesson(lesson)
         return True
@@ -672,7 +672,7 @@ class MainWindow(QMainWindow):
             presets = list_presets()
         except (ConfigError, OSError) as error:
             presets = []
-            self.presets_menu.addAction(self.tr("(presets unavailable: {0})").format(error)).setEnabled(False)
+            self.presets_menu.addAction(self.tr("(presets unavailable: {0})").format(translated(error))).setEnabled(False)
         for preset in presets:
             action = self._action(self.presets_menu, preset_text(preset.title),
                                   lambda _=False, p=preset: self.apply_preset(p), tip=preset_text(preset.description))
@@ -1003,7 +1003,7 @@ class MainWindow(QMainWindow):
         try:
             config, view = read_session(path)
         except ConfigError as error:
-            self.show_error(self.tr("Could not open session: {0}").format(error))
+            self.show_error(self.tr("Could not open session: {0}").format(translated(error)))
             return False
         if not self.state.set_config(config):
             return False
@@ -1113,7 +1113,7 @@ class MainWindow(QMainWindow):
         try:
             written = self.export_plot(panel, path)
         except (OSError, ValueError) as error:
-            self.show_error(self.tr("Export failed: {0}").format(error))
+            self.show_error(self.tr("Export failed: {0}").format(translated(error)))
             return
         self.statusBar().showMessage(self.tr("Exported {0}").format(', '.join(p.name for p in written)), 5000)
 
@@ -1129,7 +1129,7 @@ class MainWindow(QMainWindow):
         try:
             written = self.export_all_to(folder)
         except (OSError, ValueError) as error:
-            self.show_error(self.tr("Export failed: {0}").format(error))
+            self.show_error(self.tr("Export failed: {0}").format(translated(error)))
             return
         self.statusBar().showMessage(self.tr("Exported {0} files to {1}").format(len(written), folder), 8000)
 
