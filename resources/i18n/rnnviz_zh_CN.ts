@@ -4607,12 +4607,32 @@
         <translation>log₁₀</translation>
     </message>
     <message>
+        <source>log₁₀ ‖∂L/∂hₜ‖; dashed: ‖∂L/∂cₜ‖</source>
+        <translation>log₁₀ ‖∂L/∂hₜ‖；虚线：‖∂L/∂cₜ‖</translation>
+    </message>
+    <message>
+        <source>log₁₀ ‖∂Lτ/∂hₜ‖; dashed: ‖∂Lτ/∂cₜ‖</source>
+        <translation>log₁₀ ‖∂Lτ/∂hₜ‖；虚线：‖∂Lτ/∂cₜ‖</translation>
+    </message>
+    <message>
         <source>log₁₀ ‖∂Lτ/∂hₜ‖</source>
         <translation>log₁₀ ‖∂Lτ/∂hₜ‖</translation>
     </message>
     <message>
+        <source>log₁₀ ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖ of each layer</source>
+        <translation>各层的 log₁₀ ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖</translation>
+    </message>
+    <message>
         <source>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖</source>
         <translation>log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖</translation>
+    </message>
+    <message>
+        <source>Lower layers: not itemized for a network this large (time budget)</source>
+        <translation>下层：网络规模较大，受计算时间所限，未逐项计算</translation>
+    </message>
+    <message>
+        <source>‖∂sˡ(t₀+k)/∂sˡ(t₀)‖ of each layer l, t₀ = %1</source>
+        <translation>各层 l 的 ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖，t₀ = %1</translation>
     </message>
     <message>
         <source>‖∂L/∂hₜ‖</source>
@@ -4627,8 +4647,16 @@
         <translation>‖∂s(t₀+k)/∂s(t₀)‖，t₀ = %1</translation>
     </message>
     <message>
+        <source>Lower layers: itemized only at some loss steps (time budget), not at this τ</source>
+        <translation>下层：受计算时间所限，只在部分损失步上逐项计算，此 τ 不在其中</translation>
+    </message>
+    <message>
         <source>; dashed: c→c block</source>
         <translation>；虚线：c→c 块</translation>
+    </message>
+    <message>
+        <source>; dashed: c line</source>
+        <translation>；虚线：c 线</translation>
     </message>
     <message>
         <source>, truncated at k = %1</source>
@@ -4661,6 +4689,10 @@
     <message>
         <source>, c line %1</source>
         <translation>，c 线 %1</translation>
+    </message>
+    <message>
+        <source>t = %1: x(t) = 0, the decoder reads no input</source>
+        <translation>t = %1：x(t) = 0，解码器没有输入</translation>
     </message>
     <message>
         <source>t = %1: x(t) → h(t) %2</source>

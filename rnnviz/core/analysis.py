@@ -23,8 +23,9 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from .bptt import backward, loss_steps_for, readout_loss
+from .bptt import backward, itemize_layers, loss_steps_for, readout_loss
 from .cancel import Cancelled
+from .cells import make_cell
 from .config import INITS, ConfigError, NetConfig, check_float, check_int, config_from_dict
 from .dynamics import activation_gamma, pascanu_bound, rho_line
 from .jacobian import (gate_statistics, highway_log10, itemized_from_jacobians, state_blocks,
@@ -48,6 +49,10 @@ DTYPES = ("float64", "float32")
 JACOBIAN_BYTES = 1 << 30
 MAP_FLOPS = 1.5e12
 ITEMIZE_ROWS = 256
+#: The itemized gradient of every layer of a stacked network (``FastResult.layer_itemized``) is
+#: computed when its sweeps take at most this many layer-steps (layers · directions · T): each is a
+#: cell backward of its own, ~0.1 ms of interpreter time.
+LAYER_ITEMIZE_STEPS = 2000
 #: run_fast must stay quick for big networks: the itemized matrix and the anchor curve get these
 #: floating-point budgets (the default case is far below both and is computed in full).
 ITEMIZE_FLOPS = 2e9
@@ -357,6 +362,17 @@ class FastResult:
     layer_grad_norms: np.ndarray | None = None
     #: (T,) ‖∂L_t/∂h_t‖: the gradient each step's own loss puts on the top layer's output (0 off the loss steps)
     output_grad_norm: np.ndarray | None = None
+    #: LSTMs: (L·D, T) ‖∂L/∂c_t‖ of every layer and direction (Grads.layer_cell_grad_norms), else None
+    layer_cell_grad_norms: np.ndarray | None = None
+    #: LSTMs: (T, T) ‖∂L_τ/∂c_t‖ of the top layer beside ``itemized`` (same rows), else None
+    itemized_cell: np.ndarray | None = None
+    #: stacked networks: the loss steps τ (R,) of ``layer_itemized``, as many of ``itemized``'s
+    #: rows as ``ITEMIZE_FLOPS`` allows for every layer (None for one layer)
+    layer_itemized_steps: np.ndarray | None = None
+    #: (L·D, R, T) ‖∂L_τ/∂h_t‖ of every layer and direction for those τ (bptt.itemize_layers)
+    layer_itemized: np.ndarray | None = None
+    #: LSTMs: the same for c_t
+    layer_itemized_cell: np.ndarray | None = None
 
 
 @dataclass
@@ -445,7 +461,7 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
     # The anchor curve's products are formed now; when a worker process measures their norms
     # (products.start_anchor_curve), BPTT runs here meanwhile.
     blocks = state_blocks(net)
-    sub = {"hidden": blocks["h_l0"], "cell": blocks["c_l0"]} if net.is_lstm else None
+    sub = curve_blocks(net, blocks)
     if tol is None:
         curve_job = _ExactCurve(J, t0 - j_start, sub)
     else:
@@ -468,8 +484,21 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
         if via_jacobians:
             Sl, H = net.layer_state_size, net.hidden_size
             top = slice((net.num_layers - 1) * Sl, net.num_layers * Sl)
-            grads.itemized = itemized_from_jacobians(J, d_output[:, 0, :H], item_steps,
-                                                     config.truncate, rows=top)
+            kappa = _top_output_slope(net, trace) if net.is_lstm else None
+            itemized = itemized_from_jacobians(J, d_output[:, 0, :H], item_steps,
+                                               config.truncate, rows=top, kappa=kappa)
+            grads.itemized, grads.itemized_cell = itemized if net.is_lstm else (itemized, None)
+        layer_steps = layer_items = layer_items_c = None
+        # every layer costs what the top layer's rows cost: fewer loss steps where needed, none
+        # where even one would exceed the budget or the sweeps would take too many steps
+        low = int(min(item_steps.size, ITEMIZE_FLOPS // (per_row * net.num_layers)))
+        sweeps = net.num_layers * net.num_directions * T
+        if net.num_layers > 1 and low >= 1 and sweeps <= LAYER_ITEMIZE_STEPS:
+            layer_steps = item_steps if low >= item_steps.size else \
+                item_steps[np.linspace(0, item_steps.size - 1, low).round().astype(int)]
+            _check(should_stop)
+            layer_items, layer_items_c = itemize_layers(net, trace, d_output, layer_steps, config.truncate,
+                                                        should_stop=should_stop)
     except BaseException:
         curve_job.cancel()
         raise
@@ -479,9 +508,17 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
 
     curve = {"k": norms.k, "log10_spectral": norms.log10_spectral,
              "log10_frobenius": norms.log10_frobenius}
-    if sub:
+    if net.is_lstm:
         curve["hidden_spectral"], curve["hidden_frobenius"] = norms.blocks["hidden"]
         curve["cell_spectral"], curve["cell_frobenius"] = norms.blocks["cell"]
+    if sub and "layer_0" in sub:
+        L = net.num_layers
+        curve["layer_spectral"] = np.stack([norms.blocks[f"layer_{l}"][0] for l in range(L)])
+        curve["layer_frobenius"] = np.stack([norms.blocks[f"layer_{l}"][1] for l in range(L)])
+        if net.is_lstm:
+            cells = [norms.blocks["cell" if l == 0 else f"cell_{l}"] for l in range(L)]
+            curve["layer_cell_spectral"] = np.stack([spec for spec, _ in cells])
+            curve["layer_cell_frobenius"] = np.stack([fro for _, fro in cells])
     hw = highway_log10(trace, t0)
     if hw is not None:
         curve["highway"] = hw[:norms.k.size]
@@ -511,9 +548,33 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
         final_state=trace.final_state, grad_norm_per_step=grads.grad_norm_per_step,
         itemized=grads.itemized, loss_steps=steps, truncate=config.truncate, jacobians=J,
         jacobian_start=j_start, state_blocks=blocks, seconds=0.0, timings=timings, tol=tol,
-        layer_grad_norms=grads.layer_grad_norms, output_grad_norm=_step_norms(d_output))
+        layer_grad_norms=grads.layer_grad_norms, output_grad_norm=_step_norms(d_output),
+        layer_cell_grad_norms=grads.layer_cell_grad_norms, itemized_cell=grads.itemized_cell,
+        layer_itemized_steps=layer_steps, layer_itemized=layer_items, layer_itemized_cell=layer_items_c)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def curve_blocks(net: NetConfig, blocks: dict[str, slice]) -> dict[str, slice] | None:
+    """The diagonal blocks of the anchor curve's products P = ∂s(t₀+k)/∂s(t₀) measured beside P:
+    an LSTM's layer-1 h→h and c→c blocks ("hidden", "cell"); in a stacked network every layer's
+    own block ∂sˡ(t₀+k)/∂sˡ(t₀) ("layer_l") and, for LSTMs, its c→c block ("cell_l", l ≥ 1).
+    Blocks of one size are measured in one batched Lanczos run (:class:`.curve.CurveMeasure`)."""
+    sub = {"hidden": blocks["h_l0"], "cell": blocks["c_l0"]} if net.is_lstm else {}
+    if net.num_layers > 1:
+        Sl = net.layer_state_size
+        for layer in range(net.num_layers):
+            sub[f"layer_{layer}"] = slice(layer * Sl, (layer + 1) * Sl)
+            if net.is_lstm and layer > 0:
+                sub[f"cell_{layer}"] = blocks[f"c_l{layer}"]
+    return sub or None
+
+
+def _top_output_slope(net: NetConfig, trace: Trace) -> np.ndarray:
+    """(T, H) κ_t = ∂h_t/∂c_t of the top layer's LSTM, batch element 0 (forward direction)."""
+    lt = trace.layers[-1][0]
+    cache = {k: lt.cache[k][:, 0] for k in ("o", "c", "phic", "po")}
+    return make_cell(net.cell).output_slope(lt.weights, trace.activation, cache)
 
 
 def _step_norms(values: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import fused
+from .cancel import Cancelled
 from .cells import Activation, make_cell
 from .config import ConfigError, NetConfig
 from .params import suffix
@@ -36,6 +37,9 @@ class Grads:
     ``C[τ−1, t−1] = ‖∂L_τ/∂h_t‖`` (top layer). ``layer_grad_norms: (L·D, T)`` or None (as
     ``grad_norm_per_step``): ‖∂L/∂h_t‖ over (B, H) of each layer and direction, row ``layer·D + d``
     (the top layer's rows, combined in quadrature, are ``grad_norm_per_step``).
+    LSTMs only (else None): ``layer_cell_grad_norms: (L·D, T)`` the same for the cell state,
+    ‖∂L/∂c_t‖ (c_t's total gradient, through h_t and c_{t+1}); ``itemized_cell: (T, T)``
+    ``‖∂L_τ/∂c_t‖`` of the top layer beside ``itemized``.
     """
 
     params: dict
@@ -46,6 +50,8 @@ class Grads:
     d_input: np.ndarray | None = None   # (T, B, input_size) ∂L/∂x_t, with ``input_grad=True``
     d_projection: np.ndarray | None = None  # (T, B, G·H) ∂L/∂xp_t of layer 0, ``projection_grad=True``
     layer_grad_norms: np.ndarray | None = None
+    layer_cell_grad_norms: np.ndarray | None = None
+    itemized_cell: np.ndarray | None = None
 
 
 def loss_steps_for(placement: str, T: int, steps=()) -> np.ndarray:
@@ -118,16 +124,17 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
     ``d_out``: gradient on the layer's output h per step: ``(T, B, H)`` (summed) or, in band mode,
     ``(T, W, B, H)`` rows — unless ``inject``, where it is ``(T, B, H)`` entering row ``lo`` (τ = t).
     Returns ``d_xp, d_hp: (T, B, G·H)`` (rows summed), ``d_in`` (same layout as ``d_out`` with the
-    input width, or None), ``d_init`` (state name → (B, H)) and ``dh_seen: (T, B, H)`` (total ∂L/∂h_t).
+    input width, or None), ``d_init`` (state name → (B, H)), ``dh_seen: (T, B, H)`` (total ∂L/∂h_t)
+    and ``dc_seen`` (LSTMs: total ∂L/∂c_t, rows summed, as dh_seen; else None).
     """
     w = lt.weights
     if band is None and fused_loops:
         final = None if d_final is None else tuple(d_final.get(n) for n in net.state_names)
-        d_xp, d_hp, d_init, dh_seen = fused.backward_layer(
+        d_xp, d_hp, d_init, dh_seen, dc_seen = fused.backward_layer(
             net.cell, w, lt.cache, d_out, final, lt.reverse, workspace,
             f"backward{suffix(lt.layer, lt.direction)}.")
         d_in = _input_grad(d_xp, w.w_ih) if want_input_grad else None
-        return d_xp, d_hp, d_in, dict(zip(net.state_names, d_init)), dh_seen
+        return d_xp, d_hp, d_in, dict(zip(net.state_names, d_init)), dh_seen, dc_seen
     cell = make_cell(net.cell)
     act = Activation(net.activation, net.leaky_slope)
     T, B = lt.inputs.shape[:2]
@@ -146,6 +153,7 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
     d_xp = np.empty((T, B, GH), dtype)
     d_hp = np.empty((T, B, GH), dtype)
     dh_seen = np.empty((T, B, H), dtype)
+    dc_seen = np.empty((T, B, H), dtype) if net.is_lstm else None
     d_in = None
     if want_input_grad and band is not None:
         d_in = np.empty((T, band[0] + band[1] + 1, B, lt.inputs.shape[2]), dtype)
@@ -161,7 +169,11 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
             dh = dh + d_out[t]
         d_state = (dh,) + tuple(carry[1:])
         cache = lt.step_cache(t)
-        prev, dxp, dhp = cell.step_backward(w, act, cache, d_state)
+        if dc_seen is None:
+            prev, dxp, dhp = cell.step_backward(w, act, cache, d_state)
+        else:
+            prev, dxp, dhp, dc = cell.step_backward_cell(w, act, cache, d_state)
+            dc_seen[t] = dc if band is None else dc.sum(axis=0)
         same = dhp is dxp   # Elman and LSTM: one array serves both projections
         if band is None:
             dh_seen[t] = dh
@@ -182,7 +194,7 @@ def _sweep_layer(lt, net: NetConfig, d_out: np.ndarray, band: tuple[int, int] | 
         d_hp = d_xp
     if want_input_grad and band is None:
         d_in = _input_grad(d_xp, w.w_ih)
-    return d_xp, d_hp, d_in, d_init, dh_seen
+    return d_xp, d_hp, d_in, d_init, dh_seen, dc_seen
 
 
 def _input_grad(d_xp: np.ndarray, w_ih: np.ndarray) -> np.ndarray:
@@ -258,6 +270,7 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
         raise ConfigError("a projection gradient needs a one-directional network")
     d_input = d_projection = None
     layer_norms = np.zeros((L * D, T)) if step_norms else None
+    cell_norms = np.zeros((L * D, T)) if step_norms and net.is_lstm else None
     for layer in range(L - 1, -1, -1):
         d_in_total = None
         top = layer == L - 1
@@ -268,7 +281,7 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
             fin = None
             if d_final is not None:
                 fin = {n: d_final[n][row] for n in net.state_names if n in d_final}
-            d_xp, d_hp, d_in, d_init, seen = _sweep_layer(
+            d_xp, d_hp, d_in, d_init, seen, seen_c = _sweep_layer(
                 lt, net, part, band, inject=top and band is not None, d_final=fin,
                 want_input_grad=layer > 0, workspace=workspace, fused_loops=trace.fused_loops)
             own_projection = layer == 0 and projection_grad
@@ -282,8 +295,9 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
             for n in net.state_names:
                 d_h0[n][row] = d_init[n]
             if layer_norms is not None:
-                flat = seen.reshape(T, -1).astype(np.float64, copy=False)
-                layer_norms[row] = np.sqrt(np.einsum("ti,ti->t", flat, flat))
+                layer_norms[row] = _step_norms(seen)
+            if cell_norms is not None:
+                cell_norms[row] = _step_norms(seen_c)
             if top:
                 dh_top = seen if dh_top is None else np.concatenate([dh_top, seen], axis=-1)
             if d_in is not None:
@@ -294,26 +308,36 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
         if name not in grads and not name.startswith("readout.") and not (
                 projection_grad and name == "weight_ih_l0"):
             grads[name] = np.zeros_like(value)
-    norms = None
-    if step_norms:
-        flat_top = dh_top.reshape(T, -1).astype(np.float64, copy=False)
-        norms = np.sqrt(np.einsum("ti,ti->t", flat_top, flat_top))
-    itemized = None
+    norms = _step_norms(dh_top) if step_norms else None
+    itemized = itemized_cell = None
     if itemize is not False and itemize is not None:
         if itemize is True:
             steps = np.flatnonzero(np.abs(d_output).reshape(T, -1).max(axis=1) > 0) + 1
         else:
             steps = np.asarray(itemize, dtype=int)
-        itemized = itemize_top_layer(net, trace, d_output, steps, truncate)
-    return Grads(grads, d_h0, dh_top, norms, itemized, d_input, d_projection, layer_norms)
+        if net.is_lstm:
+            itemized, itemized_cell = itemize_top_layer(net, trace, d_output, steps, truncate,
+                                                        with_cell=True)
+        else:
+            itemized = itemize_top_layer(net, trace, d_output, steps, truncate)
+    return Grads(grads, d_h0, dh_top, norms, itemized, d_input, d_projection, layer_norms,
+                 cell_norms, itemized_cell)
+
+
+def _step_norms(values: np.ndarray) -> np.ndarray:
+    """(T,) Euclidean norm of each step of ``values: (T, …)`` in float64."""
+    flat = values.reshape(values.shape[0], -1).astype(np.float64, copy=False)
+    return np.sqrt(np.einsum("ti,ti->t", flat, flat))
 
 
 def itemize_top_layer(net: NetConfig, trace: Trace, d_output: np.ndarray, steps: np.ndarray,
-                      truncate: int | None) -> np.ndarray:
+                      truncate: int | None, with_cell: bool = False):
     """``C[τ−1, t−1] = ‖∂L_τ/∂h_t‖`` for the top layer and the given loss steps τ (other rows zero).
 
     All chosen loss terms travel through one sweep as rows of a batch (R, B, H), so the cost is one
     matrix product of R rows per step instead of one backward pass per loss term.
+    ``with_cell`` (LSTMs): returns ``(C, C_c)`` with ``C_c[τ−1, t−1] = ‖∂L_τ/∂c_t‖``, the cell
+    state's total gradient that the same sweep forms.
     """
     T = trace.seq_len
     H, D = net.hidden_size, net.num_directions
@@ -321,8 +345,9 @@ def itemize_top_layer(net: NetConfig, trace: Trace, d_output: np.ndarray, steps:
     act = trace.activation
     steps = np.asarray(steps, dtype=int)
     C2 = np.zeros((T, T))
+    C2_cell = np.zeros((T, T)) if with_cell else None
     if steps.size == 0:
-        return C2
+        return (C2, C2_cell) if with_cell else C2
     R = steps.size
     row_of = {int(tau): r for r, tau in enumerate(steps)}
     for d in range(D):
@@ -345,9 +370,96 @@ def itemize_top_layer(net: NetConfig, trace: Trace, d_output: np.ndarray, steps:
                     dh = np.where(far[:, None, None], 0, dh)
                     carry = [np.where(far[:, None, None], 0, c) for c in carry]
             C2[steps - 1, t] += (dh.astype(np.float64) ** 2).sum(axis=(1, 2))
-            prev, _, _ = cell.step_backward(lt.weights, act, lt.step_cache(t), (dh,) + tuple(carry[1:]))
+            d_state = (dh,) + tuple(carry[1:])
+            if with_cell:
+                prev, _, _, dc = cell.step_backward_cell(lt.weights, act, lt.step_cache(t), d_state)
+                C2_cell[steps - 1, t] += (dc.astype(np.float64) ** 2).sum(axis=(1, 2))
+            else:
+                prev, _, _ = cell.step_backward(lt.weights, act, lt.step_cache(t), d_state)
             carry = list(prev)
+    if with_cell:
+        return np.sqrt(C2), np.sqrt(C2_cell)
     return np.sqrt(C2)
+
+
+#: Bytes of gradient rows a chunk of :func:`itemize_layers` holds for the layer below at a time.
+ITEMIZE_CHUNK_BYTES = 16 << 20
+
+
+def itemize_layers(net: NetConfig, trace: Trace, d_output: np.ndarray, steps,
+                   truncate: int | None = None, chunk_bytes: int = ITEMIZE_CHUNK_BYTES,
+                   should_stop=None):
+    """Every layer's and direction's ‖∂L_τ/∂h_t‖ for the loss steps τ in ``steps``.
+
+    Returns ``(norms_h, norms_c)``: ``norms_h[layer·D + d, r, t−1] = ‖∂L_τ/∂h^{layer,d}_t‖`` over
+    (B, H) for τ = steps[r], the total gradient of the one loss term L_τ as :func:`backward` of
+    L_τ alone gives it (truncated alike); ``norms_c`` the same for an LSTM's c_t (else None).
+
+    As in :func:`itemize_top_layer`, the loss terms travel as rows of one sweep, here from the top
+    layer down: a layer's rows ∂L_τ/∂x_t become the rows of the layer below. The rows of the layer
+    below are held for the whole sequence, so the terms go in chunks of about ``chunk_bytes``;
+    ``should_stop()`` → True raises Cancelled between chunks.
+    """
+    steps = np.asarray(steps, dtype=int)
+    L, D, T = net.num_layers, net.num_directions, trace.seq_len
+    norms_h = np.zeros((L * D, steps.size, T))
+    norms_c = np.zeros((L * D, steps.size, T)) if net.is_lstm else None
+    per_term = T * d_output.shape[1] * net.hidden_size * D * d_output.dtype.itemsize
+    chunk = max(1, int(chunk_bytes // max(per_term, 1)))
+    for lo in range(0, steps.size, chunk):
+        if should_stop is not None and should_stop():
+            raise Cancelled("itemizing cancelled")
+        part = slice(lo, lo + chunk)
+        _itemize_rows(net, trace, d_output, steps[part], truncate, norms_h[:, part],
+                      None if norms_c is None else norms_c[:, part])
+    return norms_h, norms_c
+
+
+def _itemize_rows(net, trace, d_output, steps, truncate, out_h, out_c) -> None:
+    """:func:`itemize_layers` for one chunk of loss steps, written into ``out_h``/``out_c``."""
+    cell = make_cell(net.cell)
+    act = trace.activation
+    T, B = trace.seq_len, d_output.shape[1]
+    H, L, D = net.hidden_size, net.num_layers, net.num_directions
+    R = steps.size
+    row_of = {int(tau): r for r, tau in enumerate(steps)}
+    upstream = None   # below the top: rows of ∂L_τ/∂(layer output) per step, (T, R, B, H·D)
+    for layer in range(L - 1, -1, -1):
+        below = None
+        for d in range(D):
+            lt = trace.layers[layer][d]
+            row = layer * D + d
+            carry = [np.zeros((R, B, H), d_output.dtype) for _ in net.state_names]
+            d_in = np.zeros((T, R, B, lt.inputs.shape[2]), d_output.dtype) if layer > 0 else None
+            for t in (range(T) if lt.reverse else range(T - 1, -1, -1)):
+                step = t + 1
+                if upstream is None:
+                    dh = carry[0]
+                    r = row_of.get(step)
+                    if r is not None:
+                        dh = dh.copy()
+                        dh[r] += d_output[t, :, d * H:(d + 1) * H]
+                else:
+                    dh = carry[0] + upstream[t][..., d * H:(d + 1) * H]
+                if truncate is not None:
+                    # rows whose loss step is more than k steps away no longer reach this state
+                    far = np.abs(steps - step) > truncate
+                    if far.any():
+                        dh = np.where(far[:, None, None], 0, dh)
+                        carry = [np.where(far[:, None, None], 0, c) for c in carry]
+                out_h[row, :, t] = np.sqrt((dh.astype(np.float64) ** 2).sum(axis=(1, 2)))
+                d_state = (dh,) + tuple(carry[1:])
+                if out_c is None:
+                    prev, dxp, _ = cell.step_backward(lt.weights, act, lt.step_cache(t), d_state)
+                else:
+                    prev, dxp, _, dc = cell.step_backward_cell(lt.weights, act, lt.step_cache(t), d_state)
+                    out_c[row, :, t] = np.sqrt((dc.astype(np.float64) ** 2).sum(axis=(1, 2)))
+                if d_in is not None:
+                    d_in[t] = dxp @ lt.weights.w_ih
+                carry = list(prev)
+            if d_in is not None:
+                below = d_in if below is None else below + d_in
+        upstream = below
 
 
 def loss_and_grads(params: dict, net: NetConfig, x: np.ndarray, targets: np.ndarray, loss_steps, *,

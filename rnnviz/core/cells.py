@@ -123,6 +123,7 @@ def _split(a: np.ndarray, parts: int) -> list[np.ndarray]:
 # ----------------------------------------------------------------------------------------------
 # Cells. Each has: step(w, act, xp, state) -> (state, cache)
 #                  step_backward(w, act, cache, d_state) -> (d_state_prev, d_xp, d_hp)
+#                      (LSTMs also step_backward_cell, which returns the cell state's dc_t as well)
 #                  step_jacobian(w, act, cache, b, w_in, out=None) -> (ds_t/ds_{t-1}, ds_t/dx_t)
 #                      for batch element b of cache; cache arrays may carry leading axes (e.g. time,
 #                      with b = Ellipsis), which the Jacobians then carry too: (..., S, S), (..., S, I);
@@ -221,6 +222,13 @@ class LSTMCell:
         return (h, c), cache
 
     def step_backward(self, w: LayerWeights, act: Activation, cache, d_state):
+        prev, d_pre, _, _ = self.step_backward_cell(w, act, cache, d_state)
+        return prev, d_pre, d_pre
+
+    def step_backward_cell(self, w: LayerWeights, act: Activation, cache, d_state):
+        """:meth:`step_backward` that also returns ``dc_t = ∂L/∂c_t``, the total gradient on the cell
+        state c_t (along c_t → h_t, peephole o_t included, and c_t → c_{t+1}): the sum the backward
+        forms anyway before it splits into the gates. Returns ``(d_state_prev, d_xp, d_hp, dc_t)``."""
         dh, dc = d_state
         i, f, g, o = cache["i"], cache["f"], cache["g"], cache["o"]
         c, c_prev, phic = cache["c"], cache["c_prev"], cache["phic"]
@@ -240,7 +248,15 @@ class LSTMCell:
             if self.peephole:
                 dc_prev = dc_prev + d_pi * w.peep_i + d_pf * w.peep_f
             d_pre = np.concatenate([d_pi, d_pf, d_pg, d_po], axis=-1)
-        return (d_pre @ w.w_hh, dc_prev), d_pre, d_pre
+        return (d_pre @ w.w_hh, dc_prev), d_pre, d_pre, dc_total
+
+    def output_slope(self, w: LayerWeights, act: Activation, cache):
+        """κ_t = ∂h_t/∂c_t (diagonal, one value per unit) along every path: o φ′(c) and, with
+        peepholes, φ(c) σ′(a_o) p_o through the output gate. Arrays of ``cache`` broadcast."""
+        kappa = cache["o"] * act.derivative(cache["c"], cache["phic"])
+        if self.peephole:
+            kappa = kappa + cache["phic"] * sigmoid_slope(cache["po"]) * w.peep_o
+        return kappa
 
     @staticmethod
     def recurrent_inputs(cache_seq, H):
@@ -252,8 +268,7 @@ class LSTMCell:
         c, c_prev, phic = cache["c"][b], cache["c_prev"][b], cache["phic"][b]
         si, so = sigmoid_slope(cache["pi"][b]), sigmoid_slope(cache["po"][b])
         dg = act.derivative(cache["pg"][b], g)
-        p_o = w.peep_o if self.peephole else 0.0
-        kappa = phic * so * p_o + o * act.derivative(c, phic)      # dh_t/dc_t along all paths
+        kappa = self.output_slope(w, act, {"o": o, "c": c, "phic": phic, "po": cache["po"][b]})
         a_o = phic * so                                           # dh_t/d pre_o
         if self.cifg:
             coef = {"i": (g - c_prev) * si, "g": i * dg}

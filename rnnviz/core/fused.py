@@ -236,10 +236,11 @@ def backward_layer(cell: str, w: LayerWeights, cache: dict, d_out: np.ndarray | 
     loop). ``d_out: (T, B, H)`` gradient on the outputs; ``d_final``: gradient tuple on the final
     state or None.
 
-    Returns ``(d_xp, d_hp, d_init, dh_seen)``: ``(T, B, G·H)`` gradients of the input and recurrent
-    projections (the same array where the cell's two projections share it; views whose
-    ``(T·B, G·H)`` reshape needs no copy), the gradient tuple on the initial state and
-    ``(T, B, H)`` total ∂L/∂h_t. The sweep runs feature-major like the forward.
+    Returns ``(d_xp, d_hp, d_init, dh_seen, dc_seen)``: ``(T, B, G·H)`` gradients of the input and
+    recurrent projections (the same array where the cell's two projections share it; views whose
+    ``(T·B, G·H)`` reshape needs no copy), the gradient tuple on the initial state,
+    ``(T, B, H)`` total ∂L/∂h_t and, for the LSTM, ``(T, B, H)`` total ∂L/∂c_t (else None). The
+    sweep runs feature-major like the forward.
     """
     fm = {k: _batch_major(v) for k, v in cache.items()}   # (T, F, B) per-step blocks
     T, H, B = fm["h_prev"].shape
@@ -259,18 +260,21 @@ def backward_layer(cell: str, w: LayerWeights, cache: dict, d_out: np.ndarray | 
         np.copyto(dh_seen, _batch_major(d_out))
     order = range(T) if reverse else range(T - 1, -1, -1)
     w_hh_t = np.ascontiguousarray(w.w_hh.T)
+    dc_seen = None
     if cell == "rnn":
         d_xp = _rnn_backward(new, w_hh_t, fm, carry, dh_seen, order)
         d_hp = d_xp = _gemm_friendly(d_xp, new, "d_xp")
     elif cell == "lstm":
-        d_xp = _lstm_backward(new, w_hh_t, fm, carry, dh_seen, order)
+        dc_seen = new("dc_seen", (T, H, B), dtype)
+        d_xp = _lstm_backward(new, w_hh_t, fm, carry, dh_seen, dc_seen, order)
         d_hp = d_xp = _gemm_friendly(d_xp, new, "d_xp")
+        dc_seen = _batch_major(dc_seen)
     elif cell == "gru":
         d_xp, d_hp = _gru_backward(new, w_hh_t, fm, carry, dh_seen, order)
         d_xp, d_hp = _gemm_friendly(d_xp, new, "d_xp"), _gemm_friendly(d_hp, new, "d_hp")
     else:
         raise ValueError(f"no fused loop for cell {cell!r}")
-    return d_xp, d_hp, tuple(c.T for c in carry), _batch_major(dh_seen)
+    return d_xp, d_hp, tuple(c.T for c in carry), _batch_major(dh_seen), dc_seen
 
 
 def _total_dh(carry_h, dh_seen, t):
@@ -319,14 +323,15 @@ def _rnn_backward(new, w_hh_t, fm, carry, dh_seen, order):
     return d_pre
 
 
-def _lstm_backward(new, w_hh_t, fm, carry, dh_seen, order):
+def _lstm_backward(new, w_hh_t, fm, carry, dh_seen, dc_seen, order):
     """Everything that does not depend on the incoming gradient is computed for all steps at
     once before the sweep: with κ = o φ′(c),
 
         d_pi = dc_t · g σ′(a_i),  d_pf = dc_t · c_prev σ′(a_f),  d_pg = dc_t · i φ′(a_g),
         d_po = dh · φ(c) σ′(a_o),  dc_t = dc + dh κ,  dc_prev = dc_t f,
 
-    so that each step is a handful of products with dh and dc_t.
+    so that each step is a handful of products with dh and dc_t. ``dc_seen[t]`` keeps each dc_t
+    (the total ∂L/∂c_t), one copy of an (H, B) block per step.
     """
     i, f, g = fm["i"], fm["f"], fm["g"]
     phic, c, c_prev = fm["phic"], fm["c"], fm["c_prev"]
@@ -352,6 +357,7 @@ def _lstm_backward(new, w_hh_t, fm, carry, dh_seen, order):
         dh = _total_dh(dh_carry, dh_seen, t)
         np.multiply(dh, kappa[t], out=tmp)
         dc += tmp
+        np.copyto(dc_seen[t], dc)
         by_dc[t] *= dc
         do[t] *= dh
         dc *= f[t]

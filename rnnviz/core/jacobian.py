@@ -111,7 +111,7 @@ def gate_statistics(trace: Trace, layer: int = 0, direction: int = 0, batch_inde
 
 
 def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: int | None = None,
-                            rows: slice | None = None) -> np.ndarray:
+                            rows: slice | None = None, kappa: np.ndarray | None = None):
     """``C[τ−1, t−1] = ‖∂L_τ/∂h_t‖`` from the step Jacobians of one sequence (batch element, direction).
 
     J: (T, S, S) with J[t−1] = ∂s_t/∂s_{t−1} (all of it, from t = 1). d_top: (T, H) the direct
@@ -123,6 +123,11 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
     so one step back is one (rows × S)·(S × S) product for all the terms still in reach. This is the
     itemized matrix of ``bptt.backward(itemize=…)`` for a unidirectional net and batch of one, at a
     fraction of its cost (the loss terms share the Jacobians instead of each running a cell backward).
+
+    ``kappa: (T, H)`` (LSTMs, state [h; c]): κ_t = ∂h_t/∂c_t (:meth:`cells.LSTMCell.output_slope`);
+    then ``(C, C_c)`` is returned with ``C_c[τ−1, t−1] = ‖∂L_τ/∂c_t‖``. The c part of g_τ(t) holds
+    h_t fixed (the path through step t + 1 only); c_t's total gradient adds the path through h_t:
+    ∂L_τ/∂c_t = g_τ(t)_c + g_τ(t)_h ⊙ κ_t.
     """
     T = J.shape[0]
     H = d_top.shape[1]
@@ -131,8 +136,9 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
     S = J.shape[1]
     steps = np.unique(np.asarray(steps, dtype=int))
     C = np.zeros((T, T))
+    C_cell = None if kappa is None else np.zeros((T, T))
     if steps.size == 0:
-        return C
+        return C if kappa is None else (C, C_cell)
     G = np.zeros((steps.size, S), dtype=np.result_type(J.dtype, d_top.dtype))
     new = {int(tau): r for r, tau in enumerate(steps)}
     window = T if truncate is None else int(truncate)
@@ -147,6 +153,9 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
             continue
         g = G[lo:hi]
         C[steps[lo:hi] - 1, t - 1] = np.sqrt(np.einsum("ij,ij->i", g[:, :H], g[:, :H], dtype=np.float64))
+        if C_cell is not None:
+            dc = g[:, H:2 * H] + g[:, :H] * kappa[t - 1]
+            C_cell[steps[lo:hi] - 1, t - 1] = np.sqrt(np.einsum("ij,ij->i", dc, dc, dtype=np.float64))
         if t > 1:
             np.matmul(g, J[t - 1], out=g)
-    return C
+    return C if kappa is None else (C, C_cell)

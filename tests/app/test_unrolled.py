@@ -43,6 +43,14 @@ def test_the_arrows_carry_the_computed_norms(make_window, wait_results, small_co
     _same(diagram.values.vertical[1], _log10(fast.output_grad_norm))
     _same(diagram.values.vertical[1], _log10(np.diag(fast.itemized)))   # ‖∂L_t/∂h_t‖
     assert (diagram.values.cell is None) == (cell == "rnn")
+    if cell == "lstm":   # the dashed c line: ‖∂L/∂c_t‖ on the h arrows' colour scale, said in the colour bar
+        _same(diagram.values.cell, _log10(fast.layer_cell_grad_norms))
+        assert np.isfinite(diagram.values.cell).all()
+        assert "∂L/∂cₜ" in panel.scale.label
+        c_top = int(np.nanargmax(diagram.values.cell[0]))
+        assert diagram.arrow_colour("cell", (0, c_top)) == diagram._palette[diagram._bins["cell"][0, c_top]]
+        low, high = diagram.levels
+        assert low <= np.nanmin(diagram.values.cell) and np.nanmax(diagram.values.cell) <= high
     # colour and width follow the value: the largest arrow has the top colour and the widest pen
     recurrent = diagram.values.recurrent[0]
     top, bottom = int(np.nanargmax(recurrent)), int(np.nanargmin(recurrent))
@@ -60,6 +68,10 @@ def test_the_arrows_carry_the_computed_norms(make_window, wait_results, small_co
     assert np.isnan(diagram.values.recurrent[0, 7:]).all()
     assert np.isfinite(diagram.values.vertical[1]).sum() == 1
     _same(diagram.values.vertical[1, 6], _log10(fast.itemized[6, 6]))
+    if cell == "lstm":
+        _same(diagram.values.cell[0, :7], _log10(fast.itemized_cell[6])[:7])
+        assert np.isnan(diagram.values.cell[0, 7:]).all()
+        assert "∂Lτ/∂cₜ" in panel.scale.label
 
     # from the anchor: the product norms on the arrows into t0 + k; an LSTM's c line the c→c block
     _choose(panel, "anchor")
@@ -258,3 +270,84 @@ def test_all_plots_has_a_row_for_the_unrolled_view_where_three_rows_fit(make_win
     window.focus_plot(None)                             # the presentation grid scrolls and holds all
     assert all(not panel.isHidden() for panel in window.panels)
     window.set_presentation_mode(False, full_screen=False)
+
+
+def test_stacked_lstm_anchor_rows_show_each_layers_own_block(make_window, wait_results, small_config):
+    """The anchor view of a stacked network: each forward row its layer's block ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖
+    (and c line the layer's c→c block), not the whole state's norm repeated on every row."""
+    window = make_window(config=small_config.replace(cell="lstm", num_layers=2, bidirectional=True, anchor=2))
+    wait_results(window)
+    fast = window.state.fast_result
+    panel = window.panel_by_name["unrolled"]
+    _choose(panel, "anchor")
+    k = np.asarray(fast.curve["k"])
+    columns = 2 + k - 1
+    values = panel.values
+    for layer in range(2):
+        _same(values.recurrent[2 * layer, columns], fast.curve["layer_spectral"][layer])
+        _same(values.cell[2 * layer, columns], fast.curve["layer_cell_spectral"][layer])
+        assert np.isnan(values.recurrent[2 * layer + 1]).all()   # the anchor curve is the forward direction's
+    assert not np.allclose(values.recurrent[0, columns], values.recurrent[2, columns])
+    assert not np.allclose(values.recurrent[2, columns], fast.curve["log10_spectral"])
+    assert "each layer" in panel.plot.titleLabel.text and "each layer" in panel.scale.label
+    window.state.update(num_layers=1, bidirectional=False)
+    wait_results(window)
+    _same(panel.values.recurrent[0, columns], window.state.fast_result.curve["log10_spectral"])
+    assert "each layer" not in panel.plot.titleLabel.text
+
+
+def test_itemized_view_fills_the_lower_layers_or_says_why_not(make_window, wait_results, small_config):
+    """A stacked network's lower layers show their own ‖∂L_τ/∂hˡ_t‖ (and c line); at a τ the
+    engine did not itemize them for, a note over their rows says so."""
+    window = make_window(config=small_config.replace(cell="lstm", num_layers=2, bidirectional=True,
+                                                     loss_placement="all"))
+    wait_results(window)
+    fast = window.state.fast_result
+    panel = window.panel_by_name["unrolled"]
+    _choose(panel, "itemized")
+    panel.tau_spin.setValue(5)
+    r = int(np.flatnonzero(fast.layer_itemized_steps == 5)[0])
+    _same(panel.values.recurrent[:2], _log10(fast.layer_itemized[:2, r]))
+    _same(panel.values.cell[:2], _log10(fast.layer_itemized_cell[:2, r]))
+    _same(panel.values.vertical[0], _log10(np.sqrt((fast.layer_itemized[:2, r] ** 2).sum(axis=0))))
+    assert np.isfinite(panel.values.recurrent[0, :5]).all()
+    assert panel.diagram.note == ""
+    # a result whose lower layers were itemized at other loss steps only
+    from dataclasses import replace
+    keep = fast.layer_itemized_steps != 5
+    panel.show_fast(replace(fast, layer_itemized_steps=fast.layer_itemized_steps[keep],
+                            layer_itemized=fast.layer_itemized[:, keep],
+                            layer_itemized_cell=fast.layer_itemized_cell[:, keep]))
+    assert panel.tau() == 5
+    assert np.isnan(panel.values.recurrent[:2]).all() and np.isfinite(panel.values.recurrent[2, :5]).all()
+    assert "not at this τ" in panel.diagram.note
+    panel.show_fast(replace(fast, layer_itemized_steps=None, layer_itemized=None, layer_itemized_cell=None))
+    assert np.isnan(panel.values.recurrent[:2]).all() and "this large" in panel.diagram.note
+    # the note lies over the lower layer's rows, below the top layer's
+    from rnnviz.app.plots.unrolled import QPointF
+    rect = panel.diagram.note_rect(lambda x, y: QPointF(100 * x, 100 * y))   # 100 px per step and row
+    assert rect.top() <= 100 * panel.structure.row_y(1) <= rect.bottom() < 100 * panel.structure.row_y(2)
+    _choose(panel, "total")
+    assert panel.diagram.note == ""
+
+
+def test_encoder_decoder_steps_draw_no_input(make_window, wait_results, small_config):
+    """x = 0 after step N: the decoder's input boxes hold 0 and no arrow comes out of them."""
+    T = small_config.seq_len
+    window = make_window(config=small_config.replace(cell="lstm", loss_placement="encoder-decoder", encoder_steps=4))
+    wait_results(window)
+    panel = window.panel_by_name["unrolled"]
+    assert panel.structure.input_steps == 4
+    assert panel.structure.has_input(4) and not panel.structure.has_input(5)
+    assert np.isfinite(panel.values.vertical[0, :4]).all() and np.isnan(panel.values.vertical[0, 4:]).all()
+    arrows = panel.diagram.arrows(range(0, T + 1))
+    from_x = arrows["y0"] < 0.5
+    assert sorted(arrows["x1"][from_x].astype(int).tolist()) == [1, 2, 3, 4]
+    assert "0" in panel._hover_text(6, 0.0) and "x(t) = 0" in panel._hover_text(6, 0.0)
+    assert "x(t) → h(t)" in panel._hover_text(3, 0.0)
+    # the boundary between step N and N + 1, as on the other plots' time axes
+    assert [line.value() for line in panel.boundary.lines if line.isVisible()] == [4.5, 4.5]
+    window.state.update(loss_placement="all")
+    wait_results(window)
+    assert panel.structure.input_steps is None and np.isfinite(panel.values.vertical[0]).all()
+    assert not any(line.isVisible() for line in panel.boundary.lines)

@@ -131,3 +131,38 @@ def test_run_fast_runs_with_single_threaded_blas(monkeypatch):
     run_fast(ExperimentConfig(hidden_size=4, input_size=2, seq_len=5))
     assert seen and all(n == 1 for n in seen[0])
     assert blas_threads() == before          # restored afterwards
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_anchor_curve_of_a_stacked_net_measures_each_layers_own_block(cell):
+    """curve["layer_spectral"][l] = log10 ‖P[l, l]‖₂ of P = ∂s(t₀+k)/∂s(t₀) = J_{t₀+k} ⋯ J_{t₀+1},
+    the product written out here; LSTMs also each layer's c→c block; Lanczos agrees with SVD."""
+    cfg = ExperimentConfig(cell=cell, hidden_size=4, input_size=3, num_layers=3, seq_len=10, anchor=2,
+                           seed=5)
+    exact = run_fast(cfg, tol=None)
+    fast = run_fast(cfg)
+    net, params, x, _ = analysis.build(cfg)
+    J = step_jacobians(params, net, forward(params, net, x))
+    Sl, H = net.layer_state_size, net.hidden_size
+    P = np.eye(net.state_size)
+    k = exact.curve["k"]
+    assert exact.curve["layer_spectral"].shape == (3, k.size)
+    for i, step in enumerate(k):
+        P = J[cfg.anchor + step - 1] @ P
+        for layer in range(3):
+            own = P[layer * Sl:(layer + 1) * Sl, layer * Sl:(layer + 1) * Sl]
+            np.testing.assert_allclose(exact.curve["layer_spectral"][layer, i], np.log10(np.linalg.norm(own, 2)),
+                                       rtol=1e-10)
+            np.testing.assert_allclose(exact.curve["layer_frobenius"][layer, i], np.log10(np.linalg.norm(own)),
+                                       rtol=1e-10)
+            if cell == "lstm":
+                cc = own[H:, H:]
+                np.testing.assert_allclose(exact.curve["layer_cell_spectral"][layer, i],
+                                           np.log10(np.linalg.norm(cc, 2)), rtol=1e-10)
+    # the layers' blocks differ from each other and from the whole state's norm
+    assert not np.allclose(exact.curve["layer_spectral"][0], exact.curve["layer_spectral"][2])
+    assert not np.allclose(exact.curve["layer_spectral"][2], exact.curve["log10_spectral"])
+    np.testing.assert_allclose(fast.curve["layer_spectral"], exact.curve["layer_spectral"], rtol=1e-5, atol=1e-5)
+    if cell == "lstm":
+        np.testing.assert_array_equal(exact.curve["layer_cell_spectral"][0], exact.curve["cell_spectral"])
+    assert "layer_spectral" not in run_fast(cfg.replace(num_layers=1)).curve

@@ -26,6 +26,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QLineF, QObject, QPointF, 
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolButton
 
+from rnnviz.app.plots.boundary import EncoderBoundary
 from rnnviz.app.plots.base import NORMAL_STYLE, PALETTE, Heatmap, PlotPanel, finite_or_nan, nice_levels, \
     safe_log10
 
@@ -54,6 +55,8 @@ NO_VALUE = QColor("#b8b8b8")
 #: Steps of colour (and width) the arrows are drawn in.
 COLOUR_BINS = 64
 NOT_REACHED = QColor("#e2e2e2")
+#: Fill of the input boxes of steps without input (an encoder–decoder's decoder: x = 0).
+NO_INPUT_FILL = "#f4f4f4"
 TRUNCATION_BRUSH = QColor(230, 159, 0, 45)
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -100,11 +103,20 @@ def arrow_values(fast, quantity: str, tau: int | None = None) -> ArrowValues:
 
     * ``total``: ‖∂L/∂h(t)‖ of each layer and direction (full or truncated BPTT, as configured);
       into layer j from below: that layer's ‖∂L/∂h(t)‖ over both directions; h(t) → y(t):
-      ‖∂L(t)/∂h(t)‖, what the step's own loss puts on the output.
+      ‖∂L(t)/∂h(t)‖, what the step's own loss puts on the output. An LSTM's cell-state line
+      into c(t): ‖∂L/∂c(t)‖, the cell state's total gradient, on the same scale.
     * ``itemized``: ‖∂L(τ)/∂h(t)‖ of the top layer (both directions together): forward rows for
-      t ≤ τ, backward rows for t ≥ τ; h(τ) → y(τ) carries ‖∂L(τ)/∂h(τ)‖; lower layers: no value.
-    * ``anchor``: ‖∂s(t₀+k)/∂s(t₀)‖ (the whole state s) on the forward recurrent arrows into
-      step t₀ + k; the LSTM's cell-state line of layer 1 the c → c block's norm.
+      t ≤ τ, backward rows for t ≥ τ; h(τ) → y(τ) carries ‖∂L(τ)/∂h(τ)‖; the top layer's c line
+      ‖∂L(τ)/∂c(t)‖. Lower layers of a stacked network: their own ‖∂L(τ)/∂hˡ(t)‖ (and c line)
+      for the loss steps ``layer_itemized_steps`` holds (see :func:`lower_layers_itemized`), and
+      into layer j from below that layer's value over both directions; no value at other τ.
+    * ``anchor``: on the forward recurrent arrows into step t₀ + k, ‖∂s(t₀+k)/∂s(t₀)‖ of the whole
+      state s for one layer; in a stacked network each layer's own diagonal block
+      ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖ (the whole state's norm is in the decay plot). An LSTM's c line: the
+      c → c block of its layer.
+
+    Encoder–decoder: the decoder's steps read no input (x = 0), so the arrow x(t) → h(t) has no
+    value there (and is not drawn).
     """
     T = int(fast.config.seq_len)
     L, D = int(fast.net.num_layers), _directions(fast)
@@ -115,6 +127,8 @@ def arrow_values(fast, quantity: str, tau: int | None = None) -> ArrowValues:
     cell = np.full((R, T), np.nan) if lstm else None
     top = slice((L - 1) * D, L * D)
     if quantity == "total":
+        if lstm and getattr(fast, "layer_cell_grad_norms", None) is not None:
+            cell[:] = safe_log10(np.asarray(fast.layer_cell_grad_norms, dtype=np.float64))
         layers = getattr(fast, "layer_grad_norms", None)
         if layers is None:  # a result without per-layer norms: the top layer's, one direction
             layers = np.full((R, T), np.nan)
@@ -130,26 +144,60 @@ def arrow_values(fast, quantity: str, tau: int | None = None) -> ArrowValues:
     elif quantity == "itemized":
         tau = int(np.clip(tau if tau is not None else fast.loss_steps[-1], 1, T))
         row = safe_log10(np.asarray(fast.itemized[tau - 1], dtype=np.float64))
+        items_c = getattr(fast, "itemized_cell", None) if lstm else None
+        row_c = None if items_c is None else safe_log10(np.asarray(items_c[tau - 1], dtype=np.float64))
         forward = np.arange(1, T + 1) <= tau
         for r in range(top.start, top.stop):
             reverse = (r - top.start) == 1
             keep = (np.arange(1, T + 1) >= tau) if reverse else forward
             recurrent[r] = np.where(keep, row, np.nan)
+            if row_c is not None:
+                cell[r] = np.where(keep, row_c, np.nan)
         vertical[L - 1] = row
         vertical[L, tau - 1] = row[tau - 1]
+        r_low = lower_layers_itemized(fast, tau)
+        if r_low is not None:
+            lower = np.asarray(fast.layer_itemized, dtype=np.float64)[:top.start, r_low]
+            recurrent[:top.start] = safe_log10(lower)
+            vertical[:L - 1] = safe_log10(np.sqrt((lower.reshape(L - 1, D, T) ** 2).sum(axis=1)))
+            if lstm and getattr(fast, "layer_itemized_cell", None) is not None:
+                cell[:top.start] = safe_log10(np.asarray(fast.layer_itemized_cell, dtype=np.float64)[:top.start, r_low])
     elif quantity == "anchor":
         t0 = int(fast.config.anchor)
         k = np.asarray(fast.curve["k"], dtype=np.int64)
         keep = (k >= 1) & (t0 + k <= T)
         columns = t0 + k[keep] - 1
-        spectral = finite_or_nan(fast.curve["log10_spectral"])[keep]
-        for r in range(0, R, D):   # forward rows
-            recurrent[r, columns] = spectral
-        if lstm and "cell_spectral" in fast.curve:
+        if L > 1:   # each layer's own block: per layer, unlike the whole state's norm
+            if "layer_spectral" in fast.curve:
+                for layer in range(L):
+                    recurrent[layer * D, columns] = finite_or_nan(fast.curve["layer_spectral"][layer])[keep]
+        else:
+            recurrent[0, columns] = finite_or_nan(fast.curve["log10_spectral"])[keep]
+        if lstm and L > 1 and "layer_cell_spectral" in fast.curve:
+            for layer in range(L):
+                cell[layer * D, columns] = finite_or_nan(fast.curve["layer_cell_spectral"][layer])[keep]
+        elif lstm and "cell_spectral" in fast.curve:
             cell[0, columns] = finite_or_nan(fast.curve["cell_spectral"])[keep]
     else:
         raise ValueError(f"unknown quantity {quantity!r}; choose one of {', '.join(QUANTITIES)}")
+    vertical[0, input_steps(fast.config):] = np.nan
     return ArrowValues(recurrent, cell, vertical)
+
+
+def lower_layers_itemized(fast, tau: int) -> int | None:
+    """The row of ``fast.layer_itemized`` that holds loss step τ (None: not itemized there, or one layer)."""
+    steps = getattr(fast, "layer_itemized_steps", None)
+    if steps is None or getattr(fast, "layer_itemized", None) is None:
+        return None
+    hits = np.flatnonzero(np.asarray(steps) == int(tau))
+    return int(hits[0]) if hits.size else None
+
+
+def input_steps(config) -> int:
+    """Steps that read an input: N under the encoder–decoder placement (x = 0 afterwards), else T."""
+    if config.loss_placement == "encoder-decoder":
+        return int(config.encoder_length)
+    return int(config.seq_len)
 
 
 @dataclass(frozen=True)
@@ -161,6 +209,11 @@ class Structure:
     directions: int = 1
     lstm: bool = False
     loss_steps: tuple[int, ...] = ()
+    #: steps 1 … input_steps read an input; later ones (an encoder–decoder's decoder) get x = 0
+    input_steps: int | None = None
+
+    def has_input(self, t: int) -> bool:
+        return self.input_steps is None or t <= self.input_steps
 
     @property
     def rows(self) -> int:
@@ -203,6 +256,7 @@ class UnrolledDiagram(pg.GraphicsObject):
         self._bins: dict[str, np.ndarray] = {}    # colour bin of every arrow, -1 without a value
         self._palette: list[QColor] = []
         self._bounds = QRectF(0, 0, 1, 1)
+        self.note = ""   # painted across the lower layers' rows (why they hold no values)
 
     # -- data ------------------------------------------------------------------------------
     def set_structure(self, structure: Structure) -> None:
@@ -231,6 +285,11 @@ class UnrolledDiagram(pg.GraphicsObject):
         rgba = np.asarray(colormap.map(np.linspace(0.0, 1.0, COLOUR_BINS), mode="byte"))
         self._palette = [QColor(int(r), int(g), int(b), int(a)) for r, g, b, a in rgba]
         self.update()
+
+    def set_note(self, text: str) -> None:
+        if text != self.note:
+            self.note = text
+            self.update()
 
     def set_revealed(self, recurrent: np.ndarray | None, columns: np.ndarray | None) -> None:
         self.revealed_recurrent, self.revealed_columns = recurrent, columns
@@ -287,8 +346,10 @@ class UnrolledDiagram(pg.GraphicsObject):
             above = s.output_y if j == L else s.row_y(j * D)
             start = below + (IO_HALF_HEIGHT if j == 0 else half_state)
             end = above - (IO_HALF_HEIGHT if j == L else half_state)
-            parts.append((t, np.full(t.size, start), t, np.full(t.size, end),
-                          self._bins["vertical"][j, column], reached_columns, False))
+            # no arrow from an input that is not there (the decoder's steps)
+            fed = slice(None) if j > 0 or s.input_steps is None else t <= s.input_steps
+            parts.append((t[fed], np.full(t.size, start)[fed], t[fed], np.full(t.size, end)[fed],
+                          self._bins["vertical"][j, column][fed], reached_columns[fed], False))
         for r in range(s.rows):
             reverse = D == 2 and r % D == 1
             source = t + 1 if reverse else t - 1
@@ -302,7 +363,7 @@ class UnrolledDiagram(pg.GraphicsObject):
         x0, y0, x1, y1 = (np.concatenate([np.asarray(part[i], dtype=np.float64) for part in parts]) for i in range(4))
         bins = np.concatenate([part[4] for part in parts])
         reached = np.concatenate([part[5] for part in parts])
-        dashed = np.concatenate([np.full(t.size, part[6]) for part in parts])
+        dashed = np.concatenate([np.full(len(part[0]), part[6]) for part in parts])
         bins = np.where((bins >= 0) & ~reached, -2, bins)
         return {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "bin": bins, "dashed": dashed}
 
@@ -325,7 +386,33 @@ class UnrolledDiagram(pg.GraphicsObject):
         if arrows:
             self._paint_arrows(painter, arrows, (sx, sy, dx, dy))
         self._boxes(painter, columns, at, LSTM_HALF_HEIGHT if s.lstm else STATE_HALF_HEIGHT)
+        if self.note:
+            self._paint_note(painter, at)
         painter.restore()
+
+    def note_rect(self, at) -> QRectF:
+        """Where the note goes, in device pixels: the view's width (inset), over the lower layers' rows
+        (``at`` maps view coordinates to pixels)."""
+        s = self.structure
+        view = self.getViewBox()
+        (x0, x1), _ = view.viewRange() if view is not None else ((0.0, s.last_column), None)
+        top = s.row_y(s.rows - s.directions) - 0.5   # between the top layer and the one below
+        bottom = s.row_y(0) - 0.4
+        left, right = at(x0, top), at(x1, bottom)
+        return QRectF(left, right).normalized().adjusted(12, 2, -12, -2)
+
+    def _paint_note(self, painter: QPainter, at) -> None:
+        font = QFont()
+        font.setPointSizeF(self.font_pt)
+        painter.setFont(font)
+        room = self.note_rect(at)
+        flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
+        text = QFontMetricsF(font).boundingRect(room, flags, self.note).adjusted(-6, -3, 6, 3)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(QColor(255, 255, 255, 225)))
+        painter.drawRoundedRect(text, 4, 4)
+        painter.setPen(QColor("#404040"))
+        painter.drawText(room, flags, self.note)
 
     def _paint_arrows(self, painter: QPainter, arrows: dict, scale: tuple[float, float, float, float]) -> None:
         """Shafts and heads in device pixels, one pen and one brush per colour bin."""
@@ -386,7 +473,10 @@ class UnrolledDiagram(pg.GraphicsObject):
                 add(t, s.row_y(r), half_state, "#ffffff", f"h{index}", initial)
             if initial:
                 continue
-            add(t, 0.0, IO_HALF_HEIGHT, "#e8f1fa", f"x{index}")
+            if s.has_input(t):
+                add(t, 0.0, IO_HALF_HEIGHT, "#e8f1fa", f"x{index}")
+            else:   # the decoder reads no input: a pale box holding 0
+                add(t, 0.0, IO_HALF_HEIGHT, NO_INPUT_FILL, "0", True)
             add(t, s.output_y, IO_HALF_HEIGHT, "#f2f2f2", f"y{index}")
             if t in s.loss_steps:
                 add(t, s.loss_y, IO_HALF_HEIGHT, "#fbe3cf", f"L{index}")
@@ -498,6 +588,7 @@ class UnrolledPanel(PlotPanel):
         layout.setRowStretchFactor(1, 1)
         self.overview.setMaximumHeight(90)
 
+        self.boundary = EncoderBoundary(self)   # an encoder–decoder's step N | N + 1, as on the other time axes
         self.values: ArrowValues | None = None
         self.structure = Structure()
         self.revealed: int | None = None   # steps the gradient has reached during Play; None: all
@@ -526,7 +617,9 @@ class UnrolledPanel(PlotPanel):
         self.fast = fast
         T = int(fast.config.seq_len)
         loss_steps = tuple(int(step) for step in np.asarray(fast.loss_steps).ravel())
-        structure = Structure(T, int(fast.net.num_layers), _directions(fast), bool(fast.net.is_lstm), loss_steps)
+        fed = input_steps(fast.config)
+        structure = Structure(T, int(fast.net.num_layers), _directions(fast), bool(fast.net.is_lstm), loss_steps,
+                              None if fed >= T else fed)
         if structure != self.structure:
             self.structure = structure
             self.diagram.set_structure(structure)
@@ -542,6 +635,7 @@ class UnrolledPanel(PlotPanel):
         new_length = previous is None or int(previous.config.seq_len) != T
         if new_length and self.plot in self._zoomed:
             self._zoomed.remove(self.plot)  # a new length: the window starts again where BPTT starts
+        self.boundary.show([self.plot, self.overview], fast, label_plot=self.plot)
         if self.revealed is not None:
             self.revealed = 0          # Play starts again for the new configuration
         self._redraw(new_window=new_length)
@@ -597,6 +691,7 @@ class UnrolledPanel(PlotPanel):
         self.diagram.set_values(self.values, levels, colormap)
         self.scale.set_scale(levels, colormap)
         self.scale.set_label(*self._scale_label(quantity))
+        self._update_note()
         self._update_truncation()
         self._update_overview()
         self._apply_reveal()
@@ -605,12 +700,32 @@ class UnrolledPanel(PlotPanel):
         self._update_title()
 
     def _scale_label(self, quantity: str) -> tuple[str, str]:
-        """The colour bar's label (it also gives the arrows' width; the title says what the c line shows)."""
+        """The colour bar's label (it also gives the arrows' width; an LSTM's dashed c line is on the
+        same scale, and the label says what it shows)."""
+        lstm = self.structure.lstm
         if quantity == "total":
+            if lstm:
+                return self.tr("log₁₀ ‖∂L/∂hₜ‖; dashed: ‖∂L/∂cₜ‖"), self.tr("log₁₀")
             return self.tr("log₁₀ ‖∂L/∂hₜ‖"), self.tr("log₁₀")
         if quantity == "itemized":
+            if lstm:
+                return self.tr("log₁₀ ‖∂Lτ/∂hₜ‖; dashed: ‖∂Lτ/∂cₜ‖"), self.tr("log₁₀")
             return self.tr("log₁₀ ‖∂Lτ/∂hₜ‖"), self.tr("log₁₀")
+        if self.structure.layers > 1:
+            return self.tr("log₁₀ ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖ of each layer"), self.tr("log₁₀")
         return self.tr("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖"), self.tr("log₁₀")
+
+    def _update_note(self) -> None:
+        """Say on the plot why the lower layers have no itemized values at this τ (the engine itemizes
+        every layer for as many loss steps as its budget allows)."""
+        note = ""
+        if self.current_quantity() == "itemized" and self.structure.layers > 1 and \
+                lower_layers_itemized(self.fast, self.tau()) is None:
+            if getattr(self.fast, "layer_itemized", None) is None:
+                note = self.tr("Lower layers: not itemized for a network this large (time budget)")
+            else:
+                note = self.tr("Lower layers: itemized only at some loss steps (time budget), not at this τ")
+        self.diagram.set_note(note)
 
     def _update_truncation(self) -> None:
         span = self.truncation_span()
@@ -711,11 +826,14 @@ class UnrolledPanel(PlotPanel):
     def _update_title(self) -> None:
         if self.fast is None:
             return
+        anchor = self.tr("‖∂s(t₀+k)/∂s(t₀)‖, t₀ = %1") if self.structure.layers == 1 else \
+            self.tr("‖∂sˡ(t₀+k)/∂sˡ(t₀)‖ of each layer l, t₀ = %1")
         names = {"total": self.tr("‖∂L/∂hₜ‖"), "itemized": self.tr("‖∂Lτ/∂hₜ‖, τ = %1").replace("%1", str(self.tau())),
-                 "anchor": self.tr("‖∂s(t₀+k)/∂s(t₀)‖, t₀ = %1").replace("%1", str(self.fast.config.anchor))}
+                 "anchor": anchor.replace("%1", str(self.fast.config.anchor))}
         what = names[self.current_quantity()]
-        if self.current_quantity() == "anchor" and self.structure.lstm:
-            what += self.tr("; dashed: c→c block")
+        if self.structure.lstm:
+            what += self.tr("; dashed: c→c block") if self.current_quantity() == "anchor" else \
+                self.tr("; dashed: c line")
         if self.fast.truncate is not None and self.current_quantity() != "anchor":
             what += self.tr(", truncated at k = %1").replace("%1", str(self.fast.truncate))
         columns = self.diagram.visible_columns()
@@ -915,6 +1033,7 @@ class UnrolledPanel(PlotPanel):
     def restyle(self, force: bool = False) -> None:
         super().restyle(force)
         self.diagram.set_style(self.style["font_pt"], self.style["line_width"])
+        self.boundary.restyle()
         self._fit_row_ticks()
 
     def row_name(self, row: int) -> str:
@@ -942,6 +1061,8 @@ class UnrolledPanel(PlotPanel):
                 text += self.tr(", c line %1").replace("%1", _log_text(self.values.cell[row, t - 1]))
             return text
         if y < 0.5:
+            if not s.has_input(t):
+                return self.tr("t = %1: x(t) = 0, the decoder reads no input").replace("%1", str(t))
             return self.tr("t = %1: x(t) → h(t) %2").replace("%1", str(t)).replace(
                 "%2", _log_text(self.values.vertical[0, t - 1]))
         if y < s.output_y + 0.5:
