@@ -311,7 +311,18 @@ def test_itemized_view_fills_the_lower_layers_or_says_why_not(make_window, wait_
     _same(panel.values.cell[:2], _log10(fast.layer_itemized_cell[:2, r]))
     _same(panel.values.vertical[0], _log10(np.sqrt((fast.layer_itemized[:2, r] ** 2).sum(axis=0))))
     assert np.isfinite(panel.values.recurrent[0, :5]).all()
+    assert np.isfinite(panel.values.recurrent[0, 5:]).all()   # reached through the reverse direction above
     assert panel.diagram.note == ""
+    # Play: both fronts start at τ; by the end they have reached every lower arrow that has a value
+    panel.speed.setCurrentIndex(0)
+    panel.play()
+    panel._tick()
+    assert np.flatnonzero(panel.diagram.revealed_recurrent[0]).tolist() == [4]
+    while panel.is_playing():
+        panel._tick()
+    lower = np.isfinite(panel.values.recurrent[:2])
+    assert panel.diagram.revealed_recurrent[:2][lower].all()
+    panel.show_all()
     # a result whose lower layers were itemized at other loss steps only
     from dataclasses import replace
     keep = fast.layer_itemized_steps != 5

@@ -916,6 +916,10 @@ class UnrolledPanel(PlotPanel):
         rows = np.zeros((s.rows, s.seq_len), dtype=bool)
         for r in range(s.rows):
             rows[r] = backward if (s.directions == 2 and r % 2 == 1) else forward
+        if s.directions == 2 and self.current_quantity() != "anchor":
+            # below the top, each direction also gets what the other direction above it carried
+            # back to step t: the gradient reaches the lower rows wherever either front has been
+            rows[:s.rows - 2] = forward | backward
         columns = forward | backward if s.directions == 2 else forward
         return rows, columns
 
