@@ -358,6 +358,10 @@ def test_encoder_decoder_steps_draw_no_input(make_window, wait_results, small_co
     assert "x(t) → h(t)" in panel._hover_text(3, 0.0)
     # the boundary between step N and N + 1, as on the other plots' time axes
     assert [line.value() for line in panel.boundary.lines if line.isVisible()] == [4.5, 4.5]
+    label = next(line.label for line in panel.boundary.lines if line.label is not None)
+    assert "encoder" in label.textItem.toPlainText() and "decoder" in label.textItem.toPlainText()
+    panel.plot.setXRange(4.0, 12.5, padding=0)   # the line at the window's left edge: the side with room
+    assert label.textItem.toPlainText().strip() == "decoder →"
     window.state.update(loss_placement="all")
     wait_results(window)
     assert panel.structure.input_steps is None and np.isfinite(panel.values.vertical[0]).all()

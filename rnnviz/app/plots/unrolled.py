@@ -588,7 +588,9 @@ class UnrolledPanel(PlotPanel):
         layout.setRowStretchFactor(1, 1)
         self.overview.setMaximumHeight(90)
 
-        self.boundary = EncoderBoundary(self)   # an encoder–decoder's step N | N + 1, as on the other time axes
+        # an encoder–decoder's step N | N + 1, as on the other time axes; its label at the very bottom,
+        # below the input boxes
+        self.boundary = EncoderBoundary(self, label_position=0.005)
         self.values: ArrowValues | None = None
         self.structure = Structure()
         self.revealed: int | None = None   # steps the gradient has reached during Play; None: all
@@ -809,6 +811,7 @@ class UnrolledPanel(PlotPanel):
             self._syncing = False
         low, high = self.window()
         _integer_ticks(self.plot.getAxis("bottom"), high - low)
+        self.boundary.set_span((low, high))
         self._update_title()
 
     def _region_moved(self) -> None:
