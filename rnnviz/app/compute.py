@@ -150,8 +150,9 @@ class ComputeController(QObject):
 
     Signals:
         fast_shown(int): job id whose FastResult the plots now hold.
-        before_repaint(int): right after fast_shown (and every map_shown): views may bring their
-            ranges up to date now, so that the repaint that follows is the only one.
+        before_repaint(int): right after fast_shown: views may bring their ranges up to date now,
+            so that the repaint that follows is the only one.
+        before_map_repaint(int): the same right after every map_shown (only the map changed).
         fast_painted(int): the window has repainted after that FastResult.
         map_shown(int, bool): job id and completeness of the map the plots now hold.
         gradcheck_done(object): the GradcheckReport of the newest gradient check.
@@ -165,6 +166,7 @@ class ComputeController(QObject):
 
     fast_shown = Signal(int)
     before_repaint = Signal(int)
+    before_map_repaint = Signal(int)
     fast_painted = Signal(int)
     map_shown = Signal(int, bool)
     gradcheck_done = Signal(object)
@@ -293,7 +295,7 @@ class ComputeController(QObject):
                     self.last_map_seconds = time.perf_counter() - self._job_started[job_id]
                 self.state.set_map_result(map_result)
                 self.map_shown.emit(job_id, bool(map_result.complete))
-                self.before_repaint.emit(job_id)
+                self.before_map_repaint.emit(job_id)
         if self.runner.current_job_id(EXPLORE_LANE) is None and self._pending_fast is None:
             self.state.set_busy(False)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .halfdiag import diagonal_positions, half_diagonal_steps, times_transpose
 from .logscale import LOG10_2, RESCALE_LOG2, frobenius_exponents, sum_squares
 from .spectral_norm import first_test_from, spectral_norms, start_vector
 
@@ -62,6 +63,8 @@ class CurveChain:
         first = np.ldexp(J[t0], -int(j_exp[0]))
         j_exp[np.abs(j_exp) <= self.limit // 4] = 0
         self.j_exp = j_exp
+        self.half = half_diagonal_steps(J[t0:])
+        self.diagonal = diagonal_positions(J.shape[1]) if self.half.any() else None
         self.warm = {None: start_vector(first)}
         self.warm.update({name: start_vector(first[sl, sl]) for name, sl in blocks.items()})
         self.e2 = 0
@@ -77,7 +80,10 @@ class CurveChain:
                 e2 += a
             Xi = X[i + 1]
             with np.errstate(invalid="ignore"):  # spurious BLAS flag: see spectral_norms
-                np.matmul(X[i], Js.T, out=Xi)
+                if self.half[c0 + i]:
+                    times_transpose(X[i], Js, Js[self.diagonal], out=Xi)
+                else:
+                    np.matmul(X[i], Js.T, out=Xi)
             fs = float(sum_squares(Xi.reshape(-1)))
             ex = int(np.frexp(fs)[1]) // 2
             if fs > 0.0 and abs(ex) > limit // 2:

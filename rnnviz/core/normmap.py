@@ -25,6 +25,7 @@ import numpy as np
 
 from .cancel import Cancelled
 from .checks import block_slices, check_iteration, resolve_starts
+from .halfdiag import half_diagonal, times_transpose
 from .logscale import LOG10_2, RESCALE_LOG2, frobenius_exponents, sum_squares
 from .options import DEFAULT_OPTIONS, EngineOptions
 from .spectral_norm import first_test_from, spectral_norms, start_vector
@@ -108,6 +109,7 @@ class MapEngine:
         self.krylov = int(krylov)
         self.single_max = options.single_max
         self.block_floor_sq = options.block_floor_sq
+        self.half_diagonal = options.half_diagonal
         self.spectral = True  # False: Frobenius norms only (spectral maps stay NaN)
         self.iterations = 0  # product-iterations done (each costs two passes over one product)
         # Chunks that took a whole block in one GEMM, and those that went step by step after all
@@ -194,7 +196,10 @@ class MapEngine:
             return
         scaled = [self._scaled_jacobian(e0 + q) for q in range(n)]
         closed = [c for c in self.chunks if c.count == self.capacity and c.lo < c.count]
-        whole = self._whole_chunks(closed, e0) if n > 1 and self.multi_step else set()
+        # Half-diagonal Jacobians (a one-layer LSTM's) go step by step: half a GEMM each is
+        # cheaper than the block's one wide GEMM.
+        structured = all(d is not None for *_, d in scaled)
+        whole = self._whole_chunks(closed, e0) if n > 1 and self.multi_step and not structured else set()
         block = self._block_matrix(scaled) if whole else None
         groups = [closed[w::workers] for w in range(workers)] if pool is not None else [closed]
         groups = [g for g in groups if g] or [[]]
@@ -212,7 +217,7 @@ class MapEngine:
             its, work, gemms, fallbacks = self._run_closed(groups[0], scaled, block, whole, e0,
                                                            0, stop_here)
             closed_ids = {id(c) for c in closed}
-            for q, (Js, a) in enumerate(scaled):
+            for q, (Js, a, d) in enumerate(scaled):
                 if stop_here():
                     raise Cancelled("Jacobian products cancelled")
                 e = e0 + q
@@ -221,7 +226,7 @@ class MapEngine:
                     if id(chunk) in closed_ids or chunk.lo >= chunk.count:
                         continue
                     work += chunk.count - chunk.lo
-                    its += self._advance(chunk, Js.T, a, e, 0)
+                    its += self._advance(chunk, Js, d, a, e, 0)
                     self._retire_chunk(chunk, e)
         except BaseException:
             halt[0] = True
@@ -302,20 +307,22 @@ class MapEngine:
                     self._retire_chunk(chunk, last)
                     continue
                 fallbacks += 1
-            for q, (Js, a) in enumerate(scaled):
+            for q, (Js, a, d) in enumerate(scaled):
                 if chunk.lo >= chunk.count:
                     break
                 work += chunk.count - chunk.lo
-                its += self._advance(chunk, Js.T, a, e0 + q, w)
+                its += self._advance(chunk, Js, d, a, e0 + q, w)
                 self._retire_chunk(chunk, e0 + q)
         return its, work, gemms, fallbacks
 
-    def _scaled_jacobian(self, e: int) -> tuple[np.ndarray, int]:
+    def _scaled_jacobian(self, e: int) -> tuple[np.ndarray, int, np.ndarray | None]:
         """J[e] / 2**a with a from its Frobenius norm (exact scaling), so that products of
-        scaled Jacobians grow or shrink only moderately per step; returns (J[e] / 2**a, a)."""
+        scaled Jacobians grow or shrink only moderately per step; returns (J[e] / 2**a, a, d)
+        with d the diagonals of its right half when it has that form (:mod:`.halfdiag`), else None."""
         Js = self.J[e]
         a = int(frobenius_exponents(Js.reshape(1, -1))[0])
-        return (np.ldexp(Js, -a) if a != 0 else Js), a
+        Js = np.ldexp(Js, -a) if a != 0 else Js
+        return Js, a, half_diagonal(Js) if self.half_diagonal else None
 
     def _open_if_anchor(self, e: int, Js: np.ndarray) -> None:
         """Open the chain of the next anchor if it starts at step e."""
@@ -328,13 +335,19 @@ class MapEngine:
         while chunk.lo < chunk.count and e - self.starts[chunk.rows[chunk.lo]] + 1 >= self.max_k:
             chunk.lo += 1
 
-    def _advance(self, chunk: _Chunk, JsT: np.ndarray, a: int, e: int, w: int) -> int:
-        """One step: GEMM, norms and rescaling for ``chunk``, using spare buffer ``w``."""
+    def _advance(self, chunk: _Chunk, Js: np.ndarray, d: np.ndarray | None, a: int, e: int,
+                 w: int) -> int:
+        """One step: GEMM, norms and rescaling for ``chunk``, using spare buffer ``w`` (``d``: see
+        :meth:`_scaled_jacobian`)."""
         S = self.S
         lo, hi = chunk.lo, chunk.count
         spare = self.spares[w]
+        X, out = chunk.X[lo:hi].reshape(-1, S), spare[lo:hi].reshape(-1, S)
         with np.errstate(invalid="ignore"):  # spurious BLAS flag: see spectral_norms
-            np.matmul(chunk.X[lo:hi].reshape(-1, S), JsT, out=spare[lo:hi].reshape(-1, S))
+            if d is None:
+                np.matmul(X, Js.T, out=out)
+            else:
+                times_transpose(X, Js, d, out)
         chunk.X, self.spares[w] = spare, chunk.X
         chunk.exp2[lo:hi] += a
         return self._measure(chunk, e)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea
 
 from rnnviz.app.plots.base import PALETTE, PlotPanel
+from rnnviz.app.plots.steady import steady_range
 
 SYMBOLS = ("o", "t", "s", "d", "+", "x", "star", "p")
 
@@ -51,6 +52,7 @@ class SpectrumPanel(PlotPanel):
         self.layout().insertWidget(1, numbers_area)
         self.spectra = []
         self._item_names: list[str] = []
+        self._sigma_fitted = False  # the σ range was set from data (else pyqtgraph's default)
 
     def show_fast(self, fast) -> None:
         self.fast = fast
@@ -70,9 +72,25 @@ class SpectrumPanel(PlotPanel):
         low, high = float(all_singular.min()), float(all_singular.max())
         # Orthogonal blocks have all σ equal: give the axis a readable span instead of 1e-15.
         span = max(high - low, 0.1 * abs(high), 1e-3)
-        self.singular_plot.setYRange(low - 0.1 * span, high + 0.1 * span, padding=0)
+        self.singular_plot.setYRange(*self._sigma_range(low, high, span), padding=0)
         self.singular_plot.setXRange(1, max(2, max(len(b.singular_values) for b in self.spectra)
                                             if self.spectra else 2), padding=0.02)
+
+    def _sigma_range(self, low: float, high: float, span: float) -> tuple[float, float]:
+        """The σ axis' range: kept while it holds the data with a tenth of their span either
+        side and is at most twice as wide as a new one; else the data with room of 5 % of σ
+        either side (rounded to a grid, plots/steady.py). A step of the ρ spin box scales every σ
+        by ~1 %, and every new range laid the axis out again (1.5-5 ms per change)."""
+        inner = (low - 0.1 * span, high + 0.1 * span)
+        pad = 0.1 * span + 0.05 * abs(high)
+        wanted = (max(low - pad, 0.0) if low >= 0 else low - pad, high + pad)
+        if self._sigma_fitted:
+            shown = tuple(self.singular_plot.vb.viewRange()[1])
+            if shown[0] <= inner[0] and inner[1] <= shown[1] and \
+                    shown[1] - shown[0] <= 2.0 * (wanted[1] - wanted[0]):
+                return shown
+        self._sigma_fitted = True
+        return steady_range(None, wanted)
 
     def _rebuild_items(self) -> None:
         """New scatter/curve items (and legend entries) when the set of blocks changed."""
