@@ -58,6 +58,14 @@ class EncoderBoundary:
             line.show()
         self.restyle()
 
+    def drop(self, plots) -> None:
+        """Take the lines off ``plots`` (a panel keeps those plots aside, to show them again later)."""
+        for plot in plots:
+            line = self._lines.pop(plot, None)
+            if line is not None:
+                plot.removeItem(line)
+                self._panel.forget([line])
+
     def restyle(self) -> None:
         """The labels' text in the panel's current font size (after presentation mode changed)."""
         for line in self._lines.values():
