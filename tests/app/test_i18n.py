@@ -22,7 +22,7 @@ ALLOWED_WORDS = {
     # formats, keys, units, mathematics
     "analyze", "cluster",   # rnnviz's commands and extras, as typed
     "png", "svg", "csv", "json", "tif", "jpg", "fft", "npz", "npy", "txt", "onnx", "ctrl", "alt", "shift", "esc", "page", "down", "tab",
-    "max", "log", "sup", "diag", "std", "ms", "eos", "char", "word", "float", "tcp", "host", "pip", "install",
+    "max", "log", "sup", "diag", "std", "nan", "inf", "ms", "eos", "char", "word", "float", "tcp", "host", "pip", "install",
     # the values of combo boxes (identifiers in configurations and session files)
     "sgd", "adam", "adagrad", "rmsprop", "builtin", "sample", "python", "stdlib", "tanh", "linear",
     "peephole", "cho",
@@ -64,7 +64,7 @@ def interface_texts(window) -> list[tuple[str, str]]:
     import pyqtgraph as pg
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QDockWidget, QGroupBox, QLabel,
-                                   QLineEdit, QMenu, QTabWidget, QTextBrowser, QWidget)
+                                   QLineEdit, QMenu, QProgressBar, QStatusBar, QTabWidget, QTextBrowser, QWidget)
 
     found: list[tuple[str, str]] = []
 
@@ -88,6 +88,10 @@ def interface_texts(window) -> list[tuple[str, str]]:
                 add(f"{name} item {index}", widget.itemText(index))
         elif isinstance(widget, QLineEdit):
             add(f"{name} placeholder", widget.placeholderText())
+        elif isinstance(widget, QProgressBar):   # its text: "%p%" or a state ("idle", "3/12 runs")
+            add(f"{name} format", widget.format().replace("%p", "0").replace("%v", "0").replace("%m", "0"))
+        elif isinstance(widget, QStatusBar):
+            add(f"{name} message", widget.currentMessage())
         elif isinstance(widget, QAbstractSpinBox):
             add(f"{name} special value", widget.specialValueText())
             add(f"{name} suffix", getattr(widget, "suffix", lambda: "")())

@@ -597,3 +597,102 @@ def test_the_rho_line_stays_dotted_in_presentation_mode(make_window, wait_result
         # the legend draws its sample with the curve's own pen
         sample = next(sample for sample, label in decay.plot.legend.items if sample.item is rho)
         assert sample.item.opts["pen"] == pen
+
+
+def test_panels_repaint_one_per_event_loop_turn_after_a_new_result(make_window, wait_results, qtbot):
+    """A new result's repaint is split by panel (at T = 2000 the whole window's took 130-250 ms in
+    one paint): each loop turn paints one more panel, and every panel holds its data at once."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.core.analysis import run_fast
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    wait_results(window)
+    visible = [panel for panel in window.panels if panel.isVisible()]
+    assert len(visible) >= 3
+    order: list[tuple[int, str]] = []
+    turn = [0]
+
+    class PaintLog(QObject):
+        def __init__(self, name):
+            super().__init__()
+            self.name = name
+
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt naming)
+            if event.type() == QEvent.Type.Paint:
+                order.append((turn[0], self.name))
+            return False
+
+    logs = [PaintLog(panel.name) for panel in visible]
+    for panel, log in zip(visible, logs):
+        panel.graphics.viewport().installEventFilter(log)
+    fast = run_fast(window.state.config.replace(radius=1.21))
+    window.state.set_fast_result(fast)
+    window.compute.before_repaint.emit(0)
+    assert all(panel.fast is fast for panel in window.panels)   # the data at once
+    assert window.repaints.held() == visible[1:]
+    for _ in range(3 * len(visible)):
+        turn[0] += 1
+        QApplication.processEvents()
+        if not window.repaints.held():
+            break
+    qtbot.wait(100)
+    painted = [name for _turn, name in order]
+    assert set(painted) == {panel.name for panel in visible}
+    per_turn = {paint_turn: [name for other, name in order if other == paint_turn] for paint_turn, _ in order}
+    # One panel per turn (Qt gives a held viewport a paint now and then where a neighbour's
+    # repaint overlaps it: two at most).
+    assert len(per_turn) >= len(visible) - 1 and max(len(names) for names in per_turn.values()) <= 2
+    assert all(painted.count(name) == 1 for name in ("decay", "bptt", "spectrum"))   # and not twice
+    assert all(panel.updatesEnabled() for panel in window.panels)
+
+
+def test_a_new_result_releases_the_held_repaints_of_the_previous_one(make_window, wait_results):
+    window = make_window()
+    window.show()
+    wait_results(window)
+    visible = [panel for panel in window.panels if panel.isVisible()]
+    window.repaints.hold(visible)
+    assert not visible[-1].updatesEnabled()
+    window.repaints.hold(visible[1:])       # the next result: the first of it paints at once
+    assert visible[1].updatesEnabled() and not visible[-1].updatesEnabled()
+    assert window.grab().width() > 0        # a picture of the window has every panel in it
+    assert all(panel.updatesEnabled() for panel in window.panels) and not window.repaints.held()
+
+
+def test_a_cell_shown_before_gets_its_gate_and_cell_rows_back_not_new_ones(make_window, wait_results):
+    """LSTM -> Elman -> LSTM: the LSTM's gate rows and cell-state row come back (building them
+    again stalled the UI thread up to 545 ms), in the layout, with the new result's data, in the
+    style of the moment (presentation mode was switched on meanwhile)."""
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    gates, hidden = window.panel_by_name["gates"], window.panel_by_name["hidden"]
+    lstm_rows, c_plot = list(gates._gate_plots), hidden.c_plot
+    normal_pt = gates.style["font_pt"]
+    window.state.update(cell="rnn")
+    wait_results(window)
+    assert gates.note is not None and not gates.heatmaps and hidden.c_plot is None
+    assert all(plot.scene() is None for plot in lstm_rows + [c_plot])
+    window.set_presentation_mode(True, full_screen=False)
+    window.state.update(cell="lstm", seed=4)
+    wait_results(window)
+    fast = window.state.fast_result
+    assert gates._gate_plots == lstm_rows and hidden.c_plot is c_plot
+    assert all(plot.scene() is gates.graphics.scene() for plot in lstm_rows)
+    assert c_plot.scene() is hidden.graphics.scene()
+    assert gates.note is None or gates.note.scene() is None
+    for gate, heatmap in gates.heatmaps.items():
+        np.testing.assert_array_equal(heatmap.values, np.asarray(fast.gates[gate]).T)
+    np.testing.assert_array_equal(hidden.c_map.values, np.asarray(fast.cell).T)
+    for panel, plot in ((gates, lstm_rows[0]), (hidden, c_plot)):
+        tick_font = plot.getAxis("left").style["tickFont"]
+        assert tick_font is not None and tick_font.pointSize() == panel.style["font_pt"]
+    assert gates.style["font_pt"] != normal_pt or not window.panel_by_name["gates"].presentation_fits()
+    for plot in lstm_rows + [c_plot]:   # no boundary line left behind on the rows put aside
+        assert len([item for item in plot.items if type(item).__name__ == "InfiniteLine"]) <= 1

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
                                QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
+from rnnviz.app.i18n import translated
 from rnnviz.app.plots.axis import cached_axes
 from rnnviz.app.plots.base import (NORMAL_STYLE, PALETTE, PRESENTATION_MIN_SIZE, PRESENTATION_STYLE, fitting_text,
                                    legend_below, legend_pt, restyle_plot, set_plot_title, settle_views,
@@ -382,7 +383,7 @@ class TrainerPanel(QWidget):
             run_row.addWidget(button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress.setFormat("idle")
+        self.progress.setFormat(self.tr("idle"))
         self.progress.setTextVisible(True)
         self.progress_label = ElidedLabel("")
         self.progress_label.setObjectName("train_progress_detail")
@@ -786,7 +787,7 @@ class TrainerPanel(QWidget):
         try:
             config = self.config()
         except ConfigError as error:
-            self._show_status(self.tr("Cannot start: {0}").format(error))
+            self._show_status(self.tr("Cannot start: {0}").format(translated(error)))
             return False
         self._clear_run()
         self._stop_flag = threading.Event()
@@ -827,7 +828,7 @@ class TrainerPanel(QWidget):
         self.job_id = None
         self._clear_run()
         self.progress.setValue(0)
-        self.progress.setFormat("idle")
+        self.progress.setFormat(self.tr("idle"))
         self._show_status(self.tr("Reset."))
         self._update_buttons()
 
@@ -914,7 +915,7 @@ class TrainerPanel(QWidget):
 
     def _final_message(self, event: TrainEvent) -> str:
         if event.kind == "diverged":
-            return self.tr("Training diverged: {0}").format(event.message)
+            return self.tr("Training diverged: {0}").format(translated(event.message))
         if event.kind == "done":
             parts = [self.tr("Finished {0} epochs at step {1}.").format(event.epochs, event.step)]
         else:
@@ -943,7 +944,7 @@ class TrainerPanel(QWidget):
     def _on_job_failed(self, lane: str, job_id: int, message: str) -> None:
         if lane == TRAIN_LANE and job_id == self.job_id:
             self._show_status(self.tr("Training failed: {0}").format(message))
-            self.progress.setFormat("failed")
+            self.progress.setFormat(self.tr("failed"))
             self._update_buttons()
         elif lane == SAMPLE_LANE:
             self._show_status(self.tr("Sampling failed: {0}").format(message))

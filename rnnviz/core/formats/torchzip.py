@@ -309,18 +309,15 @@ def _storage_array(archive: zipfile.ZipFile, prefix: str, storage: _Storage, byt
     try:
         info = archive.getinfo(name)
     except KeyError:
-        raise ConfigError(f"{path}: storage {storage.key} is missing from the archive "
-                          "(truncated or damaged file)") from None
+        raise ConfigError("{path}: storage {key} is missing from the archive (truncated or damaged file)", path=path, key=storage.key) from None
     itemsize = 2 if storage.dtype == "bfloat16" else np.dtype(storage.dtype).itemsize
     # The sizes in the zip directory may lie: no member inflates to more than ~1032 times its bytes.
     stored = min(info.compress_size, path.stat().st_size)
     bound = stored if info.compress_type == zipfile.ZIP_STORED else stored * 1100 + 65536
     if info.file_size > bound:
-        raise ConfigError(f"{path}: storage {storage.key} claims {info.file_size} bytes but the file "
-                          f"holds only {stored} (truncated or damaged file)")
+        raise ConfigError("{path}: storage {key} claims {file_size} bytes but the file holds only {stored} (truncated or damaged file)", path=path, key=storage.key, file_size=info.file_size, stored=stored)
     if info.file_size != storage.numel * itemsize:
-        raise ConfigError(f"{path}: storage {storage.key} holds {info.file_size} bytes, the pickle "
-                          f"says {storage.numel} elements of {itemsize} bytes")
+        raise ConfigError("{path}: storage {key} holds {file_size} bytes, the pickle says {numel} elements of {itemsize} bytes", path=path, key=storage.key, file_size=info.file_size, numel=storage.numel, itemsize=itemsize)
     raw = archive.read(name)
     if storage.dtype == "bfloat16":
         bits = np.frombuffer(raw, dtype=("<u2" if byteorder == "little" else ">u2")).astype(np.uint32)
@@ -338,13 +335,11 @@ def _tensor_array(tensor: _Tensor, flat: np.ndarray, name: str, path: Path) -> n
     size, stride = tensor.size, tensor.stride
     count = math.prod(size)
     if count > max(flat.size, 1):
-        raise ConfigError(f"{path}: tensor {name} of size {size} has more elements ({count}) than its "
-                          f"storage ({flat.size})")
+        raise ConfigError("{path}: tensor {name} of size {size} has more elements ({count}) than its storage ({size2})", path=path, name=name, size=size, count=count, size2=flat.size)
     if count:
         last = tensor.offset + sum((n - 1) * s for n, s in zip(size, stride))
         if last >= flat.size:
-            raise ConfigError(f"{path}: tensor {name} of size {size} (stride {stride}, offset "
-                              f"{tensor.offset}) reaches past its storage of {flat.size} elements")
+            raise ConfigError("{path}: tensor {name} of size {size} (stride {stride}, offset {offset}) reaches past its storage of {size2} elements", path=path, name=name, size=size, stride=stride, offset=tensor.offset, size2=flat.size)
         view = np.lib.stride_tricks.as_strided(
             flat[tensor.offset:], shape=size, strides=[s * flat.itemsize for s in stride], writeable=False)
     else:
@@ -380,44 +375,39 @@ def read_state_dict(path: str | Path) -> dict[str, np.ndarray]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise ConfigError(f"{path}: not a PyTorch zip archive (truncated or not written by torch.save; "
-                          "the legacy pre-1.6 format is not read)") from None
+        raise ConfigError("{path}: not a PyTorch zip archive (truncated or not written by torch.save; the legacy pre-1.6 format is not read)", path=path) from None
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+        raise ConfigError("{path}: cannot read ({value2})", path=path, value2=error.strerror or error) from None
     with archive:
         try:
             pickles = [n for n in archive.namelist() if _is_data_pkl(n)]
             if len(pickles) != 1:
-                raise ConfigError(f"{path}: not a PyTorch state dict: expected one <name>/data.pkl in the "
-                                  f"archive, found {len(pickles)}")
+                raise ConfigError("{path}: not a PyTorch state dict: expected one <name>/data.pkl in the archive, found {n_pickles}", path=path, n_pickles=len(pickles))
             prefix = pickles[0].split("/")[0]
             info = archive.getinfo(pickles[0])
             if info.file_size > MAX_PICKLE_BYTES:
-                raise ConfigError(f"{path}: data.pkl is {info.file_size} bytes, too large for a state dict")
+                raise ConfigError("{path}: data.pkl is {file_size} bytes, too large for a state dict", path=path, file_size=info.file_size)
             byteorder = "little"
             if f"{prefix}/byteorder" in archive.namelist():
                 byteorder = archive.read(f"{prefix}/byteorder").decode("ascii", "replace").strip()
                 if byteorder not in ("little", "big"):
-                    raise ConfigError(f"{path}: unknown byte order {byteorder!r}")
+                    raise ConfigError("{path}: unknown byte order {byteorder!r}", path=path, byteorder=byteorder)
             try:
                 obj = interpret(archive.read(pickles[0]))
             except NotAStateDict as error:
-                raise ConfigError(f"{path}: {error}") from None
+                raise ConfigError("{path}: {error}", path=path, error=error) from None
             if not isinstance(obj, dict):
-                raise ConfigError(f"{path}: not a PyTorch state dict: found a {type(obj).__name__}, "
-                                  "expected a dict of tensors")
+                raise ConfigError("{path}: not a PyTorch state dict: found a {name__}, expected a dict of tensors", path=path, name__=type(obj).__name__)
             obj = _model_state(obj)
             cache: dict = {}
             arrays: dict[str, np.ndarray] = {}
             for name, value in obj.items():
                 if not isinstance(value, _Tensor):
-                    raise ConfigError(f"{path}: not a PyTorch state dict: entry {name!r} is a "
-                                      f"{type(value).__name__}, expected a tensor (nor is there a dict "
-                                      f"of tensors under {', '.join(CHECKPOINT_KEYS)})")
+                    raise ConfigError("{path}: not a PyTorch state dict: entry {name!r} is a {name__}, expected a tensor (nor is there a dict of tensors under {choices})", path=path, name=name, name__=type(value).__name__, choices=', '.join(CHECKPOINT_KEYS))
                 flat = _storage_array(archive, prefix, value.storage, byteorder, cache, path)
                 arrays[str(name)] = _tensor_array(value, flat, str(name), path)
             return arrays
         except (zipfile.BadZipFile, EOFError, OSError) as error:
-            raise ConfigError(f"{path}: damaged or truncated archive ({error})") from None
+            raise ConfigError("{path}: damaged or truncated archive ({error})", path=path, error=error) from None
         except RecursionError:
-            raise ConfigError(f"{path}: not a PyTorch state dict: nested too deeply") from None
+            raise ConfigError("{path}: not a PyTorch state dict: nested too deeply", path=path) from None
