@@ -412,7 +412,7 @@
     </message>
     <message>
         <source>map limited to k ≤ {k} to stay within the memory budget ({budget}; the whole map would need {estimate})</source>
-        <translation>(t, k) 图限于 k ≤ {k}，以不超出内存预算（{budget}；完整的图需要 {estimate}）</translation>
+        <translation>(t, k) 图限于 k ≤ {k}，以不超出内存预算（{budget}；完整的图需要{estimate}）</translation>
     </message>
     <message>
         <source>{part} {size}</source>
@@ -420,11 +420,11 @@
     </message>
     <message>
         <source>needs {estimate} (budget {budget})</source>
-        <translation>需要 {estimate}（预算 {budget}）</translation>
+        <translation>需要{estimate}（预算 {budget}）</translation>
     </message>
     <message>
         <source>no (t, k) map: it would need {estimate} (memory budget {budget})</source>
-        <translation>不计算 (t, k) 图：它需要 {estimate}（内存预算 {budget}）</translation>
+        <translation>不计算 (t, k) 图：它需要{estimate}（内存预算 {budget}）</translation>
     </message>
     <message>
         <source>no Dask scheduler address given (e.g. tcp://host:8786)</source>
@@ -3575,12 +3575,20 @@
         <translation>‖∏J‖F</translation>
     </message>
     <message>
+        <source>bound</source>
+        <translation>上界</translation>
+    </message>
+    <message>
         <source>h→h</source>
         <translation>h→h</translation>
     </message>
     <message>
         <source>c→c</source>
         <translation>c→c</translation>
+    </message>
+    <message>
+        <source>highway</source>
+        <translation>高速通路</translation>
     </message>
     <message>
         <source>highway ∏ (1 − i)</source>

@@ -73,6 +73,7 @@ def test_en_zh_en_keeps_everything(make_window, wait_results, switch, qtbot):
     window.focus_plot("spectrum")
     window.tabs.setCurrentIndex(2)
     window.set_presentation_mode(True, full_screen=False)
+    assert window.show_explanation("map")
     size = window.size()
 
     zh = switch(window, "zh_CN")
@@ -90,6 +91,8 @@ def test_en_zh_en_keeps_everything(make_window, wait_results, switch, qtbot):
     assert lessons_dir("zh_CN") in zh.lessons.lesson.path.parents and zh.lessons_dock.isVisible()
     assert zh.tabs.currentIndex() == 2 and zh.focused_plot == "spectrum" and zh.presentation_mode
     assert zh.size() == size
+    assert zh.explanation_dialog.isVisible() and zh.explanation_dialog.name == "map"
+    assert "梯度" in zh.explanation_dialog.browser.toPlainText() and zh.explanation_dialog.presentation
     wait_results(zh)
     problems = on_every_tab(zh, untranslated)
     assert not problems, "\n".join(problems)

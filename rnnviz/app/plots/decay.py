@@ -26,8 +26,9 @@ CURVES = {
     "highway": (QT_TRANSLATE_NOOP("Names", "highway ∏ f"), PALETTE[4], "dash", 1.2, "curve", "highway"),
 }
 #: The read-out's (plain text) name of each curve.
-HOVER_NAMES = {"spectral": QT_TRANSLATE_NOOP("Names", "‖∏J‖₂"), "frobenius": QT_TRANSLATE_NOOP("Names", "‖∏J‖F"), "bound": "bound", "rho": "ρᵏ", "hidden": QT_TRANSLATE_NOOP("Names", "h→h"),
-               "cell": QT_TRANSLATE_NOOP("Names", "c→c"), "highway": "highway"}
+HOVER_NAMES = {"spectral": QT_TRANSLATE_NOOP("Names", "‖∏J‖₂"), "frobenius": QT_TRANSLATE_NOOP("Names", "‖∏J‖F"), "bound": QT_TRANSLATE_NOOP("Names", "bound"),
+               "rho": "ρᵏ", "hidden": QT_TRANSLATE_NOOP("Names", "h→h"),
+               "cell": QT_TRANSLATE_NOOP("Names", "c→c"), "highway": QT_TRANSLATE_NOOP("Names", "highway")}
 #: Reference lines: drawn, clipped to the view, never part of its range.
 REFERENCE_KEYS = ("bound", "rho")
 
