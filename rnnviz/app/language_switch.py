@@ -79,6 +79,7 @@ class CarriedState:
     pin_results: dict
     trainer_run: dict | None
     trainer_controls: dict
+    sweep_controls: dict
     tab: int
     focused_plot: str | None
     focus_before_presentation: str | None
@@ -146,6 +147,7 @@ def capture(window) -> CarriedState:
         sweep_definition=window.experiments.sweep_definition(), sweep_result=window.experiments.result,
         pins=list(window.compare.pins), pin_results=dict(window.compare.results),
         trainer_run=window.trainer.run_state(), trainer_controls=control_values(window.trainer),
+        sweep_controls=control_values(window.experiments),
         tab=window.tabs.currentIndex(), focused_plot=window.focused_plot,
         focus_before_presentation=window._focus_before_presentation,
         opened_lessons=opened, lesson=lessons.lesson, lesson_step=lessons.step_index,
@@ -163,7 +165,8 @@ def restore(window, carried: CarriedState) -> None:
     window.restoreState(carried.window_state)   # the docks: where they are, which are open
     if carried.maximized:
         window.showMaximized()
-    # the sweep: its definition in the controls, its result drawn (not run again)
+    # the sweep: its controls (workers, scheduler …) and definition, its result drawn (not run again)
+    set_control_values(window.experiments, carried.sweep_controls)
     window.experiments.set_sweep_definition(carried.sweep_definition)
     if carried.sweep_result is not None:
         window.experiments.show_result(carried.sweep_result)
