@@ -104,7 +104,8 @@ def _called(call: ast.Call) -> str:
 MESSAGE_SOURCES = ("rnnviz/errors.py", "rnnviz/io_utils.py", "rnnviz/core", "rnnviz/lm", "rnnviz/app")
 MESSAGE_CONTEXT = "ConfigError"
 #: The calls whose first argument is such a template.
-MESSAGE_CALLS = ("Message", "ConfigError", "InputFileError", "OutputPathError", "ResourceError", "BusyError")
+MESSAGE_CALLS = ("Message", "ConfigError", "InputFileError", "OutputPathError", "ResourceError", "BusyError",
+                 "NotAStateDict")
 
 
 def message_templates() -> list[str]:

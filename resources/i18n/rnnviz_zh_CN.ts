@@ -412,7 +412,7 @@
     </message>
     <message>
         <source>map limited to k ≤ {k} to stay within the memory budget ({budget}; the whole map would need {estimate})</source>
-        <translation>(t, k) 图限于 k ≤ {k}，以不超出内存预算（{budget}；完整的图需要 {estimate}）</translation>
+        <translation>(t, k) 图限于 k ≤ {k}，以不超出内存预算（{budget}；完整的图需要{estimate}）</translation>
     </message>
     <message>
         <source>{part} {size}</source>
@@ -420,11 +420,11 @@
     </message>
     <message>
         <source>needs {estimate} (budget {budget})</source>
-        <translation>需要 {estimate}（预算 {budget}）</translation>
+        <translation>需要{estimate}（预算 {budget}）</translation>
     </message>
     <message>
         <source>no (t, k) map: it would need {estimate} (memory budget {budget})</source>
-        <translation>不计算 (t, k) 图：它需要 {estimate}（内存预算 {budget}）</translation>
+        <translation>不计算 (t, k) 图：它需要{estimate}（内存预算 {budget}）</translation>
     </message>
     <message>
         <source>no Dask scheduler address given (e.g. tcp://host:8786)</source>
@@ -683,6 +683,38 @@
         <translation>{where} 描述的不是 {value2} 网络：{error}</translation>
     </message>
     <message>
+        <source>not a PyTorch state dict: tensor {what} is {name__}, expected a tuple of integers</source>
+        <translation>不是 PyTorch 状态字典：张量的{what}是 {name__}，应为整数元组</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: a tensor is rebuilt from something that is not a storage</source>
+        <translation>不是 PyTorch 状态字典：有张量由非存储块的对象重建</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: tensor storage offset {offset!r}</source>
+        <translation>不是 PyTorch 状态字典：张量的存储偏移为 {offset!r}</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: tensor size {size} with stride {stride}</source>
+        <translation>不是 PyTorch 状态字典：张量大小为 {size}，步幅为 {stride}</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: _rebuild_tensor_v2 with too many arguments</source>
+        <translation>不是 PyTorch 状态字典：_rebuild_tensor_v2 的参数过多</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: a parameter wraps something that is not a tensor</source>
+        <translation>不是 PyTorch 状态字典：有参数包装的不是张量</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: OrderedDict called with arguments</source>
+        <translation>不是 PyTorch 状态字典：OrderedDict 被带参数调用</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: persistent id {value1}, expected a storage</source>
+        <translation>不是 PyTorch 状态字典：持久标识为 {value1}，应为存储块</translation>
+    </message>
+    <message>
         <source>{path}: storage {key} claims {file_size} bytes but the file holds only {stored} (truncated or damaged file)</source>
         <translation>{path}：存储块 {key} 声称有 {file_size} 字节，但文件只有 {stored}（文件被截断或已损坏）</translation>
     </message>
@@ -693,6 +725,26 @@
     <message>
         <source>{path}: tensor {name} of size {size} has more elements ({count}) than its storage ({size2})</source>
         <translation>{path}：大小为 {size} 的张量 {name} 的元素数（{count}）多于其存储块（{size2}）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: the pickle ends early (truncated file?)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据提前结束（文件被截断？）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: found {module}.{name}, expected only tensors, storages and OrderedDict</source>
+        <translation>不是 PyTorch 状态字典：找到 {module}.{name}，应只有张量、存储块和 OrderedDict</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed pickle (no MARK)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据格式错误（缺少 MARK）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed pickle (stack underflow)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据格式错误（栈下溢）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: SETITEM on something that is not a dict</source>
+        <translation>不是 PyTorch 状态字典：SETITEM 作用于非字典对象</translation>
     </message>
     <message>
         <source>{path}: storage {key} is missing from the archive (truncated or damaged file)</source>
@@ -709,6 +761,10 @@
     <message>
         <source>{path}: cannot read ({value2})</source>
         <translation>{path}：无法读取（{value2}）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: found a key of type {name__}</source>
+        <translation>不是 PyTorch 状态字典：找到类型为 {name__} 的键</translation>
     </message>
     <message>
         <source>{path}: not a PyTorch state dict: expected one &lt;name&gt;/data.pkl in the archive, found {n_pickles}</source>
@@ -741,6 +797,42 @@
     <message>
         <source>{path}: not a PyTorch state dict: entry {name!r} is a {name__}, expected a tensor (nor is there a dict of tensors under {choices})</source>
         <translation>{path}：不是 PyTorch 状态字典：条目 {name!r} 是 {name__}，应为张量（{choices} 之下也没有张量字典）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed pickle (stack at STOP)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据格式错误（STOP 时栈未清空）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed STACK_GLOBAL</source>
+        <translation>不是 PyTorch 状态字典：STACK_GLOBAL 格式错误</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: found a call of {value1}</source>
+        <translation>不是 PyTorch 状态字典：找到对 {value1} 的调用</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: BUILD on something that is not a dict</source>
+        <translation>不是 PyTorch 状态字典：BUILD 作用于非字典对象</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: APPEND on something that is not a list</source>
+        <translation>不是 PyTorch 状态字典：APPEND 作用于非列表对象</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: APPENDS on something that is not a list</source>
+        <translation>不是 PyTorch 状态字典：APPENDS 作用于非列表对象</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed pickle (PUT on empty stack)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据格式错误（空栈上的 PUT）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed pickle (GET of unknown memo)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据格式错误（GET 了未知的备忘项）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: found pickle opcode {op!r} at byte {value3}, which a state dict does not use</source>
+        <translation>不是 PyTorch 状态字典：在第 {value3} 字节处找到序列化操作码 {op!r}，状态字典不使用它</translation>
     </message>
     <message>
         <source>unknown init scheme {scheme!r}; choose one of {choices}</source>
@@ -1067,6 +1159,14 @@
         <translation>{name} 中不同的词超过 {MAX_WORD_VOCAB:,} 个；词级模型无法在这样的词表上训练（请改用字符级）</translation>
     </message>
     <message>
+        <source>corpus {name} has no tokens</source>
+        <translation>语料 {name} 中没有词元</translation>
+    </message>
+    <message>
+        <source>corpus has no tokens</source>
+        <translation>语料中没有词元</translation>
+    </message>
+    <message>
         <source>corpus {name} is too short to split: {n} tokens</source>
         <translation>语料 {name} 太短，无法划分：只有 {n} 个词元</translation>
     </message>
@@ -1185,6 +1285,10 @@
     <message>
         <source>the model has {parameters:,} parameters (--hidden {hidden}, --layers {layers}, vocabulary {vocab_size:,}); training it with {optimizer} needs about {value11:.1f} GiB of memory, but only {value13:.1f} GiB are available</source>
         <translation>该模型有 {parameters:,} 个参数（隐藏层 {hidden}，层数 {layers}，词表 {vocab_size:,}）；用 {optimizer} 训练约需 {value11:.1f} GiB 内存，但只有 {value13:.1f} GiB 可用</translation>
+    </message>
+    <message>
+        <source>cannot resume: the checkpoint was trained with different settings for {fields}</source>
+        <translation>无法继续训练：检查点训练时以下设置与现在不同：{fields}</translation>
     </message>
     <message>
         <source>unknown optimizer {optimizer!r}; choose one of {choices}</source>
@@ -3575,12 +3679,20 @@
         <translation>‖∏J‖F</translation>
     </message>
     <message>
+        <source>bound</source>
+        <translation>上界</translation>
+    </message>
+    <message>
         <source>h→h</source>
         <translation>h→h</translation>
     </message>
     <message>
         <source>c→c</source>
         <translation>c→c</translation>
+    </message>
+    <message>
+        <source>highway</source>
+        <translation>高速通路</translation>
     </message>
     <message>
         <source>highway ∏ (1 − i)</source>

@@ -808,6 +808,8 @@ class MainWindow(QMainWindow):
             window.close()
             return None
         self.replaced_by = window
+        # This window stays (hidden) while Qt is in its slot; what only it holds is let go.
+        self.state.fast_result = self.state.map_result = None
         _REOPENED.append(window)
         return window
 

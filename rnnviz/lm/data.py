@@ -624,7 +624,7 @@ def corpus_from_sources(train: TextSource, valid: TextSource | None = None,
     valid_ids = arrays.pop(0) if valid is not None else None
     test_ids = arrays.pop(0) if test is not None else None
     if train_ids.size == 0:
-        raise ConfigError(f"corpus {name or ''} has no tokens".replace("  ", " "))
+        raise ConfigError("corpus {name} has no tokens", name=name) if name else ConfigError("corpus has no tokens")
     if valid_ids is None:
         n = train_ids.size
         n_valid = max(1, int(n * valid_fraction))

@@ -420,9 +420,8 @@ def _check_resume_config(config: TrainConfig, saved: dict) -> None:
                  if f.name not in RUN_CONTROL_FIELDS
                  and getattr(saved_config, f.name) != getattr(config, f.name)]
     if differing:
-        raise ConfigError(
-            "cannot resume: the checkpoint was trained with different settings for "
-            + ", ".join(differing))
+        raise ConfigError("cannot resume: the checkpoint was trained with different settings for {fields}",
+                          fields=", ".join(differing))
 
 
 class Trainer:

@@ -251,11 +251,43 @@ def qapp_process() -> None:
     QApplication.instance().processEvents()
 
 
-def test_the_check_finds_an_untranslated_string(make_window):
+def read_out_problems(panels) -> list[str]:
+    """English words in what each plot's read-out says under the mouse, on a 5 × 5 grid of its view."""
+    found = set()
+    for panel in panels:
+        for plot, hover in panel._hover:
+            (x0, x1), (y0, y1) = plot.vb.viewRange()
+            for fx in (0.1, 0.3, 0.5, 0.7, 0.9):
+                for fy in (0.1, 0.3, 0.5, 0.7, 0.9):
+                    text = hover(x0 + fx * (x1 - x0), y0 + fy * (y1 - y0))
+                    if text and english_words(text):
+                        found.add(f"{panel.name} read-out: {text!r} ({', '.join(english_words(text))})")
+    return sorted(found)
+
+
+def test_read_outs_are_translated(chinese, make_window, wait_results):
+    """The read-outs under the mouse (every plot of a stacked bidirectional LSTM, and a sweep) in zh_CN."""
+    from rnnviz.app.gallery import run_gallery_sweep
+    from rnnviz.core.analysis import ExperimentConfig
+
+    window = make_window(config=ExperimentConfig(cell="lstm", hidden_size=8, input_size=3, seq_len=30,
+                                                 bidirectional=True, num_layers=2))
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    qapp_process()
+    run_gallery_sweep(window)
+    problems = read_out_problems([*window.panels, window.experiments.plot])
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_finds_an_untranslated_string(make_window, wait_results):
     """In English, the same walk reports the window's words (so the test above can fail)."""
     window = make_window()
     found = untranslated(window)
     assert any("Gradient" in line for line in found) and any("File" in line for line in found)
+    wait_results(window)
+    assert any("bound" in line for line in read_out_problems(window.panels))
 
 
 def test_translations_are_complete_and_built():

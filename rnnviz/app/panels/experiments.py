@@ -249,7 +249,7 @@ class SweepPlot(PlotPanel):
         index = np.unravel_index(point, spec.shape)
         m, s = self.result.mean[self.metric_name][index], self.result.std[self.metric_name][index]
         return self.tr("{0}: {1} = {2:.4g} ± {3:.2g}  (click to open in the explorer)").format(
-            where, self.metric_name, m, s)
+            where, _short_metric(self.metric_name), m, s)
 
     def _on_points_clicked(self, item, points, *_event) -> None:
         if len(points):

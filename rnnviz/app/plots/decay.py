@@ -26,8 +26,9 @@ CURVES = {
     "highway": (QT_TRANSLATE_NOOP("Names", "highway ∏ f"), PALETTE[4], "dash", 1.2, "curve", "highway"),
 }
 #: The read-out's (plain text) name of each curve.
-HOVER_NAMES = {"spectral": QT_TRANSLATE_NOOP("Names", "‖∏J‖₂"), "frobenius": QT_TRANSLATE_NOOP("Names", "‖∏J‖F"), "bound": "bound", "rho": "ρᵏ", "hidden": QT_TRANSLATE_NOOP("Names", "h→h"),
-               "cell": QT_TRANSLATE_NOOP("Names", "c→c"), "highway": "highway"}
+HOVER_NAMES = {"spectral": QT_TRANSLATE_NOOP("Names", "‖∏J‖₂"), "frobenius": QT_TRANSLATE_NOOP("Names", "‖∏J‖F"), "bound": QT_TRANSLATE_NOOP("Names", "bound"),
+               "rho": "ρᵏ", "hidden": QT_TRANSLATE_NOOP("Names", "h→h"),
+               "cell": QT_TRANSLATE_NOOP("Names", "c→c"), "highway": QT_TRANSLATE_NOOP("Names", "highway")}
 #: The legend's short forms (symbols only), where the whole texts would take too much of the plot.
 SHORT_LEGEND = {"spectral": "‖∏J‖₂", "frobenius": "‖∏J‖<sub>F</sub>", "bound": "(γ·σ<sub>max</sub>)<sup>k</sup>",
                 "rho": "ρ<sup>k</sup>", "hidden": "h→h", "cell": "c→c"}

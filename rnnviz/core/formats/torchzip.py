@@ -61,8 +61,7 @@ class _Tensor:
 def _int_tuple(value, what: str) -> tuple:
     if not isinstance(value, tuple) or not all(isinstance(v, int) and not isinstance(v, bool)
                                                for v in value):
-        raise NotAStateDict(f"not a PyTorch state dict: tensor {what} is {type(value).__name__}, "
-                            "expected a tuple of integers")
+        raise NotAStateDict("not a PyTorch state dict: tensor {what} is {name__}, expected a tuple of integers", what=what, name__=type(value).__name__)
     return value
 
 
@@ -72,10 +71,10 @@ def _rebuild_tensor(storage, offset, size, stride, *rest):
         raise NotAStateDict("not a PyTorch state dict: a tensor is rebuilt from something that is "
                             "not a storage")
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise NotAStateDict(f"not a PyTorch state dict: tensor storage offset {offset!r}")
+        raise NotAStateDict("not a PyTorch state dict: tensor storage offset {offset!r}", offset=offset)
     size, stride = _int_tuple(size, "size"), _int_tuple(stride, "stride")
     if len(size) != len(stride) or any(v < 0 for v in size) or any(v < 0 for v in stride):
-        raise NotAStateDict(f"not a PyTorch state dict: tensor size {size} with stride {stride}")
+        raise NotAStateDict("not a PyTorch state dict: tensor size {size} with stride {stride}", size=size, stride=stride)
     if len(rest) > 3:
         raise NotAStateDict("not a PyTorch state dict: _rebuild_tensor_v2 with too many arguments")
     return _Tensor(storage, offset, size, stride)
@@ -128,8 +127,7 @@ def _find_global(module: str, name: str):
     try:
         return ALLOWED[(module, name)]
     except KeyError:
-        raise NotAStateDict(f"not a PyTorch state dict: found {module}.{name}, expected only tensors, "
-                            "storages and OrderedDict") from None
+        raise NotAStateDict("not a PyTorch state dict: found {module}.{name}, expected only tensors, storages and OrderedDict", module=module, name=name) from None
 
 
 def _persistent_load(pid):
@@ -137,7 +135,7 @@ def _persistent_load(pid):
     if (not isinstance(pid, tuple) or len(pid) != 5 or pid[0] != "storage"
             or not isinstance(pid[1], _StorageType) or not isinstance(pid[2], str)
             or not isinstance(pid[4], int) or isinstance(pid[4], bool) or pid[4] < 0):
-        raise NotAStateDict(f"not a PyTorch state dict: persistent id {_brief(pid)}, expected a storage")
+        raise NotAStateDict("not a PyTorch state dict: persistent id {value1}, expected a storage", value1=_brief(pid))
     return _Storage(STORAGE_DTYPES[pid[1].name], pid[2], pid[4])
 
 
@@ -171,7 +169,7 @@ def interpret(data: bytes):
             raise NotAStateDict("not a PyTorch state dict: SETITEM on something that is not a dict")
         for key, value in zip(items[::2], items[1::2]):
             if not isinstance(key, (str, int)):
-                raise NotAStateDict(f"not a PyTorch state dict: found a key of type {type(key).__name__}")
+                raise NotAStateDict("not a PyTorch state dict: found a key of type {name__}", name__=type(key).__name__)
             target[key] = value
 
     while True:
@@ -243,7 +241,7 @@ def interpret(data: bytes):
         elif op == b"R":             # REDUCE
             args, func = pop(), pop()
             if not callable(func) or not isinstance(args, tuple):
-                raise NotAStateDict(f"not a PyTorch state dict: found a call of {_brief(func)}")
+                raise NotAStateDict("not a PyTorch state dict: found a call of {value1}", value1=_brief(func))
             stack.append(func(*args))
         elif op == b"b":             # BUILD: the attributes of an OrderedDict (torch's _metadata)
             state = pop()
@@ -283,8 +281,7 @@ def interpret(data: bytes):
         elif op == b"2":             # DUP
             stack.append(stack[-1] if stack else pop())
         else:
-            raise NotAStateDict(f"not a PyTorch state dict: found pickle opcode {op!r} at byte "
-                                f"{r.pos - 1}, which a state dict does not use")
+            raise NotAStateDict("not a PyTorch state dict: found pickle opcode {op!r} at byte {value3}, which a state dict does not use", op=op, value3=r.pos - 1)
 
 
 def is_torch_zip(path: Path) -> bool:
