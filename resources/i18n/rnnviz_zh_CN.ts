@@ -3778,6 +3778,10 @@
 <context>
     <name>NetworkSummaryDialog</name>
     <message>
+        <source>{0} bytes</source>
+        <translation>{0} 字节</translation>
+    </message>
+    <message>
         <source>Open network: {name}</source>
         <translation>打开网络：{name}</translation>
     </message>

@@ -18,10 +18,10 @@ ALLOWED_WORDS = {
     # cells, methods and people
     "rnn", "lstm", "gru", "cifg", "irnn", "elman", "bptt", "relu", "leakyrelu", "tanh", "sigmoid", "cho",
     "pascanu", "frobenius", "lanczos", "zaremba", "jaitly", "hinton", "dropout", "softmax", "lyapunov",
-    "pytorch", "cudnn", "dask", "blas", "pyqtgraph", "matplotlib", "rnnviz", "penn", "treebank", "ptb", "utf",
+    "pytorch", "torch", "safetensors", "cudnn", "dask", "blas", "pyqtgraph", "matplotlib", "rnnviz", "penn", "treebank", "ptb", "utf",
     # formats, keys, units, mathematics
     "analyze", "cluster",   # rnnviz's commands and extras, as typed
-    "png", "svg", "csv", "json", "tif", "jpg", "fft", "npz", "npy", "txt", "onnx", "ctrl", "alt", "shift", "esc", "page", "down", "tab",
+    "png", "svg", "csv", "json", "tif", "jpg", "fft", "npz", "npy", "txt", "onnx", "ctrl", "alt", "shift", "esc", "enter", "page", "down", "tab",
     "max", "log", "sup", "diag", "std", "nan", "inf", "ms", "eos", "char", "word", "float", "tcp", "host", "pip", "install",
     # the values of combo boxes (identifiers in configurations and session files)
     "sgd", "adam", "adagrad", "rmsprop", "builtin", "sample", "python", "stdlib", "tanh", "linear",
@@ -238,6 +238,11 @@ def test_every_interface_string_is_translated(chinese, make_window, wait_results
     problems |= set(untranslated(window))
     run_gallery_sweep(window)   # the sweep plot's title, axes and legend
     problems |= set(untranslated(window))
+    from rnnviz.app.gallery import opened_network
+
+    summary = window.opener.show_summary(opened_network())   # File → Open network…'s summary
+    problems |= {f"network summary {line}" for line in untranslated(summary)}
+    summary.close()
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         qapp_process()
