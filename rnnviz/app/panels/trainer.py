@@ -660,16 +660,22 @@ class TrainerPanel(QWidget):
             width = self._room(plot.vb.width())
             labels = [legend.getLabel(item) for item, _texts in entries]
             long_texts = [texts[0] for _item, texts in entries]
-            key = (width, points, tuple(long_texts))
+            key = (width, points, tuple(long_texts), round(legend.plot_area_height or 0))
             if getattr(legend, "_fitted_for", None) == key:
                 continue   # the 10 Hz redraw: nothing changed
             legend._fitted_for = key
             samples = [sample.boundingRect().width() for sample, _label in legend.items]
-            columns = min(2, len(entries))
-            needed = 8 + sum(max(samples[index] + text_width(long_texts[index], points)
-                                 for index in range(column, len(entries), columns))
-                             + legend.SAMPLE_GAP + legend.SPACING for column in range(columns))
-            chosen = long_texts if needed <= width else [texts[1] for _item, texts in entries]
+
+            def needed(columns: int) -> float:
+                return 8 + sum(max(samples[index] + text_width(long_texts[index], points)
+                                   for index in range(column, len(entries), columns))
+                               + legend.SAMPLE_GAP + legend.SPACING for column in range(columns))
+
+            # The long texts where they fit two columns and leave the legend no taller than its
+            # share of the plot (FlowLegend.MAX_SHARE; beside a short plot, more rows ate its data).
+            widest = next((columns for columns in range(len(entries), 0, -1) if needed(columns) <= width), 1)
+            fits = needed(min(2, len(entries))) <= width and not legend._too_tall(widest)
+            chosen = long_texts if fits else [texts[1] for _item, texts in entries]
             changed = False
             for label, text in zip(labels, chosen):
                 if label is not None and label.text != text:
