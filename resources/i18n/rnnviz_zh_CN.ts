@@ -4080,8 +4080,16 @@
         <translation>Im λ</translation>
     </message>
     <message>
+        <source>Eigenvalues</source>
+        <translation>特征值</translation>
+    </message>
+    <message>
         <source>Singular values σ</source>
         <translation>奇异值 σ</translation>
+    </message>
+    <message>
+        <source>Singular values</source>
+        <translation>奇异值</translation>
     </message>
     <message>
         <source>ρ = spectral radius, σₘₐₓ = largest singular value, γ = sup φ′ of the activation; γ·σₘₐₓ &lt; 1 guarantees vanishing gradients (Pascanu et al. 2013)</source>

@@ -36,6 +36,7 @@ from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.repaint import StaggeredRepaint
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
 from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
+from rnnviz.app.status_bar import show_messages_in_a_label
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
@@ -589,6 +590,7 @@ class MainWindow(QMainWindow):
         self.map_progress.setObjectName("map_progress")
         self.map_progress.setRange(0, 100)
         self.map_progress.setMaximumWidth(250)
+        self.map_progress.setMinimumWidth(250)  # the message line (status_bar.py) takes the rest
         self.map_progress.setFormat(names(MAP_FORMAT))
         self.map_eta = EtaEstimator()
         self.map_progress.setValue(0)
@@ -612,6 +614,7 @@ class MainWindow(QMainWindow):
         self.undo_button.setVisible(False)
         bar.addWidget(self.undo_button)
         bar.messageChanged.connect(self._on_status_message_changed)
+        self.status_message = show_messages_in_a_label(bar)
         bar.addPermanentWidget(self.compute_label)
         bar.addPermanentWidget(self.map_progress)
         bar.addPermanentWidget(self.gradcheck_label)
@@ -1206,6 +1209,7 @@ class MainWindow(QMainWindow):
         self.compute_label.setVisible(not on)
         # ... and a shorter map bar leaves the hint room to be read whole at 1280 px.
         self.map_progress.setMaximumWidth(140 if on else 250)
+        self.map_progress.setMinimumWidth(140 if on else 250)  # the message line takes the rest
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         self._fit_lessons_beside_trainer()
         # At lecture font sizes six plots do not fit one screen: start on one plot, large, and

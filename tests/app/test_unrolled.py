@@ -272,6 +272,29 @@ def test_all_plots_has_a_row_for_the_unrolled_view_where_three_rows_fit(make_win
     window.set_presentation_mode(False, full_screen=False)
 
 
+@pytest.mark.parametrize("seq_len", [12, 100, 300])
+def test_the_first_boxes_stand_clear_of_the_y_axis(make_window, wait_results, small_config, seq_len):
+    """The view's left edge lies in the gap between two columns, with room before the first whole
+    box (whole sequence or a window of the last steps): no box touches or is cut by the axis."""
+    import math
+
+    from rnnviz.app.plots.unrolled import BOX_HALF_WIDTH
+
+    window = make_window(config=small_config.replace(cell="lstm", seq_len=seq_len, loss_placement="all"))
+    window.resize(1600, 1000)
+    window.show()
+    window.focus_plot("unrolled")
+    wait_results(window)
+    panel = window.panel_by_name["unrolled"]
+    panel.settle()
+    low, high = panel.window()
+    first = math.ceil(low + BOX_HALF_WIDTH)               # the first column whose box lies right of the edge
+    assert not any(column - BOX_HALF_WIDTH < low < column + BOX_HALF_WIDTH for column in (first - 1, first))
+    gap_steps = first - BOX_HALF_WIDTH - low
+    pixels_per_step = panel.plot.vb.width() / (high - low)
+    assert gap_steps >= 0.3 and gap_steps * pixels_per_step >= 8, (low, first, gap_steps, pixels_per_step)
+
+
 def test_stacked_lstm_anchor_rows_show_each_layers_own_block(make_window, wait_results, small_config):
     """The anchor view of a stacked network: each forward row its layer's block ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖
     (and c line the layer's c→c block), not the whole state's norm repeated on every row."""

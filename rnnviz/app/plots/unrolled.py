@@ -790,8 +790,9 @@ class UnrolledPanel(PlotPanel):
             low = max(-0.7, start - 1.5)
             return low, round(low + steps) + 0.5
         high = min(s.last_column + 0.7, start + 1.5)
-        # the left edge between two columns, so that no box is cut by the axis
-        return round(high - steps) - 0.5, high
+        # the left edge just past the right side of a column's boxes: no box is cut by the axis,
+        # and the first whole box stands as far from it as the sequence's first box does (0.4 step)
+        return round(high - steps) - (1.0 - BOX_HALF_WIDTH) + 0.05, high
 
     def fit_ranges(self) -> None:
         if self.fast is None:
