@@ -9,7 +9,7 @@ the user did are handed to the new one as they are, not re-read or re-serialised
 configuration, the loaded network and inputs (with their files' records and a trained model's
 weights), what Ctrl+Z brings back, the sweep's result, the pins with their computed results, a
 finished training run (its model, curves, sample and settings), the lesson and its step, the tab,
-the focused plot, an open plot explanation, presentation mode and the geometry.
+the focused plot and the plots' zooms, an open plot explanation, presentation mode and the geometry.
 
 A training run that is running or paused is not carried: its worker thread, its pause and stop flags
 and its stream of events are wired to the Trainer tab's widgets, and handing a live generator over
@@ -83,6 +83,7 @@ class CarriedState:
     tab: int
     focused_plot: str | None
     focus_before_presentation: str | None
+    zoomed: dict   # {plot panel's name: its user_views()}: the zooms and pans the user made
     opened_lessons: list[Lesson]
     lesson: Lesson | None
     lesson_step: int
@@ -150,6 +151,7 @@ def capture(window) -> CarriedState:
         sweep_controls=control_values(window.experiments),
         tab=window.tabs.currentIndex(), focused_plot=window.focused_plot,
         focus_before_presentation=window._focus_before_presentation,
+        zoomed={panel.name: panel.user_views() for panel in plot_panels(window) if panel.user_views()},
         opened_lessons=opened, lesson=lessons.lesson, lesson_step=lessons.step_index,
         lessons_visible=window.lessons_dock.isVisible(),
         presentation=window.presentation_mode, full_screen=window.isFullScreen(),
@@ -188,6 +190,13 @@ def restore(window, carried: CarriedState) -> None:
         window.focus_plot(carried.focused_plot)
     if carried.explanation is not None:
         window.show_explanation(carried.explanation)
+    for panel in plot_panels(window):
+        panel.set_user_views(carried.zoomed.get(panel.name, {}))
+
+
+def plot_panels(window) -> list:
+    """Every plot panel of ``window``: the explorer's, the sweep's and Compare's."""
+    return [*window.panels, window.experiments.plot, window.compare.plots]
 
 
 def _open_explanation(window) -> str | None:

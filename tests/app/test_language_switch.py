@@ -77,6 +77,8 @@ def test_en_zh_en_keeps_everything(make_window, wait_results, switch, qtbot):
     window.tabs.setCurrentIndex(2)
     window.set_presentation_mode(True, full_screen=False)
     assert window.show_explanation("map")
+    zoom = {0: [[2.0, 9.0], [-3.0, 0.5]]}
+    window.panel_by_name["decay"].set_user_views(zoom)   # as a zoom with the mouse leaves it
     size = window.size()
 
     zh = switch(window, "zh_CN")
@@ -97,8 +99,10 @@ def test_en_zh_en_keeps_everything(make_window, wait_results, switch, qtbot):
     assert zh.tabs.currentIndex() == 2 and zh.focused_plot == "spectrum" and zh.presentation_mode
     assert zh.size() == size
     assert zh.explanation_dialog.isVisible() and zh.explanation_dialog.name == "map"
+    assert zh.panel_by_name["decay"].user_views() == zoom and zh.panel_by_name["decay"].fit_button.isEnabled()
     assert "梯度" in zh.explanation_dialog.browser.toPlainText() and zh.explanation_dialog.presentation
     wait_results(zh)
+    assert zh.panel_by_name["decay"].user_views() == zoom   # the new results keep the user's zoom
     problems = on_every_tab(zh, untranslated)
     assert not problems, "\n".join(problems)
 

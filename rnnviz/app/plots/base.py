@@ -751,6 +751,19 @@ class PlotPanel(QWidget):
         """Whether the user zoomed or panned ``plot`` since the last fit (its range is then kept)."""
         return plot in self._zoomed
 
+    def user_views(self) -> dict[int, list]:
+        """The ranges the user zoomed or panned to: ``{place: [x_range, y_range]}``, a plot's place
+        being the order of :meth:`add_plot` (a language switch carries them to the rebuilt panel)."""
+        return {place: plot.vb.viewRange() for place, (plot, *_rest) in enumerate(self._labelled) if plot in self._zoomed}
+
+    def set_user_views(self, views: dict[int, list]) -> None:
+        """Show :meth:`user_views` of a panel built the same way, kept as the user's zoom (until Fit)."""
+        plots = [plot for plot, *_rest in self._labelled]
+        for place, (x_range, y_range) in views.items():
+            if place < len(plots):
+                plots[place].setRange(xRange=x_range, yRange=y_range, padding=0)
+                self._zoomed_by_user(plots[place])
+
     def set_view_range(self, plot: pg.PlotItem, x_range=None, y_range=None, padding: float = 0.0) -> None:
         """A panel's own range for ``plot`` (instead of pyqtgraph's auto-range), unless the user zoomed it."""
         if self.user_zoomed(plot):
