@@ -24,10 +24,12 @@ Reference measured in the same run: the engine alone (``run_fast``, and ``run_fa
 ``iter_map``) on the default configurations, so the ratios show what the window adds.
 
 ``--profile`` prints, for each heavy setting, the functions that held the UI thread longest
-(cProfile profiles only the thread that enables it: here the UI thread).
+(cProfile profiles only the thread that enables it: here the UI thread). ``--probe`` prints, for
+every gap over 80 ms, what the UI thread was doing (``_stall_probe.py``: a watchdog thread samples
+its stack and CPU clock).
 
 Last line: ``explorer_update_ms=<a> explorer_painted_ms=<b> explorer_map_ms=<c> max_stall_ms=<d>``.
-Run: ``.venv/bin/python benchmarks/bench_explorer_latency.py [--changes N] [--quick] [--profile]``.
+Run: ``.venv/bin/python benchmarks/bench_explorer_latency.py [--changes N] [--quick] [--profile] [--probe]``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import blas_info  # noqa: E402
+from _stall_probe import StallProbe  # noqa: E402
 
 TICK_MS = 5
 HEAVY = (
@@ -73,6 +76,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for one change")
     parser.add_argument("--quick", action="store_true", help="default changes only (no heavy set, no files)")
     parser.add_argument("--profile", action="store_true", help="profile the UI thread at each heavy setting")
+    parser.add_argument("--probe", action="store_true", help="sample the UI thread's stack in every gap > 80 ms")
     args = parser.parse_args()
 
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer
@@ -134,6 +138,7 @@ def main() -> int:
             return 1e3 * self.longest
 
     meter = StallMeter()
+    probe = StallProbe().start() if args.probe else None
 
     # -- paints: an event filter sees each viewport's paint begin; a zero timer started there runs
     # once that repaint of the window is over (the offscreen backing store paints every dirty widget
@@ -225,6 +230,8 @@ def main() -> int:
         painted_at.clear()
         painted_cpu.clear()
         wanted["config"] = expected
+        if probe is not None:
+            probe.take()
         meter.start()
         start = time.perf_counter()
         start_cpu = time.thread_time()
@@ -235,7 +242,8 @@ def main() -> int:
         painted = non_map_painted()
         names = [p.name for p in window.panels if p.name != "map" and p.isVisible()]
         cpu = max((painted_cpu[name] for name in names if name in painted_cpu), default=None)
-        return {"painted_cpu": 1e3 * (cpu - start_cpu) if painted is not None and cpu is not None else None,
+        return {"gaps": probe.take() if probe is not None else [],
+                "painted_cpu": 1e3 * (cpu - start_cpu) if painted is not None and cpu is not None else None,
                 "map_cpu": 1e3 * (marks["map_cpu"] - start_cpu) if "map_cpu" in marks else None,
                 "ok": finished, "start": start, "stall": stall,
                 "update": 1e3 * (marks["fast"] - start) if "fast" in marks else None,
@@ -246,6 +254,7 @@ def main() -> int:
     # -- (1) the default case, changed through the radius spin box -----------------------------
     update_ms, painted_ms, map_ms, stalls = [], [], [], []
     painted_cpu_ms, map_cpu_ms = [], []
+    default_gaps = []
     for radius in radii:
         if radius == window.state.config.radius:
             radius = round(radius + 0.005, 3)
@@ -259,6 +268,7 @@ def main() -> int:
             painted_ms.append(result["painted"])
         map_ms.append(result["map"])
         stalls.append(result["stall"])
+        default_gaps.extend(result["gaps"])
         if result["painted_cpu"] is not None:
             painted_cpu_ms.append(result["painted_cpu"])
         if result["map_cpu"] is not None:
@@ -285,7 +295,7 @@ def main() -> int:
         text = (filler * (SESSION_BYTES // len(filler) + 1))[:SESSION_BYTES]
         session_config = config.replace(input_signal="text", input_text=text, seed=7)
         write_session(session_path, session_config, {})
-        result = change(lambda: window.open_session(session_path), session_config)
+        result = change(lambda: window.start_open_session(session_path), session_config)
         heavy_rows.append((f"open a {session_path.stat().st_size / 1e6:.1f} MB session", result, None))
         change(lambda: window.state.set_config(config), config)
 
@@ -301,6 +311,8 @@ def main() -> int:
         window.tabs.setCurrentWidget(trainer)
         spin(200)
         trainer.corpus_edit.setCurrentText(str(corpus_path))
+        if probe is not None:
+            probe.take()
         meter.start()
         start = time.perf_counter()
         started = trainer.start()
@@ -312,10 +324,12 @@ def main() -> int:
         wait_for(lambda: not trainer.running, 30)
         heavy_rows.append((f"start training on a {corpus_path.stat().st_size / 1e6:.0f} MB corpus "
                            f"(first step after {first_step:.1f} s)",
-                           {"ok": ok, "stall": stall, "update": None, "painted": None, "map": None,
+                           {"gaps": probe.take() if probe is not None else [], "ok": ok, "stall": stall, "update": None, "painted": None, "map": None,
                             "message": None if ok else "training did not start"}, None))
         window.tabs.setCurrentWidget(window.explorer)
 
+    if probe is not None:
+        probe.stop()
     window.close()
     QApplication.processEvents()
     scratch.cleanup()
@@ -336,6 +350,8 @@ def main() -> int:
           f"{percentile(painted_ms, 0.9) if painted_ms else float('nan'):.1f} ms, map {percentile(map_ms, 0.9):.1f} ms")
     print(f"                longest UI-thread gap during the changes: {max(stalls):.0f} ms "
           f"(median per change {statistics.median(stalls):.0f} ms; {TICK_MS} ms timer)")
+    for gap in sorted(default_gaps, key=lambda g: -g.length_ms)[:3]:
+        print("    " + gap.describe().replace("\n", "\n    "))
     for label, result, profiler in heavy_rows:
         figures = [f"longest gap {result['stall']:.0f} ms"]
         if result.get("update") is not None:
@@ -349,6 +365,8 @@ def main() -> int:
         if not result["ok"]:
             figures.append("DID NOT COMPLETE")
         print(f"heavy: {label}: " + ", ".join(figures))
+        for gap in result.get("gaps", []):
+            print("    " + gap.describe().replace("\n", "\n    "))
         if profiler is not None:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)

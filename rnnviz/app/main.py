@@ -14,6 +14,8 @@ ORGANIZATION = "rnnviz"
 APPLICATION = "rnnviz"
 #: The desktop entry's name (resources/rnnviz.desktop): Wayland and the task bar match windows with it.
 DESKTOP_FILE_NAME = "rnnviz"
+#: The interpreter's thread switch interval in the app (seconds; Python's default is 0.005).
+UI_SWITCH_INTERVAL_S = 0.001
 
 
 def application_icon() -> QIcon:
@@ -28,6 +30,12 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         from rnnviz.app.allocator import keep_freed_memory
 
         keep_freed_memory()  # each recomputation reuses the last one's memory (see allocator)
+        # The UI thread waits for the interpreter lock each time it comes back from Qt into Python
+        # (a paint calls Python for every axis and curve). A worker in a Python loop (training, the
+        # explorer's job) keeps the lock until the switch interval has passed: at the default 5 ms
+        # the Trainer's redraw + paint (25 ms of CPU) waited a further 25-29 ms (median) for the
+        # lock; at 1 ms, 3-17 ms (training steps per second: within the noise of the same runs).
+        sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
         QCoreApplication.setOrganizationName(ORGANIZATION)
         QCoreApplication.setApplicationName(APPLICATION)
         app = QApplication(list(argv) if argv else ["rnnviz"])

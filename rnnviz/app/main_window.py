@@ -16,7 +16,7 @@ from rnnviz.app.eta import EtaEstimator, format_time_left
 from rnnviz.app.explain import (NORMAL_TEXT_PT, PRESENTATION_TEXT_PT, ExplanationDialog, explanation_markdown,
                                 markdown_html, ui_language)
 from rnnviz.app.i18n import (CHINESE, CHOICES, ENGLISH, SYSTEM, current_language, names, preset_text,
-                             resolve_language)
+                             resolve_language, translated)
 from rnnviz.app.export import export_all, export_csv, export_image, precision_text
 from rnnviz.app.input_guards import (ScrollFirstGuard, WheelGuard, WindowShortcutGuard, guard_shortcuts,
                                      guard_wheel)
@@ -33,13 +33,17 @@ from rnnviz.app.panels.trainer import TrainerPanel
 from rnnviz.app.plots import PANEL_CLASSES
 from rnnviz.app.plots.base import configure_pyqtgraph
 from rnnviz.app.presets import Preset, list_presets
+from rnnviz.app.repaint import StaggeredRepaint
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
 from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
+from rnnviz.app.status_bar import show_messages_in_a_label
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 from rnnviz.core.parallel.schedule import prepare_map_workers
 from rnnviz.core.spectral_norm import DEFAULT_TOL
+
+SESSION_READ_LANE = "open-session"
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
@@ -153,9 +157,14 @@ class MainWindow(QMainWindow):
             carried.into_state(self.state)
         # explorer, a sweep, a training run and the compare pins may all be busy at once
         self.runner = JobRunner(self, max_threads=4)
+        self._opening_sessions: dict[int, Path] = {}   # job id -> session file being read
+        self.runner.job_finished.connect(self._on_session_read)
+        self.runner.job_failed.connect(self._on_session_failed)
         self.compute = ComputeController(self.state, self.runner, engine, parent=self,
                                          budget_bytes=int(self.settings.memory_budget_gb() * 1024**3))
         prepare_map_workers()  # the map's worker processes start now, beside the first plots
+        # after a new result: one panel painted per turn of the event loop
+        self.repaints = StaggeredRepaint(lambda panel: panel.graphics.viewport(), self)
         # File → Open network… / Open inputs… and files dropped onto the window
         self.opener = FileOpener(self.state, self.runner, self.settings, self.show_error, self._show_status, self)
         self.opener.opened.connect(lambda _path: self.tabs.setCurrentWidget(self.explorer))
@@ -242,7 +251,7 @@ class MainWindow(QMainWindow):
             lessons = list_lessons(ui_language())
             problem = None
         except (ConfigError, OSError) as error:
-            lessons, problem = [], str(error)
+            lessons, problem = [], translated(error)
         self.lessons = LessonsPanel(lessons)
         self.lessons.apply_requested.connect(self.apply_lesson_step)
         self.lessons_dock = self._dock("lessons", self.tr("Lessons"), self.lessons, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -363,7 +372,7 @@ class MainWindow(QMainWindow):
         try:
             lesson = read_lesson(path)
         except ConfigError as error:
-            self.show_error(str(error))
+            self.show_error(translated(error))
             return False
         self.show_lesson(lesson)
         return True
@@ -581,6 +590,7 @@ class MainWindow(QMainWindow):
         self.map_progress.setObjectName("map_progress")
         self.map_progress.setRange(0, 100)
         self.map_progress.setMaximumWidth(250)
+        self.map_progress.setMinimumWidth(250)  # the message line (status_bar.py) takes the rest
         self.map_progress.setFormat(names(MAP_FORMAT))
         self.map_eta = EtaEstimator()
         self.map_progress.setValue(0)
@@ -604,6 +614,7 @@ class MainWindow(QMainWindow):
         self.undo_button.setVisible(False)
         bar.addWidget(self.undo_button)
         bar.messageChanged.connect(self._on_status_message_changed)
+        self.status_message = show_messages_in_a_label(bar)
         bar.addPermanentWidget(self.compute_label)
         bar.addPermanentWidget(self.map_progress)
         bar.addPermanentWidget(self.gradcheck_label)
@@ -672,7 +683,7 @@ class MainWindow(QMainWindow):
             presets = list_presets()
         except (ConfigError, OSError) as error:
             presets = []
-            self.presets_menu.addAction(self.tr("(presets unavailable: {0})").format(error)).setEnabled(False)
+            self.presets_menu.addAction(self.tr("(presets unavailable: {0})").format(translated(error))).setEnabled(False)
         for preset in presets:
             action = self._action(self.presets_menu, preset_text(preset.title),
                                   lambda _=False, p=preset: self.apply_preset(p), tip=preset_text(preset.description))
@@ -797,6 +808,8 @@ class MainWindow(QMainWindow):
             window.close()
             return None
         self.replaced_by = window
+        # This window stays (hidden) while Qt is in its slot; what only it holds is let go.
+        self.state.fast_result = self.state.map_result = None
         _REOPENED.append(window)
         return window
 
@@ -833,6 +846,8 @@ class MainWindow(QMainWindow):
             panel.fit_view()
 
     def _on_fast(self, fast) -> None:
+        # Held before the panels change, so that none of them paints until its turn (app/repaint.py).
+        self.repaints.hold([panel for panel in self.panels if panel.isVisible()])
         for panel in self.panels:
             try:
                 panel.clear_readout()
@@ -861,6 +876,10 @@ class MainWindow(QMainWindow):
         if self.state.map_result is None:  # else the new map has reported its progress already
             self.map_progress.setFormat(names(MAP_FORMAT))   # no time left of the previous map
             self.map_progress.setValue(0)
+
+    def grab(self, *args):  # noqa: D102 - QWidget.grab, with every held repaint done first
+        self.repaints.release_all()
+        return super().grab(*args)
 
     def _settle_panels(self, _job_id: int) -> None:
         """View ranges up to date before the repaint, so that each panel paints once."""
@@ -1001,12 +1020,39 @@ class MainWindow(QMainWindow):
             self.show_error(self.tr("The session's {0} could not be read and were left as they were").format(self.tr(" and ").join(problems)))
 
     def open_session(self, path) -> bool:
-        """Load a session file; a bad or newer file gives one message and changes nothing."""
+        """Load a session file now (read on the calling thread: scripts and tests); a bad or newer
+        file gives one message and changes nothing. The window's menus use :meth:`start_open_session`."""
         try:
             config, view = read_session(path)
         except ConfigError as error:
-            self.show_error(self.tr("Could not open session: {0}").format(error))
+            self._session_not_opened(translated(error))
             return False
+        return self._apply_session(path, config, view)
+
+    def start_open_session(self, path) -> int:
+        """Read and check a session file off the UI thread (lane "open-session": a 10 MB session
+        took 20-26 ms of JSON parsing on the UI thread), then apply it as :meth:`open_session`
+        does; the same message and nothing changed when it cannot be used. Returns the job id."""
+        path = Path(path)
+        job_id = self.runner.start(SESSION_READ_LANE, lambda _should_stop: read_session(path))
+        self._opening_sessions = {job_id: path}   # only the newest: an older read is superseded
+        return job_id
+
+    def _on_session_read(self, lane: str, job_id: int, result) -> None:
+        path = self._opening_sessions.pop(job_id, None)
+        if lane == SESSION_READ_LANE and path is not None:
+            config, view = result
+            self._apply_session(path, config, view)
+
+    def _on_session_failed(self, lane: str, job_id: int, message: str) -> None:
+        if lane == SESSION_READ_LANE and self._opening_sessions.pop(job_id, None) is not None:
+            self._session_not_opened(message)
+
+    def _session_not_opened(self, reason: str) -> None:
+        self.show_error(self.tr("Could not open session: {0}").format(reason))
+
+    def _apply_session(self, path, config: ExperimentConfig, view: dict) -> bool:
+        """The UI thread's part of opening a session: ``config`` and ``view`` as read and checked."""
         if not self.state.set_config(config):
             return False
         self._apply_view(view)
@@ -1043,7 +1089,7 @@ class MainWindow(QMainWindow):
                                                     names(SESSION_FILTER))
         if path:
             self.settings.set_last_folder("session", str(Path(path).parent))
-            self.open_session(path)
+            self.start_open_session(path)
 
     def save_session_dialog(self, ask: bool = False) -> None:
         path = str(self.session_path) if self.session_path is not None and not ask else ""
@@ -1075,7 +1121,7 @@ class MainWindow(QMainWindow):
             self._update_recent_menu()
             self.show_error(self.tr("Could not open session: {0} no longer exists").format(path))
             return
-        self.open_session(path)
+        self.start_open_session(path)
 
     def _restore_last_session(self) -> bool:
         data = self.settings.last_session()
@@ -1115,7 +1161,7 @@ class MainWindow(QMainWindow):
         try:
             written = self.export_plot(panel, path)
         except (OSError, ValueError) as error:
-            self.show_error(self.tr("Export failed: {0}").format(error))
+            self.show_error(self.tr("Export failed: {0}").format(translated(error)))
             return
         self.statusBar().showMessage(self.tr("Exported {0}").format(', '.join(p.name for p in written)), 5000)
 
@@ -1131,7 +1177,7 @@ class MainWindow(QMainWindow):
         try:
             written = self.export_all_to(folder)
         except (OSError, ValueError) as error:
-            self.show_error(self.tr("Export failed: {0}").format(error))
+            self.show_error(self.tr("Export failed: {0}").format(translated(error)))
             return
         self.statusBar().showMessage(self.tr("Exported {0} files to {1}").format(len(written), folder), 8000)
 
@@ -1163,6 +1209,7 @@ class MainWindow(QMainWindow):
         self.compute_label.setVisible(not on)
         # ... and a shorter map bar leaves the hint room to be read whole at 1280 px.
         self.map_progress.setMaximumWidth(140 if on else 250)
+        self.map_progress.setMinimumWidth(140 if on else 250)  # the message line takes the rest
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         self._fit_lessons_beside_trainer()
         # At lecture font sizes six plots do not fit one screen: start on one plot, large, and

@@ -62,7 +62,7 @@ def test_session_round_trip(make_window, wait_results, tmp_path):
     assert other.recent_menu.actions()[0].text() == "lecture.json"
 
 
-@pytest.mark.parametrize("content, fragment", [
+BAD_SESSIONS = [
     ("{not json", "not valid JSON"),
     ('{"format": "rnnviz-session", "version": 99, "config": {}}', "newer"),
     ('{"format": "rnnviz-session", "config": {}}', "version"),
@@ -73,8 +73,11 @@ def test_session_round_trip(make_window, wait_results, tmp_path):
     # A hostile file: nesting deeper than the JSON parser's recursion limit.
     ('{"format": "rnnviz-session", "version": 1, "config": ' + "[" * 100_000 + "]" * 100_000 + "}",
      "nested too deeply"),
-])
-def test_bad_session_file_gives_a_message_and_changes_nothing(make_window, tmp_path, content, fragment):
+]
+
+
+@pytest.mark.parametrize("content, fragment", BAD_SESSIONS)
+def test_bad_session_file_gives_a_message_and_changes_nothing(make_window, qtbot, tmp_path, content, fragment):
     window = make_window()
     window.state.update(seed=11)
     before = window.state.config
@@ -87,6 +90,12 @@ def test_bad_session_file_gives_a_message_and_changes_nothing(make_window, tmp_p
     assert window.settings.recent_files() == []
     with pytest.raises(ConfigError):
         read_session(path)
+    # Read off the UI thread (File → Open session): the same message, nothing changed.
+    message, window.last_error = window.last_error, None
+    window.start_open_session(path)
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=10000)
+    assert window.last_error == message
+    assert window.state.config == before and window.settings.recent_files() == []
 
 
 def test_export_each_plot_png_svg_csv(make_window, wait_results, tmp_path):
@@ -240,3 +249,45 @@ def test_status_bar_shows_computing_then_times(make_window, wait_results, qtbot)
     assert window.map_progress.maximum() == 100 and window.map_progress.value() == 100
     assert window.compute_label.text().startswith("plots ") and "map" in window.compute_label.text()
     assert "ms" in window.compute_label.text()
+
+
+def test_session_opened_from_the_menu_is_read_off_the_ui_thread(make_window, qtbot, tmp_path, monkeypatch):
+    """File → Open session and Open recent read and check the file in a job; the UI thread only
+    applies the result (a 10 MB session's JSON took 20-26 ms of it)."""
+    from rnnviz.app import main_window as main_window_module
+
+    window = make_window()
+    window.state.update(cell="gru-cho", seed=5, radius=0.7)
+    path = tmp_path / "lecture.json"
+    assert window.save_session(path)
+    readers = []
+
+    def recording_read(read_path):
+        readers.append(threading.current_thread() is threading.main_thread())
+        return read_session(read_path)
+
+    monkeypatch.setattr(main_window_module, "read_session", recording_read)
+    other = make_window()
+    before = other.state.config
+    other.start_open_session(path)
+    assert other.state.config == before          # nothing applied before the job has read the file
+    qtbot.waitUntil(lambda: other.state.config == window.state.config, timeout=10000)
+    assert readers == [False]
+    assert other.controls.radius_spin.value() == pytest.approx(0.7)
+    assert other.session_path == path
+    assert str(path.resolve()) in other.settings.recent_files()
+
+
+def test_a_newer_session_read_supersedes_an_older_one(make_window, qtbot, tmp_path):
+    window = make_window()
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    window.state.update(seed=21)
+    assert window.save_session(first)
+    window.state.update(seed=22)
+    assert window.save_session(second)
+    window.state.update(seed=3)
+    window.start_open_session(first)
+    window.start_open_session(second)
+    qtbot.waitUntil(lambda: window.state.config.seed == 22, timeout=10000)
+    qtbot.wait(200)   # the first read, superseded, is never applied after the second
+    assert window.state.config.seed == 22 and window.session_path == second

@@ -487,9 +487,10 @@ def test_the_map_keeps_a_zoom_until_fit_and_follows_T_until_zoomed(make_window, 
 def test_legends_lie_beside_the_plots_and_shrink_back_after_presentation(make_window, wait_results):
     window = _shown(make_window, wait_results)
     decay, spectrum = window.panel_by_name["decay"], window.panel_by_name["spectrum"]
-    for plot in (decay.plot, spectrum.singular_plot):
-        assert plot.legend.items
-        assert not plot.legend.sceneBoundingRect().intersects(plot.vb.sceneBoundingRect())
+    # the spectrum's legend is a row below both of its plots (a block has one colour in each)
+    for plots, legend in (((decay.plot,), decay.plot.legend), ((spectrum.eigen_plot, spectrum.singular_plot), spectrum.legend)):
+        assert legend.items
+        assert not any(legend.sceneBoundingRect().intersects(plot.vb.sceneBoundingRect()) for plot in plots)
     legend = decay.plot.legend
     height, row_height = legend.geometry().height(), legend.geometry().height() / legend.rowCount
     window.set_presentation_mode(True, full_screen=False)
@@ -560,3 +561,138 @@ def test_gate_summary_ticks_keep_apart(make_window, wait_results):
         text_height = QFontMetricsF(axis.style["tickFont"]).height()
         gaps = np.diff(shown) / (high - low) * height
         assert shown and (gaps >= text_height).all(), (shown, gaps, text_height)
+
+
+def _mark_and_gap(pen) -> tuple[float, float]:
+    """Length of a dashed pen's first mark and the gap after it, in pixels (caps included)."""
+    from PySide6.QtCore import Qt
+
+    width = pen.widthF()
+    pattern = pen.dashPattern()
+    caps = 0.0 if pen.capStyle() == Qt.PenCapStyle.FlatCap else width  # half a width at each end
+    return pattern[0] * width + caps, pattern[1] * width - caps
+
+
+def test_the_rho_line_stays_dotted_in_presentation_mode(make_window, wait_results):
+    """ρᵏ is dotted as its legend says, at the normal and at the lecture line width: each mark a dot
+    (no longer than the line is wide) with room after it; the bound beside it stays dashed."""
+    from rnnviz.app.gallery import settle
+
+    window = make_window()
+    window.resize(1280, 720)
+    window.show()
+    wait_results(window)
+    decay = window.panel_by_name["decay"]
+    for on in (False, True):
+        window.set_presentation_mode(on, full_screen=False)
+        settle(window, wait=lambda: wait_results(window))
+        assert decay.isVisible() and decay.style["line_width"] == (5.0 if on else 2.0)
+        rho, bound = decay.curves["rho"], decay.curves["bound"]
+        pen = rho.opts["pen"]
+        assert pen.widthF() == pytest.approx(decay.style["line_width"] * 0.8)
+        mark, gap = _mark_and_gap(pen)
+        assert mark <= 1.01 * pen.widthF() and gap >= pen.widthF(), (on, mark, gap, pen.widthF())
+        bound_mark, _gap = _mark_and_gap(bound.opts["pen"])
+        assert bound_mark >= 2 * bound.opts["pen"].widthF()
+        # the legend draws its sample with the curve's own pen
+        sample = next(sample for sample, label in decay.plot.legend.items if sample.item is rho)
+        assert sample.item.opts["pen"] == pen
+
+
+def test_panels_repaint_one_per_event_loop_turn_after_a_new_result(make_window, wait_results, qtbot):
+    """A new result's repaint is split by panel (at T = 2000 the whole window's took 130-250 ms in
+    one paint): each loop turn paints one more panel, and every panel holds its data at once."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.core.analysis import run_fast
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    wait_results(window)
+    visible = [panel for panel in window.panels if panel.isVisible()]
+    assert len(visible) >= 3
+    order: list[tuple[int, str]] = []
+    turn = [0]
+
+    class PaintLog(QObject):
+        def __init__(self, name):
+            super().__init__()
+            self.name = name
+
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt naming)
+            if event.type() == QEvent.Type.Paint:
+                order.append((turn[0], self.name))
+            return False
+
+    logs = [PaintLog(panel.name) for panel in visible]
+    for panel, log in zip(visible, logs):
+        panel.graphics.viewport().installEventFilter(log)
+    fast = run_fast(window.state.config.replace(radius=1.21))
+    window.state.set_fast_result(fast)
+    window.compute.before_repaint.emit(0)
+    assert all(panel.fast is fast for panel in window.panels)   # the data at once
+    assert window.repaints.held() == visible[1:]
+    for _ in range(3 * len(visible)):
+        turn[0] += 1
+        QApplication.processEvents()
+        if not window.repaints.held():
+            break
+    qtbot.wait(100)
+    painted = [name for _turn, name in order]
+    assert set(painted) == {panel.name for panel in visible}
+    per_turn = {paint_turn: [name for other, name in order if other == paint_turn] for paint_turn, _ in order}
+    # One panel per turn (Qt gives a held viewport a paint now and then where a neighbour's
+    # repaint overlaps it: two at most).
+    assert len(per_turn) >= len(visible) - 1 and max(len(names) for names in per_turn.values()) <= 2
+    assert all(painted.count(name) == 1 for name in ("decay", "bptt", "spectrum"))   # and not twice
+    assert all(panel.updatesEnabled() for panel in window.panels)
+
+
+def test_a_new_result_releases_the_held_repaints_of_the_previous_one(make_window, wait_results):
+    window = make_window()
+    window.show()
+    wait_results(window)
+    visible = [panel for panel in window.panels if panel.isVisible()]
+    window.repaints.hold(visible)
+    assert not visible[-1].updatesEnabled()
+    window.repaints.hold(visible[1:])       # the next result: the first of it paints at once
+    assert visible[1].updatesEnabled() and not visible[-1].updatesEnabled()
+    assert window.grab().width() > 0        # a picture of the window has every panel in it
+    assert all(panel.updatesEnabled() for panel in window.panels) and not window.repaints.held()
+
+
+def test_a_cell_shown_before_gets_its_gate_and_cell_rows_back_not_new_ones(make_window, wait_results):
+    """LSTM -> Elman -> LSTM: the LSTM's gate rows and cell-state row come back (building them
+    again stalled the UI thread up to 545 ms), in the layout, with the new result's data, in the
+    style of the moment (presentation mode was switched on meanwhile)."""
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    gates, hidden = window.panel_by_name["gates"], window.panel_by_name["hidden"]
+    lstm_rows, c_plot = list(gates._gate_plots), hidden.c_plot
+    normal_pt = gates.style["font_pt"]
+    window.state.update(cell="rnn")
+    wait_results(window)
+    assert gates.note is not None and not gates.heatmaps and hidden.c_plot is None
+    assert all(plot.scene() is None for plot in lstm_rows + [c_plot])
+    window.set_presentation_mode(True, full_screen=False)
+    window.state.update(cell="lstm", seed=4)
+    wait_results(window)
+    fast = window.state.fast_result
+    assert gates._gate_plots == lstm_rows and hidden.c_plot is c_plot
+    assert all(plot.scene() is gates.graphics.scene() for plot in lstm_rows)
+    assert c_plot.scene() is hidden.graphics.scene()
+    assert gates.note is None or gates.note.scene() is None
+    for gate, heatmap in gates.heatmaps.items():
+        np.testing.assert_array_equal(heatmap.values, np.asarray(fast.gates[gate]).T)
+    np.testing.assert_array_equal(hidden.c_map.values, np.asarray(fast.cell).T)
+    for panel, plot in ((gates, lstm_rows[0]), (hidden, c_plot)):
+        tick_font = plot.getAxis("left").style["tickFont"]
+        assert tick_font is not None and tick_font.pointSize() == panel.style["font_pt"]
+    assert gates.style["font_pt"] != normal_pt or not window.panel_by_name["gates"].presentation_fits()
+    for plot in lstm_rows + [c_plot]:   # no boundary line left behind on the rows put aside
+        assert len([item for item in plot.items if type(item).__name__ == "InfiniteLine"]) <= 1

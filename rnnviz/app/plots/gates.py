@@ -20,6 +20,7 @@ GATE_TITLES = {
 }
 SIGMOID_GATES = ("i", "f", "o", "r", "z")
 MIN_ROW_PX = 26  # height of a gate's heatmap, at least
+MIN_SUMMARY_PX = 34  # height of the mean/saturation plot area, at least (two value ticks and the curves)
 
 
 
@@ -56,17 +57,58 @@ class GatesPanel(PlotPanel):
         self._linking = False
         self._spacer = None
         self.boundary = EncoderBoundary(self)
+        self._built = False
+        self._kept_layouts: dict[tuple[str, ...], tuple] = {}   # gate names -> rows, state, style
+
+    #: What a built layout consists of besides its items: kept aside with them (see _rebuild).
+    _LAYOUT_STATE = ("_labelled", "_hover", "_pens", "_external_legends", "_heatmaps", "heatmaps", "mean_curves",
+                     "saturation_curves", "summary", "summary_legend", "_gate_plots", "_time_plots", "_spacer",
+                     "note", "_tick_spacing")
+
+    def _keep_layout(self) -> None:
+        """Take the current layout's rows out of the panel, whole, for :meth:`_restore_layout`."""
+        layout = self.graphics.ci
+        self.boundary.drop(self._time_plots)
+        rows = []
+        for item, cells in list(layout.items.items()):
+            row, col = min(cells)
+            rowspan = max(r for r, _c in cells) - row + 1
+            colspan = max(c for _r, c in cells) - col + 1
+            rows.append((item, row, col, rowspan, colspan))
+            layout.removeItem(item)
+        state = {name: getattr(self, name, None) for name in self._LAYOUT_STATE}
+        self._kept_layouts[self.gate_names] = (rows, state, dict(self.style))
+
+    def _restore_layout(self, gate_names: tuple[str, ...]) -> None:
+        rows, state, style = self._kept_layouts.pop(gate_names)
+        for item, row, col, rowspan, colspan in rows:
+            self.graphics.ci.addItem(item, row, col, rowspan, colspan)
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.gate_names = gate_names
+        for index in range(len(gate_names) + 1):
+            self.graphics.ci.layout.setRowStretchFactor(index, 1)
+        if style != self.style:   # presentation mode changed meanwhile
+            self.restyle(force=True)
 
     def _rebuild(self, gate_names: tuple[str, ...]) -> None:
-        self.graphics.clear()
-        self._labelled.clear()
-        self._hover.clear()
-        self._pens.clear()
-        self._external_legends.clear()
-        self._heatmaps.clear()
-        self.heatmaps.clear()
-        self.mean_curves.clear()
-        self.saturation_curves.clear()
+        """Rows for ``gate_names``. A layout built before is shown again rather than built anew:
+        building an LSTM's four heatmap rows with their colour bars and the summary took 150-350 ms
+        of the UI thread (the return from an Elman RNN to the default LSTM stalled 545 ms)."""
+        if self._built:
+            self._keep_layout()
+        self._built = True
+        if gate_names in self._kept_layouts:
+            self._restore_layout(gate_names)
+            return
+        self._labelled = []
+        self._hover = []
+        self._pens = []
+        self._external_legends = []
+        self._heatmaps = []
+        self.heatmaps = {}
+        self.mean_curves = {}
+        self.saturation_curves = {}
         self.gate_names = gate_names
         self._gate_plots = []
         self._time_plots = []
@@ -110,9 +152,9 @@ class GatesPanel(PlotPanel):
         self._time_plots = self._gate_plots + [self.summary]
         for plot in self._time_plots:
             plot.vb.sigXRangeChanged.connect(lambda _vb, x_range, plot=plot: self._follow_time_axis(plot, x_range))
-        # 54: room for three tick labels; at 1280×720 the rows above and the legend take the rest (CJK
-        # text makes the window's menu, status bar and buttons taller, and the panel shorter).
-        self.summary.setMinimumHeight(54)
+        # Its plot area at least MIN_SUMMARY_PX high under its time axis (set in restyle); at 1280×720
+        # the rows above and the legend take the rest (CJK text makes the window's menu, status bar
+        # and buttons taller, and the panel shorter).
         self.summary.vb.sigResized.connect(self._space_summary_ticks)
         self.summary.vb.sigYRangeChanged.connect(self._space_summary_ticks)
         for index in range(len(gate_names) + 1):
@@ -135,6 +177,8 @@ class GatesPanel(PlotPanel):
         if self._spacer is not None and self.heatmaps:
             colorbar = next(iter(self.heatmaps.values())).colorbar
             self._spacer.setFixedWidth(colorbar.effectiveSizeHint(Qt.SizeHint.PreferredSize).width())
+        if self.summary is not None:
+            self.summary.setMinimumHeight(self.summary.getAxis("bottom").minimumHeight() + MIN_SUMMARY_PX)
 
     def _follow_time_axis(self, source: pg.PlotItem, x_range) -> None:
         if self._linking:

@@ -1,0 +1,92 @@
+"""One panel repainted per turn of the event loop after a new result, not the whole window at once.
+
+A new FastResult changes every plot; Qt then repaints all of them in one paint of the window. At
+heavy settings that one paint held the UI thread 130-250 ms (T = 2000, hidden 1024, the return to
+the default configuration: new axis ranges in every plot, curves of thousands of points, new
+images), so the window could not react for that long. Each panel alone paints in 10-40 ms.
+
+:class:`StaggeredRepaint` holds the repaint of every panel but the first (``setUpdatesEnabled``:
+Qt repaints a widget whose updates are enabled again in full) and lets one more panel paint on each
+turn of the event loop, so the longest gap is one panel's paint. Every panel's data is set at once,
+as before: only the pixels come one panel after the other, within a few milliseconds of each other.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+#: How long a released widget may take to paint before the next one is released anyway (a widget
+#: with nothing to paint, or one hidden meanwhile, sends no paint event).
+PAINT_WAIT_MS = 60
+
+
+class StaggeredRepaint(QObject):
+    """``hold(widgets)``: the first widget repaints now, each next one once the one before it has
+    painted (the next turn of the event loop), or after ``PAINT_WAIT_MS`` at the latest.
+
+    ``painted_by(widget)``: the widget whose paint event says that ``widget`` has painted (for a
+    plot panel, its graphics view's viewport)."""
+
+    def __init__(self, painted_by: Callable[[QWidget], QWidget] = lambda widget: widget,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self._painted_by = painted_by
+        self._held: deque[QWidget] = deque()
+        self._awaited: QWidget | None = None
+        self._next = QTimer(self)       # zero: right after the paint event that let it start
+        self._next.setSingleShot(True)
+        self._next.setInterval(0)
+        self._next.timeout.connect(self._release_next)
+        self._fallback = QTimer(self)
+        self._fallback.setSingleShot(True)
+        self._fallback.setInterval(PAINT_WAIT_MS)
+        self._fallback.timeout.connect(self._release_next)
+
+    def hold(self, widgets: list[QWidget]) -> None:
+        """Repaint ``widgets`` one after the other, in this order (a hold still running is released
+        first: nothing stays held behind a newer result)."""
+        self.release_all()
+        if len(widgets) < 2:
+            return
+        for widget in widgets[1:]:
+            widget.setUpdatesEnabled(False)
+            self._held.append(widget)
+        self._await(widgets[0])
+
+    def held(self) -> list[QWidget]:
+        """The widgets still waiting for their repaint."""
+        return list(self._held)
+
+    def release_all(self) -> None:
+        self._stop_waiting()
+        while self._held:
+            self._held.popleft().setUpdatesEnabled(True)
+
+    def _await(self, widget: QWidget) -> None:
+        self._awaited = self._painted_by(widget)
+        self._awaited.installEventFilter(self)
+        self._fallback.start()
+
+    def _stop_waiting(self) -> None:
+        self._next.stop()
+        self._fallback.stop()
+        if self._awaited is not None:
+            self._awaited.removeEventFilter(self)
+            self._awaited = None
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if watched is self._awaited and event.type() == QEvent.Type.Paint:
+            self._next.start()
+        return False
+
+    def _release_next(self) -> None:
+        self._stop_waiting()
+        if self._held:
+            widget = self._held.popleft()
+            widget.setUpdatesEnabled(True)
+            if self._held:
+                self._await(widget)
