@@ -13,6 +13,7 @@ their meaning.
 from __future__ import annotations
 
 import shiboken6
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QStatusBar
 
 from rnnviz.app.plots.base import ReadoutLabel
@@ -26,12 +27,31 @@ class MessageLabel(ReadoutLabel):
     IDLE_TIP = ""
 
 
+class NoMessagePainting(QObject):
+    """Keeps QStatusBar from painting its message itself: with a button shown beside a message
+    (Undo), it painted the message's start under the button, up to the message line."""
+
+    OBJECT_NAME = "no_message_painting"
+
+    def __init__(self, bar: QStatusBar):
+        super().__init__(bar)
+        self.setObjectName(self.OBJECT_NAME)
+        bar.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        # QStatusBar's paintEvent draws only the message and, in some styles, frames around its
+        # widgets (none in Fusion); the widgets paint themselves.
+        return event.type() == QEvent.Type.Paint and bool(watched.currentMessage())
+
+
 def show_messages_in_a_label(bar: QStatusBar) -> MessageLabel:
     """Give ``bar`` its message line (call before adding other permanent widgets); returns it."""
     label = MessageLabel()
     label.setObjectName("status_message")
     label.setContentsMargins(0, 0, GAP_PX, 0)
     bar.addPermanentWidget(label, 1)
+    NoMessagePainting(bar)
+
     def show(text: str) -> None:
         if shiboken6.isValid(label):  # QStatusBar reports its last message while it is destroyed
             label.setText(text)

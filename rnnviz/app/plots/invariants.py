@@ -470,7 +470,7 @@ def status_bar_problems(bar) -> list[str]:
     """A status bar's message that runs into the widgets beside it (a message Qt paints itself is cut
     at the first permanent widget without a mark, and widgets shown with it lie on it), an elided
     message without its whole text in the tooltip, and widgets of the bar that overlap one another."""
-    from PySide6.QtCore import QRect
+    from PySide6.QtCore import QObject, QRect
     from PySide6.QtWidgets import QLabel, QSizeGrip, QWidget
 
     if not bar.isVisible():
@@ -494,6 +494,13 @@ def status_bar_problems(bar) -> list[str]:
             problems.append(f"status message '{message[:40]}…' lies under {covering[0].objectName()}")
     elif message and (label.text() != message or label.is_elided() and label.toolTip() != message):
         problems.append(f"status message '{message[:40]}…' is cut and its tooltip does not hold it")
+    elif message and bar.findChild(QObject, "no_message_painting") is None:
+        # QStatusBar still paints the message itself, from its left edge to the first permanent
+        # widget (the message line): under any widget shown left of it
+        covering = [widget for widget in widgets if widget.x() + widget.width() <= label.x() + 1
+                    and widget is not label]
+        if covering:
+            problems.append(f"status message '{message[:40]}…' is painted under {covering[0].objectName()}")
     for index, first in enumerate(widgets):
         for second in widgets[index + 1:]:
             if first.geometry().intersects(second.geometry()):
