@@ -311,9 +311,9 @@ def check_output_file(path: str | os.PathLike[str], flag: str, *, append: bool =
     given = Path(path)
     target = _resolve_target(given)
     if target.is_dir():
-        raise OutputPathError(f"{flag} {given} is a folder, not a file")
+        raise OutputPathError("{flag} {given} is a folder, not a file", flag=flag, given=given)
     if not target.parent.is_dir():
-        raise OutputPathError(f"{flag} {given}: folder {target.parent} does not exist")
+        raise OutputPathError("{flag} {given}: folder {parent} does not exist", flag=flag, given=given, parent=target.parent)
     try:
         if append and target.exists():
             with open(target, "ab"):
@@ -321,7 +321,7 @@ def check_output_file(path: str | os.PathLike[str], flag: str, *, append: bool =
         else:
             _probe_directory(target.parent, target.name)
     except OSError as error:
-        raise OutputPathError(f"{flag} {given}: cannot write {target} ({error.strerror or error})") from None
+        raise OutputPathError("{flag} {given}: cannot write {target} ({value6})", flag=flag, given=given, target=target, value6=error.strerror or error) from None
     return target
 
 
@@ -329,18 +329,18 @@ def check_output_dir(path: str | os.PathLike[str], flag: str) -> Path:
     """Make sure files can be written into folder ``path`` (created later if it does not exist)."""
     given = Path(path)
     if given.exists() and not given.is_dir():
-        raise OutputPathError(f"{flag} {given} exists and is not a directory")
+        raise OutputPathError("{flag} {given} exists and is not a directory", flag=flag, given=given)
     existing = given
     while not existing.exists():
         if existing.parent == existing:
             break
         existing = existing.parent
     if not existing.is_dir():
-        raise OutputPathError(f"{flag} {given}: {existing} is not a folder")
+        raise OutputPathError("{flag} {given}: {existing} is not a folder", flag=flag, given=given, existing=existing)
     try:
         _probe_directory(existing, given.name or "out")
     except OSError as error:
-        raise OutputPathError(f"{flag} {given}: cannot write into {existing} ({error.strerror or error})") from None
+        raise OutputPathError("{flag} {given}: cannot write into {existing} ({value6})", flag=flag, given=given, existing=existing, value6=error.strerror or error) from None
     return given
 
 
@@ -368,13 +368,13 @@ def _read_array(handle, available: int, where: str):
         elif version in ((2, 0), (3, 0)):
             shape, fortran_order, dtype = fmt.read_array_header_2_0(handle)
         else:
-            raise InputFileError(f"{where}: unsupported .npy format version {version}")
+            raise InputFileError("{where}: unsupported .npy format version {version}", where=where, version=version)
     except InputFileError:
         raise
     except (ValueError, EOFError, OSError) as error:
-        raise InputFileError(f"{where}: not a valid .npy array header ({_first_line(error)})") from None
+        raise InputFileError("{where}: not a valid .npy array header ({value2})", where=where, value2=_first_line(error)) from None
     if dtype.hasobject:
-        raise InputFileError(f"{where} holds Python objects; rnnviz never loads those (no pickles)")
+        raise InputFileError("{where} holds Python objects; rnnviz never loads those (no pickles)", where=where)
     count = 1
     for extent in shape:
         count *= int(extent)
@@ -382,11 +382,10 @@ def _read_array(handle, available: int, where: str):
     header = handle.tell()
     if nbytes > available - header:
         raise InputFileError(
-            f"{where}: the header claims shape {tuple(shape)} {dtype} ({_size_text(nbytes)}) "
-            f"but the file holds only {_size_text(max(0, available - header))} of data")
+            "{where}: the header claims shape {value2} {dtype} ({value6}) but the file holds only {value8} of data", where=where, value2=tuple(shape), dtype=dtype, value6=_size_text(nbytes), value8=_size_text(max(0, available - header)))
     buffer = bytearray(nbytes)
     if handle.readinto(memoryview(buffer)) != nbytes:
-        raise InputFileError(f"{where} is truncated")
+        raise InputFileError("{where} is truncated", where=where)
     handle.read(1)   # reaching the end makes a zip member check its CRC
     array = np.frombuffer(buffer, dtype=dtype, count=count)
     return array.reshape(shape[::-1]).T if fortran_order else array.reshape(shape)
@@ -400,9 +399,9 @@ def _first_line(error: BaseException) -> str:
 
 def _check_input_file(path: Path, what: str) -> None:
     if not path.exists():
-        raise InputFileError(f"{what} file not found: {path}")
+        raise InputFileError("{what} file not found: {path}", what=what, path=path)
     if not path.is_file():
-        raise InputFileError(f"{what} file {path} is not a regular file")
+        raise InputFileError("{what} file {path} is not a regular file", what=what, path=path)
 
 
 def read_npz(path: str | os.PathLike[str], what: str = "weights") -> dict:
@@ -417,11 +416,11 @@ def read_npz(path: str | os.PathLike[str], what: str = "weights") -> dict:
         with open(path, "rb") as handle:
             magic = handle.read(6)
     except OSError as error:
-        raise InputFileError(f"cannot read {what} file {path}: {error.strerror or error}") from None
+        raise InputFileError("cannot read {what} file {path}: {value5}", what=what, path=path, value5=error.strerror or error) from None
     if magic.startswith(_NPY_MAGIC):
-        raise InputFileError(f"{what} file {path} holds a single array (.npy), not an .npz of named arrays")
+        raise InputFileError("{what} file {path} holds a single array (.npy), not an .npz of named arrays", what=what, path=path)
     if not magic.startswith(_ZIP_MAGICS):
-        raise InputFileError(f"{what} file {path} is not a valid .npz (not a zip archive)")
+        raise InputFileError("{what} file {path} is not a valid .npz (not a zip archive)", what=what, path=path)
     arrays = {}
     archive_size = path.stat().st_size
     try:
@@ -441,9 +440,9 @@ def read_npz(path: str | os.PathLike[str], what: str = "weights") -> dict:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as error:
         raise InputFileError(
-            f"{what} file {path} is not a valid .npz: corrupt or truncated ({_first_line(error)})") from None
+            "{what} file {path} is not a valid .npz: corrupt or truncated ({value4})", what=what, path=path, value4=_first_line(error)) from None
     except OSError as error:
-        raise InputFileError(f"cannot read {what} file {path}: {error.strerror or error}") from None
+        raise InputFileError("cannot read {what} file {path}: {value5}", what=what, path=path, value5=error.strerror or error) from None
     return arrays
 
 
@@ -455,13 +454,13 @@ def read_npy(path: str | os.PathLike[str], what: str = "inputs"):
         with open(path, "rb") as handle:
             magic = handle.read(6)
             if magic.startswith(_ZIP_MAGICS):
-                raise InputFileError(f"{what} file {path} is an .npz archive; give one array as .npy")
+                raise InputFileError("{what} file {path} is an .npz archive; give one array as .npy", what=what, path=path)
             if not magic.startswith(_NPY_MAGIC):
-                raise InputFileError(f"{what} file {path} is not a valid .npy array")
+                raise InputFileError("{what} file {path} is not a valid .npy array", what=what, path=path)
             handle.seek(0)
             return _read_array(handle, os.fstat(handle.fileno()).st_size, f"{what} file {path}")
     except OSError as error:
-        raise InputFileError(f"cannot read {what} file {path}: {error.strerror or error}") from None
+        raise InputFileError("cannot read {what} file {path}: {value5}", what=what, path=path, value5=error.strerror or error) from None
 
 
 def parse_json(text: str, where: str) -> Any:
@@ -473,9 +472,9 @@ def parse_json(text: str, where: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise ConfigError(f"{where} is not valid JSON ({error.msg} at line {error.lineno})") from None
+        raise ConfigError("{where} is not valid JSON ({msg} at line {lineno})", where=where, msg=error.msg, lineno=error.lineno) from None
     except RecursionError:
-        raise ConfigError(f"{where} is nested too deeply to be a valid file") from None
+        raise ConfigError("{where} is nested too deeply to be a valid file", where=where) from None
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

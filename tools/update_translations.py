@@ -7,7 +7,9 @@
 The sources are every ``.py`` under ``rnnviz/app``, the titles and descriptions of the presets
 (``resources/presets/*.json``, context "Presets"), which the Presets menu shows, and the strings of
 pyqtgraph's plot context menu and export dialog (its own contexts: "ViewBox", "PlotItem", "Form",
-"Exporter", "GraphicsScene"), read from the installed pyqtgraph. New strings arrive
+"Exporter", "GraphicsScene"), read from the installed pyqtgraph, and the templates of the messages
+of rnnviz's errors and memory budget (context "ConfigError": ``ConfigError("... {k} ...", k=k)`` and
+``Message(...)`` in core, lm and app). New strings arrive
 in ``resources/i18n/rnnviz_<language>.ts`` as unfinished entries: translate them (Qt Linguist,
 ``pyside6-linguist``, or any editor), then run this again to build the ``.qm`` the app loads.
 Entries whose source text is gone are dropped. ``--check`` exits 1 when the code has strings the
@@ -57,11 +59,10 @@ def preset_strings() -> list[str]:
     return strings
 
 
-def write_preset_source(folder: Path) -> Path:
-    """A Python file that marks the preset strings for lupdate (QT_TRANSLATE_NOOP)."""
-    lines = [f"QT_TRANSLATE_NOOP({PRESET_CONTEXT!r}, {json.dumps(text, ensure_ascii=False)})"
-             for text in preset_strings()]
-    path = folder / "presets.py"
+def write_marked_source(path: Path, strings: list[tuple[str, str]]) -> Path:
+    """A Python file that marks (context, text) ``strings`` for lupdate (QT_TRANSLATE_NOOP): the
+    strings that are not in rnnviz/app's code (data files, pyqtgraph, core's messages)."""
+    lines = [f"QT_TRANSLATE_NOOP({context!r}, {json.dumps(text, ensure_ascii=False)})" for context, text in strings]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -98,18 +99,36 @@ def _called(call: ast.Call) -> str:
     return call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
 
 
-def write_pyqtgraph_source(folder: Path) -> Path:
-    """A Python file that marks pyqtgraph's strings for lupdate, in their own contexts."""
-    lines = [f"QT_TRANSLATE_NOOP({context!r}, {json.dumps(text, ensure_ascii=False)})"
-             for context, text in pyqtgraph_strings()]
-    path = folder / "pyqtgraph_strings.py"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+#: Where the messages of rnnviz's errors and of the memory budget come from (rnnviz.errors.Message
+#: templates: the explorer translates them in the context "ConfigError", rnnviz.app.i18n.translated).
+MESSAGE_SOURCES = ("rnnviz/errors.py", "rnnviz/io_utils.py", "rnnviz/core", "rnnviz/lm", "rnnviz/app")
+MESSAGE_CONTEXT = "ConfigError"
+#: The calls whose first argument is such a template.
+MESSAGE_CALLS = ("Message", "ConfigError", "InputFileError", "OutputPathError", "ResourceError", "BusyError",
+                 "NotAStateDict")
+
+
+def message_templates() -> list[str]:
+    """The literal templates given to MESSAGE_CALLS in MESSAGE_SOURCES, in file order."""
+    found: list[str] = []
+    for source in MESSAGE_SOURCES:
+        path = ROOT / source
+        for file in [path] if path.suffix == ".py" else sorted(path.rglob("*.py")):
+            for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and _called(node) in MESSAGE_CALLS and node.args:
+                    first = node.args[0]   # a template, or one of two ("a" if ... else "b")
+                    for choice in (first.body, first.orelse) if isinstance(first, ast.IfExp) else (first,):
+                        if isinstance(choice, ast.Constant) and isinstance(choice.value, str) and choice.value.strip():
+                            found.append(choice.value)
+    return list(dict.fromkeys(found)) + [", "]   # ", ": how Parts are joined
 
 
 def sources(folder: Path) -> list[str]:
-    return [str(path) for path in sorted(APP.rglob("*.py"))] + [str(write_preset_source(folder)),
-                                                                str(write_pyqtgraph_source(folder))]
+    marked = {"presets.py": [(PRESET_CONTEXT, text) for text in preset_strings()],
+              "pyqtgraph_strings.py": pyqtgraph_strings(),
+              "messages.py": [(MESSAGE_CONTEXT, text) for text in message_templates()]}
+    return [str(path) for path in sorted(APP.rglob("*.py"))] + [str(write_marked_source(folder / name, strings))
+                                                                for name, strings in marked.items()]
 
 
 def lupdate(ts: Path, folder: Path) -> str:

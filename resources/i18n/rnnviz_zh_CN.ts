@@ -185,6 +185,1321 @@
     </message>
 </context>
 <context>
+    <name>ConfigError</name>
+    <message>
+        <source>{flag} {given} is a folder, not a file</source>
+        <translation>{flag} {given} 是文件夹，不是文件</translation>
+    </message>
+    <message>
+        <source>{flag} {given}: folder {parent} does not exist</source>
+        <translation>{flag} {given}：文件夹 {parent} 不存在</translation>
+    </message>
+    <message>
+        <source>{flag} {given} exists and is not a directory</source>
+        <translation>{flag} {given} 已存在，且不是目录</translation>
+    </message>
+    <message>
+        <source>{flag} {given}: {existing} is not a folder</source>
+        <translation>{flag} {given}：{existing} 不是文件夹</translation>
+    </message>
+    <message>
+        <source>{where} holds Python objects; rnnviz never loads those (no pickles)</source>
+        <translation>{where} 含有 Python 对象；rnnviz 从不加载这类对象（不读取序列化对象）</translation>
+    </message>
+    <message>
+        <source>{where}: the header claims shape {value2} {dtype} ({value6}) but the file holds only {value8} of data</source>
+        <translation>{where}：文件头声称形状为 {value2}、类型为 {dtype}（{value6}），但文件只有 {value8} 的数据</translation>
+    </message>
+    <message>
+        <source>{where} is truncated</source>
+        <translation>{where} 不完整（被截断）</translation>
+    </message>
+    <message>
+        <source>{what} file not found: {path}</source>
+        <translation>找不到{what}文件：{path}</translation>
+    </message>
+    <message>
+        <source>{what} file {path} is not a regular file</source>
+        <translation>{what}文件 {path} 不是普通文件</translation>
+    </message>
+    <message>
+        <source>{what} file {path} holds a single array (.npy), not an .npz of named arrays</source>
+        <translation>{what}文件 {path} 只含一个数组（.npy），而不是含具名数组的 .npz</translation>
+    </message>
+    <message>
+        <source>{what} file {path} is not a valid .npz (not a zip archive)</source>
+        <translation>{what}文件 {path} 不是有效的 .npz（不是 zip 压缩包）</translation>
+    </message>
+    <message>
+        <source>{flag} {given}: cannot write {target} ({value6})</source>
+        <translation>{flag} {given}：无法写入 {target}（{value6}）</translation>
+    </message>
+    <message>
+        <source>{flag} {given}: cannot write into {existing} ({value6})</source>
+        <translation>{flag} {given}：无法写入 {existing}（{value6}）</translation>
+    </message>
+    <message>
+        <source>{where}: not a valid .npy array header ({value2})</source>
+        <translation>{where}：不是有效的 .npy 数组文件头（{value2}）</translation>
+    </message>
+    <message>
+        <source>cannot read {what} file {path}: {value5}</source>
+        <translation>无法读取{what}文件 {path}：{value5}</translation>
+    </message>
+    <message>
+        <source>{what} file {path} is not a valid .npz: corrupt or truncated ({value4})</source>
+        <translation>{what}文件 {path} 不是有效的 .npz：已损坏或被截断（{value4}）</translation>
+    </message>
+    <message>
+        <source>{where} is not valid JSON ({msg} at line {lineno})</source>
+        <translation>{where} 不是有效的 JSON（第 {lineno} 行：{msg}）</translation>
+    </message>
+    <message>
+        <source>{where} is nested too deeply to be a valid file</source>
+        <translation>{where} 嵌套过深，不是有效的文件</translation>
+    </message>
+    <message>
+        <source>{where}: unsupported .npy format version {version}</source>
+        <translation>{where}：不支持的 .npy 格式版本 {version}</translation>
+    </message>
+    <message>
+        <source>{what} file {path} is an .npz archive; give one array as .npy</source>
+        <translation>{what}文件 {path} 是 .npz 压缩包；请给出一个 .npy 数组</translation>
+    </message>
+    <message>
+        <source>{what} file {path} is not a valid .npy array</source>
+        <translation>{what}文件 {path} 不是有效的 .npy 数组</translation>
+    </message>
+    <message>
+        <source>unknown init scheme {init!r}; choose one of {choices}</source>
+        <translation>未知的初始化方案 {init!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>unknown input signal {input_signal!r}; choose one of {choices}</source>
+        <translation>未知的输入信号 {input_signal!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>input_text must be text</source>
+        <translation>input_text 必须是文本</translation>
+    </message>
+    <message>
+        <source>input signal &apos;text&apos; needs some text</source>
+        <translation>输入信号“文本”需要一段文本</translation>
+    </message>
+    <message>
+        <source>unknown loss placement {loss_placement!r}; choose one of {choices}</source>
+        <translation>未知的损失位置 {loss_placement!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>unknown auxiliary input pattern {aux_pattern!r}; choose one of {choices}</source>
+        <translation>未知的辅助输入模式 {aux_pattern!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>dtype must be float64 or float32, got {dtype!r}</source>
+        <translation>数据类型必须是 float64 或 float32，实际为 {dtype!r}</translation>
+    </message>
+    <message>
+        <source>inputs: expected shape ({seq_len}, {batch}, {input_size}) or ({seq_len}, {input_size}), got {value11}</source>
+        <translation>输入：期望形状为 ({seq_len}, {batch}, {input_size}) 或 ({seq_len}, {input_size})，实际为 {value11}</translation>
+    </message>
+    <message>
+        <source>spectral radius must be &gt;= 0, got {radius}</source>
+        <translation>谱半径必须 ≥ 0，实际为 {radius}</translation>
+    </message>
+    <message>
+        <source>the encoder–decoder placement needs a sequence of at least 2 steps</source>
+        <translation>编码器–解码器的损失位置要求序列至少有 2 步</translation>
+    </message>
+    <message>
+        <source>encoder steps N = {n} and decoder steps M = {m} must be &gt;= 1 with N + M &lt;= T = {seq_len}</source>
+        <translation>编码器步数 N = {n} 与解码器步数 M = {m} 都必须 ≥ 1，且 N + M ≤ T = {seq_len}</translation>
+    </message>
+    <message>
+        <source>unknown loss placement {placement!r}; choose all, last or step</source>
+        <translation>未知的损失位置 {placement!r}；可选：all、last 或 step</translation>
+    </message>
+    <message>
+        <source>targets: expected shape {value1}, got {shape}</source>
+        <translation>目标：期望形状为 {value1}，实际为 {shape}</translation>
+    </message>
+    <message>
+        <source>targets must lie in [0, {value1}]</source>
+        <translation>目标必须位于 [0, {value1}] 之内</translation>
+    </message>
+    <message>
+        <source>a final-state gradient cannot be combined with a truncation window</source>
+        <translation>末状态梯度不能与截断窗口同时使用</translation>
+    </message>
+    <message>
+        <source>a projection gradient needs a one-directional network</source>
+        <translation>投影梯度需要单向网络</translation>
+    </message>
+    <message>
+        <source>loss placement &apos;step&apos; needs at least one step</source>
+        <translation>损失位置“单步”至少需要一步</translation>
+    </message>
+    <message>
+        <source>loss steps must lie in 1..{T}, got {value3}</source>
+        <translation>损失步必须位于 1..{T} 之内，实际为 {value3}</translation>
+    </message>
+    <message>
+        <source>truncation window must be an integer &gt;= 0, got {truncate}</source>
+        <translation>截断窗口必须是 ≥ 0 的整数，实际为 {truncate}</translation>
+    </message>
+    <message>
+        <source>~{total} ({largest})</source>
+        <translation>约 {total}（{largest}）</translation>
+    </message>
+    <message>
+        <source>weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>forward caches</source>
+        <translation>前向缓存</translation>
+    </message>
+    <message>
+        <source>step Jacobians</source>
+        <translation>逐步雅可比矩阵</translation>
+    </message>
+    <message>
+        <source>anchor curve</source>
+        <translation>锚点曲线</translation>
+    </message>
+    <message>
+        <source>BPTT</source>
+        <translation>随时间反向传播</translation>
+    </message>
+    <message>
+        <source>itemized matrix</source>
+        <translation>逐项矩阵</translation>
+    </message>
+    <message>
+        <source>plot arrays</source>
+        <translation>绘图数组</translation>
+    </message>
+    <message>
+        <source>spectra</source>
+        <translation>谱</translation>
+    </message>
+    <message>
+        <source>headroom</source>
+        <translation>余量</translation>
+    </message>
+    <message>
+        <source>map products</source>
+        <translation>(t, k) 图的连乘积</translation>
+    </message>
+    <message>
+        <source>map norms</source>
+        <translation>(t, k) 图的范数</translation>
+    </message>
+    <message>
+        <source>map snapshots</source>
+        <translation>(t, k) 图的快照</translation>
+    </message>
+    <message>
+        <source>auxiliary input</source>
+        <translation>辅助输入</translation>
+    </message>
+    <message>
+        <source>map Jacobian copy</source>
+        <translation>(t, k) 图的雅可比矩阵副本</translation>
+    </message>
+    <message>
+        <source>map limited to k ≤ {k} to stay within the memory budget ({budget}; the whole map would need {estimate})</source>
+        <translation>(t, k) 图限于 k ≤ {k}，以不超出内存预算（{budget}；完整的图需要{estimate}）</translation>
+    </message>
+    <message>
+        <source>{part} {size}</source>
+        <translation>{part} {size}</translation>
+    </message>
+    <message>
+        <source>needs {estimate} (budget {budget})</source>
+        <translation>需要{estimate}（预算 {budget}）</translation>
+    </message>
+    <message>
+        <source>no (t, k) map: it would need {estimate} (memory budget {budget})</source>
+        <translation>不计算 (t, k) 图：它需要{estimate}（内存预算 {budget}）</translation>
+    </message>
+    <message>
+        <source>no Dask scheduler address given (e.g. tcp://host:8786)</source>
+        <translation>未给出 Dask 调度器地址（例如 tcp://host:8786）</translation>
+    </message>
+    <message>
+        <source>the Dask cluster at {address} dropped run {index} ({status}); has its scheduler stopped?</source>
+        <translation>位于 {address} 的 Dask 集群丢弃了第 {index} 次运行（{status}）；其调度器是否已停止？</translation>
+    </message>
+    <message>
+        <source>running a sweep on a Dask cluster needs Dask distributed: {INSTALL_HINT}</source>
+        <translation>在 Dask 集群上运行扫描需要 Dask distributed：{INSTALL_HINT}</translation>
+    </message>
+    <message>
+        <source>run {index} of the sweep killed Dask workers of the cluster at {address} (out of memory?): {value5}</source>
+        <translation>扫描的第 {index} 次运行使位于 {address} 的集群中的 Dask 工作进程终止（内存不足？）：{value5}</translation>
+    </message>
+    <message>
+        <source>{what} must be a JSON object</source>
+        <translation>{what}必须是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>unknown {what} key(s): {choices}</source>
+        <translation>未知的{what}键：{choices}</translation>
+    </message>
+    <message>
+        <source>{name} must be an integer, got {value!r}</source>
+        <translation>{name} 必须是整数，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <source>{name} must be {bound}, got {value}</source>
+        <translation>{name} 必须 {bound}，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{name} must be a number, got {value!r}</source>
+        <translation>{name} 必须是数，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <source>{name} must be a finite number, got {value}</source>
+        <translation>{name} 必须是有限数，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{name} must be &gt;= {low}, got {value}</source>
+        <translation>{name} 必须 ≥ {low}，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{name} must be &lt;= {high}, got {value}</source>
+        <translation>{name} 必须 ≤ {high}，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>invalid {what}: {exc}</source>
+        <translation>无效的{what}：{exc}</translation>
+    </message>
+    <message>
+        <source>unknown cell {cell!r}; choose one of {choices}</source>
+        <translation>未知的单元 {cell!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>unknown activation {activation!r}; choose one of {choices}</source>
+        <translation>未知的激活函数 {activation!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>bidirectional must be true or false, got {bidirectional!r}</source>
+        <translation>双向设置必须为 true 或 false，实际为 {bidirectional!r}</translation>
+    </message>
+    <message>
+        <source>weights file {path}: unknown format; expected {EXTENSIONS}</source>
+        <translation>权重文件 {path}：未知格式；应为 {EXTENSIONS}</translation>
+    </message>
+    <message>
+        <source>weights file not found: {path}</source>
+        <translation>找不到权重文件：{path}</translation>
+    </message>
+    <message>
+        <source>weights file {path} is not a regular file</source>
+        <translation>权重文件 {path} 不是普通文件</translation>
+    </message>
+    <message>
+        <source>weights file {path} is not a zip archive: not a PyTorch state dict as torch.save writes it (truncated, or the legacy pre-1.6 format)</source>
+        <translation>权重文件 {path} 不是 zip 压缩包：不是 torch.save 写出的 PyTorch 状态字典（文件被截断，或是 1.6 之前的旧格式）</translation>
+    </message>
+    <message>
+        <source>weights file {path} is not a valid {suffix} file</source>
+        <translation>权重文件 {path} 不是有效的 {suffix} 文件</translation>
+    </message>
+    <message>
+        <source>cannot read weights file {path}: {value3}</source>
+        <translation>无法读取权重文件 {path}：{value3}</translation>
+    </message>
+    <message>
+        <source>reading safetensors files needs the safetensors package: pip install &apos;rnnviz[formats]&apos; (or pip install safetensors)</source>
+        <translation>读取 safetensors 文件需要 safetensors 包：pip install &apos;rnnviz[formats]&apos;（或 pip install safetensors）</translation>
+    </message>
+    <message>
+        <source>{path}: not a readable safetensors file ({first})</source>
+        <translation>{path}：不是可读的 safetensors 文件（{first}）</translation>
+    </message>
+    <message>
+        <source>{where}: {name} holds {dtype} values, expected floating point</source>
+        <translation>{where}：{name} 的值为 {dtype} 类型，应为浮点数</translation>
+    </message>
+    <message>
+        <source>{path} holds bfloat16 tensors, which NumPy reads only with the ml_dtypes package: pip install ml_dtypes (or save them as float32)</source>
+        <translation>{path} 含有 bfloat16 张量，NumPy 须借助 ml_dtypes 包才能读取：pip install ml_dtypes（或将其存为 float32）</translation>
+    </message>
+    <message>
+        <source>{where}: expected numbers, got dtype {dtype}</source>
+        <translation>{where}：应为数值，实际数据类型为 {dtype}</translation>
+    </message>
+    <message>
+        <source>{where}: expected shape (T, {width}) or (T, batch, {width}) with T, batch{value6} &gt;= 1, got {file_shape}</source>
+        <translation>{where}：期望形状为 (T, {width}) 或 (T, 批, {width})，其中 T、批{value6} ≥ 1，实际为 {file_shape}</translation>
+    </message>
+    <message>
+        <source>{where} contains NaN or infinite values</source>
+        <translation>{where} 含有 NaN 或无穷大的值</translation>
+    </message>
+    <message>
+        <source>{where} holds no rows of numbers; expected T rows of input columns</source>
+        <translation>{where} 没有数值行；应为 T 行输入列</translation>
+    </message>
+    <message>
+        <source>{where} is not a UTF-8 text table</source>
+        <translation>{where} 不是 UTF-8 文本表格</translation>
+    </message>
+    <message>
+        <source>cannot read {where}: {value3}</source>
+        <translation>无法读取 {where}：{value3}</translation>
+    </message>
+    <message>
+        <source>inputs file {path}: expected a .npy or .csv file</source>
+        <translation>输入文件 {path}：应为 .npy 或 .csv 文件</translation>
+    </message>
+    <message>
+        <source>inputs file {path} not found</source>
+        <translation>找不到输入文件 {path}</translation>
+    </message>
+    <message>
+        <source>inputs file {path} is not a regular file</source>
+        <translation>输入文件 {path} 不是普通文件</translation>
+    </message>
+    <message>
+        <source>{where}, line {line_number}: {n_values} columns; the rows before it have {value6}</source>
+        <translation>{where} 第 {line_number} 行：有 {n_values} 列；前面各行有 {value6} 列</translation>
+    </message>
+    <message>
+        <source>{where}, line {line_number}: {value4!r} is not a number</source>
+        <translation>{where} 第 {line_number} 行：{value4!r} 不是数</translation>
+    </message>
+    <message>
+        <source>{what} has direction &apos;reverse&apos;; expected forward or bidirectional (rnnviz has no reverse-only layers: export the layer as forward and feed it x[::-1])</source>
+        <translation>{what} 的方向为“反向”；应为正向或双向（rnnviz 没有仅反向的层：请将该层导出为正向，并以 x[::-1] 作为输入）</translation>
+    </message>
+    <message>
+        <source>{what} has direction {direction!r}; expected forward or bidirectional</source>
+        <translation>{what} 的方向为 {direction!r}；应为正向或双向</translation>
+    </message>
+    <message>
+        <source>{what} clips its gate pre-activations to ±{a_item:g}; rnnviz has no clipped cells (export without clip)</source>
+        <translation>{what} 将门的预激活值截断到 ±{a_item:g}；rnnviz 没有带截断的单元（请在导出时不设截断）</translation>
+    </message>
+    <message>
+        <source>{what} has layout={a_item}; expected 0 or 1</source>
+        <translation>{what} 的布局为 {a_item}；应为 0 或 1</translation>
+    </message>
+    <message>
+        <source>{what} lists {n_activations} activations; expected {value4}</source>
+        <translation>{what} 列出 {n_activations} 个激活函数；应为 {value4} 个</translation>
+    </message>
+    <message>
+        <source>{what} has activations {activations}; {supported}</source>
+        <translation>{what} 的激活函数为 {activations}；{supported}</translation>
+    </message>
+    <message>
+        <source>{what}: W has shape {shape} and R {shape2}; expected ({D}, {G}*H, input) and ({D}, {G}*H, H)</source>
+        <translation>{what}：W 的形状为 {shape}，R 为 {shape2}；应为 ({D}, {G}*H, 输入) 与 ({D}, {G}*H, H)</translation>
+    </message>
+    <message>
+        <source>{what}: W has shape {shape} and R {shape2}; expected ({D}, {value8}, input) and ({D}, {value8}, {H}) for hidden_size {H}</source>
+        <translation>{what}：W 的形状为 {shape}，R 为 {shape2}；隐藏层大小为 {H} 时应为 ({D}, {value8}, 输入) 与 ({D}, {value8}, {H})</translation>
+    </message>
+    <message>
+        <source>{what}: B has shape {shape}; expected ({D}, {value6})</source>
+        <translation>{what}：B 的形状为 {shape}；应为 ({D}, {value6})</translation>
+    </message>
+    <message>
+        <source>{path}: found no recurrent operator (operators: {choices}); expected ONNX RNN, LSTM or GRU operators</source>
+        <translation>{path}：未找到循环算子（现有算子：{choices}）；应为 ONNX 的 RNN、LSTM 或 GRU 算子</translation>
+    </message>
+    <message>
+        <source>reading ONNX files needs the onnx package: pip install &apos;rnnviz[formats]&apos; (or pip install onnx)</source>
+        <translation>读取 ONNX 文件需要 onnx 包：pip install &apos;rnnviz[formats]&apos;（或 pip install onnx）</translation>
+    </message>
+    <message>
+        <source>{what}: its {name} input {key!r} is computed in the graph; expected an initializer (export with constant weights)</source>
+        <translation>{what}：其 {name} 输入 {key!r} 在计算图中计算得出；应为初始值（请以常量权重导出）</translation>
+    </message>
+    <message>
+        <source>{what} starts from a nonzero {name}; rnnviz starts every sequence at zero</source>
+        <translation>{what} 从非零的 {name} 开始；rnnviz 的每个序列都从零开始</translation>
+    </message>
+    <message>
+        <source>{what} couples the input and forget gates and has peepholes; rnnviz has one or the other</source>
+        <translation>{what} 既耦合输入门与遗忘门，又有窥视孔连接；rnnviz 只支持其中之一</translation>
+    </message>
+    <message>
+        <source>{path}: not a readable ONNX model ({first})</source>
+        <translation>{path}：不是可读的 ONNX 模型（{first}）</translation>
+    </message>
+    <message>
+        <source>{path}: layer {index} ({layer_item}, {layer_item2}, hidden {layer_item3}, {layer_item4} direction(s)) differs from layer 0 ({first_item}, {first_item2}, hidden {first_item3}, {first_item4} direction(s)); rnnviz stacks equal layers</source>
+        <translation>{path}：第 {index} 层（{layer_item}、{layer_item2}，隐藏 {layer_item3}，{layer_item4} 个方向）与第 0 层（{first_item}、{first_item2}，隐藏 {first_item3}，{first_item4} 个方向）不同；rnnviz 只堆叠相同的层</translation>
+    </message>
+    <message>
+        <source>{path}: layer {index} takes {layer_item} inputs; stacked on the layer before it expects {expected_in}</source>
+        <translation>{path}：第 {index} 层接受 {layer_item} 个输入；堆叠在前一层之上时应为 {expected_in} 个</translation>
+    </message>
+    <message>
+        <source>{what} has no {name} input</source>
+        <translation>{what} 没有 {name} 输入</translation>
+    </message>
+    <message>
+        <source>{what}: P has shape {shape}; expected ({D}, {value6})</source>
+        <translation>{what}：P 的形状为 {shape}；应为 ({D}, {value6})</translation>
+    </message>
+    <message>
+        <source>{where} does not describe a recurrent network: found {value2}; expected weight_ih_l0, weight_hh_l0 (and biases) of a torch.nn.RNN, LSTM or GRU</source>
+        <translation>{where} 描述的不是循环网络：找到的是 {value2}；应为 torch.nn.RNN、LSTM 或 GRU 的 weight_ih_l0、weight_hh_l0（及偏置）</translation>
+    </message>
+    <message>
+        <source>{where} holds several recurrent modules ({choices}); expected one</source>
+        <translation>{where} 含有多个循环模块（{choices}）；应只有一个</translation>
+    </message>
+    <message>
+        <source>{where}: found {projections_item}, an LSTM with proj_size; expected an LSTM without projections</source>
+        <translation>{where}：找到 {projections_item}，即带 proj_size 的 LSTM；应为不带投影的 LSTM</translation>
+    </message>
+    <message>
+        <source>{where}: expected weight_hh_l0 of shape (gates*hidden, hidden), found {found}</source>
+        <translation>{where}：weight_hh_l0 的形状应为 (门数*隐藏, 隐藏)，实际为 {found}</translation>
+    </message>
+    <message>
+        <source>{where}: weight_hh_l0 has shape {value2}; expected (G*H, H) with G = 1 (RNN), 3 (GRU) or 4 (LSTM) gate blocks</source>
+        <translation>{where}：weight_hh_l0 的形状为 {value2}；应为 (G*H, H)，门块数 G = 1（RNN）、3（GRU）或 4（LSTM）</translation>
+    </message>
+    <message>
+        <source>{where}: expected weight_ih_l0 of shape ({gh}, input), found {value4}</source>
+        <translation>{where}：weight_ih_l0 的形状应为 ({gh}, 输入)，实际为 {value4}</translation>
+    </message>
+    <message>
+        <source>{where} has {gates} gate block(s) per layer ({value4}), not a {cell} network</source>
+        <translation>{where} 每层有 {gates} 个门块（{value4}），不是 {cell} 网络</translation>
+    </message>
+    <message>
+        <source>{where} does not describe a {value2} network: {error}</source>
+        <translation>{where} 描述的不是 {value2} 网络：{error}</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: tensor {what} is {name__}, expected a tuple of integers</source>
+        <translation>不是 PyTorch 状态字典：张量的{what}是 {name__}，应为整数元组</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: a tensor is rebuilt from something that is not a storage</source>
+        <translation>不是 PyTorch 状态字典：有张量由非存储块的对象重建</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: tensor storage offset {offset!r}</source>
+        <translation>不是 PyTorch 状态字典：张量的存储偏移为 {offset!r}</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: tensor size {size} with stride {stride}</source>
+        <translation>不是 PyTorch 状态字典：张量大小为 {size}，步幅为 {stride}</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: _rebuild_tensor_v2 with too many arguments</source>
+        <translation>不是 PyTorch 状态字典：_rebuild_tensor_v2 的参数过多</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: a parameter wraps something that is not a tensor</source>
+        <translation>不是 PyTorch 状态字典：有参数包装的不是张量</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: OrderedDict called with arguments</source>
+        <translation>不是 PyTorch 状态字典：OrderedDict 被带参数调用</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: persistent id {value1}, expected a storage</source>
+        <translation>不是 PyTorch 状态字典：持久标识为 {value1}，应为存储块</translation>
+    </message>
+    <message>
+        <source>{path}: storage {key} claims {file_size} bytes but the file holds only {stored} (truncated or damaged file)</source>
+        <translation>{path}：存储块 {key} 声称有 {file_size} 字节，但文件只有 {stored}（文件被截断或已损坏）</translation>
+    </message>
+    <message>
+        <source>{path}: storage {key} holds {file_size} bytes, the pickle says {numel} elements of {itemsize} bytes</source>
+        <translation>{path}：存储块 {key} 有 {file_size} 字节，而序列化记录写的是 {numel} 个 {itemsize} 字节的元素</translation>
+    </message>
+    <message>
+        <source>{path}: tensor {name} of size {size} has more elements ({count}) than its storage ({size2})</source>
+        <translation>{path}：大小为 {size} 的张量 {name} 的元素数（{count}）多于其存储块（{size2}）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: the pickle ends early (truncated file?)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据提前结束（文件被截断？）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: found {module}.{name}, expected only tensors, storages and OrderedDict</source>
+        <translation>不是 PyTorch 状态字典：找到 {module}.{name}，应只有张量、存储块和 OrderedDict</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed pickle (no MARK)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据格式错误（缺少 MARK）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed pickle (stack underflow)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据格式错误（栈下溢）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: SETITEM on something that is not a dict</source>
+        <translation>不是 PyTorch 状态字典：SETITEM 作用于非字典对象</translation>
+    </message>
+    <message>
+        <source>{path}: storage {key} is missing from the archive (truncated or damaged file)</source>
+        <translation>{path}：压缩包中缺少存储块 {key}（文件被截断或已损坏）</translation>
+    </message>
+    <message>
+        <source>{path}: tensor {name} of size {size} (stride {stride}, offset {offset}) reaches past its storage of {size2} elements</source>
+        <translation>{path}：大小为 {size} 的张量 {name}（步幅 {stride}，偏移 {offset}）超出了其 {size2} 个元素的存储块</translation>
+    </message>
+    <message>
+        <source>{path}: not a PyTorch zip archive (truncated or not written by torch.save; the legacy pre-1.6 format is not read)</source>
+        <translation>{path}：不是 PyTorch 的 zip 压缩包（文件被截断或并非由 torch.save 写出；不读取 1.6 之前的旧格式）</translation>
+    </message>
+    <message>
+        <source>{path}: cannot read ({value2})</source>
+        <translation>{path}：无法读取（{value2}）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: found a key of type {name__}</source>
+        <translation>不是 PyTorch 状态字典：找到类型为 {name__} 的键</translation>
+    </message>
+    <message>
+        <source>{path}: not a PyTorch state dict: expected one &lt;name&gt;/data.pkl in the archive, found {n_pickles}</source>
+        <translation>{path}：不是 PyTorch 状态字典：压缩包中应有一个 &lt;name&gt;/data.pkl，实际有 {n_pickles} 个</translation>
+    </message>
+    <message>
+        <source>{path}: data.pkl is {file_size} bytes, too large for a state dict</source>
+        <translation>{path}：data.pkl 有 {file_size} 字节，作为状态字典过大</translation>
+    </message>
+    <message>
+        <source>{path}: not a PyTorch state dict: found a {name__}, expected a dict of tensors</source>
+        <translation>{path}：不是 PyTorch 状态字典：找到的是 {name__}，应为张量字典</translation>
+    </message>
+    <message>
+        <source>{path}: damaged or truncated archive ({error})</source>
+        <translation>{path}：压缩包已损坏或被截断（{error}）</translation>
+    </message>
+    <message>
+        <source>{path}: not a PyTorch state dict: nested too deeply</source>
+        <translation>{path}：不是 PyTorch 状态字典：嵌套过深</translation>
+    </message>
+    <message>
+        <source>{path}: unknown byte order {byteorder!r}</source>
+        <translation>{path}：未知的字节序 {byteorder!r}</translation>
+    </message>
+    <message>
+        <source>{path}: {error}</source>
+        <translation>{path}：{error}</translation>
+    </message>
+    <message>
+        <source>{path}: not a PyTorch state dict: entry {name!r} is a {name__}, expected a tensor (nor is there a dict of tensors under {choices})</source>
+        <translation>{path}：不是 PyTorch 状态字典：条目 {name!r} 是 {name__}，应为张量（{choices} 之下也没有张量字典）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed pickle (stack at STOP)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据格式错误（STOP 时栈未清空）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed STACK_GLOBAL</source>
+        <translation>不是 PyTorch 状态字典：STACK_GLOBAL 格式错误</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: found a call of {value1}</source>
+        <translation>不是 PyTorch 状态字典：找到对 {value1} 的调用</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: BUILD on something that is not a dict</source>
+        <translation>不是 PyTorch 状态字典：BUILD 作用于非字典对象</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: APPEND on something that is not a list</source>
+        <translation>不是 PyTorch 状态字典：APPEND 作用于非列表对象</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: APPENDS on something that is not a list</source>
+        <translation>不是 PyTorch 状态字典：APPENDS 作用于非列表对象</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed pickle (PUT on empty stack)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据格式错误（空栈上的 PUT）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: malformed pickle (GET of unknown memo)</source>
+        <translation>不是 PyTorch 状态字典：序列化数据格式错误（GET 了未知的备忘项）</translation>
+    </message>
+    <message>
+        <source>not a PyTorch state dict: found pickle opcode {op!r} at byte {value3}, which a state dict does not use</source>
+        <translation>不是 PyTorch 状态字典：在第 {value3} 字节处找到序列化操作码 {op!r}，状态字典不使用它</translation>
+    </message>
+    <message>
+        <source>unknown init scheme {scheme!r}; choose one of {choices}</source>
+        <translation>未知的初始化方案 {scheme!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>unknown parameter name(s) for a {cell} network: {choices}</source>
+        <translation>{cell} 网络没有这些参数名：{choices}</translation>
+    </message>
+    <message>
+        <source>spectral radius must be a finite number &gt;= 0, got {radius}</source>
+        <translation>谱半径必须是 ≥ 0 的有限数，实际为 {radius}</translation>
+    </message>
+    <message>
+        <source>init scale must be a finite number &gt;= 0, got {scale}</source>
+        <translation>初始化尺度必须是 ≥ 0 的有限数，实际为 {scale}</translation>
+    </message>
+    <message>
+        <source>{name}: missing (expected shape {shape})</source>
+        <translation>{name}：缺失（应为形状 {shape}）</translation>
+    </message>
+    <message>
+        <source>{name}: expected shape {shape}, got {value4}</source>
+        <translation>{name}：期望形状为 {shape}，实际为 {value4}</translation>
+    </message>
+    <message>
+        <source>{name}: expected floating-point values, got {dtype}</source>
+        <translation>{name}：应为浮点数值，实际为 {dtype}</translation>
+    </message>
+    <message>
+        <source>{name}: contains NaN or infinite values</source>
+        <translation>{name}：含有 NaN 或无穷大的值</translation>
+    </message>
+    <message>
+        <source>{path} has no stored config; give the network shape explicitly</source>
+        <translation>{path} 没有保存配置；请明确给出网络的形状</translation>
+    </message>
+    <message>
+        <source>{path}: stored config is not valid JSON ({exc})</source>
+        <translation>{path}：保存的配置不是有效的 JSON（{exc}）</translation>
+    </message>
+    <message>
+        <source>inputs: expected shape (T, batch, {input_size}), got {shape}</source>
+        <translation>输入：期望形状为 (T, 批, {input_size})，实际为 {shape}</translation>
+    </message>
+    <message>
+        <source>inputs: need at least one step and one sequence, got shape {shape}</source>
+        <translation>输入：至少需要一步和一个序列，实际形状为 {shape}</translation>
+    </message>
+    <message>
+        <source>inputs contain NaN or infinite values</source>
+        <translation>输入含有 NaN 或无穷大的值</translation>
+    </message>
+    <message>
+        <source>a precomputed input projection needs a one-directional network</source>
+        <translation>预先计算的输入投影需要单向网络</translation>
+    </message>
+    <message>
+        <source>auxiliary input given but the parameters have no weight_aux_l0</source>
+        <translation>给出了辅助输入，但参数中没有 weight_aux_l0</translation>
+    </message>
+    <message>
+        <source>auxiliary input: expected shape {value1}, got {value3}</source>
+        <translation>辅助输入：期望形状为 {value1}，实际为 {value3}</translation>
+    </message>
+    <message>
+        <source>initial state {name}: expected shape {value3}, got {shape}</source>
+        <translation>初始状态 {name}：期望形状为 {value3}，实际为 {shape}</translation>
+    </message>
+    <message>
+        <source>cannot sweep {name!r}; choose one of {choices}</source>
+        <translation>不能扫描 {name!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>{name}: no values given</source>
+        <translation>{name}：未给出取值</translation>
+    </message>
+    <message>
+        <source>{name}: values repeat ({choices})</source>
+        <translation>{name}：取值有重复（{choices}）</translation>
+    </message>
+    <message>
+        <source>workers must be an integer &gt;= 1, got {workers!r}</source>
+        <translation>工作进程数必须是 ≥ 1 的整数，实际为 {workers!r}</translation>
+    </message>
+    <message>
+        <source>{name}: give a comma-separated list, not a range ({text!r})</source>
+        <translation>{name}：请给出逗号分隔的列表，而不是范围（{text!r}）</translation>
+    </message>
+    <message>
+        <source>{name}: a range is start:stop:num, got {text!r}</source>
+        <translation>{name}：范围的写法是 起点:终点:点数，实际为 {text!r}</translation>
+    </message>
+    <message>
+        <source>{name}: range ends must be finite, got {text!r}</source>
+        <translation>{name}：范围的端点必须是有限数，实际为 {text!r}</translation>
+    </message>
+    <message>
+        <source>{name}: number of points must be in [1, {MAX_GRID_POINTS}], got {num}</source>
+        <translation>{name}：点数必须在 [1, {MAX_GRID_POINTS}] 之内，实际为 {num}</translation>
+    </message>
+    <message>
+        <source>{name}: empty entry in list {text!r}</source>
+        <translation>{name}：列表 {text!r} 中有空项</translation>
+    </message>
+    <message>
+        <source>{name}: expected a number, got {item!r}</source>
+        <translation>{name}：应为数，实际为 {item!r}</translation>
+    </message>
+    <message>
+        <source>{name}: values must be finite, got {item!r}</source>
+        <translation>{name}：取值必须是有限数，实际为 {item!r}</translation>
+    </message>
+    <message>
+        <source>{name}: values of the wrong type: {values!r}</source>
+        <translation>{name}：取值的类型不对：{values!r}</translation>
+    </message>
+    <message>
+        <source>sweep base must be an ExperimentConfig</source>
+        <translation>扫描的基准配置必须是 ExperimentConfig</translation>
+    </message>
+    <message>
+        <source>a sweep varies one or two parameters, got {n_axes}</source>
+        <translation>一次扫描改变一个或两个参数，实际为 {n_axes} 个</translation>
+    </message>
+    <message>
+        <source>parameter {names_item!r} is swept twice</source>
+        <translation>参数 {names_item!r} 被扫描了两次</translation>
+    </message>
+    <message>
+        <source>seeds must be an integer in [1, 10000], got {seeds!r}</source>
+        <translation>种子数必须是 [1, 10000] 之内的整数，实际为 {seeds!r}</translation>
+    </message>
+    <message>
+        <source>choose at least one metric from {choices}</source>
+        <translation>请至少选择一个指标：{choices}</translation>
+    </message>
+    <message>
+        <source>unknown metric {unknown_item!r}; choose from {choices}</source>
+        <translation>未知的指标 {unknown_item!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>metrics must be distinct and in the order {choices}</source>
+        <translation>指标不得重复，且须按以下顺序：{choices}</translation>
+    </message>
+    <message>
+        <source>threshold must be a positive number, got {threshold!r}</source>
+        <translation>阈值必须是正数，实际为 {threshold!r}</translation>
+    </message>
+    <message>
+        <source>lyapunov_count must be an integer &gt;= 1, got {m!r}</source>
+        <translation>Lyapunov 指数的个数必须是 ≥ 1 的整数，实际为 {m!r}</translation>
+    </message>
+    <message>
+        <source>the sweep has {value1} runs; at most {MAX_GRID_POINTS} are allowed</source>
+        <translation>该扫描共有 {value1} 次运行；至多允许 {MAX_GRID_POINTS} 次</translation>
+    </message>
+    <message>
+        <source>base seed + seeds exceeds the largest seed</source>
+        <translation>基准种子加种子数超出了最大的种子</translation>
+    </message>
+    <message>
+        <source>sweep definition must be a JSON object</source>
+        <translation>扫描定义必须是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>not a sweep definition: format is {value1!r}</source>
+        <translation>不是扫描定义：格式为 {value1!r}</translation>
+    </message>
+    <message>
+        <source>unsupported sweep definition version {version!r}</source>
+        <translation>不支持的扫描定义版本 {version!r}</translation>
+    </message>
+    <message>
+        <source>unknown sweep key(s): {choices}</source>
+        <translation>未知的扫描键：{choices}</translation>
+    </message>
+    <message>
+        <source>sweep &apos;axes&apos; must be a list</source>
+        <translation>扫描的“axes”必须是列表</translation>
+    </message>
+    <message>
+        <source>sweep &apos;metrics&apos; must be a list</source>
+        <translation>扫描的“metrics”必须是列表</translation>
+    </message>
+    <message>
+        <source>{name}: a range is start:stop:num with numbers, got {text!r}</source>
+        <translation>{name}：范围的写法是 起点:终点:点数，且均为数，实际为 {text!r}</translation>
+    </message>
+    <message>
+        <source>{name}: unknown value {item!r}; choose from {choices}</source>
+        <translation>{name}：未知的取值 {item!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>{name}: values must be whole numbers, got {value2}</source>
+        <translation>{name}：取值必须是整数，实际为 {value2}</translation>
+    </message>
+    <message>
+        <source>sweep axes must be SweepAxis objects</source>
+        <translation>扫描轴必须是 SweepAxis 对象</translation>
+    </message>
+    <message>
+        <source>lyapunov_count {lyapunov_count} exceeds the state size {S} at {value5}</source>
+        <translation>在 {value5} 处，Lyapunov 指数的个数 {lyapunov_count} 超过了状态维数 {S}</translation>
+    </message>
+    <message>
+        <source>at {value1} the step Jacobians would need more than {value3} GiB; reduce seq_len or hidden_size</source>
+        <translation>在 {value1} 处，逐步雅可比矩阵需要超过 {value3} GiB；请减小序列长度或隐藏层大小</translation>
+    </message>
+    <message>
+        <source>each sweep axis must be {&quot;name&quot;: ..., &quot;values&quot;: [...]}</source>
+        <translation>每个扫描轴都必须形如 {&quot;name&quot;: ..., &quot;values&quot;: [...]}</translation>
+    </message>
+    <message>
+        <source>at {value1}: {error}</source>
+        <translation>在 {value1} 处：{error}</translation>
+    </message>
+    <message>
+        <source>checkpoint not found: {path}</source>
+        <translation>找不到检查点：{path}</translation>
+    </message>
+    <message>
+        <source>{path} is not an rnnviz language-model checkpoint (no __meta__)</source>
+        <translation>{path} 不是 rnnviz 语言模型的检查点（没有 __meta__）</translation>
+    </message>
+    <message>
+        <source>{path} is not an rnnviz language-model checkpoint</source>
+        <translation>{path} 不是 rnnviz 语言模型的检查点</translation>
+    </message>
+    <message>
+        <source>{path}: unsupported checkpoint version {value2!r}</source>
+        <translation>{path}：不支持的检查点版本 {value2!r}</translation>
+    </message>
+    <message>
+        <source>{path}: checkpoint metadata is not valid JSON ({error})</source>
+        <translation>{path}：检查点的元数据不是有效的 JSON（{error}）</translation>
+    </message>
+    <message>
+        <source>{path}: unexpected entry {name!r}</source>
+        <translation>{path}：意外的条目 {name!r}</translation>
+    </message>
+    <message>
+        <source>{path}: checkpoint metadata is incomplete ({error})</source>
+        <translation>{path}：检查点的元数据不完整（{error}）</translation>
+    </message>
+    <message>
+        <source>cannot lock checkpoint {path} ({value3}: {path2})</source>
+        <translation>无法锁定检查点 {path}（{value3}：{path2}）</translation>
+    </message>
+    <message>
+        <source>checkpoint {path} is in use by another training run{who}; wait for it to finish or choose another --checkpoint</source>
+        <translation>检查点 {path} 正被另一次训练使用{who}；请等它结束，或另选一个检查点</translation>
+    </message>
+    <message>
+        <source>unknown level {level!r}; choose one of {choices}</source>
+        <translation>未知的粒度 {level!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>corpus file not found: {path}</source>
+        <translation>找不到语料文件：{path}</translation>
+    </message>
+    <message>
+        <source>expected a text file but {path} is a folder</source>
+        <translation>应为文本文件，但 {path} 是文件夹</translation>
+    </message>
+    <message>
+        <source>{path} is not a regular file (a device, pipe or socket); give a text file</source>
+        <translation>{path} 不是普通文件（而是设备、管道或套接字）；请给出文本文件</translation>
+    </message>
+    <message>
+        <source>cannot read {path}: permission denied</source>
+        <translation>无法读取 {path}：没有权限</translation>
+    </message>
+    <message>
+        <source>{name} is empty</source>
+        <translation>{name} 为空</translation>
+    </message>
+    <message>
+        <source>{name} looks like a binary file (it contains NUL bytes), not UTF-8 text</source>
+        <translation>{name} 像是二进制文件（含有 NUL 字节），而不是 UTF-8 文本</translation>
+    </message>
+    <message>
+        <source>the Python standard library was not found at {root}</source>
+        <translation>在 {root} 找不到 Python 标准库</translation>
+    </message>
+    <message>
+        <source>no readable .py files under {root}</source>
+        <translation>{root} 下没有可读的 .py 文件</translation>
+    </message>
+    <message>
+        <source>no corpus given</source>
+        <translation>未给出语料</translation>
+    </message>
+    <message>
+        <source>corpus {name} has {tokens:,} tokens; its {dtype} ids need about {value7} of memory, but only {value9} are available</source>
+        <translation>语料 {name} 有 {tokens:,} 个词元；其 {dtype} 编号约需 {value7} 内存，但只有 {value9} 可用</translation>
+    </message>
+    <message>
+        <source>{name} changed while it was read</source>
+        <translation>{name} 在读取过程中被改动</translation>
+    </message>
+    <message>
+        <source>valid_fraction must be in (0, 0.5) and test_fraction in [0, 0.5)</source>
+        <translation>验证集比例必须在 (0, 0.5) 之内，测试集比例必须在 [0, 0.5) 之内</translation>
+    </message>
+    <message>
+        <source>{what} is shorter than one batch: {n_ids} tokens, need at least {needed} (batch {batch_size} x (seq-len {seq_len} + 1)); use a smaller --batch or --seq-len</source>
+        <translation>{what}不足一个批次：只有 {n_ids} 个词元，至少需要 {needed} 个（批大小 {batch_size} ×（序列长度 {seq_len} + 1））；请减小批大小或序列长度</translation>
+    </message>
+    <message>
+        <source>cannot read {path}: {value3}</source>
+        <translation>无法读取 {path}：{value3}</translation>
+    </message>
+    <message>
+        <source>{name} is not valid UTF-8 text (bad byte at offset {start})</source>
+        <translation>{name} 不是有效的 UTF-8 文本（偏移 {start} 处有错误字节）</translation>
+    </message>
+    <message>
+        <source>vocabulary has duplicate tokens</source>
+        <translation>词表中有重复的词元</translation>
+    </message>
+    <message>
+        <source>{name} has more than {MAX_WORD_VOCAB:,} distinct words; a word-level model cannot train on that vocabulary (try --level char)</source>
+        <translation>{name} 中不同的词超过 {MAX_WORD_VOCAB:,} 个；词级模型无法在这样的词表上训练（请改用字符级）</translation>
+    </message>
+    <message>
+        <source>corpus {name} has no tokens</source>
+        <translation>语料 {name} 中没有词元</translation>
+    </message>
+    <message>
+        <source>corpus has no tokens</source>
+        <translation>语料中没有词元</translation>
+    </message>
+    <message>
+        <source>corpus {name} is too short to split: {n} tokens</source>
+        <translation>语料 {name} 太短，无法划分：只有 {n} 个词元</translation>
+    </message>
+    <message>
+        <source>{what} contains a token not in the vocabulary: {args_item!r}</source>
+        <translation>{what}含有词表之外的词元：{args_item!r}</translation>
+    </message>
+    <message>
+        <source>{name} is not valid UTF-8 text (bad byte at offset {value2})</source>
+        <translation>{name} 不是有效的 UTF-8 文本（偏移 {value2} 处有错误字节）</translation>
+    </message>
+    <message>
+        <source>unknown built-in corpus {corpus!r}; choose one of {choices}</source>
+        <translation>未知的内置语料 {corpus!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>folder {folder} has no ptb.train.txt or train.txt</source>
+        <translation>文件夹 {folder} 中没有 ptb.train.txt 或 train.txt</translation>
+    </message>
+    <message>
+        <source>embedding file not found: {path}</source>
+        <translation>找不到嵌入文件：{path}</translation>
+    </message>
+    <message>
+        <source>embedding file {path} is not a regular file</source>
+        <translation>嵌入文件 {path} 不是普通文件</translation>
+    </message>
+    <message>
+        <source>embedding file {name} has no vectors</source>
+        <translation>嵌入文件 {name} 中没有向量</translation>
+    </message>
+    <message>
+        <source>model parameters missing: {choices}</source>
+        <translation>缺少模型参数：{choices}</translation>
+    </message>
+    <message>
+        <source>unknown model parameter(s): {choices}</source>
+        <translation>未知的模型参数：{choices}</translation>
+    </message>
+    <message>
+        <source>embedding file {name} is not UTF-8 text</source>
+        <translation>嵌入文件 {name} 不是 UTF-8 文本</translation>
+    </message>
+    <message>
+        <source>vocabulary must have at least 2 tokens, got {vocab_size}</source>
+        <translation>词表至少要有 2 个词元，实际为 {vocab_size}</translation>
+    </message>
+    <message>
+        <source>dropout must be in [0, 1), got {dropout}</source>
+        <translation>dropout 必须在 [0, 1) 之内，实际为 {dropout}</translation>
+    </message>
+    <message>
+        <source>unknown embedding {embedding!r}; choose one of {choices}</source>
+        <translation>未知的嵌入 {embedding!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>init scale must be a positive number, got {init_scale}</source>
+        <translation>初始化尺度必须是正数，实际为 {init_scale}</translation>
+    </message>
+    <message>
+        <source>embedding matrix: expected shape {shapes_item}, got {shape}</source>
+        <translation>嵌入矩阵：期望形状为 {shapes_item}，实际为 {shape}</translation>
+    </message>
+    <message>
+        <source>unknown loss reduction {reduction!r}</source>
+        <translation>未知的损失归约方式 {reduction!r}</translation>
+    </message>
+    <message>
+        <source>weight tying needs embed size == hidden size, got {embed_size} and {hidden_size}</source>
+        <translation>权重绑定要求嵌入维数等于隐藏层大小，实际为 {embed_size} 与 {hidden_size}</translation>
+    </message>
+    <message>
+        <source>weight tying needs a trainable embedding</source>
+        <translation>权重绑定需要可训练的嵌入</translation>
+    </message>
+    <message>
+        <source>embedding file {name}, line {line_number}: expected {file_dim} numbers, got {value7}</source>
+        <translation>嵌入文件 {name} 第 {line_number} 行：应有 {file_dim} 个数，实际为 {value7} 个</translation>
+    </message>
+    <message>
+        <source>embedding file {name} has dimension {file_dim} but the embedding size is {dim}</source>
+        <translation>嵌入文件 {name} 的维数为 {file_dim}，但嵌入维数为 {dim}</translation>
+    </message>
+    <message>
+        <source>embedding file {name}, line {line_number}: not a number</source>
+        <translation>嵌入文件 {name} 第 {line_number} 行：不是数</translation>
+    </message>
+    <message>
+        <source>unknown optimizer {name!r}; choose one of {choices}</source>
+        <translation>未知的优化器 {name!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>unknown preset {name!r}; choose one of {choices}</source>
+        <translation>未知的预设 {name!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>{what} must be an integer in [0, {MAX_SAMPLE_LENGTH:,}], got {length!r}</source>
+        <translation>{what}必须是 [0, {MAX_SAMPLE_LENGTH:,}] 之内的整数，实际为 {length!r}</translation>
+    </message>
+    <message>
+        <source>temperature must be a positive number, got {temperature}</source>
+        <translation>温度必须是正数，实际为 {temperature}</translation>
+    </message>
+    <message>
+        <source>prime text contains {missing_item!r}, which is not in the vocabulary</source>
+        <translation>引导文本中的 {missing_item!r} 不在词表中</translation>
+    </message>
+    <message>
+        <source>nothing has been fed yet; prime the sampler first</source>
+        <translation>尚未输入任何内容；请先给采样器引导文本</translation>
+    </message>
+    <message>
+        <source>checkpoint has an invalid training config: {error}</source>
+        <translation>检查点中的训练配置无效：{error}</translation>
+    </message>
+    <message>
+        <source>the model has {parameters:,} parameters (--hidden {hidden}, --layers {layers}, vocabulary {vocab_size:,}); training it with {optimizer} needs about {value11:.1f} GiB of memory, but only {value13:.1f} GiB are available</source>
+        <translation>该模型有 {parameters:,} 个参数（隐藏层 {hidden}，层数 {layers}，词表 {vocab_size:,}）；用 {optimizer} 训练约需 {value11:.1f} GiB 内存，但只有 {value13:.1f} GiB 可用</translation>
+    </message>
+    <message>
+        <source>cannot resume: the checkpoint was trained with different settings for {fields}</source>
+        <translation>无法继续训练：检查点训练时以下设置与现在不同：{fields}</translation>
+    </message>
+    <message>
+        <source>unknown optimizer {optimizer!r}; choose one of {choices}</source>
+        <translation>未知的优化器 {optimizer!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>embedding {embedding} needs an embedding file</source>
+        <translation>嵌入 {embedding} 需要嵌入文件</translation>
+    </message>
+    <message>
+        <source>unknown loss reduction {loss_reduction!r}; choose one of {choices}</source>
+        <translation>未知的损失归约方式 {loss_reduction!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>dtype must be float32 or float64, got {dtype!r}</source>
+        <translation>数据类型必须是 float32 或 float64，实际为 {dtype!r}</translation>
+    </message>
+    <message>
+        <source>the validation text needs at least 2 tokens</source>
+        <translation>验证文本至少需要 2 个词元</translation>
+    </message>
+    <message>
+        <source>the test text needs at least 2 tokens</source>
+        <translation>测试文本至少需要 2 个词元</translation>
+    </message>
+    <message>
+        <source>cannot resume: the corpus vocabulary differs from the checkpoint&apos;s</source>
+        <translation>无法继续训练：语料的词表与检查点的不同</translation>
+    </message>
+    <message>
+        <source>cannot resume: the checkpoint&apos;s data position {position} does not fit this corpus ({batches_per_epoch} batches per epoch)</source>
+        <translation>无法继续训练：检查点的数据位置 {position} 与此语料不符（每轮 {batches_per_epoch} 个批次）</translation>
+    </message>
+    <message>
+        <source>{value0} must be an integer &gt;= {low}, got {value!r}</source>
+        <translation>{value0} 必须是 ≥ {low} 的整数，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <source>{value0} must be a finite number, got {value!r}</source>
+        <translation>{value0} 必须是有限数，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <source>{value0} must be {value2} {low}, got {value}</source>
+        <translation>{value0} 必须 {value2} {low}，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{value0} must be &lt;= {high}, got {value}</source>
+        <translation>{value0} 必须 ≤ {high}，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>cannot resume: the checkpoint&apos;s parameters are corrupt ({error})</source>
+        <translation>无法继续训练：检查点的参数已损坏（{error}）</translation>
+    </message>
+    <message>
+        <source>cannot resume: the checkpoint&apos;s optimizer state is corrupt ({error})</source>
+        <translation>无法继续训练：检查点的优化器状态已损坏（{error}）</translation>
+    </message>
+    <message>
+        <source>cannot resume: the checkpoint&apos;s data position is corrupt ({error})</source>
+        <translation>无法继续训练：检查点的数据位置已损坏（{error}）</translation>
+    </message>
+    <message>
+        <source>; the last checkpoint before it (step {step}) is kept in {path}</source>
+        <translation>；此前的最后一个检查点（第 {step} 步）保存在 {path}</translation>
+    </message>
+    <message>
+        <source> (nats/token, far above ln V = {bound:.2f}, the loss of a uniform guess)</source>
+        <translation>（奈特/词元，远高于均匀猜测的损失 ln V = {bound:.2f}）</translation>
+    </message>
+    <message>
+        <source>cannot resume: the checkpoint&apos;s random-number state is corrupt ({name__}: {error})</source>
+        <translation>无法继续训练：检查点的随机数状态已损坏（{name__}：{error}）</translation>
+    </message>
+    <message>
+        <source>checkpoint carried state {name}: expected shape {expected}, got {shape}</source>
+        <translation>检查点保存的状态 {name}：期望形状为 {expected}，实际为 {shape}</translation>
+    </message>
+    <message>
+        <source>; no checkpoint was written</source>
+        <translation>；未写入检查点</translation>
+    </message>
+    <message>
+        <source>{what} became {value} at step {step}{explain}; training stopped (try a lower learning rate or gradient clipping){kept}</source>
+        <translation>第 {step} 步时{what}变为 {value}{explain}；训练已停止（可试用较低的学习率或梯度裁剪）{kept}</translation>
+    </message>
+    <message>
+        <source>the validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>the loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>the gradient norm</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <source> ({factor:.0e} times its size in the first steps)</source>
+        <translation>（是最初几步的 {factor:.0e} 倍）</translation>
+    </message>
+    <message>
+        <source>a parameter</source>
+        <translation>某个参数</translation>
+    </message>
+    <message>
+        <source>NaN or infinite</source>
+        <translation>NaN 或无穷大</translation>
+    </message>
+    <message>
+        <source>the explorer cannot show this analysis: {value1}</source>
+        <translation>探索器无法显示此分析：{value1}</translation>
+    </message>
+    <message>
+        <source>{where}: {error}</source>
+        <translation>{where}：{error}</translation>
+    </message>
+    <message>
+        <source>{path}: the checkpoint lacks {choices}</source>
+        <translation>{path}：检查点缺少 {choices}</translation>
+    </message>
+    <message>
+        <source>network file not found: {path}</source>
+        <translation>找不到网络文件：{path}</translation>
+    </message>
+    <message>
+        <source>network file {path} is not a regular file</source>
+        <translation>网络文件 {path} 不是普通文件</translation>
+    </message>
+    <message>
+        <source>{path}: {bad} holds NaN or infinite values</source>
+        <translation>{path}：{bad} 含有 NaN 或无穷大的值</translation>
+    </message>
+    <message>
+        <source>inputs file not found: {path}</source>
+        <translation>找不到输入文件：{path}</translation>
+    </message>
+    <message>
+        <source>{name}: text needs a network from an rnnviz trainer checkpoint (its vocabulary and embedding make the inputs); open one first, or give (T, input) arrays as .npy or .csv</source>
+        <translation>{name}：文本需要来自 rnnviz 训练器检查点的网络（由其词表与嵌入生成输入）；请先打开这样的网络，或以 .npy 或 .csv 给出 (T, 输入) 数组</translation>
+    </message>
+    <message>
+        <source>{name}: the vocabulary&apos;s embedding has width {shape_item}; the network takes {input_size} inputs</source>
+        <translation>{name}：词表嵌入的宽度为 {shape_item}；网络接受 {input_size} 个输入</translation>
+    </message>
+    <message>
+        <source>{name} holds no {level} tokens</source>
+        <translation>{name} 中没有{level}词元</translation>
+    </message>
+    <message>
+        <source>{path}: the checkpoint&apos;s training configuration is invalid ({error})</source>
+        <translation>{path}：检查点的训练配置无效（{error}）</translation>
+    </message>
+    <message>
+        <source>inputs file {path} has T = {shape_item} steps; the explorer analyses at most {MAX_STEPS} (rnnviz analyze --inputs takes longer sequences)</source>
+        <translation>输入文件 {path} 有 T = {shape_item} 步；探索器至多分析 {MAX_STEPS} 步（更长的序列可用 rnnviz analyze --inputs）</translation>
+    </message>
+    <message>
+        <source>a pin must be {&quot;name&quot;: ..., &quot;colour&quot;: ..., &quot;config&quot;: {...}}</source>
+        <translation>图钉必须形如 {&quot;name&quot;: ..., &quot;colour&quot;: ..., &quot;config&quot;: {...}}</translation>
+    </message>
+    <message>
+        <source>a pin needs a name</source>
+        <translation>图钉需要一个名称</translation>
+    </message>
+    <message>
+        <source>pin {name!r}: invalid colour {colour!r}</source>
+        <translation>图钉 {name!r}：无效的颜色 {colour!r}</translation>
+    </message>
+    <message>
+        <source>pins must be a list of at most {MAX_PINS}</source>
+        <translation>图钉必须是至多 {MAX_PINS} 项的列表</translation>
+    </message>
+    <message>
+        <source>threshold must be a number, got {value1!r}</source>
+        <translation>阈值必须是数，实际为 {value1!r}</translation>
+    </message>
+    <message>
+        <source>unknown swept parameter in {names}</source>
+        <translation>{names} 中有未知的扫描参数</translation>
+    </message>
+    <message>
+        <source>preset {name}: expected an object with a &apos;config&apos; object</source>
+        <translation>预设 {name}：应为含有“config”对象的对象</translation>
+    </message>
+    <message>
+        <source>unknown preset {name!r}; available: {available}</source>
+        <translation>未知的预设 {name!r}；可用：{available}</translation>
+    </message>
+    <message>
+        <source>preset {name}: cannot read ({error})</source>
+        <translation>预设 {name}：无法读取（{error}）</translation>
+    </message>
+    <message>
+        <source>preset {name}: {error}</source>
+        <translation>预设 {name}：{error}</translation>
+    </message>
+    <message>
+        <source>{name}: {error}</source>
+        <translation>{name}：{error}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+</context>
+<context>
     <name>ControlsPanel</name>
     <message>
         <source>Use generated weights</source>
@@ -765,8 +2080,16 @@
         <translation>已取消。</translation>
     </message>
     <message>
+        <source>{0}/{1} runs</source>
+        <translation>{0}/{1} 次运行</translation>
+    </message>
+    <message>
         <source>%p%</source>
         <translation>%p%</translation>
+    </message>
+    <message>
+        <source> of the Dask cluster at {0}</source>
+        <translation>（位于 {0} 的 Dask 集群）</translation>
     </message>
     <message>
         <source>{0} runs in {1:.1f} s on {2} worker(s){3}. Click a point to open it in the explorer.</source>
@@ -783,6 +2106,18 @@
     <message>
         <source>unknown export format {0!r}; use .csv, .png or .svg</source>
         <translation>未知的导出格式 {0!r}；请使用 .csv、.png 或 .svg</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG image (*.svg)</source>
+        <translation>SVG 图像 (*.svg)</translation>
     </message>
     <message>
         <source>Export sweep</source>
@@ -2344,12 +3679,20 @@
         <translation>‖∏J‖F</translation>
     </message>
     <message>
+        <source>bound</source>
+        <translation>上界</translation>
+    </message>
+    <message>
         <source>h→h</source>
         <translation>h→h</translation>
     </message>
     <message>
         <source>c→c</source>
         <translation>c→c</translation>
+    </message>
+    <message>
+        <source>highway</source>
+        <translation>高速通路</translation>
     </message>
     <message>
         <source>highway ∏ (1 − i)</source>
@@ -2434,6 +3777,10 @@
 </context>
 <context>
     <name>NetworkSummaryDialog</name>
+    <message>
+        <source>{0} bytes</source>
+        <translation>{0} 字节</translation>
+    </message>
     <message>
         <source>Open network: {name}</source>
         <translation>打开网络：{name}</translation>
@@ -2733,8 +4080,16 @@
         <translation>Im λ</translation>
     </message>
     <message>
+        <source>Eigenvalues</source>
+        <translation>特征值</translation>
+    </message>
+    <message>
         <source>Singular values σ</source>
         <translation>奇异值 σ</translation>
+    </message>
+    <message>
+        <source>Singular values</source>
+        <translation>奇异值</translation>
     </message>
     <message>
         <source>ρ = spectral radius, σₘₐₓ = largest singular value, γ = sup φ′ of the activation; γ·σₘₐₓ &lt; 1 guarantees vanishing gradients (Pascanu et al. 2013)</source>
@@ -3051,6 +4406,10 @@
         <translation>停止训练，并清除模型与各图。</translation>
     </message>
     <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
         <source>Press Start to train on the chosen corpus.</source>
         <translation>按“开始”在所选语料上训练。</translation>
     </message>
@@ -3285,6 +4644,10 @@
     <message>
         <source>Training failed: {0}</source>
         <translation>训练失败：{0}</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Sampling failed: {0}</source>

@@ -17,6 +17,7 @@ import numpy as np
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from rnnviz.app.i18n import translated
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.plots.base import HeatmapImage, downsample_image, image_side, safe_log10
 from rnnviz.app.state import AppState
@@ -224,7 +225,7 @@ class ComputeController(QObject):
         if admission.refusal is not None:
             self.runner.cancel(EXPLORE_LANE)
             self.state.set_busy(False)
-            self.state.message.emit(self.tr("Not computed: {0}").format(admission.refusal))
+            self.state.message.emit(self.tr("Not computed: {0}").format(translated(admission.refusal)))
             return None
         self.admission = admission
         engine = self.engine
@@ -237,7 +238,7 @@ class ComputeController(QObject):
         job_id = self.runner.start(EXPLORE_LANE,
                                    lambda should_stop: explore(engine, config, should_stop, weights, drawn,
                                                                map_max_k, side))
-        self.notice.emit(admission.notice or "")
+        self.notice.emit(translated(admission.notice) if admission.notice else "")
         self._job_started = {job_id: time.perf_counter()}
         self._drawn = {job_id: drawn}
         self.state.set_busy(True)

@@ -11,13 +11,15 @@ from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from rnnviz.app.texts import read_text, text_names
+from rnnviz.app.texts import keep_formulas_together, read_text, text_names
 
 EXPLANATIONS_KIND = "explanations"
 #: The Trainer tab's plots are not a PlotPanel; their explanation is called this.
 TRAINER_EXPLANATION = "trainer"
 NORMAL_TEXT_PT = 11
 PRESENTATION_TEXT_PT = 18
+#: The smallest lecture size an explanation is set in to fit its dialog without scrolling.
+MIN_PRESENTATION_TEXT_PT = 13
 
 
 def ui_language() -> str:
@@ -37,7 +39,7 @@ def explanation_markdown(name: str, language: str | None = None) -> str:
 def markdown_html(markdown: str, points: int | None = None) -> str:
     """Rich text for a QLabel or What's This popup (Qt renders Markdown itself in a QTextBrowser)."""
     document = QTextDocument()
-    document.setMarkdown(markdown)
+    document.setMarkdown(keep_formulas_together(markdown))
     html = document.toHtml()
     if points is None:
         return html
@@ -70,25 +72,78 @@ class ExplanationDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(640, 520)
 
+    def _set_text(self, markdown: str, points: int) -> None:
+        font = self.browser.font()
+        font.setPointSize(points)
+        self.browser.setFont(font)
+        self.browser.document().setDefaultFont(font)
+        self.browser.setMarkdown(markdown)
+
+    def screen_size(self):
+        """The available size of the screen the main window is on (a 1280×720 projector in a lecture)."""
+        from PySide6.QtCore import QSize
+
+        parent = self.parentWidget()
+        screen = (parent.screen() if parent is not None else None) or self.screen()
+        return screen.availableGeometry().size() if screen is not None else QSize(1280, 720)
+
+    def _presentation_room(self):
+        """90 % of the screen's available size, and no larger than the main window."""
+        from PySide6.QtCore import QSize
+
+        available = self.screen_size()
+        parent = self.parentWidget()
+        if parent is not None and parent.isVisible() and parent.width() > 0:
+            available = available.boundedTo(parent.size())
+        return QSize(int(available.width() * 0.9), int(available.height() * 0.9))
+
+    def _text_room(self):
+        """The size the text has inside the dialog at its current size (layout margins, buttons and
+        the browser's frame taken off)."""
+        from PySide6.QtCore import QSize
+
+        layout = self.layout()
+        layout.activate()
+        margins = layout.contentsMargins()
+        buttons = layout.itemAt(1).widget().sizeHint().height() + layout.spacing()
+        frame = 2 * self.browser.frameWidth() + 2
+        return QSize(self.width() - margins.left() - margins.right() - frame,
+                     self.height() - margins.top() - margins.bottom() - buttons - frame)
+
+    def _fitting_points(self, markdown: str) -> int:
+        """The largest size from PRESENTATION_TEXT_PT down to MIN_PRESENTATION_TEXT_PT at which the
+        whole text fits the dialog without scrolling (the smallest, where none does)."""
+        room = self._text_room()
+        document = QTextDocument()
+        font = self.browser.font()
+        for points in range(PRESENTATION_TEXT_PT, MIN_PRESENTATION_TEXT_PT - 1, -1):
+            font.setPointSize(points)
+            document.setDefaultFont(font)
+            document.setMarkdown(markdown)
+            document.setTextWidth(room.width())
+            if document.size().height() <= room.height():
+                return points
+        return MIN_PRESENTATION_TEXT_PT
+
     def show_explanation(self, name: str, presentation: bool = False) -> None:
         """Show the explanation of plot ``name``; KeyError if there is none."""
         markdown = explanation_markdown(name)
         self.name = name
         self.presentation = presentation
-        font = self.browser.font()
-        font.setPointSize(PRESENTATION_TEXT_PT if presentation else NORMAL_TEXT_PT)
-        self.browser.setFont(font)
-        self.browser.document().setDefaultFont(font)
         # The title is the window's too: a modest heading leaves the room to the text.
-        self.browser.setMarkdown(markdown.replace("# ", "### ", 1) if markdown.startswith("# ") else markdown)
+        markdown = keep_formulas_together(markdown)
+        markdown = markdown.replace("# ", "### ", 1) if markdown.startswith("# ") else markdown
         self.setWindowTitle(QCoreApplication.translate("ExplanationDialog", "About this plot: {0}")
                             .format(explanation_title(name)))
-        parent = self.parentWidget()
-        if presentation and parent is not None:
-            # Most of a 1280×720 projector: the text at lecture size without scrolling.
-            self.resize(int(parent.width() * 0.8), int(parent.height() * 0.85))
+        if presentation:
+            # Most of the screen the window is on (a 1280×720 projector), the text at the largest
+            # lecture size that needs no scrolling.
+            room = self._presentation_room()
+            self.resize(room)
+            self._set_text(markdown, self._fitting_points(markdown))
         else:
             self.resize(640, 520)
+            self._set_text(markdown, NORMAL_TEXT_PT)
         self.show()
         self.raise_()
         self.activateWindow()

@@ -267,7 +267,7 @@ def render(window, folder, wait: Callable[[], object], save: Callable[[object, o
     ``folder``. Returns what each picture shows, with the view problems found at that moment."""
     from pathlib import Path
 
-    from rnnviz.app.plots.invariants import tab_problems, view_problems
+    from rnnviz.app.plots.invariants import status_bar_problems, tab_problems, view_problems
 
     pictures: list[Picture] = []
 
@@ -275,7 +275,7 @@ def render(window, folder, wait: Callable[[], object], save: Callable[[object, o
         tab = window.tabs.tabText(window.tabs.currentIndex())
         name = f"{len(pictures) + 1:02d}-{state}.png"
         problems = tuple(view_problems(window.panels, readouts=readouts) if window.tabs.currentWidget() is window.explorer
-                         else tab_problems(window))
+                         else tab_problems(window)) + tuple(status_bar_problems(window.statusBar()))
         save(window.grab(), Path(folder) / name)
         pictures.append(Picture(name, tab, (window.width(), window.height()), window.presentation_mode,
                                 state, problems))

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from rnnviz import resources_dir
+from rnnviz.errors import ConfigError, Message, Parts
 
 ENV_VARIABLE = "RNNVIZ_LANG"
 SYSTEM = "system"
@@ -30,6 +31,9 @@ NAMES_CONTEXT = "Names"
 #: The context of the presets' titles and descriptions (data files; tools/update_translations.py
 #: collects them).
 PRESETS_CONTEXT = "Presets"
+#: The context of the messages of rnnviz's errors and of the memory budget (rnnviz.errors.Message
+#: templates in core, lm and app; tools/update_translations.py collects them).
+MESSAGES_CONTEXT = "ConfigError"
 
 _installed: list[QTranslator] = []
 _current = ENGLISH
@@ -76,7 +80,8 @@ def install_language(language: str, app: QCoreApplication | None = None) -> list
     """Make ``language`` the interface language of the running application: remove the translators
     installed before, install rnnviz's and Qt's for ``language`` and make it Qt's default locale (the
     teaching texts follow it; for English, the system locale unless that is a Chinese one). Returns the translation files loaded. Strings already shown keep
-    their text: windows made afterwards are in the new language."""
+    their text: windows made afterwards are in the new language (View → Language rebuilds the
+    window: :mod:`rnnviz.app.language_switch`)."""
     global _current
     app = app if app is not None else QCoreApplication.instance()
     language = supported(language) or ENGLISH
@@ -110,3 +115,27 @@ def names(text: str) -> str:
 def preset_text(text: str) -> str:
     """A preset's title or description in the interface language."""
     return QCoreApplication.translate(PRESETS_CONTEXT, text)
+
+
+def translated(value) -> str:
+    """``value`` as text in the interface language: a :class:`rnnviz.errors.Message` (or an error
+    carrying one) by its template's translation filled with its values, themselves translated where
+    they are messages too; anything else as ``str(value)``. A template without a translation, or
+    whose translation does not fit its values, gives the English text."""
+    message = value.message if isinstance(value, ConfigError) else value
+    if not isinstance(message, Message):
+        return str(value)
+    text = QCoreApplication.translate(MESSAGES_CONTEXT, message.template)
+    if not message.params:
+        return text   # a template without values is the text itself (braces and all)
+    values = {name: _translated_value(item) for name, item in message.params.items()}
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return str(message)
+
+
+def _translated_value(value):
+    if isinstance(value, Parts):
+        return QCoreApplication.translate(MESSAGES_CONTEXT, ", ").join(translated(part) for part in value)
+    return translated(value) if isinstance(value, (Message, ConfigError)) else value

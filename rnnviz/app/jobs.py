@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from rnnviz.app.i18n import translated
 from rnnviz.core.cancel import Cancelled
 
 
@@ -92,7 +93,8 @@ def _is_cancellation(error: BaseException) -> bool:
 
 
 def _one_line(error: BaseException) -> str:
-    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    text = translated(error).strip()   # rnnviz's messages in the interface language
+    message = text.splitlines()[0] if text else ""
     if type(error).__name__ == "ConfigError":
         return message
     frames = traceback.extract_tb(error.__traceback__)

@@ -9,7 +9,7 @@ the user did are handed to the new one as they are, not re-read or re-serialised
 configuration, the loaded network and inputs (with their files' records and a trained model's
 weights), what Ctrl+Z brings back, the sweep's result, the pins with their computed results, a
 finished training run (its model, curves, sample and settings), the lesson and its step, the tab,
-the focused plot, presentation mode and the geometry.
+the focused plot and the plots' zooms, an open plot explanation, presentation mode and the geometry.
 
 A training run that is running or paused is not carried: its worker thread, its pause and stop flags
 and its stream of events are wired to the Trainer tab's widgets, and handing a live generator over
@@ -79,9 +79,11 @@ class CarriedState:
     pin_results: dict
     trainer_run: dict | None
     trainer_controls: dict
+    sweep_controls: dict
     tab: int
     focused_plot: str | None
     focus_before_presentation: str | None
+    zoomed: dict   # {plot panel's name: its user_views()}: the zooms and pans the user made
     opened_lessons: list[Lesson]
     lesson: Lesson | None
     lesson_step: int
@@ -93,6 +95,7 @@ class CarriedState:
     window_state: QByteArray
     session_path: Path | None
     saved_signature: tuple
+    explanation: str | None   # the plot whose explanation is open (shown again in the new language)
 
     def into_state(self, state: AppState) -> None:
         """Give the new window's AppState the loaded weights and the undo, before anything computes."""
@@ -145,13 +148,16 @@ def capture(window) -> CarriedState:
         sweep_definition=window.experiments.sweep_definition(), sweep_result=window.experiments.result,
         pins=list(window.compare.pins), pin_results=dict(window.compare.results),
         trainer_run=window.trainer.run_state(), trainer_controls=control_values(window.trainer),
+        sweep_controls=control_values(window.experiments),
         tab=window.tabs.currentIndex(), focused_plot=window.focused_plot,
         focus_before_presentation=window._focus_before_presentation,
+        zoomed={panel.name: panel.user_views() for panel in plot_panels(window) if panel.user_views()},
         opened_lessons=opened, lesson=lessons.lesson, lesson_step=lessons.step_index,
         lessons_visible=window.lessons_dock.isVisible(),
         presentation=window.presentation_mode, full_screen=window.isFullScreen(),
         geometry=window.geometry(), maximized=window.isMaximized(), window_state=window.saveState(),
-        session_path=window.session_path, saved_signature=window._saved_signature)
+        session_path=window.session_path, saved_signature=window._saved_signature,
+        explanation=_open_explanation(window))
 
 
 def restore(window, carried: CarriedState) -> None:
@@ -161,7 +167,8 @@ def restore(window, carried: CarriedState) -> None:
     window.restoreState(carried.window_state)   # the docks: where they are, which are open
     if carried.maximized:
         window.showMaximized()
-    # the sweep: its definition in the controls, its result drawn (not run again)
+    # the sweep: its controls (workers, scheduler …) and definition, its result drawn (not run again)
+    set_control_values(window.experiments, carried.sweep_controls)
     window.experiments.set_sweep_definition(carried.sweep_definition)
     if carried.sweep_result is not None:
         window.experiments.show_result(carried.sweep_result)
@@ -181,6 +188,20 @@ def restore(window, carried: CarriedState) -> None:
         window._focus_before_presentation = carried.focus_before_presentation
     if window.focused_plot != carried.focused_plot:   # focus_plot(name) again would show every plot
         window.focus_plot(carried.focused_plot)
+    if carried.explanation is not None:
+        window.show_explanation(carried.explanation)
+    for panel in plot_panels(window):
+        panel.set_user_views(carried.zoomed.get(panel.name, {}))
+
+
+def plot_panels(window) -> list:
+    """Every plot panel of ``window``: the explorer's, the sweep's and Compare's."""
+    return [*window.panels, window.experiments.plot, window.compare.plots]
+
+
+def _open_explanation(window) -> str | None:
+    dialog = window.explanation_dialog
+    return getattr(dialog, "name", None) if dialog is not None and dialog.isVisible() else None
 
 
 def _restore_lesson(window, carried: CarriedState) -> None:

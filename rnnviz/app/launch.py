@@ -50,7 +50,7 @@ def show_result(result, block: bool | None = None):
     window.state.message.disconnect(refusals.append)
     if not accepted:
         window.close()
-        raise ConfigError(f"the explorer cannot show this analysis: {'; '.join(refusals) or 'refused'}")
+        raise ConfigError("the explorer cannot show this analysis: {value1}", value1='; '.join(refusals) or 'refused')
     window.show()
     if block if block is not None else not event_loop_running():
         app.exec()

@@ -112,7 +112,7 @@ def _parse_setup(raw: str, where: str) -> tuple[ExperimentConfig | None, str | N
         try:
             config = ExperimentConfig.from_dict({**ExperimentConfig().to_dict(), **data["config"]})
         except (ConfigError, TypeError, ValueError) as error:
-            raise ConfigError(f"{where}: {error}") from None
+            raise ConfigError("{where}: {error}", where=where, error=error) from None
     focus = data.get("focus")
     if focus is not None and focus not in (*PLOT_NAMES, FOCUS_ALL):
         raise ConfigError(QCoreApplication.translate("Lessons", "{0}: focus must be one of {1}, got {2!r}").format(where, ', '.join((*PLOT_NAMES, FOCUS_ALL)), focus))

@@ -123,7 +123,7 @@ def file_source(path, should_stop=None) -> FileSource:
                 size += len(chunk)
                 _check(should_stop)
     except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+        raise ConfigError("cannot read {path}: {value3}", path=path, value3=error.strerror or error) from None
     return FileSource(str(path), digest.hexdigest(), size)
 
 
@@ -146,12 +146,12 @@ def _read_trainer_checkpoint(path: Path) -> tuple[dict, NetConfig, Vocabulary, l
         config = TrainConfig.from_dict(checkpoint.config)
         spec = config.model_spec(len(checkpoint.tokens))
     except (ConfigError, TypeError, ValueError) as error:
-        raise ConfigError(f"{path}: the checkpoint's training configuration is invalid ({error})") from None
+        raise ConfigError("{path}: the checkpoint's training configuration is invalid ({error})", path=path, error=error) from None
     net = spec.net
     extra = ("embedding.weight", "decoder.weight", "decoder.bias")
     missing = [name for name in spec.param_shapes() if name not in checkpoint.params]
     if missing:
-        raise ConfigError(f"{path}: the checkpoint lacks {', '.join(missing[:3])}")
+        raise ConfigError("{path}: the checkpoint lacks {choices}", path=path, choices=', '.join(missing[:3]))
     params = {name: value for name, value in checkpoint.params.items() if name not in extra}
     embedding = np.asarray(checkpoint.params["embedding.weight"], dtype=np.float64)
     vocabulary = Vocabulary(tuple(checkpoint.tokens), checkpoint.level,
@@ -168,8 +168,8 @@ def read_network_file(path, should_stop=None) -> OpenedNetwork:
 
     path = Path(path).expanduser()
     if not path.is_file():
-        raise ConfigError(f"network file not found: {path}" if not path.exists()
-                          else f"network file {path} is not a regular file")
+        raise ConfigError("network file not found: {path}" if not path.exists()
+                          else "network file {path} is not a regular file", path=path)
     source = file_source(path, should_stop)
     _check(should_stop)
     vocabulary = None
@@ -185,7 +185,7 @@ def read_network_file(path, should_stop=None) -> OpenedNetwork:
     params = {name: np.ascontiguousarray(value, dtype=np.float64) for name, value in params.items()}
     if not all(np.all(np.isfinite(value)) for value in params.values()):
         bad = next(name for name, value in params.items() if not np.all(np.isfinite(value)))
-        raise ConfigError(f"{path}: {bad} holds NaN or infinite values")
+        raise ConfigError("{path}: {bad} holds NaN or infinite values", path=path, bad=bad)
     validate_params(params, net)
     return OpenedNetwork(source, params, net, kind, complete, "/".join(stored), tuple(ignored), vocabulary)
 
@@ -200,18 +200,16 @@ def read_inputs_file(path, input_size: int | None, vocabulary: Vocabulary | None
     path = Path(path).expanduser()
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise ConfigError(f"inputs file not found: {path}" if not path.exists()
-                          else f"inputs file {path} is not a regular file")
+        raise ConfigError("inputs file not found: {path}" if not path.exists()
+                          else "inputs file {path} is not a regular file", path=path)
     source = file_source(path, should_stop)
     if suffix in (".npy", ".csv"):
         x = read_input_file(path, input_size, should_stop)
         if x.shape[0] > MAX_STEPS:
-            raise ConfigError(f"inputs file {path} has T = {x.shape[0]} steps; the explorer analyses at most "
-                              f"{MAX_STEPS} (rnnviz analyze --inputs takes longer sequences)")
+            raise ConfigError("inputs file {path} has T = {shape_item} steps; the explorer analyses at most {MAX_STEPS} (rnnviz analyze --inputs takes longer sequences)", path=path, shape_item=x.shape[0], MAX_STEPS=MAX_STEPS)
         return OpenedInputs(source, x, suffix[1:])
     if vocabulary is None:
-        raise ConfigError(f"{path.name}: text needs a network from an rnnviz trainer checkpoint (its vocabulary "
-                          "and embedding make the inputs); open one first, or give (T, input) arrays as .npy or .csv")
+        raise ConfigError("{name}: text needs a network from an rnnviz trainer checkpoint (its vocabulary and embedding make the inputs); open one first, or give (T, input) arrays as .npy or .csv", name=path.name)
     return _text_inputs(path, source, input_size, vocabulary, should_stop)
 
 
@@ -221,8 +219,7 @@ def _text_inputs(path: Path, source: FileSource, input_size: int | None, vocabul
     from rnnviz.lm.data import read_text_file, tokenize
 
     if input_size is not None and vocabulary.embedding.shape[1] != input_size:
-        raise ConfigError(f"{path.name}: the vocabulary's embedding has width {vocabulary.embedding.shape[1]}; "
-                          f"the network takes {input_size} inputs")
+        raise ConfigError("{name}: the vocabulary's embedding has width {shape_item}; the network takes {input_size} inputs", name=path.name, shape_item=vocabulary.embedding.shape[1], input_size=input_size)
     text = read_text_file(path)
     _check(should_stop)
     # Tokenise only what the explorer can show (a character is at most one token, a line of words
@@ -230,7 +227,7 @@ def _text_inputs(path: Path, source: FileSource, input_size: int | None, vocabul
     tokens = tokenize(text[:MAX_STEPS * 64] if vocabulary.level == "word" else text[:MAX_STEPS],
                       vocabulary.level, sentence_start=vocabulary.sentence_start)
     if not tokens:
-        raise ConfigError(f"{path.name} holds no {vocabulary.level} tokens")
+        raise ConfigError("{name} holds no {level} tokens", name=path.name, level=vocabulary.level)
     total = len(tokenize(text, vocabulary.level, sentence_start=vocabulary.sentence_start)) \
         if len(tokens) >= MAX_STEPS else len(tokens)
     tokens = tokens[:MAX_STEPS]

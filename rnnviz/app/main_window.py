@@ -16,7 +16,7 @@ from rnnviz.app.eta import EtaEstimator, format_time_left
 from rnnviz.app.explain import (NORMAL_TEXT_PT, PRESENTATION_TEXT_PT, ExplanationDialog, explanation_markdown,
                                 markdown_html, ui_language)
 from rnnviz.app.i18n import (CHINESE, CHOICES, ENGLISH, SYSTEM, current_language, names, preset_text,
-                             resolve_language)
+                             resolve_language, translated)
 from rnnviz.app.export import export_all, export_csv, export_image, precision_text
 from rnnviz.app.input_guards import (ScrollFirstGuard, WheelGuard, WindowShortcutGuard, guard_shortcuts,
                                      guard_wheel)
@@ -36,6 +36,7 @@ from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.repaint import StaggeredRepaint
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
 from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
+from rnnviz.app.status_bar import show_messages_in_a_label
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
             lessons = list_lessons(ui_language())
             problem = None
         except (ConfigError, OSError) as error:
-            lessons, problem = [], str(error)
+            lessons, problem = [], translated(error)
         self.lessons = LessonsPanel(lessons)
         self.lessons.apply_requested.connect(self.apply_lesson_step)
         self.lessons_dock = self._dock("lessons", self.tr("Lessons"), self.lessons, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -374,7 +375,7 @@ class MainWindow(QMainWindow):
         try:
             lesson = read_lesson(path)
         except ConfigError as error:
-            self.show_error(str(error))
+            self.show_error(translated(error))
             return False
         self.show_lesson(lesson)
         return True
@@ -592,6 +593,7 @@ class MainWindow(QMainWindow):
         self.map_progress.setObjectName("map_progress")
         self.map_progress.setRange(0, 100)
         self.map_progress.setMaximumWidth(250)
+        self.map_progress.setMinimumWidth(250)  # the message line (status_bar.py) takes the rest
         self.map_progress.setFormat(names(MAP_FORMAT))
         self.map_eta = EtaEstimator()
         self.map_progress.setValue(0)
@@ -615,6 +617,7 @@ class MainWindow(QMainWindow):
         self.undo_button.setVisible(False)
         bar.addWidget(self.undo_button)
         bar.messageChanged.connect(self._on_status_message_changed)
+        self.status_message = show_messages_in_a_label(bar)
         bar.addPermanentWidget(self.compute_label)
         bar.addPermanentWidget(self.map_progress)
         bar.addPermanentWidget(self.gradcheck_label)
@@ -683,7 +686,7 @@ class MainWindow(QMainWindow):
             presets = list_presets()
         except (ConfigError, OSError) as error:
             presets = []
-            self.presets_menu.addAction(self.tr("(presets unavailable: {0})").format(error)).setEnabled(False)
+            self.presets_menu.addAction(self.tr("(presets unavailable: {0})").format(translated(error))).setEnabled(False)
         for preset in presets:
             action = self._action(self.presets_menu, preset_text(preset.title),
                                   lambda _=False, p=preset: self.apply_preset(p), tip=preset_text(preset.description))
@@ -808,6 +811,8 @@ class MainWindow(QMainWindow):
             window.close()
             return None
         self.replaced_by = window
+        # This window stays (hidden) while Qt is in its slot; what only it holds is let go.
+        self.state.fast_result = self.state.map_result = None
         _REOPENED.append(window)
         return window
 
@@ -1033,7 +1038,7 @@ class MainWindow(QMainWindow):
         try:
             config, view = read_session(path)
         except ConfigError as error:
-            self._session_not_opened(str(error))
+            self._session_not_opened(translated(error))
             return False
         return self._apply_session(path, config, view)
 
@@ -1174,7 +1179,7 @@ class MainWindow(QMainWindow):
         try:
             written = self.export_plot(panel, path)
         except (OSError, ValueError) as error:
-            self.show_error(self.tr("Export failed: {0}").format(error))
+            self.show_error(self.tr("Export failed: {0}").format(translated(error)))
             return
         self.statusBar().showMessage(self.tr("Exported {0}").format(', '.join(p.name for p in written)), 5000)
 
@@ -1190,7 +1195,7 @@ class MainWindow(QMainWindow):
         try:
             written = self.export_all_to(folder)
         except (OSError, ValueError) as error:
-            self.show_error(self.tr("Export failed: {0}").format(error))
+            self.show_error(self.tr("Export failed: {0}").format(translated(error)))
             return
         self.statusBar().showMessage(self.tr("Exported {0} files to {1}").format(len(written), folder), 8000)
 
@@ -1222,6 +1227,7 @@ class MainWindow(QMainWindow):
         self.compute_label.setVisible(not on)
         # ... and a shorter map bar leaves the hint room to be read whole at 1280 px.
         self.map_progress.setMaximumWidth(140 if on else 250)
+        self.map_progress.setMinimumWidth(140 if on else 250)  # the message line takes the rest
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         self._fit_lessons_beside_trainer()
         # At lecture font sizes six plots do not fit one screen: start on one plot, large, and

@@ -3,7 +3,7 @@ what was found (format, cell, layers, sizes, directions, activation, every param
 Analyse and Cancel."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from dataclasses import replace
 
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView,
@@ -25,7 +25,7 @@ def _size_text(n_bytes: int) -> str:
     for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
         if n_bytes >= scale:
             return f"{n_bytes / scale:.1f} {unit}"
-    return f"{n_bytes} bytes"
+    return QCoreApplication.translate("NetworkSummaryDialog", "{0} bytes").format(n_bytes)
 
 
 def _parameter_order(name: str) -> tuple:

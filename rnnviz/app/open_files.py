@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
+from rnnviz.app.i18n import translated
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.loading import (CELL_TITLES, INPUT_SUFFIXES, NETWORK_SUFFIXES, FileSource, OpenedInputs, OpenedNetwork,
                                 read_inputs_file, read_network_file)
@@ -307,7 +308,7 @@ def _read_again(recorded: FileSource, read, what: str):
     try:
         opened = read()
     except ConfigError as error:
-        return None, ("unreadable", what, recorded.path, str(error))
+        return None, ("unreadable", what, recorded.path, translated(error))
     if opened.source.sha256 != recorded.sha256:
         return None, ("changed", what, recorded.path, "")
     return opened, None

@@ -32,14 +32,14 @@ def read_preset(path: Path) -> Preset:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ConfigError(f"preset {Path(path).name}: cannot read ({error})") from None
+        raise ConfigError("preset {name}: cannot read ({error})", name=Path(path).name, error=error) from None
     if not isinstance(data, dict) or not isinstance(data.get("config"), dict):
-        raise ConfigError(f"preset {Path(path).name}: expected an object with a 'config' object")
+        raise ConfigError("preset {name}: expected an object with a 'config' object", name=Path(path).name)
     try:
         config = ExperimentConfig.from_dict({**ExperimentConfig().to_dict(), **data["config"]})
         config.validate()
     except (ConfigError, TypeError, ValueError) as error:
-        raise ConfigError(f"preset {Path(path).name}: {error}") from None
+        raise ConfigError("preset {name}: {error}", name=Path(path).name, error=error) from None
     name = str(data.get("name", Path(path).stem))
     return Preset(name=name, title=str(data.get("title", name)), description=str(data.get("description", "")),
                   config=config)
@@ -59,5 +59,5 @@ def load_preset(name: str) -> Preset:
     path = presets_dir() / f"{name}.json"
     if not path.is_file():
         available = ", ".join(sorted(p.stem for p in presets_dir().glob("*.json")))
-        raise ConfigError(f"unknown preset {name!r}; available: {available}")
+        raise ConfigError("unknown preset {name!r}; available: {available}", name=name, available=available)
     return read_preset(path)

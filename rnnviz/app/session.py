@@ -92,4 +92,4 @@ def read_session(path) -> tuple[ExperimentConfig, dict]:
     try:
         return parse_session(data)
     except ConfigError as error:
-        raise ConfigError(f"{path.name}: {error}") from None
+        raise ConfigError("{name}: {error}", name=path.name, error=error) from None

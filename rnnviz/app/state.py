@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from rnnviz.app.i18n import translated
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
 
@@ -154,7 +155,7 @@ class AppState(QObject):
             new_config = clamp_dependent_fields(self._config.replace(**changes))
             new_config.validate()
         except (ConfigError, TypeError, ValueError) as error:
-            self.message.emit(self.tr("Not applied: {0}").format(error))
+            self.message.emit(self.tr("Not applied: {0}").format(translated(error)))
             return False
         return self._accept(new_config)
 
@@ -164,7 +165,7 @@ class AppState(QObject):
             config = clamp_dependent_fields(config)
             config.validate()
         except (ConfigError, TypeError, ValueError) as error:
-            self.message.emit(self.tr("Not applied: {0}").format(error))
+            self.message.emit(self.tr("Not applied: {0}").format(translated(error)))
             return False
         return self._accept(config)
 
@@ -173,7 +174,7 @@ class AppState(QObject):
         try:
             config.validate()
         except (ConfigError, TypeError, ValueError) as error:
-            self.message.emit(self.tr("Not applied: {0}").format(error))
+            self.message.emit(self.tr("Not applied: {0}").format(translated(error)))
             return False
         if not self._admitted(config):
             return False
@@ -187,7 +188,7 @@ class AppState(QObject):
     def _admitted(self, config: ExperimentConfig) -> bool:
         reason = self.admit(config) if self.admit is not None else None
         if reason:
-            self.message.emit(self.tr("Not applied: {0}").format(reason))
+            self.message.emit(self.tr("Not applied: {0}").format(translated(reason)))
         return not reason
 
     @property

@@ -7,6 +7,7 @@ to the language without its territory (``zh``) and then to English, so a transla
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rnnviz import resources_dir
@@ -49,3 +50,26 @@ def read_text(kind: str, name: str, language: str | None = None) -> str:
     if path is None:
         raise KeyError(f"no {kind} text called {name!r}")
     return path.read_text(encoding="utf-8")
+
+
+#: Operators of the formulas the texts write inline ("f = 1 − i", "(1 − z) ⊙ n + z ⊙ h(t−1)").
+FORMULA_OPERATORS = "=−+⊙·×÷/≈≠≤≥∝"
+_NO_BREAK_SPACE = "\u00a0"
+_WORD_JOINER = "\u2060"   # no line break here, and nothing drawn
+_SPACE = r"(?:[ \t]*\n[ \t]*|[ \t]+)"   # a space, or a line end inside a paragraph (Markdown's soft break)
+_FORMULA_SPACES = re.compile(rf"(?<=\S){_SPACE}([{re.escape(FORMULA_OPERATORS)}]){_SPACE}(?=\S)")
+#: A slash between two terms, "∂L/∂h(t)", "‖∂s(t₀+k)/∂s(t₀)‖", "σₘₐₓ/4" (and names such as
+#: "PyTorch/cuDNN"): Qt breaks lines after a slash.
+_FRACTION_SLASH = re.compile(r"(?<=[\w)‖])/(?=[\w∂‖(√])")
+#: A product or sum sign and what it ranges over ("∏ f", "Σ over τ").
+_BIG_OPERATOR = re.compile(r"([∏Σ]) (?=\S)")
+
+
+def keep_formulas_together(text: str) -> str:
+    """``text`` with no line break inside a formula: the spaces (or a source line's end) around a
+    formula's operators become non-breaking ("f = 1 −" on one line and "i" on the next), so does
+    the space after ∏ or Σ, and a fraction's slash is joined to its denominator. A space at the start of a line (a Markdown
+    list's "+") and paragraph breaks are left alone."""
+    text = _FORMULA_SPACES.sub(lambda match: f"{_NO_BREAK_SPACE}{match.group(1)}{_NO_BREAK_SPACE}", text)
+    text = _BIG_OPERATOR.sub(lambda match: f"{match.group(1)}{_NO_BREAK_SPACE}", text)
+    return _FRACTION_SLASH.sub(f"/{_WORD_JOINER}", text)

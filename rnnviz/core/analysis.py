@@ -121,18 +121,17 @@ class ExperimentConfig:
     def validate(self) -> "ExperimentConfig":
         self.net.validate()
         if self.init not in INITS:
-            raise ConfigError(f"unknown init scheme {self.init!r}; choose one of {', '.join(INITS)}")
+            raise ConfigError("unknown init scheme {init!r}; choose one of {choices}", init=self.init, choices=', '.join(INITS))
         if self.init_scale is not None:
             check_float("init_scale", self.init_scale, 0.0)
         if self.radius is not None:
             if isinstance(self.radius, (int, float)) and not isinstance(self.radius, bool) \
                     and math.isfinite(self.radius) and self.radius < 0:
-                raise ConfigError(f"spectral radius must be >= 0, got {self.radius}")
+                raise ConfigError("spectral radius must be >= 0, got {radius}", radius=self.radius)
             check_float("spectral radius", self.radius, 0.0)
         check_float("forget_bias", self.forget_bias, -1e3, 1e3)
         if self.input_signal not in INPUT_SIGNALS:
-            raise ConfigError(f"unknown input signal {self.input_signal!r}; "
-                              f"choose one of {', '.join(INPUT_SIGNALS)}")
+            raise ConfigError("unknown input signal {input_signal!r}; choose one of {choices}", input_signal=self.input_signal, choices=', '.join(INPUT_SIGNALS))
         check_float("input_scale", self.input_scale, -1e6, 1e6)
         if not isinstance(self.input_text, str):
             raise ConfigError("input_text must be text")
@@ -141,8 +140,7 @@ class ExperimentConfig:
         check_int("seq_len", self.seq_len, 1, 100_000)
         check_int("batch", self.batch, 1, 100_000)
         if self.loss_placement not in LOSS_PLACEMENTS:
-            raise ConfigError(f"unknown loss placement {self.loss_placement!r}; "
-                              f"choose one of {', '.join(LOSS_PLACEMENTS)}")
+            raise ConfigError("unknown loss placement {loss_placement!r}; choose one of {choices}", loss_placement=self.loss_placement, choices=', '.join(LOSS_PLACEMENTS))
         check_int("loss_step", self.loss_step, 1, self.seq_len)
         for name in ("encoder_steps", "decoder_steps"):
             if getattr(self, name) is not None:
@@ -152,19 +150,17 @@ class ExperimentConfig:
                 raise ConfigError("the encoder–decoder placement needs a sequence of at least 2 steps")
             n, m = self.encoder_length, self.decoder_length
             if n < 1 or m < 1 or n + m > self.seq_len:
-                raise ConfigError(f"encoder steps N = {n} and decoder steps M = {m} must be >= 1 with "
-                                  f"N + M <= T = {self.seq_len}")
+                raise ConfigError("encoder steps N = {n} and decoder steps M = {m} must be >= 1 with N + M <= T = {seq_len}", n=n, m=m, seq_len=self.seq_len)
         check_int("aux_size", self.aux_size, 0, MAX_AUX_SIZE)
         if self.aux_pattern not in AUX_PATTERNS:
-            raise ConfigError(f"unknown auxiliary input pattern {self.aux_pattern!r}; "
-                              f"choose one of {', '.join(AUX_PATTERNS)}")
+            raise ConfigError("unknown auxiliary input pattern {aux_pattern!r}; choose one of {choices}", aux_pattern=self.aux_pattern, choices=', '.join(AUX_PATTERNS))
         check_float("aux_scale", self.aux_scale, -1e6, 1e6)
         if self.truncate is not None:
             check_int("truncation window", self.truncate, 0)
         check_int("anchor", self.anchor, 0, self.seq_len - 1)
         check_int("seed", self.seed, 0, 2**63 - 1)
         if self.dtype not in DTYPES:
-            raise ConfigError(f"dtype must be float64 or float32, got {self.dtype!r}")
+            raise ConfigError("dtype must be float64 or float32, got {dtype!r}", dtype=self.dtype)
         return self
 
     def to_dict(self) -> dict:
@@ -326,9 +322,7 @@ def build(config: ExperimentConfig, params: dict | None = None, inputs: np.ndarr
         if x.ndim == 2:
             x = x[:, None, :]
         if x.shape != (config.seq_len, config.batch, config.input_size):
-            raise ConfigError(f"inputs: expected shape ({config.seq_len}, {config.batch}, "
-                              f"{config.input_size}) or ({config.seq_len}, {config.input_size}), "
-                              f"got {np.shape(inputs)}")
+            raise ConfigError("inputs: expected shape ({seq_len}, {batch}, {input_size}) or ({seq_len}, {input_size}), got {value11}", seq_len=config.seq_len, batch=config.batch, input_size=config.input_size, value11=np.shape(inputs))
     if config.loss_placement == "encoder-decoder":
         # the decoder runs on its own recurrence: zero input after the encoder's N steps
         x = x.copy()

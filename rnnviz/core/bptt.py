@@ -66,9 +66,9 @@ def loss_steps_for(placement: str, T: int, steps=()) -> np.ndarray:
         if arr.size == 0:
             raise ConfigError("loss placement 'step' needs at least one step")
         if arr[0] < 1 or arr[-1] > T:
-            raise ConfigError(f"loss steps must lie in 1..{T}, got {arr.tolist()}")
+            raise ConfigError("loss steps must lie in 1..{T}, got {value3}", T=T, value3=arr.tolist())
         return arr
-    raise ConfigError(f"unknown loss placement {placement!r}; choose all, last or step")
+    raise ConfigError("unknown loss placement {placement!r}; choose all, last or step", placement=placement)
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:
@@ -86,9 +86,9 @@ def readout_loss(params: dict, output: np.ndarray, targets: np.ndarray, loss_ste
     T, B = output.shape[:2]
     targets = np.asarray(targets)
     if targets.shape != (T, B):
-        raise ConfigError(f"targets: expected shape {(T, B)}, got {targets.shape}")
+        raise ConfigError("targets: expected shape {value1}, got {shape}", value1=(T, B), shape=targets.shape)
     if targets.min() < 0 or targets.max() >= V.shape[0]:
-        raise ConfigError(f"targets must lie in [0, {V.shape[0] - 1}]")
+        raise ConfigError("targets must lie in [0, {value1}]", value1=V.shape[0] - 1)
     idx = np.asarray(loss_steps) - 1
     h = output[idx]                                   # (n, B, HD)
     logp = _log_softmax(h @ V.T + c)                  # (n, B, O)
@@ -255,7 +255,7 @@ def backward(params: dict, net: NetConfig, trace: Trace, d_output: np.ndarray, *
     H, L, D = net.hidden_size, net.num_layers, net.num_directions
     if truncate is not None:
         if isinstance(truncate, bool) or int(truncate) != truncate or truncate < 0:
-            raise ConfigError(f"truncation window must be an integer >= 0, got {truncate}")
+            raise ConfigError("truncation window must be an integer >= 0, got {truncate}", truncate=truncate)
         truncate = int(truncate)
     if truncate is not None and truncate >= T:
         truncate = None  # every loss term reaches every state: identical to full BPTT

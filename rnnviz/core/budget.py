@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rnnviz.errors import Message, Parts
+
 from .analysis import (CURVE_FLOPS, ITEMIZE_FLOPS, ITEMIZE_ROWS, JACOBIAN_BYTES, MAP_FLOPS,
                        ExperimentConfig)
 from .options import DEFAULT_OPTIONS
@@ -126,9 +128,11 @@ class Estimate:
         return sorted(parts.items(), key=lambda item: -item[1])[:count]
 
     def describe(self, with_map: bool = True) -> str:
-        """``~3.4 GB (step Jacobians 2.0 GB, forward caches 1.1 GB, …)``"""
-        largest = ", ".join(f"{name} {_gb(value)}" for name, value in self.largest_parts(3, with_map))
-        return f"~{_gb(self.total_bytes(with_map))} ({largest})"
+        """``~3.4 GB (step Jacobians 2.0 GB, forward caches 1.1 GB, …)`` (a :class:`Message`: the
+        explorer shows it in its language)."""
+        largest = Parts(Message("{part} {size}", part=name, size=_gb(value))
+                        for name, value in self.largest_parts(3, with_map))
+        return Message("~{total} ({largest})", total=_gb(self.total_bytes(with_map)), largest=largest)
 
 
 def jacobian_window(config: ExperimentConfig) -> int:
@@ -178,27 +182,27 @@ def estimate(config: ExperimentConfig, *, processes: bool = True, map_max_k: int
     fast, fast_flops = {}, 0.0
     params = _params_bytes(config)
     # the cached initial weights, the rescaled copy, its dtype copy, the gradients and their buffers
-    fast["weights"] = 5 * params
+    fast[Message("weights")] = 5 * params
     inputs = T * B * n_in * f8
     if config.input_signal in ("onehot", "text"):
         inputs *= 2  # the one-hot codes are made in float64 first
-    fast["inputs"] = 2 * inputs + 2 * T * B * 8
+    fast[Message("inputs")] = 2 * inputs + 2 * T * B * 8
     if config.aux_size:
         # a_t in float64 and its dtype copy, W_aux a_t per direction, the intent pattern's indices
         aux = T * B * config.aux_size
-        fast["auxiliary input"] = aux * (f8 + isz) + T * B * G * H * D * isz + 4 * T * B * 8
+        fast[Message("auxiliary input")] = aux * (f8 + isz) + T * B * G * H * D * isz + 4 * T * B * 8
     cache = _CACHE_ARRAYS[config.cell] + len(net.state_names) + 1
-    fast["forward caches"] = units * cache * isz + T * B * G * H * isz  # + one layer's input projection
+    fast[Message("forward caches")] = units * cache * isz + T * B * G * H * isz  # + one layer's input projection
     fast_flops += 2.0 * T * B * D * G * H * (n_in + (L - 1) * D * H + L * H)
 
     window = jacobian_window(config)
     j_bytes = window * S * S * isz
     j_temp = 0 if L == 1 else min(window, max(1, (1 << 21) // (S * S * isz))) * S * S * isz * 3
-    fast["step Jacobians"] = j_bytes + j_temp
+    fast[Message("step Jacobians")] = j_bytes + j_temp
     fast_flops += window * (S * S * 4.0 + sum(2.0 * Sl * Sl * layer * Sl for layer in range(L)))
     curve_k = max(1, min(window, T - config.anchor))
     curve_chunk = max(2 * S * S * isz, _PRODUCT_CHUNK_BYTES)
-    fast["anchor curve"] = curve_chunk + (j_bytes if processes else 0) + 8 * curve_k * 8
+    fast[Message("anchor curve")] = curve_chunk + (j_bytes if processes else 0) + 8 * curve_k * 8
     fast_flops += 2.0 * S ** 3 * curve_k * 1.5  # products, then their norms
 
     steps = {"all": T, "encoder-decoder": config.decoder_length}.get(config.loss_placement, 1)
@@ -206,17 +210,17 @@ def estimate(config: ExperimentConfig, *, processes: bool = True, map_max_k: int
     rows = int(min(ITEMIZE_ROWS, max(4, ITEMIZE_FLOPS // per_row), steps))
     via_jacobians = window == T and B == 1 and D == 1
     layer_arrays = _BACKWARD_LAYER_ARRAYS[config.cell] if uses_fused_loops(net) else _STEP_BACKWARD_LAYER_ARRAYS
-    fast["BPTT"] = units * 6 * f8 + T * B * H * layer_arrays * isz \
+    fast[Message("BPTT")] = units * 6 * f8 + T * B * H * layer_arrays * isz \
         + (rows * S * f8 if via_jacobians else 3 * rows * B * H * f8)
-    fast["itemized matrix"] = T * T * f8 * (1 if via_jacobians else 2)
+    fast[Message("itemized matrix")] = T * T * f8 * (1 if via_jacobians else 2)
     fast_flops += 2 * 2.0 * T * B * D * G * H * (n_in + (L - 1) * D * H + L * H)
     fast_flops += 2.0 * rows * S * S * T if via_jacobians else 2 * per_row * rows
     # plots' copies: gates, states and their statistics for layer 0 (float64)
-    fast["plot arrays"] = T * H * f8 * (G + 4) + 4 * T * f8 * G
+    fast[Message("plot arrays")] = T * H * f8 * (G + 4) + 4 * T * f8 * G
     blocks = G * L * D
-    fast["spectra"] = blocks * (3 * H * 8 + 2 * H * 16) + 6 * H * H * f8  # results + LAPACK workspace
+    fast[Message("spectra")] = blocks * (3 * H * 8 + 2 * H * 16) + 6 * H * H * f8  # results + LAPACK workspace
     spectra_seconds = blocks * H ** 3 * SPECTRA_SECONDS_PER_N3
-    fast["headroom"] = int(HEADROOM_FRACTION * sum(fast.values())) + HEADROOM_BYTES
+    fast[Message("headroom")] = int(HEADROOM_FRACTION * sum(fast.values())) + HEADROOM_BYTES
     fast_seconds = fast_flops / GEMM_RATE + units * cache / ELEMENTWISE_RATE + spectra_seconds
 
     anchors = window
@@ -232,17 +236,17 @@ def estimate(config: ExperimentConfig, *, processes: bool = True, map_max_k: int
     mapped = {}
     # the running products (whole chunks), a GEMM buffer per worker (a block wide), the block's
     # scaled Jacobians and their multiplied-out matrix, the start vectors
-    mapped["map products"] = (math.ceil(open_products / chunk) + 1) * chunk * per_product \
+    mapped[Message("map products")] = (math.ceil(open_products / chunk) + 1) * chunk * per_product \
         + _MAP_WORKERS * (block + 1) * chunk * per_product \
         + (_MAP_TIME_BLOCK + (_MAP_TIME_BLOCK if multi else 0)) * per_product \
         + open_products * S * isz * 2
-    mapped["map norms"] = 4 * anchors * max_k * f8
+    mapped[Message("map norms")] = 4 * anchors * max_k * f8
     if processes and j_bytes <= _PROCESS_MAX_BYTES and anchors > chunk:
-        mapped["map Jacobian copy"] = j_bytes
+        mapped[Message("map Jacobian copy")] = j_bytes
     # iter_map's (T, T) arrays for spectral and Frobenius norms, for the snapshot shown and the one
     # being made, and the image drawn from one (float64 values, RGBA)
-    mapped["map snapshots"] = 4 * T * T * f8 + T * T * (f8 + 4)
-    mapped["headroom"] = int(HEADROOM_FRACTION * sum(mapped.values()))
+    mapped[Message("map snapshots")] = 4 * T * T * f8 + T * T * (f8 + 4)
+    mapped[Message("headroom")] = int(HEADROOM_FRACTION * sum(mapped.values()))
     covered = int(np.minimum(max_k, anchors - np.arange(anchors)).sum())
     map_flops = 2.0 * S ** 3 * covered * 1.5
     return Estimate(config, fast, mapped, fast_flops, map_flops, fast_seconds, map_flops / GEMM_RATE,
@@ -290,17 +294,20 @@ def admit(config: ExperimentConfig, budget_bytes: int = DEFAULT_BUDGET_BYTES, *,
     full = estimate(config, processes=processes)
     budget_text = _budget_text(budget_bytes)
     if full.fast_bytes > budget_bytes:
-        return Admission(full, refusal=f"needs {full.describe(with_map=False)} (budget {budget_text})")
+        return Admission(full, refusal=Message("needs {estimate} (budget {budget})",
+                                               estimate=full.describe(with_map=False), budget=budget_text))
     if not with_map or full.total_bytes() <= budget_bytes:
         return Admission(full)
     k = fitted_map_k(config, budget_bytes, processes=processes)
     if k is None:
         return Admission(full, map_max_k=0,
-                         notice=f"no (t, k) map: it would need {full.describe()} (memory budget {budget_text})")
+                         notice=Message("no (t, k) map: it would need {estimate} (memory budget {budget})",
+                                        estimate=full.describe(), budget=budget_text))
     fitted = estimate(config, processes=processes, map_max_k=k)
     return Admission(fitted, map_max_k=k,
-                     notice=f"map limited to k ≤ {k} to stay within the memory budget ({budget_text}; "
-                            f"the whole map would need {full.describe()})")
+                     notice=Message("map limited to k ≤ {k} to stay within the memory budget ({budget}; "
+                                    "the whole map would need {estimate})", k=k, budget=budget_text,
+                                    estimate=full.describe()))
 
 
 def _budget_text(budget_bytes: int) -> str:

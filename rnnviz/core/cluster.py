@@ -45,7 +45,7 @@ def require_distributed():
     try:
         import distributed
     except ImportError:
-        raise ConfigError(f"running a sweep on a Dask cluster needs Dask distributed: {INSTALL_HINT}") from None
+        raise ConfigError("running a sweep on a Dask cluster needs Dask distributed: {INSTALL_HINT}", INSTALL_HINT=INSTALL_HINT) from None
     return distributed
 
 
@@ -116,12 +116,10 @@ def _check_status(future, index: int, client, distributed) -> None:
     if future.status == "error":
         error = future.exception()
         if isinstance(error, distributed.KilledWorker):
-            raise ConfigError(f"run {index} of the sweep killed Dask workers of the cluster at {address} "
-                              f"(out of memory?): {_first_line(error)}")
+            raise ConfigError("run {index} of the sweep killed Dask workers of the cluster at {address} (out of memory?): {value5}", index=index, address=address, value5=_first_line(error))
         return  # the run's own exception: future.result() raises it
     if future.status != "finished":
-        raise ConfigError(f"the Dask cluster at {address} dropped run {index} ({future.status}); "
-                          "has its scheduler stopped?")
+        raise ConfigError("the Dask cluster at {address} dropped run {index} ({status}); has its scheduler stopped?", address=address, index=index, status=future.status)
 
 
 def _worker_threads(client) -> int:

@@ -32,33 +32,33 @@ def config_from_dict(cls, data, what: str):
     """``cls(**data).validate()`` for a frozen config dataclass read from JSON; ConfigError if the
     object is not a dict, has keys ``cls`` does not know, or values it rejects (``what`` names it)."""
     if not isinstance(data, dict):
-        raise ConfigError(f"{what} must be a JSON object")
+        raise ConfigError("{what} must be a JSON object", what=what)
     unknown = sorted(set(data) - {f.name for f in fields(cls)})
     if unknown:
-        raise ConfigError(f"unknown {what} key(s): {', '.join(unknown)}")
+        raise ConfigError("unknown {what} key(s): {choices}", what=what, choices=', '.join(unknown))
     try:
         return cls(**data).validate()
     except TypeError as exc:
-        raise ConfigError(f"invalid {what}: {exc}") from None
+        raise ConfigError("invalid {what}: {exc}", what=what, exc=exc) from None
 
 
 def check_int(name: str, value, low: int, high: int | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{name} must be an integer, got {value!r}")
+        raise ConfigError("{name} must be an integer, got {value!r}", name=name, value=value)
     if value < low or (high is not None and value > high):
         bound = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ConfigError(f"{name} must be {bound}, got {value}")
+        raise ConfigError("{name} must be {bound}, got {value}", name=name, bound=bound, value=value)
 
 
 def check_float(name: str, value, low: float | None = None, high: float | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"{name} must be a number, got {value!r}")
+        raise ConfigError("{name} must be a number, got {value!r}", name=name, value=value)
     if not math.isfinite(value):
-        raise ConfigError(f"{name} must be a finite number, got {value}")
+        raise ConfigError("{name} must be a finite number, got {value}", name=name, value=value)
     if low is not None and value < low:
-        raise ConfigError(f"{name} must be >= {low}, got {value}")
+        raise ConfigError("{name} must be >= {low}, got {value}", name=name, low=low, value=value)
     if high is not None and value > high:
-        raise ConfigError(f"{name} must be <= {high}, got {value}")
+        raise ConfigError("{name} must be <= {high}, got {value}", name=name, high=high, value=value)
 
 
 @dataclass(frozen=True)
@@ -80,15 +80,15 @@ class NetConfig:
 
     def validate(self) -> "NetConfig":
         if self.cell not in CELLS:
-            raise ConfigError(f"unknown cell {self.cell!r}; choose one of {', '.join(CELLS)}")
+            raise ConfigError("unknown cell {cell!r}; choose one of {choices}", cell=self.cell, choices=', '.join(CELLS))
         if self.activation not in ACTIVATIONS:
             raise ConfigError(
-                f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+                "unknown activation {activation!r}; choose one of {choices}", activation=self.activation, choices=', '.join(ACTIVATIONS))
         check_int("input_size", self.input_size, 1, 1_000_000)
         check_int("hidden_size", self.hidden_size, 1, 100_000)
         check_int("num_layers", self.num_layers, 1, 64)
         if not isinstance(self.bidirectional, bool):
-            raise ConfigError(f"bidirectional must be true or false, got {self.bidirectional!r}")
+            raise ConfigError("bidirectional must be true or false, got {bidirectional!r}", bidirectional=self.bidirectional)
         check_float("leaky_slope", self.leaky_slope, 0.0, 1.0)
         return self
 

@@ -59,17 +59,17 @@ def validate_params(params: dict, net: NetConfig) -> None:
         aux_size=None if aux is None or np.ndim(aux) != 2 else np.shape(aux)[1])
     for name, shape in shapes.items():
         if name not in params:
-            raise ConfigError(f"{name}: missing (expected shape {shape})")
+            raise ConfigError("{name}: missing (expected shape {shape})", name=name, shape=shape)
         arr = params[name]
         if tuple(np.shape(arr)) != shape:
-            raise ConfigError(f"{name}: expected shape {shape}, got {tuple(np.shape(arr))}")
+            raise ConfigError("{name}: expected shape {shape}, got {value4}", name=name, shape=shape, value4=tuple(np.shape(arr)))
         if not np.issubdtype(np.asarray(arr).dtype, np.floating):
-            raise ConfigError(f"{name}: expected floating-point values, got {np.asarray(arr).dtype}")
+            raise ConfigError("{name}: expected floating-point values, got {dtype}", name=name, dtype=np.asarray(arr).dtype)
         if not np.all(np.isfinite(arr)):
-            raise ConfigError(f"{name}: contains NaN or infinite values")
+            raise ConfigError("{name}: contains NaN or infinite values", name=name)
     unknown = sorted(set(params) - set(shapes))
     if unknown:
-        raise ConfigError(f"unknown parameter name(s) for a {net.cell} network: {', '.join(unknown)}")
+        raise ConfigError("unknown parameter name(s) for a {cell} network: {choices}", cell=net.cell, choices=', '.join(unknown))
 
 
 def _orthogonal(rng: np.random.Generator, rows: int, cols: int) -> np.ndarray:
@@ -97,7 +97,7 @@ def _init_matrix(rng, scheme: str, rows: int, cols: int, scale: float | None, H:
         if recurrent:
             return (1.0 if scale is None else scale) * np.eye(rows, cols)
         return rng.normal(0.0, 1 / np.sqrt(cols), (rows, cols))
-    raise ConfigError(f"unknown init scheme {scheme!r}; choose one of {', '.join(INITS)}")
+    raise ConfigError("unknown init scheme {scheme!r}; choose one of {choices}", scheme=scheme, choices=', '.join(INITS))
 
 
 def _input_matrix(rng, scheme: str, shape: tuple[int, int], scale: float | None, H: int,
@@ -118,7 +118,7 @@ def init_aux_weights(net: NetConfig, scheme: str, aux_size: int, *, scale: float
     """
     net.validate()
     if scheme not in INITS:
-        raise ConfigError(f"unknown init scheme {scheme!r}; choose one of {', '.join(INITS)}")
+        raise ConfigError("unknown init scheme {scheme!r}; choose one of {choices}", scheme=scheme, choices=', '.join(INITS))
     rng = np.random.default_rng([seed, 3])
     shapes = expected_shapes(net, aux_size=aux_size)
     return {name: np.asarray(_input_matrix(rng, scheme, shape, scale, net.hidden_size, net.num_gates),
@@ -144,11 +144,11 @@ def init_params(net: NetConfig, scheme: str = "pytorch", *, scale: float | None 
     """
     net.validate()
     if scheme not in INITS:
-        raise ConfigError(f"unknown init scheme {scheme!r}; choose one of {', '.join(INITS)}")
+        raise ConfigError("unknown init scheme {scheme!r}; choose one of {choices}", scheme=scheme, choices=', '.join(INITS))
     if radius is not None and not (np.isfinite(radius) and radius >= 0):
-        raise ConfigError(f"spectral radius must be a finite number >= 0, got {radius}")
+        raise ConfigError("spectral radius must be a finite number >= 0, got {radius}", radius=radius)
     if scale is not None and not (np.isfinite(scale) and scale >= 0):
-        raise ConfigError(f"init scale must be a finite number >= 0, got {scale}")
+        raise ConfigError("init scale must be a finite number >= 0, got {scale}", scale=scale)
     rng = np.random.default_rng(seed)
     H, G = net.hidden_size, net.num_gates
     params: dict[str, np.ndarray] = {}
@@ -220,7 +220,7 @@ def rescale_spectral_radius(params: dict, net: NetConfig, radius: float) -> dict
     it is.
     """
     if not (np.isfinite(radius) and radius >= 0):
-        raise ConfigError(f"spectral radius must be a finite number >= 0, got {radius}")
+        raise ConfigError("spectral radius must be a finite number >= 0, got {radius}", radius=radius)
     new = {k: v.copy() for k, v in params.items()}
     H = net.hidden_size
     for layer, d, gate, name, block in recurrent_blocks(new, net):
@@ -257,12 +257,12 @@ def load_npz(path, net: NetConfig | None = None) -> tuple[dict[str, np.ndarray],
     stored = arrays.pop("__config__", None)
     if net is None:
         if stored is None:
-            raise ConfigError(f"{path} has no stored config; give the network shape explicitly")
+            raise ConfigError("{path} has no stored config; give the network shape explicitly", path=path)
         try:
             if stored.dtype.kind != "U" or stored.ndim != 0:
                 raise TypeError(f"expected a text entry, got {stored.dtype} of shape {stored.shape}")
             net = NetConfig.from_dict(json.loads(str(stored)))
         except (json.JSONDecodeError, TypeError) as exc:
-            raise ConfigError(f"{path}: stored config is not valid JSON ({exc})") from None
+            raise ConfigError("{path}: stored config is not valid JSON ({exc})", path=path, exc=exc) from None
     validate_params(arrays, net)
     return arrays, net

@@ -98,9 +98,9 @@ def layer_weights(params: dict, net: NetConfig, layer: int, direction: int) -> L
 def check_inputs(net: NetConfig, x: np.ndarray, h0: dict | None, aux: np.ndarray | None,
                  params: dict) -> None:
     if x.ndim != 3 or x.shape[2] != net.input_size:
-        raise ConfigError(f"inputs: expected shape (T, batch, {net.input_size}), got {x.shape}")
+        raise ConfigError("inputs: expected shape (T, batch, {input_size}), got {shape}", input_size=net.input_size, shape=x.shape)
     if x.shape[0] < 1 or x.shape[1] < 1:
-        raise ConfigError(f"inputs: need at least one step and one sequence, got shape {x.shape}")
+        raise ConfigError("inputs: need at least one step and one sequence, got shape {shape}", shape=x.shape)
     if not np.all(np.isfinite(x)):
         raise ConfigError("inputs contain NaN or infinite values")
     T, B = x.shape[:2]
@@ -110,13 +110,13 @@ def check_inputs(net: NetConfig, x: np.ndarray, h0: dict | None, aux: np.ndarray
             shape = np.shape(h0[name])
             if shape != (LD, B, net.hidden_size):
                 raise ConfigError(
-                    f"initial state {name}: expected shape {(LD, B, net.hidden_size)}, got {shape}")
+                    "initial state {name}: expected shape {value3}, got {shape}", name=name, value3=(LD, B, net.hidden_size), shape=shape)
     if aux is not None:
         if "weight_aux_l0" not in params:
             raise ConfigError("auxiliary input given but the parameters have no weight_aux_l0")
         A = params["weight_aux_l0"].shape[1]
         if np.shape(aux) != (T, B, A):
-            raise ConfigError(f"auxiliary input: expected shape {(T, B, A)}, got {np.shape(aux)}")
+            raise ConfigError("auxiliary input: expected shape {value1}, got {value3}", value1=(T, B, A), value3=np.shape(aux))
 
 
 def uses_fused_loops(net: NetConfig, fused_loops: bool = True) -> bool:

@@ -88,31 +88,31 @@ def parse_values(name: str, text: str) -> tuple:
     Raises ConfigError with one line on anything else.
     """
     if name not in SWEEPABLE:
-        raise ConfigError(f"cannot sweep {name!r}; choose one of {', '.join(SWEEPABLE)}")
+        raise ConfigError("cannot sweep {name!r}; choose one of {choices}", name=name, choices=', '.join(SWEEPABLE))
     kind = SWEEPABLE[name]
     text = str(text).strip()
     if not text:
-        raise ConfigError(f"{name}: no values given")
+        raise ConfigError("{name}: no values given", name=name)
     if ":" in text:
         if kind is str:
-            raise ConfigError(f"{name}: give a comma-separated list, not a range ({text!r})")
+            raise ConfigError("{name}: give a comma-separated list, not a range ({text!r})", name=name, text=text)
         parts = text.split(":")
         if len(parts) != 3:
-            raise ConfigError(f"{name}: a range is start:stop:num, got {text!r}")
+            raise ConfigError("{name}: a range is start:stop:num, got {text!r}", name=name, text=text)
         try:
             start, stop = float(parts[0]), float(parts[1])
             num = int(parts[2])
         except ValueError:
-            raise ConfigError(f"{name}: a range is start:stop:num with numbers, got {text!r}") from None
+            raise ConfigError("{name}: a range is start:stop:num with numbers, got {text!r}", name=name, text=text) from None
         if not (math.isfinite(start) and math.isfinite(stop)):
-            raise ConfigError(f"{name}: range ends must be finite, got {text!r}")
+            raise ConfigError("{name}: range ends must be finite, got {text!r}", name=name, text=text)
         if not 1 <= num <= MAX_GRID_POINTS:
-            raise ConfigError(f"{name}: number of points must be in [1, {MAX_GRID_POINTS}], got {num}")
+            raise ConfigError("{name}: number of points must be in [1, {MAX_GRID_POINTS}], got {num}", name=name, MAX_GRID_POINTS=MAX_GRID_POINTS, num=num)
         raw = list(np.linspace(start, stop, num)) if num > 1 else [start]
     else:
         raw = [part.strip() for part in text.split(",")]
         if any(not part for part in raw):
-            raise ConfigError(f"{name}: empty entry in list {text!r}")
+            raise ConfigError("{name}: empty entry in list {text!r}", name=name, text=text)
     return _coerce_values(name, raw)
 
 
@@ -122,27 +122,27 @@ def _coerce_values(name: str, raw) -> tuple:
     for item in raw:
         if kind is str:
             if not isinstance(item, str) or item not in CATEGORICAL[name]:
-                raise ConfigError(f"{name}: unknown value {item!r}; choose from {', '.join(CATEGORICAL[name])}")
+                raise ConfigError("{name}: unknown value {item!r}; choose from {choices}", name=name, item=item, choices=', '.join(CATEGORICAL[name]))
             values.append(item)
             continue
         if isinstance(item, bool):
-            raise ConfigError(f"{name}: expected a number, got {item!r}")
+            raise ConfigError("{name}: expected a number, got {item!r}", name=name, item=item)
         try:
             number = float(item)
         except (TypeError, ValueError):
-            raise ConfigError(f"{name}: expected a number, got {item!r}") from None
+            raise ConfigError("{name}: expected a number, got {item!r}", name=name, item=item) from None
         if not math.isfinite(number):
-            raise ConfigError(f"{name}: values must be finite, got {item!r}")
+            raise ConfigError("{name}: values must be finite, got {item!r}", name=name, item=item)
         if kind is int:
             if abs(number - round(number)) > 1e-9:
-                raise ConfigError(f"{name}: values must be whole numbers, got {_tidy_float(number)}")
+                raise ConfigError("{name}: values must be whole numbers, got {value2}", name=name, value2=_tidy_float(number))
             values.append(int(round(number)))
         else:
             values.append(_tidy_float(number))
     if not values:
-        raise ConfigError(f"{name}: no values given")
+        raise ConfigError("{name}: no values given", name=name)
     if len(set(values)) != len(values):
-        raise ConfigError(f"{name}: values repeat ({', '.join(map(str, values))})")
+        raise ConfigError("{name}: values repeat ({choices})", name=name, choices=', '.join(map(str, values)))
     return tuple(values)
 
 
@@ -180,9 +180,9 @@ class SweepAxis:
 
     def validate(self) -> None:
         if self.name not in SWEEPABLE:
-            raise ConfigError(f"cannot sweep {self.name!r}; choose one of {', '.join(SWEEPABLE)}")
+            raise ConfigError("cannot sweep {name!r}; choose one of {choices}", name=self.name, choices=', '.join(SWEEPABLE))
         if tuple(_coerce_values(self.name, self.values)) != self.values:
-            raise ConfigError(f"{self.name}: values of the wrong type: {self.values!r}")
+            raise ConfigError("{name}: values of the wrong type: {values!r}", name=self.name, values=self.values)
 
 
 # --------------------------------------------------------------------------- the spec
@@ -217,33 +217,32 @@ class SweepSpec:
         if not isinstance(self.base, ExperimentConfig):
             raise ConfigError("sweep base must be an ExperimentConfig")
         if not 1 <= len(self.axes) <= 2:
-            raise ConfigError(f"a sweep varies one or two parameters, got {len(self.axes)}")
+            raise ConfigError("a sweep varies one or two parameters, got {n_axes}", n_axes=len(self.axes))
         names = [axis.name for axis in self.axes]
         if len(set(names)) != len(names):
-            raise ConfigError(f"parameter {names[0]!r} is swept twice")
+            raise ConfigError("parameter {names_item!r} is swept twice", names_item=names[0])
         for axis in self.axes:
             if not isinstance(axis, SweepAxis):
                 raise ConfigError("sweep axes must be SweepAxis objects")
             axis.validate()
         if isinstance(self.seeds, bool) or not isinstance(self.seeds, int) or not 1 <= self.seeds <= 10_000:
-            raise ConfigError(f"seeds must be an integer in [1, 10000], got {self.seeds!r}")
+            raise ConfigError("seeds must be an integer in [1, 10000], got {seeds!r}", seeds=self.seeds)
         if not self.metrics:
-            raise ConfigError(f"choose at least one metric from {', '.join(METRICS)}")
+            raise ConfigError("choose at least one metric from {choices}", choices=', '.join(METRICS))
         unknown = [m for m in self.metrics if m not in METRICS]
         if unknown:
-            raise ConfigError(f"unknown metric {unknown[0]!r}; choose from {', '.join(METRICS)}")
+            raise ConfigError("unknown metric {unknown_item!r}; choose from {choices}", unknown_item=unknown[0], choices=', '.join(METRICS))
         if tuple(m for m in METRICS if m in self.metrics) != self.metrics:
-            raise ConfigError(f"metrics must be distinct and in the order {', '.join(METRICS)}")
+            raise ConfigError("metrics must be distinct and in the order {choices}", choices=', '.join(METRICS))
         threshold = self.threshold
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
                 or not math.isfinite(threshold) or threshold <= 0:
-            raise ConfigError(f"threshold must be a positive number, got {threshold!r}")
+            raise ConfigError("threshold must be a positive number, got {threshold!r}", threshold=threshold)
         m = self.lyapunov_count
         if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            raise ConfigError(f"lyapunov_count must be an integer >= 1, got {m!r}")
+            raise ConfigError("lyapunov_count must be an integer >= 1, got {m!r}", m=m)
         if self.num_points * self.seeds > MAX_GRID_POINTS:
-            raise ConfigError(f"the sweep has {self.num_points * self.seeds} runs; at most "
-                              f"{MAX_GRID_POINTS} are allowed")
+            raise ConfigError("the sweep has {value1} runs; at most {MAX_GRID_POINTS} are allowed", value1=self.num_points * self.seeds, MAX_GRID_POINTS=MAX_GRID_POINTS)
         self.base.validate()
         last_seed = self.base.seed + self.seeds - 1
         if last_seed > 2**63 - 1:
@@ -252,14 +251,12 @@ class SweepSpec:
             try:
                 config.validate()
             except ConfigError as error:
-                raise ConfigError(f"at {self._describe(config)}: {error}") from None
+                raise ConfigError("at {value1}: {error}", value1=self._describe(config), error=error) from None
             S = config.net.state_size
             if self.lyapunov_count > S and "lyapunov" in self.metrics:
-                raise ConfigError(f"lyapunov_count {self.lyapunov_count} exceeds the state size {S} "
-                                  f"at {self._describe(config)}")
+                raise ConfigError("lyapunov_count {lyapunov_count} exceeds the state size {S} at {value5}", lyapunov_count=self.lyapunov_count, S=S, value5=self._describe(config))
             if config.seq_len * S * S * np.dtype(config.dtype).itemsize > MAX_JACOBIAN_BYTES:
-                raise ConfigError(f"at {self._describe(config)} the step Jacobians would need more than "
-                                  f"{MAX_JACOBIAN_BYTES >> 30} GiB; reduce seq_len or hidden_size")
+                raise ConfigError("at {value1} the step Jacobians would need more than {value3} GiB; reduce seq_len or hidden_size", value1=self._describe(config), value3=MAX_JACOBIAN_BYTES >> 30)
         object.__setattr__(self, "_validated", True)   # a frozen spec stays valid: check it once
         return self
 
@@ -337,14 +334,14 @@ class SweepSpec:
         if not isinstance(data, dict):
             raise ConfigError("sweep definition must be a JSON object")
         if data.get("format", SPEC_FORMAT) != SPEC_FORMAT:
-            raise ConfigError(f"not a sweep definition: format is {data.get('format')!r}")
+            raise ConfigError("not a sweep definition: format is {value1!r}", value1=data.get('format'))
         version = data.get("version", SPEC_VERSION)
         if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= SPEC_VERSION:
-            raise ConfigError(f"unsupported sweep definition version {version!r}")
+            raise ConfigError("unsupported sweep definition version {version!r}", version=version)
         known = {"format", "version", "base", "axes", "seeds", "metrics", "threshold", "lyapunov_count"}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(f"unknown sweep key(s): {', '.join(unknown)}")
+            raise ConfigError("unknown sweep key(s): {choices}", choices=', '.join(unknown))
         axes_data = data.get("axes")
         if not isinstance(axes_data, list):
             raise ConfigError("sweep 'axes' must be a list")
@@ -355,7 +352,7 @@ class SweepSpec:
                 raise ConfigError("each sweep axis must be {\"name\": ..., \"values\": [...]}")
             name = entry["name"]
             if name not in SWEEPABLE:
-                raise ConfigError(f"cannot sweep {name!r}; choose one of {', '.join(SWEEPABLE)}")
+                raise ConfigError("cannot sweep {name!r}; choose one of {choices}", name=name, choices=', '.join(SWEEPABLE))
             axes.append(SweepAxis(name, _coerce_values(name, entry["values"])))
         metrics = data.get("metrics", list(METRICS))
         if not isinstance(metrics, list):
@@ -603,7 +600,7 @@ def iter_sweep(spec: SweepSpec, *, workers: int | None = None,
         spec.validate()
     workers = default_workers() if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ConfigError(f"workers must be an integer >= 1, got {workers!r}")
+        raise ConfigError("workers must be an integer >= 1, got {workers!r}", workers=workers)
     runs = spec.runs()
     total = len(runs)
     workers = min(workers, total)

@@ -74,24 +74,24 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
     """Read a checkpoint; :class:`ConfigError` with one clear line if it is missing or corrupt."""
     path = Path(path)
     if not path.exists():
-        raise InputFileError(f"checkpoint not found: {path}")
+        raise InputFileError("checkpoint not found: {path}", path=path)
     arrays = read_npz(path, "checkpoint")
     if "__meta__" not in arrays:
-        raise InputFileError(f"{path} is not an rnnviz language-model checkpoint (no __meta__)")
+        raise InputFileError("{path} is not an rnnviz language-model checkpoint (no __meta__)", path=path)
     try:
         meta = json.loads(arrays.pop("__meta__").tobytes().decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
-        raise InputFileError(f"{path}: checkpoint metadata is not valid JSON ({error})") from None
+        raise InputFileError("{path}: checkpoint metadata is not valid JSON ({error})", path=path, error=error) from None
     groups: dict[str, dict[str, np.ndarray]] = {"param": {}, "optim": {}, "state": {}}
     for name, value in arrays.items():
         group, _, key = name.partition("/")
         if group not in groups or not key:
-            raise InputFileError(f"{path}: unexpected entry {name!r}")
+            raise InputFileError("{path}: unexpected entry {name!r}", path=path, name=name)
         groups[group][key] = value
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ConfigError(f"{path} is not an rnnviz language-model checkpoint")
+        raise ConfigError("{path} is not an rnnviz language-model checkpoint", path=path)
     if meta.get("version") != VERSION:
-        raise ConfigError(f"{path}: unsupported checkpoint version {meta.get('version')!r}")
+        raise ConfigError("{path}: unsupported checkpoint version {value2!r}", path=path, value2=meta.get('version'))
     try:
         return Checkpoint(
             config=dict(meta["config"]), level=str(meta["level"]), tokens=tuple(meta["tokens"]),
@@ -100,7 +100,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
             history=dict(meta.get("history") or {}),
         )
     except (KeyError, TypeError, ValueError) as error:
-        raise ConfigError(f"{path}: checkpoint metadata is incomplete ({error})") from None
+        raise ConfigError("{path}: checkpoint metadata is incomplete ({error})", path=path, error=error) from None
 
 
 class CheckpointLock:
@@ -120,15 +120,14 @@ class CheckpointLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as error:
             raise OutputPathError(
-                f"cannot lock checkpoint {path} ({error.strerror or error}: {self.path})") from None
+                "cannot lock checkpoint {path} ({value3}: {path2})", path=path, value3=error.strerror or error, path2=self.path) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.read(fd, 32).decode("ascii", "replace").strip()
             os.close(fd)
             who = f" (process {holder})" if holder.isdigit() else ""
-            raise BusyError(f"checkpoint {path} is in use by another training run{who}; wait for it "
-                            "to finish or choose another --checkpoint") from None
+            raise BusyError("checkpoint {path} is in use by another training run{who}; wait for it to finish or choose another --checkpoint", path=path, who=who) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         self._fd = fd

@@ -67,17 +67,17 @@ def check_text_file(path: str | os.PathLike[str]) -> Path:
     """
     path = Path(path)
     if not path.exists():
-        raise InputFileError(f"corpus file not found: {path}")
+        raise InputFileError("corpus file not found: {path}", path=path)
     if path.is_dir():
-        raise InputFileError(f"expected a text file but {path} is a folder")
+        raise InputFileError("expected a text file but {path} is a folder", path=path)
     try:
         mode = path.stat().st_mode
     except OSError as error:
-        raise InputFileError(f"cannot read {path}: {error.strerror or error}") from None
+        raise InputFileError("cannot read {path}: {value3}", path=path, value3=error.strerror or error) from None
     if not stat.S_ISREG(mode):
-        raise InputFileError(f"{path} is not a regular file (a device, pipe or socket); give a text file")
+        raise InputFileError("{path} is not a regular file (a device, pipe or socket); give a text file", path=path)
     if not os.access(path, os.R_OK):
-        raise InputFileError(f"cannot read {path}: permission denied")
+        raise InputFileError("cannot read {path}: permission denied", path=path)
     return path
 
 
@@ -87,21 +87,21 @@ def read_text_file(path: str | os.PathLike[str]) -> str:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise InputFileError(f"cannot read {path}: {error.strerror or error}") from None
+        raise InputFileError("cannot read {path}: {value3}", path=path, value3=error.strerror or error) from None
     return decode_text(raw, str(path))
 
 
 def decode_text(raw: bytes, name: str = "text") -> str:
     """Decode UTF-8 bytes (an optional BOM is dropped); reject empty, binary or non-UTF-8 input."""
     if not raw.strip():
-        raise ConfigError(f"{name} is empty")
+        raise ConfigError("{name} is empty", name=name)
     if b"\x00" in raw:
-        raise ConfigError(f"{name} looks like a binary file (it contains NUL bytes), not UTF-8 text")
+        raise ConfigError("{name} looks like a binary file (it contains NUL bytes), not UTF-8 text", name=name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ConfigError(
-            f"{name} is not valid UTF-8 text (bad byte at offset {error.start})") from None
+            "{name} is not valid UTF-8 text (bad byte at offset {start})", name=name, start=error.start) from None
     return text.replace("\r\n", "\n")
 
 
@@ -121,7 +121,7 @@ def python_stdlib_text(max_chars: int = STDLIB_MAX_CHARS) -> str:
     """
     root = Path(sysconfig.get_paths()["stdlib"])
     if not root.is_dir():
-        raise ConfigError(f"the Python standard library was not found at {root}")
+        raise ConfigError("the Python standard library was not found at {root}", root=root)
     skip = {"site-packages", "dist-packages", "test", "tests", "idlelib", "turtledemo", "__pycache__",
             "lib2to3", "ensurepip", "pydoc_data"}
     files = []
@@ -142,7 +142,7 @@ def python_stdlib_text(max_chars: int = STDLIB_MAX_CHARS) -> str:
         if total >= max_chars:
             break
     if not parts:
-        raise ConfigError(f"no readable .py files under {root}")
+        raise ConfigError("no readable .py files under {root}", root=root)
     return "".join(parts)[:max_chars]
 
 
@@ -182,7 +182,7 @@ def tokenize(text: str, level: str, *, sentence_start: bool = False) -> list[str
             tokens.extend(words)
             tokens.append(EOS)
         return tokens
-    raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    raise ConfigError("unknown level {level!r}; choose one of {choices}", level=level, choices=', '.join(LEVELS))
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,7 @@ class Vocabulary:
                 return np.fromiter((index[t] for t in tokens), dtype=np.int64, count=len(tokens))
             return np.fromiter((index.get(t, unk) for t in tokens), dtype=np.int64, count=len(tokens))
         except KeyError as error:
-            raise ConfigError(f"{what} contains a token not in the vocabulary: {error.args[0]!r}") from None
+            raise ConfigError("{what} contains a token not in the vocabulary: {args_item!r}", what=what, args_item=error.args[0]) from None
 
     def decode(self, ids, level: str) -> str:
         tokens = [self.tokens[int(i)] for i in ids]
@@ -328,7 +328,7 @@ class TextSource:
                 while chunk := handle.read(size):
                     yield chunk
         except OSError as error:
-            raise InputFileError(f"cannot read {self.path}: {error.strerror or error}") from None
+            raise InputFileError("cannot read {path}: {value3}", path=self.path, value3=error.strerror or error) from None
 
     def pieces(self, size: int | None = None) -> Iterator[str]:
         """The text in pieces of about ``size`` bytes (default ``CHUNK_BYTES``)."""
@@ -357,13 +357,12 @@ class TextSource:
             has_content = has_content or bool(raw.strip())
             if b"\x00" in raw:
                 raise InputFileError(
-                    f"{self.name} looks like a binary file (it contains NUL bytes), not UTF-8 text")
+                    "{name} looks like a binary file (it contains NUL bytes), not UTF-8 text", name=self.name)
             pending = len(decoder.getstate()[0])
             try:
                 text = decoder.decode(raw)
             except UnicodeDecodeError as error:
-                raise InputFileError(f"{self.name} is not valid UTF-8 text (bad byte at offset "
-                                     f"{offset - pending + error.start})") from None
+                raise InputFileError("{name} is not valid UTF-8 text (bad byte at offset {value2})", name=self.name, value2=offset - pending + error.start) from None
             offset += len(raw)
             if carry_cr:
                 text = "\r" + text
@@ -375,10 +374,9 @@ class TextSource:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise InputFileError(f"{self.name} is not valid UTF-8 text (bad byte at offset "
-                                 f"{offset - pending})") from None
+            raise InputFileError("{name} is not valid UTF-8 text (bad byte at offset {value2})", name=self.name, value2=offset - pending) from None
         if not has_content:
-            raise InputFileError(f"{self.name} is empty")
+            raise InputFileError("{name} is empty", name=self.name)
         if carry_cr:
             yield "\r"
 
@@ -394,12 +392,12 @@ def corpus_sources(corpus: str, valid: str | None = None, test: str | None = Non
         train = TextSource(corpus, text=python_stdlib_text())
     elif corpus.startswith("builtin:"):
         raise ConfigError(
-            f"unknown built-in corpus {corpus!r}; choose one of {', '.join(BUILTIN_CORPORA)}")
+            "unknown built-in corpus {corpus!r}; choose one of {choices}", corpus=corpus, choices=', '.join(BUILTIN_CORPORA))
     elif Path(corpus).is_dir():
         folder = Path(corpus)
         train_file = _find_split_file(folder, "train")
         if train_file is None:
-            raise InputFileError(f"folder {folder} has no ptb.train.txt or train.txt")
+            raise InputFileError("folder {folder} has no ptb.train.txt or train.txt", folder=folder)
         train = TextSource.file(train_file)
         valid_file = _find_split_file(folder, "valid")
         test_file = _find_split_file(folder, "test")
@@ -437,8 +435,7 @@ def _check_memory(tokens: int, dtype: np.dtype, name: str) -> None:
     available = available_memory()
     if available is not None and needed > available:
         raise ResourceError(
-            f"corpus {name} has {tokens:,} tokens; its {dtype} ids need about {_gib(needed)} of "
-            f"memory, but only {_gib(available)} are available")
+            "corpus {name} has {tokens:,} tokens; its {dtype} ids need about {value7} of memory, but only {value9} are available", name=name, tokens=tokens, dtype=dtype, value7=_gib(needed), value9=_gib(available))
 
 
 def _char_codes(piece: str) -> np.ndarray:
@@ -470,11 +467,11 @@ def _encode_chars(source: TextSource, lookup: np.ndarray, count: int) -> np.ndar
     for piece in source.pieces():
         codes = _char_codes(piece)
         if position + codes.size > count:
-            raise InputFileError(f"{source.name} changed while it was read")
+            raise InputFileError("{name} changed while it was read", name=source.name)
         np.take(lookup, codes, out=ids[position:position + codes.size])
         position += codes.size
     if position != count:
-        raise InputFileError(f"{source.name} changed while it was read")
+        raise InputFileError("{name} changed while it was read", name=source.name)
     return ids
 
 
@@ -536,8 +533,7 @@ def _scan_words(source: TextSource, seen: set, sentence_start: bool) -> int:
         seen.update(tokens)
         count += len(tokens)
         if len(seen) > MAX_WORD_VOCAB:
-            raise ResourceError(f"{source.name} has more than {MAX_WORD_VOCAB:,} distinct words; "
-                                "a word-level model cannot train on that vocabulary (try --level char)")
+            raise ResourceError("{name} has more than {MAX_WORD_VOCAB:,} distinct words; a word-level model cannot train on that vocabulary (try --level char)", name=source.name, MAX_WORD_VOCAB=MAX_WORD_VOCAB)
     return count
 
 
@@ -547,7 +543,7 @@ def _encode_words(source: TextSource, index: dict, count: int, dtype: np.dtype,
     position = 0
     for tokens in _word_chunks(source, sentence_start):
         if position + len(tokens) > count:
-            raise InputFileError(f"{source.name} changed while it was read")
+            raise InputFileError("{name} changed while it was read", name=source.name)
         # a few thousand words per call: one call holds the interpreter lock for its whole length
         for start in range(0, len(tokens), _WORDS_PER_CALL):
             part = tokens[start:start + _WORDS_PER_CALL]
@@ -555,7 +551,7 @@ def _encode_words(source: TextSource, index: dict, count: int, dtype: np.dtype,
                                                              count=len(part))
             position += len(part)
     if position != count:
-        raise InputFileError(f"{source.name} changed while it was read")
+        raise InputFileError("{name} changed while it was read", name=source.name)
     return ids
 
 
@@ -597,7 +593,7 @@ def corpus_from_sources(train: TextSource, valid: TextSource | None = None,
     second writes the ids into one preallocated compact array per source.
     """
     if level not in LEVELS:
-        raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+        raise ConfigError("unknown level {level!r}; choose one of {choices}", level=level, choices=', '.join(LEVELS))
     if valid is None and not (0.0 < valid_fraction < 0.5 and 0.0 <= test_fraction < 0.5):
         raise ConfigError("valid_fraction must be in (0, 0.5) and test_fraction in [0, 0.5)")
     if should_stop is not None:
@@ -628,13 +624,13 @@ def corpus_from_sources(train: TextSource, valid: TextSource | None = None,
     valid_ids = arrays.pop(0) if valid is not None else None
     test_ids = arrays.pop(0) if test is not None else None
     if train_ids.size == 0:
-        raise ConfigError(f"corpus {name or ''} has no tokens".replace("  ", " "))
+        raise ConfigError("corpus {name} has no tokens", name=name) if name else ConfigError("corpus has no tokens")
     if valid_ids is None:
         n = train_ids.size
         n_valid = max(1, int(n * valid_fraction))
         n_test = int(n * test_fraction) if test_ids is None else 0
         if n - n_valid - n_test < 2:
-            raise ConfigError(f"corpus {name} is too short to split: {n} tokens")
+            raise ConfigError("corpus {name} is too short to split: {n} tokens", name=name, n=n)
         valid_ids = train_ids[n - n_valid - n_test:n - n_test]
         if test_ids is None and n_test:
             test_ids = train_ids[n - n_test:]
@@ -678,5 +674,4 @@ def check_long_enough(ids: np.ndarray, batch_size: int, seq_len: int, what: str)
     needed = batch_size * (seq_len + 1)
     if len(ids) < needed:
         raise ConfigError(
-            f"{what} is shorter than one batch: {len(ids)} tokens, need at least "
-            f"{needed} (batch {batch_size} x (seq-len {seq_len} + 1)); use a smaller --batch or --seq-len")
+            "{what} is shorter than one batch: {n_ids} tokens, need at least {needed} (batch {batch_size} x (seq-len {seq_len} + 1)); use a smaller --batch or --seq-len", what=what, n_ids=len(ids), needed=needed, batch_size=batch_size, seq_len=seq_len)

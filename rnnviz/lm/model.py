@@ -48,9 +48,9 @@ def load_word_vectors(path: str | Path, tokens: tuple[str, ...], dim: int | None
     """
     path = Path(path)
     if not path.exists():
-        raise ConfigError(f"embedding file not found: {path}")
+        raise ConfigError("embedding file not found: {path}", path=path)
     if not path.is_file():
-        raise ConfigError(f"embedding file {path} is not a regular file")
+        raise ConfigError("embedding file {path} is not a regular file", path=path)
     wanted = {tok: i for i, tok in enumerate(tokens)}
     rows: dict[int, np.ndarray] = {}
     file_dim = None
@@ -66,23 +66,21 @@ def load_word_vectors(path: str | Path, tokens: tuple[str, ...], dim: int | None
                     file_dim = len(parts) - 1
                     if dim is not None and file_dim != dim:
                         raise ConfigError(
-                            f"embedding file {path.name} has dimension {file_dim} but the embedding "
-                            f"size is {dim}")
+                            "embedding file {name} has dimension {file_dim} but the embedding size is {dim}", name=path.name, file_dim=file_dim, dim=dim)
                 if len(parts) - 1 != file_dim:
                     raise ConfigError(
-                        f"embedding file {path.name}, line {line_number}: expected {file_dim} "
-                        f"numbers, got {len(parts) - 1}")
+                        "embedding file {name}, line {line_number}: expected {file_dim} numbers, got {value7}", name=path.name, line_number=line_number, file_dim=file_dim, value7=len(parts) - 1)
                 index = wanted.get(parts[0])
                 if index is not None:
                     try:
                         rows[index] = np.array(parts[1:], dtype=np.float64)
                     except ValueError:
                         raise ConfigError(
-                            f"embedding file {path.name}, line {line_number}: not a number") from None
+                            "embedding file {name}, line {line_number}: not a number", name=path.name, line_number=line_number) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"embedding file {path.name} is not UTF-8 text") from None
+        raise ConfigError("embedding file {name} is not UTF-8 text", name=path.name) from None
     if file_dim is None:
-        raise ConfigError(f"embedding file {path.name} has no vectors")
+        raise ConfigError("embedding file {name} has no vectors", name=path.name)
     matrix = _uniform(rng, init_scale, (len(tokens), file_dim))
     for index, row in rows.items():
         matrix[index] = row
@@ -106,17 +104,16 @@ class ModelSpec:
     def validate(self) -> "ModelSpec":
         self.net.validate()
         if not (isinstance(self.vocab_size, int) and self.vocab_size >= 2):
-            raise ConfigError(f"vocabulary must have at least 2 tokens, got {self.vocab_size}")
+            raise ConfigError("vocabulary must have at least 2 tokens, got {vocab_size}", vocab_size=self.vocab_size)
         if not (0.0 <= self.dropout < 1.0):
-            raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
+            raise ConfigError("dropout must be in [0, 1), got {dropout}", dropout=self.dropout)
         if self.embedding not in EMBEDDINGS:
             raise ConfigError(
-                f"unknown embedding {self.embedding!r}; choose one of {', '.join(EMBEDDINGS)}")
+                "unknown embedding {embedding!r}; choose one of {choices}", embedding=self.embedding, choices=', '.join(EMBEDDINGS))
         if self.tie_weights:
             if self.embed_size != self.hidden_size:
                 raise ConfigError(
-                    f"weight tying needs embed size == hidden size, got {self.embed_size} "
-                    f"and {self.hidden_size}")
+                    "weight tying needs embed size == hidden size, got {embed_size} and {hidden_size}", embed_size=self.embed_size, hidden_size=self.hidden_size)
             if not self.embedding_trainable:
                 raise ConfigError("weight tying needs a trainable embedding")
         return self
@@ -161,7 +158,7 @@ def init_model_params(spec: ModelSpec, *, seed: int = 0, init_scale: float | Non
     params: dict[str, np.ndarray] = {}
     if init_scale is not None:
         if not (np.isfinite(init_scale) and init_scale > 0):
-            raise ConfigError(f"init scale must be a positive number, got {init_scale}")
+            raise ConfigError("init scale must be a positive number, got {init_scale}", init_scale=init_scale)
         for name, shape in shapes.items():
             params[name] = _uniform(rng, init_scale, shape)
     else:
@@ -174,8 +171,7 @@ def init_model_params(spec: ModelSpec, *, seed: int = 0, init_scale: float | Non
     if embedding_matrix is not None:
         if embedding_matrix.shape != shapes["embedding.weight"]:
             raise ConfigError(
-                f"embedding matrix: expected shape {shapes['embedding.weight']}, "
-                f"got {embedding_matrix.shape}")
+                "embedding matrix: expected shape {shapes_item}, got {shape}", shapes_item=shapes['embedding.weight'], shape=embedding_matrix.shape)
         params["embedding.weight"] = np.array(embedding_matrix, dtype=np.float64)
     return {name: np.ascontiguousarray(value, dtype=dtype) for name, value in params.items()}
 
@@ -184,13 +180,13 @@ def validate_model_params(params: dict[str, np.ndarray], spec: ModelSpec) -> Non
     shapes = spec.param_shapes()
     missing = [n for n in shapes if n not in params]
     if missing:
-        raise ConfigError(f"model parameters missing: {', '.join(missing)}")
+        raise ConfigError("model parameters missing: {choices}", choices=', '.join(missing))
     unknown = sorted(set(params) - set(shapes))
     if unknown:
-        raise ConfigError(f"unknown model parameter(s): {', '.join(unknown)}")
+        raise ConfigError("unknown model parameter(s): {choices}", choices=', '.join(unknown))
     for name, shape in shapes.items():
         if tuple(params[name].shape) != shape:
-            raise ConfigError(f"{name}: expected shape {shape}, got {tuple(params[name].shape)}")
+            raise ConfigError("{name}: expected shape {shape}, got {value4}", name=name, shape=shape, value4=tuple(params[name].shape))
 
 
 def _layer_names(spec: ModelSpec, layer: int) -> dict[str, str]:
@@ -359,7 +355,7 @@ class LanguageModel:
         optimiser (the embedding gradient array is reused by the next call).
         """
         if reduction not in LOSS_REDUCTIONS:
-            raise ConfigError(f"unknown loss reduction {reduction!r}")
+            raise ConfigError("unknown loss reduction {reduction!r}", reduction=reduction)
         spec = self.spec
         T, B = tokens.shape
         result = self.forward(tokens, state, rng=rng, reuse=True)

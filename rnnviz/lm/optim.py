@@ -149,7 +149,7 @@ def make_optimizer(name: str, *, momentum: float = 0.0) -> Optimizer:
         return RMSprop()
     if name == "adam":
         return Adam()
-    raise ConfigError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+    raise ConfigError("unknown optimizer {name!r}; choose one of {choices}", name=name, choices=', '.join(OPTIMIZERS))
 
 
 def learning_rate(base_lr: float, epoch: int, decay: float = 1.0, decay_after: int = 0) -> float:

@@ -28,5 +28,5 @@ PRESETS: dict[str, dict] = {
 def preset(name: str) -> dict:
     """The fields of preset ``name`` (a copy); :class:`ConfigError` if there is no such preset."""
     if name not in PRESETS:
-        raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
+        raise ConfigError("unknown preset {name!r}; choose one of {choices}", name=name, choices=', '.join(PRESETS))
     return dict(PRESETS[name])

@@ -24,13 +24,13 @@ def check_length(length: int, what: str = "length") -> None:
     """:class:`ConfigError` unless ``0 <= length <= MAX_SAMPLE_LENGTH``."""
     if isinstance(length, bool) or not isinstance(length, (int, np.integer)) \
             or not 0 <= length <= MAX_SAMPLE_LENGTH:
-        raise ConfigError(f"{what} must be an integer in [0, {MAX_SAMPLE_LENGTH:,}], got {length!r}")
+        raise ConfigError("{what} must be an integer in [0, {MAX_SAMPLE_LENGTH:,}], got {length!r}", what=what, MAX_SAMPLE_LENGTH=MAX_SAMPLE_LENGTH, length=length)
 
 
 def softmax_with_temperature(logits: np.ndarray, temperature: float) -> np.ndarray:
     """Probabilities ``(V,)`` of ``softmax(logits / temperature)`` in float64 (temperature > 0)."""
     if not (np.isfinite(temperature) and temperature > 0):
-        raise ConfigError(f"temperature must be a positive number, got {temperature}")
+        raise ConfigError("temperature must be a positive number, got {temperature}", temperature=temperature)
     z = np.asarray(logits, dtype=np.float64) / temperature
     z -= z.max()
     p = np.exp(z)
@@ -62,7 +62,7 @@ class Sampler:
             tokens = tokens[:-1]   # a prime that stops mid-sentence has no end-of-sentence yet
         missing = [t for t in tokens if t not in self.vocab]
         if missing and self.vocab.unk_id is None:
-            raise ConfigError(f"prime text contains {missing[0]!r}, which is not in the vocabulary")
+            raise ConfigError("prime text contains {missing_item!r}, which is not in the vocabulary", missing_item=missing[0])
         return self.vocab.encode(tokens, what="prime text")
 
     def feed(self, ids: np.ndarray) -> None:
@@ -126,7 +126,7 @@ def sampler_from_checkpoint(checkpoint: Checkpoint | str | Path) -> Sampler:
     try:
         config = TrainConfig.from_dict(checkpoint.config)
     except (ConfigError, TypeError) as error:
-        raise ConfigError(f"checkpoint has an invalid training config: {error}") from None
+        raise ConfigError("checkpoint has an invalid training config: {error}", error=error) from None
     vocab = Vocabulary(tuple(checkpoint.tokens))
     spec: ModelSpec = config.model_spec(len(vocab))
     params = {k: np.ascontiguousarray(v) for k, v in checkpoint.params.items()}

@@ -25,7 +25,7 @@ import numpy as np
 
 from rnnviz.core.parallel.blas import take_control
 from rnnviz.core.config import CELLS, ConfigError, config_from_dict
-from rnnviz.errors import ResourceError
+from rnnviz.errors import Message, ResourceError
 from rnnviz.lm.checkpoint import Checkpoint, CheckpointLock, load_checkpoint, save_checkpoint
 from rnnviz.lm.data import (LEVELS, Corpus, Vocabulary, available_memory, batchify, check_long_enough,
                             get_batch, num_batches)
@@ -109,37 +109,37 @@ class TrainConfig:
         def positive_int(name, low=1):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ConfigError(f"{name.replace('_', '-')} must be an integer >= {low}, got {value!r}")
+                raise ConfigError("{value0} must be an integer >= {low}, got {value!r}", value0=name.replace('_', '-'), low=low, value=value)
 
         def number(name, low=None, high=None, allow_none=False, strict_low=False):
             value = getattr(self, name)
             if value is None and allow_none:
                 return
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ConfigError(f"{name.replace('_', '-')} must be a finite number, got {value!r}")
+                raise ConfigError("{value0} must be a finite number, got {value!r}", value0=name.replace('_', '-'), value=value)
             if low is not None and (value <= low if strict_low else value < low):
                 raise ConfigError(
-                    f"{name.replace('_', '-')} must be {'>' if strict_low else '>='} {low}, got {value}")
+                    "{value0} must be {value2} {low}, got {value}", value0=name.replace('_', '-'), value2='>' if strict_low else '>=', low=low, value=value)
             if high is not None and value > high:
-                raise ConfigError(f"{name.replace('_', '-')} must be <= {high}, got {value}")
+                raise ConfigError("{value0} must be <= {high}, got {value}", value0=name.replace('_', '-'), high=high, value=value)
 
         if self.level not in LEVELS:
-            raise ConfigError(f"unknown level {self.level!r}; choose one of {', '.join(LEVELS)}")
+            raise ConfigError("unknown level {level!r}; choose one of {choices}", level=self.level, choices=', '.join(LEVELS))
         if self.cell not in CELLS:
-            raise ConfigError(f"unknown cell {self.cell!r}; choose one of {', '.join(CELLS)}")
+            raise ConfigError("unknown cell {cell!r}; choose one of {choices}", cell=self.cell, choices=', '.join(CELLS))
         if self.optimizer not in OPTIMIZERS:
             raise ConfigError(
-                f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+                "unknown optimizer {optimizer!r}; choose one of {choices}", optimizer=self.optimizer, choices=', '.join(OPTIMIZERS))
         if self.embedding not in EMBEDDINGS:
             raise ConfigError(
-                f"unknown embedding {self.embedding!r}; choose one of {', '.join(EMBEDDINGS)}")
+                "unknown embedding {embedding!r}; choose one of {choices}", embedding=self.embedding, choices=', '.join(EMBEDDINGS))
         if self.embedding.startswith("pretrained") and not self.embedding_file:
-            raise ConfigError(f"embedding {self.embedding} needs an embedding file")
+            raise ConfigError("embedding {embedding} needs an embedding file", embedding=self.embedding)
         if self.loss_reduction not in LOSS_REDUCTIONS:
             raise ConfigError(
-                f"unknown loss reduction {self.loss_reduction!r}; choose one of {', '.join(LOSS_REDUCTIONS)}")
+                "unknown loss reduction {loss_reduction!r}; choose one of {choices}", loss_reduction=self.loss_reduction, choices=', '.join(LOSS_REDUCTIONS))
         if self.dtype not in DTYPES:
-            raise ConfigError(f"dtype must be float32 or float64, got {self.dtype!r}")
+            raise ConfigError("dtype must be float32 or float64, got {dtype!r}", dtype=self.dtype)
         for name in ("layers", "hidden", "embed", "seq_len", "batch", "epochs"):
             positive_int(name)
         for name in ("decay_after", "eval_every", "snapshot_every", "checkpoint_every", "seed"):
@@ -380,7 +380,9 @@ class _BlasLimit:
 
 
 def _number_text(value) -> str:
-    return f"{value:.4g}" if isinstance(value, float) and math.isfinite(value) else str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:.4g}"
+    return value if isinstance(value, Message) else str(value)
 
 
 #: Optimiser state arrays per parameter array.
@@ -406,24 +408,20 @@ def _check_memory(config: "TrainConfig", spec: ModelSpec) -> None:
     if available is not None and needed > available:
         parameters = sum(math.prod(shape) for shape in spec.param_shapes().values())
         raise ResourceError(
-            f"the model has {parameters:,} parameters (--hidden {config.hidden}, --layers "
-            f"{config.layers}, vocabulary {spec.vocab_size:,}); training it with {config.optimizer} "
-            f"needs about {needed / (1 << 30):.1f} GiB of memory, but only "
-            f"{available / (1 << 30):.1f} GiB are available")
+            "the model has {parameters:,} parameters (--hidden {hidden}, --layers {layers}, vocabulary {vocab_size:,}); training it with {optimizer} needs about {value11:.1f} GiB of memory, but only {value13:.1f} GiB are available", parameters=parameters, hidden=config.hidden, layers=config.layers, vocab_size=spec.vocab_size, optimizer=config.optimizer, value11=needed / (1 << 30), value13=available / (1 << 30))
 
 
 def _check_resume_config(config: TrainConfig, saved: dict) -> None:
     try:
         saved_config = TrainConfig.from_dict(saved)
     except (ConfigError, TypeError) as error:
-        raise ConfigError(f"checkpoint has an invalid training config: {error}") from None
+        raise ConfigError("checkpoint has an invalid training config: {error}", error=error) from None
     differing = [f.name for f in fields(TrainConfig)
                  if f.name not in RUN_CONTROL_FIELDS
                  and getattr(saved_config, f.name) != getattr(config, f.name)]
     if differing:
-        raise ConfigError(
-            "cannot resume: the checkpoint was trained with different settings for "
-            + ", ".join(differing))
+        raise ConfigError("cannot resume: the checkpoint was trained with different settings for {fields}",
+                          fields=", ".join(differing))
 
 
 class Trainer:
@@ -489,18 +487,17 @@ class Trainer:
         try:
             params = {k: np.ascontiguousarray(v, dtype=dtype) for k, v in checkpoint.params.items()}
         except corrupt as error:
-            raise ConfigError(f"cannot resume: the checkpoint's parameters are corrupt ({error})") from None
+            raise ConfigError("cannot resume: the checkpoint's parameters are corrupt ({error})", error=error) from None
         self.model = LanguageModel(self.spec, params)
         try:
             self.optimizer.load_state_dict(checkpoint.optimizer_state)
         except corrupt as error:
-            raise ConfigError(f"cannot resume: the checkpoint's optimizer state is corrupt ({error})") from None
+            raise ConfigError("cannot resume: the checkpoint's optimizer state is corrupt ({error})", error=error) from None
         if checkpoint.rng_state is not None:
             try:
                 self.rng.bit_generator.state = checkpoint.rng_state
             except corrupt as error:
-                raise ConfigError("cannot resume: the checkpoint's random-number state is corrupt "
-                                  f"({type(error).__name__}: {error})") from None
+                raise ConfigError("cannot resume: the checkpoint's random-number state is corrupt ({name__}: {error})", name__=type(error).__name__, error=error) from None
         position = checkpoint.position
         try:
             self.epoch = int(position.get("epoch", 1))
@@ -509,16 +506,14 @@ class Trainer:
             self.tokens_seen = int(position.get("tokens_seen", 0))
             self.seconds_before = float(position.get("seconds", 0.0))
         except corrupt as error:
-            raise ConfigError(f"cannot resume: the checkpoint's data position is corrupt ({error})") from None
+            raise ConfigError("cannot resume: the checkpoint's data position is corrupt ({error})", error=error) from None
         if not (1 <= self.epoch and 0 <= self.batch_index <= self.batches_per_epoch and self.step >= 0):
-            raise ConfigError(f"cannot resume: the checkpoint's data position {position} does not fit "
-                              f"this corpus ({self.batches_per_epoch} batches per epoch)")
+            raise ConfigError("cannot resume: the checkpoint's data position {position} does not fit this corpus ({batches_per_epoch} batches per epoch)", position=position, batches_per_epoch=self.batches_per_epoch)
         if checkpoint.carried_state:
             expected = (self.spec.num_layers, self.config.batch, self.spec.hidden_size)
             for name, value in checkpoint.carried_state.items():
                 if value.shape != expected:
-                    raise ConfigError(f"checkpoint carried state {name}: expected shape {expected}, "
-                                      f"got {value.shape}")
+                    raise ConfigError("checkpoint carried state {name}: expected shape {expected}, got {shape}", name=name, expected=expected, shape=value.shape)
             self.state = {k: np.array(v, dtype=dtype) for k, v in checkpoint.carried_state.items()}
         self.last_valid_loss = checkpoint.history.get("valid_loss")
 
@@ -618,22 +613,24 @@ class Trainer:
         first_norms: list[float] = []
 
         def diverged(what, value, step, explain=""):
+            # Messages (rnnviz.errors): English here and in the command line, the Trainer tab's language there
             if self.last_checkpoint:
-                kept = (f"; the last checkpoint before it (step {self.last_checkpoint_step}) is kept "
-                        f"in {self.last_checkpoint}")
+                kept = Message("; the last checkpoint before it (step {step}) is kept in {path}",
+                               step=self.last_checkpoint_step, path=self.last_checkpoint)
             elif config.checkpoint:
-                kept = "; no checkpoint was written"
+                kept = Message("; no checkpoint was written")
             else:
                 kept = ""
             return base_event("diverged", train_loss=value if what == "loss" else None,
-                              message=f"{what} became {_number_text(value)} at step {step}{explain}; training "
-                                      f"stopped (try a lower learning rate or gradient "
-                                      f"clipping){kept}",
+                              message=Message("{what} became {value} at step {step}{explain}; training stopped "
+                                              "(try a lower learning rate or gradient clipping){kept}",
+                                              what=what, value=_number_text(value), step=step,
+                                              explain=explain, kept=kept),
                               checkpoint_path=self.last_checkpoint)
 
         def exploded(loss):
-            return (f" (nats/token, far above ln V = {math.log(max(vocab_size, 2)):.2f}, "
-                    f"the loss of a uniform guess)") if math.isfinite(loss) else ""
+            return Message(" (nats/token, far above ln V = {bound:.2f}, the loss of a uniform guess)",
+                           bound=math.log(max(vocab_size, 2))) if math.isfinite(loss) else ""
 
         def finish(kind, reason):
             valid_loss = test_loss = None
@@ -643,7 +640,7 @@ class Trainer:
             else:
                 check = self.current_loss() if config.checkpoint else 0.0
             if not self.loss_is_healthy(check):
-                what = "the validation loss" if kind == "done" else "the loss"
+                what = Message("the validation loss") if kind == "done" else Message("the loss")
                 return diverged(what, check, self.step, exploded(check))
             if kind == "done":
                 self.last_valid_loss = valid_loss
@@ -686,21 +683,22 @@ class Trainer:
                     # the engine refuses non-finite inputs, i.e. a NaN/inf embedding row
                     if self.params_finite():
                         raise
-                    yield diverged("a parameter", "NaN or infinite", self.step + 1)
+                    yield diverged(Message("a parameter"), Message("NaN or infinite"), self.step + 1)
                     return
                 norm_before, norm_after = clip_gradients(
                     grads, clip_value=config.clip_value, clip_norm=config.clip_norm)
             if not self.loss_is_healthy(loss):
-                yield diverged("loss", loss, self.step + 1, exploded(loss))
+                yield diverged(Message("loss"), loss, self.step + 1, exploded(loss))
                 return
             if not math.isfinite(norm_before):
-                yield diverged("the gradient norm", norm_before, self.step + 1)
+                yield diverged(Message("the gradient norm"), norm_before, self.step + 1)
                 return
             if len(first_norms) < GRADIENT_REFERENCE_STEPS:
                 first_norms.append(norm_before)
             elif norm_before > DIVERGED_GRADIENT_FACTOR * max(float(np.median(first_norms)), 1e-30):
-                yield diverged("the gradient norm", norm_before, self.step + 1,
-                               f" ({DIVERGED_GRADIENT_FACTOR:.0e} times its size in the first steps)")
+                yield diverged(Message("the gradient norm"), norm_before, self.step + 1,
+                               Message(" ({factor:.0e} times its size in the first steps)",
+                                       factor=DIVERGED_GRADIENT_FACTOR))
                 return
             extra = {}
             if pending is not None:   # the parameters it holds just gave a sound loss
@@ -736,7 +734,7 @@ class Trainer:
                     (config.checkpoint_every and self.step % config.checkpoint_every == 0)
                     or (not config.checkpoint_every and end_of_epoch)):
                 if not self.params_finite():
-                    yield diverged("a parameter", "NaN or infinite", self.step)
+                    yield diverged(Message("a parameter"), Message("NaN or infinite"), self.step)
                     return
                 pending = self.make_checkpoint(elapsed())
             event = base_event(

@@ -210,7 +210,7 @@ def test_hover_describes_the_nearest_point(qtbot, make_panel):
     rnn_at_05, lstm_at_05 = result.mean["reach"][:, 0]
     assert lstm_at_05 > rnn_at_05 + 1  # the two lines are apart at rho = 0.5
     text = panel.plot._hover_text(0.55, lstm_at_05 - 0.4)
-    assert text.startswith("cell=lstm, radius=0.5: reach = ")
+    assert text.startswith("cell=lstm, radius=0.5: Gradient reach = ")
     assert f"{lstm_at_05:.4g}" in text
     assert panel.plot._hover_text(0.55, rnn_at_05 + 0.4).startswith("cell=rnn, radius=0.5")
 

@@ -18,11 +18,11 @@ ALLOWED_WORDS = {
     # cells, methods and people
     "rnn", "lstm", "gru", "cifg", "irnn", "elman", "bptt", "relu", "leakyrelu", "tanh", "sigmoid", "cho",
     "pascanu", "frobenius", "lanczos", "zaremba", "jaitly", "hinton", "dropout", "softmax", "lyapunov",
-    "pytorch", "cudnn", "dask", "blas", "pyqtgraph", "matplotlib", "rnnviz", "penn", "treebank", "ptb", "utf",
+    "pytorch", "torch", "safetensors", "cudnn", "dask", "blas", "pyqtgraph", "matplotlib", "rnnviz", "penn", "treebank", "ptb", "utf",
     # formats, keys, units, mathematics
     "analyze", "cluster",   # rnnviz's commands and extras, as typed
-    "png", "svg", "csv", "json", "tif", "jpg", "fft", "npz", "npy", "txt", "onnx", "ctrl", "alt", "shift", "esc", "page", "down", "tab",
-    "max", "log", "sup", "diag", "std", "ms", "eos", "char", "word", "float", "tcp", "host", "pip", "install",
+    "png", "svg", "csv", "json", "tif", "jpg", "fft", "npz", "npy", "txt", "onnx", "ctrl", "alt", "shift", "esc", "enter", "page", "down", "tab",
+    "max", "log", "sup", "diag", "std", "nan", "inf", "ms", "eos", "char", "word", "float", "tcp", "host", "pip", "install",
     # the values of combo boxes (identifiers in configurations and session files)
     "sgd", "adam", "adagrad", "rmsprop", "builtin", "sample", "python", "stdlib", "tanh", "linear",
     "peephole", "cho",
@@ -64,7 +64,7 @@ def interface_texts(window) -> list[tuple[str, str]]:
     import pyqtgraph as pg
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QDockWidget, QGroupBox, QLabel,
-                                   QLineEdit, QMenu, QTabWidget, QTextBrowser, QWidget)
+                                   QLineEdit, QMenu, QProgressBar, QStatusBar, QTabWidget, QTextBrowser, QWidget)
 
     found: list[tuple[str, str]] = []
 
@@ -88,6 +88,10 @@ def interface_texts(window) -> list[tuple[str, str]]:
                 add(f"{name} item {index}", widget.itemText(index))
         elif isinstance(widget, QLineEdit):
             add(f"{name} placeholder", widget.placeholderText())
+        elif isinstance(widget, QProgressBar):   # its text: "%p%" or a state ("idle", "3/12 runs")
+            add(f"{name} format", widget.format().replace("%p", "0").replace("%v", "0").replace("%m", "0"))
+        elif isinstance(widget, QStatusBar):
+            add(f"{name} message", widget.currentMessage())
         elif isinstance(widget, QAbstractSpinBox):
             add(f"{name} special value", widget.specialValueText())
             add(f"{name} suffix", getattr(widget, "suffix", lambda: "")())
@@ -234,6 +238,11 @@ def test_every_interface_string_is_translated(chinese, make_window, wait_results
     problems |= set(untranslated(window))
     run_gallery_sweep(window)   # the sweep plot's title, axes and legend
     problems |= set(untranslated(window))
+    from rnnviz.app.gallery import opened_network
+
+    summary = window.opener.show_summary(opened_network())   # File → Open network…'s summary
+    problems |= {f"network summary {line}" for line in untranslated(summary)}
+    summary.close()
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         qapp_process()
@@ -247,11 +256,43 @@ def qapp_process() -> None:
     QApplication.instance().processEvents()
 
 
-def test_the_check_finds_an_untranslated_string(make_window):
+def read_out_problems(panels) -> list[str]:
+    """English words in what each plot's read-out says under the mouse, on a 5 × 5 grid of its view."""
+    found = set()
+    for panel in panels:
+        for plot, hover in panel._hover:
+            (x0, x1), (y0, y1) = plot.vb.viewRange()
+            for fx in (0.1, 0.3, 0.5, 0.7, 0.9):
+                for fy in (0.1, 0.3, 0.5, 0.7, 0.9):
+                    text = hover(x0 + fx * (x1 - x0), y0 + fy * (y1 - y0))
+                    if text and english_words(text):
+                        found.add(f"{panel.name} read-out: {text!r} ({', '.join(english_words(text))})")
+    return sorted(found)
+
+
+def test_read_outs_are_translated(chinese, make_window, wait_results):
+    """The read-outs under the mouse (every plot of a stacked bidirectional LSTM, and a sweep) in zh_CN."""
+    from rnnviz.app.gallery import run_gallery_sweep
+    from rnnviz.core.analysis import ExperimentConfig
+
+    window = make_window(config=ExperimentConfig(cell="lstm", hidden_size=8, input_size=3, seq_len=30,
+                                                 bidirectional=True, num_layers=2))
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    qapp_process()
+    run_gallery_sweep(window)
+    problems = read_out_problems([*window.panels, window.experiments.plot])
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_finds_an_untranslated_string(make_window, wait_results):
     """In English, the same walk reports the window's words (so the test above can fail)."""
     window = make_window()
     found = untranslated(window)
     assert any("Gradient" in line for line in found) and any("File" in line for line in found)
+    wait_results(window)
+    assert any("bound" in line for line in read_out_problems(window.panels))
 
 
 def test_translations_are_complete_and_built():

@@ -67,12 +67,18 @@ def test_en_zh_en_keeps_everything(make_window, wait_results, switch, qtbot):
     qtbot.waitUntil(window.compare.wait_ready, timeout=60000)
     pins = [(pin.name, pin.config, window.compare.results[pin.uid]) for pin in window.compare.pins]
     run_gallery_training(window, epochs_spin=1)
+    window.trainer.lr_spin.setValue(0.125)
+    window.trainer.prime_edit.setText("Once ")
+    window.experiments.workers.setValue(2)
     trained, events, sample = window.trainer.trainer, window.trainer.events, window.trainer.sample_text
     lesson = window.lessons.lessons[1]
     window.show_lesson(lesson, step=2)
     window.focus_plot("spectrum")
     window.tabs.setCurrentIndex(2)
     window.set_presentation_mode(True, full_screen=False)
+    assert window.show_explanation("map")
+    zoom = {0: [[2.0, 9.0], [-3.0, 0.5]]}
+    window.panel_by_name["decay"].set_user_views(zoom)   # as a zoom with the mouse leaves it
     size = window.size()
 
     zh = switch(window, "zh_CN")
@@ -86,11 +92,17 @@ def test_en_zh_en_keeps_everything(make_window, wait_results, switch, qtbot):
     assert zh.compare.pins[1].name == "pin_b"
     assert zh.trainer.trainer is trained and zh.trainer.events is events and zh.trainer.sample_text == sample
     assert zh.trainer.explorer_button.isEnabled() and zh.trainer.sample_view.toPlainText() == sample
+    assert zh.trainer.lr_spin.value() == 0.125 and zh.trainer.prime_edit.text() == "Once "
+    assert zh.experiments.workers.value() == 2
     assert zh.lessons.lesson.name == lesson.name and zh.lessons.step_index == 2
     assert lessons_dir("zh_CN") in zh.lessons.lesson.path.parents and zh.lessons_dock.isVisible()
     assert zh.tabs.currentIndex() == 2 and zh.focused_plot == "spectrum" and zh.presentation_mode
     assert zh.size() == size
+    assert zh.explanation_dialog.isVisible() and zh.explanation_dialog.name == "map"
+    assert zh.panel_by_name["decay"].user_views() == zoom and zh.panel_by_name["decay"].fit_button.isEnabled()
+    assert "梯度" in zh.explanation_dialog.browser.toPlainText() and zh.explanation_dialog.presentation
     wait_results(zh)
+    assert zh.panel_by_name["decay"].user_views() == zoom   # the new results keep the user's zoom
     problems = on_every_tab(zh, untranslated)
     assert not problems, "\n".join(problems)
 
@@ -154,3 +166,28 @@ def test_a_running_training_refuses_the_switch(make_window, endless_corpus, qtbo
         box.close()
         window.trainer.stop()
         qtbot.waitUntil(lambda: not window.trainer.running, timeout=10000)
+
+
+def test_a_running_sweep_refuses_the_switch(make_window, wait_results):
+    from PySide6.QtWidgets import QMessageBox
+
+    from rnnviz.app.i18n import current_language
+
+    window = make_window()
+    window.show()
+    wait_results(window)
+    panel = window.experiments
+    panel.first_param.setCurrentText("radius")
+    panel.first_values.setText("0.5:1.5:40")
+    panel.second_enabled.setChecked(False)
+    panel.workers.setValue(1)
+    panel.scheduler.setText("")
+    assert panel.run() is not None, panel.status.text()
+    try:
+        window.language_actions["zh_CN"].trigger()
+        box = window.findChild(QMessageBox, "language_box")
+        assert box is not None and box.isVisible() and "sweep is running" in box.text()
+        assert current_language() == "en" and window.replaced_by is None and window.isVisible()
+        box.close()
+    finally:
+        window.experiments.cancel()

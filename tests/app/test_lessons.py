@@ -180,7 +180,10 @@ def test_every_plot_panel_opens_its_explanation(make_window, qtbot):
     # Presentation mode: lecture-size text in the dialog and in the What's This help.
     window.set_presentation_mode(True, full_screen=False)
     window.show_explanation("decay")
-    assert window.explanation_dialog.browser.font().pointSize() >= 18
+    from rnnviz.app.explain import MIN_PRESENTATION_TEXT_PT, NORMAL_TEXT_PT
+
+    # (as large as fits the screen without scrolling: see test_presentation_explanations_fit_...)
+    assert window.explanation_dialog.browser.font().pointSize() >= max(MIN_PRESENTATION_TEXT_PT, NORMAL_TEXT_PT + 2)
     assert "font-size:18pt" in window.panel_by_name["decay"].whatsThis()
 
 
@@ -297,3 +300,37 @@ def test_screenshot_of_a_lesson_step(qapp, tmp_path, capsys):
     with pytest.raises(ConfigError, match="unknown lesson"):
         args = _parse(["--lesson", "nope", "--out", str(out)])
         args.func(args)
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_presentation_explanations_fit_a_projector_without_scrolling(make_window, monkeypatch, language):
+    """In presentation mode at 1280×720 every plot's explanation is read whole: the dialog takes
+    most of the screen, and the text the largest lecture size that needs no scroll bar."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.explain import MIN_PRESENTATION_TEXT_PT, ExplanationDialog, explanation_names
+    from rnnviz.app.i18n import install_language
+
+    install_language(language, QApplication.instance())
+    monkeypatch.setattr(ExplanationDialog, "screen_size", lambda self: QSize(1280, 720))  # the projector
+    try:
+        window = make_window()
+        window.resize(1280, 720)
+        window.show()
+        window.set_presentation_mode(True, full_screen=False)
+        failures = []
+        for name in explanation_names():
+            window.show_explanation(name)
+            dialog = window.explanation_dialog
+            QApplication.instance().processEvents()
+            scroll = dialog.browser.verticalScrollBar()
+            points = dialog.browser.font().pointSize()
+            if scroll.maximum() > 0:
+                failures.append(f"{name}: scrolls {scroll.maximum()} px at {points} pt")
+            if points < MIN_PRESENTATION_TEXT_PT or dialog.width() > 1280 or dialog.height() > 720:
+                failures.append(f"{name}: {points} pt in {dialog.width()}×{dialog.height()}")
+            dialog.close()
+        assert not failures, "\n".join(failures)
+    finally:
+        install_language("en", QApplication.instance())

@@ -487,9 +487,10 @@ def test_the_map_keeps_a_zoom_until_fit_and_follows_T_until_zoomed(make_window, 
 def test_legends_lie_beside_the_plots_and_shrink_back_after_presentation(make_window, wait_results):
     window = _shown(make_window, wait_results)
     decay, spectrum = window.panel_by_name["decay"], window.panel_by_name["spectrum"]
-    for plot in (decay.plot, spectrum.singular_plot):
-        assert plot.legend.items
-        assert not plot.legend.sceneBoundingRect().intersects(plot.vb.sceneBoundingRect())
+    # the spectrum's legend is a row below both of its plots (a block has one colour in each)
+    for plots, legend in (((decay.plot,), decay.plot.legend), ((spectrum.eigen_plot, spectrum.singular_plot), spectrum.legend)):
+        assert legend.items
+        assert not any(legend.sceneBoundingRect().intersects(plot.vb.sceneBoundingRect()) for plot in plots)
     legend = decay.plot.legend
     height, row_height = legend.geometry().height(), legend.geometry().height() / legend.rowCount
     window.set_presentation_mode(True, full_screen=False)
@@ -560,6 +561,42 @@ def test_gate_summary_ticks_keep_apart(make_window, wait_results):
         text_height = QFontMetricsF(axis.style["tickFont"]).height()
         gaps = np.diff(shown) / (high - low) * height
         assert shown and (gaps >= text_height).all(), (shown, gaps, text_height)
+
+
+def _mark_and_gap(pen) -> tuple[float, float]:
+    """Length of a dashed pen's first mark and the gap after it, in pixels (caps included)."""
+    from PySide6.QtCore import Qt
+
+    width = pen.widthF()
+    pattern = pen.dashPattern()
+    caps = 0.0 if pen.capStyle() == Qt.PenCapStyle.FlatCap else width  # half a width at each end
+    return pattern[0] * width + caps, pattern[1] * width - caps
+
+
+def test_the_rho_line_stays_dotted_in_presentation_mode(make_window, wait_results):
+    """ρᵏ is dotted as its legend says, at the normal and at the lecture line width: each mark a dot
+    (no longer than the line is wide) with room after it; the bound beside it stays dashed."""
+    from rnnviz.app.gallery import settle
+
+    window = make_window()
+    window.resize(1280, 720)
+    window.show()
+    wait_results(window)
+    decay = window.panel_by_name["decay"]
+    for on in (False, True):
+        window.set_presentation_mode(on, full_screen=False)
+        settle(window, wait=lambda: wait_results(window))
+        assert decay.isVisible() and decay.style["line_width"] == (5.0 if on else 2.0)
+        rho, bound = decay.curves["rho"], decay.curves["bound"]
+        pen = rho.opts["pen"]
+        assert pen.widthF() == pytest.approx(decay.style["line_width"] * 0.8)
+        mark, gap = _mark_and_gap(pen)
+        assert mark <= 1.01 * pen.widthF() and gap >= pen.widthF(), (on, mark, gap, pen.widthF())
+        bound_mark, _gap = _mark_and_gap(bound.opts["pen"])
+        assert bound_mark >= 2 * bound.opts["pen"].widthF()
+        # the legend draws its sample with the curve's own pen
+        sample = next(sample for sample, label in decay.plot.legend.items if sample.item is rho)
+        assert sample.item.opts["pen"] == pen
 
 
 def test_panels_repaint_one_per_event_loop_turn_after_a_new_result(make_window, wait_results, qtbot):

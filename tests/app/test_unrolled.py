@@ -272,6 +272,29 @@ def test_all_plots_has_a_row_for_the_unrolled_view_where_three_rows_fit(make_win
     window.set_presentation_mode(False, full_screen=False)
 
 
+@pytest.mark.parametrize("seq_len", [12, 100, 300])
+def test_the_first_boxes_stand_clear_of_the_y_axis(make_window, wait_results, small_config, seq_len):
+    """The view's left edge lies in the gap between two columns, with room before the first whole
+    box (whole sequence or a window of the last steps): no box touches or is cut by the axis."""
+    import math
+
+    from rnnviz.app.plots.unrolled import BOX_HALF_WIDTH
+
+    window = make_window(config=small_config.replace(cell="lstm", seq_len=seq_len, loss_placement="all"))
+    window.resize(1600, 1000)
+    window.show()
+    window.focus_plot("unrolled")
+    wait_results(window)
+    panel = window.panel_by_name["unrolled"]
+    panel.settle()
+    low, high = panel.window()
+    first = math.ceil(low + BOX_HALF_WIDTH)               # the first column whose box lies right of the edge
+    assert not any(column - BOX_HALF_WIDTH < low < column + BOX_HALF_WIDTH for column in (first - 1, first))
+    gap_steps = first - BOX_HALF_WIDTH - low
+    pixels_per_step = panel.plot.vb.width() / (high - low)
+    assert gap_steps >= 0.3 and gap_steps * pixels_per_step >= 8, (low, first, gap_steps, pixels_per_step)
+
+
 def test_stacked_lstm_anchor_rows_show_each_layers_own_block(make_window, wait_results, small_config):
     """The anchor view of a stacked network: each forward row its layer's block ‖∂sˡ(t₀+k)/∂sˡ(t₀)‖
     (and c line the layer's c→c block), not the whole state's norm repeated on every row."""
@@ -311,7 +334,18 @@ def test_itemized_view_fills_the_lower_layers_or_says_why_not(make_window, wait_
     _same(panel.values.cell[:2], _log10(fast.layer_itemized_cell[:2, r]))
     _same(panel.values.vertical[0], _log10(np.sqrt((fast.layer_itemized[:2, r] ** 2).sum(axis=0))))
     assert np.isfinite(panel.values.recurrent[0, :5]).all()
+    assert np.isfinite(panel.values.recurrent[0, 5:]).all()   # reached through the reverse direction above
     assert panel.diagram.note == ""
+    # Play: both fronts start at τ; by the end they have reached every lower arrow that has a value
+    panel.speed.setCurrentIndex(0)
+    panel.play()
+    panel._tick()
+    assert np.flatnonzero(panel.diagram.revealed_recurrent[0]).tolist() == [4]
+    while panel.is_playing():
+        panel._tick()
+    lower = np.isfinite(panel.values.recurrent[:2])
+    assert panel.diagram.revealed_recurrent[:2][lower].all()
+    panel.show_all()
     # a result whose lower layers were itemized at other loss steps only
     from dataclasses import replace
     keep = fast.layer_itemized_steps != 5
@@ -347,6 +381,10 @@ def test_encoder_decoder_steps_draw_no_input(make_window, wait_results, small_co
     assert "x(t) → h(t)" in panel._hover_text(3, 0.0)
     # the boundary between step N and N + 1, as on the other plots' time axes
     assert [line.value() for line in panel.boundary.lines if line.isVisible()] == [4.5, 4.5]
+    label = next(line.label for line in panel.boundary.lines if line.label is not None)
+    assert "encoder" in label.textItem.toPlainText() and "decoder" in label.textItem.toPlainText()
+    panel.plot.setXRange(4.0, 12.5, padding=0)   # the line at the window's left edge: the side with room
+    assert label.textItem.toPlainText().strip() == "decoder →"
     window.state.update(loss_placement="all")
     wait_results(window)
     assert panel.structure.input_steps is None and np.isfinite(panel.values.vertical[0]).all()

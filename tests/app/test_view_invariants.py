@@ -11,7 +11,7 @@ matrix as pictures (``rnnviz.app.gallery``).
 from __future__ import annotations
 
 from rnnviz.app.gallery import TRANSITIONS, settle
-from rnnviz.app.plots.invariants import view_problems
+from rnnviz.app.plots.invariants import status_bar_problems, view_problems
 
 
 def _hover_every_panel(window) -> list[str]:
@@ -58,6 +58,7 @@ def test_every_view_holds_its_data_after_every_transition(make_window, wait_resu
         settle(window, wait=lambda: wait_results(window))
         problems = view_problems(window.panels, readouts=transition.changes_config)
         failures += [f"after {transition.name}: {problem}" for problem in problems]
+        failures += [f"after {transition.name}: {problem}" for problem in status_bar_problems(window.statusBar())]
     # every plot with a read-out had something to clear, after some transition
     assert hovered == {panel.name for panel in window.panels if panel._hover}
     assert not failures, "\n".join(failures)

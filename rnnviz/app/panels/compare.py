@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QWidget)
 
 from rnnviz.app import i18n
+from rnnviz.app.i18n import translated
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.plots.base import (PALETTE, PlotPanel, configure_pyqtgraph, finite_or_nan,
                                    restyle_symbols)
@@ -51,7 +52,7 @@ class Pin:
         if not isinstance(name, str) or not name.strip():
             raise ConfigError("a pin needs a name")
         if not isinstance(colour, str) or not QColor.isValidColorName(colour):
-            raise ConfigError(f"pin {name!r}: invalid colour {colour!r}")
+            raise ConfigError("pin {name!r}: invalid colour {colour!r}", name=name, colour=colour)
         config = ExperimentConfig.from_dict(data["config"])
         # Older sessions did not say; their automatic names were describe(config) (+ " (2)" …).
         auto = data.get("auto", name.strip().split(" (")[0] == describe(config))
@@ -320,10 +321,10 @@ class ComparePanel(QWidget):
         """Replace the pins from :meth:`pins_to_json` output; invalid data changes nothing."""
         try:
             if not isinstance(data, list) or len(data) > MAX_PINS:
-                raise ConfigError(f"pins must be a list of at most {MAX_PINS}")
+                raise ConfigError("pins must be a list of at most {MAX_PINS}", MAX_PINS=MAX_PINS)
             pins = [Pin.from_dict(entry) for entry in data]
         except (ConfigError, TypeError, ValueError) as error:
-            self.status.setText(self.tr("Pins not restored: {0}").format(error))
+            self.status.setText(self.tr("Pins not restored: {0}").format(translated(error)))
             return False
         for pin in pins:
             pin.uid = next(self._uids)

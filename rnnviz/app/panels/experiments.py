@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
                                QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from rnnviz.app.eta import EtaEstimator, format_time_left
-from rnnviz.app.i18n import names
+from rnnviz.app.i18n import names, translated
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.settings import Settings
 from rnnviz.app.plots.base import (PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan,
@@ -249,7 +249,7 @@ class SweepPlot(PlotPanel):
         index = np.unravel_index(point, spec.shape)
         m, s = self.result.mean[self.metric_name][index], self.result.std[self.metric_name][index]
         return self.tr("{0}: {1} = {2:.4g} ± {3:.2g}  (click to open in the explorer)").format(
-            where, self.metric_name, m, s)
+            where, _short_metric(self.metric_name), m, s)
 
     def _on_points_clicked(self, item, points, *_event) -> None:
         if len(points):
@@ -448,7 +448,7 @@ class ExperimentsPanel(QWidget):
         try:
             threshold = float(self.threshold.text())
         except ValueError:
-            raise ConfigError(f"threshold must be a number, got {self.threshold.text()!r}") from None
+            raise ConfigError("threshold must be a number, got {value1!r}", value1=self.threshold.text()) from None
         # Categorical first: one line per value over the numeric parameter.
         if len(axes) == 2 and axes[1].categorical and not axes[0].categorical:
             axes.reverse()
@@ -472,13 +472,13 @@ class ExperimentsPanel(QWidget):
             first, second = data["first"], data["second"]
             names = (first["name"], second["name"])
             if any(name not in SWEEPABLE for name in names):
-                raise ConfigError(f"unknown swept parameter in {names}")
+                raise ConfigError("unknown swept parameter in {names}", names=names)
             parse_values(first["name"], first["values"])
             seeds = int(data.get("seeds", 3))
             metric = data.get("metric", METRICS[0])
             spec = SweepSpec.from_dict(data["spec"]) if "spec" in data else None
         except (KeyError, TypeError, ValueError) as error:
-            self.status.setText(self.tr("Sweep definition not restored: {0}").format(error))
+            self.status.setText(self.tr("Sweep definition not restored: {0}").format(translated(error)))
             return False
         self.first_param.setCurrentText(first["name"])
         self.first_values.setText(str(first["values"]))
@@ -499,7 +499,7 @@ class ExperimentsPanel(QWidget):
         try:
             spec = self.build_spec()
         except (ConfigError, ValueError) as error:
-            self.status.setText(self.tr("Not started: {0}").format(error))
+            self.status.setText(self.tr("Not started: {0}").format(translated(error)))
             return None
         workers = self.workers.value()
         scheduler = self.scheduler.text().strip() or None
@@ -533,11 +533,11 @@ class ExperimentsPanel(QWidget):
         self.progress.setValue(int(1000 * event.fraction))
         if event.result is None:
             left = format_time_left(self.eta.update(event.done / max(1, event.total)))
-            self.progress.setFormat(f"{event.done}/{event.total} runs" + (f" · {left}" if left else ""))
+            self.progress.setFormat(self.tr("{0}/{1} runs").format(event.done, event.total) + (f" · {left}" if left else ""))
         else:
             self.progress.setFormat(self.tr("%p%"))
             self.show_result(event.result)
-            where = f" of the Dask cluster at {self.running_scheduler}" if self.running_scheduler else ""
+            where = self.tr(" of the Dask cluster at {0}").format(self.running_scheduler) if self.running_scheduler else ""
             self.status.setText(self.tr("{0} runs in {1:.1f} s on {2} worker(s){3}. Click a point to open it in the explorer.").format(event.total, event.result.seconds, event.result.workers, where))
             self.sweep_finished.emit(event.result)
 
@@ -588,7 +588,8 @@ class ExperimentsPanel(QWidget):
         raise ValueError(self.tr("unknown export format {0!r}; use .csv, .png or .svg").format(path.suffix))
 
     def _export_dialog(self, kind: str) -> None:
-        filters = {"csv": "CSV table (*.csv)", "png": "PNG image (*.png)", "svg": "SVG image (*.svg)"}
+        filters = {"csv": self.tr("CSV table (*.csv)"), "png": self.tr("PNG image (*.png)"),
+                   "svg": self.tr("SVG image (*.svg)")}
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export sweep"), os.path.join(os.getcwd(), f"sweep.{kind}"),
                                               filters[kind])
         if not path:
@@ -598,7 +599,7 @@ class ExperimentsPanel(QWidget):
         try:
             written = self.export(path)
         except (OSError, ValueError) as error:
-            self.status.setText(self.tr("Export failed: {0}").format(error))
+            self.status.setText(self.tr("Export failed: {0}").format(translated(error)))
             return
         self.status.setText(self.tr("Wrote {0}").format(", ".join(p.name for p in written)))
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSiz
                                QVBoxLayout, QWidget)
 
 from rnnviz.app.lessons import Lesson, LessonStep
+from rnnviz.app.texts import keep_formulas_together
 
 NORMAL_TEXT_PT = 11
 PRESENTATION_TEXT_PT = 18
@@ -111,7 +112,7 @@ class LessonsPanel(QWidget):
         step = self.lesson.steps[index]
         count = len(self.lesson.steps)
         self.step_label.setText(self.tr("Step {0} of {1}").format(index + 1, count))
-        self.text.setMarkdown(step.markdown())
+        self.text.setMarkdown(keep_formulas_together(step.markdown()))
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index + 1 < count)
         self.apply_button.setEnabled(step.config is not None or step.focus is not None or step.tab is not None)
@@ -139,4 +140,4 @@ class LessonsPanel(QWidget):
         self.text.document().setDefaultFont(font)
         step = self.current_step()
         if step is not None:
-            self.text.setMarkdown(step.markdown())
+            self.text.setMarkdown(keep_formulas_together(step.markdown()))

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
                                QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
+from rnnviz.app.i18n import translated
 from rnnviz.app.plots.axis import cached_axes
 from rnnviz.app.plots.base import (NORMAL_STYLE, PALETTE, PRESENTATION_MIN_SIZE, PRESENTATION_STYLE, fitting_text,
                                    legend_below, legend_pt, restyle_plot, set_plot_title, settle_views,
@@ -382,7 +383,7 @@ class TrainerPanel(QWidget):
             run_row.addWidget(button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress.setFormat("idle")
+        self.progress.setFormat(self.tr("idle"))
         self.progress.setTextVisible(True)
         self.progress_label = ElidedLabel("")
         self.progress_label.setObjectName("train_progress_detail")
@@ -659,16 +660,22 @@ class TrainerPanel(QWidget):
             width = self._room(plot.vb.width())
             labels = [legend.getLabel(item) for item, _texts in entries]
             long_texts = [texts[0] for _item, texts in entries]
-            key = (width, points, tuple(long_texts))
+            key = (width, points, tuple(long_texts), round(legend.plot_area_height or 0))
             if getattr(legend, "_fitted_for", None) == key:
                 continue   # the 10 Hz redraw: nothing changed
             legend._fitted_for = key
             samples = [sample.boundingRect().width() for sample, _label in legend.items]
-            columns = min(2, len(entries))
-            needed = 8 + sum(max(samples[index] + text_width(long_texts[index], points)
-                                 for index in range(column, len(entries), columns))
-                             + legend.SAMPLE_GAP + legend.SPACING for column in range(columns))
-            chosen = long_texts if needed <= width else [texts[1] for _item, texts in entries]
+
+            def needed(columns: int) -> float:
+                return 8 + sum(max(samples[index] + text_width(long_texts[index], points)
+                                   for index in range(column, len(entries), columns))
+                               + legend.SAMPLE_GAP + legend.SPACING for column in range(columns))
+
+            # The long texts where they fit two columns and leave the legend no taller than its
+            # share of the plot (FlowLegend.MAX_SHARE; beside a short plot, more rows ate its data).
+            widest = next((columns for columns in range(len(entries), 0, -1) if needed(columns) <= width), 1)
+            fits = needed(min(2, len(entries))) <= width and not legend._too_tall(widest)
+            chosen = long_texts if fits else [texts[1] for _item, texts in entries]
             changed = False
             for label, text in zip(labels, chosen):
                 if label is not None and label.text != text:
@@ -786,7 +793,7 @@ class TrainerPanel(QWidget):
         try:
             config = self.config()
         except ConfigError as error:
-            self._show_status(self.tr("Cannot start: {0}").format(error))
+            self._show_status(self.tr("Cannot start: {0}").format(translated(error)))
             return False
         self._clear_run()
         self._stop_flag = threading.Event()
@@ -827,7 +834,7 @@ class TrainerPanel(QWidget):
         self.job_id = None
         self._clear_run()
         self.progress.setValue(0)
-        self.progress.setFormat("idle")
+        self.progress.setFormat(self.tr("idle"))
         self._show_status(self.tr("Reset."))
         self._update_buttons()
 
@@ -914,7 +921,7 @@ class TrainerPanel(QWidget):
 
     def _final_message(self, event: TrainEvent) -> str:
         if event.kind == "diverged":
-            return self.tr("Training diverged: {0}").format(event.message)
+            return self.tr("Training diverged: {0}").format(translated(event.message))
         if event.kind == "done":
             parts = [self.tr("Finished {0} epochs at step {1}.").format(event.epochs, event.step)]
         else:
@@ -943,7 +950,7 @@ class TrainerPanel(QWidget):
     def _on_job_failed(self, lane: str, job_id: int, message: str) -> None:
         if lane == TRAIN_LANE and job_id == self.job_id:
             self._show_status(self.tr("Training failed: {0}").format(message))
-            self.progress.setFormat("failed")
+            self.progress.setFormat(self.tr("failed"))
             self._update_buttons()
         elif lane == SAMPLE_LANE:
             self._show_status(self.tr("Sampling failed: {0}").format(message))

@@ -37,6 +37,21 @@ class CachedAxisItem(pg.AxisItem):
     _pixmap_origin: QPointF | None = None
     _range_key: tuple | None = None
     _uncached = False
+    #: Keep the tick labels of a vertical axis within its own height: the end labels of a colour
+    #: bar (its lowest and highest level) then never reach the bar above or below it.
+    labels_inside = False
+
+    def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph naming)
+        specs = super().generateDrawSpecs(p)
+        if specs is None or not self.labels_inside or self.orientation not in ("left", "right"):
+            return specs
+        axis_spec, tick_specs, text_specs = specs
+        top, bottom = 0.0, float(self.size().height())
+        moved = []
+        for rect, flags, text in text_specs:
+            shift = max(0.0, top - rect.top()) - max(0.0, rect.bottom() - bottom)
+            moved.append((rect.translated(0.0, shift) if rect.height() <= bottom - top else rect, flags, text))
+        return axis_spec, tick_specs, moved
 
     def setRange(self, mn: float, mx: float) -> None:  # noqa: N802 (Qt naming)
         # The picture depends on the range and, through the grid lines, on where the linked view

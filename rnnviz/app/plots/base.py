@@ -162,12 +162,23 @@ class FlowLegend(pg.LegendItem):
     presentation mode its rows stayed spread out.
     """
 
-    SPACING = 18       # between entries
+    SPACING = 12       # between entries
     SAMPLE_GAP = 4     # between an entry's line sample and its text
+    #: A legend below its plot takes at most this share of the height the plot area and the legend
+    #: share; where its entries need more, they take their short forms (:attr:`short_names`).
+    MAX_SHARE = 0.25
 
     def __init__(self, points: int):
         super().__init__(offset=None, labelTextSize=f"{points}pt", horSpacing=self.SPACING, verSpacing=0,
                          colCount=1)
+        #: entry text -> its short form (symbols only), shown where the whole texts would eat the plot
+        self.short_names: dict[str, str] = {}
+        self.shortened = False
+        self._widths: dict[tuple[str, str], float] = {}
+        #: Height of the plot area above a legend below its plot (None: a legend in a row of its own).
+        #: Kept as it changes, not asked for while laying out: Qt lays the legend out while its plot
+        #: is destroyed, and reaching into the plot then crashed the process.
+        self.plot_area_height: float | None = None
         # Any width: the entries flow into the columns that fit (its layout alone would pin it to
         # the width of the columns it has).
         self.setMinimumWidth(0)
@@ -175,45 +186,100 @@ class FlowLegend(pg.LegendItem):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._relayout()
 
+    def follow_plot_area(self, view_box: pg.ViewBox) -> None:
+        """Keep :attr:`plot_area_height` as ``view_box`` (the plot area above) is resized."""
+        view_box.sigResized.connect(self._note_plot_area)
+        self._note_plot_area(view_box)
+
+    def _note_plot_area(self, view_box) -> None:
+        self.plot_area_height = float(view_box.height())
+
     def addItem(self, item, name) -> None:  # noqa: N802 (pyqtgraph naming)
         """An entry; a name defined with QT_TRANSLATE_NOOP("Names", ...) is shown translated."""
         super().addItem(item, names(name))
+        label = self.items[-1][1]
+        label.whole_text = label.text
+        if self.shortened:
+            label.setText(self._entry_text(label, True), size=self.opts["labelTextSize"])
 
     def set_points(self, points: int) -> None:
         self.opts["labelTextSize"] = f"{points}pt"
         for _sample, label in self.items:
             label.setText(label.text, size=f"{points}pt")
-        self._relayout(self._fitting_columns(self.geometry().width()))
+        self._relayout(self._fitting_columns(self.geometry().width(), self.shortened))
 
-    def _column_widths(self, column: int, columns: int) -> tuple[float, float]:
+    def _entry_text(self, label, short: bool) -> str:
+        whole = getattr(label, "whole_text", label.text)
+        return self.short_names.get(whole, whole) if short else whole
+
+    def _label_width(self, label, short: bool) -> float:
+        """Width of an entry's text in its long or short form (as its label lays it out)."""
+        if short == self.shortened:
+            return label.itemRect().width()  # the form shown: as laid out
+        text = self._entry_text(label, short)
+        key = (text, self.opts["labelTextSize"])
+        if key not in self._widths:
+            self._widths[key] = text_width(text, float(self.opts["labelTextSize"].removesuffix("pt"))) + 2
+        return self._widths[key]
+
+    def _column_widths(self, column: int, columns: int, short: bool | None = None) -> tuple[float, float]:
         """(sample, label) width of ``column`` when the entries flow into ``columns`` columns."""
+        short = self.shortened if short is None else short
         entries = self.items[column::columns]
         return (max((sample.boundingRect().width() for sample, _label in entries), default=0.0),
-                max((label.itemRect().width() for _sample, label in entries), default=0.0))
+                max((self._label_width(label, short) for _sample, label in entries), default=0.0))
 
-    def needed_width(self, columns: int) -> float:
+    def needed_width(self, columns: int, short: bool | None = None) -> float:
         """Width the entries take in ``columns`` columns (margins and spacing included)."""
-        return 8 + sum(sum(self._column_widths(column, columns)) + self.SAMPLE_GAP + self.SPACING
+        return 8 + sum(sum(self._column_widths(column, columns, short)) + self.SAMPLE_GAP + self.SPACING
                        for column in range(columns))
 
-    def _fitting_columns(self, width: float) -> int:
+    def _fitting_columns(self, width: float, short: bool | None = None) -> int:
         if not self.items or width <= 0:
             return max(1, self.columnCount)
         for columns in range(len(self.items), 1, -1):
-            if self.needed_width(columns) <= width:
+            if self.needed_width(columns, short) <= width:
                 return columns
         return 1
+
+    def _too_tall(self, columns: int) -> bool:
+        """Whether ``columns`` columns make the legend higher than :data:`MAX_SHARE` of the height
+        it shares with its plot's area (a legend below a plot; others are never too tall)."""
+        if self.plot_area_height is None or not self.items:
+            return False
+        room = self.plot_area_height + self.geometry().height()
+        row = max(max(label.itemRect().height(), sample.boundingRect().height()) for sample, label in self.items)
+        rows = -(-len(self.items) // columns)
+        return room > 0 and rows * row + 2 > self.MAX_SHARE * room
 
     def setGeometry(self, *args) -> None:  # noqa: N802 (Qt naming)
         super().setGeometry(*args)
         try:
-            columns = self._fitting_columns(self.geometry().width())
+            width = self.geometry().width()
+            short = False
+            columns = self._fitting_columns(width, short)
+            if self.short_names and self._too_tall(columns):
+                short = True
+                columns = self._fitting_columns(width, short)
         except RuntimeError:
             # Qt resizes the legend while its plot is destroyed, after its entries went: an error
             # escaping this override then would take the process down.
             return
-        if columns != self.columnCount:
+        if short != self.shortened:
+            self._shorten(short)
             self._relayout(columns)
+        elif columns != self.columnCount:
+            self._relayout(columns)
+
+    def _shorten(self, short: bool) -> None:
+        """Show the entries' short forms (or their whole texts again)."""
+        self.shortened = short
+        for _sample, label in self.items:
+            whole = getattr(label, "whole_text", label.text)
+            label.whole_text = whole
+            label.setText(self._entry_text(label, short), size=self.opts["labelTextSize"])
+            label.item.document().setDocumentMargin(1)
+            label.updateMin()
 
     def setColumnCount(self, columnCount: int) -> None:  # noqa: N802,N803 (pyqtgraph naming)
         self._relayout(columnCount)
@@ -261,6 +327,7 @@ def legend_below(plot: pg.PlotItem, points: int) -> FlowLegend:
     legend = FlowLegend(points)
     legend.setParentItem(plot)  # the plot owns it, as it owns its axes
     plot.layout.addItem(legend, 4, 1)
+    legend.follow_plot_area(plot.vb)
     plot.legend = legend
     return legend
 
@@ -403,6 +470,7 @@ class Heatmap:
         self.colorbar = CachedColorBarItem(values=levels or (0.0, 1.0), colorMap=pg.colormap.get(colormap),
                                         label=label, interactive=False, width=14)
         self.colorbar.setImageItem(self._bar_image, insert_in=plot)
+        self.colorbar.axis.labels_inside = True  # stacked bars (the gates' rows): end labels never touch
         self._tick_pt = NORMAL_STYLE["font_pt"]
         self._shown_label: tuple | None = None
         self.colorbar.geometryChanged.connect(self._fit_to_height)
@@ -483,8 +551,10 @@ class Heatmap:
         font.setPointSize(self._tick_pt)
         text_height = QFontMetricsF(font).height()
         height = self.colorbar.axis.height()
-        values = (low, (low + high) / 2, high) if height >= 2.2 * text_height else (
-            (low, high) if height >= 1.1 * text_height else ())
+        # The labels lie within the bar's height (CachedAxisItem.labels_inside): each needs about a
+        # line (a line's leading may overlap the next; the digits do not).
+        values = (low, (low + high) / 2, high) if height >= 3.0 * text_height else (
+            (low, high) if height >= 1.8 * text_height else ())
         ticks = [[(value, f"{value:.2g}") for value in values]]
         if ticks != self.colorbar.axis._tickLevels:
             self.colorbar.axis.setTicks(ticks)
@@ -681,6 +751,19 @@ class PlotPanel(QWidget):
         """Whether the user zoomed or panned ``plot`` since the last fit (its range is then kept)."""
         return plot in self._zoomed
 
+    def user_views(self) -> dict[int, list]:
+        """The ranges the user zoomed or panned to: ``{place: [x_range, y_range]}``, a plot's place
+        being the order of :meth:`add_plot` (a language switch carries them to the rebuilt panel)."""
+        return {place: plot.vb.viewRange() for place, (plot, *_rest) in enumerate(self._labelled) if plot in self._zoomed}
+
+    def set_user_views(self, views: dict[int, list]) -> None:
+        """Show :meth:`user_views` of a panel built the same way, kept as the user's zoom (until Fit)."""
+        plots = [plot for plot, *_rest in self._labelled]
+        for place, (x_range, y_range) in views.items():
+            if place < len(plots):
+                plots[place].setRange(xRange=x_range, yRange=y_range, padding=0)
+                self._zoomed_by_user(plots[place])
+
     def set_view_range(self, plot: pg.PlotItem, x_range=None, y_range=None, padding: float = 0.0) -> None:
         """A panel's own range for ``plot`` (instead of pyqtgraph's auto-range), unless the user zoomed it."""
         if self.user_zoomed(plot):
@@ -724,9 +807,7 @@ class PlotPanel(QWidget):
         self._markers = [entry for entry in self._markers if id(entry[0]) not in gone]
 
     def _make_pen(self, color: str, style: str, scale: float):
-        qt_style = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine,
-                    "dot": Qt.PenStyle.DotLine}[style]
-        return pg.mkPen(color=color, width=self.style["line_width"] * scale, style=qt_style)
+        return styled_pen(color, self.style["line_width"] * scale, style)
 
     def _set_plot_title(self, plot, title: str) -> None:
         set_plot_title(plot, title, self.style["title_pt"])
@@ -901,6 +982,24 @@ class PlotPanel(QWidget):
     def csv_tables(self) -> dict[str, tuple[list[str], np.ndarray]]:
         """Data of this plot as tables ``name -> (column names, rows (n, columns))``."""
         raise NotImplementedError
+
+
+#: A dotted line's pattern in pen widths: a mark of (almost) no length, drawn with round caps as a
+#: dot one pen width across, every 2.5 widths. Qt's DotLine is a square mark one width long
+#: with flat caps; pyqtgraph's default square caps make it two widths long, and at the lecture line
+#: width that reads as the dashes of the line next to it.
+DOT_PATTERN = (1e-3, 2.5)
+
+
+def styled_pen(color: str, width: float, style: str = "solid"):
+    """A pen of ``width`` pixels: solid, dashed, or dotted (round dots at every width, see DOT_PATTERN)."""
+    if style == "dot":
+        pen = pg.mkPen(color=color, width=width)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setDashPattern(list(DOT_PATTERN))
+        return pen
+    qt_style = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine}[style]
+    return pg.mkPen(color=color, width=width, style=qt_style)
 
 
 #: The smallest size text is shrunk to before a short form is taken (see PlotPanel.fit_text).

@@ -25,10 +25,18 @@ class EncoderBoundary:
     the line on ``label_plot`` says which side is which. Lines are added with ``ignoreBounds`` (they
     never set a view range) and take the panel's pens, so presentation mode thickens them."""
 
-    def __init__(self, panel):
+    def __init__(self, panel, label_position: float = LABEL_POSITION):
         self._panel = panel
         self._lines: dict = {}   # plot -> its line
         self._seq_len = 1
+        self._label_position = label_position
+        self._span: tuple[float, float] | None = None   # steps in view, where a plot shows only some
+
+    def set_span(self, span: tuple[float, float] | None) -> None:
+        """The x range the labelled plot shows (None: the whole sequence): the label goes on the side
+        of the line that has room in view."""
+        self._span = span
+        self.restyle()
 
     def show(self, plots, fast, label_plot=None) -> None:
         x = boundary_step(fast)
@@ -62,14 +70,16 @@ class EncoderBoundary:
         """The labels' text in the panel's current font size (after presentation mode changed)."""
         for line in self._lines.values():
             if line.label is not None and line.isVisible():
-                self._place_label(line, line.value(), self._seq_len, self._panel.style["font_pt"])
+                low, high = self._span or (0.5, self._seq_len + 0.5)
+                self._place_label(line, (line.value() - low) / max(1e-9, high - low),
+                                  self._panel.style["font_pt"])
 
     @property
     def lines(self) -> list:
         return list(self._lines.values())
 
     def _make_line(self, labelled: bool) -> pg.InfiniteLine:
-        options = {"position": LABEL_POSITION, "color": BOUNDARY_COLOUR, "fill": pg.mkBrush(255, 255, 255, 210)}
+        options = {"position": self._label_position, "color": BOUNDARY_COLOUR, "fill": pg.mkBrush(255, 255, 255, 210)}
         line = pg.InfiniteLine(angle=90, movable=False, label="" if labelled else None, labelOpts=options)
         self._panel.pen(line, BOUNDARY_COLOUR.name(), "dash", 0.6)
         line.setZValue(5)
@@ -78,9 +88,9 @@ class EncoderBoundary:
         return line
 
     @staticmethod
-    def _place_label(line: pg.InfiniteLine, x: float, seq_len: int, font_pt: float) -> None:
-        """Both names around the line when there is room on both sides, else the one with room."""
-        fraction = (x - 0.5) / max(1, seq_len)
+    def _place_label(line: pg.InfiniteLine, fraction: float, font_pt: float) -> None:
+        """Both names around the line when there is room on both sides, else the one with room
+        (``fraction``: where the line lies across the plot's width)."""
         translate = QCoreApplication.translate
         if fraction < 0.2:
             text, anchor = translate("EncoderBoundary", "decoder →"), (0.0, 1.0)

@@ -26,8 +26,12 @@ CURVES = {
     "highway": (QT_TRANSLATE_NOOP("Names", "highway ∏ f"), PALETTE[4], "dash", 1.2, "curve", "highway"),
 }
 #: The read-out's (plain text) name of each curve.
-HOVER_NAMES = {"spectral": QT_TRANSLATE_NOOP("Names", "‖∏J‖₂"), "frobenius": QT_TRANSLATE_NOOP("Names", "‖∏J‖F"), "bound": "bound", "rho": "ρᵏ", "hidden": QT_TRANSLATE_NOOP("Names", "h→h"),
-               "cell": QT_TRANSLATE_NOOP("Names", "c→c"), "highway": "highway"}
+HOVER_NAMES = {"spectral": QT_TRANSLATE_NOOP("Names", "‖∏J‖₂"), "frobenius": QT_TRANSLATE_NOOP("Names", "‖∏J‖F"), "bound": QT_TRANSLATE_NOOP("Names", "bound"),
+               "rho": "ρᵏ", "hidden": QT_TRANSLATE_NOOP("Names", "h→h"),
+               "cell": QT_TRANSLATE_NOOP("Names", "c→c"), "highway": QT_TRANSLATE_NOOP("Names", "highway")}
+#: The legend's short forms (symbols only), where the whole texts would take too much of the plot.
+SHORT_LEGEND = {"spectral": "‖∏J‖₂", "frobenius": "‖∏J‖<sub>F</sub>", "bound": "(γ·σ<sub>max</sub>)<sup>k</sup>",
+                "rho": "ρ<sup>k</sup>", "hidden": "h→h", "cell": "c→c"}
 #: Reference lines: drawn, clipped to the view, never part of its range.
 REFERENCE_KEYS = ("bound", "rho")
 
@@ -55,6 +59,7 @@ def clip_to_range(y: np.ndarray, low: float, high: float) -> np.ndarray:
 #: The direct path through the cell's memory, in the equations panel's symbols.
 HIGHWAY_LABELS = {"lstm": QT_TRANSLATE_NOOP("Names", "highway ∏ f"), "lstm-peephole": QT_TRANSLATE_NOOP("Names", "highway ∏ f"), "lstm-cifg": QT_TRANSLATE_NOOP("Names", "highway ∏ (1 − i)"),
                   "gru": QT_TRANSLATE_NOOP("Names", "highway ∏ z"), "gru-cho": QT_TRANSLATE_NOOP("Names", "highway ∏ z")}
+HIGHWAY_SHORT = {"lstm": "∏ f", "lstm-peephole": "∏ f", "lstm-cifg": "∏ (1 − i)", "gru": "∏ z", "gru-cho": "∏ z"}
 
 
 class DecayPanel(PlotPanel):
@@ -68,6 +73,8 @@ class DecayPanel(PlotPanel):
                                   hover=self._hover_text, legend=True, short_y=self.tr("log₁₀ norm"),
                                   steady_y=True)
         self.plot.addLine(y=0, pen=pg.mkPen("#999999", width=1))
+        self.plot.legend.short_names.update({names(CURVES[key][0]): short for key, short in SHORT_LEGEND.items()})
+        self.plot.legend.short_names.update({names(HIGHWAY_LABELS[cell]): short for cell, short in HIGHWAY_SHORT.items()})
         self.curves: dict[str, pg.PlotDataItem] = {}
         self._data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._highway_label = "highway ∏ f"

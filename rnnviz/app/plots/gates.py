@@ -20,6 +20,7 @@ GATE_TITLES = {
 }
 SIGMOID_GATES = ("i", "f", "o", "r", "z")
 MIN_ROW_PX = 26  # height of a gate's heatmap, at least
+MIN_SUMMARY_PX = 34  # height of the mean/saturation plot area, at least (two value ticks and the curves)
 
 
 
@@ -151,9 +152,9 @@ class GatesPanel(PlotPanel):
         self._time_plots = self._gate_plots + [self.summary]
         for plot in self._time_plots:
             plot.vb.sigXRangeChanged.connect(lambda _vb, x_range, plot=plot: self._follow_time_axis(plot, x_range))
-        # 54: room for three tick labels; at 1280×720 the rows above and the legend take the rest (CJK
-        # text makes the window's menu, status bar and buttons taller, and the panel shorter).
-        self.summary.setMinimumHeight(54)
+        # Its plot area at least MIN_SUMMARY_PX high under its time axis (set in restyle); at 1280×720
+        # the rows above and the legend take the rest (CJK text makes the window's menu, status bar
+        # and buttons taller, and the panel shorter).
         self.summary.vb.sigResized.connect(self._space_summary_ticks)
         self.summary.vb.sigYRangeChanged.connect(self._space_summary_ticks)
         for index in range(len(gate_names) + 1):
@@ -176,6 +177,8 @@ class GatesPanel(PlotPanel):
         if self._spacer is not None and self.heatmaps:
             colorbar = next(iter(self.heatmaps.values())).colorbar
             self._spacer.setFixedWidth(colorbar.effectiveSizeHint(Qt.SizeHint.PreferredSize).width())
+        if self.summary is not None:
+            self.summary.setMinimumHeight(self.summary.getAxis("bottom").minimumHeight() + MIN_SUMMARY_PX)
 
     def _follow_time_axis(self, source: pg.PlotItem, x_range) -> None:
         if self._linking:

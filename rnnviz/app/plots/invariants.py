@@ -14,9 +14,14 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
 * **fill**: the data's bounds span at least :data:`MIN_FILL` of the view on each axis, so curves
   never lie flat under a range set by something else.
 * **legends**: no legend's scene rectangle contains a visible curve or scatter point.
-* **text**: no title, axis label, legend label or read-out is wider than the room it has, and the
-  fixed ticks of an axis (colour bars, unit rows) do not overlap.
-* **heatmaps** are at least :data:`MIN_HEATMAP_PX` pixels high (not thin strips).
+* **legend size**: a legend below its plot is at most :data:`MAX_LEGEND_SHARE` of the plot area's
+  height (more columns or shorter entries, not a legend that eats the plot).
+* **text**: no title, axis label, legend label or read-out is wider than the room it has, a title
+  is never shrunk to a bare symbol (fewer than :data:`MIN_TITLE_CHARS` characters), the fixed
+  ticks of an axis (colour bars, unit rows) do not overlap, a vertical axis label does not run into
+  its tick labels, and the end labels of neighbouring colour bars do not touch.
+* **heatmaps** are at least :data:`MIN_HEATMAP_PX` pixels high (not thin strips), and every other
+  plot area at least :data:`MIN_PLOT_PX`.
 * **read-outs** are empty (they are cleared on every change).
 """
 
@@ -27,10 +32,14 @@ import re
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
 MIN_FILL = 0.2          # data span / view span, each axis
 MIN_HEATMAP_PX = 24     # height of a heatmap's plot area
+MIN_PLOT_PX = 32        # height of any other plot area (room for two value ticks and a curve)
+MAX_LEGEND_SHARE = 0.5  # a legend's height / its plot area's height
+MIN_TITLE_CHARS = 3     # a shown title shorter than this is a symbol, not a title
+_TEXT_GAP_PX = 1.0      # tick labels of neighbouring axes this close together touch
 _TOLERANCE_PX = 1.5     # text width against its room; legend margin
 
 
@@ -155,6 +164,13 @@ def legend_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> list
             names = ", ".join(label.text for _sample, label in legend.items[:3])
             problems.append(f"legend ({names} …) covers {covered} curve points")
     for legend in legends:
+        plot = legend.parentItem()
+        if isinstance(plot, pg.PlotItem) and plot.vb.height() > 0:
+            share = legend.sceneBoundingRect().height() / plot.vb.height()
+            if share > MAX_LEGEND_SHARE:
+                names = ", ".join(label.text for _sample, label in legend.items[:3])
+                problems.append(f"{_plot_name(plot)}: its legend ({names} …) is {share:.0%} as high as the plot area")
+    for legend in legends:
         for _sample, label in legend.items:
             width = _text_width(label.item)
             if width > label.geometry().width() + _TOLERANCE_PX:
@@ -175,6 +191,9 @@ def text_problems(plot: pg.PlotItem) -> list[str]:
         width = _text_width(title.item)
         if width > title.geometry().width() + _TOLERANCE_PX:
             problems.append(f"{_plot_name(plot)}: title is cut ({width:.0f} px in {title.geometry().width():.0f})")
+        shown = title.item.toPlainText().strip()
+        if len(shown) < MIN_TITLE_CHARS:
+            problems.append(f"{_plot_name(plot)}: title shrunk to the symbol '{shown}'")
     for side in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(side) if side in plot.axes else None
         if axis is None or not axis.isVisible():
@@ -186,7 +205,53 @@ def text_problems(plot: pg.PlotItem) -> list[str]:
                 problems.append(f"{_plot_name(plot)}: {side} axis label '{axis.labelText}' is cut "
                                 f"({width:.0f} px in {room:.0f})")
         problems += _tick_overlaps(plot, axis, side)
+        problems += _label_over_ticks(plot, axis, side)
     return problems
+
+
+def tick_text_rects(axis: pg.AxisItem) -> list[tuple[QRectF, str]]:
+    """(scene rectangle, text) of every tick label ``axis`` draws, as pyqtgraph lays them out."""
+    if not axis.isVisible() or not axis.style.get("showValues", True) or axis.width() <= 0 or axis.height() <= 0:
+        return []
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        if axis.style.get("tickFont"):
+            painter.setFont(axis.style["tickFont"])
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    if specs is None:
+        return []
+    return [(axis.mapRectToScene(rect), text) for rect, _flags, text in specs[2]]
+
+
+def _label_over_ticks(plot: pg.PlotItem, axis: pg.AxisItem, side: str) -> list[str]:
+    """A vertical axis label that runs into the axis's tick labels."""
+    if side not in ("left", "right") or not axis.label.isVisible() or not axis.labelText:
+        return []
+    margin = float(axis.label.document().documentMargin())
+    label = axis.label.sceneBoundingRect().adjusted(margin, margin, -margin, -margin)
+    for rect, text in tick_text_rects(axis):
+        if rect.intersects(label):
+            return [f"{_plot_name(plot)}: {side} axis label '{axis.labelText}' runs into the tick label '{text}'"]
+    return []
+
+
+def colour_bar_problems(colour_bars: list[pg.PlotItem]) -> list[str]:
+    """Tick labels of neighbouring colour bars (the gates' stacked rows) that touch or overlap."""
+    labels = []
+    for index, bar in enumerate(colour_bars):
+        for side in ("left", "right"):
+            axis = bar.getAxis(side) if side in bar.axes else None
+            if axis is not None:
+                labels += [(index, rect, text) for rect, text in tick_text_rects(axis)]
+    for position, (first_bar, first, first_text) in enumerate(labels):
+        for second_bar, second, second_text in labels[position + 1:]:
+            grown = first.adjusted(-_TEXT_GAP_PX, -_TEXT_GAP_PX, _TEXT_GAP_PX, _TEXT_GAP_PX)
+            if first_bar != second_bar and grown.intersects(second):
+                return [f"colour bar labels '{first_text}' and '{second_text}' of neighbouring bars touch"]
+    return []
 
 
 def _tick_overlaps(plot: pg.PlotItem, axis: pg.AxisItem, side: str) -> list[str]:
@@ -218,6 +283,8 @@ def heatmap_problems(plot: pg.PlotItem) -> list[str]:
     height = plot.vb.sceneBoundingRect().height()
     if holds_image and height < MIN_HEATMAP_PX:
         return [f"{_plot_name(plot)}: heatmap is a strip {height:.0f} px high"]
+    if not holds_image and plot.listDataItems() and height < MIN_PLOT_PX:
+        return [f"{_plot_name(plot)}: plot area is a strip {height:.0f} px high"]
     return []
 
 
@@ -247,8 +314,10 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
         if not zoomed(plot):
             problems += coverage_problems(plot)
         problems += text_problems(plot) + heatmap_problems(plot)
-    for colour_bar in visible_plots(graphics, colour_bars=True):
+    colour_bars = visible_plots(graphics, colour_bars=True)
+    for colour_bar in colour_bars:
         problems += text_problems(colour_bar)
+    problems += colour_bar_problems(colour_bars)
     return problems + legend_problems(graphics, plots) + outside_problems(graphics, plots)
 
 
@@ -395,3 +464,46 @@ def raw_markup_problems(root) -> list[str]:
                            ("status tip", action.statusTip())):
             problems += _plain_markup(f"{where} {what}", text, rich=False)
     return list(dict.fromkeys(problems))
+
+
+def status_bar_problems(bar) -> list[str]:
+    """A status bar's message that runs into the widgets beside it (a message Qt paints itself is cut
+    at the first permanent widget without a mark, and widgets shown with it lie on it), an elided
+    message without its whole text in the tooltip, and widgets of the bar that overlap one another."""
+    from PySide6.QtCore import QObject, QRect
+    from PySide6.QtWidgets import QLabel, QSizeGrip, QWidget
+
+    if not bar.isVisible():
+        return []
+    widgets = [child for child in bar.children()
+               if isinstance(child, QWidget) and not isinstance(child, QSizeGrip) and child.isVisible()]
+    problems = []
+    message = bar.currentMessage()
+    label = bar.findChild(QLabel, "status_message")  # rnnviz.app.status_bar's line, if the bar has one
+    if label is not None and not label.isVisible():
+        label = None
+    if message and label is None:
+        permanent = [widget.x() for widget in widgets if widget.x() > bar.width() // 3]
+        room = min(permanent, default=bar.width() - 12) - 2 - 6
+        need = bar.fontMetrics().horizontalAdvance(message)
+        if need > room:
+            problems.append(f"status message '{message[:40]}…' runs into the widgets beside it ({need} px in {room})")
+        painted = QRect(6, 0, max(0, min(need, room)), bar.height())
+        covering = [widget for widget in widgets if widget.geometry().intersects(painted)]
+        if covering:
+            problems.append(f"status message '{message[:40]}…' lies under {covering[0].objectName()}")
+    elif message and (label.text() != message or label.is_elided() and label.toolTip() != message):
+        problems.append(f"status message '{message[:40]}…' is cut and its tooltip does not hold it")
+    elif message and bar.findChild(QObject, "no_message_painting") is None:
+        # QStatusBar still paints the message itself, from its left edge to the first permanent
+        # widget (the message line): under any widget shown left of it
+        covering = [widget for widget in widgets if widget.x() + widget.width() <= label.x() + 1
+                    and widget is not label]
+        if covering:
+            problems.append(f"status message '{message[:40]}…' is painted under {covering[0].objectName()}")
+    for index, first in enumerate(widgets):
+        for second in widgets[index + 1:]:
+            if first.geometry().intersects(second.geometry()):
+                problems.append(f"status bar widgets {first.objectName() or type(first).__name__} and "
+                                f"{second.objectName() or type(second).__name__} overlap")
+    return problems

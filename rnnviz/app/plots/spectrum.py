@@ -29,13 +29,21 @@ class SpectrumPanel(PlotPanel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.eigen_plot = self.add_plot(0, 0, self.tr("Eigenvalues λ"), (self.tr("Re λ"), None), (self.tr("Im λ"), None),
-                                        hover=self._hover_eigen, left_axis_chars=4.0, short_title="λ")
+                                        hover=self._hover_eigen, left_axis_chars=5.0,
+                                        short_title=self.tr("Eigenvalues"))
         self.eigen_plot.setAspectLocked(True)
         angle = np.linspace(0.0, 2.0 * np.pi, 361)
         self.unit_circle = self.pen(self.eigen_plot.plot(np.cos(angle), np.sin(angle)),
                                     "#777777", "dash", 0.6)
         self.singular_plot = self.add_plot(0, 1, self.tr("Singular values σ"), ("index", None), ("σ", None), left_axis_chars=6.0,
-                                           hover=self._hover_singular, legend=True, short_title="σ")
+                                           hover=self._hover_singular, short_title=self.tr("Singular values"))
+        # One legend below both plots (a block has the same colour in each): in a row of its own as
+        # wide as the panel, it takes one line where, under the narrow σ plot, it took half its height.
+        self.legend = self.add_legend_row(1, 0, colspan=2)
+        # The eigenvalue plot keeps its aspect ratio (its unit circle stays round): width beyond
+        # its height is empty, so the σ plot gets more of the panel's width.
+        self.graphics.ci.layout.setColumnStretchFactor(0, 2)
+        self.graphics.ci.layout.setColumnStretchFactor(1, 3)
         self.singular_plot.addLine(y=1.0, pen=pg.mkPen("#999999", width=1, style=Qt.PenStyle.DashLine))
         self.eigen_items: list[pg.ScatterPlotItem] = []
         self.singular_items: list[pg.PlotDataItem] = []
@@ -100,6 +108,7 @@ class SpectrumPanel(PlotPanel):
         for item in self.singular_items:
             self.singular_plot.removeItem(item)
         self.eigen_items, self.singular_items = [], []
+        self.legend.clear()
         for index, block in enumerate(self.spectra):
             color = PALETTE[index % len(PALETTE)]
             symbol = SYMBOLS[(index // len(PALETTE)) % len(SYMBOLS)]
@@ -108,8 +117,9 @@ class SpectrumPanel(PlotPanel):
                                                      name=block.name))
             self.eigen_plot.addItem(scatter)
             self.eigen_items.append(scatter)
-            curve = self.singular_plot.plot(name=short_block_name(block))
+            curve = self.singular_plot.plot()
             self.pen(curve, color)
+            self.legend.addItem(curve, short_block_name(block))
             self.singular_items.append(curve)
 
     def _show_numbers(self, fast) -> None:

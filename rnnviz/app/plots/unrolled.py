@@ -588,7 +588,9 @@ class UnrolledPanel(PlotPanel):
         layout.setRowStretchFactor(1, 1)
         self.overview.setMaximumHeight(90)
 
-        self.boundary = EncoderBoundary(self)   # an encoder–decoder's step N | N + 1, as on the other time axes
+        # an encoder–decoder's step N | N + 1, as on the other time axes; its label at the very bottom,
+        # below the input boxes
+        self.boundary = EncoderBoundary(self, label_position=0.005)
         self.values: ArrowValues | None = None
         self.structure = Structure()
         self.revealed: int | None = None   # steps the gradient has reached during Play; None: all
@@ -788,8 +790,9 @@ class UnrolledPanel(PlotPanel):
             low = max(-0.7, start - 1.5)
             return low, round(low + steps) + 0.5
         high = min(s.last_column + 0.7, start + 1.5)
-        # the left edge between two columns, so that no box is cut by the axis
-        return round(high - steps) - 0.5, high
+        # the left edge just past the right side of a column's boxes: no box is cut by the axis,
+        # and the first whole box stands as far from it as the sequence's first box does (0.4 step)
+        return round(high - steps) - (1.0 - BOX_HALF_WIDTH) + 0.05, high
 
     def fit_ranges(self) -> None:
         if self.fast is None:
@@ -809,6 +812,7 @@ class UnrolledPanel(PlotPanel):
             self._syncing = False
         low, high = self.window()
         _integer_ticks(self.plot.getAxis("bottom"), high - low)
+        self.boundary.set_span((low, high))
         self._update_title()
 
     def _region_moved(self) -> None:
@@ -916,6 +920,10 @@ class UnrolledPanel(PlotPanel):
         rows = np.zeros((s.rows, s.seq_len), dtype=bool)
         for r in range(s.rows):
             rows[r] = backward if (s.directions == 2 and r % 2 == 1) else forward
+        if s.directions == 2 and self.current_quantity() != "anchor":
+            # below the top, each direction also gets what the other direction above it carried
+            # back to step t: the gradient reaches the lower rows wherever either front has been
+            rows[:s.rows - 2] = forward | backward
         columns = forward | backward if s.directions == 2 else forward
         return rows, columns
 

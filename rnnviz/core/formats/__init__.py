@@ -52,14 +52,14 @@ def sniff(path: Path) -> str:
     from rnnviz.errors import InputFileError
 
     if not path.exists():
-        raise InputFileError(f"weights file not found: {path}")
+        raise InputFileError("weights file not found: {path}", path=path)
     if not path.is_file():
-        raise InputFileError(f"weights file {path} is not a regular file")
+        raise InputFileError("weights file {path} is not a regular file", path=path)
     try:
         with open(path, "rb") as handle:
             head = handle.read(9)
     except OSError as error:
-        raise InputFileError(f"cannot read weights file {path}: {error.strerror or error}") from None
+        raise InputFileError("cannot read weights file {path}: {value3}", path=path, value3=error.strerror or error) from None
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         from .torchzip import is_torch_zip
 
@@ -70,13 +70,12 @@ def sniff(path: Path) -> str:
     if suffix == ".onnx":
         return "onnx"
     if suffix in (".pt", ".pth"):
-        raise InputFileError(f"weights file {path} is not a zip archive: not a PyTorch state dict as "
-                             "torch.save writes it (truncated, or the legacy pre-1.6 format)")
+        raise InputFileError("weights file {path} is not a zip archive: not a PyTorch state dict as torch.save writes it (truncated, or the legacy pre-1.6 format)", path=path)
     if suffix == ".npz":
         return "npz"  # read_npz says what is wrong with it
     if suffix == ".safetensors":
-        raise InputFileError(f"weights file {path} is not a valid {suffix} file")
-    raise InputFileError(f"weights file {path}: unknown format; expected {EXTENSIONS}")
+        raise InputFileError("weights file {path} is not a valid {suffix} file", path=path, suffix=suffix)
+    raise InputFileError("weights file {path}: unknown format; expected {EXTENSIONS}", path=path, EXTENSIONS=EXTENSIONS)
 
 
 def _holds_bfloat16(path: Path) -> bool:
@@ -117,9 +116,8 @@ def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
     except Exception as error:  # SafetensorError, or a dtype NumPy lacks (bfloat16)
         first = (str(error).splitlines() or [type(error).__name__])[0][:120]
         if "bfloat16" in first:
-            raise ConfigError(f"{path} holds bfloat16 tensors, which NumPy reads only with the ml_dtypes "
-                              "package: pip install ml_dtypes (or save them as float32)") from None
-        raise ConfigError(f"{path}: not a readable safetensors file ({first})") from None
+            raise ConfigError("{path} holds bfloat16 tensors, which NumPy reads only with the ml_dtypes package: pip install ml_dtypes (or save them as float32)", path=path) from None
+        raise ConfigError("{path}: not a readable safetensors file ({first})", path=path, first=first) from None
     # float16, and bfloat16 where NumPy has it (the ml_dtypes package), become float32
     return {name: (a.astype(np.float32) if a.dtype.name in ("float16", "bfloat16") else a)
             for name, a in arrays.items()}
@@ -128,7 +126,7 @@ def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
 def _check_floats(arrays: dict[str, np.ndarray], where: str) -> None:
     for name, value in arrays.items():
         if not np.issubdtype(value.dtype, np.floating):
-            raise ConfigError(f"{where}: {name} holds {value.dtype} values, expected floating point")
+            raise ConfigError("{where}: {name} holds {dtype} values, expected floating point", where=where, name=name, dtype=value.dtype)
 
 
 def read_network(path, *, cell: str | None = None, activation: str | None = None,

@@ -21,17 +21,16 @@ def input_array(x: np.ndarray, input_size: int | None, where: str) -> np.ndarray
     """``x`` of shape (T, input_size) or (T, batch, input_size) as float64 (T, batch, input_size);
     ``input_size`` None takes any width."""
     if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
-        raise ConfigError(f"{where}: expected numbers, got dtype {x.dtype}")
+        raise ConfigError("{where}: expected numbers, got dtype {dtype}", where=where, dtype=x.dtype)
     file_shape = tuple(x.shape)
     if x.ndim == 2:
         x = x[:, None, :]
     width = "input" if input_size is None else input_size
     if x.ndim != 3 or min(x.shape) < 1 or (input_size is not None and x.shape[2] != input_size):
-        raise ConfigError(f"{where}: expected shape (T, {width}) or (T, batch, {width}) "
-                          f"with T, batch{'' if input_size is not None else ', input'} >= 1, got {file_shape}")
+        raise ConfigError("{where}: expected shape (T, {width}) or (T, batch, {width}) with T, batch{value6} >= 1, got {file_shape}", where=where, width=width, value6='' if input_size is not None else ', input', file_shape=file_shape)
     x = x.astype(np.float64)
     if not np.all(np.isfinite(x)):
-        raise ConfigError(f"{where} contains NaN or infinite values")
+        raise ConfigError("{where} contains NaN or infinite values", where=where)
     return x
 
 
@@ -54,17 +53,16 @@ def read_csv_table(path: Path, should_stop=None) -> np.ndarray:
                     if not rows and line_number == 1:
                         continue   # a header of column names
                     bad = next(cell for cell in row if not _is_number(cell))
-                    raise ConfigError(f"{where}, line {line_number}: {bad.strip()[:40]!r} is not a number") from None
+                    raise ConfigError("{where}, line {line_number}: {value4!r} is not a number", where=where, line_number=line_number, value4=bad.strip()[:40]) from None
                 if rows and len(values) != len(rows[0]):
-                    raise ConfigError(f"{where}, line {line_number}: {len(values)} columns; the rows before "
-                                      f"it have {len(rows[0])}")
+                    raise ConfigError("{where}, line {line_number}: {n_values} columns; the rows before it have {value6}", where=where, line_number=line_number, n_values=len(values), value6=len(rows[0]))
                 rows.append(values)
     except UnicodeDecodeError:
-        raise ConfigError(f"{where} is not a UTF-8 text table") from None
+        raise ConfigError("{where} is not a UTF-8 text table", where=where) from None
     except OSError as error:
-        raise ConfigError(f"cannot read {where}: {error.strerror or error}") from None
+        raise ConfigError("cannot read {where}: {value3}", where=where, value3=error.strerror or error) from None
     if not rows:
-        raise ConfigError(f"{where} holds no rows of numbers; expected T rows of input columns")
+        raise ConfigError("{where} holds no rows of numbers; expected T rows of input columns", where=where)
     return np.asarray(rows, dtype=np.float64)
 
 
@@ -86,9 +84,9 @@ def read_input_file(path, input_size: int | None, should_stop=None) -> np.ndarra
         x = read_npy(path, "inputs")
     elif suffix == ".csv":
         if not path.is_file():
-            raise ConfigError(f"inputs file {path} not found" if not path.exists()
-                              else f"inputs file {path} is not a regular file")
+            raise ConfigError("inputs file {path} not found" if not path.exists()
+                              else "inputs file {path} is not a regular file", path=path)
         x = read_csv_table(path, should_stop)
     else:
-        raise ConfigError(f"inputs file {path}: expected a .npy or .csv file")
+        raise ConfigError("inputs file {path}: expected a .npy or .csv file", path=path)
     return input_array(x, input_size, f"inputs file {path}")

@@ -32,11 +32,9 @@ def recurrent_part(arrays: dict[str, np.ndarray], where: str) -> tuple[dict[str,
             prefixes.add(match.group("prefix"))
     if not prefixes:
         raise ConfigError(
-            f"{where} does not describe a recurrent network: found {_shape_text({k: np.shape(v) for k, v in arrays.items()}) or 'no tensors'}; "
-            "expected weight_ih_l0, weight_hh_l0 (and biases) of a torch.nn.RNN, LSTM or GRU")
+            "{where} does not describe a recurrent network: found {value2}; expected weight_ih_l0, weight_hh_l0 (and biases) of a torch.nn.RNN, LSTM or GRU", where=where, value2=_shape_text({k: np.shape(v) for k, v in arrays.items()}) or 'no tensors')
     if len(prefixes) > 1:
-        raise ConfigError(f"{where} holds several recurrent modules ({', '.join(sorted(p.rstrip('.') or '(top)' for p in prefixes))}); "
-                          "expected one")
+        raise ConfigError("{where} holds several recurrent modules ({choices}); expected one", where=where, choices=', '.join(sorted(p.rstrip('.') or '(top)' for p in prefixes)))
     (prefix,) = prefixes
     part, other = {}, []
     for name, value in arrays.items():
@@ -47,8 +45,7 @@ def recurrent_part(arrays: dict[str, np.ndarray], where: str) -> tuple[dict[str,
             other.append(name)
     projections = [name for name in other if name.startswith(prefix + "weight_hr_l")]
     if projections:
-        raise ConfigError(f"{where}: found {projections[0]}, an LSTM with proj_size; expected an LSTM "
-                          "without projections")
+        raise ConfigError("{where}: found {projections_item}, an LSTM with proj_size; expected an LSTM without projections", where=where, projections_item=projections[0])
     return part, other
 
 
@@ -60,27 +57,24 @@ def infer_net(params: dict[str, np.ndarray], where: str, *, cell: str | None = N
     the file has peepholes."""
     if "weight_hh_l0" not in params or np.ndim(params["weight_hh_l0"]) != 2:
         found = _shape_text({k: np.shape(v) for k, v in params.items()})
-        raise ConfigError(f"{where}: expected weight_hh_l0 of shape (gates*hidden, hidden), found {found}")
+        raise ConfigError("{where}: expected weight_hh_l0 of shape (gates*hidden, hidden), found {found}", where=where, found=found)
     w_hh = params["weight_hh_l0"]
     gh, H = w_hh.shape
     if H < 1 or gh % H or gh // H not in CELLS_BY_GATES:
-        raise ConfigError(f"{where}: weight_hh_l0 has shape {tuple(w_hh.shape)}; expected (G*H, H) with "
-                          "G = 1 (RNN), 3 (GRU) or 4 (LSTM) gate blocks")
+        raise ConfigError("{where}: weight_hh_l0 has shape {value2}; expected (G*H, H) with G = 1 (RNN), 3 (GRU) or 4 (LSTM) gate blocks", where=where, value2=tuple(w_hh.shape))
     gates = gh // H
     names = [k for k in params if k.startswith("weight_ih_l")]
     layers = 1 + max(int(_RECURRENT.match(k).group("layer")) for k in names) if names else 1
     bidirectional = "weight_hh_l0_reverse" in params
     w_ih = params.get("weight_ih_l0")
     if w_ih is None or np.ndim(w_ih) != 2:
-        raise ConfigError(f"{where}: expected weight_ih_l0 of shape ({gh}, input), found "
-                          f"{'none' if w_ih is None else tuple(np.shape(w_ih))}")
+        raise ConfigError("{where}: expected weight_ih_l0 of shape ({gh}, input), found {value4}", where=where, gh=gh, value4='none' if w_ih is None else tuple(np.shape(w_ih)))
     peephole = any(k.startswith("weight_c") for k in params)
     choices = CELLS_BY_GATES[gates]
     if cell is None:
         cell = "lstm-peephole" if peephole and gates == 4 else choices[0]
     elif cell not in choices:
-        raise ConfigError(f"{where} has {gates} gate block(s) per layer ({', '.join(choices)}), "
-                          f"not a {cell} network")
+        raise ConfigError("{where} has {gates} gate block(s) per layer ({value4}), not a {cell} network", where=where, gates=gates, value4=', '.join(choices), cell=cell)
     net = NetConfig(cell=cell, activation=activation, input_size=int(w_ih.shape[1]), hidden_size=int(H),
                     num_layers=layers, bidirectional=bidirectional, leaky_slope=leaky_slope).validate()
     params = dict(params)
@@ -92,7 +86,7 @@ def infer_net(params: dict[str, np.ndarray], where: str, *, cell: str | None = N
     try:
         validate_params(params, net)
     except ConfigError as error:
-        raise ConfigError(f"{where} does not describe a {describe(net)} network: {error}") from None
+        raise ConfigError("{where} does not describe a {value2} network: {error}", where=where, value2=describe(net), error=error) from None
     return params, net
 
 

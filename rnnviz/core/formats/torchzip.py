@@ -61,8 +61,7 @@ class _Tensor:
 def _int_tuple(value, what: str) -> tuple:
     if not isinstance(value, tuple) or not all(isinstance(v, int) and not isinstance(v, bool)
                                                for v in value):
-        raise NotAStateDict(f"not a PyTorch state dict: tensor {what} is {type(value).__name__}, "
-                            "expected a tuple of integers")
+        raise NotAStateDict("not a PyTorch state dict: tensor {what} is {name__}, expected a tuple of integers", what=what, name__=type(value).__name__)
     return value
 
 
@@ -72,10 +71,10 @@ def _rebuild_tensor(storage, offset, size, stride, *rest):
         raise NotAStateDict("not a PyTorch state dict: a tensor is rebuilt from something that is "
                             "not a storage")
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise NotAStateDict(f"not a PyTorch state dict: tensor storage offset {offset!r}")
+        raise NotAStateDict("not a PyTorch state dict: tensor storage offset {offset!r}", offset=offset)
     size, stride = _int_tuple(size, "size"), _int_tuple(stride, "stride")
     if len(size) != len(stride) or any(v < 0 for v in size) or any(v < 0 for v in stride):
-        raise NotAStateDict(f"not a PyTorch state dict: tensor size {size} with stride {stride}")
+        raise NotAStateDict("not a PyTorch state dict: tensor size {size} with stride {stride}", size=size, stride=stride)
     if len(rest) > 3:
         raise NotAStateDict("not a PyTorch state dict: _rebuild_tensor_v2 with too many arguments")
     return _Tensor(storage, offset, size, stride)
@@ -128,8 +127,7 @@ def _find_global(module: str, name: str):
     try:
         return ALLOWED[(module, name)]
     except KeyError:
-        raise NotAStateDict(f"not a PyTorch state dict: found {module}.{name}, expected only tensors, "
-                            "storages and OrderedDict") from None
+        raise NotAStateDict("not a PyTorch state dict: found {module}.{name}, expected only tensors, storages and OrderedDict", module=module, name=name) from None
 
 
 def _persistent_load(pid):
@@ -137,7 +135,7 @@ def _persistent_load(pid):
     if (not isinstance(pid, tuple) or len(pid) != 5 or pid[0] != "storage"
             or not isinstance(pid[1], _StorageType) or not isinstance(pid[2], str)
             or not isinstance(pid[4], int) or isinstance(pid[4], bool) or pid[4] < 0):
-        raise NotAStateDict(f"not a PyTorch state dict: persistent id {_brief(pid)}, expected a storage")
+        raise NotAStateDict("not a PyTorch state dict: persistent id {value1}, expected a storage", value1=_brief(pid))
     return _Storage(STORAGE_DTYPES[pid[1].name], pid[2], pid[4])
 
 
@@ -171,7 +169,7 @@ def interpret(data: bytes):
             raise NotAStateDict("not a PyTorch state dict: SETITEM on something that is not a dict")
         for key, value in zip(items[::2], items[1::2]):
             if not isinstance(key, (str, int)):
-                raise NotAStateDict(f"not a PyTorch state dict: found a key of type {type(key).__name__}")
+                raise NotAStateDict("not a PyTorch state dict: found a key of type {name__}", name__=type(key).__name__)
             target[key] = value
 
     while True:
@@ -243,7 +241,7 @@ def interpret(data: bytes):
         elif op == b"R":             # REDUCE
             args, func = pop(), pop()
             if not callable(func) or not isinstance(args, tuple):
-                raise NotAStateDict(f"not a PyTorch state dict: found a call of {_brief(func)}")
+                raise NotAStateDict("not a PyTorch state dict: found a call of {value1}", value1=_brief(func))
             stack.append(func(*args))
         elif op == b"b":             # BUILD: the attributes of an OrderedDict (torch's _metadata)
             state = pop()
@@ -283,8 +281,7 @@ def interpret(data: bytes):
         elif op == b"2":             # DUP
             stack.append(stack[-1] if stack else pop())
         else:
-            raise NotAStateDict(f"not a PyTorch state dict: found pickle opcode {op!r} at byte "
-                                f"{r.pos - 1}, which a state dict does not use")
+            raise NotAStateDict("not a PyTorch state dict: found pickle opcode {op!r} at byte {value3}, which a state dict does not use", op=op, value3=r.pos - 1)
 
 
 def is_torch_zip(path: Path) -> bool:
@@ -309,18 +306,15 @@ def _storage_array(archive: zipfile.ZipFile, prefix: str, storage: _Storage, byt
     try:
         info = archive.getinfo(name)
     except KeyError:
-        raise ConfigError(f"{path}: storage {storage.key} is missing from the archive "
-                          "(truncated or damaged file)") from None
+        raise ConfigError("{path}: storage {key} is missing from the archive (truncated or damaged file)", path=path, key=storage.key) from None
     itemsize = 2 if storage.dtype == "bfloat16" else np.dtype(storage.dtype).itemsize
     # The sizes in the zip directory may lie: no member inflates to more than ~1032 times its bytes.
     stored = min(info.compress_size, path.stat().st_size)
     bound = stored if info.compress_type == zipfile.ZIP_STORED else stored * 1100 + 65536
     if info.file_size > bound:
-        raise ConfigError(f"{path}: storage {storage.key} claims {info.file_size} bytes but the file "
-                          f"holds only {stored} (truncated or damaged file)")
+        raise ConfigError("{path}: storage {key} claims {file_size} bytes but the file holds only {stored} (truncated or damaged file)", path=path, key=storage.key, file_size=info.file_size, stored=stored)
     if info.file_size != storage.numel * itemsize:
-        raise ConfigError(f"{path}: storage {storage.key} holds {info.file_size} bytes, the pickle "
-                          f"says {storage.numel} elements of {itemsize} bytes")
+        raise ConfigError("{path}: storage {key} holds {file_size} bytes, the pickle says {numel} elements of {itemsize} bytes", path=path, key=storage.key, file_size=info.file_size, numel=storage.numel, itemsize=itemsize)
     raw = archive.read(name)
     if storage.dtype == "bfloat16":
         bits = np.frombuffer(raw, dtype=("<u2" if byteorder == "little" else ">u2")).astype(np.uint32)
@@ -338,13 +332,11 @@ def _tensor_array(tensor: _Tensor, flat: np.ndarray, name: str, path: Path) -> n
     size, stride = tensor.size, tensor.stride
     count = math.prod(size)
     if count > max(flat.size, 1):
-        raise ConfigError(f"{path}: tensor {name} of size {size} has more elements ({count}) than its "
-                          f"storage ({flat.size})")
+        raise ConfigError("{path}: tensor {name} of size {size} has more elements ({count}) than its storage ({size2})", path=path, name=name, size=size, count=count, size2=flat.size)
     if count:
         last = tensor.offset + sum((n - 1) * s for n, s in zip(size, stride))
         if last >= flat.size:
-            raise ConfigError(f"{path}: tensor {name} of size {size} (stride {stride}, offset "
-                              f"{tensor.offset}) reaches past its storage of {flat.size} elements")
+            raise ConfigError("{path}: tensor {name} of size {size} (stride {stride}, offset {offset}) reaches past its storage of {size2} elements", path=path, name=name, size=size, stride=stride, offset=tensor.offset, size2=flat.size)
         view = np.lib.stride_tricks.as_strided(
             flat[tensor.offset:], shape=size, strides=[s * flat.itemsize for s in stride], writeable=False)
     else:
@@ -380,44 +372,39 @@ def read_state_dict(path: str | Path) -> dict[str, np.ndarray]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise ConfigError(f"{path}: not a PyTorch zip archive (truncated or not written by torch.save; "
-                          "the legacy pre-1.6 format is not read)") from None
+        raise ConfigError("{path}: not a PyTorch zip archive (truncated or not written by torch.save; the legacy pre-1.6 format is not read)", path=path) from None
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+        raise ConfigError("{path}: cannot read ({value2})", path=path, value2=error.strerror or error) from None
     with archive:
         try:
             pickles = [n for n in archive.namelist() if _is_data_pkl(n)]
             if len(pickles) != 1:
-                raise ConfigError(f"{path}: not a PyTorch state dict: expected one <name>/data.pkl in the "
-                                  f"archive, found {len(pickles)}")
+                raise ConfigError("{path}: not a PyTorch state dict: expected one <name>/data.pkl in the archive, found {n_pickles}", path=path, n_pickles=len(pickles))
             prefix = pickles[0].split("/")[0]
             info = archive.getinfo(pickles[0])
             if info.file_size > MAX_PICKLE_BYTES:
-                raise ConfigError(f"{path}: data.pkl is {info.file_size} bytes, too large for a state dict")
+                raise ConfigError("{path}: data.pkl is {file_size} bytes, too large for a state dict", path=path, file_size=info.file_size)
             byteorder = "little"
             if f"{prefix}/byteorder" in archive.namelist():
                 byteorder = archive.read(f"{prefix}/byteorder").decode("ascii", "replace").strip()
                 if byteorder not in ("little", "big"):
-                    raise ConfigError(f"{path}: unknown byte order {byteorder!r}")
+                    raise ConfigError("{path}: unknown byte order {byteorder!r}", path=path, byteorder=byteorder)
             try:
                 obj = interpret(archive.read(pickles[0]))
             except NotAStateDict as error:
-                raise ConfigError(f"{path}: {error}") from None
+                raise ConfigError("{path}: {error}", path=path, error=error) from None
             if not isinstance(obj, dict):
-                raise ConfigError(f"{path}: not a PyTorch state dict: found a {type(obj).__name__}, "
-                                  "expected a dict of tensors")
+                raise ConfigError("{path}: not a PyTorch state dict: found a {name__}, expected a dict of tensors", path=path, name__=type(obj).__name__)
             obj = _model_state(obj)
             cache: dict = {}
             arrays: dict[str, np.ndarray] = {}
             for name, value in obj.items():
                 if not isinstance(value, _Tensor):
-                    raise ConfigError(f"{path}: not a PyTorch state dict: entry {name!r} is a "
-                                      f"{type(value).__name__}, expected a tensor (nor is there a dict "
-                                      f"of tensors under {', '.join(CHECKPOINT_KEYS)})")
+                    raise ConfigError("{path}: not a PyTorch state dict: entry {name!r} is a {name__}, expected a tensor (nor is there a dict of tensors under {choices})", path=path, name=name, name__=type(value).__name__, choices=', '.join(CHECKPOINT_KEYS))
                 flat = _storage_array(archive, prefix, value.storage, byteorder, cache, path)
                 arrays[str(name)] = _tensor_array(value, flat, str(name), path)
             return arrays
         except (zipfile.BadZipFile, EOFError, OSError) as error:
-            raise ConfigError(f"{path}: damaged or truncated archive ({error})") from None
+            raise ConfigError("{path}: damaged or truncated archive ({error})", path=path, error=error) from None
         except RecursionError:
-            raise ConfigError(f"{path}: not a PyTorch state dict: nested too deeply") from None
+            raise ConfigError("{path}: not a PyTorch state dict: nested too deeply", path=path) from None
