@@ -1,0 +1,41 @@
+"""What one change costs the UI thread: only what changed is settled, axes stay put over small steps."""
+
+import numpy as np
+
+from rnnviz.core.analysis import run_fast
+
+
+def test_a_map_snapshot_settles_the_map_panel_alone(make_window, wait_results, monkeypatch):
+    window = make_window()
+    wait_results(window)
+    settled = []
+    for panel in window.panels:
+        monkeypatch.setattr(panel, "settle", lambda name=panel.name: settled.append(name))
+    window.compute.before_map_repaint.emit(0)
+    assert settled == ["map"]
+    settled.clear()
+    window.compute.before_repaint.emit(0)   # after a FastResult: every panel
+    assert sorted(settled) == sorted(panel.name for panel in window.panels)
+
+
+def test_the_sigma_axis_stays_put_over_small_steps_of_rho(make_window, wait_results):
+    window = make_window()
+    wait_results(window)
+    spectrum = window.panel_by_name["spectrum"]
+    plot = spectrum.singular_plot
+    config = window.state.config
+
+    def shown_for(radius):
+        fast = run_fast(config.replace(radius=radius))
+        spectrum.show_fast(fast)
+        sigma = np.concatenate([np.asarray(b.singular_values, dtype=float) for b in fast.spectra])
+        low, high = plot.vb.viewRange()[1]
+        assert low < sigma.min() and sigma.max() < high   # the view covers the data
+        return low, high
+
+    first = shown_for(0.9)
+    assert shown_for(0.91) == first and shown_for(0.92) == first   # steps of the ρ spin box
+    far = shown_for(2.0)
+    assert far != first
+    back = shown_for(0.9)   # back down: the range for ρ = 2 is far too wide to keep
+    assert back != far and back[1] - back[0] < 0.6 * (far[1] - far[0])
