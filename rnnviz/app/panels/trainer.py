@@ -33,7 +33,7 @@ from rnnviz.app.i18n import translated
 from rnnviz.app.plots.axis import cached_axes
 from rnnviz.app.plots.base import (NORMAL_STYLE, PALETTE, PRESENTATION_MIN_SIZE, PRESENTATION_STYLE, fitting_text,
                                    legend_below, legend_pt, restyle_plot, set_plot_title, settle_views,
-                                   text_width)
+                                   text_width, wrapped_height)
 from rnnviz.core.config import CELLS, ConfigError
 from rnnviz.lm.data import load_corpus
 from rnnviz.lm.model import LanguageModel
@@ -223,7 +223,7 @@ class WrappedLabel(QLabel):
 
     def _fit_height(self) -> None:
         if self.width() > 0:
-            height = self.heightForWidth(self.width())
+            height = wrapped_height(self)
             if height > 0 and height != self.minimumHeight():
                 self.setMinimumHeight(height)
 

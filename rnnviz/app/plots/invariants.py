@@ -349,7 +349,9 @@ def clipped_widget_problems(root) -> list[str]:
             continue
         if isinstance(widget, QLabel) and widget.wordWrap():
             # a wrapping label: as high as its lines at its width (else its first or last is cut)
-            need = widget.heightForWidth(widget.width())
+            from rnnviz.app.plots.base import wrapped_height
+
+            need = wrapped_height(widget)
             if need > widget.height() + _TOLERANCE_PX:
                 problems.append(f"'{text[:40]}…' wraps to {need} px in a {widget.height()} px label (lines cut)")
             continue
