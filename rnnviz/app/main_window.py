@@ -968,8 +968,11 @@ class MainWindow(QMainWindow):
         self.undo_button.setToolTip(self.tr("Analyse the {label} again (Ctrl+Z)").format(label=dropped))
 
     def _on_status_message_changed(self, text: str) -> None:
-        if self.undo_button.isVisible() and "Ctrl+Z" not in text:
-            self.undo_button.setVisible(False)
+        """The status bar's Undo is shown with the notice it belongs to (alone or after a preset's
+        title) and with no other message."""
+        notice = getattr(self, "_drop_notice", None)
+        self.undo_button.setVisible(bool(notice) and bool(text) and text.endswith(notice)
+                                    and self.state.can_undo_drop)
 
     def undo_drop(self) -> bool:
         """Back to the trained weights a change replaced (Ctrl+Z, the status bar's Undo)."""

@@ -121,3 +121,20 @@ def test_dropping_the_trained_weights_is_a_notice_with_undo(make_window, qtbot):
     assert window.state.weights is None and window.state.config == trained
     qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
     assert window.state.weights is not None
+
+
+def test_the_undo_button_shows_only_beside_its_own_message(make_window):
+    """The status bar's Undo belongs to the notice of what replaced the trained weights: another
+    message (here presentation mode's "F11: leave") hides it, the notice again shows it."""
+    window = make_window()
+    _open_trained(window)
+    window.controls.hidden_spin.setValue(8)                   # the notice, with its Undo
+    assert not window.undo_button.isHidden()
+    window.set_presentation_mode(True, full_screen=False)
+    assert "F11" in window.statusBar().currentMessage()
+    assert window.undo_button.isHidden()
+    window.set_presentation_mode(False, full_screen=False)
+    window.statusBar().showMessage(window._drop_notice)
+    assert not window.undo_button.isHidden()
+    window.statusBar().clearMessage()
+    assert window.undo_button.isHidden()
