@@ -299,6 +299,10 @@
         <translation>数据类型必须是 float64 或 float32，实际为 {dtype!r}</translation>
     </message>
     <message>
+        <source>configuration</source>
+        <translation>配置</translation>
+    </message>
+    <message>
         <source>inputs: expected shape ({seq_len}, {batch}, {input_size}) or ({seq_len}, {input_size}), got {value11}</source>
         <translation>输入：期望形状为 ({seq_len}, {batch}, {input_size}) 或 ({seq_len}, {input_size})，实际为 {value11}</translation>
     </message>
@@ -493,6 +497,10 @@
     <message>
         <source>bidirectional must be true or false, got {bidirectional!r}</source>
         <translation>双向设置必须为 true 或 false，实际为 {bidirectional!r}</translation>
+    </message>
+    <message>
+        <source>network config</source>
+        <translation>网络配置</translation>
     </message>
     <message>
         <source>weights file {path}: unknown format; expected {EXTENSIONS}</source>
@@ -1059,6 +1067,10 @@
         <translation>找不到检查点：{path}</translation>
     </message>
     <message>
+        <source>checkpoint</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
         <source>{path} is not an rnnviz language-model checkpoint (no __meta__)</source>
         <translation>{path} 不是 rnnviz 语言模型的检查点（没有 __meta__）</translation>
     </message>
@@ -1287,6 +1299,10 @@
         <translation>检查点中的训练配置无效：{error}</translation>
     </message>
     <message>
+        <source>prime text</source>
+        <translation>引导文本</translation>
+    </message>
+    <message>
         <source>the model has {parameters:,} parameters (--hidden {hidden}, --layers {layers}, vocabulary {vocab_size:,}); training it with {optimizer} needs about {value11:.1f} GiB of memory, but only {value13:.1f} GiB are available</source>
         <translation>该模型有 {parameters:,} 个参数（隐藏层 {hidden}，层数 {layers}，词表 {vocab_size:,}）；用 {optimizer} 训练约需 {value11:.1f} GiB 内存，但只有 {value13:.1f} GiB 可用</translation>
     </message>
@@ -1309,6 +1325,14 @@
     <message>
         <source>dtype must be float32 or float64, got {dtype!r}</source>
         <translation>数据类型必须是 float32 或 float64，实际为 {dtype!r}</translation>
+    </message>
+    <message>
+        <source>training config</source>
+        <translation>训练配置</translation>
+    </message>
+    <message>
+        <source>the training text</source>
+        <translation>训练文本</translation>
     </message>
     <message>
         <source>the validation text needs at least 2 tokens</source>

@@ -8,7 +8,7 @@ a "?" button that opens :class:`ExplanationDialog`; the same text is the panel's
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from rnnviz.app.texts import keep_formulas_together, read_text, text_names
@@ -20,6 +20,23 @@ NORMAL_TEXT_PT = 11
 PRESENTATION_TEXT_PT = 18
 #: The smallest lecture size an explanation is set in to fit its dialog without scrolling.
 MIN_PRESENTATION_TEXT_PT = 13
+
+
+def fitting_points(markdown: str, font, room, largest: int = PRESENTATION_TEXT_PT,
+                   smallest: int = MIN_PRESENTATION_TEXT_PT) -> int:
+    """The largest size from ``largest`` down to ``smallest`` at which ``markdown`` in ``font`` fits
+    ``room`` (a QSize) without scrolling (``smallest`` where none does): the lecture size of a text
+    in presentation mode (an explanation's dialog, a lesson step's dock)."""
+    document = QTextDocument()
+    font = QFont(font)
+    for points in range(largest, smallest - 1, -1):
+        font.setPointSize(points)
+        document.setDefaultFont(font)
+        document.setMarkdown(markdown)
+        document.setTextWidth(room.width())
+        if document.size().height() <= room.height():
+            return points
+    return smallest
 
 
 def ui_language() -> str:
@@ -111,19 +128,7 @@ class ExplanationDialog(QDialog):
                      self.height() - margins.top() - margins.bottom() - buttons - frame)
 
     def _fitting_points(self, markdown: str) -> int:
-        """The largest size from PRESENTATION_TEXT_PT down to MIN_PRESENTATION_TEXT_PT at which the
-        whole text fits the dialog without scrolling (the smallest, where none does)."""
-        room = self._text_room()
-        document = QTextDocument()
-        font = self.browser.font()
-        for points in range(PRESENTATION_TEXT_PT, MIN_PRESENTATION_TEXT_PT - 1, -1):
-            font.setPointSize(points)
-            document.setDefaultFont(font)
-            document.setMarkdown(markdown)
-            document.setTextWidth(room.width())
-            if document.size().height() <= room.height():
-                return points
-        return MIN_PRESENTATION_TEXT_PT
+        return fitting_points(markdown, self.browser.font(), self._text_room())
 
     def show_explanation(self, name: str, presentation: bool = False) -> None:
         """Show the explanation of plot ``name``; KeyError if there is none."""

@@ -12,6 +12,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from rnnviz import __version__
 from rnnviz.core.analysis import ExperimentConfig
+from rnnviz.app.i18n import translated
 from rnnviz.app.state import MAX_AUX_SIZE, MAX_SEQ_LEN
 from rnnviz.core.config import ConfigError
 from rnnviz.io_utils import atomic_write_json, parse_json
@@ -75,7 +76,7 @@ def parse_session(data) -> tuple[ExperimentConfig, dict]:
         config = ExperimentConfig.from_dict(data.get("config"))
         config.validate()
     except (TypeError, ValueError, AttributeError) as error:  # ConfigError is a ValueError
-        raise ConfigError(QCoreApplication.translate("Session", "session config is invalid: {0}").format(error)) from None
+        raise ConfigError(QCoreApplication.translate("Session", "session config is invalid: {0}").format(translated(error))) from None
     check_control_ranges(config)
     view = data.get("view", {})
     return config, view if isinstance(view, dict) else {}

@@ -27,6 +27,7 @@ from .bptt import backward, itemize_layers, loss_steps_for, readout_loss
 from .cancel import Cancelled
 from .cells import make_cell
 from .config import INITS, ConfigError, NetConfig, check_float, check_int, config_from_dict
+from rnnviz.errors import Message
 from .dynamics import activation_gamma, pascanu_bound, rho_line
 from .jacobian import (gate_statistics, highway_log10, itemized_from_jacobians, state_blocks,
                        step_jacobians)
@@ -168,7 +169,7 @@ class ExperimentConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> "ExperimentConfig":
-        return config_from_dict(cls, data, "configuration")
+        return config_from_dict(cls, data, Message("configuration"))
 
     def replace(self, **changes) -> "ExperimentConfig":
         return replace(self, **changes)

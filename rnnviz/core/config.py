@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
-from rnnviz.errors import ConfigError  # re-exported: the root of rnnviz.errors' family
+from rnnviz.errors import ConfigError, Message  # ConfigError re-exported: the root of rnnviz.errors' family
 
 CELLS = ("rnn", "lstm", "lstm-peephole", "lstm-cifg", "gru", "gru-cho")
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear", "leaky-relu")
@@ -139,4 +139,4 @@ class NetConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> "NetConfig":
-        return config_from_dict(cls, data, "network config")
+        return config_from_dict(cls, data, Message("network config"))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import INITS, ConfigError, NetConfig
+from rnnviz.errors import Message
 
 
 def suffix(layer: int, direction: int) -> str:
@@ -253,7 +254,7 @@ def load_npz(path, net: NetConfig | None = None) -> tuple[dict[str, np.ndarray],
     from rnnviz.io_utils import read_npz
 
     # headers are checked against the bytes present before anything is allocated
-    arrays = read_npz(path, "weights")
+    arrays = read_npz(path, Message("weights"))
     stored = arrays.pop("__config__", None)
     if net is None:
         if stored is None:

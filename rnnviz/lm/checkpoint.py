@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from rnnviz.core.config import ConfigError
-from rnnviz.errors import BusyError, InputFileError, OutputPathError
+from rnnviz.errors import BusyError, InputFileError, Message, OutputPathError
 from rnnviz.io_utils import atomic_path, read_npz
 
 FORMAT = "rnnviz-lm-checkpoint"
@@ -75,7 +75,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
     path = Path(path)
     if not path.exists():
         raise InputFileError("checkpoint not found: {path}", path=path)
-    arrays = read_npz(path, "checkpoint")
+    arrays = read_npz(path, Message("checkpoint"))
     if "__meta__" not in arrays:
         raise InputFileError("{path} is not an rnnviz language-model checkpoint (no __meta__)", path=path)
     try:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from rnnviz.core.config import ConfigError
+from rnnviz.errors import Message
 from rnnviz.lm.checkpoint import Checkpoint, load_checkpoint
 from rnnviz.lm.data import Vocabulary, tokenize
 from rnnviz.lm.model import LanguageModel, ModelSpec
@@ -63,7 +64,7 @@ class Sampler:
         missing = [t for t in tokens if t not in self.vocab]
         if missing and self.vocab.unk_id is None:
             raise ConfigError("prime text contains {missing_item!r}, which is not in the vocabulary", missing_item=missing[0])
-        return self.vocab.encode(tokens, what="prime text")
+        return self.vocab.encode(tokens, what=Message("prime text"))
 
     def feed(self, ids: np.ndarray) -> None:
         """Run ``ids (N,)`` through the model (one engine forward for all of them)."""

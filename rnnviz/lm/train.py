@@ -176,7 +176,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> "TrainConfig":
-        return config_from_dict(cls, data, "training config")
+        return config_from_dict(cls, data, Message("training config"))
 
     def replace(self, **changes) -> "TrainConfig":
         return replace(self, **changes)
@@ -444,7 +444,7 @@ class Trainer:
     def _setup(self, config: TrainConfig, data: Corpus, resume) -> None:
         self.config = config
         self.data = data
-        check_long_enough(data.train, config.batch, config.seq_len, "the training text")
+        check_long_enough(data.train, config.batch, config.seq_len, Message("the training text"))
         if len(data.valid) < 2:
             raise ConfigError("the validation text needs at least 2 tokens")
         if data.test is not None and len(data.test) < 2:

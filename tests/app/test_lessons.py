@@ -302,6 +302,15 @@ def test_screenshot_of_a_lesson_step(qapp, tmp_path, capsys):
         args.func(args)
 
 
+def _projector_window(make_window):
+    """A window at 1280×720 (a projector) in presentation mode."""
+    window = make_window()
+    window.resize(1280, 720)
+    window.show()
+    window.set_presentation_mode(True, full_screen=False)
+    return window
+
+
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_presentation_explanations_fit_a_projector_without_scrolling(make_window, monkeypatch, language):
     """In presentation mode at 1280×720 every plot's explanation is read whole: the dialog takes
@@ -315,10 +324,7 @@ def test_presentation_explanations_fit_a_projector_without_scrolling(make_window
     install_language(language, QApplication.instance())
     monkeypatch.setattr(ExplanationDialog, "screen_size", lambda self: QSize(1280, 720))  # the projector
     try:
-        window = make_window()
-        window.resize(1280, 720)
-        window.show()
-        window.set_presentation_mode(True, full_screen=False)
+        window = _projector_window(make_window)
         failures = []
         for name in explanation_names():
             window.show_explanation(name)
@@ -331,6 +337,36 @@ def test_presentation_explanations_fit_a_projector_without_scrolling(make_window
             if points < MIN_PRESENTATION_TEXT_PT or dialog.width() > 1280 or dialog.height() > 720:
                 failures.append(f"{name}: {points} pt in {dialog.width()}×{dialog.height()}")
             dialog.close()
+        assert not failures, "\n".join(failures)
+    finally:
+        install_language("en", QApplication.instance())
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_presentation_lesson_steps_fit_the_dock_without_scrolling(make_window, language):
+    """In presentation mode at 1280×720 every step of every built-in lesson is read whole in the
+    Lessons dock: the text at the largest lecture size that needs no scroll bar."""
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.i18n import install_language
+    from rnnviz.app.lessons import list_lessons
+    from rnnviz.app.panels.lessons import MIN_PRESENTATION_LESSON_PT
+
+    install_language(language, QApplication.instance())
+    try:
+        window = _projector_window(make_window)
+        failures = []
+        for lesson in list_lessons(language):
+            for index, step in enumerate(lesson.steps):
+                window.show_lesson(lesson, index)
+                QApplication.instance().processEvents()
+                text = window.lessons.text
+                points = text.font().pointSize()
+                if text.verticalScrollBar().maximum() > 0:
+                    failures.append(f"{lesson.name} step {index + 1}: scrolls {text.verticalScrollBar().maximum()} px"
+                                    f" at {points} pt in {text.width()}×{text.height()}")
+                if points < MIN_PRESENTATION_LESSON_PT:
+                    failures.append(f"{lesson.name} step {index + 1}: {points} pt")
         assert not failures, "\n".join(failures)
     finally:
         install_language("en", QApplication.instance())

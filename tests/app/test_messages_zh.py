@@ -113,3 +113,33 @@ def test_a_diverged_training_run_is_reported_in_chinese(chinese, qtbot):
     runner.shutdown(5000)
     assert text.startswith("训练发散：") and "训练已停止" in text, text
     assert english_words(text) == [], text
+
+
+def test_the_names_in_file_and_config_messages_are_chinese_too(chinese, make_window, tmp_path):
+    """A message whose template names what is wrong ("{what} file not found", "unknown {what}
+    key(s)", "{what} is shorter than one batch") reads Chinese whole: the name is a Message too."""
+    import json
+
+    from rnnviz.app.i18n import translated
+    from rnnviz.app.session import session_dict
+    from rnnviz.core.analysis import ExperimentConfig
+    from rnnviz.core.config import ConfigError
+    from rnnviz.core.formats.inputs import read_input_file
+    from rnnviz.lm.data import load_corpus
+    from rnnviz.lm.train import TrainConfig, Trainer
+
+    window = make_window()
+    session = session_dict(ExperimentConfig())
+    session["config"]["spectral_wobble"] = 1
+    (tmp_path / "odd.json").write_text(json.dumps(session), encoding="utf-8")
+    assert not window.open_session(tmp_path / "odd.json")            # a session with a key nobody knows
+    shown = [window.last_error]
+    with pytest.raises(ConfigError) as missing:                       # File → Open inputs…, a file gone
+        read_input_file(tmp_path / "gone.npy", 1)
+    with pytest.raises(ConfigError) as short:                         # the Trainer on a tiny text
+        Trainer(TrainConfig(batch=512, seq_len=512, max_steps=1), load_corpus("builtin:sample"))
+    shown += [translated(missing.value), translated(short.value)]
+    assert "未知的配置键" in shown[0] and "找不到输入文件" in shown[1] and shown[2].startswith("训练文本不足一个批次"), shown
+    problems = [f"{text!r}: {words}" for text in shown if (words := english_words(text))]
+    assert not problems, "\n".join(problems)
+    assert str(missing.value).startswith("inputs file not found")     # the API and the CLI keep English

@@ -7,15 +7,19 @@ The lessons themselves are data (:mod:`rnnviz.app.lessons`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QTextBrowser,
                                QVBoxLayout, QWidget)
 
+from rnnviz.app.explain import PRESENTATION_TEXT_PT, fitting_points
 from rnnviz.app.lessons import Lesson, LessonStep
 from rnnviz.app.texts import keep_formulas_together
 
 NORMAL_TEXT_PT = 11
-PRESENTATION_TEXT_PT = 18
+#: The smallest size a lesson step is set in, in presentation mode, to fit the dock without scrolling
+#: (one point below an explanation's: the dock is narrower than the explanation's dialog; at 1280×720
+#: the topologies lesson's encoder–decoder step needs it).
+MIN_PRESENTATION_LESSON_PT = 12
 
 
 class LessonsPanel(QWidget):
@@ -112,7 +116,7 @@ class LessonsPanel(QWidget):
         step = self.lesson.steps[index]
         count = len(self.lesson.steps)
         self.step_label.setText(self.tr("Step {0} of {1}").format(index + 1, count))
-        self.text.setMarkdown(keep_formulas_together(step.markdown()))
+        self._set_text()
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index + 1 < count)
         self.apply_button.setEnabled(step.config is not None or step.focus is not None or step.tab is not None)
@@ -134,10 +138,36 @@ class LessonsPanel(QWidget):
     def set_presentation(self, on: bool) -> None:
         """Lecture-size text in the step's text (the window's font covers the buttons)."""
         self.presentation = bool(on)
-        font = self.text.font()
-        font.setPointSize(PRESENTATION_TEXT_PT if on else NORMAL_TEXT_PT)
-        self.text.setFont(font)
-        self.text.document().setDefaultFont(font)
+        self._set_text()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        if self.presentation:
+            self._set_text()   # the dock's width decides the size that fits
+
+    def _text_room(self) -> QSize:
+        """The text's room without a scroll bar (the one shown now gives its width back)."""
+        room = self.text.viewport().size()
+        scroll = self.text.verticalScrollBar()
+        if scroll.isVisible():
+            room.setWidth(room.width() + scroll.width())
+        return room
+
+    def _set_text(self) -> None:
+        """The step's text; in presentation mode at the largest lecture size at which the whole step
+        fits the dock without scrolling (as an explanation fits its dialog)."""
         step = self.current_step()
-        if step is not None:
-            self.text.setMarkdown(keep_formulas_together(step.markdown()))
+        markdown = keep_formulas_together(step.markdown()) if step is not None else ""
+        font = self.text.font()
+        if not self.presentation:
+            points = NORMAL_TEXT_PT
+        elif markdown:
+            points = fitting_points(markdown, font, self._text_room(), PRESENTATION_TEXT_PT, MIN_PRESENTATION_LESSON_PT)
+        else:
+            points = PRESENTATION_TEXT_PT
+        if points != font.pointSize():
+            font.setPointSize(points)
+            self.text.setFont(font)
+        self.text.document().setDefaultFont(font)
+        if markdown:
+            self.text.setMarkdown(markdown)

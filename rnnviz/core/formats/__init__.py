@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import ConfigError, NetConfig
+from rnnviz.errors import Message
 from .statedict import describe, infer_net, recurrent_part
 
 FORMATS = ("npz", "pt", "safetensors", "onnx")
@@ -144,7 +145,7 @@ def read_network(path, *, cell: str | None = None, activation: str | None = None
     if kind == "npz":
         from rnnviz.io_utils import read_npz
 
-        arrays = read_npz(path, "weights")
+        arrays = read_npz(path, Message("weights"))
         if "__config__" in arrays:
             from ..params import load_npz
 

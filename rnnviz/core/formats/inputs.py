@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import ConfigError
+from rnnviz.errors import Message
 
 INPUT_SUFFIXES = (".npy", ".csv")
 
@@ -81,7 +82,7 @@ def read_input_file(path, input_size: int | None, should_stop=None) -> np.ndarra
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".npy":
-        x = read_npy(path, "inputs")
+        x = read_npy(path, Message("inputs"))
     elif suffix == ".csv":
         if not path.is_file():
             raise ConfigError("inputs file {path} not found" if not path.exists()
