@@ -407,6 +407,10 @@
         <translation>辅助输入</translation>
     </message>
     <message>
+        <source>itemized layers</source>
+        <translation>各层的逐项梯度</translation>
+    </message>
+    <message>
         <source>map Jacobian copy</source>
         <translation>(t, k) 图的雅可比矩阵副本</translation>
     </message>

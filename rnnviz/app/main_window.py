@@ -44,6 +44,8 @@ from rnnviz.core.parallel.schedule import prepare_map_workers
 from rnnviz.core.spectral_norm import DEFAULT_TOL
 
 SESSION_READ_LANE = "open-session"
+#: From H·T values per layer on, every new result's repaints are staggered (see _staggered).
+STAGGER_VALUES = 100_000
 
 MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
@@ -166,6 +168,7 @@ class MainWindow(QMainWindow):
         # after a new result: one panel painted per turn of the event loop
         self.repaints = StaggeredRepaint(lambda panel: panel.graphics.viewport(), self)
         self.compute.repaints_pending = lambda: bool(self.repaints.held())
+        self._shown_shape: tuple | None = None   # (cell, layers, bidirectional, H, T) of the shown result
         # File → Open network… / Open inputs… and files dropped onto the window
         self.opener = FileOpener(self.state, self.runner, self.settings, self.show_error, self._show_status, self)
         self.opener.opened.connect(lambda _path: self.tabs.setCurrentWidget(self.explorer))
@@ -848,7 +851,8 @@ class MainWindow(QMainWindow):
 
     def _on_fast(self, fast) -> None:
         # Held before the panels change, so that none of them paints until its turn (app/repaint.py).
-        self.repaints.hold([panel for panel in self.panels if panel.isVisible()])
+        if self._staggered(fast.config):
+            self.repaints.hold([panel for panel in self.panels if panel.isVisible()])
         for panel in self.panels:
             try:
                 panel.clear_readout()
@@ -877,6 +881,15 @@ class MainWindow(QMainWindow):
         if self.state.map_result is None:  # else the new map has reported its progress already
             self.map_progress.setFormat(names(MAP_FORMAT))   # no time left of the previous map
             self.map_progress.setValue(0)
+
+    def _staggered(self, config) -> bool:
+        """Whether the panels' repaints after a result for ``config`` follow one another: after a
+        change of shape (cell, layers, H, T: every axis is laid out again, rows may be rebuilt) and
+        for large results; not for a default-sized ρ step, whose whole repaint is short and would
+        only come later (each turn of the loop waits for the interpreter lock and the cores)."""
+        shape = (config.cell, config.num_layers, config.bidirectional, config.hidden_size, config.seq_len)
+        changed, self._shown_shape = shape != self._shown_shape, shape
+        return changed or config.hidden_size * config.seq_len >= STAGGER_VALUES
 
     def grab(self, *args):  # noqa: D102 - QWidget.grab, with every held repaint done first
         self.repaints.release_all()
@@ -1035,7 +1048,12 @@ class MainWindow(QMainWindow):
         took 20-26 ms of JSON parsing on the UI thread), then apply it as :meth:`open_session`
         does; the same message and nothing changed when it cannot be used. Returns the job id."""
         path = Path(path)
-        job_id = self.runner.start(SESSION_READ_LANE, lambda _should_stop: read_session(path))
+        def read(_should_stop):
+            config, view = read_session(path)
+            hash(config)   # Python keeps a string's hash: a 10 MB text is hashed here, not on the UI thread
+            return config, view
+
+        job_id = self.runner.start(SESSION_READ_LANE, read)
         self._opening_sessions = {job_id: path}   # only the newest: an older read is superseded
         return job_id
 

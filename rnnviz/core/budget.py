@@ -28,8 +28,9 @@ import numpy as np
 
 from rnnviz.errors import Message, Parts
 
-from .analysis import (CURVE_FLOPS, ITEMIZE_FLOPS, ITEMIZE_ROWS, JACOBIAN_BYTES, MAP_FLOPS,
-                       ExperimentConfig)
+from .analysis import (CURVE_FLOPS, ITEMIZE_FLOPS, ITEMIZE_ROWS, JACOBIAN_BYTES, LAYER_ITEMIZE_STEPS,
+                       MAP_FLOPS, ExperimentConfig)
+from .bptt import ITEMIZE_CHUNK_BYTES
 from .options import DEFAULT_OPTIONS
 from .sequence import uses_fused_loops
 
@@ -215,6 +216,14 @@ def estimate(config: ExperimentConfig, *, processes: bool = True, map_max_k: int
     fast[Message("itemized matrix")] = T * T * f8 * (1 if via_jacobians else 2)
     fast_flops += 2 * 2.0 * T * B * D * G * H * (n_in + (L - 1) * D * H + L * H)
     fast_flops += 2.0 * rows * S * S * T if via_jacobians else 2 * per_row * rows
+    # every layer's itemized rows (bptt.itemize_layers, stacked networks): the h and c results, and
+    # for one chunk of loss terms the rows of the layer below (its upstream, their sum, one direction's)
+    layer_rows = int(min(rows, ITEMIZE_FLOPS // (per_row * L)))
+    if L > 1 and layer_rows >= 1 and L * D * T <= LAYER_ITEMIZE_STEPS:
+        per_term = T * B * H * D * isz
+        held = min(layer_rows, max(1, ITEMIZE_CHUNK_BYTES // per_term)) * per_term
+        fast[Message("itemized layers")] = 2 * L * D * layer_rows * T * f8 + 3 * held
+        fast_flops += per_row * layer_rows * L
     # plots' copies: gates, states and their statistics for layer 0 (float64)
     fast[Message("plot arrays")] = T * H * f8 * (G + 4) + 4 * T * f8 * G
     blocks = G * L * D

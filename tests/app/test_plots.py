@@ -600,8 +600,9 @@ def test_the_rho_line_stays_dotted_in_presentation_mode(make_window, wait_result
 
 
 def test_panels_repaint_one_per_event_loop_turn_after_a_new_result(make_window, wait_results, qtbot):
-    """A new result's repaint is split by panel (at T = 2000 the whole window's took 130-250 ms in
-    one paint): each loop turn paints one more panel, and every panel holds its data at once."""
+    """A new result's repaint is split by panel after a change of shape (at T = 2000 the whole
+    window's took 130-250 ms in one paint): each loop turn paints one more panel, and every panel
+    holds its data at once."""
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
@@ -630,7 +631,13 @@ def test_panels_repaint_one_per_event_loop_turn_after_a_new_result(make_window, 
     logs = [PaintLog(panel.name) for panel in visible]
     for panel, log in zip(visible, logs):
         panel.graphics.viewport().installEventFilter(log)
-    fast = run_fast(window.state.config.replace(radius=1.21))
+    # a ρ step of this small configuration repaints the window at once ...
+    window.state.set_fast_result(run_fast(window.state.config.replace(radius=1.17)))
+    assert not window.repaints.held()
+    qtbot.wait(100)
+    order.clear()
+    # ... a new length T (every axis laid out again) one panel after the other
+    fast = run_fast(window.state.config.replace(seq_len=window.state.config.seq_len + 5))
     window.state.set_fast_result(fast)
     window.compute.before_repaint.emit(0)
     assert all(panel.fast is fast for panel in window.panels)   # the data at once

@@ -33,7 +33,7 @@ from rnnviz.app.i18n import translated
 from rnnviz.app.plots.axis import cached_axes
 from rnnviz.app.plots.base import (NORMAL_STYLE, PALETTE, PRESENTATION_MIN_SIZE, PRESENTATION_STYLE, fitting_text,
                                    legend_below, legend_pt, restyle_plot, set_plot_title, settle_views,
-                                   text_width)
+                                   text_width, wrapped_height)
 from rnnviz.core.config import CELLS, ConfigError
 from rnnviz.lm.data import load_corpus
 from rnnviz.lm.model import LanguageModel
@@ -197,6 +197,35 @@ class ElidedLabel(QLabel):
     def _elide(self) -> None:
         width = max(0, self.contentsRect().width())
         self.setText(QFontMetrics(self.font()).elidedText(self._full_text, Qt.TextElideMode.ElideRight, width))
+
+
+class WrappedLabel(QLabel):
+    """Text that wraps, and is as high as its lines at the width it gets: a layout gives a wrapping
+    QLabel the height of its text at its preferred width, and beside a narrower settings column the
+    Trainer's result text lost its first and last lines (Chinese, 1280×720)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt name
+        super().setText(text)
+        self._fit_height()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit_height()
+
+    def _fit_height(self) -> None:
+        if self.width() > 0:
+            height = wrapped_height(self)
+            if height > 0 and height != self.minimumHeight():
+                self.setMinimumHeight(height)
 
 
 def _points(choice: tuple[str, float]) -> tuple[str, float | int]:
@@ -387,8 +416,7 @@ class TrainerPanel(QWidget):
         self.progress.setTextVisible(True)
         self.progress_label = ElidedLabel("")
         self.progress_label.setObjectName("train_progress_detail")
-        self.status_label = QLabel(self.tr("Press Start to train on the chosen corpus."))
-        self.status_label.setWordWrap(True)
+        self.status_label = WrappedLabel(self.tr("Press Start to train on the chosen corpus."))
         self.explorer_button = QPushButton(self.tr("Open in explorer"))
         self.explorer_button.setToolTip(self.tr("Send the trained cells and a stretch of real text to the explorer."))
         run_box = QWidget()

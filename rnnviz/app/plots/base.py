@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocument
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
@@ -103,6 +103,16 @@ def settle_views(graphics: pg.GraphicsView) -> None:
         # auto-ranged before its plot area moves auto-ranges again during the paint, which paints twice.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
         graphics.scene().prepareForPaint()
+
+
+def wrapped_height(label: QLabel) -> int:
+    """Height a word-wrapped plain-text label needs for its lines at its present width (QLabel's
+    own heightForWidth wraps at a narrower width than it draws: a line too many)."""
+    room = label.contentsRect().width() - 2 * label.margin() - max(0, label.indent())
+    flags = int(Qt.TextFlag.TextWordWrap.value) | int(label.alignment().value)
+    lines = label.fontMetrics().boundingRect(QRect(0, 0, max(1, room), 1 << 20), flags, label.text())
+    margins = label.contentsMargins()
+    return lines.height() + margins.top() + margins.bottom() + 2 * label.margin()
 
 
 class ReadoutLabel(QLabel):

@@ -347,8 +347,16 @@ def clipped_widget_problems(root) -> list[str]:
         text = re.sub(r"&(.)", r"\1", widget.text()) if isinstance(widget, QPushButton) else widget.text()
         if not text or "\n" in text:
             continue
+        if isinstance(widget, QLabel) and widget.wordWrap():
+            # a wrapping label: as high as its lines at its width (else its first or last is cut)
+            from rnnviz.app.plots.base import wrapped_height
+
+            need = wrapped_height(widget)
+            if need > widget.height() + _TOLERANCE_PX:
+                problems.append(f"'{text[:40]}…' wraps to {need} px in a {widget.height()} px label (lines cut)")
+            continue
         if isinstance(widget, QLabel):
-            if widget.wordWrap() or widget.toolTip() == widget.text() or TextQt.mightBeRichText(text) \
+            if widget.toolTip() == widget.text() or TextQt.mightBeRichText(text) \
                     or hasattr(widget, "shown_text") or hasattr(widget, "full_text"):
                 continue
             room, need = widget.contentsRect().width(), widget.fontMetrics().horizontalAdvance(text)
