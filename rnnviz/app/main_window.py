@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         prepare_map_workers()  # the map's worker processes start now, beside the first plots
         # after a new result: one panel painted per turn of the event loop
         self.repaints = StaggeredRepaint(lambda panel: panel.graphics.viewport(), self)
+        self.compute.repaints_pending = lambda: bool(self.repaints.held())
         self._shown_shape: tuple | None = None   # (cell, layers, bidirectional, H, T) of the shown result
         # File → Open network… / Open inputs… and files dropped onto the window
         self.opener = FileOpener(self.state, self.runner, self.settings, self.show_error, self._show_status, self)

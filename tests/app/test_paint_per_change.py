@@ -39,3 +39,19 @@ def test_the_sigma_axis_stays_put_over_small_steps_of_rho(make_window, wait_resu
     assert far != first
     back = shown_for(0.9)   # back down: the range for ρ = 2 is far too wide to keep
     assert back != far and back[1] - back[0] < 0.6 * (far[1] - far[0])
+
+
+def test_the_map_waits_for_the_last_held_repaint(make_window, wait_results, qtbot):
+    import threading
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    visible = [panel for panel in window.panels if panel.isVisible()]
+    window.repaints.hold(visible)            # a new result: panels repaint one per turn
+    drawn = threading.Event()
+    window.compute._painted(7, drawn)
+    assert window.repaints.held() and not drawn.is_set()   # the map must not start yet
+    qtbot.waitUntil(lambda: not window.repaints.held(), timeout=5000)
+    qtbot.waitUntil(drawn.is_set, timeout=1000)
