@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
 def _offscreen_window(config, language: str | None = None):
     """``(app, window)``: the explorer for ``config`` in ``language`` (None: $RNNVIZ_LANG, else
     English -- not the user's own choice), with throw-away settings; closed afterwards."""
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QEvent, QSettings
 
     from rnnviz.app.i18n import ENGLISH, install_language, resolve_language
     from rnnviz.app.main import ensure_application
@@ -168,6 +168,11 @@ def _offscreen_window(config, language: str | None = None):
             window.close()
             window.runner.shutdown(10000)
             window.deleteLater()
+            app.processEvents()
+            # Delete the window (and its docks, dialogs and pyqtgraph scenes) now, while the
+            # application still exists: left to the interpreter's exit, the order of the C++
+            # destructors is Qt's teardown order and crashed about one run in three (lessons shown).
+            app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             app.processEvents()
 
 
