@@ -389,3 +389,32 @@ def test_encoder_decoder_steps_draw_no_input(make_window, wait_results, small_co
     wait_results(window)
     assert panel.structure.input_steps is None and np.isfinite(panel.values.vertical[0]).all()
     assert not any(line.isVisible() for line in panel.boundary.lines)
+
+
+def test_the_boxes_are_replayed_while_only_the_values_change(make_window, wait_results, small_config):
+    """A new colour scale (as after a step of ρ) replays the recorded boxes, drawn exactly as when
+    recorded afresh; scrolling the window records them again."""
+    window = make_window(config=small_config.replace(cell="lstm", seq_len=40, loss_placement="all"))
+    window.resize(1600, 1000)
+    window.show()
+    window.focus_plot("unrolled")
+    wait_results(window)
+    panel = window.panel_by_name["unrolled"]
+    panel.settle()
+    diagram = panel.diagram
+    view = diagram.scene().views()[0]
+    view.grab()
+    recorded = diagram._boxes_picture
+    assert recorded is not None
+    low, high = diagram.levels
+    diagram.set_values(diagram.values, (low - 1.0, high + 1.0), diagram.colormap)
+    replayed = view.grab().toImage()
+    assert diagram._boxes_picture is recorded
+    diagram._boxes_picture = None
+    assert view.grab().toImage() == replayed
+    assert diagram._boxes_picture is not None
+    before = diagram._boxes_key
+    (x0, x1), _ = panel.plot.vb.viewRange()
+    panel.plot.setXRange(x0 - 5, x1 - 5, padding=0)
+    view.grab()
+    assert diagram._boxes_key != before

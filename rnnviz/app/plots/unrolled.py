@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QLineF, QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPicture, QPolygonF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolButton
 
 from rnnviz.app.plots.boundary import EncoderBoundary
@@ -257,6 +257,9 @@ class UnrolledDiagram(pg.GraphicsObject):
         self._palette: list[QColor] = []
         self._bounds = QRectF(0, 0, 1, 1)
         self.note = ""   # painted across the lower layers' rows (why they hold no values)
+        # The boxes and labels do not depend on the values: recorded once per view and replayed.
+        self._boxes_key: tuple | None = None
+        self._boxes_picture: QPicture | None = None
 
     # -- data ------------------------------------------------------------------------------
     def set_structure(self, structure: Structure) -> None:
@@ -385,7 +388,7 @@ class UnrolledDiagram(pg.GraphicsObject):
         arrows = self.arrows(columns)
         if arrows:
             self._paint_arrows(painter, arrows, (sx, sy, dx, dy))
-        self._boxes(painter, columns, at, LSTM_HALF_HEIGHT if s.lstm else STATE_HALF_HEIGHT)
+        self._cached_boxes(painter, columns, at, (sx, sy, dx, dy))
         if self.note:
             self._paint_note(painter, at)
         painter.restore()
@@ -447,6 +450,23 @@ class UnrolledDiagram(pg.GraphicsObject):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(colour))
             painter.drawPath(heads)
+
+    def _cached_boxes(self, painter: QPainter, columns: range, at, scale: tuple) -> None:
+        """``_boxes`` replayed from a QPicture while the structure, the columns in view, the
+        view's scale and the style stay the same (a change of ρ changes none of them)."""
+        s = self.structure
+        half_state = LSTM_HALF_HEIGHT if s.lstm else STATE_HALF_HEIGHT
+        key = (s, columns.start, columns.stop, scale, self.font_pt, self.line_scale)
+        if self._boxes_picture is None or key != self._boxes_key:
+            picture = QPicture()
+            recorder = QPainter(picture)
+            try:
+                recorder.setRenderHints(painter.renderHints())
+                self._boxes(recorder, columns, at, half_state)
+            finally:
+                recorder.end()
+            self._boxes_picture, self._boxes_key = picture, key
+        painter.drawPicture(0, 0, self._boxes_picture)
 
     def _boxes(self, painter: QPainter, columns: range, at, half_state: float) -> None:
         """Every box of the columns in view, one fill at a time, labelled where the label fits."""
