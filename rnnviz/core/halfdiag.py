@@ -54,5 +54,6 @@ def times_transpose(X: np.ndarray, Js: np.ndarray, d: np.ndarray, out: np.ndarra
     H = Js.shape[0] // 2
     np.matmul(X[:, :H], Js[:, :H].T, out=out)
     # out[:, :H] += X[:, H:] · d_h and out[:, H:] += X[:, H:] · d_c, as one broadcast product
-    out.reshape(-1, 2, H).__iadd__(X[:, None, H:] * d.reshape(2, H))
+    # (reshaping the fresh product, not ``out``: a reshape of a strided ``out`` would be a copy)
+    out += (X[:, None, H:] * d.reshape(2, H)).reshape(X.shape[0], 2 * H)
     return out
