@@ -60,6 +60,13 @@ def unprivileged():
         if shutil.which("setpriv") is None:
             pytest.skip("running as root (which ignores permission bits) and setpriv is missing")
         prefix = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+        probe = subprocess.run([*prefix, sys.executable, "-c", "import rnnviz"], capture_output=True,
+                               text=True, timeout=60)
+        if probe.returncode != 0:
+            # e.g. a checkout inside `mktemp -d` (mode 0700): the failures below would only say
+            # "No module named rnnviz"
+            pytest.fail("uid 65534 cannot import rnnviz from this checkout; make its folders readable "
+                        f"by others (chmod o+rx): {probe.stderr.strip().splitlines()[-1:]}")
     else:
         prefix = ()
     base = Path(tempfile.mkdtemp(prefix="rnnviz-faults-"))
