@@ -1330,6 +1330,7 @@ class MainWindow(QMainWindow):
         while not deadline.hasExpired():
             result = self.state.map_result
             idle = self.runner.current_job_id(EXPLORE_LANE) is None and not self.compute.has_pending()
+            idle = idle and not any(panel.building for panel in self.panels)
             if idle and result is not None and result.complete:
                 return True
             if idle and self.last_error is not None:
