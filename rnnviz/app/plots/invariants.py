@@ -379,8 +379,17 @@ def tab_problems(window) -> list[str]:
         panel = {window.experiments: window.experiments.plot, window.compare: window.compare.plots}.get(current)
         problems = panel_problems(panel, readouts=False) if panel is not None else []
     if current is not window.explorer:
-        problems += clipped_widget_problems(current)
+        problems += clipped_widget_problems(current) + sideways_problems(current)
     return [f"{tab}: {problem}" for problem in problems]
+
+
+def sideways_problems(root) -> list[str]:
+    """Scroll areas under ``root`` that scroll sideways: what lies right of their view is cut."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    return [f"{type(area).__name__} {area.objectName()} scrolls sideways".replace("  ", " ")
+            for area in root.findChildren(QAbstractScrollArea)
+            if area.isVisible() and area.horizontalScrollBar().isVisible()]
 
 
 def view_problems(panels, readouts: bool = True) -> list[str]:
