@@ -29,7 +29,9 @@ every gap over 80 ms, what the UI thread was doing (``_stall_probe.py``: a watch
 its stack and CPU clock).
 
 Last line: ``explorer_update_ms=<a> explorer_painted_ms=<b> explorer_map_ms=<c> max_stall_ms=<d>``.
-Run: ``.venv/bin/python benchmarks/bench_explorer_latency.py [--changes N] [--quick] [--profile] [--probe]``.
+Run: ``.venv/bin/python benchmarks/bench_explorer_latency.py [--changes N] [--quick] [--profile] [--probe]
+[--controls]``. ``--controls`` walks the controls (``_controls_walk.py``) after the default changes and
+skips the heavy set and the files; the full run (neither ``--quick`` nor ``--controls``) walks them too.
 """
 
 from __future__ import annotations
@@ -77,6 +79,10 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="default changes only (no heavy set, no files)")
     parser.add_argument("--profile", action="store_true", help="profile the UI thread at each heavy setting")
     parser.add_argument("--probe", action="store_true", help="sample the UI thread's stack in every gap > 80 ms")
+    parser.add_argument("--controls", nargs="?", const="all", default=None, metavar="PARTS",
+                        help="walk the controls (every entry, each spin box's minimum and maximum, presets, "
+                             "presentation, focus, tabs) after the default changes, without the heavy set and "
+                             "files; PARTS: all (default) or some of cells,combos,checks,spins,presets,views")
     args = parser.parse_args()
 
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer
@@ -274,9 +280,18 @@ def main() -> int:
         if result["map_cpu"] is not None:
             map_cpu_ms.append(result["map_cpu"])
 
-    # -- (2) the heavy set, (3) a 10 MB session, (4) the Trainer on a 100 MB corpus -----------------
+    # -- (2) the walk of the controls, (3) the heavy set, (4) a 10 MB session, (5) the Trainer -------
     heavy_rows = []
-    if not args.quick:
+    walk_rows = []
+    if args.controls or not args.quick:
+        from _controls_walk import walk_controls
+
+        parts = "all" if args.controls is None else args.controls
+        walk_rows = walk_controls(window, config, meter, probe, spin, args.timeout, parts)
+        heavy_rows.extend((f"controls: {row.label}", {"gaps": [], "ok": row.ok, "stall": row.stall_ms,
+                                                       "message": None}, None)
+                          for row in walk_rows)   # (counted in max_stall_ms, printed with the walk)
+    if not args.quick and not args.controls:
         for label, changes in HEAVY:
             expected = config.replace(**changes)
             profiler = cProfile.Profile() if args.profile else None
@@ -352,7 +367,13 @@ def main() -> int:
           f"(median per change {statistics.median(stalls):.0f} ms; {TICK_MS} ms timer)")
     for gap in sorted(default_gaps, key=lambda g: -g.length_ms)[:3]:
         print("    " + gap.describe().replace("\n", "\n    "))
+    if walk_rows:
+        print(f"walk of the controls: {len(walk_rows)} steps, longest gap per step (UI-thread CPU of the step):")
+        for row in walk_rows:
+            print("    " + row.describe().replace("\n", "\n    "))
     for label, result, profiler in heavy_rows:
+        if label.startswith("controls: "):
+            continue   # printed with the walk
         figures = [f"longest gap {result['stall']:.0f} ms"]
         if result.get("update") is not None:
             figures.append(f"plots {result['update']:.0f} ms")
