@@ -32,10 +32,13 @@ Last line: ``explorer_update_ms=<a> explorer_painted_ms=<b> explorer_map_ms=<c> 
 ``--timeline`` prints, for the default changes, the median moment (ms after the change; UI-thread
 CPU ms beside the UI thread's moments) of: the job sent to the worker, each stage of ``run_fast`` in
 the worker (``FastResult.stage_ends``), the result emitted, received on the UI thread, each panel's
-data set, every panel's data held, each panel's paint begun and done.
+data set, every panel's data held, each panel's paint begun and done. ``--forward-first`` shows the
+forward part of each result first (``ComputeController.forward_first``).
 
 Run: ``.venv/bin/python benchmarks/bench_explorer_latency.py [--changes N] [--quick] [--profile] [--probe]
-[--timeline]``.
+[--controls] [--timeline] [--forward-first]``. ``--controls`` walks the controls (``_controls_walk.py``)
+after the default changes and skips the heavy set and the files; the full run (neither ``--quick`` nor
+``--controls``) walks them too.
 """
 
 from __future__ import annotations
@@ -104,9 +107,11 @@ def main() -> int:
                              "while the rest is computed (ComputeController.forward_first)")
     parser.add_argument("--timeline", action="store_true",
                         help="print the moments of a median change (worker stages, delivery, each panel's data and paint)")
+    parser.add_argument("--controls", nargs="?", const="all", default=None, metavar="PARTS",
+                        help="walk the controls (every entry, each spin box's minimum and maximum, presets, "
+                             "presentation, focus, tabs) after the default changes, without the heavy set and "
+                             "files; PARTS: all (default) or some of cells,combos,checks,spins,presets,views")
     args = parser.parse_args()
-    if os.environ.get("SWITCH_MS"):
-        sys.setswitchinterval(float(os.environ["SWITCH_MS"]) / 1000)
 
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer
     from PySide6.QtWidgets import QApplication
@@ -345,9 +350,18 @@ def main() -> int:
         if result["map_cpu"] is not None:
             map_cpu_ms.append(result["map_cpu"])
 
-    # -- (2) the heavy set, (3) a 10 MB session, (4) the Trainer on a 100 MB corpus -----------------
+    # -- (2) the walk of the controls, (3) the heavy set, (4) a 10 MB session, (5) the Trainer -------
     heavy_rows = []
-    if not args.quick:
+    walk_rows = []
+    if args.controls or not args.quick:
+        from _controls_walk import walk_controls
+
+        parts = "all" if args.controls is None else args.controls
+        walk_rows = walk_controls(window, config, meter, probe, spin, args.timeout, parts)
+        heavy_rows.extend((f"controls: {row.label}", {"gaps": [], "ok": row.ok, "stall": row.stall_ms,
+                                                       "message": None}, None)
+                          for row in walk_rows)   # (counted in max_stall_ms, printed with the walk)
+    if not args.quick and not args.controls:
         for label, changes in HEAVY:
             expected = config.replace(**changes)
             profiler = cProfile.Profile() if args.profile else None
@@ -425,7 +439,13 @@ def main() -> int:
         print("    " + gap.describe().replace("\n", "\n    "))
     if args.timeline:
         print_timeline(timelines)
+    if walk_rows:
+        print(f"walk of the controls: {len(walk_rows)} steps, longest gap per step (UI-thread CPU of the step):")
+        for row in walk_rows:
+            print("    " + row.describe().replace("\n", "\n    "))
     for label, result, profiler in heavy_rows:
+        if label.startswith("controls: "):
+            continue   # printed with the walk
         figures = [f"longest gap {result['stall']:.0f} ms"]
         if result.get("update") is not None:
             figures.append(f"plots {result['update']:.0f} ms")

@@ -416,6 +416,14 @@ class MainWindow(QMainWindow):
 
     def _on_tab_changed(self, _index: int) -> None:
         self._update_docks()
+        if self.tabs.currentWidget() is self.explorer:
+            self._stagger_repaints()
+
+    def _stagger_repaints(self) -> None:
+        """The visible plots repaint one per turn of the event loop (app/repaint.py), not all in one
+        paint of the window: after the return to the Explorer tab, to all plots, and in or out of
+        presentation mode, that one paint held the UI thread 80-300 ms."""
+        self.repaints.hold([panel for panel in self.panels if panel.isVisible()])
 
     def _docks_wanted(self) -> bool:
         """The Controls and Equations docks beside this tab? Not beside the Trainer (its own controls),
@@ -458,6 +466,8 @@ class MainWindow(QMainWindow):
         self.focused_plot = name
         self._show_focused()
         self._update_plot_layout()
+        if name is None:
+            self._stagger_repaints()
         self.show_all_action.setEnabled(name is not None)
         self.plot_buttons["" if name is None else name].setChecked(True)
 
@@ -1272,6 +1282,7 @@ class MainWindow(QMainWindow):
         elif was_on and self.focused_plot != self._focus_before_presentation:
             self.focus_plot(self._focus_before_presentation)
         self._update_plot_layout()
+        self._stagger_repaints()
         if full_screen:
             if on:
                 self.showFullScreen()
@@ -1357,6 +1368,7 @@ class MainWindow(QMainWindow):
         while not deadline.hasExpired():
             result = self.state.map_result
             idle = self.runner.current_job_id(EXPLORE_LANE) is None and not self.compute.has_pending()
+            idle = idle and not any(panel.building for panel in self.panels)
             if idle and result is not None and result.complete:
                 return True
             if idle and self.last_error is not None:

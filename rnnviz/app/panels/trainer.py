@@ -228,6 +228,17 @@ class WrappedLabel(QLabel):
                 self.setMinimumHeight(height)
 
 
+def two_lines(text: str) -> str:
+    """``text`` broken once, at the space nearest its middle (without a space, at its middle)."""
+    middle = len(text) / 2
+    spaces = [index for index, char in enumerate(text) if char == " "]
+    if not spaces:
+        cut = len(text) // 2
+        return text[:cut] + "\n" + text[cut:] if cut else text
+    cut = min(spaces, key=lambda index: abs(index - middle))
+    return text[:cut] + "\n" + text[cut + 1:]
+
+
 def _points(choice: tuple[str, float]) -> tuple[str, float | int]:
     """A fitted text's size as "20pt", not "20.0pt", where it is whole."""
     text, size = choice
@@ -339,6 +350,7 @@ class TrainerPanel(QWidget):
                                         "layers, before the softmax), Zaremba et al. 2014. 0.5 keeps "
                                         "the default model from overfitting the short built-in text."), 0.05)
         self.tie_check = QCheckBox(self.tr("Tie embedding and softmax weights"))
+        self._tie_text = self.tie_check.text()
         self.tie_check.setToolTip(self.tr("Share the embedding matrix with the output layer (needs embed = hidden)."))
         self.dtype_combo = self._combo(("float32", "float64"), d.dtype,
                                        self.tr("float32 is about twice as fast; float64 for exact comparisons."))
@@ -436,6 +448,9 @@ class TrainerPanel(QWidget):
         left_column.addWidget(scroll, 1)
         left.setMinimumWidth(LEFT_MIN_WIDTH)
         self._left = left
+        self._forms = [group.layout() for group in (corpus_group, model_group, train_group)]
+        self._compact = False
+        left.installEventFilter(self)
 
         # ---- plots
         self.plots = pg.GraphicsLayoutWidget()
@@ -715,6 +730,8 @@ class TrainerPanel(QWidget):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt name
         if watched is self.plots and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
             QTimer.singleShot(0, self, self._on_plots_resized)   # after the resize, not inside it
+        if watched is self._left and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._fit_form(self._left.width())
         return super().eventFilter(watched, event)
 
     def _on_plots_resized(self) -> None:
@@ -739,7 +756,7 @@ class TrainerPanel(QWidget):
             # The window's width: the tab may not have its own yet (the explorer's docks are hidden
             # for the Trainer after it is shown); the plots' side takes what the window adds later.
             room = max(self.width(), self.window().width() - self.docks_beside)
-            left = min(max(self._left.minimumWidth(), self._settings_width()), int(room * LEFT_MAX_FRACTION))
+            left = min(max(self._left.minimumWidth(), self._settings_width(compact=False)), int(room * LEFT_MAX_FRACTION))
             splitter.setSizes([left, max(1, self.width() - left)])
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
@@ -747,11 +764,37 @@ class TrainerPanel(QWidget):
         if self._fit_left_pending:  # a hidden tab learns its width when laid out, after this event
             QTimer.singleShot(0, self, self._fit_left)
 
-    def _settings_width(self) -> int:
-        """Width at which the settings form needs no horizontal scrolling."""
+    def _settings_width(self, compact: bool | None = None) -> int:
+        """Width at which the settings form needs no horizontal scrolling: laid out as it is now, or
+        ``compact`` (each label above its field) or not."""
         scroll = self._controls_scroll
-        return (scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
-                + 2 * scroll.frameWidth())
+        was = self._compact
+        if compact is not None:
+            self._set_compact(compact)
+        width = (scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                 + 2 * scroll.frameWidth())
+        self._set_compact(was)
+        return width
+
+    def _fit_form(self, width: int) -> None:
+        """Each label beside its field where the column holds the form so, else compact: each label
+        above its field and the tie check box on two lines. Beside the Lessons dock in presentation
+        mode at 1280×720 the side-by-side form needs ~470 px of a 360 px column: the settings were cut
+        ("PTB fold…") and scrolled sideways."""
+        compact = width > 0 and self._settings_width(compact=False) > width
+        self._set_compact(compact)
+
+    def _set_compact(self, compact: bool) -> None:
+        if compact == self._compact:
+            return
+        self._compact = compact
+        policy = QFormLayout.RowWrapPolicy.WrapAllRows if compact else QFormLayout.RowWrapPolicy.DontWrapRows
+        for form in self._forms:
+            form.setRowWrapPolicy(policy)
+        self.tie_check.setText(two_lines(self._tie_text) if compact else self._tie_text)
+        for group in self._controls_scroll.widget().findChildren(QGroupBox):
+            group.updateGeometry()   # the column's layout holds its groups' old size hints otherwise
+        self._controls_scroll.widget().layout().invalidate()
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.start)

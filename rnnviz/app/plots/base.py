@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,6 +187,7 @@ class FlowLegend(pg.LegendItem):
         self.short_names: dict[str, str] = {}
         self.shortened = False
         self._widths: dict[tuple[str, str], float] = {}
+        self._batched = False   # entries being added in a batch (see batch): laid out once at its end
         #: Height of the plot area above a legend below its plot (None: a legend in a row of its own).
         #: Kept as it changes, not asked for while laying out: Qt lays the legend out while its plot
         #: is destroyed, and reaching into the plot then crashed the process.
@@ -295,7 +297,21 @@ class FlowLegend(pg.LegendItem):
     def setColumnCount(self, columnCount: int) -> None:  # noqa: N802,N803 (pyqtgraph naming)
         self._relayout(columnCount)
 
+    @contextmanager
+    def batch(self):
+        """Add (or clear) entries inside ``with legend.batch():``; they are laid out once, at its end.
+        Each entry laid out the entries again and tried every column count (quadratic in the entries
+        each time): the 32 entries of 8 bidirectional layers' spectra took 60-80 ms of the UI thread."""
+        self._batched = True
+        try:
+            yield self
+        finally:
+            self._batched = False
+            self.updateSize()
+
     def updateSize(self) -> None:  # noqa: N802 (pyqtgraph calls it after adding or removing entries)
+        if self._batched:
+            return
         for _sample, label in self.items:
             label.item.document().setDocumentMargin(1)  # rows as high as the text, not 8 px more
             label.updateMin()
@@ -985,6 +1001,12 @@ class PlotPanel(QWidget):
 
     def show_map(self, map_result) -> None:
         """Show a (partial) (t, k) map; only the map panel cares."""
+
+    @property
+    def building(self) -> bool:
+        """Whether the panel is still building its rows over turns of the event loop (the gates
+        panel after a first switch to a cell); its data are shown once it is done."""
+        return False
 
     def settle(self) -> None:
         """Bring view ranges and axes up to date with new data now, before the repaint."""
