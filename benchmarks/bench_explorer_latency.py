@@ -191,15 +191,15 @@ def main() -> int:
         def eventFilter(self, watched, event):  # noqa: N802 - Qt name
             if event.type() == QEvent.Type.Paint:
                 name = self.name
-                if name in data_set:
-                    moment(f"{name} paint begun", cpu=True, first=False)
+                if name in data_set:   # (the map's first paint, and the one of its complete map)
+                    moment(f"{name} paint begun{complete_map(name)}", cpu=True)
 
                 def done():
                     if name in data_set and name not in painted_at:   # its first paint of the new data
                         painted_at[name] = time.perf_counter()
                         painted_cpu[name] = time.thread_time()
                     if name in data_set:
-                        moment(f"{name} paint done", cpu=True, first=False)
+                        moment(f"{name} paint done{complete_map(name)}", cpu=True)
 
                 QTimer.singleShot(0, done)
             return False
@@ -224,8 +224,12 @@ def main() -> int:
     # --timeline: name -> (perf_counter, UI-thread thread_time or None) of the change under way
     moments: dict[str, tuple[float, float | None]] = {}
 
-    def moment(name: str, cpu: bool = False, first: bool = True, at: float | None = None) -> None:
-        if args.timeline and (not first or name not in moments):
+    def complete_map(name: str) -> str:
+        return " (complete map)" if name == "map" and "map_data" in marks else ""
+
+    def moment(name: str, cpu: bool = False, at: float | None = None) -> None:
+        """The first time ``name`` happened in the change under way."""
+        if args.timeline and name not in moments:
             moments[name] = (time.perf_counter() if at is None else at, time.thread_time() if cpu else None)
 
     if args.timeline:
