@@ -263,6 +263,8 @@ class MainWindow(QMainWindow):
         self.lessons_dock.hide()
         self.controls_dock.raise_()
         self.lessons_dock.toggleViewAction().toggled.connect(self._update_lesson_keys)
+        # opened or closed beside the Trainer: its settings column is fitted to the room left
+        self.lessons_dock.toggleViewAction().toggled.connect(lambda _open: self._fit_lessons_beside_trainer())
         self._lessons_problem = problem
 
     def fit_to_screen(self) -> None:

@@ -577,6 +577,8 @@ class TrainerPanel(QWidget):
         splitter.addWidget(right)
         splitter.setCollapsible(0, False)
         self._splitter = splitter
+        self._user_split = False   # the user dragged the splitter: their widths, not the fitted ones
+        splitter.splitterMoved.connect(self._split_by_user)
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -758,6 +760,17 @@ class TrainerPanel(QWidget):
             room = max(self.width(), self.window().width() - self.docks_beside)
             left = min(max(self._left.minimumWidth(), self._settings_width(compact=False)), int(room * LEFT_MAX_FRACTION))
             splitter.setSizes([left, max(1, self.width() - left)])
+
+    def _split_by_user(self, *_args) -> None:
+        self._user_split = True
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        """A new width (the Lessons dock opened beside the tab, the window resized): the settings
+        column fitted again, unless the user set it. The column had kept its width from before the
+        dock, and the plots were left a third of the tab."""
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width() and not self._user_split and self.isVisible():
+            QTimer.singleShot(0, self, self._fit_left)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
