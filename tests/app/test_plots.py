@@ -712,6 +712,8 @@ def test_a_cell_shown_before_gets_its_gate_and_cell_rows_back_not_new_ones(make_
         np.testing.assert_array_equal(heatmap.values, np.asarray(fast.gates[gate]).T)
     np.testing.assert_array_equal(hidden.c_map.values, np.asarray(fast.cell).T)
     for panel, plot in ((gates, lstm_rows[0]), (hidden, c_plot)):
+        window.focus_plot(panel.name)   # (a plot presentation mode hides takes its style when shown)
+        assert panel.isVisible() and panel.presentation
         tick_font = plot.getAxis("left").style["tickFont"]
         assert tick_font is not None and tick_font.pointSize() == panel.style["font_pt"]
     assert gates.style["font_pt"] != normal_pt or not window.panel_by_name["gates"].presentation_fits()
