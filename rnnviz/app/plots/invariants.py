@@ -327,6 +327,7 @@ def panel_problems(panel, readouts: bool = True) -> list[str]:
     if not panel.isVisible():
         return []
     problems = graphics_problems(panel.graphics, getattr(panel, "user_zoomed", lambda plot: False))
+    problems += getattr(panel, "own_view_problems", list)()   # a panel's own (the unrolled boxes)
     readout = panel.readout
     if readouts and readout.text().strip():
         problems.append(f"read-out not cleared: '{readout.text().strip()}'")
