@@ -14,7 +14,8 @@ stall probe (``--probe``) what the UI thread did in every gap over 80 ms. The st
 4. every preset, then the default configuration again;
 5. presentation mode on and off; focus on each plot and back to all plots; each tab of the window.
 
-Widgets disabled at the default configuration are skipped (a user cannot reach them there) and named.
+Spin boxes disabled at the default configuration are walked after a setting that enables them
+(:data:`DEPENDENT_SETTINGS`, each a step of its own); widgets still disabled are named as skipped.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class WalkRow:
             text += "\n    " + gap.describe().replace("\n", "\n    ")
         return text
 
+
+#: Settings that enable the controls disabled at the default configuration (controls.py, _enable_dependent).
+DEPENDENT_SETTINGS = (("activation", "leaky-relu"), ("init", "gaussian"), ("loss_placement", "step"),
+                      ("loss_placement", "encoder-decoder"), ("aux_size", 8), ("truncate", 20))
 
 PARTS = ("cells", "combos", "checks", "spins", "presets", "views")
 
@@ -120,16 +125,33 @@ def walk_controls(window, default_config, meter, probe, spin, timeout_s: float, 
             step(f"{check.objectName()} {'on' if checked else 'off'}", lambda c=check, v=checked: c.setChecked(v))
 
     # 3. spin boxes and sliders: minimum, maximum, back
-    boxes = controls.findChildren(QAbstractSpinBox) + controls.findChildren(QSlider) if "spins" in wanted else []
-    for box in boxes:
-        if not box.isEnabled() or not hasattr(box, "minimum"):
-            skipped.append(box.objectName())
-            continue
+    def walk_box(box) -> None:
         original = box.value()
         for value, what in ((box.minimum(), "minimum"), (box.maximum(), "maximum"), (original, "back")):
             if value == box.value():
                 continue
             step(f"{box.objectName() or type(box).__name__} {what} {value:g}", lambda b=box, v=value: b.setValue(v))
+
+    boxes = controls.findChildren(QAbstractSpinBox) + controls.findChildren(QSlider) if "spins" in wanted else []
+    waiting = []
+    for box in boxes:
+        if not hasattr(box, "minimum"):
+            continue
+        if box.isEnabled():
+            walk_box(box)
+        else:
+            waiting.append(box)
+    # ... and those a setting enables (each setting a step, and its undoing one)
+    for name, value in DEPENDENT_SETTINGS:
+        if not waiting:
+            break
+        before = window.state.config
+        step(f"(to reach the dependent controls) {name} = {value}", lambda n=name, v=value: window.state.update(**{n: v}))
+        for box in [box for box in waiting if box.isEnabled()]:
+            waiting.remove(box)
+            walk_box(box)
+        step(f"(to reach the dependent controls) {name} back", lambda c=before: window.state.set_config(c))
+    skipped += [box.objectName() for box in waiting]
 
     # 4. presets
     if "presets" in wanted:

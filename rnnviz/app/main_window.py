@@ -265,6 +265,8 @@ class MainWindow(QMainWindow):
         self.lessons_dock.hide()
         self.controls_dock.raise_()
         self.lessons_dock.toggleViewAction().toggled.connect(self._update_lesson_keys)
+        # opened or closed beside the Trainer: its settings column is fitted to the room left
+        self.lessons_dock.toggleViewAction().toggled.connect(lambda _open: self._fit_lessons_beside_trainer())
         self._lessons_problem = problem
 
     def fit_to_screen(self) -> None:
@@ -1253,6 +1255,12 @@ class MainWindow(QMainWindow):
             font = self._normal_font
         self.setFont(font)
         self.opener.presentation_font = font if on else None
+        # At lecture font sizes six plots do not fit one screen: start on one plot, large, and
+        # go back to the previous view on leaving. (First: the plots it hides are restyled when shown.)
+        if on and not was_on:
+            self._focus_before_presentation = self.focused_plot
+            if self.focused_plot is None:
+                self.focus_plot(PRESENTATION_FIRST_PLOT)
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
         self.experiments.set_presentation(self.presentation_mode)
@@ -1271,12 +1279,6 @@ class MainWindow(QMainWindow):
         self.map_progress.setMinimumWidth(140 if on else 250)  # the message line takes the rest
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         self._fit_lessons_beside_trainer()
-        # At lecture font sizes six plots do not fit one screen: start on one plot, large, and
-        # go back to the previous view on leaving.
-        if on and not was_on:
-            self._focus_before_presentation = self.focused_plot
-            if self.focused_plot is None:
-                self.focus_plot(PRESENTATION_FIRST_PLOT)
         if on:
             self.statusBar().showMessage(self.tr("F11: leave · Alt+1…7: one plot · Esc: all"), 10000)
         elif was_on and self.focused_plot != self._focus_before_presentation:

@@ -403,3 +403,28 @@ def test_settings_beside_the_lessons_dock_are_whole_without_scrolling_sideways(m
                 failures.append(f"{state}: Start is not in view")
     assert panel.tie_check.text() == panel.tr("Tie embedding and softmax weights")   # wide again: one line
     assert not failures, "\n".join(failures)
+
+
+def test_the_lessons_dock_opened_beside_the_trainer_fits_its_settings_again(make_window, wait_results, qtbot):
+    """The Lessons dock opened while the Trainer is shown: the settings column is fitted to the
+    narrower tab (it kept its width, and the plots were left a third of the tab with legends as
+    high as their plots); a column the user dragged keeps its width."""
+    from rnnviz.app.gallery import TRANSITIONS, settle
+    from rnnviz.app.lessons import load_lesson
+    from rnnviz.app.panels.trainer import LEFT_MAX_FRACTION
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.resize(1280, 720)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    window.tabs.setCurrentWidget(window.trainer)
+    window.set_presentation_mode(True, full_screen=False)
+    settle(window, wait=lambda: wait_results(window))
+    panel = window.trainer
+    before = panel.width()
+    window.show_lesson(load_lesson("11"))
+    qtbot.waitUntil(lambda: panel.width() < before - 100, timeout=3000)
+    settle(window, wait=lambda: wait_results(window))
+    room = max(panel._left.minimumWidth(), int(panel.width() * LEFT_MAX_FRACTION))
+    assert panel._left.width() <= room + 1, (panel._left.width(), panel.width())
+    qtbot.waitUntil(lambda: not _cut_settings(panel), timeout=3000)

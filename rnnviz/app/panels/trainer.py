@@ -239,6 +239,13 @@ def two_lines(text: str) -> str:
     return text[:cut] + "\n" + text[cut + 1:]
 
 
+def _legend_width(legend, texts: list[str], points: float, columns: int) -> float:
+    """Pixels a legend needs across to show ``texts`` (one per entry, in order) in ``columns`` columns."""
+    samples = [sample.boundingRect().width() for sample, _label in legend.items]
+    return 8 + sum(max(samples[index] + text_width(texts[index], points) for index in range(column, len(texts), columns))
+                   + legend.SAMPLE_GAP + legend.SPACING for column in range(min(columns, len(texts))))
+
+
 def _points(choice: tuple[str, float]) -> tuple[str, float | int]:
     """A fitted text's size as "20pt", not "20.0pt", where it is whole."""
     text, size = choice
@@ -577,6 +584,8 @@ class TrainerPanel(QWidget):
         splitter.addWidget(right)
         splitter.setCollapsible(0, False)
         self._splitter = splitter
+        self._user_split = False   # the user dragged the splitter: their widths, not the fitted ones
+        splitter.splitterMoved.connect(self._split_by_user)
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -622,8 +631,18 @@ class TrainerPanel(QWidget):
         if not self._presentation:
             return NORMAL_STYLE
         width, height = PRESENTATION_MIN_SIZE
-        fits = self.plots.width() >= 2 * width and self.plots.height() >= 2 * height
+        fits = self.plots.width() >= 2 * width and self.plots.height() >= 2 * height and self._legends_fit(
+            PRESENTATION_STYLE)
         return PRESENTATION_STYLE if fits or not self.plots.isVisible() else NORMAL_STYLE
+
+    def _legends_fit(self, style: dict) -> bool:
+        """Whether each legend's short texts fit two columns under a plot half the plots' width, at
+        ``style``'s sizes. In Chinese at 1600×1000 beside the Lessons dock the lecture-size loss
+        legend was one column of four rows, as high as its plot."""
+        room = self.plots.width() / 2 - style["font_pt"] * 5.5 - 16   # less the left axis and margins
+        points = legend_pt(style)
+        return all(_legend_width(plot.legend, [texts[1] for _item, texts in entries], points, 2) <= room
+                   for plot, entries in self._legend_texts().items())
 
     def _restyle_plots(self, force: bool = False) -> None:
         style = self.plots_style()
@@ -707,12 +726,9 @@ class TrainerPanel(QWidget):
             if getattr(legend, "_fitted_for", None) == key:
                 continue   # the 10 Hz redraw: nothing changed
             legend._fitted_for = key
-            samples = [sample.boundingRect().width() for sample, _label in legend.items]
 
             def needed(columns: int) -> float:
-                return 8 + sum(max(samples[index] + text_width(long_texts[index], points)
-                                   for index in range(column, len(entries), columns))
-                               + legend.SAMPLE_GAP + legend.SPACING for column in range(columns))
+                return _legend_width(legend, long_texts, points, columns)
 
             # The long texts where they fit two columns and leave the legend no taller than its
             # share of the plot (FlowLegend.MAX_SHARE; beside a short plot, more rows ate its data).
@@ -758,6 +774,17 @@ class TrainerPanel(QWidget):
             room = max(self.width(), self.window().width() - self.docks_beside)
             left = min(max(self._left.minimumWidth(), self._settings_width(compact=False)), int(room * LEFT_MAX_FRACTION))
             splitter.setSizes([left, max(1, self.width() - left)])
+
+    def _split_by_user(self, *_args) -> None:
+        self._user_split = True
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        """A new width (the Lessons dock opened beside the tab, the window resized): the settings
+        column fitted again, unless the user set it. The column had kept its width from before the
+        dock, and the plots were left a third of the tab."""
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width() and not self._user_split and self.isVisible():
+            QTimer.singleShot(0, self, self._fit_left)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)

@@ -699,6 +699,7 @@ class PlotPanel(QWidget):
         self._chrome: list[QWidget] = [self.readout, self.fit_button, self.help_button]
         self.style = dict(NORMAL_STYLE)
         self.presentation = False
+        self._restyle_when_shown = False   # presentation mode changed while hidden (set_presentation)
         self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
         self._pens: list[tuple[object, str, str, float]] = []
         self._markers: list[tuple[object, float]] = []  # scatter items whose size follows the style
@@ -909,8 +910,13 @@ class PlotPanel(QWidget):
                 plot.setLabel(side, text, siPrefixEnableRanges=(), **{"font-size": f"{points}pt"})
 
     def set_presentation(self, on: bool) -> None:
-        """Large fonts and thick lines for lectures (where the panel is large enough for them)."""
+        """Large fonts and thick lines for lectures (where the panel is large enough for them). A
+        hidden panel takes its style when it is shown: presentation mode shows one plot, and
+        restyling all of them at once held the UI thread (with their paints) 160-270 ms."""
         self.presentation = bool(on)
+        if self.isHidden():
+            self._restyle_when_shown = True
+            return
         self.restyle(force=True)
 
     def presentation_fits(self) -> bool:
@@ -933,7 +939,10 @@ class PlotPanel(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
-        if self.presentation:
+        if self._restyle_when_shown:
+            self._restyle_when_shown = False
+            self.restyle(force=True)
+        elif self.presentation:
             self.restyle()
 
     def restyle(self, force: bool = False) -> None:
