@@ -166,7 +166,8 @@ class MainWindow(QMainWindow):
                                          budget_bytes=int(self.settings.memory_budget_gb() * 1024**3))
         prepare_map_workers()  # the map's worker processes start now, beside the first plots
         # after a new result: one panel painted per turn of the event loop
-        self.repaints = StaggeredRepaint(lambda panel: panel.graphics.viewport(), self)
+        self.repaints = StaggeredRepaint(lambda panel: panel.graphics.viewport(), self,
+                                         before_release=lambda panel: panel.apply_pending_style())
         self.compute.repaints_pending = lambda: bool(self.repaints.held())
         self._shown_shape: tuple | None = None   # (cell, layers, bidirectional, H, T) of the shown result
         self._forward_shown = None       # the ForwardResult the forward-only plots show ahead of its FastResult
@@ -546,8 +547,14 @@ class MainWindow(QMainWindow):
     def _show_focused(self) -> None:
         name = self.focused_plot
         left_out = self.grid_leaves_out() if name is None else ()
+        shown = [panel for panel in self.panels
+                 if (panel.name == name if name is not None else panel.name not in left_out)]
+        if self.isVisible() and len(shown) > 1 and any(panel.isHidden() for panel in shown):
+            # held before they are shown: each takes a style changed while it was hidden when its
+            # repaint is let go, one per turn (_stagger_repaints holds them again in the same order)
+            self.repaints.hold(shown)
         for panel in self.panels:
-            panel.setVisible(panel.name == name if name is not None else panel.name not in left_out)
+            panel.setVisible(panel in shown)
         for row in self._plot_rows:
             row.setVisible(any(not row.widget(i).isHidden() for i in range(row.count())))
 

@@ -9,6 +9,10 @@ images), so the window could not react for that long. Each panel alone paints in
 Qt repaints a widget whose updates are enabled again in full) and lets one more panel paint on each
 turn of the event loop, so the longest gap is one panel's paint. Every panel's data is set at once,
 as before: only the pixels come one panel after the other, within a few milliseconds of each other.
+
+A widget can have work of its own to do just before it paints (``before_release``): the panels shown
+together by "all plots" or by leaving presentation mode take their new style then, one per turn, not
+all in the turn that showed them (six panels restyled and laid out at once held the UI thread ~150 ms).
 """
 
 from __future__ import annotations
@@ -29,12 +33,17 @@ class StaggeredRepaint(QObject):
     painted (the next turn of the event loop), or after ``PAINT_WAIT_MS`` at the latest.
 
     ``painted_by(widget)``: the widget whose paint event says that ``widget`` has painted (for a
-    plot panel, its graphics view's viewport)."""
+    plot panel, its graphics view's viewport).
+
+    ``before_release(widget)``: called for each widget right before its repaint is let go (the first
+    widget's in ``hold``)."""
 
     def __init__(self, painted_by: Callable[[QWidget], QWidget] = lambda widget: widget,
-                 parent: QObject | None = None):
+                 parent: QObject | None = None,
+                 before_release: Callable[[QWidget], None] = lambda widget: None):
         super().__init__(parent)
         self._painted_by = painted_by
+        self._before_release = before_release
         self._held: deque[QWidget] = deque()
         self._awaited: QWidget | None = None
         self._next = QTimer(self)       # zero: right after the paint event that let it start
@@ -47,9 +56,21 @@ class StaggeredRepaint(QObject):
         self._fallback.timeout.connect(self._release_next)
 
     def hold(self, widgets: list[QWidget]) -> None:
-        """Repaint ``widgets`` one after the other, in this order (a hold still running is released
-        first: nothing stays held behind a newer result)."""
-        self.release_all()
+        """Repaint ``widgets`` one after the other, in this order. A widget still held from before
+        that is not one of ``widgets`` is released now (nothing stays held behind a newer result);
+        one that is stays held, in its new place (or is released now, if it comes first)."""
+        self._stop_waiting()
+        kept = set(map(id, widgets))
+        for widget in list(self._held):
+            if id(widget) not in kept:
+                self._release(widget)
+        self._held.clear()
+        if not widgets:
+            return
+        if not widgets[0].updatesEnabled():
+            self._release(widgets[0])
+        else:
+            self._before_release(widgets[0])
         if len(widgets) < 2:
             return
         for widget in widgets[1:]:
@@ -64,7 +85,11 @@ class StaggeredRepaint(QObject):
     def release_all(self) -> None:
         self._stop_waiting()
         while self._held:
-            self._held.popleft().setUpdatesEnabled(True)
+            self._release(self._held.popleft())
+
+    def _release(self, widget: QWidget) -> None:
+        self._before_release(widget)
+        widget.setUpdatesEnabled(True)
 
     def _await(self, widget: QWidget) -> None:
         self._awaited = self._painted_by(widget)
@@ -87,6 +112,6 @@ class StaggeredRepaint(QObject):
         self._stop_waiting()
         if self._held:
             widget = self._held.popleft()
-            widget.setUpdatesEnabled(True)
+            self._release(widget)
             if self._held:
                 self._await(widget)
