@@ -36,7 +36,7 @@ from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.repaint import StaggeredRepaint
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
 from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
-from rnnviz.app.status_bar import show_messages_in_a_label
+from rnnviz.app.status_bar import SteadyLabel, show_messages_in_a_label
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
@@ -179,6 +179,8 @@ class MainWindow(QMainWindow):
         self.repaints = StaggeredRepaint(lambda panel: panel.graphics.viewport(), self)
         self.compute.repaints_pending = lambda: bool(self.repaints.held())
         self._shown_shape: tuple | None = None   # (cell, layers, bidirectional, H, T) of the shown result
+        self._forward_shown = None       # the ForwardResult the forward-only plots show ahead of its FastResult
+        self._forward_staggered = False  # whether their repaints followed one another
         # File → Open network… / Open inputs… and files dropped onto the window
         self.opener = FileOpener(self.state, self.runner, self.settings, self.show_error, self._show_status, self)
         self.opener.opened.connect(lambda _path: self.tabs.setCurrentWidget(self.explorer))
@@ -273,6 +275,8 @@ class MainWindow(QMainWindow):
         self.lessons_dock.hide()
         self.controls_dock.raise_()
         self.lessons_dock.toggleViewAction().toggled.connect(self._update_lesson_keys)
+        # opened or closed beside the Trainer: its settings column is fitted to the room left
+        self.lessons_dock.toggleViewAction().toggled.connect(lambda _open: self._fit_lessons_beside_trainer())
         self._lessons_problem = problem
 
     def fit_to_screen(self) -> None:
@@ -424,6 +428,14 @@ class MainWindow(QMainWindow):
 
     def _on_tab_changed(self, _index: int) -> None:
         self._update_docks()
+        if self.tabs.currentWidget() is self.explorer:
+            self._stagger_repaints()
+
+    def _stagger_repaints(self) -> None:
+        """The visible plots repaint one per turn of the event loop (app/repaint.py), not all in one
+        paint of the window: after the return to the Explorer tab, to all plots, and in or out of
+        presentation mode, that one paint held the UI thread 80-300 ms."""
+        self.repaints.hold([panel for panel in self.panels if panel.isVisible()])
 
     def _docks_wanted(self) -> bool:
         """The Controls and Equations docks beside this tab? Not beside the Trainer (its own controls),
@@ -466,6 +478,8 @@ class MainWindow(QMainWindow):
         self.focused_plot = name
         self._show_focused()
         self._update_plot_layout()
+        if name is None:
+            self._stagger_repaints()
         self.show_all_action.setEnabled(name is not None)
         self.plot_buttons["" if name is None else name].setChecked(True)
 
@@ -597,7 +611,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.compute_label = QLabel("")
+        self.compute_label = SteadyLabel("")
         self.compute_label.setObjectName("compute_time")
         self.compute_label.setToolTip(self.tr("Time the engine took for the cheap plots, and for the full (t, k) map"))
         self.map_progress = QProgressBar()
@@ -829,6 +843,7 @@ class MainWindow(QMainWindow):
 
     def _connect_state(self) -> None:
         state = self.state
+        state.forward_result_changed.connect(self._on_forward)
         state.fast_result_changed.connect(self._on_fast)
         state.map_result_changed.connect(self._on_map)
         state.map_progress.connect(self._on_map_progress)
@@ -859,16 +874,40 @@ class MainWindow(QMainWindow):
         for panel in self.panels:
             panel.fit_view()
 
-    def _on_fast(self, fast) -> None:
+    def _on_forward(self, part) -> None:
+        """The forward part of a result: the plots that need no gradient draw it now, the others
+        keep the previous result until the whole one comes (:meth:`_on_fast`)."""
+        panels = [panel for panel in self.panels if panel.forward_only]
+        self._forward_staggered = self._staggered(part.config)
+        self._show_in(panels, part, self._forward_staggered)
+        self._forward_shown = part
+        for panel in panels:
+            panel.settle()
+
+    def _show_in(self, panels, result, staggered: bool) -> None:
         # Held before the panels change, so that none of them paints until its turn (app/repaint.py).
-        if self._staggered(fast.config):
-            self.repaints.hold([panel for panel in self.panels if panel.isVisible()])
-        for panel in self.panels:
+        if staggered:
+            self.repaints.hold([panel for panel in panels if panel.isVisible()])
+        for panel in panels:
             try:
                 panel.clear_readout()
-                panel.show_fast(fast)
+                panel.show_fast(result)
             except Exception as error:  # noqa: BLE001 - one broken plot must not hide the others
                 self.show_error(self.tr("{0} could not be drawn: {1}: {2}").format(panel.title, type(error).__name__, error))
+
+    def _on_fast(self, fast) -> None:
+        forward = getattr(fast, "forward", None)
+        follows_forward = forward is not None and forward is self._forward_shown
+        self._forward_shown = None
+        if follows_forward:
+            # the forward plots show this result's forward part already: the same arrays
+            for panel in self.panels:
+                if panel.forward_only:
+                    panel.adopt_fast(fast)
+            staggered = self._staggered(fast.config) or self._forward_staggered
+            self._show_in([panel for panel in self.panels if not panel.forward_only], fast, staggered)
+        else:
+            self._show_in(self.panels, fast, self._staggered(fast.config))
         self._awaiting_fast = False
         self._busy_timer.stop()
         self.compute_label.setText(self.tr("plots {0:.0f} ms · map …").format(fast.seconds * 1000))
@@ -1226,6 +1265,12 @@ class MainWindow(QMainWindow):
             font = self._normal_font
         self.setFont(font)
         self.opener.presentation_font = font if on else None
+        # At lecture font sizes six plots do not fit one screen: start on one plot, large, and
+        # go back to the previous view on leaving. (First: the plots it hides are restyled when shown.)
+        if on and not was_on:
+            self._focus_before_presentation = self.focused_plot
+            if self.focused_plot is None:
+                self.focus_plot(PRESENTATION_FIRST_PLOT)
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
         self.experiments.set_presentation(self.presentation_mode)
@@ -1244,17 +1289,12 @@ class MainWindow(QMainWindow):
         self.map_progress.setMinimumWidth(140 if on else 250)  # the message line takes the rest
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         self._fit_lessons_beside_trainer()
-        # At lecture font sizes six plots do not fit one screen: start on one plot, large, and
-        # go back to the previous view on leaving.
-        if on and not was_on:
-            self._focus_before_presentation = self.focused_plot
-            if self.focused_plot is None:
-                self.focus_plot(PRESENTATION_FIRST_PLOT)
         if on:
             self.statusBar().showMessage(self.tr("F11: leave · Alt+1…7: one plot · Esc: all"), 10000)
         elif was_on and self.focused_plot != self._focus_before_presentation:
             self.focus_plot(self._focus_before_presentation)
         self._update_plot_layout()
+        self._stagger_repaints()
         if full_screen:
             if on:
                 self.showFullScreen()
@@ -1340,6 +1380,7 @@ class MainWindow(QMainWindow):
         while not deadline.hasExpired():
             result = self.state.map_result
             idle = self.runner.current_job_id(EXPLORE_LANE) is None and not self.compute.has_pending()
+            idle = idle and not any(panel.building for panel in self.panels)
             if idle and result is not None and result.complete:
                 return True
             if idle and self.last_error is not None:

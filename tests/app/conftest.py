@@ -79,6 +79,8 @@ def wait_for_results(qtbot, window, complete_map: bool = True, timeout: int = 30
             return False
         if window.repaints.held():   # the panels' repaints still follow one another
             return False
+        if any(panel.building for panel in window.panels):   # rows still built one per turn
+            return False
         return not complete_map or (window.state.map_result is not None and window.state.map_result.complete)
 
     qtbot.waitUntil(done, timeout=timeout)

@@ -298,13 +298,26 @@ def test_presentation_at_720p_start_in_view_progress_fits_labels_apart(make_pane
     assert 5 <= count < 20 and QFontMetrics(axis.style["tickFont"]).horizontalAdvance("\\n") < slot
 
 
-def test_narrow_settings_scroll_sideways(make_panel, qtbot):
+def test_narrow_settings_put_labels_above_fields_and_back(make_panel, qtbot):
+    """A column narrower than the form: each label above its field (no field squeezed, nothing
+    reached only sideways); wide again: side by side."""
+    from PySide6.QtWidgets import QFormLayout
+
     panel = make_panel()
     panel.show()
     qtbot.waitExposed(panel)
+    qtbot.wait(50)   # the settings' first fit, after the panel is laid out
+    wide = panel._settings_width(compact=False)
     panel._splitter.setSizes([120, 1080])
-    qtbot.waitUntil(lambda: panel._controls_scroll.horizontalScrollBar().isVisible(), timeout=3000)
-    assert panel._controls_scroll.widget().width() > panel._controls_scroll.viewport().width()
+    qtbot.waitUntil(lambda: panel._compact, timeout=3000)
+    assert panel._left.width() < wide
+    assert all(form.rowWrapPolicy() == QFormLayout.RowWrapPolicy.WrapAllRows for form in panel._forms)
+    assert "\n" in panel.tie_check.text()
+    qtbot.waitUntil(lambda: not _cut_settings(panel), timeout=3000)   # once laid out again
+    panel._splitter.setSizes([wide + 20, 1200 - wide - 20])
+    qtbot.waitUntil(lambda: not panel._compact, timeout=3000)
+    assert panel.tie_check.text() == "Tie embedding and softmax weights"
+    qtbot.waitUntil(lambda: not _cut_settings(panel), timeout=3000)
 
 
 
@@ -329,3 +342,89 @@ def test_reset_ends_the_corpus_loading(make_panel, qtbot, endless_corpus):
     panel.reset()
     qtbot.waitUntil(lambda: loader.stopped, timeout=10000)
     assert not panel.running and panel.progress.format() == "idle"
+
+
+@pytest.fixture
+def language(request, qapp):
+    """Installs the interface language ``request.param``; English again afterwards."""
+    from rnnviz.app.i18n import ENGLISH, install_language
+
+    install_language(request.param, qapp)
+    yield request.param
+    install_language(ENGLISH, qapp)
+
+
+def _cut_settings(panel) -> list[str]:
+    """Settings whose widget reaches past the right edge of the settings' view (cut, or reached only
+    by scrolling sideways), and a sideways scroll bar."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit
+
+    scroll = panel._controls_scroll
+    right = scroll.viewport().width()
+    problems = ["the settings scroll sideways"] if scroll.horizontalScrollBar().isVisible() else []
+    for kind in (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit):
+        for widget in scroll.widget().findChildren(kind):
+            if isinstance(widget.parent(), (QAbstractSpinBox, QComboBox)):
+                continue   # the field inside a spin box or combo box: its box is checked
+            edge = widget.mapTo(scroll.viewport(), widget.rect().topRight()).x()
+            if edge > right:
+                problems.append(f"{type(widget).__name__} '{getattr(widget, 'text', lambda: '')()}' ends at {edge} "
+                                f"px of {right}")
+            if widget.width() < widget.minimumSizeHint().width():
+                problems.append(f"{type(widget).__name__} squeezed to {widget.width()} px")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"], indirect=True)
+def test_settings_beside_the_lessons_dock_are_whole_without_scrolling_sideways(make_window, wait_results, language):
+    """Beside the Lessons dock in presentation mode at 1280×720 the English settings were cut ("PTB
+    fold…") and scrolled sideways: now no setting is cut at either size, presentation on or off,
+    and Start is in view."""
+    from rnnviz.app.gallery import SIZES, TRANSITIONS, settle
+    from rnnviz.app.lessons import load_lesson
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.resize(*SIZES[-1])
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    window.show_lesson(load_lesson("11", language))
+    window.tabs.setCurrentWidget(window.trainer)
+    panel = window.trainer
+    failures = []
+    for width, height in SIZES:
+        for on in (True, False):
+            window.resize(width, height)
+            window.set_presentation_mode(on, full_screen=False)
+            settle(window, wait=lambda: wait_results(window))
+            state = f"{width}x{height}, presentation {'on' if on else 'off'}"
+            failures += [f"{state}: {problem}" for problem in _cut_settings(panel)]
+            start = panel.start_button
+            if start.visibleRegion().isEmpty() or start.mapTo(window, start.rect().bottomLeft()).y() > height:
+                failures.append(f"{state}: Start is not in view")
+    assert panel.tie_check.text() == panel.tr("Tie embedding and softmax weights")   # wide again: one line
+    assert not failures, "\n".join(failures)
+
+
+def test_the_lessons_dock_opened_beside_the_trainer_fits_its_settings_again(make_window, wait_results, qtbot):
+    """The Lessons dock opened while the Trainer is shown: the settings column is fitted to the
+    narrower tab (it kept its width, and the plots were left a third of the tab with legends as
+    high as their plots); a column the user dragged keeps its width."""
+    from rnnviz.app.gallery import TRANSITIONS, settle
+    from rnnviz.app.lessons import load_lesson
+    from rnnviz.app.panels.trainer import LEFT_MAX_FRACTION
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.resize(1280, 720)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    window.tabs.setCurrentWidget(window.trainer)
+    window.set_presentation_mode(True, full_screen=False)
+    settle(window, wait=lambda: wait_results(window))
+    panel = window.trainer
+    before = panel.width()
+    window.show_lesson(load_lesson("11"))
+    qtbot.waitUntil(lambda: panel.width() < before - 100, timeout=3000)
+    settle(window, wait=lambda: wait_results(window))
+    room = max(panel._left.minimumWidth(), int(panel.width() * LEFT_MAX_FRACTION))
+    assert panel._left.width() <= room + 1, (panel._left.width(), panel.width())
+    qtbot.waitUntil(lambda: not _cut_settings(panel), timeout=3000)

@@ -418,3 +418,129 @@ def test_the_boxes_are_replayed_while_only_the_values_change(make_window, wait_r
     panel.plot.setXRange(x0 - 5, x1 - 5, padding=0)
     view.grab()
     assert diagram._boxes_key != before
+
+
+def _whole_columns(panel) -> tuple[int, int]:
+    """The first and last step whose boxes lie wholly in the view."""
+    import math
+
+    from rnnviz.app.plots.unrolled import BOX_HALF_WIDTH
+
+    low, high = panel.window()
+    return (max(1, math.ceil(low + BOX_HALF_WIDTH)),
+            min(panel.structure.seq_len, math.floor(high - BOX_HALF_WIDTH)))
+
+
+def _cut_edges(panel) -> list[str]:
+    """Boxes the view's edges cut (an edge inside a column's boxes)."""
+    from rnnviz.app.plots.unrolled import BOX_HALF_WIDTH
+
+    low, high = panel.window()
+    return [f"the {side} edge {edge:.2f} cuts column {column}"
+            for side, edge in (("left", low), ("right", high))
+            for column in (int(edge), int(edge) + 1)
+            if 0 <= column <= panel.structure.last_column and column - BOX_HALF_WIDTH < edge < column + BOX_HALF_WIDTH]
+
+
+def _unlabelled(panel) -> list[str]:
+    """The state boxes h(t) in view too narrow or low for their labels (the diagram then draws none;
+    the thin x, y and L boxes are named by their rows' ticks)."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from rnnviz.app.plots.unrolled import BOX_HALF_WIDTH, subscript
+
+    low, high = panel.window()
+    font = QFont()
+    font.setPointSizeF(panel.diagram.font_pt)
+    metrics = QFontMetricsF(font)
+    last = min(panel.structure.seq_len, int(high))
+    need = metrics.horizontalAdvance(f"h{subscript(last)}") + 4
+    per_step = panel.plot.vb.width() / (high - low)
+    per_row = panel.plot.vb.height() / (panel.structure.loss_y + 1.5)
+    problems = []
+    if 2 * BOX_HALF_WIDTH * per_step < need:
+        problems.append(f"boxes {2 * BOX_HALF_WIDTH * per_step:.1f} px wide, labels {need:.1f} px")
+    half = panel.diagram.state_half_height(per_row)
+    if 2 * half * per_row + 2 < metrics.height():
+        problems.append(f"boxes {2 * half * per_row:.1f} px high, labels {metrics.height():.1f} px")
+    return problems
+
+
+@pytest.mark.parametrize("quantity", ["total", "anchor"])
+def test_play_keeps_the_columns_in_view_whole(make_window, wait_results, small_config, quantity):
+    """While Play follows the gradient's front the view's edges lie between columns (the last column
+    was cut in half at the right edge), and the title names the steps in view."""
+    window = make_window(config=small_config.replace(cell="lstm", seq_len=100, loss_placement="all", anchor=5))
+    window.resize(1600, 1000)
+    window.show()
+    window.focus_plot("unrolled")
+    wait_results(window)
+    panel = window.panel_by_name["unrolled"]
+    _choose(panel, quantity)
+    panel.settle()
+    panel.play()
+    failures, windows = [], set()
+    for _tick in range(panel.play_length()):
+        panel._tick()
+        windows.add(panel.window())
+        first, last = _whole_columns(panel)
+        failures += [f"tick {_tick}: {problem}" for problem in _cut_edges(panel)]
+        if not first <= panel.front() <= last:
+            failures.append(f"tick {_tick}: the front {panel.front()} is not in view ({first}–{last})")
+        if f"steps {first}–{last} of 100" not in panel.plot.titleLabel.text:
+            failures.append(f"tick {_tick}: title '{panel.plot.titleLabel.text}' for steps {first}–{last}")
+    panel.pause()
+    assert len(windows) > 2   # the view did follow the front
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_the_title_keeps_the_steps_in_view(make_window, wait_results, small_config):
+    """In presentation mode at 1280×720 the English title dropped its "· steps a–b of T" part where
+    the whole title did not fit: now it shortens the range, never drops it."""
+    window = make_window(config=small_config.replace(cell="lstm", seq_len=100, loss_placement="all", truncate=20))
+    window.resize(1280, 720)
+    window.show()
+    wait_results(window)
+    panel = window.panel_by_name["unrolled"]
+    failures = []
+    for presentation in (False, True):
+        window.set_presentation_mode(presentation, full_screen=False)
+        window.focus_plot("unrolled")
+        for _ in range(3):
+            panel.settle()
+        first, last = _whole_columns(panel)
+        shown = panel.plot.titleLabel.text
+        if f"{first}–{last}" not in shown or "100" not in shown.split(f"{first}–{last}")[1]:
+            failures.append(f"presentation {presentation}: '{shown}' lacks steps {first}–{last} of 100")
+        if "truncated at k = 20" not in shown or "dashed" not in shown:
+            failures.append(f"presentation {presentation}: '{shown}' lost what it shows")
+    window.set_presentation_mode(False, full_screen=False)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("seq_len", [27, 100, 300])
+def test_every_box_in_view_has_its_label(make_window, wait_results, small_config, seq_len):
+    """The view shows as many steps as their labels fit (27 steps of T = 100 in the 1264 px panel
+    were boxes without labels), at first, zoomed out as far as it goes, and in presentation mode."""
+    window = make_window(config=small_config.replace(cell="lstm", seq_len=seq_len, loss_placement="all"))
+    window.resize(1600, 1000)
+    window.show()
+    window.focus_plot("unrolled")
+    wait_results(window)
+    panel = window.panel_by_name["unrolled"]
+    failures = []
+    for presentation in (False, True):
+        window.set_presentation_mode(presentation, full_screen=False)
+        window.focus_plot("unrolled")
+        for _ in range(3):
+            panel.settle()
+        state = f"presentation {presentation}"
+        failures += [f"{state}: {problem}" for problem in _unlabelled(panel)]
+        failures += [f"{state}: {problem}" for problem in _cut_edges(panel)]
+        low, high = panel.window()
+        panel.plot.vb.scaleBy(x=4.0)          # zoomed out as far as the view lets the user
+        panel.settle()
+        failures += [f"{state}, zoomed out: {problem}" for problem in _unlabelled(panel)]
+        panel.fit_ranges()
+    window.set_presentation_mode(False, full_screen=False)
+    assert not failures, "\n".join(failures)

@@ -228,6 +228,24 @@ class WrappedLabel(QLabel):
                 self.setMinimumHeight(height)
 
 
+def two_lines(text: str) -> str:
+    """``text`` broken once, at the space nearest its middle (without a space, at its middle)."""
+    middle = len(text) / 2
+    spaces = [index for index, char in enumerate(text) if char == " "]
+    if not spaces:
+        cut = len(text) // 2
+        return text[:cut] + "\n" + text[cut:] if cut else text
+    cut = min(spaces, key=lambda index: abs(index - middle))
+    return text[:cut] + "\n" + text[cut + 1:]
+
+
+def _legend_width(legend, texts: list[str], points: float, columns: int) -> float:
+    """Pixels a legend needs across to show ``texts`` (one per entry, in order) in ``columns`` columns."""
+    samples = [sample.boundingRect().width() for sample, _label in legend.items]
+    return 8 + sum(max(samples[index] + text_width(texts[index], points) for index in range(column, len(texts), columns))
+                   + legend.SAMPLE_GAP + legend.SPACING for column in range(min(columns, len(texts))))
+
+
 def _points(choice: tuple[str, float]) -> tuple[str, float | int]:
     """A fitted text's size as "20pt", not "20.0pt", where it is whole."""
     text, size = choice
@@ -339,6 +357,7 @@ class TrainerPanel(QWidget):
                                         "layers, before the softmax), Zaremba et al. 2014. 0.5 keeps "
                                         "the default model from overfitting the short built-in text."), 0.05)
         self.tie_check = QCheckBox(self.tr("Tie embedding and softmax weights"))
+        self._tie_text = self.tie_check.text()
         self.tie_check.setToolTip(self.tr("Share the embedding matrix with the output layer (needs embed = hidden)."))
         self.dtype_combo = self._combo(("float32", "float64"), d.dtype,
                                        self.tr("float32 is about twice as fast; float64 for exact comparisons."))
@@ -436,6 +455,9 @@ class TrainerPanel(QWidget):
         left_column.addWidget(scroll, 1)
         left.setMinimumWidth(LEFT_MIN_WIDTH)
         self._left = left
+        self._forms = [group.layout() for group in (corpus_group, model_group, train_group)]
+        self._compact = False
+        left.installEventFilter(self)
 
         # ---- plots
         self.plots = pg.GraphicsLayoutWidget()
@@ -562,6 +584,8 @@ class TrainerPanel(QWidget):
         splitter.addWidget(right)
         splitter.setCollapsible(0, False)
         self._splitter = splitter
+        self._user_split = False   # the user dragged the splitter: their widths, not the fitted ones
+        splitter.splitterMoved.connect(self._split_by_user)
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -607,8 +631,18 @@ class TrainerPanel(QWidget):
         if not self._presentation:
             return NORMAL_STYLE
         width, height = PRESENTATION_MIN_SIZE
-        fits = self.plots.width() >= 2 * width and self.plots.height() >= 2 * height
+        fits = self.plots.width() >= 2 * width and self.plots.height() >= 2 * height and self._legends_fit(
+            PRESENTATION_STYLE)
         return PRESENTATION_STYLE if fits or not self.plots.isVisible() else NORMAL_STYLE
+
+    def _legends_fit(self, style: dict) -> bool:
+        """Whether each legend's short texts fit two columns under a plot half the plots' width, at
+        ``style``'s sizes. In Chinese at 1600×1000 beside the Lessons dock the lecture-size loss
+        legend was one column of four rows, as high as its plot."""
+        room = self.plots.width() / 2 - style["font_pt"] * 5.5 - 16   # less the left axis and margins
+        points = legend_pt(style)
+        return all(_legend_width(plot.legend, [texts[1] for _item, texts in entries], points, 2) <= room
+                   for plot, entries in self._legend_texts().items())
 
     def _restyle_plots(self, force: bool = False) -> None:
         style = self.plots_style()
@@ -692,12 +726,9 @@ class TrainerPanel(QWidget):
             if getattr(legend, "_fitted_for", None) == key:
                 continue   # the 10 Hz redraw: nothing changed
             legend._fitted_for = key
-            samples = [sample.boundingRect().width() for sample, _label in legend.items]
 
             def needed(columns: int) -> float:
-                return 8 + sum(max(samples[index] + text_width(long_texts[index], points)
-                                   for index in range(column, len(entries), columns))
-                               + legend.SAMPLE_GAP + legend.SPACING for column in range(columns))
+                return _legend_width(legend, long_texts, points, columns)
 
             # The long texts where they fit two columns and leave the legend no taller than its
             # share of the plot (FlowLegend.MAX_SHARE; beside a short plot, more rows ate its data).
@@ -715,6 +746,8 @@ class TrainerPanel(QWidget):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt name
         if watched is self.plots and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
             QTimer.singleShot(0, self, self._on_plots_resized)   # after the resize, not inside it
+        if watched is self._left and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._fit_form(self._left.width())
         return super().eventFilter(watched, event)
 
     def _on_plots_resized(self) -> None:
@@ -739,19 +772,56 @@ class TrainerPanel(QWidget):
             # The window's width: the tab may not have its own yet (the explorer's docks are hidden
             # for the Trainer after it is shown); the plots' side takes what the window adds later.
             room = max(self.width(), self.window().width() - self.docks_beside)
-            left = min(max(self._left.minimumWidth(), self._settings_width()), int(room * LEFT_MAX_FRACTION))
+            left = min(max(self._left.minimumWidth(), self._settings_width(compact=False)), int(room * LEFT_MAX_FRACTION))
             splitter.setSizes([left, max(1, self.width() - left)])
+
+    def _split_by_user(self, *_args) -> None:
+        self._user_split = True
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        """A new width (the Lessons dock opened beside the tab, the window resized): the settings
+        column fitted again, unless the user set it. The column had kept its width from before the
+        dock, and the plots were left a third of the tab."""
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width() and not self._user_split and self.isVisible():
+            QTimer.singleShot(0, self, self._fit_left)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
         if self._fit_left_pending:  # a hidden tab learns its width when laid out, after this event
             QTimer.singleShot(0, self, self._fit_left)
 
-    def _settings_width(self) -> int:
-        """Width at which the settings form needs no horizontal scrolling."""
+    def _settings_width(self, compact: bool | None = None) -> int:
+        """Width at which the settings form needs no horizontal scrolling: laid out as it is now, or
+        ``compact`` (each label above its field) or not."""
         scroll = self._controls_scroll
-        return (scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
-                + 2 * scroll.frameWidth())
+        was = self._compact
+        if compact is not None:
+            self._set_compact(compact)
+        width = (scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                 + 2 * scroll.frameWidth())
+        self._set_compact(was)
+        return width
+
+    def _fit_form(self, width: int) -> None:
+        """Each label beside its field where the column holds the form so, else compact: each label
+        above its field and the tie check box on two lines. Beside the Lessons dock in presentation
+        mode at 1280×720 the side-by-side form needs ~470 px of a 360 px column: the settings were cut
+        ("PTB fold…") and scrolled sideways."""
+        compact = width > 0 and self._settings_width(compact=False) > width
+        self._set_compact(compact)
+
+    def _set_compact(self, compact: bool) -> None:
+        if compact == self._compact:
+            return
+        self._compact = compact
+        policy = QFormLayout.RowWrapPolicy.WrapAllRows if compact else QFormLayout.RowWrapPolicy.DontWrapRows
+        for form in self._forms:
+            form.setRowWrapPolicy(policy)
+        self.tie_check.setText(two_lines(self._tie_text) if compact else self._tie_text)
+        for group in self._controls_scroll.widget().findChildren(QGroupBox):
+            group.updateGeometry()   # the column's layout holds its groups' old size hints otherwise
+        self._controls_scroll.widget().layout().invalidate()
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.start)

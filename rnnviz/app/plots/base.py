@@ -7,13 +7,15 @@ a one-line read-out label under it. Panels listen to AppState through ``show_fas
 
 from __future__ import annotations
 
+import functools
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocument
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
@@ -208,6 +210,7 @@ class FlowLegend(pg.LegendItem):
         self.short_names: dict[str, str] = {}
         self.shortened = False
         self._widths: dict[tuple[str, str], float] = {}
+        self._batched = False   # entries being added in a batch (see batch): laid out once at its end
         #: Height of the plot area above a legend below its plot (None: a legend in a row of its own).
         #: Kept as it changes, not asked for while laying out: Qt lays the legend out while its plot
         #: is destroyed, and reaching into the plot then crashed the process.
@@ -317,7 +320,21 @@ class FlowLegend(pg.LegendItem):
     def setColumnCount(self, columnCount: int) -> None:  # noqa: N802,N803 (pyqtgraph naming)
         self._relayout(columnCount)
 
+    @contextmanager
+    def batch(self):
+        """Add (or clear) entries inside ``with legend.batch():``; they are laid out once, at its end.
+        Each entry laid out the entries again and tried every column count (quadratic in the entries
+        each time): the 32 entries of 8 bidirectional layers' spectra took 60-80 ms of the UI thread."""
+        self._batched = True
+        try:
+            yield self
+        finally:
+            self._batched = False
+            self.updateSize()
+
     def updateSize(self) -> None:  # noqa: N802 (pyqtgraph calls it after adding or removing entries)
+        if self._batched:
+            return
         for _sample, label in self.items:
             label.item.document().setDocumentMargin(1)  # rows as high as the text, not 8 px more
             label.updateMin()
@@ -667,6 +684,9 @@ class PlotPanel(QWidget):
     title = QT_TRANSLATE_NOOP("Names", "Plot")
     #: The least height of the plot widget (taller where its layout needs it).
     min_graphics_height = GRAPHICS_MIN_SIZE[1]
+    #: True: ``show_fast`` reads only what the forward pass gives (a ForwardResult's fields), so the
+    #: window draws this plot from the forward part of a result, before the gradients are computed.
+    forward_only = False
     #: Emitted with the panel's name on a double click: the window shows this plot alone (or all again).
     focus_requested = Signal(str)
     #: Emitted with the panel's name by its "?" button: the window opens the plot's explanation.
@@ -723,6 +743,7 @@ class PlotPanel(QWidget):
         self._chrome: list[QWidget] = [self.readout, self.fit_button, self.help_button]
         self.style = dict(NORMAL_STYLE)
         self.presentation = False
+        self._restyle_when_shown = False   # presentation mode changed while hidden (set_presentation)
         self._labelled: list[tuple[pg.PlotItem, str, tuple[str, str | None], tuple[str, str | None]]] = []
         self._pens: list[tuple[object, str, str, float]] = []
         self._markers: list[tuple[object, float]] = []  # scatter items whose size follows the style
@@ -943,8 +964,13 @@ class PlotPanel(QWidget):
                 plot.setLabel(side, text, siPrefixEnableRanges=(), **{"font-size": f"{points}pt"})
 
     def set_presentation(self, on: bool) -> None:
-        """Large fonts and thick lines for lectures (where the panel is large enough for them)."""
+        """Large fonts and thick lines for lectures (where the panel is large enough for them). A
+        hidden panel takes its style when it is shown: presentation mode shows one plot, and
+        restyling all of them at once held the UI thread (with their paints) 160-270 ms."""
         self.presentation = bool(on)
+        if self.isHidden():
+            self._restyle_when_shown = True
+            return
         self.restyle(force=True)
 
     def presentation_fits(self) -> bool:
@@ -967,7 +993,10 @@ class PlotPanel(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
-        if self.presentation:
+        if self._restyle_when_shown:
+            self._restyle_when_shown = False
+            self.restyle(force=True)
+        elif self.presentation:
             self.restyle()
 
     def restyle(self, force: bool = False) -> None:
@@ -1028,8 +1057,19 @@ class PlotPanel(QWidget):
         """Show the cheap results of one configuration (FastResult)."""
         raise NotImplementedError
 
+    def adopt_fast(self, fast) -> None:
+        """Hold the FastResult whose forward part this (``forward_only``) panel shows already: the
+        same arrays, so nothing is drawn again; read-outs and exports read the whole result."""
+        self.fast = fast
+
     def show_map(self, map_result) -> None:
         """Show a (partial) (t, k) map; only the map panel cares."""
+
+    @property
+    def building(self) -> bool:
+        """Whether the panel is still building its rows over turns of the event loop (the gates
+        panel after a first switch to a cell); its data are shown once it is done."""
+        return False
 
     def settle(self) -> None:
         """Bring view ranges and axes up to date with new data now, before the repaint."""
@@ -1071,7 +1111,16 @@ MIN_TEXT_PT = 7
 
 
 def text_width(html: str, points: float, bold: bool = False) -> float:
-    """Width in pixels of rich text ``html`` at ``points`` (as a plot's title or axis label lays it out)."""
+    """Width in pixels of rich text ``html`` at ``points`` (as a plot's title or axis label lays it out).
+
+    Remembered per text, size and application font: titles are fitted again on every change that
+    sets them (the map's "computing …" and its final title, twice per change of ρ: ~0.7 ms of the
+    UI thread each time, before the plots paint), and laying the text out gives the same width."""
+    return _text_width(html, float(points), bool(bold), QGuiApplication.font().key())
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_width(html: str, points: float, bold: bool, _application_font: str) -> float:
     document = QTextDocument()
     font = QFont()
     font.setPointSizeF(points)

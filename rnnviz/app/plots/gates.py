@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtGui import QFontMetricsF
 
 from rnnviz.app.i18n import names
@@ -42,6 +42,7 @@ def tick_spacing(low: float, high: float, fitting: int) -> float:
 
 class GatesPanel(PlotPanel):
     name = "gates"
+    forward_only = True
     title = QT_TRANSLATE_NOOP("Names", "Gates")
 
     def __init__(self, parent=None):
@@ -59,6 +60,11 @@ class GatesPanel(PlotPanel):
         self.boundary = EncoderBoundary(self)
         self._built = False
         self._kept_layouts: dict[tuple[str, ...], tuple] = {}   # gate names -> rows, state, style
+        self._building = None   # the generator of a staged build (_rebuild), None when none runs
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(0)
+        self._build_timer.timeout.connect(self._build_next_row)
 
     #: What a built layout consists of besides its items: kept aside with them (see _rebuild).
     _LAYOUT_STATE = ("_labelled", "_hover", "_pens", "_external_legends", "_heatmaps", "heatmaps", "mean_curves",
@@ -91,16 +97,54 @@ class GatesPanel(PlotPanel):
         if style != self.style:   # presentation mode changed meanwhile
             self.restyle(force=True)
 
-    def _rebuild(self, gate_names: tuple[str, ...]) -> None:
+    def _rebuild(self, gate_names: tuple[str, ...], staged: bool = False) -> None:
         """Rows for ``gate_names``. A layout built before is shown again rather than built anew:
         building an LSTM's four heatmap rows with their colour bars and the summary took 150-350 ms
-        of the UI thread (the return from an Elman RNN to the default LSTM stalled 545 ms)."""
+        of the UI thread (the return from an Elman RNN to the default LSTM stalled 545 ms).
+
+        A layout never built before is built at once, or with ``staged`` one row per turn of the
+        event loop (:meth:`_build_rows` runs a step per turn, see :attr:`building`): the first switch
+        to a GRU built its three rows and summary in one go, a 110-150 ms gap of the UI thread. The
+        rows of the cell shown before leave the panel at once either way."""
         if self._built:
             self._keep_layout()
         self._built = True
         if gate_names in self._kept_layouts:
             self._restore_layout(gate_names)
             return
+        rows = self._build_rows(gate_names)
+        self.gate_names = gate_names   # now: the generator sets it only on its first step
+        if staged:
+            self._building = rows
+            self._build_timer.start()
+        else:
+            for _row in rows:
+                pass
+
+    @property
+    def building(self) -> bool:
+        """Whether rows are still being built (the data are shown once they all are)."""
+        return self._building is not None
+
+    def _build_next_row(self) -> None:
+        try:
+            next(self._building)
+        except StopIteration:
+            self._building = None
+            self._show_data(self.fast)
+            self.settle()
+        else:
+            self._build_timer.start()
+
+    def _finish_building(self) -> None:
+        """The rest of a staged build now (a result for another cell came before it ended)."""
+        self._build_timer.stop()
+        rows, self._building = self._building, None
+        for _row in rows:
+            pass
+
+    def _build_rows(self, gate_names: tuple[str, ...]):
+        """Build the layout of ``gate_names`` in the panel; a generator that pauses after each row."""
         self._labelled = []
         self._hover = []
         self._pens = []
@@ -136,6 +180,7 @@ class GatesPanel(PlotPanel):
             # Rows never thinner than MIN_ROW_PX (plus the title's room in the first row).
             plot.setMinimumHeight(MIN_ROW_PX + 6 + (28 if title else 0))
             self._gate_plots.append(plot)
+            yield
         # No title: the legend says which line is what (a title row costs the heatmaps their height).
         self.summary = self.add_plot(len(gate_names), 0, "", (self.tr("time t"), "step"), ("", None), left_axis_chars=4.0,
                                      hover=self._hover_summary, steady_y=True)
@@ -143,6 +188,7 @@ class GatesPanel(PlotPanel):
         # Compact: its six entries in one row of a third of a 1264×672 window (two rows made the
         # panel taller than the row of plots it shares).
         self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0, compact=True)
+        yield
         # The heatmaps have colour bars on their right, the summary an empty cell as wide: their
         # plot areas have the same width, so a step is at the same place in every row.
         self._spacer = pg.GraphicsWidget()
@@ -162,16 +208,17 @@ class GatesPanel(PlotPanel):
         for index in range(len(gate_names) + 1):
             self.graphics.ci.layout.setRowStretchFactor(index, 1)
         # Legend: one entry per gate (its colour), and what the solid and dashed lines are.
-        for index, gate in enumerate(gate_names):
-            color = PALETTE[index % len(PALETTE)]
-            self.mean_curves[gate] = self.pen(self.summary.plot(), color)
-            self.summary_legend.addItem(self.mean_curves[gate], gate)
-            if gate in SIGMOID_GATES:
-                self.saturation_curves[gate] = self.pen(self.summary.plot(), color, "dash", 0.7)
-        # Data-less lines stand in for the two line styles.
-        self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555"), self.tr("mean"))
-        if self.saturation_curves:
-            self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555", "dash", 0.7), self.tr("saturated"))
+        with self.summary_legend.batch():
+            for index, gate in enumerate(gate_names):
+                color = PALETTE[index % len(PALETTE)]
+                self.mean_curves[gate] = self.pen(self.summary.plot(), color)
+                self.summary_legend.addItem(self.mean_curves[gate], gate)
+                if gate in SIGMOID_GATES:
+                    self.saturation_curves[gate] = self.pen(self.summary.plot(), color, "dash", 0.7)
+            # Data-less lines stand in for the two line styles.
+            self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555"), self.tr("mean"))
+            if self.saturation_curves:
+                self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555", "dash", 0.7), self.tr("saturated"))
         self.restyle(force=True)
 
     def restyle(self, force: bool = False) -> None:
@@ -200,7 +247,7 @@ class GatesPanel(PlotPanel):
 
     def fit_ranges(self) -> None:
         """Steps 1..T on the time axis of every row, all units of every heatmap."""
-        if self.fast is None or not self.gate_names:
+        if self.fast is None or not self.gate_names or self._building is not None:
             return
         steps = np.asarray(self.fast.gates[self.gate_names[0]]).shape[0]
         units = np.asarray(self.fast.gates[self.gate_names[0]]).shape[1]
@@ -214,8 +261,20 @@ class GatesPanel(PlotPanel):
     def show_fast(self, fast) -> None:
         self.fast = fast
         gate_names = tuple(fast.gates)
+        if self._building is not None:
+            if gate_names == self.gate_names:
+                return   # shown once the rows are built
+            self._finish_building()
         if gate_names != self.gate_names or (not gate_names and self.note is None):
-            self._rebuild(gate_names)
+            # Staged where rows of another cell are shown and this cell's were never built.
+            staged = self._built and bool(gate_names) and gate_names not in self._kept_layouts
+            self._rebuild(gate_names, staged=staged)
+            if self._building is not None:
+                return
+        self._show_data(fast)
+
+    def _show_data(self, fast) -> None:
+        gate_names = self.gate_names
         if not gate_names:
             return
         for gate in gate_names:

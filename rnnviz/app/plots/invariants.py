@@ -340,6 +340,7 @@ def panel_problems(panel, readouts: bool = True) -> list[str]:
     if not panel.isVisible():
         return []
     problems = graphics_problems(panel.graphics, getattr(panel, "user_zoomed", lambda plot: False))
+    problems += getattr(panel, "own_view_problems", list)()   # a panel's own (the unrolled boxes)
     readout = panel.readout
     if readouts and readout.text().strip():
         problems.append(f"read-out not cleared: '{readout.text().strip()}'")
@@ -392,7 +393,7 @@ def tab_problems(window) -> list[str]:
         panel = {window.experiments: window.experiments.plot, window.compare: window.compare.plots}.get(current)
         problems = panel_problems(panel, readouts=False) if panel is not None else []
     if current is not window.explorer:
-        problems += clipped_widget_problems(current)
+        problems += clipped_widget_problems(current) + sideways_problems(current)
     return [f"{tab}: {problem}" for problem in problems]
 
 
@@ -407,6 +408,15 @@ def explorer_scroll_problems(window) -> list[str]:
     if hidden > 0:
         return [f"explorer: the plots are {hidden} px taller than the tab (they scroll)"]
     return []
+
+
+def sideways_problems(root) -> list[str]:
+    """Scroll areas under ``root`` that scroll sideways: what lies right of their view is cut."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    return [f"{type(area).__name__} {area.objectName()} scrolls sideways".replace("  ", " ")
+            for area in root.findChildren(QAbstractScrollArea)
+            if area.isVisible() and area.horizontalScrollBar().isVisible()]
 
 
 def view_problems(panels, readouts: bool = True) -> list[str]:

@@ -24,6 +24,7 @@ def short_block_name(block) -> str:
 
 class SpectrumPanel(PlotPanel):
     name = "spectrum"
+    forward_only = True
     title = QT_TRANSLATE_NOOP("Names", "Spectrum")
     #: Shorter than the other plots' least height: the numbers table below takes the rest of the row
     #: (at 1264×672 in Chinese, 200 px made the second row of plots taller than the tab has room for).
@@ -111,19 +112,20 @@ class SpectrumPanel(PlotPanel):
         for item in self.singular_items:
             self.singular_plot.removeItem(item)
         self.eigen_items, self.singular_items = [], []
-        self.legend.clear()
-        for index, block in enumerate(self.spectra):
-            color = PALETTE[index % len(PALETTE)]
-            symbol = SYMBOLS[(index // len(PALETTE)) % len(SYMBOLS)]
-            # A bare scatter item: a PlotDataItem around it costs ~3x as much per update.
-            scatter = self.marker(pg.ScatterPlotItem(symbol=symbol, brush=pg.mkBrush(color), pen=None,
-                                                     name=block.name))
-            self.eigen_plot.addItem(scatter)
-            self.eigen_items.append(scatter)
-            curve = self.singular_plot.plot()
-            self.pen(curve, color)
-            self.legend.addItem(curve, short_block_name(block))
-            self.singular_items.append(curve)
+        with self.legend.batch():   # laid out once, not after each entry
+            self.legend.clear()
+            for index, block in enumerate(self.spectra):
+                color = PALETTE[index % len(PALETTE)]
+                symbol = SYMBOLS[(index // len(PALETTE)) % len(SYMBOLS)]
+                # A bare scatter item: a PlotDataItem around it costs ~3x as much per update.
+                scatter = self.marker(pg.ScatterPlotItem(symbol=symbol, brush=pg.mkBrush(color), pen=None,
+                                                         name=block.name))
+                self.eigen_plot.addItem(scatter)
+                self.eigen_items.append(scatter)
+                curve = self.singular_plot.plot()
+                self.pen(curve, color)
+                self.legend.addItem(curve, short_block_name(block))
+                self.singular_items.append(curve)
 
     def _show_numbers(self, fast) -> None:
         gamma = float(fast.gamma)

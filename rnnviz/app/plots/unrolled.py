@@ -39,9 +39,14 @@ MIN_DEFAULT_STEPS = 6
 STEP_EM = 3.6
 #: Sequences up to this long show markers in the overview strip (a line needs many steps).
 SHOW_ALL_STEPS = 40
-#: Zoom limits in steps (fewer is a close-up; more would no longer be readable).
+#: Zoom limits in steps (fewer is a close-up; more would no longer be readable). The widest window
+#: is also no wider than the boxes' labels allow (see :meth:`UnrolledDiagram.labelled_span`).
 MIN_VISIBLE_STEPS = 3
 MAX_VISIBLE_STEPS = 80
+#: Room in pixels beside a box's label, and the steps a window of n whole columns spans beyond n
+#: (its edges lie in the gaps between columns, see :func:`whole_columns_window`).
+LABEL_MARGIN_PX = 4.0
+WINDOW_SLACK = 1.2
 #: Play speeds in steps per second (the chooser's entries) and the default.
 SPEEDS = (1, 2, 4, 8, 16, 32)
 DEFAULT_SPEED = 4
@@ -49,6 +54,8 @@ DEFAULT_SPEED = 4
 BOX_HALF_WIDTH = 0.3
 STATE_HALF_HEIGHT = 0.26
 LSTM_HALF_HEIGHT = 0.32
+#: State boxes grow up to this where their label needs it (a short panel: "All plots").
+MAX_STATE_HALF_HEIGHT = 0.4
 IO_HALF_HEIGHT = 0.2
 #: Colours of arrows without a value (no gradient there) and not reached yet during Play.
 NO_VALUE = QColor("#b8b8b8")
@@ -92,6 +99,39 @@ class ArrowValues:
         if high - low < 1e-9:
             low, high = low - 0.5, high + 0.5
         return nice_levels(low, high)
+
+
+def cuts_a_box(edge: float) -> bool:
+    """Whether a view's edge at ``edge`` (in steps) runs through a column's boxes."""
+    fraction = edge - math.floor(edge)
+    return fraction < BOX_HALF_WIDTH - 1e-9 or fraction > 1.0 - BOX_HALF_WIDTH + 1e-9
+
+
+def _clean_edge(edge: float, side: int) -> float:
+    """``edge`` moved (inwards: ``side`` +1 for a left edge, -1 for a right one) into the gap between
+    two columns, where it cuts no box (a box spans t ± BOX_HALF_WIDTH)."""
+    if not cuts_a_box(edge):
+        return edge
+    column = math.floor(edge)
+    fraction = edge - column
+    gap_low, gap_high = BOX_HALF_WIDTH + 0.05, 1.0 - BOX_HALF_WIDTH - 0.05
+    if side > 0:   # a left edge goes right, to just past the box it cut (or before the next one)
+        return column + gap_low if fraction < gap_low else column + 1 + gap_low
+    return column + gap_high if fraction > gap_high else column - 1 + gap_high
+
+
+def whole_columns_window(low: float, high: float, last_column: int) -> tuple[float, float]:
+    """The window ``low``–``high`` narrowed to whole columns: both edges in the gaps between columns
+    (Play's pans had cut the last column in half at the right edge), shifted by whole steps back
+    inside the columns -1 … last_column + 1."""
+    if high - low > last_column + 1.4:
+        return -0.7, last_column + 0.7
+    shift = 0
+    if high > last_column + 1:
+        shift = -math.ceil(high - (last_column + 1))
+    elif low < -1:
+        shift = math.ceil(-1 - low)
+    return _clean_edge(low + shift, +1), _clean_edge(high + shift, -1)
 
 
 def _directions(fast) -> int:
@@ -256,6 +296,7 @@ class UnrolledDiagram(pg.GraphicsObject):
         self._bins: dict[str, np.ndarray] = {}    # colour bin of every arrow, -1 without a value
         self._palette: list[QColor] = []
         self._bounds = QRectF(0, 0, 1, 1)
+        self._row_px = 0.0   # pixels a row takes in the view (0: not painted yet)
         self.note = ""   # painted across the lower layers' rows (why they hold no values)
         # The boxes and labels do not depend on the values: recorded once per view and replayed.
         self._boxes_key: tuple | None = None
@@ -303,6 +344,30 @@ class UnrolledDiagram(pg.GraphicsObject):
         self.line_scale = line_width / NORMAL_STYLE["line_width"]
         self.update()
 
+    def label_width(self, step: int) -> float:
+        """Pixels a state box needs across for its label at ``step`` ("h₁₀₀" at 100), with its margin."""
+        font = QFont()
+        font.setPointSizeF(self.font_pt)
+        return QFontMetricsF(font).horizontalAdvance(f"h{subscript(max(1, int(step)))}") + LABEL_MARGIN_PX
+
+    def labelled_span(self, width_px: float) -> float:
+        """The most steps a view ``width_px`` wide shows with every state box labelled (the widest
+        label, the last column's, fits the box)."""
+        return width_px * 2 * BOX_HALF_WIDTH / self.label_width(self.structure.last_column) - 0.01  # a hair inside
+
+    def state_half_height(self, row_px: float | None = None) -> float:
+        """Half the height of a state box, in rows: its cell's size, taller (up to
+        MAX_STATE_HALF_HEIGHT) where a row of ``row_px`` pixels (the view's, as last painted) is too
+        low for the label (in "All plots" an RNN's boxes lost their labels)."""
+        base = LSTM_HALF_HEIGHT if self.structure.lstm else STATE_HALF_HEIGHT
+        row_px = self._row_px if row_px is None else row_px
+        if row_px <= 0:
+            return base
+        font = QFont()
+        font.setPointSizeF(self.font_pt)
+        need = (QFontMetricsF(font).height() - 2) / (2 * row_px)
+        return float(min(MAX_STATE_HALF_HEIGHT, max(base, need)))
+
     def _bin_width(self, bins: np.ndarray) -> np.ndarray:
         """Pen widths in pixels of colour bins: 1 px without a value, up to 5 px at the top of the scale."""
         return self.line_scale * np.where(bins >= 0, 1.0 + 4.0 * np.maximum(bins, 0) / (COLOUR_BINS - 1), 1.0)
@@ -341,7 +406,7 @@ class UnrolledDiagram(pg.GraphicsObject):
         if t.size == 0:
             return {}
         column = t - 1
-        half_state = LSTM_HALF_HEIGHT if s.lstm else STATE_HALF_HEIGHT
+        half_state = self.state_half_height()
         D, L = s.directions, s.layers
         reached_columns = np.ones(t.size, bool) if self.revealed_columns is None else self.revealed_columns[column]
         for j in range(L + 1):
@@ -377,6 +442,7 @@ class UnrolledDiagram(pg.GraphicsObject):
         transform = painter.transform()
         # The view only scales and shifts (no rotation): map points by hand, not through QTransform.
         sx, sy, dx, dy = transform.m11(), transform.m22(), transform.dx(), transform.dy()
+        self._row_px = abs(sy)
         columns = self.visible_columns()
         painter.save()
         painter.resetTransform()
@@ -455,7 +521,7 @@ class UnrolledDiagram(pg.GraphicsObject):
         """``_boxes`` replayed from a QPicture while the structure, the columns in view, the
         view's scale and the style stay the same (a change of ρ changes none of them)."""
         s = self.structure
-        half_state = LSTM_HALF_HEIGHT if s.lstm else STATE_HALF_HEIGHT
+        half_state = self.state_half_height()
         key = (s, columns.start, columns.stop, scale, self.font_pt, self.line_scale)
         if self._boxes_picture is None or key != self._boxes_key:
             picture = QPicture()
@@ -515,11 +581,11 @@ class UnrolledDiagram(pg.GraphicsObject):
                 radius = min(4.0, rect.height() / 4)
                 painter.drawRoundedRect(rect, radius, radius)
         # labels only in the kinds of box the widest label fits (the last column's is the widest)
-        widest = metrics.horizontalAdvance(f"h{subscript(max(1, min(T, columns.stop - 1)))}")
+        widest = self.label_width(min(s.last_column, columns.stop - 1))
         painter.setPen(QColor("#202020"))
         for entries in boxes.values():
             room = entries[0][0]
-            if widest + 4 <= room.width() and metrics.height() <= room.height() + 2:
+            if widest <= room.width() and metrics.height() <= room.height() + 2:
                 for rect, label in entries:
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
 
@@ -645,12 +711,12 @@ class UnrolledPanel(PlotPanel):
         if structure != self.structure:
             self.structure = structure
             self.diagram.set_structure(structure)
-            self.plot.setLimits(xMin=-1.0, xMax=structure.last_column + 1.0,
-                                minXRange=MIN_VISIBLE_STEPS, maxXRange=MAX_VISIBLE_STEPS)
+            self._set_limits()
             self.plot.setYRange(-0.75, structure.loss_y + 0.75, padding=0)
             self._fit_row_ticks()
         self.tau_spin.blockSignals(True)
-        self.tau_spin.setRange(1, T)
+        if (self.tau_spin.minimum(), self.tau_spin.maximum()) != (1, T):   # (each call lays the panel out)
+            self.tau_spin.setRange(1, T)
         if previous is None or self.tau_spin.value() not in self._itemized_steps():
             self.tau_spin.setValue(self._nearest_itemized(self.tau_spin.value() if previous else T, +1))
         self.tau_spin.blockSignals(False)
@@ -789,22 +855,41 @@ class UnrolledPanel(PlotPanel):
         self.overview.setXRange(0.5, T + 0.5, padding=0.01)
 
     # -- the window ---------------------------------------------------------------------------
+    def widest_window(self) -> float:
+        """The most steps the view shows (zoomed out as far as it goes): no more than every state
+        box's label fits at this width and font size, and :data:`MAX_VISIBLE_STEPS`."""
+        width = self.plot.vb.width()
+        if width <= 0:
+            return float(MAX_VISIBLE_STEPS)
+        return float(np.clip(self.diagram.labelled_span(width), MIN_VISIBLE_STEPS, MAX_VISIBLE_STEPS))
+
+    def _set_limits(self) -> None:
+        limits = dict(xMin=-1.0, xMax=self.structure.last_column + 1.0, minXRange=MIN_VISIBLE_STEPS,
+                      maxXRange=self.widest_window())
+        if limits != getattr(self, "_limits", None):
+            self._limits = limits
+            self.plot.setLimits(**limits)
+
     def default_steps(self) -> int:
-        """Steps the window shows by default: what the plot's width holds readably."""
+        """Steps the window shows by default: what the plot's width holds readably (STEP_EM font
+        sizes a step), and never more than keep their labels (27 steps of T = 100 in a 1264 px
+        panel were boxes without labels)."""
         width = self.plot.vb.width()
         if width <= 0:
             return MAX_DEFAULT_STEPS
         step_px = STEP_EM * self.style["font_pt"] * 96.0 / 72.0
-        return int(np.clip(width // step_px, MIN_DEFAULT_STEPS, MAX_DEFAULT_STEPS))
+        roomy = int(np.clip(width // step_px, MIN_DEFAULT_STEPS, MAX_DEFAULT_STEPS))
+        labelled = math.floor(self.widest_window() - WINDOW_SLACK)
+        return max(1, min(roomy, labelled))
 
     def default_window(self) -> tuple[float, float]:
         """The steps shown until the user pans or zooms: the whole sequence where it fits
-        :meth:`default_steps`, else that many, ending where BPTT starts (the loss step τ, the last
+        :meth:`default_steps` or keeps its labels, else that many, ending where BPTT starts (the loss step τ, the last
         loss step) or starting at the anchor."""
         s = self.structure
         steps = self.default_steps()
-        if s.last_column + 1 <= steps:
-            return -0.7, s.last_column + 0.7
+        if s.last_column + 1 <= steps or s.last_column + 1.4 <= self.widest_window():
+            return -0.7, s.last_column + 0.7   # the whole sequence: as many steps fit, labelled
         start = self.play_start()
         if self.current_quantity() == "anchor":
             low = max(-0.7, start - 1.5)
@@ -860,15 +945,22 @@ class UnrolledPanel(PlotPanel):
                 self.tr("; dashed: c line")
         if self.fast.truncate is not None and self.current_quantity() != "anchor":
             what += self.tr(", truncated at k = %1").replace("%1", str(self.fast.truncate))
-        columns = self.diagram.visible_columns()
-        first = max(1, columns.start)
-        last = min(self.structure.seq_len, columns.stop - 1)
-        where = self.tr("steps %1–%2 of %3").replace("%1", str(first)).replace("%2", str(last)).replace(
-            "%3", str(self.structure.seq_len))
-        self.plot.short_title = what
+        first, last = self.whole_steps()
+        T = self.structure.seq_len
+        where = self.tr("steps %1–%2 of %3").replace("%1", str(first)).replace("%2", str(last)).replace("%3", str(T))
+        # Shorter where the whole title does not fit: the range in numbers, never dropped (the x
+        # axis says they are steps t).
+        self.plot.short_title = f"{what} · {first}–{last}/{T}"
         self.set_title(self.plot, f"{what} · {where}")
 
+    def whole_steps(self) -> tuple[int, int]:
+        """The first and last step whose boxes lie wholly in view."""
+        low, high = self.window()
+        first = max(1, math.ceil(low + BOX_HALF_WIDTH))
+        return first, max(first, min(self.structure.seq_len, math.floor(high - BOX_HALF_WIDTH)))
+
     def _resized(self) -> None:
+        self._set_limits()
         self._fit_row_ticks()
         if self.fast is not None and not self.user_zoomed(self.plot) and not self.is_playing():
             self.fit_ranges()   # as many steps as the new width holds
@@ -978,7 +1070,8 @@ class UnrolledPanel(PlotPanel):
             return
         width = high - low
         centre = step - width * 0.25 if self.current_quantity() != "anchor" else step + width * 0.25
-        self.plot.setXRange(centre - width / 2, centre + width / 2, padding=0)
+        self.plot.setXRange(*whole_columns_window(centre - width / 2, centre + width / 2,
+                                                  self.structure.last_column), padding=0)
 
     def play(self) -> None:
         """Start (or resume) Play; from the start when it had finished or never ran."""
@@ -1062,6 +1155,7 @@ class UnrolledPanel(PlotPanel):
         super().restyle(force)
         self.diagram.set_style(self.style["font_pt"], self.style["line_width"])
         self.boundary.restyle()
+        self._set_limits()
         self._fit_row_ticks()
 
     def row_name(self, row: int) -> str:
@@ -1098,6 +1192,32 @@ class UnrolledPanel(PlotPanel):
                 "%2", _log_text(self.values.vertical[s.layers, t - 1]))
         return self.tr("t = %1: loss L(t) %2").replace("%1", str(t)).replace(
             "%2", self.tr("yes") if t in s.loss_steps else self.tr("none"))
+
+    def own_view_problems(self) -> list[str]:
+        """What this view hides, beyond every plot's checks (see ``rnnviz.app.plots.invariants``):
+        state boxes too narrow or low for their labels, a box cut by the view's edge (unless the user
+        panned or zoomed there), a title without the steps in view."""
+        if self.fast is None or not self.isVisible() or self.plot.vb.width() <= 0:
+            return []
+        s = self.structure
+        low, high = self.window()
+        problems = []
+        per_step = self.plot.vb.width() / (high - low)
+        per_row = self.plot.vb.height() / (s.loss_y + 1.5)
+        widest = self.diagram.label_width(min(s.last_column, int(high)))
+        half = self.diagram.state_half_height(per_row)
+        font = QFont()
+        font.setPointSizeF(self.diagram.font_pt)
+        if 2 * BOX_HALF_WIDTH * per_step < widest or 2 * half * per_row + 2 < QFontMetricsF(font).height():
+            problems.append(f"unrolled boxes without labels ({2 * BOX_HALF_WIDTH * per_step:.0f} × "
+                            f"{2 * half * per_row:.0f} px, labels {widest:.0f} px wide)")
+        if not self.user_zoomed(self.plot) and (cuts_a_box(low) or cuts_a_box(high)):
+            problems.append(f"unrolled view {low:.2f}…{high:.2f}: an edge cuts a column's boxes")
+        first, last = self.whole_steps()
+        shown = self.plot.titleLabel.text
+        if f"{first}–{last}" not in shown:
+            problems.append(f"unrolled title '{shown}' does not name the steps in view ({first}–{last})")
+        return problems
 
     def csv_notes(self) -> list[str]:
         if self.fast is None:

@@ -1,0 +1,132 @@
+"""The first switch to a cell not shown before builds its gate rows one per turn of the event loop
+(issue 12: no UI-thread gap over 100 ms; building a GRU's three rows and summary at once took
+110-150 ms), the rows of the cell shown before leave at once, and the views after the build are
+complete and true."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.app.plots.gates import GatesPanel
+from rnnviz.app.plots.invariants import view_problems
+
+
+def _row_labels(panel) -> list[str]:
+    """The y labels of the gate rows now in the panel's layout, top to bottom."""
+    layout = panel.graphics.ci
+    rows = sorted((min(cells)[0], item) for item, cells in layout.items.items())
+    return [item.getAxis("left").labelText for _row, item in rows if item in panel._gate_plots]
+
+
+def _in_layout(panel) -> set:
+    return set(panel.graphics.ci.items)
+
+
+def _record_build_steps(monkeypatch) -> list[int]:
+    """Gate rows the panel holds after each staged build step (the class patched before the window
+    is made, so its timer calls the recorder)."""
+    steps = []
+    real = GatesPanel._build_next_row
+
+    def recording(self):
+        real(self)
+        steps.append(len(self._gate_plots))
+
+    monkeypatch.setattr(GatesPanel, "_build_next_row", recording)
+    return steps
+
+
+def _wait_for_cell(qtbot, window, cell: str) -> None:
+    gates = window.panel_by_name["gates"]
+    qtbot.waitUntil(lambda: gates.fast is not None and gates.fast.config.cell == cell, timeout=30000)
+
+
+def test_a_first_switch_builds_the_new_rows_over_several_turns(make_window, wait_results, qtbot, monkeypatch):
+    steps = _record_build_steps(monkeypatch)
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    wait_results(window)
+    gates = window.panel_by_name["gates"]
+    assert _row_labels(gates) == ["i", "f", "g", "o"] and not gates.building and steps == []
+    lstm_items = _in_layout(gates)
+
+    # Right after the result has reached the panels: the LSTM's rows left the panel at once, the
+    # GRU's are being built.
+    seen = []
+    window.state.fast_result_changed.connect(
+        lambda fast: seen.append((fast.config.cell, gates.building, bool(_in_layout(gates) & lstm_items))))
+    window.state.update(cell="gru")
+    _wait_for_cell(qtbot, window, "gru")
+    assert seen == [("gru", True, False)]
+    wait_results(window)
+    assert not gates.building
+    # One row per turn (three gates, then the summary and its legend), never two at once.
+    assert len(steps) >= 4
+    assert all(after - before <= 1 for before, after in zip([0] + steps, steps))
+    assert steps[-1] == 3
+    # Complete: the GRU's rows, each heatmap holding its gate, the summary its curves.
+    assert _row_labels(gates) == ["r", "z", "n"]
+    fast = window.state.fast_result
+    for gate in ("r", "z", "n"):
+        np.testing.assert_array_equal(gates.heatmaps[gate].values, np.asarray(fast.gates[gate]).T)
+        x, y = gates.mean_curves[gate].getData()
+        np.testing.assert_array_equal(y, np.asarray(fast.gate_mean[gate]))
+        assert gates.heatmaps[gate].plot.vb.viewRange()[0] == [0.5, fast.config.seq_len + 0.5]
+    assert not _in_layout(gates) & lstm_items
+    assert view_problems(window.panels) == []
+
+
+def test_a_cell_shown_before_comes_back_at_once(make_window, wait_results, qtbot, monkeypatch):
+    steps = _record_build_steps(monkeypatch)
+    window = make_window()
+    window.show()
+    wait_results(window)
+    gates = window.panel_by_name["gates"]
+    window.state.update(cell="gru")
+    wait_results(window)
+    built = len(steps)
+    window.state.update(cell="lstm")
+    _wait_for_cell(qtbot, window, "lstm")
+    assert not gates.building and _row_labels(gates) == ["i", "f", "g", "o"]
+    wait_results(window)
+    window.state.update(cell="gru-cho")   # the same gates as the GRU: its rows again
+    _wait_for_cell(qtbot, window, "gru-cho")
+    assert not gates.building and _row_labels(gates) == ["r", "z", "n"]
+    assert len(steps) == built
+
+
+def test_results_during_a_build(make_window, wait_results, qtbot):
+    """A newer result for the cell being built is the one shown once the rows are complete; one for
+    another cell finishes the build first (the rows are kept) and shows its own rows."""
+    from rnnviz.core.analysis import run_fast
+
+    window = make_window()
+    window.show()
+    wait_results(window)
+    gates = window.panel_by_name["gates"]
+    config = window.state.config
+    gru, gru_later = run_fast(config.replace(cell="gru")), run_fast(config.replace(cell="gru", radius=1.3))
+    gates.show_fast(gru)
+    assert gates.building and _row_labels(gates) == []
+    gates.show_fast(gru_later)
+    qtbot.waitUntil(lambda: not gates.building, timeout=10000)
+    assert _row_labels(gates) == ["r", "z", "n"]
+    np.testing.assert_array_equal(gates.heatmaps["n"].values, np.asarray(gru_later.gates["n"]).T)
+
+    gates.show_fast(run_fast(config.replace(cell="rnn")))
+    gates.show_fast(gru)   # the GRU's rows were built: back at once
+    assert not gates.building and _row_labels(gates) == ["r", "z", "n"]
+    gates.show_fast(run_fast(config.replace(cell="rnn")))
+    gates._kept_layouts.pop(("r", "z", "n"))   # as if the GRU's rows were never built
+    gates.show_fast(gru)
+    assert gates.building
+    lstm = run_fast(config.replace(radius=0.7))
+    gates.show_fast(lstm)   # before the GRU's rows are complete
+    assert not gates.building and _row_labels(gates) == ["i", "f", "g", "o"]
+    np.testing.assert_array_equal(gates.heatmaps["f"].values, np.asarray(lstm.gates["f"]).T)
+    assert ("r", "z", "n") in gates._kept_layouts   # finished and kept
+    gates.show_fast(gru)
+    assert not gates.building and _row_labels(gates) == ["r", "z", "n"]
+    np.testing.assert_array_equal(gates.heatmaps["z"].values, np.asarray(gru.gates["z"]).T)
