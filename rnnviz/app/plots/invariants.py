@@ -438,7 +438,20 @@ def view_problems(panels, readouts: bool = True) -> list[str]:
     problems = []
     for panel in panels:
         problems += panel_problems(panel, readouts)
+    shown = [panel for panel in panels if panel.isVisible()]
+    if len(shown) == 1:
+        problems += [f"{shown[0].name}: {problem}" for problem in hidden_rows_problems(shown[0])]
     return problems
+
+
+def hidden_rows_problems(root) -> list[str]:
+    """Scroll areas under ``root`` (a plot shown alone: it has the room) that hide rows of what they
+    hold behind a scroll bar (the spectrum's numbers in presentation mode showed one row of four)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    return [f"{area.objectName() or 'a table'} hides {area.verticalScrollBar().maximum()} px of its rows"
+            for area in root.findChildren(QScrollArea)
+            if area.isVisible() and area.verticalScrollBar().maximum() > 0]
 
 
 # -- raw markup in the window's text ---------------------------------------------------------------

@@ -6,12 +6,14 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea
 
 from rnnviz.app.plots.base import PALETTE, PlotPanel
 from rnnviz.app.plots.steady import steady_range
 
+#: The numbers table's least height where the panel is short (two rows, then a scroll bar).
+NUMBERS_MIN_PX = 68
 SYMBOLS = ("o", "t", "s", "d", "+", "x", "star", "p")
 
 
@@ -20,6 +22,21 @@ def short_block_name(block) -> str:
     arrow = "←" if block.direction else ""
     gate = "" if block.gate in ("h", None, "") else f" {block.gate}"
     return f"L{block.layer + 1}{arrow}{gate}"
+
+
+class TableArea(QScrollArea):
+    """A scroll area that asks for its whole table's height (the layout gives it that where the panel
+    has the room, and shrinks it towards NUMBERS_MIN_PX, with a scroll bar, where it has not)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        widget = self.widget()
+        height = (widget.sizeHint().height() if widget is not None else 0) + 2 * self.frameWidth()
+        if self.horizontalScrollBar().isVisible():
+            height += self.horizontalScrollBar().height()
+        return QSize(super().sizeHint().width(), height)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return QSize(super().minimumSizeHint().width(), min(NUMBERS_MIN_PX, self.sizeHint().height()))
 
 
 class SpectrumPanel(PlotPanel):
@@ -56,12 +73,15 @@ class SpectrumPanel(PlotPanel):
         self.numbers.setTextFormat(Qt.TextFormat.RichText)
         self.numbers.setToolTip(self.tr("ρ = spectral radius, σₘₐₓ = largest singular value, γ = sup φ′ of the activation;"
                                 " γ·σₘₐₓ < 1 guarantees vanishing gradients (Pascanu et al. 2013)"))
-        numbers_area = QScrollArea()
-        numbers_area.setWidget(self.numbers)
-        numbers_area.setWidgetResizable(True)
-        numbers_area.setMaximumHeight(120)
-        numbers_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.layout().insertWidget(1, numbers_area)
+        # As high as the table where the panel has the room (a plot shown alone, the lecture size:
+        # every row), down to its least height with a scroll bar where it has not (all plots).
+        self.numbers_area = TableArea()
+        self.numbers_area.setObjectName("spectrum_numbers_area")
+        self.numbers_area.setWidget(self.numbers)
+        self.numbers_area.setWidgetResizable(True)
+        self.numbers_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.layout().insertWidget(1, self.numbers_area)
+        self._fit_numbers()
         self.spectra = []
         self._item_names: list[str] = []
         self._sigma_fitted = False  # the σ range was set from data (else pyqtgraph's default)
@@ -138,6 +158,16 @@ class SpectrumPanel(PlotPanel):
                         f"<td align='right'>{gamma * block.sigma_max:.4g}</td></tr>")
         self.numbers.setText(
             self.tr("<table cellspacing='0' cellpadding='2'><tr><th align='left'>block</th><th>ρ</th><th>σ<sub>max</sub></th><th>γ·σ<sub>max</sub> (γ = {0:g})</th></tr>{1}</table>").format(gamma, ''.join(rows)))
+        self._fit_numbers()
+
+    def _fit_numbers(self) -> None:
+        """The numbers' area at most as high as the whole table (its text, font and width)."""
+        self.numbers_area.setMaximumHeight(self.numbers_area.sizeHint().height())
+        self.numbers_area.updateGeometry()
+
+    def restyle(self, force: bool = False) -> None:
+        super().restyle(force)
+        self._fit_numbers()
 
     def _hover_eigen(self, x: float, y: float) -> str:
         return f"λ ≈ {x:.3f} {'+' if y >= 0 else '−'} {abs(y):.3f}i   |λ| = {np.hypot(x, y):.3f}"
