@@ -29,9 +29,16 @@ every gap over 80 ms, what the UI thread was doing (``_stall_probe.py``: a watch
 its stack and CPU clock).
 
 Last line: ``explorer_update_ms=<a> explorer_painted_ms=<b> explorer_map_ms=<c> max_stall_ms=<d>``.
+``--timeline`` prints, for the default changes, the median moment (ms after the change; UI-thread
+CPU ms beside the UI thread's moments) of: the job sent to the worker, each stage of ``run_fast`` in
+the worker (``FastResult.stage_ends``), the result emitted, received on the UI thread, each panel's
+data set, every panel's data held, each panel's paint begun and done. ``--forward-first`` shows the
+forward part of each result first (``ComputeController.forward_first``).
+
 Run: ``.venv/bin/python benchmarks/bench_explorer_latency.py [--changes N] [--quick] [--profile] [--probe]
-[--controls]``. ``--controls`` walks the controls (``_controls_walk.py``) after the default changes and
-skips the heavy set and the files; the full run (neither ``--quick`` nor ``--controls``) walks them too.
+[--controls] [--timeline] [--forward-first]``. ``--controls`` walks the controls (``_controls_walk.py``)
+after the default changes and skips the heavy set and the files; the full run (neither ``--quick`` nor
+``--controls``) walks them too.
 """
 
 from __future__ import annotations
@@ -72,6 +79,22 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1)))))]
 
 
+def print_timeline(timelines: list[dict]) -> None:
+    """Median moment of each event over the changes (ms after the change), in the order of those
+    medians; UI-thread CPU ms since the change beside the UI thread's events."""
+    names = {name for timeline in timelines for name in timeline}
+    rows = []
+    for name in names:
+        walls = [t[name][0] for t in timelines if name in t]
+        cpus = [t[name][1] for t in timelines if name in t and t[name][1] is not None]
+        rows.append((statistics.median(walls), statistics.median(cpus) if cpus else None, len(walls), name))
+    print(f"timeline of a median change ({len(timelines)} changes; medians of each moment, ms after the change):")
+    for wall, cpu, count, name in sorted(rows):
+        cpu_text = f"  UI CPU {cpu:5.1f}" if cpu is not None else " " * 14
+        seen = "" if count == len(timelines) else f"  (in {count} changes)"
+        print(f"    {wall:6.1f}{cpu_text}  {name}{seen}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=30, help="number of control changes (>= 30 for the figure)")
@@ -79,6 +102,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="default changes only (no heavy set, no files)")
     parser.add_argument("--profile", action="store_true", help="profile the UI thread at each heavy setting")
     parser.add_argument("--probe", action="store_true", help="sample the UI thread's stack in every gap > 80 ms")
+    parser.add_argument("--forward-first", action="store_true",
+                        help="the forward part of each result first: the plots that need no gradient draw it "
+                             "while the rest is computed (ComputeController.forward_first)")
+    parser.add_argument("--timeline", action="store_true",
+                        help="print the moments of a median change (worker stages, delivery, each panel's data and paint)")
     parser.add_argument("--controls", nargs="?", const="all", default=None, metavar="PARTS",
                         help="walk the controls (every entry, each spin box's minimum and maximum, presets, "
                              "presentation, focus, tabs) after the default changes, without the heavy set and "
@@ -113,6 +141,8 @@ def main() -> int:
     settings = Settings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
     window = MainWindow(settings=settings, restore_session=False, remember=False, config=config)
     window.resize(1600, 1000)
+    if args.forward_first:
+        window.compute.forward_first = True
     window.show()
     if not window.wait_for_map(int(args.timeout * 1000)):
         print("the first map did not complete", file=sys.stderr)
@@ -150,6 +180,7 @@ def main() -> int:
     # once that repaint of the window is over (the offscreen backing store paints every dirty widget
     # of the window in one event).
     painted_at: dict[str, float] = {}
+    data_set: dict[str, float] = {}     # panel -> when it got the data of the change under way
     painted_cpu: dict[str, float] = {}  # the same moments in UI-thread CPU time
 
     class PaintWatch(QObject):
@@ -160,10 +191,15 @@ def main() -> int:
         def eventFilter(self, watched, event):  # noqa: N802 - Qt name
             if event.type() == QEvent.Type.Paint:
                 name = self.name
+                if name in data_set:   # (the map's first paint, and the one of its complete map)
+                    moment(f"{name} paint begun{complete_map(name)}", cpu=True)
 
                 def done():
-                    painted_at[name] = time.perf_counter()
-                    painted_cpu[name] = time.thread_time()
+                    if name in data_set and name not in painted_at:   # its first paint of the new data
+                        painted_at[name] = time.perf_counter()
+                        painted_cpu[name] = time.thread_time()
+                    if name in data_set:
+                        moment(f"{name} paint done{complete_map(name)}", cpu=True)
 
                 QTimer.singleShot(0, done)
             return False
@@ -185,6 +221,32 @@ def main() -> int:
 
     marks: dict[str, float] = {}
     wanted: dict[str, object] = {}
+    # --timeline: name -> (perf_counter, UI-thread thread_time or None) of the change under way
+    moments: dict[str, tuple[float, float | None]] = {}
+
+    def complete_map(name: str) -> str:
+        return " (complete map)" if name == "map" and "map_data" in marks else ""
+
+    def moment(name: str, cpu: bool = False, at: float | None = None) -> None:
+        """The first time ``name`` happened in the change under way."""
+        if args.timeline and name not in moments:
+            moments[name] = (time.perf_counter() if at is None else at, time.thread_time() if cpu else None)
+
+    if args.timeline:
+        window.state.config_changed.connect(lambda _config: moment("job sent to the worker", cpu=True))
+        if hasattr(window.compute, "forward_shown"):
+            window.compute.forward_shown.connect(lambda _job_id: moment("forward plots hold the forward part", cpu=True))
+    for panel in window.panels:
+        # the panel's data of this change: its paints from here on count (a forward-only panel
+        # gets it from the forward part, before the whole result)
+        def timed_show_fast(fast, name=panel.name, show=panel.show_fast):
+            show(fast)
+            if fast.config == wanted.get("config") and name not in data_set:
+                data_set[name] = time.perf_counter()
+                painted_at.pop(name, None)
+                painted_cpu.pop(name, None)
+                moment(f"{name} data set", cpu=True)
+        panel.show_fast = timed_show_fast
 
     def current() -> bool:
         fast = window.state.fast_result
@@ -193,8 +255,14 @@ def main() -> int:
     def on_fast(job_id: int) -> None:
         if current() and "fast" not in marks:
             marks["fast"] = time.perf_counter()
-            painted_at.clear()
-            painted_cpu.clear()
+            if args.timeline:
+                moment("every panel holds its data", cpu=True)
+                fast = window.state.fast_result
+                for stage, at in getattr(fast, "stage_ends", {}).items():
+                    moment(f"worker: {'run_fast ' if stage in ('start', 'done') else ''}{stage}", at=at)
+                sent = moments.get("job sent to the worker")
+                if sent is not None and window.compute.last_compute_seconds is not None:
+                    moment("result received on the UI thread", at=sent[0] + window.compute.last_compute_seconds)
 
     def on_map(job_id: int, complete: bool) -> None:
         if complete and current() and "map" not in marks:
@@ -235,6 +303,8 @@ def main() -> int:
         marks.clear()
         painted_at.clear()
         painted_cpu.clear()
+        data_set.clear()
+        moments.clear()
         wanted["config"] = expected
         if probe is not None:
             probe.take()
@@ -248,7 +318,9 @@ def main() -> int:
         painted = non_map_painted()
         names = [p.name for p in window.panels if p.name != "map" and p.isVisible()]
         cpu = max((painted_cpu[name] for name in names if name in painted_cpu), default=None)
-        return {"gaps": probe.take() if probe is not None else [],
+        timeline = {name: (1e3 * (at - start), None if cpu is None else 1e3 * (cpu - start_cpu))
+                    for name, (at, cpu) in moments.items()}
+        return {"gaps": probe.take() if probe is not None else [], "timeline": timeline,
                 "painted_cpu": 1e3 * (cpu - start_cpu) if painted is not None and cpu is not None else None,
                 "map_cpu": 1e3 * (marks["map_cpu"] - start_cpu) if "map_cpu" in marks else None,
                 "ok": finished, "start": start, "stall": stall,
@@ -261,6 +333,7 @@ def main() -> int:
     update_ms, painted_ms, map_ms, stalls = [], [], [], []
     painted_cpu_ms, map_cpu_ms = [], []
     default_gaps = []
+    timelines = []
     for radius in radii:
         if radius == window.state.config.radius:
             radius = round(radius + 0.005, 3)
@@ -275,6 +348,7 @@ def main() -> int:
         map_ms.append(result["map"])
         stalls.append(result["stall"])
         default_gaps.extend(result["gaps"])
+        timelines.append(result["timeline"])
         if result["painted_cpu"] is not None:
             painted_cpu_ms.append(result["painted_cpu"])
         if result["map_cpu"] is not None:
@@ -367,6 +441,8 @@ def main() -> int:
           f"(median per change {statistics.median(stalls):.0f} ms; {TICK_MS} ms timer)")
     for gap in sorted(default_gaps, key=lambda g: -g.length_ms)[:3]:
         print("    " + gap.describe().replace("\n", "\n    "))
+    if args.timeline:
+        print_timeline(timelines)
     if walk_rows:
         print(f"walk of the controls: {len(walk_rows)} steps, longest gap per step (UI-thread CPU of the step):")
         for row in walk_rows:

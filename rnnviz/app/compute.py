@@ -31,13 +31,15 @@ GRADCHECK_LANE = "gradcheck"
 class Engine:
     """The engine functions the explorer calls (``rnnviz.core`` by default).
 
-    ``run_fast(config, should_stop=…[, params=…, inputs=…])`` and
-    ``iter_map(fast, should_stop=…, interval=…)`` as in :mod:`rnnviz.core.analysis`.
+    ``run_fast(config, should_stop=…[, params=…, inputs=…])``, ``iter_map(fast, should_stop=…,
+    interval=…)`` and ``iter_fast`` (run_fast's result preceded by its forward part; None: only
+    run_fast is called) as in :mod:`rnnviz.core.analysis`.
     """
 
     run_fast: Callable
     iter_map: Callable
     check_config: Callable | None = None
+    iter_fast: Callable | None = None
 
     @classmethod
     def default(cls) -> "Engine":
@@ -47,7 +49,8 @@ class Engine:
             from rnnviz.core.gradcheck import check_config
         except ImportError:  # gradient check not available in this build
             check_config = None
-        return cls(run_fast=analysis.run_fast, iter_map=analysis.iter_map, check_config=check_config)
+        return cls(run_fast=analysis.run_fast, iter_map=analysis.iter_map, check_config=check_config,
+                   iter_fast=analysis.iter_fast)
 
 
 # How long the map waits for the UI thread to draw the cheap plots before it starts anyway.
@@ -81,6 +84,25 @@ def prepare_map_images(map_result, max_side: int) -> dict:
 
 
 @dataclass(frozen=True)
+class ForwardImages:
+    """A ForwardResult's heatmaps as drawn: "gate_<name>", "hidden", "cell" -> HeatmapImage."""
+
+    heatmaps: dict
+
+
+def forward_heatmaps(fast, max_side: int) -> dict:
+    """The heatmaps of the forward pass (gates, states) of a ForwardResult or FastResult, at most
+    ``max_side`` pixels a side (x = time, y = unit)."""
+    heatmaps: dict[str, HeatmapImage] = {}
+    for gate, values in fast.gates.items():
+        heatmaps[f"gate_{gate}"] = downsample_image(np.asarray(values).T, max_side)
+    heatmaps["hidden"] = downsample_image(np.asarray(fast.hidden).T, max_side)
+    if fast.cell is not None:
+        heatmaps["cell"] = downsample_image(np.asarray(fast.cell).T, max_side)
+    return heatmaps
+
+
+@dataclass(frozen=True)
 class FastImages:
     """The FastResult's heatmaps as drawn, prepared off the UI thread (see :func:`prepare_fast_images`).
 
@@ -95,16 +117,12 @@ class FastImages:
     itemized_rows: np.ndarray
 
 
-def prepare_fast_images(fast, max_side: int) -> FastImages:
+def prepare_fast_images(fast, max_side: int, forward: ForwardImages | None = None) -> FastImages:
     """Block means, bounds and the itemized log10 of a FastResult's heatmaps, at most ``max_side``
     pixels a side: for H = 1024, T = 2000 the gates alone are 8 M values, 100-200 ms per heatmap
-    to reduce, here instead of the UI thread."""
-    heatmaps: dict[str, HeatmapImage] = {}
-    for gate, values in fast.gates.items():
-        heatmaps[f"gate_{gate}"] = downsample_image(np.asarray(values).T, max_side)
-    heatmaps["hidden"] = downsample_image(np.asarray(fast.hidden).T, max_side)
-    if fast.cell is not None:
-        heatmaps["cell"] = downsample_image(np.asarray(fast.cell).T, max_side)
+    to reduce, here instead of the UI thread. ``forward``: the images of its forward part, made
+    already (:func:`forward_heatmaps`), taken as they are."""
+    heatmaps = dict(forward.heatmaps) if forward is not None else forward_heatmaps(fast, max_side)
     log_itemized = safe_log10(fast.itemized)
     heatmaps["itemized"] = downsample_image(log_itemized, max_side)
     rows = np.flatnonzero(np.isfinite(log_itemized).any(axis=1)) if log_itemized.ndim == 2 else np.zeros(0, int)
@@ -113,8 +131,13 @@ def prepare_fast_images(fast, max_side: int) -> FastImages:
 
 def explore(engine: Engine, config, should_stop: Callable[[], bool],
             weights=None, drawn: threading.Event | None = None, map_max_k: int | None = None,
-            image_side_px: int | None = None) -> Iterator[tuple[str, object]]:
-    """Plain generator run off the UI thread: ("fast", FastResult) then ("map", MapResult) ...
+            image_side_px: int | None = None, forward_first: bool = True) -> Iterator[tuple[str, object]]:
+    """Plain generator run off the UI thread: ("forward", ForwardResult), ("fast", FastResult),
+    then ("map", MapResult) ...
+
+    ``forward_first``: the forward part comes first, as soon as it is computed (when the engine has
+    ``iter_fast``): the plots that need no gradient draw it while the rest is computed. False: the
+    FastResult alone (the same numbers).
 
     ``weights``: a LoadedWeights whose params (and inputs) replace the generated ones.
     ``drawn``: set by the UI thread once the FastResult is drawn; the map waits for it (at most
@@ -124,13 +147,24 @@ def explore(engine: Engine, config, should_stop: Callable[[], bool],
     one SkippedMap instead). ``image_side_px``: the FastResult and each MapResult get ``images``
     (see :func:`prepare_fast_images`, :func:`prepare_map_images`) so that drawing them is cheap.
     """
-    if weights is None:
-        fast = engine.run_fast(config, should_stop=should_stop)
+    loaded = {} if weights is None else {"params": weights.params, "inputs": weights.inputs}
+    if forward_first and engine.iter_fast is not None:
+        deliveries = engine.iter_fast(config, should_stop=should_stop, **loaded)
     else:
-        fast = engine.run_fast(config, params=weights.params, inputs=weights.inputs, should_stop=should_stop)
-    if image_side_px is not None:
-        fast.images = prepare_fast_images(fast, image_side_px)
-    yield "fast", fast
+        deliveries = iter([("fast", engine.run_fast(config, should_stop=should_stop, **loaded))])
+    forward_images = None
+    for kind, result in deliveries:
+        if kind == "forward":
+            if image_side_px is not None:
+                forward_images = result.images = ForwardImages(forward_heatmaps(result, image_side_px))
+            result.stage_ends["forward emitted"] = time.perf_counter()
+            yield "forward", result
+            continue
+        fast = result
+        if image_side_px is not None:
+            fast.images = prepare_fast_images(fast, image_side_px, forward_images)
+        fast.stage_ends["emitted"] = time.perf_counter()
+        yield "fast", fast
     if drawn is not None:
         deadline = time.perf_counter() + DRAW_WAIT_S
         while not drawn.wait(0.005):
@@ -150,6 +184,8 @@ class ComputeController(QObject):
     """Runs the explorer's computation for every configuration AppState accepts.
 
     Signals:
+        forward_shown(int): job id whose ForwardResult the plots that need no gradient now hold
+            (before its FastResult; the other plots still show the previous one).
         fast_shown(int): job id whose FastResult the plots now hold.
         before_repaint(int): right after fast_shown: views may bring their ranges up to date now,
             so that the repaint that follows is the only one.
@@ -166,6 +202,7 @@ class ComputeController(QObject):
     is computed for fewer distances k, or left out.
     """
 
+    forward_shown = Signal(int)
     fast_shown = Signal(int)
     before_repaint = Signal(int)
     before_map_repaint = Signal(int)
@@ -186,6 +223,12 @@ class ComputeController(QObject):
         self.runner = runner
         self.engine = engine if engine is not None else Engine.default()
         self.redraw_interval_ms = redraw_interval_ms
+        #: show the forward part of each result first (see :func:`explore`). Off: on the default
+        #: case it did not pay (2 cores: the worker's BLAS, the anchor curve's worker process and
+        #: the UI thread's paints compete for them; painted 48.6 -> 50.5 ms, the plots' data 28 -> 41 ms)
+        self.forward_first = False
+        self._pending_forward: tuple[int, object] | None = None
+        self.shown_forward_job_id: int | None = None
         self._pending_fast: tuple[int, object] | None = None
         self._pending_map: tuple[int, object] | None = None
         self._last_flush = 0.0
@@ -234,13 +277,14 @@ class ComputeController(QObject):
         engine = self.engine
         weights = self.state.weights
         # Results queued for an older configuration must not be drawn after this point.
+        self._pending_forward = None
         self._pending_fast = None
         self._pending_map = None
         drawn = threading.Event()
-        map_max_k, side = admission.map_max_k, image_side()
+        map_max_k, side, forward_first = admission.map_max_k, image_side(), self.forward_first
         job_id = self.runner.start(EXPLORE_LANE,
                                    lambda should_stop: explore(engine, config, should_stop, weights, drawn,
-                                                               map_max_k, side))
+                                                               map_max_k, side, forward_first))
         self.notice.emit(translated(admission.notice) if admission.notice else "")
         self._job_started = {job_id: time.perf_counter()}
         self._drawn = {job_id: drawn}
@@ -261,12 +305,20 @@ class ComputeController(QObject):
         if lane != EXPLORE_LANE:
             return
         kind, result = payload
-        if kind == "fast":
+        if kind == "forward":
+            self._pending_forward = (job_id, result)
+        elif kind == "fast":
             started = self._job_started.get(job_id)
             if started is not None:
                 self.last_compute_seconds = time.perf_counter() - started
+            self._pending_forward = None   # the whole result is drawn instead
             self._pending_fast = (job_id, result)
             self._pending_map = None
+            if job_id == self.shown_forward_job_id and not self._timer.isActive():
+                # The rest of a result whose forward part is on screen: no clock tick in between
+                # (the clock paces results of different configurations).
+                self._flush()
+                return
         else:
             self._pending_map = (job_id, result)
         self._schedule()
@@ -280,6 +332,12 @@ class ComputeController(QObject):
 
     def _flush(self) -> None:
         self._last_flush = time.perf_counter()
+        if self._pending_forward is not None and self._pending_fast is None:
+            job_id, part = self._pending_forward
+            self._pending_forward = None
+            self.shown_forward_job_id = job_id
+            self.state.set_forward_result(part)
+            self.forward_shown.emit(job_id)
         if self._pending_fast is not None:
             job_id, fast = self._pending_fast
             self._pending_fast = None
@@ -300,7 +358,8 @@ class ComputeController(QObject):
                 self.state.set_map_result(map_result)
                 self.map_shown.emit(job_id, bool(map_result.complete))
                 self.before_map_repaint.emit(job_id)
-        if self.runner.current_job_id(EXPLORE_LANE) is None and self._pending_fast is None:
+        if self.runner.current_job_id(EXPLORE_LANE) is None and self._pending_fast is None \
+                and self._pending_forward is None:
             self.state.set_busy(False)
 
     def _painted(self, job_id: int, drawn: threading.Event) -> None:
@@ -339,7 +398,7 @@ class ComputeController(QObject):
 
     def has_pending(self) -> bool:
         """Results received but not drawn yet (waiting for the redraw clock)."""
-        return self._pending_fast is not None or self._pending_map is not None
+        return self._pending_fast is not None or self._pending_map is not None or self._pending_forward is not None
 
     def shutdown(self) -> None:
         self._timer.stop()

@@ -36,7 +36,7 @@ from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.repaint import StaggeredRepaint
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
 from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
-from rnnviz.app.status_bar import show_messages_in_a_label
+from rnnviz.app.status_bar import SteadyLabel, show_messages_in_a_label
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
@@ -169,6 +169,8 @@ class MainWindow(QMainWindow):
         self.repaints = StaggeredRepaint(lambda panel: panel.graphics.viewport(), self)
         self.compute.repaints_pending = lambda: bool(self.repaints.held())
         self._shown_shape: tuple | None = None   # (cell, layers, bidirectional, H, T) of the shown result
+        self._forward_shown = None       # the ForwardResult the forward-only plots show ahead of its FastResult
+        self._forward_staggered = False  # whether their repaints followed one another
         # File → Open network… / Open inputs… and files dropped onto the window
         self.opener = FileOpener(self.state, self.runner, self.settings, self.show_error, self._show_status, self)
         self.opener.opened.connect(lambda _path: self.tabs.setCurrentWidget(self.explorer))
@@ -599,7 +601,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.compute_label = QLabel("")
+        self.compute_label = SteadyLabel("")
         self.compute_label.setObjectName("compute_time")
         self.compute_label.setToolTip(self.tr("Time the engine took for the cheap plots, and for the full (t, k) map"))
         self.map_progress = QProgressBar()
@@ -831,6 +833,7 @@ class MainWindow(QMainWindow):
 
     def _connect_state(self) -> None:
         state = self.state
+        state.forward_result_changed.connect(self._on_forward)
         state.fast_result_changed.connect(self._on_fast)
         state.map_result_changed.connect(self._on_map)
         state.map_progress.connect(self._on_map_progress)
@@ -861,16 +864,40 @@ class MainWindow(QMainWindow):
         for panel in self.panels:
             panel.fit_view()
 
-    def _on_fast(self, fast) -> None:
+    def _on_forward(self, part) -> None:
+        """The forward part of a result: the plots that need no gradient draw it now, the others
+        keep the previous result until the whole one comes (:meth:`_on_fast`)."""
+        panels = [panel for panel in self.panels if panel.forward_only]
+        self._forward_staggered = self._staggered(part.config)
+        self._show_in(panels, part, self._forward_staggered)
+        self._forward_shown = part
+        for panel in panels:
+            panel.settle()
+
+    def _show_in(self, panels, result, staggered: bool) -> None:
         # Held before the panels change, so that none of them paints until its turn (app/repaint.py).
-        if self._staggered(fast.config):
-            self.repaints.hold([panel for panel in self.panels if panel.isVisible()])
-        for panel in self.panels:
+        if staggered:
+            self.repaints.hold([panel for panel in panels if panel.isVisible()])
+        for panel in panels:
             try:
                 panel.clear_readout()
-                panel.show_fast(fast)
+                panel.show_fast(result)
             except Exception as error:  # noqa: BLE001 - one broken plot must not hide the others
                 self.show_error(self.tr("{0} could not be drawn: {1}: {2}").format(panel.title, type(error).__name__, error))
+
+    def _on_fast(self, fast) -> None:
+        forward = getattr(fast, "forward", None)
+        follows_forward = forward is not None and forward is self._forward_shown
+        self._forward_shown = None
+        if follows_forward:
+            # the forward plots show this result's forward part already: the same arrays
+            for panel in self.panels:
+                if panel.forward_only:
+                    panel.adopt_fast(fast)
+            staggered = self._staggered(fast.config) or self._forward_staggered
+            self._show_in([panel for panel in self.panels if not panel.forward_only], fast, staggered)
+        else:
+            self._show_in(self.panels, fast, self._staggered(fast.config))
         self._awaiting_fast = False
         self._busy_timer.stop()
         self.compute_label.setText(self.tr("plots {0:.0f} ms · map …").format(fast.seconds * 1000))

@@ -114,6 +114,8 @@ class AppState(QObject):
 
     Signals:
         config_changed(ExperimentConfig): emitted after every accepted change.
+        forward_result_changed(ForwardResult): the forward part of the next FastResult (states,
+            gates, spectra), shown by the plots that need no gradient while the rest is computed.
         fast_result_changed(FastResult): the cheap results (everything but the (t, k) map).
         map_result_changed(MapResult): a (partial or complete) (t, k) map.
         map_progress(float): fraction of the map computed, 0..1.
@@ -124,6 +126,7 @@ class AppState(QObject):
     """
 
     config_changed = Signal(object)
+    forward_result_changed = Signal(object)
     fast_result_changed = Signal(object)
     map_result_changed = Signal(object)
     map_progress = Signal(float)
@@ -137,6 +140,8 @@ class AppState(QObject):
         self._config = config if config is not None else ExperimentConfig()
         self._config.validate()
         self.fast_result = None
+        #: the forward part shown ahead of its FastResult (None once that came: see fast_result)
+        self.forward_result = None
         self.map_result = None
         self._busy = False
         self.weights: LoadedWeights | None = None
@@ -282,7 +287,13 @@ class AppState(QObject):
         self.config_changed.emit(self._config)
 
     # -- results (called by the compute controller in the UI thread) -------------------------
+    def set_forward_result(self, part) -> None:
+        """The forward part of the result being computed (``fast_result`` stays the last whole one)."""
+        self.forward_result = part
+        self.forward_result_changed.emit(part)
+
     def set_fast_result(self, fast) -> None:
+        self.forward_result = None
         self.fast_result = fast
         self.map_result = None
         self.fast_result_changed.emit(fast)

@@ -59,8 +59,8 @@ LAYER_ITEMIZE_STEPS = 2000
 ITEMIZE_FLOPS = 2e9
 CURVE_FLOPS = 4e10
 
-__all__ = ["ExperimentConfig", "FastResult", "MapResult", "build", "make_aux", "config_loss_steps", "run_fast",
-           "iter_map", "Cancelled", "INPUT_SIGNALS", "LOSS_PLACEMENTS", "AUX_PATTERNS"]
+__all__ = ["ExperimentConfig", "FastResult", "ForwardResult", "MapResult", "build", "make_aux", "config_loss_steps",
+           "run_fast", "iter_fast", "iter_map", "Cancelled", "INPUT_SIGNALS", "LOSS_PLACEMENTS", "AUX_PATTERNS"]
 
 
 @dataclass(frozen=True)
@@ -331,9 +331,10 @@ def build(config: ExperimentConfig, params: dict | None = None, inputs: np.ndarr
     return net, params, x.astype(dtype), targets
 
 
-@dataclass
-class FastResult:
-    """Cheap results for one configuration (see module docstring). Arrays are plain NumPy."""
+@dataclass(kw_only=True)
+class ForwardResult:
+    """What the forward pass alone gives (:func:`iter_fast`'s first delivery), the part of a
+    :class:`FastResult` that needs no gradient. ``seconds``: from the start to here."""
 
     config: ExperimentConfig
     net: NetConfig
@@ -341,14 +342,25 @@ class FastResult:
     loss: float
     spectra: list
     gamma: float
-    curve: dict
-    bound: dict
     gates: dict
     gate_mean: dict
     gate_saturation: dict
     hidden: np.ndarray
     cell: np.ndarray | None
     final_state: dict
+    seconds: float
+    #: stage -> ``time.perf_counter()`` at its end, in the order run (benchmarks' timelines):
+    #: "start", "forward", "jacobians", "curve formed", "bptt", "curve measured", "bound", "done"
+    stage_ends: dict = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class FastResult(ForwardResult):
+    """Cheap results for one configuration (see module docstring): the forward part's fields and
+    the gradients' (built by keyword). Arrays are plain NumPy."""
+
+    curve: dict
+    bound: dict
     grad_norm_per_step: np.ndarray
     itemized: np.ndarray
     loss_steps: np.ndarray
@@ -356,7 +368,6 @@ class FastResult:
     jacobians: np.ndarray
     jacobian_start: int
     state_blocks: dict
-    seconds: float
     timings: dict = field(default_factory=dict)
     tol: float | None = DEFAULT_TOL     # the anchor curve's Lanczos tolerance; None: exact (SVD)
     #: (L·D, T) ‖∂L/∂h_t‖ of every layer and direction, row layer·D + direction (Grads.layer_grad_norms)
@@ -374,6 +385,8 @@ class FastResult:
     layer_itemized: np.ndarray | None = None
     #: LSTMs: the same for c_t
     layer_itemized_cell: np.ndarray | None = None
+    #: the ForwardResult :func:`iter_fast` delivered first (its arrays are this result's)
+    forward: ForwardResult | None = None
 
 
 @dataclass
@@ -430,13 +443,28 @@ def run_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np
     step by step), where two BLAS threads gain little on an idle machine and collapse on a busy one
     (measured with a training run beside it: 1009 ms with two threads against 80 ms with one).
     """
+    for kind, result in iter_fast(config, params=params, inputs=inputs, should_stop=should_stop,
+                                  processes=processes, options=options, tol=tol):
+        if kind == "fast":
+            return result
+    raise AssertionError("iter_fast ended without its FastResult")
+
+
+def iter_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: np.ndarray | None = None,
+              should_stop=None, processes: bool | None = None,
+              options: EngineOptions = DEFAULT_OPTIONS, tol: float | None = DEFAULT_TOL):
+    """:func:`run_fast` in two deliveries: ``("forward", ForwardResult)`` as soon as the forward
+    pass is done (what needs no gradient: states, gates, spectra), then ``("fast", FastResult)``,
+    the very result :func:`run_fast` returns (its ``forward`` is the ForwardResult yielded first,
+    whose arrays it shares). A user interface draws the forward part while the rest is computed."""
     with single_threaded_blas():
-        return _run_fast(config, params, inputs, should_stop, processes, options, tol)
+        yield from _iter_fast(config, params, inputs, should_stop, processes, options, tol)
 
 
-def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> FastResult:
+def _iter_fast(config, params, inputs, should_stop, processes, options, tol):
     start = time.perf_counter()
     timings = {}
+    stage_ends = {"start": start}
     spectra = None
     if params is None:
         config.validate()
@@ -447,7 +475,21 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
     aux = make_aux(config)
     trace = forward(params, net, x, aux=None if aux is None else aux.astype(x.dtype))
     loss, d_output, _ = readout_loss(params, trace.output, targets, steps)
+    if spectra is None:
+        spectra = block_spectra(params, net)
+    gate_vals = {k: v[:, 0].astype(np.float64) for k, v in trace.gates().items()}
+    means, sat = gate_statistics(trace, batch_index=0)
+    states = trace.states()
+    part = ForwardResult(
+        config=config, net=net, params=params, loss=loss, spectra=spectra,
+        gamma=activation_gamma(net.activation, net.leaky_slope), gates=gate_vals, gate_mean=means,
+        gate_saturation=sat, hidden=states["h"][:, 0].astype(np.float64),
+        cell=states["c"][:, 0].astype(np.float64) if "c" in states else None,
+        final_state=trace.final_state, seconds=time.perf_counter() - start, stage_ends=stage_ends)
     timings["forward"] = time.perf_counter() - start
+    stage_ends["forward"] = time.perf_counter()
+    _check(should_stop)
+    yield "forward", part
     _check(should_stop)
     S = net.state_size
     t0 = config.anchor
@@ -457,6 +499,7 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
     J = step_jacobians(params, net, trace)[j_start:j_start + window] if window == T else \
         _jacobian_window(params, net, trace, j_start, window)
     timings["jacobians"] = time.perf_counter() - start - sum(timings.values())
+    stage_ends["jacobians"] = time.perf_counter()
     _check(should_stop)
 
     # The anchor curve's products are formed now; when a worker process measures their norms
@@ -469,6 +512,7 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
         curve_job = start_anchor_curve(J, t0 - j_start, blocks=sub, tol=tol, processes=processes,
                                        options=options)
     timings["curve"] = time.perf_counter() - start - sum(timings.values())
+    stage_ends["curve formed"] = time.perf_counter()
 
     G = net.num_gates * net.hidden_size
     per_row = 2.0 * G * net.hidden_size * T * net.num_directions * config.batch
@@ -504,6 +548,7 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
         curve_job.cancel()
         raise
     timings["bptt"] = time.perf_counter() - start - sum(timings.values())
+    stage_ends["bptt"] = time.perf_counter()
     norms = curve_job.result(should_stop)
     _check(should_stop)
 
@@ -524,10 +569,9 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
     if hw is not None:
         curve["highway"] = hw[:norms.k.size]
     timings["curve"] += time.perf_counter() - start - sum(timings.values())
+    stage_ends["curve measured"] = time.perf_counter()
 
-    if spectra is None:
-        spectra = block_spectra(params, net)
-    gamma = activation_gamma(net.activation, net.leaky_slope)
+    gamma = part.gamma
     layer0 = [s for s in spectra if s.layer == 0 and s.direction == 0]
     # The bound is a theorem for the Elman RNN; for gated cells the candidate block (g or n) gives
     # the same reference line, which the plots label as such.
@@ -537,23 +581,21 @@ def _run_fast(config, params, inputs, should_stop, processes, options, tol) -> F
     bound = {"k": k_all, "log10": pascanu_bound(sigma, gamma, k_all),
              "rho_log10": rho_line(main.spectral_radius, k_all), "sigma_max": sigma,
              "spectral_radius": main.spectral_radius}
+    stage_ends["bound"] = time.perf_counter()
 
-    gate_vals = {k: v[:, 0].astype(np.float64) for k, v in trace.gates().items()}
-    means, sat = gate_statistics(trace, batch_index=0)
-    states = trace.states()
     result = FastResult(
         config=config, net=net, params=params, loss=loss, spectra=spectra, gamma=gamma, curve=curve,
-        bound=bound, gates=gate_vals, gate_mean=means, gate_saturation=sat,
-        hidden=states["h"][:, 0].astype(np.float64),
-        cell=states["c"][:, 0].astype(np.float64) if "c" in states else None,
-        final_state=trace.final_state, grad_norm_per_step=grads.grad_norm_per_step,
+        bound=bound, gates=part.gates, gate_mean=part.gate_mean, gate_saturation=part.gate_saturation,
+        hidden=part.hidden, cell=part.cell, final_state=part.final_state, grad_norm_per_step=grads.grad_norm_per_step,
         itemized=grads.itemized, loss_steps=steps, truncate=config.truncate, jacobians=J,
         jacobian_start=j_start, state_blocks=blocks, seconds=0.0, timings=timings, tol=tol,
         layer_grad_norms=grads.layer_grad_norms, output_grad_norm=_step_norms(d_output),
         layer_cell_grad_norms=grads.layer_cell_grad_norms, itemized_cell=grads.itemized_cell,
-        layer_itemized_steps=layer_steps, layer_itemized=layer_items, layer_itemized_cell=layer_items_c)
+        layer_itemized_steps=layer_steps, layer_itemized=layer_items, layer_itemized_cell=layer_items_c,
+        stage_ends=stage_ends, forward=part)
     result.seconds = time.perf_counter() - start
-    return result
+    stage_ends["done"] = start + result.seconds
+    yield "fast", result
 
 
 def curve_blocks(net: NetConfig, blocks: dict[str, slice]) -> dict[str, slice] | None:

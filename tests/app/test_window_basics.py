@@ -272,3 +272,27 @@ def test_shortcuts_work_from_a_floating_controls_dock(make_window, qtbot):
     qtbot.waitUntil(spin.hasFocus, timeout=2000)
     qtbot.keyClick(spin, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)   # Ctrl+P: pin
     assert len(window.compare.pins) == 1
+
+
+def test_the_compute_time_label_is_never_narrower_than_its_text_and_keeps_its_size(qtbot):
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QStatusBar
+
+    from rnnviz.app.status_bar import SteadyLabel
+
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    label = SteadyLabel("")
+    bar.addPermanentWidget(label)
+    bar.show()
+    for text in ("computing …", "plots 21 ms · map …", "plots 21 ms · map 288 ms", "computing …"):
+        label.setText(text)
+        assert label.width() >= label.fontMetrics().horizontalAdvance(text)
+        assert label.minimumWidth() == label.maximumWidth()   # fixed: a new text lays nothing out
+    widest = label.fontMetrics().horizontalAdvance("plots 21 ms · map 288 ms")
+    assert label.minimumWidth() >= widest   # kept after a shorter text
+    font = QFont(label.font())
+    font.setPointSize(font.pointSize() * 2)
+    label.setFont(font)   # a larger font: sized anew, the text still whole
+    assert label.minimumWidth() >= label.fontMetrics().horizontalAdvance("computing …")
+    assert label.minimumWidth() < label.fontMetrics().horizontalAdvance("plots 21 ms · map 288 ms")

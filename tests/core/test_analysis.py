@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from rnnviz.core import analysis
-from rnnviz.core.analysis import ExperimentConfig, build, iter_map, run_fast
+from rnnviz.core.analysis import ExperimentConfig, ForwardResult, build, iter_fast, iter_map, run_fast
 from rnnviz.core.config import CELLS, ConfigError
 from rnnviz.core.products import Cancelled
 
@@ -127,3 +127,26 @@ def test_fast_result_carries_per_layer_and_output_gradient_norms():
     # the loss at step 4 alone puts a gradient on the output: ‖∂L₄/∂h₄‖, the itemized diagonal
     assert np.flatnonzero(fast.output_grad_norm).tolist() == [3]
     np.testing.assert_allclose(fast.output_grad_norm[3], fast.itemized[3, 3], rtol=1e-12)
+
+
+@pytest.mark.parametrize("cell, layers", [("lstm", 1), ("gru", 2), ("rnn", 1)])
+def test_iter_fast_gives_the_forward_part_first_then_run_fasts_result(cell, layers):
+    config = ExperimentConfig(cell=cell, hidden_size=5, input_size=3, num_layers=layers, seq_len=9, seed=4)
+    deliveries = list(iter_fast(config))
+    assert [kind for kind, _ in deliveries] == ["forward", "fast"]
+    (_, part), (_, fast) = deliveries
+    assert isinstance(part, ForwardResult) and not isinstance(part, analysis.FastResult) and fast.forward is part
+    # the forward part's arrays are the whole result's
+    assert fast.gates is part.gates and fast.hidden is part.hidden and fast.spectra is part.spectra
+    reference = run_fast(config)
+    for name in ("hidden", "grad_norm_per_step", "itemized", "jacobians"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(reference, name), err_msg=name)
+    if cell == "lstm":
+        np.testing.assert_array_equal(part.cell, reference.cell)
+    for gate in reference.gates:
+        np.testing.assert_array_equal(part.gates[gate], reference.gates[gate])
+        np.testing.assert_array_equal(part.gate_mean[gate], reference.gate_mean[gate])
+    for key in reference.curve:
+        np.testing.assert_array_equal(fast.curve[key], reference.curve[key], err_msg=key)
+    assert part.loss == reference.loss and fast.gamma == part.gamma == reference.gamma
+    assert [s.spectral_radius for s in part.spectra] == [s.spectral_radius for s in reference.spectra]

@@ -7,6 +7,7 @@ a one-line read-out label under it. Panels listen to AppState through ``show_fas
 
 from __future__ import annotations
 
+import functools
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocument
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
@@ -642,6 +643,9 @@ class PlotPanel(QWidget):
 
     name = "plot"
     title = QT_TRANSLATE_NOOP("Names", "Plot")
+    #: True: ``show_fast`` reads only what the forward pass gives (a ForwardResult's fields), so the
+    #: window draws this plot from the forward part of a result, before the gradients are computed.
+    forward_only = False
     #: Emitted with the panel's name on a double click: the window shows this plot alone (or all again).
     focus_requested = Signal(str)
     #: Emitted with the panel's name by its "?" button: the window opens the plot's explanation.
@@ -999,6 +1003,11 @@ class PlotPanel(QWidget):
         """Show the cheap results of one configuration (FastResult)."""
         raise NotImplementedError
 
+    def adopt_fast(self, fast) -> None:
+        """Hold the FastResult whose forward part this (``forward_only``) panel shows already: the
+        same arrays, so nothing is drawn again; read-outs and exports read the whole result."""
+        self.fast = fast
+
     def show_map(self, map_result) -> None:
         """Show a (partial) (t, k) map; only the map panel cares."""
 
@@ -1048,7 +1057,16 @@ MIN_TEXT_PT = 7
 
 
 def text_width(html: str, points: float, bold: bool = False) -> float:
-    """Width in pixels of rich text ``html`` at ``points`` (as a plot's title or axis label lays it out)."""
+    """Width in pixels of rich text ``html`` at ``points`` (as a plot's title or axis label lays it out).
+
+    Remembered per text, size and application font: titles are fitted again on every change that
+    sets them (the map's "computing …" and its final title, twice per change of ρ: ~0.7 ms of the
+    UI thread each time, before the plots paint), and laying the text out gives the same width."""
+    return _text_width(html, float(points), bool(bold), QGuiApplication.font().key())
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_width(html: str, points: float, bold: bool, _application_font: str) -> float:
     document = QTextDocument()
     font = QFont()
     font.setPointSizeF(points)

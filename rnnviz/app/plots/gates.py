@@ -42,6 +42,7 @@ def tick_spacing(low: float, high: float, fitting: int) -> float:
 
 class GatesPanel(PlotPanel):
     name = "gates"
+    forward_only = True
     title = QT_TRANSLATE_NOOP("Names", "Gates")
 
     def __init__(self, parent=None):

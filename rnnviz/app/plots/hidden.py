@@ -12,6 +12,7 @@ from rnnviz.app.plots.boundary import EncoderBoundary
 
 class HiddenPanel(PlotPanel):
     name = "hidden"
+    forward_only = True
     title = QT_TRANSLATE_NOOP("Names", "Hidden state")
 
     def __init__(self, parent=None):

@@ -24,6 +24,7 @@ def short_block_name(block) -> str:
 
 class SpectrumPanel(PlotPanel):
     name = "spectrum"
+    forward_only = True
     title = QT_TRANSLATE_NOOP("Names", "Spectrum")
 
     def __init__(self, parent=None):

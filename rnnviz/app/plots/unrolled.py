@@ -747,7 +747,8 @@ class UnrolledPanel(PlotPanel):
             self.plot.setYRange(-0.75, structure.loss_y + 0.75, padding=0)
             self._fit_row_ticks()
         self.tau_spin.blockSignals(True)
-        self.tau_spin.setRange(1, T)
+        if (self.tau_spin.minimum(), self.tau_spin.maximum()) != (1, T):   # (each call lays the panel out)
+            self.tau_spin.setRange(1, T)
         if previous is None or self.tau_spin.value() not in self._itemized_steps():
             self.tau_spin.setValue(self._nearest_itemized(self.tau_spin.value() if previous else T, +1))
         self.tau_spin.blockSignals(False)
