@@ -410,6 +410,18 @@ def explorer_scroll_problems(window) -> list[str]:
     return []
 
 
+def small_text_problems(root, points: int) -> list[str]:
+    """Visible labels and buttons under ``root`` whose text is smaller than ``points`` (in
+    presentation mode every text of a window or dialog takes the lecture size)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    problems = []
+    for widget in root.findChildren(QAbstractButton) + root.findChildren(QLabel):
+        if widget.isVisible() and widget.text() and widget.font().pointSize() < points:
+            problems.append(f"'{widget.text().replace('&', '')}' is at {widget.font().pointSize()} pt, not {points} pt")
+    return problems
+
+
 def sideways_problems(root) -> list[str]:
     """Scroll areas under ``root`` that scroll sideways: what lies right of their view is cut."""
     from PySide6.QtWidgets import QAbstractScrollArea
