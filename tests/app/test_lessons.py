@@ -342,6 +342,29 @@ def test_presentation_explanations_fit_a_projector_without_scrolling(make_window
         install_language("en", QApplication.instance())
 
 
+def test_the_explanation_dialog_takes_the_lecture_size_in_presentation_mode(make_window):
+    """Its Close button too, and the normal size again after presentation mode."""
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.main_window import PRESENTATION_FONT_PT
+    from rnnviz.app.plots.invariants import small_text_problems
+
+    window = _projector_window(make_window)
+    window.show_explanation("gates")
+    QApplication.instance().processEvents()
+    dialog = window.explanation_dialog
+    assert dialog.isVisible()
+    assert not small_text_problems(dialog, PRESENTATION_FONT_PT)
+    dialog.close()
+    window.set_presentation_mode(False, full_screen=False)
+    window.show_explanation("gates")
+    QApplication.instance().processEvents()
+    from PySide6.QtWidgets import QAbstractButton
+
+    sizes = {button.font().pointSize() for button in dialog.findChildren(QAbstractButton) if button.isVisible()}
+    assert sizes == {window.font().pointSize()} and window.font().pointSize() < PRESENTATION_FONT_PT
+
+
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_presentation_lesson_steps_fit_the_dock_without_scrolling(make_window, language):
     """In presentation mode at 1280×720 every step of every built-in lesson is read whole in the

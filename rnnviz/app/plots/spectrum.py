@@ -26,6 +26,9 @@ class SpectrumPanel(PlotPanel):
     name = "spectrum"
     forward_only = True
     title = QT_TRANSLATE_NOOP("Names", "Spectrum")
+    #: Shorter than the other plots' least height: the numbers table below takes the rest of the row
+    #: (at 1264×672 in Chinese, 200 px made the second row of plots taller than the tab has room for).
+    min_graphics_height = 170
 
     def __init__(self, parent=None):
         super().__init__(parent)
