@@ -31,12 +31,12 @@ from rnnviz.app.panels.experiments import ExperimentsPanel
 from rnnviz.app.panels.lessons import LessonsPanel
 from rnnviz.app.panels.trainer import TrainerPanel
 from rnnviz.app.plots import PANEL_CLASSES
-from rnnviz.app.plots.base import configure_pyqtgraph
+from rnnviz.app.plots.base import SteadyLabel, configure_pyqtgraph
 from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.repaint import StaggeredRepaint
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
 from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
-from rnnviz.app.status_bar import SteadyLabel, show_messages_in_a_label
+from rnnviz.app.status_bar import show_messages_in_a_label
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -1217,3 +1218,54 @@ def restyle_symbols(items, style: dict) -> None:
         if normal is None:
             normal = item.__dict__["_rnnviz_symbol_px"] = float(item.opts["symbolSize"])
         item.setSymbolSize(symbol_px(style, normal))
+
+
+_DIGITS = re.compile(r"\d")
+
+
+class SteadyLabel(QLabel):
+    """A label whose size changes only when a text needs more room than it has.
+
+    A label's new text asks its window to lay itself out again (for the status bar's compute time:
+    the status bar, the main window, its docks and splitters, ~1 ms each time, two or three times
+    per control change; for the spectrum's table of ρ and σ in its scroll area, ~2.8 ms per change),
+    in the middle of the plots' repaint. A widget of fixed size does not ask
+    (QWidget::updateGeometry), so this label keeps a fixed size: as large as the largest text shown
+    so far in its present font (never smaller than its text: nothing is cut); a change of font, or
+    :meth:`refit` (new rows), sizes it anew."""
+
+    def __init__(self, *args, **kwargs):
+        self._shapes: set[str] = set()   # texts measured in the present font, their digits as 0
+        super().__init__(*args, **kwargs)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        super().setText(text)
+        self._fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.refit()
+
+    def refit(self) -> None:
+        """The size of the present text alone (it may shrink)."""
+        self.setMinimumSize(0, 0)
+        self.setMaximumSize(16777215, 16777215)
+        self._fit(shrink=True)
+
+    def _fit(self, shrink: bool = False) -> None:
+        # A text of a shape measured already (the same but for its digits, which are all one width
+        # in the interface's fonts) fits the size it got then: a rich-text table's size hint costs
+        # ~4 ms to lay out, for the spectrum's numbers on every change of ρ.
+        shape = _DIGITS.sub("0", self.text())
+        if shrink:
+            self._shapes = set()
+        elif shape in self._shapes:
+            return
+        self._shapes.add(shape)
+        hint = QLabel.sizeHint(self)
+        width = hint.width() if shrink else max(hint.width(), self.minimumWidth())
+        height = hint.height() if shrink else max(hint.height(), self.minimumHeight())
+        if (width, height) != (self.minimumWidth(), self.minimumHeight()) or \
+                (width, height) != (self.maximumWidth(), self.maximumHeight()):
+            self.setFixedSize(width, height)

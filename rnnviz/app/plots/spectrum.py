@@ -7,9 +7,9 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea
+from PySide6.QtWidgets import QFrame, QScrollArea
 
-from rnnviz.app.plots.base import PALETTE, PlotPanel
+from rnnviz.app.plots.base import PALETTE, PlotPanel, SteadyLabel
 from rnnviz.app.plots.steady import steady_range
 
 #: The numbers table's least height where the panel is short (two rows, then a scroll bar).
@@ -68,7 +68,8 @@ class SpectrumPanel(PlotPanel):
         self.singular_plot.addLine(y=1.0, pen=pg.mkPen("#999999", width=1, style=Qt.PenStyle.DashLine))
         self.eigen_items: list[pg.ScatterPlotItem] = []
         self.singular_items: list[pg.PlotDataItem] = []
-        self.numbers = self.chrome(QLabel())
+        self.numbers = self.chrome(SteadyLabel())
+        self._rows_changed = True
         self.numbers.setObjectName("spectrum_numbers")
         self.numbers.setTextFormat(Qt.TextFormat.RichText)
         self.numbers.setToolTip(self.tr("ρ = spectral radius, σₘₐₓ = largest singular value, γ = sup φ′ of the activation;"
@@ -93,6 +94,7 @@ class SpectrumPanel(PlotPanel):
         if names != self._item_names:
             self._rebuild_items()
             self._item_names = names
+            self._rows_changed = True
         for scatter, curve, block in zip(self.eigen_items, self.singular_items, self.spectra):
             eigenvalues = np.asarray(block.eigenvalues)
             scatter.setData(eigenvalues.real, eigenvalues.imag)
@@ -158,12 +160,18 @@ class SpectrumPanel(PlotPanel):
                         f"<td align='right'>{gamma * block.sigma_max:.4g}</td></tr>")
         self.numbers.setText(
             self.tr("<table cellspacing='0' cellpadding='2'><tr><th align='left'>block</th><th>ρ</th><th>σ<sub>max</sub></th><th>γ·σ<sub>max</sub> (γ = {0:g})</th></tr>{1}</table>").format(gamma, ''.join(rows)))
-        self._fit_numbers()
+        if self._rows_changed:   # other blocks: the table's own size again
+            self._rows_changed = False
+            self.numbers.refit()
+            self._fit_numbers()
 
     def _fit_numbers(self) -> None:
-        """The numbers' area at most as high as the whole table (its text, font and width)."""
-        self.numbers_area.setMaximumHeight(self.numbers_area.sizeHint().height())
-        self.numbers_area.updateGeometry()
+        """The numbers' area at most as high as the whole table (its text, font and width); laid
+        out again only when that changed (not on every change of the numbers)."""
+        height = self.numbers_area.sizeHint().height()
+        if height != self.numbers_area.maximumHeight():
+            self.numbers_area.setMaximumHeight(height)
+            self.numbers_area.updateGeometry()
 
     def restyle(self, force: bool = False) -> None:
         super().restyle(force)
