@@ -393,3 +393,36 @@ def test_presentation_lesson_steps_fit_the_dock_without_scrolling(make_window, l
         assert not failures, "\n".join(failures)
     finally:
         install_language("en", QApplication.instance())
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_chosen_lessons_whole_title_is_read_in_presentation_mode(make_window, language):
+    """At 1280×720 and 1600×1000 in presentation mode, each lesson's first step applied, the chosen
+    lesson's title is read whole: in the chooser, or (where the chooser cuts it) in the wrapped label
+    under it; and in normal mode the label is hidden again where the chooser shows the title whole."""
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.i18n import install_language
+    from rnnviz.app.lessons import list_lessons
+    from rnnviz.app.plots.invariants import clipped_combo_problems, clipped_widget_problems
+
+    install_language(language, QApplication.instance())
+    try:
+        window = _projector_window(make_window)
+        failures = []
+        for width, height in ((1280, 720), (1600, 1000)):
+            window.resize(width, height)
+            for lesson in list_lessons(language):
+                window.show_lesson(lesson, 0)
+                window.apply_lesson_step(lesson.steps[0])   # lesson 11's goes to the Trainer: a narrow dock
+                QApplication.instance().processEvents()
+                problems = clipped_combo_problems(window.lessons) + clipped_widget_problems(window.lessons)
+                failures += [f"{width}×{height} {lesson.name}: {problem}" for problem in problems]
+        assert not failures, "\n".join(failures)
+        window.set_presentation_mode(False, full_screen=False)
+        window.lessons_dock.resize(900, window.lessons_dock.height())
+        window.lessons.resize(900, window.lessons.height())
+        QApplication.instance().processEvents()
+        assert window.lessons.chooser.currentText() and not window.lessons.title_label.isVisible()
+    finally:
+        install_language("en", QApplication.instance())

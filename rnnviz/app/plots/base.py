@@ -120,6 +120,17 @@ def wrapped_height(label: QLabel) -> int:
     return lines.height() + margins.top() + margins.bottom() + 2 * label.margin()
 
 
+def combo_text_room(combo) -> int:
+    """Width, in pixels, that a combo box's field gives its current text (without the arrow)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    return field.width()
+
+
 class ReadoutLabel(QLabel):
     """The hover read-out: one line that never asks for more width than its panel gives it.
 

@@ -381,6 +381,29 @@ def clipped_widget_problems(root) -> list[str]:
     return problems
 
 
+def clipped_combo_problems(root) -> list[str]:
+    """Combo boxes under ``root`` whose chosen text is wider than their field shows, unless the
+    combo names a visible label that shows that text whole (``whole_text_label``, checked by
+    :func:`clipped_widget_problems` like any label)."""
+    from PySide6.QtWidgets import QComboBox
+
+    from rnnviz.app.plots.base import combo_text_room
+
+    problems = []
+    for combo in root.findChildren(QComboBox):
+        if not combo.isVisible() or combo.visibleRegion().isEmpty() or combo.isEditable():
+            continue
+        text = combo.currentText()
+        room, need = combo_text_room(combo), combo.fontMetrics().horizontalAdvance(text)
+        if not text or need <= room + _TOLERANCE_PX:
+            continue
+        label = getattr(combo, "whole_text_label", None)
+        if label is not None and label.isVisible() and label.text() == text:
+            continue
+        problems.append(f"{combo.objectName() or 'combo box'}: '{text}' is cut ({need} px in {room})")
+    return problems
+
+
 def tab_problems(window) -> list[str]:
     """Problems of the window's current tab other than the Explorer: the plots (the Experiments
     tab's sweep plot, the Compare tab's plots, the Trainer's four plots; read-outs are not checked:
