@@ -140,6 +140,11 @@ class ExplanationDialog(QDialog):
         markdown = markdown.replace("# ", "### ", 1) if markdown.startswith("# ") else markdown
         self.setWindowTitle(QCoreApplication.translate("ExplanationDialog", "About this plot: {0}")
                             .format(explanation_title(name)))
+        parent = self.parentWidget()
+        if parent is not None:
+            # A window does not take its parent's font: the Close button kept the normal size in
+            # presentation mode. The text's own size is set below.
+            self.setFont(parent.font())
         if presentation:
             # Most of the screen the window is on (a 1280×720 projector), the text at the largest
             # lecture size that needs no scrolling.

@@ -104,6 +104,14 @@ def _resize(width: int, height: int) -> Callable:
     return lambda window: window.resize(width, height)
 
 
+def _opened_on_screen(width: int, height: int) -> Callable:
+    def apply(window):
+        from rnnviz.app.main_window import window_size_on_screen
+
+        window.resize(*window_size_on_screen(width, height))
+    return apply
+
+
 def _presentation(on: bool) -> Callable:
     return lambda window: window.set_presentation_mode(on, full_screen=False)
 
@@ -139,6 +147,8 @@ def _build_matrix() -> Matrix:
     for name in PLOT_ORDER:
         steps.append(Transition(f"focus-{name}", _focus(name), False))
         steps.append(Transition(f"focus-{name}-back-to-all", _focus(None), False))
+    # The sizes with the configuration the window opens with (an LSTM: four rows of gates).
+    steps.append(Transition("default-configuration", lambda window: window.state.set_config(ExperimentConfig()), True))
     for width, height in SIZES:
         size = f"{width}x{height}"
         steps.append(Transition(f"size-{size}", _resize(width, height), False))
@@ -147,6 +157,12 @@ def _build_matrix() -> Matrix:
             steps.append(Transition(f"{size}-presentation-{name}", _focus(name), False))
         steps.append(Transition(f"{size}-presentation-all", _focus(None), False))
         steps.append(Transition(f"{size}-presentation-off", _presentation(False), False))
+        # The window as it opens on a screen of this size (smaller than the screen: room for the
+        # frame), where the real window's rows are shorter than at the exact size.
+        screen = f"on-{size}-screen"
+        steps.append(Transition(screen, _opened_on_screen(width, height), False))
+        steps.append(Transition(f"{screen}-presentation-on", _presentation(True), False))
+        steps.append(Transition(f"{screen}-presentation-off", _presentation(False), False))
     start = ExperimentConfig(cell="lstm", hidden_size=16, input_size=4, seq_len=40, anchor=0)
     return Matrix(start, tuple(steps))
 
@@ -267,14 +283,15 @@ def render(window, folder, wait: Callable[[], object], save: Callable[[object, o
     ``folder``. Returns what each picture shows, with the view problems found at that moment."""
     from pathlib import Path
 
-    from rnnviz.app.plots.invariants import status_bar_problems, tab_problems, view_problems
+    from rnnviz.app.plots.invariants import explorer_scroll_problems, status_bar_problems, tab_problems, view_problems
 
     pictures: list[Picture] = []
 
     def shoot(state: str, readouts: bool) -> None:
         tab = window.tabs.tabText(window.tabs.currentIndex())
         name = f"{len(pictures) + 1:02d}-{state}.png"
-        problems = tuple(view_problems(window.panels, readouts=readouts) if window.tabs.currentWidget() is window.explorer
+        explorer = window.tabs.currentWidget() is window.explorer
+        problems = tuple(view_problems(window.panels, readouts=readouts) + explorer_scroll_problems(window) if explorer
                          else tab_problems(window)) + tuple(status_bar_problems(window.statusBar()))
         save(window.grab(), Path(folder) / name)
         pictures.append(Picture(name, tab, (window.width(), window.height()), window.presentation_mode,

@@ -31,12 +31,12 @@ from rnnviz.app.panels.experiments import ExperimentsPanel
 from rnnviz.app.panels.lessons import LessonsPanel
 from rnnviz.app.panels.trainer import TrainerPanel
 from rnnviz.app.plots import PANEL_CLASSES
-from rnnviz.app.plots.base import configure_pyqtgraph
+from rnnviz.app.plots.base import SteadyLabel, configure_pyqtgraph
 from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.repaint import StaggeredRepaint
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
 from rnnviz.app.settings import MAX_BUDGET_GB, MIN_BUDGET_GB, Settings
-from rnnviz.app.status_bar import SteadyLabel, show_messages_in_a_label
+from rnnviz.app.status_bar import show_messages_in_a_label
 from rnnviz.app.state import AppState, LoadedWeights
 from rnnviz.core.analysis import ExperimentConfig
 from rnnviz.core.config import ConfigError
@@ -51,6 +51,16 @@ MINIMUM_SIZE = (1024, 680)
 DEFAULT_SIZE = (1600, 1000)
 # Room left for the window manager's frame and title bar when the window is fitted to a screen.
 FRAME_MARGIN = (16, 48)
+
+
+def window_size_on_screen(width: int, height: int) -> tuple[int, int]:
+    """The size the window opens at on a screen whose available geometry is ``width`` × ``height``:
+    DEFAULT_SIZE, or less, leaving FRAME_MARGIN for the window manager's frame (on a 1600×1000
+    screen: 1584×952, not 1600×1000)."""
+    room = (max(1, width - FRAME_MARGIN[0]), max(1, height - FRAME_MARGIN[1]))
+    return min(DEFAULT_SIZE[0], room[0]), min(DEFAULT_SIZE[1], room[1])
+
+
 APP_NAME = "rnnviz"
 UNTITLED = QT_TRANSLATE_NOOP("Names", "Untitled")
 UNDO_MESSAGE_MS = 15000
@@ -280,7 +290,7 @@ class MainWindow(QMainWindow):
         available = screen.availableGeometry()
         room = (max(1, available.width() - FRAME_MARGIN[0]), max(1, available.height() - FRAME_MARGIN[1]))
         self.setMinimumSize(min(MINIMUM_SIZE[0], room[0]), min(MINIMUM_SIZE[1], room[1]))
-        width, height = min(DEFAULT_SIZE[0], room[0]), min(DEFAULT_SIZE[1], room[1])
+        width, height = window_size_on_screen(available.width(), available.height())
         self.resize(width, height)
         self.move(available.x() + (available.width() - width) // 2,
                   available.y() + max(0, (available.height() - height - FRAME_MARGIN[1]) // 2))

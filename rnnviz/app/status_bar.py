@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QStatusBar
 
 from rnnviz.app.plots.base import ReadoutLabel
 
@@ -59,30 +59,3 @@ def show_messages_in_a_label(bar: QStatusBar) -> MessageLabel:
     bar.messageChanged.connect(show)
     return label
 
-
-class SteadyLabel(QLabel):
-    """A status-bar label whose size changes only when a text needs more room than it has.
-
-    A label's new text asks its window to lay itself out again (the status bar, the main window,
-    its docks and splitters: ~1 ms each time, and the compute time changes two or three times per
-    control change, in the middle of the plots' repaint). A widget of fixed size does not ask
-    (QWidget::updateGeometry), so this label keeps a fixed size: as wide as the longest text shown
-    so far in its present font (never narrower than its text: nothing is cut), as high as its
-    font needs; a change of font sizes it anew."""
-
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
-        super().setText(text)
-        self._fit()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self.setMinimumSize(0, 0)
-            self.setMaximumSize(16777215, 16777215)
-            self._fit(shrink=True)
-
-    def _fit(self, shrink: bool = False) -> None:
-        hint = QLabel.sizeHint(self)
-        width = hint.width() if shrink else max(hint.width(), self.minimumWidth())
-        if width != self.minimumWidth() or width != self.maximumWidth() or hint.height() != self.maximumHeight():
-            self.setFixedSize(width, hint.height())

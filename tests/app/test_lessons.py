@@ -342,6 +342,29 @@ def test_presentation_explanations_fit_a_projector_without_scrolling(make_window
         install_language("en", QApplication.instance())
 
 
+def test_the_explanation_dialog_takes_the_lecture_size_in_presentation_mode(make_window):
+    """Its Close button too, and the normal size again after presentation mode."""
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.main_window import PRESENTATION_FONT_PT
+    from rnnviz.app.plots.invariants import small_text_problems
+
+    window = _projector_window(make_window)
+    window.show_explanation("gates")
+    QApplication.instance().processEvents()
+    dialog = window.explanation_dialog
+    assert dialog.isVisible()
+    assert not small_text_problems(dialog, PRESENTATION_FONT_PT)
+    dialog.close()
+    window.set_presentation_mode(False, full_screen=False)
+    window.show_explanation("gates")
+    QApplication.instance().processEvents()
+    from PySide6.QtWidgets import QAbstractButton
+
+    sizes = {button.font().pointSize() for button in dialog.findChildren(QAbstractButton) if button.isVisible()}
+    assert sizes == {window.font().pointSize()} and window.font().pointSize() < PRESENTATION_FONT_PT
+
+
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_presentation_lesson_steps_fit_the_dock_without_scrolling(make_window, language):
     """In presentation mode at 1280×720 every step of every built-in lesson is read whole in the
@@ -368,5 +391,38 @@ def test_presentation_lesson_steps_fit_the_dock_without_scrolling(make_window, l
                 if points < MIN_PRESENTATION_LESSON_PT:
                     failures.append(f"{lesson.name} step {index + 1}: {points} pt")
         assert not failures, "\n".join(failures)
+    finally:
+        install_language("en", QApplication.instance())
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_chosen_lessons_whole_title_is_read_in_presentation_mode(make_window, language):
+    """At 1280×720 and 1600×1000 in presentation mode, each lesson's first step applied, the chosen
+    lesson's title is read whole: in the chooser, or (where the chooser cuts it) in the wrapped label
+    under it; and in normal mode the label is hidden again where the chooser shows the title whole."""
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.i18n import install_language
+    from rnnviz.app.lessons import list_lessons
+    from rnnviz.app.plots.invariants import clipped_combo_problems, clipped_widget_problems
+
+    install_language(language, QApplication.instance())
+    try:
+        window = _projector_window(make_window)
+        failures = []
+        for width, height in ((1280, 720), (1600, 1000)):
+            window.resize(width, height)
+            for lesson in list_lessons(language):
+                window.show_lesson(lesson, 0)
+                window.apply_lesson_step(lesson.steps[0])   # lesson 11's goes to the Trainer: a narrow dock
+                QApplication.instance().processEvents()
+                problems = clipped_combo_problems(window.lessons) + clipped_widget_problems(window.lessons)
+                failures += [f"{width}×{height} {lesson.name}: {problem}" for problem in problems]
+        assert not failures, "\n".join(failures)
+        window.set_presentation_mode(False, full_screen=False)
+        window.lessons_dock.resize(900, window.lessons_dock.height())
+        window.lessons.resize(900, window.lessons.height())
+        QApplication.instance().processEvents()
+        assert window.lessons.chooser.currentText() and not window.lessons.title_label.isVisible()
     finally:
         install_language("en", QApplication.instance())

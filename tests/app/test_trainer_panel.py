@@ -428,3 +428,25 @@ def test_the_lessons_dock_opened_beside_the_trainer_fits_its_settings_again(make
     room = max(panel._left.minimumWidth(), int(panel.width() * LEFT_MAX_FRACTION))
     assert panel._left.width() <= room + 1, (panel._left.width(), panel.width())
     qtbot.waitUntil(lambda: not _cut_settings(panel), timeout=3000)
+
+
+@pytest.mark.parametrize("language", ["zh_CN"], indirect=True)
+def test_lecture_size_plots_only_where_their_legends_keep_two_columns(make_window, wait_results, language):
+    """In Chinese at 1600×1000 beside the Lessons dock the lecture-size loss legend was one column
+    of four rows, as high as its plot: the plots keep the normal style there."""
+    from rnnviz.app.gallery import TRANSITIONS, run_gallery_training, settle
+    from rnnviz.app.lessons import load_lesson
+    from rnnviz.app.plots.invariants import tab_problems
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.resize(1600, 1000)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    run_gallery_training(window, epochs_spin=1, snapshot_spin=5)
+    window.show_lesson(load_lesson("11", language))
+    window.tabs.setCurrentWidget(window.trainer)
+    window.set_presentation_mode(True, full_screen=False)
+    settle(window, wait=lambda: wait_results(window))
+    assert window.trainer.best_point is not None   # the legend's longest entry
+    assert [problem for problem in tab_problems(window) if "legend" in problem] == []
+    window.set_presentation_mode(False, full_screen=False)

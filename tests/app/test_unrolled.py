@@ -544,3 +544,27 @@ def test_every_box_in_view_has_its_label(make_window, wait_results, small_config
         panel.fit_ranges()
     window.set_presentation_mode(False, full_screen=False)
     assert not failures, "\n".join(failures)
+
+
+def test_the_controls_above_the_diagram_show_their_whole_text(make_window, wait_results, small_config):
+    """In presentation mode at 1280×720 the quantity chooser was cut ("… from the ancho"): the
+    controls take a second row where one is too narrow for them."""
+    window = make_window(config=small_config.replace(cell="lstm", seq_len=40))
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    window.focus_plot("unrolled")
+    window.resize(1280, 720)
+    panel = window.panel_by_name["unrolled"]
+    failures = []
+    for presentation in (True, False):
+        window.set_presentation_mode(presentation, full_screen=False)
+        window.focus_plot("unrolled")
+        for quantity in ("total", "itemized", "anchor"):
+            _choose(panel, quantity)
+            for _ in range(3):
+                panel.settle()
+            failures += [f"presentation {presentation}, {quantity}: {problem}"
+                         for problem in panel.own_view_problems() if "cut" in problem]
+    window.set_presentation_mode(False, full_screen=False)
+    assert not failures, "\n".join(failures)

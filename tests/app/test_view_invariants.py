@@ -10,8 +10,10 @@ matrix as pictures (``rnnviz.app.gallery``).
 
 from __future__ import annotations
 
+import pytest
+
 from rnnviz.app.gallery import TRANSITIONS, settle
-from rnnviz.app.plots.invariants import status_bar_problems, view_problems
+from rnnviz.app.plots.invariants import explorer_scroll_problems, status_bar_problems, view_problems
 
 
 def _hover_every_panel(window) -> list[str]:
@@ -44,10 +46,23 @@ def _hover_every_panel(window) -> list[str]:
     return sorted(set(moved))
 
 
-def test_every_view_holds_its_data_after_every_transition(make_window, wait_results):
+@pytest.fixture(params=["en", "zh_CN"])
+def language(request, qapp):
+    """The interface in English, then in Simplified Chinese (its menus, buttons and status bar are
+    taller: the plots have less room), English again afterwards."""
+    from rnnviz.app.i18n import ENGLISH, install_language
+
+    install_language(request.param, qapp)
+    yield request.param
+    install_language(ENGLISH, qapp)
+
+
+def test_every_view_holds_its_data_after_every_transition(language, make_window, wait_results):
     window = make_window(config=TRANSITIONS.start_config)
     window.resize(1600, 1000)
     window.show()
+    # laid out before the first hover (a layout still settling is not a read-out moving it)
+    settle(window, wait=lambda: wait_results(window))
     failures = []
     hovered = set()
     for transition in TRANSITIONS.steps:
@@ -59,6 +74,7 @@ def test_every_view_holds_its_data_after_every_transition(make_window, wait_resu
         problems = view_problems(window.panels, readouts=transition.changes_config)
         failures += [f"after {transition.name}: {problem}" for problem in problems]
         failures += [f"after {transition.name}: {problem}" for problem in status_bar_problems(window.statusBar())]
+        failures += [f"after {transition.name}: {problem}" for problem in explorer_scroll_problems(window)]
     # every plot with a read-out had something to clear, after some transition
     assert hovered == {panel.name for panel in window.panels if panel._hover}
     assert not failures, "\n".join(failures)

@@ -278,7 +278,7 @@ def test_the_compute_time_label_is_never_narrower_than_its_text_and_keeps_its_si
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QStatusBar
 
-    from rnnviz.app.status_bar import SteadyLabel
+    from rnnviz.app.plots.base import SteadyLabel
 
     bar = QStatusBar()
     qtbot.addWidget(bar)
@@ -296,3 +296,15 @@ def test_the_compute_time_label_is_never_narrower_than_its_text_and_keeps_its_si
     label.setFont(font)   # a larger font: sized anew, the text still whole
     assert label.minimumWidth() >= label.fontMetrics().horizontalAdvance("computing …")
     assert label.minimumWidth() < label.fontMetrics().horizontalAdvance("plots 21 ms · map 288 ms")
+
+
+def test_the_spectrum_table_keeps_its_size_over_steps_of_rho_and_holds_every_text(make_window, wait_results):
+    window = make_window()
+    wait_results(window)
+    numbers = window.panel_by_name["spectrum"].numbers
+    for radius in (0.81, 0.82, 0.835, 1.5, 12.75):
+        assert window.state.update(radius=radius)
+        wait_results(window)
+        hint = type(numbers).__mro__[1].sizeHint(numbers)   # QLabel's own: what the text needs
+        assert numbers.width() >= hint.width() and numbers.height() >= hint.height(), radius
+        assert numbers.minimumSize() == numbers.maximumSize()   # fixed: a new text lays nothing out

@@ -7,12 +7,13 @@ The lessons themselves are data (:mod:`rnnviz.app.lessons`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QEvent, QSize, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QTextBrowser,
                                QVBoxLayout, QWidget)
 
 from rnnviz.app.explain import PRESENTATION_TEXT_PT, fitting_points
 from rnnviz.app.lessons import Lesson, LessonStep
+from rnnviz.app.plots.base import combo_text_room
 from rnnviz.app.texts import keep_formulas_together
 
 NORMAL_TEXT_PT = 11
@@ -40,6 +41,12 @@ class LessonsPanel(QWidget):
         self.chooser.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.chooser.setToolTip(self.tr("The course's lessons, and the lesson files you opened"))
         self.chooser.currentIndexChanged.connect(self._on_chosen)
+        # The chosen lesson's whole title, wrapped, shown only when the chooser cuts it off.
+        self.title_label = QLabel()
+        self.title_label.setObjectName("lesson_title")
+        self.title_label.setWordWrap(True)
+        self.title_label.setVisible(False)
+        self.chooser.whole_text_label = self.title_label
         self.step_label = QLabel()
         self.step_label.setObjectName("lesson_step_label")
         self.text = QTextBrowser()
@@ -65,6 +72,7 @@ class LessonsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.chooser)
+        layout.addWidget(self.title_label)
         layout.addWidget(self.step_label)
         layout.addWidget(self.text, 1)
         layout.addLayout(buttons)
@@ -116,6 +124,7 @@ class LessonsPanel(QWidget):
         step = self.lesson.steps[index]
         count = len(self.lesson.steps)
         self.step_label.setText(self.tr("Step {0} of {1}").format(index + 1, count))
+        self._show_whole_title()
         self._set_text()
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index + 1 < count)
@@ -139,11 +148,26 @@ class LessonsPanel(QWidget):
         """Lecture-size text in the step's text (the window's font covers the buttons)."""
         self.presentation = bool(on)
         self._set_text()
+        self._show_whole_title()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._show_whole_title()   # the chooser's text is as wide as its font
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(event)
+        self._show_whole_title()
         if self.presentation:
             self._set_text()   # the dock's width decides the size that fits
+
+    def _show_whole_title(self) -> None:
+        """The title label under the chooser: shown, with the whole title, when the chooser cuts it."""
+        title = self.chooser.currentText()
+        cut = self.chooser.fontMetrics().horizontalAdvance(title) > combo_text_room(self.chooser)
+        self.title_label.setText(title)
+        if cut != self.title_label.isVisibleTo(self):
+            self.title_label.setVisible(cut)
 
     def _text_room(self) -> QSize:
         """The text's room without a scroll bar (the one shown now gives its width back)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -36,6 +37,8 @@ PRESENTATION_STYLE = {"line_width": 5.0, "font_pt": 16, "title_pt": 20, "marker_
 #: A panel smaller than this keeps the normal style in presentation mode: lecture fonts in a sixth
 #: of a 1280×720 screen (all plots at once) leave no room for the data or the labels' text.
 PRESENTATION_MIN_SIZE = (380, 300)
+#: The least size of a panel's plot widget (width, height); taller where its layout needs it.
+GRAPHICS_MIN_SIZE = (260, 200)
 
 
 def configure_pyqtgraph() -> None:
@@ -152,6 +155,17 @@ def wrapped_height(label: QLabel) -> int:
     return lines.height() + margins.top() + margins.bottom() + 2 * label.margin()
 
 
+def combo_text_room(combo) -> int:
+    """Width, in pixels, that a combo box's field gives its current text (without the arrow)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    return field.width()
+
+
 class ReadoutLabel(QLabel):
     """The hover read-out: one line that never asks for more width than its panel gives it.
 
@@ -200,6 +214,24 @@ class ReadoutLabel(QLabel):
         self.setToolTip(self._full if shown != self._full else names(self.IDLE_TIP))
 
 
+class ShortSample(pg.ItemSample):
+    """A legend's line sample 12 px long instead of 20 (a compact legend: one row where six entries
+    share a narrow panel)."""
+
+    LENGTH = 12
+
+    def __init__(self, item):
+        super().__init__(item)
+        self.setFixedWidth(self.LENGTH)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt naming)
+        return QRectF(0, 0, self.LENGTH, 20)
+
+    def paint(self, painter, *_args) -> None:
+        painter.setPen(pg.mkPen(self.item.opts["pen"]))
+        painter.drawLine(0, 11, self.LENGTH, 11)
+
+
 class FlowLegend(pg.LegendItem):
     """A legend in a layout cell of its own, beside the plot area, so that it never covers data.
 
@@ -215,9 +247,12 @@ class FlowLegend(pg.LegendItem):
     #: share; where its entries need more, they take their short forms (:attr:`short_names`).
     MAX_SHARE = 0.25
 
-    def __init__(self, points: int):
+    def __init__(self, points: int, compact: bool = False):
+        """``compact``: short line samples and less space between entries (lines, no symbols)."""
+        if compact:
+            self.SPACING = 8
         super().__init__(offset=None, labelTextSize=f"{points}pt", horSpacing=self.SPACING, verSpacing=0,
-                         colCount=1)
+                         colCount=1, sampleType=ShortSample if compact else pg.ItemSample)
         #: entry text -> its short form (symbols only), shown where the whole texts would eat the plot
         self.short_names: dict[str, str] = {}
         self.shortened = False
@@ -605,21 +640,30 @@ class Heatmap:
             label_axis.setLabel(text, **{"font-size": f"{points}pt"})
 
     def _fit_ticks(self) -> None:
-        """Low, middle and high level on the colour bar; only as many as its height holds apart."""
+        """Low, middle and high level on the colour bar; only as many as its height holds apart.
+        A bar too short for its two end values at the plot's font shows them smaller (down to
+        MIN_TEXT_PT): a scale is never without numbers."""
         if not self.few_ticks:
             return
         low, high = self.levels or self.fixed_levels or (0.0, 1.0)
-        font = QFont()
-        font.setPointSize(self._tick_pt)
-        text_height = QFontMetricsF(font).height()
         height = self.colorbar.axis.height()
         # The labels lie within the bar's height (CachedAxisItem.labels_inside): each needs about a
         # line (a line's leading may overlap the next; the digits do not).
-        values = (low, (low + high) / 2, high) if height >= 3.0 * text_height else (
-            (low, high) if height >= 1.8 * text_height else ())
+        if height >= 3.0 * _line_height(self._tick_pt):
+            points, values = self._tick_pt, (low, (low + high) / 2, high)
+        else:
+            points = next((pt for pt in range(self._tick_pt, MIN_TEXT_PT - 1, -1)
+                           if height >= 1.8 * _line_height(pt)), MIN_TEXT_PT)
+            values = (low, high)
+        axis = self.colorbar.axis
+        font = axis.style.get("tickFont")
+        if font is None or font.pointSize() != points:
+            font = QFont()
+            font.setPointSize(points)
+            axis.setStyle(tickFont=font)
         ticks = [[(value, f"{value:.2g}") for value in values]]
-        if ticks != self.colorbar.axis._tickLevels:
-            self.colorbar.axis.setTicks(ticks)
+        if ticks != axis._tickLevels:
+            axis.setTicks(ticks)
 
     def _levels(self, bounds) -> tuple[float, float]:
         if bounds is None:
@@ -655,6 +699,13 @@ class Heatmap:
         return None
 
 
+def _line_height(points: int) -> float:
+    """Height in pixels of a line of text at ``points``."""
+    font = QFont()
+    font.setPointSize(points)
+    return QFontMetricsF(font).height()
+
+
 def prepared_heatmap(fast, name: str) -> HeatmapImage | None:
     """The image of heatmap ``name`` the explorer's worker prepared beside ``fast`` (None: none)."""
     images = getattr(fast, "images", None)
@@ -678,6 +729,8 @@ class PlotPanel(QWidget):
 
     name = "plot"
     title = QT_TRANSLATE_NOOP("Names", "Plot")
+    #: The least height of the plot widget (taller where its layout needs it).
+    min_graphics_height = GRAPHICS_MIN_SIZE[1]
     #: True: ``show_fast`` reads only what the forward pass gives (a ForwardResult's fields), so the
     #: window draws this plot from the forward part of a result, before the gradients are computed.
     forward_only = False
@@ -695,7 +748,10 @@ class PlotPanel(QWidget):
         self.title = names(type(self).title)  # the class's title in the interface language
         self.graphics = HeldLayoutWidget()
         self.graphics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.graphics.setMinimumSize(260, 200)
+        self.graphics.setMinimumSize(GRAPHICS_MIN_SIZE[0], self.min_graphics_height)
+        # Never shorter than its plots' layout needs: a layout taller than its widget is laid out
+        # past the widget's bottom edge, and its last row (a legend) is cut in half there.
+        self.graphics.ci.geometryChanged.connect(self._hold_layout_height)
         # Tight margins and row spacing: in a sixth of a 1280×720 screen every row of pixels counts.
         self.graphics.ci.setContentsMargins(3, 3, 3, 3)
         self.graphics.ci.layout.setSpacing(3)
@@ -745,6 +801,15 @@ class PlotPanel(QWidget):
         self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self._hover: list[tuple[pg.PlotItem, callable]] = []
         self.fast = None
+
+    def _hold_layout_height(self) -> None:
+        """The plot widget's minimum height: its layout's minimum (rows of heatmaps, a summary, a
+        legend), else min_graphics_height. The rows around the panel then give it that height."""
+        graphics = self.graphics
+        need = graphics.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).height() + 2 * graphics.frameWidth()
+        height = max(self.min_graphics_height, math.ceil(need))
+        if height != graphics.minimumHeight():
+            graphics.setMinimumHeight(height)
 
     # -- building blocks ----------------------------------------------------------------------
     def add_plot(self, row: int, col: int, title: str, x_label: tuple[str, str | None],
@@ -800,9 +865,10 @@ class PlotPanel(QWidget):
         plot.shown_text.pop("title", None)
         self.fit_text(plot)
 
-    def add_legend_row(self, row: int, col: int = 0, **kwargs) -> FlowLegend:
-        """A legend in its own layout cell (below a plot), so it never covers data."""
-        legend = FlowLegend(self.legend_pt())
+    def add_legend_row(self, row: int, col: int = 0, compact: bool = False, **kwargs) -> FlowLegend:
+        """A legend in its own layout cell (below a plot), so it never covers data (``compact``:
+        see :class:`FlowLegend`)."""
+        legend = FlowLegend(self.legend_pt(), compact)
         self.graphics.addItem(legend, row=row, col=col, **kwargs)
         self._external_legends.append(legend)
         return legend
@@ -1208,3 +1274,54 @@ def restyle_symbols(items, style: dict) -> None:
         if normal is None:
             normal = item.__dict__["_rnnviz_symbol_px"] = float(item.opts["symbolSize"])
         item.setSymbolSize(symbol_px(style, normal))
+
+
+_DIGITS = re.compile(r"\d")
+
+
+class SteadyLabel(QLabel):
+    """A label whose size changes only when a text needs more room than it has.
+
+    A label's new text asks its window to lay itself out again (for the status bar's compute time:
+    the status bar, the main window, its docks and splitters, ~1 ms each time, two or three times
+    per control change; for the spectrum's table of ρ and σ in its scroll area, ~2.8 ms per change),
+    in the middle of the plots' repaint. A widget of fixed size does not ask
+    (QWidget::updateGeometry), so this label keeps a fixed size: as large as the largest text shown
+    so far in its present font (never smaller than its text: nothing is cut); a change of font, or
+    :meth:`refit` (new rows), sizes it anew."""
+
+    def __init__(self, *args, **kwargs):
+        self._shapes: set[str] = set()   # texts measured in the present font, their digits as 0
+        super().__init__(*args, **kwargs)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        super().setText(text)
+        self._fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.refit()
+
+    def refit(self) -> None:
+        """The size of the present text alone (it may shrink)."""
+        self.setMinimumSize(0, 0)
+        self.setMaximumSize(16777215, 16777215)
+        self._fit(shrink=True)
+
+    def _fit(self, shrink: bool = False) -> None:
+        # A text of a shape measured already (the same but for its digits, which are all one width
+        # in the interface's fonts) fits the size it got then: a rich-text table's size hint costs
+        # ~4 ms to lay out, for the spectrum's numbers on every change of ρ.
+        shape = _DIGITS.sub("0", self.text())
+        if shrink:
+            self._shapes = set()
+        elif shape in self._shapes:
+            return
+        self._shapes.add(shape)
+        hint = QLabel.sizeHint(self)
+        width = hint.width() if shrink else max(hint.width(), self.minimumWidth())
+        height = hint.height() if shrink else max(hint.height(), self.minimumHeight())
+        if (width, height) != (self.minimumWidth(), self.minimumHeight()) or \
+                (width, height) != (self.maximumWidth(), self.maximumHeight()):
+            self.setFixedSize(width, height)

@@ -185,7 +185,9 @@ class GatesPanel(PlotPanel):
         self.summary = self.add_plot(len(gate_names), 0, "", (self.tr("time t"), "step"), ("", None), left_axis_chars=4.0,
                                      hover=self._hover_summary, steady_y=True)
         self._tick_spacing = None   # a new summary row: its ticks are spaced afresh
-        self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0)
+        # Compact: its six entries in one row of a third of a 1264×672 window (two rows made the
+        # panel taller than the row of plots it shares).
+        self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0, compact=True)
         yield
         # The heatmaps have colour bars on their right, the summary an empty cell as wide: their
         # plot areas have the same width, so a step is at the same place in every row.

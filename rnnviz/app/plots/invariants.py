@@ -19,7 +19,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
 * **text**: no title, axis label, legend label or read-out is wider than the room it has, a title
   is never shrunk to a bare symbol (fewer than :data:`MIN_TITLE_CHARS` characters), the fixed
   ticks of an axis (colour bars, unit rows) do not overlap, a vertical axis label does not run into
-  its tick labels, and the end labels of neighbouring colour bars do not touch.
+  its tick labels, the end labels of neighbouring colour bars do not touch, and every colour bar
+  shows values (at least its two ends).
 * **heatmaps** are at least :data:`MIN_HEATMAP_PX` pixels high (not thin strips), and every other
   plot area at least :data:`MIN_PLOT_PX`.
 * **read-outs** are empty (they are cleared on every change).
@@ -254,6 +255,18 @@ def colour_bar_problems(colour_bars: list[pg.PlotItem]) -> list[str]:
     return []
 
 
+def colour_bar_value_problems(colour_bar: pg.PlotItem) -> list[str]:
+    """A colour bar that shows no values at all: a scale without numbers (a row too short for two
+    labels at the bar's font still has room for its end values at a smaller one)."""
+    axis = getattr(colour_bar, "axis", None)
+    if axis is None or not axis.isVisible() or not axis.style.get("showValues", True):
+        return []
+    if tick_text_rects(axis):
+        return []
+    label = colour_bar.getAxis("left").labelText or "unlabelled"
+    return [f"colour bar '{label}' ({axis.height():.0f} px high) shows no values"]
+
+
 def _tick_overlaps(plot: pg.PlotItem, axis: pg.AxisItem, side: str) -> list[str]:
     """Fixed tick labels (``setTicks``) closer together than their text."""
     levels = axis._tickLevels
@@ -316,7 +329,7 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
         problems += text_problems(plot) + heatmap_problems(plot)
     colour_bars = visible_plots(graphics, colour_bars=True)
     for colour_bar in colour_bars:
-        problems += text_problems(colour_bar)
+        problems += text_problems(colour_bar) + colour_bar_value_problems(colour_bar)
     problems += colour_bar_problems(colour_bars)
     return problems + legend_problems(graphics, plots) + outside_problems(graphics, plots)
 
@@ -368,6 +381,29 @@ def clipped_widget_problems(root) -> list[str]:
     return problems
 
 
+def clipped_combo_problems(root) -> list[str]:
+    """Combo boxes under ``root`` whose chosen text is wider than their field shows, unless the
+    combo names a visible label that shows that text whole (``whole_text_label``, checked by
+    :func:`clipped_widget_problems` like any label)."""
+    from PySide6.QtWidgets import QComboBox
+
+    from rnnviz.app.plots.base import combo_text_room
+
+    problems = []
+    for combo in root.findChildren(QComboBox):
+        if not combo.isVisible() or combo.visibleRegion().isEmpty() or combo.isEditable():
+            continue
+        text = combo.currentText()
+        room, need = combo_text_room(combo), combo.fontMetrics().horizontalAdvance(text)
+        if not text or need <= room + _TOLERANCE_PX:
+            continue
+        label = getattr(combo, "whole_text_label", None)
+        if label is not None and label.isVisible() and label.text() == text:
+            continue
+        problems.append(f"{combo.objectName() or 'combo box'}: '{text}' is cut ({need} px in {room})")
+    return problems
+
+
 def tab_problems(window) -> list[str]:
     """Problems of the window's current tab other than the Explorer: the plots (the Experiments
     tab's sweep plot, the Compare tab's plots, the Trainer's four plots; read-outs are not checked:
@@ -382,6 +418,31 @@ def tab_problems(window) -> list[str]:
     if current is not window.explorer:
         problems += clipped_widget_problems(current) + sideways_problems(current)
     return [f"{tab}: {problem}" for problem in problems]
+
+
+def explorer_scroll_problems(window) -> list[str]:
+    """The explorer's plots taller than its tab, where they should fit it: only "All plots" in
+    presentation mode is a grid that scrolls (its rows tall enough to read); otherwise a scroll bar
+    leaves the last row's axes below the window's edge."""
+    scroll = window.plot_scroll
+    if not scroll.isVisible() or (window.presentation_mode and window.focused_plot is None):
+        return []
+    hidden = scroll.verticalScrollBar().maximum()
+    if hidden > 0:
+        return [f"explorer: the plots are {hidden} px taller than the tab (they scroll)"]
+    return []
+
+
+def small_text_problems(root, points: int) -> list[str]:
+    """Visible labels and buttons under ``root`` whose text is smaller than ``points`` (in
+    presentation mode every text of a window or dialog takes the lecture size)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    problems = []
+    for widget in root.findChildren(QAbstractButton) + root.findChildren(QLabel):
+        if widget.isVisible() and widget.text() and widget.font().pointSize() < points:
+            problems.append(f"'{widget.text().replace('&', '')}' is at {widget.font().pointSize()} pt, not {points} pt")
+    return problems
 
 
 def sideways_problems(root) -> list[str]:
@@ -400,7 +461,20 @@ def view_problems(panels, readouts: bool = True) -> list[str]:
     problems = []
     for panel in panels:
         problems += panel_problems(panel, readouts)
+    shown = [panel for panel in panels if panel.isVisible()]
+    if len(shown) == 1:
+        problems += [f"{shown[0].name}: {problem}" for problem in hidden_rows_problems(shown[0])]
     return problems
+
+
+def hidden_rows_problems(root) -> list[str]:
+    """Scroll areas under ``root`` (a plot shown alone: it has the room) that hide rows of what they
+    hold behind a scroll bar (the spectrum's numbers in presentation mode showed one row of four)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    return [f"{area.objectName() or 'a table'} hides {area.verticalScrollBar().maximum()} px of its rows"
+            for area in root.findChildren(QScrollArea)
+            if area.isVisible() and area.verticalScrollBar().maximum() > 0]
 
 
 # -- raw markup in the window's text ---------------------------------------------------------------

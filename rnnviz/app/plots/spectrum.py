@@ -6,12 +6,14 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
+from PySide6.QtWidgets import QFrame, QScrollArea
 
-from rnnviz.app.plots.base import PALETTE, PlotPanel
+from rnnviz.app.plots.base import PALETTE, PlotPanel, SteadyLabel
 from rnnviz.app.plots.steady import steady_range
 
+#: The numbers table's least height where the panel is short (two rows, then a scroll bar).
+NUMBERS_MIN_PX = 68
 SYMBOLS = ("o", "t", "s", "d", "+", "x", "star", "p")
 
 
@@ -22,10 +24,28 @@ def short_block_name(block) -> str:
     return f"L{block.layer + 1}{arrow}{gate}"
 
 
+class TableArea(QScrollArea):
+    """A scroll area that asks for its whole table's height (the layout gives it that where the panel
+    has the room, and shrinks it towards NUMBERS_MIN_PX, with a scroll bar, where it has not)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        widget = self.widget()
+        height = (widget.sizeHint().height() if widget is not None else 0) + 2 * self.frameWidth()
+        if self.horizontalScrollBar().isVisible():
+            height += self.horizontalScrollBar().height()
+        return QSize(super().sizeHint().width(), height)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return QSize(super().minimumSizeHint().width(), min(NUMBERS_MIN_PX, self.sizeHint().height()))
+
+
 class SpectrumPanel(PlotPanel):
     name = "spectrum"
     forward_only = True
     title = QT_TRANSLATE_NOOP("Names", "Spectrum")
+    #: Shorter than the other plots' least height: the numbers table below takes the rest of the row
+    #: (at 1264×672 in Chinese, 200 px made the second row of plots taller than the tab has room for).
+    min_graphics_height = 170
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -48,17 +68,21 @@ class SpectrumPanel(PlotPanel):
         self.singular_plot.addLine(y=1.0, pen=pg.mkPen("#999999", width=1, style=Qt.PenStyle.DashLine))
         self.eigen_items: list[pg.ScatterPlotItem] = []
         self.singular_items: list[pg.PlotDataItem] = []
-        self.numbers = self.chrome(QLabel())
+        self.numbers = self.chrome(SteadyLabel())
+        self._rows_changed = True
         self.numbers.setObjectName("spectrum_numbers")
         self.numbers.setTextFormat(Qt.TextFormat.RichText)
         self.numbers.setToolTip(self.tr("ρ = spectral radius, σₘₐₓ = largest singular value, γ = sup φ′ of the activation;"
                                 " γ·σₘₐₓ < 1 guarantees vanishing gradients (Pascanu et al. 2013)"))
-        numbers_area = QScrollArea()
-        numbers_area.setWidget(self.numbers)
-        numbers_area.setWidgetResizable(True)
-        numbers_area.setMaximumHeight(120)
-        numbers_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.layout().insertWidget(1, numbers_area)
+        # As high as the table where the panel has the room (a plot shown alone, the lecture size:
+        # every row), down to its least height with a scroll bar where it has not (all plots).
+        self.numbers_area = TableArea()
+        self.numbers_area.setObjectName("spectrum_numbers_area")
+        self.numbers_area.setWidget(self.numbers)
+        self.numbers_area.setWidgetResizable(True)
+        self.numbers_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.layout().insertWidget(1, self.numbers_area)
+        self._fit_numbers()
         self.spectra = []
         self._item_names: list[str] = []
         self._sigma_fitted = False  # the σ range was set from data (else pyqtgraph's default)
@@ -70,6 +94,7 @@ class SpectrumPanel(PlotPanel):
         if names != self._item_names:
             self._rebuild_items()
             self._item_names = names
+            self._rows_changed = True
         for scatter, curve, block in zip(self.eigen_items, self.singular_items, self.spectra):
             eigenvalues = np.asarray(block.eigenvalues)
             scatter.setData(eigenvalues.real, eigenvalues.imag)
@@ -135,6 +160,22 @@ class SpectrumPanel(PlotPanel):
                         f"<td align='right'>{gamma * block.sigma_max:.4g}</td></tr>")
         self.numbers.setText(
             self.tr("<table cellspacing='0' cellpadding='2'><tr><th align='left'>block</th><th>ρ</th><th>σ<sub>max</sub></th><th>γ·σ<sub>max</sub> (γ = {0:g})</th></tr>{1}</table>").format(gamma, ''.join(rows)))
+        if self._rows_changed:   # other blocks: the table's own size again
+            self._rows_changed = False
+            self.numbers.refit()
+            self._fit_numbers()
+
+    def _fit_numbers(self) -> None:
+        """The numbers' area at most as high as the whole table (its text, font and width); laid
+        out again only when that changed (not on every change of the numbers)."""
+        height = self.numbers_area.sizeHint().height()
+        if height != self.numbers_area.maximumHeight():
+            self.numbers_area.setMaximumHeight(height)
+            self.numbers_area.updateGeometry()
+
+    def restyle(self, force: bool = False) -> None:
+        super().restyle(force)
+        self._fit_numbers()
 
     def _hover_eigen(self, x: float, y: float) -> str:
         return f"λ ≈ {x:.3f} {'+' if y >= 0 else '−'} {abs(y):.3f}i   |λ| = {np.hypot(x, y):.3f}"

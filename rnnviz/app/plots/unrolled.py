@@ -24,7 +24,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QLineF, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPicture, QPolygonF
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolButton
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QStyle, QStyleOptionComboBox, QToolButton
 
 from rnnviz.app.plots.boundary import EncoderBoundary
 from rnnviz.app.plots.base import NORMAL_STYLE, PALETTE, Heatmap, PlotPanel, finite_or_nan, nice_levels, \
@@ -625,14 +625,15 @@ class UnrolledPanel(PlotPanel):
             self.speed.addItem(self.tr("%n steps/s", "", steps), steps)
         self.speed.setCurrentIndex(SPEEDS.index(DEFAULT_SPEED))
         self.speed.setToolTip(self.tr("How many steps Play reveals per second"))
-        row = QHBoxLayout()
-        row.addWidget(self.chrome(QLabel(self.tr("Gradient:"))))
-        row.addWidget(self.chrome(self.quantity))
-        row.addWidget(self.chrome(self.tau_spin))
-        row.addWidget(self.chrome(self.play_button))
-        row.addWidget(self.chrome(self.speed))
-        row.addStretch(1)
-        self.layout().insertLayout(0, row)
+        # One row of controls, or two where the panel is narrower than they are (in presentation mode
+        # at 1280×720 the speed chooser lay half outside the panel, the quantity's text was cut).
+        self._controls = [self.chrome(QLabel(self.tr("Gradient:"))), self.chrome(self.quantity),
+                          self.chrome(self.tau_spin), self.chrome(self.play_button), self.chrome(self.speed)]
+        self._control_rows = (QHBoxLayout(), QHBoxLayout())
+        self._two_rows: bool | None = None
+        self.layout().insertLayout(0, self._control_rows[0])
+        self.layout().insertLayout(1, self._control_rows[1])
+        self._arrange_controls(two=False)
 
         self.plot = self.add_plot(0, 0, self.tr("Unrolled network"), (self.tr("step t"), None), ("", None),
                                   hover=self._hover_text, left_axis_chars=5.0)
@@ -695,6 +696,37 @@ class UnrolledPanel(PlotPanel):
         self.graphics.setToolTip(self.tr("Wheel: zoom in time · drag: pan · Space: play/pause · ← →: one step "
                                          "(click the plot first) · double-click: this plot alone"))
         self._apply_speed()
+
+    def _arrange_controls(self, two: bool) -> None:
+        if two == self._two_rows:
+            return
+        self._two_rows = two
+        for row in self._control_rows:
+            while row.count():
+                row.takeAt(0)
+        split = 2 if two else len(self._controls)
+        for row, widgets in zip(self._control_rows, (self._controls[:split], self._controls[split:])):
+            for widget in widgets:
+                row.addWidget(widget)
+            row.addStretch(1)
+
+    def _fit_controls(self) -> None:
+        """Two rows of controls where one row of them is wider than the panel."""
+        spacing = max(0, self._control_rows[0].spacing())
+        margins = self.layout().contentsMargins()
+        need = (sum(widget.sizeHint().width() for widget in self._controls) + spacing * len(self._controls)
+                + margins.left() + margins.right())
+        self._arrange_controls(two=need > self.width())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._fit_controls()
+
+    def controls_outside(self) -> list[str]:
+        """The controls above the diagram that reach past the panel's right edge."""
+        return [f"'{getattr(widget, 'currentText', getattr(widget, 'text', str))()}' lies past the panel's edge"
+                for widget in self._controls
+                if widget.isVisible() and widget.mapTo(self, widget.rect().topRight()).x() > self.width()]
 
     # -- data -------------------------------------------------------------------------------
     def current_quantity(self) -> str:
@@ -1153,6 +1185,7 @@ class UnrolledPanel(PlotPanel):
     # -- style, hover, export --------------------------------------------------------------------
     def restyle(self, force: bool = False) -> None:
         super().restyle(force)
+        self._fit_controls()   # their font follows the style
         self.diagram.set_style(self.style["font_pt"], self.style["line_width"])
         self.boundary.restyle()
         self._set_limits()
@@ -1213,6 +1246,17 @@ class UnrolledPanel(PlotPanel):
                             f"{2 * half * per_row:.0f} px, labels {widest:.0f} px wide)")
         if not self.user_zoomed(self.plot) and (cuts_a_box(low) or cuts_a_box(high)):
             problems.append(f"unrolled view {low:.2f}…{high:.2f}: an edge cuts a column's boxes")
+        problems += [f"{text} (cut)" for text in self.controls_outside()]
+        for combo in (self.quantity, self.speed):
+            style = combo.style()
+
+            option = QStyleOptionComboBox()
+            combo.initStyleOption(option)
+            room = style.subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                        QStyle.SubControl.SC_ComboBoxEditField, combo).width()
+            need = combo.fontMetrics().horizontalAdvance(combo.currentText())
+            if need > room + 1:
+                problems.append(f"'{combo.currentText()}' is cut ({need} px in {room})")
         first, last = self.whole_steps()
         shown = self.plot.titleLabel.text
         if f"{first}–{last}" not in shown:
