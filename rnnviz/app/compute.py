@@ -131,13 +131,14 @@ def prepare_fast_images(fast, max_side: int, forward: ForwardImages | None = Non
 
 def explore(engine: Engine, config, should_stop: Callable[[], bool],
             weights=None, drawn: threading.Event | None = None, map_max_k: int | None = None,
-            image_side_px: int | None = None, forward_first: bool = True) -> Iterator[tuple[str, object]]:
+            image_side_px: int | None = None, forward_first: bool = False) -> Iterator[tuple[str, object]]:
     """Plain generator run off the UI thread: ("forward", ForwardResult), ("fast", FastResult),
     then ("map", MapResult) ...
 
     ``forward_first``: the forward part comes first, as soon as it is computed (when the engine has
-    ``iter_fast``): the plots that need no gradient draw it while the rest is computed. False: the
-    FastResult alone (the same numbers).
+    ``iter_fast``): the plots that need no gradient draw it while the rest is computed. False (the
+    default, as in ComputeController: on two cores it made the whole result later): the FastResult
+    alone (the same numbers).
 
     ``weights``: a LoadedWeights whose params (and inputs) replace the generated ones.
     ``drawn``: set by the UI thread once the FastResult is drawn; the map waits for it (at most

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QImage
@@ -71,7 +72,8 @@ def test_colour_levels_cover_the_data_on_a_coarse_grid():
     assert nice_levels(5.0, 5.0) == (5.0, 5.0)  # an empty range is left to the caller
 
 
-def test_the_worker_prepares_every_heatmap_of_the_cheap_plots(qapp):
+@pytest.mark.parametrize("forward_first", [False, True])
+def test_the_worker_prepares_every_heatmap_of_the_cheap_plots(qapp, forward_first):
     """explore() gives the FastResult its heatmaps as drawn (block means, bounds, the itemized
     log10), and the panels draw those instead of reducing the arrays on the UI thread."""
     from rnnviz.app.compute import Engine, explore
@@ -82,10 +84,14 @@ def test_the_worker_prepares_every_heatmap_of_the_cheap_plots(qapp):
     from rnnviz.core.analysis import ExperimentConfig
 
     config = ExperimentConfig(hidden_size=12, seq_len=40)
-    events = explore(Engine.default(), config, lambda: False, image_side_px=16)
-    kind, fast = next(events)
+    events = explore(Engine.default(), config, lambda: False, image_side_px=16, forward_first=forward_first)
+    kinds = []
+    for kind, fast in events:
+        kinds.append(kind)
+        if kind == "fast":
+            break
     events.close()
-    assert kind == "fast"
+    assert kinds == (["forward", "fast"] if forward_first else ["fast"])
     images = fast.images
     assert set(images.heatmaps) == {"gate_i", "gate_f", "gate_g", "gate_o", "hidden", "cell", "itemized"}
     expected = {f"gate_{gate}": np.asarray(values).T for gate, values in fast.gates.items()}
