@@ -175,15 +175,24 @@ def test_presentation_mode_enlarges_fonts_and_lines(make_window, wait_results, q
     wait_results(window)
     decay = window.panel_by_name["decay"]
     normal_width = decay.curves["spectral"].opts["pen"].widthF()
-    markers = [window.panel_by_name["bptt"].loss_markers] + window.panel_by_name["spectrum"].eigen_items
+    marker_panels = {"bptt": [window.panel_by_name["bptt"].loss_markers],
+                     "spectrum": window.panel_by_name["spectrum"].eigen_items}
+    markers = [m for items in marker_panels.values() for m in items]
     normal_sizes = [m.opts["size"] for m in markers]
     window.show()
     assert window.compute_label.isVisible()
     window.set_presentation_mode(True, full_screen=False)
     qtbot.wait(10)  # the decay plot, shown alone, takes its new size (and with it the lecture style)
     assert decay.curves["spectral"].opts["pen"].widthF() > 2 * normal_width
-    # markers grow with the lines: a lecture hall sees dots as well as curves
-    assert [m.opts["size"] for m in markers] == [2 * size for size in normal_sizes]
+    # markers grow with the lines: a lecture hall sees dots as well as curves. A plot presentation
+    # mode hides takes the lecture style when it is shown.
+    for name, items in marker_panels.items():
+        window.focus_plot(name)
+        qtbot.wait(10)
+        assert window.panel_by_name[name].isVisible()
+        assert [m.opts["size"] for m in items] == [2 * normal_sizes[markers.index(m)] for m in items], name
+    window.focus_plot("decay")
+    qtbot.wait(10)
     assert window.font().pointSize() >= 16
     assert window.presentation_action.isChecked()
     # the engine timings make room for the key hint, which starts with how to leave
