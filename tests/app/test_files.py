@@ -200,6 +200,8 @@ def test_presentation_mode_enlarges_fonts_and_lines(make_window, wait_results, q
     assert window.statusBar().currentMessage().startswith("F11: leave")
     window.set_presentation_mode(False, full_screen=False)
     assert decay.curves["spectral"].opts["pen"].widthF() == normal_width
+    # the other plots shown again take their style one per turn, as their held repaints are let go
+    qtbot.waitUntil(lambda: not window.repaints.held(), timeout=5000)
     assert [m.opts["size"] for m in markers] == normal_sizes
     assert window.compute_label.isVisible()
 
