@@ -170,12 +170,23 @@ def _build_matrix() -> Matrix:
 TRANSITIONS = _build_matrix()
 
 
+#: How long a picture waits for the panels' held repaints at most (they go one per event-loop turn).
+HELD_REPAINTS_WAIT_S = 5.0
+
+
 def settle(window, wait: Callable[[], object], rounds: int = 4) -> None:
     """Wait for the window's results (``wait()``), then let layouts, ranges and text settle."""
     from PySide6.QtWidgets import QApplication
 
     wait()
     app = QApplication.instance()
+    # panels shown again (a tab, all plots, presentation mode) take their layout and style one per
+    # event-loop turn as their held repaints are let go: the picture waits for the last of them
+    repaints = getattr(window, "repaints", None)
+    deadline = time.monotonic() + HELD_REPAINTS_WAIT_S
+    while repaints is not None and repaints.held() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
     for _ in range(rounds):
         app.processEvents()
         for panel in window.panels:
