@@ -635,6 +635,7 @@ class MainWindow(QMainWindow):
         self._busy_timer.setSingleShot(True)
         self._busy_timer.timeout.connect(self._show_busy)
         self.gradcheck_label = QLabel(self.tr("gradient check: not run"))
+        self._gradcheck_config = None   # the configuration the label's check ran on (None: none ran)
         self.gradcheck_label.setObjectName("gradcheck_result")
         self.gradcheck_label.setToolTip(self.tr("Central finite differences in float64 against the analytic BPTT gradient"))
         self.gradcheck_button = QPushButton(self.tr("Check gradients"))
@@ -857,6 +858,7 @@ class MainWindow(QMainWindow):
         state.message.connect(self.show_error)
         state.config_changed.connect(self._on_computing)
         state.config_changed.connect(self._clear_readouts)
+        state.config_changed.connect(self._forget_gradcheck)
         state.busy_changed.connect(self._on_busy_changed)
         state.weights_dropped.connect(self._on_weights_dropped)
         state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
@@ -999,11 +1001,26 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Memory budget: {0:g} GB").format(self.settings.memory_budget_gb()), 5000)
 
     def check_gradients(self) -> None:
+        self._gradcheck_config = self.state.config
         self.gradcheck_label.setText(self.tr("gradient check: running …"))
         if self.compute.check_gradients() is None:
             self.gradcheck_label.setText(self.tr("gradient check: unavailable"))
+        self._show_gradcheck_label()
+
+    def _forget_gradcheck(self, config=None) -> None:
+        """A check's verdict is about the configuration it ran on: a new one has not been checked."""
+        if self._gradcheck_config is not None and config != self._gradcheck_config:
+            self._gradcheck_config = None
+            self.gradcheck_label.setText(self.tr("gradient check: not run"))
+            self._show_gradcheck_label()
+
+    def _show_gradcheck_label(self) -> None:
+        # "not run" tells a lecture hall nothing; its room is the key hint's at 1280 px
+        self.gradcheck_label.setVisible(not self.presentation_mode or self._gradcheck_config is not None)
 
     def _on_gradcheck(self, report) -> None:
+        if self._gradcheck_config is None:
+            return  # a check of a configuration since changed
         verdict = self.tr("passed ✓") if report.passed else self.tr("FAILED ✗")
         self.gradcheck_label.setText(self.tr("gradient check {0} (max rel. error {1:.1e})").format(verdict, report.max_rel_error))
         self.last_gradcheck = report
@@ -1291,6 +1308,7 @@ class MainWindow(QMainWindow):
         self.controls_dock.setMinimumWidth(470 if on else 300)
         # Engine timings mean nothing to a lecture hall; at 720p their room is the key hint's.
         self.compute_label.setVisible(not on)
+        self._show_gradcheck_label()
         # ... and a shorter map bar leaves the hint room to be read whole at 1280 px.
         self.map_progress.setMaximumWidth(140 if on else 250)
         self.map_progress.setMinimumWidth(140 if on else 250)  # the message line takes the rest

@@ -206,9 +206,7 @@ def test_closing_without_training_does_not_ask(make_window, monkeypatch):
     assert window.close()
 
 
-def test_all_plots_in_presentation_at_720p_are_readable_and_scroll(make_window, qtbot, wait_results):
-    from rnnviz.app.main_window import PRESENTATION_ROW_HEIGHT
-
+def _presentation_at_720p(make_window, qtbot):
     window = make_window()
     window.remember = False
     window.resize(1280, 720)
@@ -216,6 +214,13 @@ def test_all_plots_in_presentation_at_720p_are_readable_and_scroll(make_window, 
     qtbot.waitExposed(window)
     window.set_presentation_mode(True, full_screen=False)
     window.resize(1280, 720)
+    return window
+
+
+def test_all_plots_in_presentation_at_720p_are_readable_and_scroll(make_window, qtbot, wait_results):
+    from rnnviz.app.main_window import PRESENTATION_ROW_HEIGHT
+
+    window = _presentation_at_720p(make_window, qtbot)
     wait_results(window)
     assert window.focused_plot == "decay"            # presentation opens on one plot, large
     window.focus_plot(None)                          # Esc: all six
@@ -308,3 +313,40 @@ def test_the_spectrum_table_keeps_its_size_over_steps_of_rho_and_holds_every_tex
         hint = type(numbers).__mro__[1].sizeHint(numbers)   # QLabel's own: what the text needs
         assert numbers.width() >= hint.width() and numbers.height() >= hint.height(), radius
         assert numbers.minimumSize() == numbers.maximumSize()   # fixed: a new text lays nothing out
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_presentation_key_hint_is_read_whole_at_1280_px(make_window, qtbot, language):
+    """A lecturer reads how to leave and move about; the gradient check's "not run" gives it room."""
+    from rnnviz.app.i18n import install_language
+
+    install_language(language, QApplication.instance())
+    try:
+        window = _presentation_at_720p(make_window, qtbot)
+        qtbot.wait(20)
+        hint = window.status_message
+        assert window.statusBar().currentMessage() == hint.text()
+        assert not hint.is_elided(), (hint.text(), hint.width())
+        assert not window.gradcheck_label.isVisible()
+        window.set_presentation_mode(False, full_screen=False)
+        assert window.gradcheck_label.isVisible()
+    finally:
+        install_language("en", QApplication.instance())
+
+
+def test_a_gradient_check_verdict_is_gone_with_its_configuration(make_window, wait_results, qtbot):
+    window = make_window()
+    wait_results(window)
+    with qtbot.waitSignal(window.compute.gradcheck_done, timeout=60000):
+        window.gradcheck_button.click()
+    assert "passed" in window.gradcheck_label.text()
+    window.state.update(radius=0.9)                  # a new configuration has not been checked
+    assert window.gradcheck_label.text() == "gradient check: not run"
+    # a verdict arriving for the configuration left behind is not shown as this one's
+    with qtbot.waitSignal(window.compute.gradcheck_done, timeout=60000):
+        window.gradcheck_button.click()
+        window.state.update(radius=0.8)
+    assert window.gradcheck_label.text() == "gradient check: not run"
+    with qtbot.waitSignal(window.compute.gradcheck_done, timeout=60000):
+        window.gradcheck_button.click()
+    assert "passed" in window.gradcheck_label.text()

@@ -257,6 +257,8 @@ class FlowLegend(pg.LegendItem):
         self.short_names: dict[str, str] = {}
         self.shortened = False
         self._widths: dict[tuple[str, str], float] = {}
+        #: the last answer of _fitting_columns: ((width, short, entry widths), columns)
+        self._fitted: tuple[tuple, int] | None = None
         self._batched = False   # entries being added in a batch (see batch): laid out once at its end
         #: Height of the plot area above a legend below its plot (None: a legend in a row of its own).
         #: Kept as it changes, not asked for while laying out: Qt lays the legend out while its plot
@@ -305,25 +307,43 @@ class FlowLegend(pg.LegendItem):
             self._widths[key] = text_width(text, float(self.opts["labelTextSize"].removesuffix("pt"))) + 2
         return self._widths[key]
 
-    def _column_widths(self, column: int, columns: int, short: bool | None = None) -> tuple[float, float]:
-        """(sample, label) width of ``column`` when the entries flow into ``columns`` columns."""
-        short = self.shortened if short is None else short
-        entries = self.items[column::columns]
-        return (max((sample.boundingRect().width() for sample, _label in entries), default=0.0),
-                max((self._label_width(label, short) for _sample, label in entries), default=0.0))
+    def _entry_widths(self, short: bool) -> list[tuple[float, float]]:
+        """(sample, label) width of every entry, in order, with its long or short text."""
+        return [(sample.boundingRect().width(), self._label_width(label, short)) for sample, label in self.items]
 
-    def needed_width(self, columns: int, short: bool | None = None) -> float:
+    def _column_widths(self, column: int, columns: int, short: bool | None = None,
+                       widths: list[tuple[float, float]] | None = None) -> tuple[float, float]:
+        """(sample, label) width of ``column`` when the entries flow into ``columns`` columns
+        (``widths``: the entries' widths, :meth:`_entry_widths`, when measured already)."""
+        short = self.shortened if short is None else short
+        entries = (self._entry_widths(short) if widths is None else widths)[column::columns]
+        return (max((sample for sample, _label in entries), default=0.0),
+                max((label for _sample, label in entries), default=0.0))
+
+    def needed_width(self, columns: int, short: bool | None = None,
+                     widths: list[tuple[float, float]] | None = None) -> float:
         """Width the entries take in ``columns`` columns (margins and spacing included)."""
-        return 8 + sum(sum(self._column_widths(column, columns, short)) + self.SAMPLE_GAP + self.SPACING
+        short = self.shortened if short is None else short
+        widths = self._entry_widths(short) if widths is None else widths
+        return 8 + sum(sum(self._column_widths(column, columns, short, widths)) + self.SAMPLE_GAP + self.SPACING
                        for column in range(columns))
 
     def _fitting_columns(self, width: float, short: bool | None = None) -> int:
+        """Most columns that fit in ``width``. The entries are measured once for all the column
+        counts tried (measured again for each, 32 entries took 2.6 ms per call, and every layout
+        pass calls it: issue 12, the 8-layer step), and the answer is kept for the same width and
+        entry widths (a layout sets the legend's geometry several times)."""
         if not self.items or width <= 0:
             return max(1, self.columnCount)
-        for columns in range(len(self.items), 1, -1):
-            if self.needed_width(columns, short) <= width:
-                return columns
-        return 1
+        short = self.shortened if short is None else short
+        widths = self._entry_widths(short)
+        key = (width, short, widths)
+        if self._fitted is not None and self._fitted[0] == key:
+            return self._fitted[1]
+        columns = next((columns for columns in range(len(self.items), 1, -1)
+                        if self.needed_width(columns, short, widths) <= width), 1)
+        self._fitted = (key, columns)
+        return columns
 
     def _too_tall(self, columns: int) -> bool:
         """Whether ``columns`` columns make the legend higher than :data:`MAX_SHARE` of the height
@@ -407,8 +427,9 @@ class FlowLegend(pg.LegendItem):
             layout.addItem(sample, row, 2 * column, alignment=Qt.AlignmentFlag.AlignVCenter)
             layout.addItem(label, row, 2 * column + 1)
         # Columns as wide as their widest entry: spare width stays at the right end.
+        widths = self._entry_widths(self.shortened)
         for column in range(self.columnCount):
-            sample_width, label_width = self._column_widths(column, self.columnCount)
+            sample_width, label_width = self._column_widths(column, self.columnCount, widths=widths)
             layout.setColumnMaximumWidth(2 * column, sample_width)
             layout.setColumnMaximumWidth(2 * column + 1, label_width)
             layout.setColumnSpacing(2 * column + 1, self.SPACING)
