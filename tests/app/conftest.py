@@ -119,3 +119,13 @@ class EndlessCorpus:
 def endless_corpus():
     """A corpus loader that never finishes unless its ``should_stop`` hook says stop."""
     return EndlessCorpus()
+
+
+@pytest.fixture
+def language(request, qapp):
+    """Installs the interface language ``request.param``; English again afterwards."""
+    from rnnviz.app.i18n import ENGLISH, install_language
+
+    install_language(request.param, qapp)
+    yield request.param
+    install_language(ENGLISH, qapp)

@@ -344,16 +344,6 @@ def test_reset_ends_the_corpus_loading(make_panel, qtbot, endless_corpus):
     assert not panel.running and panel.progress.format() == "idle"
 
 
-@pytest.fixture
-def language(request, qapp):
-    """Installs the interface language ``request.param``; English again afterwards."""
-    from rnnviz.app.i18n import ENGLISH, install_language
-
-    install_language(request.param, qapp)
-    yield request.param
-    install_language(ENGLISH, qapp)
-
-
 def _cut_settings(panel) -> list[str]:
     """Settings whose widget reaches past the right edge of the settings' view (cut, or reached only
     by scrolling sideways), and a sideways scroll bar."""

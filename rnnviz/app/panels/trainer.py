@@ -228,6 +228,20 @@ class WrappedLabel(QLabel):
                 self.setMinimumHeight(height)
 
 
+class SampleView(QPlainTextEdit):
+    """The sampled text: read-only, and never squeezed below two whole lines. Qt's own minimum,
+    two and a half lines at lecture size, left the loss plot beside the Lessons dock at 1280×720
+    too short for its Chinese legend's two rows."""
+
+    LINES = 2
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt name
+        hint = super().minimumSizeHint()
+        margin = self.document().documentMargin()
+        height = self.LINES * self.fontMetrics().lineSpacing() + 2 * (self.frameWidth() + margin)
+        return QSize(hint.width(), math.ceil(height))
+
+
 def two_lines(text: str) -> str:
     """``text`` broken once, at the space nearest its middle (without a space, at its middle)."""
     middle = len(text) / 2
@@ -518,6 +532,11 @@ class TrainerPanel(QWidget):
 
         sample_box = QWidget()
         sample_layout = QVBoxLayout(sample_box)
+        # Its rows start right below the splitter and end at the tab's edge: the style's margins
+        # above and below took ~20 px from the plots, which beside the Lessons dock at 1280×720 in
+        # Chinese left the loss legend's two rows 54 % of its plot's height.
+        margins = sample_layout.contentsMargins()
+        sample_layout.setContentsMargins(margins.left(), 2, margins.right(), 0)
         sample_row = QHBoxLayout()
         self.prime_edit = QLineEdit("The ")
         self.prime_edit.setToolTip(self.tr("Text the sample starts from."))
@@ -544,7 +563,7 @@ class TrainerPanel(QWidget):
         # the Lessons dock at 1280 px (the temperature slider had no width left, its label was cut).
         self._sample_rows = (sample_row, QHBoxLayout())
         self._arrange_sample_rows(two=False)
-        self.sample_view = QPlainTextEdit()
+        self.sample_view = SampleView()
         self.sample_view.setReadOnly(True)
         self.sample_view.setPlaceholderText(self.tr("Samples appear here while the model trains."))
         sample_layout.addLayout(self._sample_rows[0])
