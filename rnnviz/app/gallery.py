@@ -143,6 +143,9 @@ def _build_matrix() -> Matrix:
         Transition("trained-model", lambda window: window.open_trained_model(trained_handoff()), True),
         Transition("trained-then-preset-gru", _preset("gru"), True),
         Transition("recompute-F5", lambda window: window.recompute_action.trigger(), True),
+        # All weights zero: every ‖∂L/∂hₜ‖ is 0, so no loss step has a point on the log axis.
+        Transition("zero-weights", _update(init_scale=0.0), True),
+        Transition("zero-weights-back", _update(init_scale=None), True),
     ]
     for name in PLOT_ORDER:
         steps.append(Transition(f"focus-{name}", _focus(name), False))

@@ -122,3 +122,33 @@ def test_every_tab_shows_its_data_whole_at_both_sizes(make_window, wait_results)
                             failures.append(f"{state}: the loss legend is one column")
             window.set_presentation_mode(False, full_screen=False)
     assert not failures, "\n".join(failures)
+
+
+def test_zero_gradients_leave_no_scatter_of_nans(make_window, wait_results, small_config):
+    """All weights zero: every ‖∂L/∂hₜ‖ is 0, which has no place on a log axis. The BPTT plot's
+    loss-step markers and the unrolled overview's step markers (a few steps: one on each) then hold
+    no points (not one NaN each, which pyqtgraph warns about, "All-NaN slice encountered", each time
+    it takes their bounds), through changes of ρ too. (The unrolled tab is not shown: its panel is
+    checked alone, as its data are set while hidden.)"""
+    import warnings
+
+    from rnnviz.app.plots.invariants import nan_scatter_problems
+
+    window = make_window(config=small_config.replace(init_scale=0.0))
+    window.resize(1280, 720)
+    window.show()
+    bptt, unrolled = window.panel_by_name["bptt"], window.panel_by_name["unrolled"]
+    problems = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for radius in (1.0, 0.9, 1.1):
+            window.state.update(radius=radius)
+            settle(window, wait=lambda: wait_results(window))
+            assert window.state.fast_result.grad_norm_per_step.max() == 0.0
+            problems += nan_scatter_problems(bptt.norm_plot) + nan_scatter_problems(unrolled.overview)
+            problems += view_problems(window.panels)
+    assert not problems, "\n".join(problems)
+    assert not [str(w.message) for w in caught if "All-NaN" in str(w.message)]
+    for item in (bptt.loss_markers, unrolled.overview_curve):
+        x = item.getData()[0]
+        assert x is None or len(x) == 0

@@ -57,7 +57,11 @@ class BpttPanel(PlotPanel):
         self.log_norms = safe_log10(norms)
         self.norm_curve.setData(steps, self.log_norms)
         loss_steps = np.asarray(fast.loss_steps, dtype=np.int64)
-        self.loss_markers.setData(loss_steps.astype(np.float64), self.log_norms[loss_steps - 1])
+        at_loss = self.log_norms[loss_steps - 1]
+        # A zero norm has no place on the log axis: no marker (all weights zero: none at all, where
+        # markers at NaN made pyqtgraph warn "All-NaN slice encountered" on each of its bounds).
+        shown = np.isfinite(at_loss)
+        self.loss_markers.setData(loss_steps[shown].astype(np.float64), at_loss[shown])
         window = self.truncation_window(fast)
         if window is None:
             self.window.hide()

@@ -23,6 +23,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
   shows values (at least its two ends).
 * **heatmaps** are at least :data:`MIN_HEATMAP_PX` pixels high (not thin strips), and every other
   plot area at least :data:`MIN_PLOT_PX`.
+* **scatters** that hold points hold at least one finite point: a scatter of NaNs alone shows
+  nothing, and pyqtgraph warns "All-NaN slice encountered" each time it takes its bounds.
 * **read-outs** are empty (they are cleared on every change).
 """
 
@@ -139,6 +141,24 @@ def coverage_problems(plot: pg.PlotItem) -> list[str]:
             if not constant and view_span > 0 and span / view_span < MIN_FILL:
                 problems.append(f"{_plot_name(plot)}: its data fill {span / view_span:.0%} of the view's {axis} "
                                 f"range (the data lie flat)")
+    return problems
+
+
+def nan_scatter_problems(plot: pg.PlotItem) -> list[str]:
+    """Visible scatters (bare, or the markers of a curve drawn with symbols) that hold points, none
+    of them finite (no point to show: they should hold no data)."""
+    problems = []
+    for item in dict.fromkeys(plot.vb.addedItems + list(plot.listDataItems())):
+        if isinstance(item, pg.PlotDataItem):
+            if item.opts.get("symbol") is None:
+                continue
+            item = item.scatter
+        if not isinstance(item, pg.ScatterPlotItem) or not item.isVisible():
+            continue
+        x, y = item.getData()
+        if x is not None and len(x) and _points(item)[0].size == 0:
+            name = item.name() or "a scatter"
+            problems.append(f"{_plot_name(plot)}: {name} holds {len(x)} points, none of them finite")
     return problems
 
 
@@ -326,7 +346,7 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
     for plot in plots:
         if not zoomed(plot):
             problems += coverage_problems(plot)
-        problems += text_problems(plot) + heatmap_problems(plot)
+        problems += text_problems(plot) + heatmap_problems(plot) + nan_scatter_problems(plot)
     colour_bars = visible_plots(graphics, colour_bars=True)
     for colour_bar in colour_bars:
         problems += text_problems(colour_bar) + colour_bar_value_problems(colour_bar)

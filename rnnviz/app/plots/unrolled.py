@@ -877,7 +877,10 @@ class UnrolledPanel(PlotPanel):
         finite = np.isfinite(stacked)
         column = np.where(finite.any(axis=0), np.max(np.where(finite, stacked, -np.inf), axis=0), np.nan)
         few = T <= SHOW_ALL_STEPS  # a few steps: a marker on each (one step would be no line at all)
-        self.overview_curve.setData(np.arange(1, T + 1, dtype=np.float64), column, symbol="o" if few else None,
+        steps = np.arange(1, T + 1, dtype=np.float64)
+        if not np.isfinite(column).any():   # nothing to show (all weights zero): no markers at NaN,
+            steps, column = steps[:0], column[:0]   # of which pyqtgraph warns "All-NaN slice"
+        self.overview_curve.setData(steps, column, symbol="o" if few else None,
                                     symbolSize=5, symbolPen=None, symbolBrush=PALETTE[0])
         _integer_ticks(self.overview.getAxis("bottom"), T)
         if not np.isfinite(column).any():
