@@ -128,7 +128,7 @@ class ComparePlots(PlotPanel):
         self.gates = self.add_plot(1, 0, self.tr("Gate means"), (self.tr("gate"), None),
                                    (self.tr("mean over units, steps"), None), short_y=self.tr("mean"))
         self.spectrum = self.add_plot(1, 1, self.tr("Eigenvalues of W<sub>hh</sub>"), (self.tr("Re λ"), None), (self.tr("Im λ"), None))
-        self.spectrum.setAspectLocked(True)
+        self.keep_square(self.spectrum, 1)
         angle = np.linspace(0, 2 * np.pi, 361)
         self.spectrum.plot(np.cos(angle), np.sin(angle), pen=pg.mkPen("#999999", width=1,
                                                                       style=Qt.PenStyle.DashLine))

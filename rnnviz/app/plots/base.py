@@ -39,6 +39,8 @@ PRESENTATION_STYLE = {"line_width": 5.0, "font_pt": 16, "title_pt": 20, "marker_
 PRESENTATION_MIN_SIZE = (380, 300)
 #: The least size of a panel's plot widget (width, height); taller where its layout needs it.
 GRAPHICS_MIN_SIZE = (260, 200)
+#: An aspect-locked plot's view at most this much wider than high (room for its data's padding).
+SQUARE_VIEW_SLACK = 1.15
 
 
 def configure_pyqtgraph() -> None:
@@ -885,6 +887,25 @@ class PlotPanel(QWidget):
             return
         plot.shown_text.pop("title", None)
         self.fit_text(plot)
+
+    def keep_square(self, plot: pg.PlotItem, column: int) -> None:
+        """Lock ``plot``'s aspect (the eigenvalues' unit circle stays round) and keep its column no
+        wider than its axes and a square view need: the rest of the row goes to its neighbours.
+        Else a row far wider than high (all plots in presentation mode, the Compare tab at 1280×720)
+        left the circle a third of the plot's width, between wide empty margins."""
+        plot.setAspectLocked(True)
+        plot.vb.sigResized.connect(lambda: self._fit_square_column(plot, column))
+
+    def _fit_square_column(self, plot: pg.PlotItem, column: int) -> None:
+        chrome = plot.geometry().width() - plot.vb.width()   # axes and margins
+        # ... and never narrower than its (short) title at nearly its size: the title is not shrunk
+        entry = next((entry for entry in self._labelled if entry[0] is plot), None)
+        title = getattr(plot, "short_title", None) or (entry[1] if entry is not None else "")
+        title_px = text_width(title, math.ceil(self.style["title_pt"] * 0.9), bold=True) + 4 if title else 0.0
+        wanted = round(chrome + max(SQUARE_VIEW_SLACK * plot.vb.height(), title_px))
+        layout = self.graphics.ci.layout
+        if abs(layout.columnMaximumWidth(column) - wanted) > 2:
+            layout.setColumnMaximumWidth(column, wanted)
 
     def add_legend_row(self, row: int, col: int = 0, compact: bool = False, **kwargs) -> FlowLegend:
         """A legend in its own layout cell (below a plot), so it never covers data (``compact``:

@@ -23,6 +23,9 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
   shows values (at least its two ends).
 * **heatmaps** are at least :data:`MIN_HEATMAP_PX` pixels high (not thin strips), and every other
   plot area at least :data:`MIN_PLOT_PX`.
+* **aspect**: an aspect-locked plot (the eigenvalues' round unit circle) is no wider than its
+  data need: their fill of its width is at least :data:`MIN_ASPECT_FILL` of their fill of its
+  height (a plot area far wider than high leaves wide empty margins beside the circle).
 * **scatters** that hold points hold at least one finite point: a scatter of NaNs alone shows
   nothing, and pyqtgraph warns "All-NaN slice encountered" each time it takes its bounds.
 * **read-outs** are empty (they are cleared on every change).
@@ -38,6 +41,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
 MIN_FILL = 0.2          # data span / view span, each axis
+MIN_ASPECT_FILL = 0.5   # an aspect-locked plot: its data's fill of its width / of its height
 MIN_HEATMAP_PX = 24     # height of a heatmap's plot area
 MIN_PLOT_PX = 32        # height of any other plot area (room for two value ticks and a curve)
 MAX_LEGEND_SHARE = 0.5  # a legend's height / its plot area's height
@@ -142,6 +146,28 @@ def coverage_problems(plot: pg.PlotItem) -> list[str]:
                 problems.append(f"{_plot_name(plot)}: its data fill {span / view_span:.0%} of the view's {axis} "
                                 f"range (the data lie flat)")
     return problems
+
+
+def aspect_problems(plot: pg.PlotItem) -> list[str]:
+    """An aspect-locked plot whose data fill much less of its width than of its height: the plot
+    area's shape, not the data, set its range (wide empty margins beside them). A plot area taller
+    than its data need is not checked: in a narrow column (all plots in presentation mode) it has
+    no more width to take."""
+    if not plot.vb.state["aspectLocked"]:
+        return []
+    union = None
+    for item in _range_items(plot):
+        rect = data_rect(item)
+        if rect is not None:
+            union = rect if union is None else union.united(rect)
+    (x0, x1), (y0, y1) = plot.vb.viewRange()
+    if union is None or x1 <= x0 or y1 <= y0:
+        return []
+    fill_x, fill_y = union.width() / (x1 - x0), union.height() / (y1 - y0)
+    if fill_x < MIN_ASPECT_FILL * fill_y:
+        return [f"{_plot_name(plot)}: its data fill {fill_x:.0%} of its width and {fill_y:.0%} of its "
+                f"height (wide empty margins: the plot area is far wider than its locked aspect needs)"]
+    return []
 
 
 def nan_scatter_problems(plot: pg.PlotItem) -> list[str]:
@@ -345,7 +371,7 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
     problems = []
     for plot in plots:
         if not zoomed(plot):
-            problems += coverage_problems(plot)
+            problems += coverage_problems(plot) + aspect_problems(plot)
         problems += text_problems(plot) + heatmap_problems(plot) + nan_scatter_problems(plot)
     colour_bars = visible_plots(graphics, colour_bars=True)
     for colour_bar in colour_bars:
