@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
         prepare_map_workers()  # the map's worker processes start now, beside the first plots
         # after a new result: one panel painted per turn of the event loop
         self.repaints = StaggeredRepaint(lambda panel: panel.graphics.viewport(), self,
-                                         before_release=lambda panel: panel.apply_pending_style())
+                                         before_release=self._before_panel_repaint)
         self.compute.repaints_pending = lambda: bool(self.repaints.held())
         self._shown_shape: tuple | None = None   # (cell, layers, bidirectional, H, T) of the shown result
         self._forward_shown = None       # the ForwardResult the forward-only plots show ahead of its FastResult
@@ -890,8 +890,7 @@ class MainWindow(QMainWindow):
         self._forward_staggered = self._staggered(part.config)
         self._show_in(panels, part, self._forward_staggered)
         self._forward_shown = part
-        for panel in panels:
-            panel.settle()
+        self._settle(panels)
 
     def _show_in(self, panels, result, staggered: bool) -> None:
         # Held before the panels change, so that none of them paints until its turn (app/repaint.py).
@@ -955,8 +954,22 @@ class MainWindow(QMainWindow):
 
     def _settle_panels(self, _job_id: int) -> None:
         """View ranges up to date before the repaint, so that each panel paints once."""
-        for panel in self.panels:
-            panel.settle()
+        self._settle(self.panels)
+
+    def _settle(self, panels) -> None:
+        """Settle ``panels`` now, but those whose repaint is held: each of them settles right before
+        its repaint is let go (:meth:`_before_panel_repaint`), one per turn. All settled at once
+        after a switch of cell, the seven panels held the UI thread ~110 ms (issue 12 §2)."""
+        held = set(map(id, self.repaints.held()))
+        for panel in panels:
+            if id(panel) not in held:
+                panel.settle()
+
+    def _before_panel_repaint(self, panel) -> None:
+        """Right before a held repaint is let go: the panel's pending style and layout, then its
+        view ranges (it was not settled with the others: :meth:`_settle`)."""
+        panel.apply_pending_style()
+        panel.settle()
 
     def _on_computing(self, _config=None) -> None:
         """A computation started: an indeterminate bar if the cheap plots take longer than

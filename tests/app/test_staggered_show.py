@@ -58,3 +58,38 @@ def test_leaving_presentation_mode_restyles_and_lays_out_the_shown_panels_one_pe
         assert panel.style == NORMAL_STYLE and ready(panel)
         assert panel.graphics.centralWidget.geometry().width() <= panel.graphics.viewport().width() + 1
     assert view_problems(window.panels) == []
+
+
+def test_after_a_switch_of_cell_each_held_panel_settles_right_before_its_repaint(qtbot, make_window, wait_results):
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    settled = []   # (panel, its updates enabled then) in the order they settle
+    for panel in window.panels:
+        def record(panel=panel, settle=panel.settle):
+            settled.append((panel, panel.updatesEnabled()))
+            settle()
+        panel.settle = record
+    at_result = []  # (the held panels, the panels settled so far) when the result has its data
+
+    def note_result(_job_id) -> None:
+        at_result.append((window.repaints.held(), [panel for panel, _enabled in settled]))
+
+    window.compute.before_repaint.connect(note_result)   # after the window's own _settle_panels
+    settled.clear()
+    window.state.update(cell="rnn")                      # a new shape: the repaints follow one another
+    wait_results(window)
+    qtbot.waitUntil(lambda: not window.repaints.held(), timeout=10000)
+    held, settled_then = at_result[0]
+    assert len(held) >= 4
+    assert settled_then and not set(map(id, held)) & set(map(id, settled_then))
+    # afterwards, each held panel settled in its turn, in the held order, while still held (updates
+    # off): the first time each settles after the result (the map settles again at each snapshot)
+    first = {}
+    for panel, enabled in settled[len(settled_then):]:
+        if any(panel is h for h in held):
+            first.setdefault(id(panel), (len(first), panel, enabled))
+    assert [panel for _order, panel, _enabled in sorted(first.values(), key=lambda entry: entry[0])] == held
+    assert not any(enabled for _order, _panel, enabled in first.values())
+    assert view_problems(window.panels) == []
