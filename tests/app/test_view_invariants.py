@@ -154,3 +154,24 @@ def test_zero_gradients_leave_no_scatter_of_nans(make_window, wait_results, smal
     for item in (bptt.loss_markers, unrolled.overview_curve):
         x = item.getData()[0]
         assert x is None or len(x) == 0
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"], indirect=True)
+def test_the_spectrum_numbers_show_every_row_among_all_plots(language, make_window, wait_results):
+    """The configuration the window opens with (an LSTM: four blocks), all plots at the normal size,
+    on both screens' window sizes: the spectrum's numbers table shows its four rows without a
+    scroll bar (at 1584×952 it showed three, 9 px hidden in English and 25 px in Chinese, with the
+    plots above it at least 170 px high)."""
+    from rnnviz.app.plots.invariants import hidden_rows_problems
+    from rnnviz.core.analysis import ExperimentConfig
+
+    window = make_window(config=ExperimentConfig())
+    window.show()
+    spectrum = window.panel_by_name["spectrum"]
+    failures = []
+    for size in ((1600, 1000), (1584, 952), (1280, 720), (1264, 672)):
+        window.resize(*size)
+        settle(window, wait=lambda: wait_results(window))
+        assert spectrum.isVisible() and len(spectrum.spectra) == 4
+        failures += [f"{size}: {problem}" for problem in hidden_rows_problems(spectrum)]
+    assert not failures, "\n".join(failures)

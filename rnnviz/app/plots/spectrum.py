@@ -44,8 +44,9 @@ class SpectrumPanel(PlotPanel):
     forward_only = True
     title = QT_TRANSLATE_NOOP("Names", "Spectrum")
     #: Shorter than the other plots' least height: the numbers table below takes the rest of the row
-    #: (at 1264×672 in Chinese, 200 px made the second row of plots taller than the tab has room for).
-    min_graphics_height = 170
+    #: (at 1264×672 in Chinese, 200 px made the second row of plots taller than the tab has room for;
+    #: 170 px left the table 3 of its 4 LSTM rows in the grid of all plots at 1584×952).
+    min_graphics_height = 145
 
     def __init__(self, parent=None):
         super().__init__(parent)
