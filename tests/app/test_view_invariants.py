@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 
 from rnnviz.app.gallery import TRANSITIONS, settle
-from rnnviz.app.plots.invariants import explorer_scroll_problems, status_bar_problems, view_problems
+from rnnviz.app.main_window import PRESENTATION_FONT_PT
+from rnnviz.app.plots.invariants import explorer_scroll_problems, small_text_problems, status_bar_problems, view_problems
 
 
 def _hover_every_panel(window) -> list[str]:
@@ -75,6 +76,9 @@ def test_every_view_holds_its_data_after_every_transition(language, make_window,
         failures += [f"after {transition.name}: {problem}" for problem in problems]
         failures += [f"after {transition.name}: {problem}" for problem in status_bar_problems(window.statusBar())]
         failures += [f"after {transition.name}: {problem}" for problem in explorer_scroll_problems(window)]
+        if window.presentation_mode and window.controls_dock.isVisible():   # the dock's text enlarged too
+            failures += [f"after {transition.name}: controls: {problem}"
+                         for problem in small_text_problems(window.controls_dock, PRESENTATION_FONT_PT)]
     # every plot with a read-out had something to clear, after some transition
     assert hovered == {panel.name for panel in window.panels if panel._hover}
     assert not failures, "\n".join(failures)
