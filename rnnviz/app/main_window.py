@@ -1327,10 +1327,14 @@ class MainWindow(QMainWindow):
         self.map_progress.setMinimumWidth(140 if on else 250)  # the message line takes the rest
         self.resizeDocks([self.controls_dock], [470 if on else 330], Qt.Orientation.Horizontal)
         self._fit_lessons_beside_trainer()
+        hint = self.tr("F11: leave · Alt+1…7: one plot · Esc: all")
         if on:
-            self.statusBar().showMessage(self.tr("F11: leave · Alt+1…7: one plot · Esc: all"), 10000)
-        elif was_on and self.focused_plot != self._focus_before_presentation:
-            self.focus_plot(self._focus_before_presentation)
+            self.statusBar().showMessage(hint, 10000)
+        else:
+            if self.statusBar().currentMessage() == hint:
+                self.statusBar().clearMessage()   # how to leave, once left, is no longer true
+            if was_on and self.focused_plot != self._focus_before_presentation:
+                self.focus_plot(self._focus_before_presentation)
         self._update_plot_layout()
         self._stagger_repaints()
         if full_screen:

@@ -330,6 +330,7 @@ def test_the_presentation_key_hint_is_read_whole_at_1280_px(make_window, qtbot, 
         assert not window.gradcheck_label.isVisible()
         window.set_presentation_mode(False, full_screen=False)
         assert window.gradcheck_label.isVisible()
+        assert window.statusBar().currentMessage() == ""   # the hint on leaving goes with it
     finally:
         install_language("en", QApplication.instance())
 
