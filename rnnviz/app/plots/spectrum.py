@@ -15,6 +15,9 @@ from rnnviz.app.plots.steady import steady_range
 #: The numbers table's least height where the panel is short (two rows, then a scroll bar).
 NUMBERS_MIN_PX = 68
 SYMBOLS = ("o", "t", "s", "d", "+", "x", "star", "p")
+#: Above this many blocks the legend is left out: the table below names every block with its colour,
+#: and 32 entries (8 layers) took the whole panel, the plots 0 px high.
+LEGEND_MAX_BLOCKS = 8
 
 
 def short_block_name(block) -> str:
@@ -135,6 +138,8 @@ class SpectrumPanel(PlotPanel):
         for item in self.singular_items:
             self.singular_plot.removeItem(item)
         self.eigen_items, self.singular_items = [], []
+        with_legend = len(self.spectra) <= LEGEND_MAX_BLOCKS
+        self.legend.setVisible(with_legend)
         with self.legend.batch():   # laid out once, not after each entry
             self.legend.clear()
             for index, block in enumerate(self.spectra):
@@ -147,7 +152,8 @@ class SpectrumPanel(PlotPanel):
                 self.eigen_items.append(scatter)
                 curve = self.singular_plot.plot()
                 self.pen(curve, color)
-                self.legend.addItem(curve, short_block_name(block))
+                if with_legend:
+                    self.legend.addItem(curve, short_block_name(block))
                 self.singular_items.append(curve)
 
     def _show_numbers(self, fast) -> None:
