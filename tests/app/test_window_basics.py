@@ -245,8 +245,10 @@ def test_all_plots_in_presentation_at_720p_are_readable_and_scroll(make_window, 
     window.focus_plot(None)
     window.set_presentation_mode(False, full_screen=False)
     window.resize(1600, 1000)
-    qtbot.wait(50)
-    assert window.plot_columns == 3 and bar.maximum() == 0
+    # the panels shown again take their layout one per turn, as their held repaints are let go
+    qtbot.waitUntil(lambda: not window.repaints.held(), timeout=5000)
+    qtbot.waitUntil(lambda: bar.maximum() == 0, timeout=5000)
+    assert window.plot_columns == 3
     assert all(row.minimumHeight() == 0 for row in window._plot_rows)
 
 
