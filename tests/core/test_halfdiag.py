@@ -5,7 +5,7 @@ import pytest
 
 from rnnviz.core import curve, normmap
 from rnnviz.core.analysis import ExperimentConfig, build
-from rnnviz.core.halfdiag import half_diagonal, half_diagonal_steps, times_transpose
+from rnnviz.core.halfdiag import half_diagonal, half_diagonal_steps, rows_times, times_transpose
 from rnnviz.core.jacobian import step_jacobians
 from rnnviz.core.products import anchor_curve, norm_map
 from rnnviz.core.reference import anchor_curve as reference_curve
@@ -56,6 +56,17 @@ def test_products_equal_the_dense_ones():
     out = np.empty_like(X)
     times_transpose(X, J, d, out)
     np.testing.assert_allclose(out, X @ J.T, rtol=0, atol=1e-14 * np.abs(X @ J.T).max())
+
+
+def test_rows_times_equals_the_dense_product():
+    rng = np.random.default_rng(4)
+    J = jacobians(cell="lstm-peephole")[11]
+    d = half_diagonal(J)
+    G = rng.standard_normal((30, J.shape[0]))
+    out = np.full_like(G, np.nan)
+    assert rows_times(G, J, d, out) is out
+    np.testing.assert_allclose(out, G @ J, rtol=0, atol=1e-14 * np.abs(G @ J).max())
+    assert not np.array_equal(out[:, J.shape[0] // 2:], 0.0)
 
 
 def dense_only(monkeypatch):
