@@ -53,14 +53,17 @@ def half_diagonal(Js: np.ndarray) -> np.ndarray | None:
     return Js[rows, cols]
 
 
-def times_transpose(X: np.ndarray, Js: np.ndarray, d: np.ndarray, out: np.ndarray) -> np.ndarray:
+def times_transpose(X: np.ndarray, Js: np.ndarray, d: np.ndarray, out: np.ndarray,
+                    scratch: np.ndarray | None = None) -> np.ndarray:
     """``out = X @ Js.T`` for rows ``X: (N, S)`` and a half-diagonal ``Js`` with ``d`` from
-    :func:`half_diagonal` (``out``: (N, S), not overlapping X)."""
+    :func:`half_diagonal` (``out``: (N, S), not overlapping X; ``scratch``: an (N, 2, S/2) array
+    to hold the diagonal terms in, instead of a fresh one)."""
     H = Js.shape[0] // 2
     np.matmul(X[:, :H], Js[:, :H].T, out=out)
     # out[:, :H] += X[:, H:] · d_h and out[:, H:] += X[:, H:] · d_c, as one broadcast product
     # (reshaping the fresh product, not ``out``: a reshape of a strided ``out`` would be a copy)
-    out += (X[:, None, H:] * d.reshape(2, H)).reshape(X.shape[0], 2 * H)
+    terms = np.multiply(X[:, None, H:], d.reshape(2, H), out=scratch)
+    out += terms.reshape(X.shape[0], 2 * H)
     return out
 
 

@@ -113,7 +113,8 @@ def gate_statistics(trace: Trace, layer: int = 0, direction: int = 0, batch_inde
 
 
 def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: int | None = None,
-                            rows: slice | None = None, kappa: np.ndarray | None = None):
+                            rows: slice | None = None, kappa: np.ndarray | None = None,
+                            half: np.ndarray | None = None):
     """``C[τ−1, t−1] = ‖∂L_τ/∂h_t‖`` from the step Jacobians of one sequence (batch element, direction).
 
     J: (T, S, S) with J[t−1] = ∂s_t/∂s_{t−1} (all of it, from t = 1). d_top: (T, H) the direct
@@ -131,6 +132,9 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
     then ``(C, C_c)`` is returned with ``C_c[τ−1, t−1] = ‖∂L_τ/∂c_t‖``. The c part of g_τ(t) holds
     h_t fixed (the path through step t + 1 only); c_t's total gradient adds the path through h_t:
     ∂L_τ/∂c_t = g_τ(t)_c + g_τ(t)_h ⊙ κ_t.
+
+    ``half``: (T,) bool, which steps of the readout block are half-diagonal, when the caller has
+    :func:`.halfdiag.half_diagonal_steps` of it at hand (else it is found here).
     """
     J, steps, C, C_cell = _itemize_start(J, steps, rows, kappa)
     if steps.size == 0:
@@ -146,7 +150,7 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
     lo_all = np.searchsorted(steps, t_all).tolist()
     hi_all = np.searchsorted(steps, t_all + window, side="right").tolist()
     # a one-layer LSTM's steps are [dense | diag; diag]: g J at half a GEMM (halfdiag)
-    half = half_diagonal_steps(J).tolist()
+    half = (half_diagonal_steps(J) if half is None else np.asarray(half, dtype=bool)).tolist()
     d_all = J[(slice(None),) + diagonal_positions(S)] if any(half) else None   # (T, S)
     # squared norms [r, t−1], square-rooted at the end
     sq = np.zeros((steps.size, T))

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from rnnviz.core import curve, normmap
+from rnnviz.core import analysis, curve, jacobian, normmap
 from rnnviz.core.analysis import ExperimentConfig, build
+from rnnviz.core.bptt import readout_loss
 from rnnviz.core.halfdiag import half_diagonal, half_diagonal_steps, rows_times, times_transpose
 from rnnviz.core.jacobian import step_jacobians
 from rnnviz.core.products import anchor_curve, norm_map
@@ -89,3 +90,32 @@ def test_curve_and_map_agree_with_dense_and_reference(monkeypatch):
     np.testing.assert_allclose(fast[0].log10_spectral, ref["log10_spectral"], rtol=0, atol=1e-9)
     ref_map = reference_map(J)
     np.testing.assert_allclose(fast[1].log10_frobenius, ref_map["log10_frobenius"], rtol=0, atol=1e-12)
+
+
+def test_run_fast_finds_the_half_diagonal_steps_once(monkeypatch):
+    """run_fast checks the stack once and hands the flags to the anchor curve and the itemized
+    matrix; their numbers are those of the engine finding the flags itself."""
+    config = ExperimentConfig(seq_len=40, hidden_size=12, truncate=9, anchor=3)
+    calls = []
+    real = half_diagonal_steps
+
+    def counted(J):
+        calls.append(J.shape)
+        return real(J)
+
+    for module in (analysis, curve, jacobian):
+        monkeypatch.setattr(module, "half_diagonal_steps", counted)
+    fast = analysis.run_fast(config, processes=False)
+    assert calls == [(40, 24, 24)]
+    monkeypatch.undo()
+    J, net = fast.jacobians, fast.net
+    blocks = analysis.curve_blocks(net, jacobian.state_blocks(net))
+    alone = anchor_curve(J, 3, blocks=blocks, processes=False)
+    np.testing.assert_array_equal(fast.curve["log10_spectral"], alone.log10_spectral)
+    np.testing.assert_array_equal(fast.curve["cell_spectral"], alone.blocks["cell"][0])
+    trace = forward(fast.params, net, build(config)[2])
+    kappa = analysis._top_output_slope(net, trace)
+    _, d_out, _ = readout_loss(fast.params, trace.output, build(config)[3], fast.loss_steps)
+    item, item_cell = jacobian.itemized_from_jacobians(J, d_out[:, 0, :12], fast.loss_steps, 9, kappa=kappa)
+    np.testing.assert_array_equal(fast.itemized, item)
+    np.testing.assert_array_equal(fast.itemized_cell, item_cell)
