@@ -262,13 +262,13 @@ def _tell_cancel(control, signal) -> None:
 
 
 def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_procs: int,
-                    options: EngineOptions) -> CurveJob | None:
+                    options: EngineOptions, half=None) -> CurveJob | None:
     """Form the curve's products here while a worker process measures them; None where that does
     not pay or cannot be done (then the caller computes the curve in this thread).
 
     ``processes``: False never, True always (waiting for the pool to start), None when the pool
     is up with ``n_procs`` >= 2 processes and the curve is worth it
-    (:attr:`.EngineOptions.curve_process_min_flops`)."""
+    (:attr:`.EngineOptions.curve_process_min_flops`); ``half``: see :class:`.CurveChain`."""
     T, S = J.shape[0], J.shape[1]
     K = T - t0
     if processes is False:
@@ -291,7 +291,7 @@ def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_pro
         control = views["control"]
         control[:] = 0
         cap = curve_chunk(S, J.itemsize, K, options.curve_chunk_bytes)
-        chain = CurveChain(J, t0, blocks, j_sq)
+        chain = CurveChain(J, t0, blocks, j_sq, half)
         warm = {name: v.copy() for name, v in chain.warm.items()}
         got = process_pool.pool_and_signal(n_procs)
         if got is None:  # discarded since ready() said yes
