@@ -57,6 +57,46 @@ def test_the_map_waits_for_the_last_held_repaint(make_window, wait_results, qtbo
     qtbot.waitUntil(drawn.is_set, timeout=1000)
 
 
+class _PaintCounter:
+    """Counts the paint events of the widgets it watches (by object name)."""
+
+    def __init__(self, widgets):
+        from PySide6.QtCore import QEvent, QObject
+
+        counts = self.counts = {}
+
+        class Filter(QObject):
+            def eventFilter(self, watched, event):  # noqa: N802 - Qt name
+                if event.type() == QEvent.Type.Paint:
+                    counts[watched.objectName()] = counts.get(watched.objectName(), 0) + 1
+                return False
+
+        self._filter = Filter()
+        for widget in widgets:
+            widget.installEventFilter(self._filter)
+
+
+def test_a_step_of_rho_repaints_no_other_control(make_window, wait_results, qtbot):
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    spins = [spin for spin in window.controls.findChildren(QAbstractSpinBox) if spin.isVisible()]
+    assert len(spins) > 10
+    counter = _PaintCounter(spins)
+    window.controls.radius_spin.setValue(window.controls.radius_spin.value() + 0.01)
+    wait_results(window)
+    qtbot.wait(50)
+    assert counter.counts.get("radius", 0) >= 1          # the spin box that changed (the count works)
+    assert {name: count for name, count in counter.counts.items() if name != "radius"} == {}
+    # and every control still shows the configuration
+    config = window.state.config
+    assert window.controls.hidden_spin.value() == config.hidden_size
+    assert window.controls.seq_len_spin.value() == config.seq_len
+
+
 def test_the_spectrum_keeps_the_items_of_each_block_across_changes_of_layers(make_window, wait_results):
     from rnnviz.app.plots.invariants import coverage_problems
     from rnnviz.app.plots.spectrum import LEGEND_MAX_BLOCKS
