@@ -29,6 +29,7 @@ from .cells import make_cell
 from .config import INITS, ConfigError, NetConfig, check_float, check_int, config_from_dict
 from rnnviz.errors import Message
 from .dynamics import activation_gamma, pascanu_bound, rho_line
+from .halfdiag import half_diagonal_steps
 from .jacobian import (gate_statistics, highway_log10, itemized_from_jacobians, state_blocks,
                        step_jacobians)
 from .options import DEFAULT_OPTIONS, EngineOptions
@@ -513,11 +514,13 @@ def _iter_fast(config, params, inputs, should_stop, processes, options, tol):
     # (products.start_anchor_curve), BPTT runs here meanwhile.
     blocks = state_blocks(net)
     sub = curve_blocks(net, blocks)
+    # which steps are half-diagonal (a one-layer LSTM's all), found once for the curve and BPTT
+    half = half_diagonal_steps(J)
     if tol is None:
         curve_job = _ExactCurve(J, t0 - j_start, sub)
     else:
         curve_job = start_anchor_curve(J, t0 - j_start, blocks=sub, tol=tol, processes=processes,
-                                       options=options)
+                                       options=options, half_steps=half)
     timings["curve"] = time.perf_counter() - start - sum(timings.values())
     stage_ends["curve formed"] = time.perf_counter()
 
@@ -538,7 +541,8 @@ def _iter_fast(config, params, inputs, should_stop, processes, options, tol):
             top = slice((net.num_layers - 1) * Sl, net.num_layers * Sl)
             kappa = _top_output_slope(net, trace) if net.is_lstm else None
             itemized = itemized_from_jacobians(J, d_output[:, 0, :H], item_steps,
-                                               config.truncate, rows=top, kappa=kappa)
+                                               config.truncate, rows=top, kappa=kappa,
+                                               half=half if net.num_layers == 1 else None)
             grads.itemized, grads.itemized_cell = itemized if net.is_lstm else (itemized, None)
         layer_steps = layer_items = layer_items_c = None
         # every layer costs what the top layer's rows cost: fewer loss steps where needed, none

@@ -134,19 +134,28 @@ def _split(a: np.ndarray, parts: int) -> list[np.ndarray]:
 # same thing); recurrent_inputs() says which vector each block of W_hh multiplied.
 # ----------------------------------------------------------------------------------------------
 
-def _row_mix(U: np.ndarray, W: np.ndarray, H: int) -> np.ndarray:
+def _row_mix(U: np.ndarray, W: np.ndarray, H: int, out: np.ndarray | None = None) -> np.ndarray:
     """out[..., r, :] = Σ_k U[..., r, k] · W[k·H + r mod H, :] — rows of a Jacobian as mixtures of
     the rows of W's gate blocks (W: (K·H, n), U: (..., R, K) with R a multiple of H).
 
     One batched matrix product over the rows r instead of K broadcast passes over (..., R, n).
+    ``out``: an array (view) of shape (N, R, n) or (R, n) to write into, for U of that leading
+    shape (the product then goes straight into it, e.g. into the left half of a Jacobian stack).
     """
     R, K = U.shape[-2:]
     lead = U.shape[:-2]
     blocks = W.reshape(K, H, -1).transpose(1, 0, 2)            # (H, K, n)
     blocks = np.concatenate([blocks] * (R // H)) if R > H else blocks
     rows = U.reshape((-1, R, K)).transpose(1, 0, 2)             # (R, N, K)
-    out = np.matmul(rows, blocks)                               # (R, N, n)
-    return out.transpose(1, 0, 2).reshape(lead + (R, W.shape[1]))
+    if out is not None and out.ndim in (2, 3) and len(lead) == out.ndim - 2:
+        view = out if out.ndim == 3 else out[None]
+        np.matmul(rows, blocks, out=view.transpose(1, 0, 2))    # (R, N, n) seen through out
+        return out
+    mixed = np.matmul(rows, blocks).transpose(1, 0, 2).reshape(lead + (R, W.shape[1]))
+    if out is None:
+        return mixed
+    out[...] = mixed
+    return out
 
 
 class ElmanCell:
@@ -284,14 +293,18 @@ class LSTMCell:
 
         # Rows of [dh_t; dc_t] as mixtures of the rows of W's gate blocks: dc = Σ_k coef_k ⊙ W_k,
         # dh = a_o ⊙ W_o + κ ⊙ dc.
-        zero = np.zeros_like(i)
-        mix_c = [coef.get(k, zero) for k in rows]
-        mix_h = [kappa * m for m in mix_c[:-1]] + [a_o]
-        U = np.stack([np.stack(mix_h, axis=-1), np.stack(mix_c, axis=-1)], axis=-3)
-        U = U.reshape(U.shape[:-3] + (2 * H, len(rows)))
         lead = i.shape[:-1]
+        # U[..., r, k]: row r of [dh; dc] takes coef_k of gate block k (zero where none)
+        U = np.zeros(lead + (2, H, len(rows)), dtype=np.result_type(i, kappa, a_o))
+        for name, k in rows.items():
+            if name in coef:
+                U[..., 1, :, k] = coef[name]
+                if name != "o":
+                    np.multiply(kappa, coef[name], out=U[..., 0, :, k])
+        U[..., 0, :, rows["o"]] = a_o
+        U = U.reshape(lead + (2 * H, len(rows)))
         jac = np.empty(lead + (2 * H, 2 * H), dtype=w.w_hh.dtype) if out is None else out
-        jac[..., :H] = _row_mix(U, w.w_hh, H)
+        _row_mix(U, w.w_hh, H, out=jac[..., :H])
         jac[..., H:] = 0
         diag = np.arange(H)
         jac[..., diag, H + diag] = kappa * dc_dc

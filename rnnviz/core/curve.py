@@ -52,10 +52,12 @@ class CurveChain:
     as they are unless their Frobenius norm is far from 1: then they are divided by a power of two
     close to it, and a product whose Frobenius norm leaves [2**-L/2, 2**L/2] is brought back near 1
     (both exact).  ``warm`` holds the Lanczos start vectors of the first product (its largest row,
-    for the state and each block), so that the first Rayleigh quotient is not tiny.
+    for the state and each block), so that the first Rayleigh quotient is not tiny.  ``half``:
+    (T,) bool, which J[t] are half-diagonal (:func:`.halfdiag.half_diagonal_steps` of J, when
+    the caller has it; else found here).
     """
 
-    def __init__(self, J, t0, blocks, j_sq):
+    def __init__(self, J, t0, blocks, j_sq, half=None):
         self.J, self.t0 = J, t0
         K = J.shape[0] - t0
         self.limit = RESCALE_LOG2[J.dtype]
@@ -63,35 +65,42 @@ class CurveChain:
         first = np.ldexp(J[t0], -int(j_exp[0]))
         j_exp[np.abs(j_exp) <= self.limit // 4] = 0
         self.j_exp = j_exp
-        self.half = half_diagonal_steps(J[t0:])
-        self.diagonal = diagonal_positions(J.shape[1]) if self.half.any() else None
+        self.half = half_diagonal_steps(J[t0:]) if half is None else np.asarray(half[t0:], dtype=bool)
+        S = J.shape[1]
+        # d of every half-diagonal step (halfdiag), gathered once; scaled with the step below
+        self.diagonals = J[(slice(t0, None),) + diagonal_positions(S)] if self.half.any() else None
+        self.scratch = np.empty((S, 2, S // 2), dtype=J.dtype) if self.half.any() else None
         self.warm = {None: start_vector(first)}
         self.warm.update({name: start_vector(first[sl, sl]) for name, sl in blocks.items()})
         self.e2 = 0
 
     def form(self, X, fro_sq, exp2, c0: int, n: int) -> None:
         J, t0, limit = self.J, self.t0, self.limit
+        # Python lists and floats in the loop: it runs once per step, ~100 times per curve
+        half, j_exp = self.half[c0:c0 + n].tolist(), self.j_exp[c0:c0 + n].tolist()
         e2 = self.e2
-        for i in range(n):
-            Js = J[t0 + c0 + i]
-            a = int(self.j_exp[c0 + i])
-            if a:
-                Js = np.ldexp(Js, -a)
-                e2 += a
-            Xi = X[i + 1]
-            with np.errstate(invalid="ignore"):  # spurious BLAS flag: see spectral_norms
-                if self.half[c0 + i]:
-                    times_transpose(X[i], Js, Js[self.diagonal], out=Xi)
+        with np.errstate(invalid="ignore"):  # spurious BLAS flag: see spectral_norms
+            for i in range(n):
+                k = c0 + i
+                Js = J[t0 + k]
+                a = j_exp[i]
+                if a:
+                    Js = np.ldexp(Js, -a)
+                    e2 += a
+                Xi = X[i + 1]
+                if half[i]:
+                    d = self.diagonals[k] if not a else np.ldexp(self.diagonals[k], -a)
+                    times_transpose(X[i], Js, d, out=Xi, scratch=self.scratch)
                 else:
                     np.matmul(X[i], Js.T, out=Xi)
-            fs = float(sum_squares(Xi.reshape(-1)))
-            ex = int(np.frexp(fs)[1]) // 2
-            if fs > 0.0 and abs(ex) > limit // 2:
-                np.ldexp(Xi, -ex, out=Xi)
-                fs = math.ldexp(fs, -2 * ex)
-                e2 += ex
-            fro_sq[i] = fs
-            exp2[i] = e2
+                fs = float(sum_squares(Xi.reshape(-1)))
+                ex = math.frexp(fs)[1] // 2
+                if fs > 0.0 and abs(ex) > limit // 2:
+                    np.ldexp(Xi, -ex, out=Xi)
+                    fs = math.ldexp(fs, -2 * ex)
+                    e2 += ex
+                fro_sq[i] = fs
+                exp2[i] = e2
         self.e2 = e2
 
 
@@ -174,7 +183,7 @@ def curve_chunks(K: int, cap: int) -> Iterator[tuple[int, int]]:
 
 
 def curve_norms(J, t0, blocks, tol, max_iter, krylov, j_sq, chunk_bytes: int,
-                single_max: int = 2):
+                single_max: int = 2, half=None):
     """Norms of P(t0, k), k = 1 .. T - t0, for :func:`anchor_curve`, in this thread.
 
     The products are formed a chunk at a time (one GEMM per step) and then measured together
@@ -189,7 +198,7 @@ def curve_norms(J, t0, blocks, tol, max_iter, krylov, j_sq, chunk_bytes: int,
     T, S = J.shape[0], J.shape[1]
     K = T - t0
     cap = curve_chunk(S, J.itemsize, K, chunk_bytes)
-    chain = CurveChain(J, t0, blocks, j_sq)
+    chain = CurveChain(J, t0, blocks, j_sq, half)
     meas = CurveMeasure(K, S, J.dtype, blocks, tol, max_iter, krylov, chain.warm, single_max)
     X = np.empty((cap + 1, S, S), dtype=J.dtype)
     fro_sq, exp2 = np.empty(cap), np.empty(cap, dtype=np.int64)

@@ -10,6 +10,10 @@ A product with J then needs one GEMM over H instead of S, plus one scaled copy:
 
     (X Jᵀ)[r, j] = Σ_{m<H} X[r, m] A[j, m] + X[r, H + j mod H] · d[j].
 
+Rows times J (a gradient going back one step, g ← g J) likewise take one GEMM over H:
+
+    (g J)[r, :H] = g[r] A,        (g J)[r, H + m] = g[r, m] · d[m] + g[r, H + m] · d[H + m].
+
 The numbers are those of the dense product up to rounding (the same terms, without the zeros);
 the dense ``X @ J.T`` is the reference, and every caller falls back on it for a
 Jacobian that does not have this form (:func:`half_diagonal` tells which do, entry by entry).
@@ -19,7 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["diagonal_positions", "half_diagonal", "half_diagonal_steps", "times_transpose"]
+__all__ = ["diagonal_positions", "half_diagonal", "half_diagonal_steps", "rows_times",
+           "times_transpose"]
 
 
 def diagonal_positions(S: int) -> tuple[np.ndarray, np.ndarray]:
@@ -48,12 +53,27 @@ def half_diagonal(Js: np.ndarray) -> np.ndarray | None:
     return Js[rows, cols]
 
 
-def times_transpose(X: np.ndarray, Js: np.ndarray, d: np.ndarray, out: np.ndarray) -> np.ndarray:
+def times_transpose(X: np.ndarray, Js: np.ndarray, d: np.ndarray, out: np.ndarray,
+                    scratch: np.ndarray | None = None) -> np.ndarray:
     """``out = X @ Js.T`` for rows ``X: (N, S)`` and a half-diagonal ``Js`` with ``d`` from
-    :func:`half_diagonal` (``out``: (N, S), not overlapping X)."""
+    :func:`half_diagonal` (``out``: (N, S), not overlapping X; ``scratch``: an (N, 2, S/2) array
+    to hold the diagonal terms in, instead of a fresh one)."""
     H = Js.shape[0] // 2
     np.matmul(X[:, :H], Js[:, :H].T, out=out)
     # out[:, :H] += X[:, H:] · d_h and out[:, H:] += X[:, H:] · d_c, as one broadcast product
     # (reshaping the fresh product, not ``out``: a reshape of a strided ``out`` would be a copy)
-    out += (X[:, None, H:] * d.reshape(2, H)).reshape(X.shape[0], 2 * H)
+    terms = np.multiply(X[:, None, H:], d.reshape(2, H), out=scratch)
+    out += terms.reshape(X.shape[0], 2 * H)
+    return out
+
+
+def rows_times(G: np.ndarray, Js: np.ndarray, d: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``out = G @ Js`` for rows ``G: (N, S)`` and a half-diagonal ``Js`` with ``d`` from
+    :func:`half_diagonal` (``out``: (N, S), not overlapping G)."""
+    N, S = G.shape
+    H = S // 2
+    np.matmul(G, Js[:, :H], out=out[:, :H])
+    # [g_h ⊙ d_h, g_c ⊙ d_c] as one broadcast product, then its two halves summed
+    both = np.multiply(G.reshape(N, 2, H), d.reshape(2, H))
+    np.add(both[:, 0], both[:, 1], out=out[:, H:])
     return out

@@ -16,6 +16,8 @@ import numpy as np
 
 from .cells import make_cell
 from .config import NetConfig
+from .halfdiag import diagonal_positions, half_diagonal_steps, rows_times
+from .logscale import sum_squares
 from .sequence import Trace
 
 
@@ -111,7 +113,8 @@ def gate_statistics(trace: Trace, layer: int = 0, direction: int = 0, batch_inde
 
 
 def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: int | None = None,
-                            rows: slice | None = None, kappa: np.ndarray | None = None):
+                            rows: slice | None = None, kappa: np.ndarray | None = None,
+                            half: np.ndarray | None = None):
     """``C[τ−1, t−1] = ‖∂L_τ/∂h_t‖`` from the step Jacobians of one sequence (batch element, direction).
 
     J: (T, S, S) with J[t−1] = ∂s_t/∂s_{t−1} (all of it, from t = 1). d_top: (T, H) the direct
@@ -120,7 +123,8 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
     lets each term reach back at most k steps.
 
     Every loss term's gradient travels as one row g_τ(t) = ∂L_τ/∂s_t, and g_τ(t−1) = g_τ(t) J[t−1],
-    so one step back is one (rows × S)·(S × S) product for all the terms still in reach. This is the
+    so one step back is one (rows × S)·(S × S) product for all the terms still in reach (over
+    S × S/2 for a one-layer LSTM's half-diagonal steps, :mod:`.halfdiag`). This is the
     itemized matrix of ``bptt.backward(itemize=…)`` for a unidirectional net and batch of one, at a
     fraction of its cost (the loss terms share the Jacobians instead of each running a cell backward).
 
@@ -128,17 +132,64 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
     then ``(C, C_c)`` is returned with ``C_c[τ−1, t−1] = ‖∂L_τ/∂c_t‖``. The c part of g_τ(t) holds
     h_t fixed (the path through step t + 1 only); c_t's total gradient adds the path through h_t:
     ∂L_τ/∂c_t = g_τ(t)_c + g_τ(t)_h ⊙ κ_t.
+
+    ``half``: (T,) bool, which steps of the readout block are half-diagonal, when the caller has
+    :func:`.halfdiag.half_diagonal_steps` of it at hand (else it is found here).
     """
-    T = J.shape[0]
-    H = d_top.shape[1]
-    if rows is not None:
-        J = J[:, rows, rows]
-    S = J.shape[1]
-    steps = np.unique(np.asarray(steps, dtype=int))
-    C = np.zeros((T, T))
-    C_cell = None if kappa is None else np.zeros((T, T))
+    J, steps, C, C_cell = _itemize_start(J, steps, rows, kappa)
     if steps.size == 0:
         return C if kappa is None else (C, C_cell)
+    T, S, H = J.shape[0], J.shape[1], d_top.shape[1]
+    dtype = np.result_type(J.dtype, d_top.dtype)
+    # g_τ(t) of every loss term in reach, one row each; the step back writes the other buffer
+    G, G_next = np.zeros((steps.size, S), dtype=dtype), np.zeros((steps.size, S), dtype=dtype)
+    new = {int(tau): r for r, tau in enumerate(steps)}
+    window = T if truncate is None else int(truncate)
+    # rows in reach at step t: lo[t−1] <= r < hi[t−1], i.e. t <= τ_r <= t + k (steps are sorted)
+    t_all = np.arange(1, T + 1)
+    lo_all = np.searchsorted(steps, t_all).tolist()
+    hi_all = np.searchsorted(steps, t_all + window, side="right").tolist()
+    # a one-layer LSTM's steps are [dense | diag; diag]: g J at half a GEMM (halfdiag)
+    half = (half_diagonal_steps(J) if half is None else np.asarray(half, dtype=bool)).tolist()
+    d_all = J[(slice(None),) + diagonal_positions(S)] if any(half) else None   # (T, S)
+    # squared norms [r, t−1], square-rooted at the end
+    sq = np.zeros((steps.size, T))
+    sq_cell = None if kappa is None else np.zeros((steps.size, T))
+    for t in range(T, 0, -1):
+        r = new.get(t)
+        if r is not None:
+            G[r, :H] += d_top[t - 1]
+        lo, hi = lo_all[t - 1], hi_all[t - 1]
+        if lo >= hi:
+            continue
+        g = G[lo:hi]
+        sq[lo:hi, t - 1] = _sum_squares64(g[:, :H])
+        if sq_cell is not None:
+            dc = g[:, H:2 * H] + g[:, :H] * kappa[t - 1]
+            sq_cell[lo:hi, t - 1] = _sum_squares64(dc)
+        if t > 1:
+            Js = J[t - 1]
+            if half[t - 1]:
+                rows_times(g, Js, d_all[t - 1], out=G_next[lo:hi])
+            else:
+                np.matmul(g, Js, out=G_next[lo:hi])
+            G, G_next = G_next, G
+    C[steps - 1] = np.sqrt(sq)
+    if C_cell is None:
+        return C
+    C_cell[steps - 1] = np.sqrt(sq_cell)
+    return C, C_cell
+
+
+def itemized_from_jacobians_reference(J: np.ndarray, d_top: np.ndarray, steps,
+                                      truncate: int | None = None, rows: slice | None = None,
+                                      kappa: np.ndarray | None = None):
+    """:func:`itemized_from_jacobians` in its plain form (dense products, one row update per step):
+    the tests' oracle for it."""
+    J, steps, C, C_cell = _itemize_start(J, steps, rows, kappa)
+    if steps.size == 0:
+        return C if kappa is None else (C, C_cell)
+    T, S, H = J.shape[0], J.shape[1], d_top.shape[1]
     G = np.zeros((steps.size, S), dtype=np.result_type(J.dtype, d_top.dtype))
     new = {int(tau): r for r, tau in enumerate(steps)}
     window = T if truncate is None else int(truncate)
@@ -159,3 +210,19 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
         if t > 1:
             np.matmul(g, J[t - 1], out=g)
     return C if kappa is None else (C, C_cell)
+
+
+def _itemize_start(J, steps, rows, kappa):
+    """The readout layer's block of J, the sorted loss steps and the zero matrices to fill."""
+    T = J.shape[0]
+    if rows is not None:
+        J = J[:, rows, rows]
+    C = np.zeros((T, T))
+    return J, np.unique(np.asarray(steps, dtype=int)), C, None if kappa is None else np.zeros((T, T))
+
+
+def _sum_squares64(rows: np.ndarray) -> np.ndarray:
+    """Σ row² per row, accumulated in float64 (a BLAS dot per row for float64 input)."""
+    if rows.dtype == np.float64:
+        return sum_squares(rows)
+    return np.einsum("ij,ij->i", rows, rows, dtype=np.float64)

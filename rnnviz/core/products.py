@@ -100,11 +100,14 @@ def start_anchor_curve(
     krylov: int = 8,
     processes: bool | None = None,
     options: EngineOptions = DEFAULT_OPTIONS,
+    half_steps: np.ndarray | None = None,
 ) -> CurveJob:
     """:func:`anchor_curve` in two halves: the products are formed now, and when a worker process
     measures their norms, the caller can do other work before it asks for :meth:`CurveJob.result`.
     Call both inside :func:`single_threaded_blas` (as ``analysis.run_fast`` does): an idle BLAS
-    thread would spin on the core the worker measures on.
+    thread would spin on the core the worker measures on.  ``half_steps``: (T,) bool, which J[t]
+    are half-diagonal, when the caller has :func:`.halfdiag.half_diagonal_steps` of J at hand
+    (else it is found here).
     """
     J = as_jacobian_stack(J, check_finite=False)
     T = J.shape[0]
@@ -120,10 +123,10 @@ def start_anchor_curve(
     n_procs = process_count(None, options)  # the BLAS threads configured (also inside the limit)
     with single_threaded_blas():
         job = start_in_worker(J, t0, slices, tol, int(max_iter), int(krylov), sq[t0:], processes,
-                              n_procs, options)
+                              n_procs, options, half_steps)
         if job is None:
             norms = curve_norms(J, t0, slices, tol, int(max_iter), int(krylov), sq[t0:],
-                                options.curve_chunk_bytes, options.single_max)
+                                options.curve_chunk_bytes, options.single_max, half_steps)
             job = CurveJob(t0, T - t0, slices, norms)
     return job
 

@@ -115,3 +115,34 @@ def test_the_worker_prepares_every_heatmap_of_the_cheap_plots(qapp, forward_firs
     assert bptt.itemized.value_at(5.0, 7.0) == images.log_itemized[6, 4]
     for panel in (gates, hidden, bptt):
         panel.deleteLater()
+
+
+def test_a_new_image_uses_the_colour_table_made_once_and_draws_what_pyqtgraph_draws(qapp, monkeypatch):
+    from pyqtgraph import functions_qimage
+
+    plot = pg.PlotItem()
+    heatmap = Heatmap(plot, "CET-D1", "label", symmetric=True, min_half_range=1.0)
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(12, 30))
+    values[2, 3] = np.nan                      # a transparent cell
+    conversions = []
+    reference_make = functions_qimage.try_make_qimage
+    monkeypatch.setattr(functions_qimage, "try_make_qimage",
+                        lambda *args, **kwargs: conversions.append(1) or reference_make(*args, **kwargs))
+    for _step in range(3):                     # three recomputations
+        values = values * 1.01
+        heatmap.set_data(values)
+        heatmap.image.render()
+    assert conversions == []                   # pyqtgraph's per-image conversion was never needed
+    drawn = heatmap.image.qimage
+    # the reference: pyqtgraph's own ImageItem with the same indices and table
+    reference = pg.ImageItem(axisOrder="row-major")
+    reference.setLookupTable(heatmap.image.lut)
+    reference.setImage(heatmap.image.image, autoLevels=False, levels=None)
+    reference.render()
+    assert len(conversions) == 1
+    expected = reference.qimage
+    assert drawn.format() == expected.format() == QImage.Format.Format_Indexed8
+    assert drawn.colorTable() == expected.colorTable()
+    assert drawn.convertToFormat(QImage.Format.Format_ARGB32) == expected.convertToFormat(QImage.Format.Format_ARGB32)
+    assert drawn.pixel(3, 2) >> 24 == 0       # the NaN cell is transparent

@@ -55,3 +55,86 @@ def test_the_map_waits_for_the_last_held_repaint(make_window, wait_results, qtbo
     assert window.repaints.held() and not drawn.is_set()   # the map must not start yet
     qtbot.waitUntil(lambda: not window.repaints.held(), timeout=5000)
     qtbot.waitUntil(drawn.is_set, timeout=1000)
+
+
+class _PaintCounter:
+    """Counts the paint events of the widgets it watches (by object name)."""
+
+    def __init__(self, widgets):
+        from PySide6.QtCore import QEvent, QObject
+
+        counts = self.counts = {}
+
+        class Filter(QObject):
+            def eventFilter(self, watched, event):  # noqa: N802 - Qt name
+                if event.type() == QEvent.Type.Paint:
+                    counts[watched.objectName()] = counts.get(watched.objectName(), 0) + 1
+                return False
+
+        self._filter = Filter()
+        for widget in widgets:
+            widget.installEventFilter(self._filter)
+
+
+def test_a_step_of_rho_repaints_no_other_control(make_window, wait_results, qtbot):
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    spins = [spin for spin in window.controls.findChildren(QAbstractSpinBox) if spin.isVisible()]
+    assert len(spins) > 10
+    counter = _PaintCounter(spins)
+    window.controls.radius_spin.setValue(window.controls.radius_spin.value() + 0.01)
+    wait_results(window)
+    qtbot.wait(50)
+    assert counter.counts.get("radius", 0) >= 1          # the spin box that changed (the count works)
+    assert {name: count for name, count in counter.counts.items() if name != "radius"} == {}
+    # and every control still shows the configuration
+    config = window.state.config
+    assert window.controls.hidden_spin.value() == config.hidden_size
+    assert window.controls.seq_len_spin.value() == config.seq_len
+
+
+def test_the_spectrum_keeps_the_items_of_each_block_across_changes_of_layers(make_window, wait_results):
+    from rnnviz.app.plots.invariants import coverage_problems
+    from rnnviz.app.plots.spectrum import LEGEND_MAX_BLOCKS
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    spectrum = window.panel_by_name["spectrum"]
+    config = window.state.config
+
+    def shown_for(layers):
+        fast = run_fast(config.replace(num_layers=layers))
+        spectrum.show_fast(fast)
+        assert len(spectrum.eigen_items) == len(spectrum.singular_items) == len(fast.spectra)
+        for scatter, curve, block in zip(spectrum.eigen_items, spectrum.singular_items, fast.spectra):
+            assert scatter.isVisible() and curve.isVisible() and scatter.name() == block.name
+            x, y = scatter.getData()
+            np.testing.assert_array_equal(x + 1j * y, np.asarray(block.eigenvalues))
+            np.testing.assert_array_equal(curve.getData()[1], np.sort(block.singular_values)[::-1])
+        entries = [label.text for _sample, label in spectrum.legend.items]
+        with_legend = len(fast.spectra) <= LEGEND_MAX_BLOCKS
+        assert spectrum.legend.isVisible() == with_legend
+        assert len(entries) == (len(fast.spectra) if with_legend else 0)
+        return fast, list(spectrum.eigen_items), list(spectrum.singular_items)
+
+    one, eigen_one, singular_one = shown_for(1)
+    three, eigen_three, singular_three = shown_for(3)
+    assert len(three.spectra) > LEGEND_MAX_BLOCKS > len(one.spectra)
+    # the blocks of one layer keep their items; the other layers' items come after them
+    assert eigen_three[:len(eigen_one)] == eigen_one and singular_three[:len(singular_one)] == singular_one
+    shown_for(1)
+    spare = list(zip(eigen_three, singular_three))[len(one.spectra):]
+    for scatter, curve in spare:    # kept for the next change, hidden and empty meanwhile
+        assert not scatter.isVisible() and not curve.isVisible()
+        assert len(scatter.getData()[0]) == 0 and (curve.getData()[0] is None or len(curve.getData()[0]) == 0)
+    spectrum.settle()
+    for plot in (spectrum.eigen_plot, spectrum.singular_plot):
+        assert coverage_problems(plot) == []
+    _again, eigen_again, singular_again = shown_for(3)
+    assert eigen_again == eigen_three and singular_again == singular_three   # no new items

@@ -9,7 +9,8 @@ from rnnviz.core.analysis import ExperimentConfig, run_fast
 from rnnviz.core.bptt import backward, loss_steps_for, readout_loss
 from rnnviz.core.cells import make_cell
 from rnnviz.core.config import CELLS
-from rnnviz.core.jacobian import itemized_from_jacobians, step_jacobians
+from rnnviz.core.jacobian import (itemized_from_jacobians, itemized_from_jacobians_reference,
+                                  step_jacobians)
 from rnnviz.core.params import block_spectra, init_params
 from rnnviz.core.sequence import forward
 
@@ -51,6 +52,28 @@ def test_run_fast_itemized_matches_reference_path(changes):
     ref = backward(params, net, trace, d_out, truncate=4, itemize=steps).itemized
     assert np.count_nonzero(ref) > 0
     np.testing.assert_allclose(fast.itemized, ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("changes", [{}, {"truncate": 7}, {"cell": "lstm-cifg", "loss_placement": "last"},
+                                     {"cell": "gru"}, {"num_layers": 2, "hidden_size": 16}])
+def test_itemized_from_jacobians_equals_its_plain_form(changes):
+    """The explorer's default size (LSTM H = 64, T = 100): the half-diagonal products and batched
+    bookkeeping of itemized_from_jacobians give the plain loop's numbers (dense products)."""
+    cfg = ExperimentConfig().replace(**changes)
+    net, params, x, targets = analysis.build(cfg)
+    trace = forward(params, net, x)
+    steps = analysis.config_loss_steps(cfg)
+    _, d_out, _ = readout_loss(params, trace.output, targets, steps)
+    Sl = net.layer_state_size
+    top = slice((net.num_layers - 1) * Sl, net.num_layers * Sl)
+    kappa = analysis._top_output_slope(net, trace) if net.is_lstm else None
+    args = (step_jacobians(params, net, trace), d_out[:, 0, :net.hidden_size], steps, cfg.truncate)
+    got = itemized_from_jacobians(*args, rows=top, kappa=kappa)
+    want = itemized_from_jacobians_reference(*args, rows=top, kappa=kappa)
+    for a, b in zip(*((got, want) if net.is_lstm else ((got,), (want,))), strict=True):
+        assert np.count_nonzero(b) > 0
+        np.testing.assert_array_equal(a == 0, b == 0)
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=0)
 
 
 def test_step_jacobian_over_time_equals_per_step():

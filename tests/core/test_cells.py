@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from rnnviz.core.cells import _row_mix
 from rnnviz.core.config import ACTIVATIONS, CELLS, NetConfig
 from rnnviz.core.params import init_params
 from rnnviz.core.sequence import forward
@@ -112,3 +113,22 @@ def test_sigmoid_does_not_overflow_on_huge_preactivations():
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         tr = forward(p, net, x)
     assert np.all(np.isfinite(tr.output))
+
+
+@pytest.mark.parametrize("lead", [(), (7,), (3, 2)])
+def test_row_mix_into_a_strided_half_equals_the_fresh_product(lead):
+    """_row_mix writing straight into the left half of Jacobians gives the numbers of its fresh
+    product (one or many steps; deeper leading shapes go through a copy)."""
+    rng = np.random.default_rng(8)
+    H, K = 5, 4
+    U = rng.standard_normal(lead + (2 * H, K))
+    W = rng.standard_normal((K * H, H))
+    fresh = _row_mix(U, W, H)
+    jac = np.full(lead + (2 * H, 2 * H), np.nan)
+    assert _row_mix(U, W, H, out=jac[..., :H]) is not None
+    np.testing.assert_array_equal(jac[..., :H], fresh)
+    assert np.isnan(jac[..., H:]).all()
+    # the definition: out[..., r, :] = Σ_k U[..., r, k] W[k·H + r mod H, :]
+    r = 2 * H - 1
+    want = sum(U[..., r, k, None] * W[k * H + r % H] for k in range(K))
+    np.testing.assert_allclose(fresh[..., r, :], want, rtol=1e-13, atol=1e-13)

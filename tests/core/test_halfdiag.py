@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from rnnviz.core import curve, normmap
+from rnnviz.core import analysis, curve, jacobian, normmap
 from rnnviz.core.analysis import ExperimentConfig, build
-from rnnviz.core.halfdiag import half_diagonal, half_diagonal_steps, times_transpose
+from rnnviz.core.bptt import readout_loss
+from rnnviz.core.halfdiag import half_diagonal, half_diagonal_steps, rows_times, times_transpose
 from rnnviz.core.jacobian import step_jacobians
 from rnnviz.core.products import anchor_curve, norm_map
 from rnnviz.core.reference import anchor_curve as reference_curve
@@ -58,6 +59,17 @@ def test_products_equal_the_dense_ones():
     np.testing.assert_allclose(out, X @ J.T, rtol=0, atol=1e-14 * np.abs(X @ J.T).max())
 
 
+def test_rows_times_equals_the_dense_product():
+    rng = np.random.default_rng(4)
+    J = jacobians(cell="lstm-peephole")[11]
+    d = half_diagonal(J)
+    G = rng.standard_normal((30, J.shape[0]))
+    out = np.full_like(G, np.nan)
+    assert rows_times(G, J, d, out) is out
+    np.testing.assert_allclose(out, G @ J, rtol=0, atol=1e-14 * np.abs(G @ J).max())
+    assert not np.array_equal(out[:, J.shape[0] // 2:], 0.0)
+
+
 def dense_only(monkeypatch):
     """Every engine module on its dense GEMMs (the reference for the half-diagonal path)."""
     monkeypatch.setattr(curve, "half_diagonal_steps", lambda J: np.zeros(J.shape[0], dtype=bool))
@@ -78,3 +90,32 @@ def test_curve_and_map_agree_with_dense_and_reference(monkeypatch):
     np.testing.assert_allclose(fast[0].log10_spectral, ref["log10_spectral"], rtol=0, atol=1e-9)
     ref_map = reference_map(J)
     np.testing.assert_allclose(fast[1].log10_frobenius, ref_map["log10_frobenius"], rtol=0, atol=1e-12)
+
+
+def test_run_fast_finds_the_half_diagonal_steps_once(monkeypatch):
+    """run_fast checks the stack once and hands the flags to the anchor curve and the itemized
+    matrix; their numbers are those of the engine finding the flags itself."""
+    config = ExperimentConfig(seq_len=40, hidden_size=12, truncate=9, anchor=3)
+    calls = []
+    real = half_diagonal_steps
+
+    def counted(J):
+        calls.append(J.shape)
+        return real(J)
+
+    for module in (analysis, curve, jacobian):
+        monkeypatch.setattr(module, "half_diagonal_steps", counted)
+    fast = analysis.run_fast(config, processes=False)
+    assert calls == [(40, 24, 24)]
+    monkeypatch.undo()
+    J, net = fast.jacobians, fast.net
+    blocks = analysis.curve_blocks(net, jacobian.state_blocks(net))
+    alone = anchor_curve(J, 3, blocks=blocks, processes=False)
+    np.testing.assert_array_equal(fast.curve["log10_spectral"], alone.log10_spectral)
+    np.testing.assert_array_equal(fast.curve["cell_spectral"], alone.blocks["cell"][0])
+    trace = forward(fast.params, net, build(config)[2])
+    kappa = analysis._top_output_slope(net, trace)
+    _, d_out, _ = readout_loss(fast.params, trace.output, build(config)[3], fast.loss_steps)
+    item, item_cell = jacobian.itemized_from_jacobians(J, d_out[:, 0, :12], fast.loss_steps, 9, kappa=kappa)
+    np.testing.assert_array_equal(fast.itemized, item)
+    np.testing.assert_array_equal(fast.itemized_cell, item_cell)
