@@ -76,24 +76,25 @@ class CurveChain:
 
     def form(self, X, fro_sq, exp2, c0: int, n: int) -> None:
         J, t0, limit = self.J, self.t0, self.limit
-        half, j_exp = self.half, self.j_exp
+        # Python lists and floats in the loop: it runs once per step, ~100 times per curve
+        half, j_exp = self.half[c0:c0 + n].tolist(), self.j_exp[c0:c0 + n].tolist()
         e2 = self.e2
         with np.errstate(invalid="ignore"):  # spurious BLAS flag: see spectral_norms
             for i in range(n):
                 k = c0 + i
                 Js = J[t0 + k]
-                a = int(j_exp[k])
+                a = j_exp[i]
                 if a:
                     Js = np.ldexp(Js, -a)
                     e2 += a
                 Xi = X[i + 1]
-                if half[k]:
+                if half[i]:
                     d = self.diagonals[k] if not a else np.ldexp(self.diagonals[k], -a)
                     times_transpose(X[i], Js, d, out=Xi, scratch=self.scratch)
                 else:
                     np.matmul(X[i], Js.T, out=Xi)
                 fs = float(sum_squares(Xi.reshape(-1)))
-                ex = int(np.frexp(fs)[1]) // 2
+                ex = math.frexp(fs)[1] // 2
                 if fs > 0.0 and abs(ex) > limit // 2:
                     np.ldexp(Xi, -ex, out=Xi)
                     fs = math.ldexp(fs, -2 * ex)

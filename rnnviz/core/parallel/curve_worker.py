@@ -4,10 +4,14 @@ The products are formed by one chain of GEMMs; their norms (two thirds of the cu
 explorer's default LSTM) can be measured by a worker of the map's pool (:mod:`.pool`) while the
 parent forms the next chunk and then goes on with other work (``analysis.run_fast`` runs BPTT).
 Parent and worker share one file, kept mapped in both so that no run pays page faults: a control
-block, the products and their scales.  The hand-off is synchronised, not left to the CPU's store
-order: after each formed chunk the parent posts the pool's semaphore, and the worker waits on it
-once per chunk before it reads the chunk (POSIX semaphores order memory between processes).  The
-results come back as the task's return value, through the pool.  Both halves measure the same
+block, the products and their scales, and the results.  The hand-off is synchronised, not left to
+the CPU's store order: after each formed chunk the parent posts the pool's ``formed`` semaphore,
+and the worker waits on it once per chunk before it reads the chunk; the worker writes the norms
+to the file and posts ``measured``, on which the parent waits (POSIX semaphores order memory
+between processes).  The results do not come back through the pool's result queue: that took
+~2 ms after the worker had finished (a thread of the parent's pool must wake, take the
+interpreter lock and unpickle them before the waiting thread learns of it); the task's return
+value only says whether it measured the curve.  Both halves measure the same
 chunks with :class:`~rnnviz.core.curve.CurveMeasure`, so the numbers are those of
 :func:`~rnnviz.core.curve.curve_norms` bit for bit, wherever they were measured.
 """
@@ -49,19 +53,20 @@ _arena: dict = {"dir": None, "path": None, "mm": None, "busy": False, "serial": 
 _worker_arena: dict = {}  # in a worker: path -> (mmap, file size)
 
 
-def curve_layout(K: int, S: int, itemsize: int) -> dict[str, int]:
-    """Byte offsets in the curve file: products (K + 1, S, S), fro_sq (K,), exp2 (K,); every part
-    aligned to 64 bytes.  ``"size"``: bytes in all."""
+def curve_layout(K: int, S: int, itemsize: int, n_blocks: int = 0) -> dict[str, int]:
+    """Byte offsets in the curve file: products (K + 1, S, S), fro_sq (K,), exp2 (K,) and the
+    results (2 + 2·n_blocks, K) (see :func:`measure_curve`); every part aligned to 64 bytes.
+    ``"size"``: bytes in all."""
     layout, off = {}, _CURVE_CONTROL_BYTES
     for name, nbytes in (("products", (K + 1) * S * S * itemsize), ("fro_sq", 8 * K),
-                         ("exp2", 8 * K)):
+                         ("exp2", 8 * K), ("results", 8 * (2 + 2 * n_blocks) * K)):
         layout[name] = off
         off += -(-nbytes // 64) * 64
     layout["size"] = off
     return layout
 
 
-def curve_views(mm, layout: dict, K: int, S: int, dtype) -> dict[str, np.ndarray]:
+def curve_views(mm, layout: dict, K: int, S: int, dtype, n_blocks: int = 0) -> dict[str, np.ndarray]:
     """Plain ndarray views of the curve file's parts (no memmap subclass: no per-call cost)."""
     def view(name, dt, shape):
         count = int(np.prod(shape))
@@ -70,7 +75,8 @@ def curve_views(mm, layout: dict, K: int, S: int, dtype) -> dict[str, np.ndarray
     return {"control": np.frombuffer(mm, dtype=np.int64, count=_CURVE_CONTROL_BYTES // 8),
             "products": view("products", dtype, (K + 1, S, S)),
             "fro_sq": view("fro_sq", np.float64, (K,)),
-            "exp2": view("exp2", np.int64, (K,))}
+            "exp2": view("exp2", np.int64, (K,)),
+            "results": view("results", np.float64, (2 + 2 * n_blocks, K))}
 
 
 def _acquire_arena(size: int):
@@ -134,16 +140,27 @@ def _release_arena() -> None:
 
 
 class _ArenaHold:
-    """The shared file is free again once both the parent and the worker task let go of it."""
+    """The shared file is free again once both the parent and the worker let go of it (each at
+    most once).  The worker lets go when its task ends, or as soon as it has posted ``measured``
+    (it does not touch the file after that post): the next curve then need not wait for the pool
+    to report the task done."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._holders = 2
+        self._held = {"parent", "worker"}
 
-    def let_go(self, *_) -> None:
+    def parent_lets_go(self) -> None:
+        self._let_go("parent")
+
+    def worker_lets_go(self, *_) -> None:
+        self._let_go("worker")
+
+    def _let_go(self, side: str) -> None:
         with self._lock:
-            self._holders -= 1
-            last = self._holders == 0
+            if side not in self._held:
+                return
+            self._held.discard(side)
+            last = not self._held
         if last:
             _release_arena()
 
@@ -161,29 +178,32 @@ def _curve_file_in_worker(path: str, size: int):
 
 def measure_curve(path: str, layout: dict, K: int, S: int, dtype: str, blocks: dict, tol: float,
                   max_iter: int, krylov: int, warm: dict, cap: int,
-                  single_max: int) -> np.ndarray | None:
+                  single_max: int) -> bool:
     """Worker task: the anchor curve's norms, chunk by chunk as the parent forms the products
-    (one semaphore wait per chunk).  Returns (2 + 2·len(blocks), K) float64 — spectral and
-    Frobenius log10 norms of the state, then of each block — or None when the parent cancelled."""
+    (one semaphore wait per chunk).  Writes (2 + 2·len(blocks), K) float64 — spectral and
+    Frobenius log10 norms of the state, then of each block — to the file's results and posts
+    ``measured``; returns True, or False when the parent cancelled (nothing posted)."""
     mm = _curve_file_in_worker(path, layout["size"])
-    v = curve_views(mm, layout, K, S, np.dtype(dtype))
+    v = curve_views(mm, layout, K, S, np.dtype(dtype), len(blocks))
     control = v["control"]
     control[CURVE_STARTED] = 1
-    formed = process_pool.handoff_signal()
+    signals = process_pool.handoff_signal()
+    formed = signals.formed
     meas = CurveMeasure(K, S, dtype, blocks, tol, max_iter, krylov, warm, single_max)
     X, fro_sq, exp2 = v["products"], v["fro_sq"], v["exp2"]
     for c0, n in curve_chunks(K, cap):
         while not formed.acquire(timeout=0.05):
             if control[CURVE_CANCEL]:
-                return None
+                return False
         if control[CURVE_CANCEL]:
-            return None
+            return False
         meas.measure_stack(X, fro_sq, exp2, c0, n)
-    out = np.empty((2 + 2 * len(blocks), K))
+    out = v["results"]
     out[0], out[1] = meas.spec, meas.fro
     for i, name in enumerate(blocks):
         out[2 + 2 * i], out[3 + 2 * i] = meas.block_out[name]
-    return out
+    signals.measured.release()
+    return True
 
 
 class CurveJob:
@@ -200,7 +220,8 @@ class CurveJob:
         # the curve is measured here.
         self.start_wait_s = start_wait_s
         self._norms = norms  # (spec, fro, {name: (spec, fro)}) once known
-        self._worker = None  # (future, control, signal, hold, measure_here) while a worker measures
+        # (future, control, signals, results, hold, measure_here) while a worker measures
+        self._worker = None
         self.in_worker = False  # the norms were measured by a worker process
 
     def result(self, should_stop: Callable[[], bool] | None = None) -> ProductNorms:
@@ -216,31 +237,33 @@ class CurveJob:
         """Stop the worker, if one measures the curve (its result is not wanted)."""
         if self._worker is None:
             return
-        _, control, signal, hold, _ = self._worker
+        _, control, signals, _, hold, _ = self._worker
         self._worker = None
-        _tell_cancel(control, signal)
-        hold.let_go()
+        _tell_cancel(control, signals)
+        hold.parent_lets_go()
 
     def _collect(self, should_stop, start_wait_s):
-        future, control, signal, hold, measure_here = self._worker
+        future, control, signals, results, hold, measure_here = self._worker
         try:
             began = time.perf_counter()
             while not control[CURVE_STARTED]:
                 if time.perf_counter() - began > start_wait_s or future.done():
-                    _tell_cancel(control, signal)
+                    _tell_cancel(control, signals)
                     return measure_here()
                 time.sleep(0)
             while True:
                 if should_stop is not None and should_stop():
-                    _tell_cancel(control, signal)
+                    _tell_cancel(control, signals)
                     raise Cancelled("anchor curve cancelled")
-                try:
-                    out = future.result(timeout=0.005)
+                if signals.measured.acquire(timeout=0.005):
                     break
-                except FutureTimeout:
-                    continue
-            if out is None:
-                raise RuntimeError("curve worker stopped early")
+                if future.done():  # it failed, or posted just now and returned
+                    if signals.measured.acquire(False):
+                        break
+                    future.result()  # raises what the worker raised
+                    raise RuntimeError("curve worker stopped early")
+            out = np.array(results)  # the file is used again by the next curve
+            hold.worker_lets_go()  # it posted: done with the file
             self.in_worker = True
             names = list(self.blocks)
             return out[0], out[1], {n: (out[2 + 2 * i], out[3 + 2 * i]) for i, n in enumerate(names)}
@@ -248,17 +271,17 @@ class CurveJob:
             if isinstance(exc, BrokenProcessPool):
                 process_pool.discard_pool(str(exc) or "a worker process ended abruptly")
             log.warning("anchor curve measured in this process: the worker failed: %s", exc)
-            _tell_cancel(control, signal)
+            _tell_cancel(control, signals)
             return measure_here()
         finally:
             self._worker = None
-            hold.let_go()
+            hold.parent_lets_go()
 
 
-def _tell_cancel(control, signal) -> None:
+def _tell_cancel(control, signals) -> None:
     """Ask the worker to stop: the flag, then a post that wakes it if it waits for a chunk."""
     control[CURVE_CANCEL] = 1
-    signal.release()
+    signals.formed.release()
 
 
 def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_procs: int,
@@ -280,14 +303,14 @@ def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_pro
     elif (n_procs < 2 or 2.0 * S ** 3 * K < options.curve_process_min_flops
           or not process_pool.ready(n_procs)):
         return None
-    layout = curve_layout(K, S, J.itemsize)
+    layout = curve_layout(K, S, J.itemsize, len(blocks))
     arena = _acquire_arena(layout["size"])
     if arena is None:
         return None
     path, mm = arena
     hold = _ArenaHold()
     try:
-        views = curve_views(mm, layout, K, S, J.dtype)
+        views = curve_views(mm, layout, K, S, J.dtype, len(blocks))
         control = views["control"]
         control[:] = 0
         cap = curve_chunk(S, J.itemsize, K, options.curve_chunk_bytes)
@@ -297,11 +320,12 @@ def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_pro
         if got is None:  # discarded since ready() said yes
             _release_arena()
             return None
-        pool, signal = got
-        # Posts left from an earlier curve whose worker stopped early (the file was busy until
-        # that worker's task ended, so none of them can still be waited for).
-        while signal.acquire(False):
-            pass
+        pool, signals = got
+        # Posts left from an earlier curve whose worker stopped early or was not waited for (the
+        # file was busy until that worker's task ended, so none of them can still be waited for).
+        for left in (signals.formed, signals.measured):
+            while left.acquire(False):
+                pass
         future = pool.submit(measure_curve, path, layout, K, S, J.dtype.str, blocks, tol,
                              max_iter, krylov, warm, cap, options.single_max)
     except (BrokenProcessPool, RuntimeError) as exc:  # broken or shut down meanwhile
@@ -311,7 +335,7 @@ def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_pro
     except BaseException:
         _release_arena()
         raise
-    future.add_done_callback(hold.let_go)
+    future.add_done_callback(hold.worker_lets_go)
     X, fro_sq, exp2 = views["products"], views["fro_sq"], views["exp2"]
 
     def measure_here():
@@ -322,13 +346,13 @@ def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_pro
             name: (a.copy(), b.copy()) for name, (a, b) in meas.block_out.items()}
 
     job = CurveJob(t0, K, blocks, start_wait_s=options.curve_start_wait_s)
-    job._worker = (future, control, signal, hold, measure_here)
+    job._worker = (future, control, signals, views["results"], hold, measure_here)
     try:
         X[0] = np.eye(S, dtype=J.dtype)
         for c0, n in curve_chunks(K, cap):
             chain.form(X[c0 : c0 + n + 1], fro_sq[c0 : c0 + n], exp2[c0 : c0 + n], c0, n)
             control[CURVE_FORMED] = c0 + n  # for a reader of the file; the post is the hand-off
-            signal.release()
+            signals.formed.release()
     except BaseException:
         job.cancel()
         raise

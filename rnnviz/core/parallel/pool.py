@@ -2,10 +2,11 @@
 
 The pool is started once per process (``spawn``: safe beside Qt's threads) and kept; creating it
 costs a few hundred ms, so a small map uses it only once it is up (:func:`ready`) and starts it
-in the background meanwhile.  Every worker runs one BLAS thread.  The pool comes with one
-semaphore, handed to its workers at start (the only way a POSIX semaphore reaches a spawned
-process): :mod:`.curve_worker` signals formed chunks through it, so their data is seen by the
-worker on any CPU (a semaphore post/wait orders memory; plain stores to shared memory need not).
+in the background meanwhile.  Every worker runs one BLAS thread.  The pool comes with two
+semaphores (:class:`HandoffSignals`), handed to its workers at start (the only way a POSIX
+semaphore reaches a spawned process): :mod:`.curve_worker` signals formed chunks through one and
+the worker signals its written results through the other, so the data is seen on the other side
+on any CPU (a semaphore post/wait orders memory; plain stores to shared memory need not).
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .blas import limit_this_process
 
-__all__ = ["RUN_PREFIX", "BrokenProcessPool", "discard_pool", "get_pool", "handoff_signal",
+__all__ = ["RUN_PREFIX", "BrokenProcessPool", "HandoffSignals", "discard_pool", "get_pool",
+           "handoff_signal",
            "main_not_imported", "pool_and_signal", "ready", "remove_orphaned_runs", "shared_dir",
            "shared_dirs", "wait_ready"]
 
@@ -36,16 +40,27 @@ RUN_PREFIX = "rnnviz-map-"
 _lock = threading.Lock()
 _state: dict = {"pool": None, "workers": 0, "started": [], "broken": False, "failures": 0,
                 "signal": None}
-# In a worker process: the semaphore its pool was started with (see :func:`handoff_signal`).
+
+
+@dataclass(frozen=True)
+class HandoffSignals:
+    """The pool's two semaphores: ``formed`` is posted by the parent for each chunk of products
+    it wrote to a shared file, ``measured`` by a worker once it wrote its results there."""
+
+    formed: Any
+    measured: Any
+
+
+# In a worker process: the semaphores its pool was started with (see :func:`handoff_signal`).
 _worker_signal: list = []
 
 
-def _init_worker(signal) -> None:
+def _init_worker(signals: HandoffSignals) -> None:
     """Worker start-up: one BLAS thread (the processes are the parallelism), the pool's hand-off
-    semaphore, and a watchdog that ends the worker when its parent process is gone (killed,
+    semaphores, and a watchdog that ends the worker when its parent process is gone (killed,
     crashed): an orphaned worker would otherwise wait for work forever."""
     limit_this_process()
-    _worker_signal.append(signal)
+    _worker_signal.append(signals)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent,), name="rnnviz-parent-watch",
@@ -83,9 +98,9 @@ def main_not_imported():
 
 
 def pool_and_signal(workers: int):
-    """``(pool, semaphore)``: :func:`get_pool` and the semaphore its workers were started with,
-    taken together (a pool replaced in between would come with another semaphore); None if
-    processes cannot be used here."""
+    """``(pool, signals)``: :func:`get_pool` and the :class:`HandoffSignals` its workers were
+    started with, taken together (a pool replaced in between would come with other semaphores);
+    None if processes cannot be used here."""
     pool = get_pool(workers)
     with _lock:
         if pool is None or _state["pool"] is not pool:
@@ -93,8 +108,8 @@ def pool_and_signal(workers: int):
         return pool, _state["signal"]
 
 
-def handoff_signal():
-    """In a worker process: the semaphore of its pool (see :func:`pool_and_signal`)."""
+def handoff_signal() -> HandoffSignals:
+    """In a worker process: the semaphores of its pool (see :func:`pool_and_signal`)."""
     return _worker_signal[-1]
 
 
@@ -113,7 +128,7 @@ def get_pool(workers: int) -> ProcessPoolExecutor | None:
             pool.shutdown(wait=False, cancel_futures=True)
         try:
             context = multiprocessing.get_context("spawn")
-            signal = context.Semaphore(0)
+            signal = HandoffSignals(context.Semaphore(0), context.Semaphore(0))
             pool = ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=context,

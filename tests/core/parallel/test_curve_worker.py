@@ -132,10 +132,10 @@ def test_a_failing_worker_means_the_curve_is_measured_here(pool, monkeypatch, ca
 
     discarded = []
     executor = ThreadExecutor()
-    signal = threading.Semaphore(0)
+    signals = process_pool.HandoffSignals(threading.Semaphore(0), threading.Semaphore(0))
     monkeypatch.setattr(curve.CurveMeasure, "measure", measure)
-    monkeypatch.setattr(process_pool, "pool_and_signal", lambda n: (executor, signal))
-    monkeypatch.setattr(process_pool, "handoff_signal", lambda: signal)
+    monkeypatch.setattr(process_pool, "pool_and_signal", lambda n: (executor, signals))
+    monkeypatch.setattr(process_pool, "handoff_signal", lambda: signals)
     monkeypatch.setattr(process_pool, "discard_pool", discarded.append)
     job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True, options=SMALL_CHUNKS)
     executor.threads[0].join()  # the worker has failed before the result is asked for
@@ -246,9 +246,66 @@ def test_a_pool_that_goes_away_before_the_hand_over_means_this_thread(pool, monk
             raise failure
 
     monkeypatch.setattr(process_pool, "pool_and_signal",
-                        lambda n: None if failure is None else (Gone(), threading.Semaphore(0)))
+                        lambda n: None if failure is None else (Gone(), process_pool.HandoffSignals(
+                            threading.Semaphore(0), threading.Semaphore(0))))
     J = stack(30, 24, seed=8)
     job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True)
     assert not job.in_worker  # computed here, already complete
     same_curves(job.result(), anchor_curve(J, 0, blocks=BLOCKS, processes=False))
     assert not curve_worker.arena_busy()
+
+
+def test_the_results_come_through_the_shared_file_not_the_pool(pool, monkeypatch):
+    """The waiting thread learns of the worker's results from the ``measured`` post and reads them
+    from the file: a pool that has not yet delivered the task's return value does not hold it up."""
+    futures = []
+
+    class LateExecutor:
+        def submit(self, fn, *args):
+            future = Future()
+            futures.append(future)
+
+            def run():
+                value = fn(*args)
+                time.sleep(0.5)   # the pool's result queue, slow to deliver the return value
+                future.set_result(value)
+
+            threading.Thread(target=run, daemon=True).start()
+            return future
+
+    signals = process_pool.HandoffSignals(threading.Semaphore(0), threading.Semaphore(0))
+    monkeypatch.setattr(process_pool, "pool_and_signal", lambda n: (LateExecutor(), signals))
+    monkeypatch.setattr(process_pool, "handoff_signal", lambda: signals)
+    J = stack(40, 24, seed=11)
+    job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True, options=SMALL_CHUNKS)
+    result = job.result()
+    assert job.in_worker and not futures[0].done()
+    same_curves(result, anchor_curve(J, 0, blocks=BLOCKS, processes=False, options=SMALL_CHUNKS))
+    futures[0].result(timeout=5)
+    wait_until_the_file_is_free()
+
+
+def test_a_post_left_by_a_curve_not_waited_for_is_not_taken_for_the_next(pool):
+    """A curve cancelled after its worker had posted its results leaves that post behind; the
+    next curve's waiting thread must wait for its own worker, not read the old numbers."""
+    first, second = stack(40, 24, seed=12), stack(40, 24, seed=13)
+    job = start_anchor_curve(first, 0, blocks=BLOCKS, processes=True, options=SMALL_CHUNKS)
+    future = job._worker[0]
+    assert future.result(timeout=10) is True   # measured and posted, not collected
+    job.cancel()
+    wait_until_the_file_is_free()
+    job = start_anchor_curve(second, 0, blocks=BLOCKS, processes=True, options=SMALL_CHUNKS)
+    result = job.result()
+    assert job.in_worker
+    same_curves(result, anchor_curve(second, 0, blocks=BLOCKS, processes=False, options=SMALL_CHUNKS))
+
+
+def test_back_to_back_curves_all_go_to_the_worker(pool):
+    """The worker's post says it is done with the shared file: the next curve takes the file at
+    once, without waiting for the pool to report the task done (a slider dragged fast)."""
+    for seed in range(14, 20):
+        J = stack(40, 24, seed=seed)
+        job = start_anchor_curve(J, 0, blocks=BLOCKS, processes=True, options=SMALL_CHUNKS)
+        result = job.result()
+        assert job.in_worker
+        same_curves(result, anchor_curve(J, 0, blocks=BLOCKS, processes=False, options=SMALL_CHUNKS))
