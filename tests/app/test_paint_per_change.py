@@ -139,3 +139,46 @@ def test_steps_of_rho_lay_out_neither_the_eigenvalue_axes_nor_the_overview_axis(
     spectrum.show_fast(run_fast(config.replace(radius=3.0)))
     spectrum.settle()
     assert spectrum.eigen_plot.vb.viewRange()[1][1] > 3.0
+
+
+def test_the_spectrum_keeps_the_items_of_each_block_across_changes_of_layers(make_window, wait_results):
+    from rnnviz.app.plots.invariants import coverage_problems
+    from rnnviz.app.plots.spectrum import LEGEND_MAX_BLOCKS
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    spectrum = window.panel_by_name["spectrum"]
+    config = window.state.config
+
+    def shown_for(layers):
+        fast = run_fast(config.replace(num_layers=layers))
+        spectrum.show_fast(fast)
+        assert len(spectrum.eigen_items) == len(spectrum.singular_items) == len(fast.spectra)
+        for scatter, curve, block in zip(spectrum.eigen_items, spectrum.singular_items, fast.spectra):
+            assert scatter.isVisible() and curve.isVisible() and scatter.name() == block.name
+            x, y = scatter.getData()
+            np.testing.assert_array_equal(x + 1j * y, np.asarray(block.eigenvalues))
+            np.testing.assert_array_equal(curve.getData()[1], np.sort(block.singular_values)[::-1])
+        entries = [label.text for _sample, label in spectrum.legend.items]
+        with_legend = len(fast.spectra) <= LEGEND_MAX_BLOCKS
+        assert spectrum.legend.isVisible() == with_legend
+        assert len(entries) == (len(fast.spectra) if with_legend else 0)
+        return fast, list(spectrum.eigen_items), list(spectrum.singular_items)
+
+    one, eigen_one, singular_one = shown_for(1)
+    three, eigen_three, singular_three = shown_for(3)
+    assert len(three.spectra) > LEGEND_MAX_BLOCKS > len(one.spectra)
+    # the blocks of one layer keep their items; the other layers' items come after them
+    assert eigen_three[:len(eigen_one)] == eigen_one and singular_three[:len(singular_one)] == singular_one
+    shown_for(1)
+    spare = list(zip(eigen_three, singular_three))[len(one.spectra):]
+    for scatter, curve in spare:    # kept for the next change, hidden and empty meanwhile
+        assert not scatter.isVisible() and not curve.isVisible()
+        assert len(scatter.getData()[0]) == 0 and (curve.getData()[0] is None or len(curve.getData()[0]) == 0)
+    spectrum.settle()
+    for plot in (spectrum.eigen_plot, spectrum.singular_plot):
+        assert coverage_problems(plot) == []
+    _again, eigen_again, singular_again = shown_for(3)
+    assert eigen_again == eigen_three and singular_again == singular_three   # no new items
