@@ -20,6 +20,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -412,8 +413,6 @@ class _ExactCurve:
         self._J = None
 
     def result(self, should_stop=None):
-        from types import SimpleNamespace
-
         from .reference import anchor_curve
 
         _check(should_stop)
@@ -525,17 +524,24 @@ def _iter_fast(config, params, inputs, should_stop, processes, options, tol):
     # One sequence, one direction, every step Jacobian at hand: the loss terms' gradients travel
     # through the Jacobians (one product per step for all of them) instead of the cell backward.
     via_jacobians = window == T and config.batch == 1 and net.num_directions == 1
+    # ... and for one layer with every loss term itemized, their sums are BPTT's total gradients:
+    # the cell backward is not run at all
+    sums_only = via_jacobians and net.num_layers == 1 and item_steps.size == steps.size
     try:
         _check(should_stop)
-        grads = backward(params, net, trace, d_output, truncate=config.truncate,
-                         itemize=None if via_jacobians else item_steps)
+        grads = None if sums_only else backward(params, net, trace, d_output, truncate=config.truncate,
+                                                itemize=None if via_jacobians else item_steps)
         if via_jacobians:
             Sl, H = net.layer_state_size, net.hidden_size
             top = slice((net.num_layers - 1) * Sl, net.num_layers * Sl)
             kappa = _top_output_slope(net, trace) if net.is_lstm else None
+            totals = {} if sums_only else None
             itemized = itemized_from_jacobians(J, d_output[:, 0, :H], item_steps,
                                                config.truncate, rows=top, kappa=kappa,
-                                               half=half if net.num_layers == 1 else None)
+                                               half=half if net.num_layers == 1 else None,
+                                               totals=totals)
+            if sums_only:
+                grads = _grads_from_totals(totals)
             grads.itemized, grads.itemized_cell = itemized if net.is_lstm else (itemized, None)
         layer_steps = layer_items = layer_items_c = None
         # every layer costs what the top layer's rows cost: fewer loss steps where needed, none
@@ -615,6 +621,15 @@ def curve_blocks(net: NetConfig, blocks: dict[str, slice]) -> dict[str, slice] |
             if net.is_lstm and layer > 0:
                 sub[f"cell_{layer}"] = blocks[f"c_l{layer}"]
     return sub or None
+
+
+def _grads_from_totals(totals: dict) -> SimpleNamespace:
+    """The per-step gradient norms run_fast keeps, for a one-layer net, from the sums of the
+    itemized rows (:func:`.jacobian.itemized_from_jacobians`'s ``totals``) instead of BPTT."""
+    norms = totals["h"]
+    cell = totals.get("c")
+    return SimpleNamespace(grad_norm_per_step=norms, layer_grad_norms=norms[None],
+                           layer_cell_grad_norms=None if cell is None else cell[None])
 
 
 def _top_output_slope(net: NetConfig, trace: Trace) -> np.ndarray:

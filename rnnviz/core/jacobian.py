@@ -114,7 +114,7 @@ def gate_statistics(trace: Trace, layer: int = 0, direction: int = 0, batch_inde
 
 def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: int | None = None,
                             rows: slice | None = None, kappa: np.ndarray | None = None,
-                            half: np.ndarray | None = None):
+                            half: np.ndarray | None = None, totals: dict | None = None):
     """``C[τ−1, t−1] = ‖∂L_τ/∂h_t‖`` from the step Jacobians of one sequence (batch element, direction).
 
     J: (T, S, S) with J[t−1] = ∂s_t/∂s_{t−1} (all of it, from t = 1). d_top: (T, H) the direct
@@ -135,16 +135,30 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
 
     ``half``: (T,) bool, which steps of the readout block are half-diagonal, when the caller has
     :func:`.halfdiag.half_diagonal_steps` of it at hand (else it is found here).
+
+    ``totals``: a dict that receives (T,) float64 ‖Σ_τ ∂L_τ/∂h_t‖ under ``"h"`` (and, with
+    ``kappa``, ‖Σ_τ ∂L_τ/∂c_t‖ under ``"c"``), the sums over the loss terms in reach: with every
+    loss step in ``steps`` these are the norms of BPTT's total gradients (``bptt.backward``'s
+    ``layer_grad_norms`` and ``layer_cell_grad_norms`` of a one-layer net), truncated or not.
+    Untruncated, the sum travels as one more row (as BPTT's single gradient does); truncated, the
+    rows in reach are summed at every step.
     """
     J, steps, C, C_cell = _itemize_start(J, steps, rows, kappa)
     if steps.size == 0:
+        if totals is not None:
+            totals.update({"h": np.zeros(J.shape[0])} if kappa is None else
+                          {"h": np.zeros(J.shape[0]), "c": np.zeros(J.shape[0])})
         return C if kappa is None else (C, C_cell)
     T, S, H = J.shape[0], J.shape[1], d_top.shape[1]
     dtype = np.result_type(J.dtype, d_top.dtype)
-    # g_τ(t) of every loss term in reach, one row each; the step back writes the other buffer
-    G, G_next = np.zeros((steps.size, S), dtype=dtype), np.zeros((steps.size, S), dtype=dtype)
-    new = {int(tau): r for r, tau in enumerate(steps)}
     window = T if truncate is None else int(truncate)
+    # Untruncated, the sum of the rows is itself a row that goes back through the Jacobians (BPTT's
+    # one gradient): carried as one more row, after the loss terms' (truncated, rows leave the sum).
+    carry = totals is not None and window >= T
+    rows_total = steps.size + carry
+    # g_τ(t) of every loss term in reach, one row each; the step back writes the other buffer
+    G, G_next = np.zeros((rows_total, S), dtype=dtype), np.zeros((rows_total, S), dtype=dtype)
+    new = {int(tau): r for r, tau in enumerate(steps)}
     # rows in reach at step t: lo[t−1] <= r < hi[t−1], i.e. t <= τ_r <= t + k (steps are sorted)
     t_all = np.arange(1, T + 1)
     lo_all = np.searchsorted(steps, t_all).tolist()
@@ -155,26 +169,47 @@ def itemized_from_jacobians(J: np.ndarray, d_top: np.ndarray, steps, truncate: i
     # squared norms [r, t−1], square-rooted at the end
     sq = np.zeros((steps.size, T))
     sq_cell = None if kappa is None else np.zeros((steps.size, T))
+    # Σ_τ of the rows at each step, when asked for
+    total_h = None if totals is None else np.zeros((T, H), dtype=dtype)
+    total_c = None if totals is None or kappa is None else np.zeros((T, H), dtype=dtype)
     for t in range(T, 0, -1):
         r = new.get(t)
         if r is not None:
             G[r, :H] += d_top[t - 1]
+            if carry:
+                G[-1, :H] += d_top[t - 1]
         lo, hi = lo_all[t - 1], hi_all[t - 1]
         if lo >= hi:
             continue
-        g = G[lo:hi]
+        n = hi - lo
+        block = G[lo:hi + carry]   # (untruncated, hi is the last loss term's row + 1)
+        g = block[:n]
         sq[lo:hi, t - 1] = _sum_squares64(g[:, :H])
+        if total_h is not None:
+            if carry:
+                total_h[t - 1] = block[n, :H]
+            else:
+                g[:, :H].sum(axis=0, out=total_h[t - 1])
         if sq_cell is not None:
-            dc = g[:, H:2 * H] + g[:, :H] * kappa[t - 1]
-            sq_cell[lo:hi, t - 1] = _sum_squares64(dc)
+            dc = block[:, H:2 * H] + block[:, :H] * kappa[t - 1]
+            sq_cell[lo:hi, t - 1] = _sum_squares64(dc[:n])
+            if total_c is not None:
+                if carry:
+                    total_c[t - 1] = dc[n]
+                else:
+                    dc.sum(axis=0, out=total_c[t - 1])
         if t > 1:
             Js = J[t - 1]
             if half[t - 1]:
-                rows_times(g, Js, d_all[t - 1], out=G_next[lo:hi])
+                rows_times(block, Js, d_all[t - 1], out=G_next[lo:hi + carry])
             else:
-                np.matmul(g, Js, out=G_next[lo:hi])
+                np.matmul(block, Js, out=G_next[lo:hi + carry])
             G, G_next = G_next, G
     C[steps - 1] = np.sqrt(sq)
+    if totals is not None:
+        totals["h"] = np.sqrt(_sum_squares64(total_h))
+        if total_c is not None:
+            totals["c"] = np.sqrt(_sum_squares64(total_c))
     if C_cell is None:
         return C
     C_cell[steps - 1] = np.sqrt(sq_cell)

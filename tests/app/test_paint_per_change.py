@@ -97,6 +97,50 @@ def test_a_step_of_rho_repaints_no_other_control(make_window, wait_results, qtbo
     assert window.controls.seq_len_spin.value() == config.seq_len
 
 
+def test_steps_of_rho_lay_out_neither_the_eigenvalue_axes_nor_the_overview_axis(make_window, wait_results,
+                                                                                  monkeypatch):
+    from rnnviz.app.plots.axis import CachedAxisItem
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    spectrum, unrolled = window.panel_by_name["spectrum"], window.panel_by_name["unrolled"]
+    watched = {"eigen left": spectrum.eigen_plot.getAxis("left"),
+               "eigen bottom": spectrum.eigen_plot.getAxis("bottom"),
+               "overview left": unrolled.overview.getAxis("left")}
+    recorded = []
+    reference_record = CachedAxisItem._record
+
+    def record(axis):
+        recorded.extend(name for name, item in watched.items() if item is axis)
+        return reference_record(axis)
+
+    monkeypatch.setattr(CachedAxisItem, "_record", record)
+    config = window.state.config
+    for step, radius in enumerate((0.9, 0.93, 0.96, 0.99, 1.02)):
+        fast = run_fast(config.replace(radius=radius))
+        for panel in (spectrum, unrolled):
+            panel.show_fast(fast)
+            panel.settle()
+            panel.graphics.grab()
+        if step == 0:
+            recorded.clear()   # the first of them may take new ranges
+        eigenvalues = np.concatenate([np.asarray(block.eigenvalues) for block in fast.spectra])
+        (x_low, x_high), (y_low, y_high) = spectrum.eigen_plot.vb.viewRange()
+        reach = max(1.0, float(np.abs(eigenvalues).max()))   # the unit circle and every eigenvalue
+        assert x_low < -reach and reach < x_high and y_low < -reach and reach < y_high
+        assert (y_high - y_low) < 3.0 * reach               # and not lost in a far wider view
+        column = np.asarray(unrolled.overview_curve.getData()[1])
+        low, high = unrolled.overview.vb.viewRange()[1]
+        assert low <= np.nanmin(column) and np.nanmax(column) <= high
+    assert recorded == []
+    # far beyond: the ranges follow
+    spectrum.show_fast(run_fast(config.replace(radius=3.0)))
+    spectrum.settle()
+    assert spectrum.eigen_plot.vb.viewRange()[1][1] > 3.0
+
+
 def test_the_spectrum_keeps_the_items_of_each_block_across_changes_of_layers(make_window, wait_results):
     from rnnviz.app.plots.invariants import coverage_problems
     from rnnviz.app.plots.spectrum import LEGEND_MAX_BLOCKS

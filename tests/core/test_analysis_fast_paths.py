@@ -76,6 +76,41 @@ def test_itemized_from_jacobians_equals_its_plain_form(changes):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=0)
 
 
+@pytest.mark.parametrize("cell,truncate,placement", [
+    (c, k, p) for c, k, p in itertools.product(CELLS, (None, 0, 4), ("all", "last"))])
+def test_one_layer_gradient_norms_come_from_the_itemized_rows(cell, truncate, placement, monkeypatch):
+    """One layer, one sequence: run_fast sums the itemized rows for BPTT's per-step gradient norms
+    (∂L/∂h_t and, for LSTMs, ∂L/∂c_t, truncated or not) instead of running the cell backward;
+    they are the cell backward's numbers."""
+    cfg = ExperimentConfig(cell=cell, hidden_size=6, input_size=3, seq_len=14, truncate=truncate,
+                           loss_placement=placement, seed=2)
+    ran = []
+    real = analysis.backward
+    monkeypatch.setattr(analysis, "backward", lambda *a, **k: ran.append(1) or real(*a, **k))
+    fast = run_fast(cfg, processes=False)
+    assert not ran
+    net, params, x, targets = analysis.build(cfg)
+    trace = forward(params, net, x)
+    _, d_out, _ = readout_loss(params, trace.output, targets, analysis.config_loss_steps(cfg))
+    ref = backward(params, net, trace, d_out, truncate=truncate)
+    assert np.count_nonzero(ref.grad_norm_per_step) > 0
+    for name in ("grad_norm_per_step", "layer_grad_norms", "layer_cell_grad_norms"):
+        want = getattr(ref, name)
+        if want is None:
+            assert getattr(fast, name) is None
+            continue
+        np.testing.assert_array_equal(getattr(fast, name) == 0, want == 0)
+        np.testing.assert_allclose(getattr(fast, name), want, rtol=1e-12, atol=0)
+
+
+def test_stacked_nets_still_run_the_cell_backward(monkeypatch):
+    ran = []
+    real = analysis.backward
+    monkeypatch.setattr(analysis, "backward", lambda *a, **k: ran.append(1) or real(*a, **k))
+    run_fast(ExperimentConfig(hidden_size=4, input_size=3, seq_len=8, num_layers=2), processes=False)
+    assert ran
+
+
 def test_step_jacobian_over_time_equals_per_step():
     """The cells' step_jacobian on (T, ...) caches equals T single-step calls."""
     for cell in CELLS:

@@ -870,22 +870,23 @@ class PlotPanel(QWidget):
     def add_plot(self, row: int, col: int, title: str, x_label: tuple[str, str | None],
                  y_label: tuple[str, str | None], hover=None, legend: bool = False, left_axis_chars: float = 5.5,
                  hide_x_values: bool = False, short_y: str | None = None, short_title: str | None = None,
-                 steady_y: bool = False, **kwargs) -> pg.PlotItem:
+                 steady_y: bool = False, steady_x: bool = False, **kwargs) -> pg.PlotItem:
         """Add a PlotItem with title and axis labels (text, units); ``hover(x, y) -> str`` feeds the read-out.
 
         ``left_axis_chars``: width of the left axis in units of the font size (room for tick labels).
         ``short_y``, ``short_title``: the y label and the title where the plot is too short or too
         narrow for the whole ones (see :meth:`fit_text`). ``steady_y``: the automatic y range stays
         put while the data move a little (:mod:`rnnviz.app.plots.steady`): for curves whose values
-        change with every recomputation.
+        change with every recomputation; ``steady_x``: the automatic x range too (a value axis,
+        not time).
         """
         # Titles, labels and units defined as names (QT_TRANSLATE_NOOP) are shown translated here;
         # text the caller translated already passes unchanged.
         title, short_y, short_title = names(title), short_y and names(short_y), short_title and names(short_title)
         x_label, y_label = (tuple(part and names(part) for part in label) for label in (x_label, y_label))
         kwargs.setdefault("axisItems", cached_axes())
-        if steady_y:
-            kwargs.setdefault("viewBox", SteadyViewBox())
+        if steady_y or steady_x:
+            kwargs.setdefault("viewBox", SteadyViewBox(steady_x=steady_x))
         plot = self.graphics.addPlot(row=row, col=col, **kwargs)
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.left_axis_chars = left_axis_chars

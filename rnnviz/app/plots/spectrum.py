@@ -55,7 +55,7 @@ class SpectrumPanel(PlotPanel):
         super().__init__(parent)
         self.eigen_plot = self.add_plot(0, 0, self.tr("Eigenvalues λ"), (self.tr("Re λ"), None), (self.tr("Im λ"), None),
                                         hover=self._hover_eigen, left_axis_chars=5.0,
-                                        short_title=self.tr("Eigenvalues"))
+                                        short_title=self.tr("Eigenvalues"), steady_x=True, steady_y=True)
         self.keep_square(self.eigen_plot, 0)
         angle = np.linspace(0.0, 2.0 * np.pi, 361)
         self.unit_circle = self.pen(self.eigen_plot.plot(np.cos(angle), np.sin(angle)),

@@ -8,7 +8,8 @@ view map every item again. A steady range is kept while the data stay inside it 
 grid of nice steps (a twentieth of its span or a little more), so that nearby data give the same
 range again.
 
-Only value (y) axes are steady: a time axis must follow T exactly.
+Only value axes are steady (y; and x in the complex plane of the eigenvalues): a time axis must
+follow T exactly.
 """
 
 from __future__ import annotations
@@ -54,12 +55,20 @@ def steady_range(current: tuple[float, float] | None, wanted: tuple[float, float
 
 class SteadyViewBox(pg.ViewBox):
     """A ViewBox whose automatic y range is a :func:`steady_range` (ranges set explicitly, and
-    the x range, are taken as given)."""
+    the x range, are taken as given); ``steady_x``: the automatic x range too (an aspect-locked
+    view: the range it shows is the steady one widened to the view's aspect, and is kept as long
+    as the data fill enough of it)."""
+
+    def __init__(self, *args, steady_x: bool = False, **kwargs):
+        self.steady_x = steady_x
+        super().__init__(*args, **kwargs)
 
     def setRange(self, rect=None, xRange=None, yRange=None, padding=None, update=True,  # noqa: N802,N803
                  disableAutoRange=True):  # noqa: N803 (pyqtgraph naming)
         # pyqtgraph's updateAutoRange calls setRange with the data's (padded) range while this flag is set
         if self._updatingRange and rect is None and yRange is not None:
             yRange = steady_range(tuple(self.viewRange()[1]), tuple(yRange))
+        if self._updatingRange and rect is None and xRange is not None and self.steady_x:
+            xRange = steady_range(tuple(self.viewRange()[0]), tuple(xRange))
         super().setRange(rect=rect, xRange=xRange, yRange=yRange, padding=padding, update=update,
                          disableAutoRange=disableAutoRange)

@@ -653,7 +653,9 @@ class UnrolledPanel(PlotPanel):
         self.plot.vb.setBackgroundColor(QColor("#ffffff"))
         self.colormap = pg.colormap.get("viridis")
 
-        self.overview = self.add_plot(1, 0, "", ("", None), ("", None), left_axis_chars=5.0)
+        # a steady y range: the strip shows no values, and a range that followed the data laid its
+        # axis out again on every change of ρ (~0.5-1 ms)
+        self.overview = self.add_plot(1, 0, "", ("", None), ("", None), left_axis_chars=5.0, steady_y=True)
         self.overview.setMouseEnabled(x=False, y=False)
         self.overview.hideButtons()
         self.overview.getAxis("left").setStyle(showValues=False)
