@@ -931,6 +931,10 @@ class PlotPanel(QWidget):
         the plot beside it in its row, whose title keeps nearly its size too."""
         plot.setAspectLocked(True)
         plot.vb.sigResized.connect(lambda: self._fit_square_column(plot, column, neighbour))
+        # ... and when the row is resized: the column's width is fixed, so its view box keeps its
+        # width when the panel narrows (back to all plots from the plot alone) and pushed its
+        # neighbour past the panel's edge
+        self.graphics.ci.geometryChanged.connect(lambda: self._fit_square_column(plot, column, neighbour))
 
     def _title_px(self, plot: pg.PlotItem) -> float:
         """Pixels ``plot``'s (short) title takes at 90 % of its size."""
