@@ -182,3 +182,22 @@ def test_the_spectrum_keeps_the_items_of_each_block_across_changes_of_layers(mak
         assert coverage_problems(plot) == []
     _again, eigen_again, singular_again = shown_for(3)
     assert eigen_again == eigen_three and singular_again == singular_three   # no new items
+
+
+def test_steps_of_rho_keep_the_itemized_colour_levels_while_they_hold_the_data(make_window, wait_results):
+    window = make_window()
+    wait_results(window)
+    bptt = window.panel_by_name["bptt"]
+    config = window.state.config
+    shown = []
+    for radius in (0.8, 0.84, 0.9, 1.06, 1.2):   # levels that followed the data moved twice here
+        bptt.show_fast(run_fast(config.replace(radius=radius)))
+        low, high = bptt.itemized.levels
+        finite = bptt.log_itemized[np.isfinite(bptt.log_itemized)]
+        assert low <= finite.min() and finite.max() <= high          # the colours cover every value
+        assert finite.max() - finite.min() >= 0.6 * (high - low)      # and fill most of the scale
+        assert tuple(bptt.itemized.colorbar.levels()) == (low, high)  # which the colour bar shows
+        shown.append((low, high))
+    assert len(set(shown)) == 1
+    bptt.show_fast(run_fast(config.replace(radius=3.0)))   # far beyond: new levels
+    assert bptt.itemized.levels != shown[0]

@@ -93,3 +93,38 @@ def test_after_a_switch_of_cell_each_held_panel_settles_right_before_its_repaint
     assert [panel for _order, panel, _enabled in sorted(first.values(), key=lambda entry: entry[0])] == held
     assert not any(enabled for _order, _panel, enabled in first.values())
     assert view_problems(window.panels) == []
+
+
+def test_a_plot_shown_alone_paints_only_at_its_new_size(qtbot, make_window, wait_results):
+    from PySide6.QtCore import QEvent, QObject
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    for name in ("decay", "gates"):
+        panel = window.panel_by_name[name]
+        viewport = panel.graphics.viewport()
+        painted_at = []   # the viewport's size at each of its paints
+
+        class PaintSizes(QObject):
+            def eventFilter(self, watched, event):  # noqa: N802 - Qt name
+                if event.type() == QEvent.Type.Paint:
+                    painted_at.append(watched.size().toTuple())
+                return False
+
+        watch = PaintSizes()
+        viewport.installEventFilter(watch)
+        before = viewport.size().toTuple()
+        window.focus_plot(name)
+        # the splitters gave it its size before the window went back to the event loop
+        now = viewport.size().toTuple()
+        assert now[0] > before[0] and now[1] > before[1]
+        qtbot.waitUntil(lambda: bool(painted_at), timeout=5000)
+        qtbot.wait(100)
+        viewport.removeEventFilter(watch)
+        assert viewport.size().toTuple() == now
+        assert set(painted_at) == {now}       # never at its old height with its new width
+        assert view_problems([panel]) == []
+        window.focus_plot(None)
+        wait_results(window)

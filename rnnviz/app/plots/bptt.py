@@ -21,7 +21,8 @@ class BpttPanel(PlotPanel):
         super().__init__(parent)
         self.norm_plot = self.add_plot(0, 0, self.tr("‖∂L/∂hₜ‖ per step"), (self.tr("step t"), None),
                                        (self.tr("log₁₀ norm"), None), hover=self._hover_norm,
-                                       short_y=self.tr("log₁₀"), steady_y=True, left_axis_chars=6.2)
+                                       short_y=self.tr("log₁₀"), steady_y=True, left_axis_chars=6.2,
+                                       short_title=self.tr("‖∂L/∂hₜ‖ per step"))
         self.legend = self.add_legend_row(1, 0)
         self.window = pg.LinearRegionItem(movable=False, brush=QColor(230, 159, 0, 60),
                                           pen=pg.mkPen(QColor(230, 159, 0), width=1))
@@ -42,8 +43,10 @@ class BpttPanel(PlotPanel):
                                        (self.tr("state step t"), None), (self.tr("loss step τ"), None), hover=self._hover_item,
                                        short_y="τ")
         self.item_plot.vb.sigResized.connect(self._tick_loss_rows)
+        # steady colour levels: levels that followed the data moved with 4 in 10 steps of ρ, and each
+        # move laid the colour bar's axis out again (its labels, and its width for the SI prefix)
         self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L<sub>τ</sub>/∂hₜ‖",
-                                                           short_label="log₁₀"))
+                                                           short_label="log₁₀", steady=True))
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
         self.graphics.ci.layout.setRowStretchFactor(2, 3)
         self.log_norms = np.zeros(0)
