@@ -241,3 +241,26 @@ def test_a_network_beyond_the_curve_budget_says_so(make_window, wait_results, mo
     problems += view_problems(window.panels, readouts=False)
     assert not spectrum.table_layout[1] and spectrum.numbers.text().count("weight_hh_l") == 32  # every block
     assert not problems, "\n".join(problems)
+
+
+def test_the_spectrum_numbers_never_scroll_after_wider_numbers_and_a_smaller_window(make_window, wait_results):
+    """The gallery's path: the window as it opens on a 1600×1000 screen, wider numbers for a while
+    (ρ = 1.2: the table keeps the widest width it has shown), then 1280×720. The table fits the
+    panel's width, yet a vertical scroll bar shown during the resize narrowed its view, a sideways
+    bar then took 14 px of its height, and each kept the other."""
+    from rnnviz.app.main_window import window_size_on_screen
+    from rnnviz.app.plots.invariants import hidden_rows_problems, sideways_problems
+
+    window = make_window(config=ExperimentConfig())
+    window.resize(*window_size_on_screen(1600, 1000))
+    window.show()
+    spectrum = window.panel_by_name["spectrum"]
+    for radius in (1.2, 1.0):
+        window.state.update(radius=radius)
+        settle(window, wait=lambda: wait_results(window))
+    window.resize(1280, 720)
+    settle(window, wait=lambda: wait_results(window))
+    assert spectrum.isVisible()
+    assert spectrum.numbers.width() <= spectrum.numbers_area.width()
+    problems = hidden_rows_problems(spectrum) + sideways_problems(spectrum)
+    assert not problems, "\n".join(problems)

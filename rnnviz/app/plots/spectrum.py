@@ -294,10 +294,19 @@ class SpectrumPanel(PlotPanel):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(event)
         self._refit_table()
+        self._fit_numbers()
 
     def _fit_numbers(self) -> None:
         """The numbers' area at most as high as the whole table (its text, font and width); laid
-        out again only when that changed (not on every change of the numbers)."""
+        out again only when that changed (not on every change of the numbers). No sideways scroll
+        bar where the table is as narrow as the area: else a vertical bar shown for a moment (the
+        area shorter during a resize) narrowed the view, the sideways bar then took 14 px of its
+        height, and each kept the other (at 1280×720 after 1584×952)."""
+        area = self.numbers_area
+        narrow = self.numbers.width() <= area.width() - 2 * area.frameWidth()
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if narrow else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        if area.horizontalScrollBarPolicy() != policy:
+            area.setHorizontalScrollBarPolicy(policy)
         height = self.numbers_area.sizeHint().height()
         if height != self.numbers_area.maximumHeight():
             self.numbers_area.setMaximumHeight(height)
