@@ -1881,6 +1881,14 @@
         <translation>log₁₀ 范数</translation>
     </message>
     <message>
+        <source>Decay, k ≤ {0} (time budget)</source>
+        <translation>衰减，k ≤ {0}（时间预算）</translation>
+    </message>
+    <message>
+        <source>Gradient decay from t₀ = {0}, k ≤ {1} (time budget)</source>
+        <translation>自 t₀ = {0} 起的梯度衰减，k ≤ {1}（计算时间预算）</translation>
+    </message>
+    <message>
         <source>Gradient decay from t₀ = {0}</source>
         <translation>自 t₀ = {0} 起的梯度衰减</translation>
     </message>
@@ -2395,8 +2403,16 @@
         <translation>梯度流图（计算中 …）</translation>
     </message>
     <message>
+        <source> (steps {0}–{1} of {2}: time budget)</source>
+        <translation>（第 {0}–{1} 步，共 {2} 步：计算时间预算）</translation>
+    </message>
+    <message>
         <source>Gradient-flow map (not computed: over the memory budget)</source>
         <translation>梯度流图（未计算：超出内存预算）</translation>
+    </message>
+    <message>
+        <source>Map, steps {0}–{1} (time budget)</source>
+        <translation>梯度流图，第 {0}–{1} 步（时间预算）</translation>
     </message>
     <message>
         <source>Gradient-flow map{0}</source>
@@ -4124,8 +4140,16 @@
         <translation>ρ = 谱半径，σₘₐₓ = 最大奇异值，γ = 激活函数导数的上确界 sup φ′；γ·σₘₐₓ &lt; 1 必然导致梯度消失（Pascanu 等，2013）</translation>
     </message>
     <message>
-        <source>&lt;table cellspacing=&apos;0&apos; cellpadding=&apos;2&apos;&gt;&lt;tr&gt;&lt;th align=&apos;left&apos;&gt;block&lt;/th&gt;&lt;th&gt;ρ&lt;/th&gt;&lt;th&gt;σ&lt;sub&gt;max&lt;/sub&gt;&lt;/th&gt;&lt;th&gt;γ·σ&lt;sub&gt;max&lt;/sub&gt; (γ = {0:g})&lt;/th&gt;&lt;/tr&gt;{1}&lt;/table&gt;</source>
-        <translation>&lt;table cellspacing=&apos;0&apos; cellpadding=&apos;2&apos;&gt;&lt;tr&gt;&lt;th align=&apos;left&apos;&gt;块&lt;/th&gt;&lt;th&gt;ρ&lt;/th&gt;&lt;th&gt;σ&lt;sub&gt;max&lt;/sub&gt;&lt;/th&gt;&lt;th&gt;γ·σ&lt;sub&gt;max&lt;/sub&gt; (γ = {0:g})&lt;/th&gt;&lt;/tr&gt;{1}&lt;/table&gt;</translation>
+        <source>gate (largest)</source>
+        <translation>门（最大值）</translation>
+    </message>
+    <message>
+        <source>block</source>
+        <translation>块</translation>
+    </message>
+    <message>
+        <source>Each gate&apos;s largest numbers over its layers; every block&apos;s: this plot alone</source>
+        <translation>每种门取其各层中的最大值；各块的数值请单独显示此图</translation>
     </message>
     <message>
         <source>index {0}</source>

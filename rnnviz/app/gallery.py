@@ -146,6 +146,16 @@ def _build_matrix() -> Matrix:
         # All weights zero: every ‖∂L/∂hₜ‖ is 0, so no loss step has a point on the log axis.
         Transition("zero-weights", _update(init_scale=0.0), True),
         Transition("zero-weights-back", _update(init_scale=None), True),
+        # Eight layers (small ones: the map stays quick), one way and both ways: 32 and 64 blocks in
+        # the spectrum, 8 and 16 rows of state boxes in the unrolled network, in all plots and in
+        # the presentation grid.
+        Transition("layers-8", _update(num_layers=8, hidden_size=4), True),
+        Transition("layers-8-bidirectional", _update(bidirectional=True), True),
+        Transition("layers-8-presentation-on", _presentation(True), False),
+        Transition("layers-8-presentation-all", _focus(None), False),
+        Transition("layers-8-presentation-unrolled", _focus("unrolled"), False),
+        Transition("layers-8-presentation-off", _presentation(False), False),
+        Transition("layers-8-back-to-1", _update(num_layers=1, bidirectional=False, hidden_size=16), True),
     ]
     for name in PLOT_ORDER:
         steps.append(Transition(f"focus-{name}", _focus(name), False))

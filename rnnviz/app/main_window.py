@@ -31,7 +31,7 @@ from rnnviz.app.panels.experiments import ExperimentsPanel
 from rnnviz.app.panels.lessons import LessonsPanel
 from rnnviz.app.panels.trainer import TrainerPanel
 from rnnviz.app.plots import PANEL_CLASSES
-from rnnviz.app.plots.base import SteadyLabel, configure_pyqtgraph
+from rnnviz.app.plots.base import NORMAL_STYLE, PRESENTATION_STYLE, SteadyLabel, configure_pyqtgraph
 from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.repaint import StaggeredRepaint
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
@@ -82,6 +82,14 @@ PRESENTATION_ROW_HEIGHT = 480
 # the unrolled network is one click or Alt+7 away). The presentation grid scrolls, and holds it.
 THREE_ROWS_MIN_HEIGHT = 780
 GRID_OPTIONAL = ("unrolled",)
+# The unrolled network's plot area in the third row of "All plots", about this share of the plots'
+# area less this much for its controls, time axis and overview strip (measured 100 px of 903 and 161
+# px of 1103; a little less here, so that it is left out rather than shown without its labels):
+# more layers than that height labels (4 at 1600×1000) leave it out of the grid as well.
+UNROLLED_GRID_SHARE = 0.3
+UNROLLED_GRID_CHROME_PX = 180
+# ... and in a row of the presentation grid: PRESENTATION_ROW_HEIGHT less this (measured ~265).
+UNROLLED_PRESENTATION_CHROME_PX = 280
 # Short names for the plot switcher, so that it fits a 1280-pixel projector at lecture font sizes.
 SWITCHER_LABELS = {"decay": QT_TRANSLATE_NOOP("Names", "Decay"), "map": QT_TRANSLATE_NOOP("Names", "Map"),
                    "gates": QT_TRANSLATE_NOOP("Names", "Gates"), "bptt": QT_TRANSLATE_NOOP("Names", "BPTT"),
@@ -551,11 +559,30 @@ class MainWindow(QMainWindow):
         self._plot_wheel.active = grid
 
     def grid_leaves_out(self) -> tuple[str, ...]:
-        """Plots "All plots" leaves out now: the unrolled network where three rows would not be readable."""
-        if self.presentation_mode or not self.isVisible():
+        """Plots "All plots" leaves out now: the unrolled network where three rows would not be
+        readable, or where its row of the grid is too low for its layers' labels."""
+        if not self.isVisible():
             return ()
+        config = self.state.config
+        state_rows = config.num_layers * (2 if config.bidirectional else 1)
+        unrolled = self.panel_by_name["unrolled"]
+        if self.presentation_mode:
+            plot_px = PRESENTATION_ROW_HEIGHT - UNROLLED_PRESENTATION_CHROME_PX
+            labelled = unrolled.rows_labelled(state_rows, plot_px, PRESENTATION_STYLE["font_pt"])
+            return () if labelled else GRID_OPTIONAL
         height = self.plot_scroll.viewport().height()
-        return GRID_OPTIONAL if 0 < height < THREE_ROWS_MIN_HEIGHT else ()
+        if 0 < height < THREE_ROWS_MIN_HEIGHT:
+            return GRID_OPTIONAL
+        plot_px = UNROLLED_GRID_SHARE * height - UNROLLED_GRID_CHROME_PX
+        if height > 0 and not unrolled.rows_labelled(state_rows, plot_px, NORMAL_STYLE["font_pt"]):
+            return GRID_OPTIONAL
+        return ()
+
+    def _regrid(self) -> None:
+        """All plots again after a change of configuration: whether the unrolled network's layers
+        are readable in the grid may have changed."""
+        if self.focused_plot is None:
+            self._show_focused()
 
     def _show_focused(self) -> None:
         name = self.focused_plot
@@ -872,6 +899,7 @@ class MainWindow(QMainWindow):
         state.map_progress.connect(self._on_map_progress)
         state.message.connect(self.show_error)
         state.config_changed.connect(self._on_computing)
+        state.config_changed.connect(self._regrid)
         state.config_changed.connect(self._clear_readouts)
         state.config_changed.connect(self._forget_gradcheck)
         state.busy_changed.connect(self._on_busy_changed)

@@ -390,6 +390,13 @@ class FastResult(ForwardResult):
     #: the ForwardResult :func:`iter_fast` delivered first (its arrays are this result's)
     forward: ForwardResult | None = None
 
+    @property
+    def jacobian_steps(self) -> tuple[int, int]:
+        """(first, count): the steps t = first … first + count − 1 whose step Jacobians were kept,
+        all T of them unless ``JACOBIAN_BYTES`` or ``CURVE_FLOPS`` cut them (8 LSTM layers of 64:
+        18 of 100 steps). The anchor curve and the (t, k) map cover only these."""
+        return int(self.jacobian_start), int(np.shape(self.jacobians)[0])
+
 
 @dataclass
 class MapResult:

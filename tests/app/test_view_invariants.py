@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pytest
 
+from rnnviz.core.analysis import ExperimentConfig
+
 from rnnviz.app.gallery import TRANSITIONS, settle
 from rnnviz.app.main_window import PRESENTATION_FONT_PT
 from rnnviz.app.plots.invariants import explorer_scroll_problems, small_text_problems, status_bar_problems, view_problems
@@ -179,3 +181,63 @@ def test_the_spectrum_numbers_show_every_row_among_all_plots(language, make_wind
         assert spectrum.isVisible() and len(spectrum.spectra) == 4
         failures += [f"{size}: {problem}" for problem in hidden_rows_problems(spectrum)]
     assert not failures, "\n".join(failures)
+
+
+def test_aspect_problems_flag_plots_far_wider_or_taller_than_their_data(qapp):
+    """An aspect-locked plot (the eigenvalues' unit circle) whose area is far wider, or far taller,
+    than its data need is flagged; a square one is not (only "too wide" was checked before)."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.invariants import aspect_problems
+
+    widget = pg.PlotWidget()
+    plot = widget.getPlotItem()
+    plot.setAspectLocked(True)
+    angle = np.linspace(0.0, 2.0 * np.pi, 361)
+    plot.plot(np.cos(angle), np.sin(angle))
+    widget.show()
+    found = {}
+    for size in ((600, 150), (150, 600), (300, 300)):
+        widget.resize(*size)
+        plot.autoRange()
+        QApplication.instance().processEvents()
+        found[size] = aspect_problems(plot)
+    widget.close()
+    assert "wide empty margins" in " ".join(found[(600, 150)])
+    assert "far taller than wide" in " ".join(found[(150, 600)])
+    assert found[(300, 300)] == []
+
+
+def test_a_network_beyond_the_curve_budget_says_so(make_window, wait_results, monkeypatch):
+    """Eight layers whose step Jacobians fill the anchor curve's flop budget after 10 of 40 steps (8
+    LSTM layers of 64 kept 18 of 100 steps, and the curves stopped at k = 18 without a word): the
+    decay plot's title says k ≤ 10 and why, the map shows and names the steps it covers (not a
+    corner of a 40-step view), and every view is true, in all plots and with the spectrum alone."""
+    from rnnviz.core import analysis
+    from rnnviz.app.plots.invariants import view_problems
+
+    config = ExperimentConfig(cell="lstm", hidden_size=4, input_size=4, num_layers=8, seq_len=40)
+    state = config.net.state_size
+    monkeypatch.setattr(analysis, "CURVE_FLOPS", 10 * 2.0 * state ** 3)
+    window = make_window(config=config)
+    window.resize(1600, 1000)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    fast = window.state.fast_result
+    assert (fast.jacobian_start, fast.jacobians.shape[0]) == (0, 10) and int(fast.curve["k"].max()) == 10
+    decay, flow_map, spectrum = (window.panel_by_name[name] for name in ("decay", "map", "spectrum"))
+    # the whole title, or its short form where the plot is too narrow for it
+    assert "k ≤ 10 (time budget)" in decay.plot.titleLabel.text
+    assert "steps 0–9" in flow_map.plot.titleLabel.text and "time budget" in flow_map.plot.titleLabel.text
+    (x0, x1), (y0, y1) = flow_map.plot.vb.viewRange()
+    assert -1.0 <= x0 and x1 <= 10.0 and y1 <= 11.0
+    problems = view_problems(window.panels)
+    # 32 blocks among all plots: one row per gate, the largest numbers over the layers
+    assert spectrum.table_layout[1] and spectrum.numbers.text().count("L1–L8") == 4
+    window.focus_plot("spectrum")
+    settle(window, wait=lambda: wait_results(window))
+    problems += view_problems(window.panels, readouts=False)
+    assert not spectrum.table_layout[1] and spectrum.numbers.text().count("weight_hh_l") == 32  # every block
+    assert not problems, "\n".join(problems)

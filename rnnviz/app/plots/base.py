@@ -41,6 +41,8 @@ PRESENTATION_MIN_SIZE = (380, 300)
 GRAPHICS_MIN_SIZE = (260, 200)
 #: An aspect-locked plot's view at most this much wider than high (room for its data's padding).
 SQUARE_VIEW_SLACK = 1.15
+#: ... in a column at most this share of its row (the rest for its neighbour and its title).
+SQUARE_COLUMN_SHARE = 0.5
 
 
 def configure_pyqtgraph() -> None:
@@ -921,24 +923,43 @@ class PlotPanel(QWidget):
         plot.shown_text.pop("title", None)
         self.fit_text(plot)
 
-    def keep_square(self, plot: pg.PlotItem, column: int) -> None:
+    def keep_square(self, plot: pg.PlotItem, column: int, neighbour: pg.PlotItem | None = None) -> None:
         """Lock ``plot``'s aspect (the eigenvalues' unit circle stays round) and keep its column no
         wider than its axes and a square view need: the rest of the row goes to its neighbours.
         Else a row far wider than high (all plots in presentation mode, the Compare tab at 1280×720)
-        left the circle a third of the plot's width, between wide empty margins."""
+        left the circle a third of the plot's width, between wide empty margins. ``neighbour``:
+        the plot beside it in its row, whose title keeps nearly its size too."""
         plot.setAspectLocked(True)
-        plot.vb.sigResized.connect(lambda: self._fit_square_column(plot, column))
+        plot.vb.sigResized.connect(lambda: self._fit_square_column(plot, column, neighbour))
+        # ... and when the row is resized: the column's width is fixed, so its view box keeps its
+        # width when the panel narrows (back to all plots from the plot alone) and pushed its
+        # neighbour past the panel's edge
+        self.graphics.ci.geometryChanged.connect(lambda: self._fit_square_column(plot, column, neighbour))
 
-    def _fit_square_column(self, plot: pg.PlotItem, column: int) -> None:
-        chrome = plot.geometry().width() - plot.vb.width()   # axes and margins
-        # ... and never narrower than its (short) title at nearly its size: the title is not shrunk
+    def _title_px(self, plot: pg.PlotItem) -> float:
+        """Pixels ``plot``'s (short) title takes at 90 % of its size."""
         entry = next((entry for entry in self._labelled if entry[0] is plot), None)
         title = getattr(plot, "short_title", None) or (entry[1] if entry is not None else "")
-        title_px = text_width(title, math.ceil(self.style["title_pt"] * 0.9), bold=True) + 4 if title else 0.0
-        wanted = round(chrome + max(SQUARE_VIEW_SLACK * plot.vb.height(), title_px))
+        return text_width(title, math.ceil(self.style["title_pt"] * 0.9), bold=True) + 4 if title else 0.0
+
+    def _fit_square_column(self, plot: pg.PlotItem, column: int, neighbour: pg.PlotItem | None = None) -> None:
+        chrome = plot.geometry().width() - plot.vb.width()   # axes and margins
+        # ... and never narrower than its (short) title at nearly its size: the title is not shrunk;
+        # at most SQUARE_COLUMN_SHARE of the row, and never so wide that the neighbour's title
+        # shrinks (a share of a narrow row left by the column stretch shrank "Eigenvalues" to 7 pt
+        # beside an 11 pt "Singular values" at 1280×720, and a tall row left it a narrow column)
+        row = self.graphics.ci.width()
+        widest = SQUARE_COLUMN_SHARE * row
+        if neighbour is not None:
+            spacing = 3 * self.graphics.ci.layout.horizontalSpacing() + 6   # spacing and margins
+            widest = min(widest, row - spacing - (neighbour.geometry().width() - neighbour.vb.width())
+                         - self._title_px(neighbour))
+        square = chrome + SQUARE_VIEW_SLACK * plot.vb.height()
+        width = round(max(chrome + self._title_px(plot), min(square, widest)))
         layout = self.graphics.ci.layout
-        if abs(layout.columnMaximumWidth(column) - wanted) > 2:
-            layout.setColumnMaximumWidth(column, wanted)
+        if abs(layout.columnMaximumWidth(column) - width) > 2 or abs(layout.columnMinimumWidth(column) - width) > 2:
+            layout.setColumnMinimumWidth(column, width)
+            layout.setColumnMaximumWidth(column, width)
 
     def add_legend_row(self, row: int, col: int = 0, compact: bool = False, **kwargs) -> FlowLegend:
         """A legend in its own layout cell (below a plot), so it never covers data (``compact``:
@@ -1382,6 +1403,11 @@ class SteadyLabel(QLabel):
         """The size of the present text alone (it may shrink)."""
         self.setMinimumSize(0, 0)
         self.setMaximumSize(16777215, 16777215)
+        # a rich-text table stays as wide as the widest text it was laid out for until its text is
+        # set anew (the spectrum's numbers in one column after two kept the two columns' width)
+        text = self.text()
+        QLabel.setText(self, "")
+        QLabel.setText(self, text)
         self._fit(shrink=True)
 
     def _fit(self, shrink: bool = False) -> None:

@@ -78,6 +78,20 @@ class EncoderBoundary:
     def lines(self) -> list:
         return list(self._lines.values())
 
+    def shown_label(self):
+        """The label of the line that has one, where it is shown (None: no label in view)."""
+        for line in self._lines.values():
+            if line.label is not None and line.isVisible() and line.label.toPlainText():
+                return line.label
+        return None
+
+    def label_height(self) -> float:
+        """Pixels the shown label takes up from the edge it sits at (0: no label shown)."""
+        label = self.shown_label()
+        if label is None:
+            return 0.0
+        return float(label.textItem.boundingRect().height())
+
     def _make_line(self, labelled: bool) -> pg.InfiniteLine:
         options = {"position": self._label_position, "color": BOUNDARY_COLOUR, "fill": pg.mkBrush(255, 255, 255, 210)}
         line = pg.InfiniteLine(angle=90, movable=False, label="" if labelled else None, labelOpts=options)

@@ -21,7 +21,8 @@ class BpttPanel(PlotPanel):
         super().__init__(parent)
         self.norm_plot = self.add_plot(0, 0, self.tr("‖∂L/∂hₜ‖ per step"), (self.tr("step t"), None),
                                        (self.tr("log₁₀ norm"), None), hover=self._hover_norm,
-                                       short_y=self.tr("log₁₀"), steady_y=True, left_axis_chars=6.2)
+                                       short_y=self.tr("log₁₀"), steady_y=True, left_axis_chars=6.2,
+                                       short_title=self.tr("‖∂L/∂hₜ‖ per step"))
         self.legend = self.add_legend_row(1, 0)
         self.window = pg.LinearRegionItem(movable=False, brush=QColor(230, 159, 0, 60),
                                           pen=pg.mkPen(QColor(230, 159, 0), width=1))

@@ -137,7 +137,16 @@ class DecayPanel(PlotPanel):
                 item = self.curves.pop(key)
                 self.plot.removeItem(item)
         self._clip_references(new_data=True)
-        self.set_title(self.plot, self.tr("Gradient decay from t₀ = {0}").format(fast.config.anchor))
+        anchor = fast.config.anchor
+        measured = np.asarray(fast.curve.get("k", ()))
+        longest = int(measured.max()) if measured.size else 0
+        if 0 < longest < fast.config.seq_len - anchor:
+            # the Jacobians kept for the curve stop there (analysis.CURVE_FLOPS, a time budget)
+            self.plot.short_title = self.tr("Decay, k ≤ {0} (time budget)").format(longest)
+            self.set_title(self.plot, self.tr("Gradient decay from t₀ = {0}, k ≤ {1} (time budget)").format(anchor, longest))
+        else:
+            self.plot.short_title = None
+            self.set_title(self.plot, self.tr("Gradient decay from t₀ = {0}").format(anchor))
 
     def measured_range(self) -> tuple[float, float] | None:
         """(low, high) of the measured curves (not the reference lines), None before any data."""

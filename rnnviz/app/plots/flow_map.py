@@ -53,14 +53,33 @@ class FlowMapPanel(PlotPanel):
         seq_len = fast.config.seq_len
         self.plot.setLimits(xMin=-1, xMax=seq_len + 1, yMin=0, yMax=seq_len + 1)
         self.fit_ranges()  # a user's zoom or pan is kept until Fit (Ctrl+0)
+        self.plot.short_title = None
         self.set_title(self.plot, self.tr("Gradient-flow map (computing …)"))
 
+    def computed_steps(self) -> tuple[int, int]:
+        """(first, count): the steps the map covers, all T unless the budgets for the Jacobians cut
+        them (:attr:`FastResult.jacobian_steps`)."""
+        seq_len = self.fast.config.seq_len
+        steps = getattr(self.fast, "jacobian_steps", None)
+        first, count = steps if steps is not None and steps[1] > 0 else (0, seq_len)
+        return first, min(count, seq_len - first)
+
     def fit_ranges(self) -> None:
-        """Every anchor t₀ = 0…T−1 and distance k = 1…T (the map's whole triangle)."""
+        """Every anchor t₀ = 0…T−1 and distance k = 1…T (the map's whole triangle), or the steps it
+        covers where a budget cut them (else they took a corner of the view)."""
         if self.fast is None:
             return
+        first, count = self.computed_steps()
+        self.set_view_range(self.plot, x_range=(first - 0.5, first + count - 0.5), y_range=(0.5, count + 0.5),
+                            padding=0.02)
+
+    def _budget_note(self) -> str:
+        """" (steps 0–17 of 100: time budget)" where the map covers only some steps, else ""."""
+        first, count = self.computed_steps()
         seq_len = self.fast.config.seq_len
-        self.set_view_range(self.plot, x_range=(-0.5, seq_len - 0.5), y_range=(0.5, seq_len + 0.5), padding=0.02)
+        if count >= seq_len:
+            return ""
+        return self.tr(" (steps {0}–{1} of {2}: time budget)").format(first, first + count - 1, seq_len)
 
     def show_map(self, map_result) -> None:
         self.map_result = map_result
@@ -80,7 +99,10 @@ class FlowMapPanel(PlotPanel):
         prepared = getattr(self.map_result, "images", {}).get(quantity)
         self.heatmap.set_data(np.asarray(values).T, x0=0.0, y0=1.0, prepared=prepared,
                               partial=not self.map_result.complete)
-        state = "" if self.map_result.complete else f" ({self.map_result.fraction:.0%})"
+        state = self._budget_note() if self.map_result.complete else f" ({self.map_result.fraction:.0%})"
+        first, count = self.computed_steps()
+        self.plot.short_title = self.tr("Map, steps {0}–{1} (time budget)").format(first, first + count - 1) \
+            if state and self.map_result.complete else None
         self.set_title(self.plot, self.tr("Gradient-flow map{0}").format(state))
 
     def _hover_text(self, x: float, y: float) -> str:

@@ -17,7 +17,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
 * **legend size**: a legend below its plot is at most :data:`MAX_LEGEND_SHARE` of the plot area's
   height (more columns or shorter entries, not a legend that eats the plot).
 * **text**: no title, axis label, legend label or read-out is wider than the room it has, a title
-  is never shrunk to a bare symbol (fewer than :data:`MIN_TITLE_CHARS` characters), the fixed
+  is never shrunk to a bare symbol (fewer than :data:`MIN_TITLE_CHARS` characters) nor to much
+  less than the titles beside it (:data:`MIN_TITLE_SHARE`), the fixed
   ticks of an axis (colour bars, unit rows) do not overlap, a vertical axis label does not run into
   its tick labels, the end labels of neighbouring colour bars do not touch, and every colour bar
   shows values (at least its two ends).
@@ -46,6 +47,7 @@ MIN_HEATMAP_PX = 24     # height of a heatmap's plot area
 MIN_PLOT_PX = 32        # height of any other plot area (room for two value ticks and a curve)
 MAX_LEGEND_SHARE = 0.5  # a legend's height / its plot area's height
 MIN_TITLE_CHARS = 3     # a shown title shorter than this is a symbol, not a title
+MIN_TITLE_SHARE = 0.75  # a title's size / the largest beside it in the same plot widget
 _TEXT_GAP_PX = 1.0      # tick labels of neighbouring axes this close together touch
 _TOLERANCE_PX = 1.5     # text width against its room; legend margin
 
@@ -149,10 +151,9 @@ def coverage_problems(plot: pg.PlotItem) -> list[str]:
 
 
 def aspect_problems(plot: pg.PlotItem) -> list[str]:
-    """An aspect-locked plot whose data fill much less of its width than of its height: the plot
-    area's shape, not the data, set its range (wide empty margins beside them). A plot area taller
-    than its data need is not checked: in a narrow column (all plots in presentation mode) it has
-    no more width to take."""
+    """An aspect-locked plot whose data fill much less of one side than of the other: the plot
+    area's shape, not the data, set its range (wide empty margins beside them, or above and below
+    them in a plot area far taller than wide)."""
     if not plot.vb.state["aspectLocked"]:
         return []
     union = None
@@ -167,6 +168,9 @@ def aspect_problems(plot: pg.PlotItem) -> list[str]:
     if fill_x < MIN_ASPECT_FILL * fill_y:
         return [f"{_plot_name(plot)}: its data fill {fill_x:.0%} of its width and {fill_y:.0%} of its "
                 f"height (wide empty margins: the plot area is far wider than its locked aspect needs)"]
+    if fill_y < MIN_ASPECT_FILL * fill_x:
+        return [f"{_plot_name(plot)}: its data fill {fill_x:.0%} of its width and {fill_y:.0%} of its "
+                f"height (empty margins above and below: the plot area is far taller than wide)"]
     return []
 
 
@@ -362,6 +366,23 @@ def outside_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> lis
     return problems
 
 
+def title_size_problems(plots: list[pg.PlotItem]) -> list[str]:
+    """Titles of plots side by side shrunk to much less than their neighbours' (under
+    :data:`MIN_TITLE_SHARE` of the largest title's size: "Eigenvalues" at 7 pt beside an 11 pt
+    "Singular values" at 1280×720)."""
+    sizes = {}
+    for plot in plots:
+        shown = getattr(plot, "shown_text", None) or {}
+        text, points = shown.get("title", ("", 0))
+        if text and points and plot.titleLabel.isVisible():
+            sizes[plot] = (text, points)
+    if len(sizes) < 2:
+        return []
+    largest = max(points for _text, points in sizes.values())
+    return [f"{_plot_name(plot)}: title at {points} pt beside a {largest} pt one"
+            for plot, (_text, points) in sizes.items() if points < MIN_TITLE_SHARE * largest]
+
+
 def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> list[str]:
     """Problems of the visible plots in one plot widget (``zoomed(plot)``: the user zoomed it, so its
     range is theirs): coverage, text, heatmaps, legends, plots outside the widget."""
@@ -376,7 +397,7 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
     colour_bars = visible_plots(graphics, colour_bars=True)
     for colour_bar in colour_bars:
         problems += text_problems(colour_bar) + colour_bar_value_problems(colour_bar)
-    problems += colour_bar_problems(colour_bars)
+    problems += colour_bar_problems(colour_bars) + title_size_problems(plots)
     return problems + legend_problems(graphics, plots) + outside_problems(graphics, plots)
 
 
@@ -507,15 +528,14 @@ def view_problems(panels, readouts: bool = True) -> list[str]:
     problems = []
     for panel in panels:
         problems += panel_problems(panel, readouts)
-    shown = [panel for panel in panels if panel.isVisible()]
-    if len(shown) == 1:
-        problems += [f"{shown[0].name}: {problem}" for problem in hidden_rows_problems(shown[0])]
+        if panel.isVisible():
+            problems += [f"{panel.name}: {problem}" for problem in hidden_rows_problems(panel) + sideways_problems(panel)]
     return problems
 
 
 def hidden_rows_problems(root) -> list[str]:
-    """Scroll areas under ``root`` (a plot shown alone: it has the room) that hide rows of what they
-    hold behind a scroll bar (the spectrum's numbers in presentation mode showed one row of four)."""
+    """Scroll areas under ``root`` that hide rows of what they hold behind a scroll bar (the
+    spectrum's numbers in presentation mode showed one row of four)."""
     from PySide6.QtWidgets import QScrollArea
 
     return [f"{area.objectName() or 'a table'} hides {area.verticalScrollBar().maximum()} px of its rows"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QScrollArea
 
-from rnnviz.app.plots.base import PALETTE, PlotPanel, SteadyLabel
+from rnnviz.app.plots.base import NORMAL_STYLE, PALETTE, PlotPanel, SteadyLabel
 from rnnviz.app.plots.steady import steady_range
 
 #: The numbers table's least height where the panel is short (two rows, then a scroll bar).
@@ -18,6 +20,12 @@ SYMBOLS = ("o", "t", "s", "d", "+", "x", "star", "p")
 #: Above this many blocks the legend is left out: the table below names every block with its colour,
 #: and 32 entries (8 layers) took the whole panel, the plots 0 px high.
 LEGEND_MAX_BLOCKS = 8
+#: The numbers table's layouts, the most detailed first; it takes the first that fits its room whole
+#: (a table that scrolled hid its last rows or, in Chinese at 1280×720, its right-hand column):
+#: (PyTorch names beside the short ones, one row per gate with its largest numbers over the layers
+#: and directions instead of one row per block, column groups side by side).
+TABLE_LAYOUTS = ((True, False, 1), (False, False, 1), (False, False, 2), (False, False, 3),
+                 (False, True, 1), (False, True, 2), (False, True, 4))
 
 
 def short_block_name(block) -> str:
@@ -25,6 +33,45 @@ def short_block_name(block) -> str:
     arrow = "←" if block.direction else ""
     gate = "" if block.gate in ("h", None, "") else f" {block.gate}"
     return f"L{block.layer + 1}{arrow}{gate}"
+
+
+def table_html(entries: list[tuple[str, float, float, float]], gamma: float, first_header: str,
+               groups: int = 1) -> str:
+    """The numbers as a rich-text table: ``entries`` (label as rich text, ρ, σ_max, γ·σ_max) in
+    ``groups`` column groups side by side, filled column by column, each with its header."""
+    rows = max(1, math.ceil(len(entries) / groups))
+    header = (f"<th align='left'>{first_header}</th><th>ρ</th><th>σ<sub>max</sub></th>"
+              f"<th>γ·σ<sub>max</sub> (γ = {gamma:g})</th>")
+    gap = "<td width='12'></td>"
+    lines = [f"<tr>{gap.join([header] * min(groups, max(1, len(entries))))}</tr>"]
+    for row in range(rows):
+        cells = []
+        for group in range(groups):
+            index = group * rows + row
+            if index < len(entries):
+                label, rho, sigma, bound = entries[index]
+                cells.append(f"<td>{label}</td><td align='right'>{rho:.4g}</td><td align='right'>{sigma:.4g}</td>"
+                             f"<td align='right'>{bound:.4g}</td>")
+        lines.append(f"<tr>{gap.join(cells)}</tr>")
+    return f"<table cellspacing='0' cellpadding='2'>{''.join(lines)}</table>"
+
+
+def gate_summary(spectra) -> list[tuple[str, float, float]]:
+    """(gate's name and layers, largest ρ, largest σ_max) per gate over every layer and direction, in
+    the blocks' order: one row per gate however deep the network ("i  L1–L8")."""
+    by_gate: dict = {}
+    for block in spectra:
+        by_gate.setdefault(block.gate, []).append(block)
+    summary = []
+    for gate, blocks in by_gate.items():
+        layers = sorted({block.layer for block in blocks})
+        span = f"L{layers[0] + 1}" if len(layers) == 1 else f"L{layers[0] + 1}–L{layers[-1] + 1}"
+        if any(block.direction for block in blocks):
+            span += " →←"
+        name = "h" if gate in ("h", None, "") else gate
+        summary.append((f"{name} · {span}", max(block.spectral_radius for block in blocks),
+                        max(block.sigma_max for block in blocks)))
+    return summary
 
 
 class TableArea(QScrollArea):
@@ -56,12 +103,12 @@ class SpectrumPanel(PlotPanel):
         self.eigen_plot = self.add_plot(0, 0, self.tr("Eigenvalues λ"), (self.tr("Re λ"), None), (self.tr("Im λ"), None),
                                         hover=self._hover_eigen, left_axis_chars=5.0,
                                         short_title=self.tr("Eigenvalues"), steady_x=True, steady_y=True)
-        self.keep_square(self.eigen_plot, 0)
         angle = np.linspace(0.0, 2.0 * np.pi, 361)
         self.unit_circle = self.pen(self.eigen_plot.plot(np.cos(angle), np.sin(angle)),
                                     "#777777", "dash", 0.6)
         self.singular_plot = self.add_plot(0, 1, self.tr("Singular values σ"), ("index", None), ("σ", None), left_axis_chars=6.0,
                                            hover=self._hover_singular, short_title=self.tr("Singular values"))
+        self.keep_square(self.eigen_plot, 0, neighbour=self.singular_plot)
         # One legend below both plots (a block has the same colour in each): in a row of its own as
         # wide as the panel, it takes one line where, under the narrow σ plot, it took half its height.
         self.legend = self.add_legend_row(1, 0, colspan=2)
@@ -79,8 +126,10 @@ class SpectrumPanel(PlotPanel):
         self._rows_changed = True
         self.numbers.setObjectName("spectrum_numbers")
         self.numbers.setTextFormat(Qt.TextFormat.RichText)
-        self.numbers.setToolTip(self.tr("ρ = spectral radius, σₘₐₓ = largest singular value, γ = sup φ′ of the activation;"
-                                " γ·σₘₐₓ < 1 guarantees vanishing gradients (Pascanu et al. 2013)"))
+        self._numbers_tip = self.tr("ρ = spectral radius, σₘₐₓ = largest singular value, γ = sup φ′ of the activation;"
+                                    " γ·σₘₐₓ < 1 guarantees vanishing gradients (Pascanu et al. 2013)")
+        self.numbers.setToolTip(self._numbers_tip)
+        self.table_layout = TABLE_LAYOUTS[0]
         # As high as the table where the panel has the room (a plot shown alone, the lecture size:
         # every row), down to its least height with a scroll bar where it has not (all plots).
         self.numbers_area = TableArea()
@@ -169,21 +218,82 @@ class SpectrumPanel(PlotPanel):
         self.eigen_items = self._kept_eigen[:count]
         self.singular_items = self._kept_singular[:count]
 
-    def _show_numbers(self, fast) -> None:
-        gamma = float(fast.gamma)
-        rows = []
+    def table_text(self, layout: tuple[bool, bool, int]) -> str:
+        """The numbers table in one of :data:`TABLE_LAYOUTS`."""
+        names, summary, groups = layout
+        gamma = float(self.fast.gamma) if self.fast is not None else 1.0
+        if summary:
+            entries = [(html.escape(label), rho, sigma, gamma * sigma) for label, rho, sigma in gate_summary(self.spectra)]
+            return table_html(entries, gamma, self.tr("gate (largest)"), groups)
+        entries = []
         for index, block in enumerate(self.spectra):
-            color = PALETTE[index % len(PALETTE)]
-            rows.append(f"<tr><td><span style='color:{color}'>■</span> {html.escape(short_block_name(block))}"
-                        f" <span style='color:#777'>{html.escape(block.name)}</span></td><td align='right'>{block.spectral_radius:.4g}</td>"
-                        f"<td align='right'>{block.sigma_max:.4g}</td>"
-                        f"<td align='right'>{gamma * block.sigma_max:.4g}</td></tr>")
-        self.numbers.setText(
-            self.tr("<table cellspacing='0' cellpadding='2'><tr><th align='left'>block</th><th>ρ</th><th>σ<sub>max</sub></th><th>γ·σ<sub>max</sub> (γ = {0:g})</th></tr>{1}</table>").format(gamma, ''.join(rows)))
-        if self._rows_changed:   # other blocks: the table's own size again
+            label = f"<span style='color:{PALETTE[index % len(PALETTE)]}'>■</span> {html.escape(short_block_name(block))}"
+            if names:
+                label += f" <span style='color:#777'>{html.escape(block.name)}</span>"
+            entries.append((label, block.spectral_radius, block.sigma_max, gamma * block.sigma_max))
+        return table_html(entries, gamma, self.tr("block"), groups)
+
+    def table_room(self) -> tuple[float, float]:
+        """(width, height) the numbers may take: the area's width, and its height with what the plots
+        above have beyond their least height, which grows with the text size (at lecture sizes 145 px
+        left the eigenvalue plot a strip under its title, wider than high beside the σ plot)."""
+        least = self.min_graphics_height * self.style["font_pt"] / NORMAL_STYLE["font_pt"]
+        spare = max(0, self.graphics.height() - max(self.graphics.minimumHeight(), least))
+        frame = 2 * self.numbers_area.frameWidth()
+        return self.numbers_area.width() - frame, self.numbers_area.height() - frame + spare
+
+    def _table_size(self, text: str) -> tuple[float, float]:
+        document = QTextDocument()
+        document.setDefaultFont(self.numbers.font())
+        document.setDocumentMargin(0)
+        document.setHtml(text)
+        return document.idealWidth(), document.size().height()
+
+    def choose_table_layout(self) -> tuple[bool, bool, int]:
+        """The first of :data:`TABLE_LAYOUTS` whose table fits :meth:`table_room` whole; where none
+        does, the lowest of those as wide as the room, else the narrowest. The present layout while
+        the panel has no room yet (hidden, or not laid out)."""
+        width, height = self.table_room()
+        if width < NUMBERS_MIN_PX or height < NUMBERS_MIN_PX or not self.spectra:
+            return self.table_layout
+        one_row_per_gate = len(gate_summary(self.spectra)) < len(self.spectra)
+        sizes = {}
+        for layout in TABLE_LAYOUTS:
+            if layout[1] and not one_row_per_gate:
+                continue   # a row per gate would be a row per block: nothing gained
+            need_width, need_height = sizes[layout] = self._table_size(self.table_text(layout))
+            if need_width <= width and need_height <= height:
+                return layout
+        as_wide = [layout for layout, (need_width, _) in sizes.items() if need_width <= width]
+        if as_wide:
+            return min(as_wide, key=lambda layout: sizes[layout][1])
+        return min(sizes, key=lambda layout: sizes[layout][0])
+
+    def _show_numbers(self, fast) -> None:
+        layout = self.choose_table_layout() if self._rows_changed else self.table_layout
+        self.numbers.setText(self.table_text(layout))
+        tip = self._numbers_tip
+        if layout[1]:
+            tip += "\n" + self.tr("Each gate's largest numbers over its layers; every block's: this plot alone")
+        if self.numbers.toolTip() != tip:
+            self.numbers.setToolTip(tip)
+        if self._rows_changed or layout != self.table_layout:   # other rows: the table's own size again
+            self.table_layout = layout
             self._rows_changed = False
             self.numbers.refit()
             self._fit_numbers()
+
+    def _refit_table(self) -> None:
+        """Another layout of the table where the room changed enough (a resize, a font)."""
+        if self.fast is None or not self.spectra:
+            return
+        if self.choose_table_layout() != self.table_layout:
+            self._rows_changed = True
+            self._show_numbers(self.fast)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._refit_table()
 
     def _fit_numbers(self) -> None:
         """The numbers' area at most as high as the whole table (its text, font and width); laid
@@ -196,6 +306,7 @@ class SpectrumPanel(PlotPanel):
     def restyle(self, force: bool = False) -> None:
         super().restyle(force)
         self._fit_numbers()
+        self._refit_table()
 
     def _hover_eigen(self, x: float, y: float) -> str:
         return f"λ ≈ {x:.3f} {'+' if y >= 0 else '−'} {abs(y):.3f}i   |λ| = {np.hypot(x, y):.3f}"

@@ -27,8 +27,8 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPaint
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QStyle, QStyleOptionComboBox, QToolButton
 
 from rnnviz.app.plots.boundary import EncoderBoundary
-from rnnviz.app.plots.base import NORMAL_STYLE, PALETTE, Heatmap, PlotPanel, finite_or_nan, nice_levels, \
-    safe_log10
+from rnnviz.app.plots.base import MIN_TEXT_PT, NORMAL_STYLE, PALETTE, Heatmap, PlotPanel, finite_or_nan, \
+    nice_levels, safe_log10
 
 #: The quantities the arrows can show (keys of the chooser, in its order).
 QUANTITIES = ("total", "itemized", "anchor")
@@ -57,6 +57,10 @@ LSTM_HALF_HEIGHT = 0.32
 #: State boxes grow up to this where their label needs it (a short panel: "All plots").
 MAX_STATE_HALF_HEIGHT = 0.4
 IO_HALF_HEIGHT = 0.2
+#: Rows below the input boxes' centre (and above the loss boxes') that the view shows.
+ROW_MARGIN = 0.75
+#: Where the encoder–decoder boundary's label sits (fraction of the view's height from its bottom).
+BOUNDARY_LABEL_POSITION = 0.005
 #: Colours of arrows without a value (no gradient there) and not reached yet during Play.
 NO_VALUE = QColor("#b8b8b8")
 #: Steps of colour (and width) the arrows are drawn in.
@@ -679,7 +683,7 @@ class UnrolledPanel(PlotPanel):
 
         # an encoder–decoder's step N | N + 1, as on the other time axes; its label at the very bottom,
         # below the input boxes
-        self.boundary = EncoderBoundary(self, label_position=0.005)
+        self.boundary = EncoderBoundary(self, label_position=BOUNDARY_LABEL_POSITION)
         self.values: ArrowValues | None = None
         self.structure = Structure()
         self.revealed: int | None = None   # steps the gradient has reached during Play; None: all
@@ -745,8 +749,9 @@ class UnrolledPanel(PlotPanel):
         if structure != self.structure:
             self.structure = structure
             self.diagram.set_structure(structure)
+            self._fit_row_range()
+            self._fit_label_font()
             self._set_limits()
-            self.plot.setYRange(-0.75, structure.loss_y + 0.75, padding=0)
             self._fit_row_ticks()
         self.tau_spin.blockSignals(True)
         if (self.tau_spin.minimum(), self.tau_spin.maximum()) != (1, T):   # (each call lays the panel out)
@@ -758,6 +763,7 @@ class UnrolledPanel(PlotPanel):
         if new_length and self.plot in self._zoomed:
             self._zoomed.remove(self.plot)  # a new length: the window starts again where BPTT starts
         self.boundary.show([self.plot, self.overview], fast, label_plot=self.plot)
+        self._fit_row_range()   # room for the boundary's label, or none
         if self.revealed is not None:
             self.revealed = 0          # Play starts again for the new configuration
         self._redraw(new_window=new_length)
@@ -996,7 +1002,60 @@ class UnrolledPanel(PlotPanel):
         first = max(1, math.ceil(low + BOX_HALF_WIDTH))
         return first, max(first, min(self.structure.seq_len, math.floor(high - BOX_HALF_WIDTH)))
 
+    @staticmethod
+    def label_pt(row_px: float, largest: float) -> float | None:
+        """The largest font size from ``largest`` down to MIN_TEXT_PT whose labels fit state boxes
+        in rows ``row_px`` high (the boxes grow up to MAX_STATE_HALF_HEIGHT for them); None: none."""
+        points = float(largest)
+        while points >= MIN_TEXT_PT:
+            font = QFont()
+            font.setPointSizeF(points)
+            if 2 * MAX_STATE_HALF_HEIGHT * row_px + 2 >= QFontMetricsF(font).height():
+                return points
+            points -= 1.0
+        return None
+
+    def rows_labelled(self, state_rows: int, plot_px: float, font_pt: float) -> bool:
+        """Whether ``state_rows`` rows of state boxes (layers × directions) keep their labels, at
+        ``font_pt`` or smaller, in a plot area ``plot_px`` high."""
+        rows = state_rows + 3 + 2 * ROW_MARGIN   # x, the state rows, y, L and the margins
+        return plot_px > 0 and self.label_pt(plot_px / rows, font_pt) is not None
+
+    def _fit_label_font(self) -> None:
+        """The boxes' labels at the style's size, or smaller where the rows are too low for it (16
+        state rows of a stacked bidirectional network in presentation mode), down to MIN_TEXT_PT."""
+        low, high = self.plot.vb.viewRange()[1]
+        row_px = self.plot.vb.height() / max(high - low, 1e-9)
+        largest = self.style["font_pt"]
+        points = self.label_pt(row_px, largest) if row_px > 0 else largest
+        points = MIN_TEXT_PT if points is None else points
+        if points != self.diagram.font_pt:
+            self.diagram.set_style(points, self.style["line_width"])
+
+    def row_range(self) -> tuple[float, float]:
+        """The y range: the input row x to the loss row L with ROW_MARGIN rows beyond, and below the
+        input boxes the room the encoder–decoder boundary's label needs (it sits at the view's bottom
+        edge; in all plots the margin below the boxes was lower than the label, which lay over the
+        input boxes next to the boundary)."""
+        low, high = -ROW_MARGIN, self.structure.loss_y + ROW_MARGIN
+        view_px = self.plot.vb.height()
+        need = self.boundary.label_height()
+        if need > 0 and view_px > 0:
+            need += BOUNDARY_LABEL_POSITION * view_px + 1.0
+            if view_px > need:
+                # (−IO_HALF_HEIGHT − low) rows of view_px / (high − low) pixels each hold the label
+                low = min(low, -(need * high + IO_HALF_HEIGHT * view_px) / (view_px - need))
+        return low, high
+
+    def _fit_row_range(self) -> None:
+        low, high = self.row_range()
+        shown = self.plot.vb.viewRange()[1]
+        if abs(shown[0] - low) > 1e-3 or abs(shown[1] - high) > 1e-3:
+            self.plot.setYRange(low, high, padding=0)
+
     def _resized(self) -> None:
+        self._fit_row_range()
+        self._fit_label_font()
         self._set_limits()
         self._fit_row_ticks()
         if self.fast is not None and not self.user_zoomed(self.plot) and not self.is_playing():
@@ -1193,6 +1252,8 @@ class UnrolledPanel(PlotPanel):
         self._fit_controls()   # their font follows the style
         self.diagram.set_style(self.style["font_pt"], self.style["line_width"])
         self.boundary.restyle()
+        self._fit_row_range()
+        self._fit_label_font()
         self._set_limits()
         self._fit_row_ticks()
 
@@ -1251,6 +1312,13 @@ class UnrolledPanel(PlotPanel):
                             f"{2 * half * per_row:.0f} px, labels {widest:.0f} px wide)")
         if not self.user_zoomed(self.plot) and (cuts_a_box(low) or cuts_a_box(high)):
             problems.append(f"unrolled view {low:.2f}…{high:.2f}: an edge cuts a column's boxes")
+        label = self.boundary.shown_label()
+        if label is not None:
+            margin = float(label.textItem.document().documentMargin())
+            text = label.textItem.sceneBoundingRect().adjusted(margin, margin, -margin, -margin)
+            inputs = self.plot.vb.mapViewToScene(QRectF(low, -IO_HALF_HEIGHT, high - low, 2 * IO_HALF_HEIGHT))
+            if text.intersects(inputs.boundingRect()):
+                problems.append(f"the label '{label.toPlainText()}' lies over the input boxes")
         problems += [f"{text} (cut)" for text in self.controls_outside()]
         for combo in (self.quantity, self.speed):
             style = combo.style()
