@@ -487,10 +487,10 @@ class MainWindow(QMainWindow):
         self.focused_plot = name
         self._show_focused()
         self._update_plot_layout()
-        self._lay_out_plots_now()
         if name is None:
             self._stagger_repaints()
-        else:   # its view ranges at its new size now, not during its paint (which then paints again)
+        else:   # its size and view ranges now, not during its paint (which then paints again)
+            self._lay_out_plots_now()
             self.panel_by_name[name].settle()
         self.show_all_action.setEnabled(name is not None)
         self.plot_buttons["" if name is None else name].setChecked(True)
@@ -602,7 +602,9 @@ class MainWindow(QMainWindow):
         """The plots' splitters give every shown panel its new size now, before any paint. Left to
         the event loop, a plot shown alone first got its new width from its row and painted at its
         old height, then got its height from the column of rows and painted again (focus on the
-        decay plot at 1600×1000: two paints of the whole panel, 18 + 29 ms of the UI thread)."""
+        decay plot at 1600×1000: two paints of the whole panel, 18 + 29 ms of the UI thread). Not
+        for all plots: those panels' repaints are held and each takes its layout in its own turn
+        (app/repaint.py); laid out here, all seven would be laid out in the turn of the click."""
         if self.isVisible():   # (each row first: its width hint decides the column's layout)
             for row in self._plot_rows:
                 QCoreApplication.sendPostedEvents(row, QEvent.Type.LayoutRequest.value)
