@@ -128,3 +128,23 @@ def test_a_plot_shown_alone_paints_only_at_its_new_size(qtbot, make_window, wait
         assert view_problems([panel]) == []
         window.focus_plot(None)
         wait_results(window)
+
+
+def test_when_the_unrolled_network_leaves_the_grid_the_other_plots_repaint_one_per_turn(qtbot, make_window,
+                                                                                        wait_results):
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    unrolled = window.panel_by_name["unrolled"]
+    assert unrolled.isVisible()
+    window.state.update(num_layers=8, hidden_size=16, seq_len=20)   # too many layers for its row
+    shown = [panel for panel in window.panels if panel.isVisible()]
+    assert unrolled not in shown and len(shown) >= 5
+    assert window.repaints.held() == shown[1:]   # each takes its new size's paint in its own turn
+    wait_results(window)
+    assert not window.repaints.held()
+    window.state.update(num_layers=1)                                # back in the grid
+    assert unrolled.isVisible() and window.repaints.held()
+    wait_results(window)
+    assert not window.repaints.held() and unrolled.updatesEnabled()
