@@ -455,6 +455,13 @@ class UnrolledDiagram(pg.GraphicsObject):
         def at(x: float, y: float) -> QPointF:
             return QPointF(sx * x + dx, sy * y + dy)
 
+        view = self.getViewBox()
+        if view is not None:
+            # nothing past the view's edges: the arrows into the first column and the labels of a
+            # column just left of the view (its boxes' small labels, 16 state rows in presentation
+            # mode) were painted over the axis and its row names
+            (x0, x1), (y0, y1) = view.viewRange()
+            painter.setClipRect(QRectF(at(x0, y1), at(x1, y0)).normalized(), Qt.ClipOperation.IntersectClip)
         arrows = self.arrows(columns)
         if arrows:
             self._paint_arrows(painter, arrows, (sx, sy, dx, dy))
@@ -526,20 +533,38 @@ class UnrolledDiagram(pg.GraphicsObject):
         view's scale and the style stay the same (a change of ρ changes none of them)."""
         s = self.structure
         half_state = self.state_half_height()
-        key = (s, columns.start, columns.stop, scale, self.font_pt, self.line_scale)
+        shown = self._boxes_in_view(columns)
+        key = (s, columns.start, columns.stop, scale, self.font_pt, self.line_scale, shown)
         if self._boxes_picture is None or key != self._boxes_key:
             picture = QPicture()
             recorder = QPainter(picture)
             try:
                 recorder.setRenderHints(painter.renderHints())
-                self._boxes(recorder, columns, at, half_state)
+                self._boxes(recorder, columns, at, half_state, shown)
             finally:
                 recorder.end()
             self._boxes_picture, self._boxes_key = picture, key
         painter.drawPicture(0, 0, self._boxes_picture)
 
-    def _boxes(self, painter: QPainter, columns: range, at, half_state: float) -> None:
-        """Every box of the columns in view, one fill at a time, labelled where the label fits."""
+    def _boxes_in_view(self, columns: range) -> tuple[bool, bool]:
+        """Whether the first and the last of ``columns`` have their boxes in the view (a column
+        just past an edge is painted for its arrows only)."""
+        view = self.getViewBox()
+        if view is None or not len(columns):
+            return True, True
+        (x0, x1), _ = view.viewRange()
+        return columns[0] + BOX_HALF_WIDTH > x0, columns[-1] - BOX_HALF_WIDTH < x1
+
+    def _boxes(self, painter: QPainter, columns: range, at, half_state: float,
+               shown: tuple[bool, bool] = (True, True)) -> None:
+        """Every box of the columns in view, one fill at a time, labelled where the label fits
+        (``shown``: whether the first and last columns' boxes are in view; a QPicture's text is
+        not clipped to the view, and the small labels of a column just left of it lay over the
+        axis' row names)."""
+        if len(columns) and not shown[0]:
+            columns = range(columns.start + 1, columns.stop)
+        if len(columns) and not shown[1]:
+            columns = range(columns.start, columns.stop - 1)
         s = self.structure
         T = s.seq_len
         font = QFont()
