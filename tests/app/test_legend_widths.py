@@ -64,3 +64,20 @@ def test_the_kept_answer_follows_a_new_width_and_a_new_font_size(qtbot):
     legend.set_points(16)   # wider texts: the same width holds fewer columns
     assert legend._fitting_columns(width, False) < 4
     assert legend.needed_width(legend._fitting_columns(width, False), False) <= width
+
+
+def test_a_plot_area_that_shrinks_after_the_legend_was_sized_makes_it_take_its_short_forms(qtbot):
+    """A layout may size the legend before the plot area above it (going from 1280x720 back to
+    1600x1000, the decay legend kept its whole texts at 68 % of the plot's height): the legend fits
+    itself again when the plot area's height changes, not only when its own geometry does."""
+    widget, legend = _legend(qtbot, 6)
+    widget.resize(500, 700)
+    widget.show()
+    qtbot.waitUntil(lambda: legend.plot_area_height and legend.plot_area_height > 300)
+    assert not legend.shortened   # tall plot area: the whole texts fit in their share
+    short_area = legend.geometry().height()   # a plot area as high as the legend: far too tall
+    legend._note_plot_area(type("ViewBox", (), {"height": lambda self: short_area})())
+    assert legend.shortened
+    assert not legend._too_tall(legend.columnCount)
+    legend._note_plot_area(plot_area := widget.ci.getItem(0, 0).vb)
+    assert plot_area.height() > 300 and not legend.shortened   # and back to the whole texts

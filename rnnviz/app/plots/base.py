@@ -281,7 +281,13 @@ class FlowLegend(pg.LegendItem):
         self._note_plot_area(view_box)
 
     def _note_plot_area(self, view_box) -> None:
-        self.plot_area_height = float(view_box.height())
+        height = float(view_box.height())
+        changed = height != self.plot_area_height
+        self.plot_area_height = height
+        if changed:
+            # whether the whole texts are too tall depends on this height: a layout that sized the
+            # legend before the plot area (1280x720 -> 1600x1000) left them 68 % as high as the plot
+            self._fit()
 
     def addItem(self, item, name) -> None:  # noqa: N802 (pyqtgraph naming)
         """An entry; a name defined with QT_TRANSLATE_NOOP("Names", ...) is shown translated."""
@@ -361,6 +367,10 @@ class FlowLegend(pg.LegendItem):
 
     def setGeometry(self, *args) -> None:  # noqa: N802 (Qt naming)
         super().setGeometry(*args)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Columns (and whole or short texts) for the legend's width and its plot area's height."""
         try:
             width = self.geometry().width()
             short = False
