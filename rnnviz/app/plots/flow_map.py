@@ -21,7 +21,8 @@ class FlowMapPanel(PlotPanel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plot = self.add_plot(0, 0, self.tr("Gradient-flow map"), (self.tr("anchor t₀"), "step"),
-                                  (self.tr("distance k"), "steps"), hover=self._hover_text)
+                                  (self.tr("distance k"), "steps"), hover=self._hover_text,
+                                  whole_x=True, whole_y=True)
         # Diverging map centred on log10 = 0 (norm 1): blue vanishes, red explodes.
         self.heatmap = self.register_heatmap(Heatmap(self.plot, "CET-D1", "log₁₀ ‖∏J‖", symmetric=True,
                                                       min_half_range=1.0, steady=True))
