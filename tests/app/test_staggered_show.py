@@ -95,6 +95,44 @@ def test_after_a_switch_of_cell_each_held_panel_settles_right_before_its_repaint
     assert view_problems(window.panels) == []
 
 
+def test_after_a_switch_of_cell_each_held_panel_takes_the_new_result_right_before_its_repaint(
+        qtbot, make_window, wait_results):
+    """The held panels keep the previous result whole (data and labels) until their turn: each draws
+    the new one while its updates are still off, in the held order, and then paints it."""
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    old = window.state.fast_result
+    drawn = []   # (panel, its updates enabled then, the result drawn)
+    for panel in window.panels:
+        def record(result, panel=panel, show_fast=panel.show_fast):
+            drawn.append((panel, panel.updatesEnabled(), result))
+            show_fast(result)
+        panel.show_fast = record
+    at_result = []   # (the held panels, which panels hold which result) when the result has come
+
+    def note_result(_job_id) -> None:
+        at_result.append((window.repaints.held(), [panel.fast for panel in window.panels]))
+
+    window.compute.before_repaint.connect(note_result)
+    window.state.update(cell="gru")
+    wait_results(window)
+    new = window.state.fast_result
+    held, fast_then = at_result[0]
+    assert len(held) >= 4 and new.config.cell == "gru"
+    for panel, fast in zip(window.panels, fast_then):
+        assert fast is (old if any(panel is h for h in held) else new), panel.name
+    later = [(panel, enabled) for panel, enabled, result in drawn if any(panel is h for h in held)]
+    assert [panel for panel, _enabled in later] == held          # one draw each, in the held order
+    assert not any(enabled for _panel, enabled in later)         # while nothing of it can be painted
+    assert all(result is new for _panel, _enabled, result in drawn)
+    assert all(panel.fast is new for panel in window.panels)
+    gates = window.panel_by_name["gates"]
+    assert set(gates.heatmaps) == set(new.gates)
+    assert view_problems(window.panels) == []
+
+
 def test_a_plot_shown_alone_paints_only_at_its_new_size(qtbot, make_window, wait_results):
     from PySide6.QtCore import QEvent, QObject
 
