@@ -69,16 +69,17 @@ class StaggeredRepaint(QObject):
         self._held.clear()
         if not widgets:
             return
+        # the others held first: the first one's before_release may lay the window out (its settle),
+        # and a held widget takes its new size only when it is let go (HeldLayoutWidget)
+        for widget in widgets[1:]:
+            widget.setUpdatesEnabled(False)
+            self._held.append(widget)
         if not widgets[0].updatesEnabled():
             self._release(widgets[0])
         else:
             self._before_release(widgets[0])
-        if len(widgets) < 2:
-            return
-        for widget in widgets[1:]:
-            widget.setUpdatesEnabled(False)
-            self._held.append(widget)
-        self._await(widgets[0])
+        if self._held:
+            self._await(widgets[0])
 
     def held(self) -> list[QWidget]:
         """The widgets still waiting for their repaint."""

@@ -186,3 +186,32 @@ def test_when_the_unrolled_network_leaves_the_grid_the_other_plots_repaint_one_p
     assert unrolled.isVisible() and window.repaints.held()
     wait_results(window)
     assert not window.repaints.held() and unrolled.updatesEnabled()
+
+
+def test_when_the_unrolled_network_leaves_or_joins_the_grid_each_held_plot_is_laid_out_when_let_go(
+        qtbot, make_window, wait_results):
+    """The other plots take new sizes: none of them is laid out while its repaint is held (all of
+    them laid out in the turn of the change held the UI thread ~40 ms more), each when let go."""
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    laid_out = []   # (panel, whether its repaint was held then)
+    for panel in window.panels:
+        panel.graphics.ci.geometryChanged.connect(
+            lambda panel=panel: laid_out.append((panel, any(panel is h for h in window.repaints.held()))))
+    for layers in (8, 1):    # leaves the grid (too many layers for its row), joins it again
+        laid_out.clear()
+        window.state.update(num_layers=layers, hidden_size=16, seq_len=20)
+        held = window.repaints.held()
+        assert len(held) >= 4
+        wait_results(window)
+        assert not window.repaints.held()
+        assert not [panel.name for panel, was_held in laid_out if was_held]
+        # every held plot took its new size (the unrolled network, shown again, has its old one)
+        assert {panel.name for panel in held} - {"unrolled"} <= {panel.name for panel, _was_held in laid_out}
+        for panel in window.panels:
+            if panel.isVisible():
+                graphics = panel.graphics
+                assert abs(graphics.ci.geometry().height() - graphics.viewport().height()) <= 1, panel.name
+        assert view_problems(window.panels) == []
