@@ -2407,8 +2407,16 @@
         <translation>（第 {0}–{1} 步，共 {2} 步：计算时间预算）</translation>
     </message>
     <message>
+        <source> (k ≤ {0}: memory budget)</source>
+        <translation>（k ≤ {0}：内存预算）</translation>
+    </message>
+    <message>
         <source>Gradient-flow map (not computed: over the memory budget)</source>
         <translation>梯度流图（未计算：超出内存预算）</translation>
+    </message>
+    <message>
+        <source>Map, k ≤ {0} (memory budget)</source>
+        <translation>梯度流图，k ≤ {0}（内存预算）</translation>
     </message>
     <message>
         <source>Map, steps {0}–{1} (time budget)</source>

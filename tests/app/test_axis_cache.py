@@ -130,3 +130,36 @@ def test_every_new_range_is_drawn_not_a_stale_image(qtbot):
         for side in ("left", "bottom"):
             axis = cached_plot.getAxis(side)
             assert axis._pixmap_picture is axis.picture  # the image shown is of this picture
+
+
+def test_axes_of_steps_units_and_indices_tick_only_whole_numbers(make_window, wait_results):
+    """At T = 5 and H = 3 pyqtgraph ticked "1.5, 2.5" steps and "0.5" units: a step between two steps."""
+    from rnnviz.core.analysis import ExperimentConfig
+
+    window = make_window(config=ExperimentConfig(cell="lstm", hidden_size=3, input_size=3, seq_len=5, anchor=0))
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    panels = {panel.name: panel for panel in window.panels}
+    whole = {(name, side): panels[name].graphics.ci.getItem(0, 0).getAxis(side).whole_numbers
+             for name, side in (("decay", "bottom"), ("bptt", "bottom"), ("hidden", "bottom"), ("hidden", "left"),
+                                ("map", "bottom"), ("map", "left"))}
+    assert all(whole.values()), whole
+    checked = 0
+    for panel in window.panels:
+        for item in panel.graphics.scene().items():
+            if not isinstance(item, CachedAxisItem) or not item.whole_numbers or not item.isVisible():
+                continue
+            low, high = item.range
+            length = item.size().width() if item.orientation in ("top", "bottom") else item.size().height()
+            ticks = [value for _spacing, level in item.tickValues(low, high, length) for value in level]
+            assert ticks, (panel.name, item.labelText)
+            assert all(value == round(value) for value in ticks), (panel.name, item.labelText, ticks)
+            checked += 1
+    assert checked >= 10
+    # a value axis keeps its fractions: the flag is not on every axis
+    log_axis = panels["decay"].graphics.ci.getItem(0, 0).getAxis("left")
+    low, high = log_axis.range
+    assert not log_axis.whole_numbers
+    assert any(value != round(value) for _s, level in log_axis.tickValues(low, high, log_axis.size().height())
+               for value in level)

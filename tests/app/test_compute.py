@@ -62,6 +62,19 @@ def test_a_map_over_the_budget_is_shortened_and_says_so(make_window, wait_result
     assert result.complete and result.max_k == 10 < full.map_max_k
     values = np.asarray(result.log10_spectral)
     assert np.isfinite(values[:40, :10]).all() and np.isnan(values[:, 10:]).all()
+    # the map's view holds the distances it has (k ≤ 10 of 60 were a strip along the bottom) and
+    # its title says why the rest is missing
+    panel = window.panel_by_name["map"]
+    (x_low, x_high), (y_low, y_high) = panel.plot.vb.viewRange()
+    assert x_low <= -0.5 and x_high >= 59.5
+    assert 10.5 <= y_high < 12 and y_low <= 0.5
+    assert "k ≤ 10: memory budget" in panel.plot.titleLabel.text
+    # back within the budget: the whole triangle again, no note
+    window.compute.budget_bytes = full.total_bytes() * 2
+    assert window.state.set_config(config.replace(seed=config.seed + 1))
+    wait_results(window)
+    (_x, (_y_low, y_high)) = panel.plot.vb.viewRange()
+    assert y_high >= 60.5 and "budget" not in panel.plot.titleLabel.text
 
 
 def test_a_map_that_cannot_fit_at_all_is_left_out(make_window, wait_results, small_config):

@@ -721,3 +721,16 @@ def test_a_cell_shown_before_gets_its_gate_and_cell_rows_back_not_new_ones(make_
     assert gates.style["font_pt"] != normal_pt or not window.panel_by_name["gates"].presentation_fits()
     for plot in lstm_rows + [c_plot]:   # no boundary line left behind on the rows put aside
         assert len([item for item in plot.items if type(item).__name__ == "InfiniteLine"]) <= 1
+
+
+def test_loss_markers_lie_under_the_curve_they_mark(make_window, wait_results, small_config):
+    """With the loss on every one of 120 steps, 6-pixel dots 2-3 pixels apart hid the curve when drawn over it."""
+    window = make_window(config=small_config.replace(seq_len=120))
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    bptt = window.panel_by_name["bptt"]
+    (low, high), width = bptt.norm_plot.vb.viewRange()[0], bptt.norm_plot.vb.width()
+    assert width / (high - low) < bptt.loss_markers.opts["size"]   # the case: the dots overlap
+    assert bptt.loss_markers.zValue() < bptt.norm_curve.zValue()
+    assert bptt.loss_markers.zValue() > bptt.window.zValue()   # still over the truncation window

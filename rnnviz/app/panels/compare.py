@@ -124,7 +124,8 @@ class ComparePlots(PlotPanel):
         super().__init__(parent)
         # The decay curves are what pins are compared on first: they get the whole top row.
         self.decay = self.add_plot(0, 0, self.tr("Gradient decay from t₀"), (self.tr("distance k"), "steps"),
-                                   (self.tr("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖₂"), None), legend=True, colspan=2, short_y=self.tr("log₁₀ norm"))
+                                   (self.tr("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖₂"), None), legend=True, colspan=2, short_y=self.tr("log₁₀ norm"),
+                                   whole_x=True)
         self.gates = self.add_plot(1, 0, self.tr("Gate means"), (self.tr("gate"), None),
                                    (self.tr("mean over units, steps"), None), short_y=self.tr("mean"))
         self.spectrum = self.add_plot(1, 1, self.tr("Eigenvalues of W<sub>hh</sub>"), (self.tr("Re λ"), None), (self.tr("Im λ"), None))

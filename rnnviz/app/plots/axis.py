@@ -40,6 +40,9 @@ class CachedAxisItem(pg.AxisItem):
     #: Keep the tick labels of a vertical axis within its own height: the end labels of a colour
     #: bar (its lowest and highest level) then never reach the bar above or below it.
     labels_inside = False
+    #: An axis of whole quantities (time steps, distances, unit and singular-value indices): no
+    #: tick falls between two of them, however short the range (T = 3 ticked 0.5, 1.5, 2.5).
+    whole_numbers = False
 
     def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph naming)
         specs = super().generateDrawSpecs(p)
@@ -52,6 +55,14 @@ class CachedAxisItem(pg.AxisItem):
             shift = max(0.0, top - rect.top()) - max(0.0, rect.bottom() - bottom)
             moved.append((rect.translated(0.0, shift) if rect.height() <= bottom - top else rect, flags, text))
         return axis_spec, tick_specs, moved
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph naming)
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not self.whole_numbers or self._tickSpacing is not None:
+            return levels
+        # pyqtgraph's spacings are 1, 2 or 5 times a power of ten: those of at least 1 are whole
+        whole = [(spacing, offset) for spacing, offset in levels if spacing >= 1.0 - 1e-9]
+        return whole or [(1.0, 0.0)]
 
     def setRange(self, mn: float, mx: float) -> None:  # noqa: N802 (Qt naming)
         # The picture depends on the range and, through the grid lines, on where the linked view

@@ -884,7 +884,8 @@ class PlotPanel(QWidget):
     def add_plot(self, row: int, col: int, title: str, x_label: tuple[str, str | None],
                  y_label: tuple[str, str | None], hover=None, legend: bool = False, left_axis_chars: float = 5.5,
                  hide_x_values: bool = False, short_y: str | None = None, short_title: str | None = None,
-                 steady_y: bool = False, steady_x: bool = False, **kwargs) -> pg.PlotItem:
+                 steady_y: bool = False, steady_x: bool = False, whole_x: bool = False,
+                 whole_y: bool = False, **kwargs) -> pg.PlotItem:
         """Add a PlotItem with title and axis labels (text, units); ``hover(x, y) -> str`` feeds the read-out.
 
         ``left_axis_chars``: width of the left axis in units of the font size (room for tick labels).
@@ -892,7 +893,8 @@ class PlotPanel(QWidget):
         narrow for the whole ones (see :meth:`fit_text`). ``steady_y``: the automatic y range stays
         put while the data move a little (:mod:`rnnviz.app.plots.steady`): for curves whose values
         change with every recomputation; ``steady_x``: the automatic x range too (a value axis,
-        not time).
+        not time). ``whole_x``, ``whole_y``: the axis counts whole things (steps, units, indices),
+        so its ticks are whole numbers.
         """
         # Titles, labels and units defined as names (QT_TRANSLATE_NOOP) are shown translated here;
         # text the caller translated already passes unchanged.
@@ -903,6 +905,8 @@ class PlotPanel(QWidget):
             kwargs.setdefault("viewBox", SteadyViewBox(steady_x=steady_x))
         plot = self.graphics.addPlot(row=row, col=col, **kwargs)
         plot.showGrid(x=True, y=True, alpha=0.25)
+        for side, whole in (("bottom", whole_x), ("left", whole_y)):
+            plot.getAxis(side).whole_numbers = whole
         plot.left_axis_chars = left_axis_chars
         plot.hide_x_values = hide_x_values
         plot.short_y = short_y

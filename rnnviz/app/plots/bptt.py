@@ -21,7 +21,7 @@ class BpttPanel(PlotPanel):
         super().__init__(parent)
         self.norm_plot = self.add_plot(0, 0, self.tr("‖∂L/∂hₜ‖ per step"), (self.tr("step t"), None),
                                        (self.tr("log₁₀ norm"), None), hover=self._hover_norm,
-                                       short_y=self.tr("log₁₀"), steady_y=True, left_axis_chars=6.2,
+                                       short_y=self.tr("log₁₀"), steady_y=True, left_axis_chars=6.2, whole_x=True,
                                        short_title=self.tr("‖∂L/∂hₜ‖ per step"))
         self.legend = self.add_legend_row(1, 0)
         self.window = pg.LinearRegionItem(movable=False, brush=QColor(230, 159, 0, 60),
@@ -34,6 +34,9 @@ class BpttPanel(PlotPanel):
         self.loss_markers = self.marker(pg.ScatterPlotItem(symbol="o", brush=pg.mkBrush(PALETTE[1]),
                                                            pen=None))
         self.norm_plot.addItem(self.loss_markers)
+        # under the curve: with the loss on every one of 120 steps the dots, 2-3 pixels apart, hid
+        # the curve they mark; below it they frame it, and stand out wherever they are sparse
+        self.loss_markers.setZValue(-1)
         self.legend.addItem(self.norm_curve, self.tr("‖∂L/∂hₜ‖"))
         self.legend.addItem(self.loss_markers, self.tr("loss steps"))
         # LegendItem cannot draw a sample of a LinearRegionItem; a data-less thick line stands in.
@@ -41,7 +44,7 @@ class BpttPanel(PlotPanel):
         self.legend.addItem(self.window_sample, self.tr("truncation window"))
         self.item_plot = self.add_plot(2, 0, self.tr("Itemized ‖∂L<sub>τ</sub>/∂hₜ‖"),
                                        (self.tr("state step t"), None), (self.tr("loss step τ"), None), hover=self._hover_item,
-                                       short_y="τ")
+                                       short_y="τ", whole_x=True, whole_y=True)
         self.item_plot.vb.sigResized.connect(self._tick_loss_rows)
         # steady colour levels: levels that followed the data moved with 4 in 10 steps of ρ, and each
         # move laid the colour bar's axis out again (its labels, and its width for the SI prefix)

@@ -71,7 +71,7 @@ class DecayPanel(PlotPanel):
         self.plot = self.add_plot(0, 0, self.tr("Gradient decay from t₀"),
                                   (self.tr("distance k"), "steps"), (self.tr("log₁₀ ‖∂s(t₀+k)/∂s(t₀)‖"), None),
                                   hover=self._hover_text, legend=True, short_y=self.tr("log₁₀ norm"),
-                                  steady_y=True)
+                                  steady_y=True, whole_x=True)
         self.plot.addLine(y=0, pen=pg.mkPen("#999999", width=1))
         self.plot.legend.short_names.update({names(CURVES[key][0]): short for key, short in SHORT_LEGEND.items()})
         self.plot.legend.short_names.update({names(HIGHWAY_LABELS[cell]): short for cell, short in HIGHWAY_SHORT.items()})

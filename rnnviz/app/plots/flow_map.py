@@ -21,7 +21,8 @@ class FlowMapPanel(PlotPanel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plot = self.add_plot(0, 0, self.tr("Gradient-flow map"), (self.tr("anchor t₀"), "step"),
-                                  (self.tr("distance k"), "steps"), hover=self._hover_text)
+                                  (self.tr("distance k"), "steps"), hover=self._hover_text,
+                                  whole_x=True, whole_y=True)
         # Diverging map centred on log10 = 0 (norm 1): blue vanishes, red explodes.
         self.heatmap = self.register_heatmap(Heatmap(self.plot, "CET-D1", "log₁₀ ‖∏J‖", symmetric=True,
                                                       min_half_range=1.0, steady=True))
@@ -42,12 +43,14 @@ class FlowMapPanel(PlotPanel):
         row.addStretch(1)
         self.layout().insertLayout(0, row)
         self.map_result = None
+        self._fitted_distances = 0   # the largest k the view was last fitted to
         self.graphics.setToolTip(self.tr("Click a cell: its anchor becomes t₀.") + " " + self.graphics.toolTip())
         self.graphics.scene().sigMouseClicked.connect(self._on_click)
 
     def show_fast(self, fast) -> None:
         self.fast = fast
         self.map_result = None
+        self._fitted_distances = self.computed_steps()[1]
         self.heatmap.clear()
         self.anchor_line.setValue(fast.config.anchor)
         seq_len = fast.config.seq_len
@@ -64,22 +67,33 @@ class FlowMapPanel(PlotPanel):
         first, count = steps if steps is not None and steps[1] > 0 else (0, seq_len)
         return first, min(count, seq_len - first)
 
+    def computed_distances(self) -> int:
+        """The largest distance k the map holds: every one of its steps, unless the memory budget
+        limited the map to k ≤ ``MapResult.max_k`` (:func:`rnnviz.core.budget.admit`)."""
+        _first, count = self.computed_steps()
+        max_k = getattr(self.map_result, "max_k", 0)
+        return min(count, max_k) if max_k else count
+
     def fit_ranges(self) -> None:
-        """Every anchor t₀ = 0…T−1 and distance k = 1…T (the map's whole triangle), or the steps it
-        covers where a budget cut them (else they took a corner of the view)."""
+        """Every anchor t₀ = 0…T−1 and distance k = 1…T (the map's whole triangle), or the steps and
+        distances it covers where a budget cut them (else they took a corner or a strip of the view:
+        k ≤ 10 of T = 2000 was a line along the bottom)."""
         if self.fast is None:
             return
         first, count = self.computed_steps()
-        self.set_view_range(self.plot, x_range=(first - 0.5, first + count - 0.5), y_range=(0.5, count + 0.5),
-                            padding=0.02)
+        self.set_view_range(self.plot, x_range=(first - 0.5, first + count - 0.5),
+                            y_range=(0.5, self.computed_distances() + 0.5), padding=0.02)
 
     def _budget_note(self) -> str:
-        """" (steps 0–17 of 100: time budget)" where the map covers only some steps, else ""."""
+        """" (steps 0–17 of 100: time budget)" where the map covers only some steps, " (k ≤ 10:
+        memory budget)" where it covers only some distances, else ""."""
         first, count = self.computed_steps()
         seq_len = self.fast.config.seq_len
-        if count >= seq_len:
-            return ""
-        return self.tr(" (steps {0}–{1} of {2}: time budget)").format(first, first + count - 1, seq_len)
+        if count < seq_len:
+            return self.tr(" (steps {0}–{1} of {2}: time budget)").format(first, first + count - 1, seq_len)
+        if self.computed_distances() < count:
+            return self.tr(" (k ≤ {0}: memory budget)").format(self.computed_distances())
+        return ""
 
     def show_map(self, map_result) -> None:
         self.map_result = map_result
@@ -99,10 +113,18 @@ class FlowMapPanel(PlotPanel):
         prepared = getattr(self.map_result, "images", {}).get(quantity)
         self.heatmap.set_data(np.asarray(values).T, x0=0.0, y0=1.0, prepared=prepared,
                               partial=not self.map_result.complete)
+        distances = self.computed_distances()
+        if distances != self._fitted_distances:   # the first snapshot of a map the memory budget cut
+            self._fitted_distances = distances
+            self.fit_ranges()
         state = self._budget_note() if self.map_result.complete else f" ({self.map_result.fraction:.0%})"
         first, count = self.computed_steps()
-        self.plot.short_title = self.tr("Map, steps {0}–{1} (time budget)").format(first, first + count - 1) \
-            if state and self.map_result.complete else None
+        if not (state and self.map_result.complete):
+            self.plot.short_title = None
+        elif distances < count:
+            self.plot.short_title = self.tr("Map, k ≤ {0} (memory budget)").format(distances)
+        else:
+            self.plot.short_title = self.tr("Map, steps {0}–{1} (time budget)").format(first, first + count - 1)
         self.set_title(self.plot, self.tr("Gradient-flow map{0}").format(state))
 
     def _hover_text(self, x: float, y: float) -> str:

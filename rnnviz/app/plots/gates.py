@@ -171,7 +171,7 @@ class GatesPanel(PlotPanel):
         for index, gate in enumerate(gate_names):
             title = self.tr("Gates (units × time)") if index == 0 else ""
             plot = self.add_plot(index, 0, title, ("", None), (gate, None),
-                                 left_axis_chars=4.0, hide_x_values=True,
+                                 left_axis_chars=4.0, hide_x_values=True, whole_x=True, whole_y=True,
                                  hover=lambda x, y, gate=gate: self._hover_heatmap(gate, x, y))
             if gate in SIGMOID_GATES:
                 self.heatmaps[gate] = self.register_heatmap(Heatmap(plot, "viridis", None, levels=(0.0, 1.0), few_ticks=True))
@@ -183,7 +183,7 @@ class GatesPanel(PlotPanel):
             yield
         # No title: the legend says which line is what (a title row costs the heatmaps their height).
         self.summary = self.add_plot(len(gate_names), 0, "", (self.tr("time t"), "step"), ("", None), left_axis_chars=4.0,
-                                     hover=self._hover_summary, steady_y=True)
+                                     hover=self._hover_summary, steady_y=True, whole_x=True)
         self._tick_spacing = None   # a new summary row: its ticks are spaced afresh
         # Compact: its six entries in one row of a third of a 1264×672 window (two rows made the
         # panel taller than the row of plots it shares).

@@ -18,6 +18,7 @@ class HiddenPanel(PlotPanel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.h_plot = self.add_plot(0, 0, self.tr("Hidden state hₜ (layer 1)"), (self.tr("time t"), "step"), ("unit", None), left_axis_chars=4.8,
+                                    whole_x=True, whole_y=True,
                                     hover=lambda x, y: self._hover_state("h", x, y))
         self.h_map = self.register_heatmap(Heatmap(self.h_plot, "CET-D1", "hₜ", symmetric=True, min_half_range=1e-3))
         self.c_plot = None
@@ -38,7 +39,8 @@ class HiddenPanel(PlotPanel):
             if style != self.style:   # presentation mode changed meanwhile
                 self.restyle(force=True)
         elif wanted and self.c_plot is None:
-            self.c_plot = self.add_plot(1, 0, self.tr("Cell state cₜ (layer 1)"), (self.tr("time t"), "step"), ("unit", None), left_axis_chars=4.8,
+            self.c_plot = self.add_plot(1, 0, self.tr("Cell state cₜ (layer 1)"), (self.tr("time t"), "step"), ("unit", None),
+                                        left_axis_chars=4.8, whole_x=True, whole_y=True,
                                         hover=lambda x, y: self._hover_state("c", x, y))
             self.c_map = self.register_heatmap(Heatmap(self.c_plot, "CET-D1", "cₜ", symmetric=True, min_half_range=1e-3))
             self.restyle(force=True)

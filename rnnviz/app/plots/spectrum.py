@@ -106,7 +106,7 @@ class SpectrumPanel(PlotPanel):
         angle = np.linspace(0.0, 2.0 * np.pi, 361)
         self.unit_circle = self.pen(self.eigen_plot.plot(np.cos(angle), np.sin(angle)),
                                     "#777777", "dash", 0.6)
-        self.singular_plot = self.add_plot(0, 1, self.tr("Singular values σ"), ("index", None), ("σ", None), left_axis_chars=6.0,
+        self.singular_plot = self.add_plot(0, 1, self.tr("Singular values σ"), ("index", None), ("σ", None), left_axis_chars=6.0, whole_x=True,
                                            hover=self._hover_singular, short_title=self.tr("Singular values"))
         self.keep_square(self.eigen_plot, 0, neighbour=self.singular_plot)
         # One legend below both plots (a block has the same colour in each): in a row of its own as

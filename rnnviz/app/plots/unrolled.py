@@ -665,7 +665,7 @@ class UnrolledPanel(PlotPanel):
         self._arrange_controls(two=False)
 
         self.plot = self.add_plot(0, 0, self.tr("Unrolled network"), (self.tr("step t"), None), ("", None),
-                                  hover=self._hover_text, left_axis_chars=5.0)
+                                  hover=self._hover_text, left_axis_chars=5.0, whole_x=True)
         self.plot.showGrid(x=False, y=False)
         self.plot.vb.setMouseEnabled(x=True, y=False)
         self.plot.vb.disableAutoRange()
