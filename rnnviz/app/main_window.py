@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         self._shown_shape: tuple | None = None   # (cell, layers, bidirectional, H, T) of the shown result
         self._forward_shown = None       # the ForwardResult the forward-only plots show ahead of its FastResult
         self._forward_staggered = False  # whether their repaints followed one another
+        self._drawn_later: dict[str, object] = {}   # panel name -> the result it draws when its repaint is let go
         # File → Open network… / Open inputs… and files dropped onto the window
         self.opener = FileOpener(self.state, self.runner, self.settings, self.show_error, self._show_status, self)
         self.opener.opened.connect(lambda _path: self.tabs.setCurrentWidget(self.explorer))
@@ -941,15 +942,39 @@ class MainWindow(QMainWindow):
         self._settle(panels)
 
     def _show_in(self, panels, result, staggered: bool) -> None:
-        # Held before the panels change, so that none of them paints until its turn (app/repaint.py).
+        """Show ``result`` in ``panels``. ``staggered``: the visible panels repaint one per turn
+        (app/repaint.py), and each held panel takes its data only then, right before its repaint is
+        let go (:meth:`_before_panel_repaint`): until that turn it shows the previous result whole,
+        data and labels alike (its updates are off). All seven given their data in one turn, a
+        switch of cell held the UI thread 100-134 ms, with the first panel's paint (issue 12 §2)."""
+        later = []
         if staggered:
-            self.repaints.hold([panel for panel in panels if panel.isVisible()])
+            visible = [panel for panel in panels if panel.isVisible()]
+            later = visible[1:]
         for panel in panels:
-            try:
-                panel.clear_readout()
-                panel.show_fast(result)
-            except Exception as error:  # noqa: BLE001 - one broken plot must not hide the others
-                self.show_error(self.tr("{0} could not be drawn: {1}: {2}").format(panel.title, type(error).__name__, error))
+            if panel in later:
+                self._drawn_later[panel.name] = result
+            else:
+                self._drawn_later.pop(panel.name, None)
+        # Held before the panels change, so that none of them paints until its turn.
+        if staggered:
+            self.repaints.hold(visible)
+        for panel in panels:
+            if panel not in later:
+                self._draw(panel, result)
+
+    def _draw(self, panel, result) -> None:
+        try:
+            panel.clear_readout()
+            panel.show_fast(result)
+        except Exception as error:  # noqa: BLE001 - one broken plot must not hide the others
+            self.show_error(self.tr("{0} could not be drawn: {1}: {2}").format(panel.title, type(error).__name__, error))
+
+    def _draw_held_result(self, panel) -> None:
+        """Draw the result ``panel`` still waits for (see :meth:`_show_in`), if any."""
+        result = self._drawn_later.pop(panel.name, None)
+        if result is not None:
+            self._draw(panel, result)
 
     def _on_fast(self, fast) -> None:
         forward = getattr(fast, "forward", None)
@@ -959,7 +984,10 @@ class MainWindow(QMainWindow):
             # the forward plots show this result's forward part already: the same arrays
             for panel in self.panels:
                 if panel.forward_only:
-                    panel.adopt_fast(fast)
+                    if panel.name in self._drawn_later:   # its forward part not drawn yet: the whole result
+                        self._drawn_later[panel.name] = fast
+                    else:
+                        panel.adopt_fast(fast)
             staggered = self._staggered(fast.config) or self._forward_staggered
             self._show_in([panel for panel in self.panels if not panel.forward_only], fast, staggered)
         else:
@@ -1014,8 +1042,10 @@ class MainWindow(QMainWindow):
                 panel.settle()
 
     def _before_panel_repaint(self, panel) -> None:
-        """Right before a held repaint is let go: the panel's pending style and layout, then its
-        view ranges (it was not settled with the others: :meth:`_settle`)."""
+        """Right before a held repaint is let go: the result the panel waits for (:meth:`_show_in`),
+        its pending style and layout, then its view ranges (it was not settled with the others:
+        :meth:`_settle`)."""
+        self._draw_held_result(panel)
         panel.apply_pending_style()
         panel.settle()
 
@@ -1042,6 +1072,7 @@ class MainWindow(QMainWindow):
                 self.compute_label.setText("")
 
     def _on_map(self, map_result) -> None:
+        self._draw_held_result(self.panel_by_name["map"])   # the map's axes first: of its configuration
         self.panel_by_name["map"].show_map(map_result)
         if map_result.complete and self.state.fast_result is not None:
             map_seconds = self.compute.last_map_seconds
@@ -1303,6 +1334,7 @@ class MainWindow(QMainWindow):
         return [export_image(panel, path)]
 
     def export_plot_dialog(self, panel) -> None:
+        self.repaints.release_all()
         filters = self.tr("PNG image (*.png);;SVG image (*.svg);;CSV data (*.csv)")
         start = str(Path(self.settings.last_folder("export") or ".") / f"{panel.name}.png")
         path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export {0}").format(panel.title), start, filters,
@@ -1322,6 +1354,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Exported {0}").format(', '.join(p.name for p in written)), 5000)
 
     def export_all_to(self, folder) -> list[Path]:
+        self.repaints.release_all()   # every panel with the newest result
         return export_all(self.panels, folder, self.state.config, self.session())
 
     def export_all_dialog(self) -> None:

@@ -7,8 +7,10 @@ images), so the window could not react for that long. Each panel alone paints in
 
 :class:`StaggeredRepaint` holds the repaint of every panel but the first (``setUpdatesEnabled``:
 Qt repaints a widget whose updates are enabled again in full) and lets one more panel paint on each
-turn of the event loop, so the longest gap is one panel's paint. Every panel's data is set at once,
-as before: only the pixels come one panel after the other, within a few milliseconds of each other.
+turn of the event loop, so the longest gap is one panel's paint. The window gives each held panel
+its new data then too, in ``before_release`` (MainWindow._show_in): until its turn a held panel shows
+the previous result whole, data and labels alike, and the panels come one after the other within a few
+milliseconds of each other.
 
 A widget can have work of its own to do just before it paints (``before_release``): the panels shown
 together by "all plots" or by leaving presentation mode take their new style then, one per turn, not
@@ -67,16 +69,17 @@ class StaggeredRepaint(QObject):
         self._held.clear()
         if not widgets:
             return
+        # the others held first: the first one's before_release may lay the window out (its settle),
+        # and a held widget takes its new size only when it is let go (HeldLayoutWidget)
+        for widget in widgets[1:]:
+            widget.setUpdatesEnabled(False)
+            self._held.append(widget)
         if not widgets[0].updatesEnabled():
             self._release(widgets[0])
         else:
             self._before_release(widgets[0])
-        if len(widgets) < 2:
-            return
-        for widget in widgets[1:]:
-            widget.setUpdatesEnabled(False)
-            self._held.append(widget)
-        self._await(widgets[0])
+        if self._held:
+            self._await(widgets[0])
 
     def held(self) -> list[QWidget]:
         """The widgets still waiting for their repaint."""

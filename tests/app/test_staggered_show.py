@@ -95,6 +95,44 @@ def test_after_a_switch_of_cell_each_held_panel_settles_right_before_its_repaint
     assert view_problems(window.panels) == []
 
 
+def test_after_a_switch_of_cell_each_held_panel_takes_the_new_result_right_before_its_repaint(
+        qtbot, make_window, wait_results):
+    """The held panels keep the previous result whole (data and labels) until their turn: each draws
+    the new one while its updates are still off, in the held order, and then paints it."""
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    old = window.state.fast_result
+    drawn = []   # (panel, its updates enabled then, the result drawn)
+    for panel in window.panels:
+        def record(result, panel=panel, show_fast=panel.show_fast):
+            drawn.append((panel, panel.updatesEnabled(), result))
+            show_fast(result)
+        panel.show_fast = record
+    at_result = []   # (the held panels, which panels hold which result) when the result has come
+
+    def note_result(_job_id) -> None:
+        at_result.append((window.repaints.held(), [panel.fast for panel in window.panels]))
+
+    window.compute.before_repaint.connect(note_result)
+    window.state.update(cell="gru")
+    wait_results(window)
+    new = window.state.fast_result
+    held, fast_then = at_result[0]
+    assert len(held) >= 4 and new.config.cell == "gru"
+    for panel, fast in zip(window.panels, fast_then):
+        assert fast is (old if any(panel is h for h in held) else new), panel.name
+    later = [(panel, enabled) for panel, enabled, result in drawn if any(panel is h for h in held)]
+    assert [panel for panel, _enabled in later] == held          # one draw each, in the held order
+    assert not any(enabled for _panel, enabled in later)         # while nothing of it can be painted
+    assert all(result is new for _panel, _enabled, result in drawn)
+    assert all(panel.fast is new for panel in window.panels)
+    gates = window.panel_by_name["gates"]
+    assert set(gates.heatmaps) == set(new.gates)
+    assert view_problems(window.panels) == []
+
+
 def test_a_plot_shown_alone_paints_only_at_its_new_size(qtbot, make_window, wait_results):
     from PySide6.QtCore import QEvent, QObject
 
@@ -148,3 +186,32 @@ def test_when_the_unrolled_network_leaves_the_grid_the_other_plots_repaint_one_p
     assert unrolled.isVisible() and window.repaints.held()
     wait_results(window)
     assert not window.repaints.held() and unrolled.updatesEnabled()
+
+
+def test_when_the_unrolled_network_leaves_or_joins_the_grid_each_held_plot_is_laid_out_when_let_go(
+        qtbot, make_window, wait_results):
+    """The other plots take new sizes: none of them is laid out while its repaint is held (all of
+    them laid out in the turn of the change held the UI thread ~40 ms more), each when let go."""
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    laid_out = []   # (panel, whether its repaint was held then)
+    for panel in window.panels:
+        panel.graphics.ci.geometryChanged.connect(
+            lambda panel=panel: laid_out.append((panel, any(panel is h for h in window.repaints.held()))))
+    for layers in (8, 1):    # leaves the grid (too many layers for its row), joins it again
+        laid_out.clear()
+        window.state.update(num_layers=layers, hidden_size=16, seq_len=20)
+        held = window.repaints.held()
+        assert len(held) >= 4
+        wait_results(window)
+        assert not window.repaints.held()
+        assert not [panel.name for panel, was_held in laid_out if was_held]
+        # every held plot took its new size (the unrolled network, shown again, has its old one)
+        assert {panel.name for panel in held} - {"unrolled"} <= {panel.name for panel, _was_held in laid_out}
+        for panel in window.panels:
+            if panel.isVisible():
+                graphics = panel.graphics
+                assert abs(graphics.ci.geometry().height() - graphics.viewport().height()) <= 1, panel.name
+        assert view_problems(window.panels) == []
