@@ -98,8 +98,8 @@ def main(argv=None) -> int:
                         ends[label].setdefault(stage, []).append(ms)
     print(f"run_fast(ExperimentConfig(radius=...)), {args.changes} changes; medians, ms after the start:")
     mine = ends["this tree"]
-    for stage in mine:
-        line = f"  {stage:16s} {statistics.median(mine[stage]):7.1f}"
+    for stage in sorted(mine, key=lambda name: statistics.median(mine[name])):
+        line = f"  {stage:26s} {statistics.median(mine[stage]):7.1f}"
         if args.against and stage in ends[args.against]:
             other = ends[args.against][stage]
             paired = [a / b for a, b in zip(mine[stage], other) if b > 0]
@@ -108,7 +108,7 @@ def main(argv=None) -> int:
                 line += f"   paired ratio {statistics.median(paired):.3f}"
         print(line)
     cpu = statistics.median(cpus["this tree"])
-    line = f"  thread CPU       {cpu:7.1f}"
+    line = f"  {'thread CPU':26s} {cpu:7.1f}"
     last = f"run_fast_done_ms={statistics.median(mine['done']):.1f} run_fast_thread_cpu_ms={cpu:.1f}"
     if args.against:
         other_cpu = statistics.median(cpus[args.against])

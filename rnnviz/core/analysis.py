@@ -36,7 +36,7 @@ from .jacobian import (gate_statistics, highway_log10, itemized_from_jacobians, 
 from .options import DEFAULT_OPTIONS, EngineOptions
 from .parallel.blas import single_threaded_blas
 from .params import block_spectra, init_aux_weights, init_params, recurrent_blocks, validate_params
-from .products import iter_norm_map, start_anchor_curve
+from .products import book_anchor_curve, iter_norm_map, start_anchor_curve
 from .spectral_norm import DEFAULT_TOL
 from .sequence import Trace, forward
 
@@ -352,7 +352,9 @@ class ForwardResult:
     final_state: dict
     seconds: float
     #: stage -> ``time.perf_counter()`` at its end, in the order run (benchmarks' timelines):
-    #: "start", "forward", "jacobians", "curve formed", "bptt", "curve measured", "bound", "done"
+    #: "start", "forward", "jacobians", "curve formed", "bptt", "curve measured", "bound", "done";
+    #: with the curve's norms measured by a worker process also the moments that process "curve
+    #: process took it up" and "curve process posted" (its results)
     stage_ends: dict = field(default_factory=dict)
 
 
@@ -464,11 +466,17 @@ def iter_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: n
     pass is done (what needs no gradient: states, gates, spectra), then ``("fast", FastResult)``,
     the very result :func:`run_fast` returns (its ``forward`` is the ForwardResult yielded first,
     whose arrays it shares). A user interface draws the forward part while the rest is computed."""
+    bookings = []  # the curve's worker, booked early; let go if the curve never takes it
     with single_threaded_blas():
-        yield from _iter_fast(config, params, inputs, should_stop, processes, options, tol)
+        try:
+            yield from _iter_fast(config, params, inputs, should_stop, processes, options, tol,
+                                  bookings)
+        finally:
+            for booking in bookings:
+                booking.cancel()  # a no-op once the curve took it
 
 
-def _iter_fast(config, params, inputs, should_stop, processes, options, tol):
+def _iter_fast(config, params, inputs, should_stop, processes, options, tol, bookings):
     start = time.perf_counter()
     timings = {}
     stage_ends = {"start": start}
@@ -478,6 +486,21 @@ def _iter_fast(config, params, inputs, should_stop, processes, options, tol):
         params, spectra = _initial_params(config)
     net, params, x, targets = build(config, params, inputs)
     T = config.seq_len
+    S = net.state_size
+    t0 = config.anchor
+    per_step = S * S * np.dtype(config.dtype).itemsize
+    window = max(1, min(T, JACOBIAN_BYTES // per_step, int(CURVE_FLOPS // (2.0 * S ** 3))))
+    j_start = min(t0, T - window)
+    blocks = state_blocks(net)
+    sub = curve_blocks(net, blocks)
+    # The worker process that will measure the anchor curve takes its task up now, while the
+    # forward pass and the Jacobians run (a worker still busy with the previous change's map is
+    # then free by the time the products come); the numbers do not depend on it.
+    booking = None if tol is None else book_anchor_curve(
+        window - (t0 - j_start), S, config.dtype, sub, tol=tol, processes=processes,
+        options=options)
+    if booking is not None:
+        bookings.append(booking)
     steps = config_loss_steps(config)
     aux = make_aux(config)
     trace = forward(params, net, x, aux=None if aux is None else aux.astype(x.dtype))
@@ -498,11 +521,6 @@ def _iter_fast(config, params, inputs, should_stop, processes, options, tol):
     _check(should_stop)
     yield "forward", part
     _check(should_stop)
-    S = net.state_size
-    t0 = config.anchor
-    per_step = S * S * np.dtype(config.dtype).itemsize
-    window = max(1, min(T, JACOBIAN_BYTES // per_step, int(CURVE_FLOPS // (2.0 * S ** 3))))
-    j_start = min(t0, T - window)
     J = step_jacobians(params, net, trace)[j_start:j_start + window] if window == T else \
         _jacobian_window(params, net, trace, j_start, window)
     timings["jacobians"] = time.perf_counter() - start - sum(timings.values())
@@ -511,15 +529,13 @@ def _iter_fast(config, params, inputs, should_stop, processes, options, tol):
 
     # The anchor curve's products are formed now; when a worker process measures their norms
     # (products.start_anchor_curve), BPTT runs here meanwhile.
-    blocks = state_blocks(net)
-    sub = curve_blocks(net, blocks)
     # which steps are half-diagonal (a one-layer LSTM's all), found once for the curve and BPTT
     half = half_diagonal_steps(J)
     if tol is None:
         curve_job = _ExactCurve(J, t0 - j_start, sub)
     else:
         curve_job = start_anchor_curve(J, t0 - j_start, blocks=sub, tol=tol, processes=processes,
-                                       options=options, half_steps=half)
+                                       options=options, half_steps=half, booking=booking)
     timings["curve"] = time.perf_counter() - start - sum(timings.values())
     stage_ends["curve formed"] = time.perf_counter()
 
@@ -587,6 +603,8 @@ def _iter_fast(config, params, inputs, should_stop, processes, options, tol):
         curve["highway"] = hw[:norms.k.size]
     timings["curve"] += time.perf_counter() - start - sum(timings.values())
     stage_ends["curve measured"] = time.perf_counter()
+    # when a worker process measured the curve: when it took the task up and posted the norms
+    stage_ends.update(getattr(curve_job, "worker_moments", {}))
 
     gamma = part.gamma
     layer0 = [s for s in spectra if s.layer == 0 and s.direction == 0]

@@ -36,14 +36,16 @@ from ..options import EngineOptions
 from . import pool as process_pool
 from .pool import RUN_PREFIX, BrokenProcessPool
 
-__all__ = ["CURVE_MAX_BYTES", "CurveJob", "curve_layout", "curve_views", "measure_curve",
-           "start_in_worker"]
+__all__ = ["CURVE_MAX_BYTES", "CurveBooking", "CurveJob", "book_worker", "curve_layout",
+           "curve_views", "measure_curve", "start_in_worker"]
 
 log = logging.getLogger(__name__)
 
 # Control slots of the shared file.  CURVE_STARTED and CURVE_CANCEL are hints (a late or stale
-# read costs only time); the data is guarded by the semaphore and the task's result.
-CURVE_FORMED, CURVE_CANCEL, CURVE_STARTED = range(3)
+# read costs only time); the data is guarded by the semaphore and the task's result.  The worker
+# notes when it took the task up and when it posted its results (time.perf_counter_ns(), one
+# clock for all processes of the machine) for the timeline (FastResult.stage_ends).
+CURVE_FORMED, CURVE_CANCEL, CURVE_STARTED, CURVE_TAKEN_NS, CURVE_POSTED_NS = range(5)
 _CURVE_CONTROL_BYTES = 64
 # Larger curves are measured where they are formed (the file would grow beyond this).
 CURVE_MAX_BYTES = 64 << 20
@@ -54,12 +56,14 @@ _worker_arena: dict = {}  # in a worker: path -> (mmap, file size)
 
 
 def curve_layout(K: int, S: int, itemsize: int, n_blocks: int = 0) -> dict[str, int]:
-    """Byte offsets in the curve file: products (K + 1, S, S), fro_sq (K,), exp2 (K,) and the
-    results (2 + 2·n_blocks, K) (see :func:`measure_curve`); every part aligned to 64 bytes.
+    """Byte offsets in the curve file: products (K + 1, S, S), fro_sq (K,), exp2 (K,), the
+    Lanczos start vectors (1 + n_blocks, S) (of the state, then of each block, zero-padded) and
+    the results (2 + 2·n_blocks, K) (see :func:`measure_curve`); every part aligned to 64 bytes.
     ``"size"``: bytes in all."""
     layout, off = {}, _CURVE_CONTROL_BYTES
     for name, nbytes in (("products", (K + 1) * S * S * itemsize), ("fro_sq", 8 * K),
-                         ("exp2", 8 * K), ("results", 8 * (2 + 2 * n_blocks) * K)):
+                         ("exp2", 8 * K), ("warm", (1 + n_blocks) * S * itemsize),
+                         ("results", 8 * (2 + 2 * n_blocks) * K)):
         layout[name] = off
         off += -(-nbytes // 64) * 64
     layout["size"] = off
@@ -76,6 +80,7 @@ def curve_views(mm, layout: dict, K: int, S: int, dtype, n_blocks: int = 0) -> d
             "products": view("products", dtype, (K + 1, S, S)),
             "fro_sq": view("fro_sq", np.float64, (K,)),
             "exp2": view("exp2", np.int64, (K,)),
+            "warm": view("warm", dtype, (1 + n_blocks, S)),
             "results": view("results", np.float64, (2 + 2 * n_blocks, K))}
 
 
@@ -177,19 +182,21 @@ def _curve_file_in_worker(path: str, size: int):
 
 
 def measure_curve(path: str, layout: dict, K: int, S: int, dtype: str, blocks: dict, tol: float,
-                  max_iter: int, krylov: int, warm: dict, cap: int,
-                  single_max: int) -> bool:
+                  max_iter: int, krylov: int, cap: int, single_max: int) -> bool:
     """Worker task: the anchor curve's norms, chunk by chunk as the parent forms the products
-    (one semaphore wait per chunk).  Writes (2 + 2·len(blocks), K) float64 — spectral and
-    Frobenius log10 norms of the state, then of each block — to the file's results and posts
-    ``measured``; returns True, or False when the parent cancelled (nothing posted)."""
+    (one semaphore wait per chunk; the task may be taken up before the parent has the step
+    Jacobians, see :func:`book_worker`).  The start vectors are read from the file with the
+    first chunk.  Writes (2 + 2·len(blocks), K) float64 — spectral and Frobenius log10 norms of
+    the state, then of each block — to the file's results and posts ``measured``; returns True,
+    or False when the parent cancelled (nothing posted)."""
     mm = _curve_file_in_worker(path, layout["size"])
     v = curve_views(mm, layout, K, S, np.dtype(dtype), len(blocks))
     control = v["control"]
+    control[CURVE_TAKEN_NS] = time.perf_counter_ns()
     control[CURVE_STARTED] = 1
     signals = process_pool.handoff_signal()
     formed = signals.formed
-    meas = CurveMeasure(K, S, dtype, blocks, tol, max_iter, krylov, warm, single_max)
+    meas = None
     X, fro_sq, exp2 = v["products"], v["fro_sq"], v["exp2"]
     for c0, n in curve_chunks(K, cap):
         while not formed.acquire(timeout=0.05):
@@ -197,13 +204,33 @@ def measure_curve(path: str, layout: dict, K: int, S: int, dtype: str, blocks: d
                 return False
         if control[CURVE_CANCEL]:
             return False
+        if meas is None:  # the start vectors were written before the first chunk was posted
+            meas = CurveMeasure(K, S, dtype, blocks, tol, max_iter, krylov,
+                                _warm_from(v["warm"], blocks), single_max)
         meas.measure_stack(X, fro_sq, exp2, c0, n)
     out = v["results"]
     out[0], out[1] = meas.spec, meas.fro
     for i, name in enumerate(blocks):
         out[2 + 2 * i], out[3 + 2 * i] = meas.block_out[name]
+    control[CURVE_POSTED_NS] = time.perf_counter_ns()
     signals.measured.release()
     return True
+
+
+def _warm_to(rows: np.ndarray, warm: dict, blocks: dict) -> None:
+    """Write the start vectors ``warm`` (None: the state's, then one per block) into ``rows``
+    (1 + len(blocks), S), zero-padded."""
+    rows[:] = 0
+    for i, name in enumerate([None, *blocks]):
+        rows[i, : warm[name].size] = warm[name]
+
+
+def _warm_from(rows: np.ndarray, blocks: dict) -> dict:
+    """The start vectors written by :func:`_warm_to` (copies, in the file's dtype)."""
+    warm = {None: rows[0].copy()}
+    for i, (name, sl) in enumerate(blocks.items()):
+        warm[name] = rows[1 + i, : sl.stop - sl.start].copy()
+    return warm
 
 
 class CurveJob:
@@ -223,6 +250,8 @@ class CurveJob:
         # (future, control, signals, results, hold, measure_here) while a worker measures
         self._worker = None
         self.in_worker = False  # the norms were measured by a worker process
+        # perf_counter moments of the worker process, when it measured the norms
+        self.worker_moments: dict[str, float] = {}
 
     def result(self, should_stop: Callable[[], bool] | None = None) -> ProductNorms:
         """The curve (waits for the worker, if one measures it).  ``should_stop()`` → True
@@ -263,6 +292,8 @@ class CurveJob:
                     future.result()  # raises what the worker raised
                     raise RuntimeError("curve worker stopped early")
             out = np.array(results)  # the file is used again by the next curve
+            self.worker_moments = {"curve process took it up": control[CURVE_TAKEN_NS] * 1e-9,
+                                   "curve process posted": control[CURVE_POSTED_NS] * 1e-9}
             hold.worker_lets_go()  # it posted: done with the file
             self.in_worker = True
             names = list(self.blocks)
@@ -284,16 +315,41 @@ def _tell_cancel(control, signals) -> None:
     signals.formed.release()
 
 
-def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_procs: int,
-                    options: EngineOptions, half=None) -> CurveJob | None:
-    """Form the curve's products here while a worker process measures them; None where that does
-    not pay or cannot be done (then the caller computes the curve in this thread).
+class CurveBooking:
+    """A worker process's measuring task, submitted before the step Jacobians exist: the task is
+    taken up while the caller still computes them (forward pass, Jacobians), and waits on the
+    shared file for the first chunk.  A pool worker may be busy for a few milliseconds (the
+    previous change's map stopping at its next chunk): booked early, that wait lies behind the
+    caller's own work instead of after it.  Made by :func:`book_worker`, used by
+    :func:`start_in_worker`; :meth:`cancel` lets the worker go when the curve is not formed."""
 
-    ``processes``: False never, True always (waiting for the pool to start), None when the pool
-    is up with ``n_procs`` >= 2 processes and the curve is worth it
-    (:attr:`.EngineOptions.curve_process_min_flops`); ``half``: see :class:`.CurveChain`."""
-    T, S = J.shape[0], J.shape[1]
-    K = T - t0
+    def __init__(self, key, views, future, signals, hold, cap):
+        self.key = key  # what the task measures: see _booking_key
+        self.views, self.future, self.signals = views, future, signals
+        self.hold, self.cap = hold, cap
+        self.taken = False  # handed to a CurveJob (or cancelled): not to be used again
+
+    def cancel(self) -> None:
+        """Stop the waiting task, if the booking was not taken (else a no-op)."""
+        if self.taken:
+            return
+        self.taken = True
+        _tell_cancel(self.views["control"], self.signals)
+        self.hold.parent_lets_go()
+
+
+def _booking_key(K, S, dtype, blocks, tol, max_iter, krylov, options) -> tuple:
+    """Everything the worker's task was given: a booking measures only a curve of the same."""
+    return (int(K), int(S), np.dtype(dtype).str, tuple(blocks.items()), float(tol), int(max_iter),
+            int(krylov), int(options.single_max), int(options.curve_chunk_bytes))
+
+
+def book_worker(K: int, S: int, dtype, blocks: dict, tol: float, max_iter: int, krylov: int,
+                processes, n_procs: int, options: EngineOptions) -> CurveBooking | None:
+    """Submit the measuring task of a curve of K products of (S, S) to a worker process now; None
+    where a worker does not pay or cannot be had (the rules of :func:`start_in_worker`).
+    ``blocks``: name -> slice, as :func:`.checks.block_slices` gives them."""
+    dtype = np.dtype(dtype)
     if processes is False:
         return None
     if processes:
@@ -303,19 +359,16 @@ def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_pro
     elif (n_procs < 2 or 2.0 * S ** 3 * K < options.curve_process_min_flops
           or not process_pool.ready(n_procs)):
         return None
-    layout = curve_layout(K, S, J.itemsize, len(blocks))
+    layout = curve_layout(K, S, dtype.itemsize, len(blocks))
     arena = _acquire_arena(layout["size"])
     if arena is None:
         return None
     path, mm = arena
     hold = _ArenaHold()
     try:
-        views = curve_views(mm, layout, K, S, J.dtype, len(blocks))
-        control = views["control"]
-        control[:] = 0
-        cap = curve_chunk(S, J.itemsize, K, options.curve_chunk_bytes)
-        chain = CurveChain(J, t0, blocks, j_sq, half)
-        warm = {name: v.copy() for name, v in chain.warm.items()}
+        views = curve_views(mm, layout, K, S, dtype, len(blocks))
+        views["control"][:] = 0
+        cap = curve_chunk(S, dtype.itemsize, K, options.curve_chunk_bytes)
         got = process_pool.pool_and_signal(n_procs)
         if got is None:  # discarded since ready() said yes
             _release_arena()
@@ -326,8 +379,8 @@ def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_pro
         for left in (signals.formed, signals.measured):
             while left.acquire(False):
                 pass
-        future = pool.submit(measure_curve, path, layout, K, S, J.dtype.str, blocks, tol,
-                             max_iter, krylov, warm, cap, options.single_max)
+        future = pool.submit(measure_curve, path, layout, K, S, dtype.str, blocks, tol,
+                             max_iter, krylov, cap, options.single_max)
     except (BrokenProcessPool, RuntimeError) as exc:  # broken or shut down meanwhile
         _release_arena()
         log.warning("anchor curve measured in this process: %s", exc)
@@ -336,7 +389,42 @@ def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_pro
         _release_arena()
         raise
     future.add_done_callback(hold.worker_lets_go)
-    X, fro_sq, exp2 = views["products"], views["fro_sq"], views["exp2"]
+    key = _booking_key(K, S, dtype, blocks, tol, max_iter, krylov, options)
+    return CurveBooking(key, views, future, signals, hold, cap)
+
+
+def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_procs: int,
+                    options: EngineOptions, half=None,
+                    booking: CurveBooking | None = None) -> CurveJob | None:
+    """Form the curve's products here while a worker process measures them; None where that does
+    not pay or cannot be done (then the caller computes the curve in this thread).
+
+    ``processes``: False never, True always (waiting for the pool to start), None when the pool
+    is up with ``n_procs`` >= 2 processes and the curve is worth it
+    (:attr:`.EngineOptions.curve_process_min_flops`); ``half``: see :class:`.CurveChain`;
+    ``booking``: a task booked for this curve by :func:`book_worker` (one booked for another
+    curve is cancelled, and a task is submitted now as without one)."""
+    T, S = J.shape[0], J.shape[1]
+    K = T - t0
+    if booking is not None and (booking.taken or booking.key != _booking_key(
+            K, S, J.dtype, blocks, tol, max_iter, krylov, options)):
+        booking.cancel()
+        booking = None
+    if booking is None:
+        booking = book_worker(K, S, J.dtype, blocks, tol, max_iter, krylov, processes, n_procs,
+                              options)
+        if booking is None:
+            return None
+    views, signals, cap = booking.views, booking.signals, booking.cap
+    control, X, fro_sq, exp2 = views["control"], views["products"], views["fro_sq"], views["exp2"]
+    try:
+        chain = CurveChain(J, t0, blocks, j_sq, half)
+        warm = {name: v.copy() for name, v in chain.warm.items()}
+        _warm_to(views["warm"], warm, blocks)  # read by the worker with the first chunk
+    except BaseException:
+        booking.cancel()
+        raise
+    booking.taken = True
 
     def measure_here():
         meas = CurveMeasure(K, S, J.dtype, blocks, tol, max_iter, krylov, warm, options.single_max)
@@ -346,7 +434,7 @@ def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_pro
             name: (a.copy(), b.copy()) for name, (a, b) in meas.block_out.items()}
 
     job = CurveJob(t0, K, blocks, start_wait_s=options.curve_start_wait_s)
-    job._worker = (future, control, signals, views["results"], hold, measure_here)
+    job._worker = (booking.future, control, signals, views["results"], booking.hold, measure_here)
     try:
         X[0] = np.eye(S, dtype=J.dtype)
         for c0, n in curve_chunks(K, cap):
