@@ -6,6 +6,10 @@ while BPTT runs): the median moment each stage of ``FastResult.stage_ends`` ende
 start) and the median CPU time of the calling thread (``time.thread_time()``: it hardly grows when
 other processes share the cores; the worker process's share is not in it).
 
+``--map complete`` computes the (t, k) map after each change as the explorer does (the worker
+processes measure it), ``--map dragged`` stops each map at its first snapshot, as a dragged slider
+does (the next change then finds the processes finishing their chunks).
+
 ``--against REV`` measures a second tree in the same process, alternating change by change
 (A B B A ...), so that both see the same load: the git revision is exported (``git archive``) to
 a temporary folder and imported as a package of another name. Then each line gives both medians
@@ -13,7 +17,7 @@ and the median of the paired ratios (this tree / REV).
 
 Last line: ``run_fast_done_ms=<a> run_fast_thread_cpu_ms=<b>`` (with ``--against``, also
 ``ratio_done=<c> ratio_cpu=<d>``).
-Run: ``.venv/bin/python benchmarks/bench_run_fast.py [--changes N] [--against REV]``.
+Run: ``.venv/bin/python benchmarks/bench_run_fast.py [--changes N] [--against REV] [--map M]``.
 """
 
 from __future__ import annotations
@@ -60,12 +64,22 @@ def start_pool(package: str) -> None:
     pool.wait_ready(2)
 
 
-def one_change(analysis, radius: float) -> tuple[dict, float]:
+def one_change(analysis, radius: float, then_map: str) -> tuple[dict, float]:
     config = analysis.ExperimentConfig(radius=radius)
     cpu = time.thread_time()
     result = analysis.run_fast(config)
     cpu = (time.thread_time() - cpu) * 1e3
     start = result.stage_ends["start"]
+    if then_map == "complete":  # as the explorer: the (t, k) map follows (the pool's processes)
+        for _ in analysis.iter_map(result):
+            pass
+    elif then_map == "dragged":  # a slider dragged on: the map is stopped at its first snapshot
+        snapshots = []
+        try:
+            for snapshot in analysis.iter_map(result, should_stop=lambda: bool(snapshots)):
+                snapshots.append(snapshot)
+        except analysis.Cancelled:
+            pass
     return {stage: (t - start) * 1e3 for stage, t in result.stage_ends.items()}, cpu
 
 
@@ -73,6 +87,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=50, help="changes of ρ measured (after 5 unmeasured)")
     parser.add_argument("--against", metavar="REV", help="a git revision to measure beside this tree")
+    parser.add_argument("--map", choices=("none", "complete", "dragged"), default="none",
+                        help="after each change: no map (default), the whole (t, k) map as the "
+                             "explorer computes it, or a map stopped at its first snapshot (the "
+                             "next change then finds the worker processes still stopping)")
     args = parser.parse_args(argv)
     print(blas_info())
     trees = {"this tree": "rnnviz"}
@@ -91,12 +109,13 @@ def main(argv=None) -> int:
         for i in range(args.changes + 5):
             radius = 0.9 + 0.01 * (i % 20)
             for label in (order if i % 2 == 0 else order[::-1]):
-                stages, cpu = one_change(modules[label], radius)
+                stages, cpu = one_change(modules[label], radius, args.map)
                 if i >= 5:
                     cpus[label].append(cpu)
                     for stage, ms in stages.items():
                         ends[label].setdefault(stage, []).append(ms)
-    print(f"run_fast(ExperimentConfig(radius=...)), {args.changes} changes; medians, ms after the start:")
+    print(f"run_fast(ExperimentConfig(radius=...)), {args.changes} changes, map after each: "
+          f"{args.map}; medians, ms after the start:")
     mine = ends["this tree"]
     for stage in sorted(mine, key=lambda name: statistics.median(mine[name])):
         line = f"  {stage:26s} {statistics.median(mine[stage]):7.1f}"
