@@ -493,10 +493,11 @@ def _iter_fast(config, params, inputs, should_stop, processes, options, tol, boo
     j_start = min(t0, T - window)
     blocks = state_blocks(net)
     sub = curve_blocks(net, blocks)
-    # The worker process that will measure the anchor curve takes its task up now, while the
-    # forward pass and the Jacobians run (a worker still busy with the previous change's map is
-    # then free by the time the products come); the numbers do not depend on it.
-    booking = None if tol is None else book_anchor_curve(
+    # With options.curve_book_early, the worker process that will measure the anchor curve takes
+    # its task up now, while the forward pass and the Jacobians run (a worker still busy with the
+    # previous change's map is then free by the time the products come); the numbers do not
+    # depend on it.
+    booking = None if tol is None or not options.curve_book_early else book_anchor_curve(
         window - (t0 - j_start), S, config.dtype, sub, tol=tol, processes=processes,
         options=options)
     if booking is not None:

@@ -360,7 +360,7 @@ def test_a_booking_for_another_curve_is_let_go_and_the_curve_is_still_right(pool
     wait_until_the_file_is_free()
 
 
-def test_run_fast_books_the_curve_worker_before_the_forward_pass(pool, monkeypatch):
+def test_run_fast_books_the_curve_worker_before_the_forward_pass_when_asked(pool, monkeypatch):
     config = analysis.ExperimentConfig(hidden_size=24, seq_len=40, anchor=2)
     monkeypatch.setattr(schedule, "configured_threads", lambda: 1)
     here = analysis.run_fast(config)
@@ -375,6 +375,11 @@ def test_run_fast_books_the_curve_worker_before_the_forward_pass(pool, monkeypat
     for module in (curve_worker, products):  # booked early (products), or when formed
         monkeypatch.setattr(module, "book_worker", book)
     options = EngineOptions(curve_process_min_flops=0.0, curve_start_wait_s=10.0)
+    late = analysis.run_fast(config, options=options)  # the default: booked when formed
+    assert len(booked) == 1 and booked[0][0] > late.stage_ends["jacobians"]
+    booked.clear()
+    options = EngineOptions(curve_process_min_flops=0.0, curve_start_wait_s=10.0,
+                            curve_book_early=True)
     there = analysis.run_fast(config, options=options)
     assert len(booked) == 1  # once, and not again when the products were formed
     at, booking = booked[0]
@@ -382,9 +387,10 @@ def test_run_fast_books_the_curve_worker_before_the_forward_pass(pool, monkeypat
     ends = there.stage_ends
     assert at < ends["forward"]
     assert ends["curve process took it up"] < ends["curve process posted"] <= ends["curve measured"]
-    for key in here.curve:
-        np.testing.assert_array_equal(here.curve[key], there.curve[key])
-    np.testing.assert_array_equal(here.itemized, there.itemized)
+    for other in (late, there):
+        for key in here.curve:
+            np.testing.assert_array_equal(here.curve[key], other.curve[key])
+        np.testing.assert_array_equal(here.itemized, other.itemized)
 
 
 @pytest.mark.parametrize("stop", ["cancelled in the forward pass", "closed after the forward part"])
@@ -394,7 +400,7 @@ def test_a_booking_the_curve_never_took_is_let_go(pool, monkeypatch, stop):
     booked, real_book = [], curve_worker.book_worker
     monkeypatch.setattr(products, "book_worker",
                         lambda *a, **k: booked.append(real_book(*a, **k)) or booked[-1])
-    options = EngineOptions(curve_process_min_flops=0.0)
+    options = EngineOptions(curve_process_min_flops=0.0, curve_book_early=True)
     if stop == "cancelled in the forward pass":
         with pytest.raises(Cancelled):
             analysis.run_fast(config, should_stop=lambda: True, options=options)
