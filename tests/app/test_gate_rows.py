@@ -140,7 +140,7 @@ def test_results_during_a_build(make_window, wait_results, qtbot):
 def test_a_staged_build_paints_once_when_complete_not_each_half_built_row(make_window, wait_results, qtbot):
     """Until its new rows are all built and hold their data, the panel keeps the pixels of the cell
     shown before (its updates are off), then paints the complete rows."""
-    from PySide6.QtCore import QEvent, QObject
+    from tests.app.test_staggered_show import PaintLog
 
     window = make_window()
     window.resize(1600, 1000)
@@ -148,14 +148,7 @@ def test_a_staged_build_paints_once_when_complete_not_each_half_built_row(make_w
     wait_results(window)
     gates = window.panel_by_name["gates"]
     paints = []   # (rows being built, rows in the layout) at each paint of the panel
-
-    class PaintLog(QObject):
-        def eventFilter(self, watched, event):  # noqa: N802 (Qt naming)
-            if event.type() == QEvent.Type.Paint:
-                paints.append((gates.building, tuple(_row_labels(gates))))
-            return False
-
-    log = PaintLog()
+    log = PaintLog(lambda: paints.append((gates.building, tuple(_row_labels(gates)))))
     gates.graphics.viewport().installEventFilter(log)
     window.state.update(cell="gru")
     qtbot.waitUntil(lambda: gates.building, timeout=30000)
