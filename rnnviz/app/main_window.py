@@ -444,8 +444,9 @@ class MainWindow(QMainWindow):
     def _stagger_repaints(self) -> None:
         """The visible plots repaint one per turn of the event loop (app/repaint.py), not all in one
         paint of the window: after the return to the Explorer tab, to all plots, and in or out of
-        presentation mode, that one paint held the UI thread 80-300 ms."""
-        self.repaints.hold([panel for panel in self.panels if panel.isVisible()])
+        presentation mode, that one paint held the UI thread 80-300 ms. The first of them too is
+        let go on the next turn, not in the turn of the change (see StaggeredRepaint.hold)."""
+        self.repaints.hold([panel for panel in self.panels if panel.isVisible()], first_now=False)
 
     def _docks_wanted(self) -> bool:
         """The Controls and Equations docks beside this tab? Not beside the Trainer (its own controls),
@@ -598,7 +599,7 @@ class MainWindow(QMainWindow):
         if self.isVisible() and len(shown) > 1 and any(panel.isHidden() for panel in shown):
             # held before they are shown: each takes a style changed while it was hidden when its
             # repaint is let go, one per turn (_stagger_repaints holds them again in the same order)
-            self.repaints.hold(shown)
+            self.repaints.hold(shown, first_now=False)
         for panel in self.panels:
             panel.setVisible(panel in shown)
         for row in self._plot_rows:

@@ -31,8 +31,9 @@ PAINT_WAIT_MS = 60
 
 
 class StaggeredRepaint(QObject):
-    """``hold(widgets)``: the first widget repaints now, each next one once the one before it has
-    painted (the next turn of the event loop), or after ``PAINT_WAIT_MS`` at the latest.
+    """``hold(widgets)``: the first widget repaints now (or on the next turn: ``first_now``), each next
+    one once the one before it has painted (the next turn of the event loop), or after
+    ``PAINT_WAIT_MS`` at the latest.
 
     ``painted_by(widget)``: the widget whose paint event says that ``widget`` has painted (for a
     plot panel, its graphics view's viewport).
@@ -57,10 +58,15 @@ class StaggeredRepaint(QObject):
         self._fallback.setInterval(PAINT_WAIT_MS)
         self._fallback.timeout.connect(self._release_next)
 
-    def hold(self, widgets: list[QWidget]) -> None:
+    def hold(self, widgets: list[QWidget], first_now: bool = True) -> None:
         """Repaint ``widgets`` one after the other, in this order. A widget still held from before
         that is not one of ``widgets`` is released now (nothing stays held behind a newer result);
-        one that is stays held, in its new place (or is released now, if it comes first)."""
+        one that is stays held, in its new place (or is released now, if it comes first).
+
+        ``first_now=False``: the first widget is held too, and let go on the next turn of the event
+        loop, after the timers and input events that are due: for a change made by the user that
+        restyles or lays out much (presentation mode on), the change and the first paint in one turn
+        held the UI thread ~120 ms, and a hold repeated in that turn let the first widget go each time."""
         self._stop_waiting()
         kept = set(map(id, widgets))
         for widget in list(self._held):
@@ -71,14 +77,16 @@ class StaggeredRepaint(QObject):
             return
         # the others held first: the first one's before_release may lay the window out (its settle),
         # and a held widget takes its new size only when it is let go (HeldLayoutWidget)
-        for widget in widgets[1:]:
+        for widget in (widgets[1:] if first_now else widgets):
             widget.setUpdatesEnabled(False)
             self._held.append(widget)
-        if not widgets[0].updatesEnabled():
+        if not first_now:
+            self._next.start()
+        elif not widgets[0].updatesEnabled():
             self._release(widgets[0])
         else:
             self._before_release(widgets[0])
-        if self._held:
+        if first_now and self._held:
             self._await(widgets[0])
 
     def held(self) -> list[QWidget]:

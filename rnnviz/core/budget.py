@@ -70,11 +70,16 @@ def _gb(n_bytes: float) -> str:
     gb = n_bytes / 1024**3
     if gb >= 99.5:
         return f"{gb:.0f} GB"
-    return f"{gb:.1f} GB" if gb >= 0.095 else f"{n_bytes / 1024**2:.0f} MB"
+    if gb >= 0.095:
+        return f"{gb:.1f} GB"
+    if n_bytes >= 0.5 * 1024**2:
+        return f"{n_bytes / 1024**2:.0f} MB"
+    # a part under half a megabyte read "0 MB" in a list of what needs the memory
+    return f"{max(1.0, n_bytes / 1024):.0f} kB"
 
 
 def format_bytes(n_bytes: float) -> str:
-    """``1.6 GB`` / ``340 MB`` (binary units, as the budget)."""
+    """``1.6 GB`` / ``340 MB`` / ``12 kB`` (binary units, as the budget)."""
     return _gb(n_bytes)
 
 

@@ -3,9 +3,10 @@ per turn of the event loop, when their held repaint is let go (app/repaint.py), 
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
-from rnnviz.app.plots.base import NORMAL_STYLE
+from rnnviz.app.plots.base import NORMAL_STYLE, PRESENTATION_STYLE
 from rnnviz.app.plots.invariants import view_problems
 from rnnviz.app.repaint import StaggeredRepaint
 
@@ -25,6 +26,47 @@ def test_a_second_hold_keeps_the_widgets_it_holds_again_and_lets_each_go_once(qa
     assert released == [widgets[0]] * 2 + widgets[1:] and all(widget.updatesEnabled() for widget in widgets)
 
 
+def test_held_with_first_now_off_even_the_first_widget_waits_for_the_next_turn(qapp):
+    released = []
+    repaints = StaggeredRepaint(before_release=released.append)
+    widgets = [QWidget() for _ in range(3)]
+    repaints.hold(widgets, first_now=False)
+    repaints.hold(widgets, first_now=False)     # again in the same turn: still nothing let go
+    assert released == [] and repaints.held() == widgets
+    assert not any(widget.updatesEnabled() for widget in widgets)
+    QApplication.processEvents()                # the next turn: the first one
+    assert released == [widgets[0]] and widgets[0].updatesEnabled() and repaints.held() == widgets[1:]
+    repaints.release_all()
+    assert released == widgets and all(widget.updatesEnabled() for widget in widgets)
+
+
+def test_presentation_mode_on_paints_its_plot_on_the_turn_after_the_change(qtbot, make_window, wait_results):
+    """The restyle and the first paint of the plot shown large do not share one turn of the event
+    loop (in one, ~120 ms of the UI thread): the plot is held until the next turn, then painted."""
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    decay = window.panel_by_name["decay"]
+    painted = []
+
+    class PaintLog(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt naming)
+            if event.type() == QEvent.Type.Paint:
+                painted.append(decay.style["font_pt"])
+            return False
+
+    log = PaintLog()
+    decay.graphics.viewport().installEventFilter(log)
+    window.set_presentation_mode(True, full_screen=False)
+    assert window.repaints.held() == [decay] and not decay.updatesEnabled()
+    assert decay.style["font_pt"] == PRESENTATION_STYLE["font_pt"] and painted == []
+    qtbot.waitUntil(lambda: bool(painted) and not window.repaints.held(), timeout=5000)
+    assert decay.updatesEnabled() and set(painted) == {PRESENTATION_STYLE["font_pt"]}
+    wait_results(window)
+    assert view_problems(window.panels) == []
+
+
 def test_leaving_presentation_mode_restyles_and_lays_out_the_shown_panels_one_per_turn(qtbot, make_window, wait_results):
     window = make_window()
     window.resize(1600, 1000)
@@ -36,13 +78,13 @@ def test_leaving_presentation_mode_restyles_and_lays_out_the_shown_panels_one_pe
     shown = [panel for panel in window.panels if panel.isVisible()]
     assert len(shown) >= 5
     held = window.repaints.held()
-    assert held == shown[1:]
-    # the first panel has its style and layout now; the held ones wait for their turn
+    assert held == shown   # the first one too: let go on the next turn, not in the turn of the change
+    # the first panel (shown in presentation mode) has its style now; the others wait for their turn
     def ready(panel) -> bool:
         return not panel._restyle_when_shown and not panel.graphics.resize_held
 
-    assert shown[0].style == NORMAL_STYLE and ready(shown[0])
-    assert all(panel._restyle_when_shown for panel in held)   # a style changed while hidden, not applied yet
+    assert shown[0].style == NORMAL_STYLE and not shown[0]._restyle_when_shown
+    assert all(panel._restyle_when_shown for panel in held[1:])   # a style changed while hidden, not applied yet
     assert any(panel.graphics.resize_held for panel in held)
     styled = []
 
@@ -134,8 +176,6 @@ def test_after_a_switch_of_cell_each_held_panel_takes_the_new_result_right_befor
 
 
 def test_a_plot_shown_alone_paints_only_at_its_new_size(qtbot, make_window, wait_results):
-    from PySide6.QtCore import QEvent, QObject
-
     window = make_window()
     window.resize(1600, 1000)
     window.show()
@@ -179,7 +219,7 @@ def test_when_the_unrolled_network_leaves_the_grid_the_other_plots_repaint_one_p
     window.state.update(num_layers=8, hidden_size=16, seq_len=20)   # too many layers for its row
     shown = [panel for panel in window.panels if panel.isVisible()]
     assert unrolled not in shown and len(shown) >= 5
-    assert window.repaints.held() == shown[1:]   # each takes its new size's paint in its own turn
+    assert window.repaints.held() == shown   # each takes its new size's paint in its own turn (from the next)
     wait_results(window)
     assert not window.repaints.held()
     window.state.update(num_layers=1)                                # back in the grid

@@ -568,3 +568,25 @@ def test_the_controls_above_the_diagram_show_their_whole_text(make_window, wait_
                          for problem in panel.own_view_problems() if "cut" in problem]
     window.set_presentation_mode(False, full_screen=False)
     assert not failures, "\n".join(failures)
+
+
+def test_the_overview_strip_has_no_bare_ticks_on_its_value_axis(make_window, wait_results, qtbot):
+    """The strip shows no values; its ticks without labels were a ladder of marks beside the curve."""
+    window = make_window()
+    window.show()
+    wait_results(window)
+    window.focus_plot("unrolled")
+    qtbot.wait(20)
+    axis = window.panel_by_name["unrolled"].overview.getAxis("left")
+    window.set_presentation_mode(True, full_screen=False)   # a restyle keeps it so
+    qtbot.wait(20)
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(200, 200, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _axis_spec, ticks, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    lengths = [abs(start.x() - end.x()) for _pen, start, end in ticks]
+    assert texts == [] and all(length < 0.5 for length in lengths), lengths

@@ -116,6 +116,8 @@ def test_budget_text():
         with pytest.raises(ValueError):
             parse_budget(bad)
     assert format_bytes(3 * 1024**3) == "3.0 GB" and format_bytes(20 * 1024**2) == "20 MB"
+    # a small part says how small, not "0 MB"
+    assert format_bytes(300 * 1024) == "300 kB" and format_bytes(10) == "1 kB" and format_bytes(0.6 * 1024**2) == "1 MB"
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru", "gru-cho", "lstm-cifg"])

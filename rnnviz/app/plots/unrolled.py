@@ -687,7 +687,7 @@ class UnrolledPanel(PlotPanel):
         self.overview = self.add_plot(1, 0, "", ("", None), ("", None), left_axis_chars=5.0, steady_y=True)
         self.overview.setMouseEnabled(x=False, y=False)
         self.overview.hideButtons()
-        self.overview.getAxis("left").setStyle(showValues=False)
+        self.overview.getAxis("left").setStyle(showValues=False, tickLength=0)   # no values: no ladder of bare ticks
         self.overview.showGrid(x=False, y=False)
         # Thin, aliased and peak-downsampled to the strip's pixels: 2000 antialiased points took ~30 ms
         # to stroke on every repaint of the panel.
