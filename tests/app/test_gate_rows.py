@@ -134,3 +134,27 @@ def test_results_during_a_build(make_window, wait_results, qtbot):
     gates.show_fast(gru)
     assert not gates.building and _row_labels(gates) == ["r", "z", "n"]
     np.testing.assert_array_equal(gates.heatmaps["z"].values, np.asarray(gru.gates["z"]).T)
+    assert gates.graphics.updatesEnabled()   # a build finished early lets the panel paint again
+
+
+def test_a_staged_build_paints_once_when_complete_not_each_half_built_row(make_window, wait_results, qtbot):
+    """Until its new rows are all built and hold their data, the panel keeps the pixels of the cell
+    shown before (its updates are off), then paints the complete rows."""
+    from tests.app.test_staggered_show import PaintLog
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    gates = window.panel_by_name["gates"]
+    paints = []   # (rows being built, rows in the layout) at each paint of the panel
+    log = PaintLog(lambda: paints.append((gates.building, tuple(_row_labels(gates)))))
+    gates.graphics.viewport().installEventFilter(log)
+    window.state.update(cell="gru")
+    qtbot.waitUntil(lambda: gates.building, timeout=30000)
+    assert not gates.graphics.updatesEnabled()
+    wait_results(window)
+    qtbot.wait(50)
+    assert gates.graphics.updatesEnabled() and paints
+    assert all(not building and rows == ("r", "z", "n") for building, rows in paints)
+    assert view_problems(window.panels) == []

@@ -141,6 +141,42 @@ def test_steps_of_rho_lay_out_neither_the_eigenvalue_axes_nor_the_overview_axis(
     assert spectrum.eigen_plot.vb.viewRange()[1][1] > 3.0
 
 
+def test_the_spectrum_makes_the_items_of_many_blocks_ahead_outside_its_plots(make_window, wait_results, qtbot):
+    """After the first result the spectrum makes the pairs of the layers control's maximum ahead, a
+    few per turn, in none of its plots (added there, even hidden, each repainted the panel); the
+    first switch to 8 layers shows those very items, with their blocks' data."""
+    from rnnviz.app.plots.invariants import coverage_problems
+    from rnnviz.app.plots.spectrum import PREPARED_BLOCKS
+    from tests.app.test_staggered_show import PaintLog
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    spectrum = window.panel_by_name["spectrum"]
+    paints = []
+    log = PaintLog(lambda: paints.append(spectrum.name))
+    spectrum.graphics.viewport().installEventFilter(log)
+    shown = len(spectrum.eigen_items)
+    qtbot.waitUntil(lambda: len(spectrum._kept_eigen) + len(spectrum._spare) >= PREPARED_BLOCKS, timeout=10000)
+    assert len(spectrum._kept_eigen) == shown and paints == []
+    ahead = list(spectrum._spare)
+    assert all(item.scene() is None for pair in ahead for item in pair)
+    fast = run_fast(window.state.config.replace(num_layers=8))
+    assert len(fast.spectra) == PREPARED_BLOCKS
+    spectrum.show_fast(fast)
+    assert list(zip(spectrum.eigen_items, spectrum.singular_items))[shown:] == ahead and not spectrum._spare
+    for scatter, curve, block in zip(spectrum.eigen_items, spectrum.singular_items, fast.spectra):
+        assert scatter.isVisible() and curve.isVisible() and scatter.name() == block.name
+        assert scatter.scene() is spectrum.graphics.scene()
+        x, y = scatter.getData()
+        np.testing.assert_array_equal(x + 1j * y, np.asarray(block.eigenvalues))
+        np.testing.assert_array_equal(curve.getData()[1], np.sort(block.singular_values)[::-1])
+    spectrum.settle()
+    for plot in (spectrum.eigen_plot, spectrum.singular_plot):
+        assert coverage_problems(plot) == []
+
+
 def test_the_spectrum_keeps_the_items_of_each_block_across_changes_of_layers(make_window, wait_results):
     from rnnviz.app.plots.invariants import coverage_problems
     from rnnviz.app.plots.spectrum import LEGEND_MAX_BLOCKS

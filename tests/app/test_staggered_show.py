@@ -11,6 +11,18 @@ from rnnviz.app.plots.invariants import view_problems
 from rnnviz.app.repaint import StaggeredRepaint
 
 
+class PaintLog(QObject):
+    """An event filter that calls ``note()`` at each paint event of the widgets it is installed on."""
+
+    def __init__(self, note):
+        super().__init__()
+        self._note = note
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.Paint:
+            self._note()
+        return False
+
 def test_a_second_hold_keeps_the_widgets_it_holds_again_and_lets_each_go_once(qapp):
     released = []
     repaints = StaggeredRepaint(before_release=released.append)
@@ -49,14 +61,7 @@ def test_presentation_mode_on_paints_its_plot_on_the_turn_after_the_change(qtbot
     wait_results(window)
     decay = window.panel_by_name["decay"]
     painted = []
-
-    class PaintLog(QObject):
-        def eventFilter(self, watched, event):  # noqa: N802 (Qt naming)
-            if event.type() == QEvent.Type.Paint:
-                painted.append(decay.style["font_pt"])
-            return False
-
-    log = PaintLog()
+    log = PaintLog(lambda: painted.append(decay.style["font_pt"]))
     decay.graphics.viewport().installEventFilter(log)
     window.set_presentation_mode(True, full_screen=False)
     assert window.repaints.held() == [decay] and not decay.updatesEnabled()

@@ -264,3 +264,54 @@ def test_the_spectrum_numbers_never_scroll_after_wider_numbers_and_a_smaller_win
     assert spectrum.numbers.width() <= spectrum.numbers_area.width()
     problems = hidden_rows_problems(spectrum) + sideways_problems(spectrum)
     assert not problems, "\n".join(problems)
+
+
+def test_text_over_curve_problems_flag_a_label_on_the_line_between_points(qapp):
+    """A line's label whose filled background lies on a curve is flagged, also where no point of the
+    curve falls under it (only its line between two points); moved off the curve, it is not."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.invariants import text_over_curve_problems, visible_plots
+
+    widget = pg.PlotWidget()
+    plot = widget.getPlotItem()
+    plot.plot(np.array([0.0, 10.0]), np.array([0.0, 0.0]))   # two points, a line between them
+    plot.setRange(xRange=(0, 10), yRange=(-1, 1), padding=0)
+    line = pg.InfiniteLine(pos=5.0, angle=90, label="← encoder   decoder →",
+                           labelOpts={"position": 0.5, "anchors": [(0.5, 0.5), (0.5, 0.5)], "fill": pg.mkBrush("w")})
+    plot.addItem(line, ignoreBounds=True)
+    widget.resize(400, 200)
+    widget.show()
+    QApplication.instance().processEvents()
+    on_line = text_over_curve_problems(widget, visible_plots(widget))
+    line.label.setPosition(0.9)
+    QApplication.instance().processEvents()
+    off_line = text_over_curve_problems(widget, visible_plots(widget))
+    widget.close()
+    assert "'← encoder   decoder →' lies on" in " ".join(on_line)
+    assert off_line == []
+
+
+def test_legend_samples_show_the_dashes_of_thick_dashed_lines(qapp):
+    """At the lecture line width pyqtgraph's 20 px sample of a dashed line is solid (Qt's dashes are
+    four pen widths long): the check flags it; the explorer's sample (LineSample) shows dashes and
+    dots at every width, and a solid line stays one stroke."""
+    import pyqtgraph as pg
+
+    from rnnviz.app.plots.base import LineSample, ShortSample, styled_pen
+    from rnnviz.app.plots.invariants import _painted_runs, legend_sample_problems
+
+    legend = pg.LegendItem()
+    for style in ("dash", "dot"):
+        legend.addItem(pg.PlotDataItem(pen=styled_pen("#000000", 5.0, style)), f"pyqtgraph {style}")
+    assert len(legend_sample_problems(legend)) == 1   # pyqtgraph's dots (round caps, 12 px apart) show
+    assert "'pyqtgraph dash'" in legend_sample_problems(legend)[0]
+    for sample_type in (LineSample, ShortSample):
+        ours = pg.LegendItem(sampleType=sample_type)
+        for style in ("dash", "dot"):
+            ours.addItem(pg.PlotDataItem(pen=styled_pen("#000000", 6.0, style)), style)
+        ours.addItem(pg.PlotDataItem(pen=styled_pen("#000000", 6.0)), "solid")
+        assert legend_sample_problems(ours) == []
+        assert _painted_runs(ours.items[-1][0]) == 1

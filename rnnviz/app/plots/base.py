@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QTextDocument
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
@@ -220,11 +220,37 @@ class ReadoutLabel(QLabel):
         self.setToolTip(self._full if shown != self._full else names(self.IDLE_TIP))
 
 
-class ShortSample(pg.ItemSample):
-    """A legend's line sample 12 px long instead of 20 (a compact legend: one row where six entries
-    share a narrow panel)."""
+def sample_pen(pen: QPen, length: float) -> QPen:
+    """``pen`` for a legend's line sample ``length`` pixels long: a dashed or dotted pen's pattern
+    shrunk until two of its periods fit the sample (Qt measures a pattern in pen widths: at the
+    lecture width of 5 px a dash is 20 px, and a 20 px sample of a dashed line was solid), and flat
+    ends, so a wide pen stays within the sample instead of running into its text; a dashed or dotted
+    pen at most a quarter of the sample wide."""
+    pen = QPen(pen)
+    pattern = pen.dashPattern() if pen.style() != Qt.PenStyle.SolidLine else []
+    dotted = bool(pattern) and min(pattern) < 1e-2   # round caps draw a dotted pen's dots
+    if not dotted:
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    if not pattern:
+        return pen
+    # at most a quarter of the sample wide: two dots of a thick dotted line in a 12 px sample
+    pen.setWidthF(min(pen.widthF(), length / 4))
+    width = max(1.0, pen.widthF())
+    period = sum(pattern) * width
+    if period > length / 2:
+        # gaps never narrower than half a pen width (dots: two, their round caps take one)
+        least_gap = 2.0 if dotted else 0.5
+        scale = max(length / 2 / period, least_gap / max(pattern[1::2]))
+        pen.setDashPattern([value * scale if value > 1e-2 else value for value in pattern])
+    return pen
 
-    LENGTH = 12
+
+class LineSample(pg.ItemSample):
+    """A legend's line sample: :attr:`LENGTH` pixels long, drawn with :func:`sample_pen` (its dashes
+    or dots show at every line width); an item with symbols, fills or bars is drawn as pyqtgraph
+    draws it."""
+
+    LENGTH = 20
 
     def __init__(self, item):
         super().__init__(item)
@@ -233,9 +259,27 @@ class ShortSample(pg.ItemSample):
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt naming)
         return QRectF(0, 0, self.LENGTH, 20)
 
-    def paint(self, painter, *_args) -> None:
-        painter.setPen(pg.mkPen(self.item.opts["pen"]))
-        painter.drawLine(0, 11, self.LENGTH, 11)
+    def paint(self, painter, *args) -> None:
+        opts = self.item.opts
+        plain_line = (isinstance(self.item, pg.PlotDataItem) and self.item.isVisible() and opts.get("symbol") is None
+                      and opts.get("fillLevel") is None and opts.get("pen") is not None)
+        if not plain_line:
+            super().paint(painter, *args)
+            return
+        if opts.get("antialias"):
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = sample_pen(pg.mkPen(opts["pen"]), self.LENGTH)
+        # a round cap reaches half a width before the line's start: the first dot whole
+        start = pen.widthF() / 2 if pen.capStyle() == Qt.PenCapStyle.RoundCap else 0.0
+        painter.setPen(pen)
+        painter.drawLine(QPointF(start, 11), QPointF(self.LENGTH, 11))
+
+
+class ShortSample(LineSample):
+    """A legend's line sample 12 px long instead of 20 (a compact legend: one row where six entries
+    share a narrow panel)."""
+
+    LENGTH = 12
 
 
 class FlowLegend(pg.LegendItem):
@@ -258,7 +302,7 @@ class FlowLegend(pg.LegendItem):
         if compact:
             self.SPACING = 8
         super().__init__(offset=None, labelTextSize=f"{points}pt", horSpacing=self.SPACING, verSpacing=0,
-                         colCount=1, sampleType=ShortSample if compact else pg.ItemSample)
+                         colCount=1, sampleType=ShortSample if compact else LineSample)
         #: entry text -> its short form (symbols only), shown where the whole texts would eat the plot
         self.short_names: dict[str, str] = {}
         self.shortened = False

@@ -116,6 +116,10 @@ class GatesPanel(PlotPanel):
         self.gate_names = gate_names   # now: the generator sets it only on its first step
         if staged:
             self._building = rows
+            # the panel's pixels stay those of the cell shown before until the new rows are all
+            # built and hold their data: one paint, not one of a half-built panel per turn (each
+            # ~20 ms beside the other panels' staggered repaints after the first switch to a GRU)
+            self.graphics.setUpdatesEnabled(False)
             self._build_timer.start()
         else:
             for _row in rows:
@@ -131,8 +135,10 @@ class GatesPanel(PlotPanel):
             next(self._building)
         except StopIteration:
             self._building = None
+            self.graphics.lay_out_held()
             self._show_data(self.fast)
             self.settle()
+            self.graphics.setUpdatesEnabled(True)
         else:
             self._build_timer.start()
 
@@ -142,6 +148,8 @@ class GatesPanel(PlotPanel):
         rows, self._building = self._building, None
         for _row in rows:
             pass
+        self.graphics.lay_out_held()
+        self.graphics.setUpdatesEnabled(True)
 
     def _build_rows(self, gate_names: tuple[str, ...]):
         """Build the layout of ``gate_names`` in the panel; a generator that pauses after each row."""

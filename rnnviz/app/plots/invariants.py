@@ -14,6 +14,9 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
 * **fill**: the data's bounds span at least :data:`MIN_FILL` of the view on each axis, so curves
   never lie flat under a range set by something else.
 * **legends**: no legend's scene rectangle contains a visible curve or scatter point.
+* **text over curves**: no text item in a plot area (a line's label) lies on a curve's points or
+  on its line between them.
+* **legend samples** of dashed or dotted curves show their dashes (not a solid line).
 * **legend size**: a legend below its plot is at most :data:`MAX_LEGEND_SHARE` of the plot area's
   height (more columns or shorter entries, not a legend that eats the plot).
 * **text**: no title, axis label, legend label or read-out is wider than the room it has, a title
@@ -38,7 +41,7 @@ import re
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
 MIN_FILL = 0.2          # data span / view span, each axis
@@ -192,25 +195,92 @@ def nan_scatter_problems(plot: pg.PlotItem) -> list[str]:
     return problems
 
 
+#: Points a curve's line is sampled at between two of its points (text over a line between them).
+_SEGMENT_SAMPLES = 8
+
+
+def _points_under(rect: QRectF, plots: list[pg.PlotItem], lines: bool = False) -> int:
+    """How many shown curve and scatter points of ``plots`` lie inside the scene rectangle ``rect``;
+    ``lines``: also points sampled along each curve's line between its points."""
+    covered = 0
+    for plot in plots:
+        area = plot.vb.sceneBoundingRect()
+        transform = plot.vb.childGroup.sceneTransform()
+        for item in _curve_items(plot):
+            x, y = _points(item)
+            if x.size == 0:
+                continue
+            if lines and x.size > 1 and isinstance(item, pg.PlotDataItem) and item.opts.get("pen") is not None:
+                fractions = np.arange(_SEGMENT_SAMPLES) / _SEGMENT_SAMPLES
+                x = np.append((x[:-1, None] + np.diff(x)[:, None] * fractions).ravel(), x[-1])
+                y = np.append((y[:-1, None] + np.diff(y)[:, None] * fractions).ravel(), y[-1])
+            sx = transform.m11() * x + transform.m21() * y + transform.dx()
+            sy = transform.m12() * x + transform.m22() * y + transform.dy()
+            shown = (sx >= area.left()) & (sx <= area.right()) & (sy >= area.top()) & (sy <= area.bottom())
+            inside = shown & (sx > rect.left()) & (sx < rect.right()) & (sy > rect.top()) & (sy < rect.bottom())
+            covered += int(np.count_nonzero(inside))
+    return covered
+
+
+def text_over_curve_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> list[str]:
+    """Text inside a plot area (a line's label: the encoder–decoder boundary's, the Trainer's "ln V")
+    that lies on the plot's curves or their lines: its background hides them (the boundary's label
+    hid steps 2-15 of ‖∂L/∂hₜ‖ at T = 30). Text over a heatmap (its cells' values) is on purpose."""
+    problems = []
+    for item in graphics.scene().items():
+        if not isinstance(item, pg.TextItem) or not item.isVisible() or not item.toPlainText().strip():
+            continue
+        text = item.textItem
+        # a filled background hides what lies under its margins too
+        filled = getattr(item, "fill", None) is not None and item.fill.style() != Qt.BrushStyle.NoBrush
+        margin = 0.0 if filled else float(text.document().documentMargin())
+        rect = text.mapRectToScene(text.boundingRect().adjusted(margin, margin, -margin, -margin))
+        owners = [plot for plot in plots if plot.vb.sceneBoundingRect().intersects(rect)]
+        covered = _points_under(rect, owners, lines=True)
+        if covered:
+            where = _plot_name(owners[0]) if owners else "a plot"
+            problems.append(f"{where}: the text '{item.toPlainText()}' lies on {covered} points of its curves")
+    return problems
+
+
+def _painted_runs(sample) -> int:
+    """How many separate runs of painted columns a legend sample draws (a solid line: one)."""
+    rect = sample.boundingRect()
+    image = QImage(max(1, int(rect.width())), max(1, int(rect.height())), QImage.Format.Format_ARGB32)
+    image.fill(0)
+    painter = QPainter(image)
+    try:
+        sample.paint(painter, None, None)
+    finally:
+        painter.end()
+    alpha = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    alpha = alpha[:, 3:image.width() * 4:4]   # ARGB32 in memory: B, G, R, A
+    painted = (alpha > 0).any(axis=0).astype(np.int8)
+    return int(np.count_nonzero(np.diff(np.concatenate([[0], painted])) == 1))
+
+
+def legend_sample_problems(legend: pg.LegendItem) -> list[str]:
+    """Line samples of dashed or dotted curves drawn solid: the legend cannot tell them from the
+    solid ones (at the lecture line width a 20 px sample held less than one dash)."""
+    problems = []
+    for sample, label in legend.items:
+        item = getattr(sample, "item", None)
+        if not isinstance(item, pg.PlotDataItem) or item.opts.get("pen") is None:
+            continue
+        if pg.mkPen(item.opts["pen"]).style() == Qt.PenStyle.SolidLine:
+            continue
+        if _painted_runs(sample) < 2:
+            problems.append(f"legend sample of '{label.text}' (a dashed or dotted line) is drawn solid")
+    return problems
+
+
 def legend_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> list[str]:
     legends = [item for item in graphics.scene().items()
                if isinstance(item, pg.LegendItem) and item.isVisible() and item.items]
     problems = []
     for legend in legends:
         rect = legend.sceneBoundingRect().adjusted(_TOLERANCE_PX, _TOLERANCE_PX, -_TOLERANCE_PX, -_TOLERANCE_PX)
-        covered = 0
-        for plot in plots:
-            area = plot.vb.sceneBoundingRect()
-            transform = plot.vb.childGroup.sceneTransform()
-            for item in _curve_items(plot):
-                x, y = _points(item)
-                if x.size == 0:
-                    continue
-                sx = transform.m11() * x + transform.m21() * y + transform.dx()
-                sy = transform.m12() * x + transform.m22() * y + transform.dy()
-                shown = (sx >= area.left()) & (sx <= area.right()) & (sy >= area.top()) & (sy <= area.bottom())
-                inside = shown & (sx > rect.left()) & (sx < rect.right()) & (sy > rect.top()) & (sy < rect.bottom())
-                covered += int(np.count_nonzero(inside))
+        covered = _points_under(rect, plots)
         if covered:
             names = ", ".join(label.text for _sample, label in legend.items[:3])
             problems.append(f"legend ({names} …) covers {covered} curve points")
@@ -222,6 +292,7 @@ def legend_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> list
                 names = ", ".join(label.text for _sample, label in legend.items[:3])
                 problems.append(f"{_plot_name(plot)}: its legend ({names} …) is {share:.0%} as high as the plot area")
     for legend in legends:
+        problems += legend_sample_problems(legend)
         for _sample, label in legend.items:
             width = _text_width(label.item)
             if width > label.geometry().width() + _TOLERANCE_PX:
@@ -398,7 +469,8 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
     for colour_bar in colour_bars:
         problems += text_problems(colour_bar) + colour_bar_value_problems(colour_bar)
     problems += colour_bar_problems(colour_bars) + title_size_problems(plots)
-    return problems + legend_problems(graphics, plots) + outside_problems(graphics, plots)
+    return (problems + legend_problems(graphics, plots) + text_over_curve_problems(graphics, plots)
+            + outside_problems(graphics, plots))
 
 
 def panel_problems(panel, readouts: bool = True) -> list[str]:

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, QTimer
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QScrollArea
 
@@ -20,6 +20,12 @@ SYMBOLS = ("o", "t", "s", "d", "+", "x", "star", "p")
 #: Above this many blocks the legend is left out: the table below names every block with its colour,
 #: and 32 entries (8 layers) took the whole panel, the plots 0 px high.
 LEGEND_MAX_BLOCKS = 8
+#: Item pairs made ahead (not yet in a plot), PREPARE_PER_TURN every PREPARE_INTERVAL_MS after the
+#: first result: the blocks of an LSTM of 8 layers, the layers control's maximum. All made in the turn
+#: of the first switch to 8 layers, the 28 new pairs took about half of the spectrum's 110 ms there.
+PREPARED_BLOCKS = 32
+PREPARE_PER_TURN = 2
+PREPARE_INTERVAL_MS = 30
 #: The numbers table's layouts, the most detailed first; it takes the first that fits its room whole
 #: (a table that scrolled hid its last rows or, in Chinese at 1280×720, its right-hand column):
 #: (PyTorch names beside the short ones, one row per gate with its largest numbers over the layers
@@ -122,6 +128,12 @@ class SpectrumPanel(PlotPanel):
         self.singular_items: list[pg.PlotDataItem] = []
         self._kept_eigen: list[pg.ScatterPlotItem] = []
         self._kept_singular: list[pg.PlotDataItem] = []
+        # pairs made ahead for the next blocks, in their order, not yet in the plots: added there,
+        # even hidden, they repainted the panel (its views' auto-range)
+        self._spare: list[tuple[pg.ScatterPlotItem, pg.PlotDataItem]] = []
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setInterval(PREPARE_INTERVAL_MS)
+        self._prepare_timer.timeout.connect(self._prepare_items)
         self.numbers = self.chrome(SteadyLabel())
         self._rows_changed = True
         self.numbers.setObjectName("spectrum_numbers")
@@ -151,6 +163,8 @@ class SpectrumPanel(PlotPanel):
             self._rebuild_items()
             self._item_names = names
             self._rows_changed = True
+        if self._made() < PREPARED_BLOCKS and not self._prepare_timer.isActive():
+            self._prepare_timer.start()
         for scatter, curve, block in zip(self.eigen_items, self.singular_items, self.spectra):
             eigenvalues = np.asarray(block.eigenvalues)
             scatter.setData(eigenvalues.real, eigenvalues.imag, name=block.name)
@@ -197,17 +211,36 @@ class SpectrumPanel(PlotPanel):
                 for curve, block in zip(self.singular_items, self.spectra):
                     self.legend.addItem(curve, short_block_name(block))
 
+    def _made(self) -> int:
+        return len(self._kept_eigen) + len(self._spare)
+
+    def _make_pair(self, index: int) -> tuple[pg.ScatterPlotItem, pg.PlotDataItem]:
+        """The scatter and curve of block ``index``, in no plot yet. Block ``i`` has the same colour
+        and symbol whatever the blocks, so a kept item fits it."""
+        color = PALETTE[index % len(PALETTE)]
+        symbol = SYMBOLS[(index // len(PALETTE)) % len(SYMBOLS)]
+        # A bare scatter item: a PlotDataItem around it costs ~3x as much per update.
+        scatter = self.marker(pg.ScatterPlotItem(symbol=symbol, brush=pg.mkBrush(color), pen=None))
+        return scatter, self.pen(pg.PlotDataItem(), color)
+
+    def _prepare_items(self) -> None:
+        """A few more pairs made ahead of a switch to many blocks (PREPARED_BLOCKS)."""
+        for _ in range(PREPARE_PER_TURN):
+            if self._made() >= PREPARED_BLOCKS:
+                break
+            self._spare.append(self._make_pair(self._made()))
+        if self._made() >= PREPARED_BLOCKS:
+            self._prepare_timer.stop()
+
     def _use_items(self, count: int) -> None:
-        """Show the first ``count`` kept item pairs (made as needed), hide and empty the others.
-        Block ``i`` has the same colour and symbol whatever the blocks, so a kept item fits it."""
+        """Show the first ``count`` kept item pairs (put in the plots as needed: made ahead, or now),
+        hide and empty the others."""
         for index in range(len(self._kept_eigen), count):
-            color = PALETTE[index % len(PALETTE)]
-            symbol = SYMBOLS[(index // len(PALETTE)) % len(SYMBOLS)]
-            # A bare scatter item: a PlotDataItem around it costs ~3x as much per update.
-            scatter = self.marker(pg.ScatterPlotItem(symbol=symbol, brush=pg.mkBrush(color), pen=None))
+            scatter, curve = self._spare.pop(0) if self._spare else self._make_pair(index)
             self.eigen_plot.addItem(scatter)
+            self.singular_plot.addItem(curve)
             self._kept_eigen.append(scatter)
-            self._kept_singular.append(self.pen(self.singular_plot.plot(), color))
+            self._kept_singular.append(curve)
         for index, (scatter, curve) in enumerate(zip(self._kept_eigen, self._kept_singular)):
             shown = index < count
             if not shown and scatter.isVisible():
