@@ -236,7 +236,7 @@ def test_export_writes_what_is_shown(make_window, wait_results, small_config, tm
     assert first[1] == pytest.approx(np.log10(fast.grad_norm_per_step[0]), rel=1e-15)
 
 
-def test_the_unrolled_view_tells_the_truth_alone_and_in_presentation(make_window, wait_results, small_config):
+def test_the_unrolled_view_tells_the_truth_alone_and_in_presentation(make_window, wait_results, small_config, qtbot):
     from rnnviz.app.plots.invariants import view_problems
 
     window = make_window(config=small_config.replace(num_layers=2, bidirectional=True))
@@ -248,6 +248,8 @@ def test_the_unrolled_view_tells_the_truth_alone_and_in_presentation(make_window
     for presentation in (False, True):
         window.set_presentation_mode(presentation, full_screen=False)
         window.focus_plot("unrolled") if window.focused_plot != "unrolled" else None
+        # the plot shown is let go (laid out and repainted) on the next turn of the event loop
+        qtbot.waitUntil(lambda: not window.repaints.held(), timeout=5000)
         for _ in range(3):
             panel.settle()
         assert panel.isVisible()
