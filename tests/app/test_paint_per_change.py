@@ -159,7 +159,10 @@ def test_the_spectrum_makes_the_items_of_many_blocks_ahead_outside_its_plots(mak
     spectrum.graphics.viewport().installEventFilter(log)
     shown = len(spectrum.eigen_items)
     qtbot.waitUntil(lambda: len(spectrum._kept_eigen) + len(spectrum._spare) >= PREPARED_BLOCKS, timeout=10000)
-    assert len(spectrum._kept_eigen) == shown and paints == []
+    # Items added to the plots, even hidden, repainted the panel once each (14 paints); made outside
+    # them, none. One paint is allowed for what else may come in those ~0.5 s on a loaded machine
+    # (it failed once in CI with a single paint).
+    assert len(spectrum._kept_eigen) == shown and len(paints) <= 1, paints
     ahead = list(spectrum._spare)
     assert all(item.scene() is None for pair in ahead for item in pair)
     fast = run_fast(window.state.config.replace(num_layers=8))
