@@ -50,7 +50,7 @@ class FlowMapPanel(PlotPanel):
     def show_fast(self, fast) -> None:
         self.fast = fast
         self.map_result = None
-        self._fitted_distances = self.computed_steps()[1]
+        self._fitted_distances = self.computed_distances()   # fit_ranges below fits the view to these
         self.heatmap.clear()
         self.anchor_line.setValue(fast.config.anchor)
         seq_len = fast.config.seq_len
