@@ -191,6 +191,8 @@ class GatesPanel(PlotPanel):
         # Its plot area at least MIN_SUMMARY_PX high under its time axis (set in restyle); at 1280×720
         # the rows above and the legend take the rest (CJK text makes the window's menu, status bar
         # and buttons taller, and the panel shorter).
+        # its end labels moved inside rather than left out (a row 35 px high had room for "0.5" alone)
+        self.summary.getAxis("left").labels_inside = True
         self.summary.vb.sigResized.connect(self._space_summary_ticks)
         self.summary.vb.sigYRangeChanged.connect(self._space_summary_ticks)
         for index in range(len(gate_names) + 1):
