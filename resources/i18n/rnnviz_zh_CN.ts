@@ -2681,6 +2681,22 @@
         <translation>饱和</translation>
     </message>
     <message>
+        <source>Gates, layer {0}, forward (units × time)</source>
+        <translation>门，第 {0} 层，正向（单元 × 时间）</translation>
+    </message>
+    <message>
+        <source>Gates, layer {0}, forward</source>
+        <translation>门，第 {0} 层，正向</translation>
+    </message>
+    <message>
+        <source>Gates, layer {0} (units × time)</source>
+        <translation>门，第 {0} 层（单元 × 时间）</translation>
+    </message>
+    <message>
+        <source>Gates, layer {0}</source>
+        <translation>门，第 {0} 层</translation>
+    </message>
+    <message>
         <source>{0}: t = {1}, unit {2}: {3:.3f}</source>
         <translation>{0}：t = {1}，单元 {2}：{3:.3f}</translation>
     </message>
