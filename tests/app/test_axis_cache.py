@@ -233,3 +233,39 @@ def test_a_gridded_axis_keeps_no_image_of_its_grid(qtbot):
         assert axis.grid is not False and axis._pixmap is not None
         area = axis._pixmap.width() * axis._pixmap.height()
         assert area < 0.2 * view.width() * view.height(), (side, area)
+
+
+def test_tick_strings_print_no_signed_zero_and_every_digit_of_a_quarter_step(qapp):
+    """A tick at zero reached by adding steps prints "0" (not "-0" nor "2.77556e-17"), and steps of
+    2.5 × 10ᵉ keep their last digit (0.25, not "0.2")."""
+    axis = CachedAxisItem("left")
+    assert axis.tickStrings([-0.1, -0.0, -0.1 + 2 * 0.05, 0.1], 1.0, 0.05) == ["-0.10", "0", "0", "0.10"]
+    assert axis.tickStrings([-0.15 + 3 * 0.05], 1.0, 0.05) == ["0"]
+    assert axis.tickStrings([-0.25, 0.25, 0.5], 1.0, 0.25) == ["-0.25", "0.25", "0.50"]
+    assert axis.tickStrings([25.0, 50.0], 1.0, 25.0) == ["25", "50"]
+
+
+def test_an_end_label_moved_inside_never_lands_on_its_neighbour(qtbot):
+    """labels_inside keeps an end label within the axis, but not on top of the next label: with
+    ticks 20 apart in a short view the "100" moved down ran into "80" (the itemized plot's τ)."""
+    from PySide6.QtGui import QPainter
+
+    widget = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(widget)
+    widget.resize(300, 120)
+    plot = widget.addPlot(axisItems=cached_axes())
+    axis = plot.getAxis("left")
+    axis.labels_inside = True
+    plot.setYRange(0.5, 100.5, padding=0)
+    axis.setTickSpacing(20, 20)
+    widget.show()
+    qtbot.waitExposed(widget)
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        painter.setFont(axis.style["tickFont"] or axis.font())
+        rects = [rect for rect, _flags, _text in axis.generateDrawSpecs(painter)[2]]
+    finally:
+        painter.end()
+    assert rects and all(0.0 <= rect.top() and rect.bottom() <= axis.height() + 1e-6 for rect in rects)
+    assert not any(first.intersects(second) for index, first in enumerate(rects) for second in rects[index + 1:])

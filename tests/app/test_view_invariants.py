@@ -315,3 +315,65 @@ def test_legend_samples_show_the_dashes_of_thick_dashed_lines(qapp):
         ours.addItem(pg.PlotDataItem(pen=styled_pen("#000000", 6.0)), "solid")
         assert legend_sample_problems(ours) == []
         assert _painted_runs(ours.items[-1][0]) == 1
+
+
+def test_tick_label_problems_flag_overlapping_labels_a_signed_zero_and_a_lone_label(qapp):
+    """The tick-label check flags labels of one axis that run into each other, a "-0", and a value
+    axis of varying data with one label; well-spaced ticks of the cached axis pass."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.axis import cached_axes
+    from rnnviz.app.plots.base import space_value_ticks
+    from rnnviz.app.plots.invariants import tick_label_problems
+
+    widget = pg.PlotWidget(plotItem=pg.PlotItem(axisItems=cached_axes()))
+    plot = widget.getPlotItem()
+    plot.plot(np.arange(50.0), np.linspace(-0.1, 0.1, 50))
+    plot.setYRange(-0.1, 0.1, padding=0)
+    widget.resize(400, 140)
+    widget.show()
+    QApplication.instance().processEvents()
+    axis = plot.getAxis("left")
+
+    def problems(ticks=None):
+        axis.setTicks(ticks)
+        QApplication.instance().processEvents()
+        return " ".join(tick_label_problems(plot))
+
+    assert "overlap" in problems([[(0.0, "0"), (0.002, "0.002")]])
+    assert "a zero with a sign" in problems([[(-0.05, "-0.05"), (0.0, "-0"), (0.05, "0.05")]])
+    assert "1 tick label(s)" in problems([[(0.0, "0")]])
+    axis.setTicks(None)
+    space_value_ticks(plot)
+    assert problems() == ""
+    widget.close()
+
+
+def test_an_empty_plot_must_say_why(qapp):
+    """A plot whose curve holds only NaNs (log10 of gradients that are exactly 0) is flagged until a
+    note in its plot area says why it is empty (rnnviz.app.plots.base.EmptyNote)."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.base import EmptyNote
+    from rnnviz.app.plots.invariants import empty_plot_problems
+
+    widget = pg.PlotWidget()
+    plot = widget.getPlotItem()
+    curve = plot.plot(np.arange(10.0), np.full(10, np.nan))
+    widget.resize(400, 200)
+    widget.show()
+    QApplication.instance().processEvents()
+    assert "shows no data and does not say why" in " ".join(empty_plot_problems(widget, [plot]))
+    note = EmptyNote(plot)
+    note.set_text("All gradients are exactly 0")
+    QApplication.instance().processEvents()
+    assert empty_plot_problems(widget, [plot]) == []
+    assert plot.vb.sceneBoundingRect().contains(note.item.sceneBoundingRect().center())
+    note.set_text("")
+    curve.setData(np.arange(10.0), np.ones(10))
+    assert empty_plot_problems(widget, [plot]) == [] and not note.item.isVisible()
+    widget.close()

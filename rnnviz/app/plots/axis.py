@@ -49,23 +49,58 @@ class CachedAxisItem(pg.AxisItem):
     _range_key: tuple | None = None
     _uncached = False
     #: Keep the tick labels of a vertical axis within its own height: the end labels of a colour
-    #: bar (its lowest and highest level) then never reach the bar above or below it.
+    #: bar (its lowest and highest level) then never reach the bar above or below it, and a heatmap
+    #: row's first and last unit are labelled however close to its edges they lie.
     labels_inside = False
     #: An axis of whole quantities (time steps, distances, unit and singular-value indices): no
     #: tick falls between two of them, however short the range (T = 3 ticked 0.5, 1.5, 2.5).
     whole_numbers = False
 
+    _text_margin = 0.0   # while the specs are generated: room past the ends for labels moved inside
+
+    def boundingRect(self):  # noqa: N802 (Qt naming)
+        rect = super().boundingRect()
+        if self._text_margin:
+            rect = rect.adjusted(0.0, -self._text_margin, 0.0, self._text_margin)
+        return rect
+
     def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph naming)
-        specs = super().generateDrawSpecs(p)
-        if specs is None or not self.labels_inside or self.orientation not in ("left", "right"):
+        if not self.labels_inside or self.orientation not in ("left", "right"):
+            return super().generateDrawSpecs(p)
+        # pyqtgraph leaves out a label that reaches past the axis's ends (with grid lines it gives
+        # them no margin at all: a heatmap row's first and last unit went unlabelled); those labels
+        # are moved inside below, so they are kept here
+        self._text_margin = float(p.fontMetrics().height())
+        try:
+            specs = super().generateDrawSpecs(p)
+        finally:
+            self._text_margin = 0.0
+        if specs is None:
             return specs
         axis_spec, tick_specs, text_specs = specs
         top, bottom = 0.0, float(self.size().height())
-        moved = []
+        kept, moved = [], []
         for rect, flags, text in text_specs:
             shift = max(0.0, top - rect.top()) - max(0.0, rect.bottom() - bottom)
-            moved.append((rect.translated(0.0, shift) if rect.height() <= bottom - top else rect, flags, text))
-        return axis_spec, tick_specs, moved
+            if shift and rect.height() <= bottom - top:
+                moved.append((rect.translated(0.0, shift), flags, text))
+            else:
+                kept.append((rect, flags, text))
+        # a label moved inside that lands on a neighbour's is left out ("100" on "80")
+        for spec in moved:
+            if not any(spec[0].intersects(other[0]) for other in kept):
+                kept.append(spec)
+        return axis_spec, tick_specs, kept
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph naming)
+        # A tick at zero reached by adding steps (-0.1 + 2 × 0.05) can be -0.0 or ±3e-17: pyqtgraph
+        # printed "-0" or "2.77556e-17"; and a step of 2.5 × 10ᵉ needs one more decimal than 10ᵉ
+        # (0.25 was printed "0.2")
+        if not self.logMode and spacing > 0:
+            values = [0.0 if abs(value) < 1e-9 * spacing else value for value in values]
+            if round(spacing * scale / 10.0 ** math.floor(math.log10(spacing * scale)), 6) == 2.5:
+                spacing = spacing / 10.0
+        return super().tickStrings(values, scale, spacing)
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph naming)
         levels = super().tickSpacing(minVal, maxVal, size)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPen, QTextDocument
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPen, QTextDocument, QTextOption
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
@@ -78,7 +78,10 @@ def finite_range(values, symmetric: bool = False, default=(0.0, 1.0), min_half_r
         return default
     low, high = float(finite.min()), float(finite.max())
     if symmetric:
-        bound = max(abs(low), abs(high), min_half_range)
+        bound = max(abs(low), abs(high))
+        if bound == 0.0:   # all exactly 0: a scale of -1 … 1 (±1e-12 showed a bar with one label)
+            return -1.0, 1.0
+        bound = max(bound, min_half_range)
         return -bound, bound
     if high - low < 1e-12:
         return low - 0.5, high + 0.5
@@ -762,11 +765,11 @@ class Heatmap:
         height = self.colorbar.axis.height()
         # The labels lie within the bar's height (CachedAxisItem.labels_inside): each needs about a
         # line (a line's leading may overlap the next; the digits do not).
-        if height >= 3.0 * _line_height(self._tick_pt):
+        if height >= 3.0 * line_height(self._tick_pt):
             points, values = self._tick_pt, (low, (low + high) / 2, high)
         else:
             points = next((pt for pt in range(self._tick_pt, MIN_TEXT_PT - 1, -1)
-                           if height >= 1.8 * _line_height(pt)), MIN_TEXT_PT)
+                           if height >= 1.8 * line_height(pt)), MIN_TEXT_PT)
             values = (low, high)
         axis = self.colorbar.axis
         font = axis.style.get("tickFont")
@@ -812,7 +815,45 @@ class Heatmap:
         return None
 
 
-def _line_height(points: int) -> float:
+class EmptyNote:
+    """A sentence in the middle of a plot area that says why the plot shows nothing ("All gradients
+    are exactly 0": with all weights zero the BPTT plots were empty without a word). It lies on the
+    view box itself, not in data coordinates: no range holds or moves it, and it wraps to the
+    plot area's width."""
+
+    def __init__(self, plot: pg.PlotItem, points: int = NORMAL_STYLE["font_pt"]):
+        self.plot = plot
+        self.item = pg.TextItem("", color=QColor(60, 60, 60), anchor=(0.5, 0.5))
+        self.item.setParentItem(plot.vb)
+        self.item.setZValue(100)
+        self.item.hide()
+        self.set_font(points)
+        plot.vb.sigResized.connect(self._place)
+
+    def set_text(self, text: str) -> None:
+        """Show ``text`` (empty: hide the note)."""
+        if text != self.item.toPlainText():
+            self.item.setText(text)
+        self.item.setVisible(bool(text))
+        self._place()
+
+    def text(self) -> str:
+        return self.item.toPlainText() if self.item.isVisible() else ""
+
+    def set_font(self, points: int) -> None:
+        font = QFont()
+        font.setPointSize(points)
+        self.item.setFont(font)
+        self._place()
+
+    def _place(self, *_args) -> None:
+        view = self.plot.vb
+        self.item.setTextWidth(max(40.0, 0.9 * view.width()))
+        self.item.textItem.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignCenter))
+        self.item.setPos(view.width() / 2.0, view.height() / 2.0)
+
+
+def line_height(points: int) -> float:
     """Height in pixels of a line of text at ``points``."""
     font = QFont()
     font.setPointSize(points)
@@ -831,6 +872,92 @@ def reroute_export(scene: pg.GraphicsScene, export) -> None:
     action = scene.contextMenu[0]
     action.triggered.disconnect()
     action.triggered.connect(export)
+
+
+#: The share of a tick label's laid-out height (pyqtgraph's: 0.8 of a line) its digits take: labels
+#: closer than this, centre to centre, run into each other.
+LABEL_INK_SHARE = 0.85
+
+
+def _nice_steps(low: float, high: float, whole: bool = False) -> list[float]:
+    """Nice steps (1, 2, 2.5 or 5 × 10ᵉ) around the span of [low, high], largest first; ``whole``:
+    only whole steps (an axis of time steps or loss steps: no 2.5, nothing below 1)."""
+    exponent = math.floor(math.log10(high - low))
+    steps = (mantissa * 10.0 ** power for power in range(exponent - 2, exponent + 2)
+             for mantissa in (1.0, 2.0, 2.5, 5.0))
+    return sorted((step for step in steps if not whole or (step >= 1.0 and float(step).is_integer())),
+                  reverse=True)
+
+
+def _multiples(step: float, low: float, high: float) -> list[float]:
+    first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+    return [index * step for index in range(first, last + 1)]
+
+
+def tick_spacing(low: float, high: float, fitting: int, margin: float = 0.0, least: float = 0.0,
+                 whole: bool = False) -> float:
+    """The largest nice step (1, 2, 2.5 or 5 × 10ᵉ) with at least two and at most ``fitting``
+    multiples in [low + margin, high - margin] (one, where only one fits); ``margin``: how far
+    inside the ends a labelled tick must lie (half a label's height: pyqtgraph leaves out a label
+    that reaches past the axis, and in a row 33 px high the "1" at its top went, leaving "0" alone);
+    ``least``: the smallest step whose labels do not overlap (a label's height in data units: three
+    labels 18 px apart in a 77 px plot ran into each other); ``whole``: whole steps only."""
+    for wanted in (min(2, fitting), 1):
+        for step in _nice_steps(low, high, whole):
+            if step < least * (1.0 - 1e-9) or step > high - low:
+                continue
+            if wanted <= len(_multiples(step, low + margin, high - margin)) <= fitting:
+                return step
+    return nice_above(high - low)
+
+
+def space_value_ticks(plot: pg.PlotItem, most: int | None = None) -> None:
+    """``plot``'s value (left) ticks as far apart as their labels need, at least two where two fit
+    and each at least half a label inside the axis's ends (see :func:`tick_spacing`); where no
+    regular step has two labels that fit, the outermost two of the largest step with two (±0.05 of
+    a range from -0.12 to 0.14 in 39 px). ``most``: only where fewer than this many labels fit (else
+    pyqtgraph's own ticks, with their finer levels). pyqtgraph chose one label for short plots: "0"
+    alone under gate means of 0.5 to 0.9, and under ‖∂L/∂hₜ‖ between 10^-0.1 and 10^0.1 at 1280×720."""
+    axis = plot.getAxis("left")
+    low, high = plot.vb.viewRange()[1]
+    height = plot.vb.height()
+    if height <= 0 or not high > low:
+        return
+    font = axis.style.get("tickFont")
+    # pyqtgraph measures a label at 0.8 of its font's height and draws a level whose labels fill
+    # at most 80 % of the axis (its textFillLimits): labels a line apart fit
+    text_height = QFontMetricsF(font if font is not None else axis.font()).height()
+    fitting = max(1, int(height // text_height))
+    # pyqtgraph lays a label out 0.8 of a line high and leaves out one that reaches past the axis
+    # (an axis with labels_inside moves it in instead)
+    margin = 0.0 if getattr(axis, "labels_inside", False) else 0.5 * 0.8 * text_height / height * (high - low)
+    # labels this far apart (centre to centre) never touch: pyqtgraph lays a label out 0.8 of a
+    # line high, and its digits take LABEL_INK_SHARE of that
+    least = LABEL_INK_SHARE * 0.8 * text_height
+    whole = getattr(axis, "whole_numbers", False)
+    choice = None   # pyqtgraph's ticks
+    if most is None or fitting < most:
+        spacing = tick_spacing(low, high, fitting, margin, least=least / height * (high - low), whole=whole)
+        choice = ("spacing", spacing)
+        if fitting >= 2 and len(_multiples(spacing, low + margin, high - margin)) < 2:
+            for step in _nice_steps(low, high, whole):
+                shown = _multiples(step, low + margin, high - margin)
+                if len(shown) >= 2:
+                    if (shown[-1] - shown[0]) / (high - low) * height >= least:
+                        choice = ("ticks", (shown[0], shown[-1]), step)
+                    break
+    if getattr(axis, "_value_ticks", None) == choice:
+        return
+    axis._value_ticks = choice
+    if choice is None:
+        axis.setTicks(None)
+        axis.setTickSpacing()
+    elif choice[0] == "spacing":
+        axis.setTicks(None)
+        axis.setTickSpacing(choice[1], choice[1])
+    else:
+        axis.setTickSpacing()
+        axis.setTicks([[(value, axis.tickStrings([value], 1.0, choice[2])[0]) for value in choice[1]]])
 
 
 class PlotPanel(QWidget):
@@ -909,6 +1036,7 @@ class PlotPanel(QWidget):
         self._markers: list[tuple[object, float]] = []  # scatter items whose size follows the style
         self._external_legends: list[pg.LegendItem] = []
         self._heatmaps: list[Heatmap] = []
+        self._empty_notes: list[EmptyNote] = []
         reroute_export(self.graphics.scene(), lambda: self.export_requested.emit(self))
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
@@ -1230,6 +1358,8 @@ class PlotPanel(QWidget):
             resize_legend(legend, self.legend_pt())
         for heatmap in self._heatmaps:
             heatmap.set_font(self.style["font_pt"])
+        for note in self._empty_notes:
+            note.set_font(self.style["font_pt"])
         for widget in self._chrome:
             font = widget.font()
             font.setPointSize(self.style["font_pt"])
@@ -1246,6 +1376,12 @@ class PlotPanel(QWidget):
 
     def legend_pt(self) -> int:
         return legend_pt(self.style)
+
+    def empty_note(self, plot: pg.PlotItem) -> EmptyNote:
+        """A note for ``plot`` that says why it is empty, in the panel's text size (see :class:`EmptyNote`)."""
+        note = EmptyNote(plot, self.style["font_pt"])
+        self._empty_notes.append(note)
+        return note
 
     def register_heatmap(self, heatmap: "Heatmap") -> "Heatmap":
         """Let the heatmap's colour bar follow presentation mode."""

@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor, QFontMetricsF
 
-from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap, safe_log10
+from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap, safe_log10, space_value_ticks
 from rnnviz.app.plots.boundary import EncoderBoundary
 
 
@@ -23,6 +23,9 @@ class BpttPanel(PlotPanel):
                                        (self.tr("log₁₀ norm"), None), hover=self._hover_norm,
                                        short_y=self.tr("log₁₀"), steady_y=True, left_axis_chars=6.2, whole_x=True,
                                        short_title=self.tr("‖∂L/∂hₜ‖ per step"))
+        # short at 1280×720: at least two value labels, not pyqtgraph's "0" alone
+        self.norm_plot.vb.sigResized.connect(lambda *_args: space_value_ticks(self.norm_plot, most=6))
+        self.norm_plot.vb.sigYRangeChanged.connect(lambda *_args: space_value_ticks(self.norm_plot, most=6))
         self.legend = self.add_legend_row(1, 0)
         self.window = pg.LinearRegionItem(movable=False, brush=QColor(230, 159, 0, 60),
                                           pen=pg.mkPen(QColor(230, 159, 0), width=1))
@@ -46,10 +49,14 @@ class BpttPanel(PlotPanel):
                                        (self.tr("state step t"), None), (self.tr("loss step τ"), None), hover=self._hover_item,
                                        short_y="τ", whole_x=True, whole_y=True)
         self.item_plot.vb.sigResized.connect(self._tick_loss_rows)
+        self.item_plot.getAxis("left").labels_inside = True   # the lowest loss step's label too
         # steady colour levels: levels that followed the data moved with 4 in 10 steps of ρ, and each
         # move laid the colour bar's axis out again (its labels, and its width for the SI prefix)
         self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L<sub>τ</sub>/∂hₜ‖",
                                                            short_label="log₁₀", steady=True))
+        # all gradients exactly 0 (all weights zero): nothing on a log scale, and the plots say why
+        self.norm_note = self.empty_note(self.norm_plot)
+        self.item_note = self.empty_note(self.item_plot)
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
         self.graphics.ci.layout.setRowStretchFactor(2, 3)
         self.log_norms = np.zeros(0)
@@ -85,6 +92,9 @@ class BpttPanel(PlotPanel):
         # [τ-1, t-1]: rows = loss step τ, columns = state step t.
         self.itemized.set_data(self.log_itemized, x0=1.0, y0=1.0, prepared=prepared_heatmap(fast, "itemized"))
         self._fit_loss_rows(rows)
+        zero = self.tr("All gradients are exactly 0: nothing to show on a log scale")
+        self.norm_note.set_text("" if np.isfinite(self.log_norms).any() else zero)
+        self.item_note.set_text("" if rows.size else zero)
         self.boundary.show([self.norm_plot, self.item_plot], fast, label_plot=self.norm_plot)
 
     def restyle(self, force: bool = False) -> None:
@@ -97,6 +107,7 @@ class BpttPanel(PlotPanel):
         axis = self.item_plot.getAxis("left")
         self._loss_rows = rows
         if rows.size == 0:
+            axis._value_ticks = None
             axis.setTicks(None)
             self.item_plot.enableAutoRange(axis="y")
             return
@@ -106,15 +117,18 @@ class BpttPanel(PlotPanel):
     def _tick_loss_rows(self, *_args) -> None:
         """A few rows: a tick per loss step (the default ticks would fall between steps), or per
         second, third … step where the plot is too short for one each (eight decoder steps of an
-        encoder-decoder in a 60-pixel plot ran into each other)."""
+        encoder-decoder in a 60-pixel plot ran into each other). Many rows: whole steps as far
+        apart as their labels need (pyqtgraph's "20 40 60 80 100" overlapped in a plot 60 px high)."""
         rows = getattr(self, "_loss_rows", None)
         if rows is None or rows.size == 0:
             return
         axis = self.item_plot.getAxis("left")
         span = rows[-1] - rows[0] + 1
         if span > 8:
-            axis.setTicks(None)
+            space_value_ticks(self.item_plot)
             return
+        axis._value_ticks = None   # fixed ticks below: space_value_ticks sets its own again when asked
+        axis.setTickSpacing()
         font = axis.style.get("tickFont")
         text_height = QFontMetricsF(font if font is not None else axis.font()).height()
         height = self.item_plot.vb.height()

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
-from PySide6.QtGui import QFontMetricsF
 
 from rnnviz.app.i18n import names
-from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, prepared_heatmap
+from rnnviz.app.plots.base import PALETTE, Heatmap, PlotPanel, line_height, prepared_heatmap, space_value_ticks
 from rnnviz.app.plots.boundary import EncoderBoundary
-from rnnviz.app.plots.steady import nice_above
 
 GATE_TITLES = {
     "i": QT_TRANSLATE_NOOP("Names", "input gate i"), "f": QT_TRANSLATE_NOOP("Names", "forget gate f"), "g": QT_TRANSLATE_NOOP("Names", "candidate g"), "o": QT_TRANSLATE_NOOP("Names", "output gate o"),
@@ -22,23 +18,6 @@ SIGMOID_GATES = ("i", "f", "o", "r", "z")
 MIN_ROW_PX = 26  # height of a gate's heatmap, at least
 MIN_SUMMARY_PX = 34  # height of the mean/saturation plot area, at least (two value ticks and the curves)
 
-
-
-def tick_spacing(low: float, high: float, fitting: int) -> float:
-    """The largest nice step (1, 2, 2.5 or 5 × 10ᵉ) with at least two and at most ``fitting``
-    multiples in [low, high] (one, where only one fits)."""
-    exponent = math.floor(math.log10(high - low))
-    steps = [mantissa * 10.0 ** power for power in range(exponent - 2, exponent + 2)
-             for mantissa in (1.0, 2.0, 2.5, 5.0)]
-
-    def count(step: float) -> int:
-        return math.floor(high / step + 1e-9) - math.ceil(low / step - 1e-9) + 1
-
-    for wanted in (min(2, fitting), 1):
-        for step in sorted(steps, reverse=True):
-            if step <= high - low and wanted <= count(step) <= fitting:
-                return step
-    return nice_above(high - low)
 
 class GatesPanel(PlotPanel):
     name = "gates"
@@ -69,7 +48,7 @@ class GatesPanel(PlotPanel):
     #: What a built layout consists of besides its items: kept aside with them (see _rebuild).
     _LAYOUT_STATE = ("_labelled", "_hover", "_pens", "_external_legends", "_heatmaps", "heatmaps", "mean_curves",
                      "saturation_curves", "summary", "summary_legend", "_gate_plots", "_time_plots", "_spacer",
-                     "note", "_tick_spacing")
+                     "note")
 
     def _keep_layout(self) -> None:
         """Take the current layout's rows out of the panel, whole, for :meth:`_restore_layout`."""
@@ -185,6 +164,8 @@ class GatesPanel(PlotPanel):
                 self.heatmaps[gate] = self.register_heatmap(Heatmap(plot, "viridis", None, levels=(0.0, 1.0), few_ticks=True))
             else:
                 self.heatmaps[gate] = self.register_heatmap(Heatmap(plot, "CET-D1", None, symmetric=True, few_ticks=True))
+            # its first and last unit labelled however close to the row's edges they lie
+            plot.getAxis("left").labels_inside = True
             # Rows never thinner than MIN_ROW_PX (plus the title's room in the first row).
             plot.setMinimumHeight(MIN_ROW_PX + 6 + (28 if title else 0))
             self._gate_plots.append(plot)
@@ -192,7 +173,6 @@ class GatesPanel(PlotPanel):
         # No title: the legend says which line is what (a title row costs the heatmaps their height).
         self.summary = self.add_plot(len(gate_names), 0, "", (self.tr("time t"), "step"), ("", None), left_axis_chars=4.0,
                                      hover=self._hover_summary, steady_y=True, whole_x=True)
-        self._tick_spacing = None   # a new summary row: its ticks are spaced afresh
         # Compact: its six entries in one row of a third of a 1264×672 window (two rows made the
         # panel taller than the row of plots it shares).
         self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0, compact=True)
@@ -211,6 +191,8 @@ class GatesPanel(PlotPanel):
         # Its plot area at least MIN_SUMMARY_PX high under its time axis (set in restyle); at 1280×720
         # the rows above and the legend take the rest (CJK text makes the window's menu, status bar
         # and buttons taller, and the panel shorter).
+        # its end labels moved inside rather than left out (a row 35 px high had room for "0.5" alone)
+        self.summary.getAxis("left").labels_inside = True
         self.summary.vb.sigResized.connect(self._space_summary_ticks)
         self.summary.vb.sigYRangeChanged.connect(self._space_summary_ticks)
         for index in range(len(gate_names) + 1):
@@ -235,7 +217,9 @@ class GatesPanel(PlotPanel):
             colorbar = next(iter(self.heatmaps.values())).colorbar
             self._spacer.setFixedWidth(colorbar.effectiveSizeHint(Qt.SizeHint.PreferredSize).width())
         if self.summary is not None:
-            self.summary.setMinimumHeight(self.summary.getAxis("bottom").minimumHeight() + MIN_SUMMARY_PX)
+            # room for two value labels at the style's font (a lecture font needs more than 34 px)
+            summary_px = max(MIN_SUMMARY_PX, 2.2 * line_height(self.style["font_pt"]))
+            self.summary.setMinimumHeight(self.summary.getAxis("bottom").minimumHeight() + summary_px)
 
     def _follow_time_axis(self, source: pg.PlotItem, x_range) -> None:
         if self._linking:
@@ -312,20 +296,8 @@ class GatesPanel(PlotPanel):
     def _space_summary_ticks(self, *_args) -> None:
         """The summary row's value ticks as far apart as their text needs: in a row 30 pixels high
         pyqtgraph put "0.4 0.2 0 -0.2" on top of each other."""
-        if self.summary is None:
-            return
-        axis = self.summary.getAxis("left")
-        low, high = self.summary.vb.viewRange()[1]
-        height = self.summary.vb.height()
-        if height <= 0 or not high > low:
-            return
-        font = axis.style.get("tickFont")
-        text_height = QFontMetricsF(font if font is not None else axis.font()).height()
-        fitting = max(1, int(height // (1.3 * text_height)))
-        spacing = tick_spacing(low, high, fitting)
-        if getattr(self, "_tick_spacing", None) != spacing:
-            self._tick_spacing = spacing
-            axis.setTickSpacing(spacing, spacing)
+        if self.summary is not None:
+            space_value_ticks(self.summary)
 
     def _hover_summary(self, x: float, y: float) -> str:
         if self.fast is None or not self.gate_names:

@@ -25,6 +25,9 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
   ticks of an axis (colour bars, unit rows) do not overlap, a vertical axis label does not run into
   its tick labels, the end labels of neighbouring colour bars do not touch, and every colour bar
   shows values (at least its two ends).
+* **tick labels** tell the scale: a value axis of data that vary shows at least two, an
+  axis with fixed ticks draws every one of them inside its view, the labels an axis draws do not
+  overlap, and none reads "-0".
 * **heatmaps** are at least :data:`MIN_HEATMAP_PX` pixels high (not thin strips), and every other
   plot area at least :data:`MIN_PLOT_PX`.
 * **aspect**: an aspect-locked plot (the eigenvalues' round unit circle) is no wider than its
@@ -32,17 +35,22 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
   height (a plot area far wider than high leaves wide empty margins beside the circle).
 * **scatters** that hold points hold at least one finite point: a scatter of NaNs alone shows
   nothing, and pyqtgraph warns "All-NaN slice encountered" each time it takes its bounds.
+* **empty plots** say why: a plot whose data items hold nothing finite (all gradients exactly 0
+  on a log scale) shows a text in its plot area.
 * **read-outs** are empty (they are cleared on every change).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter
+
+from rnnviz.app.plots.base import LABEL_INK_SHARE
 
 MIN_FILL = 0.2          # data span / view span, each axis
 MIN_ASPECT_FILL = 0.5   # an aspect-locked plot: its data's fill of its width / of its height
@@ -348,6 +356,90 @@ def tick_text_rects(axis: pg.AxisItem) -> list[tuple[QRectF, str]]:
     return [(axis.mapRectToScene(rect), text) for rect, _flags, text in specs[2]]
 
 
+def _data_span(plot: pg.PlotItem, side: str) -> float:
+    """How far the data ``plot`` holds spread along the axis on ``side`` (0: constant, one row of
+    cells, or none), as a share of the view's range."""
+    union = None
+    for item in _range_items(plot):
+        rect = data_rect(item)
+        if rect is not None:
+            if isinstance(item, pg.ImageItem):   # one row (or column) of cells: nothing to scale
+                cells = item.mapRectFromView(rect)   # in cells: x the column, y the row
+                if (cells.height() if side in ("left", "right") else cells.width()) <= 1.0 + 1e-9:
+                    continue
+            union = rect if union is None else union.united(rect)
+    if union is None:
+        return 0.0
+    (x0, x1), (y0, y1) = plot.vb.viewRange()
+    span, view = (union.height(), y1 - y0) if side in ("left", "right") else (union.width(), x1 - x0)
+    magnitude = max(abs(union.top()), abs(union.bottom())) if side in ("left", "right") else max(
+        abs(union.left()), abs(union.right()))
+    if view <= 0 or span <= 1e-9 * max(magnitude, 1.0):
+        return 0.0
+    return span / view
+
+
+#: A tick label of a signed zero ("-0", "-0.00"): a value rounded to zero that kept its sign.
+NEGATIVE_ZERO = re.compile(r"[-−]0(\.0*)?")
+
+
+def tick_label_problems(plot: pg.PlotItem) -> list[str]:
+    """Axes whose tick labels do not tell the data's scale: a value axis of data that vary with fewer
+    than two labels (the gates' mean row showed only "0" under curves at 0.5 to 0.9), fixed
+    ticks (``setTicks``) inside the view that the axis leaves out (pyqtgraph drops a label that
+    would reach past the axis: the gate rows' first and last unit), drawn labels of one axis that
+    overlap ("100" on "80" after an end label was moved inside), and a zero with a sign ("-0")."""
+    problems = []
+    for side in ("left", "bottom", "right"):
+        axis = plot.getAxis(side) if side in plot.axes else None
+        if axis is None or not axis.isVisible() or not axis.style.get("showValues", True) or axis.height() <= 0:
+            continue
+        rects = tick_text_rects(axis)
+        drawn = [text for _rect, text in rects]
+        problems += [f"{_plot_name(plot)}: {side} axis labels a tick '{text}' (a zero with a sign)"
+                     for text in drawn if NEGATIVE_ZERO.fullmatch(text)]
+        for (first, first_text), (second, second_text) in itertools.combinations(rects, 2):
+            overlap = first.intersected(second)
+            # stacked labels: their lines' leading may overlap, their digits (LABEL_INK_SHARE) not
+            along = overlap.height() - (1.0 - LABEL_INK_SHARE) * min(first.height(), second.height()) \
+                if side in ("left", "right") else overlap.width()
+            if along > _TEXT_GAP_PX and min(overlap.width(), overlap.height()) > 0:
+                problems.append(f"{_plot_name(plot)}: {side} axis tick labels '{first_text}' and '{second_text}' overlap")
+        if axis._tickLevels:
+            low, high = sorted(axis.range)
+            wanted = [str(text) for value, text in axis._tickLevels[0] if low <= value <= high and str(text)]
+            missing = [text for text in wanted if text not in drawn]
+            if missing:
+                problems.append(f"{_plot_name(plot)}: {side} axis leaves out its labels {', '.join(missing[:3])} "
+                                f"({len(drawn)} of {len(wanted)} drawn)")
+        if len(drawn) < 2 and _data_span(plot, side) > 0.0:
+            problems.append(f"{_plot_name(plot)}: {side} axis shows {len(drawn)} tick label(s) "
+                            f"({', '.join(drawn) or 'none'}) for data that vary")
+    return problems
+
+
+#: Items that show data (others in a plot area are reference lines, regions, labels).
+_DATA_ITEMS = (pg.ImageItem, pg.PlotDataItem, pg.PlotCurveItem, pg.ScatterPlotItem)
+
+
+def empty_plot_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> list[str]:
+    """Plots whose data items hold nothing finite to show (all gradients exactly 0 on a log scale)
+    with no text in their plot area that says why: an empty plot must not look like a broken one."""
+    notes = [item.sceneBoundingRect() for item in graphics.scene().items()
+             if isinstance(item, pg.TextItem) and item.isVisible() and item.toPlainText().strip()]
+    problems = []
+    for plot in plots:
+        # (an image never given one, as a colour scale's stand-in, is no data item)
+        items = [item for item in _range_items(plot) if isinstance(item, _DATA_ITEMS)
+                 and not (isinstance(item, pg.ImageItem) and item.image is None)]
+        if not items or any(data_rect(item) is not None for item in items):
+            continue
+        area = plot.vb.sceneBoundingRect()
+        if not any(area.intersects(note) for note in notes):
+            problems.append(f"{_plot_name(plot)}: shows no data and does not say why")
+    return problems
+
+
 def _label_over_ticks(plot: pg.PlotItem, axis: pg.AxisItem, side: str) -> list[str]:
     """A vertical axis label that runs into the axis's tick labels."""
     if side not in ("left", "right") or not axis.label.isVisible() or not axis.labelText:
@@ -464,13 +556,13 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
     for plot in plots:
         if not zoomed(plot):
             problems += coverage_problems(plot) + aspect_problems(plot)
-        problems += text_problems(plot) + heatmap_problems(plot) + nan_scatter_problems(plot)
+        problems += text_problems(plot) + heatmap_problems(plot) + nan_scatter_problems(plot) + tick_label_problems(plot)
     colour_bars = visible_plots(graphics, colour_bars=True)
     for colour_bar in colour_bars:
         problems += text_problems(colour_bar) + colour_bar_value_problems(colour_bar)
     problems += colour_bar_problems(colour_bars) + title_size_problems(plots)
     return (problems + legend_problems(graphics, plots) + text_over_curve_problems(graphics, plots)
-            + outside_problems(graphics, plots))
+            + outside_problems(graphics, plots) + empty_plot_problems(graphics, plots))
 
 
 def panel_problems(panel, readouts: bool = True) -> list[str]:
