@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
         if accepted:
             self.tabs.setCurrentWidget(self.explorer)
             preview = " ".join(handoff.text.split())[:60]
-            self.statusBar().showMessage(self.tr("Explorer shows the trained model on: “{0}…”").format(preview), 10000)
+            self.show_config_message(self.tr("Explorer shows the trained model on: “{0}…”").format(preview), 10000)
         return accepted
 
     def open_in_explorer(self, config: ExperimentConfig) -> bool:
@@ -909,13 +909,14 @@ class MainWindow(QMainWindow):
         state.config_changed.connect(self._regrid)
         state.config_changed.connect(self._clear_readouts)
         state.config_changed.connect(self._forget_gradcheck)
+        state.config_changed.connect(self._clear_config_message)
         state.busy_changed.connect(self._on_busy_changed)
         state.weights_dropped.connect(self._on_weights_dropped)
         state.weights_changed.connect(lambda _weights: self.undo_action.setEnabled(state.can_undo_drop))
         self.compute.before_repaint.connect(self._settle_panels)
         # a map snapshot changes the map alone (settling all seven panels cost ~1.5 ms per snapshot)
         self.compute.before_map_repaint.connect(lambda _job_id: self.panel_by_name["map"].settle())
-        self.compute.notice.connect(lambda text: text and self.statusBar().showMessage(text, 15000))
+        self.compute.notice.connect(lambda text: text and self.show_config_message(text, 15000))
         self.compute.gradcheck_done.connect(self._on_gradcheck)
         self.compute.gradcheck_failed.connect(
             lambda message: self.gradcheck_label.setText(self.tr("gradient check: error")))
@@ -1125,7 +1126,7 @@ class MainWindow(QMainWindow):
         """A notice, not a popup: the status bar says what happened and offers Undo (Ctrl+Z)."""
         self.show_undo(self.state.dropped_label)
         self._drop_notice = self.tr("{0} · Ctrl+Z or Undo goes back").format(text)
-        self.statusBar().showMessage(self._drop_notice, UNDO_MESSAGE_MS)
+        self.show_config_message(self._drop_notice, UNDO_MESSAGE_MS)
         self.undo_button.setVisible(True)
 
     def show_undo(self, dropped: str) -> None:
@@ -1147,10 +1148,35 @@ class MainWindow(QMainWindow):
         if not self.state.undo_drop():
             return False
         self.undo_action.setEnabled(False)
-        self.statusBar().showMessage(self.tr("Analysing the {label} again").format(label=label), 5000)
+        self.show_config_message(self.tr("Analysing the {label} again").format(label=label), 5000)
         return True
 
     # -- messages ------------------------------------------------------------------------------
+    def show_config_message(self, text: str, milliseconds: int) -> None:
+        """A status message about the configuration analysed now (a preset's title, what a change
+        replaced, a notice of the computation): cleared when the configuration changes, so it never
+        speaks of a configuration the user has since left (a preset's title stayed after the next
+        change of a control). A change in the same event-loop turn (the one the message is about:
+        a dropped model is announced before the configuration is set) does not clear it."""
+        self.statusBar().showMessage(text, milliseconds)
+        self._config_message = (text, self.state.config)
+        self._config_message_fresh = True
+        QTimer.singleShot(0, self._settle_config_message)
+
+    def _settle_config_message(self) -> None:
+        self._config_message_fresh = False
+
+    def _clear_config_message(self, config) -> None:
+        message = getattr(self, "_config_message", None)
+        if message is None:
+            return
+        if self._config_message_fresh:   # the change this message is about
+            self._config_message = (message[0], config)
+        elif config != message[1]:
+            self._config_message = None
+            if self.statusBar().currentMessage() == message[0]:
+                self.statusBar().clearMessage()
+
     def show_error(self, text: str) -> None:
         """Status bar + a non-blocking message box; the last message is kept in ``last_error``."""
         self.last_error = text
@@ -1179,10 +1205,10 @@ class MainWindow(QMainWindow):
         accepted = self.state.set_config(preset.config)
         if accepted and loaded is not None and self.state.weights is None:
             # the notice of what the preset replaced stays, with its Undo
-            self.statusBar().showMessage(self.tr("Preset: {0} · {1}").format(preset_text(preset.title),
-                                                                              self._drop_notice), UNDO_MESSAGE_MS)
+            self.show_config_message(self.tr("Preset: {0} · {1}").format(preset_text(preset.title),
+                                                                           self._drop_notice), UNDO_MESSAGE_MS)
         elif accepted:
-            self.statusBar().showMessage(self.tr("Preset: {0}").format(preset_text(preset.title)), 5000)
+            self.show_config_message(self.tr("Preset: {0}").format(preset_text(preset.title)), 5000)
         return accepted
 
     def session(self) -> dict:

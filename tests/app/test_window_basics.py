@@ -353,3 +353,41 @@ def test_a_gradient_check_verdict_is_gone_with_its_configuration(make_window, wa
     with qtbot.waitSignal(window.compute.gradcheck_done, timeout=60000):
         window.gradcheck_button.click()
     assert "passed" in window.gradcheck_label.text()
+
+
+def test_a_message_about_a_configuration_goes_when_the_configuration_changes(make_window, wait_results):
+    """A preset's title, and the notice of what a preset replaced (with its Undo), stay in the
+    status bar through F5 (same configuration) and go at the next change of a control: they never
+    speak of a configuration the user has left (a preset's title stayed after a change of seed)."""
+    from rnnviz.app.gallery import trained_handoff
+    from rnnviz.app.presets import load_preset
+
+    window = make_window()
+    window.show()
+    wait_results(window)
+    bar = window.statusBar()
+
+    def settled() -> None:
+        for _ in range(3):
+            QApplication.processEvents()
+
+    assert window.apply_preset(load_preset("vanishing-rnn"))
+    settled()
+    assert bar.currentMessage().startswith("Preset:")
+    window.recompute_action.trigger()   # F5: the same configuration again
+    settled()
+    assert bar.currentMessage().startswith("Preset:")
+    window.controls.radius_spin.setValue(window.controls.radius_spin.value() + 0.05)
+    settled()
+    assert window.state.config.radius != load_preset("vanishing-rnn").config.radius
+    assert bar.currentMessage() == ""
+    # the trained model replaced by a preset: the notice and its Undo, until the next change
+    assert window.open_trained_model(trained_handoff())
+    settled()
+    assert window.apply_preset(load_preset("gru"))
+    settled()
+    assert "Preset:" in bar.currentMessage() and window.undo_button.isVisible()
+    window.state.update(seed=window.state.config.seed + 1)
+    settled()
+    assert bar.currentMessage() == "" and not window.undo_button.isVisible()
+    assert window.undo_action.isEnabled()   # Ctrl+Z still goes back
