@@ -78,6 +78,10 @@
         <source>‖∂L/∂hₜ‖ per step (truncated at k = {0})</source>
         <translation>各时间步的 ‖∂L/∂hₜ‖（截断于 k = {0}）</translation>
     </message>
+    <message>
+        <source>All gradients are exactly 0: nothing to show on a log scale</source>
+        <translation>所有梯度都恰好为 0：对数坐标上无可显示的内容</translation>
+    </message>
 </context>
 <context>
     <name>ComparePanel</name>
@@ -2677,6 +2681,22 @@
         <translation>饱和</translation>
     </message>
     <message>
+        <source>Gates, layer {0}, forward (units × time)</source>
+        <translation>门，第 {0} 层，正向（单元 × 时间）</translation>
+    </message>
+    <message>
+        <source>Gates, layer {0}, forward</source>
+        <translation>门，第 {0} 层，正向</translation>
+    </message>
+    <message>
+        <source>Gates, layer {0} (units × time)</source>
+        <translation>门，第 {0} 层（单元 × 时间）</translation>
+    </message>
+    <message>
+        <source>Gates, layer {0}</source>
+        <translation>门，第 {0} 层</translation>
+    </message>
+    <message>
         <source>{0}: t = {1}, unit {2}: {3:.3f}</source>
         <translation>{0}：t = {1}，单元 {2}：{3:.3f}</translation>
     </message>
@@ -4813,6 +4833,14 @@
     <message>
         <source>Lower layers: not itemized for a network this large (time budget)</source>
         <translation>下层：网络规模较大，受计算时间所限，未逐项计算</translation>
+    </message>
+    <message>
+        <source>All Jacobian products are exactly 0</source>
+        <translation>所有雅可比矩阵乘积都恰好为 0</translation>
+    </message>
+    <message>
+        <source>All gradients are exactly 0</source>
+        <translation>所有梯度都恰好为 0</translation>
     </message>
     <message>
         <source>‖∂sˡ(t₀+k)/∂sˡ(t₀)‖ of each layer l, t₀ = %1</source>

@@ -110,13 +110,13 @@ def test_steps_of_rho_lay_out_neither_the_eigenvalue_axes_nor_the_overview_axis(
                "eigen bottom": spectrum.eigen_plot.getAxis("bottom"),
                "overview left": unrolled.overview.getAxis("left")}
     recorded = []
-    reference_record = CachedAxisItem._record
+    reference_record = CachedAxisItem._record_parts
 
     def record(axis):
         recorded.extend(name for name, item in watched.items() if item is axis)
         return reference_record(axis)
 
-    monkeypatch.setattr(CachedAxisItem, "_record", record)
+    monkeypatch.setattr(CachedAxisItem, "_record_parts", record)
     config = window.state.config
     for step, radius in enumerate((0.9, 0.93, 0.96, 0.99, 1.02)):
         fast = run_fast(config.replace(radius=radius))

@@ -735,3 +735,27 @@ def test_loss_markers_lie_under_the_curve_they_mark(make_window, wait_results, s
     assert width / (high - low) < bptt.loss_markers.opts["size"]   # the case: the dots overlap
     assert bptt.loss_markers.zValue() < bptt.norm_curve.zValue()
     assert bptt.loss_markers.zValue() > bptt.window.zValue()   # still over the truncation window
+
+
+def test_the_gates_title_names_the_layer_of_a_stacked_or_bidirectional_network(make_window, wait_results):
+    """The gate rows show layer 1 (its forward direction): with more layers, or two directions,
+    the title says which (at either width of its text), and a one-layer network's title stays."""
+    window = _shown(make_window, wait_results)
+    gates = window.panel_by_name["gates"]
+
+    def title() -> str:
+        return gates._gate_plots[0].titleLabel.item.toPlainText()
+
+    assert title() == "Gates (units × time)"
+    window.state.update(num_layers=2)
+    _settled(window, wait_results)
+    assert "layer 1" in title() and "forward" not in title()
+    window.state.update(bidirectional=True)
+    _settled(window, wait_results)
+    assert "layer 1" in title() and "forward" in title()
+    window.resize(1280, 720)
+    _settled(window, wait_results)
+    assert "layer 1" in title() and "forward" in title()
+    window.state.update(num_layers=1, bidirectional=False)
+    _settled(window, wait_results)
+    assert title() == "Gates (units × time)"

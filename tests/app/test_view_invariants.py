@@ -349,3 +349,31 @@ def test_tick_label_problems_flag_overlapping_labels_a_signed_zero_and_a_lone_la
     space_value_ticks(plot)
     assert problems() == ""
     widget.close()
+
+
+def test_an_empty_plot_must_say_why(qapp):
+    """A plot whose curve holds only NaNs (log10 of gradients that are exactly 0) is flagged until a
+    note in its plot area says why it is empty (rnnviz.app.plots.base.EmptyNote)."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.base import EmptyNote
+    from rnnviz.app.plots.invariants import empty_plot_problems
+
+    widget = pg.PlotWidget()
+    plot = widget.getPlotItem()
+    curve = plot.plot(np.arange(10.0), np.full(10, np.nan))
+    widget.resize(400, 200)
+    widget.show()
+    QApplication.instance().processEvents()
+    assert "shows no data and does not say why" in " ".join(empty_plot_problems(widget, [plot]))
+    note = EmptyNote(plot)
+    note.set_text("All gradients are exactly 0")
+    QApplication.instance().processEvents()
+    assert empty_plot_problems(widget, [plot]) == []
+    assert plot.vb.sceneBoundingRect().contains(note.item.sceneBoundingRect().center())
+    note.set_text("")
+    curve.setData(np.arange(10.0), np.ones(10))
+    assert empty_plot_problems(widget, [plot]) == [] and not note.item.isVisible()
+    widget.close()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPen, QTextDocument
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPen, QTextDocument, QTextOption
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
@@ -78,7 +78,10 @@ def finite_range(values, symmetric: bool = False, default=(0.0, 1.0), min_half_r
         return default
     low, high = float(finite.min()), float(finite.max())
     if symmetric:
-        bound = max(abs(low), abs(high), min_half_range)
+        bound = max(abs(low), abs(high))
+        if bound == 0.0:   # all exactly 0: a scale of -1 … 1 (±1e-12 showed a bar with one label)
+            return -1.0, 1.0
+        bound = max(bound, min_half_range)
         return -bound, bound
     if high - low < 1e-12:
         return low - 0.5, high + 0.5
@@ -812,6 +815,44 @@ class Heatmap:
         return None
 
 
+class EmptyNote:
+    """A sentence in the middle of a plot area that says why the plot shows nothing ("All gradients
+    are exactly 0": with all weights zero the BPTT plots were empty without a word). It lies on the
+    view box itself, not in data coordinates: no range holds or moves it, and it wraps to the
+    plot area's width."""
+
+    def __init__(self, plot: pg.PlotItem, points: int = NORMAL_STYLE["font_pt"]):
+        self.plot = plot
+        self.item = pg.TextItem("", color=QColor(60, 60, 60), anchor=(0.5, 0.5))
+        self.item.setParentItem(plot.vb)
+        self.item.setZValue(100)
+        self.item.hide()
+        self.set_font(points)
+        plot.vb.sigResized.connect(self._place)
+
+    def set_text(self, text: str) -> None:
+        """Show ``text`` (empty: hide the note)."""
+        if text != self.item.toPlainText():
+            self.item.setText(text)
+        self.item.setVisible(bool(text))
+        self._place()
+
+    def text(self) -> str:
+        return self.item.toPlainText() if self.item.isVisible() else ""
+
+    def set_font(self, points: int) -> None:
+        font = QFont()
+        font.setPointSize(points)
+        self.item.setFont(font)
+        self._place()
+
+    def _place(self, *_args) -> None:
+        view = self.plot.vb
+        self.item.setTextWidth(max(40.0, 0.9 * view.width()))
+        self.item.textItem.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignCenter))
+        self.item.setPos(view.width() / 2.0, view.height() / 2.0)
+
+
 def line_height(points: int) -> float:
     """Height in pixels of a line of text at ``points``."""
     font = QFont()
@@ -887,7 +928,9 @@ def space_value_ticks(plot: pg.PlotItem, most: int | None = None) -> None:
     # at most 80 % of the axis (its textFillLimits): labels a line apart fit
     text_height = QFontMetricsF(font if font is not None else axis.font()).height()
     fitting = max(1, int(height // text_height))
-    margin = 0.5 * text_height / height * (high - low)
+    # pyqtgraph lays a label out 0.8 of a line high and leaves out one that reaches past the axis
+    # (an axis with labels_inside moves it in instead)
+    margin = 0.0 if getattr(axis, "labels_inside", False) else 0.5 * 0.8 * text_height / height * (high - low)
     # labels this far apart (centre to centre) never touch: pyqtgraph lays a label out 0.8 of a
     # line high, and its digits take LABEL_INK_SHARE of that
     least = LABEL_INK_SHARE * 0.8 * text_height
@@ -993,6 +1036,7 @@ class PlotPanel(QWidget):
         self._markers: list[tuple[object, float]] = []  # scatter items whose size follows the style
         self._external_legends: list[pg.LegendItem] = []
         self._heatmaps: list[Heatmap] = []
+        self._empty_notes: list[EmptyNote] = []
         reroute_export(self.graphics.scene(), lambda: self.export_requested.emit(self))
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
@@ -1314,6 +1358,8 @@ class PlotPanel(QWidget):
             resize_legend(legend, self.legend_pt())
         for heatmap in self._heatmaps:
             heatmap.set_font(self.style["font_pt"])
+        for note in self._empty_notes:
+            note.set_font(self.style["font_pt"])
         for widget in self._chrome:
             font = widget.font()
             font.setPointSize(self.style["font_pt"])
@@ -1330,6 +1376,12 @@ class PlotPanel(QWidget):
 
     def legend_pt(self) -> int:
         return legend_pt(self.style)
+
+    def empty_note(self, plot: pg.PlotItem) -> EmptyNote:
+        """A note for ``plot`` that says why it is empty, in the panel's text size (see :class:`EmptyNote`)."""
+        note = EmptyNote(plot, self.style["font_pt"])
+        self._empty_notes.append(note)
+        return note
 
     def register_heatmap(self, heatmap: "Heatmap") -> "Heatmap":
         """Let the heatmap's colour bar follow presentation mode."""

@@ -54,6 +54,9 @@ class BpttPanel(PlotPanel):
         # move laid the colour bar's axis out again (its labels, and its width for the SI prefix)
         self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L<sub>τ</sub>/∂hₜ‖",
                                                            short_label="log₁₀", steady=True))
+        # all gradients exactly 0 (all weights zero): nothing on a log scale, and the plots say why
+        self.norm_note = self.empty_note(self.norm_plot)
+        self.item_note = self.empty_note(self.item_plot)
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
         self.graphics.ci.layout.setRowStretchFactor(2, 3)
         self.log_norms = np.zeros(0)
@@ -89,6 +92,9 @@ class BpttPanel(PlotPanel):
         # [τ-1, t-1]: rows = loss step τ, columns = state step t.
         self.itemized.set_data(self.log_itemized, x0=1.0, y0=1.0, prepared=prepared_heatmap(fast, "itemized"))
         self._fit_loss_rows(rows)
+        zero = self.tr("All gradients are exactly 0: nothing to show on a log scale")
+        self.norm_note.set_text("" if np.isfinite(self.log_norms).any() else zero)
+        self.item_note.set_text("" if rows.size else zero)
         self.boundary.show([self.norm_plot, self.item_plot], fast, label_plot=self.norm_plot)
 
     def restyle(self, force: bool = False) -> None:

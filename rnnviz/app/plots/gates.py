@@ -191,6 +191,8 @@ class GatesPanel(PlotPanel):
         # Its plot area at least MIN_SUMMARY_PX high under its time axis (set in restyle); at 1280×720
         # the rows above and the legend take the rest (CJK text makes the window's menu, status bar
         # and buttons taller, and the panel shorter).
+        # its end labels moved inside rather than left out (a row 35 px high had room for "0.5" alone)
+        self.summary.getAxis("left").labels_inside = True
         self.summary.vb.sigResized.connect(self._space_summary_ticks)
         self.summary.vb.sigYRangeChanged.connect(self._space_summary_ticks)
         for index in range(len(gate_names) + 1):
@@ -263,10 +265,27 @@ class GatesPanel(PlotPanel):
                 return
         self._show_data(fast)
 
+    def gates_title(self, net) -> tuple[str, str | None]:
+        """The first row's title and its short form for network ``net``: the rows show layer 1's
+        gates (the forward direction's), and a stacked or bidirectional network's title says so."""
+        if net.bidirectional:
+            return (self.tr("Gates, layer {0}, forward (units × time)").format(1),
+                    self.tr("Gates, layer {0}, forward").format(1))
+        if net.num_layers > 1:
+            return self.tr("Gates, layer {0} (units × time)").format(1), self.tr("Gates, layer {0}").format(1)
+        return self.tr("Gates (units × time)"), None
+
     def _show_data(self, fast) -> None:
         gate_names = self.gate_names
         if not gate_names:
             return
+        title, short_title = self.gates_title(fast.net)
+        first = self._gate_plots[0]
+        if short_title != getattr(first, "short_title", None):
+            first.short_title = short_title
+            if getattr(first, "shown_text", None) is not None:
+                first.shown_text.pop("title", None)
+        self.set_title(first, title)
         for gate in gate_names:
             activations = np.asarray(fast.gates[gate])  # (T, H)
             # Rows = units, columns = steps 1..T.

@@ -35,6 +35,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
   height (a plot area far wider than high leaves wide empty margins beside the circle).
 * **scatters** that hold points hold at least one finite point: a scatter of NaNs alone shows
   nothing, and pyqtgraph warns "All-NaN slice encountered" each time it takes its bounds.
+* **empty plots** say why: a plot whose data items hold nothing finite (all gradients exactly 0
+  on a log scale) shows a text in its plot area.
 * **read-outs** are empty (they are cleared on every change).
 """
 
@@ -416,6 +418,28 @@ def tick_label_problems(plot: pg.PlotItem) -> list[str]:
     return problems
 
 
+#: Items that show data (others in a plot area are reference lines, regions, labels).
+_DATA_ITEMS = (pg.ImageItem, pg.PlotDataItem, pg.PlotCurveItem, pg.ScatterPlotItem)
+
+
+def empty_plot_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> list[str]:
+    """Plots whose data items hold nothing finite to show (all gradients exactly 0 on a log scale)
+    with no text in their plot area that says why: an empty plot must not look like a broken one."""
+    notes = [item.sceneBoundingRect() for item in graphics.scene().items()
+             if isinstance(item, pg.TextItem) and item.isVisible() and item.toPlainText().strip()]
+    problems = []
+    for plot in plots:
+        # (an image never given one, as a colour scale's stand-in, is no data item)
+        items = [item for item in _range_items(plot) if isinstance(item, _DATA_ITEMS)
+                 and not (isinstance(item, pg.ImageItem) and item.image is None)]
+        if not items or any(data_rect(item) is not None for item in items):
+            continue
+        area = plot.vb.sceneBoundingRect()
+        if not any(area.intersects(note) for note in notes):
+            problems.append(f"{_plot_name(plot)}: shows no data and does not say why")
+    return problems
+
+
 def _label_over_ticks(plot: pg.PlotItem, axis: pg.AxisItem, side: str) -> list[str]:
     """A vertical axis label that runs into the axis's tick labels."""
     if side not in ("left", "right") or not axis.label.isVisible() or not axis.labelText:
@@ -538,7 +562,7 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
         problems += text_problems(colour_bar) + colour_bar_value_problems(colour_bar)
     problems += colour_bar_problems(colour_bars) + title_size_problems(plots)
     return (problems + legend_problems(graphics, plots) + text_over_curve_problems(graphics, plots)
-            + outside_problems(graphics, plots))
+            + outside_problems(graphics, plots) + empty_plot_problems(graphics, plots))
 
 
 def panel_problems(panel, readouts: bool = True) -> list[str]:

@@ -179,7 +179,13 @@ class SpectrumPanel(PlotPanel):
         low, high = float(all_singular.min()), float(all_singular.max())
         # Orthogonal blocks have all σ equal: give the axis a readable span instead of 1e-15.
         span = max(high - low, 0.1 * abs(high), 1e-3)
-        self.singular_plot.setYRange(*self._sigma_range(low, high, span), padding=0)
+        if high == 0.0:
+            # all σ exactly 0 (all weights zero): 0 to 1, the line above the bottom edge and "0"
+            # labelled (a span of 1e-3 put the line on the edge, under labels from 2e-05 up)
+            self._sigma_fitted = False
+            self.singular_plot.setYRange(-0.1, 1.0, padding=0)
+        else:
+            self.singular_plot.setYRange(*self._sigma_range(low, high, span), padding=0)
         self.singular_plot.setXRange(1, max(2, max(len(b.singular_values) for b in self.spectra)
                                             if self.spectra else 2), padding=0.02)
 

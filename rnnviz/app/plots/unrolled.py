@@ -705,6 +705,7 @@ class UnrolledPanel(PlotPanel):
         layout.setRowStretchFactor(0, 5)
         layout.setRowStretchFactor(1, 1)
         self.overview.setMaximumHeight(90)
+        self.overview_note = self.empty_note(self.overview)
 
         # an encoder–decoder's step N | N + 1, as on the other time axes; its label at the very bottom,
         # below the input boxes
@@ -920,7 +921,14 @@ class UnrolledPanel(PlotPanel):
             self.overview.setYRange(0, 1, padding=0)
         else:
             self.overview.enableAutoRange(axis="y")
+        self.overview_note.set_text("" if np.isfinite(column).any() else self._empty_text())
         self.overview.setXRange(0.5, T + 0.5, padding=0.01)
+
+    def _empty_text(self) -> str:
+        """Why the overview strip is empty: every value of the quantity shown is exactly 0 (all weights zero)."""
+        if self.current_quantity() == "anchor":
+            return self.tr("All Jacobian products are exactly 0")
+        return self.tr("All gradients are exactly 0")
 
     # -- the window ---------------------------------------------------------------------------
     def widest_window(self) -> float:
