@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (QApplication, QButtonGroup, QDockWidget, QFileDia
 
 from rnnviz.app.compute import EXPLORE_LANE, ComputeController, Engine
 from rnnviz.app.eta import EtaEstimator, format_time_left
-from rnnviz.app.explain import (NORMAL_TEXT_PT, PRESENTATION_TEXT_PT, ExplanationDialog, explanation_markdown,
-                                markdown_html, ui_language)
+from rnnviz.app.explain import NORMAL_TEXT_PT, PRESENTATION_TEXT_PT, ExplanationDialog, explanation_html, ui_language
 from rnnviz.app.i18n import (CHINESE, CHOICES, ENGLISH, SYSTEM, current_language, names, preset_text,
                              resolve_language, translated)
 from rnnviz.app.export import export_all, export_csv, export_image, precision_text
@@ -376,7 +375,7 @@ class MainWindow(QMainWindow):
         widgets = [(panel, panel.name) for panel in self.explained_panels()] + [(self.trainer.plots_box, "trainer")]
         for widget, name in widgets:
             try:
-                widget.setWhatsThis(markdown_html(explanation_markdown(name), points))
+                widget.setWhatsThis(explanation_html(name, points, ui_language()))
             except (KeyError, OSError):
                 widget.setWhatsThis("")
 

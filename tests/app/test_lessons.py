@@ -187,6 +187,26 @@ def test_every_plot_panel_opens_its_explanation(make_window, qtbot):
     assert "font-size:18pt" in window.panel_by_name["decay"].whatsThis()
 
 
+
+def test_switching_presentation_mode_reads_each_explanation_once_for_the_what_s_this_help(make_window,
+                                                                                          monkeypatch):
+    window = make_window()
+    window.set_presentation_mode(True, full_screen=False)
+    window.set_presentation_mode(False, full_screen=False)
+    from rnnviz.app import explain
+
+    read = []
+    real_read = explain.read_text
+    monkeypatch.setattr(explain, "read_text", lambda *args: read.append(args) or real_read(*args))
+    for on in (True, False, True):
+        window.set_presentation_mode(on, full_screen=False)
+    assert not read   # (each switch read and converted every plot's file anew)
+    decay = window.panel_by_name["decay"].whatsThis()
+    assert "How to read it" in decay and "font-size:18pt" in decay
+    window.set_presentation_mode(False, full_screen=False)
+    assert "How to read it" in window.panel_by_name["decay"].whatsThis()
+    assert "font-size:18pt" not in window.panel_by_name["decay"].whatsThis()
+
 def _small_lesson(tmp_path, name="small.md"):
     path = tmp_path / name
     path.write_text(GOOD_LESSON, encoding="utf-8")

@@ -317,6 +317,35 @@ def test_the_spectrum_table_keeps_its_size_over_steps_of_rho_and_holds_every_tex
         assert numbers.minimumSize() == numbers.maximumSize()   # fixed: a new text lays nothing out
 
 
+def test_the_spectrum_table_is_laid_out_once_per_text_and_font_not_at_each_choice(make_window, wait_results,
+                                                                                   monkeypatch):
+    """Each resize of the panel chooses the table's layout again (up to seven documents laid out)."""
+    from rnnviz.app.plots import spectrum as spectrum_module
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    spectrum = window.panel_by_name["spectrum"]
+    made = []
+    real_document = spectrum_module.QTextDocument
+    monkeypatch.setattr(spectrum_module, "QTextDocument", lambda *args: made.append(1) or real_document(*args))
+    chosen = spectrum.choose_table_layout()
+    assert spectrum.choose_table_layout() == chosen == spectrum.table_layout
+    assert not made   # the result's texts in this font were laid out when it was shown
+    font = spectrum.numbers.font()
+    font.setPointSize(font.pointSize() + 6)
+    spectrum.numbers.setFont(font)
+    spectrum.choose_table_layout()
+    assert made   # another font: laid out again ...
+    document = real_document()
+    document.setDefaultFont(font)
+    document.setDocumentMargin(0)
+    document.setHtml(spectrum.table_text(chosen))
+    # ... and the size kept is the one a document of the text gives
+    assert spectrum._table_size(spectrum.table_text(chosen)) == (document.idealWidth(), document.size().height())
+
+
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_the_presentation_key_hint_is_read_whole_at_1280_px(make_window, qtbot, language):
     """A lecturer reads how to leave and move about; the gradient check's "not run" gives it room."""

@@ -32,6 +32,8 @@ PREPARE_INTERVAL_MS = 30
 #: and directions instead of one row per block, column groups side by side).
 TABLE_LAYOUTS = ((True, False, 1), (False, False, 1), (False, False, 2), (False, False, 3),
                  (False, True, 1), (False, True, 2), (False, True, 4))
+#: Table sizes kept (_table_size): every layout of two results in two fonts (normal, lecture).
+TABLE_SIZES_KEPT = 4 * len(TABLE_LAYOUTS)
 
 
 def short_block_name(block) -> str:
@@ -142,6 +144,7 @@ class SpectrumPanel(PlotPanel):
                                     " γ·σₘₐₓ < 1 guarantees vanishing gradients (Pascanu et al. 2013)")
         self.numbers.setToolTip(self._numbers_tip)
         self.table_layout = TABLE_LAYOUTS[0]
+        self._table_sizes: dict[tuple[str, str], tuple[float, float]] = {}   # _table_size's, per result
         # As high as the table where the panel has the room (a plot shown alone, the lecture size:
         # every row), down to its least height with a scroll bar where it has not (all plots).
         self.numbers_area = TableArea()
@@ -282,11 +285,20 @@ class SpectrumPanel(PlotPanel):
         return self.numbers_area.width() - frame, self.numbers_area.height() - frame + spare
 
     def _table_size(self, text: str) -> tuple[float, float]:
-        document = QTextDocument()
-        document.setDefaultFont(self.numbers.font())
-        document.setDocumentMargin(0)
-        document.setHtml(text)
-        return document.idealWidth(), document.size().height()
+        """(width, height) of the table ``text`` in the numbers' font, unwrapped: laid out once per
+        text and font. Each resize of the panel chose the layout again, and at 32 rows its five
+        documents took 30-35 ms (back to 1 layer, while the panel still shows the 8 layers' result)."""
+        font = self.numbers.font()
+        key = (text, font.key())
+        if key not in self._table_sizes:
+            if len(self._table_sizes) >= TABLE_SIZES_KEPT:
+                self._table_sizes.clear()   # the tables of an older result: their numbers are gone
+            document = QTextDocument()
+            document.setDefaultFont(font)
+            document.setDocumentMargin(0)
+            document.setHtml(text)
+            self._table_sizes[key] = document.idealWidth(), document.size().height()
+        return self._table_sizes[key]
 
     def choose_table_layout(self) -> tuple[bool, bool, int]:
         """The first of :data:`TABLE_LAYOUTS` whose table fits :meth:`table_room` whole; where none
