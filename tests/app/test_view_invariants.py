@@ -377,3 +377,38 @@ def test_an_empty_plot_must_say_why(qapp):
     curve.setData(np.arange(10.0), np.ones(10))
     assert empty_plot_problems(widget, [plot]) == [] and not note.item.isVisible()
     widget.close()
+
+
+def test_an_aspect_locked_steady_view_keeps_its_target_not_the_widened_range(qapp):
+    """The eigenvalues' view (aspect locked, steady on both axes) is kept against the range it
+    asked for, not the range widened to the view's shape: resized back and forth and refitted, it
+    no longer grows (eigenvalues within ±1 stood under ±2.2), and it shrinks when the data do."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.invariants import aspect_problems
+    from rnnviz.app.plots.steady import SteadyViewBox
+
+    widget = pg.PlotWidget(plotItem=pg.PlotItem(viewBox=SteadyViewBox(steady_x=True)))
+    plot = widget.getPlotItem()
+    plot.setAspectLocked(True)
+    angle = np.linspace(0.0, 2.0 * np.pi, 361)
+    circle = plot.plot(np.cos(angle), np.sin(angle))
+    widget.show()
+    for size in ((300, 300), (330, 220), (220, 330), (330, 220), (220, 330), (300, 300)):
+        widget.resize(*size)
+        QApplication.instance().processEvents()
+        plot.vb.enableAutoRange()
+        plot.vb.updateAutoRange()
+        QApplication.instance().processEvents()
+    (x0, x1), (y0, y1) = plot.vb.viewRange()
+    assert max(x1 - x0, y1 - y0) < 2.0 / 0.75 and aspect_problems(plot) == []   # a fresh fit: ±1.1
+    circle.setData(3.0 * np.cos(angle), 3.0 * np.sin(angle))
+    plot.vb.updateAutoRange()
+    circle.setData(np.cos(angle), np.sin(angle))
+    plot.vb.updateAutoRange()
+    QApplication.instance().processEvents()
+    (x0, x1), (y0, y1) = plot.vb.viewRange()
+    assert min(x1 - x0, y1 - y0) < 2.0 / 0.6 and aspect_problems(plot) == []
+    widget.close()

@@ -125,7 +125,7 @@ class BpttPanel(PlotPanel):
         axis = self.item_plot.getAxis("left")
         span = rows[-1] - rows[0] + 1
         if span > 8:
-            space_value_ticks(self.item_plot)
+            space_value_ticks(self.item_plot, most=6)   # tall: pyqtgraph's finer levels
             return
         axis._value_ticks = None   # fixed ticks below: space_value_ticks sets its own again when asked
         axis.setTickSpacing()

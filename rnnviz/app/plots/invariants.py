@@ -32,7 +32,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
   plot area at least :data:`MIN_PLOT_PX`.
 * **aspect**: an aspect-locked plot (the eigenvalues' round unit circle) is no wider than its
   data need: their fill of its width is at least :data:`MIN_ASPECT_FILL` of their fill of its
-  height (a plot area far wider than high leaves wide empty margins beside the circle).
+  height (a plot area far wider than high leaves wide empty margins beside the circle), and
+  they fill at least :data:`MIN_ASPECT_TIGHT` of one of the two.
 * **scatters** that hold points hold at least one finite point: a scatter of NaNs alone shows
   nothing, and pyqtgraph warns "All-NaN slice encountered" each time it takes its bounds.
 * **empty plots** say why: a plot whose data items hold nothing finite (all gradients exactly 0
@@ -54,6 +55,7 @@ from rnnviz.app.plots.base import LABEL_INK_SHARE
 
 MIN_FILL = 0.2          # data span / view span, each axis
 MIN_ASPECT_FILL = 0.5   # an aspect-locked plot: its data's fill of its width / of its height
+MIN_ASPECT_TIGHT = 0.5  # an aspect-locked plot: its data's fill of the fuller of its two sides (pyqtgraph pads a small view by up to 10 % a side, and its symbols)
 MIN_HEATMAP_PX = 24     # height of a heatmap's plot area
 MIN_PLOT_PX = 32        # height of any other plot area (room for two value ticks and a curve)
 MAX_LEGEND_SHARE = 0.5  # a legend's height / its plot area's height
@@ -176,6 +178,9 @@ def aspect_problems(plot: pg.PlotItem) -> list[str]:
     if union is None or x1 <= x0 or y1 <= y0:
         return []
     fill_x, fill_y = union.width() / (x1 - x0), union.height() / (y1 - y0)
+    if max(fill_x, fill_y) < MIN_ASPECT_TIGHT:
+        return [f"{_plot_name(plot)}: its data fill {fill_x:.0%} of its width and {fill_y:.0%} of its "
+                f"height (a range kept from larger data, or widened again and again to the view's shape)"]
     if fill_x < MIN_ASPECT_FILL * fill_y:
         return [f"{_plot_name(plot)}: its data fill {fill_x:.0%} of its width and {fill_y:.0%} of its "
                 f"height (wide empty margins: the plot area is far wider than its locked aspect needs)"]

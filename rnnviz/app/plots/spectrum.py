@@ -97,6 +97,10 @@ class TableArea(QScrollArea):
         return QSize(super().minimumSizeHint().width(), min(NUMBERS_MIN_PX, self.sizeHint().height()))
 
 
+#: The share of the eigenvalue plot's kept range its data (the unit circle at least) must fill.
+EIGEN_KEEP_FILL = 0.75
+
+
 class SpectrumPanel(PlotPanel):
     name = "spectrum"
     forward_only = True
@@ -117,6 +121,9 @@ class SpectrumPanel(PlotPanel):
         self.singular_plot = self.add_plot(0, 1, self.tr("Singular values σ"), ("index", None), ("σ", None), left_axis_chars=6.0, whole_x=True,
                                            hover=self._hover_singular, short_title=self.tr("Singular values"))
         self.keep_square(self.eigen_plot, 0, neighbour=self.singular_plot)
+        # the eigenvalues' range follows them more closely than a curve's: kept through steps of ρ
+        # (1 % each), new once they fill less than 3/4 of it (ρ 1.2 -> 1 kept ±1.8 round ±1)
+        self.eigen_plot.vb.keep_fill = EIGEN_KEEP_FILL
         # One legend below both plots (a block has the same colour in each): in a row of its own as
         # wide as the panel, it takes one line where, under the narrow σ plot, it took half its height.
         self.legend = self.add_legend_row(1, 0, colspan=2)

@@ -59,16 +59,23 @@ class SteadyViewBox(pg.ViewBox):
     view: the range it shows is the steady one widened to the view's aspect, and is kept as long
     as the data fill enough of it)."""
 
+    #: the share of the kept range the data must fill (see :func:`steady_range`)
+    keep_fill = KEEP_FILL
+
     def __init__(self, *args, steady_x: bool = False, **kwargs):
         self.steady_x = steady_x
         super().__init__(*args, **kwargs)
 
     def setRange(self, rect=None, xRange=None, yRange=None, padding=None, update=True,  # noqa: N802,N803
                  disableAutoRange=True):  # noqa: N803 (pyqtgraph naming)
-        # pyqtgraph's updateAutoRange calls setRange with the data's (padded) range while this flag is set
+        # pyqtgraph's updateAutoRange calls setRange with the data's (padded) range while this flag is set.
+        # An aspect-locked view shows its target range widened along one axis to the view's shape:
+        # the steady range is kept against the target, not the widened range (kept against that, each
+        # resize widened it again and it only grew: eigenvalues within ±1 under a range of ±2.2)
+        shown = self.state["targetRange"] if self.state["aspectLocked"] else self.viewRange()
         if self._updatingRange and rect is None and yRange is not None:
-            yRange = steady_range(tuple(self.viewRange()[1]), tuple(yRange))
+            yRange = steady_range(tuple(shown[1]), tuple(yRange), self.keep_fill)
         if self._updatingRange and rect is None and xRange is not None and self.steady_x:
-            xRange = steady_range(tuple(self.viewRange()[0]), tuple(xRange))
+            xRange = steady_range(tuple(shown[0]), tuple(xRange), self.keep_fill)
         super().setRange(rect=rect, xRange=xRange, yRange=yRange, padding=padding, update=update,
                          disableAutoRange=disableAutoRange)
