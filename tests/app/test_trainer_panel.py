@@ -440,3 +440,30 @@ def test_lecture_size_plots_only_where_their_legends_keep_two_columns(make_windo
     assert window.trainer.best_point is not None   # the legend's longest entry
     assert [problem for problem in tab_problems(window) if "legend" in problem] == []
     window.set_presentation_mode(False, full_screen=False)
+
+
+def test_presentation_mode_at_1280x720_restyles_the_trainers_plots(make_window, wait_results):
+    """At 1280×720 in presentation mode the Trainer's four plots are too small for the lecture
+    style, but they no longer keep the normal one (small fonts and pens while the explorer and the
+    rest of the window are lecture-size): they take the compact presentation style, and the view
+    checks find nothing; presentation off gives the normal style back."""
+    from rnnviz.app.gallery import TRANSITIONS, run_gallery_training, settle
+    from rnnviz.app.plots.base import COMPACT_PRESENTATION_STYLE, NORMAL_STYLE
+    from rnnviz.app.plots.invariants import tab_problems
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.resize(1280, 720)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    run_gallery_training(window, epochs_spin=1, snapshot_spin=5)
+    window.tabs.setCurrentWidget(window.trainer)
+    window.set_presentation_mode(True, full_screen=False)
+    settle(window, wait=lambda: wait_results(window))
+    panel = window.trainer
+    assert panel.plots_style() == COMPACT_PRESENTATION_STYLE
+    assert panel.loss_plot.getAxis("bottom").style["tickFont"].pointSize() == COMPACT_PRESENTATION_STYLE["font_pt"]
+    assert tab_problems(window) == []
+    window.set_presentation_mode(False, full_screen=False)
+    settle(window, wait=lambda: wait_results(window))
+    assert panel.plots_style() == NORMAL_STYLE
+    assert panel.loss_plot.getAxis("bottom").style["tickFont"].pointSize() == NORMAL_STYLE["font_pt"]

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
 
 from rnnviz.app.i18n import translated
 from rnnviz.app.plots.axis import cached_axes
-from rnnviz.app.plots.base import (NORMAL_STYLE, PALETTE, PRESENTATION_MIN_SIZE, PRESENTATION_STYLE, fitting_text,
+from rnnviz.app.plots.base import (COMPACT_PRESENTATION_MIN_SIZE, COMPACT_PRESENTATION_STYLE, NORMAL_STYLE, PALETTE,
+                                   PRESENTATION_MIN_SIZE, PRESENTATION_STYLE, fitting_text,
                                    legend_below, legend_pt, restyle_plot, set_plot_title, settle_views,
                                    text_width, wrapped_height)
 from rnnviz.core.config import CELLS, ConfigError
@@ -251,6 +252,10 @@ def two_lines(text: str) -> str:
         return text[:cut] + "\n" + text[cut:] if cut else text
     cut = min(spaces, key=lambda index: abs(index - middle))
     return text[:cut] + "\n" + text[cut + 1:]
+
+
+#: A legend below a Trainer plot at most this share of its plot area's height (the view checks' bound).
+LEGEND_MAX_SHARE = 0.45
 
 
 def _legend_width(legend, texts: list[str], points: float, columns: int) -> float:
@@ -514,6 +519,7 @@ class TrainerPanel(QWidget):
         self._fit_left_pending = False
         self._presentation = False
         self._plots_style: dict = {}
+        self._refused_style: tuple | None = None   # (font, plots' width, height) a style was refused at
         #: Width the window's docks take beside this tab (the Lessons dock): not the settings' room.
         self.docks_beside = 0
         self.plots.installEventFilter(self)
@@ -649,10 +655,24 @@ class TrainerPanel(QWidget):
         with cut axis labels."""
         if not self._presentation:
             return NORMAL_STYLE
-        width, height = PRESENTATION_MIN_SIZE
-        fits = self.plots.width() >= 2 * width and self.plots.height() >= 2 * height and self._legends_fit(
-            PRESENTATION_STYLE)
-        return PRESENTATION_STYLE if fits or not self.plots.isVisible() else NORMAL_STYLE
+        if not self.plots.isVisible():
+            return PRESENTATION_STYLE
+        # the lecture style where it fits; else a smaller one that still reads from the back of a
+        # room (at 1280×720 the plots kept the normal style while all around them was lecture-size)
+        for style, (width, height) in ((PRESENTATION_STYLE, PRESENTATION_MIN_SIZE),
+                                       (COMPACT_PRESENTATION_STYLE, COMPACT_PRESENTATION_MIN_SIZE)):
+            if self.plots.width() >= 2 * width and self.plots.height() >= 2 * height and self._legends_fit(style) \
+                    and self._refused_style != (style["font_pt"], self.plots.width(), self.plots.height()):
+                return style
+        return NORMAL_STYLE
+
+    def _legends_laid_out(self) -> bool:
+        """Whether every legend of more than one entry has two columns or more, and none is taller
+        than LEGEND_MAX_SHARE of its plot area (the estimate of _legends_fit measured the samples
+        at the style before; beside the Lessons dock the compact style left the loss legend one column)."""
+        return all(plot.legend.columnCount >= min(2, len(entries))
+                   and not (plot.vb.height() > 0 and plot.legend.geometry().height() > LEGEND_MAX_SHARE * plot.vb.height())
+                   for plot, entries in self._legend_texts().items())
 
     def _legends_fit(self, style: dict) -> bool:
         """Whether each legend's short texts fit two columns under a plot half the plots' width, at
@@ -667,6 +687,22 @@ class TrainerPanel(QWidget):
         style = self.plots_style()
         if style == self._plots_style and not force:
             return
+        self._apply_plots_style(style)
+        if style is COMPACT_PRESENTATION_STYLE and self.plots.isVisible():
+            self._check_compact_style()
+            QTimer.singleShot(0, self, self._check_compact_style)   # again once the plots are laid out
+
+    def _check_compact_style(self) -> None:
+        """The compact style where its legends, laid out, fit after all; else the normal style until
+        the plots' size changes (measured before, the samples were at the style before: beside the
+        Lessons dock the loss legend was one column, in Chinese at 1280×720 half its plot's height)."""
+        if self._plots_style != COMPACT_PRESENTATION_STYLE or not self.plots.isVisible():
+            return
+        if not self._legends_laid_out():
+            self._refused_style = (COMPACT_PRESENTATION_STYLE["font_pt"], self.plots.width(), self.plots.height())
+            self._apply_plots_style(NORMAL_STYLE)
+
+    def _apply_plots_style(self, style: dict) -> None:
         self._plots_style = dict(style)
         for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
             restyle_plot(plot, style, [(item, width) for item, width in self._pen_widths

@@ -34,6 +34,11 @@ UNIT_NAMES = (QT_TRANSLATE_NOOP("Names", "step"), QT_TRANSLATE_NOOP("Names", "st
               QT_TRANSLATE_NOOP("Names", "index"))
 NORMAL_STYLE = {"line_width": 2.0, "font_pt": 9, "title_pt": 11, "marker_px": 6}
 PRESENTATION_STYLE = {"line_width": 5.0, "font_pt": 16, "title_pt": 20, "marker_px": 12}
+#: Presentation mode where the full lecture style leaves no room for the data (the Trainer's four
+#: plots at 1280×720, ~400×220 px each): larger than the normal style, smaller than the lecture one.
+COMPACT_PRESENTATION_STYLE = {"line_width": 3.5, "font_pt": 12, "title_pt": 14, "marker_px": 9}
+#: The least size of each plot for COMPACT_PRESENTATION_STYLE (width, height).
+COMPACT_PRESENTATION_MIN_SIZE = (300, 200)
 #: A panel smaller than this keeps the normal style in presentation mode: lecture fonts in a sixth
 #: of a 1280×720 screen (all plots at once) leave no room for the data or the labels' text.
 PRESENTATION_MIN_SIZE = (380, 300)
