@@ -260,3 +260,37 @@ def test_when_the_unrolled_network_leaves_or_joins_the_grid_each_held_plot_is_la
                 graphics = panel.graphics
                 assert abs(graphics.ci.geometry().height() - graphics.viewport().height()) <= 1, panel.name
         assert view_problems(window.panels) == []
+
+
+def test_presentation_mode_restyles_a_tab_not_shown_when_it_is_shown(qtbot, make_window, wait_results):
+    """Presentation on with the Explorer tab shown: the Compare, Experiments and Trainer plots keep
+    their style until their tab is shown (in the turn of the change nobody saw them restyled), then
+    take the lecture style before they paint, and their views hold their data."""
+    from rnnviz.app.gallery import pin_two, run_gallery_training, settle
+    from rnnviz.app.plots.invariants import tab_problems
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    pin_two(window)
+    run_gallery_training(window, epochs_spin=1, snapshot_spin=5)   # (the plots of an unrun Trainer are empty)
+    window.tabs.setCurrentWidget(window.explorer)
+    settle(window, wait=lambda: wait_results(window))
+    compare, experiments, trainer = window.compare.plots, window.experiments.plot, window.trainer
+    window.set_presentation_mode(True, full_screen=False)
+    assert compare.style == NORMAL_STYLE and compare._restyle_when_shown
+    assert experiments.style == NORMAL_STYLE and experiments._restyle_when_shown
+    assert trainer._plots_style == NORMAL_STYLE and trainer._restyle_when_shown
+    for tab, view, styled in ((window.compare, compare.graphics, lambda: compare.style),
+                              (window.experiments, experiments.graphics, lambda: experiments.style),
+                              (window.trainer, trainer.plots, lambda: trainer._plots_style)):
+        painted = []
+        log = PaintLog(lambda: painted.append(styled()["font_pt"]))
+        view.viewport().installEventFilter(log)
+        window.tabs.setCurrentWidget(tab)
+        settle(window, wait=lambda: wait_results(window))
+        assert painted and set(painted) == {styled()["font_pt"]}, tab.objectName()   # never painted in the old style
+        assert styled()["font_pt"] > NORMAL_STYLE["font_pt"], tab.objectName()
+        assert tab_problems(window) == []
+    assert not (compare._restyle_when_shown or experiments._restyle_when_shown or trainer._restyle_when_shown)

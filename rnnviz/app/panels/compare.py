@@ -249,6 +249,13 @@ class ComparePanel(QWidget):
         self.runner.job_failed.connect(self._on_failed)
         self._update_buttons()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if self.plots._restyle_when_shown:
+            # the style presentation mode set while the tab was not shown (PlotPanel.set_presentation),
+            # before the first paint (the tab switch holds the tab's updates until it is done)
+            self.plots.apply_pending_style()
+
     def set_presentation(self, on: bool) -> None:
         """Lecture font sizes: the plots' style, and room for the buttons' text at that size."""
         self.side.setMaximumWidth(SIDE_WIDTH_PRESENTATION if on else SIDE_WIDTH)

@@ -413,6 +413,13 @@ class ExperimentsPanel(QWidget):
             layout.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
         return row
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if self.plot._restyle_when_shown:
+            # the style presentation mode set while the tab was not shown (PlotPanel.set_presentation),
+            # before the first paint (the tab switch holds the tab's updates until it is done)
+            self.plot.apply_pending_style()
+
     def set_presentation(self, on: bool) -> None:
         """Lecture font sizes: the plot's style, and room for the value fields at that size."""
         self.side.setMaximumWidth(SIDE_WIDTH_PRESENTATION if on else SIDE_WIDTH)

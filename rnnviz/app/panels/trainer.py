@@ -517,6 +517,7 @@ class TrainerPanel(QWidget):
         self.flow_jac_curve = self.flow_plot.plot(pen=pg.mkPen(PALETTE[1], width=2), name=self.tr("‖∂s<sub>k</sub>/∂s<sub>0</sub>‖₂"))
         self.bars_plot = self.plots.addPlot(row=1, col=1, axisItems=cached_axes(), title=self.tr("Next-token distribution"))
         self._fit_left_pending = False
+        self._restyle_when_shown = False   # presentation mode changed while the tab was not shown
         self._presentation = False
         self._plots_style: dict = {}
         self._refused_style: tuple | None = None   # (font, plots' width, height) a style was refused at
@@ -643,7 +644,13 @@ class TrainerPanel(QWidget):
         self._left.setMinimumWidth(LEFT_MIN_WIDTH_PRESENTATION if on else LEFT_MIN_WIDTH)
         self._presentation = on
         self._arrange_sample_rows(two=on)
-        self._restyle_plots(force=True)
+        if self.window().isVisible() and not self.isVisible():
+            # A tab not shown: its plots take the style when it is shown (showEvent). Restyled in
+            # the turn of the change, nobody saw it and it took ~6-10 ms of a turn of ~100 ms
+            # (presentation on at 1600×1000, the Explorer tab shown).
+            self._restyle_when_shown = True
+        else:
+            self._restyle_plots(force=True)
         self._fit_left_pending = True
         if self.isVisible():
             self._fit_left()
@@ -843,6 +850,9 @@ class TrainerPanel(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
+        if self._restyle_when_shown:   # before the first paint; its new size re-decides (_on_plots_resized)
+            self._restyle_when_shown = False
+            self._restyle_plots()
         if self._fit_left_pending:  # a hidden tab learns its width when laid out, after this event
             QTimer.singleShot(0, self, self._fit_left)
 
