@@ -138,3 +138,31 @@ def test_the_undo_button_shows_only_beside_its_own_message(make_window):
     assert not window.undo_button.isHidden()
     window.statusBar().clearMessage()
     assert window.undo_button.isHidden()
+
+
+def test_the_trainer_tab_paints_at_its_width_without_the_docks_only(qtbot, make_window, wait_results):
+    """The Controls and Equations docks go when the Trainer is shown: the tab takes the window's
+    width before its first paint, not after a paint at the width beside the docks."""
+    from PySide6.QtCore import QEvent, QObject
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    trainer = window.trainer
+    widths = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt naming)
+            if event.type() == QEvent.Type.Paint:
+                widths.append(trainer.plots.width())
+            return False
+
+    paints = Paints()
+    trainer.plots.viewport().installEventFilter(paints)
+    assert window.controls_dock.isVisible()
+    window.tabs.setCurrentWidget(trainer)
+    qtbot.waitUntil(lambda: bool(widths), timeout=5000)
+    qtbot.wait(200)
+    assert not window.controls_dock.isVisible()
+    assert widths and set(widths) == {trainer.plots.width()}, widths
