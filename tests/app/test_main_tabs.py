@@ -166,3 +166,42 @@ def test_the_trainer_tab_paints_at_its_width_without_the_docks_only(qtbot, make_
     qtbot.wait(200)
     assert not window.controls_dock.isVisible()
     assert widths and set(widths) == {trainer.plots.width()}, widths
+
+
+def test_the_trainer_tab_paints_its_plots_on_the_turn_after_its_first_paint(qtbot, make_window, wait_results):
+    """The tab's settings column paints first; its four plots (their axes drawn anew at the new size)
+    on the next turn of the event loop, not in the same one, and then take updates as usual."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.gallery import settle
+    from rnnviz.app.plots.invariants import clipped_widget_problems
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    trainer = window.trainer
+    painted = []   # (what painted, in which turn)
+    turn = [0]
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt naming)
+            if event.type() == QEvent.Type.Paint:
+                painted.append(("plots" if watched is trainer.plots.viewport() else "settings", turn[0]))
+            return False
+
+    paints = Paints()
+    trainer.plots.viewport().installEventFilter(paints)
+    trainer.start_button.installEventFilter(paints)
+    window.tabs.setCurrentWidget(trainer)
+    assert not trainer.plots.updatesEnabled()
+    while not any(what == "plots" for what, _turn in painted) and turn[0] < 50:
+        QApplication.processEvents()
+        turn[0] += 1
+    settings = [t for what, t in painted if what == "settings"]
+    plots = [t for what, t in painted if what == "plots"]
+    assert settings and plots and min(plots) > min(settings), painted
+    assert trainer.plots.updatesEnabled()
+    settle(window, wait=lambda: wait_results(window))
+    assert clipped_widget_problems(trainer) == []
