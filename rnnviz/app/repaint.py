@@ -131,3 +131,29 @@ class StaggeredRepaint(QObject):
             self._release(widget)
         if group and self._held:
             self._await(group[0])
+
+
+class NextTurnRepaint(QObject):
+    """``hold()``: ``widget`` does not repaint in this turn of the event loop but in the next one
+    (a zero timer: after this turn's paint, the timers and input events that are due), in full.
+    For a widget whose repaint would share one turn with much other work (a tab's first paint, a
+    change of the window's font)."""
+
+    def __init__(self, widget: QWidget, parent: QObject | None = None):
+        super().__init__(parent if parent is not None else widget)
+        self._widget = widget
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.release)
+
+    def hold(self) -> None:
+        self._widget.setUpdatesEnabled(False)
+        self._timer.start()
+
+    def held(self) -> bool:
+        return self._timer.isActive()
+
+    def release(self) -> None:
+        self._timer.stop()
+        self._widget.setUpdatesEnabled(True)

@@ -335,3 +335,30 @@ def test_presentation_mode_restyles_a_tab_not_shown_when_it_is_shown(qtbot, make
         assert styled()["font_pt"] > NORMAL_STYLE["font_pt"], tab.objectName()
         assert tab_problems(window) == []
     assert not (compare._restyle_when_shown or experiments._restyle_when_shown or trainer._restyle_when_shown)
+
+
+def test_presentation_mode_repaints_the_controls_on_the_turn_after_the_change(qtbot, make_window, wait_results):
+    """The Controls dock at the lecture font repaints on the next turn of the event loop, not in the
+    turn of the change (with the window's other repaints); then it takes updates as before, and no
+    text of it is cut."""
+    from rnnviz.app.gallery import settle
+    from rnnviz.app.plots.invariants import clipped_widget_problems
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    dock = window.controls_dock
+    painted = []
+    log = PaintLog(lambda: painted.append(dock.font().pointSize()))
+    window.controls.radius_spin.installEventFilter(log)
+    window.set_presentation_mode(True, full_screen=False)
+    assert not dock.updatesEnabled()
+    QApplication.sendPostedEvents()     # this turn's posted events: the window's repaint but the dock's
+    assert painted == []
+    qtbot.waitUntil(lambda: bool(painted), timeout=5000)
+    assert dock.updatesEnabled() and set(painted) == {dock.font().pointSize()}
+    settle(window, wait=lambda: wait_results(window))
+    assert clipped_widget_problems(window.controls) == []
+    window.set_presentation_mode(False, full_screen=False)
+    qtbot.waitUntil(dock.updatesEnabled, timeout=5000)

@@ -35,6 +35,7 @@ from rnnviz.app.plots.base import (COMPACT_PRESENTATION_MIN_SIZE, COMPACT_PRESEN
                                    PRESENTATION_MIN_SIZE, PRESENTATION_STYLE, fitting_text,
                                    legend_below, legend_pt, restyle_plot, set_plot_title, settle_views,
                                    text_width, wrapped_height)
+from rnnviz.app.repaint import NextTurnRepaint
 from rnnviz.core.config import CELLS, ConfigError
 from rnnviz.lm.data import load_corpus
 from rnnviz.lm.model import LanguageModel
@@ -518,10 +519,7 @@ class TrainerPanel(QWidget):
         self.bars_plot = self.plots.addPlot(row=1, col=1, axisItems=cached_axes(), title=self.tr("Next-token distribution"))
         self._fit_left_pending = False
         self._restyle_when_shown = False   # presentation mode changed while the tab was not shown
-        self._release_plots = QTimer(self)   # zero: the turn after the tab's first paint (showEvent)
-        self._release_plots.setSingleShot(True)
-        self._release_plots.setInterval(0)
-        self._release_plots.timeout.connect(lambda: self.plots.setUpdatesEnabled(True))
+        self._plots_repaint = NextTurnRepaint(self.plots, self)   # the turn after the tab's first paint (showEvent)
         self._presentation = False
         self._plots_style: dict = {}
         self._refused_style: tuple | None = None   # (font, plots' width, height) a style was refused at
@@ -859,8 +857,7 @@ class TrainerPanel(QWidget):
             # shown, laid out and painted in one turn (its settings column, then its four plots,
             # whose axes are drawn anew at the new size) held the UI thread 43-76 ms of CPU; in two
             # turns the longer is 30-38 ms (3 paired runs, the walk's step to the Trainer tab).
-            self.plots.setUpdatesEnabled(False)
-            self._release_plots.start()
+            self._plots_repaint.hold()
         if self._restyle_when_shown:   # before the first paint; its new size re-decides (_on_plots_resized)
             self._restyle_when_shown = False
             self._restyle_plots()
