@@ -158,3 +158,34 @@ def test_a_staged_build_paints_once_when_complete_not_each_half_built_row(make_w
     assert gates.graphics.updatesEnabled() and paints
     assert all(not building and rows == ("r", "z", "n") for building, rows in paints)
     assert view_problems(window.panels) == []
+
+
+def test_the_first_gate_row_is_as_high_as_the_others_under_its_title(make_window, wait_results):
+    """The panel's title takes a row of its own above the first gate's heatmap: every heatmap is as
+    high as the others, in all plots and with the gates alone, presentation mode off and on
+    (sharing its row's height with the title, the first was 134 px beside 161 px at 1600×1000),
+    for four rows and for three, and the Elman RNN's note still fills the panel."""
+    from rnnviz.app.gallery import settle
+    from rnnviz.app.plots.invariants import stacked_heatmap_problems
+
+    window = make_window()
+    window.show()
+    gates = window.panel_by_name["gates"]
+    for cell, rows in (("lstm", 4), ("gru", 3)):
+        window.state.update(cell=cell)
+        for size, presentation, focus in (((1600, 1000), False, None), ((1600, 1000), False, "gates"),
+                                          ((1280, 720), True, "gates"), ((1600, 1000), True, "gates")):
+            window.resize(*size)
+            window.set_presentation_mode(presentation, full_screen=False)
+            if window.focused_plot != focus:
+                window.focus_plot(focus)
+            settle(window, wait=lambda: wait_results(window))
+            heights = [plot.vb.height() for plot in gates.heatmap_plots()]
+            assert len(heights) == rows and min(heights) > 0
+            assert max(heights) - min(heights) <= 1.0, (cell, size, presentation, focus, heights)
+            assert stacked_heatmap_problems(gates.heatmap_plots()) == []
+        window.set_presentation_mode(False, full_screen=False)
+        window.focus_plot(None)
+    window.state.update(cell="rnn")
+    settle(window, wait=lambda: wait_results(window))
+    assert gates.note is not None and gates.note.geometry().height() > 0.8 * gates.graphics.height()

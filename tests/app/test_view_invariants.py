@@ -412,3 +412,32 @@ def test_an_aspect_locked_steady_view_keeps_its_target_not_the_widened_range(qap
     (x0, x1), (y0, y1) = plot.vb.viewRange()
     assert min(x1 - x0, y1 - y0) < 2.0 / 0.6 and aspect_problems(plot) == []
     widget.close()
+
+
+def test_stacked_heatmaps_of_unequal_height_are_flagged(qapp):
+    """Two heatmaps stacked in one column of a plot widget, the upper one sharing its row's height
+    with a title (as the gates' first row did): the lower heatmap is flagged; a third beside them
+    in another column is compared with none, and rows alike high pass."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.invariants import stacked_heatmap_problems
+
+    widget = pg.GraphicsLayoutWidget()
+    plots = []
+    for row, title in ((0, "Gates"), (1, None)):
+        plot = widget.addPlot(row=row, col=0, title=title)
+        plot.addItem(pg.ImageItem(np.random.default_rng(row).random((8, 20))))
+        plots.append(plot)
+    beside = widget.addPlot(row=0, col=1, rowspan=2)
+    beside.addItem(pg.ImageItem(np.ones((4, 4))))
+    widget.resize(600, 400)
+    widget.show()
+    QApplication.instance().processEvents()
+    problems = stacked_heatmap_problems(plots + [beside])
+    assert len(problems) == 1 and "plot 'Gates'" in problems[0]
+    plots[0].setTitle(None)
+    QApplication.instance().processEvents()
+    assert stacked_heatmap_problems(plots + [beside]) == []
+    widget.close()

@@ -29,7 +29,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
   axis with fixed ticks draws every one of them inside its view, the labels an axis draws do not
   overlap, and none reads "-0".
 * **heatmaps** are at least :data:`MIN_HEATMAP_PX` pixels high (not thin strips), and every other
-  plot area at least :data:`MIN_PLOT_PX`.
+  plot area at least :data:`MIN_PLOT_PX`; heatmaps stacked in one column (the gates' rows) are
+  alike high, within :data:`MAX_STACKED_SPREAD`.
 * **aspect**: an aspect-locked plot (the eigenvalues' round unit circle) is no wider than its
   data need: their fill of its width is at least :data:`MIN_ASPECT_FILL` of their fill of its
   height (a plot area far wider than high leaves wide empty margins beside the circle), and
@@ -59,6 +60,7 @@ MIN_ASPECT_TIGHT = 0.5  # an aspect-locked plot: its data's fill of the fuller o
 MIN_HEATMAP_PX = 24     # height of a heatmap's plot area
 MIN_PLOT_PX = 32        # height of any other plot area (room for two value ticks and a curve)
 MAX_LEGEND_SHARE = 0.5  # a legend's height / its plot area's height
+MAX_STACKED_SPREAD = 0.05  # heatmaps stacked in one column: 1 - the lowest's height / the highest's
 MIN_TITLE_CHARS = 3     # a shown title shorter than this is a symbol, not a title
 MIN_TITLE_SHARE = 0.75  # a title's size / the largest beside it in the same plot widget
 _TEXT_GAP_PX = 1.0      # tick labels of neighbouring axes this close together touch
@@ -519,6 +521,27 @@ def heatmap_problems(plot: pg.PlotItem) -> list[str]:
     return []
 
 
+def stacked_heatmap_problems(plots: list[pg.PlotItem]) -> list[str]:
+    """Heatmaps stacked in one column of a plot widget (plot areas with the same left edge and width:
+    the gates' rows) that are not alike high: the rows of one panel read as equals, and a lower one
+    looks squashed (the first gate row shared its row's height with the panel's title: 134 px
+    beside 161 px with the gates shown alone at 1600×1000)."""
+    columns: dict[tuple[int, int], list[tuple[pg.PlotItem, float]]] = {}
+    for plot in plots:
+        if not any(isinstance(item, pg.ImageItem) and data_rect(item) is not None for item in plot.vb.addedItems):
+            continue
+        area = plot.vb.sceneBoundingRect()
+        columns.setdefault((round(area.left()), round(area.width())), []).append((plot, area.height()))
+    problems = []
+    for column in columns.values():
+        highest = max(height for _plot, height in column)
+        for plot, height in column:
+            if height < (1.0 - MAX_STACKED_SPREAD) * highest and highest - height > _TOLERANCE_PX:
+                problems.append(f"{_plot_name(plot)}: heatmap {height:.0f} px high beside a {highest:.0f} px "
+                                f"one stacked with it")
+    return problems
+
+
 def outside_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> list[str]:
     """Plots and legends laid out beyond the widget's edges (a layout taller than its panel)."""
     shown = graphics.mapToScene(graphics.viewport().rect()).boundingRect().adjusted(-1, -1, 1, 1)
@@ -565,7 +588,7 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
     colour_bars = visible_plots(graphics, colour_bars=True)
     for colour_bar in colour_bars:
         problems += text_problems(colour_bar) + colour_bar_value_problems(colour_bar)
-    problems += colour_bar_problems(colour_bars) + title_size_problems(plots)
+    problems += colour_bar_problems(colour_bars) + title_size_problems(plots) + stacked_heatmap_problems(plots)
     return (problems + legend_problems(graphics, plots) + text_over_curve_problems(graphics, plots)
             + outside_problems(graphics, plots) + empty_plot_problems(graphics, plots))
 
