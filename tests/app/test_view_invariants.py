@@ -441,3 +441,62 @@ def test_stacked_heatmaps_of_unequal_height_are_flagged(qapp):
     QApplication.instance().processEvents()
     assert stacked_heatmap_problems(plots + [beside]) == []
     widget.close()
+
+
+def test_bars_are_covered_and_their_base_is_labelled(qapp):
+    """Bars take part in the coverage check (their rectangles), and a value axis that does not
+    label the bars' base (0) is flagged: the Compare tab's gate means showed 0.2…0.8 only."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.axis import cached_axes
+    from rnnviz.app.plots.invariants import bar_base_problems, coverage_problems, data_rect
+
+    widget = pg.PlotWidget(axisItems=cached_axes())
+    plot = widget.getPlotItem()
+    plot.showGrid(x=True, y=True, alpha=0.25)   # as the app's plots: pyqtgraph then drops end labels
+    bars = pg.BarGraphItem(x=np.arange(4.0), height=np.array([0.5, 0.72, -0.004, 0.5]), width=0.4)
+    plot.addItem(bars)
+    rect = data_rect(bars)
+    assert [rect.left(), rect.right(), rect.top(), rect.bottom()] == pytest.approx([-0.2, 3.2, -0.004, 0.72])
+    widget.resize(300, 160)
+    widget.show()
+    plot.setXRange(-0.6, 3.6, padding=0)
+    plot.setYRange(-0.004, 1.0, padding=0.02)
+    QApplication.instance().processEvents()
+    assert coverage_problems(plot) == []
+    assert "base (0) has no label" in " ".join(bar_base_problems(plot))
+    plot.getAxis("left").labels_inside = True
+    plot.getAxis("left").picture = None
+    QApplication.instance().processEvents()
+    assert bar_base_problems(plot) == []
+    plot.setYRange(0.3, 1.0, padding=0)
+    QApplication.instance().processEvents()
+    assert "hides part of its data" in " ".join(coverage_problems(plot))
+    widget.close()
+
+
+def test_the_compare_gate_means_label_their_base_at_both_sizes(make_window, wait_results):
+    """The Compare tab's gate means with two pins: their value axis labels 0 (and the plot passes
+    every view check), at 1280×720 and 1600×1000, presentation mode off and on."""
+    from rnnviz.app.gallery import SIZES, pin_two
+    from rnnviz.app.plots.invariants import bar_base_problems, panel_problems
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    pin_two(window)
+    window.tabs.setCurrentWidget(window.compare)
+    gates = window.compare.plots.gates
+    assert len(window.compare.plots.gate_bars) == 2
+    failures = []
+    for width, height in SIZES:
+        for on in (False, True):
+            window.resize(width, height)
+            window.set_presentation_mode(on, full_screen=False)
+            settle(window, wait=lambda: wait_results(window))
+            failures += [f"{width}x{height} presentation {on}: {problem}"
+                         for problem in bar_base_problems(gates) + panel_problems(window.compare.plots, readouts=False)]
+    window.set_presentation_mode(False, full_screen=False)
+    assert not failures, "\n".join(failures)

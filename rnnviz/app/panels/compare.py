@@ -128,6 +128,9 @@ class ComparePlots(PlotPanel):
                                    whole_x=True)
         self.gates = self.add_plot(1, 0, self.tr("Gate means"), (self.tr("gate"), None),
                                    (self.tr("mean over units, steps"), None), short_y=self.tr("mean"))
+        # The bars' base (0) and the sigmoid gates' top (1) labelled: they lie at the view's ends,
+        # past which pyqtgraph leaves a label out (the axis showed 0.2…0.8 only)
+        self.gates.getAxis("left").labels_inside = True
         self.spectrum = self.add_plot(1, 1, self.tr("Eigenvalues of W<sub>hh</sub>"), (self.tr("Re λ"), None), (self.tr("Im λ"), None))
         self.keep_square(self.spectrum, 1)
         angle = np.linspace(0, 2 * np.pi, 361)

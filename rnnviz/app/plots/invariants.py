@@ -10,7 +10,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
 
 * **coverage**: the view range contains the bounds of every item that takes part in the range
   (added without ``ignoreBounds``: reference lines are drawn clipped and left out by design);
-  for images, the bounds of their finite cells. Unless the user zoomed the plot.
+  for images, the bounds of their finite cells; for bars, their rectangles. Unless the user
+  zoomed the plot.
 * **fill**: the data's bounds span at least :data:`MIN_FILL` of the view on each axis, so curves
   never lie flat under a range set by something else.
 * **legends**: no legend's scene rectangle contains a visible curve or scatter point.
@@ -27,7 +28,7 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
   shows values (at least its two ends).
 * **tick labels** tell the scale: a value axis of data that vary shows at least two, an
   axis with fixed ticks draws every one of them inside its view, the labels an axis draws do not
-  overlap, and none reads "-0".
+  overlap, none reads "-0", and the value axis of bars labels their base (0).
 * **heatmaps** are at least :data:`MIN_HEATMAP_PX` pixels high (not thin strips), and every other
   plot area at least :data:`MIN_PLOT_PX`; heatmaps stacked in one column (the gates' rows) are
   alike high, within :data:`MAX_STACKED_SPREAD`.
@@ -109,6 +110,16 @@ def data_rect(item) -> QRectF | None:
         # row-major images: x is the column, y the row
         cells = QRectF(float(cols[0]), float(rows[0]), float(cols[-1] - cols[0] + 1), float(rows[-1] - rows[0] + 1))
         return item.mapRectToView(cells)
+    if isinstance(item, pg.BarGraphItem):
+        if not item.isVisible() or item.opts.get("height") is None or len(item.opts["height"]) == 0:
+            return None
+        x0, y0, x1, y1 = (np.broadcast_to(np.asarray(edge, dtype=np.float64), np.shape(item.opts["height"]))
+                          for edge in item._getNormalizedCoords())
+        keep = np.isfinite(x0) & np.isfinite(x1) & np.isfinite(y0) & np.isfinite(y1)
+        if not keep.any():
+            return None
+        left, right, low, high = x0[keep].min(), x1[keep].max(), y0[keep].min(), y1[keep].max()
+        return QRectF(float(left), float(low), float(right - left), float(high - low))
     if isinstance(item, (pg.PlotDataItem, pg.PlotCurveItem, pg.ScatterPlotItem)):
         x, y = _points(item)
         if x.size == 0:
@@ -422,7 +433,30 @@ def tick_label_problems(plot: pg.PlotItem) -> list[str]:
         if len(drawn) < 2 and _data_span(plot, side) > 0.0:
             problems.append(f"{_plot_name(plot)}: {side} axis shows {len(drawn)} tick label(s) "
                             f"({', '.join(drawn) or 'none'}) for data that vary")
-    return problems
+    return problems + bar_base_problems(plot)
+
+
+def _tick_value(text: str) -> float | None:
+    try:
+        return float(text.replace("−", "-"))
+    except ValueError:
+        return None
+
+
+def bar_base_problems(plot: pg.PlotItem) -> list[str]:
+    """Bars whose base (0) the value axis does not label: what they measure from is not shown (the
+    Compare tab's gate means showed 0.2…0.8 only, under a candidate gate's bars at ~0)."""
+    bars = [item for item in plot.vb.addedItems if isinstance(item, pg.BarGraphItem) and data_rect(item) is not None]
+    axis = plot.getAxis("left")
+    if not bars or not axis.isVisible() or not axis.style.get("showValues", True):
+        return []
+    low, high = sorted(plot.vb.viewRange()[1])
+    if not low <= 0.0 <= high:
+        return []
+    drawn = [text for _rect, text in tick_text_rects(axis)]
+    if any(_tick_value(text) == 0.0 for text in drawn):
+        return []
+    return [f"{_plot_name(plot)}: its bars' base (0) has no label on the value axis ({', '.join(drawn) or 'none'})"]
 
 
 #: Items that show data (others in a plot area are reference lines, regions, labels).
