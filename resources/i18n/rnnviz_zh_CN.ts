@@ -2717,6 +2717,13 @@
     </message>
 </context>
 <context>
+    <name>Heatmap</name>
+    <message>
+        <source>Every cell is {0}</source>
+        <translation>每个格子都是 {0}</translation>
+    </message>
+</context>
+<context>
     <name>HiddenPanel</name>
     <message>
         <source>Hidden state hₜ (layer 1)</source>

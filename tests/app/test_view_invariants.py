@@ -500,3 +500,52 @@ def test_the_compare_gate_means_label_their_base_at_both_sizes(make_window, wait
                          for problem in bar_base_problems(gates) + panel_problems(window.compare.plots, readouts=False)]
     window.set_presentation_mode(False, full_screen=False)
     assert not failures, "\n".join(failures)
+
+
+def test_a_heatmap_of_one_colour_says_what_it_shows(qapp):
+    """A heatmap whose every cell has one colour (every hₜ exactly 0) is flagged until a text in its
+    plot area says what value that is; a Heatmap with a note says it itself, and no more once its
+    cells differ."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.base import EmptyNote, Heatmap
+    from rnnviz.app.plots.invariants import empty_plot_problems
+
+    widget = pg.PlotWidget()
+    plot = widget.getPlotItem()
+    heatmap = Heatmap(plot, "CET-D1", "hₜ", symmetric=True, min_half_range=1e-3)
+    heatmap.set_data(np.zeros((6, 12)))
+    widget.resize(400, 200)
+    widget.show()
+    QApplication.instance().processEvents()
+    assert "one colour" in " ".join(empty_plot_problems(widget, [plot]))
+    heatmap.note = EmptyNote(plot)
+    heatmap.set_data(np.zeros((6, 12)))
+    QApplication.instance().processEvents()
+    assert heatmap.note.text() == "Every cell is 0" and empty_plot_problems(widget, [plot]) == []
+    heatmap.set_data(np.random.default_rng(0).normal(size=(6, 12)))
+    QApplication.instance().processEvents()
+    assert heatmap.note.text() == "" and empty_plot_problems(widget, [plot]) == []
+    heatmap.set_data(np.full((6, 12), 0.5) + np.random.default_rng(1).normal(scale=1e-9, size=(6, 12)))
+    assert heatmap.note.text().startswith("Every cell is 0.5")   # one colour, not one value
+    widget.close()
+
+
+def test_all_weights_zero_the_state_and_gate_heatmaps_say_their_value(make_window, wait_results, small_config):
+    """All weights zero: every hₜ and cₜ is exactly 0, the sigmoid gates 0.5 (the forget gate σ(b_f) =
+    σ(1) = 0.731), the candidate 0; each of those heatmaps says so (a pale square beside the grey of "no value" said nothing)."""
+    window = make_window(config=small_config.replace(init_scale=0.0))
+    window.resize(1600, 1000)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    hidden, gates = window.panel_by_name["hidden"], window.panel_by_name["gates"]
+    assert hidden.h_map.note.text() == "Every cell is 0" and hidden.c_map.note.text() == "Every cell is 0"
+    assert {gate: heatmap.note.text() for gate, heatmap in gates.heatmaps.items()} == {
+        "i": "Every cell is 0.5", "f": "Every cell is 0.731", "g": "Every cell is 0", "o": "Every cell is 0.5"}
+    assert view_problems(window.panels) == []
+    window.state.update(init_scale=None)
+    settle(window, wait=lambda: wait_results(window))
+    assert hidden.h_map.note.text() == "" and all(heatmap.note.text() == "" for heatmap in gates.heatmaps.values())
+    assert view_problems(window.panels) == []

@@ -697,6 +697,8 @@ class Heatmap:
         self.shown: HeatmapImage | None = None
         self.x0 = 0.0
         self.y0 = 0.0
+        #: says what a heatmap drawn in one colour shows (PlotPanel.register_heatmap gives it one)
+        self.note: EmptyNote | None = None
 
     def set_data(self, values: np.ndarray, x0: float = 0.0, y0: float = 0.0,
                  prepared: HeatmapImage | None = None, partial: bool = False) -> None:
@@ -724,6 +726,23 @@ class Heatmap:
         self.colorbar.setLevels(values=levels)
         if self.few_ticks:
             self._fit_ticks()
+        self._note_one_colour()
+
+    def _note_one_colour(self) -> None:
+        """A heatmap whose every cell has one colour says what value that is: all weights zero made
+        every hₜ exactly 0, a pale square barely apart from the grey of "no value", without a word
+        (the values' finite bounds, found off the UI thread, tell it: no pass over the cells here)."""
+        if self.note is None:
+            return
+        bounds = None if self.shown is None or self.levels is None else self.shown.bounds
+        text = ""
+        if bounds is not None:
+            low, high = bounds
+            ends = colour_indices(np.array([low, high], dtype=np.float64), *self.levels)
+            if ends[0] == ends[1]:
+                value = f"{low:.3g}" if low == high else f"{low:.3g} … {high:.3g}"
+                text = QCoreApplication.translate("Heatmap", "Every cell is {0}").format(value)
+        self.note.set_text(text)
 
     def set_scale(self, levels: tuple[float, float], colormap: pg.ColorMap | None = None) -> None:
         """Show only the colour bar, at ``levels`` (and ``colormap``): the scale of items that colour
@@ -796,6 +815,7 @@ class Heatmap:
         self.values = None
         self.shown = None
         self.image.clear()
+        self._note_one_colour()
 
     def set_font(self, points: int) -> None:
         self._tick_pt = points
@@ -1389,8 +1409,11 @@ class PlotPanel(QWidget):
         return note
 
     def register_heatmap(self, heatmap: "Heatmap") -> "Heatmap":
-        """Let the heatmap's colour bar follow presentation mode."""
+        """Let the heatmap's colour bar follow presentation mode, and give it a note for the value
+        of a heatmap drawn in one colour."""
         self._heatmaps.append(heatmap)
+        if heatmap.note is None:
+            heatmap.note = self.empty_note(heatmap.plot)
         heatmap.set_font(self.style["font_pt"])
         return heatmap
 

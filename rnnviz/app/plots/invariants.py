@@ -39,7 +39,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
 * **scatters** that hold points hold at least one finite point: a scatter of NaNs alone shows
   nothing, and pyqtgraph warns "All-NaN slice encountered" each time it takes its bounds.
 * **empty plots** say why: a plot whose data items hold nothing finite (all gradients exactly 0
-  on a log scale) shows a text in its plot area.
+  on a log scale) shows a text in its plot area; so does a heatmap drawn in one colour (every
+  hₜ exactly 0 with all weights zero): what value it shows.
 * **read-outs** are empty (they are cleared on every change).
 """
 
@@ -478,7 +479,27 @@ def empty_plot_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> 
         area = plot.vb.sceneBoundingRect()
         if not any(area.intersects(note) for note in notes):
             problems.append(f"{_plot_name(plot)}: shows no data and does not say why")
+    for plot in plots:
+        if any(_one_colour(item) for item in _range_items(plot)) and not any(
+                plot.vb.sceneBoundingRect().intersects(note) for note in notes):
+            problems.append(f"{_plot_name(plot)}: a heatmap of one colour that does not say what value it shows")
     return problems
+
+
+def _one_colour(item) -> bool:
+    """Whether ``item`` is an image whose every finite cell has one colour (one colour index, or
+    one value)."""
+    if not isinstance(item, pg.ImageItem) or item.image is None or item.image.size == 0 or item.image.ndim != 2:
+        return False
+    image = item.image
+    if image.dtype == np.uint8:   # colour indices (rnnviz.app.plots.base.Heatmap): the last is "no value"
+        from rnnviz.app.plots.base import TRANSPARENT
+
+        shown = image[image != TRANSPARENT]
+    else:
+        values = np.asarray(image, dtype=np.float64)
+        shown = values[np.isfinite(values)]
+    return shown.size > 0 and bool(shown.min() == shown.max())
 
 
 def _label_over_ticks(plot: pg.PlotItem, axis: pg.AxisItem, side: str) -> list[str]:
