@@ -4207,7 +4207,7 @@
     </message>
     <message>
         <source>{0} vs {1} ({2})</source>
-        <translation>{0} 随{1}的变化（{2}）</translation>
+        <translation>{0}随{1}的变化（{2}）</translation>
     </message>
     <message>
         <source>mean over {0} seeds</source>
