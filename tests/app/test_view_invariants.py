@@ -545,6 +545,14 @@ def test_all_weights_zero_the_state_and_gate_heatmaps_say_their_value(make_windo
     assert {gate: heatmap.note.text() for gate, heatmap in gates.heatmaps.items()} == {
         "i": "Every cell is 0.5", "f": "Every cell is 0.731", "g": "Every cell is 0", "o": "Every cell is 0.5"}
     assert view_problems(window.panels) == []
+    # legible over coloured cells: on a pale background no wider than the text (dark grey on the
+    # viridis teal of 0.5 was hard to read, with grid lines through it)
+    from PySide6.QtCore import Qt
+
+    for heatmap in [hidden.h_map, *gates.heatmaps.values()]:
+        note = heatmap.note.item
+        assert note.fill.style() != Qt.BrushStyle.NoBrush
+        assert note.sceneBoundingRect().width() < 0.5 * heatmap.plot.vb.sceneBoundingRect().width()
     window.state.update(init_scale=None)
     settle(window, wait=lambda: wait_results(window))
     assert hidden.h_map.note.text() == "" and all(heatmap.note.text() == "" for heatmap in gates.heatmaps.values())

@@ -846,9 +846,12 @@ class EmptyNote:
     view box itself, not in data coordinates: no range holds or moves it, and it wraps to the
     plot area's width."""
 
-    def __init__(self, plot: pg.PlotItem, points: int = NORMAL_STYLE["font_pt"]):
+    def __init__(self, plot: pg.PlotItem, points: int = NORMAL_STYLE["font_pt"], backed: bool = False):
+        """``backed``: on a pale background (a note over coloured cells: dark grey on the viridis
+        teal of 0.5 was hard to read, and grid lines ran through it)."""
         self.plot = plot
-        self.item = pg.TextItem("", color=QColor(60, 60, 60), anchor=(0.5, 0.5))
+        self.item = pg.TextItem("", color=QColor(60, 60, 60), anchor=(0.5, 0.5),
+                                fill=pg.mkBrush(255, 255, 255, 215) if backed else None)
         self.item.setParentItem(plot.vb)
         self.item.setZValue(100)
         self.item.hide()
@@ -873,7 +876,11 @@ class EmptyNote:
 
     def _place(self, *_args) -> None:
         view = self.plot.vb
-        self.item.setTextWidth(max(40.0, 0.9 * view.width()))
+        room = max(40.0, 0.9 * view.width())
+        if self.item.fill.style() != Qt.BrushStyle.NoBrush:   # its background no wider than its text
+            self.item.setTextWidth(-1)
+            room = min(room, self.item.textItem.document().idealWidth() + 1.0)
+        self.item.setTextWidth(room)
         self.item.textItem.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignCenter))
         self.item.setPos(view.width() / 2.0, view.height() / 2.0)
 
@@ -1402,9 +1409,9 @@ class PlotPanel(QWidget):
     def legend_pt(self) -> int:
         return legend_pt(self.style)
 
-    def empty_note(self, plot: pg.PlotItem) -> EmptyNote:
+    def empty_note(self, plot: pg.PlotItem, backed: bool = False) -> EmptyNote:
         """A note for ``plot`` that says why it is empty, in the panel's text size (see :class:`EmptyNote`)."""
-        note = EmptyNote(plot, self.style["font_pt"])
+        note = EmptyNote(plot, self.style["font_pt"], backed)
         self._empty_notes.append(note)
         return note
 
@@ -1413,7 +1420,7 @@ class PlotPanel(QWidget):
         of a heatmap drawn in one colour."""
         self._heatmaps.append(heatmap)
         if heatmap.note is None:
-            heatmap.note = self.empty_note(heatmap.plot)
+            heatmap.note = self.empty_note(heatmap.plot, backed=True)
         heatmap.set_font(self.style["font_pt"])
         return heatmap
 
