@@ -529,7 +529,13 @@ def test_a_heatmap_of_one_colour_says_what_it_shows(qapp):
     QApplication.instance().processEvents()
     assert heatmap.note.text() == "" and empty_plot_problems(widget, [plot]) == []
     heatmap.set_data(np.full((6, 12), 0.5) + np.random.default_rng(1).normal(scale=1e-9, size=(6, 12)))
-    assert heatmap.note.text().startswith("Every cell is 0.5")   # one colour, not one value
+    assert heatmap.note.text() == "Every cell is 0.5"   # one colour, not one value: to 3 digits
+    # a note as it was is left alone (not laid out again at each of the explorer's changes)
+    laid_out = []
+    heatmap.note.set_text = laid_out.append
+    heatmap.set_data(np.full((6, 12), 0.5) + np.random.default_rng(1).normal(scale=1e-9, size=(6, 12)))
+    heatmap.set_data(np.zeros((6, 12)))
+    assert laid_out == ["Every cell is 0"]
     widget.close()
 
 

@@ -740,9 +740,10 @@ class Heatmap:
             low, high = bounds
             ends = colour_indices(np.array([low, high], dtype=np.float64), *self.levels)
             if ends[0] == ends[1]:
-                value = f"{low:.3g}" if low == high else f"{low:.3g} … {high:.3g}"
+                value = f"{low:.3g}" if f"{low:.3g}" == f"{high:.3g}" else f"{low:.3g} … {high:.3g}"
                 text = QCoreApplication.translate("Heatmap", "Every cell is {0}").format(value)
-        self.note.set_text(text)
+        if text != self.note.text():   # as it is (hidden, mostly): not laid out again at each change
+            self.note.set_text(text)
 
     def set_scale(self, levels: tuple[float, float], colormap: pg.ColorMap | None = None) -> None:
         """Show only the colour bar, at ``levels`` (and ``colormap``): the scale of items that colour
