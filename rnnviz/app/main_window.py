@@ -200,6 +200,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.panels = [panel_class() for panel_class in PANEL_CLASSES]
+        for panel in self.panels:   # rows built over turns wait for the other panels' repaints
+            panel.build_waits = lambda: bool(self.repaints.held())
         self.focused_plot: str | None = None
         self._plot_rows: list[QSplitter] = []
         self.panel_by_name = {panel.name: panel for panel in self.panels}

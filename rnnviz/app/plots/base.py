@@ -1429,6 +1429,12 @@ class PlotPanel(QWidget):
     def show_map(self, map_result) -> None:
         """Show a (partial) (t, k) map; only the map panel cares."""
 
+    @staticmethod
+    def build_waits() -> bool:
+        """Whether work the panel does over turns of the event loop (:attr:`building`) waits for
+        now; the window makes it wait while other panels' repaints follow one another."""
+        return False
+
     @property
     def building(self) -> bool:
         """Whether the panel is still building its rows over turns of the event loop (the gates
