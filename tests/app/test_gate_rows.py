@@ -188,3 +188,19 @@ def test_a_build_that_waits_for_other_repaints_waits_no_longer_than_its_limit(ma
     qtbot.waitUntil(lambda: not gates.building, timeout=int(gates_module.BUILD_WAIT_LIMIT_S * 1000) + 5000)
     assert _row_labels(gates) == ["r", "z", "n"]
     np.testing.assert_array_equal(gates.heatmaps["r"].values, np.asarray(window.state.fast_result.gates["r"]).T)
+
+
+def test_the_map_waits_for_rows_built_over_turns(make_window, wait_results, qtbot):
+    """Started beside the first GRU's rows, the map's processes took half a core from each row."""
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    gates = window.panel_by_name["gates"]
+    assert not window.compute.repaints_pending()
+    window.state.update(cell="gru")
+    qtbot.waitUntil(lambda: gates.building, timeout=30000)
+    assert window.compute.repaints_pending()
+    wait_results(window)   # the rows built, then the map
+    assert not gates.building and not window.compute.repaints_pending()
+    assert window.state.map_result.complete and window.state.fast_result.config.cell == "gru"
