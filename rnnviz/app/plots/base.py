@@ -152,11 +152,21 @@ def settle_views(graphics: pg.GraphicsView) -> None:
     painted twice (measured on the explorer's five panels: 57 ms of painting per change;
     settled first, 38 ms).
     """
-    if graphics.isVisible():
-        # Layouts first (a legend or a title that changed size moves the plot area): a view
-        # auto-ranged before its plot area moves auto-ranges again during the paint, which paints twice.
+    if not graphics.isVisible():
+        return
+    # Layouts first (a legend or a title that changed size moves the plot area): a view
+    # auto-ranged before its plot area moves auto-ranges again during the paint, which paints twice.
+    # A new range can in turn post a layout (an axis whose labels changed width), which moves the
+    # plot area again: after a switch of cell the decay and spectrum panels were painted 2-3 times
+    # with one pass, the hidden-state panel twice. SETTLE_PASSES passes reach the fixed point
+    # (two left the spectrum off it); a pass with nothing pending costs 4-10 µs.
+    for _ in range(SETTLE_PASSES):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
         graphics.scene().prepareForPaint()
+
+
+#: Passes of layout and auto-range in :func:`settle_views`.
+SETTLE_PASSES = 3
 
 
 def wrapped_height(label: QLabel) -> int:
@@ -1449,6 +1459,12 @@ class PlotPanel(QWidget):
 
     def show_map(self, map_result) -> None:
         """Show a (partial) (t, k) map; only the map panel cares."""
+
+    @staticmethod
+    def build_waits() -> bool:
+        """Whether work the panel does over turns of the event loop (:attr:`building`) waits for
+        now; the window makes it wait while other panels' repaints follow one another."""
+        return False
 
     @property
     def building(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
@@ -22,6 +24,10 @@ MIN_ROW_PX = 25
 MIN_SUMMARY_PX = 34  # height of the mean/saturation plot area, at least (two value ticks and the curves)
 TITLE_ROW_PX = 30  # the row pyqtgraph gives a plot's title (PlotItem.setTitle fixes it)
 FREE_ROW_PX = 3.4028234663852886e38  # a grid row's maximum height when none is set (FLT_MAX)
+#: While the build of new rows waits (PlotPanel.build_waits), it looks again this often (ms), and
+#: waits no longer than BUILD_WAIT_LIMIT_S after the build began.
+BUILD_WAIT_MS = 5
+BUILD_WAIT_LIMIT_S = 0.4
 
 
 def _grid_row(index: int) -> int:
@@ -51,6 +57,7 @@ class GatesPanel(PlotPanel):
         self._built = False
         self._kept_layouts: dict[tuple[str, ...], tuple] = {}   # gate names -> rows, state, style
         self._building = None   # the generator of a staged build (_rebuild), None when none runs
+        self._build_started = 0.0   # time.monotonic() when it began
         self._build_timer = QTimer(self)
         self._build_timer.setSingleShot(True)
         self._build_timer.setInterval(0)
@@ -109,6 +116,7 @@ class GatesPanel(PlotPanel):
             # built and hold their data: one paint, not one of a half-built panel per turn (each
             # ~20 ms beside the other panels' staggered repaints after the first switch to a GRU)
             self.graphics.setUpdatesEnabled(False)
+            self._build_started = time.monotonic()
             self._build_timer.start()
         else:
             for _row in rows:
@@ -120,6 +128,15 @@ class GatesPanel(PlotPanel):
         return self._building is not None
 
     def _build_next_row(self) -> None:
+        if self.build_waits() and time.monotonic() - self._build_started < BUILD_WAIT_LIMIT_S:
+            # the other panels' staggered repaints first, each in a turn of its own: a row built in
+            # the same turn as another panel's draw and paint made the first switch to a GRU stall
+            # 124 ms (a row 28 ms of UI CPU, the spectrum's draw and paint 27 ms more). Not for
+            # longer than the limit: at large H·T every result is staggered, and a slider dragged
+            # right after the switch would keep the previous cell's gates on screen.
+            self._build_timer.start(BUILD_WAIT_MS)
+            return
+        self._build_timer.setInterval(0)
         try:
             next(self._building)
         except StopIteration:
@@ -223,6 +240,7 @@ class GatesPanel(PlotPanel):
             self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555"), self.tr("mean"))
             if self.saturation_curves:
                 self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555", "dash", 0.7), self.tr("saturated"))
+        yield   # the restyle of every row, the layout and the data in the next turn (one turn: 45 ms)
         self.restyle(force=True)
 
     def _stretch_rows(self, gates: int) -> None:
