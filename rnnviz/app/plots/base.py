@@ -746,7 +746,8 @@ class Heatmap:
             return
         bounds = None if self.shown is None or self.levels is None else self.shown.bounds
         text = ""
-        if bounds is not None:
+        # (data spanning more than a colour's step have two colours at least: no look-up then)
+        if bounds is not None and bounds[1] - bounds[0] <= (self.levels[1] - self.levels[0]) / COLOURS:
             low, high = bounds
             ends = colour_indices(np.array([low, high], dtype=np.float64), *self.levels)
             if ends[0] == ends[1]:
