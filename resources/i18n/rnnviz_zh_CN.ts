@@ -4742,6 +4742,22 @@
         <translation>在载入语料时停止；没有进行任何训练。</translation>
     </message>
     <message>
+        <source>The training and validation losses appear here when training runs (Start).</source>
+        <translation>训练开始后（按“开始”），训练损失和验证损失显示在这里。</translation>
+    </message>
+    <message>
+        <source>The gradient norm of every step appears here when training runs.</source>
+        <translation>训练开始后，每一步的梯度范数显示在这里。</translation>
+    </message>
+    <message>
+        <source>How far gradients reach back on the text appears at each snapshot.</source>
+        <translation>每个快照显示梯度在文本上能向前传多远。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s next-token probabilities appear with the first sample.</source>
+        <translation>第一次采样后，这里显示模型对下一词元的概率。</translation>
+    </message>
+    <message>
         <source>Pause or stop training first, then open the model in the explorer.</source>
         <translation>请先暂停或停止训练，再在探索器中打开模型。</translation>
     </message>
