@@ -168,6 +168,14 @@
         <source>Im λ</source>
         <translation>Im λ</translation>
     </message>
+    <message>
+        <source>Computing the pinned configurations …</source>
+        <translation>正在计算固定的配置 …</translation>
+    </message>
+    <message>
+        <source>Pin the explorer&apos;s configuration (Pin current configuration) to compare its gradient decay, gate means and eigenvalues here.</source>
+        <translation>固定探索器的配置（“固定当前配置”），在这里比较它们的梯度衰减、门的均值和特征值。</translation>
+    </message>
 </context>
 <context>
     <name>ComputeController</name>
