@@ -140,6 +140,18 @@ class ComparePlots(PlotPanel):
         self.gate_bars: dict[str, pg.BarGraphItem] = {}
         self.eigen_points: dict[str, pg.PlotDataItem] = {}
         self.gate_names: list[str] = []
+        # Without pins the three plots were empty without a word (the hint sat under the list).
+        self.decay_note = self.empty_note(self.decay)
+        self._say_what_is_shown(pins=False)
+
+    def _say_what_is_shown(self, pins: bool, shown: bool = False) -> None:
+        if shown:
+            self.decay_note.set_text("")
+        elif pins:
+            self.decay_note.set_text(self.tr("Computing the pinned configurations …"))
+        else:
+            self.decay_note.set_text(self.tr("Pin the explorer's configuration (Pin current configuration) "
+                                             "to compare its gradient decay, gate means and eigenvalues here."))
 
     def show_pins(self, pins: list[Pin], results: dict) -> None:
         """Redraw for ``pins`` (in order) with ``results``: uid -> FastResult (missing = not computed yet)."""
@@ -178,6 +190,7 @@ class ComparePlots(PlotPanel):
                                    pen=pg.mkPen(pin.colour))
             self.gates.addItem(bars)
             self.gate_bars[pin.name] = bars
+        self._say_what_is_shown(pins=bool(pins), shown=bool(shown))
         self.gates.getAxis("bottom").setTicks([[(i, g) for i, g in enumerate(names)]])
         lowest = min([0.0, *(float(np.min(b.opts["height"])) for b in self.gate_bars.values())])
         # sigmoid gates live in [0, 1]; a tanh candidate (g, n) can average below 0
