@@ -168,6 +168,14 @@
         <source>Im λ</source>
         <translation>Im λ</translation>
     </message>
+    <message>
+        <source>Computing the pinned configurations …</source>
+        <translation>正在计算固定的配置 …</translation>
+    </message>
+    <message>
+        <source>Pin the explorer&apos;s configuration (Pin current configuration) to compare its gradient decay, gate means and eigenvalues here.</source>
+        <translation>固定探索器的配置（“固定当前配置”），在这里比较它们的梯度衰减、门的均值和特征值。</translation>
+    </message>
 </context>
 <context>
     <name>ComputeController</name>
@@ -2717,6 +2725,13 @@
     </message>
 </context>
 <context>
+    <name>Heatmap</name>
+    <message>
+        <source>Every cell is {0}</source>
+        <translation>每个格子都是 {0}</translation>
+    </message>
+</context>
+<context>
     <name>HiddenPanel</name>
     <message>
         <source>Hidden state hₜ (layer 1)</source>
@@ -4200,7 +4215,7 @@
     </message>
     <message>
         <source>{0} vs {1} ({2})</source>
-        <translation>{0} 随{1}的变化（{2}）</translation>
+        <translation>{0}随{1}的变化（{2}）</translation>
     </message>
     <message>
         <source>mean over {0} seeds</source>
@@ -4740,6 +4755,22 @@
     <message>
         <source>Stopped while the corpus was loading; nothing was trained.</source>
         <translation>在载入语料时停止；没有进行任何训练。</translation>
+    </message>
+    <message>
+        <source>The training and validation losses appear here when training runs (Start).</source>
+        <translation>训练开始后（按“开始”），训练损失和验证损失显示在这里。</translation>
+    </message>
+    <message>
+        <source>The gradient norm of every step appears here when training runs.</source>
+        <translation>训练开始后，每一步的梯度范数显示在这里。</translation>
+    </message>
+    <message>
+        <source>How far gradients reach back on the text appears at each snapshot.</source>
+        <translation>每个快照显示梯度在文本上能向前传多远。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s next-token probabilities appear with the first sample.</source>
+        <translation>第一次采样后，这里显示模型对下一词元的概率。</translation>
     </message>
     <message>
         <source>Pause or stop training first, then open the model in the explorer.</source>

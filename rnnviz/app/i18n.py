@@ -10,6 +10,7 @@ source by ``tools/update_translations.sh``); Qt's standard dialogs and buttons b
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -105,6 +106,20 @@ def install_language(language: str, app: QCoreApplication | None = None) -> list
         QLocale.setDefault(QLocale(language))
     _current = language
     return loaded
+
+
+#: Chinese characters, and what the translations always set apart from them with a space: Latin and
+#: Greek letters, digits (also sub- and superscript ones), norm bars ("随 k 的变化", "第 1 层").
+IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff"
+SPACED_APART = "A-Za-z0-9\u0370-\u03ff\u2070-\u209f‖"
+_UNSPACED = re.compile(f"(?<=[{IDEOGRAPH}])(?=[{SPACED_APART}])|(?<=[{SPACED_APART}])(?=[{IDEOGRAPH}])")
+
+
+def spaced(text: str) -> str:
+    """``text`` with a space wherever a Chinese character touches a Latin or Greek letter or a digit:
+    a translation composed of names puts them side by side ("随谱半径 ρ的变化" where the sweep's
+    title read a parameter's name ending in ρ). English text is returned as it is."""
+    return _UNSPACED.sub(" ", text)
 
 
 def names(text: str) -> str:

@@ -185,7 +185,11 @@ class MainWindow(QMainWindow):
         # after a new result: one panel painted per turn of the event loop
         self.repaints = StaggeredRepaint(lambda panel: panel.graphics.viewport(), self,
                                          before_release=self._before_panel_repaint)
-        self.compute.repaints_pending = lambda: bool(self.repaints.held())
+        # the map waits for the held repaints and for rows built over turns: started beside the
+        # first GRU's rows, its two processes left each row ~1/2 of a core (a row's 25 ms of UI CPU
+        # took 50-100 ms)
+        self.compute.repaints_pending = lambda: bool(self.repaints.held()) or any(
+            panel.building for panel in self.panels)
         self._shown_shape: tuple | None = None   # (cell, layers, bidirectional, H, T) of the shown result
         self._forward_shown = None       # the ForwardResult the forward-only plots show ahead of its FastResult
         self._forward_staggered = False  # whether their repaints followed one another
@@ -200,6 +204,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.panels = [panel_class() for panel_class in PANEL_CLASSES]
+        for panel in self.panels:   # rows built over turns wait for the other panels' repaints
+            panel.build_waits = lambda: bool(self.repaints.held())
         self.focused_plot: str | None = None
         self._plot_rows: list[QSplitter] = []
         self.panel_by_name = {panel.name: panel for panel in self.panels}

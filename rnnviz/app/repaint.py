@@ -108,6 +108,11 @@ class StaggeredRepaint(QObject):
         widget.setUpdatesEnabled(True)
 
     def _await(self, widget: QWidget) -> None:
+        if getattr(widget, "building", False):
+            # a panel building new rows over turns paints once they are built, after the others
+            # (PlotPanel.build_waits): the next one on the next turn, not after PAINT_WAIT_MS
+            self._next.start()
+            return
         self._awaited = self._painted_by(widget)
         self._awaited.installEventFilter(self)
         self._fallback.start()

@@ -141,6 +141,19 @@ def test_export_and_session_round_trip(qtbot, make_panel, tmp_path):
 # --------------------------------------------------------------------------- Compare
 
 
+def test_the_compare_plots_say_what_they_show_until_a_pin_is_computed(qtbot, make_panel):
+    """Without pins the three plots were empty without a word (the hint sat under the list)."""
+    panel = make_panel(ComparePanel)
+    note = panel.plots.decay_note
+    assert "Pin" in note.text()
+    panel.pin_current()
+    assert "Computing" in note.text()          # until its result comes
+    qtbot.waitUntil(panel.wait_ready, timeout=20000)
+    assert note.text() == "" and panel.plots.decay_curves
+    panel.remove_pin(0)
+    assert "Pin" in note.text() and not panel.plots.decay_curves
+
+
 def test_pins_overlay_curves_and_stop_at_four(qtbot, make_panel):
     panel = make_panel(ComparePanel)
     first = panel.pin_current()

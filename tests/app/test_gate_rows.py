@@ -22,13 +22,21 @@ def _in_layout(panel) -> set:
     return set(panel.graphics.ci.items)
 
 
-def _record_build_steps(monkeypatch) -> list[int]:
+def _record_build_steps(monkeypatch, waited: list | None = None) -> list[int]:
     """Gate rows the panel holds after each staged build step (the class patched before the window
-    is made, so its timer calls the recorder)."""
+    is made, so its timer calls the recorder). A call while the build waits (``build_waits``: other
+    panels' repaints still held) must build nothing; each such call is noted in ``waited``."""
     steps = []
     real = GatesPanel._build_next_row
 
     def recording(self):
+        if self.build_waits():
+            before = (list(self._gate_plots), self.building)
+            real(self)
+            assert (list(self._gate_plots), self.building) == before   # nothing built meanwhile
+            if waited is not None:
+                waited.append(len(steps))
+            return
         real(self)
         steps.append(len(self._gate_plots))
 
@@ -42,7 +50,8 @@ def _wait_for_cell(qtbot, window, cell: str) -> None:
 
 
 def test_a_first_switch_builds_the_new_rows_over_several_turns(make_window, wait_results, qtbot, monkeypatch):
-    steps = _record_build_steps(monkeypatch)
+    waited = []
+    steps = _record_build_steps(monkeypatch, waited)
     window = make_window()
     window.resize(1600, 1000)
     window.show()
@@ -70,6 +79,8 @@ def test_a_first_switch_builds_the_new_rows_over_several_turns(make_window, wait
     assert len(steps) >= 4
     assert all(after - before <= 1 for before, after in zip([0] + steps, steps))
     assert steps[-1] == 3
+    # and none while the other panels' repaints were still held: those came first, a turn each
+    assert waited and not window.repaints.held()
     # Complete: the GRU's rows, each heatmap holding its gate, the summary its curves.
     assert _row_labels(gates) == ["r", "z", "n"]
     fast = window.state.fast_result
@@ -158,3 +169,69 @@ def test_a_staged_build_paints_once_when_complete_not_each_half_built_row(make_w
     assert gates.graphics.updatesEnabled() and paints
     assert all(not building and rows == ("r", "z", "n") for building, rows in paints)
     assert view_problems(window.panels) == []
+
+
+def test_the_first_gate_row_is_as_high_as_the_others_under_its_title(make_window, wait_results):
+    """The panel's title takes a row of its own above the first gate's heatmap: every heatmap is as
+    high as the others, in all plots and with the gates alone, presentation mode off and on
+    (sharing its row's height with the title, the first was 134 px beside 161 px at 1600×1000),
+    for four rows and for three, and the Elman RNN's note still fills the panel."""
+    from rnnviz.app.gallery import settle
+    from rnnviz.app.plots.invariants import stacked_heatmap_problems
+
+    window = make_window()
+    window.show()
+    gates = window.panel_by_name["gates"]
+    for cell, rows in (("lstm", 4), ("gru", 3)):
+        window.state.update(cell=cell)
+        for size, presentation, focus in (((1600, 1000), False, None), ((1600, 1000), False, "gates"),
+                                          ((1280, 720), True, "gates"), ((1600, 1000), True, "gates")):
+            window.resize(*size)
+            window.set_presentation_mode(presentation, full_screen=False)
+            if window.focused_plot != focus:
+                window.focus_plot(focus)
+            settle(window, wait=lambda: wait_results(window))
+            heights = [plot.vb.height() for plot in gates.heatmap_plots()]
+            assert len(heights) == rows and min(heights) > 0
+            assert max(heights) - min(heights) <= 1.0, (cell, size, presentation, focus, heights)
+            assert stacked_heatmap_problems(gates.heatmap_plots()) == []
+        window.set_presentation_mode(False, full_screen=False)
+        window.focus_plot(None)
+    window.state.update(cell="rnn")
+    settle(window, wait=lambda: wait_results(window))
+    assert gates.note is not None and gates.note.geometry().height() > 0.8 * gates.graphics.height()
+
+
+def test_a_build_that_waits_for_other_repaints_waits_no_longer_than_its_limit(make_window, wait_results, qtbot):
+    """At large H·T every result's repaints are staggered: a slider dragged right after a first
+    switch would hold repaints without end, and the gates of the previous cell would stay."""
+    from rnnviz.app.plots import gates as gates_module
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    gates = window.panel_by_name["gates"]
+    gates.build_waits = lambda: True            # other repaints held for ever
+    window.state.update(cell="gru")
+    _wait_for_cell(qtbot, window, "gru")
+    assert gates.building
+    qtbot.waitUntil(lambda: not gates.building, timeout=int(gates_module.BUILD_WAIT_LIMIT_S * 1000) + 5000)
+    assert _row_labels(gates) == ["r", "z", "n"]
+    np.testing.assert_array_equal(gates.heatmaps["r"].values, np.asarray(window.state.fast_result.gates["r"]).T)
+
+
+def test_the_map_waits_for_rows_built_over_turns(make_window, wait_results, qtbot):
+    """Started beside the first GRU's rows, the map's processes took half a core from each row."""
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    wait_results(window)
+    gates = window.panel_by_name["gates"]
+    assert not window.compute.repaints_pending()
+    window.state.update(cell="gru")
+    qtbot.waitUntil(lambda: gates.building, timeout=30000)
+    assert window.compute.repaints_pending()
+    wait_results(window)   # the rows built, then the map
+    assert not gates.building and not window.compute.repaints_pending()
+    assert window.state.map_result.complete and window.state.fast_result.config.cell == "gru"

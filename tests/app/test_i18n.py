@@ -192,7 +192,28 @@ def chinese(qapp):
 def untranslated(window) -> list[str]:
     return [f"{where}: {text!r} ({', '.join(words)})"
             for where, text in interface_texts(window) + context_menu_texts(window)
-            if (words := english_words(text))]
+            if (words := english_words(text))] + unspaced(window)
+
+
+def unspaced(window) -> list[str]:
+    """Texts where a Chinese character touches a Latin or Greek letter or a digit: the translations
+    always set them apart ("随 k 的变化", "第 1 层"), and text composed of names must too (the sweep's
+    title read "随谱半径 ρ的变化"). Markup counts as a space (a line break between them is one)."""
+    from rnnviz.app.i18n import IDEOGRAPH, SPACED_APART
+
+    touching = re.compile(f"[{IDEOGRAPH}][{SPACED_APART}]|[{SPACED_APART}][{IDEOGRAPH}]")
+    return [f"{where}: {text!r} (no space between Chinese and Latin text)"
+            for where, text in interface_texts(window) + context_menu_texts(window)
+            if touching.search(re.sub(r"<[^>]+>|&\w+;", " ", text))]
+
+
+def test_spaced_sets_chinese_apart_from_latin_text():
+    from rnnviz.app.i18n import spaced
+
+    assert spaced("梯度可达距离随谱半径 ρ的变化（1 个种子）") == "梯度可达距离随谱半径 ρ 的变化（1 个种子）"
+    assert spaced("log₁₀ ‖∂s‖₂随k的变化") == "log₁₀ ‖∂s‖₂ 随 k 的变化"
+    assert spaced("Gradient reach vs spectral radius ρ (1 seed)") == "Gradient reach vs spectral radius ρ (1 seed)"
+    assert spaced("第 1 层（单元 × 时间）") == "第 1 层（单元 × 时间）"
 
 
 def test_plot_context_menus_and_export_are_chinese(chinese, make_window, wait_results, monkeypatch):
@@ -221,7 +242,8 @@ def test_plot_context_menus_and_export_are_chinese(chinese, make_window, wait_re
 
 def test_every_interface_string_is_translated(chinese, make_window, wait_results):
     """Built in zh_CN, the window (each tab, the cells that change the gates and controls, a trained
-    model's hand-off, a sweep) shows no English word outside the allow-list."""
+    model's hand-off, a sweep) shows no English word outside the allow-list, and no Chinese
+    character touching a Latin letter (:func:`unspaced`)."""
     from rnnviz.app.gallery import run_gallery_sweep, trained_handoff
 
     window = make_window()

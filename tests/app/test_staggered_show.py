@@ -93,6 +93,25 @@ def test_a_rho_step_repaints_the_plots_in_two_halves(qtbot, make_window, wait_re
     assert view_problems(window.panels) == []
 
 
+class BuildingWidget(QWidget):
+    """A widget that builds its contents over turns (as the gates panel after a first switch)."""
+
+    building = True
+
+
+def test_a_widget_still_building_lets_the_next_one_go_on_the_next_turn(qapp):
+    for first, expected in ((BuildingWidget, 2), (QWidget, 1)):
+        released = []
+        repaints = StaggeredRepaint(before_release=released.append)
+        repaints._fallback.setInterval(60_000)   # (a widget that does not paint would wait this long)
+        widgets = [first(), QWidget(), QWidget()]
+        repaints.hold(widgets, first_now=False)
+        QApplication.processEvents()            # the first one
+        QApplication.processEvents()            # the next one, unless the first is awaited
+        assert released == widgets[:expected], first.__name__
+        repaints.release_all()
+
+
 def test_presentation_mode_on_paints_its_plot_on_the_turn_after_the_change(qtbot, make_window, wait_results):
     """The restyle and the first paint of the plot shown large do not share one turn of the event
     loop (in one, ~120 ms of the UI thread): the plot is held until the next turn, then painted."""

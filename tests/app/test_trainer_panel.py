@@ -467,3 +467,35 @@ def test_presentation_mode_at_1280x720_restyles_the_trainers_plots(make_window, 
     settle(window, wait=lambda: wait_results(window))
     assert panel.plots_style() == NORMAL_STYLE
     assert panel.loss_plot.getAxis("bottom").style["tickFont"].pointSize() == NORMAL_STYLE["font_pt"]
+
+
+def test_before_a_run_and_after_reset_each_plot_says_what_it_will_show(make_window, wait_results):
+    """An unrun Trainer showed four empty plots with 0…1 axes and no word; after Reset the last
+    run's next-token bars stayed."""
+    from rnnviz.app.gallery import TRANSITIONS, run_gallery_training, settle
+    from rnnviz.app.plots.invariants import tab_problems
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.resize(1600, 1000)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    window.tabs.setCurrentWidget(window.trainer)
+    settle(window, wait=lambda: wait_results(window))
+    panel = window.trainer
+    plots = (panel.loss_plot, panel.grad_plot, panel.flow_plot, panel.bars_plot)
+
+    def noted():
+        return [bool(panel._empty_notes[plot].text()) for plot in plots]
+
+    assert tab_problems(window) == []          # (each empty plot says why)
+    assert noted() == [True] * 4
+    run_gallery_training(window, epochs_spin=1, snapshot_spin=5)
+    settle(window, wait=lambda: wait_results(window))
+    assert noted() == [False] * 4 and len(panel.bars.opts["height"]) > 0
+    assert tab_problems(window) == []
+    panel.reset()
+    panel.redraw()
+    settle(window, wait=lambda: wait_results(window))
+    assert noted() == [True] * 4
+    assert len(panel.bars.opts["height"]) == 0   # the last run's bars went with it
+    assert tab_problems(window) == []

@@ -412,3 +412,154 @@ def test_an_aspect_locked_steady_view_keeps_its_target_not_the_widened_range(qap
     (x0, x1), (y0, y1) = plot.vb.viewRange()
     assert min(x1 - x0, y1 - y0) < 2.0 / 0.6 and aspect_problems(plot) == []
     widget.close()
+
+
+def test_stacked_heatmaps_of_unequal_height_are_flagged(qapp):
+    """Two heatmaps stacked in one column of a plot widget, the upper one sharing its row's height
+    with a title (as the gates' first row did): the lower heatmap is flagged; a third beside them
+    in another column is compared with none, and rows alike high pass."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.invariants import stacked_heatmap_problems
+
+    widget = pg.GraphicsLayoutWidget()
+    plots = []
+    for row, title in ((0, "Gates"), (1, None)):
+        plot = widget.addPlot(row=row, col=0, title=title)
+        plot.addItem(pg.ImageItem(np.random.default_rng(row).random((8, 20))))
+        plots.append(plot)
+    beside = widget.addPlot(row=0, col=1, rowspan=2)
+    beside.addItem(pg.ImageItem(np.ones((4, 4))))
+    widget.resize(600, 400)
+    widget.show()
+    QApplication.instance().processEvents()
+    problems = stacked_heatmap_problems(plots + [beside])
+    assert len(problems) == 1 and "plot 'Gates'" in problems[0]
+    plots[0].setTitle(None)
+    QApplication.instance().processEvents()
+    assert stacked_heatmap_problems(plots + [beside]) == []
+    widget.close()
+
+
+def test_bars_are_covered_and_their_base_is_labelled(qapp):
+    """Bars take part in the coverage check (their rectangles), and a value axis that does not
+    label the bars' base (0) is flagged: the Compare tab's gate means showed 0.2…0.8 only."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.axis import cached_axes
+    from rnnviz.app.plots.invariants import bar_base_problems, coverage_problems, data_rect
+
+    widget = pg.PlotWidget(axisItems=cached_axes())
+    plot = widget.getPlotItem()
+    plot.showGrid(x=True, y=True, alpha=0.25)   # as the app's plots: pyqtgraph then drops end labels
+    bars = pg.BarGraphItem(x=np.arange(4.0), height=np.array([0.5, 0.72, -0.004, 0.5]), width=0.4)
+    plot.addItem(bars)
+    rect = data_rect(bars)
+    assert [rect.left(), rect.right(), rect.top(), rect.bottom()] == pytest.approx([-0.2, 3.2, -0.004, 0.72])
+    widget.resize(300, 160)
+    widget.show()
+    plot.setXRange(-0.6, 3.6, padding=0)
+    plot.setYRange(-0.004, 1.0, padding=0.02)
+    QApplication.instance().processEvents()
+    assert coverage_problems(plot) == []
+    assert "base (0) has no label" in " ".join(bar_base_problems(plot))
+    plot.getAxis("left").labels_inside = True
+    plot.getAxis("left").picture = None
+    QApplication.instance().processEvents()
+    assert bar_base_problems(plot) == []
+    plot.setYRange(0.3, 1.0, padding=0)
+    QApplication.instance().processEvents()
+    assert "hides part of its data" in " ".join(coverage_problems(plot))
+    widget.close()
+
+
+def test_the_compare_gate_means_label_their_base_at_both_sizes(make_window, wait_results):
+    """The Compare tab's gate means with two pins: their value axis labels 0 (and the plot passes
+    every view check), at 1280×720 and 1600×1000, presentation mode off and on."""
+    from rnnviz.app.gallery import SIZES, pin_two
+    from rnnviz.app.plots.invariants import bar_base_problems, panel_problems
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    pin_two(window)
+    window.tabs.setCurrentWidget(window.compare)
+    gates = window.compare.plots.gates
+    assert len(window.compare.plots.gate_bars) == 2
+    failures = []
+    for width, height in SIZES:
+        for on in (False, True):
+            window.resize(width, height)
+            window.set_presentation_mode(on, full_screen=False)
+            settle(window, wait=lambda: wait_results(window))
+            failures += [f"{width}x{height} presentation {on}: {problem}"
+                         for problem in bar_base_problems(gates) + panel_problems(window.compare.plots, readouts=False)]
+    window.set_presentation_mode(False, full_screen=False)
+    assert not failures, "\n".join(failures)
+
+
+def test_a_heatmap_of_one_colour_says_what_it_shows(qapp):
+    """A heatmap whose every cell has one colour (every hₜ exactly 0) is flagged until a text in its
+    plot area says what value that is; a Heatmap with a note says it itself, and no more once its
+    cells differ."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.app.plots.base import EmptyNote, Heatmap
+    from rnnviz.app.plots.invariants import empty_plot_problems
+
+    widget = pg.PlotWidget()
+    plot = widget.getPlotItem()
+    heatmap = Heatmap(plot, "CET-D1", "hₜ", symmetric=True, min_half_range=1e-3)
+    heatmap.set_data(np.zeros((6, 12)))
+    widget.resize(400, 200)
+    widget.show()
+    QApplication.instance().processEvents()
+    assert "one colour" in " ".join(empty_plot_problems(widget, [plot]))
+    heatmap.note = EmptyNote(plot)
+    heatmap.set_data(np.zeros((6, 12)))
+    QApplication.instance().processEvents()
+    assert heatmap.note.text() == "Every cell is 0" and empty_plot_problems(widget, [plot]) == []
+    heatmap.set_data(np.random.default_rng(0).normal(size=(6, 12)))
+    QApplication.instance().processEvents()
+    assert heatmap.note.text() == "" and empty_plot_problems(widget, [plot]) == []
+    heatmap.set_data(np.full((6, 12), 0.5) + np.random.default_rng(1).normal(scale=1e-9, size=(6, 12)))
+    assert heatmap.note.text() == "Every cell is 0.5"   # one colour, not one value: to 3 digits
+    # a note as it was is left alone (not laid out again at each of the explorer's changes)
+    laid_out = []
+    heatmap.note.set_text = laid_out.append
+    heatmap.set_data(np.full((6, 12), 0.5) + np.random.default_rng(1).normal(scale=1e-9, size=(6, 12)))
+    heatmap.set_data(np.zeros((6, 12)))
+    assert laid_out == ["Every cell is 0"]
+    widget.close()
+
+
+def test_all_weights_zero_the_state_and_gate_heatmaps_say_their_value(make_window, wait_results, small_config):
+    """All weights zero: every hₜ and cₜ is exactly 0, the sigmoid gates 0.5 (the forget gate σ(b_f) =
+    σ(1) = 0.731), the candidate 0; each of those heatmaps says so (a pale square beside the grey of "no value" said nothing)."""
+    window = make_window(config=small_config.replace(init_scale=0.0))
+    window.resize(1600, 1000)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    hidden, gates = window.panel_by_name["hidden"], window.panel_by_name["gates"]
+    assert hidden.h_map.note.text() == "Every cell is 0" and hidden.c_map.note.text() == "Every cell is 0"
+    assert {gate: heatmap.note.text() for gate, heatmap in gates.heatmaps.items()} == {
+        "i": "Every cell is 0.5", "f": "Every cell is 0.731", "g": "Every cell is 0", "o": "Every cell is 0.5"}
+    assert view_problems(window.panels) == []
+    # legible over coloured cells: on a pale background no wider than the text (dark grey on the
+    # viridis teal of 0.5 was hard to read, with grid lines through it)
+    from PySide6.QtCore import Qt
+
+    for heatmap in [hidden.h_map, *gates.heatmaps.values()]:
+        note = heatmap.note.item
+        assert note.fill.style() != Qt.BrushStyle.NoBrush
+        assert note.sceneBoundingRect().width() < 0.5 * heatmap.plot.vb.sceneBoundingRect().width()
+    window.state.update(init_scale=None)
+    settle(window, wait=lambda: wait_results(window))
+    assert hidden.h_map.note.text() == "" and all(heatmap.note.text() == "" for heatmap in gates.heatmaps.values())
+    assert view_problems(window.panels) == []

@@ -128,6 +128,9 @@ class ComparePlots(PlotPanel):
                                    whole_x=True)
         self.gates = self.add_plot(1, 0, self.tr("Gate means"), (self.tr("gate"), None),
                                    (self.tr("mean over units, steps"), None), short_y=self.tr("mean"))
+        # The bars' base (0) and the sigmoid gates' top (1) labelled: they lie at the view's ends,
+        # past which pyqtgraph leaves a label out (the axis showed 0.2…0.8 only)
+        self.gates.getAxis("left").labels_inside = True
         self.spectrum = self.add_plot(1, 1, self.tr("Eigenvalues of W<sub>hh</sub>"), (self.tr("Re λ"), None), (self.tr("Im λ"), None))
         self.keep_square(self.spectrum, 1)
         angle = np.linspace(0, 2 * np.pi, 361)
@@ -137,6 +140,18 @@ class ComparePlots(PlotPanel):
         self.gate_bars: dict[str, pg.BarGraphItem] = {}
         self.eigen_points: dict[str, pg.PlotDataItem] = {}
         self.gate_names: list[str] = []
+        # Without pins the three plots were empty without a word (the hint sat under the list).
+        self.decay_note = self.empty_note(self.decay)
+        self._say_what_is_shown(pins=False)
+
+    def _say_what_is_shown(self, pins: bool, shown: bool = False) -> None:
+        if shown:
+            self.decay_note.set_text("")
+        elif pins:
+            self.decay_note.set_text(self.tr("Computing the pinned configurations …"))
+        else:
+            self.decay_note.set_text(self.tr("Pin the explorer's configuration (Pin current configuration) "
+                                             "to compare its gradient decay, gate means and eigenvalues here."))
 
     def show_pins(self, pins: list[Pin], results: dict) -> None:
         """Redraw for ``pins`` (in order) with ``results``: uid -> FastResult (missing = not computed yet)."""
@@ -175,6 +190,7 @@ class ComparePlots(PlotPanel):
                                    pen=pg.mkPen(pin.colour))
             self.gates.addItem(bars)
             self.gate_bars[pin.name] = bars
+        self._say_what_is_shown(pins=bool(pins), shown=bool(shown))
         self.gates.getAxis("bottom").setTicks([[(i, g) for i, g in enumerate(names)]])
         lowest = min([0.0, *(float(np.min(b.opts["height"])) for b in self.gate_bars.values())])
         # sigmoid gates live in [0, 1]; a tanh candidate (g, n) can average below 0

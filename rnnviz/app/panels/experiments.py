@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
                                QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from rnnviz.app.eta import EtaEstimator, format_time_left
-from rnnviz.app.i18n import names, translated
+from rnnviz.app.i18n import names, spaced, translated
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.settings import Settings
 from rnnviz.app.plots.base import (PALETTE, Heatmap, PlotPanel, configure_pyqtgraph, finite_or_nan,
@@ -129,8 +129,8 @@ class SweepPlot(PlotPanel):
         if len(spec.axes) == 1 or categorical.count(True) == 1:
             numeric_axis = next((i for i, cat in enumerate(categorical) if not cat), 0)
             x_axis = spec.axes[numeric_axis]
-            title = self.tr("{0} vs {1} ({2})").format(_short_metric(metric), names(PARAMETER_LABELS[x_axis.name][0]),
-                                                       seeds)
+            title = spaced(self.tr("{0} vs {1} ({2})").format(_short_metric(metric),
+                                                              names(PARAMETER_LABELS[x_axis.name][0]), seeds))
             self._build_plot(PARAMETER_LABELS[x_axis.name], y_label, title, legend=len(spec.axes) == 2)
             self._draw_lines(spec, mean, std, numeric_axis)
         else:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
 from rnnviz.app.i18n import translated
 from rnnviz.app.plots.axis import cached_axes
 from rnnviz.app.plots.base import (COMPACT_PRESENTATION_MIN_SIZE, COMPACT_PRESENTATION_STYLE, NORMAL_STYLE, PALETTE,
+                                   EmptyNote,
                                    PRESENTATION_MIN_SIZE, PRESENTATION_STYLE, fitting_text,
                                    legend_below, legend_pt, restyle_plot, set_plot_title, settle_views,
                                    text_width, wrapped_height)
@@ -538,6 +539,11 @@ class TrainerPanel(QWidget):
         self.bars_plot.vb.sigResized.connect(lambda _view: self._show_bars())
         for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
             plot.vb.sigResized.connect(self._fit_titles)
+        # Before a run (and after Reset) each plot says what it will show: four empty plots with
+        # 0…1 axes said nothing to a first-time user.
+        self._empty_notes = {plot: EmptyNote(plot) for plot in
+                             (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot)}
+        self._update_empty_notes()
 
         sample_box = QWidget()
         sample_layout = QVBoxLayout(sample_box)
@@ -713,6 +719,8 @@ class TrainerPanel(QWidget):
 
     def _apply_plots_style(self, style: dict) -> None:
         self._plots_style = dict(style)
+        for note in self._empty_notes.values():
+            note.set_font(style["font_pt"])
         for plot in (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot):
             restyle_plot(plot, style, [(item, width) for item, width in self._pen_widths
                                        if item.getViewBox() is plot.vb])
@@ -1023,6 +1031,7 @@ class TrainerPanel(QWidget):
         self.sample_text = ""
         self.next_token_probs = None
         self.sample_view.setPlainText("")
+        self._show_bars()
         self._dirty = True
 
     #: What a run leaves behind (model, curves, sample): :meth:`run_state`, :meth:`take_run`.
@@ -1177,6 +1186,7 @@ class TrainerPanel(QWidget):
         self.sample_view.setPlainText(text)
         self._sample_tokens = tokens
         self._show_bars()
+        self._update_empty_notes()
         self._update_buttons()
 
     def shown_tokens(self) -> int:
@@ -1188,9 +1198,31 @@ class TrainerPanel(QWidget):
         width = self.bars_plot.vb.width() or self.bars_plot.width()
         return int(max(MIN_TOKENS, min(TOP_TOKENS, width // max(slot, 1.0))))
 
+    def _empty_texts(self) -> dict:
+        """What each plot shows once there is something to show (its note until then)."""
+        return {self.loss_plot: self.tr("The training and validation losses appear here when training runs (Start)."),
+                self.grad_plot: self.tr("The gradient norm of every step appears here when training runs."),
+                self.flow_plot: self.tr("How far gradients reach back on the text appears at each snapshot."),
+                self.bars_plot: self.tr("The model's next-token probabilities appear with the first sample.")}
+
+    def _update_empty_notes(self) -> None:
+        shown = {self.loss_plot: self.train_curve, self.grad_plot: self.grad_after_curve,
+                 self.flow_plot: self.flow_grad_curve}
+        texts = self._empty_texts()
+        for plot, note in self._empty_notes.items():
+            if plot is self.bars_plot:
+                empty = self.next_token_probs is None
+            else:
+                x, _y = shown[plot].getData()
+                empty = x is None or len(x) == 0
+            note.set_text(texts[plot] if empty else "")
+
     def _show_bars(self) -> None:
         distribution = self.next_token_probs
         if distribution is None:
+            # (after Reset: the last run's bars went with it)
+            self.bars.setOpts(x=[], height=[])
+            self.bars_plot.getAxis("bottom").setTicks(None)
             return
         tokens = self._sample_tokens
         order = np.argsort(distribution)[::-1][:self.shown_tokens()]
@@ -1237,6 +1269,7 @@ class TrainerPanel(QWidget):
             self._label_best()
             self.clip_scatter.setData([], [])
             self.baseline_line.setVisible(False)
+            self._update_empty_notes()
             return
         x = np.array([e.step for e in steps], dtype=float)
         self.train_curve.setData(x, np.array([e.train_loss for e in steps], dtype=float))
@@ -1280,4 +1313,5 @@ class TrainerPanel(QWidget):
             self.progress.setValue(int(round(1000 * last.progress)))
             self.progress.setFormat(progress_text(last, self.paused))
             self.progress_label.set_full_text(progress_detail(last))
+        self._update_empty_notes()
         settle_views(self.plots)  # one repaint per redraw, not two (see settle_views)

@@ -152,11 +152,21 @@ def settle_views(graphics: pg.GraphicsView) -> None:
     painted twice (measured on the explorer's five panels: 57 ms of painting per change;
     settled first, 38 ms).
     """
-    if graphics.isVisible():
-        # Layouts first (a legend or a title that changed size moves the plot area): a view
-        # auto-ranged before its plot area moves auto-ranges again during the paint, which paints twice.
+    if not graphics.isVisible():
+        return
+    # Layouts first (a legend or a title that changed size moves the plot area): a view
+    # auto-ranged before its plot area moves auto-ranges again during the paint, which paints twice.
+    # A new range can in turn post a layout (an axis whose labels changed width), which moves the
+    # plot area again: after a switch of cell the decay and spectrum panels were painted 2-3 times
+    # with one pass, the hidden-state panel twice. SETTLE_PASSES passes reach the fixed point
+    # (two left the spectrum off it); a pass with nothing pending costs 4-10 µs.
+    for _ in range(SETTLE_PASSES):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
         graphics.scene().prepareForPaint()
+
+
+#: Passes of layout and auto-range in :func:`settle_views`.
+SETTLE_PASSES = 3
 
 
 def wrapped_height(label: QLabel) -> int:
@@ -697,6 +707,8 @@ class Heatmap:
         self.shown: HeatmapImage | None = None
         self.x0 = 0.0
         self.y0 = 0.0
+        #: says what a heatmap drawn in one colour shows (PlotPanel.register_heatmap gives it one)
+        self.note: EmptyNote | None = None
 
     def set_data(self, values: np.ndarray, x0: float = 0.0, y0: float = 0.0,
                  prepared: HeatmapImage | None = None, partial: bool = False) -> None:
@@ -724,6 +736,25 @@ class Heatmap:
         self.colorbar.setLevels(values=levels)
         if self.few_ticks:
             self._fit_ticks()
+        self._note_one_colour()
+
+    def _note_one_colour(self) -> None:
+        """A heatmap whose every cell has one colour says what value that is: all weights zero made
+        every hₜ exactly 0, a pale square barely apart from the grey of "no value", without a word
+        (the values' finite bounds, found off the UI thread, tell it: no pass over the cells here)."""
+        if self.note is None:
+            return
+        bounds = None if self.shown is None or self.levels is None else self.shown.bounds
+        text = ""
+        # (data spanning more than a colour's step have two colours at least: no look-up then)
+        if bounds is not None and bounds[1] - bounds[0] <= (self.levels[1] - self.levels[0]) / COLOURS:
+            low, high = bounds
+            ends = colour_indices(np.array([low, high], dtype=np.float64), *self.levels)
+            if ends[0] == ends[1]:
+                value = f"{low:.3g}" if f"{low:.3g}" == f"{high:.3g}" else f"{low:.3g} … {high:.3g}"
+                text = QCoreApplication.translate("Heatmap", "Every cell is {0}").format(value)
+        if text != self.note.text():   # as it is (hidden, mostly): not laid out again at each change
+            self.note.set_text(text)
 
     def set_scale(self, levels: tuple[float, float], colormap: pg.ColorMap | None = None) -> None:
         """Show only the colour bar, at ``levels`` (and ``colormap``): the scale of items that colour
@@ -796,6 +827,7 @@ class Heatmap:
         self.values = None
         self.shown = None
         self.image.clear()
+        self._note_one_colour()
 
     def set_font(self, points: int) -> None:
         self._tick_pt = points
@@ -826,9 +858,12 @@ class EmptyNote:
     view box itself, not in data coordinates: no range holds or moves it, and it wraps to the
     plot area's width."""
 
-    def __init__(self, plot: pg.PlotItem, points: int = NORMAL_STYLE["font_pt"]):
+    def __init__(self, plot: pg.PlotItem, points: int = NORMAL_STYLE["font_pt"], backed: bool = False):
+        """``backed``: on a pale background (a note over coloured cells: dark grey on the viridis
+        teal of 0.5 was hard to read, and grid lines ran through it)."""
         self.plot = plot
-        self.item = pg.TextItem("", color=QColor(60, 60, 60), anchor=(0.5, 0.5))
+        self.item = pg.TextItem("", color=QColor(60, 60, 60), anchor=(0.5, 0.5),
+                                fill=pg.mkBrush(255, 255, 255, 215) if backed else None)
         self.item.setParentItem(plot.vb)
         self.item.setZValue(100)
         self.item.hide()
@@ -853,7 +888,11 @@ class EmptyNote:
 
     def _place(self, *_args) -> None:
         view = self.plot.vb
-        self.item.setTextWidth(max(40.0, 0.9 * view.width()))
+        room = max(40.0, 0.9 * view.width())
+        if self.item.fill.style() != Qt.BrushStyle.NoBrush:   # its background no wider than its text
+            self.item.setTextWidth(-1)
+            room = min(room, self.item.textItem.document().idealWidth() + 1.0)
+        self.item.setTextWidth(room)
         self.item.textItem.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignCenter))
         self.item.setPos(view.width() / 2.0, view.height() / 2.0)
 
@@ -1385,15 +1424,18 @@ class PlotPanel(QWidget):
     def legend_pt(self) -> int:
         return legend_pt(self.style)
 
-    def empty_note(self, plot: pg.PlotItem) -> EmptyNote:
+    def empty_note(self, plot: pg.PlotItem, backed: bool = False) -> EmptyNote:
         """A note for ``plot`` that says why it is empty, in the panel's text size (see :class:`EmptyNote`)."""
-        note = EmptyNote(plot, self.style["font_pt"])
+        note = EmptyNote(plot, self.style["font_pt"], backed)
         self._empty_notes.append(note)
         return note
 
     def register_heatmap(self, heatmap: "Heatmap") -> "Heatmap":
-        """Let the heatmap's colour bar follow presentation mode."""
+        """Let the heatmap's colour bar follow presentation mode, and give it a note for the value
+        of a heatmap drawn in one colour."""
         self._heatmaps.append(heatmap)
+        if heatmap.note is None:
+            heatmap.note = self.empty_note(heatmap.plot, backed=True)
         heatmap.set_font(self.style["font_pt"])
         return heatmap
 
@@ -1421,6 +1463,12 @@ class PlotPanel(QWidget):
 
     def show_map(self, map_result) -> None:
         """Show a (partial) (t, k) map; only the map panel cares."""
+
+    @staticmethod
+    def build_waits() -> bool:
+        """Whether work the panel does over turns of the event loop (:attr:`building`) waits for
+        now; the window makes it wait while other panels' repaints follow one another."""
+        return False
 
     @property
     def building(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
@@ -15,8 +17,23 @@ GATE_TITLES = {
     "r": QT_TRANSLATE_NOOP("Names", "reset gate r"), "z": QT_TRANSLATE_NOOP("Names", "update gate z"), "n": QT_TRANSLATE_NOOP("Names", "candidate n"), "h": QT_TRANSLATE_NOOP("Names", "hidden h"),
 }
 SIGMOID_GATES = ("i", "f", "o", "r", "z")
-MIN_ROW_PX = 26  # height of a gate's heatmap, at least
+# height of a gate's heatmap, at least (25, not 26: the first row's minimum now holds its title's
+# whole 30 px row, and the panel no higher than before leaves the unrolled network's third row of
+# "All plots" its labels in Chinese at 1600×1000)
+MIN_ROW_PX = 25
 MIN_SUMMARY_PX = 34  # height of the mean/saturation plot area, at least (two value ticks and the curves)
+TITLE_ROW_PX = 30  # the row pyqtgraph gives a plot's title (PlotItem.setTitle fixes it)
+FREE_ROW_PX = 3.4028234663852886e38  # a grid row's maximum height when none is set (FLT_MAX)
+#: While the build of new rows waits (PlotPanel.build_waits), it looks again this often (ms), and
+#: waits no longer than BUILD_WAIT_LIMIT_S after the build began.
+BUILD_WAIT_MS = 5
+BUILD_WAIT_LIMIT_S = 0.4
+
+
+def _grid_row(index: int) -> int:
+    """The panel's grid row of gate row ``index`` (then the summary, then its legend): row 0 is the
+    title's, spanned by the first gate's plot with row 1."""
+    return index + 1
 
 
 class GatesPanel(PlotPanel):
@@ -40,6 +57,7 @@ class GatesPanel(PlotPanel):
         self._built = False
         self._kept_layouts: dict[tuple[str, ...], tuple] = {}   # gate names -> rows, state, style
         self._building = None   # the generator of a staged build (_rebuild), None when none runs
+        self._build_started = 0.0   # time.monotonic() when it began
         self._build_timer = QTimer(self)
         self._build_timer.setSingleShot(True)
         self._build_timer.setInterval(0)
@@ -71,8 +89,7 @@ class GatesPanel(PlotPanel):
         for name, value in state.items():
             setattr(self, name, value)
         self.gate_names = gate_names
-        for index in range(len(gate_names) + 1):
-            self.graphics.ci.layout.setRowStretchFactor(index, 1)
+        self._stretch_rows(len(gate_names))
         if style != self.style:   # presentation mode changed meanwhile
             self.restyle(force=True)
 
@@ -99,6 +116,7 @@ class GatesPanel(PlotPanel):
             # built and hold their data: one paint, not one of a half-built panel per turn (each
             # ~20 ms beside the other panels' staggered repaints after the first switch to a GRU)
             self.graphics.setUpdatesEnabled(False)
+            self._build_started = time.monotonic()
             self._build_timer.start()
         else:
             for _row in rows:
@@ -110,6 +128,15 @@ class GatesPanel(PlotPanel):
         return self._building is not None
 
     def _build_next_row(self) -> None:
+        if self.build_waits() and time.monotonic() - self._build_started < BUILD_WAIT_LIMIT_S:
+            # the other panels' staggered repaints first, each in a turn of its own: a row built in
+            # the same turn as another panel's draw and paint made the first switch to a GRU stall
+            # 124 ms (a row 28 ms of UI CPU, the spectrum's draw and paint 27 ms more). Not for
+            # longer than the limit: at large H·T every result is staggered, and a slider dragged
+            # right after the switch would keep the previous cell's gates on screen.
+            self._build_timer.start(BUILD_WAIT_MS)
+            return
+        self._build_timer.setInterval(0)
         try:
             next(self._building)
         except StopIteration:
@@ -153,13 +180,18 @@ class GatesPanel(PlotPanel):
                         "for saturated or dead units,<br>and the spectrum for γ·σ<sub>max</sub>."),
                 row=0, col=0, size=f"{self.style['font_pt'] + 2}pt", color="#333333")
             self.summary = None
+            self._stretch_rows(0)
             return
         # One column: time runs along x in every row, so the rows line up step for step.
         for index, gate in enumerate(gate_names):
             title = self.tr("Gates (units × time)") if index == 0 else ""
-            plot = self.add_plot(index, 0, title, ("", None), (gate, None),
+            # The first row's plot spans a row of its own above it, as high as its title: its
+            # heatmap is as high as the others (sharing the rows' height with its title, it was
+            # 16-20 % lower: 134 px beside 161 px with the gates shown alone at 1600×1000).
+            plot = self.add_plot(0 if index == 0 else _grid_row(index), 0, title, ("", None), (gate, None),
                                  left_axis_chars=4.0, hide_x_values=True, whole_x=True, whole_y=True,
-                                 hover=lambda x, y, gate=gate: self._hover_heatmap(gate, x, y))
+                                 hover=lambda x, y, gate=gate: self._hover_heatmap(gate, x, y),
+                                 rowspan=2 if index == 0 else 1)
             if gate in SIGMOID_GATES:
                 self.heatmaps[gate] = self.register_heatmap(Heatmap(plot, "viridis", None, levels=(0.0, 1.0), few_ticks=True))
             else:
@@ -167,15 +199,15 @@ class GatesPanel(PlotPanel):
             # its first and last unit labelled however close to the row's edges they lie
             plot.getAxis("left").labels_inside = True
             # Rows never thinner than MIN_ROW_PX (plus the title's room in the first row).
-            plot.setMinimumHeight(MIN_ROW_PX + 6 + (28 if title else 0))
+            plot.setMinimumHeight(MIN_ROW_PX + 6 + (TITLE_ROW_PX if title else 0))
             self._gate_plots.append(plot)
             yield
         # No title: the legend says which line is what (a title row costs the heatmaps their height).
-        self.summary = self.add_plot(len(gate_names), 0, "", (self.tr("time t"), "step"), ("", None), left_axis_chars=4.0,
+        self.summary = self.add_plot(_grid_row(len(gate_names)), 0, "", (self.tr("time t"), "step"), ("", None), left_axis_chars=4.0,
                                      hover=self._hover_summary, steady_y=True, whole_x=True)
         # Compact: its six entries in one row of a third of a 1264×672 window (two rows made the
         # panel taller than the row of plots it shares).
-        self.summary_legend = self.add_legend_row(len(gate_names) + 1, 0, compact=True)
+        self.summary_legend = self.add_legend_row(_grid_row(len(gate_names) + 1), 0, compact=True)
         yield
         # The heatmaps have colour bars on their right, the summary an empty cell as wide: their
         # plot areas have the same width, so a step is at the same place in every row.
@@ -195,8 +227,7 @@ class GatesPanel(PlotPanel):
         self.summary.getAxis("left").labels_inside = True
         self.summary.vb.sigResized.connect(self._space_summary_ticks)
         self.summary.vb.sigYRangeChanged.connect(self._space_summary_ticks)
-        for index in range(len(gate_names) + 1):
-            self.graphics.ci.layout.setRowStretchFactor(index, 1)
+        self._stretch_rows(len(gate_names))
         # Legend: one entry per gate (its colour), and what the solid and dashed lines are.
         with self.summary_legend.batch():
             for index, gate in enumerate(gate_names):
@@ -209,10 +240,48 @@ class GatesPanel(PlotPanel):
             self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555"), self.tr("mean"))
             if self.saturation_curves:
                 self.summary_legend.addItem(self.pen(pg.PlotDataItem(), "#555555", "dash", 0.7), self.tr("saturated"))
+        yield   # the restyle of every row, the layout and the data in the next turn (one turn: 45 ms)
         self.restyle(force=True)
+
+    def _stretch_rows(self, gates: int) -> None:
+        """The heatmap rows and the summary share the panel's height alike; the title's row above
+        them stays as high as the first plot's title (see :func:`_grid_row`)."""
+        layout = self.graphics.ci.layout
+        if not gates:   # the Elman RNN's note alone, in row 0
+            layout.setRowMinimumHeight(0, 0)
+            layout.setRowPreferredHeight(0, 0)
+            layout.setRowMaximumHeight(0, FREE_ROW_PX)
+            layout.setRowStretchFactor(0, 1)
+            return
+        layout.setRowStretchFactor(0, 0)
+        for index in range(gates + 1):
+            layout.setRowStretchFactor(_grid_row(index), 1)
+        self._fit_title_row()
+
+    def _fit_title_row(self) -> None:
+        """The title's row of the grid as high as the first plot's own title row less the grid's
+        spacing: the first plot spans it and the first heatmap row, so its plot area is as high as
+        each row below. pyqtgraph fixes a title's row at 30 px; a lecture-size title is higher (its
+        label's minimum height wins: 46 px)."""
+        if not self._gate_plots:
+            return
+        first = self._gate_plots[0]
+        layout = self.graphics.ci.layout
+        title_px = max(first.layout.rowMaximumHeight(0), first.titleLabel.minimumHeight()) \
+            if first.titleLabel.isVisible() else 0.0
+        height = max(0.0, title_px - layout.verticalSpacing())
+        if layout.rowMaximumHeight(0) != height or layout.rowMinimumHeight(0) != height:
+            layout.setRowFixedHeight(0, height)
+
+    def fit_text(self, plot: pg.PlotItem) -> None:
+        super().fit_text(plot)
+        if self._gate_plots and plot is self._gate_plots[0]:
+            self._fit_title_row()   # a title shrunk to the room it has: its label is lower
 
     def restyle(self, force: bool = False) -> None:
         super().restyle(force)
+        if self._gate_plots:
+            self._fit_title_row()
         if self._spacer is not None and self.heatmaps:
             colorbar = next(iter(self.heatmaps.values())).colorbar
             self._spacer.setFixedWidth(colorbar.effectiveSizeHint(Qt.SizeHint.PreferredSize).width())

@@ -10,7 +10,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
 
 * **coverage**: the view range contains the bounds of every item that takes part in the range
   (added without ``ignoreBounds``: reference lines are drawn clipped and left out by design);
-  for images, the bounds of their finite cells. Unless the user zoomed the plot.
+  for images, the bounds of their finite cells; for bars, their rectangles. Unless the user
+  zoomed the plot.
 * **fill**: the data's bounds span at least :data:`MIN_FILL` of the view on each axis, so curves
   never lie flat under a range set by something else.
 * **legends**: no legend's scene rectangle contains a visible curve or scatter point.
@@ -27,9 +28,10 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
   shows values (at least its two ends).
 * **tick labels** tell the scale: a value axis of data that vary shows at least two, an
   axis with fixed ticks draws every one of them inside its view, the labels an axis draws do not
-  overlap, and none reads "-0".
+  overlap, none reads "-0", and the value axis of bars labels their base (0).
 * **heatmaps** are at least :data:`MIN_HEATMAP_PX` pixels high (not thin strips), and every other
-  plot area at least :data:`MIN_PLOT_PX`.
+  plot area at least :data:`MIN_PLOT_PX`; heatmaps stacked in one column (the gates' rows) are
+  alike high, within :data:`MAX_STACKED_SPREAD`.
 * **aspect**: an aspect-locked plot (the eigenvalues' round unit circle) is no wider than its
   data need: their fill of its width is at least :data:`MIN_ASPECT_FILL` of their fill of its
   height (a plot area far wider than high leaves wide empty margins beside the circle), and
@@ -37,7 +39,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
 * **scatters** that hold points hold at least one finite point: a scatter of NaNs alone shows
   nothing, and pyqtgraph warns "All-NaN slice encountered" each time it takes its bounds.
 * **empty plots** say why: a plot whose data items hold nothing finite (all gradients exactly 0
-  on a log scale) shows a text in its plot area.
+  on a log scale) shows a text in its plot area; so does a heatmap drawn in one colour (every
+  hₜ exactly 0 with all weights zero): what value it shows.
 * **read-outs** are empty (they are cleared on every change).
 """
 
@@ -59,6 +62,7 @@ MIN_ASPECT_TIGHT = 0.5  # an aspect-locked plot: its data's fill of the fuller o
 MIN_HEATMAP_PX = 24     # height of a heatmap's plot area
 MIN_PLOT_PX = 32        # height of any other plot area (room for two value ticks and a curve)
 MAX_LEGEND_SHARE = 0.5  # a legend's height / its plot area's height
+MAX_STACKED_SPREAD = 0.05  # heatmaps stacked in one column: 1 - the lowest's height / the highest's
 MIN_TITLE_CHARS = 3     # a shown title shorter than this is a symbol, not a title
 MIN_TITLE_SHARE = 0.75  # a title's size / the largest beside it in the same plot widget
 _TEXT_GAP_PX = 1.0      # tick labels of neighbouring axes this close together touch
@@ -107,6 +111,16 @@ def data_rect(item) -> QRectF | None:
         # row-major images: x is the column, y the row
         cells = QRectF(float(cols[0]), float(rows[0]), float(cols[-1] - cols[0] + 1), float(rows[-1] - rows[0] + 1))
         return item.mapRectToView(cells)
+    if isinstance(item, pg.BarGraphItem):
+        if not item.isVisible() or item.opts.get("height") is None or len(item.opts["height"]) == 0:
+            return None
+        x0, y0, x1, y1 = (np.broadcast_to(np.asarray(edge, dtype=np.float64), np.shape(item.opts["height"]))
+                          for edge in item._getNormalizedCoords())
+        keep = np.isfinite(x0) & np.isfinite(x1) & np.isfinite(y0) & np.isfinite(y1)
+        if not keep.any():
+            return None
+        left, right, low, high = x0[keep].min(), x1[keep].max(), y0[keep].min(), y1[keep].max()
+        return QRectF(float(left), float(low), float(right - left), float(high - low))
     if isinstance(item, (pg.PlotDataItem, pg.PlotCurveItem, pg.ScatterPlotItem)):
         x, y = _points(item)
         if x.size == 0:
@@ -420,7 +434,30 @@ def tick_label_problems(plot: pg.PlotItem) -> list[str]:
         if len(drawn) < 2 and _data_span(plot, side) > 0.0:
             problems.append(f"{_plot_name(plot)}: {side} axis shows {len(drawn)} tick label(s) "
                             f"({', '.join(drawn) or 'none'}) for data that vary")
-    return problems
+    return problems + bar_base_problems(plot)
+
+
+def _tick_value(text: str) -> float | None:
+    try:
+        return float(text.replace("−", "-"))
+    except ValueError:
+        return None
+
+
+def bar_base_problems(plot: pg.PlotItem) -> list[str]:
+    """Bars whose base (0) the value axis does not label: what they measure from is not shown (the
+    Compare tab's gate means showed 0.2…0.8 only, under a candidate gate's bars at ~0)."""
+    bars = [item for item in plot.vb.addedItems if isinstance(item, pg.BarGraphItem) and data_rect(item) is not None]
+    axis = plot.getAxis("left")
+    if not bars or not axis.isVisible() or not axis.style.get("showValues", True):
+        return []
+    low, high = sorted(plot.vb.viewRange()[1])
+    if not low <= 0.0 <= high:
+        return []
+    drawn = [text for _rect, text in tick_text_rects(axis)]
+    if any(_tick_value(text) == 0.0 for text in drawn):
+        return []
+    return [f"{_plot_name(plot)}: its bars' base (0) has no label on the value axis ({', '.join(drawn) or 'none'})"]
 
 
 #: Items that show data (others in a plot area are reference lines, regions, labels).
@@ -442,7 +479,27 @@ def empty_plot_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> 
         area = plot.vb.sceneBoundingRect()
         if not any(area.intersects(note) for note in notes):
             problems.append(f"{_plot_name(plot)}: shows no data and does not say why")
+    for plot in plots:
+        if any(_one_colour(item) for item in _range_items(plot)) and not any(
+                plot.vb.sceneBoundingRect().intersects(note) for note in notes):
+            problems.append(f"{_plot_name(plot)}: a heatmap of one colour that does not say what value it shows")
     return problems
+
+
+def _one_colour(item) -> bool:
+    """Whether ``item`` is an image whose every finite cell has one colour (one colour index, or
+    one value)."""
+    if not isinstance(item, pg.ImageItem) or item.image is None or item.image.size == 0 or item.image.ndim != 2:
+        return False
+    image = item.image
+    if image.dtype == np.uint8:   # colour indices (rnnviz.app.plots.base.Heatmap): the last is "no value"
+        from rnnviz.app.plots.base import TRANSPARENT
+
+        shown = image[image != TRANSPARENT]
+    else:
+        values = np.asarray(image, dtype=np.float64)
+        shown = values[np.isfinite(values)]
+    return shown.size > 0 and bool(shown.min() == shown.max())
 
 
 def _label_over_ticks(plot: pg.PlotItem, axis: pg.AxisItem, side: str) -> list[str]:
@@ -519,6 +576,27 @@ def heatmap_problems(plot: pg.PlotItem) -> list[str]:
     return []
 
 
+def stacked_heatmap_problems(plots: list[pg.PlotItem]) -> list[str]:
+    """Heatmaps stacked in one column of a plot widget (plot areas with the same left edge and width:
+    the gates' rows) that are not alike high: the rows of one panel read as equals, and a lower one
+    looks squashed (the first gate row shared its row's height with the panel's title: 134 px
+    beside 161 px with the gates shown alone at 1600×1000)."""
+    columns: dict[tuple[int, int], list[tuple[pg.PlotItem, float]]] = {}
+    for plot in plots:
+        if not any(isinstance(item, pg.ImageItem) and data_rect(item) is not None for item in plot.vb.addedItems):
+            continue
+        area = plot.vb.sceneBoundingRect()
+        columns.setdefault((round(area.left()), round(area.width())), []).append((plot, area.height()))
+    problems = []
+    for column in columns.values():
+        highest = max(height for _plot, height in column)
+        for plot, height in column:
+            if height < (1.0 - MAX_STACKED_SPREAD) * highest and highest - height > _TOLERANCE_PX:
+                problems.append(f"{_plot_name(plot)}: heatmap {height:.0f} px high beside a {highest:.0f} px "
+                                f"one stacked with it")
+    return problems
+
+
 def outside_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> list[str]:
     """Plots and legends laid out beyond the widget's edges (a layout taller than its panel)."""
     shown = graphics.mapToScene(graphics.viewport().rect()).boundingRect().adjusted(-1, -1, 1, 1)
@@ -565,7 +643,7 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
     colour_bars = visible_plots(graphics, colour_bars=True)
     for colour_bar in colour_bars:
         problems += text_problems(colour_bar) + colour_bar_value_problems(colour_bar)
-    problems += colour_bar_problems(colour_bars) + title_size_problems(plots)
+    problems += colour_bar_problems(colour_bars) + title_size_problems(plots) + stacked_heatmap_problems(plots)
     return (problems + legend_problems(graphics, plots) + text_over_curve_problems(graphics, plots)
             + outside_problems(graphics, plots) + empty_plot_problems(graphics, plots))
 
