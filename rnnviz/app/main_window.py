@@ -960,25 +960,19 @@ class MainWindow(QMainWindow):
         (app/repaint.py), and each held panel takes its data only then, right before its repaint is
         let go (:meth:`_before_panel_repaint`): until that turn it shows the previous result whole,
         data and labels alike (its updates are off). All seven given their data in one turn, a
-        switch of cell held the UI thread 100-134 ms, with the first panel's paint (issue 12 §2).
-
-        Not staggered (a ρ step, a new loss placement at the default size), the visible panels
-        repaint in two halves, the second on the next turn: in one turn, data, settling and the
-        paint of all seven held the UI thread 45-60 ms of CPU (the walk's loss placement
-        "encoder-decoder" and the ρ slider back to its value: gaps of 83-89 ms on a loaded host).
-        In halves, paired against one turn: that turn's CPU 47-57 -> 26-34 ms; over 30 ρ changes
-        the median longest gap per change 46 -> 25 ms, painted 92 -> 79 ms (medians of 3 runs)."""
-        visible = [panel for panel in panels if panel.isVisible()]
-        per_turn = 1 if staggered else max(1, -(-len(visible) // 2))
-        later = visible[per_turn:]
+        switch of cell held the UI thread 100-134 ms, with the first panel's paint (issue 12 §2)."""
+        later = []
+        if staggered:
+            visible = [panel for panel in panels if panel.isVisible()]
+            later = visible[1:]
         for panel in panels:
             if panel in later:
                 self._drawn_later[panel.name] = result
             else:
                 self._drawn_later.pop(panel.name, None)
         # Held before the panels change, so that none of them paints until its turn.
-        if later or staggered:
-            self.repaints.hold(visible, per_turn=per_turn)
+        if staggered:
+            self.repaints.hold(visible)
         for panel in panels:
             if panel not in later:
                 self._draw(panel, result)

@@ -33,8 +33,7 @@ PAINT_WAIT_MS = 60
 class StaggeredRepaint(QObject):
     """``hold(widgets)``: the first widget repaints now (or on the next turn: ``first_now``), each next
     one once the one before it has painted (the next turn of the event loop), or after
-    ``PAINT_WAIT_MS`` at the latest. ``hold(widgets, per_turn=n)``: n widgets at a time (the first n
-    now), each group once the one before it has painted.
+    ``PAINT_WAIT_MS`` at the latest.
 
     ``painted_by(widget)``: the widget whose paint event says that ``widget`` has painted (for a
     plot panel, its graphics view's viewport).
@@ -49,7 +48,6 @@ class StaggeredRepaint(QObject):
         self._painted_by = painted_by
         self._before_release = before_release
         self._held: deque[QWidget] = deque()
-        self._per_turn = 1
         self._awaited: QWidget | None = None
         self._next = QTimer(self)       # zero: right after the paint event that let it start
         self._next.setSingleShot(True)
@@ -60,7 +58,7 @@ class StaggeredRepaint(QObject):
         self._fallback.setInterval(PAINT_WAIT_MS)
         self._fallback.timeout.connect(self._release_next)
 
-    def hold(self, widgets: list[QWidget], first_now: bool = True, per_turn: int = 1) -> None:
+    def hold(self, widgets: list[QWidget], first_now: bool = True) -> None:
         """Repaint ``widgets`` one after the other, in this order. A widget still held from before
         that is not one of ``widgets`` is released now (nothing stays held behind a newer result);
         one that is stays held, in its new place (or is released now, if it comes first).
@@ -75,24 +73,21 @@ class StaggeredRepaint(QObject):
             if id(widget) not in kept:
                 self._release(widget)
         self._held.clear()
-        self._per_turn = max(1, per_turn)
         if not widgets:
             return
-        first = widgets[:self._per_turn] if first_now else []
         # the others held first: the first one's before_release may lay the window out (its settle),
         # and a held widget takes its new size only when it is let go (HeldLayoutWidget)
-        for widget in widgets[len(first):]:
+        for widget in (widgets[1:] if first_now else widgets):
             widget.setUpdatesEnabled(False)
             self._held.append(widget)
         if not first_now:
             self._next.start()
-        for widget in first:
-            if not widget.updatesEnabled():
-                self._release(widget)
-            else:
-                self._before_release(widget)
-        if first and self._held:
-            self._await(first[0])
+        elif not widgets[0].updatesEnabled():
+            self._release(widgets[0])
+        else:
+            self._before_release(widgets[0])
+        if first_now and self._held:
+            self._await(widgets[0])
 
     def held(self) -> list[QWidget]:
         """The widgets still waiting for their repaint."""
@@ -131,11 +126,11 @@ class StaggeredRepaint(QObject):
 
     def _release_next(self) -> None:
         self._stop_waiting()
-        group = [self._held.popleft() for _ in range(min(self._per_turn, len(self._held)))]
-        for widget in group:
+        if self._held:
+            widget = self._held.popleft()
             self._release(widget)
-        if group and self._held:
-            self._await(group[0])
+            if self._held:
+                self._await(widget)
 
 
 class NextTurnRepaint(QObject):

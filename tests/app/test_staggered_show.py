@@ -52,47 +52,6 @@ def test_held_with_first_now_off_even_the_first_widget_waits_for_the_next_turn(q
     assert released == widgets and all(widget.updatesEnabled() for widget in widgets)
 
 
-def test_held_per_turn_the_widgets_are_let_go_in_groups(qtbot):
-    released = []
-    repaints = StaggeredRepaint(before_release=released.append)
-    widgets = [QWidget() for _ in range(5)]
-    repaints.hold(widgets, per_turn=2)
-    assert released == widgets[:2] and repaints.held() == widgets[2:]
-    assert all(widget.updatesEnabled() for widget in widgets[:2]) and not any(w.updatesEnabled() for w in widgets[2:])
-    qtbot.waitUntil(lambda: len(repaints.held()) < 3, timeout=5000)   # (nothing painted: after PAINT_WAIT_MS)
-    assert released == widgets[:4] and repaints.held() == widgets[4:]   # the next two together
-    qtbot.waitUntil(lambda: not repaints.held(), timeout=5000)
-    assert released == widgets and all(widget.updatesEnabled() for widget in widgets)
-
-
-def test_a_rho_step_repaints_the_plots_in_two_halves(qtbot, make_window, wait_results):
-    """A change of the same shape (not staggered one per turn): the first half of the shown panels
-    draws and paints the new result in the turn it comes, the second half on the next turn; each
-    held panel shows the previous result whole until then."""
-    window = make_window()
-    window.resize(1600, 1000)
-    window.show()
-    wait_results(window)
-    old = window.state.fast_result
-    at_result = []   # (the held panels, each panel's result) when the new result has come
-
-    def note_result(_job_id) -> None:
-        at_result.append((window.repaints.held(), [panel.fast for panel in window.panels]))
-
-    window.compute.before_repaint.connect(note_result)
-    window.controls.radius_spin.setValue(window.controls.radius_spin.value() + 0.05)
-    wait_results(window)
-    new = window.state.fast_result
-    assert new is not old and new.config.radius == window.state.config.radius
-    held, fast_then = at_result[0]
-    visible = [panel for panel in window.panels if panel.isVisible()]
-    assert len(visible) >= 6 and held == visible[(len(visible) + 1) // 2:]
-    for panel, fast in zip(window.panels, fast_then):
-        assert fast is (old if any(panel is h for h in held) else new), panel.name
-    assert all(panel.fast is new for panel in window.panels) and not window.repaints.held()
-    assert view_problems(window.panels) == []
-
-
 class BuildingWidget(QWidget):
     """A widget that builds its contents over turns (as the gates panel after a first switch)."""
 
