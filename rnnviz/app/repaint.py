@@ -151,9 +151,6 @@ class NextTurnRepaint(QObject):
         self._widget.setUpdatesEnabled(False)
         self._timer.start()
 
-    def held(self) -> bool:
-        return self._timer.isActive()
-
     def release(self) -> None:
         self._timer.stop()
         self._widget.setUpdatesEnabled(True)

@@ -267,10 +267,7 @@ class ComparePanel(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
-        if self.plots._restyle_when_shown:
-            # the style presentation mode set while the tab was not shown (PlotPanel.set_presentation),
-            # before the first paint (the tab switch holds the tab's updates until it is done)
-            self.plots.apply_pending_style()
+        self.plots.apply_style_set_while_not_shown()
 
     def set_presentation(self, on: bool) -> None:
         """Lecture font sizes: the plots' style, and room for the buttons' text at that size."""

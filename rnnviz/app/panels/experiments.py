@@ -415,10 +415,7 @@ class ExperimentsPanel(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
-        if self.plot._restyle_when_shown:
-            # the style presentation mode set while the tab was not shown (PlotPanel.set_presentation),
-            # before the first paint (the tab switch holds the tab's updates until it is done)
-            self.plot.apply_pending_style()
+        self.plot.apply_style_set_while_not_shown()
 
     def set_presentation(self, on: bool) -> None:
         """Lecture font sizes: the plot's style, and room for the value fields at that size."""

@@ -1387,6 +1387,13 @@ class PlotPanel(QWidget):
             self.restyle(force=True)
         self.graphics.lay_out_held()   # after the style: the sizes of its text are final
 
+    def apply_style_set_while_not_shown(self) -> None:
+        """In the showEvent of the tab that holds the panel: the style presentation mode set while
+        the tab was not shown (see set_presentation), before the tab's first paint (the tab switch
+        holds the tab's updates until it is done). Nothing when no style waits."""
+        if self._restyle_when_shown:
+            self.apply_pending_style()
+
     def restyle(self, force: bool = False) -> None:
         """Apply the style presentation mode and the panel's size call for (``force``: even if unchanged)."""
         style = PRESENTATION_STYLE if self.presentation and self.presentation_fits() else NORMAL_STYLE
