@@ -152,6 +152,7 @@ def test_the_compare_plots_say_what_they_show_until_a_pin_is_computed(qtbot, mak
     assert note.text() == "" and panel.plots.decay_curves
     panel.remove_pin(0)
     assert "Pin" in note.text() and not panel.plots.decay_curves
+    assert panel.status.text() == panel._hint()   # not "1 of 1 pin(s) computed." of the pin just gone
 
 
 def test_pins_overlay_curves_and_stop_at_four(qtbot, make_panel):

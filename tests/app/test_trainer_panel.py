@@ -492,10 +492,12 @@ def test_before_a_run_and_after_reset_each_plot_says_what_it_will_show(make_wind
     run_gallery_training(window, epochs_spin=1, snapshot_spin=5)
     settle(window, wait=lambda: wait_results(window))
     assert noted() == [False] * 4 and len(panel.bars.opts["height"]) > 0
+    assert "step" in panel.flow_plot.titleLabel.text   # (the snapshot's step)
     assert tab_problems(window) == []
     panel.reset()
     panel.redraw()
     settle(window, wait=lambda: wait_results(window))
     assert noted() == [True] * 4
     assert len(panel.bars.opts["height"]) == 0   # the last run's bars went with it
+    assert "step" not in panel.flow_plot.titleLabel.text   # nor the title naming its snapshot's step
     assert tab_problems(window) == []

@@ -241,7 +241,7 @@ class ComparePanel(QWidget):
         self.pin_button.clicked.connect(lambda: self.pin_current())
         self.remove_button.clicked.connect(self._remove_selected)
         self.open_button.clicked.connect(self._open_selected)
-        self.status = QLabel(self.tr("Pin up to {0} configurations to compare them.").format(MAX_PINS))
+        self.status = QLabel(self._hint())
         self.status.setWordWrap(True)
         self.plots = ComparePlots()
 
@@ -313,12 +313,25 @@ class ComparePanel(QWidget):
             candidate, number = f"{name} ({number})", number + 1
         return candidate
 
+    def _hint(self) -> str:
+        return self.tr("Pin up to {0} configurations to compare them.").format(MAX_PINS)
+
+    def _show_count(self) -> None:
+        """How many of the pins are computed (the hint again once none is left: "1 of 1 pin(s)
+        computed." stayed after the last pin was removed)."""
+        if not self.pins:
+            self.status.setText(self._hint())
+            return
+        done = sum(pin.uid in self.results for pin in self.pins)
+        self.status.setText(self.tr("{0} of {1} pin(s) computed.").format(done, len(self.pins)))
+
     def remove_pin(self, index: int) -> None:
         pin = self.pins.pop(index)
         self.results.pop(pin.uid, None)
         self._relabel()
         self._refresh_list()
         self._redraw()
+        self._show_count()
         self.pins_changed.emit()
 
     def rename_pin(self, index: int, name: str) -> bool:
@@ -419,8 +432,7 @@ class ComparePanel(QWidget):
         if any(pin.uid == uid for pin in self.pins):
             self.results[uid] = fast
             self._redraw()
-            done = sum(pin.uid in self.results for pin in self.pins)
-            self.status.setText(self.tr("{0} of {1} pin(s) computed.").format(done, len(self.pins)))
+            self._show_count()
 
     def _on_failed(self, lane: str, job_id: int, message: str) -> None:
         if lane == COMPARE_LANE:

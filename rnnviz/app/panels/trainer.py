@@ -1270,6 +1270,7 @@ class TrainerPanel(QWidget):
             self.clip_scatter.setData([], [])
             self.baseline_line.setVisible(False)
             self._update_empty_notes()
+            self._fit_titles()   # (after Reset: the flow plot's title named the last run's step)
             return
         x = np.array([e.step for e in steps], dtype=float)
         self.train_curve.setData(x, np.array([e.train_loss for e in steps], dtype=float))
