@@ -31,8 +31,8 @@ from .config import INITS, ConfigError, NetConfig, check_float, check_int, confi
 from rnnviz.errors import Message
 from .dynamics import activation_gamma, pascanu_bound, rho_line
 from .halfdiag import half_diagonal_steps
-from .jacobian import (gate_statistics, highway_log10, itemized_from_jacobians, state_blocks,
-                       step_jacobians)
+from .jacobian import (gate_statistics, half_diagonal_by_construction, highway_log10,
+                       itemized_from_jacobians, state_blocks, step_jacobians)
 from .options import DEFAULT_OPTIONS, EngineOptions
 from .parallel.blas import single_threaded_blas
 from .params import block_spectra, init_aux_weights, init_params, recurrent_blocks, validate_params
@@ -530,8 +530,10 @@ def _iter_fast(config, params, inputs, should_stop, processes, options, tol, boo
 
     # The anchor curve's products are formed now; when a worker process measures their norms
     # (products.start_anchor_curve), BPTT runs here meanwhile.
-    # which steps are half-diagonal (a one-layer LSTM's all), found once for the curve and BPTT
-    half = half_diagonal_steps(J)
+    # which steps are half-diagonal, found once for the curve and BPTT: a one-layer LSTM's all,
+    # by construction (no scan of the stack)
+    half = np.ones(J.shape[0], dtype=bool) if half_diagonal_by_construction(net) else \
+        half_diagonal_steps(J)
     if tol is None:
         curve_job = _ExactCurve(J, t0 - j_start, sub)
     else:

@@ -92,10 +92,30 @@ def test_curve_and_map_agree_with_dense_and_reference(monkeypatch):
     np.testing.assert_allclose(fast[1].log10_frobenius, ref_map["log10_frobenius"], rtol=0, atol=1e-12)
 
 
-def test_run_fast_finds_the_half_diagonal_steps_once(monkeypatch):
-    """run_fast checks the stack once and hands the flags to the anchor curve and the itemized
-    matrix; their numbers are those of the engine finding the flags itself."""
-    config = ExperimentConfig(seq_len=40, hidden_size=12, truncate=9, anchor=3)
+@pytest.mark.parametrize("changes", [
+    dict(cell="lstm"), dict(cell="lstm-peephole"), dict(cell="lstm-cifg"),
+    dict(cell="lstm", bidirectional=True), dict(cell="lstm-peephole", bidirectional=True),
+    dict(cell="lstm", num_layers=2), dict(cell="lstm-cifg", num_layers=3, bidirectional=True),
+    dict(cell="gru"), dict(cell="gru-cho"), dict(cell="rnn"), dict(cell="rnn", num_layers=2)])
+def test_the_shapes_half_diagonal_by_construction_are_those_the_scan_finds(changes):
+    """jacobian.half_diagonal_by_construction spares run_fast the scan: where it says so, every
+    step of every direction is half-diagonal; where it does not, none is (random weights)."""
+    config = ExperimentConfig(seq_len=30, hidden_size=10, **changes)
+    net, params, x, _ = build(config)
+    trace = forward(params, net, x)
+    claimed = jacobian.half_diagonal_by_construction(net)
+    for direction in range(net.num_directions):
+        flags = half_diagonal_steps(step_jacobians(params, net, trace, direction=direction))
+        assert flags.all() if claimed else not flags.any(), (changes, direction)
+    assert claimed == (net.num_layers == 1 and net.is_lstm)
+
+
+@pytest.mark.parametrize("cell, scans", [("lstm", []), ("gru", [(40, 12, 12)])])
+def test_run_fast_finds_the_half_diagonal_steps_once(monkeypatch, cell, scans):
+    """run_fast finds the flags once (a one-layer LSTM's by construction, without a scan) and hands
+    them to the anchor curve and the itemized matrix; their numbers are those of the engine
+    scanning the stack itself."""
+    config = ExperimentConfig(seq_len=40, hidden_size=12, truncate=9, anchor=3, cell=cell)
     calls = []
     real = half_diagonal_steps
 
@@ -106,16 +126,20 @@ def test_run_fast_finds_the_half_diagonal_steps_once(monkeypatch):
     for module in (analysis, curve, jacobian):
         monkeypatch.setattr(module, "half_diagonal_steps", counted)
     fast = analysis.run_fast(config, processes=False)
-    assert calls == [(40, 24, 24)]
+    assert calls == scans
     monkeypatch.undo()
     J, net = fast.jacobians, fast.net
     blocks = analysis.curve_blocks(net, jacobian.state_blocks(net))
     alone = anchor_curve(J, 3, blocks=blocks, processes=False)
     np.testing.assert_array_equal(fast.curve["log10_spectral"], alone.log10_spectral)
-    np.testing.assert_array_equal(fast.curve["cell_spectral"], alone.blocks["cell"][0])
     trace = forward(fast.params, net, build(config)[2])
-    kappa = analysis._top_output_slope(net, trace)
     _, d_out, _ = readout_loss(fast.params, trace.output, build(config)[3], fast.loss_steps)
+    if not net.is_lstm:
+        item = jacobian.itemized_from_jacobians(J, d_out[:, 0, :12], fast.loss_steps, 9)
+        np.testing.assert_array_equal(fast.itemized, item)
+        return
+    np.testing.assert_array_equal(fast.curve["cell_spectral"], alone.blocks["cell"][0])
+    kappa = analysis._top_output_slope(net, trace)
     item, item_cell = jacobian.itemized_from_jacobians(J, d_out[:, 0, :12], fast.loss_steps, 9, kappa=kappa)
     np.testing.assert_array_equal(fast.itemized, item)
     np.testing.assert_array_equal(fast.itemized_cell, item_cell)
