@@ -17,10 +17,8 @@ and the median of the paired ratios (this tree / REV).
 
 Last line: ``run_fast_done_ms=<a> run_fast_thread_cpu_ms=<b>`` (with ``--against``, also
 ``ratio_done=<c> ratio_cpu=<d>``).
-``--book-early`` runs this tree with ``EngineOptions(curve_book_early=True)``.
 
-Run: ``.venv/bin/python benchmarks/bench_run_fast.py [--changes N] [--against REV] [--map M]
-[--book-early]``.
+Run: ``.venv/bin/python benchmarks/bench_run_fast.py [--changes N] [--against REV] [--map M]``.
 """
 
 from __future__ import annotations
@@ -67,10 +65,10 @@ def start_pool(package: str) -> None:
     pool.wait_ready(2)
 
 
-def one_change(analysis, radius: float, then_map: str, options=None) -> tuple[dict, float]:
+def one_change(analysis, radius: float, then_map: str) -> tuple[dict, float]:
     config = analysis.ExperimentConfig(radius=radius)
     cpu = time.thread_time()
-    result = analysis.run_fast(config, **({} if options is None else {"options": options}))
+    result = analysis.run_fast(config)
     cpu = (time.thread_time() - cpu) * 1e3
     start = result.stage_ends["start"]
     if then_map == "complete":  # as the explorer: the (t, k) map follows (the pool's processes)
@@ -94,9 +92,6 @@ def main(argv=None) -> int:
                         help="after each change: no map (default), the whole (t, k) map as the "
                              "explorer computes it, or a map stopped at its first snapshot (the "
                              "next change then finds the worker processes still stopping)")
-    parser.add_argument("--book-early", action="store_true",
-                        help="this tree with EngineOptions(curve_book_early=True) (e.g. paired "
-                             "against HEAD, which books late)")
     args = parser.parse_args(argv)
     print(blas_info())
     trees = {"this tree": "rnnviz"}
@@ -115,10 +110,7 @@ def main(argv=None) -> int:
         for i in range(args.changes + 5):
             radius = 0.9 + 0.01 * (i % 20)
             for label in (order if i % 2 == 0 else order[::-1]):
-                options = None
-                if args.book_early and label == "this tree":
-                    options = modules[label].EngineOptions(curve_book_early=True)
-                stages, cpu = one_change(modules[label], radius, args.map, options)
+                stages, cpu = one_change(modules[label], radius, args.map)
                 if i >= 5:
                     cpus[label].append(cpu)
                     for stage, ms in stages.items():

@@ -36,7 +36,7 @@ from .jacobian import (gate_statistics, half_diagonal_by_construction, highway_l
 from .options import DEFAULT_OPTIONS, EngineOptions
 from .parallel.blas import single_threaded_blas
 from .params import block_spectra, init_aux_weights, init_params, recurrent_blocks, validate_params
-from .products import book_anchor_curve, iter_norm_map, start_anchor_curve
+from .products import iter_norm_map, start_anchor_curve
 from .spectral_norm import DEFAULT_TOL
 from .sequence import Trace, forward
 
@@ -466,17 +466,11 @@ def iter_fast(config: ExperimentConfig, *, params: dict | None = None, inputs: n
     pass is done (what needs no gradient: states, gates, spectra), then ``("fast", FastResult)``,
     the very result :func:`run_fast` returns (its ``forward`` is the ForwardResult yielded first,
     whose arrays it shares). A user interface draws the forward part while the rest is computed."""
-    bookings = []  # the curve's worker, booked early; let go if the curve never takes it
     with single_threaded_blas():
-        try:
-            yield from _iter_fast(config, params, inputs, should_stop, processes, options, tol,
-                                  bookings)
-        finally:
-            for booking in bookings:
-                booking.cancel()  # a no-op once the curve took it
+        yield from _iter_fast(config, params, inputs, should_stop, processes, options, tol)
 
 
-def _iter_fast(config, params, inputs, should_stop, processes, options, tol, bookings):
+def _iter_fast(config, params, inputs, should_stop, processes, options, tol):
     start = time.perf_counter()
     timings = {}
     stage_ends = {"start": start}
@@ -493,15 +487,6 @@ def _iter_fast(config, params, inputs, should_stop, processes, options, tol, boo
     j_start = min(t0, T - window)
     blocks = state_blocks(net)
     sub = curve_blocks(net, blocks)
-    # With options.curve_book_early, the worker process that will measure the anchor curve takes
-    # its task up now, while the forward pass and the Jacobians run (a worker still busy with the
-    # previous change's map is then free by the time the products come); the numbers do not
-    # depend on it.
-    booking = None if tol is None or not options.curve_book_early else book_anchor_curve(
-        window - (t0 - j_start), S, config.dtype, sub, tol=tol, processes=processes,
-        options=options)
-    if booking is not None:
-        bookings.append(booking)
     steps = config_loss_steps(config)
     aux = make_aux(config)
     trace = forward(params, net, x, aux=None if aux is None else aux.astype(x.dtype))
@@ -538,7 +523,7 @@ def _iter_fast(config, params, inputs, should_stop, processes, options, tol, boo
         curve_job = _ExactCurve(J, t0 - j_start, sub)
     else:
         curve_job = start_anchor_curve(J, t0 - j_start, blocks=sub, tol=tol, processes=processes,
-                                       options=options, half_steps=half, booking=booking)
+                                       options=options, half_steps=half)
     timings["curve"] = time.perf_counter() - start - sum(timings.values())
     stage_ends["curve formed"] = time.perf_counter()
 

@@ -54,12 +54,6 @@ class EngineOptions:
     curve_process_min_flops: float = 1e8
     #: A worker that has not taken up the curve after this long is busy: measure it here.
     curve_start_wait_s: float = 0.005
-    #: run_fast books the curve's worker process before the forward pass (it takes the task up
-    #: while the Jacobians are computed) instead of when the products are formed.  Off: paired
-    #: against booking late (bench_run_fast.py --map complete|dragged, load 3-6), it hid the
-    #: 5-7 ms the process took to take the task up, but run_fast's end moved 0.95-1.09x, median
-    #: ~1.0 (the calling thread, forming and BPTT, is the critical path at the default settings).
-    curve_book_early: bool = False
 
 
 DEFAULT_OPTIONS = EngineOptions()

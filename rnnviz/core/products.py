@@ -34,7 +34,7 @@ from .logscale import row_sum_squares
 from .normmap import NormMap, make_engine
 from .options import DEFAULT_OPTIONS, EngineOptions
 from .parallel.blas import single_threaded_blas
-from .parallel.curve_worker import CurveBooking, CurveJob, book_worker, start_in_worker
+from .parallel.curve_worker import CurveJob, start_in_worker
 from .parallel.schedule import map_steps, prepare_map_workers, process_count
 from .spectral_norm import DEFAULT_MAP_TOL, DEFAULT_TOL
 
@@ -49,7 +49,6 @@ __all__ = [
     "ProductNorms",
     "activation_gamma",
     "anchor_curve",
-    "book_anchor_curve",
     "iter_norm_map",
     "lyapunov_exponents",
     "norm_map",
@@ -102,16 +101,13 @@ def start_anchor_curve(
     processes: bool | None = None,
     options: EngineOptions = DEFAULT_OPTIONS,
     half_steps: np.ndarray | None = None,
-    booking: CurveBooking | None = None,
 ) -> CurveJob:
     """:func:`anchor_curve` in two halves: the products are formed now, and when a worker process
     measures their norms, the caller can do other work before it asks for :meth:`CurveJob.result`.
     Call both inside :func:`single_threaded_blas` (as ``analysis.run_fast`` does): an idle BLAS
     thread would spin on the core the worker measures on.  ``half_steps``: (T,) bool, which J[t]
     are half-diagonal, when the caller has :func:`.halfdiag.half_diagonal_steps` of J at hand
-    (else it is found here).  ``booking``: a worker's task for this curve from
-    :func:`book_anchor_curve` (taken up while the caller computed J); the numbers are the same
-    with it, without it, and with no worker.
+    (else it is found here).
     """
     J = as_jacobian_stack(J, check_finite=False)
     T = J.shape[0]
@@ -127,34 +123,12 @@ def start_anchor_curve(
     n_procs = process_count(None, options)  # the BLAS threads configured (also inside the limit)
     with single_threaded_blas():
         job = start_in_worker(J, t0, slices, tol, int(max_iter), int(krylov), sq[t0:], processes,
-                              n_procs, options, half_steps, booking)
+                              n_procs, options, half_steps)
         if job is None:
             norms = curve_norms(J, t0, slices, tol, int(max_iter), int(krylov), sq[t0:],
                                 options.curve_chunk_bytes, options.single_max, half_steps)
             job = CurveJob(t0, T - t0, slices, norms)
     return job
-
-
-def book_anchor_curve(
-    K: int,
-    S: int,
-    dtype,
-    blocks: Mapping[str, slice] | None = None,
-    tol: float = DEFAULT_TOL,
-    max_iter: int = 100,
-    krylov: int = 8,
-    processes: bool | None = None,
-    options: EngineOptions = DEFAULT_OPTIONS,
-) -> CurveBooking | None:
-    """Before the step Jacobians exist: book the worker process that will measure an anchor
-    curve of ``K`` products of (S, S) in ``dtype`` (arguments as for :func:`anchor_curve`), so
-    that it has taken the task up by the time the products come.  Hand the booking to
-    :func:`start_anchor_curve`, or :meth:`~.parallel.curve_worker.CurveBooking.cancel` it.
-    None where no worker would measure this curve."""
-    slices = block_slices(blocks, S)
-    check_iteration(tol, max_iter, krylov)
-    return book_worker(int(K), int(S), dtype, slices, tol, int(max_iter), int(krylov), processes,
-                       process_count(None, options), options)
 
 
 def iter_norm_map(

@@ -184,9 +184,8 @@ def _curve_file_in_worker(path: str, size: int):
 def measure_curve(path: str, layout: dict, K: int, S: int, dtype: str, blocks: dict, tol: float,
                   max_iter: int, krylov: int, cap: int, single_max: int) -> bool:
     """Worker task: the anchor curve's norms, chunk by chunk as the parent forms the products
-    (one semaphore wait per chunk; the task may be taken up before the parent has the step
-    Jacobians, see :func:`book_worker`).  The start vectors are read from the file with the
-    first chunk.  Writes (2 + 2·len(blocks), K) float64 — spectral and Frobenius log10 norms of
+    (one semaphore wait per chunk; the task may be taken up before the first chunk is formed).
+    The start vectors are read from the file with the first chunk.  Writes (2 + 2·len(blocks), K) float64 — spectral and Frobenius log10 norms of
     the state, then of each block — to the file's results and posts ``measured``; returns True,
     or False when the parent cancelled (nothing posted)."""
     mm = _curve_file_in_worker(path, layout["size"])
@@ -316,32 +315,18 @@ def _tell_cancel(control, signals) -> None:
 
 
 class CurveBooking:
-    """A worker process's measuring task, submitted before the step Jacobians exist: the task is
-    taken up while the caller still computes them (forward pass, Jacobians), and waits on the
-    shared file for the first chunk.  A pool worker may be busy for a few milliseconds (the
-    previous change's map stopping at its next chunk): booked early, that wait lies behind the
-    caller's own work instead of after it.  Made by :func:`book_worker`, used by
-    :func:`start_in_worker`; :meth:`cancel` lets the worker go when the curve is not formed."""
+    """A worker process's measuring task, submitted by :func:`book_worker` just before the
+    products are formed; it waits on the shared file for each chunk. :meth:`cancel` lets the
+    worker go when the curve is not formed after all."""
 
-    def __init__(self, key, views, future, signals, hold, cap):
-        self.key = key  # what the task measures: see _booking_key
+    def __init__(self, views, future, signals, hold, cap):
         self.views, self.future, self.signals = views, future, signals
         self.hold, self.cap = hold, cap
-        self.taken = False  # handed to a CurveJob (or cancelled): not to be used again
 
     def cancel(self) -> None:
-        """Stop the waiting task, if the booking was not taken (else a no-op)."""
-        if self.taken:
-            return
-        self.taken = True
+        """Stop the waiting task (it returns False, nothing posted)."""
         _tell_cancel(self.views["control"], self.signals)
         self.hold.parent_lets_go()
-
-
-def _booking_key(K, S, dtype, blocks, tol, max_iter, krylov, options) -> tuple:
-    """Everything the worker's task was given: a booking measures only a curve of the same."""
-    return (int(K), int(S), np.dtype(dtype).str, tuple(blocks.items()), float(tol), int(max_iter),
-            int(krylov), int(options.single_max), int(options.curve_chunk_bytes))
 
 
 def book_worker(K: int, S: int, dtype, blocks: dict, tol: float, max_iter: int, krylov: int,
@@ -389,32 +374,22 @@ def book_worker(K: int, S: int, dtype, blocks: dict, tol: float, max_iter: int, 
         _release_arena()
         raise
     future.add_done_callback(hold.worker_lets_go)
-    key = _booking_key(K, S, dtype, blocks, tol, max_iter, krylov, options)
-    return CurveBooking(key, views, future, signals, hold, cap)
+    return CurveBooking(views, future, signals, hold, cap)
 
 
 def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_procs: int,
-                    options: EngineOptions, half=None,
-                    booking: CurveBooking | None = None) -> CurveJob | None:
+                    options: EngineOptions, half=None) -> CurveJob | None:
     """Form the curve's products here while a worker process measures them; None where that does
     not pay or cannot be done (then the caller computes the curve in this thread).
 
     ``processes``: False never, True always (waiting for the pool to start), None when the pool
     is up with ``n_procs`` >= 2 processes and the curve is worth it
-    (:attr:`.EngineOptions.curve_process_min_flops`); ``half``: see :class:`.CurveChain`;
-    ``booking``: a task booked for this curve by :func:`book_worker` (one booked for another
-    curve is cancelled, and a task is submitted now as without one)."""
+    (:attr:`.EngineOptions.curve_process_min_flops`); ``half``: see :class:`.CurveChain`."""
     T, S = J.shape[0], J.shape[1]
     K = T - t0
-    if booking is not None and (booking.taken or booking.key != _booking_key(
-            K, S, J.dtype, blocks, tol, max_iter, krylov, options)):
-        booking.cancel()
-        booking = None
+    booking = book_worker(K, S, J.dtype, blocks, tol, max_iter, krylov, processes, n_procs, options)
     if booking is None:
-        booking = book_worker(K, S, J.dtype, blocks, tol, max_iter, krylov, processes, n_procs,
-                              options)
-        if booking is None:
-            return None
+        return None
     views, signals, cap = booking.views, booking.signals, booking.cap
     control, X, fro_sq, exp2 = views["control"], views["products"], views["fro_sq"], views["exp2"]
     try:
@@ -424,7 +399,6 @@ def start_in_worker(J, t0, blocks, tol, max_iter, krylov, j_sq, processes, n_pro
     except BaseException:
         booking.cancel()
         raise
-    booking.taken = True
 
     def measure_here():
         meas = CurveMeasure(K, S, J.dtype, blocks, tol, max_iter, krylov, warm, options.single_max)

@@ -311,56 +311,9 @@ def test_back_to_back_curves_all_go_to_the_worker(pool):
         same_curves(result, anchor_curve(J, 0, blocks=BLOCKS, processes=False, options=SMALL_CHUNKS))
 
 
-def wait_until(condition, limit_s=10.0):
-    deadline = time.monotonic() + limit_s
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.002)
-    return condition()
-
-
-def test_a_worker_booked_before_the_jacobians_exist_measures_them_bit_for_bit(pool):
-    """The task is taken up before the caller has the products (run_fast books it before the
-    forward pass) and waits on the shared file; the curve is that of one thread."""
-    J = stack(40, 24, seed=21)
-    here = anchor_curve(J, 3, blocks=BLOCKS, processes=False, options=SMALL_CHUNKS)
-    booking = products.book_anchor_curve(37, 24, np.float64, BLOCKS, processes=True,
-                                         options=SMALL_CHUNKS)
-    assert booking is not None
-    # the worker has the task and waits for the first chunk: nothing is formed yet
-    assert wait_until(lambda: booking.views["control"][curve_worker.CURVE_STARTED] == 1)
-    assert not booking.future.done()
-    job = start_anchor_curve(J, 3, blocks=BLOCKS, processes=True, options=SMALL_CHUNKS,
-                             booking=booking)
-    result = job.result()
-    assert job.in_worker and booking.taken
-    same_curves(here, result)
-    moments = job.worker_moments
-    assert moments["curve process took it up"] < moments["curve process posted"]
-    booking.cancel()  # taken: a no-op, the next curve still goes to a worker
-    wait_until_the_file_is_free()
-    job = start_anchor_curve(J, 3, blocks=BLOCKS, processes=True, options=SMALL_CHUNKS)
-    same_curves(here, job.result())
-    assert job.in_worker
-
-
-@pytest.mark.parametrize("other", [dict(K=36), dict(dtype=np.float32), dict(blocks=None),
-                                   dict(tol=1e-3)])
-def test_a_booking_for_another_curve_is_let_go_and_the_curve_is_still_right(pool, other):
-    J = stack(40, 24, seed=22)
-    here = anchor_curve(J, 3, blocks=BLOCKS, processes=False, options=SMALL_CHUNKS)
-    wanted = dict(K=37, dtype=np.float64, blocks=BLOCKS, tol=analysis.DEFAULT_TOL) | other
-    booking = products.book_anchor_curve(wanted["K"], 24, wanted["dtype"], wanted["blocks"],
-                                tol=wanted["tol"], processes=True, options=SMALL_CHUNKS)
-    assert booking is not None
-    job = start_anchor_curve(J, 3, blocks=BLOCKS, processes=True, options=SMALL_CHUNKS,
-                             booking=booking)
-    # the booked task was told to stop (the curve went to a new task or to this thread)
-    assert booking.future.result(timeout=10) is False
-    same_curves(here, job.result())
-    wait_until_the_file_is_free()
-
-
-def test_run_fast_books_the_curve_worker_before_the_forward_pass_when_asked(pool, monkeypatch):
+def test_run_fast_hands_the_curve_to_a_worker_once_the_jacobians_exist(pool, monkeypatch):
+    """The measuring task is submitted when the products are formed (after the Jacobians), once,
+    and the worker's curve and BPTT are those of one thread bit for bit."""
     config = analysis.ExperimentConfig(hidden_size=24, seq_len=40, anchor=2)
     monkeypatch.setattr(schedule, "configured_threads", lambda: 1)
     here = analysis.run_fast(config)
@@ -372,43 +325,13 @@ def test_run_fast_books_the_curve_worker_before_the_forward_pass_when_asked(pool
         booked.append((time.perf_counter(), booking))
         return booking
 
-    for module in (curve_worker, products):  # booked early (products), or when formed
-        monkeypatch.setattr(module, "book_worker", book)
+    monkeypatch.setattr(curve_worker, "book_worker", book)
     options = EngineOptions(curve_process_min_flops=0.0, curve_start_wait_s=10.0)
-    late = analysis.run_fast(config, options=options)  # the default: booked when formed
-    assert len(booked) == 1 and booked[0][0] > late.stage_ends["jacobians"]
-    booked.clear()
-    options = EngineOptions(curve_process_min_flops=0.0, curve_start_wait_s=10.0,
-                            curve_book_early=True)
     there = analysis.run_fast(config, options=options)
-    assert len(booked) == 1  # once, and not again when the products were formed
-    at, booking = booked[0]
-    assert booking is not None and booking.taken
+    assert len(booked) == 1 and booked[0][1] is not None
     ends = there.stage_ends
-    assert at < ends["forward"]
+    assert booked[0][0] > ends["jacobians"]
     assert ends["curve process took it up"] < ends["curve process posted"] <= ends["curve measured"]
-    for other in (late, there):
-        for key in here.curve:
-            np.testing.assert_array_equal(here.curve[key], other.curve[key])
-        np.testing.assert_array_equal(here.itemized, other.itemized)
-
-
-@pytest.mark.parametrize("stop", ["cancelled in the forward pass", "closed after the forward part"])
-def test_a_booking_the_curve_never_took_is_let_go(pool, monkeypatch, stop):
-    config = analysis.ExperimentConfig(hidden_size=24, seq_len=40)
-    monkeypatch.setattr(schedule, "configured_threads", lambda: 2)
-    booked, real_book = [], curve_worker.book_worker
-    monkeypatch.setattr(products, "book_worker",
-                        lambda *a, **k: booked.append(real_book(*a, **k)) or booked[-1])
-    options = EngineOptions(curve_process_min_flops=0.0, curve_book_early=True)
-    if stop == "cancelled in the forward pass":
-        with pytest.raises(Cancelled):
-            analysis.run_fast(config, should_stop=lambda: True, options=options)
-    else:
-        parts = analysis.iter_fast(config, options=options)
-        kind, _ = next(parts)
-        assert kind == "forward"
-        parts.close()
-    assert len(booked) == 1 and booked[0] is not None
-    assert booked[0].future.result(timeout=10) is False  # the waiting task stopped
-    wait_until_the_file_is_free()
+    for key in here.curve:
+        np.testing.assert_array_equal(here.curve[key], there.curve[key])
+    np.testing.assert_array_equal(here.itemized, there.itemized)
