@@ -132,6 +132,54 @@ def test_every_tab_shows_its_data_whole_at_both_sizes(make_window, wait_results,
     assert not failures, "\n".join(failures)
 
 
+def test_every_tab_ends_in_one_style_whatever_the_order_of_presentation_and_tab(make_window, wait_results):
+    """Presentation mode turned on (or off) while a tab is shown, or while another tab is shown and
+    then the tab: at 1280×720 and 1600×1000 each tab's plots end in the same style (their tick and
+    legend text sizes and pen widths). At 1280×720 the Trainer took the compact lecture style when
+    presentation was turned on over it, and the normal one when turned on over the Explorer: the
+    compact style was refused on legends measured before the plots were laid out in it."""
+    from rnnviz.app.gallery import SIZES
+    from rnnviz.app.plots.invariants import plot_styles, style_differences
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.resize(*SIZES[-1])
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+
+    def step(action) -> None:
+        action()
+        settle(window, wait=lambda: wait_results(window))
+
+    def present(on: bool):
+        return lambda: window.set_presentation_mode(on, full_screen=False)
+
+    failures = []
+    tabs = [window.tabs.widget(index) for index in range(window.tabs.count())]
+    for width, height in SIZES:
+        step(lambda: window.resize(width, height))
+        for tab in tabs:
+            other = window.trainer if tab is window.explorer else window.explorer
+            name = f"{width}x{height}, {tab.objectName()}"
+            # the reference: presentation turned on, then off, while the tab is shown
+            step(lambda: window.tabs.setCurrentWidget(tab))
+            step(present(True))
+            shown_on = plot_styles(tab)
+            step(present(False))
+            shown_off = plot_styles(tab)
+            # the same, while another tab is shown
+            step(lambda: window.tabs.setCurrentWidget(other))
+            step(present(True))
+            step(lambda: window.tabs.setCurrentWidget(tab))
+            failures += [f"{name}, on over another tab: {problem}"
+                         for problem in style_differences(shown_on, plot_styles(tab))]
+            step(lambda: window.tabs.setCurrentWidget(other))
+            step(present(False))
+            step(lambda: window.tabs.setCurrentWidget(tab))
+            failures += [f"{name}, off over another tab: {problem}"
+                         for problem in style_differences(shown_off, plot_styles(tab))]
+    assert not failures, "\n".join(failures)
+
+
 def test_zero_gradients_leave_no_scatter_of_nans(make_window, wait_results, small_config):
     """All weights zero: every ‖∂L/∂hₜ‖ is 0, which has no place on a log axis. The BPTT plot's
     loss-step markers and the unrolled overview's step markers (a few steps: one on each) then hold

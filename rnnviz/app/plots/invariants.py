@@ -734,6 +734,37 @@ def tab_problems(window) -> list[str]:
     return [f"{tab}: {problem}" for problem in problems]
 
 
+def plot_styles(root) -> dict:
+    """The style every visible plot under ``root`` is drawn in: per PlotItem (keyed by the item),
+    the point sizes of its axes' tick labels and of its legend's entries, and the widths of its
+    curves' pens. What a presentation-mode style sets, whatever the texts (titles and legend entries
+    take shorter forms by their room, and are checked by :func:`view_problems`)."""
+    styles = {}
+    for graphics in root.findChildren(pg.GraphicsView):
+        if not graphics.isVisible():
+            continue
+        for plot in visible_plots(graphics):
+            ticks = tuple(None if plot.getAxis(side).style["tickFont"] is None
+                          else plot.getAxis(side).style["tickFont"].pointSizeF()
+                          for side in ("left", "bottom") if plot.getAxis(side).isVisible())
+            legend = plot.legend.opts.get("labelTextSize") if plot.legend is not None else None
+            pens = tuple(sorted(round(pg.mkPen(item.opts["pen"]).widthF(), 2) for item in plot.listDataItems()
+                                if isinstance(item, pg.PlotDataItem) and item.opts.get("pen") is not None))
+            styles[plot] = {"tick pt": ticks, "legend": legend, "pens": pens}
+    return styles
+
+
+def style_differences(expected: dict, found: dict) -> list[str]:
+    """Where two :func:`plot_styles` of the same plots differ (a plot shown in one and not the
+    other, or drawn in another style), one sentence each."""
+    problems = [f"{_plot_name(plot)} is shown in one and not the other" for plot in set(expected) ^ set(found)]
+    for plot in expected.keys() & found.keys():
+        for key, value in expected[plot].items():
+            if found[plot][key] != value:
+                problems.append(f"{_plot_name(plot)}: {key} {found[plot][key]}, not {value}")
+    return sorted(problems)
+
+
 def explorer_scroll_problems(window) -> list[str]:
     """The explorer's plots taller than its tab, where they should fit it: only "All plots" in
     presentation mode is a grid that scrolls (its rows tall enough to read); otherwise a scroll bar
