@@ -4222,6 +4222,11 @@
         <translation>{0} 个种子的平均</translation>
     </message>
     <message>
+        <source>{0} ({1})</source>
+        <comment>the two-parameter sweep&apos;s title: metric (seeds)</comment>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
         <source>{0}: {1} = {2:.4g} ± {3:.2g}  (click to open in the explorer)</source>
         <translation>{0}：{1} = {2:.4g} ± {3:.2g}（点击即可在探索器中打开）</translation>
     </message>

@@ -272,6 +272,35 @@ def test_every_interface_string_is_translated(chinese, make_window, wait_results
     assert not problems, "\n".join(sorted(problems))
 
 
+@pytest.mark.parametrize("seeds, english, chinese_title", [
+    (1, "Gradient reach (1 seed)", "梯度可达距离（1 个种子）"),
+    (2, "Gradient reach (mean over 2 seeds)", "梯度可达距离（2 个种子的平均）")])
+def test_the_two_parameter_sweeps_title_is_one_translated_template(qapp, seeds, english, chinese_title):
+    """A sweep over two numeric parameters (a heatmap) is titled by one template, "{0} ({1})", as a
+    one-parameter sweep is by "{0} vs {1} ({2})": in Chinese it reads as Chinese, in its full-width
+    brackets (pasted together in code it read "梯度可达距离 (1 个种子)")."""
+    from rnnviz.app.i18n import CHINESE, ENGLISH, install_language
+    from rnnviz.app.panels.experiments import SweepPlot
+    from rnnviz.core.analysis import ExperimentConfig
+    from rnnviz.core.sweep import SweepAxis, SweepSpec, run_sweep
+
+    spec = SweepSpec(ExperimentConfig(hidden_size=4, input_size=2, seq_len=8),
+                     (SweepAxis("radius", (0.5, 1.0)), SweepAxis("hidden_size", (4, 6))), seeds=seeds, metrics=("reach",))
+    result = run_sweep(spec, workers=1)
+    titles = {}
+    try:
+        for language in (ENGLISH, CHINESE):
+            install_language(language, qapp)
+            plot = SweepPlot()
+            plot.show_result(result)
+            assert plot.heatmap is not None
+            titles[language] = plot.plot.titleLabel.text
+            plot.deleteLater()
+    finally:
+        install_language(ENGLISH, qapp)
+    assert titles == {ENGLISH: english, CHINESE: chinese_title}
+
+
 def qapp_process() -> None:
     from PySide6.QtWidgets import QApplication
 

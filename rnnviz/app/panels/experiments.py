@@ -135,8 +135,11 @@ class SweepPlot(PlotPanel):
             self._draw_lines(spec, mean, std, numeric_axis)
         else:
             first, second = spec.axes
-            title = "{0} ({1})".format(_short_metric(metric), self.tr("mean over {0} seeds").format(spec.seeds)
-                                       if spec.seeds > 1 else self.tr("1 seed"))
+            # One template, as the one-parameter title's: pasted together in code, the Chinese title
+            # kept the English "(…)" around its Chinese words ("梯度可达距离 (1 个种子)").
+            seeds = self.tr("mean over {0} seeds").format(spec.seeds) if spec.seeds > 1 else self.tr("1 seed")
+            title = spaced(self.tr("{0} ({1})", "the two-parameter sweep's title: metric (seeds)").format(
+                _short_metric(metric), seeds))
             self._build_plot(PARAMETER_LABELS[second.name], PARAMETER_LABELS[first.name], title)
             self._draw_heatmap(spec, mean, metric)
         if self.heatmap is None and (metric.startswith("lyapunov") or metric == "log10_norm"):
