@@ -611,3 +611,31 @@ def test_all_weights_zero_the_state_and_gate_heatmaps_say_their_value(make_windo
     settle(window, wait=lambda: wait_results(window))
     assert hidden.h_map.note.text() == "" and all(heatmap.note.text() == "" for heatmap in gates.heatmaps.values())
     assert view_problems(window.panels) == []
+
+
+def test_all_weights_zero_no_colour_bar_shows_a_scale_of_nothing(make_window, wait_results, small_config):
+    """All weights zero: no arrow of the unrolled diagram and no cell of the itemized ‖∂Lτ/∂hₜ‖ has a
+    value (every gradient is exactly 0: no place on a log scale). Their colour bars showed 0 … 1 all
+    the same; they are not shown while the panels' notes say why ("All gradients are exactly 0"), as
+    the heatmaps of one colour say their value, and they come back with values. The view check
+    flags a bar shown beside nothing it colours."""
+    window = make_window(config=small_config.replace(init_scale=0.0))
+    window.resize(1600, 1000)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    bptt, unrolled = window.panel_by_name["bptt"], window.panel_by_name["unrolled"]
+    scales = {"unrolled": unrolled.scale, "bptt": bptt.itemized}
+    assert unrolled.isVisible() and bptt.isVisible()
+    assert {name: heatmap.colorbar.isVisible() for name, heatmap in scales.items()} == {"unrolled": False, "bptt": False}
+    assert not unrolled.diagram.coloured()
+    assert unrolled.overview_note.text() == "All gradients are exactly 0"
+    assert view_problems(window.panels) == []
+    unrolled.scale.colorbar.show()   # the check can fail: a scale beside arrows without values
+    assert [problem for problem in view_problems([unrolled]) if "nothing is coloured" in problem]
+    unrolled.scale.colorbar.hide()
+    window.state.update(init_scale=None)
+    settle(window, wait=lambda: wait_results(window))
+    assert all(heatmap.colorbar.isVisible() for heatmap in scales.values()) and unrolled.diagram.coloured()
+    assert tuple(unrolled.scale.colorbar.levels()) == unrolled.values.levels()
+    assert unrolled.overview_note.text() == ""
+    assert view_problems(window.panels) == []

@@ -709,6 +709,7 @@ class Heatmap:
         self.y0 = 0.0
         #: says what a heatmap drawn in one colour shows (PlotPanel.register_heatmap gives it one)
         self.note: EmptyNote | None = None
+        self._scale_shown = True
 
     def set_data(self, values: np.ndarray, x0: float = 0.0, y0: float = 0.0,
                  prepared: HeatmapImage | None = None, partial: bool = False) -> None:
@@ -736,7 +737,17 @@ class Heatmap:
         self.colorbar.setLevels(values=levels)
         if self.few_ticks:
             self._fit_ticks()
+        if not partial:   # (the progressive map's first parts may hold no value yet)
+            self._show_scale(shown.bounds is not None)
         self._note_one_colour()
+
+    def _show_scale(self, shown: bool) -> None:
+        """The colour bar only beside values it colours: with none (all weights zero, every
+        gradient exactly 0, which has no place on a log scale) it showed the stand-in levels 0 … 1,
+        a scale of nothing, beside the plot's note that says why it is empty."""
+        if shown != self._scale_shown:
+            self._scale_shown = shown
+            self.colorbar.setVisible(shown)
 
     def _note_one_colour(self) -> None:
         """A heatmap whose every cell has one colour says what value that is: all weights zero made
@@ -756,9 +767,13 @@ class Heatmap:
         if text != self.note.text():   # as it is (hidden, mostly): not laid out again at each change
             self.note.set_text(text)
 
-    def set_scale(self, levels: tuple[float, float], colormap: pg.ColorMap | None = None) -> None:
+    def set_scale(self, levels: tuple[float, float] | None, colormap: pg.ColorMap | None = None) -> None:
         """Show only the colour bar, at ``levels`` (and ``colormap``): the scale of items that colour
-        themselves (the image stays empty)."""
+        themselves (the image stays empty). ``levels`` None: those items hold no value to colour,
+        and no scale is shown (see :meth:`_show_scale`)."""
+        self._show_scale(levels is not None)
+        if levels is None:
+            return
         if colormap is not None and colormap is not self.colorbar.colorMap():
             self.colorbar.setColorMap(colormap)
         self.levels = (float(levels[0]), float(levels[1]))

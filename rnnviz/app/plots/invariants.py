@@ -25,7 +25,7 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
   less than the titles beside it (:data:`MIN_TITLE_SHARE`), the fixed
   ticks of an axis (colour bars, unit rows) do not overlap, a vertical axis label does not run into
   its tick labels, the end labels of neighbouring colour bars do not touch, and every colour bar
-  shows values (at least its two ends).
+  shows values (at least its two ends), and only beside values it colours (none: no scale).
 * **tick labels** tell the scale: a value axis of data that vary shows at least two, an
   axis with fixed ticks draws every one of them inside its view, the labels an axis draws do not
   overlap, none reads "-0", and the value axis of bars labels their base (0).
@@ -542,6 +542,32 @@ def colour_bar_value_problems(colour_bar: pg.PlotItem) -> list[str]:
     return [f"colour bar '{label}' ({axis.height():.0f} px high) shows no values"]
 
 
+def _colours_values(item) -> bool | None:
+    """Whether ``item`` draws a value in a colour of a colour bar's scale (None: it draws none by
+    its nature: not an image, nor an item that colours itself, such as the unrolled diagram)."""
+    if isinstance(item, pg.ImageItem):
+        return None if item.image is None else data_rect(item) is not None
+    coloured = getattr(item, "coloured", None)
+    return coloured() if callable(coloured) else None
+
+
+def empty_scale_problems(colour_bars: list[pg.PlotItem]) -> list[str]:
+    """A colour bar beside a plot whose coloured items hold no value (all weights zero: every
+    gradient exactly 0, no place on a log scale): the scale it shows (0 … 1) colours nothing."""
+    problems = []
+    for bar in colour_bars:
+        plot = bar.parentItem()
+        if not isinstance(plot, pg.PlotItem) or isinstance(plot, pg.ColorBarItem):
+            continue
+        drawn = [coloured for item in _range_items(plot) if (coloured := _colours_values(item)) is not None]
+        if drawn and not any(drawn):
+            label = bar.getAxis("left").labelText or "unlabelled"
+            low, high = bar.levels()
+            problems.append(f"{_plot_name(plot)}: colour bar '{label}' shows {low:g} … {high:g}, "
+                            f"and nothing is coloured")
+    return problems
+
+
 def _tick_overlaps(plot: pg.PlotItem, axis: pg.AxisItem, side: str) -> list[str]:
     """Fixed tick labels (``setTicks``) closer together than their text."""
     levels = axis._tickLevels
@@ -643,7 +669,8 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
     colour_bars = visible_plots(graphics, colour_bars=True)
     for colour_bar in colour_bars:
         problems += text_problems(colour_bar) + colour_bar_value_problems(colour_bar)
-    problems += colour_bar_problems(colour_bars) + title_size_problems(plots) + stacked_heatmap_problems(plots)
+    problems += colour_bar_problems(colour_bars) + empty_scale_problems(colour_bars)
+    problems += title_size_problems(plots) + stacked_heatmap_problems(plots)
     return (problems + legend_problems(graphics, plots) + text_over_curve_problems(graphics, plots)
             + outside_problems(graphics, plots) + empty_plot_problems(graphics, plots))
 

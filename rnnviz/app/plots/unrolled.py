@@ -90,15 +90,16 @@ class ArrowValues:
     cell: np.ndarray | None
     vertical: np.ndarray
 
-    def levels(self) -> tuple[float, float]:
-        """Colour levels covering every value (rounded outwards, see :func:`nice_levels`)."""
+    def levels(self) -> tuple[float, float] | None:
+        """Colour levels covering every value (rounded outwards, see :func:`nice_levels`); None
+        where no arrow has a value (all weights zero: every gradient exactly 0)."""
         parts = [self.recurrent.ravel(), self.vertical.ravel()]
         if self.cell is not None:
             parts.append(self.cell.ravel())
         values = np.concatenate(parts)
         values = values[np.isfinite(values)]
         if values.size == 0:
-            return 0.0, 1.0
+            return None
         low, high = float(values.min()), float(values.max())
         if high - low < 1e-9:
             low, high = low - 0.5, high + 0.5
@@ -333,6 +334,11 @@ class UnrolledDiagram(pg.GraphicsObject):
         rgba = np.asarray(colormap.map(np.linspace(0.0, 1.0, COLOUR_BINS), mode="byte"))
         self._palette = [QColor(int(r), int(g), int(b), int(a)) for r, g, b, a in rgba]
         self.update()
+
+    def coloured(self) -> bool:
+        """Whether an arrow is drawn in a colour of the scale (for the view checks: a colour bar is
+        shown only beside values it colours)."""
+        return any(bool((bins >= 0).any()) for bins in self._bins.values())
 
     def set_note(self, text: str) -> None:
         if text != self.note:
@@ -842,7 +848,8 @@ class UnrolledPanel(PlotPanel):
         # a norm of 1, and white arrows vanish on the white background.
         levels = self.values.levels()
         colormap = self.colormap
-        self.diagram.set_values(self.values, levels, colormap)
+        # no value to colour: every arrow is grey, and the colour bar is not shown (it read 0 … 1)
+        self.diagram.set_values(self.values, levels or (0.0, 1.0), colormap)
         self.scale.set_scale(levels, colormap)
         self.scale.set_label(*self._scale_label(quantity))
         self._update_note()
