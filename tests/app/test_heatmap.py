@@ -146,3 +146,32 @@ def test_a_new_image_uses_the_colour_table_made_once_and_draws_what_pyqtgraph_dr
     assert drawn.colorTable() == expected.colorTable()
     assert drawn.convertToFormat(QImage.Format.Format_ARGB32) == expected.convertToFormat(QImage.Format.Format_ARGB32)
     assert drawn.pixel(3, 2) >> 24 == 0       # the NaN cell is transparent
+
+
+def test_a_colour_bar_of_few_ticks_labels_each_value_apart(qapp):
+    """A sweep's heatmap (few ticks: low, middle, high) whose every cell is 12 labelled its colour
+    bar "12", "12", "12" (levels 11.5 … 12.5 at two digits), and reaches of 120 … 124 "1.2e+02" three
+    times, too wide for the bar: no number was drawn. Each label now tells its value apart, and the
+    view check flags a bar whose labels repeat."""
+    import pyqtgraph as pg
+
+    from rnnviz.app.plots.invariants import colour_bar_value_problems
+
+    widget = pg.PlotWidget()
+    heatmap = Heatmap(widget.getPlotItem(), "viridis", "reach", few_ticks=True)
+    widget.resize(400, 300)
+    widget.show()
+    for data, labels in ((np.full((3, 4), 12.0), ["11.5", "12", "12.5"]),
+                         (np.linspace(120.0, 124.0, 12).reshape(3, 4), ["120", "122", "124"])):
+        heatmap.set_data(data)
+        qapp.processEvents()
+        assert [text for _value, text in heatmap.colorbar.axis._tickLevels[0]] == labels
+        assert colour_bar_value_problems(heatmap.colorbar) == []
+    heatmap.set_data(np.full((3, 4), 12.0))
+    heatmap.colorbar.axis.setTicks([[(11.5, "12"), (12.0, "12"), (12.5, "12")]])   # as they were
+    qapp.processEvents()
+    assert colour_bar_value_problems(heatmap.colorbar) == ["colour bar 'reach' labels two values alike '12'"]
+    widget.close()
+    from rnnviz.app.plots.base import distinct_labels
+
+    assert distinct_labels([0.0, 0.5, 1.0]) == ["0", "0.5", "1"]   # two digits where they suffice

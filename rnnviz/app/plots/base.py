@@ -828,7 +828,7 @@ class Heatmap:
             font = QFont()
             font.setPointSize(points)
             axis.setStyle(tickFont=font)
-        ticks = [[(value, f"{value:.2g}") for value in values]]
+        ticks = [list(zip(values, distinct_labels(values)))]
         if ticks != axis._tickLevels:
             axis.setTicks(ticks)
 
@@ -865,6 +865,17 @@ class Heatmap:
         if 0 <= row < rows and 0 <= col < cols:
             return float(self.values[row, col])
         return None
+
+
+def distinct_labels(values, digits: int = 2, most: int = 6) -> list[str]:
+    """Labels of ``values`` at the fewest significant digits, from ``digits`` up to ``most``, that
+    tell them apart: at two digits a sweep whose every cell is 12 (levels 11.5 … 12.5) labelled its
+    colour bar "12", "12", "12", and reaches of 120 … 124 read "1.2e+02" three times."""
+    texts = [f"{value:.{digits}g}" for value in values]
+    while len(set(texts)) < len(texts) and digits < most:
+        digits += 1
+        texts = [f"{value:.{digits}g}" for value in values]
+    return texts
 
 
 class EmptyNote:

@@ -25,7 +25,8 @@ Checked for every visible PlotItem of a panel (colour bars only for their text):
   less than the titles beside it (:data:`MIN_TITLE_SHARE`), the fixed
   ticks of an axis (colour bars, unit rows) do not overlap, a vertical axis label does not run into
   its tick labels, the end labels of neighbouring colour bars do not touch, and every colour bar
-  shows values (at least its two ends), and only beside values it colours (none: no scale).
+  shows values (at least its two ends), each label a value of its own (none repeated), and only
+  beside values it colours (none: no scale).
 * **tick labels** tell the scale: a value axis of data that vary shows at least two, an
   axis with fixed ticks draws every one of them inside its view, the labels an axis draws do not
   overlap, none reads "-0", and the value axis of bars labels their base (0).
@@ -536,10 +537,13 @@ def colour_bar_value_problems(colour_bar: pg.PlotItem) -> list[str]:
     axis = getattr(colour_bar, "axis", None)
     if axis is None or not axis.isVisible() or not axis.style.get("showValues", True):
         return []
-    if tick_text_rects(axis):
-        return []
+    texts = [text for _rect, text in tick_text_rects(axis)]
     label = colour_bar.getAxis("left").labelText or "unlabelled"
-    return [f"colour bar '{label}' ({axis.height():.0f} px high) shows no values"]
+    if not texts:
+        return [f"colour bar '{label}' ({axis.height():.0f} px high) shows no values"]
+    repeated = sorted({text for text in texts if texts.count(text) > 1})
+    # (a scale whose labels repeat reads as one value: "12", "12", "12" for 11.5 … 12.5)
+    return [f"colour bar '{label}' labels two values alike '{text}'" for text in repeated]
 
 
 def _colours_values(item) -> bool | None:
