@@ -639,3 +639,24 @@ def test_all_weights_zero_no_colour_bar_shows_a_scale_of_nothing(make_window, wa
     assert tuple(unrolled.scale.colorbar.levels()) == unrolled.values.levels()
     assert unrolled.overview_note.text() == ""
     assert view_problems(window.panels) == []
+
+
+def test_a_tab_shown_after_its_plot_was_filled_is_laid_out_at_its_size(make_window, wait_results):
+    """A sweep run while the Explorer is shown, then the Experiments tab shown (1280×720): the tab
+    switch turns the pages' updates off while it lays the page out, so the plot widget's resize was
+    held and never laid out (its plot at 640×480 in a 614×592 widget, the colour bar cut at the
+    right edge). The first paint lays it out; the check flags a layout of another size."""
+    from rnnviz.app.gallery import run_gallery_sweep
+    from rnnviz.app.plots.invariants import layout_size_problems, tab_problems
+
+    window = make_window(config=TRANSITIONS.start_config)
+    window.resize(1280, 720)
+    window.show()
+    settle(window, wait=lambda: wait_results(window))
+    run_gallery_sweep(window)
+    window.tabs.setCurrentWidget(window.experiments)
+    settle(window, wait=lambda: wait_results(window))
+    graphics = window.experiments.plot.graphics
+    assert graphics.width() < 640 or graphics.height() > 480   # not the size a new view has
+    assert layout_size_problems(graphics) == []
+    assert tab_problems(window) == []

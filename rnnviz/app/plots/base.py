@@ -112,7 +112,12 @@ class HeldLayoutWidget(pg.GraphicsLayoutWidget):
     out at their new size only when it is let go (``lay_out_held``): six panels shown at once by
     leaving presentation mode were laid out ~4 times each in one turn (24 layouts, ~70 ms), and the
     six resized when the unrolled network joins the grid again were laid out in the turn of the
-    change (42 ms of the UI thread's 85 in that gap, back from 8 layers to 1)."""
+    change (42 ms of the UI thread's 85 in that gap, back from 8 layers to 1).
+
+    Updates can also be off for a hold that is not ours: a QTabWidget turns its pages' updates off
+    while it switches them, and the page shown is laid out then. Such a resize is laid out at the
+    widget's first paint (:meth:`paintEvent`): the Experiments tab shown after a sweep had run
+    kept its plot laid out at 640×480 in a 614×592 widget, the colour bar cut at the right edge."""
 
     resize_held = False
     letting_go = False   # from lay_out_held to the next turn: resizes of its own settling go through
@@ -123,6 +128,11 @@ class HeldLayoutWidget(pg.GraphicsLayoutWidget):
             return
         self.resize_held = False
         super().resizeEvent(event)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if self.resize_held:   # let go by a hold of someone else's, without lay_out_held
+            self.lay_out_held()
+        super().paintEvent(event)
 
     def lay_out_held(self) -> None:
         """Right before the held repaint is let go (its updates still off): the layout at the size

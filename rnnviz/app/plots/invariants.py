@@ -642,6 +642,21 @@ def outside_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> lis
     return problems
 
 
+def layout_size_problems(graphics: pg.GraphicsView) -> list[str]:
+    """A plot widget whose layout reaches past its edges, made for a larger size than the one it
+    has (a resize held and never laid out: the plots cut at the widget's edge). A layout short of
+    an edge is not flagged: the gates plot stacks rows of a fixed height."""
+    central = getattr(graphics, "ci", None)
+    if central is None:
+        return []
+    laid_out = central.geometry().size()
+    shown = graphics.viewport().size()
+    if laid_out.width() > shown.width() + 1 or laid_out.height() > shown.height() + 1:
+        return [f"laid out at {laid_out.width():.0f}×{laid_out.height():.0f} in a widget of "
+                f"{shown.width()}×{shown.height()}"]
+    return []
+
+
 def title_size_problems(plots: list[pg.PlotItem]) -> list[str]:
     """Titles of plots side by side shrunk to much less than their neighbours' (under
     :data:`MIN_TITLE_SHARE` of the largest title's size: "Eigenvalues" at 7 pt beside an 11 pt
@@ -665,7 +680,7 @@ def graphics_problems(graphics: pg.GraphicsView, zoomed=lambda plot: False) -> l
     if not graphics.isVisible():
         return []
     plots = visible_plots(graphics)
-    problems = []
+    problems = layout_size_problems(graphics)
     for plot in plots:
         if not zoomed(plot):
             problems += coverage_problems(plot) + aspect_problems(plot)
