@@ -116,7 +116,7 @@ def main() -> int:
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from rnnviz.app.main import ensure_application
+    from rnnviz.app.main import ensure_application, freeze_startup_objects
     from rnnviz.app.main_window import MainWindow
     from rnnviz.app.session import write_session
     from rnnviz.app.settings import Settings
@@ -140,6 +140,7 @@ def main() -> int:
     folder = Path(scratch.name)
     settings = Settings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
     window = MainWindow(settings=settings, restore_session=False, remember=False, config=config)
+    freeze_startup_objects()   # as run_app does
     window.resize(1600, 1000)
     if args.forward_first:
         window.compute.forward_first = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from PySide6.QtCore import QCoreApplication
@@ -50,12 +51,27 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def freeze_startup_objects() -> None:
+    """Leave the objects alive now (modules, classes, the window's widgets and plot items: ~98 000)
+    out of the interpreter's full garbage collections from here on.
+
+    A full collection visits every tracked object: 50-67 ms here with the window built, taken at
+    whatever moment the allocation count calls for it, often inside a paint (a tab's first paint
+    after a walk of the controls: a 121 ms gap, 72 ms of it the collector). Objects made later
+    (results, rebuilt plot rows) are collected as before; a cycle among the frozen objects that
+    became garbage later would stay, at most the start-up objects. Call it once, with the window
+    built: after a collection, so that no garbage is frozen."""
+    gc.collect()
+    gc.freeze()
+
+
 def run_app(argv: list[str] | None = None) -> int:
     """Open the explorer window and run the event loop until it closes; returns the exit status."""
     app = ensure_application(sys.argv if argv is None else argv)
     from rnnviz.app.main_window import MainWindow
 
     window = MainWindow()
+    freeze_startup_objects()
     window.show()
     status = app.exec()
     return int(status)
