@@ -151,7 +151,7 @@ def test_results_during_a_build(make_window, wait_results, qtbot):
 def test_a_staged_build_paints_once_when_complete_not_each_half_built_row(make_window, wait_results, qtbot):
     """Until its new rows are all built and hold their data, the panel keeps the pixels of the cell
     shown before (its updates are off), then paints the complete rows."""
-    from tests.app.test_staggered_show import PaintLog
+    from tests.app.paint_log import PaintLog
 
     window = make_window()
     window.resize(1600, 1000)

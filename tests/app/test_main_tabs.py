@@ -143,7 +143,7 @@ def test_the_undo_button_shows_only_beside_its_own_message(make_window):
 def test_the_trainer_tab_paints_at_its_width_without_the_docks_only(qtbot, make_window, wait_results):
     """The Controls and Equations docks go when the Trainer is shown: the tab takes the window's
     width before its first paint, not after a paint at the width beside the docks."""
-    from PySide6.QtCore import QEvent, QObject
+    from tests.app.paint_log import PaintLog
 
     window = make_window()
     window.resize(1600, 1000)
@@ -151,14 +151,7 @@ def test_the_trainer_tab_paints_at_its_width_without_the_docks_only(qtbot, make_
     wait_results(window)
     trainer = window.trainer
     widths = []
-
-    class Paints(QObject):
-        def eventFilter(self, watched, event):  # noqa: N802 (Qt naming)
-            if event.type() == QEvent.Type.Paint:
-                widths.append(trainer.plots.width())
-            return False
-
-    paints = Paints()
+    paints = PaintLog(lambda: widths.append(trainer.plots.width()))
     trainer.plots.viewport().installEventFilter(paints)
     assert window.controls_dock.isVisible()
     window.tabs.setCurrentWidget(trainer)
@@ -171,11 +164,11 @@ def test_the_trainer_tab_paints_at_its_width_without_the_docks_only(qtbot, make_
 def test_the_trainer_tab_paints_its_plots_on_the_turn_after_its_first_paint(qtbot, make_window, wait_results):
     """The tab's settings column paints first; its four plots (their axes drawn anew at the new size)
     on the next turn of the event loop, not in the same one, and then take updates as usual."""
-    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
     from rnnviz.app.gallery import settle
     from rnnviz.app.plots.invariants import clipped_widget_problems
+    from tests.app.paint_log import PaintLog
 
     window = make_window()
     window.resize(1600, 1000)
@@ -185,15 +178,10 @@ def test_the_trainer_tab_paints_its_plots_on_the_turn_after_its_first_paint(qtbo
     painted = []   # (what painted, in which turn)
     turn = [0]
 
-    class Paints(QObject):
-        def eventFilter(self, watched, event):  # noqa: N802 (Qt naming)
-            if event.type() == QEvent.Type.Paint:
-                painted.append(("plots" if watched is trainer.plots.viewport() else "settings", turn[0]))
-            return False
-
-    paints = Paints()
-    trainer.plots.viewport().installEventFilter(paints)
-    trainer.start_button.installEventFilter(paints)
+    plot_paints = PaintLog(lambda: painted.append(("plots", turn[0])))
+    settings_paints = PaintLog(lambda: painted.append(("settings", turn[0])))
+    trainer.plots.viewport().installEventFilter(plot_paints)
+    trainer.start_button.installEventFilter(settings_paints)
     window.tabs.setCurrentWidget(trainer)
     assert not trainer.plots.updatesEnabled()
     while not any(what == "plots" for what, _turn in painted) and turn[0] < 50:

@@ -147,7 +147,7 @@ def test_the_spectrum_makes_the_items_of_many_blocks_ahead_outside_its_plots(mak
     first switch to 8 layers shows those very items, with their blocks' data."""
     from rnnviz.app.plots.invariants import coverage_problems
     from rnnviz.app.plots.spectrum import PREPARED_BLOCKS
-    from tests.app.test_staggered_show import PaintLog
+    from tests.app.paint_log import PaintLog
 
     window = make_window()
     window.resize(1600, 1000)

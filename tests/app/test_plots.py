@@ -618,10 +618,10 @@ def test_panels_repaint_one_per_event_loop_turn_after_a_new_result(make_window, 
     """A new result's repaint is split by panel after a change of shape (at T = 2000 the whole
     window's took 130-250 ms in one paint): each loop turn paints one more panel, and every panel
     holds its data at once."""
-    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
     from rnnviz.core.analysis import run_fast
+    from tests.app.paint_log import PaintLog
 
     window = make_window()
     window.resize(1600, 1000)
@@ -633,17 +633,7 @@ def test_panels_repaint_one_per_event_loop_turn_after_a_new_result(make_window, 
     order: list[tuple[int, str]] = []
     turn = [0]
 
-    class PaintLog(QObject):
-        def __init__(self, name):
-            super().__init__()
-            self.name = name
-
-        def eventFilter(self, obj, event):  # noqa: N802 (Qt naming)
-            if event.type() == QEvent.Type.Paint:
-                order.append((turn[0], self.name))
-            return False
-
-    logs = [PaintLog(panel.name) for panel in visible]
+    logs = [PaintLog(lambda name=panel.name: order.append((turn[0], name))) for panel in visible]
     for panel, log in zip(visible, logs):
         panel.graphics.viewport().installEventFilter(log)
     # a ρ step of this small configuration repaints the window at once ...

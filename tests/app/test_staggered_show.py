@@ -9,19 +9,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from rnnviz.app.plots.base import NORMAL_STYLE, PRESENTATION_STYLE
 from rnnviz.app.plots.invariants import view_problems
 from rnnviz.app.repaint import StaggeredRepaint
+from tests.app.paint_log import PaintLog
 
 
-class PaintLog(QObject):
-    """An event filter that calls ``note()`` at each paint event of the widgets it is installed on."""
-
-    def __init__(self, note):
-        super().__init__()
-        self._note = note
-
-    def eventFilter(self, watched, event):  # noqa: N802 (Qt naming)
-        if event.type() == QEvent.Type.Paint:
-            self._note()
-        return False
 
 def test_a_second_hold_keeps_the_widgets_it_holds_again_and_lets_each_go_once(qapp):
     released = []
