@@ -15,10 +15,14 @@ milliseconds of each other.
 A widget can have work of its own to do just before it paints (``before_release``): the panels shown
 together by "all plots" or by leaving presentation mode take their new style then, one per turn, not
 all in the turn that showed them (six panels restyled and laid out at once held the UI thread ~150 ms).
+
+:class:`PaintPriority` lets a worker's Python loop (the Trainer's steps) step aside while a view
+repaints, so the paint does not wait for the interpreter lock between its items.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable
 
@@ -154,3 +158,64 @@ class NextTurnRepaint(QObject):
     def release(self) -> None:
         self._timer.stop()
         self._widget.setUpdatesEnabled(True)
+
+
+class PaintPriority(QObject):
+    """Background loops step aside while ``view`` (a QGraphicsView) repaints.
+
+    pyqtgraph paints its items in Python, so a paint needs the interpreter lock as often as a
+    Python loop in a worker thread does. The Trainer's steps are such a loop (a default step is
+    ~9 ms, nearly all of it holding the lock), and the two took turns at the lock every switch
+    interval (5 ms): the first redraw of a run on a 105 MB corpus took 40 ms of UI-thread CPU and
+    74-124 ms on the clock, 26-59 ms of it waiting for the lock.
+
+    :meth:`claim` (UI thread) holds the loops until the view's next paint is over, or
+    :data:`MAX_HOLD_MS` at most; a loop calls :meth:`wait_turn` at its step boundaries (any
+    thread, no Qt), which returns at once unless a claim is held. A view that did not paint within
+    the limit (hidden, minimised) is not claimed again until it paints: the loop is never held for
+    a paint that does not come.
+    """
+
+    MAX_HOLD_MS = 150
+
+    def __init__(self, view, parent: QObject | None = None):
+        super().__init__(parent if parent is not None else view)
+        self._view = view
+        self._free = threading.Event()
+        self._free.set()
+        self._unanswered = False   # the last claim ended at the limit, without a paint
+        self._limit = QTimer(self)
+        self._limit.setSingleShot(True)
+        self._limit.setInterval(self.MAX_HOLD_MS)
+        self._limit.timeout.connect(self._expire)
+        view.viewport().installEventFilter(self)
+
+    @property
+    def claimed(self) -> bool:
+        return not self._free.is_set()
+
+    def claim(self) -> None:
+        """Hold the loops until the view's next paint is over (nothing while it is hidden)."""
+        if self._unanswered or not self._view.isVisible():
+            return
+        self._free.clear()
+        self._limit.start()
+
+    def release(self) -> None:
+        self._limit.stop()
+        self._free.set()
+
+    def _expire(self) -> None:
+        self._unanswered = True
+        self.release()
+
+    def wait_turn(self) -> None:
+        """(Any thread) Wait while the UI thread holds a claim, ``MAX_HOLD_MS`` at most."""
+        self._free.wait(self.MAX_HOLD_MS / 1e3)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.Paint:
+            self._unanswered = False
+            if self.claimed:
+                QTimer.singleShot(0, self, self.release)   # once this paint is over
+        return False

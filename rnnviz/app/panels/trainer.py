@@ -36,7 +36,7 @@ from rnnviz.app.plots.base import (COMPACT_PRESENTATION_MIN_SIZE, COMPACT_PRESEN
                                    PRESENTATION_MIN_SIZE, PRESENTATION_STYLE, fitting_text,
                                    legend_below, legend_pt, restyle_plot, set_plot_title, settle_views,
                                    text_width, wrapped_height)
-from rnnviz.app.repaint import NextTurnRepaint
+from rnnviz.app.repaint import NextTurnRepaint, PaintPriority
 from rnnviz.core.config import CELLS, ConfigError
 from rnnviz.lm.data import load_corpus
 from rnnviz.lm.model import LanguageModel
@@ -92,12 +92,14 @@ class ExplorerHandoff:
 
 
 def training_work(config: TrainConfig, *, stop_flag: threading.Event, pause_flag: threading.Event,
-                  params_request: threading.Event, train_factory=None, corpus_loader=load_corpus):
+                  params_request: threading.Event, train_factory=None, corpus_loader=load_corpus,
+                  wait_turn=None):
     """The job run off the UI thread: load the corpus, then yield the trainer's events.
 
     Besides :class:`TrainEvent` it yields ``("trainer", trainer)`` once and a :class:`ModelCopy`
     whenever ``params_request`` was set. ``train_factory(config, data, should_stop)`` replaces the
-    real trainer (tests pass a fake generator).
+    real trainer (tests pass a fake generator). ``wait_turn()``, called between two steps, waits
+    while the UI thread paints the plots (:class:`rnnviz.app.repaint.PaintPriority`).
     """
 
     def work(should_stop):
@@ -112,6 +114,8 @@ def training_work(config: TrainConfig, *, stop_flag: threading.Event, pause_flag
             # Pause = wait here, between two steps; Stop/supersede = end the generator.
             while pause_flag.is_set() and not stopped():
                 time.sleep(0.02)
+            if wait_turn is not None:
+                wait_turn()
             return stopped()
 
         if train_factory is not None:
@@ -134,15 +138,22 @@ def copy_model(trainer: Trainer, step: int) -> ModelCopy:
                      step)
 
 
-def sampling_work(copy: ModelCopy, prime: str, temperature: float, length: int, seed: int):
-    """Job: (text, next-token probabilities after the prime, vocabulary tokens)."""
+def sampling_work(copy: ModelCopy, prime: str, temperature: float, length: int, seed: int,
+                  wait_turn=None):
+    """Job: (text, next-token probabilities after the prime, vocabulary tokens). ``wait_turn()``,
+    called before each token, waits while the UI thread paints the plots (as in training_work)."""
 
     def work(should_stop):
+        def between_tokens():
+            if wait_turn is not None:
+                wait_turn()
+            return should_stop()
+
         sampler = Sampler(copy.model, copy.vocab, copy.level)
         sampler.prime(prime)
         distribution = sampler.next_distribution(temperature)
         ids = sampler.generate(length, temperature=temperature, rng=np.random.default_rng(seed),
-                               should_stop=should_stop)
+                               should_stop=between_tokens)
         return prime + copy.vocab.decode(ids, copy.level), distribution, copy.vocab.tokens
 
     return work
@@ -521,6 +532,7 @@ class TrainerPanel(QWidget):
         self._fit_left_pending = False
         self._restyle_when_shown = False   # presentation mode changed while the tab was not shown
         self._plots_repaint = NextTurnRepaint(self.plots, self)   # the turn after the tab's first paint (showEvent)
+        self._paint_priority = PaintPriority(self.plots, self)    # the steps wait while the plots paint
         self._presentation = False
         self._plots_style: dict = {}
         self._refused_style: tuple | None = None   # (font, plots' width, height) a style was refused at
@@ -985,7 +997,7 @@ class TrainerPanel(QWidget):
         self._params_request = threading.Event()
         work = training_work(config, stop_flag=self._stop_flag, pause_flag=self._pause_flag,
                              params_request=self._params_request, train_factory=self.train_factory,
-                             corpus_loader=self.corpus_loader)
+                             corpus_loader=self.corpus_loader, wait_turn=self._paint_priority.wait_turn)
         self.job_id = self.runner.start(TRAIN_LANE, work)
         self.progress.setFormat(self.tr("loading corpus…"))
         self._show_status(self.tr("Training {0} on {1}…").format(config.cell, config.corpus))
@@ -1182,7 +1194,7 @@ class TrainerPanel(QWidget):
         self._last_sample_time = time.monotonic()
         self.runner.start(SAMPLE_LANE, sampling_work(
             self.model_copy, self.prime_edit.text(), self.temperature, SAMPLE_LENGTH,
-            seed=self.sample_seed_spin.value()))
+            seed=self.sample_seed_spin.value(), wait_turn=self._paint_priority.wait_turn))
 
     def _show_sample(self, result) -> None:
         text, distribution, tokens = result
@@ -1190,6 +1202,7 @@ class TrainerPanel(QWidget):
         self.next_token_probs = distribution
         self.sample_view.setPlainText(text)
         self._sample_tokens = tokens
+        self._paint_priority.claim()
         self._show_bars()
         self._update_empty_notes()
         self._update_buttons()
@@ -1277,6 +1290,7 @@ class TrainerPanel(QWidget):
             self._update_empty_notes()
             self._fit_titles()   # (after Reset: the flow plot's title named the last run's step)
             return
+        self._paint_priority.claim()   # the steps and the sampler wait from here to the end of the paint
         x = np.array([e.step for e in steps], dtype=float)
         self.train_curve.setData(x, np.array([e.train_loss for e in steps], dtype=float))
         self.train_avg_curve.setData(x, np.array([e.train_loss_avg for e in steps], dtype=float))
