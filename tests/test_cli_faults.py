@@ -236,7 +236,11 @@ def test_sample_streams_and_ctrl_c_keeps_the_text(tmp_path, capsys):
     environment = {k: v for k, v in os.environ.items() if k != "RNNVIZ_DEBUG"}
     process = subprocess.Popen([sys.executable, "-m", "rnnviz", "sample", "--checkpoint", str(checkpoint),
                                 "--length", "10000000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               cwd=PROJECT_ROOT, env=environment)
+                               cwd=PROJECT_ROOT, env=environment,
+                               # Ctrl-C as at a terminal, however the suite was started: a job a shell runs
+                               # in the background inherits SIGINT ignored, Python then installs no handler,
+                               # and the child drew on for the whole timeout
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         first = process.stdout.read(200)   # arrives long before ten million tokens are drawn
         assert len(first) == 200
