@@ -2965,6 +2965,11 @@
         <translation>只显示“{0}”图</translation>
     </message>
     <message>
+        <source>{0} ({1})</source>
+        <comment>a tooltip: what the button does (its shortcut)</comment>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
         <source>Time the engine took for the cheap plots, and for the full (t, k) map</source>
         <translation>引擎计算快速各图以及完整 (t, k) 图所用的时间</translation>
     </message>
@@ -4040,6 +4045,11 @@
     <message>
         <source>What this plot shows and how to read it (Shift+F1, then click a plot: the same)</source>
         <translation>此图显示什么、如何解读（按 Shift+F1 后点击某幅图，效果相同）</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <comment>an axis label: quantity (units)</comment>
+        <translation>{0}（{1}）</translation>
     </message>
 </context>
 <context>

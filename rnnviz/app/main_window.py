@@ -657,7 +657,7 @@ class MainWindow(QMainWindow):
             button.setCheckable(True)
             button.setAutoRaise(True)
             button.setObjectName(f"plot_button_{name or 'all'}")
-            button.setToolTip(f"{tip} ({key})")
+            button.setToolTip(self.tr("{0} ({1})", "a tooltip: what the button does (its shortcut)").format(tip, key))
             button.clicked.connect(lambda _=False, n=name or None: self._show_plot(n))
             group.addButton(button)
             layout.addWidget(button)

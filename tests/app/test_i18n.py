@@ -192,7 +192,7 @@ def chinese(qapp):
 def untranslated(window) -> list[str]:
     return [f"{where}: {text!r} ({', '.join(words)})"
             for where, text in interface_texts(window) + context_menu_texts(window)
-            if (words := english_words(text))] + unspaced(window)
+            if (words := english_words(text))] + unspaced(window) + bracketed_in_ascii(window)
 
 
 def unspaced(window) -> list[str]:
@@ -205,6 +205,19 @@ def unspaced(window) -> list[str]:
     return [f"{where}: {text!r} (no space between Chinese and Latin text)"
             for where, text in interface_texts(window) + context_menu_texts(window)
             if touching.search(re.sub(r"<[^>]+>|&\w+;", " ", text))]
+
+
+def bracketed_in_ascii(window) -> list[str]:
+    """Texts with Chinese words inside ASCII brackets: Chinese typesetting brackets them in full-width
+    "（…）", as every translation does; text joined in code showed "距离 k (步)" on the axes. Brackets
+    round Latin text stay ASCII where the translation has them so ("完整 (t, k) 图"), as do tuples, which
+    are notation ("形状为 (T, 输入维度) 的数组")."""
+    from rnnviz.app.i18n import IDEOGRAPH
+
+    inside = re.compile(rf"\([^(),]*[{IDEOGRAPH}][^(),]*\)")
+    return [f"{where}: {text!r} (Chinese words in ASCII brackets)"
+            for where, text in interface_texts(window) + context_menu_texts(window)
+            if inside.search(re.sub(r"<[^>]+>|&\w+;", " ", text))]
 
 
 def test_spaced_sets_chinese_apart_from_latin_text():
@@ -471,3 +484,24 @@ def test_screenshot_renders_chinese(tmp_path):
                           cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     assert out.stat().st_size > 1000
+
+
+def test_axis_labels_and_plot_tooltips_join_their_parts_in_one_translated_template(make_window, wait_results, qapp):
+    """An axis label's units and a plot button's shortcut are joined by a translated template: in
+    Chinese "距离 k（步）" and "…（Esc）" in full-width brackets, in English "distance k (steps)"."""
+    from rnnviz.app.i18n import CHINESE, ENGLISH, install_language
+
+    seen = {}
+    try:
+        for language in (ENGLISH, CHINESE):
+            install_language(language, qapp)
+            window = make_window()
+            wait_results(window)
+            decay = window.panel_by_name["decay"]
+            seen[language] = (decay.plot.getAxis("bottom").labelText, window.plot_buttons[""].toolTip())
+            window.close()
+    finally:
+        install_language(ENGLISH, qapp)
+    assert seen[ENGLISH] == ("distance k (steps)", "Show all seven plots (Esc)")
+    assert seen[CHINESE][0].endswith("（步）") and "(" not in seen[CHINESE][0], seen[CHINESE]
+    assert seen[CHINESE][1].endswith("（Esc）"), seen[CHINESE]

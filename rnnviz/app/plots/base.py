@@ -1316,8 +1316,7 @@ class PlotPanel(QWidget):
         # ("50000 mstep"), which is wrong for step counts.
         for side, (text, units) in (("bottom", x_label), ("left", y_label)):
             if text:
-                plot.setLabel(side, f"{text} ({units})" if units else text, siPrefixEnableRanges=(),
-                              **label_style)
+                plot.setLabel(side, axis_label_text(text, units), siPrefixEnableRanges=(), **label_style)
             else:
                 plot.getAxis(side).showLabel(False)
         tick_font = QFont()
@@ -1367,7 +1366,7 @@ class PlotPanel(QWidget):
         for side, label, room in (("bottom", x_label, width), ("left", y_label, height)):
             if not label[0]:
                 continue
-            full = f"{label[0]} ({label[1]})" if label[1] else label[0]
+            full = axis_label_text(*label)
             short = getattr(plot, "short_y", None) if side == "left" else None
             text, points = fitting_text([full] + ([short] if short else []), self.style["font_pt"], room)
             if shown.get(side) != (text, points):
@@ -1541,6 +1540,14 @@ class PlotPanel(QWidget):
 #: with flat caps; pyqtgraph's default square caps make it two widths long, and at the lecture line
 #: width that reads as the dashes of the line next to it.
 DOT_PATTERN = (1e-3, 2.5)
+
+
+def axis_label_text(text: str, units: str | None) -> str:
+    """An axis label with its units, ``"distance k (steps)"``: one translated template, so the Chinese
+    label reads "距离 k（步）" in full-width brackets, not the English "(…)" pasted round Chinese words."""
+    if not units:
+        return text
+    return QCoreApplication.translate("PlotPanel", "{0} ({1})", "an axis label: quantity (units)").format(text, units)
 
 
 def styled_pen(color: str, width: float, style: str = "solid"):
