@@ -8,6 +8,7 @@ import json
 import numpy as np
 
 from rnnviz.app.compute import SkippedMap
+from rnnviz.app.plots.invariants import empty_scale_problems
 from rnnviz.core.budget import estimate
 
 
@@ -89,6 +90,15 @@ def test_a_map_that_cannot_fit_at_all_is_left_out(make_window, wait_results, sma
     assert "not computed" in panel.plot.titleLabel.text and panel.heatmap.values is None
     assert panel.csv_tables() == {}
     assert window.state.fast_result.config == config  # the cheap plots are there
+    # no scale beside the map left out: the colour bar kept the levels of the map before
+    assert not panel.heatmap.colorbar.isVisible()
+    panel.heatmap.colorbar.setVisible(True)    # (the view invariants see a scale of nothing)
+    assert empty_scale_problems([panel.heatmap.colorbar]), "a visible scale beside no map passed"
+    panel.heatmap.colorbar.setVisible(False)
+    window.compute.budget_bytes = estimate(config).total_bytes() * 2
+    assert window.state.set_config(config.replace(seed=config.seed + 1))
+    wait_results(window)
+    assert panel.heatmap.values is not None and panel.heatmap.colorbar.isVisible()
 
 
 def test_the_budget_is_a_setting_kept_across_windows(make_window, wait_results):

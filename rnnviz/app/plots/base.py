@@ -645,6 +645,8 @@ class IndexedImageItem(pg.ImageItem):
     change of ρ) and gives the same QImage (Indexed8, the table's colours)."""
 
     _colour_table: list[int] | None = None
+    #: without an image: whether one is on its way (:meth:`Heatmap.clear`), else it shows no value
+    awaiting = True
 
     def setLookupTable(self, lut, update: bool = True) -> None:  # noqa: N802 (pyqtgraph naming)
         self._colour_table = None
@@ -747,8 +749,11 @@ class Heatmap:
         self.colorbar.setLevels(values=levels)
         if self.few_ticks:
             self._fit_ticks()
-        if not partial:   # (the progressive map's first parts may hold no value yet)
-            self._show_scale(shown.bounds is not None)
+        self.image.awaiting = False
+        if shown.bounds is not None:
+            self._show_scale(True)
+        elif not partial:   # (the progressive map's first parts may hold no value yet)
+            self._show_scale(False)
         self._note_one_colour()
 
     def _show_scale(self, shown: bool) -> None:
@@ -848,10 +853,17 @@ class Heatmap:
         low, high = finite_range(np.asarray(bounds), symmetric=self.symmetric, min_half_range=self.min_half_range)
         return nice_levels(low, high)
 
-    def clear(self) -> None:
+    def clear(self, awaiting: bool = False) -> None:
+        """Show no data, and no scale: the colour bar kept the levels of the data gone ("not
+        computed: over the memory budget" beside a scale of the map before). ``awaiting``: new data
+        are on their way (the map being computed): the scale stays, at levels the new data keep
+        while they fill them (``steady``), not hidden and shown again at every change."""
         self.values = None
         self.shown = None
         self.image.clear()
+        self.image.awaiting = awaiting
+        if not awaiting:
+            self._show_scale(False)
         self._note_one_colour()
 
     def set_font(self, points: int) -> None:

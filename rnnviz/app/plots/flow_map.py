@@ -51,7 +51,7 @@ class FlowMapPanel(PlotPanel):
         self.fast = fast
         self.map_result = None
         self._fitted_distances = self.computed_distances()   # fit_ranges below fits the view to these
-        self.heatmap.clear()
+        self.heatmap.clear(awaiting=True)
         self.anchor_line.setValue(fast.config.anchor)
         seq_len = fast.config.seq_len
         self.plot.setLimits(xMin=-1, xMax=seq_len + 1, yMin=0, yMax=seq_len + 1)

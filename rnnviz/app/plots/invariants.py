@@ -550,7 +550,9 @@ def _colours_values(item) -> bool | None:
     """Whether ``item`` draws a value in a colour of a colour bar's scale (None: it draws none by
     its nature: not an image, nor an item that colours itself, such as the unrolled diagram)."""
     if isinstance(item, pg.ImageItem):
-        return None if item.image is None else data_rect(item) is not None
+        if item.image is None:   # a heatmap's image cleared (no data, none on its way) colours nothing
+            return False if getattr(item, "awaiting", True) is False else None
+        return data_rect(item) is not None
     coloured = getattr(item, "coloured", None)
     return coloured() if callable(coloured) else None
 
