@@ -419,7 +419,14 @@ def test_an_empty_plot_must_say_why(qapp):
     note = EmptyNote(plot)
     note.set_text("All gradients are exactly 0")
     QApplication.instance().processEvents()
+    # said, but its y axis still labels values that no curve holds (pyqtgraph's 0 … 1 of no data)
+    assert [problem for problem in empty_plot_problems(widget, [plot]) if "no curve holds one" in problem]
+    note.set_text("")
+    note = EmptyNote(plot, bare_axes=("left",))
+    note.set_text("All gradients are exactly 0")
+    QApplication.instance().processEvents()
     assert empty_plot_problems(widget, [plot]) == []
+    assert plot.getAxis("bottom").style["showValues"]   # the steps t the curve is laid out along
     assert plot.vb.sceneBoundingRect().contains(note.item.sceneBoundingRect().center())
     note.set_text("")
     curve.setData(np.arange(10.0), np.ones(10))

@@ -553,7 +553,8 @@ class TrainerPanel(QWidget):
             plot.vb.sigResized.connect(self._fit_titles)
         # Before a run (and after Reset) each plot says what it will show: four empty plots with
         # 0…1 axes said nothing to a first-time user.
-        self._empty_notes = {plot: EmptyNote(plot) for plot in
+        # Nor do their axes label values before there are any (both axes read 0 … 1).
+        self._empty_notes = {plot: EmptyNote(plot, bare_axes=("left", "bottom")) for plot in
                              (self.loss_plot, self.grad_plot, self.flow_plot, self.bars_plot)}
         self._update_empty_notes()
 

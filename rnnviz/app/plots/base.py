@@ -906,10 +906,14 @@ class EmptyNote:
     view box itself, not in data coordinates: no range holds or moves it, and it wraps to the
     plot area's width."""
 
-    def __init__(self, plot: pg.PlotItem, points: int = NORMAL_STYLE["font_pt"], backed: bool = False):
+    def __init__(self, plot: pg.PlotItem, points: int = NORMAL_STYLE["font_pt"], backed: bool = False,
+                 bare_axes: tuple[str, ...] = ()):
         """``backed``: on a pale background (a note over coloured cells: dark grey on the viridis
-        teal of 0.5 was hard to read, and grid lines ran through it)."""
+        teal of 0.5 was hard to read, and grid lines ran through it). ``bare_axes``: the axes
+        ("left", "bottom") that show no values while the note is shown: the values of what the
+        plot would show, had it data (its y axis read 0.25 … 0.75 under "All gradients are exactly 0")."""
         self.plot = plot
+        self.bare_axes = bare_axes
         self.item = pg.TextItem("", color=QColor(60, 60, 60), anchor=(0.5, 0.5),
                                 fill=pg.mkBrush(255, 255, 255, 215) if backed else None)
         self.item.setParentItem(plot.vb)
@@ -923,6 +927,10 @@ class EmptyNote:
         if text != self.item.toPlainText():
             self.item.setText(text)
         self.item.setVisible(bool(text))
+        for side in self.bare_axes:
+            axis = self.plot.getAxis(side)
+            if axis.style.get("showValues", True) == bool(text):
+                axis.setStyle(showValues=not text)
         self._place()
 
     def text(self) -> str:
@@ -1478,9 +1486,9 @@ class PlotPanel(QWidget):
     def legend_pt(self) -> int:
         return legend_pt(self.style)
 
-    def empty_note(self, plot: pg.PlotItem, backed: bool = False) -> EmptyNote:
+    def empty_note(self, plot: pg.PlotItem, backed: bool = False, bare_axes: tuple[str, ...] = ()) -> EmptyNote:
         """A note for ``plot`` that says why it is empty, in the panel's text size (see :class:`EmptyNote`)."""
-        note = EmptyNote(plot, self.style["font_pt"], backed)
+        note = EmptyNote(plot, self.style["font_pt"], backed, bare_axes)
         self._empty_notes.append(note)
         return note
 

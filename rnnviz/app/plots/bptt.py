@@ -55,7 +55,7 @@ class BpttPanel(PlotPanel):
         self.itemized = self.register_heatmap(Heatmap(self.item_plot, "viridis", "log₁₀ ‖∂L<sub>τ</sub>/∂hₜ‖",
                                                            short_label="log₁₀", steady=True))
         # all gradients exactly 0 (all weights zero): nothing on a log scale, and the plots say why
-        self.norm_note = self.empty_note(self.norm_plot)
+        self.norm_note = self.empty_note(self.norm_plot, bare_axes=("left",))   # (no log norm to label)
         self.item_note = self.empty_note(self.item_plot)
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
         self.graphics.ci.layout.setRowStretchFactor(2, 3)

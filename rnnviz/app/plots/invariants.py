@@ -480,11 +480,26 @@ def empty_plot_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> 
         area = plot.vb.sceneBoundingRect()
         if not any(area.intersects(note) for note in notes):
             problems.append(f"{_plot_name(plot)}: shows no data and does not say why")
+        problems += invented_value_problems(plot, items)
     for plot in plots:
         if any(_one_colour(item) for item in _range_items(plot)) and not any(
                 plot.vb.sceneBoundingRect().intersects(note) for note in notes):
             problems.append(f"{_plot_name(plot)}: a heatmap of one colour that does not say what value it shows")
     return problems
+
+
+def invented_value_problems(plot: pg.PlotItem, items: list) -> list[str]:
+    """An empty plot's value axis (its y axis) that labels values no curve holds: all gradients
+    exactly 0, the per-step log-norm axis read 0.25 … 0.75 (pyqtgraph's range of no data) under the
+    note that says there is nothing to show. The x axes are the steps, distances and names the
+    plot is laid out along, which hold with or without values (an image's rows are its coordinates)."""
+    curves = [item for item in items if isinstance(item, (pg.PlotDataItem, pg.PlotCurveItem, pg.ScatterPlotItem))]
+    if not curves or len(curves) < len(items):
+        return []
+    texts = [text for _rect, text in tick_text_rects(plot.getAxis("left")) if text]
+    if not texts:
+        return []
+    return [f"{_plot_name(plot)}: its y axis labels values ({texts[0]} … {texts[-1]}) and no curve holds one"]
 
 
 def _one_colour(item) -> bool:
