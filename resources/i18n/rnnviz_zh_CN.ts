@@ -4668,6 +4668,14 @@
         <translation>裁剪前</translation>
     </message>
     <message>
+        <source>before clipping (the same)</source>
+        <translation>裁剪前（与裁剪后相同）</translation>
+    </message>
+    <message>
+        <source>clipped: no step</source>
+        <translation>已裁剪：无</translation>
+    </message>
+    <message>
         <source>Gradient flow</source>
         <translation>梯度流</translation>
     </message>
@@ -4722,6 +4730,14 @@
     <message>
         <source>log₁₀ norm</source>
         <translation>log₁₀ 范数</translation>
+    </message>
+    <message>
+        <source>before (=)</source>
+        <translation>裁剪前（同）</translation>
+    </message>
+    <message>
+        <source>0 clipped</source>
+        <translation>无裁剪</translation>
     </message>
     <message>
         <source>Resume</source>

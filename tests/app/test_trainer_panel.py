@@ -231,6 +231,32 @@ def test_best_validation_point_is_marked(make_panel, qtbot):
     assert panel.best_point is None and len(panel.best_scatter.getData()[0] or []) == 0
 
 
+@pytest.mark.parametrize("clipped", [True, False])
+def test_the_gradient_norm_legend_says_when_no_step_was_clipped(make_panel, qtbot, clipped):
+    """Nothing clipped: the thin "before clipping" curve lies exactly under "after clipping", and no
+    marker is drawn; the legend said "before clipping" and "clipped" all the same. It says they are
+    the same and that no step was clipped, and names them as before once a step is."""
+    events = _fake_events()
+    if not clipped:
+        events[0] = TrainEvent(**{**events[0].__dict__, "grad_norm": 5.0, "clipped": False})
+    panel = make_panel(train_factory=lambda config, data, should_stop: iter(events),
+                       corpus_loader=lambda *a, **k: None)
+    assert panel.start()
+    qtbot.waitUntil(lambda: not panel.running, timeout=5000)
+    panel.redraw()
+    legend = panel.grad_plot.legend
+    texts = {item: legend.getLabel(item).text for item in (panel.grad_before_curve, panel.clip_scatter)}
+    assert panel.any_clipped is clipped
+    if clipped:
+        assert texts[panel.grad_before_curve] in ("before clipping", "before clip")
+        assert texts[panel.clip_scatter] == "clipped" and len(panel.clip_scatter.getData()[0]) == 1
+    else:
+        np.testing.assert_array_equal(panel.grad_before_curve.yData, panel.grad_after_curve.yData)
+        assert texts[panel.grad_before_curve] in ("before clipping (the same)", "before (=)")
+        assert texts[panel.clip_scatter] in ("clipped: no step", "0 clipped")
+        assert len(panel.clip_scatter.getData()[0] or []) == 0
+
+
 def test_default_run_regularises_the_short_builtin_text(make_panel):
     config = make_panel().config()
     assert config.corpus == "builtin:sample" and config.dropout == 0.5 and config.epochs == 60

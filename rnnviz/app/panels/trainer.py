@@ -504,6 +504,7 @@ class TrainerPanel(QWidget):
         self.best_scatter = self.loss_plot.plot(pen=None, symbol="star", symbolSize=16, symbolBrush=PALETTE[3],
                                                 symbolPen=pg.mkPen("#000000", width=1), name=self.tr("best valid"))
         self.best_point: tuple[int, float] | None = None   # (step, lowest validation loss)
+        self.any_clipped = False   # whether a step shown was clipped (else "before" lies under "after")
         self.baseline_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#777777", style=Qt.PenStyle.DashLine),
                                              label=self.tr("ln V"), labelOpts={"position": 0.98, "anchors": [(1, 0), (1, 0)]})
         self.baseline_line.setVisible(False)
@@ -801,9 +802,13 @@ class TrainerPanel(QWidget):
         return {self.loss_plot: [(self.train_curve, (self.tr("train (batch)"), self.tr("batch"))),
                                  (self.train_avg_curve, (self.tr("train (epoch mean)"), self.tr("epoch mean"))),
                                  (self.valid_curve, (self.tr("valid"), self.tr("valid"))), (self.best_scatter, best_texts)],
+                # no step clipped: "before" lies exactly under "after", and the legend says so (it
+                # named a curve and markers nobody could see)
                 self.grad_plot: [(self.grad_after_curve, (self.tr("after clipping"), self.tr("after clip"))),
-                                 (self.grad_before_curve, (self.tr("before clipping"), self.tr("before clip"))),
-                                 (self.clip_scatter, (self.tr("clipped"), self.tr("clipped")))]}
+                                 (self.grad_before_curve, (self.tr("before clipping"), self.tr("before clip"))
+                                  if self.any_clipped else (self.tr("before clipping (the same)"), self.tr("before (=)"))),
+                                 (self.clip_scatter, (self.tr("clipped"), self.tr("clipped")) if self.any_clipped
+                                  else (self.tr("clipped: no step"), self.tr("0 clipped")))]}
 
     def _fit_legends(self) -> None:
         points = legend_pt(self._plots_style or NORMAL_STYLE)
@@ -1285,6 +1290,7 @@ class TrainerPanel(QWidget):
                           self.flow_jac_curve):
                 curve.setData([], [])
             self.best_point = None
+            self.any_clipped = False
             self._label_best()
             self.clip_scatter.setData([], [])
             self.baseline_line.setVisible(False)
@@ -1293,6 +1299,7 @@ class TrainerPanel(QWidget):
             return
         self._paint_priority.claim()   # the steps and the sampler wait from here to the end of the paint
         x = np.array([e.step for e in steps], dtype=float)
+        self.any_clipped = any(e.clipped for e in steps)
         self.train_curve.setData(x, np.array([e.train_loss for e in steps], dtype=float))
         self.train_avg_curve.setData(x, np.array([e.train_loss_avg for e in steps], dtype=float))
         valid = [e for e in self.events if e.valid_loss is not None]
