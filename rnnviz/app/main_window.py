@@ -30,7 +30,8 @@ from rnnviz.app.panels.experiments import ExperimentsPanel
 from rnnviz.app.panels.lessons import LessonsPanel
 from rnnviz.app.panels.trainer import TrainerPanel
 from rnnviz.app.plots import PANEL_CLASSES
-from rnnviz.app.plots.base import NORMAL_STYLE, PRESENTATION_STYLE, SteadyLabel, configure_pyqtgraph
+from rnnviz.app.plots.base import (NORMAL_STYLE, PRESENTATION_STYLE, SteadyLabel, configure_pyqtgraph,
+                                   paint_scene_updates_now)
 from rnnviz.app.presets import Preset, list_presets
 from rnnviz.app.repaint import NextTurnRepaint, StaggeredRepaint
 from rnnviz.app.session import parse_session, read_session, session_dict, write_session
@@ -494,8 +495,12 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.lessons_dock], [beside], Qt.Orientation.Horizontal)
         self.trainer.set_docks_beside(beside)
 
-    def focus_plot(self, name: str | None) -> None:
-        """Show only the plot called ``name`` (None, or the focused one again: every plot)."""
+    def focus_plot(self, name: str | None, paint_now: bool = True) -> None:
+        """Show only the plot called ``name`` (None, or the focused one again: every plot).
+
+        ``paint_now``: the plot shown alone is painted in this turn, once (see
+        :func:`paint_scene_updates_now`); False where the caller restyles it after (presentation
+        mode, whose repaints are held to the next turn)."""
         if name is not None and name == self.focused_plot:
             name = None
         self.focused_plot = name
@@ -506,6 +511,8 @@ class MainWindow(QMainWindow):
         else:   # its size and view ranges now, not during its paint (which then paints again)
             self._lay_out_plots_now()
             self.panel_by_name[name].settle()
+            if paint_now:
+                paint_scene_updates_now(self.panel_by_name[name].graphics)   # once, not twice
         self.show_all_action.setEnabled(name is not None)
         self.plot_buttons["" if name is None else name].setChecked(True)
 
@@ -1428,7 +1435,7 @@ class MainWindow(QMainWindow):
         if on and not was_on:
             self._focus_before_presentation = self.focused_plot
             if self.focused_plot is None:
-                self.focus_plot(PRESENTATION_FIRST_PLOT)
+                self.focus_plot(PRESENTATION_FIRST_PLOT, paint_now=False)
         for panel in self.panels:
             panel.set_presentation(self.presentation_mode)
         self.experiments.set_presentation(self.presentation_mode)
@@ -1455,7 +1462,7 @@ class MainWindow(QMainWindow):
             if self.statusBar().currentMessage() == hint:
                 self.statusBar().clearMessage()   # how to leave, once left, is no longer true
             if was_on and self.focused_plot != self._focus_before_presentation:
-                self.focus_plot(self._focus_before_presentation)
+                self.focus_plot(self._focus_before_presentation, paint_now=False)
         self._update_plot_layout()
         self._stagger_repaints()
         if self.isVisible():
