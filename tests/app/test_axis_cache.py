@@ -269,3 +269,30 @@ def test_an_end_label_moved_inside_never_lands_on_its_neighbour(qtbot):
         painter.end()
     assert rects and all(0.0 <= rect.top() and rect.bottom() <= axis.height() + 1e-6 for rect in rects)
     assert not any(first.intersects(second) for index, first in enumerate(rects) for second in rects[index + 1:])
+
+
+def test_hidden_values_keep_their_room_and_draw_no_label(qtbot):
+    """An empty plot's axis hides its tick labels and keeps their room (hide_values): the plot is
+    not laid out again when the labels go and come back (the Trainer's plots at each Start), and no
+    label is drawn meanwhile; the lines and grid stay."""
+    from rnnviz.app.plots.invariants import tick_text_rects
+
+    widget, plot = _layout(qtbot, cached=True)
+    axis = plot.getAxis("left")
+    qtbot.wait(50)
+    shown = _pixels(widget)
+    width, area = axis.width(), plot.vb.sceneBoundingRect()
+    assert tick_text_rects(axis)
+    axis.hide_values(True)
+    qtbot.waitUntil(lambda: axis.picture is not None, timeout=2000)
+    hidden = _pixels(widget)
+    assert axis.width() == width and plot.vb.sceneBoundingRect() == area
+    assert tick_text_rects(axis) == [] and axis._text_rect is None
+    # only the labels' pixels changed: the left axis's text strip, not the plot area
+    changed = np.argwhere((shown != hidden).any(axis=2))
+    left = axis.sceneBoundingRect()
+    assert changed.size and (changed[:, 1] < left.right() + 1).all()
+    axis.hide_values(False)
+    qtbot.waitUntil(lambda: axis.picture is not None, timeout=2000)
+    assert axis.width() == width and tick_text_rects(axis)
+    np.testing.assert_array_equal(_pixels(widget), shown)

@@ -57,6 +57,18 @@ class CachedAxisItem(pg.AxisItem):
     whole_numbers = False
 
     _text_margin = 0.0   # while the specs are generated: room past the ends for labels moved inside
+    #: The tick labels are not drawn, and the axis keeps the room they take (see hide_values).
+    values_hidden = False
+
+    def hide_values(self, hidden: bool) -> None:
+        """Draw no tick labels (an empty plot's values of nothing), keeping their room: switched
+        with ``showValues``, the axis changed its width and its plot was laid out again at the
+        first and the last moment of an empty state (the Trainer's four plots at each Start and
+        first step: the longest gap of a start grew from ~40 to 60–100 ms)."""
+        if bool(hidden) != self.values_hidden:
+            self.values_hidden = bool(hidden)
+            self.picture = None
+            self.update()
 
     def boundingRect(self):  # noqa: N802 (Qt naming)
         rect = super().boundingRect()
@@ -248,7 +260,7 @@ class CachedAxisItem(pg.AxisItem):
             if self.style["tickFont"] is not None:
                 painter.setFont(self.style["tickFont"])
             specs = self.generateDrawSpecs(painter)
-            if specs is not None and specs[2]:
+            if specs is not None and specs[2] and not self.values_hidden:
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
                 painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
                 painter.setPen(self.textPen())

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QV
                                QWidget)
 
 from rnnviz.app.i18n import names
-from rnnviz.app.plots.axis import CachedColorBarItem, cached_axes
+from rnnviz.app.plots.axis import CachedAxisItem, CachedColorBarItem, cached_axes
 from rnnviz.app.plots.steady import SteadyViewBox, nice_above, steady_range
 from rnnviz.app.texts import text_path
 
@@ -941,7 +941,9 @@ class EmptyNote:
         self.item.setVisible(bool(text))
         for side in self.bare_axes:
             axis = self.plot.getAxis(side)
-            if axis.style.get("showValues", True) == bool(text):
+            if isinstance(axis, CachedAxisItem):
+                axis.hide_values(bool(text))   # (its room kept: no layout at each empty state)
+            elif axis.style.get("showValues", True) == bool(text):
                 axis.setStyle(showValues=not text)
         self._place()
 

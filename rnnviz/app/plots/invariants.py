@@ -359,9 +359,15 @@ def text_problems(plot: pg.PlotItem) -> list[str]:
     return problems
 
 
+def shows_values(axis: pg.AxisItem) -> bool:
+    """Whether ``axis`` draws tick labels (its style's ``showValues``, and not hidden in their room:
+    :meth:`rnnviz.app.plots.axis.CachedAxisItem.hide_values`)."""
+    return axis.style.get("showValues", True) and not getattr(axis, "values_hidden", False)
+
+
 def tick_text_rects(axis: pg.AxisItem) -> list[tuple[QRectF, str]]:
     """(scene rectangle, text) of every tick label ``axis`` draws, as pyqtgraph lays them out."""
-    if not axis.isVisible() or not axis.style.get("showValues", True) or axis.width() <= 0 or axis.height() <= 0:
+    if not axis.isVisible() or not shows_values(axis) or axis.width() <= 0 or axis.height() <= 0:
         return []
     image = QImage(1, 1, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
@@ -412,7 +418,7 @@ def tick_label_problems(plot: pg.PlotItem) -> list[str]:
     problems = []
     for side in ("left", "bottom", "right"):
         axis = plot.getAxis(side) if side in plot.axes else None
-        if axis is None or not axis.isVisible() or not axis.style.get("showValues", True) or axis.height() <= 0:
+        if axis is None or not axis.isVisible() or not shows_values(axis) or axis.height() <= 0:
             continue
         rects = tick_text_rects(axis)
         drawn = [text for _rect, text in rects]
@@ -450,7 +456,7 @@ def bar_base_problems(plot: pg.PlotItem) -> list[str]:
     Compare tab's gate means showed 0.2…0.8 only, under a candidate gate's bars at ~0)."""
     bars = [item for item in plot.vb.addedItems if isinstance(item, pg.BarGraphItem) and data_rect(item) is not None]
     axis = plot.getAxis("left")
-    if not bars or not axis.isVisible() or not axis.style.get("showValues", True):
+    if not bars or not axis.isVisible() or not shows_values(axis):
         return []
     low, high = sorted(plot.vb.viewRange()[1])
     if not low <= 0.0 <= high:
@@ -550,7 +556,7 @@ def colour_bar_value_problems(colour_bar: pg.PlotItem) -> list[str]:
     """A colour bar that shows no values at all: a scale without numbers (a row too short for two
     labels at the bar's font still has room for its end values at a smaller one)."""
     axis = getattr(colour_bar, "axis", None)
-    if axis is None or not axis.isVisible() or not axis.style.get("showValues", True):
+    if axis is None or not axis.isVisible() or not shows_values(axis):
         return []
     texts = [text for _rect, text in tick_text_rects(axis)]
     label = colour_bar.getAxis("left").labelText or "unlabelled"
@@ -592,7 +598,7 @@ def empty_scale_problems(colour_bars: list[pg.PlotItem]) -> list[str]:
 def _tick_overlaps(plot: pg.PlotItem, axis: pg.AxisItem, side: str) -> list[str]:
     """Fixed tick labels (``setTicks``) closer together than their text."""
     levels = axis._tickLevels
-    if not levels or not axis.style.get("showValues", True):
+    if not levels or not shows_values(axis):
         return []
     low, high = axis.range
     length = axis.height() if side in ("left", "right") else axis.width()
