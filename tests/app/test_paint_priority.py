@@ -84,6 +84,19 @@ def test_the_training_hook_and_the_sampler_wait_their_turn():
     assert len(list(work(lambda: False))) == 4
     assert seen == [False] * 4 and turns == ["step"] * 4
 
+    # loading the corpus waits its turn between two chunks too (a Start clears the plots meanwhile)
+    turns.clear()
+
+    def chunked_loader(*_args, should_stop, **_kwargs):
+        for _chunk in range(3):
+            assert not should_stop()
+        return None
+
+    work = training_work(TrainConfig(), stop_flag=threading.Event(), pause_flag=threading.Event(),
+                         params_request=threading.Event(), train_factory=lambda *a: iter(()),
+                         corpus_loader=chunked_loader, wait_turn=lambda: turns.append("chunk"))
+    assert list(work(lambda: False)) == [] and turns == ["chunk"] * 3
+
     data = build_corpus("abcabcabd" * 4, level="char")
     spec = ModelSpec(vocab_size=data.vocab_size, embed_size=4, hidden_size=8)
     copy = ModelCopy(LanguageModel(spec, init_model_params(spec, seed=0)), data.vocab, "char", 0)
@@ -108,6 +121,11 @@ def test_the_trainer_claims_its_plots_for_the_paint_of_each_redraw(qtbot):
         panel._dirty = True
         panel.redraw()
         assert panel._paint_priority.claimed        # new data: the loops wait for the paint
+        qtbot.waitUntil(lambda: not panel._paint_priority.claimed, timeout=5000)
+        panel.reset()                               # the plots cleared: the loader waits for that paint
+        panel._dirty = True
+        panel.redraw()
+        assert panel._paint_priority.claimed and not panel.events
         qtbot.waitUntil(lambda: not panel._paint_priority.claimed, timeout=5000)
     finally:
         runner.shutdown(10000)

@@ -106,9 +106,16 @@ def training_work(config: TrainConfig, *, stop_flag: threading.Event, pause_flag
         def stopped():
             return stop_flag.is_set() or should_stop()
 
+        def loading_stopped():
+            # between two chunks of the corpus, as between two steps: the plots' paint first
+            if wait_turn is not None:
+                wait_turn()
+            return stopped()
+
         # Stop, Reset or closing the window end a long load between two chunks (Cancelled).
         data = corpus_loader(config.corpus, valid=config.valid, test=config.test,
-                             level=config.level, sentence_start=config.sentence_start, should_stop=stopped)
+                             level=config.level, sentence_start=config.sentence_start,
+                             should_stop=loading_stopped)
 
         def hook():
             # Pause = wait here, between two steps; Stop/supersede = end the generator.
@@ -1285,6 +1292,7 @@ class TrainerPanel(QWidget):
         self._dirty = False
         steps = [e for e in self.events if e.kind == "step"]
         if not steps:
+            self._paint_priority.claim()   # (a Start clears the plots while the corpus loads)
             for curve in (self.train_curve, self.train_avg_curve, self.valid_curve, self.best_scatter,
                           self.grad_before_curve, self.grad_after_curve, self.flow_grad_curve,
                           self.flow_jac_curve):
