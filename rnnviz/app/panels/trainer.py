@@ -1291,8 +1291,10 @@ class TrainerPanel(QWidget):
             return
         self._dirty = False
         steps = [e for e in self.events if e.kind == "step"]
+        # the steps, the sampler and the corpus loader wait from here to the end of the paint
+        # (a Start clears the plots while the corpus loads)
+        self._paint_priority.claim()
         if not steps:
-            self._paint_priority.claim()   # (a Start clears the plots while the corpus loads)
             for curve in (self.train_curve, self.train_avg_curve, self.valid_curve, self.best_scatter,
                           self.grad_before_curve, self.grad_after_curve, self.flow_grad_curve,
                           self.flow_jac_curve):
@@ -1305,9 +1307,9 @@ class TrainerPanel(QWidget):
             self._update_empty_notes()
             self._fit_titles()   # (after Reset: the flow plot's title named the last run's step)
             return
-        self._paint_priority.claim()   # the steps and the sampler wait from here to the end of the paint
         x = np.array([e.step for e in steps], dtype=float)
-        self.any_clipped = any(e.clipped for e in steps)
+        clipped = np.array([e.clipped for e in steps], dtype=bool)
+        self.any_clipped = bool(clipped.any())
         self.train_curve.setData(x, np.array([e.train_loss for e in steps], dtype=float))
         self.train_avg_curve.setData(x, np.array([e.train_loss_avg for e in steps], dtype=float))
         valid = [e for e in self.events if e.valid_loss is not None]
@@ -1334,7 +1336,7 @@ class TrainerPanel(QWidget):
         log_after = np.log10(np.where(positive, after, 1.0))
         self.grad_before_curve.setData(x[positive], log_before[positive])
         self.grad_after_curve.setData(x[positive], log_after[positive])
-        clipped = np.array([e.clipped for e in steps]) & positive
+        clipped &= positive
         self.clip_scatter.setData(x[clipped], log_before[clipped])
         snapshot = self.last_snapshot
         if snapshot is not None:

@@ -572,7 +572,7 @@ def _colours_values(item) -> bool | None:
     its nature: not an image, nor an item that colours itself, such as the unrolled diagram)."""
     if isinstance(item, pg.ImageItem):
         if item.image is None:   # a heatmap's image cleared (no data, none on its way) colours nothing
-            return False if getattr(item, "awaiting", True) is False else None
+            return None if getattr(item, "awaiting", True) else False
         return data_rect(item) is not None
     coloured = getattr(item, "coloured", None)
     return coloured() if callable(coloured) else None
