@@ -44,6 +44,11 @@ def test_writes_rows_summary_and_run_json(main, tmp_path, capsys):
     assert spec.base.hidden_size == 8 and spec.seeds == 2
     assert run["files"] == {"rows": "reach.csv", "summary": "reach_summary.csv", "plot": None}
     assert "numpy" in run["versions"] and run["workers"] == 1
+    # the points where a seed's reach is T - t0 = 30 are named: their reach is a lower bound
+    at_limit = sorted({int(r["point"]) for r in rows if r["reach"] == "30"})
+    assert run["reach_lower_bound_points"] == at_limit
+    said = f"at {len(at_limit)} of 6 points a reach is T - t0"
+    assert (said in err) == bool(at_limit)
 
 
 def test_same_command_same_csv_with_one_or_two_workers(main, tmp_path):

@@ -4237,6 +4237,22 @@
         <translation>{0}（{1}）</translation>
     </message>
     <message>
+        <source>longest measurable reach, T − t₀</source>
+        <translation>可测的最远距离 T − t₀</translation>
+    </message>
+    <message>
+        <source>a lower bound: reach ≥ T − t₀</source>
+        <translation>下界：可达距离 ≥ T − t₀</translation>
+    </message>
+    <message>
+        <source>{0}: {1} ≥ {2:.4g}: still above the threshold at the last step; a longer T measures further  (click to open in the explorer)</source>
+        <translation>{0}：{1} ≥ {2:.4g}：到最后一步仍高于阈值，更长的 T 可测得更远（点击即可在探索器中打开）</translation>
+    </message>
+    <message>
+        <source>{0}: {1} ≥ {2:.4g} ± {3:.2g}: {4} of {5} seeds still above the threshold at the last step  (click to open in the explorer)</source>
+        <translation>{0}：{1} ≥ {2:.4g} ± {3:.2g}：{5} 个种子中有 {4} 个到最后一步仍高于阈值（点击即可在探索器中打开）</translation>
+    </message>
+    <message>
         <source>{0}: {1} = {2:.4g} ± {3:.2g}  (click to open in the explorer)</source>
         <translation>{0}：{1} = {2:.4g} ± {3:.2g}（点击即可在探索器中打开）</translation>
     </message>

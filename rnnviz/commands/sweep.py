@@ -6,7 +6,8 @@ parameter. One or two parameters may vary. Every grid point runs for --seeds
 seeds (base seed, base seed + 1, ...) and measures, from the anchor t0 over
 k = 1 ... T-t0, on the whole state s (batch element 0):
 
-  reach       largest k with ||ds_(t0+k)/ds_t0||_2 >= --threshold (0 if none)
+  reach       largest k with ||ds_(t0+k)/ds_t0||_2 >= --threshold (0 if none);
+              a reach of T-t0 is a lower bound (still above it at the last step)
   log10_norm  log10 ||ds_T/ds_t0||_2
   lyapunov    largest Lyapunov exponent (QR method, natural log per step);
               --lyapunov-count m adds lyapunov_2 ... lyapunov_m
@@ -280,6 +281,9 @@ def run(args: argparse.Namespace) -> int:
             client.close()
     summary = summary_path(out)
     run_json = run_json_path(out)
+    # grid points where a seed's reach is T − t0, the longest measurable: a lower bound there
+    bounded = ([] if "reach" not in result.values else
+               [point for point, seeds in enumerate(result.seeds_at_reach_limit().ravel().tolist()) if seeds])
     # The CSVs, the plot (when beside them) and run.json appear together: all new or all old.
     with AtomicFileSet(out.parent, marker=run_json.name) as files:
         files.write_text(out.name, result.rows_csv())
@@ -298,6 +302,7 @@ def run(args: argparse.Namespace) -> int:
             "workers": result.workers,
             "scheduler": args.scheduler,
             "seconds": round(result.seconds, 3),
+            "reach_lower_bound_points": bounded,
             "versions": versions(),
         })
         files.commit()
@@ -306,6 +311,10 @@ def run(args: argparse.Namespace) -> int:
         where = f" of the Dask cluster at {args.scheduler}" if args.scheduler is not None else ""
         print(f"rnnviz sweep: {spec.num_runs} runs in {result.seconds:.1f} s on {result.workers} "
               f"worker(s){where}; wrote {written}", file=sys.stderr)
+        if bounded:
+            print(f"rnnviz sweep: at {len(bounded)} of {spec.num_points} points a reach is T - t0, the "
+                  f"longest measurable: there the reach is a lower bound (a longer --seq-len measures "
+                  f"further; points in run.json, reach_lower_bound_points)", file=sys.stderr)
     return 0
 
 

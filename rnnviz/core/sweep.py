@@ -300,6 +300,13 @@ class SweepSpec:
         names = [axis.name for axis in self.axes]
         return self.base.replace(**dict(zip(names, self._values_at(point))), seed=self.base.seed + seed_index)
 
+    def reach_limits(self) -> np.ndarray:
+        """The longest reach each grid point can measure, T − t₀ (its ``seq_len`` minus the
+        anchor), grid-shaped (``shape``). A reach equal to it is a lower bound: the gradient was
+        still at the threshold at the sequence's last step, and a longer sequence measures further."""
+        limits = [config.seq_len - config.anchor for config in self.point_configs()]
+        return np.asarray(limits, dtype=np.float64).reshape(self.shape)
+
     def runs(self) -> list[tuple[int, int, ExperimentConfig]]:
         """Every (point, seed_index, config), point-major: the row order of the results.
 
@@ -478,6 +485,14 @@ class SweepResult:
     def std(self) -> dict:
         with np.errstate(invalid="ignore"):
             return {c: v.std(axis=1).reshape(self.spec.shape) for c, v in self.values.items()}
+
+    def seeds_at_reach_limit(self) -> np.ndarray:
+        """Grid-shaped count of the seeds whose reach is the point's limit
+        (:meth:`SweepSpec.reach_limits`); where it is above 0, the mean reach is a lower bound."""
+        if "reach" not in self.values:
+            raise ValueError("the sweep did not measure 'reach'")
+        limits = self.spec.reach_limits().reshape(-1, 1)
+        return (self.values["reach"] >= limits).sum(axis=1).reshape(self.spec.shape)
 
     def rows_csv(self) -> str:
         """One row per grid point and seed: point, seed_index, every config field, every metric."""

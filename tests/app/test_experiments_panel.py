@@ -4,14 +4,16 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from rnnviz.app.jobs import JobRunner
 from rnnviz.app.panels.compare import MAX_PINS, ComparePanel
-from rnnviz.app.panels.experiments import SWEEP_LANE, ExperimentsPanel
+from rnnviz.app.panels.experiments import SWEEP_LANE, ExperimentsPanel, SweepPlot
 from rnnviz.app.state import AppState
 from rnnviz.core.analysis import ExperimentConfig, run_fast
+from rnnviz.core.sweep import SweepAxis, SweepSpec, run_sweep
 
 BASE = ExperimentConfig(hidden_size=6, input_size=3, seq_len=20, seed=5)
 
@@ -224,7 +226,8 @@ def test_hover_describes_the_nearest_point(qtbot, make_panel):
     rnn_at_05, lstm_at_05 = result.mean["reach"][:, 0]
     assert lstm_at_05 > rnn_at_05 + 1  # the two lines are apart at rho = 0.5
     text = panel.plot._hover_text(0.55, lstm_at_05 - 0.4)
-    assert text.startswith("cell=lstm, radius=0.5: Gradient reach = ")
+    # (the LSTM's reach is T - t0 = 20 there: a lower bound)
+    assert lstm_at_05 == BASE.seq_len and text.startswith("cell=lstm, radius=0.5: Gradient reach ≥ ")
     assert f"{lstm_at_05:.4g}" in text
     assert panel.plot._hover_text(0.55, rnn_at_05 + 0.4).startswith("cell=rnn, radius=0.5")
 
@@ -261,3 +264,34 @@ def test_identical_pins_get_numbered_names(make_panel):
     panel.pin_current()
     names = [p.name for p in panel.pins]
     assert len(set(names)) == 2 and names[1].endswith("(2)")
+
+
+def _linear_reach_result(axes, seeds=1):
+    # Linear orthogonal Elman RNN (norm exactly rho^k): rho >= 1 reaches every point's T - t0,
+    # rho = 0.5 falls below 1e-6 after 19 steps.
+    base = ExperimentConfig(cell="rnn", activation="linear", init="orthogonal", hidden_size=4,
+                            input_size=2, seq_len=40, anchor=5, seed=1)
+    return run_sweep(SweepSpec(base=base, axes=axes, seeds=seeds, metrics=("reach",)), workers=1)
+
+
+def test_a_reach_at_its_limit_is_drawn_and_read_out_as_a_lower_bound(qtbot):
+    plot = SweepPlot()
+    qtbot.addWidget(plot)
+    plot.resize(900, 500)
+    result = _linear_reach_result((SweepAxis("cell", ("rnn",)), SweepAxis("radius", (0.5, 1.0, 1.2))))
+    plot.show_result(result)
+    # the limit T - t0 = 35 as a dashed line, a mark on the two means that reached it, both named
+    np.testing.assert_array_equal(plot.reach_limit.getData()[1], [35, 35, 35])
+    marks = [(spot.pos().x(), spot.pos().y()) for spot in plot.lower_bounds.points()]
+    assert marks == [(1.0, 35.0), (1.2, 35.0)]
+    assert _legend_names(plot.plot) == ["rnn", "longest measurable reach, T − t₀",
+                                        "a lower bound: reach ≥ T − t₀"]
+    assert plot._describe_point(1).startswith("cell=rnn, radius=1: Gradient reach ≥ 35: still above")
+    assert plot._describe_point(0).startswith("cell=rnn, radius=0.5: Gradient reach = 19 ± 0")
+    # a sweep where no reach is at its limit: no limit drawn, no legend for it
+    plot.show_result(_linear_reach_result((SweepAxis("radius", (0.5, 0.6)),)))
+    assert plot.reach_limit is None and plot.lower_bounds is None and plot.plot.legend is None
+    # a heatmap writes ">=" in the cells that are lower bounds
+    plot.show_result(_linear_reach_result((SweepAxis("radius", (0.5, 1.0)), SweepAxis("seq_len", (30, 40)))))
+    texts = sorted(item.textItem.toPlainText() for item in plot.plot.items if isinstance(item, pg.TextItem))
+    assert texts == ["19", "19", "≥25", "≥35"]

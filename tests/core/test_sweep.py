@@ -54,6 +54,21 @@ def test_capped_reach_when_rho_is_at_least_one():
         assert metrics["lyapunov"] == pytest.approx(math.log(rho), abs=1e-10)
 
 
+def test_a_reach_at_its_limit_is_counted_as_a_lower_bound():
+    # Linear orthogonal RNN from anchor 10: rho = 1 never decays, so its reach is each point's
+    # T - t0; rho = 0.5 falls below 1e-6 after 19 steps, below every limit here.
+    spec = SweepSpec(base=linear_config(1.0, 40, anchor=10, hidden=4),
+                     axes=(SweepAxis("radius", (0.5, 1.0)), SweepAxis("seq_len", (30, 40, 60))),
+                     seeds=2, metrics=("reach",))
+    np.testing.assert_array_equal(spec.reach_limits(), [[20, 30, 50], [20, 30, 50]])
+    result = run_sweep(spec, workers=1)
+    np.testing.assert_array_equal(result.mean["reach"], [[19, 19, 19], [20, 30, 50]])
+    np.testing.assert_array_equal(result.seeds_at_reach_limit(), [[0, 0, 0], [2, 2, 2]])
+    with pytest.raises(ValueError, match="reach"):
+        run_sweep(SweepSpec(base=spec.base, axes=spec.axes[:1], metrics=("lyapunov",)),
+                  workers=1).seeds_at_reach_limit()
+
+
 def test_threshold_above_every_norm_gives_zero_reach():
     metrics = measure(linear_config(0.5, 30), metrics=("reach",), threshold=0.9)
     assert metrics == {"reach": 0.0}  # ||W|| = 0.5 < 0.9 already at k = 1

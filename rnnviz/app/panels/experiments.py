@@ -97,6 +97,11 @@ class SweepPlot(PlotPanel):
         self.lines: dict[str, pg.PlotDataItem] = {}
         self.heatmap: Heatmap | None = None
         self._heat_shape: tuple[int, int] | None = None
+        # reach only: grid-shaped count of the seeds at their point's limit T − t₀ (else None); the
+        # dashed limit and the △ marks of a lines plot that has such points (else None)
+        self._at_limit: np.ndarray | None = None
+        self.reach_limit: pg.PlotDataItem | None = None
+        self.lower_bounds: pg.ScatterPlotItem | None = None
         self._build_plot()
         self.graphics.scene().sigMouseClicked.connect(self._on_scene_click)
 
@@ -105,11 +110,13 @@ class SweepPlot(PlotPanel):
         self.graphics.clear()
         self._labelled.clear()
         self._pens.clear()
+        self._markers.clear()
         self._hover.clear()
         self._external_legends.clear()
         self.lines = {}
         self.heatmap = None
         self._heat_shape = None
+        self.reach_limit = self.lower_bounds = None
         self.plot = self.add_plot(0, 0, title, x_label, y_label, hover=self._hover_text, left_axis_chars=6.5,
                                   legend=legend)
 
@@ -124,6 +131,10 @@ class SweepPlot(PlotPanel):
         categorical = [axis.categorical for axis in spec.axes]
         seeds = self.tr("±1 std, {0} seeds").format(spec.seeds) if spec.seeds > 1 else self.tr("1 seed")
         y_label = (_metric_label(metric), None)
+        # Where a seed's reach is its point's T − t₀ the gradient still reached the threshold at the
+        # sequence's end: the number is a lower bound, and the plot says so (a dashed limit and a hollow △).
+        self._at_limit = result.seeds_at_reach_limit() if metric == "reach" else None
+        bounded = self._at_limit is not None and bool(self._at_limit.any())
         if metric == "reach":
             y_label = (self.tr("gradient reach k with ‖∂s‖ ≥ {0:g}").format(spec.threshold), "steps")
         if len(spec.axes) == 1 or categorical.count(True) == 1:
@@ -131,8 +142,10 @@ class SweepPlot(PlotPanel):
             x_axis = spec.axes[numeric_axis]
             title = spaced(self.tr("{0} vs {1} ({2})").format(_short_metric(metric),
                                                               names(PARAMETER_LABELS[x_axis.name][0]), seeds))
-            self._build_plot(PARAMETER_LABELS[x_axis.name], y_label, title, legend=len(spec.axes) == 2)
+            self._build_plot(PARAMETER_LABELS[x_axis.name], y_label, title, legend=len(spec.axes) == 2 or bounded)
             self._draw_lines(spec, mean, std, numeric_axis)
+            if bounded:
+                self._draw_reach_limit(spec, numeric_axis)
         else:
             first, second = spec.axes
             # One template, as the one-parameter title's: pasted together in code, the Chinese title
@@ -196,6 +209,30 @@ class SweepPlot(PlotPanel):
             item.sigPointsClicked.connect(self._on_points_clicked)
             self.lines[legend] = item
 
+    def _draw_reach_limit(self, spec: SweepSpec, numeric_axis: int) -> None:
+        """The longest measurable reach, T − t₀, as a dashed line, and a hollow △ round each mean that is a
+        lower bound (a seed reached that limit). On the lines, T − t₀ varies along x only: the
+        other axis is categorical, and no categorical parameter changes T or t₀."""
+        limits, at_limit = self.result.spec.reach_limits(), self._at_limit
+        if len(spec.axes) == 2 and numeric_axis == 0:  # rows are the groups, as in _draw_lines
+            limits, at_limit = limits.T, at_limit.T
+        limits, at_limit = np.atleast_2d(limits), np.atleast_2d(at_limit)
+        x_axis = spec.axes[numeric_axis]
+        x = np.arange(len(x_axis.values), dtype=np.float64) if x_axis.categorical else \
+            np.asarray(x_axis.values, dtype=np.float64)
+        ceiling = self.plot.plot(x, limits[0], name=self.tr("longest measurable reach, T − t₀"))
+        self.pen(ceiling, "#777777", "dash", scale=0.6)
+        self.reach_limit = ceiling
+        spots = [{"pos": (x[i], limits[row, i]), "pen": pg.mkPen(PALETTE[row % len(PALETTE)], width=1.5)}
+                 for row in range(limits.shape[0]) for i in range(len(x)) if at_limit[row, i]]
+        # hollow, round the mean's dot: the dot stays visible inside
+        marks = pg.ScatterPlotItem(symbol="t1", brush=None, pen=pg.mkPen("#777777", width=1.5),
+                                   name=self.tr("a lower bound: reach ≥ T − t₀"))
+        marks.addPoints(spots)
+        self.marker(marks, scale=2.2)
+        self.plot.addItem(marks)
+        self.lower_bounds = marks
+
     def _draw_heatmap(self, spec: SweepSpec, mean, metric: str) -> None:
         first, second = spec.axes
         self.heatmap = Heatmap(self.plot, "viridis", _metric_label(metric), few_ticks=True)
@@ -212,7 +249,9 @@ class SweepPlot(PlotPanel):
             low, high = finite_range(mean)
             for (row, col), value in np.ndenumerate(mean):
                 bright = np.isfinite(value) and (value - low) > 0.6 * (high - low)
-                label = pg.TextItem(f"{value:.3g}", color="k" if bright else "w", anchor=(0.5, 0.5))
+                # a lower bound: a seed still reached the threshold at the sequence's end
+                bound = "≥" if self._at_limit is not None and self._at_limit[row, col] else ""
+                label = pg.TextItem(f"{bound}{value:.3g}", color="k" if bright else "w", anchor=(0.5, 0.5))
                 label.setPos(col, row)
                 self.plot.addItem(label)
 
@@ -251,6 +290,15 @@ class SweepPlot(PlotPanel):
         where = ", ".join(f"{a.name}={_value_text(v)}" for a, v in zip(spec.axes, values))
         index = np.unravel_index(point, spec.shape)
         m, s = self.result.mean[self.metric_name][index], self.result.std[self.metric_name][index]
+        at_limit = 0 if self._at_limit is None else int(self._at_limit[index])
+        if at_limit == spec.seeds:
+            return self.tr("{0}: {1} ≥ {2:.4g}: still above the threshold at the last step; a longer T "
+                           "measures further  (click to open in the explorer)").format(
+                where, _short_metric(self.metric_name), m)
+        if at_limit:
+            return self.tr("{0}: {1} ≥ {2:.4g} ± {3:.2g}: {4} of {5} seeds still above the threshold at "
+                           "the last step  (click to open in the explorer)").format(
+                where, _short_metric(self.metric_name), m, s, at_limit, spec.seeds)
         return self.tr("{0}: {1} = {2:.4g} ± {3:.2g}  (click to open in the explorer)").format(
             where, _short_metric(self.metric_name), m, s)
 
