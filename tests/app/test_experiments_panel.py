@@ -13,7 +13,7 @@ from rnnviz.app.panels.compare import MAX_PINS, ComparePanel
 from rnnviz.app.panels.experiments import SWEEP_LANE, ExperimentsPanel, SweepPlot
 from rnnviz.app.state import AppState
 from rnnviz.core.analysis import ExperimentConfig, run_fast
-from rnnviz.core.sweep import SweepAxis, SweepSpec, run_sweep
+from rnnviz.core.sweep import SweepAxis, SweepResult, SweepSpec, run_sweep
 
 BASE = ExperimentConfig(hidden_size=6, input_size=3, seq_len=20, seed=5)
 
@@ -284,6 +284,12 @@ def test_a_reach_at_its_limit_is_drawn_and_read_out_as_a_lower_bound(qtbot):
     np.testing.assert_array_equal(plot.reach_limit.getData()[1], [35, 35, 35])
     marks = [(spot.pos().x(), spot.pos().y()) for spot in plot.lower_bounds.points()]
     assert marks == [(1.0, 35.0), (1.2, 35.0)]
+    # one of two seeds at the limit: the mark sits on the mean, below the limit
+    spec = SweepSpec(base=result.spec.base, axes=(SweepAxis("radius", (0.5, 1.0)),), seeds=2, metrics=("reach",))
+    plot.show_result(SweepResult(spec, {"reach": np.array([[19.0, 19.0], [35.0, 30.0]])}))
+    assert [(spot.pos().x(), spot.pos().y()) for spot in plot.lower_bounds.points()] == [(1.0, 32.5)]
+    assert "≥ 32.5 ± 2.5: 1 of 2 seeds still above" in plot._describe_point(1)
+    plot.show_result(result)
     assert _legend_names(plot.plot) == ["rnn", "longest measurable reach, T − t₀",
                                         "a lower bound: reach ≥ T − t₀"]
     assert plot._describe_point(1).startswith("cell=rnn, radius=1: Gradient reach ≥ 35: still above")

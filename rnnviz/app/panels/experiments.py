@@ -213,17 +213,18 @@ class SweepPlot(PlotPanel):
         """The longest measurable reach, T − t₀, as a dashed line, and a hollow △ round each mean that is a
         lower bound (a seed reached that limit). On the lines, T − t₀ varies along x only: the
         other axis is categorical, and no categorical parameter changes T or t₀."""
-        limits, at_limit = self.result.spec.reach_limits(), self._at_limit
+        limits, at_limit, mean = self.result.spec.reach_limits(), self._at_limit, self.result.mean["reach"]
         if len(spec.axes) == 2 and numeric_axis == 0:  # rows are the groups, as in _draw_lines
-            limits, at_limit = limits.T, at_limit.T
-        limits, at_limit = np.atleast_2d(limits), np.atleast_2d(at_limit)
+            limits, at_limit, mean = limits.T, at_limit.T, mean.T
+        limits, at_limit, mean = np.atleast_2d(limits), np.atleast_2d(at_limit), np.atleast_2d(mean)
         x_axis = spec.axes[numeric_axis]
         x = np.arange(len(x_axis.values), dtype=np.float64) if x_axis.categorical else \
             np.asarray(x_axis.values, dtype=np.float64)
         ceiling = self.plot.plot(x, limits[0], name=self.tr("longest measurable reach, T − t₀"))
         self.pen(ceiling, "#777777", "dash", scale=0.6)
         self.reach_limit = ceiling
-        spots = [{"pos": (x[i], limits[row, i]), "pen": pg.mkPen(PALETTE[row % len(PALETTE)], width=1.5)}
+        # on the mean (below the limit where only some seeds reached it)
+        spots = [{"pos": (x[i], mean[row, i]), "pen": pg.mkPen(PALETTE[row % len(PALETTE)], width=1.5)}
                  for row in range(limits.shape[0]) for i in range(len(x)) if at_limit[row, i]]
         # hollow, round the mean's dot: the dot stays visible inside
         marks = pg.ScatterPlotItem(symbol="t1", brush=None, pen=pg.mkPen("#777777", width=1.5),
