@@ -301,3 +301,18 @@ def test_a_reach_at_its_limit_is_drawn_and_read_out_as_a_lower_bound(qtbot):
     plot.show_result(_linear_reach_result((SweepAxis("radius", (0.5, 1.0)), SweepAxis("seq_len", (30, 40)))))
     texts = sorted(item.textItem.toPlainText() for item in plot.plot.items if isinstance(item, pg.TextItem))
     assert texts == ["19", "19", "≥25", "≥35"]
+
+
+def test_the_sweep_plot_before_a_sweep_labels_no_values(qtbot):
+    from rnnviz.app.plots.invariants import empty_plot_problems, shows_values
+
+    plot = SweepPlot()
+    qtbot.addWidget(plot)
+    plot.resize(900, 500)
+    plot.show()
+    qtbot.waitExposed(plot)
+    # (before: "0.1 … 0.9" on both axes under "Run a sweep to see its result")
+    assert empty_plot_problems(plot.graphics, [plot.plot]) == []
+    assert not any(shows_values(plot.plot.getAxis(side)) for side in ("left", "bottom"))
+    plot.show_result(_linear_reach_result((SweepAxis("radius", (0.5, 1.0)),)))
+    assert all(shows_values(plot.plot.getAxis(side)) for side in ("left", "bottom"))

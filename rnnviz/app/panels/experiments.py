@@ -119,6 +119,9 @@ class SweepPlot(PlotPanel):
         self.reach_limit = self.lower_bounds = None
         self.plot = self.add_plot(0, 0, title, x_label, y_label, hover=self._hover_text, left_axis_chars=6.5,
                                   legend=legend)
+        if self.result is None:   # no sweep yet: its title says so, and the axes show no values of it
+            for side in ("left", "bottom"):
+                self.plot.getAxis(side).hide_values(True)
 
     # -- drawing -----------------------------------------------------------------------------------
     def show_result(self, result: SweepResult, metric: str | None = None) -> None:

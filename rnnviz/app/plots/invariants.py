@@ -481,7 +481,11 @@ def empty_plot_problems(graphics: pg.GraphicsView, plots: list[pg.PlotItem]) -> 
         # (an image never given one, as a colour scale's stand-in, is no data item)
         items = [item for item in _range_items(plot) if isinstance(item, _DATA_ITEMS)
                  and not (isinstance(item, pg.ImageItem) and item.image is None)]
-        if not items or any(data_rect(item) is not None for item in items):
+        if not items:
+            # nothing drawn yet (a sweep not run): no values on its axes either
+            problems += invented_value_problems(plot, items)
+            continue
+        if any(data_rect(item) is not None for item in items):
             continue
         area = plot.vb.sceneBoundingRect()
         if not any(area.intersects(note) for note in notes):
@@ -500,8 +504,8 @@ def invented_value_problems(plot: pg.PlotItem, items: list) -> list[str]:
     note that says there is nothing to show. The x axes are the steps, distances and names the
     plot is laid out along, which hold with or without values (an image's rows are its coordinates)."""
     curves = [item for item in items if isinstance(item, (pg.PlotDataItem, pg.PlotCurveItem, pg.ScatterPlotItem))]
-    if not curves or len(curves) < len(items):
-        return []
+    if len(curves) < len(items) or (not curves and any(_range_items(plot))):
+        return []   # (an image, or items that are no data: a colour scale's stand-in)
     texts = [text for _rect, text in tick_text_rects(plot.getAxis("left")) if text]
     if not texts:
         return []
