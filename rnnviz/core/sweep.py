@@ -303,7 +303,8 @@ class SweepSpec:
     def reach_limits(self) -> np.ndarray:
         """The longest reach each grid point can measure, T − t₀ (its ``seq_len`` minus the
         anchor), grid-shaped (``shape``). A reach equal to it is a lower bound: the gradient was
-        still at the threshold at the sequence's last step, and a longer sequence measures further."""
+        still at or above the threshold at the sequence's last step; a longer sequence measures
+        further."""
         limits = [config.seq_len - config.anchor for config in self.point_configs()]
         return np.asarray(limits, dtype=np.float64).reshape(self.shape)
 
