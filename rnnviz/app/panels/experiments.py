@@ -148,7 +148,7 @@ class SweepPlot(PlotPanel):
             self._build_plot(PARAMETER_LABELS[x_axis.name], y_label, title, legend=len(spec.axes) == 2 or bounded)
             self._draw_lines(spec, mean, std, numeric_axis)
             if bounded:
-                self._draw_reach_limit(spec, numeric_axis)
+                self._draw_reach_limit()
         else:
             first, second = spec.axes
             # One template, as the one-parameter title's: pasted together in code, the Chinese title
@@ -212,23 +212,22 @@ class SweepPlot(PlotPanel):
             item.sigPointsClicked.connect(self._on_points_clicked)
             self.lines[legend] = item
 
-    def _draw_reach_limit(self, spec: SweepSpec, numeric_axis: int) -> None:
+    def _draw_reach_limit(self) -> None:
         """The longest measurable reach, T − t₀, as a dashed line, and a hollow △ round each mean that is a
-        lower bound (a seed reached that limit). On the lines, T − t₀ varies along x only: the
-        other axis is categorical, and no categorical parameter changes T or t₀."""
-        limits, at_limit, mean = self.result.spec.reach_limits(), self._at_limit, self.result.mean["reach"]
-        if len(spec.axes) == 2 and numeric_axis == 0:  # rows are the groups, as in _draw_lines
-            limits, at_limit, mean = limits.T, at_limit.T, mean.T
-        limits, at_limit, mean = np.atleast_2d(limits), np.atleast_2d(at_limit), np.atleast_2d(mean)
-        x_axis = spec.axes[numeric_axis]
-        x = np.arange(len(x_axis.values), dtype=np.float64) if x_axis.categorical else \
-            np.asarray(x_axis.values, dtype=np.float64)
-        ceiling = self.plot.plot(x, limits[0], name=self.tr("longest measurable reach, T − t₀"))
+        lower bound (a seed reached that limit), read from the lines just drawn (their grid points:
+        ``point_indices``). Along the lines T − t₀ varies with x only: the other axis is
+        categorical, and no categorical parameter changes T or t₀."""
+        limits, at_limit = self.result.spec.reach_limits().ravel(), self._at_limit.ravel()
+        spots = []
+        for index, item in enumerate(self.lines.values()):
+            x, mean = item.getData()
+            points = item.point_indices
+            pen = pg.mkPen(PALETTE[index % len(PALETTE)], width=1.5)
+            # on the mean (below the limit where only some seeds reached it)
+            spots += [{"pos": (x[i], mean[i]), "pen": pen} for i in np.flatnonzero(at_limit[points])]
+        ceiling = self.plot.plot(x, limits[points], name=self.tr("longest measurable reach, T − t₀"))
         self.pen(ceiling, "#777777", "dash", scale=0.6)
         self.reach_limit = ceiling
-        # on the mean (below the limit where only some seeds reached it)
-        spots = [{"pos": (x[i], mean[row, i]), "pen": pg.mkPen(PALETTE[row % len(PALETTE)], width=1.5)}
-                 for row in range(limits.shape[0]) for i in range(len(x)) if at_limit[row, i]]
         # hollow, round the mean's dot: the dot stays visible inside
         marks = pg.ScatterPlotItem(symbol="t1", brush=None, pen=pg.mkPen("#777777", width=1.5),
                                    name=self.tr("a lower bound: reach ≥ T − t₀"))
